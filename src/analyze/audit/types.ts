@@ -1,0 +1,81 @@
+/**
+ * The audit report: what `portcullis audit` prints as JSON (schemas/audit.schema.json) and
+ * what the text, SARIF and HTML renderers read.
+ *
+ * @module
+ */
+import type { Family } from '../../model/addr.js';
+import type { Decision, HostAnalysis, ServiceReach, SourceLists } from '../types.js';
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+/**
+ * - world: reachable from at least half of the public address space of its family
+ * - wide: public sources beyond 65,536 addresses
+ * - allowlisted: only specific public sources (at most 65,536 addresses)
+ * - internal: only private, CGNAT, link-local or ULA sources
+ * - local: only this host
+ * - closed: nobody (not even this host: e.g. a socket bound to an address the host lacks)
+ */
+export type Exposure = 'world' | 'wide' | 'allowlisted' | 'internal' | 'local' | 'closed';
+export const EXPOSURES: readonly Exposure[] = ['world', 'wide', 'allowlisted', 'internal', 'local', 'closed'];
+
+/** Why a service is risky, from the service knowledge table. */
+export type RiskClass = 'cleartext-credentials' | 'unauthenticated-datastore' | 'remote-admin' | 'amplification' | 'container-api';
+
+export interface ServiceIdentity {
+  /** e.g. "redis", "ssh"; "unknown" when neither port nor process is recognised. */
+  name: string;
+  /** Human label, e.g. "Redis". */
+  label: string;
+  /** How it was recognised. */
+  by: 'process' | 'port' | 'unknown';
+  risks: { class: RiskClass; reason: string; alternative?: string }[];
+}
+
+export interface AuditedService extends ServiceReach {
+  exposure: Exposure;
+  exposureByFamily: Record<Family, Exposure>;
+  service: ServiceIdentity;
+}
+
+export interface Finding {
+  /** Stable across runs: `${rule}:${host}:${proto}/${port}` (or without the service part). */
+  id: string;
+  /** The check that produced it, e.g. "datastore-exposed". */
+  rule: string;
+  severity: Severity;
+  host: string;
+  service: { proto: 'tcp' | 'udp'; port: number } | null;
+  title: string;
+  evidence: {
+    exposure?: Exposure;
+    sources?: SourceLists;
+    decisions?: Decision[];
+    /** Plain facts: "net.ipv4.tcp_syncookies = 0", "INPUT policy ACCEPT, no DROP rule". */
+    facts: string[];
+  };
+  remediation: {
+    summary: string;
+    /** Commands or config lines that fix it, ready to paste. */
+    commands: string[];
+  };
+  /** Set when a policy exception suppresses it (suppressed findings are listed, not counted). */
+  suppressed?: { reason: string; expires: string };
+}
+
+export interface AuditedHost extends Omit<HostAnalysis, 'services'> {
+  services: AuditedService[];
+}
+
+export interface AuditReport {
+  format: 'portcullis-audit';
+  version: 1;
+  generatedAt: string;
+  tool: { name: 'portcullis'; version: string };
+  policy: { file: string } | null;
+  hosts: AuditedHost[];
+  findings: Finding[];
+  summary: Record<Severity, number>;
+}

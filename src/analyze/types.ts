@@ -1,0 +1,144 @@
+/**
+ * What analysis produces, as plain JSON-ready data: renderers, checks and the CLI read
+ * these types only.
+ *
+ * @module
+ */
+import type { Family } from '../model/addr.js';
+import type { Diagnostic, Location } from '../model/diagnostics.js';
+import type { Backend, RejectWith, Uncertainty } from '../model/ruleset.js';
+import type { ProcessInfo, SocketProto } from '../model/snapshot.js';
+
+/** Minimal CIDR lists per family. */
+export interface SourceLists {
+  ipv4: string[];
+  ipv6: string[];
+}
+
+/** A rule (or a chain policy, when `position` is null) located in its ruleset. */
+export interface RuleRef {
+  backend: Backend;
+  family: Family;
+  table: string;
+  chain: string;
+  /** 1-based; null for the chain's policy. */
+  position: number | null;
+  /** The rule text, or "policy DROP". */
+  text: string;
+  origin?: Location;
+}
+
+export type Verdict = 'accept' | 'drop' | 'reject';
+
+/** A rule that decided part of a service's traffic, and for which sources. */
+export interface Decision {
+  verdict: Verdict;
+  rule: RuleRef;
+  /** Hook the deciding chain is attached to. */
+  hook: string;
+  sources: SourceLists;
+  /** true when the rule only may match (an uncertain construct). */
+  uncertain: boolean;
+}
+
+export interface UncertainRule extends Uncertainty {
+  rule: RuleRef;
+}
+
+/** How a service is reached. */
+export type ServicePath =
+  /** A local socket, reached through the input hook. */
+  | { kind: 'local' }
+  /**
+   * A destination NAT to a local socket (REDIRECT, DNAT to a local address): the host port
+   * differs from the socket's.
+   */
+  | { kind: 'redirect'; hostPorts: string }
+  /** A destination NAT to another address, forwarded (a published container port). */
+  | { kind: 'forward'; hostPorts: string; target: { address: string; port: string } };
+
+export interface ServiceReach {
+  proto: SocketProto;
+  /** The port a client connects to on this host. */
+  port: number;
+  /** Bind address of the socket ("0.0.0.0", "::", …); for forwarded services the host address matched ("*" for any local). */
+  address: string;
+  /** Socket family; an IPv6 wildcard socket that is not v6only also takes IPv4 (dualStack). */
+  family: Family;
+  dualStack: boolean;
+  process: ProcessInfo | null;
+  path: ServicePath;
+  /** Remote sources that can open a new connection (packets arriving on non-loopback interfaces). */
+  sources: SourceLists;
+  /** Where the verdicts for those sources came from. */
+  decisions: Decision[];
+  /** Constructs read conservatively on this service's paths. */
+  uncertain: UncertainRule[];
+  /** Admitted only subject to a rate or connection limit somewhere on the path. */
+  rateLimited: boolean;
+}
+
+export interface ShadowedRule {
+  rule: RuleRef;
+  /** `unreachable`: no packet reaches it at all; `shadowed`: earlier rules decide everything it matches. */
+  kind: 'shadowed' | 'unreachable';
+  /** Earlier rules that cover it (a few, for the report). */
+  coveredBy: RuleRef[];
+}
+
+/** Parse status per firewall source, as Batfish reports per file. */
+export interface SourceStatus {
+  /** e.g. "iptables-save (legacy)", "nft -j list ruleset". */
+  source: string;
+  status: 'passed' | 'partially-unrecognized' | 'failed' | 'unavailable';
+  rules: number;
+}
+
+export interface HostAnalysis {
+  name: string;
+  collectedAt: string;
+  services: ServiceReach[];
+  shadowedRules: ShadowedRule[];
+  /** Backends that hold rules, per family (more than one means a packet must pass all of them). */
+  backends: Record<Family, Backend[]>;
+  sourceStatus: SourceStatus[];
+  /** Parse warnings, unsupported constructs, and what the collector could not read. */
+  diagnostics: Diagnostic[];
+}
+
+/** One flow, one answer (`portcullis explain`). */
+export interface FlowQuery {
+  from: string;
+  to: string;
+  port: number;
+  proto: SocketProto;
+  /** Source port; any when absent. */
+  sport?: number;
+  /** Input interface; any non-loopback interface when absent (loopback when `from` is local). */
+  iface?: string;
+}
+
+export type TraceVerdict = Verdict | 'jump' | 'goto' | 'return' | 'continue' | 'dnat' | 'snat' | 'notrack' | 'queue' | 'unknown' | 'policy-accept' | 'policy-drop';
+
+export interface TraceStep {
+  hook: string;
+  rule: RuleRef;
+  verdict: TraceVerdict;
+  /** The rule matched only part of the flow (e.g. some source ports or interfaces). */
+  partial: boolean;
+  /** The rule only may match (uncertain construct). */
+  uncertain: boolean;
+}
+
+export interface FlowAnswer extends FlowQuery {
+  /** nmap-like: open (admitted, listening), closed (admitted, nothing listens), filtered (dropped or rejected). */
+  state: 'open' | 'closed' | 'filtered';
+  firewall: Verdict;
+  /** Reply type when rejected. */
+  rejectWith?: RejectWith;
+  listener: { address: string; port: number; process: ProcessInfo | null } | null;
+  trace: TraceStep[];
+  uncertain: UncertainRule[];
+  /** Plain-language facts: "depends on the input interface", "sent through NAT to 172.17.0.2:80". */
+  notes: string[];
+}

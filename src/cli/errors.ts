@@ -1,0 +1,40 @@
+/**
+ * Errors the CLI maps to exit codes: bad input or usage → 2; anything else is a bug → 1
+ * (printed with a request to report it). Findings at or above --fail-on also exit 1, but
+ * through {@link ExitCode}, not an error.
+ *
+ * @module
+ */
+import type { Diagnostic } from '../model/diagnostics.js';
+import { formatLocation } from '../model/diagnostics.js';
+
+/** The user gave something we cannot use: a damaged file, a wrong flag value. Exit 2. */
+export class InputError extends Error {
+  constructor(
+    message: string,
+    readonly diagnostics: readonly Diagnostic[] = [],
+  ) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+export const ExitCode = { ok: 0, findings: 1, bug: 1, input: 2 } as const;
+
+/** One line per error diagnostic: "file:line: message (expected …; got "…")". */
+export function describeDiagnostic(d: Diagnostic): string {
+  const where = formatLocation(d.location);
+  let text = where ? `${where}: ${d.message}` : d.message;
+  if (d.expected) text += `; expected ${d.expected}`;
+  if (d.input !== undefined) text += `; got "${d.input}"`;
+  return text;
+}
+
+/** Throw an InputError if any diagnostic is an error. */
+export function failOnErrors(what: string, diagnostics: readonly Diagnostic[]): void {
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length === 0) return;
+  const lines = errors.slice(0, 20).map((d) => `  ${describeDiagnostic(d)}`);
+  if (errors.length > 20) lines.push(`  … and ${errors.length - 20} more`);
+  throw new InputError(`${what}:\n${lines.join('\n')}`, errors);
+}

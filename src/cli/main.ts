@@ -1,0 +1,83 @@
+/**
+ * The command table and the one place errors become exit codes. Commands load lazily so
+ * `portcullis --help` stays fast.
+ *
+ * @module
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { ExitCode, InputError } from './errors.js';
+import { VERSION } from '../version.js';
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command();
+  let exitCode: number = ExitCode.ok;
+  program
+    .name('portcullis')
+    .description('Which ports of this machine stick out into the world, from where, and why.')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .showHelpAfterError('(run portcullis --help for usage)');
+
+  program
+    .command('collect')
+    .description('write a snapshot of this host (sockets, interfaces, firewall dumps, sysctls) as JSON')
+    .option('--out <file>', 'write to FILE atomically instead of standard output')
+    .action(async (opts) => {
+      const { runCollect } = await import('./commands/collect.js');
+      exitCode = await runCollect(opts);
+    });
+
+  program
+    .command('explain')
+    .description('answer one flow (or many with --flows): open, closed or filtered, and the rules that decide it')
+    .option('--from <addr>', 'source address of the flow')
+    .option('--to <addr>', "destination address (default: the host's first non-loopback address of the source's family)")
+    .option('--port <port/proto>', 'destination port and protocol, e.g. 22/tcp or 53/udp')
+    .option('--sport <port>', 'source port (default: any)')
+    .option('--iface <name>', 'input interface (default: any non-loopback interface)')
+    .option('--flows <file>', 'JSON lines of {"from","to","port","proto"}; answers as JSON lines')
+    .option('--snapshot <file>', 'analyse a snapshot instead of this host')
+    .option('--iptables <file>', 'use this iptables-save dump instead of the snapshot\'s IPv4 rules')
+    .option('--ip6tables <file>', 'use this ip6tables-save dump instead of the snapshot\'s IPv6 rules')
+    .option('--nft <file>', 'use this `nft -j list ruleset` dump instead of the snapshot\'s nftables')
+    .option('--json', 'print JSON')
+    .action(async (opts) => {
+      const { runExplain } = await import('./commands/explain.js');
+      exitCode = await runExplain(opts);
+    });
+
+  program
+    .command('audit')
+    .description('every listener of the host, who can reach it, and what is wrong with that')
+    .option('--snapshot <file...>', 'audit snapshots instead of this host (several give one report)')
+    .option('--iptables <file>', 'use this iptables-save dump instead of the snapshot\'s IPv4 rules')
+    .option('--ip6tables <file>', 'use this ip6tables-save dump instead of the snapshot\'s IPv6 rules')
+    .option('--nft <file>', 'use this `nft -j list ruleset` dump instead of the snapshot\'s nftables')
+    .option('--config <file>', 'policy file (YAML)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif', 'html']).default('text'))
+    .option('--json', 'same as --format json')
+    .option('--out <file>', 'write the report to FILE atomically')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['critical', 'high', 'medium', 'low', 'info', 'none']).default('high'))
+    .action(async (opts) => {
+      const { runAudit } = await import('./commands/audit.js');
+      exitCode = await runAudit(opts);
+    });
+
+  try {
+    await program.parseAsync(argv as string[]);
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version exit through here with code 0.
+      return err.exitCode === 0 ? ExitCode.ok : ExitCode.input;
+    }
+    if (err instanceof InputError) {
+      process.stderr.write(`portcullis: ${err.message}\n`);
+      return ExitCode.input;
+    }
+    const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    process.stderr.write(`portcullis: internal error (a bug: please report it with the command you ran)\n${detail}\n`);
+    return ExitCode.bug;
+  }
+}

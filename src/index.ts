@@ -1,0 +1,7 @@
+/**
+ * Portcullis as a library: snapshot in, analysis out.
+ *
+ * @module
+ */
+export * from './model/index.js';
+export type * from './analyze/types.js';

@@ -1,0 +1,220 @@
+/**
+ * IP addresses as integers (IPv4 as `number`, IPv6 as `bigint`), their sets, and the
+ * minimal CIDR list of a set. Text parsing is delegated to ipaddr.js; the arithmetic is ours.
+ *
+ * @module
+ */
+import ipaddr from 'ipaddr.js';
+import { type Domain, type IntervalSet, fromRanges, range, ranges, union } from './interval-set.js';
+
+export type Family = 'ipv4' | 'ipv6';
+export const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
+
+/** An address of either family: IPv4 in a `number`, IPv6 in a `bigint`. */
+export type AddrValue = number | bigint;
+
+/** A set of addresses of one family. */
+export type AddrSet = IntervalSet<number> | IntervalSet<bigint>;
+
+export const IPV4_DOMAIN: Domain<number> = { min: 0, max: 2 ** 32 };
+export const IPV6_DOMAIN: Domain<bigint> = { min: 0n, max: 1n << 128n };
+
+export function addrDomain(family: Family): Domain<number> | Domain<bigint> {
+  return family === 'ipv4' ? IPV4_DOMAIN : IPV6_DOMAIN;
+}
+
+export function bitsOf(family: Family): number {
+  return family === 'ipv4' ? 32 : 128;
+}
+
+export interface ParsedAddr {
+  family: Family;
+  value: AddrValue;
+}
+
+export interface ParsedCidr {
+  family: Family;
+  /** First address of the prefix (host bits cleared, as the kernel does for `-s 10.1.2.3/8`). */
+  base: AddrValue;
+  prefixLength: number;
+}
+
+function bytesToValue(bytes: number[], family: Family): AddrValue {
+  if (family === 'ipv4') return ((bytes[0]! << 24) >>> 0) + (bytes[1]! << 16) + (bytes[2]! << 8) + bytes[3]!;
+  let v = 0n;
+  for (const b of bytes) v = (v << 8n) | BigInt(b);
+  return v;
+}
+
+/** Parse one address; null when the text is not an IPv4 or IPv6 address. */
+export function parseAddr(text: string): ParsedAddr | null {
+  const cleaned = text.includes('%') ? text.slice(0, text.indexOf('%')) : text; // fe80::1%eth0
+  if (!ipaddr.isValid(cleaned)) return null;
+  // ipaddr.js accepts "1", "1.2" and octal forms as IPv4; firewall dumps only print dotted quads.
+  if (!cleaned.includes(':') && !ipaddr.IPv4.isValidFourPartDecimal(cleaned)) return null;
+  const parsed = ipaddr.parse(cleaned);
+  const family: Family = parsed.kind() === 'ipv4' ? 'ipv4' : 'ipv6';
+  return { family, value: bytesToValue(parsed.toByteArray(), family) };
+}
+
+/**
+ * Parse "addr", "addr/len" or "addr/mask" (iptables prints dotted masks for
+ * non-contiguous masks in old versions). Null when malformed.
+ */
+export function parseCidr(text: string): ParsedCidr | null {
+  const slash = text.indexOf('/');
+  const addr = parseAddr(slash < 0 ? text : text.slice(0, slash));
+  if (!addr) return null;
+  const bits = bitsOf(addr.family);
+  let prefixLength = bits;
+  if (slash >= 0) {
+    const suffix = text.slice(slash + 1);
+    if (/^\d{1,3}$/.test(suffix)) prefixLength = Number(suffix);
+    else {
+      const mask = parseAddr(suffix);
+      if (!mask || mask.family !== addr.family) return null;
+      const len = maskToPrefixLength(mask.value, addr.family);
+      if (len === null) return null;
+      prefixLength = len;
+    }
+    if (prefixLength > bits) return null;
+  }
+  return { family: addr.family, base: clearHostBits(addr.value, prefixLength, addr.family), prefixLength };
+}
+
+function maskToPrefixLength(mask: AddrValue, family: Family): number | null {
+  const bits = bitsOf(family);
+  const m = BigInt(mask);
+  for (let len = 0; len <= bits; len++) {
+    const expected = len === 0 ? 0n : ((1n << BigInt(len)) - 1n) << BigInt(bits - len);
+    if (expected === m) return len;
+  }
+  return null;
+}
+
+function clearHostBits(value: AddrValue, prefixLength: number, family: Family): AddrValue {
+  const bits = bitsOf(family);
+  const host = (1n << BigInt(bits - prefixLength)) - 1n;
+  const cleared = BigInt(value) & ~host;
+  return family === 'ipv4' ? Number(cleared) : cleared;
+}
+
+/** The set of addresses of a prefix. */
+export function cidrSet(cidr: ParsedCidr): AddrSet {
+  const size = 1n << BigInt(bitsOf(cidr.family) - cidr.prefixLength);
+  if (cidr.family === 'ipv4') return range(cidr.base as number, (cidr.base as number) + Number(size));
+  return range(cidr.base as bigint, (cidr.base as bigint) + size);
+}
+
+/** Set of one address. */
+export function addrPointSet(addr: ParsedAddr): AddrSet {
+  return addr.family === 'ipv4'
+    ? range(addr.value as number, (addr.value as number) + 1)
+    : range(addr.value as bigint, (addr.value as bigint) + 1n);
+}
+
+/** Set [from, to] (inclusive, as iprange and nft ranges write it). */
+export function addrRangeSet(from: ParsedAddr, to: ParsedAddr): AddrSet {
+  if (from.family === 'ipv4') return range(from.value as number, (to.value as number) + 1);
+  return range(from.value as bigint, (to.value as bigint) + 1n);
+}
+
+/** Parse a comma-free address expression: CIDR, mask form or "a-b" range. */
+export function parseAddrSet(text: string, family: Family): AddrSet | null {
+  const dash = text.indexOf('-');
+  if (dash > 0 && !text.includes('/')) {
+    const from = parseAddr(text.slice(0, dash));
+    const to = parseAddr(text.slice(dash + 1));
+    if (!from || !to || from.family !== family || to.family !== family) return null;
+    return addrRangeSet(from, to);
+  }
+  const cidr = parseCidr(text);
+  if (!cidr || cidr.family !== family) return null;
+  return cidrSet(cidr);
+}
+
+export function formatAddr(value: AddrValue, family: Family): string {
+  if (family === 'ipv4') {
+    const v = value as number;
+    return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+  }
+  const bytes: number[] = [];
+  let v = value as bigint;
+  for (let k = 0; k < 16; k++) {
+    bytes.unshift(Number(v & 255n));
+    v >>= 8n;
+  }
+  return (ipaddr.fromByteArray(bytes) as ipaddr.IPv6).toRFC5952String();
+}
+
+/**
+ * The minimal list of CIDR prefixes whose union is exactly the set: each range [lo, hi)
+ * is split greedily into the largest aligned blocks, which is optimal for a single range,
+ * and ranges of a normalized set never touch, so no two blocks of different ranges merge.
+ */
+export function toCidrs(set: AddrSet, family: Family): string[] {
+  const bits = bitsOf(family);
+  const out: string[] = [];
+  for (const [loRaw, hiRaw] of ranges(set as IntervalSet<number | bigint>)) {
+    let lo = BigInt(loRaw);
+    const hi = BigInt(hiRaw);
+    while (lo < hi) {
+      // Largest power-of-two block aligned at lo that fits below hi.
+      let size = lo === 0n ? 1n << BigInt(bits) : lo & -lo;
+      while (lo + size > hi) size >>= 1n;
+      const len = bits - (size.toString(2).length - 1);
+      out.push(`${formatAddr(family === 'ipv4' ? Number(lo) : lo, family)}/${len}`);
+      lo += size;
+    }
+  }
+  return out;
+}
+
+/** Number of addresses in a set (exact, as bigint). */
+export function addrCount(set: AddrSet): bigint {
+  let n = 0n;
+  for (const [lo, hi] of ranges(set as IntervalSet<number | bigint>)) n += BigInt(hi) - BigInt(lo);
+  return n;
+}
+
+/** Union of CIDR texts into a set; throws on malformed input (callers validate first). */
+export function cidrsToSet(cidrs: readonly string[], family: Family): AddrSet {
+  let set: AddrSet = [];
+  for (const text of cidrs) {
+    const parsed = parseAddrSet(text, family);
+    if (!parsed) throw new TypeError(`not an ${family} prefix: ${text}`);
+    set = union(set as IntervalSet<number>, parsed as IntervalSet<number>);
+  }
+  return set;
+}
+
+/** Well-known address blocks, used by the kernel's own checks and by exposure classes. */
+export const SPECIAL_BLOCKS = {
+  ipv4: {
+    loopback: ['127.0.0.0/8'],
+    private: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'],
+    cgnat: ['100.64.0.0/10'],
+    linkLocal: ['169.254.0.0/16'],
+    multicast: ['224.0.0.0/4'],
+    unspecified: ['0.0.0.0/8'],
+    reserved: ['240.0.0.0/4'],
+  },
+  ipv6: {
+    loopback: ['::1/128'],
+    private: ['fc00::/7'],
+    cgnat: [] as string[],
+    linkLocal: ['fe80::/10'],
+    multicast: ['ff00::/8'],
+    unspecified: ['::/128'],
+    reserved: [] as string[],
+  },
+} as const;
+
+export function blockSet(family: Family, names: readonly (keyof (typeof SPECIAL_BLOCKS)['ipv4'])[]): AddrSet {
+  return cidrsToSet(
+    names.flatMap((n) => SPECIAL_BLOCKS[family][n] as readonly string[]),
+    family,
+  );
+}
+
+export { fromRanges };

@@ -1,0 +1,42 @@
+/**
+ * Host facts that firewall lowering needs beyond the rules themselves: which addresses are
+ * local (`-m addrtype --dst-type LOCAL`, `fib daddr type local`) and the members of ipsets.
+ * Built from a snapshot by analyze/; lowering takes it as plain data.
+ *
+ * @module
+ */
+import type { AddrSet, Family } from './addr.js';
+import type { DimSet } from './packet-set.js';
+
+export interface HostContext {
+  /** Addresses the kernel treats as local, per family (host addresses and loopback ranges); null when unknown. */
+  localAddrs: Record<Family, AddrSet | null>;
+  /** Broadcast addresses of the host's IPv4 networks plus 255.255.255.255; null when unknown. */
+  broadcastAddrs: AddrSet | null;
+  /** ipsets by name, from `ipset save`; a set absent here has unknown members. */
+  ipsets: ReadonlyMap<string, IpSet>;
+}
+
+/** One ipset (`ipset save` output), with its entries as typed components. */
+export interface IpSet {
+  name: string;
+  /** e.g. "hash:ip", "hash:net,port", "bitmap:port", "list:set". */
+  type: string;
+  family: Family | null;
+  entries: IpSetEntry[];
+  /** Entries carry `nomatch` or the type is not modelled: lowering must treat matches as uncertain. */
+  partial: boolean;
+}
+
+/** An entry is one value per dimension of the set type, in order (e.g. hash:net,port → [addr, port]). */
+export type IpSetEntry = IpSetComponent[];
+
+export type IpSetComponent =
+  | { kind: 'addr'; set: AddrSet }
+  | { kind: 'port'; proto: number | null; ports: DimSet }
+  | { kind: 'iface'; name: string }
+  | { kind: 'mark'; value: number };
+
+export function emptyHostContext(): HostContext {
+  return { localAddrs: { ipv4: null, ipv6: null }, broadcastAddrs: null, ipsets: new Map() };
+}

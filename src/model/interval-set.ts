@@ -1,0 +1,191 @@
+/**
+ * Sets of values over one totally ordered domain, as sorted, disjoint, half-open ranges.
+ *
+ * One implementation serves every dimension of a packet: IPv4 addresses and ports are
+ * `number`s, IPv6 addresses are `bigint`s, interface names are `string`s (so that the
+ * iptables wildcard `eth+` is the lexicographic range ["eth", "eti")). Half-open ranges
+ * mean no operation ever needs a successor function, which strings do not have.
+ *
+ * @module
+ */
+
+/** A value of some ordered domain; JavaScript's `<` orders each of these types. */
+export type Ordinal = number | bigint | string;
+
+/**
+ * Flat, immutable list of boundaries `[lo0, hi0, lo1, hi1, …]`: the set holds every x with
+ * lo_i <= x < hi_i. Boundaries strictly increase, so ranges never touch or overlap and
+ * every set has exactly one representation (equality is element-wise comparison).
+ */
+export type IntervalSet<T extends Ordinal> = readonly T[];
+
+/** Bounds of a domain: every value x of it satisfies min <= x < max. */
+export interface Domain<T extends Ordinal> {
+  readonly min: T;
+  readonly max: T;
+}
+
+export function emptySet<T extends Ordinal>(): IntervalSet<T> {
+  return [];
+}
+
+export function fullSet<T extends Ordinal>(domain: Domain<T>): IntervalSet<T> {
+  return [domain.min, domain.max];
+}
+
+/** The set [lo, hi); empty when lo >= hi. */
+export function range<T extends Ordinal>(lo: T, hi: T): IntervalSet<T> {
+  return lo < hi ? [lo, hi] : [];
+}
+
+export function isEmpty<T extends Ordinal>(set: IntervalSet<T>): boolean {
+  return set.length === 0;
+}
+
+export function isFull<T extends Ordinal>(set: IntervalSet<T>, domain: Domain<T>): boolean {
+  return set.length === 2 && set[0] === domain.min && set[1] === domain.max;
+}
+
+export function contains<T extends Ordinal>(set: IntervalSet<T>, value: T): boolean {
+  // Binary search for the last boundary <= value; inside iff its index is even.
+  let lo = 0;
+  let hi = set.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (set[mid]! <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return (lo & 1) === 1;
+}
+
+export function setsEqual<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+type Combine = (inA: boolean, inB: boolean) => boolean;
+const UNION: Combine = (a, b) => a || b;
+const INTERSECT: Combine = (a, b) => a && b;
+const DIFFERENCE: Combine = (a, b) => a && !b;
+
+/**
+ * Sweep both boundary lists in order; emit a boundary wherever the combined membership
+ * changes. Each boundary toggles membership of its own set, so simultaneous toggles at one
+ * point are applied together before the combined state is read (this is what merges
+ * touching ranges).
+ */
+function combine<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>, op: Combine): IntervalSet<T> {
+  const out: T[] = [];
+  let i = 0;
+  let j = 0;
+  let inA = false;
+  let inB = false;
+  let state = false;
+  while (i < a.length || j < b.length) {
+    let point: T;
+    if (j >= b.length || (i < a.length && a[i]! < b[j]!)) point = a[i]!;
+    else point = b[j]!;
+    if (i < a.length && a[i] === point) {
+      inA = !inA;
+      i++;
+    }
+    if (j < b.length && b[j] === point) {
+      inB = !inB;
+      j++;
+    }
+    const next = op(inA, inB);
+    if (next !== state) {
+      out.push(point);
+      state = next;
+    }
+  }
+  return out;
+}
+
+export function union<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>): IntervalSet<T> {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  return combine(a, b, UNION);
+}
+
+export function intersect<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>): IntervalSet<T> {
+  if (a.length === 0 || b.length === 0) return [];
+  // Fast path for the overwhelmingly common single-range operands.
+  if (a.length === 2 && b.length === 2) {
+    const lo = a[0]! < b[0]! ? b[0]! : a[0]!;
+    const hi = a[1]! < b[1]! ? a[1]! : b[1]!;
+    if (lo < hi) {
+      if (lo === a[0] && hi === a[1]) return a;
+      if (lo === b[0] && hi === b[1]) return b;
+      return [lo, hi];
+    }
+    return [];
+  }
+  return combine(a, b, INTERSECT);
+}
+
+export function difference<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>): IntervalSet<T> {
+  if (a.length === 0 || b.length === 0) return a;
+  return combine(a, b, DIFFERENCE);
+}
+
+export function complement<T extends Ordinal>(set: IntervalSet<T>, domain: Domain<T>): IntervalSet<T> {
+  return difference(fullSet(domain), set);
+}
+
+export function intersects<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>): boolean {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    // ranges [a[i], a[i+1]) and [b[j], b[j+1])
+    if (a[i + 1]! <= b[j]!) i += 2;
+    else if (b[j + 1]! <= a[i]!) j += 2;
+    else return true;
+  }
+  return false;
+}
+
+/** a ⊆ b */
+export function isSubset<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>): boolean {
+  return difference(a, b).length === 0;
+}
+
+/** Union of many sets, built pairwise so the cost stays near n log n. */
+export function unionAll<T extends Ordinal>(sets: readonly IntervalSet<T>[]): IntervalSet<T> {
+  if (sets.length === 0) return [];
+  let layer = sets.slice();
+  while (layer.length > 1) {
+    const next: IntervalSet<T>[] = [];
+    for (let k = 0; k < layer.length; k += 2) {
+      next.push(k + 1 < layer.length ? union(layer[k]!, layer[k + 1]!) : layer[k]!);
+    }
+    layer = next;
+  }
+  return layer[0]!;
+}
+
+/** The ranges of a set as [lo, hi) pairs. */
+export function* ranges<T extends Ordinal>(set: IntervalSet<T>): Generator<[T, T]> {
+  for (let k = 0; k < set.length; k += 2) yield [set[k]!, set[k + 1]!];
+}
+
+/** Build a set from arbitrary (possibly overlapping, unsorted) half-open ranges. */
+export function fromRanges<T extends Ordinal>(pairs: Iterable<readonly [T, T]>): IntervalSet<T> {
+  const list = [...pairs].filter(([lo, hi]) => lo < hi).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  const out: T[] = [];
+  for (const [lo, hi] of list) {
+    if (out.length > 0 && lo <= out[out.length - 1]!) {
+      if (hi > out[out.length - 1]!) out[out.length - 1] = hi;
+    } else {
+      out.push(lo, hi);
+    }
+  }
+  return out;
+}
+
+/** Set of the given integer points (numbers), e.g. ports or protocol numbers. */
+export function fromPoints(points: Iterable<number>): IntervalSet<number> {
+  return fromRanges([...points].map((p) => [p, p + 1] as const));
+}

@@ -1,0 +1,331 @@
+/**
+ * The packet-space algebra: exact sets of packets of one address family, as unions of
+ * "cubes". A cube is a product of one interval set per dimension (source address,
+ * destination address, protocol, ports, interfaces, connection state, TCP flags), so a
+ * firewall match such as `-s 192.0.2.0/24 -p tcp -m multiport --dports 22,80` is one cube
+ * and a negation or an nft concatenated set is a union of a few.
+ *
+ * Everything here is exact: no sampling. Costs grow with the number of cubes, which the
+ * engine keeps small by slicing the packet space per listener (see analyze/engine).
+ *
+ * @module
+ */
+import { type AddrSet, type Family, addrDomain } from './addr.js';
+import * as I from './interval-set.js';
+import type { Domain, IntervalSet, Ordinal } from './interval-set.js';
+
+/** Dimension indexes of a cube. */
+export const Dim = {
+  Src: 0,
+  Dst: 1,
+  Proto: 2,
+  Sport: 3,
+  /** Destination port; for ICMP and ICMPv6, `type << 8 | code` (ICMP has no ports). */
+  Dport: 4,
+  /** Input interface name; "" is "no interface" (locally generated packets). */
+  Iif: 5,
+  /** Output interface name; "" is "not routed yet / no interface". */
+  Oif: 6,
+  /** Conntrack state, encoded by {@link ctValue}. */
+  State: 7,
+  /** TCP flag byte (FIN=1 SYN=2 RST=4 PSH=8 ACK=16 URG=32 ECE=64 CWR=128). */
+  TcpFlags: 8,
+} as const;
+export type Dim = (typeof Dim)[keyof typeof Dim];
+export const DIM_COUNT = 9;
+export const DIM_NAMES = ['source', 'destination', 'protocol', 'source port', 'destination port', 'input interface', 'output interface', 'connection state', 'tcp flags'] as const;
+
+export const PORT_DOMAIN: Domain<number> = { min: 0, max: 65536 };
+export const PROTO_DOMAIN: Domain<number> = { min: 0, max: 256 };
+/** Interface names sort as strings; U+FFFF never starts a real name. */
+export const IFACE_DOMAIN: Domain<string> = { min: '', max: '\uffff' };
+export const TCP_FLAGS_DOMAIN: Domain<number> = { min: 0, max: 256 };
+
+/** Conntrack states as the kernel names them. */
+export const CT_STATES = ['NEW', 'ESTABLISHED', 'RELATED', 'INVALID', 'UNTRACKED'] as const;
+export type CtState = (typeof CT_STATES)[number];
+/** A state value is base state + 5 × (DNAT done) + 10 × (SNAT done): the virtual DNAT/SNAT states of `--ctstate`. */
+export const STATE_DOMAIN: Domain<number> = { min: 0, max: 20 };
+
+export function ctValue(state: CtState, dnat = false, snat = false): number {
+  return CT_STATES.indexOf(state) + (dnat ? 5 : 0) + (snat ? 10 : 0);
+}
+
+/** The set of state values matched by `--ctstate A,B` (any listed state applies). */
+export function ctStateSet(names: readonly string[]): IntervalSet<number> | null {
+  const values: number[] = [];
+  for (let v = 0; v < 20; v++) {
+    const base = CT_STATES[v % 5]!;
+    const dnat = v % 10 >= 5;
+    const snat = v >= 10;
+    for (const raw of names) {
+      const name = raw.toUpperCase();
+      if (name === base || (name === 'DNAT' && dnat) || (name === 'SNAT' && snat)) {
+        values.push(v);
+        break;
+      }
+    }
+  }
+  for (const raw of names) {
+    if (!(CT_STATES as readonly string[]).includes(raw.toUpperCase()) && raw.toUpperCase() !== 'DNAT' && raw.toUpperCase() !== 'SNAT') return null;
+  }
+  return I.fromPoints(values);
+}
+
+export const TCP_FLAG_BITS = { FIN: 1, SYN: 2, RST: 4, PSH: 8, ACK: 16, URG: 32, ECE: 64, CWR: 128 } as const;
+
+/** Flag bytes v with (v & mask) === comp: iptables `--tcp-flags`, nft `tcp flags & m == c`. */
+export function tcpFlagsSet(mask: number, comp: number): IntervalSet<number> {
+  const pts: number[] = [];
+  for (let v = 0; v < 256; v++) if ((v & mask) === comp) pts.push(v);
+  return I.fromPoints(pts);
+}
+
+export type DimSet = IntervalSet<Ordinal>;
+/** One product of per-dimension sets; a cube with any empty dimension is empty. */
+export type Cube = readonly DimSet[];
+
+export function dimDomain(family: Family, dim: Dim): Domain<Ordinal> {
+  switch (dim) {
+    case Dim.Src:
+    case Dim.Dst:
+      return addrDomain(family) as Domain<Ordinal>;
+    case Dim.Proto:
+      return PROTO_DOMAIN;
+    case Dim.Sport:
+    case Dim.Dport:
+      return PORT_DOMAIN;
+    case Dim.Iif:
+    case Dim.Oif:
+      return IFACE_DOMAIN;
+    case Dim.State:
+      return STATE_DOMAIN;
+    case Dim.TcpFlags:
+      return TCP_FLAGS_DOMAIN;
+  }
+}
+
+const FULL_CUBES: Record<Family, Cube> = {
+  ipv4: Array.from({ length: DIM_COUNT }, (_, d) => I.fullSet(dimDomain('ipv4', d as Dim))),
+  ipv6: Array.from({ length: DIM_COUNT }, (_, d) => I.fullSet(dimDomain('ipv6', d as Dim))),
+};
+
+/**
+ * A set of packets of one family: the union of its cubes. Cubes may overlap; every cube is
+ * non-empty, so the set is empty exactly when it has no cube. Immutable.
+ */
+export class PacketSet {
+  private constructor(
+    readonly family: Family,
+    readonly cubes: readonly Cube[],
+  ) {}
+
+  static empty(family: Family): PacketSet {
+    return new PacketSet(family, []);
+  }
+
+  static all(family: Family): PacketSet {
+    return new PacketSet(family, [FULL_CUBES[family]]);
+  }
+
+  /** The cube restricting only the given dimensions (others full). */
+  static where(family: Family, constraints: Partial<Record<Dim, DimSet>>): PacketSet {
+    const cube = FULL_CUBES[family].slice();
+    for (const [k, v] of Object.entries(constraints)) {
+      if (v === undefined) continue;
+      if (v.length === 0) return PacketSet.empty(family);
+      cube[Number(k)] = v;
+    }
+    return new PacketSet(family, [cube]);
+  }
+
+  static fromCubes(family: Family, cubes: readonly Cube[]): PacketSet {
+    return new PacketSet(
+      family,
+      cubes.filter((c) => c.every((d) => d.length > 0)),
+    );
+  }
+
+  isEmpty(): boolean {
+    return this.cubes.length === 0;
+  }
+
+  isAll(): boolean {
+    return this.cubes.some((c) => c.every((d, i) => isFullDim(this.family, i as Dim, d)));
+  }
+
+  union(other: PacketSet): PacketSet {
+    if (other.cubes.length === 0) return this;
+    if (this.cubes.length === 0) return other;
+    return new PacketSet(this.family, mergeCubes([...this.cubes, ...other.cubes]));
+  }
+
+  intersect(other: PacketSet): PacketSet {
+    if (this.cubes.length === 0) return this;
+    if (other.cubes.length === 0) return other;
+    const out: Cube[] = [];
+    for (const a of this.cubes) {
+      for (const b of other.cubes) {
+        const c = intersectCubes(a, b);
+        if (c) out.push(c);
+      }
+    }
+    return new PacketSet(this.family, out.length > 1 ? mergeCubes(out) : out);
+  }
+
+  difference(other: PacketSet): PacketSet {
+    if (this.cubes.length === 0 || other.cubes.length === 0) return this;
+    let pieces: Cube[] = this.cubes as Cube[];
+    for (const b of other.cubes) {
+      const next: Cube[] = [];
+      for (const a of pieces) subtractCube(a, b, next);
+      pieces = next;
+      if (pieces.length === 0) break;
+    }
+    return new PacketSet(this.family, pieces.length > 1 ? mergeCubes(pieces) : pieces);
+  }
+
+  intersects(other: PacketSet): boolean {
+    for (const a of this.cubes) for (const b of other.cubes) if (intersectCubes(a, b)) return true;
+    return false;
+  }
+
+  isSubsetOf(other: PacketSet): boolean {
+    return this.difference(other).isEmpty();
+  }
+
+  /** Union of the values of one dimension over all cubes (the set's shadow on that axis). */
+  project(dim: Dim): DimSet {
+    let acc: DimSet = [];
+    for (const c of this.cubes) acc = I.union(acc, c[dim]!);
+    return acc;
+  }
+
+  /** Replace one dimension of every cube (a NAT rewrite, a state change). */
+  rewrite(dim: Dim, value: DimSet): PacketSet {
+    if (value.length === 0) return PacketSet.empty(this.family);
+    return new PacketSet(
+      this.family,
+      mergeCubes(this.cubes.map((c) => c.map((d, i) => (i === dim ? value : d)))),
+    );
+  }
+
+  /** Restrict one dimension. */
+  restrict(dim: Dim, value: DimSet): PacketSet {
+    return this.intersect(PacketSet.where(this.family, { [dim]: value }));
+  }
+
+  /** Canonical-enough key for memoisation (equal keys mean equal sets). */
+  key(): string {
+    return this.cubes.map((c) => c.map((d) => d.join(',')).join('|')).sort().join(';');
+  }
+}
+
+function isFullDim(family: Family, dim: Dim, set: DimSet): boolean {
+  const full = FULL_CUBES[family][dim]!;
+  return set === full || I.setsEqual(set, full);
+}
+
+function intersectCubes(a: Cube, b: Cube): Cube | null {
+  if (a === b) return a;
+  const out: DimSet[] = new Array(DIM_COUNT);
+  for (let d = 0; d < DIM_COUNT; d++) {
+    const x = a[d]!;
+    const y = b[d]!;
+    const z = x === y ? x : I.intersect(x, y);
+    if (z.length === 0) return null;
+    out[d] = z;
+  }
+  return out;
+}
+
+/**
+ * a − b as disjoint cubes appended to `out`: peel one dimension at a time, keeping the
+ * part of `a` outside `b` on that dimension, then narrowing to the inside and going on.
+ */
+function subtractCube(a: Cube, b: Cube, out: Cube[]): void {
+  const inter: DimSet[] = new Array(DIM_COUNT);
+  for (let d = 0; d < DIM_COUNT; d++) {
+    const x = a[d]!;
+    const y = b[d]!;
+    const z = x === y ? x : I.intersect(x, y);
+    if (z.length === 0) {
+      out.push(a);
+      return;
+    }
+    inter[d] = z;
+  }
+  let rest: DimSet[] = a.slice();
+  for (let d = 0; d < DIM_COUNT; d++) {
+    if (inter[d] === rest[d] || I.setsEqual(inter[d]!, rest[d]!)) continue;
+    const outside = I.difference(rest[d]!, b[d]!);
+    if (outside.length > 0) {
+      const piece = rest.slice();
+      piece[d] = outside;
+      out.push(piece);
+    }
+    rest = rest.slice();
+    rest[d] = inter[d]!;
+  }
+}
+
+/**
+ * Merge cubes that differ in one dimension only (their union is then one cube), and drop
+ * exact duplicates. Repeats until nothing merges; keeps unions of rule matches small.
+ */
+function mergeCubes(cubes: Cube[]): Cube[] {
+  if (cubes.length < 2) return cubes;
+  let list = cubes;
+  for (let pass = 0; pass < 4; pass++) {
+    let merged = false;
+    for (let d = 0; d < DIM_COUNT && list.length > 1; d++) {
+      const byRest = new Map<string, Cube>();
+      for (const c of list) {
+        const key = restKey(c, d);
+        const prev = byRest.get(key);
+        if (prev) {
+          const next = prev.slice();
+          next[d] = I.union(prev[d]!, c[d]!);
+          byRest.set(key, next);
+          merged = true;
+        } else byRest.set(key, c);
+      }
+      list = [...byRest.values()];
+    }
+    if (!merged) break;
+  }
+  return list;
+}
+
+function restKey(c: Cube, skip: number): string {
+  let s = '';
+  for (let d = 0; d < DIM_COUNT; d++) {
+    if (d === skip) continue;
+    s += c[d]!.join(',') + '|';
+  }
+  return s;
+}
+
+/** Helpers for building dimension sets. */
+export function portSet(lo: number, hi: number): IntervalSet<number> {
+  return I.range(lo, hi + 1);
+}
+
+export function ifaceSet(patterns: readonly string[]): IntervalSet<string> {
+  return I.fromRanges(patterns.map(ifacePatternRange));
+}
+
+/**
+ * iptables and nft write "eth+" / "eth*" for every name starting with "eth": the
+ * lexicographic range [prefix, prefix with its last character incremented).
+ */
+export function ifacePatternRange(pattern: string): [string, string] {
+  const wildcard = pattern.endsWith('+') || pattern.endsWith('*');
+  if (!wildcard) return [pattern, pattern + '\u0000'];
+  const prefix = pattern.slice(0, -1);
+  if (prefix === '') return [IFACE_DOMAIN.min, IFACE_DOMAIN.max];
+  const last = prefix.charCodeAt(prefix.length - 1);
+  return [prefix, prefix.slice(0, -1) + String.fromCharCode(last + 1)];
+}
+
+export type { AddrSet };
