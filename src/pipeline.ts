@@ -1,7 +1,227 @@
 /**
  * Snapshot in, analysis out: the one place that walks the whole pipeline (parse the
- * snapshot's dumps, lower them, run the engine). The CLI and the library API call this.
+ * snapshot's dumps, lower them to the firewall model, run the engine). The CLI and the
+ * library API call this; analysis itself never sees raw text.
  *
  * @module
  */
-export {};
+import type { Family } from './model/addr.js';
+import type { Diagnostic } from './model/diagnostics.js';
+import { addressFacts, hostContext } from './model/host-facts.js';
+import type { HostContext, IpSet } from './model/host-context.js';
+import { type Backend, type FirewallModel, emptyModel, mergeModels } from './model/ruleset.js';
+import type { FirewallSource, Snapshot } from './model/snapshot.js';
+import { lowerIptables, parseIptablesSave } from './parse/iptables-save/index.js';
+import { parseIpsetSave } from './parse/ipset-save.js';
+import { lowerNft, parseNftJson } from './parse/nft-json/index.js';
+import { explainFlow as explainOne } from './analyze/explain.js';
+import { type ReachInput, computeServices } from './analyze/reach.js';
+import { findShadowedRules } from './analyze/shadow.js';
+import type { FlowAnswer, FlowQuery, HostAnalysis, SourceStatus } from './analyze/types.js';
+
+export interface FirewallOverride {
+  text: string;
+  file: string;
+}
+
+export interface FirewallOverrides {
+  iptables?: FirewallOverride;
+  ip6tables?: FirewallOverride;
+  nft?: FirewallOverride;
+}
+
+export interface LoadedHost {
+  snapshot: Snapshot;
+  file: string;
+  models: Record<Family, FirewallModel>;
+  context: HostContext;
+  /** Parse and lowering diagnostics, plus what the collector could not read. Errors mean the input is unusable. */
+  diagnostics: Diagnostic[];
+  sourceStatus: SourceStatus[];
+}
+
+/** The xtables tables iptables-nft keeps inside nftables; the nft dump shows them too. */
+const XTABLES = new Set(['filter', 'nat', 'mangle', 'raw', 'security']);
+
+interface DumpInput {
+  label: string;
+  file: string;
+  text: string;
+  family: Family;
+  backend: Backend;
+}
+
+function sourceLabel(file: string, index: number, source: FirewallSource): string {
+  return `${file}#firewall[${index}] (${source.command.join(' ')})`;
+}
+
+function backendOf(source: FirewallSource, text: string): Backend {
+  if (source.backend === 'legacy') return 'iptables-legacy';
+  if (source.backend === 'nft') return 'iptables-nft';
+  return /\(legacy\)/.test(text.slice(0, 200)) ? 'iptables-legacy' : 'iptables-nft';
+}
+
+function overrideBackend(text: string): Backend {
+  return /\(legacy\)/.test(text.slice(0, 200)) ? 'iptables-legacy' : 'iptables-nft';
+}
+
+/** Tables an iptables-nft dump holds: their nft copies are skipped in the nft dump. */
+function xtablesNames(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const m of text.matchAll(/^\*(\w+)/gm)) if (XTABLES.has(m[1]!)) names.add(m[1]!);
+  return names;
+}
+
+export function loadHost(snapshot: Snapshot, file: string, overrides: FirewallOverrides = {}): LoadedHost {
+  const diagnostics: Diagnostic[] = [];
+  const sourceStatus: SourceStatus[] = [];
+  for (const u of snapshot.unreadable) {
+    diagnostics.push({ code: 'collect.unreadable', severity: 'warning', message: `could not read ${u.what}: ${u.reason}${u.hint ? ` (${u.hint})` : ''}` });
+  }
+
+  // ipsets first: iptables rules refer to their members.
+  const ipsets = new Map<string, IpSet>();
+  snapshot.firewall.forEach((s, i) => {
+    if (s.kind !== 'ipset-save' || s.status !== 'ok' || s.content === undefined) return;
+    const parsed = parseIpsetSave(s.content, sourceLabel(file, i, s));
+    diagnostics.push(...parsed.diagnostics);
+    for (const [name, set] of parsed.value) ipsets.set(name, set);
+  });
+  const context = hostContext(snapshot, ipsets);
+
+  const dumps: DumpInput[] = [];
+  const nftTexts: { label: string; text: string }[] = [];
+  snapshot.firewall.forEach((s, i) => {
+    const label = sourceLabel(file, i, s);
+    if (s.status !== 'ok' || s.content === undefined) {
+      if (s.kind !== 'ipset-save') sourceStatus.push({ source: label, status: 'unavailable', rules: 0 });
+      return;
+    }
+    if (s.kind === 'iptables-save' && !overrides.iptables) dumps.push({ label, file: label, text: s.content, family: 'ipv4', backend: backendOf(s, s.content) });
+    if (s.kind === 'ip6tables-save' && !overrides.ip6tables) dumps.push({ label, file: label, text: s.content, family: 'ipv6', backend: backendOf(s, s.content) });
+    if (s.kind === 'nft-json' && !overrides.nft) nftTexts.push({ label, text: s.content });
+  });
+  if (overrides.iptables) dumps.push({ label: overrides.iptables.file, file: overrides.iptables.file, text: overrides.iptables.text, family: 'ipv4', backend: overrideBackend(overrides.iptables.text) });
+  if (overrides.ip6tables) dumps.push({ label: overrides.ip6tables.file, file: overrides.ip6tables.file, text: overrides.ip6tables.text, family: 'ipv6', backend: overrideBackend(overrides.ip6tables.text) });
+  if (overrides.nft) nftTexts.push({ label: overrides.nft.file, text: overrides.nft.text });
+
+  const models: Record<Family, FirewallModel[]> = { ipv4: [], ipv6: [] };
+  const skip = new Set<string>();
+  for (const d of dumps) {
+    const parsed = parseIptablesSave(d.text, d.file);
+    const errors = parsed.diagnostics.filter((x) => x.severity === 'error');
+    diagnostics.push(...parsed.diagnostics);
+    if (errors.length > 0) {
+      sourceStatus.push({ source: d.label, status: 'failed', rules: 0 });
+      continue;
+    }
+    const lowered = lowerIptables(parsed.value, { family: d.family, backend: d.backend, context, file: d.file });
+    diagnostics.push(...lowered.diagnostics);
+    models[d.family].push(lowered.value);
+    sourceStatus.push({ source: d.label, status: statusOf(lowered.value, lowered.diagnostics), rules: ruleCount(lowered.value) });
+    if (d.backend === 'iptables-nft') for (const t of xtablesNames(d.text)) skip.add(`${d.family === 'ipv4' ? 'ip' : 'ip6'} ${t}`);
+  }
+  for (const n of nftTexts) {
+    const parsed = parseNftJson(n.text, n.label);
+    const errors = parsed.diagnostics.filter((x) => x.severity === 'error');
+    diagnostics.push(...parsed.diagnostics);
+    if (errors.length > 0) {
+      sourceStatus.push({ source: n.label, status: 'failed', rules: 0 });
+      continue;
+    }
+    const lowered = lowerNft(parsed.value, { context, file: n.label, skipTable: (family, table) => skip.has(`${family} ${table}`) });
+    diagnostics.push(...lowered.diagnostics);
+    let rules = 0;
+    let partial = false;
+    for (const family of ['ipv4', 'ipv6'] as const) {
+      const m = lowered.value[family];
+      models[family].push(m);
+      rules += ruleCount(m);
+      if (statusOf(m, lowered.diagnostics) !== 'passed') partial = true;
+    }
+    sourceStatus.push({ source: n.label, status: partial ? 'partially-unrecognized' : 'passed', rules });
+  }
+  return {
+    snapshot,
+    file,
+    models: { ipv4: mergeModels('ipv4', models.ipv4), ipv6: mergeModels('ipv6', models.ipv6) },
+    context,
+    diagnostics,
+    sourceStatus,
+  };
+}
+
+function ruleCount(model: FirewallModel): number {
+  let n = 0;
+  for (const c of model.chains.values()) n += c.rules.length;
+  return n;
+}
+
+function statusOf(model: FirewallModel, diagnostics: readonly Diagnostic[]): SourceStatus['status'] {
+  for (const c of model.chains.values()) for (const r of c.rules) if (r.uncertain.some((u) => u.kind === 'unknown')) return 'partially-unrecognized';
+  return diagnostics.some((d) => d.code.startsWith('unsupported.') && d.severity !== 'info') ? 'partially-unrecognized' : 'passed';
+}
+
+function sysctlFlag(value: string | null | undefined): boolean | null {
+  if (value === null || value === undefined) return null;
+  return value.trim() !== '0';
+}
+
+const inputs = new WeakMap<LoadedHost, ReachInput>();
+
+/** The engine's view of a loaded host (cached: explaining many flows reuses rule indexes). */
+export function reachInput(loaded: LoadedHost): ReachInput {
+  let input = inputs.get(loaded);
+  if (!input) inputs.set(loaded, (input = buildReachInput(loaded)));
+  return input;
+}
+
+function buildReachInput(loaded: LoadedHost): ReachInput {
+  const s = loaded.snapshot;
+  return {
+    models: loaded.models,
+    facts: addressFacts(s.interfaces),
+    sockets: s.sockets ?? [],
+    forwarding: {
+      ipv4: sysctlFlag(s.sysctls['net.ipv4.ip_forward']),
+      ipv6: sysctlFlag(s.sysctls['net.ipv6.conf.all.forwarding']),
+    },
+  };
+}
+
+/** Backends holding rules (or a drop policy) per family. */
+function backendsInUse(model: FirewallModel): Backend[] {
+  const used = new Set<Backend>();
+  for (const c of model.chains.values()) if (c.rules.length > 0) used.add(c.backend);
+  for (const b of model.baseChains) {
+    if (b.policy === 'drop') used.add(model.chains.get(b.chain)?.backend ?? 'nftables');
+  }
+  return [...used].sort();
+}
+
+export function analyzeHost(loaded: LoadedHost): HostAnalysis {
+  const input = reachInput(loaded);
+  const reach = computeServices(input);
+  const shadowedRules = [...findShadowedRules(loaded.models.ipv4), ...findShadowedRules(loaded.models.ipv6)];
+  const diagnostics = [...loaded.diagnostics];
+  if (loaded.snapshot.sockets === null) {
+    diagnostics.push({ code: 'collect.no-sockets', severity: 'warning', message: 'the snapshot has no socket table: no service can be listed' });
+  }
+  return {
+    name: loaded.snapshot.host.hostname,
+    collectedAt: loaded.snapshot.collectedAt,
+    services: reach.services,
+    shadowedRules,
+    backends: { ipv4: backendsInUse(loaded.models.ipv4), ipv6: backendsInUse(loaded.models.ipv6) },
+    sourceStatus: loaded.sourceStatus,
+    diagnostics,
+    sysctls: loaded.snapshot.sysctls,
+    firewall: { inputDropsLogged: reach.inputDropsLogged },
+  };
+}
+
+export function explainFlow(loaded: LoadedHost, flow: FlowQuery): FlowAnswer {
+  return explainOne(reachInput(loaded), flow);
+}
+
+export { emptyModel };

@@ -104,6 +104,20 @@ export interface HostAnalysis {
   sourceStatus: SourceStatus[];
   /** Parse warnings, unsupported constructs, and what the collector could not read. */
   diagnostics: Diagnostic[];
+  /** The snapshot's sysctls (dotted name → value as the kernel prints it, null when unreadable). */
+  sysctls?: Record<string, string | null>;
+  /** Model-level firewall facts the checks read (computed by the engine from the rules). */
+  firewall?: FirewallFacts;
+}
+
+/** Facts about the rulesets as a whole, rather than about one service. */
+export interface FirewallFacts {
+  /**
+   * Per family: true when every input-path drop (DROP/REJECT rule or drop policy) is preceded
+   * by a LOG/NFLOG/`log` statement that sees the same packets; false when some drop is never
+   * logged; null when nothing is dropped on input or it could not be decided.
+   */
+  inputDropsLogged: Record<Family, boolean | null>;
 }
 
 /** One flow, one answer (`portcullis explain`). */

@@ -6,3 +6,4 @@ export * from './packet-set.js';
 export * from './ruleset.js';
 export * from './snapshot.js';
 export * from './protocols.js';
+export * from './host-facts.js';

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Family } from '../../model/addr.js';
+import type { Location } from '../../model/diagnostics.js';
 import type { Decision, HostAnalysis, ServiceReach, SourceLists } from '../types.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
@@ -31,13 +32,28 @@ export interface ServiceIdentity {
   label: string;
   /** How it was recognised. */
   by: 'process' | 'port' | 'unknown';
-  risks: { class: RiskClass; reason: string; alternative?: string }[];
+  risks: ServiceRisk[];
+  /** The config line or command that keeps it off the network, e.g. "bind 127.0.0.1 (in /etc/redis/redis.conf)". */
+  localOnly?: string;
+}
+
+export interface ServiceRisk {
+  class: RiskClass;
+  reason: string;
+  /** The secure replacement, e.g. "SSH (sftp/scp)". */
+  alternative?: string;
+  /** Severity when reachable from the world or wide ranges; checks lower it for narrower exposure. */
+  severity: Severity;
 }
 
 export interface AuditedService extends ServiceReach {
   exposure: Exposure;
   exposureByFamily: Record<Family, Exposure>;
   service: ServiceIdentity;
+  /** The policy (or the default) lists this port as public for this host. */
+  listedPublic: boolean;
+  /** Names of the policy's trusted lists that together hold every remote source; null when some source is outside them (or there is no remote source). */
+  trustedBy: string[] | null;
 }
 
 export interface Finding {
@@ -62,7 +78,7 @@ export interface Finding {
     commands: string[];
   };
   /** Set when a policy exception suppresses it (suppressed findings are listed, not counted). */
-  suppressed?: { reason: string; expires: string };
+  suppressed?: { reason: string; expires: string; location?: Location };
 }
 
 export interface AuditedHost extends Omit<HostAnalysis, 'services'> {

@@ -1,4 +1,85 @@
-// Placeholder until the command lands in this session.
-export async function runExplain(_opts: Record<string, unknown>): Promise<number> {
-  throw new Error('explain: not implemented yet');
+/**
+ * `portcullis explain`: one flow (--from/--port) or many (--flows FILE, JSON lines in and out).
+ *
+ * @module
+ */
+import type { FlowQuery } from '../../analyze/types.js';
+import { flowProblem } from '../../analyze/explain.js';
+import { explainFlow, reachInput } from '../../pipeline.js';
+import { renderExplainText, shouldColor } from '../../render/index.js';
+import { InputError } from '../errors.js';
+import { type HostSourceOptions, loadHosts, readInputFile } from '../load-hosts.js';
+
+export interface ExplainOptions extends HostSourceOptions {
+  from?: string;
+  to?: string;
+  port?: string;
+  sport?: string;
+  iface?: string;
+  flows?: string;
+  json?: boolean;
+}
+
+/** "22/tcp" → {port, proto}; the protocol defaults to tcp. */
+export function parsePortProto(text: string): { port: number; proto: 'tcp' | 'udp' } {
+  const m = /^(\d{1,5})(?:\/(tcp|udp))?$/i.exec(text.trim());
+  if (!m || Number(m[1]) > 65535) throw new InputError(`--port expects PORT/PROTO such as 22/tcp or 53/udp, got "${text}"`);
+  return { port: Number(m[1]), proto: (m[2]?.toLowerCase() ?? 'tcp') as 'tcp' | 'udp' };
+}
+
+function parseFlowLine(line: string, file: string, lineNo: number): FlowQuery {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (err) {
+    throw new InputError(`${file}:${lineNo}: not JSON (${(err as Error).message}); expected {"from","to","port","proto"}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InputError(`${file}:${lineNo}: expected a JSON object {"from","to","port","proto"}`);
+  }
+  const v = value as Record<string, unknown>;
+  const flow: FlowQuery = {
+    from: String(v.from ?? ''),
+    to: v.to === undefined || v.to === null ? '' : String(v.to),
+    port: typeof v.port === 'string' ? Number(v.port) : (v.port as number),
+    proto: (typeof v.proto === 'string' ? v.proto.toLowerCase() : v.proto) as 'tcp' | 'udp',
+  };
+  if (v.sport !== undefined) flow.sport = Number(v.sport);
+  if (typeof v.iface === 'string') flow.iface = v.iface;
+  return flow;
+}
+
+export async function runExplain(opts: ExplainOptions): Promise<number> {
+  if (!opts.flows && (!opts.from || !opts.port)) throw new InputError('explain needs --from ADDR and --port PORT/PROTO (or --flows FILE)');
+  if (Array.isArray(opts.snapshot) && opts.snapshot.length > 1) throw new InputError('explain takes one --snapshot');
+  const flowsText = opts.flows ? await readInputFile(opts.flows, 'flows file') : null;
+  const [host] = await loadHosts(opts);
+  const input = reachInput(host!);
+  if (flowsText !== null) {
+    const lines = flowsText.split('\n');
+    const flows: FlowQuery[] = [];
+    lines.forEach((line, i) => {
+      if (line.trim() === '') return;
+      const flow = parseFlowLine(line, opts.flows!, i + 1);
+      const problem = flowProblem(flow, input);
+      if (problem) throw new InputError(`${opts.flows}:${i + 1}: ${problem}`);
+      flows.push(flow);
+    });
+    const out: string[] = [];
+    for (const flow of flows) out.push(JSON.stringify(explainFlow(host!, flow)));
+    process.stdout.write(out.length > 0 ? out.join('\n') + '\n' : '');
+    return 0;
+  }
+  const { port, proto } = parsePortProto(opts.port!);
+  const flow: FlowQuery = { from: opts.from!, to: opts.to ?? '', port, proto };
+  if (opts.sport !== undefined) {
+    if (!/^\d{1,5}$/.test(opts.sport)) throw new InputError(`--sport expects a port number, got "${opts.sport}"`);
+    flow.sport = Number(opts.sport);
+  }
+  if (opts.iface !== undefined) flow.iface = opts.iface;
+  const problem = flowProblem(flow, input);
+  if (problem) throw new InputError(problem);
+  const answer = explainFlow(host!, flow);
+  process.stdout.write(opts.json ? JSON.stringify(answer, null, 2) + '\n' : renderExplainText(answer, { color: shouldColor(process.stdout, process.env) }));
+  return 0;
 }

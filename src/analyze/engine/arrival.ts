@@ -1,0 +1,52 @@
+/**
+ * The packets a remote client can send to open a connection: any source address and port,
+ * to one of the host's addresses, arriving on any non-loopback interface, conntrack state
+ * NEW, and for TCP a SYN (with or without the ECN bits a client may set).
+ *
+ * @module
+ */
+import type { Family } from '../../model/addr.js';
+import type { AddressFacts } from '../../model/host-facts.js';
+import * as I from '../../model/interval-set.js';
+import { Dim, type DimSet, IFACE_DOMAIN, PacketSet, ctValue, ifaceSet } from '../../model/packet-set.js';
+
+export const TCP = 6;
+export const UDP = 17;
+
+const SYN_PACKETS = I.fromPoints([0x02, 0xc2]);
+const NEW_STATE = I.fromPoints([ctValue('NEW')]);
+const NO_IFACE = I.range('', '\u0000');
+
+/** Interfaces a remote packet can arrive on: the host's non-loopback ones, or any but lo when unknown. */
+export function remoteIfaceSet(facts: AddressFacts): DimSet {
+  if (facts.remoteInterfaces) return ifaceSet(facts.remoteInterfaces);
+  return I.difference(I.range('\u0001', IFACE_DOMAIN.max), ifaceSet(['lo']));
+}
+
+export interface ArrivalOptions {
+  family: Family;
+  proto: number;
+  ports: DimSet;
+  facts: AddressFacts;
+  /** Restrict the source (explain's --from); any when absent. */
+  src?: DimSet;
+  /** Restrict the destination; the host's non-loopback addresses when absent. */
+  dst?: DimSet;
+  sport?: DimSet;
+  iif?: DimSet;
+}
+
+export function arrivalSet(o: ArrivalOptions): PacketSet {
+  const dst = o.dst ?? (o.facts.remoteReachable[o.family] as DimSet | null) ?? undefined;
+  return PacketSet.where(o.family, {
+    [Dim.Src]: o.src,
+    [Dim.Dst]: dst,
+    [Dim.Proto]: I.range(o.proto, o.proto + 1),
+    [Dim.Sport]: o.sport,
+    [Dim.Dport]: o.ports,
+    [Dim.Iif]: o.iif ?? remoteIfaceSet(o.facts),
+    [Dim.Oif]: NO_IFACE,
+    [Dim.State]: NEW_STATE,
+    [Dim.TcpFlags]: o.proto === TCP ? SYN_PACKETS : undefined,
+  } as Partial<Record<Dim, DimSet>>);
+}

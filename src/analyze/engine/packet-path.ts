@@ -1,0 +1,128 @@
+/**
+ * The path of an inbound packet through the hooks, every backend together:
+ *
+ *   ingress → prerouting → routing decision ─ local ──→ input  → socket
+ *                                           └ other ──→ forward → postrouting → next hop
+ *
+ * At one hook the base chains of every backend run in priority order; each must let the
+ * packet through (an accept in one does not skip the next, a drop is final). NAT chains see
+ * only tracked packets (raw NOTRACK makes a packet skip them). DNAT in prerouting changes the
+ * destination before routing, which is how a published container port bypasses INPUT.
+ *
+ * @module
+ */
+import type { Family } from '../../model/addr.js';
+import * as I from '../../model/interval-set.js';
+import { Dim, PacketSet } from '../../model/packet-set.js';
+import type { BaseChain, FirewallModel, Hook } from '../../model/ruleset.js';
+import { ChainWalker, UNTRACKED } from './evaluate-chain.js';
+
+export interface RoutedSubnet {
+  iface: string;
+  /** Addresses on-link through this interface (its connected prefixes). */
+  addrs: I.IntervalSet<I.Ordinal>;
+}
+
+export interface HostFacts {
+  family: Family;
+  /** Addresses the host owns (without loopback ranges); null when unknown (then every address may be local). */
+  localAddrs: I.IntervalSet<I.Ordinal> | null;
+  /** Connected subnets, for the output interface of forwarded packets. */
+  subnets: RoutedSubnet[];
+  /** Whether the kernel forwards this family (ip_forward / ipv6 forwarding); null when unknown. */
+  forwarding: boolean | null;
+}
+
+export interface PathOutcome {
+  /** Packets delivered to a local socket lookup (after every rewrite). */
+  local: PacketSet;
+  /** Packets forwarded out of the host (after every rewrite, with their output interface). */
+  forwarded: PacketSet;
+  dropped: PacketSet;
+  rejected: PacketSet;
+}
+
+export class PacketPath {
+  readonly walker: ChainWalker;
+  private readonly byHook: Map<Hook, BaseChain[]>;
+
+  constructor(
+    readonly model: FirewallModel,
+    readonly facts: HostFacts,
+  ) {
+    this.walker = new ChainWalker(model);
+    this.walker.localAddrs = { [facts.family]: facts.localAddrs } as Record<string, I.IntervalSet<I.Ordinal> | null>;
+    this.byHook = new Map();
+    for (const base of model.baseChains) {
+      let list = this.byHook.get(base.hook);
+      if (!list) this.byHook.set(base.hook, (list = []));
+      list.push(base);
+    }
+    // Stable sort: equal priorities keep registration order, as the kernel does.
+    for (const list of this.byHook.values()) list.sort((a, b) => a.priority - b.priority);
+  }
+
+  /** Run every base chain of a hook in priority order. */
+  runHook(hook: Hook, input: PacketSet): { passed: PacketSet; dropped: PacketSet; rejected: PacketSet } {
+    let passed = input;
+    let dropped = PacketSet.empty(input.family);
+    let rejected = dropped;
+    for (const base of this.byHook.get(hook) ?? []) {
+      if (passed.isEmpty()) break;
+      let evaluated = passed;
+      let bypass = PacketSet.empty(input.family);
+      if (base.kind === 'nat') {
+        // NAT chains are consulted for tracked connections only.
+        const untracked = passed.restrict(Dim.State, UNTRACKED);
+        if (!untracked.isEmpty()) {
+          bypass = untracked;
+          evaluated = passed.difference(untracked);
+        }
+      }
+      const out = this.walker.walkBase(base, hook, evaluated);
+      dropped = dropped.union(out.dropped);
+      rejected = rejected.union(out.rejected);
+      passed = out.accepted.union(bypass);
+    }
+    return { passed, dropped, rejected };
+  }
+
+  /** Follow packets arriving from outside (their input interface set, output interface ""). */
+  inbound(arrival: PacketSet): PathOutcome {
+    const family = arrival.family;
+    let dropped = PacketSet.empty(family);
+    let rejected = dropped;
+    const step = (hook: Hook, set: PacketSet) => {
+      const r = this.runHook(hook, set);
+      dropped = dropped.union(r.dropped);
+      rejected = rejected.union(r.rejected);
+      return r.passed;
+    };
+    const afterPre = step('prerouting', step('ingress', arrival));
+    const localDst = this.facts.localAddrs;
+    const toLocal = localDst ? afterPre.restrict(Dim.Dst, localDst) : afterPre;
+    let toForward = localDst ? afterPre.difference(toLocal) : PacketSet.empty(family);
+    const local = step('input', toLocal);
+    if (this.facts.forwarding === false && !toForward.isEmpty()) {
+      // The kernel drops what it may not forward; not a firewall verdict, so not in `dropped`.
+      toForward = PacketSet.empty(family);
+    }
+    const forwarded = step('postrouting', step('forward', this.routeOut(toForward)));
+    return { local, forwarded, dropped, rejected };
+  }
+
+  /** Give forwarded packets the output interface of the connected subnet of their destination. */
+  private routeOut(set: PacketSet): PacketSet {
+    if (set.isEmpty()) return set;
+    let remaining = set;
+    let routed = PacketSet.empty(set.family);
+    for (const subnet of this.facts.subnets) {
+      const part = remaining.restrict(Dim.Dst, subnet.addrs);
+      if (part.isEmpty()) continue;
+      routed = routed.union(part.rewrite(Dim.Oif, I.range(subnet.iface, subnet.iface + '\u0000')));
+      remaining = remaining.difference(part);
+    }
+    // No connected route: it leaves through some interface we cannot name; keep every name.
+    return routed.union(remaining.rewrite(Dim.Oif, I.range('\u0001', '\uffff')));
+  }
+}

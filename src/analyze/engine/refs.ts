@@ -1,0 +1,80 @@
+/**
+ * Turn the engine's internal events into the report's plain data: rule references,
+ * decisions with their sources, uncertain constructs.
+ *
+ * @module
+ */
+import { type Family, toCidrs } from '../../model/addr.js';
+import { Dim, type PacketSet } from '../../model/packet-set.js';
+import type { Chain, Rule } from '../../model/ruleset.js';
+import type { Decision, RuleRef, SourceLists, UncertainRule, Verdict } from '../types.js';
+import type { WalkEvent } from './evaluate-chain.js';
+
+export function ruleRef(chain: Chain, rule: Rule | null, policy?: string): RuleRef {
+  return {
+    backend: chain.backend,
+    family: chain.family,
+    table: chain.table,
+    chain: chain.name,
+    position: rule ? rule.position : null,
+    text: rule ? rule.text : `policy ${policy ?? ''}`.trim(),
+    ...(rule ? { origin: rule.origin } : { origin: chain.origin }),
+  };
+}
+
+export function eventRef(e: WalkEvent): RuleRef {
+  return ruleRef(e.chain, e.rule, e.verdict === 'policy-accept' ? 'ACCEPT' : e.verdict === 'policy-drop' ? 'DROP' : undefined);
+}
+
+export function sourcesOf(set: PacketSet): SourceLists {
+  const lists: SourceLists = { ipv4: [], ipv6: [] };
+  lists[set.family] = toCidrs(set.project(Dim.Src) as never, set.family);
+  return lists;
+}
+
+/** The verdict an event decides, or null for steps that only pass packets along. */
+export function decidingVerdict(e: WalkEvent): Verdict | null {
+  switch (e.verdict) {
+    case 'accept':
+    case 'policy-accept':
+      // Accepting in a NAT or routing chain only lets the packet reach the filter chains.
+      return e.kind === 'filter' ? 'accept' : null;
+    case 'drop':
+    case 'policy-drop':
+      return 'drop';
+    case 'reject':
+      return 'reject';
+    default:
+      return null;
+  }
+}
+
+/** Decisions of the events whose packets meet `region`, with the sources for which they decided. */
+export function decisionsFor(events: readonly WalkEvent[], region: PacketSet): Decision[] {
+  const out: Decision[] = [];
+  for (const e of events) {
+    const verdict = decidingVerdict(e);
+    if (!verdict) continue;
+    const part = e.set.intersect(region);
+    if (part.isEmpty()) continue;
+    out.push({ verdict, rule: eventRef(e), hook: e.hook, sources: sourcesOf(part), uncertain: e.uncertain });
+  }
+  return out;
+}
+
+/** Uncertain constructs on rules whose packets meet `region` (one entry per rule and construct). */
+export function uncertaintiesFor(events: readonly WalkEvent[], region: PacketSet): UncertainRule[] {
+  const out: UncertainRule[] = [];
+  const seen = new Set<string>();
+  for (const e of events) {
+    if (!e.rule || e.rule.uncertain.length === 0) continue;
+    if (!e.set.intersects(region)) continue;
+    for (const u of e.rule.uncertain) {
+      const key = `${e.chain.id}#${e.rule.position}#${u.construct}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ ...u, rule: eventRef(e) });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,92 @@
+/**
+ * Which rules of a chain can matter for a set of packets. Evaluating a listener's slice
+ * (one protocol, one destination port) against a 100,000-rule chain must not touch every
+ * rule: rules are bucketed by the protocol and destination ports they match, and a slice
+ * asks only its bucket plus the rules that match any port.
+ *
+ * @module
+ */
+import * as I from '../../model/interval-set.js';
+import type { IntervalSet } from '../../model/interval-set.js';
+import { Dim, type PacketSet } from '../../model/packet-set.js';
+import type { Chain } from '../../model/ruleset.js';
+
+/** A port set with at most this many ports is indexed port by port. */
+const MAX_EXPANDED_PORTS = 64;
+
+export class ChainIndex {
+  /** "proto:port" → rule indexes (ascending). */
+  private readonly byProtoPort = new Map<string, number[]>();
+  /** proto → rules matching that single protocol on many ports, with their port sets. */
+  private readonly byProto = new Map<number, { index: number; ports: IntervalSet<number> }[]>();
+  /** Rules matching several protocols (or any): checked against every slice. */
+  private readonly generic: number[] = [];
+  private readonly all: number[];
+
+  constructor(readonly chain: Chain) {
+    this.all = chain.rules.map((_, i) => i);
+    chain.rules.forEach((rule, index) => {
+      const protos = rule.match.project(Dim.Proto) as IntervalSet<number>;
+      const ports = rule.match.project(Dim.Dport) as IntervalSet<number>;
+      if (protos.length === 0) return; // matches nothing: never relevant
+      const single = protos.length === 2 && protos[1]! - protos[0]! === 1 ? protos[0]! : null;
+      if (single === null) {
+        this.generic.push(index);
+        return;
+      }
+      const count = countPoints(ports);
+      if (count <= MAX_EXPANDED_PORTS) {
+        for (const [lo, hi] of I.ranges(ports)) {
+          for (let p = lo; p < hi; p++) push(this.byProtoPort, `${single}:${p}`, index);
+        }
+      } else {
+        let list = this.byProto.get(single);
+        if (!list) this.byProto.set(single, (list = []));
+        list.push({ index, ports });
+      }
+    });
+  }
+
+  /** Indexes of the rules that may match some packet of `set`, ascending. */
+  candidates(set: PacketSet): readonly number[] {
+    const protos = set.project(Dim.Proto) as IntervalSet<number>;
+    const ports = set.project(Dim.Dport) as IntervalSet<number>;
+    if (protos.length !== 2 || protos[1]! - protos[0]! !== 1 || ports.length !== 2 || ports[1]! - ports[0]! !== 1) {
+      return this.all;
+    }
+    const proto = protos[0]!;
+    const port = ports[0]!;
+    const exact = this.byProtoPort.get(`${proto}:${port}`) ?? [];
+    const wide = (this.byProto.get(proto) ?? []).filter((r) => I.contains(r.ports, port)).map((r) => r.index);
+    return mergeSorted(mergeSorted(exact, wide), this.generic);
+  }
+}
+
+function push(map: Map<string, number[]>, key: string, value: number): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function countPoints(set: IntervalSet<number>): number {
+  let n = 0;
+  for (let k = 0; k < set.length; k += 2) n += set[k + 1]! - set[k]!;
+  return n;
+}
+
+function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
+  if (a.length === 0) return b as number[];
+  if (b.length === 0) return a as number[];
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i]! < b[j]!)) out.push(a[i++]!);
+    else if (i >= a.length || b[j]! < a[i]!) out.push(b[j++]!);
+    else {
+      out.push(a[i++]!);
+      j++;
+    }
+  }
+  return out;
+}

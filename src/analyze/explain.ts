@@ -1,0 +1,148 @@
+/**
+ * One flow, one answer, in nmap's words: open (admitted and something listens), closed
+ * (admitted, nothing listens: the kernel answers RST or port unreachable), filtered
+ * (dropped or rejected by the firewall), with the trace of every rule that touched it.
+ *
+ * A flow leaves the source port and input interface free unless given; when the verdict
+ * depends on them, the answer is the most exposed one and a note says what it depends on.
+ *
+ * @module
+ */
+import { type Family, parseAddr, toCidrs } from '../model/addr.js';
+import * as I from '../model/interval-set.js';
+import { Dim, type DimSet, PacketSet, ifaceSet } from '../model/packet-set.js';
+import { TCP, UDP, arrivalSet } from './engine/arrival.js';
+import type { WalkEvent } from './engine/evaluate-chain.js';
+import { eventRef, uncertaintiesFor } from './engine/refs.js';
+import { type ReachInput, bindingsFor, pathFor } from './reach.js';
+import type { FlowAnswer, FlowQuery, TraceStep } from './types.js';
+
+/** A reason the flow cannot be asked, or null when it is well-formed. */
+export function flowProblem(flow: FlowQuery, input: ReachInput): string | null {
+  const from = parseAddr(flow.from);
+  if (!from) return `"from" is not an IP address: ${JSON.stringify(flow.from)}`;
+  if (flow.to !== undefined && flow.to !== '') {
+    const to = parseAddr(flow.to);
+    if (!to) return `"to" is not an IP address: ${JSON.stringify(flow.to)}`;
+    if (to.family !== from.family) return `"from" (${flow.from}) and "to" (${flow.to}) are of different address families`;
+  } else if (!input.facts.primary[from.family]) {
+    return `no "to" given and the host has no non-loopback ${from.family} address to default to`;
+  }
+  if (!Number.isInteger(flow.port) || flow.port < 0 || flow.port > 65535) return `"port" must be 0-65535, got ${JSON.stringify(flow.port)}`;
+  if (flow.proto !== 'tcp' && flow.proto !== 'udp') return `"proto" must be "tcp" or "udp", got ${JSON.stringify(flow.proto)}`;
+  if (flow.sport !== undefined && (!Number.isInteger(flow.sport) || flow.sport < 0 || flow.sport > 65535)) return `"sport" must be 0-65535`;
+  return null;
+}
+
+function point(value: number | bigint, family: Family): DimSet {
+  return (family === 'ipv4' ? I.range(value as number, (value as number) + 1) : I.range(value as bigint, (value as bigint) + 1n)) as DimSet;
+}
+
+export function explainFlow(input: ReachInput, flow: FlowQuery): FlowAnswer {
+  const from = parseAddr(flow.from)!;
+  const family = from.family;
+  const toText = flow.to ? flow.to : input.facts.primary[family]!;
+  const to = parseAddr(toText)!;
+  const proto = flow.proto === 'tcp' ? TCP : UDP;
+  const notes: string[] = [];
+  const local = input.facts.local[family];
+  const fromLocal = local !== null && I.contains(local as I.IntervalSet<I.Ordinal>, from.value);
+  const toLocal = local !== null && I.contains(local as I.IntervalSet<I.Ordinal>, to.value);
+  let iif: DimSet | undefined;
+  if (flow.iface) iif = ifaceSet([flow.iface]);
+  else if (fromLocal) {
+    iif = ifaceSet(['lo']);
+    notes.push('the source is this host: the packet arrives on lo (output chains are not evaluated)');
+  }
+  const loopbackDst = family === 'ipv4' ? (to.value as number) >>> 24 === 127 : to.value === 1n;
+  const base: Omit<FlowAnswer, 'state' | 'firewall' | 'listener' | 'trace' | 'uncertain'> = {
+    from: flow.from,
+    to: toText,
+    port: flow.port,
+    proto: flow.proto,
+    ...(flow.sport !== undefined ? { sport: flow.sport } : {}),
+    ...(flow.iface !== undefined ? { iface: flow.iface } : {}),
+    notes,
+  };
+  if (loopbackDst && !fromLocal) {
+    notes.push('the kernel drops packets from outside addressed to a loopback address (martian destination)');
+    return { ...base, state: 'filtered', firewall: 'drop', listener: null, trace: [], uncertain: [] };
+  }
+  const path = pathFor(input, family);
+  const arrival = arrivalSet({
+    family,
+    proto,
+    ports: I.range(flow.port, flow.port + 1),
+    facts: input.facts,
+    src: point(from.value, family),
+    dst: point(to.value, family),
+    ...(flow.sport !== undefined ? { sport: I.range(flow.sport, flow.sport + 1) } : {}),
+    ...(iif ? { iif } : {}),
+  });
+  const events: WalkEvent[] = [];
+  path.walker.events = events;
+  const out = path.inbound(arrival);
+  path.walker.events = null;
+  const trace: TraceStep[] = events.map((e) => ({
+    hook: e.hook,
+    rule: eventRef(e),
+    verdict: e.verdict,
+    partial: isPartial(e.set, arrival),
+    uncertain: e.uncertain,
+  }));
+  const uncertain = uncertaintiesFor(events, arrival.rewrite(Dim.Dst, PacketSet.all(family).project(Dim.Dst)).rewrite(Dim.Dport, PacketSet.all(family).project(Dim.Dport)));
+  const blocked = out.dropped.union(out.rejected);
+  const admitted = out.local.union(out.forwarded);
+  if (!admitted.isEmpty() && !blocked.isEmpty()) notes.push(`the verdict depends on ${dependsOn(admitted, blocked)}; the most exposed answer is given`);
+  if (!out.local.isEmpty()) {
+    const binding = bindingsFor(input.sockets, family).find(
+      (b) => b.proto === proto && out.local.intersects(PacketSet.where(family, { [Dim.Dst]: b.dst, [Dim.Dport]: I.range(b.port, b.port + 1) } as never)),
+    );
+    const deliveredPort = (out.local.project(Dim.Dport) as I.IntervalSet<number>)[0]!;
+    if (deliveredPort !== flow.port) notes.push(`redirected to local port ${deliveredPort}`);
+    if (!toLocal && local !== null) notes.push(`${toText} is not an address of this host`);
+    return {
+      ...base,
+      state: binding ? 'open' : 'closed',
+      firewall: 'accept',
+      listener: binding ? { address: binding.socket.address, port: binding.socket.port, process: binding.socket.process } : null,
+      trace,
+      uncertain,
+    };
+  }
+  if (!out.forwarded.isEmpty()) {
+    const dst = out.forwarded.project(Dim.Dst);
+    const dport = out.forwarded.project(Dim.Dport) as I.IntervalSet<number>;
+    notes.push(`forwarded to ${toCidrs(dst as never, family).join(',')} port ${dport[0]}: whether something listens there is not visible from this host`);
+    return { ...base, state: 'open', firewall: 'accept', listener: null, trace, uncertain };
+  }
+  if (!out.rejected.isEmpty()) {
+    const rejectEvent = events.find((e) => e.verdict === 'reject' && e.set.intersects(out.rejected));
+    return {
+      ...base,
+      state: 'filtered',
+      firewall: 'reject',
+      ...(rejectEvent?.rejectWith ? { rejectWith: rejectEvent.rejectWith } : {}),
+      listener: null,
+      trace,
+      uncertain,
+    };
+  }
+  if (out.dropped.isEmpty()) notes.push('no firewall verdict was reached (not forwarded by the kernel)');
+  return { ...base, state: 'filtered', firewall: 'drop', listener: null, trace, uncertain };
+}
+
+function isPartial(set: PacketSet, arrival: PacketSet): boolean {
+  for (const d of [Dim.Sport, Dim.Iif]) {
+    if (!I.setsEqual(set.project(d), arrival.project(d))) return true;
+  }
+  return false;
+}
+
+function dependsOn(admitted: PacketSet, blocked: PacketSet): string {
+  const dims: string[] = [];
+  if (!I.setsEqual(admitted.project(Dim.Sport), blocked.project(Dim.Sport))) dims.push('the source port');
+  if (!I.setsEqual(admitted.project(Dim.Iif), blocked.project(Dim.Iif))) dims.push('the input interface');
+  if (dims.length === 0) dims.push('constructs read conservatively');
+  return dims.join(' and ');
+}

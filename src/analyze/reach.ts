@@ -1,0 +1,303 @@
+/**
+ * Who can reach each service of a host: for every listener, the exact set of remote
+ * sources that can open a new connection to it, and the rules that decide it.
+ *
+ * The packet space is sliced by arrival (protocol, destination port): one slice per
+ * listened port, plus one per port that a prerouting DNAT/REDIRECT rule catches (a
+ * published container port, a port redirect). Each slice is walked once through every
+ * hook; its locally delivered packets are then shared out among the listeners by bind
+ * address, and its forwarded packets become forwarded services.
+ *
+ * @module
+ */
+import { type AddrSet, type Family, formatAddr, parseAddr, toCidrs } from '../model/addr.js';
+import type { AddressFacts } from '../model/host-facts.js';
+import * as I from '../model/interval-set.js';
+import { Dim, type DimSet, PacketSet, ifaceSet } from '../model/packet-set.js';
+import type { FirewallModel } from '../model/ruleset.js';
+import type { Socket } from '../model/snapshot.js';
+import { TCP, UDP, arrivalSet } from './engine/arrival.js';
+import type { WalkEvent } from './engine/evaluate-chain.js';
+import { type HostFacts, PacketPath } from './engine/packet-path.js';
+import { decisionsFor, sourcesOf, uncertaintiesFor } from './engine/refs.js';
+import type { ServiceReach } from './types.js';
+
+export interface ReachInput {
+  models: Record<Family, FirewallModel>;
+  facts: AddressFacts;
+  sockets: readonly Socket[];
+  /** Forwarding per family from sysctls; null when unknown. */
+  forwarding: Record<Family, boolean | null>;
+}
+
+/** Where a socket takes packets from, for one family. */
+interface Binding {
+  socket: Socket;
+  family: Family;
+  proto: number;
+  port: number;
+  /** Destination addresses this socket receives (after more specific sockets took theirs). */
+  dst: DimSet;
+  wildcard: boolean;
+}
+
+const paths = new WeakMap<ReachInput, Partial<Record<Family, PacketPath>>>();
+
+/** The packet path of one family; cached per input, so rule indexes are built once. */
+export function pathFor(input: ReachInput, family: Family): PacketPath {
+  let cached = paths.get(input);
+  if (!cached) paths.set(input, (cached = {}));
+  return (cached[family] ??= newPath(input, family));
+}
+
+function newPath(input: ReachInput, family: Family): PacketPath {
+  const facts: HostFacts = {
+    family,
+    localAddrs: input.facts.local[family] as I.IntervalSet<I.Ordinal> | null,
+    subnets: input.facts.subnets[family].map((s) => ({ iface: s.iface, addrs: s.addrs as I.IntervalSet<I.Ordinal> })),
+    forwarding: input.forwarding[family],
+  };
+  return new PacketPath(input.models[family], facts);
+}
+
+const WILDCARD = new Set(['0.0.0.0', '::', '*']);
+
+export function isWildcard(address: string): boolean {
+  return WILDCARD.has(address);
+}
+
+/** Sockets that take packets of `family`: its own, and dual-stack IPv6 wildcard sockets for IPv4. */
+export function bindingsFor(sockets: readonly Socket[], family: Family): Binding[] {
+  const out: Binding[] = [];
+  for (const s of sockets) {
+    const proto = s.proto === 'tcp' ? TCP : UDP;
+    if (s.family === family) {
+      out.push({ socket: s, family, proto, port: s.port, dst: addrDimSet(s.address, family), wildcard: isWildcard(s.address) });
+    } else if (family === 'ipv4' && s.family === 'ipv6' && isWildcard(s.address) && s.v6only !== true) {
+      // A dual-stack socket takes IPv4 unless an IPv4 socket holds the same port (then it must be v6only).
+      const clash = sockets.some((o) => o.family === 'ipv4' && o.proto === s.proto && o.port === s.port);
+      if (!clash) out.push({ socket: s, family, proto, port: s.port, dst: fullAddr(family), wildcard: true });
+    } else if (family === 'ipv4' && s.family === 'ipv6' && s.address.toLowerCase().startsWith('::ffff:')) {
+      const v4 = s.address.slice(7);
+      out.push({ socket: s, family, proto, port: s.port, dst: addrDimSet(v4, family), wildcard: false });
+    }
+  }
+  // The kernel prefers a socket bound to the exact address over a wildcard one.
+  for (const b of out) {
+    if (!b.wildcard) continue;
+    for (const o of out) {
+      if (o !== b && !o.wildcard && o.proto === b.proto && o.port === b.port) b.dst = I.difference(b.dst, o.dst);
+    }
+  }
+  return out;
+}
+
+function fullAddr(family: Family): DimSet {
+  return PacketSet.all(family).project(Dim.Dst);
+}
+
+function addrDimSet(address: string, family: Family): DimSet {
+  if (isWildcard(address)) return fullAddr(family);
+  const parsed = parseAddr(address);
+  if (!parsed || parsed.family !== family) return [];
+  return (parsed.family === 'ipv4'
+    ? I.range(parsed.value as number, (parsed.value as number) + 1)
+    : I.range(parsed.value as bigint, (parsed.value as bigint) + 1n)) as DimSet;
+}
+
+/** (proto, ports) slices that prerouting DNAT/REDIRECT rules catch. */
+function natSlices(model: FirewallModel): { proto: number; ports: DimSet }[] {
+  const out: { proto: number; ports: DimSet }[] = [];
+  const nat = new Set(model.baseChains.filter((b) => b.hook === 'prerouting' || b.hook === 'ingress').map((b) => b.chain));
+  // Rules in chains reachable from prerouting base chains.
+  const seen = new Set<string>();
+  const stack = [...nat];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const chain = model.chains.get(id);
+    if (!chain) continue;
+    for (const rule of chain.rules) {
+      if (rule.action.type === 'jump' || rule.action.type === 'goto') stack.push(rule.action.chain);
+      if (rule.action.type !== 'dnat') continue;
+      const protos = rule.match.project(Dim.Proto) as I.IntervalSet<number>;
+      const ports = rule.match.project(Dim.Dport) as I.IntervalSet<number>;
+      for (const [lo, hi] of I.ranges(protos)) {
+        for (let p = lo; p < hi; p++) if (p === TCP || p === UDP) out.push({ proto: p, ports });
+      }
+    }
+  }
+  return out;
+}
+
+/** Split a port set into single ports when small, else keep it as one slice. */
+function portSlices(ports: DimSet): DimSet[] {
+  const out: DimSet[] = [];
+  let count = 0;
+  for (const [lo, hi] of I.ranges(ports as I.IntervalSet<number>)) count += hi - lo;
+  if (count > 1024) return [ports];
+  for (const [lo, hi] of I.ranges(ports as I.IntervalSet<number>)) for (let p = lo; p < hi; p++) out.push(I.range(p, p + 1));
+  return out;
+}
+
+export interface ReachResult {
+  services: ServiceReach[];
+  /** Per family: does every input drop meet a log statement first? null when nothing is dropped. */
+  inputDropsLogged: Record<Family, boolean | null>;
+}
+
+/** A port nobody listens on, so the catch-all rules of the input path are seen too. */
+function unlistenedPort(bindings: readonly Binding[], proto: number): number {
+  const used = new Set(bindings.filter((b) => b.proto === proto).map((b) => b.port));
+  let port = 65000;
+  while (used.has(port)) port--;
+  return port;
+}
+
+export function computeServices(input: ReachInput): ReachResult {
+  const services: ServiceReach[] = [];
+  const direct = new Map<Socket, ServiceReach>();
+  const inputDropsLogged: Record<Family, boolean | null> = { ipv4: null, ipv6: null };
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    const path = pathFor(input, family);
+    const bindings = bindingsFor(input.sockets, family);
+    const slices = new Map<string, { proto: number; ports: DimSet }>();
+    for (const b of bindings) slices.set(`${b.proto}:${b.port}`, { proto: b.proto, ports: I.range(b.port, b.port + 1) });
+    for (const proto of [TCP, UDP]) {
+      const port = unlistenedPort(bindings, proto);
+      slices.set(`${proto}:${port}`, { proto, ports: I.range(port, port + 1) });
+    }
+    for (const s of natSlices(input.models[family])) {
+      for (const ports of portSlices(s.ports)) slices.set(`${s.proto}:${ports.join('-')}`, { proto: s.proto, ports });
+    }
+    for (const slice of slices.values()) {
+      const events: WalkEvent[] = [];
+      path.walker.events = events;
+      const arrival = arrivalSet({ family, proto: slice.proto, ports: slice.ports, facts: input.facts });
+      const out = path.inbound(arrival);
+      path.walker.events = null;
+      const logged = dropsLogged(events);
+      if (logged !== null) inputDropsLogged[family] = (inputDropsLogged[family] ?? true) && logged;
+      for (const b of bindings) {
+        if (b.proto !== slice.proto) continue;
+        const ownPort = slice.ports.length === 2 && slice.ports[0] === b.port && slice.ports[1] === b.port + 1;
+        let region = PacketSet.where(family, { [Dim.Dst]: b.dst, [Dim.Dport]: I.range(b.port, b.port + 1) } as Partial<Record<Dim, DimSet>>);
+        if (b.socket.device) region = region.restrict(Dim.Iif, ifaceSet([b.socket.device.replace(/^%/, '')]));
+        const reached = out.local.intersect(region);
+        if (!ownPort && reached.isEmpty()) continue;
+        const evidenceRegion = arrival.intersect(PacketSet.where(family, { [Dim.Dst]: b.dst } as Partial<Record<Dim, DimSet>>)).union(reached);
+        const entry = ownPort ? directEntry(direct, services, b) : redirectEntry(services, b, slice.ports);
+        addFamily(entry, family, reached, events, ownPort ? evidenceRegion : reached);
+      }
+      for (const fwd of forwardedServices(out.forwarded, slice, family, events)) services.push(fwd);
+    }
+  }
+  return { services, inputDropsLogged };
+}
+
+const LOG_NOTES = /^(log|nflog|ulog)$/i;
+
+/** Whether every input-hook drop in a walk was preceded by a log statement over the same packets; null when nothing was dropped. */
+function dropsLogged(events: readonly WalkEvent[]): boolean | null {
+  let logged = PacketSet.empty(events[0]?.set.family ?? 'ipv4');
+  let sawDrop = false;
+  for (const e of events) {
+    if (e.rule && e.rule.action.type === 'continue' && LOG_NOTES.test(e.rule.action.note)) {
+      logged = logged.union(e.set);
+      continue;
+    }
+    if (e.hook !== 'input' && e.hook !== 'prerouting') continue;
+    if (e.verdict !== 'drop' && e.verdict !== 'reject' && e.verdict !== 'policy-drop') continue;
+    sawDrop = true;
+    if (!e.set.isSubsetOf(logged)) return false;
+  }
+  return sawDrop ? true : null;
+}
+
+function baseEntry(b: Binding): ServiceReach {
+  const s = b.socket;
+  return {
+    proto: s.proto,
+    port: s.port,
+    address: s.address,
+    family: s.family,
+    dualStack: s.family === 'ipv6' && isWildcard(s.address) && s.v6only !== true,
+    process: s.process,
+    path: { kind: 'local' },
+    sources: { ipv4: [], ipv6: [] },
+    decisions: [],
+    uncertain: [],
+    rateLimited: false,
+  };
+}
+
+function directEntry(direct: Map<Socket, ServiceReach>, services: ServiceReach[], b: Binding): ServiceReach {
+  let entry = direct.get(b.socket);
+  if (!entry) {
+    entry = baseEntry(b);
+    direct.set(b.socket, entry);
+    services.push(entry);
+  }
+  return entry;
+}
+
+function redirectEntry(services: ServiceReach[], b: Binding, hostPorts: DimSet): ServiceReach {
+  const entry = baseEntry(b);
+  const ports = portText(hostPorts);
+  entry.port = Number(ports.split('-')[0]);
+  entry.path = { kind: 'redirect', hostPorts: ports };
+  services.push(entry);
+  return entry;
+}
+
+function addFamily(entry: ServiceReach, family: Family, reached: PacketSet, events: WalkEvent[], evidence: PacketSet): void {
+  entry.sources[family] = toCidrs(reached.project(Dim.Src) as AddrSet, family);
+  entry.decisions.push(...decisionsFor(events, evidence));
+  const uncertain = uncertaintiesFor(events, evidence);
+  entry.uncertain.push(...uncertain);
+  if (uncertain.some((u) => u.kind === 'rate-limit')) entry.rateLimited = true;
+}
+
+function portText(ports: DimSet): string {
+  return [...I.ranges(ports as I.IntervalSet<number>)]
+    .map(([lo, hi]) => (hi - lo === 1 ? `${lo}` : `${lo}-${hi - 1}`))
+    .join(',');
+}
+
+function addrText(set: DimSet, family: Family): string {
+  const cidrs = toCidrs(set as AddrSet, family);
+  if (cidrs.length === 1 && cidrs[0]!.endsWith(family === 'ipv4' ? '/32' : '/128')) return cidrs[0]!.split('/')[0]!;
+  return cidrs.join(',');
+}
+
+/** Group forwarded packets by their (rewritten) destination: each is a service of the host. */
+function forwardedServices(forwarded: PacketSet, slice: { proto: number; ports: DimSet }, family: Family, events: WalkEvent[]): ServiceReach[] {
+  if (forwarded.isEmpty()) return [];
+  const groups = new Map<string, { dst: DimSet; dport: DimSet }>();
+  for (const c of forwarded.cubes) groups.set(`${c[Dim.Dst]!.join(',')}|${c[Dim.Dport]!.join(',')}`, { dst: c[Dim.Dst]!, dport: c[Dim.Dport]! });
+  const out: ServiceReach[] = [];
+  for (const g of groups.values()) {
+    const part = forwarded.intersect(PacketSet.where(family, { [Dim.Dst]: g.dst, [Dim.Dport]: g.dport } as Partial<Record<Dim, DimSet>>));
+    const hostPorts = portText(slice.ports);
+    const entry: ServiceReach = {
+      proto: slice.proto === TCP ? 'tcp' : 'udp',
+      port: Number(hostPorts.split(/[-,]/)[0]),
+      address: '*',
+      family,
+      dualStack: false,
+      process: null,
+      path: { kind: 'forward', hostPorts, target: { address: addrText(g.dst, family), port: portText(g.dport) } },
+      sources: { ipv4: [], ipv6: [] },
+      decisions: [],
+      uncertain: [],
+      rateLimited: false,
+    };
+    // Evidence: every event on packets that ended up forwarded here, before or after the rewrite.
+    addFamily(entry, family, part, events, part.union(part.rewrite(Dim.Dst, fullAddr(family)).rewrite(Dim.Dport, slice.ports)));
+    out.push(entry);
+  }
+  return out;
+}
+
+export { formatAddr, sourcesOf };

@@ -1,0 +1,70 @@
+/**
+ * What every analysing command does first: read the snapshots given (or collect this host
+ * live), read any firewall dumps that override them, and load the firewall model. Input
+ * problems become InputError (exit 2) with the file and line or JSON path.
+ *
+ * @module
+ */
+import { readFile } from 'node:fs/promises';
+import { collectSnapshot } from '../collect/index.js';
+import { realHostIO } from '../collect/real-host-io.js';
+import type { Snapshot } from '../model/snapshot.js';
+import { parseSnapshot } from '../parse/snapshot.js';
+import { type FirewallOverrides, type LoadedHost, loadHost } from '../pipeline.js';
+import { InputError, failOnErrors } from './errors.js';
+
+export interface HostSourceOptions {
+  snapshot?: string | string[];
+  iptables?: string;
+  ip6tables?: string;
+  nft?: string;
+}
+
+/** Read a file the user named, as text; a missing or unreadable file is an input error. */
+export async function readInputFile(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String((err as Error).message);
+    throw new InputError(`cannot read ${what} ${path}: ${reason}`);
+  }
+}
+
+async function readSnapshot(path: string): Promise<Snapshot> {
+  const text = await readInputFile(path, 'snapshot');
+  const parsed = parseSnapshot(text, path);
+  failOnErrors(`${path} is not a usable Portcullis snapshot`, parsed.diagnostics);
+  if (!parsed.value) throw new InputError(`${path} is not a usable Portcullis snapshot`);
+  return parsed.value;
+}
+
+async function readOverrides(opts: HostSourceOptions): Promise<FirewallOverrides> {
+  const out: FirewallOverrides = {};
+  if (opts.iptables) out.iptables = { file: opts.iptables, text: await readInputFile(opts.iptables, 'iptables-save dump') };
+  if (opts.ip6tables) out.ip6tables = { file: opts.ip6tables, text: await readInputFile(opts.ip6tables, 'ip6tables-save dump') };
+  if (opts.nft) out.nft = { file: opts.nft, text: await readInputFile(opts.nft, 'nft -j dump') };
+  return out;
+}
+
+/** Say on stderr what a live collection could not see, so a normal user knows what is missing. */
+function reportUnreadable(snapshot: Snapshot): void {
+  if (snapshot.unreadable.length === 0) return;
+  process.stderr.write(`portcullis: collected this host${snapshot.privileges.root ? '' : ' as a normal user'}; could not read:\n`);
+  for (const u of snapshot.unreadable) process.stderr.write(`  - ${u.what}: ${u.reason}${u.hint ? ` (${u.hint})` : ''}\n`);
+}
+
+export async function loadHosts(opts: HostSourceOptions): Promise<LoadedHost[]> {
+  const overrides = await readOverrides(opts);
+  const files = opts.snapshot === undefined ? [] : Array.isArray(opts.snapshot) ? opts.snapshot : [opts.snapshot];
+  const loaded: LoadedHost[] = [];
+  if (files.length === 0) {
+    const snapshot = await collectSnapshot(realHostIO());
+    reportUnreadable(snapshot);
+    loaded.push(loadHost(snapshot, 'this host', overrides));
+  } else {
+    for (const file of files) loaded.push(loadHost(await readSnapshot(file), file, overrides));
+  }
+  for (const host of loaded) failOnErrors(`cannot analyse ${host.file}`, host.diagnostics);
+  return loaded;
+}

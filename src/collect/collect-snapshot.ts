@@ -1,0 +1,42 @@
+/**
+ * Collect a {@link Snapshot} of the host behind a {@link HostIO}. Nothing fails silently:
+ * whatever cannot be read is null or "unavailable" in the snapshot and listed in `unreadable`.
+ *
+ * @module
+ */
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from '../model/snapshot.js';
+import { VERSION } from '../version.js';
+import { collectFirewall } from './firewall.js';
+import type { HostIO } from './host-io.js';
+import { collectInterfaces } from './interfaces.js';
+import { collectSockets } from './sockets.js';
+import { collectSysctls } from './sysctls.js';
+import { UnreadableLog } from './unreadable-log.js';
+
+export async function collectSnapshot(io: HostIO): Promise<Snapshot> {
+  const uid = io.getuid();
+  const euid = io.geteuid();
+  const root = euid === 0;
+  // One log per part, joined in a fixed order so the snapshot does not depend on timing.
+  const logs = { interfaces: new UnreadableLog(), sockets: new UnreadableLog(), firewall: new UnreadableLog(), sysctls: new UnreadableLog() };
+  const collectedAt = io.now().toISOString();
+  const [interfaces, sockets, firewall] = await Promise.all([
+    collectInterfaces(io, logs.interfaces),
+    collectSockets(io, logs.sockets, root),
+    collectFirewall(io, logs.firewall, root),
+  ]);
+  const sysctls = await collectSysctls(io, logs.sysctls, interfaces);
+  return {
+    format: SNAPSHOT_FORMAT,
+    version: SNAPSHOT_VERSION,
+    collectedAt,
+    tool: { name: 'portcullis', version: VERSION },
+    host: { hostname: io.hostname(), kernel: io.kernelRelease() },
+    privileges: { uid, euid, root },
+    interfaces,
+    sockets,
+    firewall,
+    sysctls,
+    unreadable: [...logs.interfaces.entries, ...logs.sockets.entries, ...logs.firewall.entries, ...logs.sysctls.entries],
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * The host's interfaces: `ip -j addr show`, or, without iproute2, /sys/class/net plus
+ * /proc/net/if_inet6 (IPv6 only: /proc has no per-interface IPv4 list), recorded as partial.
+ *
+ * @module
+ */
+import type { NetInterface } from '../model/snapshot.js';
+import { parseIpAddrJson } from '../parse/ip-addr-json.js';
+import { describeExecFailure } from './exec-failure.js';
+import { type HostIO, fsReason } from './host-io.js';
+import { decodeIfFlags, parseIfInet6 } from './if-inet6.js';
+import type { UnreadableLog } from './unreadable-log.js';
+
+const IP_ADDR = ['ip', '-j', 'addr', 'show'];
+
+export async function collectInterfaces(io: HostIO, log: UnreadableLog): Promise<NetInterface[] | null> {
+  const res = await io.exec(IP_ADDR);
+  if (res.ok && res.code === 0) {
+    const parsed = parseIpAddrJson(res.stdout, IP_ADDR.join(' '));
+    for (const d of parsed.diagnostics) {
+      log.add(`interfaces (${IP_ADDR.join(' ')})`, `${d.message}${d.location?.path ? ` at ${d.location.path}` : ''}${d.input ? `: ${d.input}` : ''}`);
+    }
+    if (parsed.value) return sortInterfaces(parsed.value);
+  } else {
+    log.add(`interfaces (${IP_ADDR.join(' ')})`, `${describeExecFailure(res, false).reason}; read /sys/class/net and /proc/net/if_inet6 instead`, res.ok ? undefined : 'install iproute2');
+  }
+  return fallbackInterfaces(io, log);
+}
+
+async function fallbackInterfaces(io: HostIO, log: UnreadableLog): Promise<NetInterface[] | null> {
+  let names: string[];
+  try {
+    names = await io.readdir('/sys/class/net');
+  } catch (err) {
+    log.add('interfaces (/sys/class/net)', fsReason(err));
+    return null;
+  }
+  log.add('IPv4 addresses of interfaces', '/proc has no per-interface IPv4 address list (only `ip` from iproute2 prints it)', 'install iproute2');
+  const byName = new Map<string, NetInterface>();
+  for (const name of names) {
+    try {
+      const index = Number((await io.readFile(`/sys/class/net/${name}/ifindex`)).trim());
+      const flags = decodeIfFlags(await io.readFile(`/sys/class/net/${name}/flags`));
+      if (!Number.isInteger(index) || !flags) throw Object.assign(new Error('unexpected ifindex or flags'), { code: 'EINVAL' });
+      byName.set(name, { name, index, up: flags.up, loopback: flags.loopback, addresses: [] });
+    } catch (err) {
+      log.add(`interface ${name} (/sys/class/net/${name})`, fsReason(err));
+    }
+  }
+  try {
+    const { entries, bad } = parseIfInet6(await io.readFile('/proc/net/if_inet6'));
+    for (const line of bad) log.add('IPv6 addresses (/proc/net/if_inet6)', `unreadable line: ${line.slice(0, 120)}`);
+    for (const e of entries) byName.get(e.name)?.addresses.push(e.address);
+  } catch (err) {
+    log.add('IPv6 addresses (/proc/net/if_inet6)', fsReason(err) === 'not present' ? 'not present (IPv6 disabled?)' : fsReason(err));
+  }
+  return sortInterfaces([...byName.values()]);
+}
+
+function sortInterfaces(list: NetInterface[]): NetInterface[] {
+  return list.sort((a, b) => a.index - b.index || a.name.localeCompare(b.name));
+}

@@ -1,0 +1,71 @@
+/**
+ * Which process holds a socket: scan /proc/<pid>/fd for links "socket:[<inode>]". A normal
+ * user cannot read other users' fd directories; those processes are counted, not guessed.
+ *
+ * @module
+ */
+import type { ProcessInfo } from '../model/snapshot.js';
+import { type HostIO, errnoOf, isPermissionError } from './host-io.js';
+import { effectiveUidOfStatus, parsePasswd } from './passwd.js';
+
+export interface SocketOwners {
+  /** inode → the holding process (the lowest pid when several share it, e.g. prefork servers). */
+  owners: Map<number, ProcessInfo>;
+  /** Processes whose fd directory was refused (other users' processes, when not root). */
+  hiddenProcesses: number;
+  /** Other failures, e.g. /proc itself unreadable. */
+  problems: string[];
+}
+
+const SOCKET_LINK = /^socket:\[(\d+)\]$/;
+
+export async function findSocketOwners(io: HostIO, inodes: ReadonlySet<number>): Promise<SocketOwners> {
+  const result: SocketOwners = { owners: new Map(), hiddenProcesses: 0, problems: [] };
+  let entries: string[];
+  try {
+    entries = await io.readdir('/proc');
+  } catch (err) {
+    result.problems.push(`cannot list /proc: ${errnoOf(err)}`);
+    return result;
+  }
+  const pids = entries.filter((e) => /^\d+$/.test(e)).map(Number).sort((a, b) => a - b);
+  const pidOf = new Map<number, number>();
+  for (const pid of pids) {
+    let fds: string[];
+    try {
+      fds = await io.readdir(`/proc/${pid}/fd`);
+    } catch (err) {
+      if (isPermissionError(err)) result.hiddenProcesses++;
+      continue; // ENOENT: the process exited while we looked
+    }
+    const links = await Promise.all(fds.map((fd) => io.readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')));
+    for (const link of links) {
+      const m = SOCKET_LINK.exec(link);
+      const inode = m ? Number(m[1]) : NaN;
+      if (inodes.has(inode) && !pidOf.has(inode)) pidOf.set(inode, pid);
+    }
+  }
+  const users = await io.readFile('/etc/passwd').then(parsePasswd, () => new Map<number, string>());
+  const infoOf = new Map<number, Promise<ProcessInfo>>();
+  for (const [inode, pid] of pidOf) {
+    if (!infoOf.has(pid)) infoOf.set(pid, processInfo(io, pid, users));
+    result.owners.set(inode, await infoOf.get(pid)!);
+  }
+  return result;
+}
+
+async function processInfo(io: HostIO, pid: number, users: ReadonlyMap<number, string>): Promise<ProcessInfo> {
+  const [comm, cmdline, status] = await Promise.all([
+    io.readFile(`/proc/${pid}/comm`).catch(() => ''),
+    io.readFile(`/proc/${pid}/cmdline`).catch(() => ''),
+    io.readFile(`/proc/${pid}/status`).catch(() => ''),
+  ]);
+  const uid = effectiveUidOfStatus(status);
+  return {
+    pid,
+    name: comm.replace(/\n$/, ''),
+    // NUL-separated, with a trailing NUL; kernel threads have none.
+    cmdline: cmdline === '' ? [] : cmdline.replace(/\0$/, '').split('\0'),
+    user: uid === null ? null : (users.get(uid) ?? String(uid)),
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * {@link HostIO} on the real machine: node:child_process `execFile` (argv, no shell, a
+ * timeout) and node:fs.
+ *
+ * @module
+ */
+import { execFile } from 'node:child_process';
+import { readFile, readdir, readlink } from 'node:fs/promises';
+import { hostname, release } from 'node:os';
+import type { ExecResult, HostIO } from './host-io.js';
+
+/** A firewall dump of a big host takes a second or two; a hung tool must not hang collect. */
+const EXEC_TIMEOUT_MS = 30_000;
+/** nft -j of a host with many Docker networks runs to tens of MB. */
+const EXEC_MAX_BUFFER = 512 * 1024 * 1024;
+
+function run(argv: readonly string[]): Promise<ExecResult> {
+  return new Promise((resolve) => {
+    const [file, ...args] = argv;
+    if (file === undefined) return resolve({ ok: false, error: 'EINVAL', message: 'empty command' });
+    execFile(
+      file,
+      args,
+      { encoding: 'utf8', timeout: EXEC_TIMEOUT_MS, maxBuffer: EXEC_MAX_BUFFER, env: { ...process.env, LC_ALL: 'C' } },
+      (err, stdout, stderr) => {
+        if (!err) return resolve({ ok: true, code: 0, stdout, stderr });
+        const e = err as NodeJS.ErrnoException & { code?: string | number; killed?: boolean; signal?: string | null };
+        if (typeof e.code === 'number') return resolve({ ok: true, code: e.code, stdout, stderr });
+        if (e.killed || e.signal) {
+          return resolve({ ok: false, error: 'ETIMEDOUT', message: `${file} did not finish within ${EXEC_TIMEOUT_MS / 1000} s (signal ${e.signal ?? 'unknown'})` });
+        }
+        resolve({ ok: false, error: typeof e.code === 'string' ? e.code : 'EUNKNOWN', message: e.message });
+      },
+    );
+  });
+}
+
+/** The real host. */
+export function realHostIO(): HostIO {
+  return {
+    exec: run,
+    readFile: (path) => readFile(path, 'utf8'),
+    readdir: (path) => readdir(path),
+    readlink: (path) => readlink(path),
+    getuid: () => process.getuid?.() ?? 0,
+    geteuid: () => process.geteuid?.() ?? 0,
+    hostname: () => hostname(),
+    kernelRelease: () => {
+      try {
+        return release();
+      } catch {
+        return null;
+      }
+    },
+    now: () => new Date(),
+  };
+}

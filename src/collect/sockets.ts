@@ -1,0 +1,88 @@
+/**
+ * The host's listening sockets: /proc/net/{tcp,tcp6,udp,udp6}, joined with `ss -Htulne`
+ * (v6only, bound device) and /proc/<pid>/fd (the owning process).
+ *
+ * @module
+ */
+import type { Family } from '../model/addr.js';
+import type { Socket, SocketProto } from '../model/snapshot.js';
+import { parseProcNetListeners } from '../parse/proc-net.js';
+import { describeExecFailure } from './exec-failure.js';
+import { type HostIO, errnoOf, fsReason } from './host-io.js';
+import { findSocketOwners } from './processes.js';
+import { type SsSocketInfo, parseSsExtended } from './ss-extended.js';
+import { ROOT_HINT, type UnreadableLog } from './unreadable-log.js';
+
+const TABLES: readonly { file: string; proto: SocketProto; family: Family }[] = [
+  { file: '/proc/net/tcp', proto: 'tcp', family: 'ipv4' },
+  { file: '/proc/net/tcp6', proto: 'tcp', family: 'ipv6' },
+  { file: '/proc/net/udp', proto: 'udp', family: 'ipv4' },
+  { file: '/proc/net/udp6', proto: 'udp', family: 'ipv6' },
+];
+
+const SS = ['ss', '-Htulne'];
+
+export async function collectSockets(io: HostIO, log: UnreadableLog, root: boolean): Promise<Socket[] | null> {
+  const sockets: Socket[] = [];
+  let tablesRead = 0;
+  for (const t of TABLES) {
+    let text: string;
+    try {
+      text = await io.readFile(t.file);
+    } catch (err) {
+      const ipv6Off = errnoOf(err) === 'ENOENT' && t.family === 'ipv6';
+      log.add(`sockets (${t.file})`, ipv6Off ? 'not present (IPv6 disabled?)' : fsReason(err));
+      continue;
+    }
+    tablesRead++;
+    const parsed = parseProcNetListeners(text, t.file, t.proto, t.family);
+    for (const d of parsed.diagnostics) log.add(`sockets (${t.file}${d.location?.line ? `:${d.location.line}` : ''})`, `${d.message}: ${d.input ?? ''}`);
+    for (const s of parsed.value) {
+      sockets.push({ proto: s.proto, family: s.family, address: s.address, port: s.port, v6only: null, device: null, uid: s.uid, inode: s.inode, process: null });
+    }
+  }
+  if (tablesRead === 0) return null;
+  const ss = await socketDetails(io, log, root);
+  for (const s of sockets) {
+    const info = ss?.get(s.inode);
+    // v6only only means something for AF_INET6 sockets.
+    if (info) {
+      s.v6only = s.family === 'ipv6' ? info.v6only : null;
+      s.device = info.device;
+    }
+  }
+  await attachProcesses(io, log, sockets);
+  return sockets.sort(compareSockets);
+}
+
+async function socketDetails(io: HostIO, log: UnreadableLog, root: boolean): Promise<Map<number, SsSocketInfo> | null> {
+  const res = await io.exec(SS);
+  if (res.ok && res.code === 0) return parseSsExtended(res.stdout);
+  const f = describeExecFailure(res, root);
+  log.add(`v6only and bound device of sockets (${SS.join(' ')})`, `${f.reason}; recorded as unknown (IPv6 wildcard sockets are then taken as dual-stack)`, f.reason === 'not installed' ? 'install iproute2' : undefined);
+  return null;
+}
+
+async function attachProcesses(io: HostIO, log: UnreadableLog, sockets: Socket[]): Promise<void> {
+  // inode 0: kernel sockets (e.g. WireGuard, nfsd), which no process holds.
+  const inodes = new Set(sockets.map((s) => s.inode).filter((i) => i !== 0));
+  if (inodes.size === 0) return;
+  const found = await findSocketOwners(io, inodes);
+  for (const s of sockets) s.process = found.owners.get(s.inode) ?? null;
+  for (const p of found.problems) log.add('processes of sockets', p);
+  const missing = sockets.filter((s) => s.inode !== 0 && s.process === null).length;
+  if (missing === 0) return;
+  if (found.hiddenProcesses > 0) {
+    log.add(
+      'processes of sockets',
+      `not root: ${missing} socket(s) have no known process because the open files (/proc/<pid>/fd) of ${found.hiddenProcesses} process(es) of other users cannot be read`,
+      ROOT_HINT,
+    );
+  } else if (found.problems.length === 0) {
+    log.add('processes of sockets', `${missing} socket(s) are held by no visible process (another PID namespace, or the process exited during collection)`);
+  }
+}
+
+function compareSockets(a: Socket, b: Socket): number {
+  return a.proto.localeCompare(b.proto) || a.family.localeCompare(b.family) || a.port - b.port || a.address.localeCompare(b.address) || a.inode - b.inode;
+}

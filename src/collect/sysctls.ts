@@ -1,0 +1,42 @@
+/**
+ * The sysctls that shape exposure (EXPOSURE_SYSCTLS) plus, per interface, rp_filter and
+ * route_localnet, read from /proc/sys. Unreadable ones are null and logged.
+ *
+ * @module
+ */
+import { EXPOSURE_SYSCTLS, type NetInterface } from '../model/snapshot.js';
+import { interfaceSysctlName, parseSysctlValue, sysctlPath } from '../parse/sysctl.js';
+import { type HostIO, errnoOf, fsReason } from './host-io.js';
+import type { UnreadableLog } from './unreadable-log.js';
+
+const PER_INTERFACE = ['rp_filter', 'route_localnet'] as const;
+
+/** The names to read, in a stable order. */
+export function sysctlNames(interfaces: readonly NetInterface[] | null): string[] {
+  const names: string[] = [...EXPOSURE_SYSCTLS];
+  for (const i of interfaces ?? []) for (const key of PER_INTERFACE) names.push(interfaceSysctlName('ipv4', i.name, key));
+  return [...new Set(names)];
+}
+
+export async function collectSysctls(io: HostIO, log: UnreadableLog, interfaces: readonly NetInterface[] | null): Promise<Record<string, string | null>> {
+  const names = sysctlNames(interfaces);
+  const values = await Promise.all(
+    names.map((name) =>
+      io.readFile(sysctlPath(name)).then(parseSysctlValue, (err: unknown) => {
+        log.add(`sysctl ${name}`, reasonFor(name, err));
+        return null;
+      }),
+    ),
+  );
+  const out: Record<string, string | null> = {};
+  names.forEach((name, i) => (out[name] = values[i] ?? null));
+  return out;
+}
+
+function reasonFor(name: string, err: unknown): string {
+  if (errnoOf(err) !== 'ENOENT') return fsReason(err);
+  // net.bridge.* exists only while br_netfilter is loaded (then bridged traffic skips iptables).
+  if (name.startsWith('net.bridge.')) return 'not present (br_netfilter module not loaded)';
+  if (name.startsWith('net.ipv6.')) return 'not present (IPv6 disabled?)';
+  return 'not present';
+}

@@ -1,0 +1,33 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { addrCount, cidrsToSet, parseAddrSet, parseCidr, toCidrs } from './addr.js';
+import * as I from './interval-set.js';
+
+describe('addresses', () => {
+  it('parses prefixes, masks and ranges, clearing host bits', () => {
+    expect(parseCidr('192.0.2.77/24')).toEqual({ family: 'ipv4', base: 0xc0000200, prefixLength: 24 });
+    expect(parseCidr('192.0.2.0/255.255.255.0')?.prefixLength).toBe(24);
+    expect(parseCidr('2001:db8::1/32')).toEqual({ family: 'ipv6', base: 0x20010db8n << 96n, prefixLength: 32 });
+    expect(parseCidr('192.0.2.0/33')).toBeNull();
+    expect(parseCidr('1.2.3')).toBeNull();
+    expect(toCidrs(parseAddrSet('192.0.2.10-192.0.2.20', 'ipv4')!, 'ipv4')).toEqual(['192.0.2.10/31', '192.0.2.12/30', '192.0.2.16/30', '192.0.2.20/32']);
+  });
+
+  it('minimal CIDR lists cover exactly the set', () => {
+    expect(toCidrs(cidrsToSet(['0.0.0.0/0'], 'ipv4'), 'ipv4')).toEqual(['0.0.0.0/0']);
+    expect(toCidrs(cidrsToSet(['::/0'], 'ipv6'), 'ipv6')).toEqual(['::/0']);
+    const everythingBut = I.difference(cidrsToSet(['0.0.0.0/0'], 'ipv4') as I.IntervalSet<number>, cidrsToSet(['192.0.2.1/32'], 'ipv4') as I.IntervalSet<number>);
+    expect(toCidrs(everythingBut, 'ipv4')).toHaveLength(32);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }), (a, b) => {
+        const lo = Math.min(a, b);
+        const hi = Math.max(a, b) + 1;
+        const set = I.range(lo, hi);
+        const cidrs = toCidrs(set, 'ipv4');
+        expect(cidrsToSet(cidrs, 'ipv4')).toEqual(set);
+        expect(cidrs.length).toBeLessThanOrEqual(62); // at most 2 × (32 − 1) blocks for one range
+        expect(addrCount(set)).toBe(BigInt(hi - lo));
+      }),
+    );
+  });
+});

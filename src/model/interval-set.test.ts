@@ -1,0 +1,49 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import * as I from './interval-set.js';
+
+// Brute force over a small domain: every operation must agree with plain boolean arrays.
+const N = 40;
+const domain: I.Domain<number> = { min: 0, max: N };
+const arbSet = fc.array(fc.tuple(fc.integer({ min: 0, max: N }), fc.integer({ min: 0, max: N })), { maxLength: 6 }).map((pairs) => I.fromRanges(pairs.map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const)));
+const members = (s: I.IntervalSet<number>) => Array.from({ length: N }, (_, x) => I.contains(s, x));
+
+function isNormal(s: I.IntervalSet<number>): boolean {
+  for (let k = 1; k < s.length; k++) if (!(s[k - 1]! < s[k]!)) return false;
+  return s.length % 2 === 0;
+}
+
+describe('interval sets agree with brute force', () => {
+  it('union, intersect, difference, complement', () => {
+    fc.assert(
+      fc.property(arbSet, arbSet, (a, b) => {
+        const ma = members(a);
+        const mb = members(b);
+        const u = I.union(a, b);
+        const n = I.intersect(a, b);
+        const d = I.difference(a, b);
+        const c = I.complement(a, domain);
+        expect(members(u)).toEqual(ma.map((x, i) => x || mb[i]!));
+        expect(members(n)).toEqual(ma.map((x, i) => x && mb[i]!));
+        expect(members(d)).toEqual(ma.map((x, i) => x && !mb[i]!));
+        expect(members(c)).toEqual(ma.map((x) => !x));
+        for (const s of [u, n, d, c]) expect(isNormal(s)).toBe(true);
+        expect(I.intersects(a, b)).toBe(ma.some((x, i) => x && mb[i]!));
+        expect(I.isSubset(a, b)).toBe(ma.every((x, i) => !x || mb[i]!));
+      }),
+    );
+  });
+
+  it('touching ranges merge into one', () => {
+    expect(I.union([0, 5], [5, 10])).toEqual([0, 10]);
+    expect(I.fromRanges([[5, 10], [0, 5], [12, 13]])).toEqual([0, 10, 12, 13]);
+  });
+
+  it('works on strings (interface names) and bigints (IPv6)', () => {
+    const eth = I.range('eth', 'eti');
+    expect(I.contains(eth, 'eth0')).toBe(true);
+    expect(I.contains(eth, 'wlan0')).toBe(false);
+    expect(I.difference(eth, I.range('eth1', 'eth1\u0000'))).toEqual(['eth', 'eth1', 'eth1\u0000', 'eti']);
+    expect(I.union(I.range(0n, 10n), I.range(10n, 20n))).toEqual([0n, 20n]);
+  });
+});

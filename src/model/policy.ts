@@ -1,0 +1,59 @@
+/**
+ * The audit policy as plain data: what the YAML policy file (schemas/policy.schema.json)
+ * parses to (src/parse/policy.ts) and what the audit (src/analyze/audit) reads. It lives in
+ * model/ because parse/ and analyze/ may both see only model/.
+ *
+ * @module
+ */
+import type { Location } from './diagnostics.js';
+
+export type PolicySeverity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+
+/** An inclusive port range of one protocol ("80/tcp" is 80..80, "60000-61000/udp"). */
+export interface PortRange {
+  proto: 'tcp' | 'udp';
+  from: number;
+  to: number;
+}
+
+/** A named trusted source list with every reference to other lists resolved to CIDRs. */
+export interface TrustedList {
+  name: string;
+  ipv4: string[];
+  ipv6: string[];
+  location?: Location;
+}
+
+/** Ports meant to be public on the hosts whose name matches one of the globs. */
+export interface PublicPorts {
+  /** Hostname globs (`*`, `?`), e.g. "web-*". */
+  hosts: string[];
+  ports: PortRange[];
+  location?: Location;
+}
+
+/** A finding accepted for a while: matches by host glob, check id and service, all optional but not all absent. */
+export interface PolicyException {
+  host: string | null;
+  check: string | null;
+  service: PortRange | null;
+  reason: string;
+  /** Last day it applies, YYYY-MM-DD (UTC). */
+  expires: string;
+  location?: Location;
+}
+
+export interface Policy {
+  /** The file it was read from, for reports. */
+  file: string;
+  trusted: TrustedList[];
+  /** Empty: the default public ports (80/tcp, 443/tcp) apply to every host. */
+  publicPorts: PublicPorts[];
+  /** Severity per check id. */
+  severity: Record<string, PolicySeverity>;
+  /** Location of each severity override, for diagnostics about unknown check ids. */
+  severityLocations?: Record<string, Location>;
+  /** Replaces the default restricted common ports (TCP 20, 21, 3389, 3306, 4333); null keeps them. */
+  restrictedPorts: PortRange[] | null;
+  exceptions: PolicyException[];
+}

@@ -1,0 +1,212 @@
+/**
+ * iptables-save / ip6tables-save text to its AST. Pure; never throws: every problem is a
+ * located diagnostic and the value holds whatever could be read.
+ *
+ * Accepted: `# comments`, blank lines, `*table`, `:CHAIN POLICY [p:b]`, `[p:b] -A chain …`
+ * (`iptables-save -c`), `-A chain …`, `COMMIT`; trailing blanks (iptables 1.4.8) and CRLF;
+ * the old `--opt ! value` negation (iptables 1.2/1.3).
+ *
+ * @module
+ */
+import { type Diagnostic, type Parsed, excerpt } from '../../model/diagnostics.js';
+import { IPTABLES_TABLES, type IptCounters, type IptRule, type IptTable, type IptTableName, type IptablesDump } from './ast.js';
+import { parseRuleBody } from './parse-rule.js';
+import { KNOWN_TARGETS } from './targets.js';
+import { tokenize } from './tokenize.js';
+
+const BUILTIN_CHAINS: Record<IptTableName, readonly string[]> = {
+  filter: ['INPUT', 'FORWARD', 'OUTPUT'],
+  nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
+  mangle: ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'],
+  raw: ['PREROUTING', 'OUTPUT'],
+  security: ['INPUT', 'FORWARD', 'OUTPUT'],
+};
+
+/** Built-in chains of a table, in hook order. */
+export function builtinChains(table: IptTableName): readonly string[] {
+  return BUILTIN_CHAINS[table];
+}
+
+const COUNTERS = /^\[(\d+):(\d+)\]$/;
+const CHAIN_LINE = /^:(\S+)\s+(\S+)(?:\s+(\S+))?\s*$/;
+
+/** Parse a whole dump; `file` names it in diagnostics. */
+export function parseIptablesSave(text: string, file: string): Parsed<IptablesDump> {
+  const diagnostics: Diagnostic[] = [];
+  const tables: IptTable[] = [];
+  let table: IptTable | null = null;
+  // Lines of a table with an unknown name are skipped quietly after its one error.
+  let skipping = false;
+  const lines = text.split('\n');
+  // A final newline leaves one empty string that is not a line.
+  const count = lines.length > 0 && lines[lines.length - 1] === '' ? lines.length - 1 : lines.length;
+
+  const error = (line: number, code: string, message: string, expected: string, input: string) =>
+    diagnostics.push({ code, severity: 'error', message, location: { file, line }, expected, input: excerpt(input) });
+  const warning = (line: number, code: string, message: string, input: string) =>
+    diagnostics.push({ code, severity: 'warning', message, location: { file, line }, input: excerpt(input) });
+
+  const closeTable = (t: IptTable) => checkJumps(t, file, diagnostics);
+
+  for (let n = 0; n < count; n++) {
+    const lineNo = n + 1;
+    const raw = lines[n]!;
+    const line = raw.trim();
+    if (line === '' || line.charCodeAt(0) === 35 /* # */) continue;
+    const c0 = line.charCodeAt(0);
+
+    if (c0 === 42 /* * */) {
+      const name = line.slice(1).trim();
+      if (table) {
+        error(table.line, 'parse.truncated', `table ${table.name} has no COMMIT before the next table`, `COMMIT before line ${lineNo}`, `*${table.name}`);
+        closeTable(table);
+      }
+      if (!(IPTABLES_TABLES as readonly string[]).includes(name)) {
+        error(lineNo, 'parse.unknown-table', `unknown table "${name}"`, `one of ${IPTABLES_TABLES.join(', ')}`, raw);
+        table = null;
+        skipping = true;
+        continue;
+      }
+      skipping = false;
+      const prev = tables.findIndex((t) => t.name === name);
+      if (prev >= 0) {
+        // iptables-restore flushes and refills a table named twice: the later one wins.
+        warning(lineNo, 'parse.duplicate-table', `table ${name} appears again (first at line ${tables[prev]!.line}); the later one replaces it, as iptables-restore does`, raw);
+        tables.splice(prev, 1);
+      }
+      table = { name: name as IptTableName, line: lineNo, commitLine: null, chains: new Map() };
+      tables.push(table);
+      continue;
+    }
+
+    if (line === 'COMMIT') {
+      if (!table) {
+        if (!skipping) error(lineNo, 'parse.outside-table', 'COMMIT outside any table', 'a "*table" line before COMMIT', raw);
+      } else {
+        table.commitLine = lineNo;
+        closeTable(table);
+      }
+      table = null;
+      skipping = false;
+      continue;
+    }
+
+    if (c0 === 58 /* : */) {
+      if (!table) {
+        if (!skipping) error(lineNo, 'parse.outside-table', 'chain declaration before any table', 'a "*table" line first', raw);
+        continue;
+      }
+      const m = CHAIN_LINE.exec(line);
+      const counters = m?.[3] === undefined ? null : parseCounters(m[3]);
+      if (!m || (m[3] !== undefined && !counters)) {
+        error(lineNo, 'parse.bad-chain', 'malformed chain declaration', '":CHAIN POLICY [packets:bytes]", e.g. ":INPUT DROP [0:0]" or ":my-chain - [0:0]"', raw);
+        continue;
+      }
+      const name = m[1]!;
+      const policyWord = m[2]!;
+      const builtin = BUILTIN_CHAINS[table.name].includes(name);
+      let policy: string | null = null;
+      if (policyWord === '-') {
+        if (builtin) warning(lineNo, 'parse.builtin-without-policy', `built-in chain ${name} has no policy; read as ACCEPT`, raw);
+      } else if (policyWord === 'ACCEPT' || policyWord === 'DROP') {
+        if (builtin) policy = policyWord;
+        else warning(lineNo, 'parse.policy-on-user-chain', `${name} is not a built-in chain of table ${table.name}; its policy ${policyWord} has no effect`, raw);
+      } else {
+        error(lineNo, 'parse.bad-policy', `unknown policy "${policyWord}" for chain ${name}`, 'ACCEPT, DROP, or "-" for a user chain', raw);
+        continue;
+      }
+      if (table.chains.has(name)) {
+        warning(lineNo, 'parse.duplicate-chain', `chain ${name} declared twice in table ${table.name} (first at line ${table.chains.get(name)!.line})`, raw);
+        continue;
+      }
+      table.chains.set(name, { name, policy, counters, line: lineNo, rules: [] });
+      continue;
+    }
+
+    // A rule: "[p:b] -A chain …" or "-A chain …".
+    const tok = tokenize(line);
+    if (!tok.ok) {
+      error(lineNo, 'parse.unbalanced-quote', `unterminated quote at column ${tok.column + (raw.length - raw.trimStart().length)}`, 'a closing " for every opening "', raw);
+      continue;
+    }
+    const tokens = tok.tokens;
+    let k = 0;
+    let counters: IptCounters | null = null;
+    if (tokens[0] && !tokens[0].quoted && tokens[0].value.startsWith('[')) {
+      counters = parseCounters(tokens[0].value);
+      if (!counters) {
+        error(lineNo, 'parse.bad-counters', 'malformed counters before a rule', '"[packets:bytes] -A chain …"', raw);
+        continue;
+      }
+      k = 1;
+    }
+    const verb = tokens[k]?.value;
+    if (verb !== '-A' && verb !== '--append') {
+      error(lineNo, 'parse.unrecognised-line', 'not a line iptables-save writes', 'a comment, "*table", ":CHAIN POLICY [p:b]", "-A chain …" or "COMMIT"', raw);
+      continue;
+    }
+    if (!table) {
+      if (!skipping) error(lineNo, 'parse.outside-table', 'rule before any table', 'a "*table" line before the rules', raw);
+      continue;
+    }
+    const chainName = tokens[k + 1]?.value;
+    if (chainName === undefined) {
+      error(lineNo, 'parse.missing-argument', '-A needs a chain name', '"-A CHAIN options…"', raw);
+      continue;
+    }
+    const chain = table.chains.get(chainName);
+    if (!chain) {
+      error(lineNo, 'parse.undeclared-chain', `rule appended to chain ${chainName}, which table ${table.name} does not declare`, `":${chainName} - [0:0]" before its rules`, raw);
+      continue;
+    }
+    const textStart = tokens[k]!.start;
+    const ruleText = line.slice(textStart);
+    const { body, problems } = parseRuleBody(tokens, k + 2, line);
+    for (const p of problems) error(lineNo, p.code, p.message, p.expected, ruleText);
+    const rule: IptRule = {
+      chain: chainName,
+      position: chain.rules.length + 1,
+      line: lineNo,
+      text: ruleText,
+      counters,
+      generic: body.generic,
+      matches: body.matches,
+      target: body.target,
+    };
+    chain.rules.push(rule);
+  }
+  if (table) {
+    error(count, 'parse.truncated', `the dump ends inside table ${table.name} (opened at line ${table.line}) without COMMIT`, 'COMMIT at the end of every table', lines[count - 1] ?? '');
+    closeTable(table);
+  }
+  if (tables.length === 0 && !diagnostics.some((d) => d.severity === 'error')) {
+    diagnostics.push({ code: 'parse.empty', severity: 'warning', message: 'no table in the dump (empty ruleset)', location: { file }, input: excerpt(text) });
+  }
+  return { value: { tables }, diagnostics };
+}
+
+function parseCounters(text: string): IptCounters | null {
+  const m = COUNTERS.exec(text);
+  return m ? { packets: m[1]!, bytes: m[2]! } : null;
+}
+
+/** Every -j/-g must name a chain of the table or a target extension; -g only a chain. */
+function checkJumps(table: IptTable, file: string, diagnostics: Diagnostic[]): void {
+  for (const chain of table.chains.values()) {
+    for (const rule of chain.rules) {
+      const t = rule.target;
+      if (!t || table.chains.has(t.name)) continue;
+      if (t.goto || (!KNOWN_TARGETS.has(t.name) && t.options.length === 0)) {
+        diagnostics.push({
+          code: 'parse.unknown-jump-target',
+          severity: 'error',
+          message: `${t.goto ? '-g' : '-j'} ${t.name}: no chain of that name in table ${table.name}${t.goto ? '' : ' and no such target'}`,
+          location: { file, line: rule.line },
+          expected: t.goto ? 'a chain declared in the table' : 'a declared chain or a target such as ACCEPT, DROP, REJECT, LOG',
+          input: excerpt(rule.text),
+        });
+      }
+    }
+  }
+}
+

@@ -1,0 +1,109 @@
+/**
+ * Option values to dimension sets: addresses, ports, interfaces, protocols. Each reader
+ * memoises by text, because big rulesets repeat the same few values thousands of times and
+ * equal results then share one array (which the interval algebra compares by identity first).
+ *
+ * @module
+ */
+import { type AddrSet, type Family, parseAddrSet } from '../../model/addr.js';
+import * as I from '../../model/interval-set.js';
+import { type DimSet, PORT_DOMAIN, ifaceSet } from '../../model/packet-set.js';
+import { protocolNumber } from '../../model/protocols.js';
+
+/** Service names an iptables-restore input may use for ports (iptables-save prints numbers). */
+const SERVICES: Readonly<Record<string, number>> = {
+  ftp: 21, ssh: 22, telnet: 23, smtp: 25, domain: 53, http: 80, pop3: 110, ntp: 123, imap: 143,
+  snmp: 161, ldap: 389, https: 443, submission: 587, imaps: 993, pop3s: 995, mysql: 3306,
+  postgresql: 5432, bootps: 67, bootpc: 68, tftp: 69, 'netbios-ns': 137, 'netbios-dgm': 138,
+  'netbios-ssn': 139, 'microsoft-ds': 445, smtps: 465, isakmp: 500, syslog: 514, 'ipp': 631,
+};
+
+function portNumber(text: string): number | null {
+  if (/^\d{1,5}$/.test(text)) {
+    const n = Number(text);
+    return n <= 65535 ? n : null;
+  }
+  return SERVICES[text.toLowerCase()] ?? null;
+}
+
+/** Memoised readers for one lowering run. */
+export class ValueReader {
+  private readonly addrs = new Map<string, AddrSet | null>();
+  private readonly ports = new Map<string, DimSet | null>();
+  private readonly ifaces = new Map<string, DimSet>();
+  private readonly protos = new Map<string, DimSet | null>();
+
+  constructor(readonly family: Family) {}
+
+  /** `-s a,b/24,c/255.255.0.0`, iprange "a-b": the union, or null if any part is malformed. */
+  addresses(text: string): AddrSet | null {
+    let hit = this.addrs.get(text);
+    if (hit !== undefined) return hit;
+    let acc: AddrSet | null = [];
+    for (const part of text.split(',')) {
+      const one = parseAddrSet(part, this.family);
+      if (!one) {
+        acc = null;
+        break;
+      }
+      acc = I.union(acc as I.IntervalSet<number>, one as I.IntervalSet<number>);
+    }
+    hit = acc;
+    this.addrs.set(text, hit);
+    return hit;
+  }
+
+  /** `22`, `1024:65535`, `:1023`, `1024:`, or a comma list of those (multiport). */
+  portList(text: string): DimSet | null {
+    let hit = this.ports.get(text);
+    if (hit !== undefined) return hit;
+    hit = parsePorts(text);
+    this.ports.set(text, hit);
+    return hit;
+  }
+
+  iface(text: string): DimSet {
+    let hit = this.ifaces.get(text);
+    if (!hit) {
+      hit = ifaceSet([text]);
+      this.ifaces.set(text, hit);
+    }
+    return hit;
+  }
+
+  /** `-p tcp`, `-p 6`, `-p all` (every protocol). */
+  protocol(text: string): DimSet | null {
+    let hit = this.protos.get(text);
+    if (hit !== undefined) return hit;
+    const lower = text.toLowerCase();
+    if (lower === 'all' || lower === '0') hit = I.range(0, 256);
+    else {
+      const n = protocolNumber(lower);
+      hit = n === null ? null : I.range(n, n + 1);
+    }
+    this.protos.set(text, hit);
+    return hit;
+  }
+}
+
+/** Comma list of ports and `lo:hi` ranges (open ends allowed); also `lo-hi` as NAT targets write. */
+export function parsePorts(text: string): DimSet | null {
+  const pairs: [number, number][] = [];
+  for (const part of text.split(',')) {
+    const sep = part.indexOf(':') >= 0 ? part.indexOf(':') : part.indexOf('-', 1);
+    if (sep < 0) {
+      const p = portNumber(part);
+      if (p === null) return null;
+      pairs.push([p, p + 1]);
+      continue;
+    }
+    const loText = part.slice(0, sep);
+    const hiText = part.slice(sep + 1);
+    const lo = loText === '' ? 0 : portNumber(loText);
+    const hi = hiText === '' ? PORT_DOMAIN.max - 1 : portNumber(hiText);
+    if (lo === null || hi === null) return null;
+    // iptables swaps a reversed range (`--dport 90:80` matches 80..90).
+    pairs.push(lo <= hi ? [lo, hi + 1] : [hi, lo + 1]);
+  }
+  return pairs.length === 1 ? I.range(pairs[0]![0], pairs[0]![1]) : I.fromRanges(pairs);
+}

@@ -1,0 +1,281 @@
+/**
+ * `nft -j list ruleset` text → {@link NftRuleset}. Pure; never throws on bad input: every
+ * problem becomes a diagnostic with the JSON path of the offending object and what was
+ * expected there, and the objects that could be read are kept.
+ *
+ * @module
+ */
+import { type Diagnostic, type Parsed, excerpt } from '../../model/diagnostics.js';
+import { locateJsonError } from './json-error.js';
+import {
+  type Json,
+  type JsonObject,
+  type NftChain,
+  type NftElem,
+  type NftRule,
+  type NftRuleset,
+  type NftSet,
+  isObject,
+  soleKey,
+} from './types.js';
+
+/** The libnftables JSON schema versions this reader knows. */
+export const KNOWN_SCHEMA_VERSIONS: readonly number[] = [1];
+
+/** Object kinds kept as opaque named objects (ct helper, counters, …). */
+const OBJECT_KINDS = new Set(['ct helper', 'ct timeout', 'ct expectation', 'counter', 'quota', 'limit', 'flowtable', 'synproxy', 'secmark', 'tunnel']);
+
+export function emptyRuleset(): NftRuleset {
+  return { metainfo: null, tables: [], chains: [], rules: [], sets: [], objects: [] };
+}
+
+/** Parse the JSON printed by `nft -j list ruleset` (or `nft -j list table …`). */
+export function parseNftJson(text: string, file: string): Parsed<NftRuleset> {
+  const diagnostics: Diagnostic[] = [];
+  const value = emptyRuleset();
+  let doc: Json;
+  try {
+    doc = JSON.parse(text) as Json;
+  } catch (err) {
+    const place = locateJsonError(text);
+    const truncated = place.truncated && text.trim().length > 0;
+    diagnostics.push({
+      code: truncated ? 'parse.nft-json.truncated' : 'parse.nft-json.invalid-json',
+      severity: 'error',
+      message: truncated
+        ? `the nft JSON ends before it is complete (line ${place.line}, column ${place.column}): the dump was cut short`
+        : `not valid JSON at line ${place.line}, column ${place.column}: ${(err as Error).message}`,
+      location: { file, line: place.line },
+      expected: text.trim().length === 0 ? 'the output of `nft -j list ruleset`, e.g. {"nftables": [{"metainfo": {…}}, …]}' : 'valid JSON',
+      input: excerpt(text.slice(Math.max(0, place.offset - 40), place.offset + 40)),
+    });
+    return { value, diagnostics };
+  }
+  const err = (path: string, expected: string, got: Json | undefined, message: string): void => {
+    diagnostics.push({
+      code: 'parse.nft-json.shape',
+      severity: 'error',
+      message,
+      location: { file, path },
+      expected,
+      input: excerpt(got === undefined ? '(missing)' : JSON.stringify(got) ?? String(got)),
+    });
+  };
+  if (!isObject(doc) || !Array.isArray(doc['nftables'])) {
+    err('$', 'an object {"nftables": [ … ]}', doc, 'the document is not an nft JSON ruleset');
+    return { value, diagnostics };
+  }
+  const items = doc['nftables'];
+  items.forEach((item, k) => {
+    const path = `$.nftables[${k}]`;
+    const kind = soleKey(item);
+    if (kind === null) {
+      err(path, 'an object with exactly one key, such as {"table": {…}}', item, 'ruleset item is not a one-key object');
+      return;
+    }
+    const body = (item as JsonObject)[kind];
+    const p = `${path}.${/^[a-z_]+$/i.test(kind) ? kind : `["${kind}"]`}`;
+    if (!isObject(body)) {
+      err(p, `an object describing the ${kind}`, body, `"${kind}" is not an object`);
+      return;
+    }
+    switch (kind) {
+      case 'metainfo':
+        readMetainfo(body, p);
+        return;
+      case 'table': {
+        const family = str(body, 'family', p);
+        const name = str(body, 'name', p);
+        if (family !== null && name !== null) value.tables.push({ family, name, handle: handle(body), path: p });
+        return;
+      }
+      case 'chain':
+        readChain(body, p);
+        return;
+      case 'rule':
+        readRule(body, p);
+        return;
+      case 'set':
+      case 'map':
+        readSet(kind, body, p);
+        return;
+      case 'element':
+        // `nft -j list ruleset` never prints these; an input script might. Kept out of the model.
+        warn(p, `"element" commands are not part of a listed ruleset; ignored`);
+        return;
+      default:
+        if (OBJECT_KINDS.has(kind)) {
+          const family = str(body, 'family', p);
+          const table = str(body, 'table', p);
+          const name = str(body, 'name', p);
+          if (family !== null && table !== null && name !== null) value.objects.push({ kind, family, table, name, body, path: p });
+          return;
+        }
+        warn(p, `unknown ruleset object "${kind}" ignored`);
+    }
+  });
+  checkReferences();
+  return { value, diagnostics };
+
+  function warn(path: string, message: string): void {
+    diagnostics.push({ code: 'unsupported.nft-json.object', severity: 'warning', message, location: { file, path } });
+  }
+
+  function str(body: JsonObject, key: string, path: string): string | null {
+    const v = body[key];
+    if (typeof v === 'string') return v;
+    err(`${path}.${key}`, 'a string', v, `${key} is ${v === undefined ? 'missing' : 'not a string'}`);
+    return null;
+  }
+
+  function optStr(body: JsonObject, key: string, path: string): string | undefined {
+    const v = body[key];
+    if (v === undefined) return undefined;
+    if (typeof v === 'string') return v;
+    err(`${path}.${key}`, 'a string', v, `${key} is not a string`);
+    return undefined;
+  }
+
+  function handle(body: JsonObject): number | null {
+    const h = body['handle'];
+    return typeof h === 'number' ? h : null;
+  }
+
+  function readMetainfo(body: JsonObject, path: string): void {
+    const v = body['json_schema_version'];
+    const version = typeof v === 'number' ? v : null;
+    value.metainfo = {
+      version: typeof body['version'] === 'string' ? body['version'] : null,
+      releaseName: typeof body['release_name'] === 'string' ? body['release_name'] : null,
+      jsonSchemaVersion: version,
+    };
+    if (version !== null && !KNOWN_SCHEMA_VERSIONS.includes(version)) {
+      diagnostics.push({
+        code: 'unsupported.nft-json.schema-version',
+        severity: 'warning',
+        message: `nft JSON schema version ${version} is not known (known: ${KNOWN_SCHEMA_VERSIONS.join(', ')}); read anyway, anything not understood is treated as uncertain`,
+        location: { file, path: `${path}.json_schema_version` },
+      });
+    }
+  }
+
+  function readChain(body: JsonObject, path: string): void {
+    const family = str(body, 'family', path);
+    const table = str(body, 'table', path);
+    const name = str(body, 'name', path);
+    if (family === null || table === null || name === null) return;
+    const chain: NftChain = { family, table, name, handle: handle(body), path };
+    const type = optStr(body, 'type', path);
+    const hook = optStr(body, 'hook', path);
+    const policy = optStr(body, 'policy', path);
+    if (type !== undefined) chain.type = type;
+    if (hook !== undefined) chain.hook = hook;
+    if (policy !== undefined) chain.policy = policy;
+    const prio = body['prio'];
+    if (typeof prio === 'number' || typeof prio === 'string') chain.prio = prio;
+    else if (prio !== undefined) err(`${path}.prio`, 'a number or a named priority such as "filter + 10"', prio, 'prio has the wrong type');
+    const dev = body['dev'];
+    if (typeof dev === 'string') chain.dev = dev;
+    else if (Array.isArray(dev) && dev.every((d) => typeof d === 'string')) chain.dev = dev as string[];
+    if (hook !== undefined && prio === undefined) err(`${path}.prio`, 'a priority for a base chain', prio, `base chain ${name} has a hook but no priority`);
+    value.chains.push(chain);
+  }
+
+  function readRule(body: JsonObject, path: string): void {
+    const family = str(body, 'family', path);
+    const table = str(body, 'table', path);
+    const chain = str(body, 'chain', path);
+    const expr = body['expr'];
+    if (!Array.isArray(expr)) {
+      err(`${path}.expr`, 'an array of statements', expr, 'rule has no statement list');
+      return;
+    }
+    if (family === null || table === null || chain === null) return;
+    const rule: NftRule = { family, table, chain, handle: handle(body), expr, path };
+    const comment = optStr(body, 'comment', path);
+    if (comment !== undefined) rule.comment = comment;
+    value.rules.push(rule);
+  }
+
+  function readSet(kind: 'set' | 'map', body: JsonObject, path: string): void {
+    const family = str(body, 'family', path);
+    const table = str(body, 'table', path);
+    const name = str(body, 'name', path);
+    if (family === null || table === null || name === null) return;
+    const rawFlags = body['flags'];
+    // nft prints a single flag as a bare string ("flags": "timeout"), several as an array.
+    const flags = typeof rawFlags === 'string' ? [rawFlags] : Array.isArray(rawFlags) ? rawFlags.filter((f): f is string => typeof f === 'string') : [];
+    if (rawFlags !== undefined && typeof rawFlags !== 'string' && !Array.isArray(rawFlags)) err(`${path}.flags`, 'a flag name or an array of them', rawFlags, 'flags has the wrong type');
+    const set: NftSet = { kind, family, table, name, handle: handle(body), type: body['type'] ?? null, flags, elem: [], path };
+    if (body['type'] === undefined) err(`${path}.type`, 'a set type such as "ipv4_addr"', undefined, `${kind} ${name} has no type`);
+    if (kind === 'map') {
+      if (body['map'] === undefined) err(`${path}.map`, 'the data type of the map, e.g. "verdict"', undefined, `map ${name} has no data type`);
+      else set.map = body['map'];
+    }
+    if (typeof body['timeout'] === 'number') set.timeout = body['timeout'];
+    const elems = body['elem'];
+    if (elems !== undefined) {
+      const list = Array.isArray(elems) && !(kind === 'map' && isPair(elems)) ? elems : [elems];
+      list.forEach((e, k) => {
+        const ep = `${path}.elem[${k}]`;
+        const parsed = readElem(kind, e, ep);
+        if (parsed) set.elem.push(parsed);
+      });
+    }
+    value.sets.push(set);
+  }
+
+  function isPair(v: Json[]): boolean {
+    return v.length === 2 && !Array.isArray(v[0]);
+  }
+
+  function readElem(kind: 'set' | 'map', e: Json, path: string): NftElem | null {
+    let key: Json = e;
+    let data: Json | undefined;
+    if (kind === 'map') {
+      if (!Array.isArray(e) || e.length !== 2) {
+        err(path, 'a [key, data] pair', e, 'map element is not a [key, data] pair');
+        return null;
+      }
+      key = e[0]!;
+      data = e[1]!;
+    }
+    const out: NftElem = { key, path };
+    // {"elem": {"val": …, "timeout": …, "counter": …}} wraps a value that needs properties.
+    if (isObject(key) && isObject(key['elem'])) {
+      const w = key['elem'];
+      if (w['val'] === undefined) {
+        err(`${path}.elem.val`, 'the element value', undefined, 'element wrapper has no val');
+        return null;
+      }
+      out.key = w['val'];
+      if (typeof w['timeout'] === 'number') out.timeout = w['timeout'];
+    }
+    if (data !== undefined) out.data = data;
+    return out;
+  }
+
+  /** Rules, chains and sets must name a table (and rules a chain) the dump declares. */
+  function checkReferences(): void {
+    const tables = new Set(value.tables.map((t) => `${t.family} ${t.name}`));
+    const chains = new Set<string>();
+    const missingTable = (o: { family: string; table: string; path: string }, what: string): boolean => {
+      if (tables.has(`${o.family} ${o.table}`)) return false;
+      err(`${o.path}.table`, `a table declared in the dump (${[...tables].join(', ') || 'none'})`, o.table, `${what} refers to table ${o.family} ${o.table}, which the dump does not declare`);
+      return true;
+    };
+    value.chains = value.chains.filter((c) => {
+      if (missingTable(c, `chain ${c.name}`)) return false;
+      chains.add(`${c.family} ${c.table} ${c.name}`);
+      return true;
+    });
+    value.sets = value.sets.filter((s) => !missingTable(s, `${s.kind} ${s.name}`));
+    value.objects = value.objects.filter((o) => !missingTable(o, `${o.kind} ${o.name}`));
+    value.rules = value.rules.filter((r) => {
+      if (missingTable(r, 'rule')) return false;
+      if (chains.has(`${r.family} ${r.table} ${r.chain}`)) return true;
+      err(`${r.path}.chain`, `a chain declared in table ${r.family} ${r.table}`, r.chain, `rule refers to chain ${r.chain}, which table ${r.family} ${r.table} does not declare`);
+      return false;
+    });
+  }
+}

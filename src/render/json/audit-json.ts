@@ -1,0 +1,22 @@
+/**
+ * JSON output of `audit` and `explain`: the result types as they are, with stable key order.
+ * Shapes: schemas/audit.schema.json, schemas/explain.schema.json.
+ *
+ * @module
+ */
+import type { AuditReport } from '../../analyze/audit/types.js';
+import type { FlowAnswer } from '../../analyze/types.js';
+import { stableStringify } from './stable-json.js';
+
+/** The audit report as 2-space JSON with sorted keys, ending in a newline. */
+export function renderAuditJson(report: AuditReport): string {
+  return stableStringify(report, 2) + '\n';
+}
+
+/**
+ * One flow answer: 2-space JSON for `explain --json`, or one line (`line: true`) for each
+ * answer of `explain --flows` (JSON lines). Both end in a newline.
+ */
+export function renderExplainJson(answer: FlowAnswer, opts: { line?: boolean } = {}): string {
+  return stableStringify(answer, opts.line ? 0 : 2) + '\n';
+}

@@ -1,0 +1,110 @@
+/**
+ * Plain-text layout: widths, truncation, word wrap and tables. Everything is measured on the
+ * text before colour is applied, so escape codes never count as columns.
+ *
+ * @module
+ */
+
+/** Columns a string takes (code points: rule texts are ASCII in practice; `…` counts one). */
+export function textWidth(s: string): number {
+  return [...s].length;
+}
+
+/** Cut to `width` columns, ending with "…" when cut. */
+export function truncate(s: string, width: number): string {
+  const cps = [...s];
+  if (cps.length <= width) return s;
+  if (width <= 1) return '…'.slice(0, width);
+  return cps.slice(0, width - 1).join('') + '…';
+}
+
+/** Pad on the right to `width` columns. */
+export function padEnd(s: string, width: number): string {
+  const w = textWidth(s);
+  return w >= width ? s : s + ' '.repeat(width - w);
+}
+
+/**
+ * Word-wrap to `width` columns. Words longer than a line are split hard (rule texts can be
+ * one long token), so no line is ever wider than `width`.
+ */
+export function wrap(text: string, width: number): string[] {
+  const w = Math.max(1, width);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/ +/)) {
+    let rest = word;
+    while (textWidth(rest) > w) {
+      if (line) {
+        lines.push(line);
+        line = '';
+      }
+      const cps = [...rest];
+      lines.push(cps.slice(0, w).join(''));
+      rest = cps.slice(w).join('');
+    }
+    if (!line) line = rest;
+    else if (textWidth(line) + 1 + textWidth(rest) <= w) line += ' ' + rest;
+    else {
+      lines.push(line);
+      line = rest;
+    }
+  }
+  if (line || lines.length === 0) lines.push(line);
+  return lines;
+}
+
+export interface Column {
+  header: string;
+  /** Narrowest the column may get when the table must shrink. */
+  min: number;
+  /** Columns that give up width first when the table is too wide (higher gives first). */
+  shrink?: number;
+}
+
+export interface Cell {
+  text: string;
+  /** Colour applied after layout. */
+  style?: (s: string) => string;
+}
+
+export interface TableLines {
+  head: string;
+  rows: string[];
+  /** Column where each column starts, indent included (to align notes under a row). */
+  starts: number[];
+}
+
+/**
+ * Lay out a table within `width` columns (indent included): natural widths, then the most
+ * shrinkable columns give up width down to their minimum; cut cells end with "…".
+ */
+export function table(columns: readonly Column[], rows: readonly Cell[][], width: number, indent: string, headStyle: (s: string) => string): TableLines {
+  const gap = 2;
+  const widths = columns.map((col, i) => Math.max(textWidth(col.header), ...rows.map((r) => textWidth(r[i]?.text ?? ''))));
+  const total = (): number => textWidth(indent) + widths.reduce((a, b) => a + b, 0) + gap * (columns.length - 1);
+  const order = columns.map((c, i) => ({ i, shrink: c.shrink ?? 0 })).filter((c) => c.shrink > 0).sort((a, b) => b.shrink - a.shrink);
+  for (const { i } of order) {
+    const excess = total() - width;
+    if (excess <= 0) break;
+    widths[i] = Math.max(columns[i]!.min, widths[i]! - excess);
+  }
+  const line = (cells: Cell[]): string =>
+    indent +
+    cells
+      .map((cell, i) => {
+        const w = widths[i]!;
+        const text = truncate(cell.text, w);
+        const styled = cell.style ? cell.style(text) : text;
+        // The last column is not padded: no trailing spaces.
+        return i === cells.length - 1 ? styled : styled + ' '.repeat(w - textWidth(text));
+      })
+      .join(' '.repeat(gap));
+  const starts: number[] = [];
+  let at = textWidth(indent);
+  for (const w of widths) {
+    starts.push(at);
+    at += w + gap;
+  }
+  return { head: line(columns.map((c) => ({ text: c.header, style: headStyle }))), rows: rows.map(line), starts };
+}

@@ -1,0 +1,61 @@
+/**
+ * The services table of one host, worst first, with a dim note line under a row when NAT,
+ * a rate limit or an uncertain rule changes how the row should be read.
+ *
+ * @module
+ */
+import type { AuditedHost, AuditedService, Finding } from '../../analyze/audit/types.js';
+import { addressLabel, natTarget, ruleRefLabel, serviceLabel } from '../common/describe.js';
+import { sortServices, worstSeverityByService } from '../common/order.js';
+import { printable } from '../common/printable.js';
+import { serviceSources } from '../common/sources.js';
+import type { Column } from './layout.js';
+import { table, truncate } from './layout.js';
+import type { Palette } from './colors.js';
+
+const COLUMNS: Column[] = [
+  { header: 'EXPOSURE', min: 8 },
+  { header: 'PORT', min: 9 },
+  // The service name gives way first: the sources are what the reader came for.
+  { header: 'ADDRESS', min: 9, shrink: 2 },
+  { header: 'SERVICE', min: 10, shrink: 3 },
+  { header: 'SOURCES', min: 12, shrink: 1 },
+];
+
+/** Notes that change how a row reads: NAT, rate limits, uncertain rules. */
+function rowNotes(s: AuditedService): string[] {
+  const notes: string[] = [];
+  const nat = natTarget(s);
+  if (nat) notes.push(nat);
+  if (s.rateLimited) notes.push('admitted under a rate/connection limit');
+  for (const u of s.uncertain) notes.push(`may match: ${printable(u.construct)} (${ruleRefLabel(u.rule)})`);
+  return notes;
+}
+
+/** Table lines for one host's services (indented by two spaces). */
+export function renderServices(host: AuditedHost, findings: readonly Finding[], p: Palette, width: number): string[] {
+  if (host.services.length === 0) return ['  No listening services found.'];
+  const services = sortServices(host.services, worstSeverityByService(findings, host.name));
+  const fixed = (labels: string[]): number =>
+    2 + 11 + 2 + 9 + 2 + Math.max(7, ...services.map((s) => printable(addressLabel(s)).length)) + 2 + Math.max(7, ...labels.map((l) => l.length)) + 2;
+  // Full labels ("Redis (redis-server)") when they fit beside 24 columns of sources, else the
+  // shorter process name: a cut "Redis (redi…" helps nobody.
+  let labels = services.map((s) => printable(serviceLabel(s)));
+  if (width - fixed(labels) < 24) labels = services.map((s) => printable(s.process?.name ?? s.service.label));
+  const budget = Math.max(24, width - fixed(labels));
+  const rows = services.map((s, i) => [
+    { text: s.exposure, style: (t: string) => p.exposure(s.exposure, t) },
+    { text: `${s.proto}/${s.port}` },
+    { text: printable(addressLabel(s)) },
+    { text: labels[i]! },
+    { text: serviceSources(s, budget) },
+  ]);
+  const t = table(COLUMNS, rows, width, '  ', p.dim);
+  const out = [t.head];
+  const noteAt = t.starts[1]!;
+  services.forEach((s, i) => {
+    out.push(t.rows[i]!);
+    for (const note of rowNotes(s)) out.push(p.dim(' '.repeat(noteAt) + truncate('↳ ' + note, width - noteAt)));
+  });
+  return out;
+}
