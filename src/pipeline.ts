@@ -97,6 +97,11 @@ export function loadHost(snapshot: Snapshot, file: string, overrides: FirewallOv
       if (s.kind !== 'ipset-save') sourceStatus.push({ source: label, status: 'unavailable', rules: 0 });
       return;
     }
+    // A backend with no table loaded prints nothing: that is an empty ruleset, not a damaged dump.
+    if (s.content.trim() === '' && s.kind !== 'nft-json') {
+      if (s.kind !== 'ipset-save') sourceStatus.push({ source: label, status: 'passed', rules: 0 });
+      return;
+    }
     if (s.kind === 'iptables-save' && !overrides.iptables) dumps.push({ label, file: label, text: s.content, family: 'ipv4', backend: backendOf(s, s.content) });
     if (s.kind === 'ip6tables-save' && !overrides.ip6tables) dumps.push({ label, file: label, text: s.content, family: 'ipv6', backend: backendOf(s, s.content) });
     if (s.kind === 'nft-json' && !overrides.nft) nftTexts.push({ label, text: s.content });

@@ -74,7 +74,8 @@ export function blockedBlocks4(rng, count, { prefixes = true } = {}) {
       out.push({ kind, lo: cur, hi: cur });
       cur = cur + 1;
     }
-    cur += rng.int(1, Math.max(1, 2 * avg - 300)); // at least one address of gap
+    // At least one address of gap; at most what keeps the last block inside the /5.
+    cur += rng.int(1, Math.max(1, avg - 600));
   }
   return out;
 }
@@ -85,7 +86,7 @@ export function blockedNets6(rng, count) {
   let cur = 0;
   const avg = Math.max(2, Math.floor(2 ** 28 / (count + 1)));
   for (let i = 0; i < count; i++) {
-    cur += rng.int(2, 2 * avg - 2);
+    cur += rng.int(2, avg); // never past 2^28 /64s, so the words below never wrap
     // 2001:db8:bXXX:XXXX::/64 — 28 bits of /64 index under the /36.
     const w3 = 0xb000 | ((cur >>> 16) & 0x0fff);
     const w4 = cur & 0xffff;

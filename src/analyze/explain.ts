@@ -81,8 +81,15 @@ export function explainFlow(input: ReachInput, flow: FlowQuery): FlowAnswer {
   });
   const events: WalkEvent[] = [];
   path.walker.events = events;
-  const out = path.inbound(arrival);
-  path.walker.events = null;
+  // One flow's trace names every rule it met, so no memoised summaries here.
+  path.walker.memoize = false;
+  let out;
+  try {
+    out = path.inbound(arrival);
+  } finally {
+    path.walker.events = null;
+    path.walker.memoize = true;
+  }
   const trace: TraceStep[] = events.map((e) => ({
     hook: e.hook,
     rule: eventRef(e),

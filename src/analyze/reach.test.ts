@@ -5,7 +5,7 @@ import type { Family } from '../model/addr.js';
 import type { FirewallModel } from '../model/ruleset.js';
 import type { Socket } from '../model/snapshot.js';
 import { explainFlow } from './explain.js';
-import { type ReachInput, computeServices } from './reach.js';
+import { type ReachInput, computeServices, pathFor } from './reach.js';
 import { findShadowedRules } from './shadow.js';
 
 function input(v4: FirewallModel, sockets: Socket[], v6?: FirewallModel, forwarding: Record<Family, boolean | null> = { ipv4: true, ipv6: false }): ReachInput {
@@ -132,12 +132,43 @@ describe('sources of a listener', () => {
     const b = new ModelBuilder('ipv4');
     b.base('nat', 'PREROUTING', 'prerouting', -100, 'accept', [{ proto: 'tcp', dport: 80, action: { type: 'dnat', ports: [8080, 8081], toLocal: true } }], 'nat');
     b.base('filter', 'INPUT', 'input', 0, 'drop', [{ proto: 'tcp', dport: 8080, src: ['198.51.100.0/24'], action: ACCEPT }]);
-    const { services } = computeServices(input(b.model, [sock('tcp', '0.0.0.0', 8080)]));
+    const { services } = computeServices(input(b.model, [sock('tcp', '0.0.0.0', 8080), sock('tcp', '127.0.0.1', 8080)]));
     const redirect = services.find((s) => s.path.kind === 'redirect')!;
     expect(redirect.port).toBe(80);
+    expect(redirect.address).toBe('0.0.0.0');
     expect(redirect.sources.ipv4).toEqual(['198.51.100.0/24']);
+    // REDIRECT goes to the input interface's address, never to loopback.
+    expect(services.filter((s) => s.path.kind === 'redirect')).toHaveLength(1);
   });
 });
+
+describe('memoised blocklist chains', () => {
+  it('give the same sources as a full walk, and summarise their decisions', () => {
+    const blocked = Array.from({ length: 40 }, (_, i) => `203.0.113.${i * 3}/32`);
+    const build = () =>
+      filterInput('ipv4', 'drop', [{ action: { type: 'jump', chain: 'BL' } }, { proto: 'tcp', dport: 22, action: ACCEPT }, { proto: 'tcp', dport: 80, src: ['203.0.113.0/24'], action: ACCEPT }], (b) => {
+        b.chain('filter', 'blocklist', blocked.map((c) => ({ src: [c], action: DROP })));
+      });
+    const m = build();
+    for (const c of m.chains.values()) for (const r of c.rules) if (r.action.type === 'jump') r.action.chain = [...m.chains.keys()].find((k) => k.endsWith('/blocklist'))!;
+    const sockets = [sock('tcp', '0.0.0.0', 22), sock('tcp', '0.0.0.0', 80)];
+    const memo = computeServices(input(m, sockets));
+    const plain = input(m, sockets);
+    pathForTest(plain);
+    const full = computeServices(plain);
+    expect(memo.services.map((s) => s.sources)).toEqual(full.services.map((s) => s.sources));
+    const web = memo.services.find((s) => s.port === 80)!;
+    expect(web.sources.ipv4).not.toContain('203.0.113.0/24');
+    expect(web.sources.ipv4).toContain('203.0.113.1/32');
+    const summary = web.decisions.find((d) => d.rule.chain === 'blocklist')!;
+    expect(summary.rule.text).toMatch(/^40 rules \(#1–#40\) of chain blocklist/);
+    expect(full.services.find((s) => s.port === 80)!.decisions.filter((d) => d.rule.chain === 'blocklist')).toHaveLength(40);
+  });
+});
+
+function pathForTest(i: ReachInput): void {
+  for (const f of ['ipv4', 'ipv6'] as const) pathFor(i, f).walker.memoize = false;
+}
 
 describe('explain', () => {
   const m = filterInput('ipv4', 'drop', [

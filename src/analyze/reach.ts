@@ -54,6 +54,7 @@ function newPath(input: ReachInput, family: Family): PacketPath {
   const facts: HostFacts = {
     family,
     localAddrs: input.facts.local[family] as I.IntervalSet<I.Ordinal> | null,
+    redirectAddrs: input.facts.remoteReachable[family] as I.IntervalSet<I.Ordinal> | null,
     subnets: input.facts.subnets[family].map((s) => ({ iface: s.iface, addrs: s.addrs as I.IntervalSet<I.Ordinal> })),
     forwarding: input.forwarding[family],
   };

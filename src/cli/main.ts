@@ -64,6 +64,20 @@ export async function main(argv: readonly string[]): Promise<number> {
       exitCode = await runAudit(opts);
     });
 
+  program
+    .command('diff')
+    .description('what changed in exposure between two snapshots (or audit JSON reports); exit 1 if anything got worse')
+    .argument('<old>', 'the earlier snapshot or audit report')
+    .argument('<new>', 'the later snapshot or audit report')
+    .option('--config <file>', 'policy file (YAML)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--json', 'same as --format json')
+    .option('--out <file>', 'write to FILE atomically')
+    .action(async (oldFile: string, newFile: string, opts) => {
+      const { runDiff } = await import('./commands/diff.js');
+      exitCode = await runDiff(oldFile, newFile, opts);
+    });
+
   try {
     await program.parseAsync(argv as string[]);
     return exitCode;

@@ -13,6 +13,7 @@ import { collectSockets } from './sockets.js';
 import { collectSysctls } from './sysctls.js';
 import { UnreadableLog } from './unreadable-log.js';
 
+/** Read the host; never rejects for a host that hides things (those land in `unreadable`). */
 export async function collectSnapshot(io: HostIO): Promise<Snapshot> {
   const uid = io.getuid();
   const euid = io.geteuid();

@@ -7,6 +7,7 @@
  */
 import type { ExecResult } from './host-io.js';
 
+/** A failed command, classified. */
 export interface ExecFailure {
   status: 'unavailable' | 'error';
   reason: string;

@@ -6,6 +6,7 @@
  */
 import type { ExecResult, HostIO } from './host-io.js';
 
+/** The host a test describes. */
 export interface FakeHost {
   files?: Record<string, string>;
   links?: Record<string, string>;
@@ -24,6 +25,7 @@ function errno(code: string, path: string): Error {
   return Object.assign(new Error(`${code}: ${path}`), { code });
 }
 
+/** A HostIO over plain data; `calls` lists the commands run, in order. */
 export function fakeHostIO(host: FakeHost): HostIO & { calls: string[] } {
   const files = host.files ?? {};
   const links = host.links ?? {};

@@ -11,6 +11,7 @@ import { ROOT_HINT, type UnreadableLog } from './unreadable-log.js';
 
 type Backend = FirewallSource['backend'];
 
+/** Every firewall dump, in a fixed order: nft, iptables (nft, legacy), ip6tables (nft, legacy), ipset. */
 export async function collectFirewall(io: HostIO, log: UnreadableLog, root: boolean): Promise<FirewallSource[]> {
   const run = (kind: FirewallSourceKind, backend: Backend, argv: string[]) => dump(io, log, root, kind, backend, argv);
   const sources: FirewallSource[] = [await run('nft-json', null, ['nft', '-j', 'list', 'ruleset'])];

@@ -11,6 +11,7 @@ export type ExecResult =
   /** Spawn failed or timed out: `error` is the errno code ("ENOENT", "EACCES", "ETIMEDOUT"). */
   | { ok: false; error: string; message: string };
 
+/** The host as the collector sees it. */
 export interface HostIO {
   /** Run argv directly (never through a shell). */
   exec(argv: readonly string[]): Promise<ExecResult>;
@@ -42,6 +43,7 @@ export function fsReason(err: unknown): string {
   return typeof message === 'string' ? message : code;
 }
 
+/** EACCES or EPERM: a normal user was refused. */
 export function isPermissionError(err: unknown): boolean {
   const code = errnoOf(err);
   return code === 'EACCES' || code === 'EPERM';

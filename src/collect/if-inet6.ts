@@ -8,6 +8,7 @@
 import { formatAddr } from '../model/addr.js';
 import type { InterfaceAddress } from '../model/snapshot.js';
 
+/** One address line of /proc/net/if_inet6. */
 export interface IfInet6Entry {
   name: string;
   index: number;

@@ -1,6 +1,6 @@
 /**
  * The host's interfaces: `ip -j addr show`, or, without iproute2, /sys/class/net plus
- * /proc/net/if_inet6 (IPv6 only: /proc has no per-interface IPv4 list), recorded as partial.
+ * /proc/net/if_inet6 and, for IPv4, /proc/net/fib_trie + /proc/net/route, recorded as partial.
  *
  * @module
  */
@@ -9,10 +9,12 @@ import { parseIpAddrJson } from '../parse/ip-addr-json.js';
 import { describeExecFailure } from './exec-failure.js';
 import { type HostIO, fsReason } from './host-io.js';
 import { decodeIfFlags, parseIfInet6 } from './if-inet6.js';
+import { parseFibTrieLocal, parseProcRoute, placeIpv4 } from './ipv4-fallback.js';
 import type { UnreadableLog } from './unreadable-log.js';
 
 const IP_ADDR = ['ip', '-j', 'addr', 'show'];
 
+/** The interface list; null (logged) when neither `ip` nor /sys/class/net can be read. */
 export async function collectInterfaces(io: HostIO, log: UnreadableLog): Promise<NetInterface[] | null> {
   const res = await io.exec(IP_ADDR);
   if (res.ok && res.code === 0) {
@@ -35,7 +37,6 @@ async function fallbackInterfaces(io: HostIO, log: UnreadableLog): Promise<NetIn
     log.add('interfaces (/sys/class/net)', fsReason(err));
     return null;
   }
-  log.add('IPv4 addresses of interfaces', '/proc has no per-interface IPv4 address list (only `ip` from iproute2 prints it)', 'install iproute2');
   const byName = new Map<string, NetInterface>();
   for (const name of names) {
     try {
@@ -54,7 +55,33 @@ async function fallbackInterfaces(io: HostIO, log: UnreadableLog): Promise<NetIn
   } catch (err) {
     log.add('IPv6 addresses (/proc/net/if_inet6)', fsReason(err) === 'not present' ? 'not present (IPv6 disabled?)' : fsReason(err));
   }
+  await addIpv4(io, log, byName);
   return sortInterfaces([...byName.values()]);
+}
+
+/** /proc has no per-interface IPv4 list: rebuild it from the FIB and the connected routes. */
+async function addIpv4(io: HostIO, log: UnreadableLog, byName: Map<string, NetInterface>): Promise<void> {
+  let trie: string;
+  let route: string;
+  try {
+    [trie, route] = await Promise.all([io.readFile('/proc/net/fib_trie'), io.readFile('/proc/net/route')]);
+  } catch (err) {
+    log.add('IPv4 addresses of interfaces (/proc/net/fib_trie, /proc/net/route)', fsReason(err), 'install iproute2');
+    return;
+  }
+  const loopback = [...byName.values()].find((i) => i.loopback)?.name ?? null;
+  const { placed, unplaced } = placeIpv4(parseFibTrieLocal(trie), parseProcRoute(route), loopback);
+  for (const [name, addresses] of placed) {
+    const iface = byName.get(name);
+    if (iface) iface.addresses.unshift(...addresses);
+    else for (const a of addresses) log.add(`IPv4 address ${a.address}`, `on interface ${name}, which could not be read`);
+  }
+  log.add(
+    'IPv4 addresses of interfaces',
+    'partial: read from /proc/net/fib_trie and /proc/net/route (prefix lengths from connected routes, no broadcast addresses)',
+    'install iproute2',
+  );
+  for (const a of unplaced) log.add(`IPv4 address ${a}`, 'local, but no connected route says which interface holds it', 'install iproute2');
 }
 
 function sortInterfaces(list: NetInterface[]): NetInterface[] {

@@ -4,6 +4,7 @@
  * @module
  */
 
+/** uid → the first user name listed for it. */
 export function parsePasswd(text: string): Map<number, string> {
   const users = new Map<number, string>();
   for (const line of text.split('\n')) {

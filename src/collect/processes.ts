@@ -8,6 +8,7 @@ import type { ProcessInfo } from '../model/snapshot.js';
 import { type HostIO, errnoOf, isPermissionError } from './host-io.js';
 import { effectiveUidOfStatus, parsePasswd } from './passwd.js';
 
+/** What the /proc scan found. */
 export interface SocketOwners {
   /** inode → the holding process (the lowest pid when several share it, e.g. prefork servers). */
   owners: Map<number, ProcessInfo>;
@@ -19,6 +20,7 @@ export interface SocketOwners {
 
 const SOCKET_LINK = /^socket:\[(\d+)\]$/;
 
+/** The processes holding the given socket inodes, and how many processes could not be looked into. */
 export async function findSocketOwners(io: HostIO, inodes: ReadonlySet<number>): Promise<SocketOwners> {
   const result: SocketOwners = { owners: new Map(), hiddenProcesses: 0, problems: [] };
   let entries: string[];

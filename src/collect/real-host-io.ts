@@ -14,20 +14,20 @@ const EXEC_TIMEOUT_MS = 30_000;
 /** nft -j of a host with many Docker networks runs to tens of MB. */
 const EXEC_MAX_BUFFER = 512 * 1024 * 1024;
 
-function run(argv: readonly string[]): Promise<ExecResult> {
+function run(argv: readonly string[], timeoutMs: number): Promise<ExecResult> {
   return new Promise((resolve) => {
     const [file, ...args] = argv;
     if (file === undefined) return resolve({ ok: false, error: 'EINVAL', message: 'empty command' });
     execFile(
       file,
       args,
-      { encoding: 'utf8', timeout: EXEC_TIMEOUT_MS, maxBuffer: EXEC_MAX_BUFFER, env: { ...process.env, LC_ALL: 'C' } },
+      { encoding: 'utf8', timeout: timeoutMs, maxBuffer: EXEC_MAX_BUFFER, env: { ...process.env, LC_ALL: 'C' } },
       (err, stdout, stderr) => {
         if (!err) return resolve({ ok: true, code: 0, stdout, stderr });
         const e = err as NodeJS.ErrnoException & { code?: string | number; killed?: boolean; signal?: string | null };
         if (typeof e.code === 'number') return resolve({ ok: true, code: e.code, stdout, stderr });
         if (e.killed || e.signal) {
-          return resolve({ ok: false, error: 'ETIMEDOUT', message: `${file} did not finish within ${EXEC_TIMEOUT_MS / 1000} s (signal ${e.signal ?? 'unknown'})` });
+          return resolve({ ok: false, error: 'ETIMEDOUT', message: `${file} did not finish within ${timeoutMs / 1000} s (signal ${e.signal ?? 'unknown'})` });
         }
         resolve({ ok: false, error: typeof e.code === 'string' ? e.code : 'EUNKNOWN', message: e.message });
       },
@@ -35,10 +35,11 @@ function run(argv: readonly string[]): Promise<ExecResult> {
   });
 }
 
-/** The real host. */
-export function realHostIO(): HostIO {
+/** The real host; `timeoutMs` bounds each command (default 30 s). */
+export function realHostIO(options: { timeoutMs?: number } = {}): HostIO {
+  const timeoutMs = options.timeoutMs ?? EXEC_TIMEOUT_MS;
   return {
-    exec: run,
+    exec: (argv) => run(argv, timeoutMs),
     readFile: (path) => readFile(path, 'utf8'),
     readdir: (path) => readdir(path),
     readlink: (path) => readlink(path),

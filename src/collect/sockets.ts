@@ -22,6 +22,7 @@ const TABLES: readonly { file: string; proto: SocketProto; family: Family }[] = 
 
 const SS = ['ss', '-Htulne'];
 
+/** Listening sockets, sorted; null when no socket table could be read. */
 export async function collectSockets(io: HostIO, log: UnreadableLog, root: boolean): Promise<Socket[] | null> {
   const sockets: Socket[] = [];
   let tablesRead = 0;

@@ -6,6 +6,7 @@
  * @module
  */
 
+/** What ss adds to a /proc/net row; null = ss did not say. */
 export interface SsSocketInfo {
   v6only: boolean | null;
   device: string | null;

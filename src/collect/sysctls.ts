@@ -18,6 +18,7 @@ export function sysctlNames(interfaces: readonly NetInterface[] | null): string[
   return [...new Set(names)];
 }
 
+/** name → value (null when unreadable, logged with the reason). */
 export async function collectSysctls(io: HostIO, log: UnreadableLog, interfaces: readonly NetInterface[] | null): Promise<Record<string, string | null>> {
   const names = sysctlNames(interfaces);
   const values = await Promise.all(

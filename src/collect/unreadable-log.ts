@@ -6,6 +6,7 @@
  */
 import type { Unreadable } from '../model/snapshot.js';
 
+/** Collects {@link Unreadable} entries in the order they happen. */
 export class UnreadableLog {
   readonly entries: Unreadable[] = [];
 
@@ -14,4 +15,5 @@ export class UnreadableLog {
   }
 }
 
+/** The hint on everything a normal user cannot read. */
 export const ROOT_HINT = 'run as root';

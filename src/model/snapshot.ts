@@ -63,7 +63,7 @@ export interface Socket {
   port: number;
   /** For IPv6 sockets on "::": true if IPV6_V6ONLY; null when unknown (treated as dual-stack). */
   v6only: boolean | null;
-  /** Bound to one interface (SO_BINDTODEVICE), e.g. "%eth0"; null when not or unknown. */
+  /** Bound to one interface (SO_BINDTODEVICE): its bare name, e.g. "eth0"; null when not or unknown. */
   device: string | null;
   /** Socket owner uid from the socket table. */
   uid: number;

@@ -22,6 +22,7 @@ export interface ProcNetSocket {
   inode: number;
 }
 
+/** TCP_LISTEN in include/net/tcp_states.h. */
 export const TCP_LISTEN = 0x0a;
 /** UDP sockets that are not connected sit in TCP_CLOSE. */
 export const UDP_UNCONNECTED = 0x07;

@@ -17,6 +17,7 @@ const addressOfFamily = {
   else: { properties: { address: { type: 'string', format: 'ipv6' } } },
 } as const;
 
+/** The snapshot schema; parseSnapshot validates against it, snapshotToJson takes its key order. */
 export const SNAPSHOT_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://portcullis.invalid/schemas/snapshot.schema.json',

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Probe client for kernel tests, run inside a client namespace:
-//   ip netns exec CLIENT node probe.mjs [timeoutMs] [concurrency] < flows.jsonl
+//   ip netns exec CLIENT node probe.mjs [udpTimeoutMs=400] [concurrency=200] [tcpTimeoutMs=6000] < flows.jsonl
 // Each input line is {"from","to","port","proto"}; each output line (same order) adds
 //   "result": "open" | "refused" | "unreachable" | "timeout" | "error", and "code" (the errno, if any).
 // open: TCP connected / UDP echo received. refused: RST or ICMP port unreachable (ECONNREFUSED).
@@ -9,12 +9,12 @@
 import net from 'node:net';
 import dgram from 'node:dgram';
 
-const timeoutMs = Number(process.argv[2] ?? 400);
-// TCP waits for the kernel's own verdict: with net.ipv4.tcp_syn_retries=1 in the client
-// namespace a dropped SYN ends in ETIMEDOUT after ~3 s, and an ICMP error that TCP treats as
-// soft in SYN-SENT (IPv6 destination unreachable) is reported then instead of ETIMEDOUT.
-const tcpTimeoutMs = Number(process.argv[4] ?? 6000);
+const udpTimeoutMs = Number(process.argv[2] ?? 400);
 const concurrency = Number(process.argv[3] ?? 200);
+// TCP waits for the kernel's own verdict: with net.ipv4.tcp_syn_retries=1 in the client
+// namespace a dropped SYN ends in ETIMEDOUT after ~3 s, and an ICMP error that connect()
+// does not act on at once (ICMPv6 destination unreachable) is reported then instead.
+const tcpTimeoutMs = Number(process.argv[4] ?? 6000);
 
 const REFUSED = new Set(['ECONNREFUSED', 'ECONNRESET']);
 const UNREACHABLE = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EACCES', 'EPERM', 'ENOPROTOOPT', 'EPROTO', 'EHOSTDOWN', 'ENONET']);
@@ -56,7 +56,7 @@ function probeUdp(flow) {
       try { sock.close(); } catch { /* already closed */ }
       resolve({ result, code });
     };
-    const timer = setTimeout(() => finish('timeout', null), timeoutMs);
+    const timer = setTimeout(() => finish('timeout', null), udpTimeoutMs);
     let resend;
     const payload = Buffer.from('portcullis-probe');
     sock.on('message', () => finish('open', null));
@@ -68,7 +68,7 @@ function probeUdp(flow) {
         const send = () => sock.send(payload, (e) => { if (e) finish(classify(e.code), e.code); });
         send();
         // A second datagram halfway: also makes a pending ICMP error surface on send.
-        resend = setInterval(send, Math.max(50, Math.floor(timeoutMs / 3)));
+        resend = setInterval(send, Math.max(50, Math.floor(udpTimeoutMs / 3)));
       });
     });
   });

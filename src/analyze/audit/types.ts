@@ -33,7 +33,7 @@ export interface ServiceIdentity {
   /** How it was recognised. */
   by: 'process' | 'port' | 'unknown';
   risks: ServiceRisk[];
-  /** The config line or command that keeps it off the network, e.g. "bind 127.0.0.1 (in /etc/redis/redis.conf)". */
+  /** The config line that keeps it off the network, e.g. "bind 127.0.0.1 ::1  # in redis.conf". */
   localOnly?: string;
 }
 
@@ -44,6 +44,8 @@ export interface ServiceRisk {
   alternative?: string;
   /** Severity when reachable from the world or wide ranges; checks lower it for narrower exposure. */
   severity: Severity;
+  /** A config line or command that removes the risk without closing the port. */
+  fix?: string;
 }
 
 export interface AuditedService extends ServiceReach {

@@ -59,5 +59,5 @@ export function identifyService(proto: 'tcp' | 'udp', port: number, process: Pro
   }
   const byPort = SERVICES.find((e) => entryHasPort(e, proto, port));
   if (byPort) return toIdentity(byPort, 'port');
-  return { name: 'unknown', label: proc ? `${proc.name} on ${port}/${proto}` : `${port}/${proto}`, by: 'unknown', risks: [] };
+  return { name: 'unknown', label: proc ? proc.name : 'Unknown service', by: 'unknown', risks: [] };
 }

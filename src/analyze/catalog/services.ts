@@ -22,6 +22,8 @@ export interface RiskSpec {
   reason: string;
   alternative?: string;
   severity: Severity;
+  /** A config line or command that removes the risk without closing the port. */
+  fix?: string;
 }
 
 export interface ServiceEntry {
@@ -74,7 +76,7 @@ export const SERVICES: readonly ServiceEntry[] = [
   {
     id: 'ftp', label: 'FTP', ports: [tcp(20, 21)], processes: ['vsftpd', 'proftpd', 'pure-ftpd', 'in.ftpd', 'ftpd'],
     risks: [{ class: 'cleartext-credentials', severity: 'high', reason: 'sends user names and passwords in clear text (unless every client is forced to use FTPS)', alternative: 'SFTP (over SSH) or FTPS with ssl_enable=YES and force_local_logins_ssl=YES' }],
-    localOnly: 'listen_address=127.0.0.1 (vsftpd.conf)',
+    localOnly: 'listen_address=127.0.0.1  # in vsftpd.conf',
   },
   {
     id: 'tftp', label: 'TFTP', ports: [udp(69)], processes: ['in.tftpd', 'tftpd', 'atftpd'],
@@ -86,28 +88,28 @@ export const SERVICES: readonly ServiceEntry[] = [
   },
   {
     id: 'http', label: 'HTTP', ports: [tcp(80), tcp(8080), tcp(8000), tcp(8008), tcp(8081), tcp(8888), tcp(3000), tcp(5000)], processes: WEB_SERVERS,
-    risks: [{ class: 'cleartext-credentials', severity: 'low', reason: 'plain HTTP carries any login form, cookie or API token in clear text', alternative: 'HTTPS (redirect port 80 to 443; serve logins only over TLS)' }],
+    risks: [{ class: 'cleartext-credentials', severity: 'low', reason: 'plain HTTP carries any login form, cookie or API token in clear text', alternative: 'HTTPS (redirect port 80 to 443; serve logins only over TLS)', fix: 'return 301 https://$host$request_uri;  # nginx: the port-80 server block (Apache: Redirect permanent / https://HOST/)' }],
   },
   { id: 'https', label: 'HTTPS', ports: [tcp(443), tcp(8443), udp(443)], processes: WEB_SERVERS, risks: [] },
   { id: 'web-server', label: 'Web server', ports: [], processes: WEB_SERVERS, fallback: true, risks: [] },
   {
     id: 'pop3', label: 'POP3', ports: [tcp(110)], processes: MAIL_STORES,
-    risks: [{ class: 'cleartext-credentials', severity: 'high', reason: 'sends mailbox passwords in clear text unless every client uses STLS', alternative: 'POP3S on 995 (or require STLS: disable_plaintext_auth = yes in Dovecot)' }],
+    risks: [{ class: 'cleartext-credentials', severity: 'high', reason: 'sends mailbox passwords in clear text unless every client uses STLS', alternative: 'POP3S on 995 (or require STLS: disable_plaintext_auth = yes in Dovecot)', fix: 'disable_plaintext_auth = yes  # in /etc/dovecot/conf.d/10-auth.conf' }],
   },
   {
     id: 'imap', label: 'IMAP', ports: [tcp(143)], processes: MAIL_STORES, fallback: true,
-    risks: [{ class: 'cleartext-credentials', severity: 'high', reason: 'sends mailbox passwords in clear text unless every client uses STARTTLS', alternative: 'IMAPS on 993 (or require STARTTLS: disable_plaintext_auth = yes in Dovecot)' }],
+    risks: [{ class: 'cleartext-credentials', severity: 'high', reason: 'sends mailbox passwords in clear text unless every client uses STARTTLS', alternative: 'IMAPS on 993 (or require STARTTLS: disable_plaintext_auth = yes in Dovecot)', fix: 'disable_plaintext_auth = yes  # in /etc/dovecot/conf.d/10-auth.conf' }],
   },
   { id: 'pop3s', label: 'POP3S', ports: [tcp(995)], processes: MAIL_STORES, risks: [] },
   { id: 'imaps', label: 'IMAPS', ports: [tcp(993)], processes: MAIL_STORES, risks: [] },
   {
     id: 'smtp', label: 'SMTP', ports: [tcp(25)], processes: MTAS, fallback: true,
-    risks: [{ class: 'cleartext-credentials', severity: 'info', reason: 'whether it offers STARTTLS (and refuses AUTH without it) cannot be known from the firewall and the sockets: check the server configuration', alternative: 'smtpd_tls_auth_only = yes (Postfix); submission on 587 with STARTTLS or 465 with TLS for clients' }],
+    risks: [{ class: 'cleartext-credentials', severity: 'info', reason: 'whether it offers STARTTLS (and refuses AUTH without it) cannot be known from the firewall and the sockets: check the server configuration', alternative: 'smtpd_tls_auth_only = yes (Postfix); submission on 587 with STARTTLS or 465 with TLS for clients', fix: 'postconf -e smtpd_tls_auth_only=yes' }],
   },
   { id: 'submission', label: 'SMTP submission', ports: [tcp(587), tcp(465)], processes: MTAS, risks: [] },
   {
     id: 'ldap', label: 'LDAP', ports: [tcp(389)], processes: ['slapd', 'ns-slapd'],
-    risks: [{ class: 'cleartext-credentials', severity: 'medium', reason: 'simple binds send the password in clear text unless StartTLS is enforced', alternative: 'LDAPS on 636 or enforce StartTLS (olcSecurity: tls=1)' }],
+    risks: [{ class: 'cleartext-credentials', severity: 'medium', reason: 'simple binds send the password in clear text unless StartTLS is enforced', alternative: 'LDAPS on 636 or enforce StartTLS (olcSecurity: tls=1)', fix: 'olcSecurity: tls=1  # cn=config (ldapmodify), or security tls=1 in slapd.conf' }],
   },
   {
     id: 'cldap', label: 'CLDAP (LDAP over UDP)', ports: [udp(389)],
@@ -120,7 +122,7 @@ export const SERVICES: readonly ServiceEntry[] = [
       { class: 'cleartext-credentials', severity: 'high', reason: 'SNMP v1/v2c community strings travel in clear text and often allow reading the whole device state', alternative: 'SNMPv3 with authPriv (createUser … SHA … AES)' },
       amplification('up to 6x with GetBulk'),
     ],
-    localOnly: 'agentAddress udp:127.0.0.1:161 (snmpd.conf)',
+    localOnly: 'agentAddress udp:127.0.0.1:161  # in snmpd.conf',
   },
   {
     id: 'vnc', label: 'VNC', ports: [tcp(5900, 5910)], processes: ['Xvnc', 'x11vnc', 'vncserver', 'Xtigervnc', 'Xtightvnc', 'wayvnc'],
@@ -128,29 +130,29 @@ export const SERVICES: readonly ServiceEntry[] = [
       { class: 'remote-admin', severity: 'critical', reason: 'a remote desktop: whoever guesses the (at most 8 character) VNC password controls the session', alternative: 'tunnel it over SSH (ssh -L 5901:localhost:5901) and bind VNC to localhost' },
       { class: 'cleartext-credentials', severity: 'high', reason: 'the classic VNC protocol does not encrypt the session and its DES challenge is easy to crack', alternative: 'VNC over SSH or a VeNCrypt/TLS-only server' },
     ],
-    localOnly: '-localhost (Xvnc / vncserver option)',
+    localOnly: 'vncserver -localhost yes  # or Xvnc -localhost',
   },
 
   // Data stores that answer without authentication by default.
   {
     id: 'redis', label: 'Redis', ports: [tcp(6379), tcp(16379)], processes: ['redis-server', 'valkey-server', 'keydb-server'],
     risks: [datastore('answers without a password by default; CONFIG SET lets a client write files on the host', 'bind 127.0.0.1 and requirepass (or ACLs), TLS for remote clients')],
-    localOnly: 'bind 127.0.0.1 ::1 (redis.conf)',
+    localOnly: 'bind 127.0.0.1 ::1  # in redis.conf',
   },
   {
     id: 'mongodb', label: 'MongoDB', ports: [tcp(27017, 27019)], processes: ['mongod', 'mongos'],
     risks: [datastore('older and misconfigured servers accept clients without authentication', 'security.authorization: enabled and net.bindIp: 127.0.0.1')],
-    localOnly: 'net.bindIp: 127.0.0.1 (mongod.conf)',
+    localOnly: 'net.bindIp: 127.0.0.1  # in mongod.conf',
   },
   {
     id: 'elasticsearch', label: 'Elasticsearch/OpenSearch', ports: [tcp(9200), tcp(9300)], cmdline: /org\.elasticsearch|org\.opensearch|elasticsearch|opensearch/i,
     risks: [datastore('the HTTP API reads and deletes every index when security is off (the default before 8.0)', 'xpack.security.enabled: true (or the OpenSearch security plugin) and network.host: 127.0.0.1')],
-    localOnly: 'network.host: 127.0.0.1 (elasticsearch.yml)',
+    localOnly: 'network.host: 127.0.0.1  # in elasticsearch.yml',
   },
   {
     id: 'memcached', label: 'memcached', ports: [tcp(11211)], processes: ['memcached'],
     risks: [datastore('has no authentication unless built with SASL: anyone reads and overwrites the cache', 'listen on 127.0.0.1 (-l 127.0.0.1) or enable SASL')],
-    localOnly: '-l 127.0.0.1 (/etc/memcached.conf)',
+    localOnly: '-l 127.0.0.1  # in /etc/memcached.conf',
   },
   {
     id: 'memcached-udp', label: 'memcached (UDP)', ports: [udp(11211)], processes: ['memcached'],
@@ -158,12 +160,12 @@ export const SERVICES: readonly ServiceEntry[] = [
       datastore('has no authentication: anyone reads and overwrites the cache', 'disable UDP (-U 0) and listen on 127.0.0.1'),
       amplification('up to 51,000x, the largest known', 'critical'),
     ],
-    localOnly: '-U 0 -l 127.0.0.1 (/etc/memcached.conf)',
+    localOnly: '-U 0 -l 127.0.0.1  # in /etc/memcached.conf',
   },
   {
     id: 'couchdb', label: 'CouchDB', ports: [tcp(5984), tcp(6984)], cmdline: /couchdb/i,
     risks: [datastore('versions before 3.0 start in "admin party" mode (every client is admin)', 'set an admin user and bind_address = 127.0.0.1')],
-    localOnly: 'bind_address = 127.0.0.1 (local.ini, [chttpd])',
+    localOnly: 'bind_address = 127.0.0.1  # in local.ini, [chttpd]',
   },
   {
     id: 'cassandra', label: 'Cassandra', ports: [tcp(9042), tcp(7000, 7001), tcp(7199)], cmdline: /cassandra/i,
@@ -176,7 +178,7 @@ export const SERVICES: readonly ServiceEntry[] = [
     ],
   },
   {
-    id: 'rabbitmq', label: 'RabbitMQ', ports: [tcp(5672), tcp(25672)], cmdline: /rabbit/i,
+    id: 'rabbitmq', label: 'RabbitMQ', ports: [tcp(5672), tcp(25672)], cmdline: /rabbit/i, fallback: true,
     risks: [
       datastore('the management API (15672) and AMQP (5672) accept the guest account on old versions and brute force on all', 'remove the guest user, use TLS (5671/15671) and bind to private addresses'),
     ],
@@ -184,19 +186,19 @@ export const SERVICES: readonly ServiceEntry[] = [
   {
     id: 'mysql', label: 'MySQL/MariaDB', ports: [tcp(3306), tcp(33060)], processes: ['mysqld', 'mariadbd', 'mysqld_safe'],
     risks: [datastore('a password prompt on the internet is brute-forced around the clock, and root@% accounts are common', 'bind-address = 127.0.0.1 and reach it through an SSH tunnel or a VPN')],
-    localOnly: 'bind-address = 127.0.0.1 (my.cnf, [mysqld])',
+    localOnly: 'bind-address = 127.0.0.1  # in my.cnf, [mysqld]',
   },
   {
     id: 'postgresql', label: 'PostgreSQL', ports: [tcp(5432)], processes: ['postgres', 'postmaster'],
     risks: [datastore('a password prompt on the internet is brute-forced around the clock; "trust" lines in pg_hba.conf need no password at all', "listen_addresses = 'localhost' and reach it through an SSH tunnel or a VPN")],
-    localOnly: "listen_addresses = 'localhost' (postgresql.conf)",
+    localOnly: "listen_addresses = 'localhost'  # in postgresql.conf",
   },
 
   // Container and cluster APIs: reaching them is root on the host.
   {
     id: 'docker-api', label: 'Docker Engine API', ports: [tcp(2375, 2376)], processes: ['dockerd'],
     risks: [{ class: 'container-api', severity: 'critical', reason: 'the Docker API starts privileged containers: reaching it is root on the host (2375 has no authentication at all)', alternative: 'the local socket (unix:///var/run/docker.sock) or SSH (DOCKER_HOST=ssh://host); TLS client certificates on 2376 at least' }],
-    localOnly: 'remove -H tcp://0.0.0.0:2375 from the dockerd command line (or "hosts" in /etc/docker/daemon.json)',
+    localOnly: '# remove -H tcp://0.0.0.0:2375 from the dockerd command line (systemctl edit docker) and "hosts" from /etc/docker/daemon.json',
   },
   {
     id: 'kubelet', label: 'kubelet API', ports: [tcp(10250), tcp(10255)], processes: ['kubelet'],
@@ -215,12 +217,12 @@ export const SERVICES: readonly ServiceEntry[] = [
   {
     id: 'webmin', label: 'Webmin', ports: [tcp(10000)], processes: ['miniserv.pl'], cmdline: /webmin|miniserv/i,
     risks: [{ class: 'remote-admin', severity: 'critical', reason: 'root-level web administration of the host, with a history of pre-auth exploits', alternative: 'bind=127.0.0.1 in /etc/webmin/miniserv.conf and reach it over SSH' }],
-    localOnly: 'bind=127.0.0.1 (/etc/webmin/miniserv.conf)',
+    localOnly: 'bind=127.0.0.1  # in /etc/webmin/miniserv.conf',
   },
   {
     id: 'cockpit', label: 'Cockpit', ports: [tcp(9090)], processes: ['cockpit-ws', 'cockpit-tls'],
     risks: [{ class: 'remote-admin', severity: 'critical', reason: 'web administration of the host (terminal included) behind the system login', alternative: 'allow only admin networks, or ListenStream=127.0.0.1:9090 in a cockpit.socket drop-in' }],
-    localOnly: 'ListenStream=127.0.0.1:9090 (systemctl edit cockpit.socket)',
+    localOnly: 'ListenStream=127.0.0.1:9090  # systemctl edit cockpit.socket (after an empty ListenStream=)',
   },
   {
     id: 'phpmyadmin', label: 'phpMyAdmin', ports: [], cmdline: /phpmyadmin/i,
@@ -229,14 +231,14 @@ export const SERVICES: readonly ServiceEntry[] = [
   {
     id: 'netdata', label: 'Netdata', ports: [tcp(19999)], processes: ['netdata'],
     risks: [{ class: 'remote-admin', severity: 'critical', reason: 'an unauthenticated dashboard of every process, connection and metric of the host', alternative: 'bind to = 127.0.0.1 in netdata.conf ([web]) and a reverse proxy with authentication' }],
-    localOnly: 'bind to = 127.0.0.1 (netdata.conf, [web])',
+    localOnly: 'bind to = 127.0.0.1  # in netdata.conf, [web]',
   },
   {
     id: 'bacula', label: 'Bacula', ports: [tcp(9101, 9103)], processes: ['bacula-dir', 'bacula-fd', 'bacula-sd', 'bareos-dir', 'bareos-fd', 'bareos-sd'],
     risks: [{ class: 'remote-admin', severity: 'critical', reason: 'backup director and daemons read and restore every file of the host', alternative: 'allow only the backup server; TLS with certificates (TLS Require = yes)' }],
   },
   {
-    id: 'rabbitmq-management', label: 'RabbitMQ management', ports: [tcp(15672)], cmdline: /rabbitmq_management/i,
+    id: 'rabbitmq-management', label: 'RabbitMQ management', ports: [tcp(15672)], cmdline: /rabbit/i,
     risks: [{ class: 'remote-admin', severity: 'critical', reason: 'web administration of the broker (the guest account works on old versions)', alternative: 'management.tcp.ip = 127.0.0.1 and remove the guest user' }],
   },
 

@@ -33,7 +33,8 @@ export const cleartextProtocol: Check = {
           title: `${serviceName(svc)} carries credentials in clear text and is reachable (${svc.exposure})`,
           facts: [`${svc.service.label} ${risk.reason}`],
           summary: `${svc.service.label} ${risk.reason}.${alt}`,
-          commands: [...firewallCommands(ctx, svc, false), ...localOnlyCommands(svc)],
+          // A port meant to be public stays open: fix the protocol (e.g. redirect HTTP to HTTPS).
+          commands: [...(risk.fix ? [risk.fix] : []), ...(svc.listedPublic ? [] : [...firewallCommands(ctx, svc, false), ...localOnlyCommands(svc)])],
         }),
       );
     }

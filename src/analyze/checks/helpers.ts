@@ -8,6 +8,7 @@ import type { Decision } from '../types.js';
 import type { AuditedHost, AuditedService, Finding, Severity } from '../audit/types.js';
 import { SEVERITIES } from '../audit/types.js';
 import type { PolicyView } from '../audit/policy-view.js';
+import { isRemote } from '../audit/exposure.js';
 import type { Check, CheckContext } from './types.js';
 
 /** Severity `steps` levels lower, never below info. */
@@ -132,6 +133,9 @@ export function firewallCommands(ctx: CheckContext, svc: AuditedService, allow: 
     ];
     return out;
   }
+  // Only the families in which strangers (or neighbours) actually get in.
+  const v4on = isRemote(svc.exposureByFamily.ipv4);
+  const v6on = isRemote(svc.exposureByFamily.ipv6);
   switch (firewallFlavor(ctx.host)) {
     case 'ufw':
       return allow
@@ -143,14 +147,18 @@ export function firewallCommands(ctx: CheckContext, svc: AuditedService, allow: 
         : [`firewall-cmd --permanent --remove-port=${port}/${p}`, 'firewall-cmd --reload'];
     case 'nftables': {
       const chain = nftInput(ctx.host);
-      return allow
-        ? [`nft insert rule ${chain} ${p} dport ${port} ip saddr != ${v4} drop`, ...(v6 ? [`nft insert rule ${chain} ${p} dport ${port} ip6 saddr != ${v6} drop`] : [`nft insert rule ${chain} meta nfproto ipv6 ${p} dport ${port} drop`])]
-        : [`nft insert rule ${chain} ${p} dport ${port} drop`];
+      if (!allow) return [`nft insert rule ${chain} ${p} dport ${port} drop`];
+      const out: string[] = [];
+      if (v4on) out.push(`nft insert rule ${chain} ${p} dport ${port} ip saddr != ${v4} drop`);
+      if (v6on) out.push(v6 ? `nft insert rule ${chain} ${p} dport ${port} ip6 saddr != ${v6} drop` : `nft insert rule ${chain} meta nfproto ipv6 ${p} dport ${port} drop`);
+      return out;
     }
-    case 'iptables':
-      return allow
-        ? [`iptables -I INPUT -p ${p} --dport ${port} ! -s ${v4} -j DROP`, v6 ? `ip6tables -I INPUT -p ${p} --dport ${port} ! -s ${v6} -j DROP` : `ip6tables -I INPUT -p ${p} --dport ${port} -j DROP`]
-        : [`iptables -I INPUT -p ${p} --dport ${port} -j DROP`, `ip6tables -I INPUT -p ${p} --dport ${port} -j DROP`];
+    case 'iptables': {
+      const out: string[] = [];
+      if (v4on) out.push(allow ? `iptables -I INPUT -p ${p} --dport ${port} ! -s ${v4} -j DROP` : `iptables -I INPUT -p ${p} --dport ${port} -j DROP`);
+      if (v6on) out.push(allow && v6 ? `ip6tables -I INPUT -p ${p} --dport ${port} ! -s ${v6} -j DROP` : `ip6tables -I INPUT -p ${p} --dport ${port} -j DROP`);
+      return out;
+    }
   }
 }
 

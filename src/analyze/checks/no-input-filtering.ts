@@ -57,6 +57,9 @@ export const noInputFiltering: Check = {
   remediation: 'Set a default-deny input policy for the family, after allowing loopback, established connections, ICMP and the ports meant to be reachable.',
   run(ctx) {
     const out: Finding[] = [];
+    // Nothing read (e.g. collected without root): the firewall is unknown, not absent.
+    const status = ctx.host.sourceStatus;
+    if (status.length > 0 && !status.some((s) => s.status === 'passed' || s.status === 'partially-unrecognized')) return out;
     for (const family of FAMILIES) {
       const serving = ctx.host.services.filter((s) => servesFamily(s, family));
       const decisions = serving.flatMap((s) => s.decisions.filter((d) => d.rule.family === family));

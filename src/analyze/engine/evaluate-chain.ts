@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { type Cube, Dim, PacketSet, ctValue } from '../../model/packet-set.js';
+import { type Cube, Dim, type DimSet, PacketSet, ctValue, dimDomain } from '../../model/packet-set.js';
 import * as I from '../../model/interval-set.js';
 import type { Action, BaseChain, Chain, FirewallModel, RejectWith, Rule } from '../../model/ruleset.js';
 import { ChainIndex } from './rule-index.js';
@@ -38,6 +38,18 @@ export interface WalkEvent {
   /** The packets this step applied to (before any rewrite). */
   set: PacketSet;
   uncertain: boolean;
+  /** Set when this event stands for many rules of one chain with the same verdict (a blocklist); `rule` is the first. */
+  summary?: { count: number; lastPosition: number };
+}
+
+/** Dimensions that differ between the slices of an audit (one protocol and port each). */
+const SLICE_DIMS = [Dim.Proto, Dim.Dport, Dim.TcpFlags] as const;
+/** Above this many events of one chain and verdict, a memoised walk keeps one summary event. */
+const SUMMARY_THRESHOLD = 8;
+
+interface Memo {
+  outcome: ChainOutcome;
+  events: WalkEvent[];
 }
 
 const UNTRACKED = I.fromPoints([ctValue('UNTRACKED'), ctValue('UNTRACKED', true), ctValue('UNTRACKED', false, true), ctValue('UNTRACKED', true, true)]);
@@ -53,8 +65,71 @@ export class ChainWalker {
   /** Chains reached through a jump loop (the kernel refuses loops; a hand-edited dump may have one). */
   readonly loops = new Set<string>();
   private kind: BaseChain['kind'] = 'filter';
+  /** Per chain: true when its walk does not depend on protocol or ports (see walkMemo). */
+  private readonly independent = new Map<string, boolean>();
+  private readonly memo = new Map<string, Memo>();
+  /** Memoise slice-independent chains (off while tracing one flow, so its trace names every rule). */
+  memoize = true;
 
   constructor(readonly model: FirewallModel) {}
+
+  /**
+   * A chain none of whose rules (nor its callees') looks at protocol, ports or TCP flags,
+   * and that rewrites nothing, treats every slice alike: walk(C, S) equals
+   * walk(C, widen(S)) ∩ S. Blocklist chains are like this, and every listener's slice
+   * passes through them, so they are walked once.
+   */
+  private isSliceIndependent(chain: Chain, seen = new Set<string>()): boolean {
+    const known = this.independent.get(chain.id);
+    if (known !== undefined) return known;
+    if (seen.has(chain.id)) return false;
+    seen.add(chain.id);
+    let ok = true;
+    for (const rule of chain.rules) {
+      const a = rule.action;
+      if (a.type === 'dnat' || a.type === 'notrack') ok = false;
+      else if (a.type === 'jump' || a.type === 'goto') {
+        const target = this.model.chains.get(a.chain);
+        if (!target || !this.isSliceIndependent(target, seen)) ok = false;
+      }
+      if (ok) {
+        for (const d of SLICE_DIMS) {
+          const full = I.fullSet(dimDomain(rule.match.family, d));
+          if (!rule.match.isEmpty() && !I.setsEqual(rule.match.project(d), full)) {
+            ok = false;
+            break;
+          }
+        }
+      }
+      if (!ok) break;
+    }
+    this.independent.set(chain.id, ok);
+    return ok;
+  }
+
+  private walkMemo(chain: Chain, hook: string, input: PacketSet, active: Set<string>): ChainOutcome {
+    let widened = input;
+    for (const d of SLICE_DIMS) widened = widened.rewrite(d, I.fullSet(dimDomain(input.family, d)) as DimSet);
+    const key = `${chain.id}\u0000${hook}\u0000${this.kind}\u0000${widened.key()}`;
+    let memo = this.memo.get(key);
+    if (!memo) {
+      const saved = this.events;
+      const events: WalkEvent[] = [];
+      this.events = events;
+      const outcome = this.walkRules(chain, hook, widened, active);
+      this.events = saved;
+      memo = { outcome, events: summarise(events) };
+      this.memo.set(key, memo);
+    }
+    if (this.events) {
+      for (const e of memo.events) {
+        const set = e.set.intersect(input);
+        if (!set.isEmpty()) this.events.push({ ...e, set });
+      }
+    }
+    const o = memo.outcome;
+    return { accepted: o.accepted.intersect(input), dropped: o.dropped.intersect(input), rejected: o.rejected.intersect(input), returned: o.returned.intersect(input) };
+  }
 
   private index(chain: Chain): ChainIndex {
     let idx = this.indexes.get(chain.id);
@@ -77,6 +152,13 @@ export class ChainWalker {
   }
 
   walk(chain: Chain, hook: string, input: PacketSet, active: Set<string>): ChainOutcome {
+    if (this.memoize && !active.has(chain.id) && chain.rules.length > SUMMARY_THRESHOLD && this.isSliceIndependent(chain)) {
+      return this.walkMemo(chain, hook, input, active);
+    }
+    return this.walkRules(chain, hook, input, active);
+  }
+
+  private walkRules(chain: Chain, hook: string, input: PacketSet, active: Set<string>): ChainOutcome {
     const nothing = empty(input);
     let accepted = nothing;
     let dropped = nothing;
@@ -193,6 +275,33 @@ export class ChainWalker {
   private record(event: WalkEvent): void {
     if (this.events) this.events.push(event);
   }
+}
+
+/** Fold runs of many same-verdict events of one chain into one summary event each. */
+function summarise(events: WalkEvent[]): WalkEvent[] {
+  const groups = new Map<string, WalkEvent[]>();
+  for (const e of events) {
+    const k = `${e.chain.id}\u0000${e.verdict}\u0000${e.hook}`;
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = []));
+    g.push(e);
+  }
+  const big = new Set([...groups.values()].filter((g) => g.length > SUMMARY_THRESHOLD && g.every((e) => e.rule)));
+  const out: WalkEvent[] = [];
+  const emitted = new Set<WalkEvent[]>();
+  for (const e of events) {
+    const g = groups.get(`${e.chain.id}\u0000${e.verdict}\u0000${e.hook}`)!;
+    if (!big.has(g)) {
+      out.push(e);
+      continue;
+    }
+    if (emitted.has(g)) continue;
+    emitted.add(g);
+    let set = PacketSet.empty(e.set.family);
+    for (const x of g) set = set.union(x.set);
+    out.push({ ...g[0]!, set, uncertain: g.some((x) => x.uncertain), summary: { count: g.length, lastPosition: g[g.length - 1]!.rule!.position } });
+  }
+  return out;
 }
 
 function empty(like: PacketSet): PacketSet {

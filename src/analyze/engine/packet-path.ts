@@ -25,8 +25,13 @@ export interface RoutedSubnet {
 
 export interface HostFacts {
   family: Family;
-  /** Addresses the host owns (without loopback ranges); null when unknown (then every address may be local). */
+  /** Addresses the kernel treats as local (loopback ranges included); null when unknown (then every address may be local). */
   localAddrs: I.IntervalSet<I.Ordinal> | null;
+  /**
+   * Where REDIRECT sends a packet: the primary address of its input interface, which is
+   * never a loopback address; approximated by every non-loopback local address.
+   */
+  redirectAddrs: I.IntervalSet<I.Ordinal> | null;
   /** Connected subnets, for the output interface of forwarded packets. */
   subnets: RoutedSubnet[];
   /** Whether the kernel forwards this family (ip_forward / ipv6 forwarding); null when unknown. */
@@ -51,7 +56,7 @@ export class PacketPath {
     readonly facts: HostFacts,
   ) {
     this.walker = new ChainWalker(model);
-    this.walker.localAddrs = { [facts.family]: facts.localAddrs } as Record<string, I.IntervalSet<I.Ordinal> | null>;
+    this.walker.localAddrs = { [facts.family]: facts.redirectAddrs } as Record<string, I.IntervalSet<I.Ordinal> | null>;
     this.byHook = new Map();
     for (const base of model.baseChains) {
       let list = this.byHook.get(base.hook);

@@ -23,7 +23,9 @@ export function ruleRef(chain: Chain, rule: Rule | null, policy?: string): RuleR
 }
 
 export function eventRef(e: WalkEvent): RuleRef {
-  return ruleRef(e.chain, e.rule, e.verdict === 'policy-accept' ? 'ACCEPT' : e.verdict === 'policy-drop' ? 'DROP' : undefined);
+  const ref = ruleRef(e.chain, e.rule, e.verdict === 'policy-accept' ? 'ACCEPT' : e.verdict === 'policy-drop' ? 'DROP' : undefined);
+  if (e.summary) ref.text = `${e.summary.count} rules (#${ref.position}–#${e.summary.lastPosition}) of chain ${e.chain.name}, the first: ${ref.text}`;
+  return ref;
 }
 
 export function sourcesOf(set: PacketSet): SourceLists {

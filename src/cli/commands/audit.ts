@@ -1,4 +1,66 @@
-// Placeholder until the command lands in this session.
-export async function runAudit(_opts: Record<string, unknown>): Promise<number> {
-  throw new Error('audit: not implemented yet');
+/**
+ * `portcullis audit`: analyse hosts (snapshots or this host), judge them against the
+ * policy, render one report. Exit 1 when an unsuppressed finding is at or above --fail-on.
+ *
+ * @module
+ */
+import { buildAuditReport, hasFindingsAtOrAbove, policyDiagnostics } from '../../analyze/audit/index.js';
+import type { AuditReport, Severity } from '../../analyze/audit/types.js';
+import { CHECKS } from '../../analyze/checks/index.js';
+import type { Policy } from '../../model/policy.js';
+import { parsePolicy } from '../../parse/policy.js';
+import { analyzeHost } from '../../pipeline.js';
+import { renderAuditHtml, renderAuditJson, renderAuditSarif, renderAuditText, shouldColor } from '../../render/index.js';
+import { VERSION } from '../../version.js';
+import { ExitCode, InputError, failOnErrors } from '../errors.js';
+import { type HostSourceOptions, loadHosts, readInputFile } from '../load-hosts.js';
+import { writeOutput } from '../output.js';
+
+export type ReportFormat = 'text' | 'json' | 'sarif' | 'html';
+
+export interface AuditOptions extends HostSourceOptions {
+  config?: string;
+  format?: ReportFormat;
+  json?: boolean;
+  out?: string;
+  failOn?: Severity | 'none';
+}
+
+export async function readPolicy(file: string | undefined): Promise<Policy | null> {
+  if (!file) return null;
+  const parsed = parsePolicy(await readInputFile(file, 'policy file'), file);
+  failOnErrors(`${file} is not a valid policy`, parsed.diagnostics);
+  if (!parsed.value) throw new InputError(`${file} is not a valid policy`);
+  failOnErrors(`${file} is not a valid policy`, policyDiagnostics(parsed.value));
+  return parsed.value;
+}
+
+/** Build the report for the hosts the options name (snapshots, or this host live). */
+export async function auditReport(opts: AuditOptions, now = new Date()): Promise<AuditReport> {
+  const policy = await readPolicy(opts.config);
+  const hosts = await loadHosts(opts);
+  return buildAuditReport(hosts.map(analyzeHost), policy, now, { toolVersion: VERSION });
+}
+
+export function renderReport(report: AuditReport, format: ReportFormat, color: boolean): string {
+  switch (format) {
+    case 'json':
+      return renderAuditJson(report);
+    case 'sarif':
+      return renderAuditSarif(report, CHECKS);
+    case 'html':
+      return renderAuditHtml(report);
+    case 'text':
+      return renderAuditText(report, { color, width: process.stdout.columns ?? 80 });
+  }
+}
+
+export async function runAudit(opts: AuditOptions): Promise<number> {
+  const format: ReportFormat = opts.json ? 'json' : (opts.format ?? 'text');
+  // Validate everything before anything is written: a bad input never clobbers --out.
+  const report = await auditReport(opts);
+  const color = !opts.out && format === 'text' && shouldColor(process.stdout, process.env);
+  await writeOutput(opts.out, renderReport(report, format, color));
+  const threshold = opts.failOn ?? 'high';
+  return threshold !== 'none' && hasFindingsAtOrAbove(report, threshold) ? ExitCode.findings : ExitCode.ok;
 }

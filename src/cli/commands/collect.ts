@@ -19,16 +19,18 @@ export async function runCollect(opts: { out?: string }): Promise<number> {
 
 /** A few lines on what the snapshot lacks; empty when it is complete. */
 export function collectSummary(snapshot: Snapshot): string {
-  const u = snapshot.unreadable;
-  if (u.length === 0) return '';
+  const needRoot = snapshot.unreadable.filter((e) => e.hint === ROOT_HINT);
+  const other = snapshot.unreadable.filter((e) => e.hint !== ROOT_HINT);
   const lines: string[] = [];
-  if (!snapshot.privileges.root) {
-    const needRoot = u.filter((e) => e.hint === 'run as root').map((e) => e.what);
-    lines.push(`portcullis collect: not root: ${needRoot.length > 0 ? `could not read ${needRoot.join(', ')}` : 'some facts may be missing'}; run as root for a full snapshot`);
+  if (needRoot.length > 0) {
+    const who = snapshot.privileges.root ? 'as root, still' : 'not root';
+    lines.push(`portcullis collect: ${who}: could not read ${needRoot.map((e) => e.what).join(', ')}; run as root for a full snapshot`);
   }
-  lines.push(`portcullis collect: ${u.length} thing(s) could not be read:`);
-  const shown = u.slice(0, 15);
-  for (const e of shown) lines.push(`  ${e.what}: ${e.reason}${e.hint ? ` (${e.hint})` : ''}`);
-  if (u.length > shown.length) lines.push(`  … and ${u.length - shown.length} more (see "unreadable" in the snapshot)`);
-  return lines.join('\n') + '\n';
+  const shown = other.slice(0, MAX_LINES);
+  for (const e of shown) lines.push(`portcullis collect: could not read ${e.what}: ${e.reason}${e.hint ? ` (${e.hint})` : ''}`);
+  if (other.length > shown.length) lines.push(`portcullis collect: … and ${other.length - shown.length} more (see "unreadable" in the snapshot)`);
+  return lines.length === 0 ? '' : lines.join('\n') + '\n';
 }
+
+const ROOT_HINT = 'run as root';
+const MAX_LINES = 12;

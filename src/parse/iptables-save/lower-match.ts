@@ -6,7 +6,7 @@
  * @module
  */
 import * as I from '../../model/interval-set.js';
-import { type Cube, Dim, type DimSet, PacketSet, ctStateSet, dimDomain, tcpFlagsSet } from '../../model/packet-set.js';
+import { type Cube, Dim, type DimSet, PacketSet, tcpFlagsSet } from '../../model/packet-set.js';
 import type { Uncertainty } from '../../model/ruleset.js';
 import type { IptMatch, IptOption, IptRule } from './ast.js';
 import { icmpTypeSet } from './icmp-types.js';
@@ -37,169 +37,167 @@ const TCP_FLAG_NAMES: Readonly<Record<string, number>> = { FIN: 1, SYN: 2, RST: 
 const SYN_SET = tcpFlagsSet(0x17, 0x02);
 const tcpFlagsCache = new Map<string, DimSet>();
 
-/** Lower every condition of `rule`. */
-export function lowerMatch(rule: IptRule, env: LowerEnv): LoweredMatch {
-  const cube: DimSet[] = env.full.slice();
-  const uncertain: Uncertainty[] = [];
-  let extra: PacketSet[] | null = null;
-  let never = false;
-  let comment: string | undefined;
-  const line = rule.line;
+/**
+ * Lowers rules one after another. One instance per lowering run: the per-rule state lives
+ * in fields rather than closures, because this runs for every rule of very large dumps.
+ */
+export class MatchLowerer {
+  private cube: DimSet[] = [];
+  private uncertain: Uncertainty[] = [];
+  private extra: PacketSet[] | null = null;
+  private never = false;
+  private comment: string | undefined;
+  private rule!: IptRule;
 
-  const restrict = (d: Dim, set: DimSet, negated = false) => {
-    const s = negated ? I.complement(set, dimDomain(env.family, d)) : set;
-    cube[d] = cube[d] === env.full[d] ? s : I.intersect(cube[d]!, s);
-  };
-  const uncertainOf = (name: string, u: Uncertainty) => {
-    uncertain.push(u);
-    env.note(name, u, line);
-  };
-  const badValue = (opt: IptOption, what: string, example: string) => {
+  constructor(private readonly env: LowerEnv) {}
+
+  /** Lower every condition of `rule`. */
+  lower(rule: IptRule): LoweredMatch {
+    const env = this.env;
+    this.rule = rule;
+    this.cube = env.full.slice();
+    this.uncertain = NO_UNCERTAINTY;
+    this.extra = null;
+    this.never = false;
+    this.comment = undefined;
+
+    for (const opt of rule.generic) this.genericOption(opt);
+    for (const m of rule.matches) this.module(m);
+
+    let match: PacketSet;
+    if (this.never) match = PacketSet.empty(env.family);
+    else {
+      match = PacketSet.fromCubes(env.family, [this.cube as Cube]);
+      const extra = this.extra as PacketSet[] | null; // set by the option readers above
+      if (extra) for (const x of extra) match = match.intersect(x);
+    }
+    const out: LoweredMatch = { match, uncertain: this.uncertain };
+    if (this.comment !== undefined) out.comment = this.comment;
+    return out;
+  }
+
+  private restrict(d: Dim, set: DimSet, negated = false): void {
+    const s = negated ? this.env.values.complement(d, set) : set;
+    const cur = this.cube[d]!;
+    this.cube[d] = cur === this.env.full[d] ? s : I.intersect(cur, s);
+  }
+
+  private addExtra(p: PacketSet): void {
+    (this.extra ??= []).push(p);
+  }
+
+  private addUncertainty(u: Uncertainty): void {
+    if (this.uncertain === NO_UNCERTAINTY) this.uncertain = [u];
+    else this.uncertain.push(u);
+  }
+
+  private open(name: string, u: Uncertainty): void {
+    this.addUncertainty(u);
+    this.env.note(name, u, this.rule.line);
+  }
+
+  private badValue(opt: IptOption, what: string, example: string): void {
     const construct = optionText(opt);
-    env.bad(line, `${what} in ${construct}`, example, rule.text);
-    uncertain.push({ construct, kind: 'unknown', detail: `malformed ${what}` });
-  };
+    // A missing argument was already reported by the parser; only the uncertainty remains.
+    if (opt.args.length > 0) this.env.bad(this.rule.line, `${what} in ${construct}`, example, this.rule.text);
+    this.addUncertainty({ construct, kind: 'unknown', detail: `malformed ${what}` });
+  }
 
-  // Generic options.
-  for (const opt of rule.generic) {
+  private unknownOption(m: IptMatch, opt: IptOption): void {
+    this.open(`-m ${m.module} --${opt.name}`, { construct: `-m ${m.module} ${optionText(opt)}`, kind: 'unknown', detail: `unknown option of module ${m.module}` });
+  }
+
+  private genericOption(opt: IptOption): void {
+    const env = this.env;
     const arg = opt.args[0];
+    if (arg === undefined && opt.name !== 'f') return;
     switch (opt.name) {
       case 's':
       case 'd': {
-        if (arg === undefined) break;
-        const set = env.values.addresses(arg);
-        if (!set) badValue(opt, `${env.family} address`, env.family === 'ipv4' ? '192.0.2.0/24' : '2001:db8::/32');
-        else restrict(opt.name === 's' ? Dim.Src : Dim.Dst, set as DimSet, opt.negated);
+        const set = env.values.addresses(arg!);
+        if (!set) this.badValue(opt, `${env.family} address`, env.family === 'ipv4' ? '192.0.2.0/24' : '2001:db8::/32');
+        else this.restrict(opt.name === 's' ? Dim.Src : Dim.Dst, set as DimSet, opt.negated);
         break;
       }
       case 'p': {
-        if (arg === undefined) break;
-        const set = env.values.protocol(arg);
-        if (!set) badValue(opt, 'protocol', 'tcp, udp, icmp, all or a number 0-255');
-        else restrict(Dim.Proto, set, opt.negated);
+        const set = env.values.protocol(arg!);
+        if (!set) this.badValue(opt, 'protocol', 'tcp, udp, icmp, all or a number 0-255');
+        else this.restrict(Dim.Proto, set, opt.negated);
         break;
       }
       case 'i':
       case 'o':
-        if (arg !== undefined) restrict(opt.name === 'i' ? Dim.Iif : Dim.Oif, env.values.iface(arg), opt.negated);
+        this.restrict(opt.name === 'i' ? Dim.Iif : Dim.Oif, env.values.iface(arg!), opt.negated);
         break;
       case 'f':
         // We model first fragments (and unfragmented packets): `-f` matches none of them.
-        if (!opt.negated) never = true;
+        if (!opt.negated) this.never = true;
         break;
       default:
         break; // -c counters
     }
   }
 
-  for (const m of rule.matches) {
+  private module(m: IptMatch): void {
+    const env = this.env;
     switch (m.module) {
       case 'tcp':
       case 'udp':
       case 'sctp':
       case 'dccp':
-        restrict(Dim.Proto, PROTO[m.module]);
-        portModule(m);
+        this.restrict(Dim.Proto, PROTO[m.module]);
+        this.portModule(m);
         break;
       case 'icmp':
-      case 'icmp6':
-        restrict(Dim.Proto, PROTO[m.module]);
+      case 'icmp6': {
+        this.restrict(Dim.Proto, PROTO[m.module]);
+        const v6 = m.module === 'icmp6';
         for (const opt of m.options) {
-          if (opt.name === (m.module === 'icmp' ? 'icmp-type' : 'icmpv6-type') && opt.args[0] !== undefined) {
-            const set = icmpTypeSet(opt.args[0], m.module === 'icmp6');
-            if (!set) badValue(opt, 'ICMP type', m.module === 'icmp' ? 'echo-request, 8 or 3/4' : 'echo-request, 128 or 1/4');
-            else restrict(Dim.Dport, set, opt.negated);
-          } else unknownOption(m, opt);
+          if (opt.name === (v6 ? 'icmpv6-type' : 'icmp-type') && opt.args[0] !== undefined) {
+            const set = icmpTypeSet(opt.args[0], v6);
+            if (!set) this.badValue(opt, 'ICMP type', v6 ? 'echo-request, 128 or 1/4' : 'echo-request, 8 or 3/4');
+            else this.restrict(Dim.Dport, set, opt.negated);
+          } else this.unknownOption(m, opt);
         }
         break;
+      }
       case 'multiport':
-        restrict(Dim.Proto, MULTIPORT_PROTOS);
-        for (const opt of m.options) {
-          const dim = opt.name === 'dports' || opt.name === 'destination-ports' ? Dim.Dport : opt.name === 'sports' || opt.name === 'source-ports' ? Dim.Sport : opt.name === 'ports' ? -1 : null;
-          if (dim === null || opt.args[0] === undefined) {
-            unknownOption(m, opt);
-            continue;
-          }
-          const set = env.values.portList(opt.args[0]);
-          if (!set) badValue(opt, 'port list', '22,80,1024:2048');
-          else if (dim !== -1) restrict(dim, set, opt.negated);
-          else if (opt.negated) {
-            // ! --ports S: neither port in S.
-            restrict(Dim.Sport, set, true);
-            restrict(Dim.Dport, set, true);
-          } else {
-            // --ports S: source port in S or destination port in S (two cubes).
-            (extra ??= []).push(PacketSet.where(env.family, { [Dim.Sport]: set }).union(PacketSet.where(env.family, { [Dim.Dport]: set })));
-          }
-        }
+        this.restrict(Dim.Proto, MULTIPORT_PROTOS);
+        for (const opt of m.options) this.multiport(m, opt);
         break;
       case 'state':
       case 'conntrack':
         for (const opt of m.options) {
           if ((opt.name === 'state' && m.module === 'state') || (opt.name === 'ctstate' && m.module === 'conntrack')) {
-            const set = opt.args[0] === undefined ? null : ctStateSet(opt.args[0].split(','));
-            if (!set) badValue(opt, 'connection state', 'NEW,ESTABLISHED,RELATED,INVALID,UNTRACKED');
-            else restrict(Dim.State, set, opt.negated);
+            const set = opt.args[0] === undefined ? null : env.values.states(opt.args[0]);
+            if (!set) this.badValue(opt, 'connection state', 'NEW,ESTABLISHED,RELATED,INVALID,UNTRACKED');
+            else this.restrict(Dim.State, set, opt.negated);
           } else if (m.module === 'conntrack' && opt.name.startsWith('ct')) {
-            const construct = `-m conntrack ${optionText(opt)}`;
-            uncertainOf(`-m conntrack --${opt.name}`, { construct, kind: 'unmodelled', detail: 'conntrack condition other than --ctstate' });
-          } else unknownOption(m, opt);
+            this.open(`-m conntrack --${opt.name}`, { construct: `-m conntrack ${optionText(opt)}`, kind: 'unmodelled', detail: 'conntrack condition other than --ctstate' });
+          } else this.unknownOption(m, opt);
         }
         break;
-      case 'addrtype': {
-        const limited = m.options.some((o) => o.name === 'limit-iface-in' || o.name === 'limit-iface-out');
-        if (limited) {
-          uncertainOf('-m addrtype --limit-iface-in/out', { construct: m.text, kind: 'unmodelled', detail: 'address types as seen from one interface' });
-          break;
-        }
-        for (const opt of m.options) {
-          if ((opt.name !== 'src-type' && opt.name !== 'dst-type') || opt.args[0] === undefined) {
-            unknownOption(m, opt);
-            continue;
-          }
-          const r = addrTypeSet(opt.args[0].split(','), env);
-          if ('set' in r) restrict(opt.name === 'src-type' ? Dim.Src : Dim.Dst, r.set, opt.negated);
-          else if (r.bad) badValue(opt, 'address type', 'LOCAL, UNICAST, BROADCAST, MULTICAST');
-          else uncertainOf(r.name, { construct: `-m addrtype ${optionText(opt)}`, kind: r.kind, detail: r.detail });
-        }
+      case 'addrtype':
+        this.addrtype(m);
         break;
-      }
       case 'iprange':
         for (const opt of m.options) {
           if ((opt.name !== 'src-range' && opt.name !== 'dst-range') || opt.args[0] === undefined) {
-            unknownOption(m, opt);
+            this.unknownOption(m, opt);
             continue;
           }
           const set = env.values.addresses(opt.args[0]);
-          if (!set) badValue(opt, 'address range', env.family === 'ipv4' ? '192.0.2.1-192.0.2.9' : '2001:db8::1-2001:db8::9');
-          else restrict(opt.name === 'src-range' ? Dim.Src : Dim.Dst, set as DimSet, opt.negated);
+          if (!set) this.badValue(opt, 'address range', env.family === 'ipv4' ? '192.0.2.1-192.0.2.9' : '2001:db8::1-2001:db8::9');
+          else this.restrict(opt.name === 'src-range' ? Dim.Src : Dim.Dst, set as DimSet, opt.negated);
         }
         break;
       case 'set':
-        for (const opt of m.options) {
-          if ((opt.name === 'match-set' || opt.name === 'set') && opt.args.length === 2) {
-            const r = ipsetMatch(opt.args[0]!, opt.args[1]!.split(','), env);
-            if ('set' in r) {
-              if (r.set.cubes.length === 1) {
-                const c = r.set.cubes[0]!;
-                if (opt.negated) {
-                  // Negating one cube that restricts one dimension is that dimension's complement.
-                  const dims = c.map((s, d) => (s === env.full[d] || I.setsEqual(s, env.full[d]!) ? -1 : d)).filter((d) => d >= 0);
-                  if (dims.length === 1) restrict(dims[0] as Dim, c[dims[0]!]!, true);
-                  else (extra ??= []).push(PacketSet.all(env.family).difference(r.set));
-                } else for (let d = 0; d < c.length; d++) if (c[d] !== env.full[d]) restrict(d as Dim, c[d]!);
-              } else (extra ??= []).push(opt.negated ? PacketSet.all(env.family).difference(r.set) : r.set);
-            } else uncertainOf(`-m set --match-set ${opt.args[0]}`, { construct: `-m set ${optionText(opt)}`, kind: r.kind, detail: r.detail });
-          } else if (opt.name === 'update-counters' || opt.name === 'update-subcounters' || opt.name === 'return-nomatch') {
-            // Counter bookkeeping; --return-nomatch only matters for nomatch entries, which make the set partial anyway.
-          } else {
-            uncertainOf(`-m set --${opt.name}`, { construct: `-m set ${optionText(opt)}`, kind: 'unmodelled', detail: 'ipset counter condition' });
-          }
-        }
+        for (const opt of m.options) this.ipset(opt);
         break;
       case 'comment':
         for (const opt of m.options) {
-          if (opt.name === 'comment' && opt.args[0] !== undefined) comment = comment === undefined ? opt.args[0] : `${comment}; ${opt.args[0]}`;
+          const text = opt.args[0];
+          if (opt.name === 'comment' && text !== undefined) this.comment = this.comment === undefined ? text : `${this.comment}; ${text}`;
         }
         break;
       case 'pkttype':
@@ -207,35 +205,25 @@ export function lowerMatch(rule: IptRule, env: LowerEnv): LoweredMatch {
         // every packet we model, broadcast and multicast none of them.
         for (const opt of m.options) {
           const t = opt.args[0]?.toLowerCase();
-          if (opt.name !== 'pkt-type' || t === undefined) unknownOption(m, opt);
-          else if (t === 'unicast' || t === 'host') never ||= opt.negated;
-          else if (t === 'broadcast' || t === 'multicast' || t === 'otherhost') never ||= !opt.negated;
-          else badValue(opt, 'packet type', 'unicast, broadcast or multicast');
+          if (opt.name !== 'pkt-type' || t === undefined) this.unknownOption(m, opt);
+          else if (t === 'unicast' || t === 'host') this.never ||= opt.negated;
+          else if (t === 'broadcast' || t === 'multicast' || t === 'otherhost') this.never ||= !opt.negated;
+          else this.badValue(opt, 'packet type', 'unicast, broadcast or multicast');
         }
         break;
       case 'recent':
         // `--set` alone only records the source and always matches; checks depend on history.
-        if (m.options.every((o) => !o.negated && ['set', 'name', 'mask', 'rsource', 'rdest'].includes(o.name))) break;
-        uncertainOf('-m recent', { construct: m.text, kind: 'rate-limit', detail: recentDetail(m) });
+        if (m.options.every((o) => !o.negated && RECENT_RECORD_ONLY.has(o.name))) break;
+        this.open('-m recent', { construct: m.text, kind: 'rate-limit', detail: recentDetail(m) });
         break;
       default:
-        if (RATE_LIMIT_MODULES.has(m.module)) uncertainOf(`-m ${m.module}`, { construct: m.text, kind: 'rate-limit', detail: `${m.module} admits only packets within its limit` });
-        else if (UNMODELLED_MODULES.has(m.module)) uncertainOf(`-m ${m.module}`, { construct: m.text, kind: 'unmodelled', detail: `${m.module} condition is not modelled` });
-        else uncertainOf(`-m ${m.module}`, { construct: m.text, kind: 'unknown', detail: `unknown match module ${m.module}` });
+        if (RATE_LIMIT_MODULES.has(m.module)) this.open(`-m ${m.module}`, { construct: m.text, kind: 'rate-limit', detail: `${m.module} admits only packets within its limit` });
+        else if (UNMODELLED_MODULES.has(m.module)) this.open(`-m ${m.module}`, { construct: m.text, kind: 'unmodelled', detail: `${m.module} condition is not modelled` });
+        else this.open(`-m ${m.module}`, { construct: m.text, kind: 'unknown', detail: `unknown match module ${m.module}` });
     }
   }
 
-  let match: PacketSet;
-  if (never) match = PacketSet.empty(env.family);
-  else {
-    match = PacketSet.fromCubes(env.family, [cube as Cube]);
-    if (extra) for (const x of extra) match = match.intersect(x);
-  }
-  const out: LoweredMatch = { match, uncertain };
-  if (comment !== undefined) out.comment = comment;
-  return out;
-
-  function portModule(m: IptMatch): void {
+  private portModule(m: IptMatch): void {
     for (const opt of m.options) {
       const arg = opt.args[0];
       switch (opt.name) {
@@ -243,23 +231,23 @@ export function lowerMatch(rule: IptRule, env: LowerEnv): LoweredMatch {
         case 'source-port':
         case 'dport':
         case 'destination-port': {
-          const set = arg === undefined ? null : env.values.portList(arg);
-          if (!set) badValue(opt, 'port', '22, 1024:65535, :1023 or 1024:');
-          else restrict(opt.name === 'sport' || opt.name === 'source-port' ? Dim.Sport : Dim.Dport, set, opt.negated);
+          const set = arg === undefined ? null : this.env.values.portList(arg);
+          if (!set) this.badValue(opt, 'port', '22, 1024:65535, :1023 or 1024:');
+          else this.restrict(opt.name === 'sport' || opt.name === 'source-port' ? Dim.Sport : Dim.Dport, set, opt.negated);
           break;
         }
         case 'syn':
-          if (m.module !== 'tcp') unknownOption(m, opt);
-          else restrict(Dim.TcpFlags, SYN_SET, opt.negated);
+          if (m.module !== 'tcp') this.unknownOption(m, opt);
+          else this.restrict(Dim.TcpFlags, SYN_SET, opt.negated);
           break;
         case 'tcp-flags': {
           const set = m.module === 'tcp' && opt.args.length === 2 ? tcpFlags(opt.args[0]!, opt.args[1]!) : null;
-          if (!set) badValue(opt, 'TCP flags', 'FIN,SYN,RST,ACK SYN');
-          else restrict(Dim.TcpFlags, set, opt.negated);
+          if (!set) this.badValue(opt, 'TCP flags', 'FIN,SYN,RST,ACK SYN');
+          else this.restrict(Dim.TcpFlags, set, opt.negated);
           break;
         }
         default:
-          uncertainOf(`-m ${m.module} --${opt.name}`, {
+          this.open(`-m ${m.module} --${opt.name}`, {
             construct: `-m ${m.module} ${optionText(opt)}`,
             kind: opt.name === 'tcp-option' || opt.name === 'chunk-types' || opt.name.startsWith('dccp-') ? 'unmodelled' : 'unknown',
             detail: `${m.module} option --${opt.name}`,
@@ -268,10 +256,71 @@ export function lowerMatch(rule: IptRule, env: LowerEnv): LoweredMatch {
     }
   }
 
-  function unknownOption(m: IptMatch, opt: IptOption): void {
-    uncertainOf(`-m ${m.module} --${opt.name}`, { construct: `-m ${m.module} ${optionText(opt)}`, kind: 'unknown', detail: `unknown option of module ${m.module}` });
+  private multiport(m: IptMatch, opt: IptOption): void {
+    const n = opt.name;
+    const dim = n === 'dports' || n === 'destination-ports' ? Dim.Dport : n === 'sports' || n === 'source-ports' ? Dim.Sport : n === 'ports' ? -1 : null;
+    if (dim === null || opt.args[0] === undefined) return this.unknownOption(m, opt);
+    const set = this.env.values.portList(opt.args[0]);
+    if (!set) this.badValue(opt, 'port list', '22,80,1024:2048');
+    else if (dim !== -1) this.restrict(dim, set, opt.negated);
+    else if (opt.negated) {
+      // ! --ports S: neither port in S.
+      this.restrict(Dim.Sport, set, true);
+      this.restrict(Dim.Dport, set, true);
+    } else {
+      // --ports S: source port in S or destination port in S (two cubes).
+      const f = this.env.family;
+      this.addExtra(PacketSet.where(f, { [Dim.Sport]: set }).union(PacketSet.where(f, { [Dim.Dport]: set })));
+    }
+  }
+
+  private addrtype(m: IptMatch): void {
+    if (m.options.some((o) => o.name === 'limit-iface-in' || o.name === 'limit-iface-out')) {
+      this.open('-m addrtype --limit-iface-in/out', { construct: m.text, kind: 'unmodelled', detail: 'address types as seen from one interface' });
+      return;
+    }
+    for (const opt of m.options) {
+      if ((opt.name !== 'src-type' && opt.name !== 'dst-type') || opt.args[0] === undefined) {
+        this.unknownOption(m, opt);
+        continue;
+      }
+      const r = addrTypeSet(opt.args[0].split(','), this.env);
+      if ('set' in r) this.restrict(opt.name === 'src-type' ? Dim.Src : Dim.Dst, r.set, opt.negated);
+      else if (r.bad) this.badValue(opt, 'address type', 'LOCAL, UNICAST, BROADCAST, MULTICAST');
+      else this.open(r.name, { construct: `-m addrtype ${optionText(opt)}`, kind: r.kind, detail: r.detail });
+    }
+  }
+
+  private ipset(opt: IptOption): void {
+    const env = this.env;
+    if ((opt.name === 'match-set' || opt.name === 'set') && opt.args.length === 2) {
+      const r = ipsetMatch(opt.args[0]!, opt.args[1]!.split(','), env);
+      if (!('set' in r)) {
+        this.open(`-m set --match-set ${opt.args[0]}`, { construct: `-m set ${optionText(opt)}`, kind: r.kind, detail: r.detail });
+        return;
+      }
+      const cubes = r.set.cubes;
+      if (cubes.length === 1) {
+        const c = cubes[0]!;
+        const dims: number[] = [];
+        for (let d = 0; d < c.length; d++) if (c[d] !== env.full[d] && !I.setsEqual(c[d]!, env.full[d]!)) dims.push(d);
+        if (!opt.negated) for (const d of dims) this.restrict(d as Dim, c[d]!);
+        // Negating one cube that restricts one dimension is that dimension's complement.
+        else if (dims.length === 1) this.restrict(dims[0] as Dim, c[dims[0]!]!, true);
+        else this.addExtra(PacketSet.all(env.family).difference(r.set));
+      } else this.addExtra(opt.negated ? PacketSet.all(env.family).difference(r.set) : r.set);
+    } else if (opt.name === 'update-counters' || opt.name === 'update-subcounters' || opt.name === 'return-nomatch') {
+      // Counter bookkeeping; --return-nomatch only matters for nomatch entries, which make the set partial anyway.
+    } else {
+      this.open(`-m set --${opt.name}`, { construct: `-m set ${optionText(opt)}`, kind: 'unmodelled', detail: 'ipset counter condition' });
+    }
   }
 }
+
+/** Shared by every rule without uncertain constructs; replaced, never pushed to. */
+const NO_UNCERTAINTY: Uncertainty[] = [];
+
+const RECENT_RECORD_ONLY = new Set(['set', 'name', 'mask', 'rsource', 'rdest']);
 
 function tcpFlags(maskText: string, compText: string): DimSet | null {
   const key = `${maskText} ${compText}`;

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import * as I from '../../model/interval-set.js';
 import type { DimSet } from '../../model/packet-set.js';
 import type { Action, RejectWith, Uncertainty } from '../../model/ruleset.js';
 import type { IptRule } from './ast.js';
@@ -11,6 +12,16 @@ import type { LowerEnv } from './lower-env.js';
 import { optionText } from './lower-match.js';
 import { CONTINUE_TARGETS } from './targets.js';
 import { parsePorts } from './values.js';
+
+// Actions without parameters are shared by every rule that has them (the model is read-only).
+const ACCEPT: Action = { type: 'accept' };
+const DROP: Action = { type: 'drop' };
+const RETURN: Action = { type: 'return' };
+const NOTRACK: Action = { type: 'notrack' };
+const QUEUE: Action = { type: 'queue' };
+const SNAT: Action = { type: 'snat' };
+const COUNTER: Action = { type: 'continue', note: 'counter' };
+const NO_UNCERTAINTY: Uncertainty[] = [];
 
 export interface LoweredTarget {
   action: Action;
@@ -36,15 +47,16 @@ const REJECT_WITH: Readonly<Record<string, RejectWith>> = {
 };
 
 /**
- * Lower a rule's target. `chainIdOf` gives the model id of a chain of the rule's table, or
- * null when the table has no chain of that name.
+ * Lower a rule's target. `chainAction` gives the jump or goto action to a chain of the
+ * rule's table, or null when the table has no chain of that name.
  */
-export function lowerTarget(rule: IptRule, table: string, chainIdOf: (name: string) => string | null, env: LowerEnv): LoweredTarget {
+export function lowerTarget(rule: IptRule, table: string, chainAction: (name: string, goto: boolean) => Action | null, env: LowerEnv): LoweredTarget {
   const t = rule.target;
-  const uncertain: Uncertainty[] = [];
-  if (!t) return { action: { type: 'continue', note: 'counter' }, uncertain };
-  const chain = chainIdOf(t.name);
-  if (chain !== null) return { action: t.goto ? { type: 'goto', chain } : { type: 'jump', chain }, uncertain };
+  // Only NETMAP adds to it; others share the empty list.
+  const uncertain: Uncertainty[] = t?.name === 'NETMAP' ? [] : NO_UNCERTAINTY;
+  if (!t) return { action: COUNTER, uncertain };
+  const toChain = chainAction(t.name, t.goto);
+  if (toChain !== null) return { action: toChain, uncertain };
   const opt = (name: string) => t.options.find((o) => o.name === name);
   const unknown = (detail: string): LoweredTarget => {
     env.note(`-j ${t.name}`, { construct: t.text, kind: 'unknown', detail }, rule.line);
@@ -54,11 +66,11 @@ export function lowerTarget(rule: IptRule, table: string, chainIdOf: (name: stri
 
   switch (t.name) {
     case 'ACCEPT':
-      return { action: { type: 'accept' }, uncertain };
+      return { action: ACCEPT, uncertain };
     case 'DROP':
-      return { action: { type: 'drop' }, uncertain };
+      return { action: DROP, uncertain };
     case 'RETURN':
-      return { action: { type: 'return' }, uncertain };
+      return { action: RETURN, uncertain };
     case 'REJECT': {
       const given = opt('reject-with')?.args[0];
       let withType: RejectWith = given === undefined ? 'port-unreachable' : (REJECT_WITH[given.toLowerCase()] ?? 'port-unreachable');
@@ -69,16 +81,16 @@ export function lowerTarget(rule: IptRule, table: string, chainIdOf: (name: stri
       return { action: { type: 'reject', with: withType }, uncertain };
     }
     case 'NOTRACK':
-      return { action: { type: 'notrack' }, uncertain };
+      return { action: NOTRACK, uncertain };
     case 'CT':
-      if (opt('notrack')) return { action: { type: 'notrack' }, uncertain };
+      if (opt('notrack')) return { action: NOTRACK, uncertain };
       return { action: { type: 'continue', note: 'CT' }, uncertain };
     case 'QUEUE':
     case 'NFQUEUE':
-      return { action: { type: 'queue' }, uncertain };
+      return { action: QUEUE, uncertain };
     case 'SNAT':
     case 'MASQUERADE':
-      return { action: { type: 'snat' }, uncertain };
+      return { action: SNAT, uncertain };
     case 'DNAT': {
       const tos = t.options.filter((o) => o.name === 'to-destination');
       if (tos.length === 0) return unknown('DNAT without --to-destination');
@@ -91,8 +103,8 @@ export function lowerTarget(rule: IptRule, table: string, chainIdOf: (name: stri
           return { action: { type: 'unknown', name: 'DNAT' }, uncertain: [{ construct: t.text, kind: 'unknown', detail: 'malformed DNAT target' }] };
         }
         // Several --to-destination (kernels before 2.6.11) spread connections over them all.
-        addr = mergeOptional(addr, r.addr, env);
-        ports = mergeOptional(ports, r.ports, env);
+        addr = mergeOptional(addr, r.addr);
+        ports = mergeOptional(ports, r.ports);
       }
       const action: Action & { type: 'dnat' } = { type: 'dnat' };
       if (addr) action.addr = addr;
@@ -116,7 +128,7 @@ export function lowerTarget(rule: IptRule, table: string, chainIdOf: (name: stri
       uncertain.push(u);
       env.note('-j NETMAP', u, rule.line);
       // In the source-NAT chains NETMAP rewrites the source.
-      if (rule.chain === 'POSTROUTING' || rule.chain === 'INPUT') return { action: { type: 'snat' }, uncertain };
+      if (rule.chain === 'POSTROUTING' || rule.chain === 'INPUT') return { action: SNAT, uncertain };
       const action: Action & { type: 'dnat' } = { type: 'dnat' };
       if (addr) action.addr = addr as DimSet;
       return { action, uncertain };
@@ -127,21 +139,10 @@ export function lowerTarget(rule: IptRule, table: string, chainIdOf: (name: stri
   }
 }
 
-function mergeOptional(a: DimSet | null | undefined, b: DimSet | null, env: LowerEnv): DimSet | null {
-  // Absent in any alternative means "unchanged" there: the union is not a rewrite to one set.
-  if (a === null || b === null) return null;
+/** Union over several --to-destination; absent (null) in one of them means "unchanged" there, so no single rewrite. */
+function mergeOptional(a: DimSet | null | undefined, b: DimSet | null): DimSet | null {
   if (a === undefined) return b;
-  void env;
-  return a.length === 0 ? b : unionDim(a, b);
-}
-
-function unionDim(a: DimSet, b: DimSet): DimSet {
-  const out = [...a, ...b];
-  return out.length === 0 ? a : mergeSorted(a, b);
-}
-
-import * as I from '../../model/interval-set.js';
-function mergeSorted(a: DimSet, b: DimSet): DimSet {
+  if (a === null || b === null) return null;
   return I.union(a, b);
 }
 

@@ -58,14 +58,17 @@ const ARITY = new Map<string, number>([
   ...FLAGS.map((n) => [n, 0] as const),
   ...PAIRS.map((n) => [n, 2] as const),
   ...SINGLES.map((n) => [n, 1] as const),
-  // Flags of one module that are valued elsewhere.
-  ['set:set', 2], // ipset match before 4.x: `-m set --set NAME src`
   ['chunk-types', 2], // sctp: `--chunk-types all INIT`
+]);
+
+/** Options whose arity differs in one module (nested, so the hot path builds no key strings). */
+const MODULE_ARITY = new Map<string, ReadonlyMap<string, number>>([
+  ['set', new Map([['set', 2]])], // ipset match before 4.x: `-m set --set NAME src`
 ]);
 
 /** Exact arity of an option, or null when unknown (then it takes every following non-option word). */
 export function optionArity(module: string, name: string): number | null {
-  return ARITY.get(`${module}:${name}`) ?? ARITY.get(name) ?? null;
+  return MODULE_ARITY.get(module)?.get(name) ?? ARITY.get(name) ?? null;
 }
 
 /** A word that starts an option: unquoted "-x" or "--xy" (not "-" alone, not "-1"). */

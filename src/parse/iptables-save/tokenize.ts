@@ -55,7 +55,7 @@ export function tokenize(line: string): TokenizeResult {
       i++;
     }
     if (inQuote) return { ok: false, column: quoteStart + 1 };
-    value += line.slice(plainFrom, i);
+    value = plainFrom === start ? line.slice(start, i) : value + line.slice(plainFrom, i);
     tokens.push({ value, start, end: i, quoted });
   }
   return { ok: true, tokens };

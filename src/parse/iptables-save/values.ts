@@ -7,7 +7,7 @@
  */
 import { type AddrSet, type Family, parseAddrSet } from '../../model/addr.js';
 import * as I from '../../model/interval-set.js';
-import { type DimSet, PORT_DOMAIN, ifaceSet } from '../../model/packet-set.js';
+import { type Dim, type DimSet, PORT_DOMAIN, ctStateSet, dimDomain, ifaceSet } from '../../model/packet-set.js';
 import { protocolNumber } from '../../model/protocols.js';
 
 /** Service names an iptables-restore input may use for ports (iptables-save prints numbers). */
@@ -32,8 +32,32 @@ export class ValueReader {
   private readonly ports = new Map<string, DimSet | null>();
   private readonly ifaces = new Map<string, DimSet>();
   private readonly protos = new Map<string, DimSet | null>();
+  private readonly ctStates = new Map<string, DimSet | null>();
+  private readonly complements = new Map<Dim, WeakMap<DimSet, DimSet>>();
 
   constructor(readonly family: Family) {}
+
+  /** `--state NEW,ESTABLISHED` / `--ctstate …`. */
+  states(text: string): DimSet | null {
+    let hit = this.ctStates.get(text);
+    if (hit === undefined) {
+      hit = ctStateSet(text.split(','));
+      this.ctStates.set(text, hit);
+    }
+    return hit;
+  }
+
+  /** The complement of a set on one dimension (memoised by the set's identity). */
+  complement(dim: Dim, set: DimSet): DimSet {
+    let byDim = this.complements.get(dim);
+    if (!byDim) this.complements.set(dim, (byDim = new WeakMap()));
+    let hit = byDim.get(set);
+    if (!hit) {
+      hit = I.complement(set, dimDomain(this.family, dim));
+      byDim.set(set, hit);
+    }
+    return hit;
+  }
 
   /** `-s a,b/24,c/255.255.0.0`, iprange "a-b": the union, or null if any part is malformed. */
   addresses(text: string): AddrSet | null {

@@ -45,16 +45,13 @@ function scan(s: string): number {
   // Container stack: '{' or '['; `expect` says what may come next.
   const stack: string[] = [];
   type Expect = 'value' | 'key' | 'colon' | 'commaOrEnd' | 'valueOrEnd' | 'keyOrEnd';
-  let expect: Expect = 'value';
+  let expect: Expect = 'value' as Expect;
   const skipWs = (): void => {
     while (i < s.length && WS.has(s[i]!)) i++;
   };
-  const afterValue = (): void => {
-    expect = stack.length === 0 ? 'commaOrEnd' : 'commaOrEnd';
-  };
   for (;;) {
     skipWs();
-    if (i >= s.length) return stack.length === 0 && expect === 'commaOrEnd' ? s.length : s.length;
+    if (i >= s.length) return s.length;
     const c = s[i]!;
     if (stack.length === 0 && expect === 'commaOrEnd') return i; // trailing garbage
     switch (expect) {
@@ -73,7 +70,7 @@ function scan(s: string): number {
         if ((c === '}' && top === '{') || (c === ']' && top === '[')) {
           i++;
           stack.pop();
-          afterValue();
+          expect = 'commaOrEnd' as Expect;
           continue;
         }
         return i;
@@ -83,7 +80,7 @@ function scan(s: string): number {
         if (c === '}' && expect === 'keyOrEnd') {
           i++;
           stack.pop();
-          afterValue();
+          expect = 'commaOrEnd' as Expect;
           continue;
         }
         if (c !== '"') return i;
@@ -99,7 +96,7 @@ function scan(s: string): number {
         if (c === ']' && expect === 'valueOrEnd') {
           i++;
           stack.pop();
-          afterValue();
+          expect = 'commaOrEnd' as Expect;
           continue;
         }
         if (c === '{') {
@@ -118,7 +115,7 @@ function scan(s: string): number {
           const end = scanString(s, i);
           if (end < 0) return -end - 1;
           i = end;
-          afterValue();
+          expect = 'commaOrEnd' as Expect;
           continue;
         }
         const lit = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(s.slice(i, i + 400));
@@ -129,7 +126,7 @@ function scan(s: string): number {
           return i;
         }
         i += lit[0].length;
-        afterValue();
+        expect = 'commaOrEnd' as Expect;
         continue;
       }
     }

@@ -74,7 +74,7 @@ export function parseNftJson(text: string, file: string): Parsed<NftRuleset> {
       return;
     }
     const body = (item as JsonObject)[kind];
-    const p = `${path}.${/^[a-z_]+$/i.test(kind) ? kind : `["${kind}"]`}`;
+    const p = /^[a-z_]+$/i.test(kind) ? `${path}.${kind}` : `${path}["${kind}"]`;
     if (!isObject(body)) {
       err(p, `an object describing the ${kind}`, body, `"${kind}" is not an object`);
       return;

@@ -21,7 +21,8 @@ export function renderExpr(e: Json | undefined): string {
       if (isObject(b)) return `@${String(b['base'])},${String(b['offset'])},${String(b['len'])}`;
       break;
     case 'meta':
-      if (isObject(b)) return `meta ${String(b['key'])}`;
+      // nft prints interface keys without the "meta" prefix.
+      if (isObject(b)) return /^[io]if(name|type|group)?$/.test(String(b['key'])) ? String(b['key']) : `meta ${String(b['key'])}`;
       break;
     case 'ct':
       if (isObject(b)) return ['ct', b['dir'], b['family'], b['key']].filter((x) => typeof x === 'string').join(' ');
@@ -96,7 +97,8 @@ export function renderStatement(s: Json): string {
   switch (key) {
     case 'match': {
       const op = typeof o['op'] === 'string' ? o['op'] : '==';
-      const opText = OP_TEXT[op] ?? op;
+      const binop = isObject(o['left']) && ['&', '|', '^'].includes(soleKey(o['left']) ?? '');
+      const opText = binop ? op : (OP_TEXT[op] ?? op);
       return [renderExpr(o['left']), opText, renderExpr(o['right'])].filter((x) => x !== '').join(' ');
     }
     case 'accept':

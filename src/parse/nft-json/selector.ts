@@ -33,8 +33,8 @@ export type ValueKind =
 export type FlagKind = 'ct-state' | 'ct-status' | 'tcp-flags';
 
 export interface Selector {
-  /** The expression as nft writes it, e.g. "ip saddr". */
-  label: string;
+  /** The expression itself; {@link selectorLabel} renders it when a message needs it. */
+  expr: Json;
   /** The one family whose packets carry the field; 'none' when no IP packet does (arp, …). */
   family?: Family | 'none';
   /** Protocol numbers the field implies (its payload dependency). */
@@ -48,39 +48,44 @@ export interface Selector {
 }
 
 const PORTED: DimSet = I.fromPoints(PORTED_PROTOCOLS);
-const proto = (n: number): DimSet => I.fromPoints([n]);
+const PROTO_SETS = new Map<number, DimSet>();
+/** Shared per protocol: selectors are built for every match of every rule. */
+const proto = (n: number): DimSet => {
+  let s = PROTO_SETS.get(n);
+  if (!s) PROTO_SETS.set(n, (s = I.fromPoints([n])));
+  return s;
+};
 const TRANSPORT: Record<string, number> = { tcp: 6, udp: 17, udplite: 136, sctp: 132, dccp: 33 };
 
 /** Describe a left-hand expression. Never fails: anything unknown comes back `unmodelled: 'unknown'`. */
 export function selectorOf(expr: Json): Selector {
-  const label = renderExpr(expr);
   const key = soleKey(expr);
   const body = key !== null && isObject(expr) ? expr[key] : undefined;
   switch (key) {
     case 'payload':
-      return payloadSelector(label, body);
+      return payloadSelector(expr, body);
     case 'meta':
-      return metaSelector(label, isObject(body) ? body['key'] : undefined);
+      return metaSelector(expr, isObject(body) ? body['key'] : undefined);
     case 'ct': {
-      if (!isObject(body)) return { label, unmodelled: 'unknown' };
+      if (!isObject(body)) return { expr, unmodelled: 'unknown' };
       if (body['dir'] === undefined && body['family'] === undefined) {
-        if (body['key'] === 'state') return { label, flags: 'ct-state' };
-        if (body['key'] === 'status') return { label, flags: 'ct-status' };
+        if (body['key'] === 'state') return { expr, flags: 'ct-state' };
+        if (body['key'] === 'status') return { expr, flags: 'ct-status' };
       }
-      return { label, unmodelled: 'unmodelled' };
+      return { expr, unmodelled: 'unmodelled' };
     }
     case 'fib': {
-      if (!isObject(body)) return { label, unmodelled: 'unknown' };
+      if (!isObject(body)) return { expr, unmodelled: 'unknown' };
       const flags = Array.isArray(body['flags']) ? body['flags'] : [body['flags']];
-      if (body['result'] === 'type' && flags.length === 1 && flags[0] === 'daddr') return { label, value: 'fib-type', dim: Dim.Dst };
-      return { label, unmodelled: 'unmodelled' };
+      if (body['result'] === 'type' && flags.length === 1 && flags[0] === 'daddr') return { expr, value: 'fib-type', dim: Dim.Dst };
+      return { expr, unmodelled: 'unmodelled' };
     }
     case 'tcp option':
-      return { label, proto: proto(6), unmodelled: 'unmodelled' };
+      return { expr, proto: proto(6), unmodelled: 'unmodelled' };
     case 'sctp chunk':
-      return { label, proto: proto(132), unmodelled: 'unmodelled' };
+      return { expr, proto: proto(132), unmodelled: 'unmodelled' };
     case 'exthdr':
-      return { label, family: 'ipv6', unmodelled: 'unmodelled' };
+      return { expr, family: 'ipv6', unmodelled: 'unmodelled' };
     case 'rt':
     case 'socket':
     case 'osf':
@@ -89,89 +94,94 @@ export function selectorOf(expr: Json): Selector {
     case 'jhash':
     case 'symhash':
     case 'dccp option':
-      return { label, unmodelled: 'unmodelled' };
+      return { expr, unmodelled: 'unmodelled' };
     default:
-      return { label, unmodelled: 'unknown' };
+      return { expr, unmodelled: 'unknown' };
   }
 }
 
-function payloadSelector(label: string, body: Json | undefined): Selector {
+/** The selector as nft writes it, e.g. "ip saddr" (rendered only when a message needs it). */
+export function selectorLabel(sel: Selector): string {
+  return renderExpr(sel.expr);
+}
+
+function payloadSelector(expr: Json, body: Json | undefined): Selector {
   if (!isObject(body) || typeof body['protocol'] !== 'string' || typeof body['field'] !== 'string') {
-    return { label, unmodelled: 'unknown' }; // raw payload (base/offset/len): not decodable here
+    return { expr, unmodelled: 'unknown' }; // raw payload (base/offset/len): not decodable here
   }
   const p = body['protocol'];
   const f = body['field'];
   switch (p) {
     case 'ip':
-      if (f === 'saddr') return { label, family: 'ipv4', value: 'addr', dim: Dim.Src };
-      if (f === 'daddr') return { label, family: 'ipv4', value: 'addr', dim: Dim.Dst };
-      if (f === 'protocol') return { label, family: 'ipv4', value: 'proto', dim: Dim.Proto };
-      return { label, family: 'ipv4', unmodelled: 'unmodelled' };
+      if (f === 'saddr') return { expr, family: 'ipv4', value: 'addr', dim: Dim.Src };
+      if (f === 'daddr') return { expr, family: 'ipv4', value: 'addr', dim: Dim.Dst };
+      if (f === 'protocol') return { expr, family: 'ipv4', value: 'proto', dim: Dim.Proto };
+      return { expr, family: 'ipv4', unmodelled: 'unmodelled' };
     case 'ip6':
-      if (f === 'saddr') return { label, family: 'ipv6', value: 'addr', dim: Dim.Src };
-      if (f === 'daddr') return { label, family: 'ipv6', value: 'addr', dim: Dim.Dst };
+      if (f === 'saddr') return { expr, family: 'ipv6', value: 'addr', dim: Dim.Src };
+      if (f === 'daddr') return { expr, family: 'ipv6', value: 'addr', dim: Dim.Dst };
       // nexthdr is the first extension header; with none (the usual case) it is the transport protocol.
-      if (f === 'nexthdr') return { label, family: 'ipv6', value: 'proto', dim: Dim.Proto };
-      return { label, family: 'ipv6', unmodelled: 'unmodelled' };
+      if (f === 'nexthdr') return { expr, family: 'ipv6', value: 'proto', dim: Dim.Proto };
+      return { expr, family: 'ipv6', unmodelled: 'unmodelled' };
     case 'th':
-      if (f === 'sport') return { label, proto: PORTED, value: 'port', dim: Dim.Sport };
-      if (f === 'dport') return { label, proto: PORTED, value: 'port', dim: Dim.Dport };
-      return { label, unmodelled: 'unmodelled' };
+      if (f === 'sport') return { expr, proto: PORTED, value: 'port', dim: Dim.Sport };
+      if (f === 'dport') return { expr, proto: PORTED, value: 'port', dim: Dim.Dport };
+      return { expr, unmodelled: 'unmodelled' };
     case 'icmp':
-      if (f === 'type') return { label, proto: proto(1), value: 'icmp-type', dim: Dim.Dport };
-      if (f === 'code') return { label, proto: proto(1), value: 'icmp-code', dim: Dim.Dport };
-      return { label, proto: proto(1), unmodelled: 'unmodelled' };
+      if (f === 'type') return { expr, proto: proto(1), value: 'icmp-type', dim: Dim.Dport };
+      if (f === 'code') return { expr, proto: proto(1), value: 'icmp-code', dim: Dim.Dport };
+      return { expr, proto: proto(1), unmodelled: 'unmodelled' };
     case 'icmpv6':
-      if (f === 'type') return { label, proto: proto(58), value: 'icmpv6-type', dim: Dim.Dport };
-      if (f === 'code') return { label, proto: proto(58), value: 'icmpv6-code', dim: Dim.Dport };
-      return { label, proto: proto(58), unmodelled: 'unmodelled' };
+      if (f === 'type') return { expr, proto: proto(58), value: 'icmpv6-type', dim: Dim.Dport };
+      if (f === 'code') return { expr, proto: proto(58), value: 'icmpv6-code', dim: Dim.Dport };
+      return { expr, proto: proto(58), unmodelled: 'unmodelled' };
     case 'igmp':
-      return { label, family: 'ipv4', proto: proto(2), unmodelled: 'unmodelled' };
+      return { expr, family: 'ipv4', proto: proto(2), unmodelled: 'unmodelled' };
     case 'ah':
-      return { label, proto: proto(51), unmodelled: 'unmodelled' };
+      return { expr, proto: proto(51), unmodelled: 'unmodelled' };
     case 'esp':
-      return { label, proto: proto(50), unmodelled: 'unmodelled' };
+      return { expr, proto: proto(50), unmodelled: 'unmodelled' };
     case 'comp':
-      return { label, proto: proto(108), unmodelled: 'unmodelled' };
+      return { expr, proto: proto(108), unmodelled: 'unmodelled' };
     case 'gre':
-      return { label, proto: proto(47), unmodelled: 'unmodelled' };
+      return { expr, proto: proto(47), unmodelled: 'unmodelled' };
     case 'arp':
-      return { label, family: 'none' };
+      return { expr, family: 'none' };
     case 'ether':
     case 'vlan':
     case 'vxlan':
     case 'geneve':
-      return { label, unmodelled: 'unmodelled' };
+      return { expr, unmodelled: 'unmodelled' };
     default: {
       const n = TRANSPORT[p];
-      if (n === undefined) return { label, unmodelled: 'unknown' };
-      if (f === 'sport') return { label, proto: proto(n), value: 'port', dim: Dim.Sport };
-      if (f === 'dport') return { label, proto: proto(n), value: 'port', dim: Dim.Dport };
-      if (p === 'tcp' && f === 'flags') return { label, proto: proto(6), flags: 'tcp-flags', dim: Dim.TcpFlags };
-      return { label, proto: proto(n), unmodelled: 'unmodelled' };
+      if (n === undefined) return { expr, unmodelled: 'unknown' };
+      if (f === 'sport') return { expr, proto: proto(n), value: 'port', dim: Dim.Sport };
+      if (f === 'dport') return { expr, proto: proto(n), value: 'port', dim: Dim.Dport };
+      if (p === 'tcp' && f === 'flags') return { expr, proto: proto(6), flags: 'tcp-flags', dim: Dim.TcpFlags };
+      return { expr, proto: proto(n), unmodelled: 'unmodelled' };
     }
   }
 }
 
-function metaSelector(label: string, key: Json | undefined): Selector {
+function metaSelector(expr: Json, key: Json | undefined): Selector {
   switch (key) {
     case 'l4proto':
-      return { label, value: 'proto', dim: Dim.Proto };
+      return { expr, value: 'proto', dim: Dim.Proto };
     case 'nfproto':
-      return { label, value: 'nfproto' };
+      return { expr, value: 'nfproto' };
     case 'protocol':
-      return { label, value: 'ethertype' };
+      return { expr, value: 'ethertype' };
     case 'iifname':
     case 'iif':
-      return { label, value: 'iface', dim: Dim.Iif };
+      return { expr, value: 'iface', dim: Dim.Iif };
     case 'oifname':
     case 'oif':
-      return { label, value: 'iface', dim: Dim.Oif };
+      return { expr, value: 'iface', dim: Dim.Oif };
     case 'pkttype':
-      return { label, value: 'pkttype', dim: Dim.Dst };
+      return { expr, value: 'pkttype', dim: Dim.Dst };
     case undefined:
-      return { label, unmodelled: 'unknown' };
+      return { expr, unmodelled: 'unknown' };
     default:
-      return { label, unmodelled: 'unmodelled' };
+      return { expr, unmodelled: 'unmodelled' };
   }
 }

@@ -27,6 +27,7 @@ import { type Json, isObject, soleKey } from './types.js';
 /** A half-open range [lo, hi) of some domain. */
 export type Range = readonly [Ordinal, Ordinal];
 
+const DOTTED_QUAD = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
 const BYTE: Domain<number> = { min: 0, max: 256 };
 const WORD: Domain<number> = { min: 0, max: 65536 };
 
@@ -101,6 +102,16 @@ export function valueRanges(kind: ValueKind, family: Family, v: Json, out: Range
 export function atom(kind: ValueKind, family: Family, v: Json): Range | null {
   if (kind === 'addr') {
     if (typeof v !== 'string') return null;
+    if (family === 'ipv4') {
+      // Fast path for dotted quads: large sets hold many thousands of them.
+      const q = DOTTED_QUAD.exec(v);
+      if (q) {
+        const a = Number(q[1]), b = Number(q[2]), c = Number(q[3]), d = Number(q[4]);
+        if (a > 255 || b > 255 || c > 255 || d > 255) return null;
+        const n = a * 16777216 + b * 65536 + c * 256 + d;
+        return [n, n + 1];
+      }
+    }
     const s = v.includes('/') || v.includes('-') ? parseAddrSet(v, family) : null;
     if (s) return s.length === 2 ? [s[0]!, s[1]!] : null;
     const a = parseAddr(v);

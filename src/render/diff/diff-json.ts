@@ -1,11 +1,12 @@
 /**
- * An audit diff as stable JSON (schemas/diff.schema.json).
+ * An exposure diff as stable JSON (schemas/diff.schema.json).
  *
  * @module
  */
+import type { ExposureDiff } from '../../analyze/audit/diff.js';
 import { stableStringify } from '../json/stable-json.js';
-import type { AuditDiff } from './types.js';
 
-export function renderDiffJson(diff: AuditDiff): string {
+/** The diff as 2-space JSON with sorted keys, ending in a newline. */
+export function renderDiffJson(diff: ExposureDiff): string {
   return stableStringify(diff, 2) + '\n';
 }

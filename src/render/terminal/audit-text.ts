@@ -12,8 +12,10 @@ import { renderCaveats } from './caveats-text.js';
 import { palette } from './colors.js';
 import type { Palette } from './colors.js';
 import { renderFindings } from './findings-text.js';
+import { truncate, wrap } from './layout.js';
 import { renderServices } from './services-text.js';
 
+/** Options of the terminal renderers. */
 export interface TextOptions {
   color: boolean;
   /** Terminal columns; 80 when absent. Narrower than 40 is read as 40. */
@@ -26,26 +28,32 @@ export function shortTime(iso: string): string {
   return m ? `${m[1]} ${m[2]} UTC` : iso;
 }
 
-function severityCounts(report: AuditReport, p: Palette): string {
-  const parts = SEVERITIES.filter((s) => report.summary[s] > 0).map((s) => p.severity(s, `${report.summary[s]} ${s}`));
+/** "Findings: 2 critical, 1 high (1 suppressed)", wrapped to the width, coloured per count. */
+function severityCounts(report: AuditReport, p: Palette, width: number): string[] {
+  const parts = SEVERITIES.filter((s) => report.summary[s] > 0).map((s) => ({ text: `${report.summary[s]} ${s}`, sev: s }));
   const suppressed = report.findings.filter((f) => f.suppressed).length;
-  const tail = suppressed > 0 ? p.dim(` (${suppressed} suppressed)`) : '';
-  return (parts.length > 0 ? parts.join(', ') : 'none') + tail;
+  const plain = `Findings: ${parts.length > 0 ? parts.map((x) => x.text).join(', ') : 'none'}${suppressed > 0 ? ` (${suppressed} suppressed)` : ''}`;
+  // Wrap the plain text, then colour each count where it landed.
+  return wrap(plain, width).map((line) => {
+    let out = line;
+    for (const x of parts) out = out.replace(new RegExp(`\\b${x.text}\\b`), p.severity(x.sev, x.text));
+    return out.replace(/\(\d+ suppressed\)/, (m) => p.dim(m));
+  });
 }
 
-function hostHeader(host: AuditedHost, p: Palette): string[] {
+function hostHeader(host: AuditedHost, p: Palette, width: number): string[] {
   const backends = FAMILIES.map((f) => {
     const list = host.backends[f];
     return `${f === 'ipv4' ? 'IPv4' : 'IPv6'} ${list.length > 0 ? list.join(' + ') : 'no rules'}`;
   }).join(', ');
-  const counts = EXPOSURES.map((e) => [e, host.services.filter((s) => s.exposure === e).length] as const)
-    .filter(([, n]) => n > 0)
-    .map(([e, n]) => p.exposure(e, `${n} ${e}`))
-    .join(' · ');
-  return [
-    p.bold(`━━ ${printable(host.name)} `) + p.dim(`collected ${shortTime(host.collectedAt)}; ${backends}`),
-    counts ? `   ${counts}` : '   no services',
-  ];
+  const counts = EXPOSURES.map((e) => ({ e, text: `${host.services.filter((s) => s.exposure === e).length} ${e}` })).filter((x) => !x.text.startsWith('0 '));
+  const countLines = wrap(counts.map((x) => x.text).join(' · '), width - 3).map((line) => {
+    let out = line;
+    for (const x of counts) out = out.replace(new RegExp(`\\b${x.text}\\b`), p.exposure(x.e, x.text));
+    return '   ' + out;
+  });
+  const meta = wrap(`collected ${shortTime(host.collectedAt)}; ${backends}`, width - 3).map((l) => '   ' + p.dim(l));
+  return [p.bold(truncate(`━━ ${printable(host.name)}`, width)), ...meta, ...(counts.length > 0 ? countLines : ['   no services'])];
 }
 
 /** Render an audit report for a terminal. Pure: colour is decided by the caller. */
@@ -54,13 +62,13 @@ export function renderAuditText(report: AuditReport, opts: TextOptions): string 
   const width = Math.max(40, opts.width ?? 80);
   const hosts = report.hosts.length === 1 ? '1 host' : `${report.hosts.length} hosts`;
   const out: string[] = [
-    p.bold(`Portcullis audit`) + ` · ${hosts} · ${shortTime(report.generatedAt)}`,
-    `Findings: ${severityCounts(report, p)}`,
+    ...wrap(`Portcullis audit · ${hosts} · ${shortTime(report.generatedAt)}`, width).map((l, i) => (i === 0 ? l.replace('Portcullis audit', p.bold('Portcullis audit')) : l)),
+    ...severityCounts(report, p, width),
   ];
-  if (report.policy) out.push(p.dim(`Policy: ${printable(report.policy.file)}`));
+  if (report.policy) out.push(...wrap(`Policy: ${printable(report.policy.file)}`, width).map((l) => p.dim(l)));
   for (const host of report.hosts) {
     const findings = report.findings.filter((f) => f.host === host.name);
-    out.push('', ...hostHeader(host, p), '');
+    out.push('', ...hostHeader(host, p, width), '');
     out.push(...renderServices(host, findings, p, width));
     out.push('', p.heading('Findings'), ...renderFindings(findings, p, width));
     const caveats = renderCaveats(host, p, width);

@@ -28,6 +28,7 @@ export interface Palette {
   heading: Formatter;
 }
 
+/** The palette for `enabled` colour (picocolors `createColors`). */
 export function palette(enabled: boolean): Palette {
   const c = pc.createColors(enabled);
   const byExposure: Record<Exposure, Formatter> = {

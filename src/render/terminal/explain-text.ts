@@ -11,6 +11,7 @@ import { palette } from './colors.js';
 import type { Palette } from './colors.js';
 import { padEnd, truncate, wrap } from './layout.js';
 
+/** Options of {@link renderExplainText}. */
 export interface ExplainTextOptions {
   color: boolean;
   /** Terminal columns; 80 when absent. */

@@ -54,6 +54,7 @@ export function wrap(text: string, width: number): string[] {
   return lines;
 }
 
+/** A table column. */
 export interface Column {
   header: string;
   /** Narrowest the column may get when the table must shrink. */
@@ -62,12 +63,14 @@ export interface Column {
   shrink?: number;
 }
 
+/** A table cell: plain text, measured, then styled. */
 export interface Cell {
   text: string;
   /** Colour applied after layout. */
   style?: (s: string) => string;
 }
 
+/** A laid-out table: header line, row lines. */
 export interface TableLines {
   head: string;
   rows: string[];

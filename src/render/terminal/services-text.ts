@@ -32,6 +32,21 @@ function rowNotes(s: AuditedService): string[] {
   return notes;
 }
 
+/** Below this many columns the table cannot keep its columns readable: one block per service. */
+const NARROW = 64;
+
+/** Narrow terminals: exposure, port and name on one line; address and sources under it. */
+function stacked(services: AuditedService[], labels: string[], p: Palette, width: number): string[] {
+  const out: string[] = [];
+  services.forEach((s, i) => {
+    const head = truncate(`${`${s.proto}/${s.port}`.padEnd(9)} ${labels[i]}`, width - 14);
+    out.push(`  ${p.exposure(s.exposure, s.exposure.padEnd(11))} ${head}`);
+    out.push(truncate(`    ${printable(addressLabel(s))} ← ${serviceSources(s, width - 8)}`, width));
+    for (const note of rowNotes(s)) out.push(p.dim(truncate(`    ↳ ${note}`, width)));
+  });
+  return out;
+}
+
 /** Table lines for one host's services (indented by two spaces). */
 export function renderServices(host: AuditedHost, findings: readonly Finding[], p: Palette, width: number): string[] {
   if (host.services.length === 0) return ['  No listening services found.'];
@@ -50,6 +65,7 @@ export function renderServices(host: AuditedHost, findings: readonly Finding[], 
     { text: labels[i]! },
     { text: serviceSources(s, budget) },
   ]);
+  if (width < NARROW) return stacked(services, labels, p, width);
   const t = table(COLUMNS, rows, width, '  ', p.dim);
   const out = [t.head];
   const noteAt = t.starts[1]!;

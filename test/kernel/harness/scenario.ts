@@ -75,7 +75,7 @@ async function load(server: string, step: LoadStep): Promise<void> {
 }
 
 /** Probes flows from their client namespaces (in parallel per client), in input order. */
-export async function probeFlows(flows: ProbedFlow[], timeoutMs = 400): Promise<ProbeAnswer[]> {
+export async function probeFlows(flows: ProbedFlow[], udpTimeoutMs = 400): Promise<ProbeAnswer[]> {
   const byClient = new Map<string, number[]>();
   flows.forEach((f, i) => byClient.set(f.client, [...(byClient.get(f.client) ?? []), i]));
   const out: ProbeAnswer[] = new Array(flows.length);
@@ -85,7 +85,7 @@ export async function probeFlows(flows: ProbedFlow[], timeoutMs = 400): Promise<
         const { client: _c, ...f } = flows[i]!;
         return JSON.stringify(f);
       }).join('\n') + '\n';
-      const r = await runAsync(['ip', 'netns', 'exec', ns, process.execPath, PROBE, String(timeoutMs), '500'], input);
+      const r = await runAsync(['ip', 'netns', 'exec', ns, process.execPath, PROBE, String(udpTimeoutMs), '500'], input);
       if (r.code !== 0) throw new Error(`probe in ${ns} failed (exit ${r.code}): ${r.stderr}`);
       const lines = r.stdout.split('\n').filter((l) => l.trim() !== '');
       if (lines.length !== idx.length) throw new Error(`probe in ${ns}: ${lines.length} results for ${idx.length} flows`);
@@ -110,9 +110,10 @@ export async function runScenario(s: Scenario, predict: Predictor = portcullisPr
     running.push(await startListeners(topo.server, listeners));
     if (s.container && topo.container) running.push(await startListeners(topo.container, s.container));
     const flows = typeof s.flows === 'function' ? s.flows(topo, listeners) : buildFlows(topo, listeners, s.flows);
-    const answers = await predict(flows.map(({ client: _c, ...f }) => f), { topo, listeners, dir });
+    // Probe first: the kernel's answers are kept for inspection even when prediction fails.
     const probes = await probeFlows(flows);
     writeFileSync(join(dir, 'probes.jsonl'), probes.map((p) => JSON.stringify(p)).join('\n') + '\n');
+    const answers = await predict(flows.map(({ client: _c, ...f }) => f), { topo, listeners, dir });
     const result = compare(s.name, answers, probes);
     keep = result.disagree.length > 0;
     if (keep) console.log(`${s.name}: snapshot, flows, answers and probes kept in ${dir}`);

@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+/**
+ * The benchmark: `npm run bench` (node bench/run.mjs).
+ *
+ *   node bench/run.mjs [--sizes 1000,10000,100000] [--formats iptables,nft,nft-set]
+ *                      [--seed 1] [--cli-runs 3] [--explain-runs 50]
+ *                      [--no-baselines] [--no-nmap] [--out bench/out]
+ *
+ * Per case (format × size): generates the snapshot (bench/generate.mjs), then in fresh
+ * child processes times the library phases (bench/case.mjs), the CLI end to end
+ * (`portcullis audit --format json`), and side by side the tools users would use instead:
+ * `iptables-restore --test` / `nft -c -f` on the same dumps, and an nmap connect scan of
+ * the same listeners with the ruleset loaded in a namespace, compared port by port with
+ * `portcullis explain --flows` for the same source. Needs `npm run build` first; root for
+ * the namespaces (baselines and nmap are skipped, and said so, without it).
+ * Prints markdown; writes <out>/results.json.
+ *
+ * @module
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, release } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { FORMATS, generateCase, parseList, writeCase } from './generate.mjs';
+import { runBaselines } from './lib/baselines.mjs';
+import { nmapAvailable, nmapScan, CLIENT, SERVER } from './lib/nmap-scan.mjs';
+import { netnsAvailable } from './lib/netns.mjs';
+import { renderMarkdown } from './lib/report.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CLI = join(ROOT, 'dist/cli/bin.js');
+const CASE = join(ROOT, 'bench/case.mjs');
+const RSS_PRELOAD = join(ROOT, 'bench/lib/rss-at-exit.mjs');
+
+const { values } = parseArgs({ options: {
+  sizes: { type: 'string', default: '1000,10000,100000' },
+  formats: { type: 'string', default: FORMATS.join(',') },
+  seed: { type: 'string', default: '1' },
+  'cli-runs': { type: 'string', default: '3' },
+  'explain-runs': { type: 'string', default: '50' },
+  'no-baselines': { type: 'boolean', default: false },
+  'no-nmap': { type: 'boolean', default: false },
+  out: { type: 'string', default: 'bench/out' },
+} });
+const outDir = resolve(ROOT, values.out);
+mkdirSync(outDir, { recursive: true });
+const log = (s) => process.stderr.write(`${s}\n`);
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
+
+/** Wall time and peak RSS of one CLI run (the preload reports the RSS; the CLI is unchanged). */
+function runCli(args, { stdoutFile, valid = () => true } = {}) {
+  const rssFile = join(outDir, `.rss-${process.pid}`);
+  rmSync(rssFile, { force: true });
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['--import', RSS_PRELOAD, CLI, ...args], {
+    cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, BENCH_RSS_FILE: rssFile, NO_COLOR: '1' },
+  });
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  let maxRssKb = null;
+  try { maxRssKb = JSON.parse(readFileSync(rssFile, 'utf8')).maxRssKb; } catch { /* crashed before exit */ }
+  rmSync(rssFile, { force: true });
+  if (stdoutFile) writeFileSync(stdoutFile, r.stdout ?? '');
+  // audit exits 1 when findings reach --fail-on (a normal outcome here) but also on a bug:
+  // a run counts when it exits 0 or 1 and printed what was asked (`valid`).
+  const ok = (r.status === 0 || r.status === 1) && valid(r.stdout ?? '');
+  return { ok, status: r.status, wallMs, maxRssKb, stdout: r.stdout, ...(ok ? {} : { error: (r.stderr ?? '').slice(0, 1500) }) };
+}
+
+function isAuditJson(stdout) {
+  try { return JSON.parse(stdout).format === 'portcullis-audit'; } catch { return false; }
+}
+
+/** Library phases in a fresh process. */
+function runCase(snapshotPath) {
+  const r = spawnSync(process.execPath, [CASE, '--snapshot', snapshotPath, '--explain-runs', values['explain-runs'],
+    '--from', CLIENT.v4, '--to', SERVER.v4, '--iface', 'eth0'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 0) return { error: `case.mjs exited ${r.status}: ${(r.stderr ?? '').slice(0, 3000)}` };
+  return JSON.parse(r.stdout.trim().split('\n').at(-1));
+}
+
+/** `portcullis explain --flows` for the ports nmap scanned, from the nmap client, compared port by port. */
+function explainVsNmap(snapshotPath, nmap, caseName) {
+  const ports = Object.keys(nmap.states).map(Number).sort((a, b) => a - b);
+  const flowsFile = join(outDir, `${caseName}.flows.jsonl`);
+  writeFileSync(flowsFile, ports.map((port) => JSON.stringify({ from: CLIENT.v4, to: SERVER.v4, port, proto: 'tcp', iface: 'eth0' })).join('\n') + '\n');
+  const r = runCli(['explain', '--flows', flowsFile, '--snapshot', snapshotPath]);
+  if (r.status !== 0) return { ok: false, wallMs: r.wallMs, error: `exit ${r.status}: ${(r.error ?? '').slice(0, 500)}` };
+  const answers = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const disagree = [];
+  answers.forEach((a, i) => {
+    const expected = nmap.states[ports[i]];
+    if (a.state !== expected) disagree.push({ port: ports[i], nmap: expected, portcullis: a.state, trace: a.trace?.slice(-2).map((t) => t.rule?.text) });
+  });
+  return { ok: true, wallMs: r.wallMs, maxRssKb: r.maxRssKb, flows: ports.length, agree: ports.length - disagree.length, disagree: disagree.slice(0, 20), disagreeCount: disagree.length,
+    command: `portcullis explain --flows F.flows.jsonl --snapshot F.snapshot.json` };
+}
+
+function machine() {
+  const tool = (argv) => { const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8' }); return r.status === 0 ? r.stdout.split('\n')[0].trim() : null; };
+  return {
+    cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, memGb: Math.round(totalmem() / 2 ** 30), kernel: release(), node: process.version,
+    iptables: tool(['iptables', '--version']), nft: tool(['nft', '--version']), nmap: tool(['nmap', '--version']),
+  };
+}
+
+async function main() {
+  if (!existsSync(CLI) || !existsSync(join(ROOT, 'dist/pipeline.js'))) {
+    log('dist/ is missing: run `npm run build` first (the benchmark measures the built CLI).');
+    process.exitCode = 2;
+    return;
+  }
+  const privileged = netnsAvailable();
+  const withBaselines = !values['no-baselines'] && privileged;
+  const withNmap = !values['no-nmap'] && privileged && nmapAvailable();
+  if (!privileged) log('not root (or no iproute2): skipping the baselines and nmap, which need network namespaces');
+  else if (!values['no-nmap'] && !withNmap) log('nmap not installed (apt-get install nmap): skipping the scan comparison');
+
+  const results = { startedAt: new Date().toISOString(), command: `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim(), machine: machine(), cases: [] };
+  for (const format of parseList(values.formats)) {
+    for (const size of parseList(values.sizes).map(Number)) {
+      const name = `${format}-${size}`;
+      log(`== ${name}`);
+      const c = generateCase({ format, size, seed: Number(values.seed) });
+      const paths = writeCase(outDir, format, size, c);
+      const entry = { name, format, size, stats: c.stats, snapshotBytes: readFileSync(paths.snapshot).length };
+      entry.library = runCase(paths.snapshot);
+      log(`   library: ${JSON.stringify(entry.library.phases ?? entry.library.error)}`);
+      const cliRuns = [];
+      for (let i = 0; i < Number(values['cli-runs']); i++) {
+        const r = runCli(['audit', '--snapshot', paths.snapshot, '--format', 'json'], { valid: isAuditJson });
+        delete r.stdout;
+        cliRuns.push(r);
+      }
+      entry.cli = { command: `portcullis audit --snapshot ${name}.snapshot.json --format json`, runs: cliRuns,
+        wallMs: median(cliRuns.map((r) => r.wallMs)), maxRssKb: Math.max(...cliRuns.map((r) => r.maxRssKb ?? 0)), ok: cliRuns.every((r) => r.ok) };
+      log(`   cli audit: ${entry.cli.ok ? `${entry.cli.wallMs.toFixed(0)} ms, ${(entry.cli.maxRssKb / 1024).toFixed(0)} MB` : cliRuns[0].error}`);
+      if (withBaselines) {
+        entry.baselines = runBaselines(paths);
+        log(`   baselines: ${Object.entries(entry.baselines).map(([k, v]) => `${k} ${v.wallMs.toFixed(0)} ms`).join(', ')}`);
+      }
+      if (withNmap) {
+        try {
+          const scan = await nmapScan({ snapshotPath: paths.snapshot, snapshot: c.snapshot, paths });
+          entry.nmap = { command: scan.command, wallMs: scan.wallMs, ports: scan.ports, counts: scan.counts };
+          entry.explainFlows = explainVsNmap(paths.snapshot, scan, name);
+          log(`   nmap: ${scan.wallMs.toFixed(0)} ms ${JSON.stringify(scan.counts)}; explain --flows: ${JSON.stringify({ ...entry.explainFlows, disagree: undefined })}`);
+        } catch (e) {
+          entry.nmap = { error: String(e.message).slice(0, 1000) };
+          log(`   nmap failed: ${entry.nmap.error}`);
+        }
+      }
+      results.cases.push(entry);
+      writeFileSync(join(outDir, 'results.json'), JSON.stringify(results, null, 2));
+    }
+  }
+  results.finishedAt = new Date().toISOString();
+  writeFileSync(join(outDir, 'results.json'), JSON.stringify(results, null, 2));
+  process.stdout.write(renderMarkdown(results));
+}
+
+await main();

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { Snapshot } from '../model/snapshot.js';
+import { snapshotToJson } from './snapshot-json.js';
+
+// Keys deliberately out of order, as an object built in another order would be.
+const scrambled = {
+  unreadable: [{ reason: 'r', hint: 'h', what: 'w' }],
+  sysctls: { 'net.ipv6.bindv6only': '0', 'net.ipv4.ip_forward': '1' },
+  firewall: [{ status: 'ok', content: '', command: ['x'], backend: null, kind: 'nft-json' }],
+  sockets: [{ process: { user: null, cmdline: [], name: 'n', pid: 1 }, inode: 1, uid: 0, device: null, v6only: null, port: 1, address: '0.0.0.0', family: 'ipv4', proto: 'tcp' }],
+  interfaces: [{ addresses: [{ scope: 'host', prefixLength: 8, address: '127.0.0.1', family: 'ipv4' }], loopback: true, up: true, index: 1, name: 'lo' }],
+  privileges: { root: true, euid: 0, uid: 0 },
+  host: { kernel: null, hostname: 'h' },
+  tool: { version: '0', name: 'portcullis' },
+  collectedAt: '2026-01-31T12:00:00.000Z',
+  version: 1,
+  format: 'portcullis-snapshot',
+} as unknown as Snapshot;
+
+describe('snapshotToJson', () => {
+  const text = snapshotToJson(scrambled);
+  it('orders keys as the schema declares them, map keys sorted, 2-space indent', () => {
+    expect(text.startsWith('{\n  "format": "portcullis-snapshot",\n  "version": 1,\n  "collectedAt"')).toBe(true);
+    const o = JSON.parse(text);
+    expect(Object.keys(o)).toEqual(['format', 'version', 'collectedAt', 'tool', 'host', 'privileges', 'interfaces', 'sockets', 'firewall', 'sysctls', 'unreadable']);
+    expect(Object.keys(o.sockets[0])).toEqual(['proto', 'family', 'address', 'port', 'v6only', 'device', 'uid', 'inode', 'process']);
+    expect(Object.keys(o.sockets[0].process)).toEqual(['pid', 'name', 'cmdline', 'user']);
+    expect(Object.keys(o.interfaces[0].addresses[0])).toEqual(['family', 'address', 'prefixLength', 'scope']);
+    expect(Object.keys(o.firewall[0])).toEqual(['kind', 'backend', 'command', 'status', 'content']);
+    expect(Object.keys(o.sysctls)).toEqual(['net.ipv4.ip_forward', 'net.ipv6.bindv6only']);
+    expect(Object.keys(o.unreadable[0])).toEqual(['what', 'reason', 'hint']);
+    expect(text.endsWith('}\n')).toBe(true);
+  });
+  it('loses nothing and is stable', () => {
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(scrambled)));
+    expect(snapshotToJson(JSON.parse(text))).toBe(text);
+  });
+});

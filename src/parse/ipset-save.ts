@@ -1,0 +1,177 @@
+/**
+ * `ipset save` output to the ipsets of the host context: `create NAME TYPE options…` then
+ * `add NAME ENTRY [options…]`. Pure; never throws. A set whose entries we cannot turn into
+ * packet dimensions (MAC addresses, list:set, `nomatch` exceptions) is kept but marked
+ * `partial`, so that rules matching it are read as uncertain.
+ *
+ * @module
+ */
+import { type AddrSet, type Family, parseAddrSet } from '../model/addr.js';
+import { type Diagnostic, type Parsed, excerpt } from '../model/diagnostics.js';
+import type { IpSet, IpSetComponent, IpSetEntry } from '../model/host-context.js';
+import * as I from '../model/interval-set.js';
+import { protocolNumber } from '../model/protocols.js';
+import { icmpTypeSet } from './iptables-save/icmp-types.js';
+import { tokenize } from './iptables-save/tokenize.js';
+
+type ComponentKind = 'addr' | 'port' | 'iface' | 'mark' | 'other';
+
+interface SetState {
+  set: IpSet;
+  kinds: ComponentKind[];
+  /** hash:ip `netmask N`: entries stand for their whole prefix. */
+  netmask: number | null;
+}
+
+const COMPONENT: Readonly<Record<string, ComponentKind>> = { ip: 'addr', net: 'addr', port: 'port', iface: 'iface', mark: 'mark' };
+
+/** Parse `ipset save` text; `file` names it in diagnostics. */
+export function parseIpsetSave(text: string, file: string): Parsed<Map<string, IpSet>> {
+  const sets = new Map<string, SetState>();
+  const diagnostics: Diagnostic[] = [];
+  const lines = text.split('\n');
+  const error = (line: number, code: string, message: string, expected: string, input: string) =>
+    diagnostics.push({ code, severity: 'error', message, location: { file, line }, expected, input: excerpt(input) });
+
+  for (let n = 0; n < lines.length; n++) {
+    const raw = lines[n]!;
+    const lineNo = n + 1;
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const tok = tokenize(line);
+    if (!tok.ok) {
+      error(lineNo, 'parse.unbalanced-quote', `unterminated quote at column ${tok.column}`, 'a closing " for every opening "', raw);
+      continue;
+    }
+    const words = tok.tokens.map((t) => t.value);
+    const verb = words[0];
+    if (verb === 'create') {
+      const [, name, type] = words;
+      if (name === undefined || type === undefined) {
+        error(lineNo, 'parse.missing-argument', 'create needs a set name and a type', '"create NAME TYPE [options]", e.g. "create allow hash:net family inet"', raw);
+        continue;
+      }
+      if (sets.has(name)) {
+        error(lineNo, 'parse.duplicate-set', `set ${name} created twice`, 'one create line per set', raw);
+        continue;
+      }
+      const m = /^(hash|bitmap|list):(.+)$/.exec(type);
+      if (!m) {
+        error(lineNo, 'parse.unknown-set-type', `unknown set type "${type}"`, 'a type such as hash:ip, hash:net,port, bitmap:port or list:set', raw);
+        continue;
+      }
+      const kinds = m[2]!.split(',').map((c) => COMPONENT[c] ?? 'other');
+      const opt = (key: string) => {
+        const k = words.indexOf(key, 3);
+        return k < 0 ? undefined : words[k + 1];
+      };
+      const fam = opt('family');
+      let family: Family | null = null;
+      if (fam === 'inet') family = 'ipv4';
+      else if (fam === 'inet6') family = 'ipv6';
+      else if (fam !== undefined) {
+        error(lineNo, 'parse.bad-value', `unknown family "${fam}"`, 'family inet or family inet6', raw);
+        continue;
+      } else if (m[1] === 'bitmap' && kinds.includes('addr')) family = 'ipv4'; // bitmap:ip is IPv4 only
+      else if (kinds.includes('addr')) family = 'ipv4'; // ipset's default family is inet
+      const netmaskText = opt('netmask');
+      const netmask = netmaskText === undefined ? null : Number(netmaskText);
+      const partial = kinds.includes('other') || m[1] === 'list';
+      sets.set(name, { set: { name, type, family, entries: [], partial }, kinds, netmask: netmask !== null && Number.isInteger(netmask) ? netmask : null });
+      continue;
+    }
+    if (verb === 'add') {
+      const [, name, value] = words;
+      if (name === undefined || value === undefined) {
+        error(lineNo, 'parse.missing-argument', 'add needs a set name and an entry', '"add NAME ENTRY", e.g. "add allow 192.0.2.0/24"', raw);
+        continue;
+      }
+      const state = sets.get(name);
+      if (!state) {
+        error(lineNo, 'parse.undeclared-set', `entry for set ${name}, which was not created before`, `"create ${name} TYPE …" before its entries`, raw);
+        continue;
+      }
+      // nomatch entries are exceptions carved out of wider ones: kept out, set marked partial.
+      if (words.includes('nomatch', 3)) {
+        state.set.partial = true;
+        continue;
+      }
+      if (state.set.partial) continue; // entries of an unmodelled type are not needed
+      const entry = parseEntry(value, state);
+      if (typeof entry === 'string') {
+        error(lineNo, 'parse.bad-value', `malformed entry "${value}" for ${state.set.type} set ${name}: ${entry}`, exampleFor(state.set.type), raw);
+        continue;
+      }
+      state.set.entries.push(entry);
+      continue;
+    }
+    error(lineNo, 'parse.unrecognised-line', 'not a line ipset save writes', '"create NAME TYPE …" or "add NAME ENTRY …"', raw);
+  }
+  const value = new Map<string, IpSet>();
+  for (const [name, s] of sets) value.set(name, s.set);
+  return { value, diagnostics };
+}
+
+/** One entry, component by component; a string says what was wrong. */
+function parseEntry(text: string, state: SetState): IpSetEntry | string {
+  const { kinds } = state;
+  const family = state.set.family ?? 'ipv4';
+  const parts = text.split(',');
+  if (parts.length !== kinds.length) return `expected ${kinds.length} component${kinds.length === 1 ? '' : 's'}, found ${parts.length}`;
+  const entry: IpSetComponent[] = [];
+  for (let k = 0; k < kinds.length; k++) {
+    const part = parts[k]!;
+    switch (kinds[k]) {
+      case 'addr': {
+        let set: AddrSet | null = parseAddrSet(part, family);
+        if (set && state.netmask !== null && !part.includes('/') && !part.includes('-')) set = parseAddrSet(`${part}/${state.netmask}`, family);
+        if (!set) return `"${part}" is not an ${family} address, prefix or range`;
+        entry.push({ kind: 'addr', set });
+        break;
+      }
+      case 'port': {
+        const c = parsePortComponent(part, state.set.type.startsWith('bitmap:'), family === 'ipv6');
+        if (!c) return `"${part}" is not a port (e.g. 22, tcp:22, udp:53, icmp:8/0)`;
+        entry.push(c);
+        break;
+      }
+      case 'iface':
+        entry.push({ kind: 'iface', name: part.startsWith('physdev:') ? part.slice(8) : part });
+        break;
+      case 'mark': {
+        const v = Number(part);
+        if (!Number.isInteger(v) || v < 0) return `"${part}" is not a mark`;
+        entry.push({ kind: 'mark', value: v });
+        break;
+      }
+      default:
+        return 'component type not modelled';
+    }
+  }
+  return entry;
+}
+
+function parsePortComponent(text: string, bitmap: boolean, v6: boolean): IpSetComponent | null {
+  const colon = text.indexOf(':');
+  const protoText = colon < 0 ? null : text.slice(0, colon);
+  const portText = colon < 0 ? text : text.slice(colon + 1);
+  // Without a protocol ipset means tcp, except bitmap:port, which matches the port of any protocol.
+  const proto = protoText === null ? (bitmap ? null : 6) : protocolNumber(protoText === 'icmpv6' ? 'ipv6-icmp' : protoText);
+  if (protoText !== null && proto === null) return null;
+  if (proto === 1 || proto === 58) {
+    const set = icmpTypeSet(portText, proto === 58 || v6);
+    return set ? { kind: 'port', proto, ports: set } : null;
+  }
+  const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(portText);
+  if (!m) return null;
+  const lo = Number(m[1]);
+  const hi = m[2] === undefined ? lo : Number(m[2]);
+  if (lo > 65535 || hi > 65535 || hi < lo) return null;
+  return { kind: 'port', proto, ports: I.range(lo, hi + 1) };
+}
+
+function exampleFor(type: string): string {
+  if (type.includes('port')) return 'e.g. "192.0.2.1,tcp:22" or "22"';
+  if (type.includes('iface')) return 'e.g. "192.0.2.0/24,eth0"';
+  return 'e.g. "192.0.2.1", "192.0.2.0/24" or "2001:db8::/32"';
+}

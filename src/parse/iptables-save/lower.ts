@@ -1,0 +1,168 @@
+/**
+ * The iptables AST to the vendor-neutral firewall model: one Chain per declared chain, a
+ * BaseChain (hook, priority, kind, policy) per built-in chain, one Rule per `-A` line. A rule
+ * is never dropped: what cannot be decided rides along as its Uncertainty, and each distinct
+ * construct is reported once per file, with how often it occurs and where first.
+ *
+ * @module
+ */
+import type { Family } from '../../model/addr.js';
+import type { Diagnostic, Parsed } from '../../model/diagnostics.js';
+import type { HostContext } from '../../model/host-context.js';
+import { PacketSet } from '../../model/packet-set.js';
+import {
+  type Action,
+  type Backend,
+  type BaseChain,
+  type Chain,
+  type ChainKind,
+  type FirewallModel,
+  type Hook,
+  NAT_SRC_PRIORITY,
+  type Rule,
+  type Uncertainty,
+  XTABLES_PRIORITY,
+  chainId,
+  emptyModel,
+} from '../../model/ruleset.js';
+import type { IptTableName, IptablesDump } from './ast.js';
+import type { LowerEnv } from './lower-env.js';
+import { MatchLowerer } from './lower-match.js';
+import { lowerTarget } from './lower-target.js';
+import { ValueReader } from './values.js';
+
+export interface LowerOptions {
+  family: Family;
+  backend: Backend;
+  context: HostContext;
+  file: string;
+}
+
+interface HookInfo {
+  hook: Hook;
+  priority: number;
+  kind: ChainKind;
+}
+
+const X = XTABLES_PRIORITY;
+const HOOKS: Record<IptTableName, Readonly<Record<string, HookInfo>>> = {
+  filter: {
+    INPUT: { hook: 'input', priority: X.filter!, kind: 'filter' },
+    FORWARD: { hook: 'forward', priority: X.filter!, kind: 'filter' },
+    OUTPUT: { hook: 'output', priority: X.filter!, kind: 'filter' },
+  },
+  nat: {
+    PREROUTING: { hook: 'prerouting', priority: X.nat!, kind: 'nat' },
+    INPUT: { hook: 'input', priority: NAT_SRC_PRIORITY, kind: 'nat' },
+    OUTPUT: { hook: 'output', priority: X.nat!, kind: 'nat' },
+    POSTROUTING: { hook: 'postrouting', priority: NAT_SRC_PRIORITY, kind: 'nat' },
+  },
+  mangle: {
+    PREROUTING: { hook: 'prerouting', priority: X.mangle!, kind: 'filter' },
+    INPUT: { hook: 'input', priority: X.mangle!, kind: 'filter' },
+    FORWARD: { hook: 'forward', priority: X.mangle!, kind: 'filter' },
+    // mangle OUTPUT re-routes a packet whose marks or addresses it changed.
+    OUTPUT: { hook: 'output', priority: X.mangle!, kind: 'route' },
+    POSTROUTING: { hook: 'postrouting', priority: X.mangle!, kind: 'filter' },
+  },
+  raw: {
+    PREROUTING: { hook: 'prerouting', priority: X.raw!, kind: 'filter' },
+    OUTPUT: { hook: 'output', priority: X.raw!, kind: 'filter' },
+  },
+  security: {
+    INPUT: { hook: 'input', priority: X.security!, kind: 'filter' },
+    FORWARD: { hook: 'forward', priority: X.security!, kind: 'filter' },
+    OUTPUT: { hook: 'output', priority: X.security!, kind: 'filter' },
+  },
+};
+
+interface Seen {
+  u: Uncertainty;
+  count: number;
+  firstLine: number;
+  target: boolean;
+}
+
+/** Lower a parsed dump (of one family) into a firewall model. */
+export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<FirewallModel> {
+  const { family, backend, context, file } = opts;
+  const model = emptyModel(family);
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Map<string, Seen>();
+  const env: LowerEnv = {
+    family,
+    context,
+    values: new ValueReader(family),
+    full: PacketSet.all(family).cubes[0]!,
+    note(name, u, line) {
+      const s = seen.get(name);
+      if (s) s.count++;
+      else seen.set(name, { u, count: 1, firstLine: line, target: name.startsWith('-j ') });
+    },
+    bad(line, message, expected, input) {
+      diagnostics.push({ code: 'parse.bad-value', severity: 'error', message, location: { file, line }, expected, input: input.length > 120 ? input.slice(0, 119) + '…' : input });
+    },
+  };
+  const matches = new MatchLowerer(env);
+  const tableFamily = family === 'ipv4' ? 'ip' : 'ip6';
+
+  for (const table of dump.tables) {
+    const ids = new Map<string, string>();
+    for (const name of table.chains.keys()) ids.set(name, chainId(backend, family, table.name, name));
+    // One action object per chain and kind, shared by every rule jumping there.
+    const actions = new Map<string, Action>();
+    const chainAction = (name: string, goto: boolean): Action | null => {
+      const id = ids.get(name);
+      if (id === undefined) return null;
+      const key = (goto ? 'g ' : 'j ') + name;
+      let a = actions.get(key);
+      if (!a) actions.set(key, (a = goto ? { type: 'goto', chain: id } : { type: 'jump', chain: id }));
+      return a;
+    };
+    for (const c of table.chains.values()) {
+      const id = ids.get(c.name)!;
+      const rules: Rule[] = new Array(c.rules.length);
+      for (let k = 0; k < c.rules.length; k++) {
+        const r = c.rules[k]!;
+        const m = matches.lower(r);
+        const t = lowerTarget(r, table.name, chainAction, env);
+        const rule: Rule = {
+          position: r.position,
+          text: r.text,
+          origin: { file, line: r.line },
+          match: m.match,
+          uncertain: t.uncertain.length === 0 ? m.uncertain : [...m.uncertain, ...t.uncertain],
+          action: t.action,
+        };
+        if (m.comment !== undefined) rule.comment = m.comment;
+        rules[k] = rule;
+      }
+      const chain: Chain = { id, backend, family, table: table.name, tableFamily, name: c.name, rules, origin: { file, line: c.line } };
+      model.chains.set(id, chain);
+      const hook = HOOKS[table.name][c.name];
+      if (hook) {
+        const base: BaseChain = { chain: id, hook: hook.hook, priority: hook.priority, policy: c.policy === 'DROP' ? 'drop' : 'accept', kind: hook.kind };
+        model.baseChains.push(base);
+      }
+    }
+  }
+
+  for (const [name, s] of [...seen].sort((a, b) => a[1].firstLine - b[1].firstLine)) {
+    const times = `${s.count} rule${s.count === 1 ? '' : 's'}, first at line ${s.firstLine}`;
+    const { kind } = s.u;
+    const code = kind === 'rate-limit' ? 'unsupported.rate-limit' : kind === 'missing-data' ? 'unsupported.missing-data' : s.target ? 'unsupported.target' : 'unsupported.match';
+    const what =
+      kind === 'rate-limit' ? 'admits only packets within a rate or count; read as may-match'
+      : kind === 'missing-data' ? 'needs data the snapshot lacks; read as may-match'
+      : kind === 'unknown' ? 'is not understood; read as may-match'
+      : 'is not modelled; read as may-match';
+    diagnostics.push({
+      code,
+      severity: kind === 'rate-limit' ? 'info' : 'warning',
+      message: `${name} ${what} (${times})${s.u.detail ? `: ${s.u.detail}` : ''}`,
+      location: { file, line: s.firstLine },
+      input: name,
+    });
+  }
+  return { value: model, diagnostics };
+}

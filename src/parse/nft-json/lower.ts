@@ -1,0 +1,253 @@
+/**
+ * Native nftables → the vendor-neutral firewall model, one {@link FirewallModel} per
+ * family. `ip` tables lower into IPv4, `ip6` into IPv6, `inet` and `netdev` into both
+ * (lowered once per family: `ip saddr` matches no IPv6 packet); `bridge` and `arp` tables
+ * see no IP packet the model follows and are reported, not modelled.
+ *
+ * @module
+ */
+import type { Family } from '../../model/addr.js';
+import type { Diagnostic, Location, Parsed } from '../../model/diagnostics.js';
+import type { HostContext } from '../../model/host-context.js';
+import { Dim, PacketSet, ifaceSet } from '../../model/packet-set.js';
+import * as I from '../../model/interval-set.js';
+import { type BaseChain, type Chain, type ChainKind, type FirewallModel, type Hook, type Rule, chainId, emptyModel } from '../../model/ruleset.js';
+import type { NamedSetValue } from './match.js';
+import { renderRule } from './render.js';
+import { type Found, type RuleEnv, lowerRule } from './statements.js';
+import { NAMED_PRIORITIES } from './symbols.js';
+import { type Json, type NftChain, type NftRule, type NftRuleset, type NftSet, isObject, soleKey } from './types.js';
+
+export interface LowerNftOptions {
+  context: HostContext;
+  /** Source name for rule origins and diagnostics. */
+  file: string;
+  /** Tables to leave out (the lead drops those iptables-nft-save already printed). */
+  skipTable?: (family: string, table: string) => boolean;
+}
+
+const FAMILIES_OF: Readonly<Record<string, readonly Family[]>> = {
+  ip: ['ipv4'],
+  ip6: ['ipv6'],
+  inet: ['ipv4', 'ipv6'],
+  netdev: ['ipv4', 'ipv6'],
+};
+
+const HOOKS: ReadonlySet<string> = new Set(['prerouting', 'input', 'forward', 'output', 'postrouting', 'ingress']);
+
+/** Lower a parsed ruleset. Never throws; anything not understood is an uncertainty plus a diagnostic. */
+export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Record<Family, FirewallModel>> {
+  const diagnostics: Diagnostic[] = [];
+  const models: Record<Family, FirewallModel> = { ipv4: emptyModel('ipv4'), ipv6: emptyModel('ipv6') };
+  const file = opts.file;
+
+  const setsByTable = new Map<string, Map<string, NftSet>>();
+  for (const s of ruleset.sets) {
+    const k = `${s.family} ${s.table}`;
+    let m = setsByTable.get(k);
+    if (!m) setsByTable.set(k, (m = new Map()));
+    m.set(s.name, s);
+  }
+  const chainsByTable = new Map<string, NftChain[]>();
+  for (const c of ruleset.chains) {
+    const k = `${c.family} ${c.table}`;
+    let l = chainsByTable.get(k);
+    if (!l) chainsByTable.set(k, (l = []));
+    l.push(c);
+  }
+  const rulesByChain = new Map<string, NftRule[]>();
+  for (const r of ruleset.rules) {
+    const k = `${r.family} ${r.table} ${r.chain}`;
+    let l = rulesByChain.get(k);
+    if (!l) rulesByChain.set(k, (l = []));
+    l.push(r);
+  }
+  const dynamicSets = findDynamicSets(ruleset.rules, setsByTable);
+  const cache = new Map<string, NamedSetValue>();
+  const reported = new Set<string>();
+  const texts = new Map<NftRule, string>();
+  const origins = new Map<NftRule, Location>();
+
+  for (const table of ruleset.tables) {
+    if (opts.skipTable?.(table.family, table.name)) continue;
+    const families = FAMILIES_OF[table.family];
+    if (!families) {
+      const known = table.family === 'bridge' || table.family === 'arp';
+      diagnostics.push({
+        code: 'unsupported.nft-json.family',
+        severity: known ? 'info' : 'warning',
+        message: known
+          ? `table ${table.family} ${table.name} is not modelled: ${table.family} tables filter ${table.family === 'arp' ? 'ARP packets' : 'bridged frames'}, not the IP packets whose reachability is analysed`
+          : `table ${table.family} ${table.name} has an unknown family; not modelled`,
+        location: { file, path: table.path },
+      });
+      continue;
+    }
+    const tableKey = `${table.family} ${table.name}`;
+    const chains = chainsByTable.get(tableKey) ?? [];
+    const chainNames = new Set(chains.map((c) => c.name));
+    const sets = setsByTable.get(tableKey) ?? new Map<string, NftSet>();
+    for (const family of families) {
+      const model = models[family];
+      const env: RuleEnv = {
+        family,
+        context: opts.context,
+        lookupSet: (name) => sets.get(name),
+        dynamicSets,
+        cache,
+        tableFamily: table.family,
+        chainRef: (name) => (chainNames.has(name) ? chainId('nftables', family, tableKey, name) : null),
+        originOf: (rule) => {
+          let o = origins.get(rule);
+          if (!o) origins.set(rule, (o = { file, path: rule.path }));
+          return o;
+        },
+      };
+      for (const c of chains) {
+        const id = chainId('nftables', family, tableKey, c.name);
+        const chain: Chain = { id, backend: 'nftables', family, table: tableKey, tableFamily: table.family, name: c.name, rules: [], origin: { file, path: c.path } };
+        const base = c.hook !== undefined ? baseChain(c, id, table.family, family, report) : null;
+        if (base) {
+          model.baseChains.push(base);
+          const gate = deviceGate(c, family, file);
+          if (gate) {
+            chain.rules.push(gate);
+            for (const u of gate.uncertain) report(c.path, `${u.construct}: ${u.detail ?? 'unknown'}; packets of every device are read as "may enter" this chain`);
+          }
+        }
+        const found: Found[] = [];
+        let position = 0;
+        for (const r of rulesByChain.get(`${tableKey} ${c.name}`) ?? []) {
+          position++;
+          let text = texts.get(r);
+          if (text === undefined) texts.set(r, (text = renderRule(r.expr, r.comment)));
+          for (const lowered of lowerRule(env, r, position, text, found)) chain.rules.push(lowered);
+        }
+        for (const f of found) {
+          const key = `${f.path}|${f.uncertainty.construct}|${f.uncertainty.kind}`;
+          if (reported.has(key)) continue;
+          reported.add(key);
+          const u = f.uncertainty;
+          diagnostics.push({
+            code: `unsupported.nft-json.${u.kind}`,
+            severity: u.kind === 'rate-limit' ? 'info' : 'warning',
+            message: `${u.construct}: ${u.detail ?? describe(u.kind)}; the rule is read as "may match"`,
+            location: { file, path: f.path },
+          });
+        }
+        model.chains.set(id, chain);
+      }
+    }
+  }
+  return { value: models, diagnostics };
+
+  function report(path: string, message: string, severity: 'warning' | 'info' = 'warning'): void {
+    const key = `${path}|${message}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    diagnostics.push({ code: 'unsupported.nft-json.chain', severity, message, location: { file, path } });
+  }
+}
+
+function describe(kind: string): string {
+  switch (kind) {
+    case 'unmodelled':
+      return 'condition not modelled';
+    case 'rate-limit':
+      return 'admits packets subject to a rate or count';
+    case 'missing-data':
+      return 'depends on data the snapshot lacks';
+    default:
+      return 'not understood';
+  }
+}
+
+function baseChain(c: NftChain, id: string, tableFamily: string, family: Family, report: (path: string, message: string, severity?: 'warning' | 'info') => void): BaseChain | null {
+  const hook = c.hook!;
+  if (!HOOKS.has(hook) || (tableFamily === 'netdev' && hook !== 'ingress')) {
+    report(`${c.path}.hook`, `hook ${hook} of chain ${c.name} is not modelled (${tableFamily === 'netdev' ? 'only netdev ingress is' : 'unknown hook'})`, hook === 'egress' ? 'info' : 'warning');
+    return null;
+  }
+  let kind: ChainKind = 'filter';
+  if (c.type === 'nat' || c.type === 'route' || c.type === 'filter') kind = c.type;
+  else report(`${c.path}.type`, `chain type ${String(c.type)} of ${c.name} is unknown; read as filter`);
+  let priority = parsePriority(c.prio);
+  if (priority === null) {
+    report(`${c.path}.prio`, `priority ${JSON.stringify(c.prio)} of ${c.name} not understood; read as 0`);
+    priority = 0;
+  }
+  let policy: 'accept' | 'drop' = 'accept';
+  if (c.policy === 'drop') policy = 'drop';
+  else if (c.policy !== undefined && c.policy !== 'accept') report(`${c.path}.policy`, `policy ${c.policy} of ${c.name} is unknown; read as accept`);
+  void family;
+  return { chain: id, hook: hook as Hook, priority, policy, kind };
+}
+
+/** A number, a numeric string, or a named priority with an optional offset ("filter + 10", "dstnat-5"). */
+export function parsePriority(prio: number | string | undefined): number | null {
+  if (prio === undefined) return 0;
+  if (typeof prio === 'number') return Number.isFinite(prio) ? prio : null;
+  const m = /^\s*([a-z]+|-?\d+)\s*(?:([+-])\s*(\d+))?\s*$/i.exec(prio);
+  if (!m) return null;
+  const base = /^-?\d+$/.test(m[1]!) ? Number(m[1]) : NAMED_PRIORITIES[m[1]!.toLowerCase()];
+  if (base === undefined) return null;
+  const off = m[3] !== undefined ? Number(m[3]) * (m[2] === '-' ? -1 : 1) : 0;
+  return base + off;
+}
+
+/**
+ * An ingress chain sees only packets from its devices. The model's base chains have no
+ * device, so a leading rule lets every other packet leave the chain (accept ends only
+ * this chain: later hooks still see the packet). nft before 1.0.7 does not print the
+ * device in JSON; then the gate itself is uncertain.
+ */
+function deviceGate(c: NftChain, family: Family, file: string): Rule | null {
+  if (c.hook !== 'ingress') return null;
+  const devs = c.dev === undefined ? null : Array.isArray(c.dev) ? c.dev : [c.dev];
+  const origin = { file, path: c.path };
+  if (devs === null) {
+    return {
+      position: 0,
+      text: `(ingress chain ${c.name}: device not printed in the dump)`,
+      origin,
+      match: PacketSet.all(family),
+      uncertain: [{ construct: `chain ${c.name} device`, kind: 'missing-data', detail: 'the dump does not say which device this ingress chain is bound to' }],
+      action: { type: 'accept' },
+    };
+  }
+  const others = I.complement(ifaceSet(devs), { min: '', max: '\uffff' });
+  return {
+    position: 0,
+    text: `(ingress chain ${c.name} sees only packets from ${devs.join(', ')})`,
+    origin,
+    match: PacketSet.where(family, { [Dim.Iif]: others }),
+    uncertain: [],
+    action: { type: 'accept' },
+  };
+}
+
+/** Named sets that rules fill at runtime (`add @s { … }`, `update @s`, meters): their dumped members are a moment's state. */
+function findDynamicSets(rules: readonly NftRule[], setsByTable: Map<string, Map<string, NftSet>>): Set<string> {
+  const out = new Set<string>();
+  const visit = (v: Json, tableKey: string): void => {
+    if (Array.isArray(v)) {
+      for (const x of v) visit(x, tableKey);
+      return;
+    }
+    if (!isObject(v)) return;
+    const key = soleKey(v);
+    if (key === 'set' && isObject(v['set'])) {
+      const ref = v['set']['set'];
+      if (typeof ref === 'string' && (v['set']['op'] === 'add' || v['set']['op'] === 'update')) {
+        const s = setsByTable.get(tableKey)?.get(ref.replace(/^@/, ''));
+        if (s) out.add(s.path);
+      }
+    }
+    if (key === 'meter' && isObject(v['meter']) && typeof v['meter']['name'] === 'string') {
+      const s = setsByTable.get(tableKey)?.get(v['meter']['name']);
+      if (s) out.add(s.path);
+    }
+  };
+  for (const r of rules) visit(r.expr, `${r.family} ${r.table}`);
+  return out;
+}

@@ -1,0 +1,365 @@
+/**
+ * One nft rule → the model's rules for one family. Matches narrow the condition;
+ * non-terminating statements (counter, log, mark set…) are notes; the first verdict or
+ * terminating statement decides the action. Verdict maps and NAT maps expand into one
+ * model rule per distinct verdict/target, all with the original rule's position and text:
+ * map keys are disjoint, so the expansion is exact.
+ *
+ * @module
+ */
+import type { Family } from '../../model/addr.js';
+import type { Location } from '../../model/diagnostics.js';
+import * as I from '../../model/interval-set.js';
+import type { IntervalSet, Ordinal } from '../../model/interval-set.js';
+import type { DimSet } from '../../model/packet-set.js';
+import type { Action, RejectWith, Rule, Uncertainty } from '../../model/ruleset.js';
+import { type Cond, type MatchEnv, applyMatch, cloneCond, condToSet, newCond } from './match.js';
+import { renderExpr, renderStatement } from './render.js';
+import { ICMP_CODES, ICMPV6_CODES } from './symbols.js';
+import { type Json, type JsonObject, type NftRule, isObject, soleKey } from './types.js';
+import { type Range, valueRanges } from './values.js';
+
+export interface RuleEnv extends MatchEnv {
+  /** The rule's table family ("ip", "inet", …): inet and netdev tables see both families. */
+  tableFamily: string;
+  /** Chain id of a chain in the rule's table, or null when the table has no such chain. */
+  chainRef(name: string): string | null;
+  /** The rule's origin, shared by the families and pieces it lowers into. */
+  originOf(rule: NftRule): Location;
+}
+
+const NO_UNCERTAINTY: readonly Uncertainty[] = Object.freeze([]);
+
+/** A lowered piece before it becomes a {@link Rule}. */
+interface Piece {
+  cond: Cond;
+  action: Action;
+}
+
+/** Uncertainties met, with the JSON path of the statement that caused each. */
+export interface Found {
+  path: string;
+  uncertainty: Uncertainty;
+}
+
+const NOTE_ONLY = new Set(['counter', 'log', 'ct helper', 'ct timeout', 'ct expectation', 'dup', 'flow', 'secmark', 'notrack']);
+const RATE = new Set(['limit', 'quota', 'meter', 'ct count']);
+
+/** Lower one rule in one family; `found` collects every uncertainty with its statement path. */
+export function lowerRule(env: RuleEnv, rule: NftRule, position: number, text: string, found: Found[]): Rule[] {
+  const cond = newCond();
+  const notes: string[] = [];
+  let notrack = false;
+  let pendingUnknown: string | null = null;
+  let pieces: Piece[] | null = null;
+  const flags: Flags = {
+    setNotrack: () => (notrack = true),
+    setUnknown: (name) => (pendingUnknown ??= name),
+    notrack: () => notrack,
+  };
+  const unsure = (u: Uncertainty): void => {
+    cond.uncertain.push(u);
+  };
+  for (let k = 0; k < rule.expr.length && pieces === null; k++) {
+    const before = cond.uncertain.length;
+    pieces = statement(env, cond, rule.expr[k]!, notes, unsure, flags);
+    if (cond.uncertain.length === before && (pieces === null || pieces.every((p) => p.cond.uncertain.length === before))) continue;
+    const path = `${rule.path}.expr[${k}]`;
+    for (let u = before; u < cond.uncertain.length; u++) found.push({ path, uncertainty: cond.uncertain[u]! });
+    if (pieces !== null) {
+      // Expanded pieces copied the condition before the terminal statement; uncertainties it added are theirs.
+      for (const p of pieces) if (p.cond !== cond) for (const u of p.cond.uncertain.slice(before)) found.push({ path, uncertainty: u });
+    }
+  }
+  if (pieces === null) {
+    const action: Action = pendingUnknown !== null ? { type: 'unknown', name: pendingUnknown } : notrack ? { type: 'notrack' } : { type: 'continue', note: notes.join(', ') || 'no verdict' };
+    pieces = [{ cond, action }];
+  }
+  const origin = env.originOf(rule);
+  return pieces.map((p) => {
+    const r: Rule = {
+      position,
+      text,
+      origin,
+      match: condToSet(p.cond, env.family),
+      uncertain: p.cond.uncertain.length === 0 ? NO_UNCERTAINTY : p.cond.uncertain,
+      action: p.action,
+    };
+    if (rule.comment !== undefined) r.comment = rule.comment;
+    if (rule.handle !== null) r.handle = rule.handle;
+    return r;
+  });
+}
+
+interface Flags {
+  setNotrack(): void;
+  setUnknown(name: string): void;
+  notrack(): boolean;
+}
+
+/** Handle one statement; returns the final pieces when it ends the rule, else null. */
+function statement(env: RuleEnv, cond: Cond, s: Json, notes: string[], unsure: (u: Uncertainty) => void, flags: Flags): Piece[] | null {
+  const key = soleKey(s);
+  if (key === null || !isObject(s)) {
+    unsure({ construct: renderStatement(s), kind: 'unknown', detail: 'statement is not a one-key object' });
+    flags.setUnknown('malformed statement');
+    return null;
+  }
+  const b = s[key]!;
+  const o: JsonObject = isObject(b) ? b : {};
+  const finish = (action: Action, c: Cond = cond): Piece[] => finishWith(flags, c, action);
+  switch (key) {
+    case 'match': {
+      if (o['left'] === undefined || o['right'] === undefined) {
+        unsure({ construct: renderStatement(s), kind: 'unknown', detail: 'match without left or right side' });
+        return null;
+      }
+      applyMatch(env, cond, typeof o['op'] === 'string' ? o['op'] : '==', o['left'], o['right'], () => renderStatement(s));
+      return null;
+    }
+    case 'accept':
+    case 'drop':
+    case 'continue':
+    case 'return':
+    case 'jump':
+    case 'goto':
+      return finish(verdict(env, s, unsure));
+    case 'reject':
+      return finish(reject(env, cond, b, unsure));
+    case 'queue':
+      return finish({ type: 'queue' });
+    case 'vmap':
+      return vmap(env, cond, o, renderStatement(s), unsure);
+    case 'dnat':
+    case 'snat':
+    case 'masquerade':
+    case 'redirect':
+      return nat(env, cond, key, o, renderStatement(s), unsure, finish);
+    case 'mangle': {
+      const target = renderExpr(o['key']);
+      notes.push(`${target} set`);
+      // Rewriting addresses or ports (stateless NAT) changes what later rules see.
+      if (isObject(o['key']) && soleKey(o['key']) === 'payload') unsure({ construct: renderStatement(s), kind: 'unmodelled', detail: 'packet header rewrite' });
+      return null;
+    }
+    case 'set': {
+      notes.push(`${String(o['op'])} ${String(o['set'])}`);
+      if (Array.isArray(o['stmt']) && o['stmt'].length > 0) unsure({ construct: renderStatement(s), kind: 'rate-limit' });
+      return null;
+    }
+    case 'xt': {
+      const type = isObject(b) && typeof b['type'] === 'string' ? b['type'] : null;
+      const name = isObject(b) && typeof b['name'] === 'string' ? b['name'] : null;
+      const construct = type !== null ? `xt ${type} ${name ?? '?'}` : 'xt (iptables-nft compat expression; this nft does not print its name)';
+      unsure({ construct, kind: 'unknown', detail: 'iptables-nft compat expression: read it with iptables-nft-save' });
+      if (type !== 'match') flags.setUnknown(construct);
+      return null;
+    }
+    case 'tproxy':
+      notes.push('tproxy');
+      unsure({ construct: renderStatement(s), kind: 'unmodelled', detail: 'transparent proxy diversion' });
+      return null;
+    case 'synproxy':
+    case 'fwd':
+      unsure({ construct: renderStatement(s), kind: 'unmodelled' });
+      flags.setUnknown(key);
+      return null;
+  }
+  if (NOTE_ONLY.has(key)) {
+    if (key === 'notrack') flags.setNotrack();
+    notes.push(key);
+    return null;
+  }
+  if (RATE.has(key)) {
+    notes.push(key);
+    unsure({ construct: renderStatement(s), kind: 'rate-limit' });
+    return null;
+  }
+  unsure({ construct: key, kind: 'unknown', detail: `statement ${excerptJson(s)} not understood` });
+  flags.setUnknown(key);
+  return null;
+}
+
+/** The final pieces: a notrack statement earlier in the rule adds its own piece first. */
+function finishWith(flags: Flags, c: Cond, action: Action): Piece[] {
+  return flags.notrack() ? [{ cond: c, action: { type: 'notrack' } }, { cond: c, action }] : [{ cond: c, action }];
+}
+
+function excerptJson(s: Json): string {
+  const t = JSON.stringify(s);
+  return t.length > 100 ? t.slice(0, 99) + '…' : t;
+}
+
+/** A verdict object ({"accept": null}, {"jump": {"target": "x"}}) → action. */
+function verdict(env: RuleEnv, v: Json, unsure: (u: Uncertainty) => void): Action {
+  const key = soleKey(v);
+  const b = key !== null && isObject(v) ? v[key] : undefined;
+  switch (key) {
+    case 'accept':
+    case 'drop':
+    case 'return':
+      return { type: key };
+    case 'continue':
+      return { type: 'continue', note: 'continue' };
+    case 'jump':
+    case 'goto': {
+      const target = isObject(b) ? b['target'] : undefined;
+      if (typeof target !== 'string') break;
+      const id = env.chainRef(target);
+      if (id === null) {
+        unsure({ construct: `${key} ${target}`, kind: 'unknown', detail: `chain ${target} is not declared in this table` });
+        return { type: 'unknown', name: `${key} ${target}` };
+      }
+      return { type: key, chain: id };
+    }
+  }
+  unsure({ construct: renderExpr(v), kind: 'unknown', detail: 'verdict not understood' });
+  return { type: 'unknown', name: renderExpr(v) };
+}
+
+const REJECT_NAMES: Readonly<Record<string, RejectWith>> = {
+  'port-unreachable': 'port-unreachable', 'host-unreachable': 'host-unreachable', 'net-unreachable': 'net-unreachable',
+  'prot-unreachable': 'proto-unreachable', 'net-prohibited': 'net-prohibited', 'host-prohibited': 'host-prohibited',
+  'admin-prohibited': 'admin-prohibited', 'no-route': 'no-route', 'addr-unreachable': 'addr-unreachable',
+  'policy-fail': 'policy-fail', 'reject-route': 'reject-route',
+};
+
+function reject(env: RuleEnv, cond: Cond, b: Json, unsure: (u: Uncertainty) => void): Action {
+  if (!isObject(b)) return { type: 'reject', with: 'port-unreachable' };
+  const type = b['type'];
+  if (type === 'tcp reset') return { type: 'reject', with: 'tcp-reset' };
+  // `reject with icmp …` in an inet table carries a `meta nfproto ipv4` dependency (icmpv6: ipv6).
+  const mixed = env.tableFamily === 'inet' || env.tableFamily === 'netdev';
+  if (mixed && ((type === 'icmp' && env.family !== 'ipv4') || (type === 'icmpv6' && env.family !== 'ipv6'))) cond.empty = true;
+  const expr = b['expr'];
+  if (expr === undefined) return { type: 'reject', with: 'port-unreachable' };
+  let name: string | undefined = typeof expr === 'string' ? expr : undefined;
+  if (typeof expr === 'number') {
+    const table = type === 'icmpv6' ? ICMPV6_CODES : ICMP_CODES;
+    name = Object.keys(table).find((n) => table[n] === expr);
+  }
+  const w = name !== undefined ? REJECT_NAMES[name] : undefined;
+  if (w) return { type: 'reject', with: w };
+  unsure({ construct: `reject with ${String(type)} ${renderExpr(expr)}`, kind: 'unknown', detail: 'reject code not recognised; read as port-unreachable' });
+  return { type: 'reject', with: 'port-unreachable' };
+}
+
+/** Group map elements by their data (verdict or NAT target), keeping first-seen order. */
+function groupElements(env: RuleEnv, data: Json, unsure: (u: Uncertainty) => void, construct: string): Map<string, { data: Json; keys: Json[] }> | null {
+  let pairs: [Json, Json][] = [];
+  if (typeof data === 'string' && data.startsWith('@')) {
+    const set = env.lookupSet(data.slice(1));
+    if (!set) {
+      unsure({ construct, kind: 'unknown', detail: `map ${data} is not declared in this table` });
+      return null;
+    }
+    if (env.dynamicSets.has(set.path)) {
+      unsure({ construct, kind: 'missing-data', detail: `map ${data} is filled by rules at runtime` });
+      return null;
+    }
+    pairs = set.elem.filter((e) => e.data !== undefined).map((e) => [e.key, e.data!]);
+  } else if (isObject(data) && soleKey(data) === 'set' && Array.isArray(data['set'])) {
+    for (const p of data['set']) {
+      if (!Array.isArray(p) || p.length !== 2) {
+        unsure({ construct, kind: 'unknown', detail: `map element ${JSON.stringify(p)} is not a [key, value] pair` });
+        return null;
+      }
+      pairs.push([p[0]!, p[1]!]);
+    }
+  } else {
+    unsure({ construct, kind: 'unknown', detail: 'map data not understood' });
+    return null;
+  }
+  const groups = new Map<string, { data: Json; keys: Json[] }>();
+  for (const [k, d] of pairs) {
+    const gk = JSON.stringify(d);
+    const g = groups.get(gk);
+    if (g) g.keys.push(k);
+    else groups.set(gk, { data: d, keys: [k] });
+  }
+  return groups;
+}
+
+/** `key vmap { k1 : verdict1, … }`: one piece per distinct verdict, matching its keys. */
+function vmap(env: RuleEnv, cond: Cond, o: JsonObject, construct: string, unsure: (u: Uncertainty) => void): Piece[] {
+  const groups = groupElements(env, o['data'] ?? null, unsure, construct);
+  if (groups === null) return [{ cond, action: { type: 'unknown', name: construct } }];
+  const pieces: Piece[] = [];
+  for (const g of groups.values()) {
+    const c = cloneCond(cond);
+    applyMatch(env, c, '==', o['key'] ?? null, { set: g.keys }, () => construct);
+    pieces.push({ cond: c, action: verdict(env, g.data, (u) => c.uncertain.push(u)) });
+  }
+  if (pieces.length === 0) {
+    // An empty map matches nothing: the rule never decides anything.
+    const c = cloneCond(cond);
+    c.empty = true;
+    pieces.push({ cond: c, action: { type: 'continue', note: 'empty verdict map' } });
+  }
+  return pieces;
+}
+
+function nat(
+  env: RuleEnv,
+  cond: Cond,
+  key: 'dnat' | 'snat' | 'masquerade' | 'redirect',
+  o: JsonObject,
+  construct: string,
+  unsure: (u: Uncertainty) => void,
+  finish: (a: Action, c?: Cond) => Piece[],
+): Piece[] {
+  const fam = o['family'];
+  // In an inet table `dnat ip to …` does nothing to IPv6 packets (and the reverse).
+  if ((fam === 'ip' && env.family !== 'ipv4') || (fam === 'ip6' && env.family !== 'ipv6')) {
+    return [{ cond, action: { type: 'continue', note: `${construct} (other family)` } }];
+  }
+  if (key === 'snat' || key === 'masquerade') return finish({ type: 'snat' });
+  const addrExpr = key === 'dnat' ? o['addr'] : undefined;
+  const portExpr = o['port'];
+  const mapOf = (e: Json | undefined): JsonObject | null => (isObject(e) && soleKey(e) === 'map' && isObject(e['map']) ? e['map'] : null);
+  const addrMap = mapOf(addrExpr);
+  const portMap = mapOf(portExpr);
+  if (addrMap && portMap) {
+    unsure({ construct, kind: 'unmodelled', detail: 'address and port both chosen by maps' });
+    return finish({ type: 'dnat' });
+  }
+  const target = (addrJson: Json | undefined, portJson: Json | undefined, c: Cond): Action => {
+    const a: Action & { type: 'dnat' } = { type: 'dnat' };
+    if (key === 'redirect') a.toLocal = true;
+    if (addrJson !== undefined) {
+      const s = rangesOf('addr', addrJson);
+      if (s) a.addr = s;
+      else c.uncertain.push({ construct, kind: 'unknown', detail: `NAT address ${renderExpr(addrJson)} not understood` });
+    }
+    if (portJson !== undefined) {
+      const s = rangesOf('port', portJson);
+      if (s) a.ports = s;
+      else c.uncertain.push({ construct, kind: 'unknown', detail: `NAT port ${renderExpr(portJson)} not understood` });
+    }
+    return a;
+  };
+  const rangesOf = (kind: 'addr' | 'port', v: Json): DimSet | null => {
+    const out: Range[] = [];
+    return valueRanges(kind, env.family, v, out) === null ? (I.fromRanges(out) as IntervalSet<Ordinal> as DimSet) : null;
+  };
+  const map = addrMap ?? portMap;
+  if (!map) return finish(target(addrExpr, portExpr, cond));
+  const groups = groupElements(env, map['data'] ?? null, unsure, construct);
+  if (groups === null) return finish({ type: 'dnat' });
+  const pieces: Piece[] = [];
+  for (const g of groups.values()) {
+    const c = cloneCond(cond);
+    applyMatch(env, c, '==', map['key'] ?? null, { set: g.keys }, () => construct);
+    let addr: Json | undefined = addrMap ? g.data : addrExpr;
+    let port: Json | undefined = portMap ? g.data : portExpr;
+    // `dnat ip addr . port to … map { k : a . p }`: the data is a concatenation.
+    if (addrMap && isObject(g.data) && soleKey(g.data) === 'concat' && Array.isArray(g.data['concat']) && g.data['concat'].length === 2) {
+      addr = g.data['concat'][0]!;
+      port = g.data['concat'][1]!;
+    }
+    pieces.push(...finish(target(addr, port, c), c));
+  }
+  return pieces.length > 0 ? pieces : [{ cond: { ...cloneCond(cond), empty: true }, action: { type: 'continue', note: 'empty NAT map' } }];
+}
+
+export type { Family };

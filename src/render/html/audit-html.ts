@@ -1,0 +1,75 @@
+/**
+ * The audit as one self-contained HTML file: inline CSS and JS, no network access (a
+ * Content-Security-Policy with `default-src 'none'` and hashes for our one style and one
+ * script makes sure of it, even if some data slipped through escaping).
+ *
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import { EXPOSURES, SEVERITIES } from '../../analyze/audit/types.js';
+import type { AuditReport } from '../../analyze/audit/types.js';
+import { h, token } from './escape.js';
+import { renderHost } from './host-view.js';
+import { SCRIPT } from './script.js';
+import { STYLE } from './style.js';
+import { renderFindingsTable, renderServicesTable } from './tables.js';
+
+function cspHash(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+function options(values: readonly string[], all: string, label: (v: string) => string = (v) => v): string {
+  return `<option value="">${h(all)}</option>` + values.map((v) => `<option value="${h(v)}">${h(label(v))}</option>`).join('');
+}
+
+function controls(report: AuditReport): string {
+  return (
+    `<div class="controls" role="search">` +
+    `<input id="f-text" type="search" placeholder="Filter: port, address, rule text…" aria-label="filter text">` +
+    `<select id="f-severity" aria-label="severity">${options(SEVERITIES, 'all severities', (s) => (s === 'info' ? 'info and above' : `${s} and above`))}</select>` +
+    `<select id="f-host" aria-label="host">${options(report.hosts.map((x) => x.name), 'all hosts')}</select>` +
+    `<select id="f-exposure" aria-label="exposure">${options(EXPOSURES, 'any exposure')}</select>` +
+    `</div>`
+  );
+}
+
+function summary(report: AuditReport): string {
+  const sev = SEVERITIES.map((s) => `<span class="badge severity-${token(s)}">${report.summary[s]} ${h(s)}</span>`).join('');
+  const suppressed = report.findings.filter((f) => f.suppressed).length;
+  return `<div class="summary" id="summary">${sev}${suppressed > 0 ? `<span class="count">${suppressed} suppressed</span>` : ''}</div>`;
+}
+
+/** Render the audit report as a self-contained HTML page. */
+export function renderAuditHtml(report: AuditReport): string {
+  const style = STYLE;
+  const script = SCRIPT;
+  const csp = `default-src 'none'; style-src ${cspHash(style)}; script-src ${cspHash(script)}; img-src data:; base-uri 'none'; form-action 'none'`;
+  const hosts = report.hosts.length === 1 ? '1 host' : `${report.hosts.length} hosts`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>Portcullis audit · ${h(hosts)}</title>
+<style>${style}</style>
+</head>
+<body>
+<header><h1>Portcullis audit</h1>
+<p class="meta">${h(hosts)} · generated ${h(report.generatedAt)} · ${h(report.tool.name)} ${h(report.tool.version)}${report.policy ? ` · policy ${h(report.policy.file)}` : ''}</p>
+${summary(report)}</header>
+${controls(report)}
+<main>
+<h2>Services <span class="count" id="services-count"></span></h2>
+${renderServicesTable(report)}
+<h2>Findings <span class="count" id="findings-count"></span></h2>
+${renderFindingsTable(report)}
+${report.hosts.map((x) => renderHost(x, report.findings)).join('\n')}
+</main>
+<footer>Exposure: world = at least half the public address space; wide = more than 65,536 public addresses; allowlisted = specific public sources; internal = private ranges only; local = this host only. Rules marked “may match” were read conservatively.</footer>
+<script>${script}</script>
+</body>
+</html>
+`;
+}

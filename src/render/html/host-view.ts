@@ -1,0 +1,63 @@
+/**
+ * One host: a card per service (worst first) with its packet path and findings, then what
+ * was not read or read conservatively.
+ *
+ * @module
+ */
+import type { AuditedHost, AuditedService, Finding } from '../../analyze/audit/types.js';
+import { formatLocation } from '../../model/diagnostics.js';
+import { ruleRefLabel, serviceLabel } from '../common/describe.js';
+import { serviceKey, sortFindings, sortServices, worstSeverityByService } from '../common/order.js';
+import { h, token } from './escape.js';
+import { renderPath } from './path-view.js';
+
+function serviceCard(s: AuditedService, findings: readonly Finding[]): string {
+  const key = serviceKey(s);
+  const own = sortFindings(findings.filter((f) => f.service !== null && serviceKey(f.service) === key));
+  const list = own
+    .map((f) => `<li class="${f.suppressed ? 'suppressed' : ''}"><span class="badge severity-${token(f.severity)}">${h(f.severity)}</span> ${h(f.title)}</li>`)
+    .join('');
+  // NAT is drawn in the path; the notes add what the path cannot show.
+  const notes = [s.rateLimited ? 'admitted under a rate or connection limit' : null, ...s.uncertain.map((u) => `may match: ${u.construct} (${ruleRefLabel(u.rule)})`)]
+    .filter((x): x is string => x !== null)
+    .map((n) => `<li>${h(n)}</li>`)
+    .join('');
+  return (
+    `<article class="service exposure-${token(s.exposure)}" data-exposure="${token(s.exposure)}">` +
+    `<h3><span class="badge exposure-${token(s.exposure)}">${h(s.exposure)}</span> ${h(s.proto)}/${s.port} <span class="svc-name">${h(serviceLabel(s))}</span></h3>` +
+    renderPath(s) +
+    (notes ? `<ul class="notes">${notes}</ul>` : '') +
+    (list ? `<ul class="svc-findings">${list}</ul>` : '') +
+    `</article>`
+  );
+}
+
+function caveats(host: AuditedHost): string {
+  const items: string[] = [];
+  for (const s of host.sourceStatus) {
+    if (s.status !== 'passed') items.push(`<li class="status-${token(s.status)}">${h(s.source)}: ${h(s.status)} (${s.rules} rules)</li>`);
+  }
+  for (const d of host.diagnostics) {
+    const where = d.location ? `${formatLocation(d.location)}: ` : '';
+    items.push(`<li class="diag-${token(d.severity)}">${h(where + d.message)} <span class="code">${h(d.code)}</span></li>`);
+  }
+  for (const r of host.shadowedRules) items.push(`<li>${h(ruleRefLabel(r.rule))} is ${h(r.kind)}: <code>${h(r.rule.text)}</code></li>`);
+  return items.length > 0 ? `<h3>Read with caution</h3><ul class="caveats">${items.join('')}</ul>` : '';
+}
+
+/** One host section: header, host-wide findings, a card per service, caveats. */
+export function renderHost(host: AuditedHost, findings: readonly Finding[]): string {
+  const own = findings.filter((f) => f.host === host.name);
+  const services = sortServices(host.services, worstSeverityByService(own, host.name));
+  const hostWide = sortFindings(own.filter((f) => f.service === null))
+    .map((f) => `<li><span class="badge severity-${token(f.severity)}">${h(f.severity)}</span> ${h(f.title)}</li>`)
+    .join('');
+  return (
+    `<section class="host" data-host="${h(host.name)}"><h2>${h(host.name)}</h2>` +
+    `<p class="meta">collected ${h(host.collectedAt)} · IPv4: ${h(host.backends.ipv4.join(' + ') || 'no rules')} · IPv6: ${h(host.backends.ipv6.join(' + ') || 'no rules')}</p>` +
+    (hostWide ? `<ul class="svc-findings host-findings">${hostWide}</ul>` : '') +
+    `<div class="services">${services.map((s) => serviceCard(s, own)).join('') || '<p>No listening services.</p>'}</div>` +
+    caveats(host) +
+    `</section>`
+  );
+}

@@ -1,0 +1,36 @@
+/**
+ * Portcullis against the kernel: a "container" namespace behind bridge docker0 in the server
+ * namespace, with the rules Docker writes for `docker run -p 8080:80` (nat DOCKER chain with
+ * DNAT, FORWARD through DOCKER-USER / DOCKER-FORWARD / isolation chains) on a host whose
+ * INPUT policy is DROP: the published port is reachable all the same, unless DOCKER-USER
+ * says otherwise.
+ */
+import { DEFAULT_LISTENERS, portsOf, type ListenerSpec } from './harness/flows.js';
+import { kernelSuite } from './harness/suite.js';
+import type { Scenario } from './harness/scenario.js';
+
+/** The host's own sockets, without 8080 (the published port belongs to the container). */
+const HOST: ListenerSpec[] = DEFAULT_LISTENERS.filter((l) => l.port !== 8080);
+const CONTAINER: ListenerSpec[] = [{ proto: 'tcp', host: '0.0.0.0', port: 80 }];
+const PORTS = [...portsOf(HOST), { proto: 'tcp' as const, port: 8080 }];
+
+const docker = (name: string, rules: string): Scenario => ({
+  name,
+  load: [
+    { tool: 'iptables-restore', file: `${rules}.v4.rules` },
+    { tool: 'ip6tables-restore', file: 'docker.v6.rules' },
+  ],
+  listeners: HOST,
+  container: CONTAINER,
+  flows: { ports: PORTS, iface: true },
+});
+
+kernelSuite(
+  'kernel: Docker published ports',
+  [
+    docker('docker 28: published port, INPUT DROP', 'docker'),
+    docker('docker 28: DOCKER-USER allowlist', 'docker-user'),
+    docker('docker 27 layout, DOCKER-USER deny', 'docker27'),
+  ],
+  ['iptables-restore', 'ip6tables-restore'],
+);

@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { renderAuditHtml } from '../../src/render/index.js';
+import { hostileReport, report } from './load.js';
+
+describe('renderAuditHtml (markup)', () => {
+  const html = renderAuditHtml(report());
+
+  it('is one self-contained file: one inline style, one inline script, nothing fetched', () => {
+    expect(html.match(/<script/g)).toHaveLength(1);
+    expect(html.match(/<style/g)).toHaveLength(1);
+    expect(html).not.toMatch(/\s(src|href)=/i);
+    expect(html).not.toMatch(/@import|url\(|@font-face/i);
+  });
+
+  it('locks the page down with a CSP whose hashes match the inline style and script', () => {
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)![1]!;
+    expect(csp).toContain("default-src 'none'");
+    const sha = (s: string): string => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
+    const script = /<script>([\s\S]*)<\/script>/.exec(html)![1]!;
+    const style = /<style>([\s\S]*)<\/style>/.exec(html)![1]!;
+    expect(csp).toContain(`script-src ${sha(script)}`);
+    expect(csp).toContain(`style-src ${sha(style)}`);
+  });
+
+  it('escapes attacker-influenced text everywhere', () => {
+    const evil = renderAuditHtml(hostileReport());
+    expect(evil.match(/<script/g)).toHaveLength(1);
+    expect(evil).not.toMatch(/<img|<svg|<\/code><\/pre><script/);
+    expect(evil).toContain('&lt;/code&gt;&lt;/pre&gt;&lt;script&gt;window.__pwned=2&lt;/script&gt;');
+    expect(evil).toContain('data-host="web&quot;&gt;&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;"');
+    // The ESC of the fixture's comment is shown, not embedded.
+    expect(html).not.toContain('\u001b');
+    expect(html).toContain('\\x1b[2J');
+  });
+
+  it('shows each host, each service with its packet path, and the findings', () => {
+    expect(html.match(/<section class="host"/g)).toHaveLength(2);
+    expect(html.match(/<article class="service/g)).toHaveLength(13);
+    expect(html).toContain('nat PREROUTING <b>DNAT</b>');
+    expect(html).toContain('filter INPUT');
+    expect(html).toContain('filter FORWARD');
+    expect(html).toContain('socket tcp 0.0.0.0:6379');
+    expect(html).toContain('forwarded to 172.17.0.2:80');
+  });
+});

@@ -1,0 +1,38 @@
+/** Fixture loading and schema validators shared by the render tests. */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import type { AuditReport } from '../../src/analyze/audit/types.js';
+import type { FlowAnswer } from '../../src/analyze/types.js';
+import type { ExposureDiff } from '../../src/analyze/audit/diff.js';
+
+export const root = fileURLToPath(new URL('../../', import.meta.url));
+
+export function readJson<T>(relative: string): T {
+  return JSON.parse(readFileSync(root + relative, 'utf8')) as T;
+}
+
+export const report = (): AuditReport => readJson<AuditReport>('test/fixtures/reports/ufw-web.audit.json');
+export const EXPLAIN_FIXTURES = ['explain-ssh-office', 'explain-docker-8080', 'explain-mark-uncertain', 'explain-v6-filtered'] as const;
+export const answer = (name: (typeof EXPLAIN_FIXTURES)[number]): FlowAnswer => readJson<FlowAnswer>(`test/fixtures/reports/${name}.json`);
+export const diff = (): ExposureDiff => readJson<ExposureDiff>('test/fixtures/reports/web-1.diff.json');
+
+/** A validator for one of our schemas (draft-07, strict). */
+export function validator(schemaFile: 'audit' | 'explain' | 'diff') {
+  const ajv = new Ajv.default({ allErrors: true, strict: true });
+  addFormats.default(ajv);
+  return ajv.compile(readJson<object>(`schemas/${schemaFile}.schema.json`));
+}
+
+/** A report whose host name and rule text try to break out of the markup. */
+export function hostileReport(): AuditReport {
+  const r = report();
+  const evil = `web"><img src=x onerror="window.__pwned=1">`;
+  for (const f of r.findings) if (f.host === 'web-1') f.host = evil;
+  r.hosts[0]!.name = evil;
+  r.hosts[0]!.services[0]!.decisions[0]!.rule.text = `-A INPUT -m comment --comment "</code></pre><script>window.__pwned=2</script>" -j ACCEPT`;
+  r.hosts[0]!.services[0]!.process!.name = `redis'"><svg onload=window.__pwned=3>`;
+  return r;
+}
+
