@@ -76,7 +76,7 @@ export function loadHost(snapshot: Snapshot, file: string, overrides: FirewallOv
   const diagnostics: Diagnostic[] = [];
   const sourceStatus: SourceStatus[] = [];
   for (const u of snapshot.unreadable) {
-    diagnostics.push({ code: 'collect.unreadable', severity: 'warning', message: `could not read ${u.what}: ${u.reason}${u.hint ? ` (${u.hint})` : ''}` });
+    diagnostics.push({ code: 'collect.unreadable', severity: 'warning', message: `could not read ${u.what}: ${u.reason}${u.hint && !u.reason.includes(u.hint) ? ` (${u.hint})` : ''}` });
   }
 
   // ipsets first: iptables rules refer to their members.
@@ -209,6 +209,18 @@ export function analyzeHost(loaded: LoadedHost): HostAnalysis {
   const reach = computeServices(input);
   const shadowedRules = [...findShadowedRules(loaded.models.ipv4), ...findShadowedRules(loaded.models.ipv6)];
   const diagnostics = [...loaded.diagnostics];
+  // Without any readable firewall dump, every listener is read as unfiltered: say so, loudly.
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    const kinds = family === 'ipv4' ? ['iptables-save', 'nft-json'] : ['ip6tables-save', 'nft-json'];
+    const sources = loaded.snapshot.firewall.filter((f) => kinds.includes(f.kind));
+    if (sources.length > 0 && sources.every((f) => f.status !== 'ok')) {
+      diagnostics.push({
+        code: 'collect.no-firewall',
+        severity: 'warning',
+        message: `no ${family} firewall dump could be read (${sources[0]!.reason ?? 'unavailable'}): ${family} reachability assumes no filtering; run as root for the real answer`,
+      });
+    }
+  }
   if (loaded.snapshot.sockets === null) {
     diagnostics.push({ code: 'collect.no-sockets', severity: 'warning', message: 'the snapshot has no socket table: no service can be listed' });
   }

@@ -51,7 +51,7 @@ async function readOverrides(opts: HostSourceOptions): Promise<FirewallOverrides
 function reportUnreadable(snapshot: Snapshot): void {
   if (snapshot.unreadable.length === 0) return;
   process.stderr.write(`portcullis: collected this host${snapshot.privileges.root ? '' : ' as a normal user'}; could not read:\n`);
-  for (const u of snapshot.unreadable) process.stderr.write(`  - ${u.what}: ${u.reason}${u.hint ? ` (${u.hint})` : ''}\n`);
+  for (const u of snapshot.unreadable) process.stderr.write(`  - ${u.what}: ${u.reason}${u.hint && !u.reason.includes(u.hint) ? ` (${u.hint})` : ''}\n`);
 }
 
 export async function loadHosts(opts: HostSourceOptions): Promise<LoadedHost[]> {

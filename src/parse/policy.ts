@@ -43,7 +43,7 @@ const SEVERITY_ENUM = ['critical', 'high', 'medium', 'low', 'info'];
 /** The policy file's JSON schema (draft-07); schemas/policy.schema.json is this object. */
 export const POLICY_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
-  $id: 'https://portcullis.dev/schemas/policy.schema.json',
+  $id: 'https://portcullis.invalid/schemas/policy.schema.json',
   title: 'Portcullis audit policy',
   description: 'Trusted sources, public ports, severity overrides and exceptions for `portcullis audit --config`.',
   type: 'object',

@@ -164,3 +164,36 @@ describe('helpers', () => {
     expect(out[0]!.expected).toMatch(/exposed-datastore/);
   });
 });
+
+describe('robustness', () => {
+  it('any services: no crash, sorted, summary counts the unsuppressed findings, ids unique', async () => {
+    const fc = (await import('fast-check')).default;
+    const cidr4 = fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 32 })).map(([a, b, len]) => `${a}.${b}.0.0/${Math.max(len, 16)}`);
+    const cidr6 = fc.constantFrom('::/0', '2000::/3', '2001:db8::/32', 'fc00::/7', 'fe80::/10', '2001:db8:1::/48');
+    const service = fc.record({
+      proto: fc.constantFrom('tcp' as const, 'udp' as const),
+      port: fc.oneof(fc.constantFrom(21, 22, 23, 25, 53, 80, 123, 443, 2375, 3306, 3389, 6379, 11211, 45000), fc.integer({ min: 1, max: 65535 })),
+      family: fc.constantFrom('ipv4' as const, 'ipv6' as const),
+      dualStack: fc.boolean(),
+      v4: fc.array(cidr4, { maxLength: 3 }),
+      v6: fc.array(cidr6, { maxLength: 2 }),
+      rateLimited: fc.boolean(),
+      process: fc.option(fc.constantFrom('sshd', 'redis-server', 'nginx', 'docker-proxy', 'java', 'memcached'), { nil: null }),
+    });
+    fc.assert(
+      fc.property(fc.array(service, { maxLength: 12 }), (specs) => {
+        const a = loadAnalysis('ufw-host');
+        a.services = specs.map((s) => ({
+          proto: s.proto, port: s.port, address: s.family === 'ipv4' ? '0.0.0.0' : '::', family: s.family, dualStack: s.dualStack && s.family === 'ipv6',
+          process: s.process ? { pid: 1, name: s.process, cmdline: [s.process], user: null } : null,
+          path: { kind: 'local' as const }, sources: { ipv4: s.v4, ipv6: s.v6 }, decisions: [], uncertain: [], rateLimited: s.rateLimited,
+        }));
+        const report = buildAuditReport([a], loadPolicy('full'), FIXTURE_NOW);
+        expect(report.findings).toEqual([...report.findings].sort(compareFindings));
+        expect(Object.values(report.summary).reduce((x, y) => x + y, 0)).toBe(report.findings.filter((f) => !f.suppressed).length);
+        expect(new Set(report.findings.map((f) => f.id)).size).toBe(report.findings.length);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -6,7 +6,7 @@
 import type { FlowQuery } from '../../analyze/types.js';
 import { flowProblem } from '../../analyze/explain.js';
 import { explainFlow, reachInput } from '../../pipeline.js';
-import { renderExplainText, shouldColor } from '../../render/index.js';
+import { renderExplainJson, renderExplainText, shouldColor } from '../../render/index.js';
 import { InputError } from '../errors.js';
 import { type HostSourceOptions, loadHosts, readInputFile } from '../load-hosts.js';
 
@@ -66,7 +66,7 @@ export async function runExplain(opts: ExplainOptions): Promise<number> {
       flows.push(flow);
     });
     const out: string[] = [];
-    for (const flow of flows) out.push(JSON.stringify(explainFlow(host!, flow)));
+    for (const flow of flows) out.push(renderExplainJson(explainFlow(host!, flow), { line: true }).trimEnd());
     process.stdout.write(out.length > 0 ? out.join('\n') + '\n' : '');
     return 0;
   }
@@ -80,6 +80,6 @@ export async function runExplain(opts: ExplainOptions): Promise<number> {
   const problem = flowProblem(flow, input);
   if (problem) throw new InputError(problem);
   const answer = explainFlow(host!, flow);
-  process.stdout.write(opts.json ? JSON.stringify(answer, null, 2) + '\n' : renderExplainText(answer, { color: shouldColor(process.stdout, process.env) }));
+  process.stdout.write(opts.json ? renderExplainJson(answer) : renderExplainText(answer, { color: shouldColor(process.stdout, process.env) }));
   return 0;
 }

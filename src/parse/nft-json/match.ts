@@ -215,7 +215,7 @@ function concatSet(family: Family, kinds: readonly ValueKind[], elems: readonly 
     const cube = base.slice();
     const comps = [...g.head, I.fromRanges(g.tail)];
     comps.forEach((c, k) => {
-      cube[positions[k]!] = c as DimSet;
+      cube[positions[k]!] = (ICMP_KINDS.has(kinds[k]!) ? icmpToDport(kinds[k]!, c as IntervalSet<number>) : c) as DimSet;
     });
     cubes.push(cube);
   }
@@ -229,7 +229,7 @@ function concatParts(e: Json): Json[] | null {
 }
 
 /** Value kinds whose set lands directly in one dimension (usable inside concatenations). */
-const DIRECT: ReadonlySet<ValueKind> = new Set(['addr', 'port', 'proto', 'iface']);
+const DIRECT: ReadonlySet<ValueKind> = new Set(['addr', 'port', 'proto', 'iface', 'icmp-type', 'icmpv6-type', 'icmp-code', 'icmpv6-code']);
 
 function applyConcat(env: MatchEnv, cond: Cond, op: string, parts: Json, right: Json, unsure: (k: Uncertainty['kind'], d?: string) => void): void {
   if (!Array.isArray(parts)) {
@@ -351,6 +351,20 @@ function maskedValues(family: Family, kind: ValueKind, op: string, maskJson: Jso
   return I.fromPoints(pts);
 }
 
+/** ICMP types and codes live in the destination-port dimension as `type << 8 | code`. */
+function icmpToDport(kind: ValueKind, values: IntervalSet<number>): DimSet {
+  const pairs: [number, number][] = [];
+  if (kind === 'icmp-type' || kind === 'icmpv6-type') {
+    // A type range covers every code of each type.
+    for (let k = 0; k < values.length; k += 2) pairs.push([values[k]! * 256, values[k + 1]! * 256]);
+  } else {
+    for (let t = 0; t < 256; t++) for (let k = 0; k < values.length; k += 2) pairs.push([t * 256 + values[k]!, t * 256 + values[k + 1]!]);
+  }
+  return I.fromRanges(pairs);
+}
+
+const ICMP_KINDS: ReadonlySet<ValueKind> = new Set(['icmp-type', 'icmpv6-type', 'icmp-code', 'icmpv6-code']);
+
 /** Map a value set onto the packet space. */
 function project(env: MatchEnv, cond: Cond, kind: ValueKind, dim: Dim | undefined, values: IntervalSet<Ordinal>, unsure: (k: Uncertainty['kind'], d?: string) => void): void {
   switch (kind) {
@@ -361,20 +375,11 @@ function project(env: MatchEnv, cond: Cond, kind: ValueKind, dim: Dim | undefine
       restrictDim(cond, dim!, values as DimSet);
       return;
     case 'icmp-type':
-    case 'icmpv6-type': {
-      // Dport holds type << 8 | code: a type range covers every code of each type.
-      const pairs: [number, number][] = [];
-      for (let k = 0; k < values.length; k += 2) pairs.push([(values[k] as number) * 256, (values[k + 1] as number) * 256]);
-      restrictDim(cond, Dim.Dport, I.fromRanges(pairs));
-      return;
-    }
+    case 'icmpv6-type':
     case 'icmp-code':
-    case 'icmpv6-code': {
-      const pairs: [number, number][] = [];
-      for (let t = 0; t < 256; t++) for (let k = 0; k < values.length; k += 2) pairs.push([t * 256 + (values[k] as number), t * 256 + (values[k + 1] as number)]);
-      restrictDim(cond, Dim.Dport, I.fromRanges(pairs));
+    case 'icmpv6-code':
+      restrictDim(cond, Dim.Dport, icmpToDport(kind, values as IntervalSet<number>));
       return;
-    }
     case 'nfproto':
       if (!I.contains(values as IntervalSet<number>, env.family === 'ipv4' ? 2 : 10)) cond.empty = true;
       return;

@@ -85,7 +85,44 @@ describe('statements and verdicts', () => {
   });
 });
 
+describe('verdict maps on conntrack state and family', () => {
+  it('ct state vmap and meta nfproto vmap', () => {
+    const r = lower([
+      [{ vmap: { key: { ct: { key: 'state' } }, data: { set: [['established', { accept: null }], ['related', { accept: null }], ['invalid', { drop: null }]] } } }],
+      [{ vmap: { key: { meta: { key: 'nfproto' } }, data: { set: [['ipv4', { jump: { target: 'other' } }], ['ipv6', { drop: null }]] } } }],
+    ]);
+    const v4 = rules(r);
+    expect(v4.map((x) => [x.position, x.action.type])).toEqual([
+      [1, 'accept'],
+      [1, 'drop'],
+      [2, 'jump'],
+      [2, 'drop'],
+    ]);
+    same(v4[0]!.match, PacketSet.where('ipv4', { [Dim.State]: ctStateSet(['ESTABLISHED', 'RELATED'])! }));
+    expect(v4[2]!.match.isAll()).toBe(true);
+    expect(v4[3]!.match.isEmpty()).toBe(true);
+    const v6 = rules(r, 'ipv6');
+    expect(v6[2]!.match.isEmpty()).toBe(true);
+    expect(v6[3]!.match.isAll()).toBe(true);
+  });
+
+  it('anonymous chains, which nft 1.0.x prints as text, are an unknown action', () => {
+    const r = lower([[m(P('tcp', 'dport'), 22), 'jump {\n\t\ttcp dport 22 accept\n\t}']]);
+    const x = rules(r)[0]!;
+    expect(x.action).toEqual({ type: 'unknown', name: 'jump to an anonymous chain' });
+    expect(x.uncertain[0]!.kind).toBe('unknown');
+  });
+});
+
 describe('matches', () => {
+  it('concatenations with icmpv6 types land in the destination-port dimension', () => {
+    const r = lower([[m({ concat: [P('ip6', 'daddr'), P('icmpv6', 'type')] }, { set: [{ concat: [{ prefix: { addr: 'ff02::1:ff00:0', len: 104 } }, 'nd-neighbor-solicit'] }] }), { accept: null }]]);
+    const x = rules(r, 'ipv6')[0]!;
+    expect(x.uncertain).toEqual([]);
+    same(x.match, PacketSet.where('ipv6', { [Dim.Dst]: cidrsToSet(['ff02::1:ff00:0/104'], 'ipv6') as DimSet, [Dim.Proto]: I.fromPoints([58]), [Dim.Dport]: I.range(135 * 256, 136 * 256) }));
+    expect(rules(r)[0]!.match.isEmpty()).toBe(true);
+  });
+
   it('orderings and != on ports and protocols', () => {
     const r = lower([[m(P('tcp', 'dport'), 1024, '>=')], [m(P('udp', 'sport'), 53, '!=')], [m({ meta: { key: 'l4proto' } }, 'tcp', '!=')]]);
     const [a, b, c] = rules(r);

@@ -100,8 +100,15 @@ interface Flags {
 /** Handle one statement; returns the final pieces when it ends the rule, else null. */
 function statement(env: RuleEnv, cond: Cond, s: Json, notes: string[], unsure: (u: Uncertainty) => void, flags: Flags): Piece[] | null {
   const key = soleKey(s);
+  if (typeof s === 'string' && /^(jump|goto)\s*\{/.test(s)) {
+    // nft 1.0.x has no JSON form for anonymous chains and prints their body as nft text.
+    const construct = `${s.startsWith('goto') ? 'goto' : 'jump'} to an anonymous chain`;
+    unsure({ construct, kind: 'unknown', detail: `this nft printed the chain as text, not JSON: ${excerptJson(s)}` });
+    flags.setUnknown(construct);
+    return null;
+  }
   if (key === null || !isObject(s)) {
-    unsure({ construct: renderStatement(s), kind: 'unknown', detail: 'statement is not a one-key object' });
+    unsure({ construct: excerptJson(s), kind: 'unknown', detail: 'statement is not a one-key object' });
     flags.setUnknown('malformed statement');
     return null;
   }

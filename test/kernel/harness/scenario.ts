@@ -97,7 +97,8 @@ export async function probeFlows(flows: ProbedFlow[], udpTimeoutMs = 400): Promi
 
 /**
  * Runs a scenario and returns the agreement. The scratch directory (snapshot, flows, answers,
- * probes) is kept and named in the result's log when something disagrees.
+ * probes) is kept and named in the log when something disagrees or fails, or always with
+ * PORTCULLIS_KERNEL_KEEP=1.
  */
 export async function runScenario(s: Scenario, predict: Predictor = portcullisPredictor): Promise<Agreement> {
   const listeners = s.listeners ?? DEFAULT_LISTENERS;
@@ -115,8 +116,8 @@ export async function runScenario(s: Scenario, predict: Predictor = portcullisPr
     writeFileSync(join(dir, 'probes.jsonl'), probes.map((p) => JSON.stringify(p)).join('\n') + '\n');
     const answers = await predict(flows.map(({ client: _c, ...f }) => f), { topo, listeners, dir });
     const result = compare(s.name, answers, probes);
-    keep = result.disagree.length > 0;
-    if (keep) console.log(`${s.name}: snapshot, flows, answers and probes kept in ${dir}`);
+    keep = result.disagree.length > 0 || process.env.PORTCULLIS_KERNEL_KEEP === '1';
+    if (keep) console.log(`${s.name}: snapshot, flows, answers and probes in ${dir}`);
     return result;
   } catch (err) {
     console.log(`${s.name}: failed; scratch files kept in ${dir}`);
