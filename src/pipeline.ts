@@ -17,7 +17,7 @@ import { lowerNft, parseNftJson } from './parse/nft-json/index.js';
 import { explainFlow as explainOne } from './analyze/explain.js';
 import { type ReachInput, computeServices } from './analyze/reach.js';
 import { findShadowedRules } from './analyze/shadow.js';
-import type { FlowAnswer, FlowQuery, HostAnalysis, SourceStatus } from './analyze/types.js';
+import type { FlowAnswer, FlowQuery, HostAnalysis, ShadowedRule, SourceStatus } from './analyze/types.js';
 
 export interface FirewallOverride {
   text: string;
@@ -207,7 +207,7 @@ function backendsInUse(model: FirewallModel): Backend[] {
 export function analyzeHost(loaded: LoadedHost): HostAnalysis {
   const input = reachInput(loaded);
   const reach = computeServices(input);
-  const shadowedRules = [...findShadowedRules(loaded.models.ipv4), ...findShadowedRules(loaded.models.ipv6)];
+  const shadowedRules = deadInEveryFamily(loaded.models);
   const diagnostics = [...loaded.diagnostics];
   // Without any readable firewall dump, every listener is read as unfiltered: say so, loudly.
   for (const family of ['ipv4', 'ipv6'] as const) {
@@ -235,6 +235,35 @@ export function analyzeHost(loaded: LoadedHost): HostAnalysis {
     sysctls: loaded.snapshot.sysctls,
     firewall: { inputDropsLogged: reach.inputDropsLogged },
   };
+}
+
+/**
+ * Shadowed and unreachable rules of both families. A chain of an nft `inet` table lives in
+ * both models; one of its rules is dead only if it is dead in both (a rule matching
+ * `ip saddr` is empty for IPv6 packets, which is not a defect), and is listed once.
+ */
+function deadInEveryFamily(models: Record<Family, FirewallModel>): ShadowedRule[] {
+  const perFamily = { ipv4: findShadowedRules(models.ipv4), ipv6: findShadowedRules(models.ipv6) };
+  const key = (r: ShadowedRule) => `${r.rule.backend}\u0000${r.rule.table}\u0000${r.rule.chain}\u0000${r.rule.position}`;
+  const chainKey = (c: { backend: string; table: string; name: string }) => `${c.backend}\u0000${c.table}\u0000${c.name}`;
+  // Only tables lowered into both families share chains (nft inet and netdev).
+  const chainsIn = (m: FirewallModel) => new Set([...m.chains.values()].filter((c) => c.tableFamily === 'inet' || c.tableFamily === 'netdev').map(chainKey));
+  const chains = { ipv4: chainsIn(models.ipv4), ipv6: chainsIn(models.ipv6) };
+  const deadIn = { ipv4: new Set(perFamily.ipv4.map(key)), ipv6: new Set(perFamily.ipv6.map(key)) };
+  const out: ShadowedRule[] = [];
+  const seen = new Set<string>();
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    const other = family === 'ipv4' ? 'ipv6' : 'ipv4';
+    for (const r of perFamily[family]) {
+      const k = key(r);
+      if (seen.has(k)) continue;
+      const shared = chains[other].has(chainKey({ backend: r.rule.backend, table: r.rule.table, name: r.rule.chain }));
+      if (shared && !deadIn[other].has(k)) continue;
+      seen.add(k);
+      out.push(r);
+    }
+  }
+  return out;
 }
 
 export function explainFlow(loaded: LoadedHost, flow: FlowQuery): FlowAnswer {

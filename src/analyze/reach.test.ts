@@ -208,6 +208,13 @@ describe('shadowed rules', () => {
     expect(shadowed[0]!.coveredBy.map((c) => c.position)).toEqual([2]);
   });
 
+  it('rules of a chain nothing jumps to are unreachable', () => {
+    const m = filterInput('ipv4', 'accept', [{ proto: 'tcp', dport: 22, action: ACCEPT }], (b) => {
+      b.chain('filter', 'orphan', [{ proto: 'tcp', dport: 80, action: ACCEPT }]);
+    });
+    expect(findShadowedRules(m).map((s) => [s.rule.chain, s.kind])).toEqual([['orphan', 'unreachable']]);
+  });
+
   it('a rule after an uncertain catch-all is not shadowed', () => {
     const m = filterInput('ipv4', 'accept', [{ action: DROP, uncertain: [{ construct: '-m mark', kind: 'unmodelled' }] }, { proto: 'tcp', dport: 22, action: ACCEPT }]);
     expect(findShadowedRules(m)).toEqual([]);

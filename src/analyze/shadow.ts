@@ -27,8 +27,31 @@ interface Cover {
 
 export function findShadowedRules(model: FirewallModel): ShadowedRule[] {
   const out: ShadowedRule[] = [];
-  for (const chain of model.chains.values()) out.push(...shadowedIn(chain));
+  const reachable = reachableChains(model);
+  for (const chain of model.chains.values()) {
+    if (!reachable.has(chain.id)) {
+      // A user chain no base chain ever jumps to: none of its rules sees a packet.
+      for (const rule of chain.rules) out.push({ rule: ruleRef(chain, rule), kind: 'unreachable', coveredBy: [] });
+      continue;
+    }
+    out.push(...shadowedIn(chain));
+  }
   return out;
+}
+
+/** Chains a packet can enter: base chains and everything they jump or go to. */
+function reachableChains(model: FirewallModel): Set<string> {
+  const seen = new Set<string>();
+  const stack = model.baseChains.map((b) => b.chain);
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    for (const rule of model.chains.get(id)?.rules ?? []) {
+      if ((rule.action.type === 'jump' || rule.action.type === 'goto') && !rule.match.isEmpty()) stack.push(rule.action.chain);
+    }
+  }
+  return seen;
 }
 
 function shadowedIn(chain: Chain): ShadowedRule[] {

@@ -26,8 +26,8 @@ const PUBLIC: Record<Family, AddrSet> = {
   ipv4: complement(NOT_PUBLIC_V4 as AnySet, addrDomain('ipv4') as never) as AddrSet,
   ipv6: cidrsToSet(['2000::/3'], 'ipv6'),
 };
-/** Remote sources that are not strangers: RFC 1918, CGNAT, link-local, ULA. */
-const INTERNAL: Record<Family, AddrSet> = {
+/** Remote sources that are not strangers: RFC 1918, CGNAT, link-local, ULA (for renderers that split sources). */
+export const INTERNAL_SPACE: Record<Family, AddrSet> = {
   ipv4: blockSet('ipv4', ['private', 'cgnat', 'linkLocal']),
   ipv6: blockSet('ipv6', ['private', 'linkLocal']),
 };
@@ -115,4 +115,3 @@ export function minus(a: AddrSet, b: AddrSet): AddrSet {
   return difference(a as AnySet, b as AnySet) as AddrSet;
 }
 
-export { INTERNAL as INTERNAL_SPACE };

@@ -9,13 +9,13 @@ import { lowerIptables, parseIptablesSave } from './index.js';
 /** Lower one rule in `table`/`chain` (the built-in chains of every table are declared). */
 function target(rule: string, opts: { table?: string; chain?: string; family?: 'ipv4' | 'ipv6' } = {}) {
   const table = opts.table ?? 'filter';
-  const chain = opts.chain ?? (table === 'nat' ? 'PREROUTING' : 'INPUT');
   const chains: Record<string, string[]> = {
     filter: ['INPUT', 'FORWARD', 'OUTPUT'],
     nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
     mangle: ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'],
     raw: ['PREROUTING', 'OUTPUT'],
   };
+  const chain = opts.chain ?? chains[table]![0]!;
   const decl = chains[table]!.map((c) => `:${c} ACCEPT [0:0]\n`).join('') + ':user - [0:0]\n';
   const family = opts.family ?? 'ipv4';
   const parsed = parseIptablesSave(`*${table}\n${decl}-A ${chain} ${rule}\nCOMMIT\n`, 't.rules');
@@ -45,7 +45,7 @@ describe('lowering targets', () => {
     for (const [given, want] of v6) expect(act(`-p tcp -j REJECT --reject-with ${given}`, { family: 'ipv6' })).toEqual({ type: 'reject', with: want });
     const bad = target('-j REJECT --reject-with icmp-bogus');
     expect(bad.action).toEqual({ type: 'reject', with: 'port-unreachable' });
-    expect(bad.diagnostics.map((d) => [d.code, d.message, d.location?.line])).toEqual([['parse.bad-value', 'unknown reject type "icmp-bogus"', 7]]);
+    expect(bad.diagnostics.map((d) => [d.code, d.message, d.location?.line])).toEqual([['parse.bad-value', 'unknown reject type "icmp-bogus"', 6]]);
   });
 
   it('user chains: -j is jump, -g is goto, both by chain id', () => {
@@ -57,7 +57,7 @@ describe('lowering targets', () => {
     for (const t of ['LOG --log-prefix "x: "', 'NFLOG --nflog-group 1', 'ULOG', 'AUDIT --type drop', 'TRACE', 'MARK --set-xmark 0x1/0xffffffff', 'CONNMARK --save-mark', 'TCPMSS --clamp-mss-to-pmtu', 'CHECKSUM --checksum-fill', 'TTL --ttl-set 64', 'HL --hl-set 64', 'DSCP --set-dscp 0x10', 'TOS --set-tos 0x10', 'CLASSIFY --set-class 1:1', 'SET --add-set s src', 'SECMARK --selctx x', 'CONNSECMARK --save', 'IDLETIMER --timeout 5 --label x', 'LED --led-trigger-id x', 'TEE --gateway 192.0.2.1', 'CT --helper ftp']) {
       const { action, diagnostics } = target(`-j ${t}`, { table: 'mangle' });
       expect(action).toEqual({ type: 'continue', note: t.split(' ')[0] });
-      expect(diagnostics.filter((d) => d.code !== 'parse.unknown-jump-target' || true).filter((d) => d.severity === 'error')).toEqual([]);
+      expect(diagnostics).toEqual([]);
     }
     expect(act('-s 192.0.2.1')).toEqual({ type: 'continue', note: 'counter' });
   });
@@ -108,6 +108,6 @@ describe('lowering targets', () => {
   it('any other target is unknown, by name, with one warning per name', () => {
     const { action, diagnostics } = target('-p tcp -j TARPIT');
     expect(action).toEqual({ type: 'unknown', name: 'TARPIT' });
-    expect(diagnostics).toEqual([expect.objectContaining({ code: 'unsupported.target', severity: 'warning', input: '-j TARPIT', location: { file: 't.rules', line: 7 } })]);
+    expect(diagnostics).toEqual([expect.objectContaining({ code: 'unsupported.target', severity: 'warning', input: '-j TARPIT', location: { file: 't.rules', line: 6 } })]);
   });
 });

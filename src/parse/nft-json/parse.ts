@@ -25,6 +25,23 @@ export const KNOWN_SCHEMA_VERSIONS: readonly number[] = [1];
 /** Object kinds kept as opaque named objects (ct helper, counters, …). */
 const OBJECT_KINDS = new Set(['ct helper', 'ct timeout', 'ct expectation', 'counter', 'quota', 'limit', 'flowtable', 'synproxy', 'secmark', 'tunnel']);
 
+/**
+ * Real dumps nest a few levels; lowering and rendering recurse, so anything far deeper is
+ * rejected here rather than risking the stack.
+ */
+const MAX_DEPTH = 100;
+
+function tooDeep(v: Json): boolean {
+  const stack: [Json, number][] = [[v, 0]];
+  while (stack.length > 0) {
+    const [x, d] = stack.pop()!;
+    if (d > MAX_DEPTH) return true;
+    if (Array.isArray(x)) for (const y of x) stack.push([y, d + 1]);
+    else if (x !== null && typeof x === 'object') for (const y of Object.values(x)) stack.push([y, d + 1]);
+  }
+  return false;
+}
+
 export function emptyRuleset(): NftRuleset {
   return { metainfo: null, tables: [], chains: [], rules: [], sets: [], objects: [] };
 }
@@ -191,6 +208,10 @@ export function parseNftJson(text: string, file: string): Parsed<NftRuleset> {
       return;
     }
     if (family === null || table === null || chain === null) return;
+    if (tooDeep(expr)) {
+      err(`${path}.expr`, `statements nested at most ${MAX_DEPTH} levels deep`, '(deeply nested)', 'rule statements are nested too deeply to be an nft dump');
+      return;
+    }
     const rule: NftRule = { family, table, chain, handle: handle(body), expr, path };
     const comment = optStr(body, 'comment', path);
     if (comment !== undefined) rule.comment = comment;
@@ -214,7 +235,9 @@ export function parseNftJson(text: string, file: string): Parsed<NftRuleset> {
     }
     if (typeof body['timeout'] === 'number') set.timeout = body['timeout'];
     const elems = body['elem'];
-    if (elems !== undefined) {
+    if (elems !== undefined && tooDeep(elems)) {
+      err(`${path}.elem`, `elements nested at most ${MAX_DEPTH} levels deep`, '(deeply nested)', `${kind} ${name} elements are nested too deeply to be an nft dump`);
+    } else if (elems !== undefined) {
       const list = Array.isArray(elems) && !(kind === 'map' && isPair(elems)) ? elems : [elems];
       list.forEach((e, k) => {
         const ep = `${path}.elem[${k}]`;
