@@ -255,9 +255,19 @@ function redirectEntry(services: ServiceReach[], b: Binding, hostPorts: DimSet):
 function addFamily(entry: ServiceReach, family: Family, reached: PacketSet, events: WalkEvent[], evidence: PacketSet): void {
   entry.sources[family] = toCidrs(reached.project(Dim.Src) as AddrSet, family);
   entry.decisions.push(...decisionsFor(events, evidence));
-  const uncertain = uncertaintiesFor(events, evidence);
-  entry.uncertain.push(...uncertain);
-  if (uncertain.some((u) => u.kind === 'rate-limit')) entry.rateLimited = true;
+  entry.uncertain.push(...uncertaintiesFor(events, evidence));
+  if (rateLimitedOnPath(events, evidence)) entry.rateLimited = true;
+}
+
+/**
+ * A limit counts when it can decide: a rate-limited rule that accepts, drops, rejects or
+ * sends the packet to a chain that does (ufw's `limit` is `recent --update … -j
+ * ufw-user-limit`). A `-m limit … -j LOG` only limits the logging.
+ */
+function rateLimitedOnPath(events: readonly WalkEvent[], region: PacketSet): boolean {
+  return events.some(
+    (e) => e.rule !== null && e.rule.action.type !== 'continue' && e.rule.uncertain.some((u) => u.kind === 'rate-limit') && e.set.intersects(region),
+  );
 }
 
 function portText(ports: DimSet): string {

@@ -11,7 +11,7 @@
  * @module
  */
 import * as I from '../model/interval-set.js';
-import { Dim, type PacketSet } from '../model/packet-set.js';
+import { DIM_COUNT, Dim, type PacketSet } from '../model/packet-set.js';
 import type { Chain, FirewallModel, Rule } from '../model/ruleset.js';
 import { ruleRef } from './engine/refs.js';
 import type { ShadowedRule } from './types.js';
@@ -19,10 +19,53 @@ import type { ShadowedRule } from './types.js';
 const ENDS_WALK = new Set(['accept', 'drop', 'reject', 'return', 'goto', 'dnat', 'snat', 'queue']);
 
 interface Cover {
+  order: number;
   rule: Rule;
   match: PacketSet;
   protos: I.IntervalSet<number>;
   ports: I.IntervalSet<number>;
+  key: CoarseKey;
+}
+
+/** Coarse position of a match: one protocol, one port, one source block, or "*" where wider. */
+type CoarseKey = [string, string, string];
+
+function coarseKey(match: PacketSet, protos: I.IntervalSet<number>, ports: I.IntervalSet<number>): CoarseKey {
+  const single = (set: I.IntervalSet<number>) => (set.length === 2 && set[1]! - set[0]! === 1 ? String(set[0]) : '*');
+  const src = match.project(Dim.Src);
+  let block = '*';
+  if (src.length > 0) {
+    // The /16 (IPv4) or /32 (IPv6) block holding every source, if there is one.
+    const shift = match.family === 'ipv4' ? 16 : 96;
+    const lo = BigInt(src[0]!) >> BigInt(shift);
+    const hi = (BigInt(src[src.length - 1]!) - 1n) >> BigInt(shift);
+    if (lo === hi) block = lo.toString();
+  }
+  return [single(protos), single(ports), block];
+}
+
+/**
+ * Earlier covers that can overlap a rule: looked up by coarse key when the rule is narrow on
+ * every axis (a blocklist entry, a per-port allowlist line), scanned otherwise.
+ */
+class CoverIndex {
+  private readonly all: Cover[] = [];
+  private readonly byKey = new Map<string, Cover[]>();
+
+  add(c: Cover): void {
+    this.all.push(c);
+    const k = c.key.join('|');
+    const list = this.byKey.get(k);
+    if (list) list.push(c);
+    else this.byKey.set(k, [c]);
+  }
+
+  candidates(key: CoarseKey): readonly Cover[] {
+    if (key.includes('*')) return this.all;
+    const out: Cover[] = [];
+    for (const p of [key[0], '*']) for (const q of [key[1], '*']) for (const s of [key[2], '*']) out.push(...(this.byKey.get(`${p}|${q}|${s}`) ?? []));
+    return out.sort((a, b) => a.order - b.order);
+  }
 }
 
 export function findShadowedRules(model: FirewallModel): ShadowedRule[] {
@@ -37,6 +80,19 @@ export function findShadowedRules(model: FirewallModel): ShadowedRule[] {
     out.push(...shadowedIn(chain));
   }
   return out;
+}
+
+/**
+ * A necessary condition, cheap to test: on every dimension, the covers' values must include
+ * the rule's. Most rules fail it at once, sparing the exact (and costly) set difference.
+ */
+function coveredOnEveryAxis(match: PacketSet, covers: readonly Cover[]): boolean {
+  for (let d = 0; d < DIM_COUNT; d++) {
+    let union: I.IntervalSet<I.Ordinal> = [];
+    for (const c of covers) union = I.union(union, c.match.project(d as Dim));
+    if (!I.isSubset(match.project(d as Dim), union)) return false;
+  }
+  return true;
 }
 
 /** Chains a packet can enter: base chains and everything they jump or go to. */
@@ -54,27 +110,31 @@ function reachableChains(model: FirewallModel): Set<string> {
   return seen;
 }
 
+/** Past this many cubes the exact difference is abandoned: the rule is not claimed dead. */
+const MAX_CUBES = 256;
+
 function shadowedIn(chain: Chain): ShadowedRule[] {
   const out: ShadowedRule[] = [];
-  const covers: Cover[] = [];
-  for (const rule of chain.rules) {
-    if (rule.match.isEmpty()) continue;
+  const covers = new CoverIndex();
+  chain.rules.forEach((rule, order) => {
+    if (rule.match.isEmpty()) return;
     const protos = rule.match.project(Dim.Proto) as I.IntervalSet<number>;
     const ports = rule.match.project(Dim.Dport) as I.IntervalSet<number>;
-    let remaining = rule.match;
+    const key = coarseKey(rule.match, protos, ports);
+    // Cheap projections first: most earlier rules are about other protocols or ports.
+    const touching = covers.candidates(key).filter((c) => I.intersects(c.protos, protos) && I.intersects(c.ports, ports) && c.match.intersects(rule.match));
+    let remaining = touching.length > 0 && coveredOnEveryAxis(rule.match, touching) ? rule.match : null;
     const by: Cover[] = [];
-    for (const c of covers) {
-      // Cheap projections first: most earlier rules are about other protocols or ports.
-      if (!I.intersects(c.protos, protos) || !I.intersects(c.ports, ports)) continue;
-      if (!c.match.intersects(remaining)) continue;
-      remaining = remaining.difference(c.match);
+    for (const c of remaining ? touching : []) {
+      if (!c.match.intersects(remaining!)) continue;
+      remaining = remaining!.difference(c.match);
       by.push(c);
-      if (remaining.isEmpty()) break;
+      if (remaining.isEmpty() || remaining.cubes.length > MAX_CUBES) break;
     }
-    if (remaining.isEmpty()) {
+    if (remaining?.isEmpty()) {
       out.push({ rule: ruleRef(chain, rule), kind: 'shadowed', coveredBy: by.slice(0, 3).map((c) => ruleRef(chain, c.rule)) });
     }
-    if (rule.uncertain.length === 0 && ENDS_WALK.has(rule.action.type)) covers.push({ rule, match: rule.match, protos, ports });
-  }
+    if (rule.uncertain.length === 0 && ENDS_WALK.has(rule.action.type)) covers.add({ order, rule, match: rule.match, protos, ports, key });
+  });
   return out;
 }

@@ -217,7 +217,7 @@ export class PacketSet {
 
   /** Canonical-enough key for memoisation (equal keys mean equal sets). */
   key(): string {
-    return this.cubes.map((c) => c.map((d) => d.join(',')).join('|')).sort().join(';');
+    return this.cubes.map((c) => c.map((d) => (d.length > 0 && typeof d[0] === 'string' ? JSON.stringify(d) : d.join(','))).join('|')).sort().join(';');
   }
 }
 
@@ -297,11 +297,35 @@ function mergeCubes(cubes: Cube[]): Cube[] {
   return list;
 }
 
+/**
+ * Interned id of a dimension set's contents, cached per (immutable) array: merging
+ * compares cubes by these ids instead of re-serialising every boundary each time.
+ */
+const DIM_IDS = new WeakMap<DimSet, number>();
+const IDS_BY_CONTENT = new Map<string, number>();
+let nextDimId = 1;
+
+function dimId(set: DimSet): number {
+  let id = DIM_IDS.get(set);
+  if (id === undefined) {
+    const content = set.length === 0 ? '' : typeof set[0] === 'string' ? JSON.stringify(set) : set.join(',');
+    id = IDS_BY_CONTENT.get(content);
+    if (id === undefined) {
+      // Bounded: the table only speeds merging up; forgetting ids never changes results.
+      if (IDS_BY_CONTENT.size > 1_000_000) IDS_BY_CONTENT.clear();
+      id = nextDimId++;
+      IDS_BY_CONTENT.set(content, id);
+    }
+    DIM_IDS.set(set, id);
+  }
+  return id;
+}
+
 function restKey(c: Cube, skip: number): string {
   let s = '';
   for (let d = 0; d < DIM_COUNT; d++) {
     if (d === skip) continue;
-    s += c[d]!.join(',') + '|';
+    s += dimId(c[d]!) + ',';
   }
   return s;
 }

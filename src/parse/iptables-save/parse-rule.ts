@@ -27,6 +27,37 @@ export interface RuleProblem {
 /** Shared by every option without arguments; never mutated. */
 const NO_ARGS: string[] = [];
 const NO_OPTIONS: IptOption[] = [];
+const NO_PROBLEMS: RuleProblem[] = [];
+
+// Option flags, their names and module names repeat millions of times in big dumps: one
+// shared string each keeps the AST small (the cache is bounded by the vocabulary seen).
+const FLAGS = new Map<string, string>();
+const NAMES = new Map<string, string>();
+const MODULES = new Map<string, string>();
+const INTERN_LIMIT = 10_000;
+
+function internFlag(flag: string): string {
+  const hit = FLAGS.get(flag);
+  if (hit !== undefined) return hit;
+  if (FLAGS.size < INTERN_LIMIT) FLAGS.set(flag, flag);
+  return flag;
+}
+
+function optionName(flag: string): string {
+  const hit = NAMES.get(flag);
+  if (hit !== undefined) return hit;
+  const name = flag.charCodeAt(1) === 45 ? flag.slice(2) : flag.slice(1);
+  if (NAMES.size < INTERN_LIMIT) NAMES.set(flag, name);
+  return name;
+}
+
+function internModule(text: string): string {
+  const hit = MODULES.get(text);
+  if (hit !== undefined) return hit;
+  const name = text.toLowerCase();
+  if (MODULES.size < INTERN_LIMIT) MODULES.set(text, name);
+  return name;
+}
 
 const isBang = (t: Token) => !t.quoted && t.value === '!';
 
@@ -34,7 +65,11 @@ const isBang = (t: Token) => !t.quoted && t.value === '!';
 export function parseRuleBody(tokens: readonly Token[], from: number, line: string): { body: RuleBody; problems: RuleProblem[] } {
   const generic: IptOption[] = [];
   const matches: IptMatch[] = [];
-  const problems: RuleProblem[] = [];
+  let problems: RuleProblem[] = NO_PROBLEMS; // replaced on the first problem
+  const report = (p: RuleProblem) => {
+    if (problems === NO_PROBLEMS) problems = [];
+    problems.push(p);
+  };
   let current: IptMatch | null = null; // last `-m` module
   let implicit: IptMatch | null = null; // module loaded by `-p proto`, created on first use
   let implicitName: string | null = null;
@@ -49,14 +84,14 @@ export function parseRuleBody(tokens: readonly Token[], from: number, line: stri
       negated = true;
       i++;
       if (i >= tokens.length) {
-        problems.push({ code: 'parse.dangling-negation', message: '"!" at the end of the rule', expected: 'an option after "!"', word: '!' });
+        report({ code: 'parse.dangling-negation', message: '"!" at the end of the rule', expected: 'an option after "!"', word: '!' });
         break;
       }
       tok = tokens[i]!;
     }
     i++;
     if (!isOptionWord(tok.value, tok.quoted)) {
-      problems.push({ code: 'parse.unexpected-word', message: `unexpected word "${tok.value}" where an option was expected`, expected: 'an option such as -s, -p, -m or -j', word: tok.value });
+      report({ code: 'parse.unexpected-word', message: `unexpected word "${tok.value}" where an option was expected`, expected: 'an option such as -s, -p, -m or -j', word: tok.value });
       continue;
     }
     const genericName = GENERIC_OPTIONS.get(tok.value);
@@ -67,7 +102,7 @@ export function parseRuleBody(tokens: readonly Token[], from: number, line: stri
       name = genericName;
       arity = GENERIC_ARITY[genericName]!;
     } else {
-      name = tok.value.charCodeAt(1) === 45 ? tok.value.slice(2) : tok.value.slice(1);
+      name = optionName(tok.value);
       if (target) owner = target;
       else if (current && !(implicitName !== null && belongsToImplicit(current.module, implicitName, name))) owner = current;
       else if (implicitName !== null) {
@@ -77,7 +112,7 @@ export function parseRuleBody(tokens: readonly Token[], from: number, line: stri
         }
         owner = implicit;
       } else {
-        problems.push({ code: 'parse.orphan-option', message: `option ${tok.value} outside any match module`, expected: `"-m <module>" or "-p <protocol>" before ${tok.value}`, word: tok.value });
+        report({ code: 'parse.orphan-option', message: `option ${tok.value} outside any match module`, expected: `"-m <module>" or "-p <protocol>" before ${tok.value}`, word: tok.value });
         while (i < tokens.length && !isOptionWord(tokens[i]!.value, tokens[i]!.quoted) && !isBang(tokens[i]!)) i++;
         continue;
       }
@@ -104,15 +139,16 @@ export function parseRuleBody(tokens: readonly Token[], from: number, line: stri
     if (arity !== null) {
       const plural = arity === 1 ? 'an argument' : `${arity} arguments`;
       if (args.length < arity) {
-        problems.push({ code: 'parse.missing-argument', message: `option ${tok.value} needs ${plural}`, expected: `${plural} after ${tok.value}`, word: tok.value });
+        report({ code: 'parse.missing-argument', message: `option ${tok.value} needs ${plural}`, expected: `${plural} after ${tok.value}`, word: tok.value });
       }
       while (i < tokens.length && !isOptionWord(tokens[i]!.value, tokens[i]!.quoted) && !isBang(tokens[i]!)) {
-        problems.push({ code: 'parse.unexpected-argument', message: `unexpected word "${tokens[i]!.value}" after ${tok.value}`, expected: `${plural} after ${tok.value}`, word: tokens[i]!.value });
+        report({ code: 'parse.unexpected-argument', message: `unexpected word "${tokens[i]!.value}" after ${tok.value}`, expected: `${plural} after ${tok.value}`, word: tokens[i]!.value });
         i++;
       }
     }
-    const piece = line.slice(tokens[optStart]!.start, tokens[i - 1]!.end);
-    const opt: IptOption = { name, flag: tok.value, args, negated };
+    // Source text of this option, for its module's or target's text (generic options need none).
+    const piece: string = owner !== null || name === 'm' || name === 'j' || name === 'g' ? line.slice(tokens[optStart]!.start, tokens[i - 1]!.end) : '';
+    const opt: IptOption = { name, flag: internFlag(tok.value), args, negated };
 
     if (owner !== null) {
       owner.options.push(opt);
@@ -122,12 +158,12 @@ export function parseRuleBody(tokens: readonly Token[], from: number, line: stri
     const arg = args[0];
     if (name === 'm') {
       if (arg === undefined) continue;
-      if (negated) problems.push({ code: 'parse.negated-module', message: `"!" before -m ${arg}`, expected: 'negation before a module option, not before -m', word: '!' });
-      current = { module: arg.toLowerCase(), implicit: false, options: [], text: piece };
+      if (negated) report({ code: 'parse.negated-module', message: `"!" before -m ${arg}`, expected: 'negation before a module option, not before -m', word: '!' });
+      current = { module: internModule(arg), implicit: false, options: [], text: piece };
       matches.push(current);
     } else if (name === 'j' || name === 'g') {
       if (arg === undefined) continue;
-      if (target) problems.push({ code: 'parse.duplicate-target', message: `second target ${tok.value} ${arg} in one rule`, expected: 'one -j or -g per rule', word: tok.value });
+      if (target) report({ code: 'parse.duplicate-target', message: `second target ${tok.value} ${arg} in one rule`, expected: 'one -j or -g per rule', word: tok.value });
       target = { name: arg, goto: name === 'g', options: [], text: piece };
       current = null;
     } else {

@@ -106,7 +106,7 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
       for (const c of chains) {
         const id = chainId('nftables', family, tableKey, c.name);
         const chain: Chain = { id, backend: 'nftables', family, table: tableKey, tableFamily: table.family, name: c.name, rules: [], origin: { file, path: c.path } };
-        const base = c.hook !== undefined ? baseChain(c, id, table.family, family, report) : null;
+        const base = c.hook !== undefined ? baseChain(c, id, table.family, report) : null;
         if (base) {
           model.baseChains.push(base);
           const gate = deviceGate(c, family, file);
@@ -162,7 +162,7 @@ function describe(kind: string): string {
   }
 }
 
-function baseChain(c: NftChain, id: string, tableFamily: string, family: Family, report: (path: string, message: string, severity?: 'warning' | 'info') => void): BaseChain | null {
+function baseChain(c: NftChain, id: string, tableFamily: string, report: (path: string, message: string, severity?: 'warning' | 'info') => void): BaseChain | null {
   const hook = c.hook!;
   if (!HOOKS.has(hook) || (tableFamily === 'netdev' && hook !== 'ingress')) {
     report(`${c.path}.hook`, `hook ${hook} of chain ${c.name} is not modelled (${tableFamily === 'netdev' ? 'only netdev ingress is' : 'unknown hook'})`, hook === 'egress' ? 'info' : 'warning');
@@ -179,7 +179,6 @@ function baseChain(c: NftChain, id: string, tableFamily: string, family: Family,
   let policy: 'accept' | 'drop' = 'accept';
   if (c.policy === 'drop') policy = 'drop';
   else if (c.policy !== undefined && c.policy !== 'accept') report(`${c.path}.policy`, `policy ${c.policy} of ${c.name} is unknown; read as accept`);
-  void family;
   return { chain: id, hook: hook as Hook, priority, policy, kind };
 }
 

@@ -122,6 +122,14 @@ describe('parseNftJson', () => {
     expect(diagnostics.every((d) => d.severity === 'error' && d.input !== undefined)).toBe(true);
   });
 
+  it('rejects absurdly deep nesting instead of overflowing the stack later', () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    const text = `{"nftables":[${JSON.stringify(TABLE)},${JSON.stringify(CHAIN)},{"rule":{"family":"inet","table":"filter","chain":"input","expr":[${deep}]}}]}`;
+    const { value, diagnostics } = parseNftJson(text, 'f');
+    expect(diagnostics).toMatchObject([{ severity: 'error', location: { path: '$.nftables[2].rule.expr' } }]);
+    expect(value.rules).toEqual([]);
+  });
+
   it('warns about unknown ruleset objects without failing', () => {
     const { diagnostics } = parseNftJson(doc(TABLE, { gizmo: { family: 'inet' } }), 'f');
     expect(diagnostics).toMatchObject([{ severity: 'warning', location: { path: '$.nftables[1].gizmo' } }]);

@@ -31,14 +31,15 @@ const OBJECT_KINDS = new Set(['ct helper', 'ct timeout', 'ct expectation', 'coun
  */
 const MAX_DEPTH = 100;
 
-function tooDeep(v: Json): boolean {
-  const stack: [Json, number][] = [[v, 0]];
-  while (stack.length > 0) {
-    const [x, d] = stack.pop()!;
-    if (d > MAX_DEPTH) return true;
-    if (Array.isArray(x)) for (const y of x) stack.push([y, d + 1]);
-    else if (x !== null && typeof x === 'object') for (const y of Object.values(x)) stack.push([y, d + 1]);
+/** Recursion stops at the limit, so the check itself cannot overflow. */
+function tooDeep(v: Json, depth = 0): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  if (depth >= MAX_DEPTH) return true;
+  if (Array.isArray(v)) {
+    for (const x of v) if (tooDeep(x, depth + 1)) return true;
+    return false;
   }
+  for (const k in v) if (tooDeep(v[k]!, depth + 1)) return true;
   return false;
 }
 

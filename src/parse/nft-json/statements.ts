@@ -7,7 +7,6 @@
  *
  * @module
  */
-import type { Family } from '../../model/addr.js';
 import type { Location } from '../../model/diagnostics.js';
 import * as I from '../../model/interval-set.js';
 import type { IntervalSet, Ordinal } from '../../model/interval-set.js';
@@ -369,4 +368,3 @@ function nat(
   return pieces.length > 0 ? pieces : [{ cond: { ...cloneCond(cond), empty: true }, action: { type: 'continue', note: 'empty NAT map' } }];
 }
 
-export type { Family };

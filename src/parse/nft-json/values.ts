@@ -8,7 +8,9 @@
  */
 import { type Family, addrDomain, cidrSet, parseAddr, parseAddrSet, parseCidr } from '../../model/addr.js';
 import type { Domain, Ordinal } from '../../model/interval-set.js';
-import { IFACE_DOMAIN } from '../../model/packet-set.js';
+import * as I from '../../model/interval-set.js';
+import type { IntervalSet } from '../../model/interval-set.js';
+import { type DimSet, IFACE_DOMAIN } from '../../model/packet-set.js';
 import { protocolNumber } from '../../model/protocols.js';
 import type { ValueKind } from './selector.js';
 import {
@@ -157,3 +159,18 @@ export function ifaceRange(name: string): Range {
   }
   return [name, name + '\u0000'];
 }
+
+/** ICMP types and codes live in the destination-port dimension as `type << 8 | code`. */
+export function icmpToDport(kind: ValueKind, values: IntervalSet<number>): DimSet {
+  const pairs: [number, number][] = [];
+  if (kind === 'icmp-type' || kind === 'icmpv6-type') {
+    // A type range covers every code of each type.
+    for (let k = 0; k < values.length; k += 2) pairs.push([values[k]! * 256, values[k + 1]! * 256]);
+  } else {
+    for (let t = 0; t < 256; t++) for (let k = 0; k < values.length; k += 2) pairs.push([t * 256 + values[k]!, t * 256 + values[k + 1]!]);
+  }
+  return I.fromRanges(pairs);
+}
+
+export const ICMP_KINDS: ReadonlySet<ValueKind> = new Set(['icmp-type', 'icmpv6-type', 'icmp-code', 'icmpv6-code']);
+

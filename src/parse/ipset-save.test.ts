@@ -1,0 +1,114 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { cidrsToSet } from '../model/addr.js';
+import * as I from '../model/interval-set.js';
+import { portSet } from '../model/packet-set.js';
+import { parseIpsetSave } from './ipset-save.js';
+
+const a4 = (...c: string[]) => cidrsToSet(c, 'ipv4');
+
+describe('parseIpsetSave', () => {
+  it('reads hash:ip and hash:net sets of both families', () => {
+    const text = [
+      'create allow hash:net family inet hashsize 1024 maxelem 65536',
+      'add allow 192.0.2.0/24',
+      'add allow 198.51.100.7',
+      'create allow6 hash:ip family inet6 hashsize 1024 maxelem 65536 timeout 300',
+      'add allow6 2001:db8::1 timeout 120',
+      '',
+    ].join('\n');
+    const r = parseIpsetSave(text, 'ipset.save');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.value.get('allow')).toEqual({ name: 'allow', type: 'hash:net', family: 'ipv4', partial: false, entries: [[{ kind: 'addr', set: a4('192.0.2.0/24') }], [{ kind: 'addr', set: a4('198.51.100.7/32') }]] });
+    expect(r.value.get('allow6')).toMatchObject({ family: 'ipv6', entries: [[{ kind: 'addr', set: cidrsToSet(['2001:db8::1/128'], 'ipv6') }]] });
+  });
+
+  it('reads address,port entries with protocols (tcp by default), icmp types and ranges', () => {
+    const text = [
+      'create svc hash:ip,port family inet hashsize 1024 maxelem 65536',
+      'add svc 192.0.2.1,tcp:22',
+      'add svc 192.0.2.1,udp:53',
+      'add svc 192.0.2.2,8080',
+      'add svc 192.0.2.3,icmp:8/0',
+      'add svc 192.0.2.4,tcp:8000-8010',
+    ].join('\n');
+    const r = parseIpsetSave(text, 'ipset.save');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.value.get('svc')!.entries.map((e) => e[1])).toEqual([
+      { kind: 'port', proto: 6, ports: portSet(22, 22) },
+      { kind: 'port', proto: 17, ports: portSet(53, 53) },
+      { kind: 'port', proto: 6, ports: portSet(8080, 8080) },
+      { kind: 'port', proto: 1, ports: I.range(8 << 8, (8 << 8) + 1) },
+      { kind: 'port', proto: 6, ports: portSet(8000, 8010) },
+    ]);
+  });
+
+  it('reads bitmap:port (any protocol), hash:net,iface, hash:ip,mark and netmask', () => {
+    const text = [
+      'create ports bitmap:port range 0-1024',
+      'add ports 22',
+      'create nets hash:net,iface family inet',
+      'add nets 192.0.2.0/24,eth0',
+      'create marks hash:ip,mark family inet markmask 0xffffffff',
+      'add marks 192.0.2.1,0x10',
+      'create masked hash:ip family inet netmask 24',
+      'add masked 192.0.2.0',
+    ].join('\n');
+    const r = parseIpsetSave(text, 'ipset.save');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.value.get('ports')!.entries).toEqual([[{ kind: 'port', proto: null, ports: portSet(22, 22) }]]);
+    expect(r.value.get('ports')!.family).toBeNull();
+    expect(r.value.get('nets')!.entries).toEqual([[{ kind: 'addr', set: a4('192.0.2.0/24') }, { kind: 'iface', name: 'eth0' }]]);
+    expect(r.value.get('marks')!.entries[0]![1]).toEqual({ kind: 'mark', value: 16 });
+    expect(r.value.get('masked')!.entries).toEqual([[{ kind: 'addr', set: a4('192.0.2.0/24') }]]);
+  });
+
+  it('marks nomatch entries, MAC sets and list:set as partial', () => {
+    const text = [
+      'create n hash:net family inet',
+      'add n 192.0.2.0/24',
+      'add n 192.0.2.128/25 nomatch',
+      'create m hash:mac',
+      'add m 00:00:5e:00:53:01',
+      'create l list:set size 8',
+      'add l n',
+    ].join('\n');
+    const r = parseIpsetSave(text, 'ipset.save');
+    expect(r.diagnostics).toEqual([]);
+    expect([...r.value.values()].map((s) => [s.name, s.partial])).toEqual([['n', true], ['m', true], ['l', true]]);
+  });
+
+  it('keeps comments with blanks and quotes', () => {
+    const r = parseIpsetSave('create c hash:ip family inet comment\nadd c 192.0.2.1 comment "office \\"main\\" gw"\n', 'f');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.value.get('c')!.entries).toHaveLength(1);
+  });
+
+  it('reports bad lines with their line numbers and goes on', () => {
+    const text = ['create a hash:ip family inet', 'add a 192.0.2.300', 'add b 192.0.2.1', 'create x hash:bogus,thing', 'flush a', 'add a 2001:db8::1', 'add a 192.0.2.1 comment "oops', 'create a hash:ip', 'add a 192.0.2.2', 'create f hash:ip family inet7'].join('\n');
+    const r = parseIpsetSave(text, 'ipset.save');
+    expect(r.diagnostics.map((d) => [d.code, d.location?.line])).toEqual([
+      ['parse.bad-value', 2],
+      ['parse.undeclared-set', 3],
+      ['parse.unrecognised-line', 5],
+      ['parse.bad-value', 6],
+      ['parse.unbalanced-quote', 7],
+      ['parse.duplicate-set', 8],
+      ['parse.bad-value', 10],
+    ]);
+    expect(r.diagnostics.every((d) => d.severity === 'error' && d.expected && d.location?.file === 'ipset.save')).toBe(true);
+    expect(r.value.get('a')!.entries).toHaveLength(1);
+    expect(r.value.get('x')).toMatchObject({ partial: true });
+  });
+
+  it('never throws on random input', () => {
+    const word = fc.constantFrom('create', 'add', 's', 'hash:ip', 'hash:net,port', 'bitmap:port', 'family', 'inet', 'inet6', '192.0.2.1', '192.0.2.0/24,tcp:22', '22', 'nomatch', '"', 'timeout', '2001:db8::/32', 'list:set', 'netmask', '99');
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.array(fc.array(word, { maxLength: 8 }).map((w) => w.join(' ')), { maxLength: 20 }).map((l) => l.join('\n'))), (text) => {
+        const r = parseIpsetSave(text, 'f');
+        expect(r.value).toBeInstanceOf(Map);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * Named sets and maps lowered to value sets (one dimension) or unions of cubes
+ * (concatenations), once per set, family and key type, then shared by every rule.
+ *
+ * @module
+ */
+import type { Family } from '../../model/addr.js';
+import * as I from '../../model/interval-set.js';
+import type { IntervalSet, Ordinal } from '../../model/interval-set.js';
+import { type Cube, Dim, type DimSet, PacketSet } from '../../model/packet-set.js';
+import type { Uncertainty } from '../../model/ruleset.js';
+import type { MatchEnv, NamedSetValue } from './cond.js';
+import type { ValueKind } from './selector.js';
+import { type Json, isObject, soleKey } from './types.js';
+import { ICMP_KINDS, type Range, icmpToDport, valueRanges } from './values.js';
+
+type NamedLookup = { ok: true; value: NamedSetValue & { ok: true } } | { ok: false; kind: Uncertainty['kind']; detail: string };
+
+/**
+ * A named set lowered for the given component kinds, cached per family: a 100,000-element
+ * set is converted once, then every rule referencing it shares the result.
+ */
+export function namedSet(env: MatchEnv, name: string, kinds: readonly ValueKind[]): NamedLookup {
+  const set = env.lookupSet(name);
+  if (!set) return { ok: false, kind: 'unknown', detail: `set @${name} is not declared in this table` };
+  if (env.dynamicSets.has(set.path)) {
+    return { ok: false, kind: 'missing-data', detail: `set @${name} is filled by rules at runtime; its members at collection time say nothing about later packets` };
+  }
+  const key = `${set.path}|${env.family}|${kinds.join('.')}`;
+  let v = env.cache.get(key);
+  if (!v) {
+    v = kinds.length === 1 ? singleSet(env.family, kinds[0]!, set.elem.map((e) => e.key)) : concatSet(env.family, kinds, set.elem.map((e) => e.key), null);
+    env.cache.set(key, v);
+  }
+  if (!v.ok) return { ok: false, kind: 'unknown', detail: `element ${v.bad} of set @${name} not understood` };
+  return { ok: true, value: v };
+}
+
+function singleSet(family: Family, kind: ValueKind, elems: readonly Json[]): NamedSetValue {
+  const out: Range[] = [];
+  for (const e of elems) {
+    const bad = valueRanges(kind, family, e, out);
+    if (bad !== null) return { ok: false, bad };
+  }
+  return { ok: true, ranges: I.fromRanges(out) };
+}
+
+/**
+ * Concatenated elements (`192.0.2.1 . 22`) → one cube each, grouped by all components but
+ * the last so that "one address, many ports" stays one cube.
+ */
+export function concatSet(family: Family, kinds: readonly ValueKind[], elems: readonly Json[], dims: readonly (Dim | undefined)[] | null): NamedSetValue {
+  const groups = new Map<string, { head: IntervalSet<Ordinal>[]; tail: Range[] }>();
+  for (const e of elems) {
+    const parts = concatParts(e);
+    if (!parts || parts.length !== kinds.length) return { ok: false, bad: JSON.stringify(e) };
+    const comps: IntervalSet<Ordinal>[] = [];
+    for (let k = 0; k < parts.length; k++) {
+      const out: Range[] = [];
+      const bad = valueRanges(kinds[k]!, family, parts[k]!, out);
+      if (bad !== null) return { ok: false, bad };
+      comps.push(I.fromRanges(out));
+    }
+    const head = comps.slice(0, -1);
+    const gk = head.map((h) => h.join(',')).join('|');
+    const g = groups.get(gk);
+    const last = comps[comps.length - 1]!;
+    const tail: Range[] = [];
+    for (let k = 0; k < last.length; k += 2) tail.push([last[k]!, last[k + 1]!]);
+    if (g) g.tail.push(...tail);
+    else groups.set(gk, { head, tail });
+  }
+  // Components are stored by position; the caller maps positions onto dimensions.
+  const cubes: Cube[] = [];
+  const base = PacketSet.all(family).cubes[0]!;
+  const positions = dims ?? kinds.map((k) => (k === 'addr' ? Dim.Src : Dim.Dport));
+  for (const g of groups.values()) {
+    const cube = base.slice();
+    const comps = [...g.head, I.fromRanges(g.tail)];
+    comps.forEach((c, k) => {
+      cube[positions[k]!] = (ICMP_KINDS.has(kinds[k]!) ? icmpToDport(kinds[k]!, c as IntervalSet<number>) : c) as DimSet;
+    });
+    cubes.push(cube);
+  }
+  return { ok: true, cubes: PacketSet.fromCubes(family, cubes) };
+}
+
+function concatParts(e: Json): Json[] | null {
+  if (isObject(e) && soleKey(e) === 'elem' && isObject(e['elem'])) return concatParts(e['elem']['val'] ?? null);
+  if (isObject(e) && soleKey(e) === 'concat' && Array.isArray(e['concat'])) return e['concat'];
+  return null;
+}
+

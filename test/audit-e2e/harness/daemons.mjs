@@ -1,0 +1,135 @@
+/**
+ * Real Debian daemons started inside a namespace from config files in a temp dir (no
+ * systemd, nothing under /etc written), each in its own process group so that stopping it
+ * also stops its workers and forks.
+ *
+ * @module
+ */
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { run, trackChild, tryRun, untrackChild } from './exec.mjs';
+
+/** A started daemon: name, the ports it must open, the child (`ip netns exec …`). */
+function start(ns, name, argv, ports) {
+  const child = spawn('ip', ['netns', 'exec', ns, ...argv], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d) => {
+    stderr += d;
+  });
+  trackChild(child);
+  return { name, ports, child, stderr: () => stderr };
+}
+
+/** Stops a daemon and its process group. */
+export function stopDaemon(d) {
+  try {
+    process.kill(-d.child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+  untrackChild(d.child);
+}
+
+/** `ss` in the namespace: the set of "tcp/PORT" and "udp/PORT" with a listening socket. */
+export function listeningPorts(ns) {
+  const out = tryRun(['ip', 'netns', 'exec', ns, 'ss', '-Hlntu']).stdout;
+  const ports = new Set();
+  for (const line of out.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 5) continue;
+    const m = /:(\d+)$/.exec(f[4]);
+    if (m) ports.add(`${f[0]}/${m[1]}`);
+  }
+  return ports;
+}
+
+/** Waits until every daemon's ports listen; throws naming the laggard and its stderr. */
+export async function waitListening(ns, daemons, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = listeningPorts(ns);
+    const missing = daemons.flatMap((d) => d.ports.filter((p) => !open.has(p)).map((p) => ({ d, p })));
+    if (missing.length === 0) return;
+    const dead = missing.find(({ d }) => d.child.exitCode !== null || d.child.signalCode !== null);
+    if (dead || Date.now() > deadline) {
+      const { d, p } = dead ?? missing[0];
+      throw new Error(`daemon ${d.name} did not open ${p} in ${ns}${dead ? ' (exited)' : ''}:\n${d.stderr()}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Daemon factories: each takes (ns, dir, options) and returns a started daemon.
+ * `dir` is the scenario's temp dir (config files, pid files, logs).
+ */
+export const DAEMONS = {
+  /** redis-server, `bind` e.g. "0.0.0.0" or "127.0.0.1"; protected-mode off as asked. */
+  redis(ns, dir, { port, bind }) {
+    const wd = join(dir, `redis-${port}`);
+    run(['mkdir', '-p', wd]);
+    const conf = join(wd, 'redis.conf');
+    writeFileSync(conf, [`port ${port}`, `bind ${bind}`, 'protected-mode no', 'daemonize no', 'save ""', 'appendonly no', `dir ${wd}`, `pidfile ${wd}/redis.pid`, 'logfile ""', ''].join('\n'));
+    return start(ns, `redis-${port}`, ['redis-server', conf], [`tcp/${port}`]);
+  },
+  /** memcached on TCP and UDP (`-U`), as Debian's memcached before 1.5.6 defaulted to. */
+  memcached(ns, dir, { port = 11211, bind = '0.0.0.0' } = {}) {
+    return start(ns, 'memcached', ['memcached', '-u', 'nobody', '-l', bind, '-p', String(port), '-U', String(port)], [`tcp/${port}`, `udp/${port}`]);
+  },
+  /** vsftpd, standalone, IPv4, anonymous off. */
+  vsftpd(ns, dir, { port = 21 } = {}) {
+    const conf = join(dir, 'vsftpd.conf');
+    writeFileSync(
+      conf,
+      ['listen=YES', 'listen_ipv6=NO', `listen_port=${port}`, 'background=NO', 'anonymous_enable=NO', 'local_enable=YES', 'write_enable=NO', 'pam_service_name=vsftpd', 'secure_chroot_dir=/var/run/vsftpd/empty', `xferlog_enable=NO`, ''].join('\n'),
+    );
+    return start(ns, 'vsftpd', ['vsftpd', conf], [`tcp/${port}`]);
+  },
+  /** nginx-light on 80 and 443 (plain HTTP on 443: no certificate needed for the audit), both families. */
+  nginx(ns, dir, { ports = [80, 443] } = {}) {
+    const wd = join(dir, 'nginx');
+    run(['mkdir', '-p', wd]);
+    const conf = join(wd, 'nginx.conf');
+    const listens = ports.flatMap((p) => [`listen 0.0.0.0:${p};`, `listen [::]:${p};`]).join(' ');
+    writeFileSync(
+      conf,
+      [
+        'user nobody nogroup;',
+        'worker_processes 1;',
+        `pid ${wd}/nginx.pid;`,
+        `error_log ${wd}/error.log;`,
+        'events { worker_connections 64; }',
+        'http {',
+        '  access_log off;',
+        `  client_body_temp_path ${wd}/body; proxy_temp_path ${wd}/proxy; fastcgi_temp_path ${wd}/fastcgi; uwsgi_temp_path ${wd}/uwsgi; scgi_temp_path ${wd}/scgi;`,
+        `  server { ${listens} location / { return 200 "portcullis-e2e\\n"; } }`,
+        '}',
+        '',
+      ].join('\n'),
+    );
+    return start(ns, 'nginx', ['nginx', '-c', conf, '-g', 'daemon off;'], ports.map((p) => `tcp/${p}`));
+  },
+  /**
+   * OpenSSH sshd with a throwaway host key. sshd insists on /run/sshd (privilege
+   * separation): a private mount namespace gets a tmpfs /run, so the host's /run is untouched.
+   */
+  sshd(ns, dir, { port = 22 } = {}) {
+    const wd = join(dir, 'sshd');
+    run(['mkdir', '-p', wd]);
+    const key = join(wd, 'host_ed25519');
+    run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-f', key]);
+    const conf = join(wd, 'sshd_config');
+    writeFileSync(conf, [`Port ${port}`, 'ListenAddress 0.0.0.0', 'ListenAddress ::', `HostKey ${key}`, `PidFile ${wd}/sshd.pid`, 'UsePAM no', 'PasswordAuthentication no', ''].join('\n'));
+    const script = 'mount -t tmpfs tmpfs /run && mkdir -m 755 /run/sshd && exec /usr/sbin/sshd -D -e -f "$1"';
+    return start(ns, 'sshd', ['unshare', '-m', '--propagation', 'private', 'sh', '-c', script, 'sshd-in-netns', conf], [`tcp/${port}`]);
+  },
+  /**
+   * socat answering "pong" on a TCP port: `listen` is "tcp4" (IPv4 only) or "dual"
+   * (one IPv6 socket taking IPv4 too, as most daemons bind "::").
+   */
+  socat(ns, dir, { port, listen = 'tcp4', name = `socat-${port}` }) {
+    const addr = listen === 'dual' ? `TCP6-LISTEN:${port},ipv6only=0,reuseaddr,fork` : `TCP4-LISTEN:${port},reuseaddr,fork`;
+    return start(ns, name, ['socat', addr, 'SYSTEM:echo pong'], [`tcp/${port}`]);
+  },
+};
