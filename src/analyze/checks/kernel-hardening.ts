@@ -95,7 +95,7 @@ export const kernelHardening: Check = {
           severity: rule.severity,
           title: rule.title,
           facts: [...bad, rule.why],
-          summary: `${rule.title[0]}${rule.title.slice(1).toLowerCase()}: ${rule.why}. Set ${lines.join(', ')}.`,
+          summary: `Set ${lines.join(', ')}, now and at boot.`,
           commands: [...Object.entries(rule.fix).map(([k, v]) => `sysctl -w ${k}=${v}`), `printf '%s\\n' ${lines.map((l) => `'${l}'`).join(' ')} > /etc/sysctl.d/60-portcullis-${rule.key}.conf`],
         }),
       );

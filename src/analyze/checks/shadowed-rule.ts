@@ -16,10 +16,23 @@ function where(r: RuleRef): string {
   return `${r.backend} ${r.family} ${r.table} ${r.chain}${r.position === null ? ' policy' : ` #${r.position}`}`;
 }
 
+function tool(r: RuleRef): string {
+  return `${r.family === 'ipv6' ? 'ip6tables' : 'iptables'}${r.backend === 'iptables-legacy' ? '-legacy' : ''}`;
+}
+
+/**
+ * Delete by the rule's own text (`-A` → `-D`), not by position: positions shift as soon as
+ * one rule above is deleted, and deleting by number would then remove the wrong rule.
+ */
 function deleteCommand(r: RuleRef): string {
   if (r.backend === 'nftables') return `nft -a list chain ${r.table} ${r.chain}  # then: nft delete rule ${r.table} ${r.chain} handle <handle>`;
-  const tool = `${r.family === 'ipv6' ? 'ip6tables' : 'iptables'}${r.backend === 'iptables-legacy' ? '-legacy' : ''}`;
-  return `${tool} -t ${r.table} -D ${r.chain} ${r.position ?? ''}`.trimEnd();
+  const spec = /^-A\s/.test(r.text) ? r.text.replace(/^-A\s/, '-D ') : `-D ${r.chain} ${r.position ?? ''}`.trimEnd();
+  return `${tool(r)} -t ${r.table} ${spec}`;
+}
+
+function deleteChainCommands(r: RuleRef): string[] {
+  if (r.backend === 'nftables') return [`nft delete chain ${r.table} ${r.chain}`];
+  return [`${tool(r)} -t ${r.table} -F ${r.chain}`, `${tool(r)} -t ${r.table} -X ${r.chain}`];
 }
 
 export const shadowedRule: Check = {
@@ -31,19 +44,35 @@ export const shadowedRule: Check = {
   remediation: 'Delete the rule, or move it above the rules that shadow it if it was meant to apply.',
   run(ctx) {
     const out: Finding[] = [];
+    // A chain nothing jumps to is one finding, not one per rule.
+    const unusedChains = new Map<string, RuleRef[]>();
     for (const s of ctx.host.shadowedRules) {
       const r = s.rule;
+      if (s.kind === 'unreachable') {
+        const key = `${r.backend}/${r.family}/${r.table}/${r.chain}`;
+        unusedChains.set(key, [...(unusedChains.get(key) ?? []), r]);
+        continue;
+      }
       const blocking = BLOCKING.test(r.text);
       out.push(
         hostFinding(this, ctx, `${r.backend}/${r.family}/${r.table}/${r.chain}#${r.position ?? 'policy'}`, {
-          severity: blocking && s.kind === 'shadowed' ? 'low' : 'info',
-          title: `${s.kind === 'shadowed' ? 'Shadowed' : 'Unreachable'} rule in ${r.chain}: ${r.text}`,
-          facts: [
-            `${where(r)}: ${r.text}`,
-            ...s.coveredBy.map((c) => `covered by ${where(c)}: ${c.text}`),
-          ],
-          summary: s.kind === 'shadowed' ? 'Earlier rules decide every packet this rule matches: move it up if it should apply, otherwise delete it.' : 'No packet reaches this rule: delete it.',
+          severity: blocking ? 'low' : 'info',
+          title: `Shadowed rule in ${r.chain}: ${r.text}`,
+          facts: [`${where(r)}: ${r.text}`, ...s.coveredBy.map((c) => `covered by ${where(c)}: ${c.text}`)],
+          summary: 'Earlier rules decide every packet this rule matches: move it up if it should apply, otherwise delete it.',
           commands: [deleteCommand(r)],
+        }),
+      );
+    }
+    for (const [key, rules] of unusedChains) {
+      const first = rules[0]!;
+      out.push(
+        hostFinding(this, ctx, `${key}#unreachable`, {
+          severity: 'info',
+          title: `Chain ${first.chain} is never entered: its ${rules.length === 1 ? 'rule is' : `${rules.length} rules are`} dead`,
+          facts: [`no rule jumps or goes to ${first.backend} ${first.family} ${first.table} ${first.chain}`, ...rules.slice(0, 3).map((r) => `${where(r)}: ${r.text}`)],
+          summary: 'No packet reaches this chain: delete it, or add the jump that was meant to use it.',
+          commands: deleteChainCommands(first),
         }),
       );
     }

@@ -70,6 +70,8 @@ export function uncertaintiesFor(events: readonly WalkEvent[], region: PacketSet
   const seen = new Set<string>();
   for (const e of events) {
     if (!e.rule || e.rule.uncertain.length === 0) continue;
+    // A LOG or counter that may not match changes no verdict.
+    if (e.rule.action.type === 'continue') continue;
     if (!e.set.intersects(region)) continue;
     for (const u of e.rule.uncertain) {
       const key = `${e.chain.id}#${e.rule.position}#${u.construct}`;

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Family } from '../../model/addr.js';
-import type { Diagnostic, Parsed } from '../../model/diagnostics.js';
+import { type Diagnostic, type Parsed, excerpt } from '../../model/diagnostics.js';
 import type { HostContext } from '../../model/host-context.js';
 import { PacketSet } from '../../model/packet-set.js';
 import {
@@ -83,7 +83,14 @@ interface Seen {
   target: boolean;
 }
 
-/** Lower a parsed dump (of one family) into a firewall model. */
+/**
+ * Lower a parsed dump (of one family) into a firewall model. Jump and goto actions name the
+ * target chain by its model id (`chainId(backend, family, table, name)`), the key of
+ * `model.chains`. Malformed values (an address that is not one) are `parse.bad-value` errors;
+ * uncertain constructs are warnings (`unsupported.match`, `unsupported.target`,
+ * `unsupported.missing-data`) or, for rate limits, infos (`unsupported.rate-limit`), one per
+ * construct name and file, with `input` set to that name.
+ */
 export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<FirewallModel> {
   const { family, backend, context, file } = opts;
   const model = emptyModel(family);
@@ -100,7 +107,7 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
       else seen.set(name, { u, count: 1, firstLine: line, target: name.startsWith('-j ') });
     },
     bad(line, message, expected, input) {
-      diagnostics.push({ code: 'parse.bad-value', severity: 'error', message, location: { file, line }, expected, input: input.length > 120 ? input.slice(0, 119) + '…' : input });
+      diagnostics.push({ code: 'parse.bad-value', severity: 'error', message, location: { file, line }, expected, input: excerpt(input) });
     },
   };
   const matches = new MatchLowerer(env);
