@@ -33,6 +33,12 @@ const FAMILIES_OF: Readonly<Record<string, readonly Family[]>> = {
   netdev: ['ipv4', 'ipv6'],
 };
 
+interface RuleEntry {
+  rule: NftRule;
+  text: string | null;
+  origin: Location | null;
+}
+
 const HOOKS: ReadonlySet<string> = new Set(['prerouting', 'input', 'forward', 'output', 'postrouting', 'ingress']);
 
 /** Lower a parsed ruleset. Never throws; anything not understood is an uncertainty plus a diagnostic. */
@@ -55,18 +61,16 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
     if (!l) chainsByTable.set(k, (l = []));
     l.push(c);
   }
-  const rulesByChain = new Map<string, NftRule[]>();
-  for (const r of ruleset.rules) {
-    const k = `${r.family} ${r.table} ${r.chain}`;
+  const rulesByChain = new Map<string, RuleEntry[]>();
+  for (const rule of ruleset.rules) {
+    const k = `${rule.family} ${rule.table} ${rule.chain}`;
     let l = rulesByChain.get(k);
     if (!l) rulesByChain.set(k, (l = []));
-    l.push(r);
+    l.push({ rule, text: null, origin: null });
   }
   const dynamicSets = findDynamicSets(ruleset.rules, setsByTable);
   const cache = new Map<string, NamedSetValue>();
   const reported = new Set<string>();
-  const texts = new Map<NftRule, string>();
-  const origins = new Map<NftRule, Location>();
 
   for (const table of ruleset.tables) {
     if (opts.skipTable?.(table.family, table.name)) continue;
@@ -97,11 +101,6 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
         cache,
         tableFamily: table.family,
         chainRef: (name) => (chainNames.has(name) ? chainId('nftables', family, tableKey, name) : null),
-        originOf: (rule) => {
-          let o = origins.get(rule);
-          if (!o) origins.set(rule, (o = { file, path: rule.path }));
-          return o;
-        },
       };
       for (const c of chains) {
         const id = chainId('nftables', family, tableKey, c.name);
@@ -117,11 +116,12 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
         }
         const found: Found[] = [];
         let position = 0;
-        for (const r of rulesByChain.get(`${tableKey} ${c.name}`) ?? []) {
+        for (const entry of rulesByChain.get(`${tableKey} ${c.name}`) ?? []) {
           position++;
-          let text = texts.get(r);
-          if (text === undefined) texts.set(r, (text = renderRule(r.expr, r.comment)));
-          for (const lowered of lowerRule(env, r, position, text, found)) chain.rules.push(lowered);
+          // Text and origin are shared by every family and piece a rule lowers into.
+          entry.text ??= renderRule(entry.rule.expr, entry.rule.comment);
+          entry.origin ??= { file, path: entry.rule.path };
+          for (const lowered of lowerRule(env, entry.rule, position, entry.text, entry.origin, found)) chain.rules.push(lowered);
         }
         for (const f of found) {
           const key = `${f.path}|${f.uncertainty.construct}|${f.uncertainty.kind}`;

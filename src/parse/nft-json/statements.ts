@@ -23,8 +23,6 @@ export interface RuleEnv extends MatchEnv {
   tableFamily: string;
   /** Chain id of a chain in the rule's table, or null when the table has no such chain. */
   chainRef(name: string): string | null;
-  /** The rule's origin, shared by the families and pieces it lowers into. */
-  originOf(rule: NftRule): Location;
 }
 
 const NO_UNCERTAINTY: readonly Uncertainty[] = Object.freeze([]);
@@ -45,23 +43,16 @@ const NOTE_ONLY = new Set(['counter', 'log', 'ct helper', 'ct timeout', 'ct expe
 const RATE = new Set(['limit', 'quota', 'meter', 'ct count']);
 
 /** Lower one rule in one family; `found` collects every uncertainty with its statement path. */
-export function lowerRule(env: RuleEnv, rule: NftRule, position: number, text: string, found: Found[]): Rule[] {
+export function lowerRule(env: RuleEnv, rule: NftRule, position: number, text: string, origin: Location, found: Found[]): Rule[] {
   const cond = newCond();
-  const notes: string[] = [];
-  let notrack = false;
-  let pendingUnknown: string | null = null;
+  const st: RuleState = { notes: [], notrack: false, unknown: null };
   let pieces: Piece[] | null = null;
-  const flags: Flags = {
-    setNotrack: () => (notrack = true),
-    setUnknown: (name) => (pendingUnknown ??= name),
-    notrack: () => notrack,
-  };
   const unsure = (u: Uncertainty): void => {
     cond.uncertain.push(u);
   };
   for (let k = 0; k < rule.expr.length && pieces === null; k++) {
     const before = cond.uncertain.length;
-    pieces = statement(env, cond, rule.expr[k]!, notes, unsure, flags);
+    pieces = statement(env, cond, rule.expr[k]!, st, unsure);
     if (cond.uncertain.length === before && (pieces === null || pieces.every((p) => p.cond.uncertain.length === before))) continue;
     const path = `${rule.path}.expr[${k}]`;
     for (let u = before; u < cond.uncertain.length; u++) found.push({ path, uncertainty: cond.uncertain[u]! });
@@ -71,10 +62,9 @@ export function lowerRule(env: RuleEnv, rule: NftRule, position: number, text: s
     }
   }
   if (pieces === null) {
-    const action: Action = pendingUnknown !== null ? { type: 'unknown', name: pendingUnknown } : notrack ? { type: 'notrack' } : { type: 'continue', note: notes.join(', ') || 'no verdict' };
+    const action: Action = st.unknown !== null ? { type: 'unknown', name: st.unknown } : st.notrack ? { type: 'notrack' } : { type: 'continue', note: st.notes.join(', ') || 'no verdict' };
     pieces = [{ cond, action }];
   }
-  const origin = env.originOf(rule);
   return pieces.map((p) => {
     const r: Rule = {
       position,
@@ -90,30 +80,32 @@ export function lowerRule(env: RuleEnv, rule: NftRule, position: number, text: s
   });
 }
 
-interface Flags {
-  setNotrack(): void;
-  setUnknown(name: string): void;
-  notrack(): boolean;
+/** What the statements of one rule have said so far, short of a verdict. */
+interface RuleState {
+  /** Non-terminating statements met (counter, log, …), for the continue action's note. */
+  notes: string[];
+  notrack: boolean;
+  /** The first statement not understood: the action when no verdict follows. */
+  unknown: string | null;
 }
 
 /** Handle one statement; returns the final pieces when it ends the rule, else null. */
-function statement(env: RuleEnv, cond: Cond, s: Json, notes: string[], unsure: (u: Uncertainty) => void, flags: Flags): Piece[] | null {
+function statement(env: RuleEnv, cond: Cond, s: Json, st: RuleState, unsure: (u: Uncertainty) => void): Piece[] | null {
   const key = soleKey(s);
   if (typeof s === 'string' && /^(jump|goto)\s*\{/.test(s)) {
     // nft 1.0.x has no JSON form for anonymous chains and prints their body as nft text.
     const construct = `${s.startsWith('goto') ? 'goto' : 'jump'} to an anonymous chain`;
     unsure({ construct, kind: 'unknown', detail: `this nft printed the chain as text, not JSON: ${excerptJson(s)}` });
-    flags.setUnknown(construct);
+    st.unknown ??= construct;
     return null;
   }
   if (key === null || !isObject(s)) {
     unsure({ construct: excerptJson(s), kind: 'unknown', detail: 'statement is not a one-key object' });
-    flags.setUnknown('malformed statement');
+    st.unknown ??= 'malformed statement';
     return null;
   }
   const b = s[key]!;
   const o: JsonObject = isObject(b) ? b : {};
-  const finish = (action: Action, c: Cond = cond): Piece[] => finishWith(flags, c, action);
   switch (key) {
     case 'match': {
       if (o['left'] === undefined || o['right'] === undefined) {
@@ -129,27 +121,27 @@ function statement(env: RuleEnv, cond: Cond, s: Json, notes: string[], unsure: (
     case 'return':
     case 'jump':
     case 'goto':
-      return finish(verdict(env, s, unsure));
+      return finishWith(st, cond, verdict(env, s, unsure));
     case 'reject':
-      return finish(reject(env, cond, b, unsure));
+      return finishWith(st, cond, reject(env, cond, b, unsure));
     case 'queue':
-      return finish({ type: 'queue' });
+      return finishWith(st, cond, { type: 'queue' });
     case 'vmap':
       return vmap(env, cond, o, renderStatement(s), unsure);
     case 'dnat':
     case 'snat':
     case 'masquerade':
     case 'redirect':
-      return nat(env, cond, key, o, renderStatement(s), unsure, finish);
+      return nat(env, cond, key, o, renderStatement(s), unsure, (a, c = cond) => finishWith(st, c, a));
     case 'mangle': {
       const target = renderExpr(o['key']);
-      notes.push(`${target} set`);
+      st.notes.push(`${target} set`);
       // Rewriting addresses or ports (stateless NAT) changes what later rules see.
       if (isObject(o['key']) && soleKey(o['key']) === 'payload') unsure({ construct: renderStatement(s), kind: 'unmodelled', detail: 'packet header rewrite' });
       return null;
     }
     case 'set': {
-      notes.push(`${String(o['op'])} ${String(o['set'])}`);
+      st.notes.push(`${String(o['op'])} ${String(o['set'])}`);
       if (Array.isArray(o['stmt']) && o['stmt'].length > 0) unsure({ construct: renderStatement(s), kind: 'rate-limit' });
       return null;
     }
@@ -158,37 +150,37 @@ function statement(env: RuleEnv, cond: Cond, s: Json, notes: string[], unsure: (
       const name = isObject(b) && typeof b['name'] === 'string' ? b['name'] : null;
       const construct = type !== null ? `xt ${type} ${name ?? '?'}` : 'xt (iptables-nft compat expression; this nft does not print its name)';
       unsure({ construct, kind: 'unknown', detail: 'iptables-nft compat expression: read it with iptables-nft-save' });
-      if (type !== 'match') flags.setUnknown(construct);
+      if (type !== 'match') st.unknown ??= construct;
       return null;
     }
     case 'tproxy':
-      notes.push('tproxy');
+      st.notes.push('tproxy');
       unsure({ construct: renderStatement(s), kind: 'unmodelled', detail: 'transparent proxy diversion' });
       return null;
     case 'synproxy':
     case 'fwd':
       unsure({ construct: renderStatement(s), kind: 'unmodelled' });
-      flags.setUnknown(key);
+      st.unknown ??= key;
       return null;
   }
   if (NOTE_ONLY.has(key)) {
-    if (key === 'notrack') flags.setNotrack();
-    notes.push(key);
+    if (key === 'notrack') st.notrack = true;
+    st.notes.push(key);
     return null;
   }
   if (RATE.has(key)) {
-    notes.push(key);
+    st.notes.push(key);
     unsure({ construct: renderStatement(s), kind: 'rate-limit' });
     return null;
   }
   unsure({ construct: key, kind: 'unknown', detail: `statement ${excerptJson(s)} not understood` });
-  flags.setUnknown(key);
+  st.unknown ??= key;
   return null;
 }
 
 /** The final pieces: a notrack statement earlier in the rule adds its own piece first. */
-function finishWith(flags: Flags, c: Cond, action: Action): Piece[] {
-  return flags.notrack() ? [{ cond: c, action: { type: 'notrack' } }, { cond: c, action }] : [{ cond: c, action }];
+function finishWith(st: RuleState, c: Cond, action: Action): Piece[] {
+  return st.notrack ? [{ cond: c, action: { type: 'notrack' } }, { cond: c, action }] : [{ cond: c, action }];
 }
 
 function excerptJson(s: Json): string {
