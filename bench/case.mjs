@@ -22,12 +22,17 @@ const dist = new URL('../dist/', import.meta.url);
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
 const result = { phases: {}, explain: null, counts: {}, missing: [] };
 
-/** Times fn() once; records ms under `name`. */
+/** Times fn() once; records ms under `name`, or the error (the next phases still run). */
 function phase(name, fn) {
   const t0 = process.hrtime.bigint();
-  const v = fn();
-  result.phases[name] = ms(t0);
-  return v;
+  try {
+    const v = fn();
+    result.phases[name] = ms(t0);
+    return v;
+  } catch (e) {
+    (result.errors ??= {})[name] = `${e?.name}: ${e?.message} (after ${ms(t0).toFixed(0)} ms)`.slice(0, 500);
+    return undefined;
+  }
 }
 
 async function tryImport(rel, names) {
@@ -54,19 +59,29 @@ const text = phase('read', () => readFileSync(values.snapshot, 'utf8'));
 const snapshot = phase('jsonParse', () => JSON.parse(text));
 if (pipeline.loadHost) {
   const loaded = phase('load', () => pipeline.loadHost(snapshot, values.snapshot));
+  if (!loaded) throw new Error(`loadHost failed: ${result.errors?.load}`);
   result.counts.diagnostics = loaded.diagnostics?.length ?? null;
   result.counts.diagnosticCodes = {};
   for (const d of loaded.diagnostics ?? []) result.counts.diagnosticCodes[d.code] = (result.counts.diagnosticCodes[d.code] ?? 0) + 1;
   result.counts.sourceStatus = loaded.sourceStatus ?? null;
   let analysis = null;
-  if (pipeline.analyzeHost) {
-    analysis = phase('analyze', () => pipeline.analyzeHost(loaded));
+  if (pipeline.analyzeHost) analysis = phase('analyze', () => pipeline.analyzeHost(loaded)) ?? null;
+  if (analysis) {
     result.counts.services = analysis.services.length;
     result.counts.shadowedRules = analysis.shadowedRules.length;
   }
   if (analysis && audit.buildAuditReport) {
+    // Report size drives render cost: record what the services carry.
+    let cidrs = 0;
+    let decisionCidrs = 0;
+    for (const svc of analysis.services) {
+      cidrs += svc.sources.ipv4.length + svc.sources.ipv6.length;
+      for (const d of svc.decisions) decisionCidrs += d.sources.ipv4.length + d.sources.ipv6.length;
+    }
+    result.counts.serviceSourceCidrs = cidrs;
+    result.counts.decisionSourceCidrs = decisionCidrs;
     const report = phase('audit', () => audit.buildAuditReport([analysis], null, new Date('2026-11-01T12:00:00Z'), { toolVersion: 'bench' }));
-    result.counts.findings = report.findings.length;
+    result.counts.findings = report?.findings.length ?? null;
     const renders = {
       text: () => render.renderAuditText?.(report, { color: false, width: 100 }),
       json: () => render.renderAuditJson?.(report),
@@ -74,7 +89,7 @@ if (pipeline.loadHost) {
       html: () => render.renderAuditHtml?.(report),
     };
     result.renderBytes = {};
-    for (const [name, fn] of Object.entries(renders)) {
+    for (const [name, fn] of Object.entries(report ? renders : {})) {
       const out = phase(`render.${name}`, fn);
       result.renderBytes[name] = typeof out === 'string' ? out.length : null;
     }

@@ -4,7 +4,7 @@
  *
  *   node bench/run.mjs [--sizes 1000,10000,100000] [--formats iptables,nft,nft-set]
  *                      [--seed 1] [--cli-runs 3] [--explain-runs 50]
- *                      [--no-baselines] [--no-nmap] [--out bench/out]
+ *                      [--timeout 600] [--no-baselines] [--no-nmap] [--out bench/out]
  *
  * Per case (format × size): generates the snapshot (bench/generate.mjs), then in fresh
  * child processes times the library phases (bench/case.mjs), the CLI end to end
@@ -19,7 +19,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, release } from 'node:os';
+import { cpus, loadavg, totalmem, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -40,12 +40,14 @@ const { values } = parseArgs({ options: {
   seed: { type: 'string', default: '1' },
   'cli-runs': { type: 'string', default: '3' },
   'explain-runs': { type: 'string', default: '50' },
+  timeout: { type: 'string', default: '600' },
   'no-baselines': { type: 'boolean', default: false },
   'no-nmap': { type: 'boolean', default: false },
   out: { type: 'string', default: 'bench/out' },
 } });
 const outDir = resolve(ROOT, values.out);
 mkdirSync(outDir, { recursive: true });
+const TIMEOUT_MS = Number(values.timeout) * 1000;
 const log = (s) => process.stderr.write(`${s}\n`);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
 
@@ -56,6 +58,7 @@ function runCli(args, { stdoutFile, valid = () => true } = {}) {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, ['--import', RSS_PRELOAD, CLI, ...args], {
     cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, BENCH_RSS_FILE: rssFile, NO_COLOR: '1' },
+    timeout: TIMEOUT_MS, killSignal: 'SIGKILL',
   });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   let maxRssKb = null;
@@ -65,7 +68,9 @@ function runCli(args, { stdoutFile, valid = () => true } = {}) {
   // audit exits 1 when findings reach --fail-on (a normal outcome here) but also on a bug:
   // a run counts when it exits 0 or 1 and printed what was asked (`valid`).
   const ok = (r.status === 0 || r.status === 1) && valid(r.stdout ?? '');
-  return { ok, status: r.status, wallMs, maxRssKb, stdout: r.stdout, ...(ok ? {} : { error: (r.stderr ?? '').slice(0, 1500) }) };
+  const timedOut = r.error?.code === 'ETIMEDOUT';
+  return { ok, status: r.status, wallMs, maxRssKb, stdout: r.stdout, ...(timedOut ? { timedOut: true } : {}),
+    ...(ok ? {} : { error: timedOut ? `timed out after ${TIMEOUT_MS / 1000} s` : (r.stderr ?? '').slice(0, 1500) }) };
 }
 
 function isAuditJson(stdout) {
@@ -75,7 +80,8 @@ function isAuditJson(stdout) {
 /** Library phases in a fresh process. */
 function runCase(snapshotPath) {
   const r = spawnSync(process.execPath, [CASE, '--snapshot', snapshotPath, '--explain-runs', values['explain-runs'],
-    '--from', CLIENT.v4, '--to', SERVER.v4, '--iface', 'eth0'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 });
+    '--from', CLIENT.v4, '--to', SERVER.v4, '--iface', 'eth0'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28, timeout: TIMEOUT_MS, killSignal: 'SIGKILL' });
+  if (r.error?.code === 'ETIMEDOUT') return { error: `timed out after ${TIMEOUT_MS / 1000} s`, timedOut: true };
   if (r.status !== 0) return { error: `case.mjs exited ${r.status}: ${(r.stderr ?? '').slice(0, 3000)}` };
   return JSON.parse(r.stdout.trim().split('\n').at(-1));
 }
@@ -119,22 +125,32 @@ async function main() {
 
   const results = { startedAt: new Date().toISOString(), command: `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim(), machine: machine(), cases: [] };
   for (const format of parseList(values.formats)) {
-    for (const size of parseList(values.sizes).map(Number)) {
+    let timedOutAt = null;
+    for (const size of parseList(values.sizes).map(Number).sort((a, b) => a - b)) {
       const name = `${format}-${size}`;
       log(`== ${name}`);
+      if (timedOutAt !== null) {
+        // Cost only grows with size: a larger case would time out too, slower.
+        results.cases.push({ name, format, size, skipped: `${format}-${timedOutAt} timed out (${values.timeout} s)` });
+        log(`   skipped: ${format}-${timedOutAt} timed out`);
+        continue;
+      }
       const c = generateCase({ format, size, seed: Number(values.seed) });
       const paths = writeCase(outDir, format, size, c);
-      const entry = { name, format, size, stats: c.stats, snapshotBytes: readFileSync(paths.snapshot).length };
+      // The machine may be shared: the load average says how much to trust a figure.
+      const entry = { name, format, size, stats: c.stats, snapshotBytes: readFileSync(paths.snapshot).length, loadavg: loadavg() };
       entry.library = runCase(paths.snapshot);
-      log(`   library: ${JSON.stringify(entry.library.phases ?? entry.library.error)}`);
+      log(`   library: ${JSON.stringify(entry.library.phases ?? entry.library.error)}${entry.library.errors ? ` errors: ${JSON.stringify(entry.library.errors)}` : ''}`);
       const cliRuns = [];
       for (let i = 0; i < Number(values['cli-runs']); i++) {
         const r = runCli(['audit', '--snapshot', paths.snapshot, '--format', 'json'], { valid: isAuditJson });
         delete r.stdout;
         cliRuns.push(r);
+        // Repeats only smooth noise on short runs; a failed or long run says enough once.
+        if (!r.ok || r.wallMs > 20000) break;
       }
       entry.cli = { command: `portcullis audit --snapshot ${name}.snapshot.json --format json`, runs: cliRuns,
-        wallMs: median(cliRuns.map((r) => r.wallMs)), maxRssKb: Math.max(...cliRuns.map((r) => r.maxRssKb ?? 0)), ok: cliRuns.every((r) => r.ok) };
+        wallMs: median(cliRuns.filter((r) => r.ok).map((r) => r.wallMs)) ?? cliRuns[0].wallMs, maxRssKb: Math.max(...cliRuns.map((r) => r.maxRssKb ?? 0)), ok: cliRuns.every((r) => r.ok) };
       log(`   cli audit: ${entry.cli.ok ? `${entry.cli.wallMs.toFixed(0)} ms, ${(entry.cli.maxRssKb / 1024).toFixed(0)} MB` : cliRuns[0].error}`);
       if (withBaselines) {
         entry.baselines = runBaselines(paths);
@@ -151,6 +167,7 @@ async function main() {
           log(`   nmap failed: ${entry.nmap.error}`);
         }
       }
+      if (entry.library.timedOut || entry.cli.runs.some((r) => r.timedOut)) timedOutAt = size;
       results.cases.push(entry);
       writeFileSync(join(outDir, 'results.json'), JSON.stringify(results, null, 2));
     }

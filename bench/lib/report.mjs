@@ -17,6 +17,31 @@ export function libraryE2e(p) {
   return ['read', 'jsonParse', 'load', 'analyze', 'audit', 'render.json'].reduce((s, k) => s + (p[k] ?? 0), 0);
 }
 
+function cliCell(cli) {
+  if (!cli) return '–';
+  if (cli.ok) return ms(cli.wallMs);
+  const r = cli.runs?.[0];
+  return r?.timedOut ? `timed out (${ms(r.wallMs)})` : `failed, exit ${r?.status} (${(r?.error ?? '').split('\n').find((l) => /Error/.test(l))?.trim().slice(0, 60) ?? ''})`;
+}
+
+/** Errors, time-outs and skipped cases, so a missing figure is never silent. */
+function problems(results) {
+  const lines = [];
+  for (const c of results.cases) {
+    if (c.skipped) lines.push(`- ${c.name}: skipped, ${c.skipped}`);
+    if (c.library?.error) lines.push(`- ${c.name}: library run: ${c.library.error.split('\n').find((l) => /Error|timed out/.test(l)) ?? c.library.error.slice(0, 120)}`);
+    for (const [k, v] of Object.entries(c.library?.errors ?? {})) lines.push(`- ${c.name}: phase ${k}: ${v}`);
+    if (c.cli && !c.cli.ok) lines.push(`- ${c.name}: CLI audit: ${cliCell(c.cli)}`);
+    if (c.explainFlows && !c.explainFlows.ok) lines.push(`- ${c.name}: CLI explain --flows: ${c.explainFlows.error?.split('\n')[0]}`);
+    if (c.explainFlows?.disagreeCount) lines.push(`- ${c.name}: ${c.explainFlows.disagreeCount} ports where explain and nmap differ, e.g. ${JSON.stringify(c.explainFlows.disagree.slice(0, 3))}`);
+    if (c.nmap?.error) lines.push(`- ${c.name}: nmap: ${c.nmap.error.slice(0, 200)}`);
+  }
+  return lines.length > 0 ? `### Problems
+
+${lines.join('\n')}
+` : '';
+}
+
 function table(head, rows) {
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
@@ -24,7 +49,7 @@ function table(head, rows) {
 function targets(results) {
   const rows = [];
   for (const c of results.cases) {
-    if (c.size < 100000) continue;
+    if (c.size < 100000 || c.skipped) continue;
     const e2e = c.cli?.ok ? c.cli.wallMs : undefined;
     const ex = c.library?.explain?.median;
     rows.push([c.name, `${ms(e2e)} (${mark(e2e !== undefined && e2e < TARGETS.e2eMs)})`, `${mb(c.cli?.maxRssKb)} (${mark(c.cli?.ok && c.cli.maxRssKb / 1024 < TARGETS.rssMb)})`,
@@ -35,24 +60,24 @@ function targets(results) {
 }
 
 function phases(results) {
-  const rows = results.cases.map((c) => {
+  const rows = results.cases.filter((c) => !c.skipped).map((c) => {
     const p = c.library?.phases ?? {};
     const r = ['render.text', 'render.json', 'render.sarif', 'render.html'].map((k) => (p[k] === undefined ? '–' : ms(p[k]).replace(' ms', ''))).join(' / ');
     const ex = c.library?.explain;
     return [c.name, n(c.stats.rules), n(c.stats.setElements), ms(p.jsonParse), ms(p.load), ms(p.analyze), ms(p.audit), r,
-      ms(libraryE2e(p)), mb(c.library?.maxRssKb), c.cli?.ok ? ms(c.cli.wallMs) : `failed (exit ${c.cli?.runs?.[0]?.status})`, mb(c.cli?.maxRssKb),
+      ms(libraryE2e(p)), mb(c.library?.maxRssKb), cliCell(c.cli), mb(c.cli?.maxRssKb),
       ex ? `${ms(ex.median)} / ${ms(ex.p95)}` : '–'];
   });
   return `### Portcullis, phase by phase\n\n${table(['case', 'rules', 'set elements', 'JSON parse', 'load (parse + lower)', 'analyze', 'audit build', 'render text / json / sarif / html (ms)', 'library end to end', 'library peak RSS', 'CLI `audit --format json`', 'CLI peak RSS', 'one explain, median / p95'], rows)}\n`;
 }
 
 function sideBySide(results) {
-  const rows = results.cases.map((c) => {
+  const rows = results.cases.filter((c) => !c.skipped).map((c) => {
     const b = c.baselines ?? {};
     const bl = (k) => (b[k] ? (b[k].ok ? `${ms(b[k].wallMs)}, ${mb(b[k].maxRssKb)}` : 'failed') : '–');
     const e = c.explainFlows;
     const nm = c.nmap;
-    return [c.name, c.cli?.ok ? ms(c.cli.wallMs) : '–', e?.ok ? `${ms(e.wallMs)} (${e.flows} ports)` : '–',
+    return [c.name, cliCell(c.cli), e?.ok ? `${ms(e.wallMs)} (${e.flows} ports)` : '–',
       bl('iptables-restore --test'), bl('iptables-legacy-restore --test'), bl('nft -c -f'),
       nm?.wallMs ? `${ms(nm.wallMs)} (${nm.ports} ports: ${Object.entries(nm.counts).map(([k, v]) => `${v} ${k}`).join(', ')})` : nm?.error ? 'failed' : '–',
       e?.ok ? `${e.agree}/${e.flows}` : '–'];
@@ -63,7 +88,7 @@ function sideBySide(results) {
 function growth(results) {
   const rows = [];
   const byFormat = new Map();
-  for (const c of results.cases) byFormat.set(c.format, [...(byFormat.get(c.format) ?? []), c]);
+  for (const c of results.cases.filter((x) => !x.skipped)) byFormat.set(c.format, [...(byFormat.get(c.format) ?? []), c]);
   for (const [format, cs] of byFormat) {
     cs.sort((a, b) => a.size - b.size);
     for (let i = 1; i < cs.length; i++) {
@@ -82,5 +107,5 @@ function growth(results) {
 export function renderMarkdown(results) {
   const m = results.machine;
   const head = `## Portcullis benchmark\n\n\`${results.command}\` — ${m.cpus} × ${m.cpuModel}, ${m.memGb} GB, Linux ${m.kernel}, Node ${m.node}; ${m.iptables ?? 'no iptables'}; ${m.nft ?? 'no nft'}; ${m.nmap ?? 'no nmap'}. Started ${results.startedAt}.\n`;
-  return [head, targets(results), phases(results), sideBySide(results), growth(results)].filter(Boolean).join('\n');
+  return [head, targets(results), phases(results), sideBySide(results), growth(results), problems(results)].filter(Boolean).join('\n');
 }

@@ -9,7 +9,8 @@
  * (test/fixtures/snapshots/), so the recordings stay true to the real systems.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +24,7 @@ import { DIALOGUES, probe, type ProbeResult } from './probe.js';
 import { scenarioByName } from './scenarios.mjs';
 
 const TOOLS = ['redis-server', 'memcached', 'vsftpd', 'nginx', 'sshd', 'ssh-keygen', 'socat', 'ufw', 'iptables-nft-restore', 'iptables-legacy-restore', 'ip6tables-nft-restore', 'unshare', 'ss'];
-const LIVE = ['bare-host', 'ufw-allowlist', 'mixed-backends'] as const;
+const LIVE = ['bare-host', 'ufw-allowlist', 'iptables-drop-nolog', 'mixed-backends'] as const;
 
 function skipReason(): string | null {
   let reason: string | null = null;
@@ -54,6 +55,22 @@ function skipReason(): string | null {
 
 const skip = skipReason();
 
+/** The host's own state the scenarios must never touch: the sysctls they set in namespaces, ufw's files. */
+function hostState(): string {
+  const h = createHash('sha256');
+  for (const name of ['ipv4/tcp_syncookies', 'ipv4/conf/all/rp_filter', 'ipv4/conf/all/accept_source_route', 'ipv4/conf/all/accept_redirects', 'ipv4/conf/all/log_martians']) {
+    h.update(`${name}=${readFileSync(`/proc/sys/net/${name}`, 'utf8')}`);
+  }
+  const walk = (p: string): void => {
+    if (!existsSync(p)) return void h.update(`absent:${p}`);
+    if (statSync(p).isDirectory()) for (const e of readdirSync(p).sort()) walk(join(p, e));
+    else h.update(p).update(readFileSync(p));
+  };
+  walk('/etc/ufw');
+  walk('/etc/default/ufw');
+  return h.digest('hex');
+}
+
 interface Live {
   scenario: { topo: { server: string; client: string }; stop(): void };
   report: AuditReport;
@@ -62,8 +79,10 @@ interface Live {
 describe.skipIf(skip !== null)('live: audit against real daemons in network namespaces', () => {
   const live = new Map<string, Live>();
   let tmp = '';
+  let hostBefore = '';
 
   beforeAll(async () => {
+    hostBefore = hostState();
     tmp = mkdtempSync(join(tmpdir(), 'pc-a-live-'));
     for (const name of LIVE) {
       const sc = await buildScenario(scenarioByName(name));
@@ -77,6 +96,12 @@ describe.skipIf(skip !== null)('live: audit against real daemons in network name
   afterAll(() => {
     for (const l of live.values()) l.scenario.stop();
     rmSync(tmp, { recursive: true, force: true });
+    // Checked here too, after the teardown: a scenario that leaked into the host fails the run.
+    expect(hostState()).toBe(hostBefore);
+  });
+
+  it("leaves the host's sysctls and ufw configuration untouched", () => {
+    expect(hostState()).toBe(hostBefore);
   });
 
   for (const name of LIVE) {
@@ -99,6 +124,8 @@ describe.skipIf(skip !== null)('live: audit against real daemons in network name
         });
       };
       for (const svc of report.hosts[0]!.services) {
+        // An exposure read from unmodelled rules is an upper bound: the kernel may say less (see the -m time test).
+        if (svc.uncertain.some((u) => u.kind !== 'rate-limit')) continue;
         for (const family of ['ipv4', 'ipv6'] as const) {
           const exposure = svc.exposureByFamily[family];
           // A family the socket does not take is another socket's business (e.g. sshd's two).
@@ -168,6 +195,38 @@ describe.skipIf(skip !== null)('live: audit against real daemons in network name
     expect(v6.outcome).toBe('answered');
     expect(v4.outcome).toBe('silent');
     expect(report.findings.find((f) => f.id === 'dual-stack-mismatch:web-1:tcp/8080')?.severity).toBe('high');
+  });
+
+  it('iptables-drop-nolog: 8081 (-m time 09:00-17:00 UTC) is an upper bound: the audit says world, the kernel answers only in business hours', async () => {
+    const { scenario, report } = live.get('iptables-drop-nolog')!;
+    expect(report.hosts[0]!.services.find((s) => s.port === 8081)?.exposure).toBe('world');
+    expect(report.findings.find((f) => f.id === 'uncertain-exposure:iptables-drop-nolog:tcp/8081')?.severity).toBe('info');
+    const hour = new Date().getUTCHours();
+    const r = await probe(scenario.topo.client, 'tcp', WORLD_V4, SERVER_V4, 8081, DIALOGUES['tcp/8081']!);
+    // Outside the window the catch-all "-p tcp -j REJECT --reject-with tcp-reset" answers.
+    expect(r.outcome).toBe(hour >= 9 && hour < 17 ? 'answered' : 'refused');
+  });
+
+  it('iptables-drop-nolog: 443 has an ACCEPT after the catch-all reject: refused for real, local in the audit, the rule reported shadowed', async () => {
+    const { scenario, report } = live.get('iptables-drop-nolog')!;
+    const r = await probe(scenario.topo.client, 'tcp', WORLD_V4, SERVER_V4, 443, DIALOGUES['tcp/443']!);
+    expect(r.outcome).toBe('refused');
+    expect(report.hosts[0]!.services.find((s) => s.port === 443 && s.address === '0.0.0.0')?.exposure).toBe('local');
+    expect(report.findings.some((f) => f.rule === 'shadowed-rule' && f.title.includes('--dport 443 -j ACCEPT'))).toBe(true);
+  });
+
+  it('bare-host: the sysctls the audit reports are the namespace\'s own (kernel-hardening, ephemeral range)', () => {
+    const { scenario, report } = live.get('bare-host')!;
+    const facts = report.findings.filter((f) => f.rule === 'kernel-hardening' || f.rule === 'ephemeral-port-listener').flatMap((f) => f.evidence.facts);
+    const sysctlFacts = facts.filter((f) => /^net\.[\w.]+ = /.test(f) && !f.includes('(empty)'));
+    expect(sysctlFacts.length).toBeGreaterThanOrEqual(5);
+    for (const fact of sysctlFacts) {
+      const [name, value] = fact.split(' = ') as [string, string];
+      const real = execFileSync('ip', ['netns', 'exec', scenario.topo.server, 'sysctl', '-n', name], { encoding: 'utf8' }).trim().replace(/\s+/g, ' ');
+      expect(`${name} = ${real}`).toBe(`${name} = ${value}`);
+    }
+    // Set in the namespace only (the host keeps its own; see the host-state check).
+    expect(facts).toContain('net.ipv4.tcp_syncookies = 0');
   });
 
   it('mixed-backends: the legacy DROP wins in the kernel as in the audit (9000 silent, 9001 answers)', async () => {

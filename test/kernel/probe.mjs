@@ -56,7 +56,9 @@ function probeUdp(flow) {
       try { sock.close(); } catch { /* already closed */ }
       resolve({ result, code });
     };
-    const timer = setTimeout(() => finish('timeout', null), udpTimeoutMs);
+    // The clock starts at the first datagram, not at socket creation: on a loaded machine
+    // creating hundreds of sockets can itself take longer than the timeout.
+    let timer;
     let resend;
     const payload = Buffer.from('portcullis-probe');
     sock.on('message', () => finish('open', null));
@@ -67,6 +69,7 @@ function probeUdp(flow) {
         if (err) return finish(classify(err.code), err.code);
         const send = () => sock.send(payload, (e) => { if (e) finish(classify(e.code), e.code); });
         send();
+        timer = setTimeout(() => finish('timeout', null), udpTimeoutMs);
         // A second datagram halfway: also makes a pending ICMP error surface on send.
         resend = setInterval(send, Math.max(50, Math.floor(udpTimeoutMs / 3)));
       });

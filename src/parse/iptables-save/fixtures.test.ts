@@ -14,7 +14,7 @@ import { lowerIptables, parseIptablesSave } from './index.js';
 const DIR = join(import.meta.dirname, '../../../test/fixtures/iptables-save');
 
 /** A host with 192.0.2.1/24 and 203.0.113.1 on its interfaces. */
-export const FIXTURE_CONTEXT: HostContext = {
+const FIXTURE_CONTEXT: HostContext = {
   localAddrs: {
     ipv4: cidrsToSet(['127.0.0.0/8', '192.0.2.1/32', '203.0.113.1/32'], 'ipv4'),
     ipv6: cidrsToSet(['::1/128', '2001:db8::1/128'], 'ipv6'),

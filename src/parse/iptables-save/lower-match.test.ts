@@ -12,7 +12,7 @@ const CONTEXT: HostContext = {
 };
 
 /** Lower `-A INPUT <rule>` in a filter table; returns the rule and every diagnostic. */
-export function lowerOne(rule: string, opts: { family?: Family; context?: HostContext } = {}) {
+function lowerOne(rule: string, opts: { family?: Family; context?: HostContext } = {}) {
   const family = opts.family ?? 'ipv4';
   const text = `*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:user - [0:0]\n-A INPUT ${rule}\nCOMMIT\n`;
   const parsed = parseIptablesSave(text, 'test.rules');

@@ -8,7 +8,7 @@
  */
 import type { IptMatch, IptOption, IptTarget } from './ast.js';
 import { GENERIC_ARITY, GENERIC_OPTIONS, MODULE_OPTIONS, implicitModule, isOptionWord, optionArity } from './options.js';
-import type { Token } from './tokenize.js';
+import type { TokenBuffer } from './tokenize.js';
 
 export interface RuleBody {
   generic: IptOption[];
@@ -30,11 +30,24 @@ const NO_OPTIONS: IptOption[] = [];
 const NO_PROBLEMS: RuleProblem[] = [];
 
 // Option flags, their names and module names repeat millions of times in big dumps: one
-// shared string each keeps the AST small (the cache is bounded by the vocabulary seen).
+// shared string each keeps the AST small. The caches live as long as the process, so each is
+// bounded; interning changes no result, only memory.
 const FLAGS = new Map<string, string>();
 const NAMES = new Map<string, string>();
 const MODULES = new Map<string, string>();
 const INTERN_LIMIT = 10_000;
+
+// Argument values and module texts repeat as well ("tcp", "NEW", "-m state --state NEW").
+const VALUES = new Map<string, string>();
+const VALUE_LIMIT = 20_000;
+
+function intern(value: string): string {
+  if (value.length > 64) return value;
+  const hit = VALUES.get(value);
+  if (hit !== undefined) return hit;
+  if (VALUES.size < VALUE_LIMIT) VALUES.set(value, value);
+  return value;
+}
 
 function internFlag(flag: string): string {
   const hit = FLAGS.get(flag);
@@ -59,10 +72,8 @@ function internModule(text: string): string {
   return name;
 }
 
-const isBang = (t: Token) => !t.quoted && t.value === '!';
-
-/** Group option words from `tokens[from]` on; `line` is the text the tokens' offsets refer to. */
-export function parseRuleBody(tokens: readonly Token[], from: number, line: string): { body: RuleBody; problems: RuleProblem[] } {
+/** Group option words from word `from` on; `line` is the text the words' offsets refer to. */
+export function parseRuleBody(buf: TokenBuffer, from: number, line: string): { body: RuleBody; problems: RuleProblem[] } {
   const generic: IptOption[] = [];
   const matches: IptMatch[] = [];
   let problems: RuleProblem[] = NO_PROBLEMS; // replaced on the first problem
@@ -75,26 +86,30 @@ export function parseRuleBody(tokens: readonly Token[], from: number, line: stri
   let implicitName: string | null = null;
   let target: IptTarget | null = null;
 
+  const { values, quoted, starts, ends } = buf;
+  const count = buf.length;
+  const isBang = (k: number) => !quoted[k] && values[k] === '!';
+  const isOption = (k: number) => isOptionWord(values[k]!, quoted[k]!);
   let i = from;
-  while (i < tokens.length) {
+  while (i < count) {
     const optStart = i;
     let negated = false;
-    let tok = tokens[i]!;
-    if (isBang(tok)) {
+    if (isBang(i)) {
       negated = true;
       i++;
-      if (i >= tokens.length) {
+      if (i >= count) {
         report({ code: 'parse.dangling-negation', message: '"!" at the end of the rule', expected: 'an option after "!"', word: '!' });
         break;
       }
-      tok = tokens[i]!;
     }
+    const at = i;
+    const word = values[at]!;
     i++;
-    if (!isOptionWord(tok.value, tok.quoted)) {
-      report({ code: 'parse.unexpected-word', message: `unexpected word "${tok.value}" where an option was expected`, expected: 'an option such as -s, -p, -m or -j', word: tok.value });
+    if (!isOption(at)) {
+      report({ code: 'parse.unexpected-word', message: `unexpected word "${word}" where an option was expected`, expected: 'an option such as -s, -p, -m or -j', word });
       continue;
     }
-    const genericName = GENERIC_OPTIONS.get(tok.value);
+    const genericName = GENERIC_OPTIONS.get(word);
     let owner: IptMatch | IptTarget | null = null;
     let name: string;
     let arity: number | null;
@@ -102,7 +117,7 @@ export function parseRuleBody(tokens: readonly Token[], from: number, line: stri
       name = genericName;
       arity = GENERIC_ARITY[genericName]!;
     } else {
-      name = optionName(tok.value);
+      name = optionName(word);
       if (target) owner = target;
       else if (current && !(implicitName !== null && belongsToImplicit(current.module, implicitName, name))) owner = current;
       else if (implicitName !== null) {
@@ -112,47 +127,45 @@ export function parseRuleBody(tokens: readonly Token[], from: number, line: stri
         }
         owner = implicit;
       } else {
-        report({ code: 'parse.orphan-option', message: `option ${tok.value} outside any match module`, expected: `"-m <module>" or "-p <protocol>" before ${tok.value}`, word: tok.value });
-        while (i < tokens.length && !isOptionWord(tokens[i]!.value, tokens[i]!.quoted) && !isBang(tokens[i]!)) i++;
+        report({ code: 'parse.orphan-option', message: `option ${word} outside any match module`, expected: `"-m <module>" or "-p <protocol>" before ${word}`, word });
+        while (i < count && !isOption(i) && !isBang(i)) i++;
         continue;
       }
       arity = optionArity(owner === target ? target.name : (owner as IptMatch).module, name);
     }
     // Arguments; the old negation form puts "!" between an option and its argument.
     let args: string[] = NO_ARGS;
-    while (i < tokens.length && (arity === null || args.length < arity)) {
-      const t = tokens[i]!;
-      if (isBang(t)) {
-        const next = tokens[i + 1];
-        if (args.length === 0 && arity !== 0 && next !== undefined && !isOptionWord(next.value, next.quoted)) {
+    while (i < count && (arity === null || args.length < arity)) {
+      if (isBang(i)) {
+        if (args.length === 0 && arity !== 0 && i + 1 < count && !isOption(i + 1)) {
           negated = true;
           i++;
           continue;
         }
         break;
       }
-      if (isOptionWord(t.value, t.quoted)) break;
+      if (isOption(i)) break;
       // Exact-size arrays: a growable one reserves 17 slots, and dumps have millions of options.
-      args = args.length === 0 ? [t.value] : [...args, t.value];
+      args = args.length === 0 ? [intern(values[i]!)] : [...args, intern(values[i]!)];
       i++;
     }
     if (arity !== null) {
       const plural = arity === 1 ? 'an argument' : `${arity} arguments`;
       if (args.length < arity) {
-        report({ code: 'parse.missing-argument', message: `option ${tok.value} needs ${plural}`, expected: `${plural} after ${tok.value}`, word: tok.value });
+        report({ code: 'parse.missing-argument', message: `option ${word} needs ${plural}`, expected: `${plural} after ${word}`, word });
       }
-      while (i < tokens.length && !isOptionWord(tokens[i]!.value, tokens[i]!.quoted) && !isBang(tokens[i]!)) {
-        report({ code: 'parse.unexpected-argument', message: `unexpected word "${tokens[i]!.value}" after ${tok.value}`, expected: `${plural} after ${tok.value}`, word: tokens[i]!.value });
+      while (i < count && !isOption(i) && !isBang(i)) {
+        report({ code: 'parse.unexpected-argument', message: `unexpected word "${values[i]}" after ${word}`, expected: `${plural} after ${word}`, word: values[i]! });
         i++;
       }
     }
     // Source text of this option, for its module's or target's text (generic options need none).
-    const piece: string = owner !== null || name === 'm' || name === 'j' || name === 'g' ? line.slice(tokens[optStart]!.start, tokens[i - 1]!.end) : '';
-    const opt: IptOption = { name, flag: internFlag(tok.value), args, negated };
+    const piece: string = owner !== null || name === 'm' || name === 'j' || name === 'g' ? intern(line.slice(starts[optStart]!, ends[i - 1]!)) : '';
+    const opt: IptOption = { name, flag: internFlag(word), args, negated };
 
     if (owner !== null) {
       owner.options.push(opt);
-      owner.text = owner.text === '' ? piece : `${owner.text} ${piece}`;
+      owner.text = owner.text === '' ? piece : intern(`${owner.text} ${piece}`);
       continue;
     }
     const arg = args[0];
@@ -163,7 +176,7 @@ export function parseRuleBody(tokens: readonly Token[], from: number, line: stri
       matches.push(current);
     } else if (name === 'j' || name === 'g') {
       if (arg === undefined) continue;
-      if (target) report({ code: 'parse.duplicate-target', message: `second target ${tok.value} ${arg} in one rule`, expected: 'one -j or -g per rule', word: tok.value });
+      if (target) report({ code: 'parse.duplicate-target', message: `second target ${word} ${arg} in one rule`, expected: 'one -j or -g per rule', word });
       target = { name: arg, goto: name === 'g', options: [], text: piece };
       current = null;
     } else {

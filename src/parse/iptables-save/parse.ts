@@ -12,7 +12,7 @@ import { type Diagnostic, type Parsed, excerpt } from '../../model/diagnostics.j
 import { IPTABLES_TABLES, type IptCounters, type IptRule, type IptTable, type IptTableName, type IptablesDump } from './ast.js';
 import { parseRuleBody } from './parse-rule.js';
 import { KNOWN_TARGETS } from './targets.js';
-import { tokenize } from './tokenize.js';
+import { TokenBuffer, tokenizeInto } from './tokenize.js';
 
 const BUILTIN_CHAINS: Record<IptTableName, readonly string[]> = {
   filter: ['INPUT', 'FORWARD', 'OUTPUT'],
@@ -37,6 +37,7 @@ export function parseIptablesSave(text: string, file: string): Parsed<IptablesDu
   let table: IptTable | null = null;
   // Lines of a table with an unknown name are skipped quietly after its one error.
   let skipping = false;
+  const words = new TokenBuffer();
   const lines = text.split('\n');
   // A final newline leaves one empty string that is not a line.
   const count = lines.length > 0 && lines[lines.length - 1] === '' ? lines.length - 1 : lines.length;
@@ -124,23 +125,22 @@ export function parseIptablesSave(text: string, file: string): Parsed<IptablesDu
     }
 
     // A rule: "[p:b] -A chain …" or "-A chain …".
-    const tok = tokenize(line);
-    if (!tok.ok) {
-      error(lineNo, 'parse.unbalanced-quote', `unterminated quote at column ${tok.column + (raw.length - raw.trimStart().length)}`, 'a closing " for every opening "', raw);
+    const badQuote = tokenizeInto(line, words);
+    if (badQuote >= 0) {
+      error(lineNo, 'parse.unbalanced-quote', `unterminated quote at column ${badQuote + (raw.length - raw.trimStart().length)}`, 'a closing " for every opening "', raw);
       continue;
     }
-    const tokens = tok.tokens;
     let k = 0;
     let counters: IptCounters | null = null;
-    if (tokens[0] && !tokens[0].quoted && tokens[0].value.startsWith('[')) {
-      counters = parseCounters(tokens[0].value);
+    if (words.length > 0 && !words.quoted[0] && words.values[0]!.startsWith('[')) {
+      counters = parseCounters(words.values[0]!);
       if (!counters) {
         error(lineNo, 'parse.bad-counters', 'malformed counters before a rule', '"[packets:bytes] -A chain …"', raw);
         continue;
       }
       k = 1;
     }
-    const verb = tokens[k]?.value;
+    const verb = k < words.length ? words.values[k] : undefined;
     if (verb !== '-A' && verb !== '--append') {
       error(lineNo, 'parse.unrecognised-line', 'not a line iptables-save writes', 'a comment, "*table", ":CHAIN POLICY [p:b]", "-A chain …" or "COMMIT"', raw);
       continue;
@@ -149,7 +149,7 @@ export function parseIptablesSave(text: string, file: string): Parsed<IptablesDu
       if (!skipping) error(lineNo, 'parse.outside-table', 'rule before any table', 'a "*table" line before the rules', raw);
       continue;
     }
-    const chainName = tokens[k + 1]?.value;
+    const chainName = k + 1 < words.length ? words.values[k + 1] : undefined;
     if (chainName === undefined) {
       error(lineNo, 'parse.missing-argument', '-A needs a chain name', '"-A CHAIN options…"', raw);
       continue;
@@ -159,9 +159,9 @@ export function parseIptablesSave(text: string, file: string): Parsed<IptablesDu
       error(lineNo, 'parse.undeclared-chain', `rule appended to chain ${chainName}, which table ${table.name} does not declare`, `":${chainName} - [0:0]" before its rules`, raw);
       continue;
     }
-    const textStart = tokens[k]!.start;
+    const textStart = words.starts[k]!;
     const ruleText = line.slice(textStart);
-    const { body, problems } = parseRuleBody(tokens, k + 2, line);
+    const { body, problems } = parseRuleBody(words, k + 2, line);
     for (const p of problems) error(lineNo, p.code, p.message, p.expected, ruleText);
     const rule: IptRule = {
       chain: chainName,

@@ -10,13 +10,16 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, trackChild, tryRun, untrackChild } from './exec.mjs';
 
-/** A started daemon: name, the ports it must open, the child (`ip netns exec …`). */
+/** Starts argv in namespace `ns`; returns {name, ports it must open, child (`ip netns exec …`), stderr(): its recent output}. */
 function start(ns, name, argv, ports) {
-  const child = spawn('ip', ['netns', 'exec', ns, ...argv], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('ip', ['netns', 'exec', ns, ...argv], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Both streams, last 8 KiB: redis logs to stdout, the others to stderr; shown when a daemon fails to start.
   let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d) => {
-    stderr += d;
-  });
+  const keep = (d) => {
+    stderr = (stderr + d).slice(-8192);
+  };
+  child.stdout.setEncoding('utf8').on('data', keep);
+  child.stderr.setEncoding('utf8').on('data', keep);
   trackChild(child);
   return { name, ports, child, stderr: () => stderr };
 }

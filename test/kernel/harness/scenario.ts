@@ -75,7 +75,7 @@ async function load(server: string, step: LoadStep): Promise<void> {
 }
 
 /** Probes flows from their client namespaces (in parallel per client), in input order. */
-export async function probeFlows(flows: ProbedFlow[], udpTimeoutMs = 400): Promise<ProbeAnswer[]> {
+export async function probeFlows(flows: ProbedFlow[], udpTimeoutMs = 1000): Promise<ProbeAnswer[]> {
   const byClient = new Map<string, number[]>();
   flows.forEach((f, i) => byClient.set(f.client, [...(byClient.get(f.client) ?? []), i]));
   const out: ProbeAnswer[] = new Array(flows.length);
