@@ -4,7 +4,7 @@
  *
  *   node bench/run.mjs [--sizes 1000,10000,100000] [--formats iptables,nft,nft-set]
  *                      [--seed 1] [--cli-runs 3] [--explain-runs 50]
- *                      [--timeout 600] [--no-baselines] [--no-nmap] [--out bench/out]
+ *                      [--timeout 600] [--profile] [--no-baselines] [--no-nmap] [--out bench/out]
  *
  * Per case (format × size): generates the snapshot (bench/generate.mjs), then in fresh
  * child processes times the library phases (bench/case.mjs), the CLI end to end
@@ -13,12 +13,13 @@
  * the same listeners with the ruleset loaded in a namespace, compared port by port with
  * `portcullis explain --flows` for the same source. Needs `npm run build` first; root for
  * the namespaces (baselines and nmap are skipped, and said so, without it).
- * Prints markdown; writes <out>/results.json.
+ * --profile runs the library case under `node --cpu-prof` and adds its top self-time
+ * functions to the report. Prints markdown; writes <out>/results.json.
  *
  * @module
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,6 +29,7 @@ import { runBaselines } from './lib/baselines.mjs';
 import { nmapAvailable, nmapScan, CLIENT, SERVER } from './lib/nmap-scan.mjs';
 import { netnsAvailable } from './lib/netns.mjs';
 import { renderMarkdown } from './lib/report.mjs';
+import { summarize } from './lib/profile-summary.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'dist/cli/bin.js');
@@ -41,6 +43,7 @@ const { values } = parseArgs({ options: {
   'cli-runs': { type: 'string', default: '3' },
   'explain-runs': { type: 'string', default: '50' },
   timeout: { type: 'string', default: '600' },
+  profile: { type: 'boolean', default: false },
   'no-baselines': { type: 'boolean', default: false },
   'no-nmap': { type: 'boolean', default: false },
   out: { type: 'string', default: 'bench/out' },
@@ -69,20 +72,26 @@ function runCli(args, { stdoutFile, valid = () => true } = {}) {
   // a run counts when it exits 0 or 1 and printed what was asked (`valid`).
   const ok = (r.status === 0 || r.status === 1) && valid(r.stdout ?? '');
   const timedOut = r.error?.code === 'ETIMEDOUT';
+  const outOfMemory = /heap out of memory/.test(r.stderr ?? '');
   return { ok, status: r.status, wallMs, maxRssKb, stdout: r.stdout, ...(timedOut ? { timedOut: true } : {}),
-    ...(ok ? {} : { error: timedOut ? `timed out after ${TIMEOUT_MS / 1000} s` : (r.stderr ?? '').slice(0, 1500) }) };
+    ...(outOfMemory ? { outOfMemory: true } : {}),
+    ...(ok ? {} : { error: timedOut ? `timed out after ${TIMEOUT_MS / 1000} s` : outOfMemory ? `out of memory (V8 heap limit) after ${(wallMs / 1000).toFixed(0)} s` : (r.stderr ?? '').slice(0, 1500) }) };
 }
 
 function isAuditJson(stdout) {
   try { return JSON.parse(stdout).format === 'portcullis-audit'; } catch { return false; }
 }
 
-/** Library phases in a fresh process. */
-function runCase(snapshotPath) {
-  const r = spawnSync(process.execPath, [CASE, '--snapshot', snapshotPath, '--explain-runs', values['explain-runs'],
+/** Library phases in a fresh process (under the CPU profiler with --profile). */
+function runCase(snapshotPath, profileDir) {
+  const prof = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [...prof, CASE, '--snapshot', snapshotPath, '--explain-runs', values['explain-runs'],
     '--from', CLIENT.v4, '--to', SERVER.v4, '--iface', 'eth0'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28, timeout: TIMEOUT_MS, killSignal: 'SIGKILL' });
-  if (r.error?.code === 'ETIMEDOUT') return { error: `timed out after ${TIMEOUT_MS / 1000} s`, timedOut: true };
-  if (r.status !== 0) return { error: `case.mjs exited ${r.status}: ${(r.stderr ?? '').slice(0, 3000)}` };
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.error?.code === 'ETIMEDOUT') return { error: `timed out after ${TIMEOUT_MS / 1000} s`, timedOut: true, wallMs };
+  if (/heap out of memory/.test(r.stderr ?? '')) return { error: `out of memory (V8 heap limit) after ${(wallMs / 1000).toFixed(0)} s`, outOfMemory: true, wallMs };
+  if (r.status !== 0) return { error: `case.mjs exited ${r.status}: ${(r.stderr ?? '').slice(0, 3000)}`, wallMs };
   return JSON.parse(r.stdout.trim().split('\n').at(-1));
 }
 
@@ -130,16 +139,22 @@ async function main() {
       const name = `${format}-${size}`;
       log(`== ${name}`);
       if (timedOutAt !== null) {
-        // Cost only grows with size: a larger case would time out too, slower.
-        results.cases.push({ name, format, size, skipped: `${format}-${timedOutAt} timed out (${values.timeout} s)` });
-        log(`   skipped: ${format}-${timedOutAt} timed out`);
+        // Cost only grows with size: a larger case would fail the same way, later.
+        results.cases.push({ name, format, size, skipped: `${format}-${timedOutAt} timed out (${values.timeout} s) or ran out of memory` });
+        log(`   skipped: ${format}-${timedOutAt} timed out or ran out of memory`);
         continue;
       }
       const c = generateCase({ format, size, seed: Number(values.seed) });
       const paths = writeCase(outDir, format, size, c);
       // The machine may be shared: the load average says how much to trust a figure.
       const entry = { name, format, size, stats: c.stats, snapshotBytes: readFileSync(paths.snapshot).length, loadavg: loadavg() };
-      entry.library = runCase(paths.snapshot);
+      const profileDir = values.profile ? join(outDir, 'prof', name) : null;
+      if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+      entry.library = runCase(paths.snapshot, profileDir);
+      if (profileDir && existsSync(profileDir)) {
+        const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+        if (file) entry.profile = { file: join(values.out, 'prof', name, file), top: summarize(JSON.parse(readFileSync(join(profileDir, file), 'utf8')), 12) };
+      }
       log(`   library: ${JSON.stringify(entry.library.phases ?? entry.library.error)}${entry.library.errors ? ` errors: ${JSON.stringify(entry.library.errors)}` : ''}`);
       const cliRuns = [];
       for (let i = 0; i < Number(values['cli-runs']); i++) {
@@ -167,7 +182,8 @@ async function main() {
           log(`   nmap failed: ${entry.nmap.error}`);
         }
       }
-      if (entry.library.timedOut || entry.cli.runs.some((r) => r.timedOut)) timedOutAt = size;
+      const gaveUp = (r) => r.timedOut || r.outOfMemory;
+      if (gaveUp(entry.library) || entry.cli.runs.some(gaveUp)) timedOutAt = size;
       results.cases.push(entry);
       writeFileSync(join(outDir, 'results.json'), JSON.stringify(results, null, 2));
     }

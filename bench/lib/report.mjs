@@ -21,7 +21,14 @@ function cliCell(cli) {
   if (!cli) return '–';
   if (cli.ok) return ms(cli.wallMs);
   const r = cli.runs?.[0];
-  return r?.timedOut ? `timed out (${ms(r.wallMs)})` : `failed, exit ${r?.status} (${(r?.error ?? '').split('\n').find((l) => /Error/.test(l))?.trim().slice(0, 60) ?? ''})`;
+  return r?.timedOut ? `timed out (${ms(r.wallMs)})` : r?.outOfMemory ? `out of memory (${ms(r.wallMs)})` : `failed, exit ${r?.status} (${(r?.error ?? '').split('\n').find((l) => /Error/.test(l))?.trim().slice(0, 60) ?? ''})`;
+}
+
+/** Top self-time functions per profiled case (run.mjs --profile). */
+function profiles(results) {
+  const parts = results.cases.filter((c) => c.profile).map((c) => `**${c.name}** (\`${c.profile.file}\`):\n\n${table(['self time', 'share', 'function', 'where'],
+    c.profile.top.map((t) => [ms(t.selfMs), `${(100 * t.share).toFixed(1)}%`, `\`${t.fn}\``, t.where ? `\`${t.where}\`` : '']))}\n`);
+  return parts.length > 0 ? `### Where the library time goes (CPU profile, self time)\n\n${parts.join('\n')}` : '';
 }
 
 /** Errors, time-outs and skipped cases, so a missing figure is never silent. */
@@ -29,7 +36,7 @@ function problems(results) {
   const lines = [];
   for (const c of results.cases) {
     if (c.skipped) lines.push(`- ${c.name}: skipped, ${c.skipped}`);
-    if (c.library?.error) lines.push(`- ${c.name}: library run: ${c.library.error.split('\n').find((l) => /Error|timed out/.test(l)) ?? c.library.error.slice(0, 120)}`);
+    if (c.library?.error) lines.push(`- ${c.name}: library run: ${c.library.error.split('\n').find((l) => /Error|timed out|out of memory/.test(l)) ?? c.library.error.slice(0, 120)}`);
     for (const [k, v] of Object.entries(c.library?.errors ?? {})) lines.push(`- ${c.name}: phase ${k}: ${v}`);
     if (c.cli && !c.cli.ok) lines.push(`- ${c.name}: CLI audit: ${cliCell(c.cli)}`);
     if (c.explainFlows && !c.explainFlows.ok) lines.push(`- ${c.name}: CLI explain --flows: ${c.explainFlows.error?.split('\n')[0]}`);
@@ -107,5 +114,5 @@ function growth(results) {
 export function renderMarkdown(results) {
   const m = results.machine;
   const head = `## Portcullis benchmark\n\n\`${results.command}\` — ${m.cpus} × ${m.cpuModel}, ${m.memGb} GB, Linux ${m.kernel}, Node ${m.node}; ${m.iptables ?? 'no iptables'}; ${m.nft ?? 'no nft'}; ${m.nmap ?? 'no nmap'}. Started ${results.startedAt}.\n`;
-  return [head, targets(results), phases(results), sideBySide(results), growth(results), problems(results)].filter(Boolean).join('\n');
+  return [head, targets(results), phases(results), sideBySide(results), growth(results), problems(results), profiles(results)].filter(Boolean).join('\n');
 }

@@ -210,6 +210,9 @@ function dropsLogged(events: readonly WalkEvent[]): boolean | null {
     }
     if (e.hook !== 'input' && e.hook !== 'prerouting') continue;
     if (e.verdict !== 'drop' && e.verdict !== 'reject' && e.verdict !== 'policy-drop') continue;
+    // Only drops that certainly happen: a rule that may drop (e.g. ufw's routing-header
+    // type 0 drop) says nothing about whether the world's knocking is logged.
+    if (e.uncertain) continue;
     sawDrop = true;
     if (!e.set.isSubsetOf(logged)) return false;
   }

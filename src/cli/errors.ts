@@ -26,7 +26,7 @@ export function describeDiagnostic(d: Diagnostic): string {
   const where = formatLocation(d.location);
   let text = where ? `${where}: ${d.message}` : d.message;
   if (d.expected) text += `; expected ${d.expected}`;
-  if (d.input !== undefined) text += `; got "${d.input}"`;
+  if (d.input !== undefined) text += /^["'`]/.test(d.input) ? `; got ${d.input}` : `; got "${d.input}"`;
   return text;
 }
 

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshotOf, sock } from '../helpers/model-builder.js';
+import { validator } from '../render/load.js';
+import { parseSnapshot } from '../../src/parse/snapshot.js';
 
 const BIN = join(process.cwd(), 'dist/cli/bin.js');
 let dir: string;
@@ -141,6 +143,24 @@ describe('audit', () => {
     const r = run(['audit', '--snapshot', join(dir, 'snap.json'), '--format', 'html', '--out', out, '--fail-on', 'none']);
     expect(r.code).toBe(0);
     expect(readFileSync(out, 'utf8')).toMatch(/^<!doctype html>/i);
+  });
+});
+
+describe('real outputs follow the published schemas', () => {
+  it('audit --json, explain --json, every --flows line, collect', () => {
+    const audit = validator('audit');
+    const report = JSON.parse(run(['audit', '--snapshot', join(dir, 'snap.json'), '--json', '--fail-on', 'none']).stdout);
+    expect(audit(report), JSON.stringify(audit.errors)).toBe(true);
+    const explain = validator('explain');
+    const one = JSON.parse(run(['explain', '--snapshot', join(dir, 'snap.json'), '--from', '203.0.113.9', '--port', '25/tcp', '--json']).stdout);
+    expect(explain(one), JSON.stringify(explain.errors)).toBe(true);
+    for (const line of run(['explain', '--snapshot', join(dir, 'snap.json'), '--flows', join(dir, 'flows.jsonl')]).stdout.trim().split('\n')) {
+      expect(explain(JSON.parse(line)), JSON.stringify(explain.errors)).toBe(true);
+    }
+    // The snapshot parser validates against schemas/snapshot.schema.json.
+    const live = parseSnapshot(run(['collect']).stdout, 'live');
+    expect(live.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(live.value?.sockets).not.toBeNull();
   });
 });
 

@@ -34,7 +34,8 @@ export const cleartextProtocol: Check = {
           facts: [`${svc.service.label} ${risk.reason}`],
           summary: `${svc.service.label} ${risk.reason}.${alt}`,
           // A port meant to be public stays open: fix the protocol (e.g. redirect HTTP to HTTPS).
-          commands: [...(risk.fix ? [risk.fix] : []), ...(svc.listedPublic ? [] : [...firewallCommands(ctx, svc, false), ...localOnlyCommands(svc)])],
+          // A config line only fits the software it is written for: a port guess gets none.
+          commands: [...(risk.fix && svc.service.by === 'process' ? [risk.fix] : []), ...(svc.listedPublic ? [] : [...firewallCommands(ctx, svc, false), ...localOnlyCommands(svc)])],
         }),
       );
     }

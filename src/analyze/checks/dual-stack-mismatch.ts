@@ -39,7 +39,8 @@ export const dualStackMismatch: Check = {
       const narrow: Family = wide === 'ipv4' ? 'ipv6' : 'ipv4';
       const svc = list.find((s) => servesFamily(s, wide))!;
       const intended = svc.listedPublic;
-      const fixV6 = wide === 'ipv6' && firewallFlavor(ctx.host) === 'ufw' ? ['# /etc/default/ufw: IPV6=yes', 'ufw reload'] : [];
+      // ufw leaves IPv6 unfiltered when IPV6=no: then there are no IPv6 rules at all.
+      const fixV6 = wide === 'ipv6' && firewallFlavor(ctx.host) === 'ufw' && ctx.host.backends.ipv6.length === 0 ? ['# /etc/default/ufw: IPV6=yes', 'ufw reload'] : [];
       out.push(
         serviceFinding(this, ctx, svc, {
           severity: intended ? 'low' : this.severity,

@@ -64,6 +64,18 @@ export function decisionsFor(events: readonly WalkEvent[], region: PacketSet): D
   return out;
 }
 
+/**
+ * Header properties the sender chooses (a routing header, a TTL, a length, a MAC on the
+ * LAN…). A DROP that only may match on them cannot stop a client that does not set them,
+ * so it changes nobody's reachability and is not worth a caveat.
+ */
+const SENDER_CHOSEN = /^(-m (rt|frag|hbh|dst|ipv6header|mh|length|ttl|hl|tos|dscp|ecn|string|u32|mac)\b|--tcp-option|(ip6? )?(hoplimit|ttl|length|nexthdr)\b|exthdr|ip6 hoplimit)/;
+
+export function irrelevantDropCondition(e: WalkEvent): boolean {
+  if (!e.rule || (e.rule.action.type !== 'drop' && e.rule.action.type !== 'reject')) return false;
+  return e.rule.uncertain.every((u) => u.kind === 'unmodelled' && SENDER_CHOSEN.test(u.construct));
+}
+
 /** Uncertain constructs on rules whose packets meet `region` (one entry per rule and construct). */
 export function uncertaintiesFor(events: readonly WalkEvent[], region: PacketSet): UncertainRule[] {
   const out: UncertainRule[] = [];
@@ -71,7 +83,7 @@ export function uncertaintiesFor(events: readonly WalkEvent[], region: PacketSet
   for (const e of events) {
     if (!e.rule || e.rule.uncertain.length === 0) continue;
     // A LOG or counter that may not match changes no verdict.
-    if (e.rule.action.type === 'continue') continue;
+    if (e.rule.action.type === 'continue' || irrelevantDropCondition(e)) continue;
     if (!e.set.intersects(region)) continue;
     for (const u of e.rule.uncertain) {
       const key = `${e.chain.id}#${e.rule.position}#${u.construct}`;
