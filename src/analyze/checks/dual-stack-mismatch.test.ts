@@ -14,7 +14,14 @@ describe('dual-stack-mismatch', () => {
     a.services.find((s) => s.port === 22 && s.family === 'ipv4')!.sources = { ipv4: ['198.51.100.0/24'], ipv6: [] };
     const out = runCheck(check, a);
     expect(ids(out)).toEqual(['dual-stack-mismatch:ufw-web-1:tcp/22']);
-    expect(out[0]!.remediation.commands[0]).toBe('# /etc/default/ufw: IPV6=yes');
+    // The host has IPv6 rules, so ufw's IPV6 switch is on: the fix is the rule itself.
+    expect(out[0]!.remediation.commands[0]).toBe('ufw delete allow 22/tcp');
+  });
+  it('with no IPv6 rules at all on a ufw host, the fix starts with IPV6=yes', () => {
+    const a = loadAnalysis('ufw-host');
+    a.services.find((s) => s.port === 22 && s.family === 'ipv4')!.sources = { ipv4: ['198.51.100.0/24'], ipv6: [] };
+    a.backends.ipv6 = [];
+    expect(runCheck(check, a)[0]!.remediation.commands[0]).toBe('# /etc/default/ufw: IPV6=yes');
   });
   it('a public port restricted on one family is a low availability note', () => {
     const a = loadAnalysis('ufw-host');

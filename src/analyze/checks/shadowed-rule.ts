@@ -10,6 +10,13 @@ import type { RuleRef } from '../types.js';
 import { hostFinding } from './helpers.js';
 import type { Check } from './types.js';
 
+/**
+ * Chains that firewall managers create whether or not they are used (ufw's logging and
+ * limit chains, Docker's, Kubernetes', libvirt's, firewalld's): unused ones are by design and
+ * the tool rewrites them anyway, so they are listed in the analysis but not as findings.
+ */
+const MANAGED_CHAIN = /^(ufw6?-|DOCKER|KUBE-|CNI-|LIBVIRT_|cali-|f2b-|IN_|OUT_|FWD_|FWDI_|FWDO_|PRE_|POST_|(INPUT|OUTPUT|FORWARD|PREROUTING|POSTROUTING)_(direct|ZONES)|nat_|filter_|mangle_|raw_)/;
+
 const BLOCKING = /(-j\s+(DROP|REJECT)\b)|(\b(drop|reject)\b)/;
 
 function where(r: RuleRef): string {
@@ -49,6 +56,7 @@ export const shadowedRule: Check = {
     for (const s of ctx.host.shadowedRules) {
       const r = s.rule;
       if (s.kind === 'unreachable') {
+        if (MANAGED_CHAIN.test(r.chain)) continue;
         const key = `${r.backend}/${r.family}/${r.table}/${r.chain}`;
         unusedChains.set(key, [...(unusedChains.get(key) ?? []), r]);
         continue;
