@@ -19,7 +19,7 @@
  * @module
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -114,7 +114,11 @@ function explainVsNmap(snapshotPath, nmap, caseName) {
 
 function machine() {
   const tool = (argv) => { const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8' }); return r.status === 0 ? r.stdout.split('\n')[0].trim() : null; };
+  const git = (args) => { const r = spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }); return r.status === 0 ? r.stdout.trim() : null; };
   return {
+    // Which code was measured: the commit, whether src/ had uncommitted changes, and when dist/ was built.
+    commit: git(['rev-parse', '--short', 'HEAD']), srcDirty: Boolean(git(['status', '--porcelain', '--', 'src'])),
+    distBuiltAt: statSync(join(ROOT, 'dist/pipeline.js')).mtime.toISOString(),
     cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, memGb: Math.round(totalmem() / 2 ** 30), kernel: release(), node: process.version,
     iptables: tool(['iptables', '--version']), nft: tool(['nft', '--version']), nmap: tool(['nmap', '--version']),
   };

@@ -7,6 +7,7 @@
  * @module
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createNetns, deleteNetns, inNetns, run } from './netns.mjs';
 
@@ -60,14 +61,20 @@ function startListeners(ns, snapshotPath) {
 }
 
 /**
- * Per-port states from nmap's XML (-oX -). nmap folds the commonest state into
- * `<extraports state=… count=…>` instead of listing those ports: they take that state.
+ * Per-port states from nmap's XML (-oX -). nmap folds large groups of one state into
+ * `<extraports state=…>`, whose `<extrareasons … ports="1,5-7">` say which ports they are.
  */
-function parseNmapXml(xml, ports) {
+function parseNmapXml(xml) {
   const states = {};
   for (const m of xml.matchAll(/<port protocol="tcp" portid="(\d+)"><state state="([a-z|]+)"/g)) states[Number(m[1])] = m[2];
-  const extra = [...xml.matchAll(/<extraports state="([a-z|]+)" count="(\d+)"/g)];
-  if (extra.length === 1) for (const p of ports) states[p] ??= extra[0][1];
+  for (const block of xml.matchAll(/<extraports state="([a-z|]+)"[^>]*>([\s\S]*?)<\/extraports>/g)) {
+    for (const r of block[2].matchAll(/ports="([\d,-]+)"/g)) {
+      for (const part of r[1].split(',')) {
+        const [lo, hi = lo] = part.split('-').map(Number);
+        for (let p = lo; p <= hi; p++) states[p] = block[1];
+      }
+    }
+  }
   return states;
 }
 
@@ -87,10 +94,14 @@ export async function nmapScan({ snapshotPath, snapshot, paths, hostTimeout = '6
     const t0 = process.hrtime.bigint();
     const r = run(inNetns(client, args));
     const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
-    const states = parseNmapXml(r.stdout, ports);
+    const states = parseNmapXml(r.stdout);
+    if (process.env.BENCH_NMAP_XML) writeFileSync(process.env.BENCH_NMAP_XML, r.stdout);
     const counts = {};
     for (const s of Object.values(states)) counts[s] = (counts[s] ?? 0) + 1;
     const shown = args.map((a) => (a.length > 60 ? `<${ports.length} ports>` : a)).join(' ');
+    // A port nmap's XML did not account for would make the comparison silently short.
+    const unaccounted = ports.filter((p) => states[p] === undefined);
+    if (unaccounted.length > 0) counts.unaccounted = unaccounted.length;
     return { command: `ip netns exec <client> ${shown}`, wallMs, ports: ports.length, counts, states };
   } finally {
     if (listeners) listeners.kill('SIGKILL');

@@ -113,6 +113,6 @@ function growth(results) {
 
 export function renderMarkdown(results) {
   const m = results.machine;
-  const head = `## Portcullis benchmark\n\n\`${results.command}\` — ${m.cpus} × ${m.cpuModel}, ${m.memGb} GB, Linux ${m.kernel}, Node ${m.node}; ${m.iptables ?? 'no iptables'}; ${m.nft ?? 'no nft'}; ${m.nmap ?? 'no nmap'}. Started ${results.startedAt}.\n`;
+  const head = `## Portcullis benchmark\n\n\`${results.command}\` — ${m.cpus} × ${m.cpuModel}, ${m.memGb} GB, Linux ${m.kernel}, Node ${m.node}; ${m.iptables ?? 'no iptables'}; ${m.nft ?? 'no nft'}; ${m.nmap ?? 'no nmap'}. Commit ${m.commit ?? '?'}${m.srcDirty ? ' + uncommitted src/ changes' : ''}, dist/ built ${m.distBuiltAt}. Started ${results.startedAt}, load average at each case start in results.json.\n`;
   return [head, targets(results), phases(results), sideBySide(results), growth(results), problems(results), profiles(results)].filter(Boolean).join('\n');
 }

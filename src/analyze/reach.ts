@@ -132,6 +132,10 @@ function natSlices(model: FirewallModel): { proto: number; ports: DimSet }[] {
   return out;
 }
 
+function slicePort(ports: DimSet): number | null {
+  return ports.length === 2 && (ports[1] as number) - (ports[0] as number) === 1 ? (ports[0] as number) : null;
+}
+
 /** Split a port set into single ports when small, else keep it as one slice. */
 function portSlices(ports: DimSet): DimSet[] {
   const out: DimSet[] = [];
@@ -163,6 +167,11 @@ export function computeServices(input: ReachInput): ReachResult {
   for (const family of ['ipv4', 'ipv6'] as const) {
     const path = pathFor(input, family);
     const bindings = bindingsFor(input.sockets, family);
+    const byPort = new Map<string, Binding[]>();
+    for (const b of bindings) {
+      const k = `${b.proto}:${b.port}`;
+      byPort.set(k, [...(byPort.get(k) ?? []), b]);
+    }
     const slices = new Map<string, { proto: number; ports: DimSet }>();
     for (const b of bindings) slices.set(`${b.proto}:${b.port}`, { proto: b.proto, ports: I.range(b.port, b.port + 1) });
     for (const proto of [TCP, UDP]) {
@@ -180,8 +189,14 @@ export function computeServices(input: ReachInput): ReachResult {
       path.walker.events = null;
       const logged = dropsLogged(events);
       if (logged !== null) inputDropsLogged[family] = (inputDropsLogged[family] ?? true) && logged;
-      for (const b of bindings) {
-        if (b.proto !== slice.proto) continue;
+      // Only sockets on a port the slice's packets arrive at (after any REDIRECT) can get them.
+      const candidates = new Set<Binding>(byPort.get(`${slice.proto}:${slicePort(slice.ports)}`) ?? []);
+      for (const [lo, hi] of I.ranges(out.local.project(Dim.Dport) as I.IntervalSet<number>)) {
+        if (hi - lo > 1024) {
+          for (const b of bindings) if (b.proto === slice.proto && b.port >= lo && b.port < hi) candidates.add(b);
+        } else for (let p = lo; p < hi; p++) for (const b of byPort.get(`${slice.proto}:${p}`) ?? []) candidates.add(b);
+      }
+      for (const b of candidates) {
         const ownPort = slice.ports.length === 2 && slice.ports[0] === b.port && slice.ports[1] === b.port + 1;
         let region = PacketSet.where(family, { [Dim.Dst]: b.dst, [Dim.Dport]: I.range(b.port, b.port + 1) } as Partial<Record<Dim, DimSet>>);
         if (b.socket.device) region = region.restrict(Dim.Iif, ifaceSet([b.socket.device.replace(/^%/, '')]));
@@ -255,8 +270,25 @@ function redirectEntry(services: ServiceReach[], b: Binding, hostPorts: DimSet):
   return entry;
 }
 
+/**
+ * Services behind the same rules share one source set (the world minus a blocklist, often
+ * tens of thousands of prefixes): format each distinct set once and share the list.
+ */
+const cidrCache = new Map<string, string[]>();
+
+function cidrsOf(set: AddrSet, family: Family): string[] {
+  if (set.length < 64) return toCidrs(set, family);
+  const key = `${family}:${(set as readonly (number | bigint)[]).join(',')}`;
+  let cidrs = cidrCache.get(key);
+  if (!cidrs) {
+    if (cidrCache.size >= 32) cidrCache.delete(cidrCache.keys().next().value!);
+    cidrCache.set(key, (cidrs = toCidrs(set, family)));
+  }
+  return cidrs;
+}
+
 function addFamily(entry: ServiceReach, family: Family, reached: PacketSet, events: WalkEvent[], evidence: PacketSet): void {
-  entry.sources[family] = toCidrs(reached.project(Dim.Src) as AddrSet, family);
+  entry.sources[family] = cidrsOf(reached.project(Dim.Src) as AddrSet, family);
   entry.decisions.push(...decisionsFor(events, evidence));
   entry.uncertain.push(...uncertaintiesFor(events, evidence));
   if (rateLimitedOnPath(events, evidence)) entry.rateLimited = true;

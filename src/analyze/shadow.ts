@@ -50,22 +50,33 @@ function coarseKey(match: PacketSet, protos: I.IntervalSet<number>, ports: I.Int
  */
 class CoverIndex {
   private readonly all: Cover[] = [];
-  private readonly byKey = new Map<string, Cover[]>();
+  /** By source block; "*" holds covers wider than one block. */
+  private readonly byBlock = new Map<string, Cover[]>();
+  /** By "proto|port" (either may be "*"), whatever the source. */
+  private readonly byPortKey = new Map<string, Cover[]>();
 
   add(c: Cover): void {
     this.all.push(c);
-    const k = c.key.join('|');
-    const list = this.byKey.get(k);
-    if (list) list.push(c);
-    else this.byKey.set(k, [c]);
+    push(this.byBlock, c.key[2], c);
+    push(this.byPortKey, `${c.key[0]}|${c.key[1]}`, c);
   }
 
   candidates(key: CoarseKey): readonly Cover[] {
-    if (key.includes('*')) return this.all;
+    const [p, q, block] = key;
+    let lists: (Cover[] | undefined)[];
+    if (block !== '*') lists = [this.byBlock.get(block), this.byBlock.get('*')];
+    else if (p !== '*' && q !== '*') lists = [this.byPortKey.get(`${p}|${q}`), this.byPortKey.get(`${p}|*`), this.byPortKey.get(`*|${q}`), this.byPortKey.get('*|*')];
+    else return this.all;
     const out: Cover[] = [];
-    for (const p of [key[0], '*']) for (const q of [key[1], '*']) for (const s of [key[2], '*']) out.push(...(this.byKey.get(`${p}|${q}|${s}`) ?? []));
+    for (const l of lists) if (l) out.push(...l);
     return out.sort((a, b) => a.order - b.order);
   }
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 export function findShadowedRules(model: FirewallModel): ShadowedRule[] {

@@ -37,6 +37,8 @@ export interface Decision {
   /** Hook the deciding chain is attached to. */
   hook: string;
   sources: SourceLists;
+  /** Evidence lists are cut at 32 prefixes per family (a service's own sources never are): the further address ranges not listed. */
+  omitted?: { ipv4: number; ipv6: number };
   /** true when the rule only may match (an uncertain construct). */
   uncertain: boolean;
 }

@@ -170,6 +170,32 @@ export function toCidrs(set: AddrSet, family: Family): string[] {
   return out;
 }
 
+/**
+ * At most `max` prefixes of the minimal CIDR list, and how many address ranges were not
+ * reached. Stops early: a blocklist's complement has thousands of ranges, and evidence only
+ * needs its start.
+ */
+export function toCidrsLimited(set: AddrSet, family: Family, max: number): { cidrs: string[]; omittedRanges: number } {
+  const bits = bitsOf(family);
+  const cidrs: string[] = [];
+  const flat = set as IntervalSet<number | bigint>;
+  let k = 0;
+  for (; k < flat.length && cidrs.length < max; k += 2) {
+    let lo = BigInt(flat[k]!);
+    const hi = BigInt(flat[k + 1]!);
+    while (lo < hi && cidrs.length < max) {
+      let size = lo === 0n ? 1n << BigInt(bits) : lo & -lo;
+      while (lo + size > hi) size >>= 1n;
+      const len = bits - (size.toString(2).length - 1);
+      cidrs.push(`${formatAddr(family === 'ipv4' ? Number(lo) : lo, family)}/${len}`);
+      lo += size;
+    }
+    // A range cut in the middle counts as not reached.
+    if (lo < hi) break;
+  }
+  return { cidrs, omittedRanges: (flat.length - k) / 2 };
+}
+
 /** Number of addresses in a set (exact, as bigint). */
 export function addrCount(set: AddrSet): bigint {
   let n = 0n;

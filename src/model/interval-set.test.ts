@@ -34,6 +34,29 @@ describe('interval sets agree with brute force', () => {
     );
   });
 
+  it('huge sets against small ones (the clipped and patched paths) agree too', () => {
+    const big = fc.array(fc.integer({ min: 0, max: N }), { minLength: 30, maxLength: 60 }).map((pts) => I.fromPoints(pts.filter((x) => x < N)));
+    const small = fc.tuple(fc.integer({ min: 0, max: N }), fc.integer({ min: 0, max: N })).map(([a, b]) => I.range(Math.min(a, b), Math.max(a, b)));
+    fc.assert(
+      fc.property(big, small, (a, b) => {
+        const ma = members(a);
+        const mb = members(b);
+        for (const [x, y] of [[a, b], [b, a]] as const) {
+          const mx = members(x);
+          const my = members(y);
+          expect(members(I.union(x, y))).toEqual(mx.map((v, i) => v || my[i]!));
+          expect(members(I.intersect(x, y))).toEqual(mx.map((v, i) => v && my[i]!));
+          expect(members(I.difference(x, y))).toEqual(mx.map((v, i) => v && !my[i]!));
+          expect(I.intersects(x, y)).toBe(mx.some((v, i) => v && my[i]!));
+          for (const s of [I.union(x, y), I.intersect(x, y), I.difference(x, y)]) expect(isNormal(s)).toBe(true);
+        }
+        void ma;
+        void mb;
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('touching ranges merge into one', () => {
     expect(I.union([0, 5], [5, 10])).toEqual([0, 10]);
     expect(I.fromRanges([[5, 10], [0, 5], [12, 13]])).toEqual([0, 10, 12, 13]);

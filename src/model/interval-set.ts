@@ -104,9 +104,59 @@ function combine<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>, op: Co
   return out;
 }
 
+/** First index k (even) whose range ends after `value`: ranges before it lie wholly below. */
+function firstRangeEndingAfter<T extends Ordinal>(set: IntervalSet<T>, value: T): number {
+  let lo = 0;
+  let hi = set.length >> 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (set[2 * mid + 1]! <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return 2 * lo;
+}
+
+/**
+ * The part of `set` within [lo, hi), found by binary search: operations between a huge set
+ * (a blocklist's complement, thousands of ranges) and a small one then cost the small one's
+ * size, not the huge one's.
+ */
+function clip<T extends Ordinal>(set: IntervalSet<T>, lo: T, hi: T): IntervalSet<T> {
+  if (set.length === 0 || (lo <= set[0]! && set[set.length - 1]! <= hi)) return set;
+  const start = firstRangeEndingAfter(set, lo);
+  let end = start;
+  while (end < set.length && set[end]! < hi) end += 2;
+  if (start === end) return [];
+  const out = set.slice(start, end) as T[];
+  if (out[0]! < lo) out[0] = lo;
+  if (out[out.length - 1]! > hi) out[out.length - 1] = hi;
+  return out;
+}
+
+/** Sets this much bigger than the other operand are clipped before combining. */
+const CLIP_RATIO = 8;
+
+/**
+ * Combine a huge set with a small one by recombining only the huge set's ranges near the
+ * small one's span, copying the rest as it is (native slices instead of a full sweep).
+ * `touching` includes ranges that merely touch the span, as a union must.
+ */
+function patch<T extends Ordinal>(big: IntervalSet<T>, small: IntervalSet<T>, op: Combine, touching: boolean): IntervalSet<T> {
+  const lo = small[0]!;
+  const hi = small[small.length - 1]!;
+  let start = firstRangeEndingAfter(big, lo);
+  if (touching && start >= 2 && big[start - 1] === lo) start -= 2;
+  let end = start;
+  while (end < big.length && (big[end]! < hi || (touching && big[end] === hi))) end += 2;
+  const middle = combine(big.slice(start, end), small, op);
+  return big.slice(0, start).concat(middle as T[], big.slice(end));
+}
+
 export function union<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>): IntervalSet<T> {
   if (a.length === 0) return b;
   if (b.length === 0) return a;
+  if (a.length > CLIP_RATIO * b.length) return patch(a, b, UNION, true);
+  if (b.length > CLIP_RATIO * a.length) return patch(b, a, UNION, true);
   return combine(a, b, UNION);
 }
 
@@ -123,11 +173,19 @@ export function intersect<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T
     }
     return [];
   }
+  // One range spanning all of the other set: the other set is the answer, no copy.
+  if (b.length === 2 && b[0]! <= a[0]! && a[a.length - 1]! <= b[1]!) return a;
+  if (a.length === 2 && a[0]! <= b[0]! && b[b.length - 1]! <= a[1]!) return b;
+  if (a.length > CLIP_RATIO * b.length) return combine(clip(a, b[0]!, b[b.length - 1]!), b, INTERSECT);
+  if (b.length > CLIP_RATIO * a.length) return combine(a, clip(b, a[0]!, a[a.length - 1]!), INTERSECT);
   return combine(a, b, INTERSECT);
 }
 
 export function difference<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>): IntervalSet<T> {
   if (a.length === 0 || b.length === 0) return a;
+  // Only the part of b over a's span can remove anything.
+  if (b.length > CLIP_RATIO * a.length) return combine(a, clip(b, a[0]!, a[a.length - 1]!), DIFFERENCE);
+  if (a.length > CLIP_RATIO * b.length) return patch(a, b, DIFFERENCE, false);
   return combine(a, b, DIFFERENCE);
 }
 
@@ -136,6 +194,9 @@ export function complement<T extends Ordinal>(set: IntervalSet<T>, domain: Domai
 }
 
 export function intersects<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>): boolean {
+  if (a.length === 0 || b.length === 0) return false;
+  if (a.length > CLIP_RATIO * b.length) a = clip(a, b[0]!, b[b.length - 1]!);
+  else if (b.length > CLIP_RATIO * a.length) b = clip(b, a[0]!, a[a.length - 1]!);
   let i = 0;
   let j = 0;
   while (i < a.length && j < b.length) {

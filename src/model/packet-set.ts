@@ -182,7 +182,9 @@ export class PacketSet {
       pieces = next;
       if (pieces.length === 0) break;
     }
-    return new PacketSet(this.family, pieces.length > 1 ? mergeCubes(pieces) : pieces);
+    // Pieces peeled from one cube by one cube differ in two dimensions or more: nothing to merge.
+    const single = this.cubes.length === 1 && other.cubes.length === 1;
+    return new PacketSet(this.family, pieces.length > 1 && !single ? mergeCubes(pieces) : pieces);
   }
 
   intersects(other: PacketSet): boolean {
@@ -307,6 +309,12 @@ let nextDimId = 1;
 
 function dimId(set: DimSet): number {
   let id = DIM_IDS.get(set);
+  if (id === undefined && set.length > 64) {
+    // Big sets (a blocklist's complement) are compared by identity only: interning their
+    // contents would keep megabytes of keys alive for a rare merge.
+    id = nextDimId++;
+    DIM_IDS.set(set, id);
+  }
   if (id === undefined) {
     const content = set.length === 0 ? '' : typeof set[0] === 'string' ? JSON.stringify(set) : set.join(',');
     id = IDS_BY_CONTENT.get(content);

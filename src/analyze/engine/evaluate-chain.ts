@@ -171,16 +171,33 @@ export class ChainWalker {
       return { accepted: input, dropped: nothing, rejected: nothing, returned: input };
     }
     active.add(chain.id);
-    const candidates = this.index(chain).candidates(input);
+    const index = this.index(chain);
+    const candidates = index.candidates(input);
     for (const i of candidates) {
       if (current.isEmpty()) break;
-      const rule = chain.rules[i]!;
-      const matched = current.intersect(rule.match);
+      const stepRule = index.steps[i]!;
+      const rule = stepRule.rule;
+      const matched = current.intersect(stepRule.match);
       if (matched.isEmpty()) continue;
       const uncertain = rule.uncertain.length > 0;
       const action = rule.action;
-      const step = (verdict: WalkEvent['verdict'], extra?: Partial<WalkEvent>) =>
-        this.record({ hook, kind: this.kind, chain, rule, verdict, set: matched, uncertain, ...extra });
+      const step = (verdict: WalkEvent['verdict'], extra?: Partial<WalkEvent>) => {
+        if (!this.events) return;
+        if (!stepRule.run) {
+          this.record({ hook, kind: this.kind, chain, rule, verdict, set: matched, uncertain, ...extra });
+          return;
+        }
+        const run = stepRule.run;
+        if (!this.memoize) {
+          // Tracing one flow: name the very rules of the run that match it.
+          for (const r of run) {
+            const part = matched.intersect(r.match);
+            if (!part.isEmpty()) this.record({ hook, kind: this.kind, chain, rule: r, verdict, set: part, uncertain, ...extra });
+          }
+          return;
+        }
+        this.record({ hook, kind: this.kind, chain, rule, verdict, set: matched, uncertain, ...extra, summary: { count: run.length, lastPosition: run[run.length - 1]!.position } });
+      };
       // What stays in this chain after the rule: everything if the rule only may match.
       const rest = () => (uncertain ? current : current.difference(matched));
       switch (action.type) {
@@ -299,7 +316,9 @@ function summarise(events: WalkEvent[]): WalkEvent[] {
     emitted.add(g);
     let set = PacketSet.empty(e.set.family);
     for (const x of g) set = set.union(x.set);
-    out.push({ ...g[0]!, set, uncertain: g.some((x) => x.uncertain), summary: { count: g.length, lastPosition: g[g.length - 1]!.rule!.position } });
+    const count = g.reduce((n, x) => n + (x.summary?.count ?? 1), 0);
+    const last = g[g.length - 1]!;
+    out.push({ ...g[0]!, set, uncertain: g.some((x) => x.uncertain), summary: { count, lastPosition: last.summary?.lastPosition ?? last.rule!.position } });
   }
   return out;
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Family, toCidrs } from '../../model/addr.js';
+import { toCidrs, toCidrsLimited } from '../../model/addr.js';
 import { Dim, type PacketSet } from '../../model/packet-set.js';
 import type { Chain, Rule } from '../../model/ruleset.js';
 import type { Decision, RuleRef, SourceLists, UncertainRule, Verdict } from '../types.js';
@@ -51,6 +51,9 @@ export function decidingVerdict(e: WalkEvent): Verdict | null {
   }
 }
 
+/** Evidence lists name at most this many prefixes per family (a blocklist's complement runs to thousands). */
+const EVIDENCE_PREFIXES = 32;
+
 /** Decisions of the events whose packets meet `region`, with the sources for which they decided. */
 export function decisionsFor(events: readonly WalkEvent[], region: PacketSet): Decision[] {
   const out: Decision[] = [];
@@ -59,7 +62,12 @@ export function decisionsFor(events: readonly WalkEvent[], region: PacketSet): D
     if (!verdict) continue;
     const part = e.set.intersect(region);
     if (part.isEmpty()) continue;
-    out.push({ verdict, rule: eventRef(e), hook: e.hook, sources: sourcesOf(part), uncertain: e.uncertain });
+    const { cidrs, omittedRanges: omitted } = toCidrsLimited(part.project(Dim.Src) as never, part.family, EVIDENCE_PREFIXES);
+    const sources: SourceLists = { ipv4: [], ipv6: [] };
+    sources[part.family] = cidrs;
+    const decision: Decision = { verdict, rule: eventRef(e), hook: e.hook, sources, uncertain: e.uncertain };
+    if (omitted > 0) decision.omitted = { ipv4: 0, ipv6: 0, [part.family]: omitted } as { ipv4: number; ipv6: number };
+    out.push(decision);
   }
   return out;
 }

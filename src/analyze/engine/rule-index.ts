@@ -10,6 +10,7 @@ import * as I from '../../model/interval-set.js';
 import type { IntervalSet } from '../../model/interval-set.js';
 import { Dim, type PacketSet } from '../../model/packet-set.js';
 import type { Chain } from '../../model/ruleset.js';
+import { type Step, stepsOf } from './rule-batches.js';
 
 /** A port set with at most this many ports is indexed port by port. */
 const MAX_EXPANDED_PORTS = 64;
@@ -23,11 +24,15 @@ export class ChainIndex {
   private readonly generic: number[] = [];
   private readonly all: number[];
 
+  /** The chain's rules, with runs of blocklist-like rules folded into one step each; indexes below refer to these. */
+  readonly steps: Step[];
+
   constructor(readonly chain: Chain) {
-    this.all = chain.rules.map((_, i) => i);
-    chain.rules.forEach((rule, index) => {
-      const protos = rule.match.project(Dim.Proto) as IntervalSet<number>;
-      const ports = rule.match.project(Dim.Dport) as IntervalSet<number>;
+    this.steps = stepsOf(chain);
+    this.all = this.steps.map((_, i) => i);
+    this.steps.forEach((step, index) => {
+      const protos = step.match.project(Dim.Proto) as IntervalSet<number>;
+      const ports = step.match.project(Dim.Dport) as IntervalSet<number>;
       if (protos.length === 0) return; // matches nothing: never relevant
       const single = protos.length === 2 && protos[1]! - protos[0]! === 1 ? protos[0]! : null;
       if (single === null) {
@@ -47,7 +52,7 @@ export class ChainIndex {
     });
   }
 
-  /** Indexes of the rules that may match some packet of `set`, ascending. */
+  /** Indexes of the steps that may match some packet of `set`, ascending. */
   candidates(set: PacketSet): readonly number[] {
     const protos = set.project(Dim.Proto) as IntervalSet<number>;
     const ports = set.project(Dim.Dport) as IntervalSet<number>;

@@ -38,6 +38,8 @@ export interface Scenario {
   listeners?: ListenerSpec[];
   /** Adds the container namespace (bridge docker0, 172.17.0.2) with these sockets. */
   container?: ListenerSpec[];
+  /** Gives the container an IPv6 address too (2001:db8:c::2, bridge 2001:db8:c::1/64). */
+  containerV6?: boolean;
   /** Flow options, or a function building the flows. */
   flows?: FlowOptions | ((topo: Topology, listeners: ListenerSpec[]) => ProbedFlow[]);
 }
@@ -102,7 +104,7 @@ export async function probeFlows(flows: ProbedFlow[], udpTimeoutMs = 1000): Prom
  */
 export async function runScenario(s: Scenario, predict: Predictor = portcullisPredictor): Promise<Agreement> {
   const listeners = s.listeners ?? DEFAULT_LISTENERS;
-  const topo = createTopology({ container: s.container !== undefined });
+  const topo = createTopology({ container: s.container !== undefined, ...(s.containerV6 ? { containerV6: true } : {}) });
   const dir = mkdtempSync(join(tmpdir(), 'pc-k-'));
   const running: Listeners[] = [];
   let keep = true;

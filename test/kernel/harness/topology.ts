@@ -8,7 +8,7 @@
  *   203.0.113.5, .77 (/32)   2001:db8:1::1 2001:db8:3::1      2001:db8:3::10, ::20
  *   198.51.100.130 (/32)                        │ docker0 172.17.0.1/16
  *   2001:db8:1::10, ::20                        └── (eth0) container 172.17.0.2
- *   2001:db8:2::5, ::99 (/128)
+ *   2001:db8:2::5, ::99 (/128)                 (optional: 2001:db8:c::2, bridge 2001:db8:c::1/64)
  *
  * Sources that are not on a link (203.0.113.0/24, 198.51.100.128/25, 2001:db8:2::/64) are
  * extra addresses on client A with routes on the server through 192.0.2.10 / 2001:db8:1::10.
@@ -48,6 +48,10 @@ export const SERVER_V6_A = '2001:db8:1::1';
 export const SERVER_V4_B = '198.51.100.1';
 export const SERVER_V6_B = '2001:db8:3::1';
 export const CONTAINER_V4 = '172.17.0.2';
+/** The container's IPv6 address (documentation range), only with `containerV6`. */
+export const CONTAINER_V6 = '2001:db8:c::2';
+/** The bridge's IPv6 address, the container's IPv6 gateway. */
+export const BRIDGE_V6 = '2001:db8:c::1';
 
 const MAC = {
   serverA: '02:00:5e:00:00:01',
@@ -121,6 +125,11 @@ function neigh(ns: string, dev: string, addrs: string[], mac: string): void {
 export interface TopologyOptions {
   /** Adds the container namespace behind bridge docker0 and turns on IPv4 forwarding. */
   container?: boolean;
+  /**
+   * Also gives the container {@link CONTAINER_V6} (bridge {@link BRIDGE_V6}/64) and turns on
+   * IPv6 forwarding in the server. Without it the container is IPv4-only, as before.
+   */
+  containerV6?: boolean;
 }
 
 /** Builds the namespaces; on failure deletes what it made and rethrows. */
@@ -148,6 +157,7 @@ export function createTopology(opts: TopologyOptions = {}): Topology {
     // and a soft ICMP error received meanwhile is what connect() then reports.
     for (const ns of [nsA, nsB]) sysctl(ns, 'net.ipv4.tcp_syn_retries', '1');
     sysctl(server, 'net.ipv4.ip_forward', opts.container ? '1' : '0');
+    if (opts.container && opts.containerV6) sysctl(server, 'net.ipv6.conf.all.forwarding', '1');
 
     // Links are created straight inside the namespaces: no name ever appears on the host.
     ip(server, 'link', 'add', 'eth-a', 'address', MAC.serverA, 'type', 'veth', 'peer', 'name', 'eth0', 'address', MAC.clientA, 'netns', nsA);
@@ -182,6 +192,13 @@ export function createTopology(opts: TopologyOptions = {}): Topology {
       ip(nsC, 'route', 'add', 'default', 'via', '172.17.0.1', 'dev', 'eth0');
       neigh(server, 'docker0', [CONTAINER_V4], MAC.container);
       neigh(nsC, 'eth0', ['172.17.0.1'], MAC.bridge);
+      if (opts.containerV6) {
+        ip(server, 'addr', 'add', `${BRIDGE_V6}/64`, 'dev', 'docker0', 'nodad');
+        ip(nsC, 'addr', 'add', `${CONTAINER_V6}/64`, 'dev', 'eth0', 'nodad');
+        ip(nsC, '-6', 'route', 'add', 'default', 'via', BRIDGE_V6, 'dev', 'eth0');
+        neigh(server, 'docker0', [CONTAINER_V6], MAC.container);
+        neigh(nsC, 'eth0', [BRIDGE_V6], MAC.bridge);
+      }
     }
   } catch (err) {
     destroy();
