@@ -5,6 +5,11 @@
  * snapshot and prints one JSON object on stdout.
  *
  *   node bench/case.mjs --snapshot FILE [--explain-runs 50] [--from 192.0.2.50] [--iface eth0]
+ *                       [--stop-after explain]
+ *
+ * Each phase also prints a progress line (`{"progress":…}`) as it ends, so a case that runs
+ * out of time or memory still tells how far it got. Order: read, JSON parse, load, 50
+ * explains, analyze, audit build, renders.
  *
  * @module
  */
@@ -17,10 +22,13 @@ const { values } = parseArgs({ options: {
   from: { type: 'string', default: '192.0.2.50' },
   to: { type: 'string', default: '192.0.2.10' },
   iface: { type: 'string', default: 'eth0' },
+  'stop-after': { type: 'string' },
 } });
 const dist = new URL('../dist/', import.meta.url);
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
 const result = { phases: {}, explain: null, counts: {}, missing: [] };
+
+const progress = (o) => process.stdout.write(`${JSON.stringify({ progress: { ...o, maxRssKb: process.resourceUsage().maxRSS } })}\n`);
 
 /** Times fn() once; records ms under `name`, or the error (the next phases still run). */
 function phase(name, fn) {
@@ -28,6 +36,7 @@ function phase(name, fn) {
   try {
     const v = fn();
     result.phases[name] = ms(t0);
+    progress({ phase: name, ms: result.phases[name] });
     return v;
   } catch (e) {
     (result.errors ??= {})[name] = `${e?.name}: ${e?.message} (after ${ms(t0).toFixed(0)} ms)`.slice(0, 500);
@@ -64,6 +73,22 @@ if (pipeline.loadHost) {
   result.counts.diagnosticCodes = {};
   for (const d of loaded.diagnostics ?? []) result.counts.diagnosticCodes[d.code] = (result.counts.diagnosticCodes[d.code] ?? 0) + 1;
   result.counts.sourceStatus = loaded.sourceStatus ?? null;
+  // explain needs only a loaded host: measured before analysis, so it is known even when analysis fails.
+  if (pipeline.explainFlow) {
+    // Distinct TCP ports of the snapshot: a fresh question each time, no answer reused.
+    const ports = [...new Set(snapshot.sockets.filter((s) => s.proto === 'tcp').map((s) => s.port))];
+    const runs = Number(values['explain-runs']);
+    const times = [];
+    for (let i = 0; i < runs; i++) {
+      const flow = { from: values.from, to: values.to, port: ports[(i * 7) % ports.length], proto: 'tcp', iface: values.iface };
+      const t0 = process.hrtime.bigint();
+      pipeline.explainFlow(loaded, flow);
+      times.push(ms(t0));
+    }
+    result.explain = { runs, first: times[0], median: median(times), p95: quantile(times, 0.95), max: Math.max(...times) };
+    progress({ explain: result.explain });
+  }
+  if (values['stop-after'] === 'explain') finish();
   let analysis = null;
   if (pipeline.analyzeHost) analysis = phase('analyze', () => pipeline.analyzeHost(loaded)) ?? null;
   if (analysis) {
@@ -94,21 +119,13 @@ if (pipeline.loadHost) {
       result.renderBytes[name] = typeof out === 'string' ? out.length : null;
     }
   }
-  if (pipeline.explainFlow) {
-    // Distinct TCP ports of the snapshot: a fresh question each time, no answer reused.
-    const ports = [...new Set(snapshot.sockets.filter((s) => s.proto === 'tcp').map((s) => s.port))];
-    const runs = Number(values['explain-runs']);
-    const times = [];
-    for (let i = 0; i < runs; i++) {
-      const flow = { from: values.from, to: values.to, port: ports[(i * 7) % ports.length], proto: 'tcp', iface: values.iface };
-      const t0 = process.hrtime.bigint();
-      pipeline.explainFlow(loaded, flow);
-      times.push(ms(t0));
-    }
-    result.explain = { runs, first: times[0], median: median(times), p95: quantile(times, 0.95), max: Math.max(...times) };
-  }
 }
-result.phases.total = Object.entries(result.phases).filter(([k]) => k !== 'total').reduce((s, [, v]) => s + v, 0);
-result.maxRssKb = process.resourceUsage().maxRSS;
-result.heapUsedMb = process.memoryUsage().heapUsed / 2 ** 20;
-process.stdout.write(`${JSON.stringify(result)}\n`);
+finish();
+
+function finish() {
+  result.phases.total = Object.entries(result.phases).filter(([k]) => k !== 'total').reduce((s, [, v]) => s + v, 0);
+  result.maxRssKb = process.resourceUsage().maxRSS;
+  result.heapUsedMb = process.memoryUsage().heapUsed / 2 ** 20;
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exit(0);
+}

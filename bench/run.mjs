@@ -83,16 +83,27 @@ function isAuditJson(stdout) {
 }
 
 /** Library phases in a fresh process (under the CPU profiler with --profile). */
-function runCase(snapshotPath, profileDir) {
+function runCase(snapshotPath, profileDir, stopAfter) {
   const prof = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, [...prof, CASE, '--snapshot', snapshotPath, '--explain-runs', values['explain-runs'],
-    '--from', CLIENT.v4, '--to', SERVER.v4, '--iface', 'eth0'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28, timeout: TIMEOUT_MS, killSignal: 'SIGKILL' });
+    '--from', CLIENT.v4, '--to', SERVER.v4, '--iface', 'eth0', ...(stopAfter ? ['--stop-after', stopAfter] : [])],
+  { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28, timeout: TIMEOUT_MS, killSignal: 'SIGKILL' });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.error?.code === 'ETIMEDOUT') return { error: `timed out after ${TIMEOUT_MS / 1000} s`, timedOut: true, wallMs };
-  if (/heap out of memory/.test(r.stderr ?? '')) return { error: `out of memory (V8 heap limit) after ${(wallMs / 1000).toFixed(0)} s`, outOfMemory: true, wallMs };
-  if (r.status !== 0) return { error: `case.mjs exited ${r.status}: ${(r.stderr ?? '').slice(0, 3000)}`, wallMs };
-  return JSON.parse(r.stdout.trim().split('\n').at(-1));
+  const lines = (r.stdout ?? '').trim().split('\n').filter(Boolean).map((l) => { try { return JSON.parse(l); } catch { return {}; } });
+  const final = lines.find((l) => l.phases);
+  if (r.status === 0 && final) return stopAfter ? { ...final, stoppedAfter: stopAfter } : final;
+  // Died part-way: keep the phases it finished (progress lines) and say how it ended.
+  const partial = { phases: {}, explain: null, partial: true, wallMs };
+  for (const l of lines) {
+    if (l.progress?.phase) partial.phases[l.progress.phase] = l.progress.ms;
+    if (l.progress?.explain) partial.explain = l.progress.explain;
+    if (l.progress?.maxRssKb) partial.maxRssKb = l.progress.maxRssKb;
+  }
+  const next = ['load', 'analyze', 'audit'].find((p) => partial.phases[p] === undefined) ?? 'render';
+  if (r.error?.code === 'ETIMEDOUT') return { ...partial, error: `timed out after ${TIMEOUT_MS / 1000} s, in ${next}`, timedOut: true, failedIn: next };
+  if (/heap out of memory/.test(r.stderr ?? '')) return { ...partial, error: `out of memory (V8 heap limit) after ${(wallMs / 1000).toFixed(0)} s, in ${next}`, outOfMemory: true, failedIn: next };
+  return { ...partial, error: `case.mjs exited ${r.status}: ${(r.stderr ?? '').slice(0, 3000)}`, failedIn: next };
 }
 
 /** `portcullis explain --flows` for the ports nmap scanned, from the nmap client, compared port by port. */
@@ -124,15 +135,35 @@ function machine() {
   };
 }
 
+/** The other tools on the same case: parse-only checks, and nmap against `explain --flows`. */
+async function sideBySide(entry, c, paths) {
+  if (withBaselines) {
+    entry.baselines = runBaselines(paths);
+    log(`   baselines: ${Object.entries(entry.baselines).map(([k, v]) => `${k} ${v.wallMs.toFixed(0)} ms`).join(', ')}`);
+  }
+  if (withNmap) {
+    try {
+      const scan = await nmapScan({ snapshotPath: paths.snapshot, snapshot: c.snapshot, paths });
+      entry.nmap = { command: scan.command, wallMs: scan.wallMs, ports: scan.ports, counts: scan.counts };
+      entry.explainFlows = explainVsNmap(paths.snapshot, scan, entry.name);
+      log(`   nmap: ${scan.wallMs.toFixed(0)} ms ${JSON.stringify(scan.counts)}; explain --flows: ${JSON.stringify({ ...entry.explainFlows, disagree: undefined })}`);
+    } catch (e) {
+      entry.nmap = { error: String(e.message).slice(0, 1000) };
+      log(`   nmap failed: ${entry.nmap.error}`);
+    }
+  }
+}
+
+const privileged = netnsAvailable();
+const withBaselines = !values['no-baselines'] && privileged;
+const withNmap = !values['no-nmap'] && privileged && nmapAvailable();
+
 async function main() {
   if (!existsSync(CLI) || !existsSync(join(ROOT, 'dist/pipeline.js'))) {
     log('dist/ is missing: run `npm run build` first (the benchmark measures the built CLI).');
     process.exitCode = 2;
     return;
   }
-  const privileged = netnsAvailable();
-  const withBaselines = !values['no-baselines'] && privileged;
-  const withNmap = !values['no-nmap'] && privileged && nmapAvailable();
   if (!privileged) log('not root (or no iproute2): skipping the baselines and nmap, which need network namespaces');
   else if (!values['no-nmap'] && !withNmap) log('nmap not installed (apt-get install nmap): skipping the scan comparison');
 
@@ -142,14 +173,19 @@ async function main() {
     for (const size of parseList(values.sizes).map(Number).sort((a, b) => a - b)) {
       const name = `${format}-${size}`;
       log(`== ${name}`);
-      if (timedOutAt !== null) {
-        // Cost only grows with size: a larger case would fail the same way, later.
-        results.cases.push({ name, format, size, skipped: `${format}-${timedOutAt} timed out (${values.timeout} s) or ran out of memory` });
-        log(`   skipped: ${format}-${timedOutAt} timed out or ran out of memory`);
-        continue;
-      }
       const c = generateCase({ format, size, seed: Number(values.seed) });
       const paths = writeCase(outDir, format, size, c);
+      if (timedOutAt !== null) {
+        // Cost only grows with size: the full pipeline would fail the same way, later. Loading
+        // and explain need no analysis, so they are still measured.
+        const skipped = `${format}-${timedOutAt} timed out (${values.timeout} s) or ran out of memory`;
+        const entry = { name, format, size, stats: c.stats, skipped, loadavg: loadavg(), library: runCase(paths.snapshot, null, 'explain') };
+        log(`   analysis skipped (${skipped}); load + explain: ${JSON.stringify(entry.library.phases ?? entry.library.error)}`);
+        await sideBySide(entry, c, paths);
+        results.cases.push(entry);
+        writeFileSync(join(outDir, 'results.json'), JSON.stringify(results, null, 2));
+        continue;
+      }
       // The machine may be shared: the load average says how much to trust a figure.
       const entry = { name, format, size, stats: c.stats, snapshotBytes: readFileSync(paths.snapshot).length, loadavg: loadavg() };
       const profileDir = values.profile ? join(outDir, 'prof', name) : null;
@@ -171,21 +207,7 @@ async function main() {
       entry.cli = { command: `portcullis audit --snapshot ${name}.snapshot.json --format json`, runs: cliRuns,
         wallMs: median(cliRuns.filter((r) => r.ok).map((r) => r.wallMs)) ?? cliRuns[0].wallMs, maxRssKb: Math.max(...cliRuns.map((r) => r.maxRssKb ?? 0)), ok: cliRuns.every((r) => r.ok) };
       log(`   cli audit: ${entry.cli.ok ? `${entry.cli.wallMs.toFixed(0)} ms, ${(entry.cli.maxRssKb / 1024).toFixed(0)} MB` : cliRuns[0].error}`);
-      if (withBaselines) {
-        entry.baselines = runBaselines(paths);
-        log(`   baselines: ${Object.entries(entry.baselines).map(([k, v]) => `${k} ${v.wallMs.toFixed(0)} ms`).join(', ')}`);
-      }
-      if (withNmap) {
-        try {
-          const scan = await nmapScan({ snapshotPath: paths.snapshot, snapshot: c.snapshot, paths });
-          entry.nmap = { command: scan.command, wallMs: scan.wallMs, ports: scan.ports, counts: scan.counts };
-          entry.explainFlows = explainVsNmap(paths.snapshot, scan, name);
-          log(`   nmap: ${scan.wallMs.toFixed(0)} ms ${JSON.stringify(scan.counts)}; explain --flows: ${JSON.stringify({ ...entry.explainFlows, disagree: undefined })}`);
-        } catch (e) {
-          entry.nmap = { error: String(e.message).slice(0, 1000) };
-          log(`   nmap failed: ${entry.nmap.error}`);
-        }
-      }
+      await sideBySide(entry, c, paths);
       const gaveUp = (r) => r.timedOut || r.outOfMemory;
       if (gaveUp(entry.library) || entry.cli.runs.some(gaveUp)) timedOutAt = size;
       results.cases.push(entry);

@@ -35,7 +35,7 @@ function profiles(results) {
 function problems(results) {
   const lines = [];
   for (const c of results.cases) {
-    if (c.skipped) lines.push(`- ${c.name}: skipped, ${c.skipped}`);
+    if (c.skipped) lines.push(`- ${c.name}: analysis and CLI not run (${c.skipped}); load and explain measured`);
     if (c.library?.error) lines.push(`- ${c.name}: library run: ${c.library.error.split('\n').find((l) => /Error|timed out|out of memory/.test(l)) ?? c.library.error.slice(0, 120)}`);
     for (const [k, v] of Object.entries(c.library?.errors ?? {})) lines.push(`- ${c.name}: phase ${k}: ${v}`);
     if (c.cli && !c.cli.ok) lines.push(`- ${c.name}: CLI audit: ${cliCell(c.cli)}`);
@@ -56,10 +56,10 @@ function table(head, rows) {
 function targets(results) {
   const rows = [];
   for (const c of results.cases) {
-    if (c.size < 100000 || c.skipped) continue;
+    if (c.size < 100000) continue;
     const e2e = c.cli?.ok ? c.cli.wallMs : undefined;
     const ex = c.library?.explain?.median;
-    rows.push([c.name, `${ms(e2e)} (${mark(e2e !== undefined && e2e < TARGETS.e2eMs)})`, `${mb(c.cli?.maxRssKb)} (${mark(c.cli?.ok && c.cli.maxRssKb / 1024 < TARGETS.rssMb)})`,
+    rows.push([c.name, `${c.skipped ? 'not run' : ms(e2e)} (${mark(e2e !== undefined && e2e < TARGETS.e2eMs)})`, `${mb(c.cli?.maxRssKb)} (${mark(c.cli?.ok && c.cli.maxRssKb / 1024 < TARGETS.rssMb)})`,
       `${ms(ex)} (${mark(ex !== undefined && ex < TARGETS.explainMs)})`]);
   }
   if (rows.length === 0) return '';
@@ -67,24 +67,31 @@ function targets(results) {
 }
 
 function phases(results) {
-  const rows = results.cases.filter((c) => !c.skipped).map((c) => {
+  const rows = results.cases.map((c) => {
     const p = c.library?.phases ?? {};
+    const lib = c.library ?? {};
+    /** A phase's time, or why there is none (ran out of time or memory in it, or not run). */
+    const cell = (k) => {
+      if (p[k] !== undefined) return ms(p[k]);
+      if (lib.failedIn === k) return lib.outOfMemory ? '**out of memory**' : lib.timedOut ? '**timed out**' : '**failed**';
+      return c.skipped || lib.failedIn ? 'not run' : '–';
+    };
     const r = ['render.text', 'render.json', 'render.sarif', 'render.html'].map((k) => (p[k] === undefined ? '–' : ms(p[k]).replace(' ms', ''))).join(' / ');
     const ex = c.library?.explain;
-    return [c.name, n(c.stats.rules), n(c.stats.setElements), ms(p.jsonParse), ms(p.load), ms(p.analyze), ms(p.audit), r,
-      ms(libraryE2e(p)), mb(c.library?.maxRssKb), cliCell(c.cli), mb(c.cli?.maxRssKb),
+    return [c.name, n(c.stats.rules), n(c.stats.setElements), cell('jsonParse'), cell('load'), cell('analyze'), cell('audit'), r,
+      ms(libraryE2e(p)), `${mb(lib.maxRssKb)}${lib.partial || lib.stoppedAfter ? ' (so far)' : ''}`, c.skipped ? 'not run' : cliCell(c.cli), mb(c.cli?.maxRssKb),
       ex ? `${ms(ex.median)} / ${ms(ex.p95)}` : '–'];
   });
   return `### Portcullis, phase by phase\n\n${table(['case', 'rules', 'set elements', 'JSON parse', 'load (parse + lower)', 'analyze', 'audit build', 'render text / json / sarif / html (ms)', 'library end to end', 'library peak RSS', 'CLI `audit --format json`', 'CLI peak RSS', 'one explain, median / p95'], rows)}\n`;
 }
 
 function sideBySide(results) {
-  const rows = results.cases.filter((c) => !c.skipped).map((c) => {
+  const rows = results.cases.map((c) => {
     const b = c.baselines ?? {};
     const bl = (k) => (b[k] ? (b[k].ok ? `${ms(b[k].wallMs)}, ${mb(b[k].maxRssKb)}` : 'failed') : '–');
     const e = c.explainFlows;
     const nm = c.nmap;
-    return [c.name, cliCell(c.cli), e?.ok ? `${ms(e.wallMs)} (${e.flows} ports)` : '–',
+    return [c.name, c.skipped ? 'not run' : cliCell(c.cli), e?.ok ? `${ms(e.wallMs)} (${e.flows} ports)` : '–',
       bl('iptables-restore --test'), bl('iptables-legacy-restore --test'), bl('nft -c -f'),
       nm?.wallMs ? `${ms(nm.wallMs)} (${nm.ports} ports: ${Object.entries(nm.counts).map(([k, v]) => `${v} ${k}`).join(', ')})` : nm?.error ? 'failed' : '–',
       e?.ok ? `${e.agree}/${e.flows}` : '–'];
@@ -95,7 +102,7 @@ function sideBySide(results) {
 function growth(results) {
   const rows = [];
   const byFormat = new Map();
-  for (const c of results.cases.filter((x) => !x.skipped)) byFormat.set(c.format, [...(byFormat.get(c.format) ?? []), c]);
+  for (const c of results.cases) byFormat.set(c.format, [...(byFormat.get(c.format) ?? []), c]);
   for (const [format, cs] of byFormat) {
     cs.sort((a, b) => a.size - b.size);
     for (let i = 1; i < cs.length; i++) {
@@ -104,7 +111,7 @@ function growth(results) {
       const pa = a.library?.phases ?? {};
       const pb = b.library?.phases ?? {};
       rows.push([format, `${n(a.size)} → ${n(b.size)}`, k(pa.load, pb.load), k(pa.analyze, pb.analyze), k(libraryE2e(pa), libraryE2e(pb)),
-        k(a.cli?.wallMs, b.cli?.wallMs), k(a.cli?.maxRssKb, b.cli?.maxRssKb), k(a.library?.explain?.median, b.library?.explain?.median)]);
+        k(a.cli?.ok && a.cli.wallMs, b.cli?.ok && b.cli.wallMs), k(a.cli?.ok && a.cli.maxRssKb, b.cli?.ok && b.cli.maxRssKb), k(a.library?.explain?.median, b.library?.explain?.median)]);
     }
   }
   if (rows.length === 0) return '';

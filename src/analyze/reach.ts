@@ -274,16 +274,22 @@ function redirectEntry(services: ServiceReach[], b: Binding, hostPorts: DimSet):
  * Services behind the same rules share one source set (the world minus a blocklist, often
  * tens of thousands of prefixes): format each distinct set once and share the list.
  */
-const cidrCache = new Map<string, string[]>();
+const cidrCache = new Map<string, { set: AddrSet; cidrs: string[] }[]>();
 
 function cidrsOf(set: AddrSet, family: Family): string[] {
   if (set.length < 64) return toCidrs(set, family);
-  const key = `${family}:${(set as readonly (number | bigint)[]).join(',')}`;
-  let cidrs = cidrCache.get(key);
-  if (!cidrs) {
-    if (cidrCache.size >= 32) cidrCache.delete(cidrCache.keys().next().value!);
-    cidrCache.set(key, (cidrs = toCidrs(set, family)));
+  const flat = set as readonly (number | bigint)[];
+  // A cheap fingerprint picks the bucket; equality of the boundaries decides.
+  const key = `${family}:${flat.length}:${flat[0]}:${flat[flat.length >> 1]}:${flat[flat.length - 1]}`;
+  let bucket = cidrCache.get(key);
+  const hit = bucket?.find((e) => I.setsEqual(e.set as I.IntervalSet<I.Ordinal>, set as I.IntervalSet<I.Ordinal>));
+  if (hit) return hit.cidrs;
+  if (!bucket) {
+    if (cidrCache.size >= 64) cidrCache.delete(cidrCache.keys().next().value!);
+    cidrCache.set(key, (bucket = []));
   }
+  const cidrs = toCidrs(set, family);
+  bucket.push({ set, cidrs });
   return cidrs;
 }
 

@@ -27,51 +27,109 @@ interface Cover {
   key: CoarseKey;
 }
 
-/** Coarse position of a match: one protocol, one port, one source block, or "*" where wider. */
-type CoarseKey = [string, string, string];
+/** Source block sizes (prefix lengths) the cover index buckets by, coarse to fine. */
+const LEVELS = { ipv4: [8, 16, 24, 32], ipv6: [16, 32, 48, 64, 96, 128] } as const;
+
+/**
+ * Coarse position of a match: its protocol and port when single ("*" otherwise), and the
+ * blocks holding all its sources at each level, as far down as one block holds them all.
+ */
+interface CoarseKey {
+  proto: string;
+  /** Each destination port when there are few (multiport), else ["*"]. */
+  ports: string[];
+  /** blocks[k]: the /LEVELS[k] block holding every source; shorter than LEVELS when the sources spread. */
+  blocks: string[];
+}
 
 function coarseKey(match: PacketSet, protos: I.IntervalSet<number>, ports: I.IntervalSet<number>): CoarseKey {
   const single = (set: I.IntervalSet<number>) => (set.length === 2 && set[1]! - set[0]! === 1 ? String(set[0]) : '*');
+  const few = (set: I.IntervalSet<number>) => {
+    const out: string[] = [];
+    for (const [lo, hi] of I.ranges(set)) for (let p = lo; p < hi && out.length <= 16; p++) out.push(String(p));
+    return out.length > 0 && out.length <= 16 ? out : ['*'];
+  };
   const src = match.project(Dim.Src);
-  let block = '*';
+  const bits = match.family === 'ipv4' ? 32 : 128;
+  const blocks: string[] = [];
   if (src.length > 0) {
-    // The /16 (IPv4) or /32 (IPv6) block holding every source, if there is one.
-    const shift = match.family === 'ipv4' ? 16 : 96;
-    const lo = BigInt(src[0]!) >> BigInt(shift);
-    const hi = (BigInt(src[src.length - 1]!) - 1n) >> BigInt(shift);
-    if (lo === hi) block = lo.toString();
+    const first = BigInt(src[0]!);
+    const last = BigInt(src[src.length - 1]!) - 1n;
+    for (const len of LEVELS[match.family]) {
+      const shift = BigInt(bits - len);
+      if (first >> shift !== last >> shift) break;
+      blocks.push(`${len}:${first >> shift}`);
+    }
   }
-  return [single(protos), single(ports), block];
+  return { proto: single(protos), ports: few(ports), blocks };
 }
 
 /**
- * Earlier covers that can overlap a rule: looked up by coarse key when the rule is narrow on
- * every axis (a blocklist entry, a per-port allowlist line), scanned otherwise.
+ * Earlier covers that can overlap a rule. Covers are filed under the finest source block
+ * holding them, and under every coarser block as "inside"; a rule then meets only the
+ * covers on its own blocks' path and those inside its finest block, so a 5,000-line
+ * fail2ban chain in one /24 costs thousands of lookups, not millions of comparisons.
+ * Covers with sources in no single block are filed by protocol and port.
  */
 class CoverIndex {
   private readonly all: Cover[] = [];
-  /** By source block; "*" holds covers wider than one block. */
-  private readonly byBlock = new Map<string, Cover[]>();
-  /** By "proto|port" (either may be "*"), whatever the source. */
-  private readonly byPortKey = new Map<string, Cover[]>();
+  /** Covers whose finest block is this one. */
+  private readonly at = new Map<string, Cover[]>();
+  /** Covers whose finest block lies strictly inside this one. */
+  private readonly inside = new Map<string, Cover[]>();
+  private readonly wideByPort = new Map<string, Cover[]>();
+  private readonly wide: Cover[] = [];
+  /** Covers filed under a block, also by "proto|port" (for rules whose sources spread wide). */
+  private readonly filedByPort = new Map<string, Cover[]>();
 
   add(c: Cover): void {
     this.all.push(c);
-    push(this.byBlock, c.key[2], c);
-    push(this.byPortKey, `${c.key[0]}|${c.key[1]}`, c);
+    const { blocks } = c.key;
+    const portKeys = c.key.ports.map((p) => `${c.key.proto}|${p}`);
+    if (blocks.length === 0) {
+      this.wide.push(c);
+      for (const pk of portKeys) push(this.wideByPort, pk, c);
+      return;
+    }
+    for (const pk of portKeys) push(this.filedByPort, pk, c);
+    // Filed by block, and by block and port, so a per-port rule skips other ports' covers.
+    const finest = blocks[blocks.length - 1]!;
+    push(this.at, finest, c);
+    for (const pk of portKeys) push(this.at, `${finest}#${pk}`, c);
+    for (let k = 0; k < blocks.length - 1; k++) {
+      push(this.inside, blocks[k]!, c);
+      for (const pk of portKeys) push(this.inside, `${blocks[k]!}#${pk}`, c);
+    }
   }
 
-  candidates(key: CoarseKey): readonly Cover[] {
-    const [p, q, block] = key;
-    let lists: (Cover[] | undefined)[];
-    if (block !== '*') lists = [this.byBlock.get(block), this.byBlock.get('*')];
-    else if (p !== '*' && q !== '*') lists = [this.byPortKey.get(`${p}|${q}`), this.byPortKey.get(`${p}|*`), this.byPortKey.get(`*|${q}`), this.byPortKey.get('*|*')];
-    else return this.all;
-    const out: Cover[] = [];
-    for (const l of lists) if (l) out.push(...l);
-    return out.sort((a, b) => a.order - b.order);
+  candidates(k: CoarseKey): readonly Cover[] {
+    const specificPort = k.proto !== '*' && k.ports[0] !== '*';
+    const lists: (readonly Cover[] | undefined)[] = [];
+    const portKeys = [...new Set([...k.ports.flatMap((p) => [`${k.proto}|${p}`, `*|${p}`]), `${k.proto}|*`, '*|*'])];
+    if (specificPort) for (const key of portKeys) lists.push(this.wideByPort.get(key));
+    else lists.push(this.wide);
+    if (k.blocks.length === 0) {
+      // Sources spread wide: any filed cover may overlap; narrow by port when possible.
+      if (!specificPort) return this.all;
+      for (const key of portKeys) lists.push(this.filedByPort.get(key));
+    } else {
+      const finest = k.blocks[k.blocks.length - 1]!;
+      if (specificPort) {
+        for (const key of portKeys) {
+          for (const b of k.blocks) lists.push(this.at.get(`${b}#${key}`));
+          lists.push(this.inside.get(`${finest}#${key}`));
+        }
+      } else {
+        for (const b of k.blocks) lists.push(this.at.get(b));
+        lists.push(this.inside.get(finest));
+      }
+    }
+    const out = new Set<Cover>();
+    for (const l of lists) if (l) for (const c of l) out.add(c);
+    return [...out].sort((a, b) => a.order - b.order);
   }
 }
+
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   const list = map.get(key);
@@ -138,7 +196,7 @@ function shadowedIn(chain: Chain): ShadowedRule[] {
     const by: Cover[] = [];
     for (const c of remaining ? touching : []) {
       if (!c.match.intersects(remaining!)) continue;
-      remaining = remaining!.difference(c.match);
+      remaining = remaining!.difference(c.match, { merge: false });
       by.push(c);
       if (remaining.isEmpty() || remaining.cubes.length > MAX_CUBES) break;
     }

@@ -173,7 +173,11 @@ export class PacketSet {
     return new PacketSet(this.family, out.length > 1 ? mergeCubes(out) : out);
   }
 
-  difference(other: PacketSet): PacketSet {
+  /**
+   * this − other. `merge: false` skips re-merging the pieces: for emptiness tests, where
+   * the pieces are thrown away, merging costs more than it saves.
+   */
+  difference(other: PacketSet, options: { merge?: boolean } = {}): PacketSet {
     if (this.cubes.length === 0 || other.cubes.length === 0) return this;
     let pieces: Cube[] = this.cubes as Cube[];
     for (const b of other.cubes) {
@@ -184,7 +188,7 @@ export class PacketSet {
     }
     // Pieces peeled from one cube by one cube differ in two dimensions or more: nothing to merge.
     const single = this.cubes.length === 1 && other.cubes.length === 1;
-    return new PacketSet(this.family, pieces.length > 1 && !single ? mergeCubes(pieces) : pieces);
+    return new PacketSet(this.family, pieces.length > 1 && !single && options.merge !== false ? mergeCubes(pieces) : pieces);
   }
 
   intersects(other: PacketSet): boolean {
