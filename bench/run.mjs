@@ -193,7 +193,10 @@ async function main() {
       entry.library = runCase(paths.snapshot, profileDir);
       if (profileDir && existsSync(profileDir)) {
         const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
-        if (file) entry.profile = { file: join(values.out, 'prof', name, file), top: summarize(JSON.parse(readFileSync(join(profileDir, file), 'utf8')), 12) };
+        if (file) {
+          const prof = JSON.parse(readFileSync(join(profileDir, file), 'utf8'));
+          entry.profile = { file: join(values.out, 'prof', name, file), top: summarize(prof, 12), topTotal: summarize(prof, 25, { by: 'total' }) };
+        }
       }
       log(`   library: ${JSON.stringify(entry.library.phases ?? entry.library.error)}${entry.library.errors ? ` errors: ${JSON.stringify(entry.library.errors)}` : ''}`);
       const cliRuns = [];

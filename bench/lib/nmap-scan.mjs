@@ -64,7 +64,7 @@ function startListeners(ns, snapshotPath) {
  * Per-port states from nmap's XML (-oX -). nmap folds large groups of one state into
  * `<extraports state=…>`, whose `<extrareasons … ports="1,5-7">` say which ports they are.
  */
-function parseNmapXml(xml) {
+export function parseNmapXml(xml) {
   const states = {};
   for (const m of xml.matchAll(/<port protocol="tcp" portid="(\d+)"><state state="([a-z|]+)"/g)) states[Number(m[1])] = m[2];
   for (const block of xml.matchAll(/<extraports state="([a-z|]+)"[^>]*>([\s\S]*?)<\/extraports>/g)) {

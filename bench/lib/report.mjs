@@ -13,8 +13,9 @@ const mark = (ok) => (ok ? 'yes' : '**NO**');
 
 /** The CLI-equivalent in-process path: read + JSON + load + analyze + audit + JSON render. */
 export function libraryE2e(p) {
-  if (!p || p.analyze === undefined) return undefined;
-  return ['read', 'jsonParse', 'load', 'analyze', 'audit', 'render.json'].reduce((s, k) => s + (p[k] ?? 0), 0);
+  const keys = ['read', 'jsonParse', 'load', 'analyze', 'audit', 'render.json'];
+  if (!p || keys.some((k) => p[k] === undefined)) return undefined; // a phase failed: no end-to-end figure
+  return keys.reduce((s, k) => s + p[k], 0);
 }
 
 function cliCell(cli) {
@@ -26,8 +27,8 @@ function cliCell(cli) {
 
 /** Top self-time functions per profiled case (run.mjs --profile). */
 function profiles(results) {
-  const parts = results.cases.filter((c) => c.profile).map((c) => `**${c.name}** (\`${c.profile.file}\`):\n\n${table(['self time', 'share', 'function', 'where'],
-    c.profile.top.map((t) => [ms(t.selfMs), `${(100 * t.share).toFixed(1)}%`, `\`${t.fn}\``, t.where ? `\`${t.where}\`` : '']))}\n`);
+  const parts = results.cases.filter((c) => c.profile).map((c) => `**${c.name}** (\`${c.profile.file}\`):\n\n${table(['self time', 'share', 'total (with callees)', 'function', 'where'],
+    c.profile.top.map((t) => [ms(t.selfMs), `${(100 * t.share).toFixed(1)}%`, t.totalMs === undefined ? '–' : ms(t.totalMs), `\`${t.fn}\``, t.where ? `\`${t.where}\`` : '']))}\n`);
   return parts.length > 0 ? `### Where the library time goes (CPU profile, self time)\n\n${parts.join('\n')}` : '';
 }
 

@@ -202,9 +202,11 @@ export function computeServices(input: ReachInput): ReachResult {
         if (b.socket.device) region = region.restrict(Dim.Iif, ifaceSet([b.socket.device.replace(/^%/, '')]));
         const reached = out.local.intersect(region);
         if (!ownPort && reached.isEmpty()) continue;
-        const evidenceRegion = arrival.intersect(PacketSet.where(family, { [Dim.Dst]: b.dst } as Partial<Record<Dim, DimSet>>)).union(reached);
         const entry = ownPort ? directEntry(direct, services, b) : redirectEntry(services, b, slice.ports);
-        addFamily(entry, family, reached, events, ownPort ? evidenceRegion : reached);
+        // Evidence: what happened to the packets sent to this socket's addresses (those that
+        // never reached it included); for a redirect, to the packets that did reach it.
+        const evidence = ownPort ? arrival.intersect(PacketSet.where(family, { [Dim.Dst]: b.dst } as Partial<Record<Dim, DimSet>>)) : reached;
+        addFamily(entry, family, reached, events, evidence);
       }
       for (const fwd of forwardedServices(out.forwarded, slice, family, events)) services.push(fwd);
     }
