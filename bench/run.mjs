@@ -123,13 +123,27 @@ function explainVsNmap(snapshotPath, nmap, caseName) {
     command: `portcullis explain --flows F.flows.jsonl --snapshot F.snapshot.json` };
 }
 
+/** Newest modification time under dist/: parallel work may rebuild it during a long run. */
+function distStamp() {
+  let newest = 0;
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.js')) newest = Math.max(newest, statSync(p).mtimeMs);
+    }
+  };
+  walk(join(ROOT, 'dist'));
+  return new Date(newest).toISOString();
+}
+
 function machine() {
   const tool = (argv) => { const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8' }); return r.status === 0 ? r.stdout.split('\n')[0].trim() : null; };
   const git = (args) => { const r = spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }); return r.status === 0 ? r.stdout.trim() : null; };
   return {
     // Which code was measured: the commit, whether src/ had uncommitted changes, and when dist/ was built.
     commit: git(['rev-parse', '--short', 'HEAD']), srcDirty: Boolean(git(['status', '--porcelain', '--', 'src'])),
-    distBuiltAt: statSync(join(ROOT, 'dist/pipeline.js')).mtime.toISOString(),
+    distBuiltAt: distStamp(),
     cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, memGb: Math.round(totalmem() / 2 ** 30), kernel: release(), node: process.version,
     iptables: tool(['iptables', '--version']), nft: tool(['nft', '--version']), nmap: tool(['nmap', '--version']),
   };
@@ -179,7 +193,7 @@ async function main() {
         // Cost only grows with size: the full pipeline would fail the same way, later. Loading
         // and explain need no analysis, so they are still measured.
         const skipped = `${format}-${timedOutAt} timed out (${values.timeout} s) or ran out of memory`;
-        const entry = { name, format, size, stats: c.stats, skipped, loadavg: loadavg(), library: runCase(paths.snapshot, null, 'explain') };
+        const entry = { name, format, size, stats: c.stats, skipped, loadavg: loadavg(), distBuiltAt: distStamp(), library: runCase(paths.snapshot, null, 'explain') };
         log(`   analysis skipped (${skipped}); load + explain: ${JSON.stringify(entry.library.phases ?? entry.library.error)}`);
         await sideBySide(entry, c, paths);
         results.cases.push(entry);
@@ -187,7 +201,7 @@ async function main() {
         continue;
       }
       // The machine may be shared: the load average says how much to trust a figure.
-      const entry = { name, format, size, stats: c.stats, snapshotBytes: readFileSync(paths.snapshot).length, loadavg: loadavg() };
+      const entry = { name, format, size, stats: c.stats, snapshotBytes: readFileSync(paths.snapshot).length, loadavg: loadavg(), distBuiltAt: distStamp() };
       const profileDir = values.profile ? join(outDir, 'prof', name) : null;
       if (profileDir) rmSync(profileDir, { recursive: true, force: true });
       entry.library = runCase(paths.snapshot, profileDir);

@@ -3,6 +3,7 @@
  * the snapshot's listeners there, and nmap-scan their TCP ports from a client namespace
  * over a veth pair (documentation addresses only). Reports nmap's wall time and per-port
  * states, so Portcullis's `explain` answers for the same source can be compared.
+ * $BENCH_NMAP_XML, when set, names a file to keep nmap's XML in (for debugging).
  *
  * @module
  */

@@ -287,7 +287,7 @@ function cidrsOf(set: AddrSet, family: Family): string[] {
   const hit = bucket?.find((e) => I.setsEqual(e.set as I.IntervalSet<I.Ordinal>, set as I.IntervalSet<I.Ordinal>));
   if (hit) return hit.cidrs;
   if (!bucket) {
-    if (cidrCache.size >= 64) cidrCache.delete(cidrCache.keys().next().value!);
+    if (cidrCache.size >= 16) cidrCache.delete(cidrCache.keys().next().value!);
     cidrCache.set(key, (bucket = []));
   }
   const cidrs = toCidrs(set, family);

@@ -124,9 +124,12 @@ class CoverIndex {
         lists.push(this.inside.get(finest));
       }
     }
-    const out = new Set<Cover>();
-    for (const l of lists) if (l) for (const c of l) out.add(c);
-    return [...out].sort((a, b) => a.order - b.order);
+    // Each list is already in rule order; most lookups hit one list or none.
+    const hit = lists.filter((l): l is readonly Cover[] => l !== undefined && l.length > 0);
+    if (hit.length === 0) return [];
+    if (hit.length === 1) return hit[0]!;
+    const all = hit.flat().sort((a, b) => a.order - b.order);
+    return all.filter((c, i) => i === 0 || all[i - 1] !== c);
   }
 }
 

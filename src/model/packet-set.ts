@@ -221,9 +221,13 @@ export class PacketSet {
     return this.intersect(PacketSet.where(this.family, { [dim]: value }));
   }
 
-  /** Canonical-enough key for memoisation (equal keys mean equal sets). */
+  /**
+   * Key for memoisation: equal keys mean equal sets (small dimension sets are compared by
+   * content, big ones by identity, so equal big sets built apart may get different keys:
+   * a missed memo hit, never a wrong one).
+   */
   key(): string {
-    return this.cubes.map((c) => c.map((d) => (d.length > 0 && typeof d[0] === 'string' ? JSON.stringify(d) : d.join(','))).join('|')).sort().join(';');
+    return this.cubes.map((c) => c.map(dimId).join(',')).sort().join(';');
   }
 }
 
