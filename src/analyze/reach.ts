@@ -10,7 +10,8 @@
  *
  * @module
  */
-import { type AddrSet, type Family, formatAddr, parseAddr, toCidrs } from '../model/addr.js';
+import { type AddrSet, type Family, formatAddr, parseAddr, toCidrs, toCidrsLimited } from '../model/addr.js';
+import { MAX_LISTED_PREFIXES, attachExactSources } from './exact-sources.js';
 import type { AddressFacts } from '../model/host-facts.js';
 import * as I from '../model/interval-set.js';
 import { Dim, type DimSet, PacketSet, ifaceSet } from '../model/packet-set.js';
@@ -276,10 +277,15 @@ function redirectEntry(services: ServiceReach[], b: Binding, hostPorts: DimSet):
  * Services behind the same rules share one source set (the world minus a blocklist, often
  * tens of thousands of prefixes): format each distinct set once and share the list.
  */
-const cidrCache = new Map<string, { set: AddrSet; cidrs: string[] }[]>();
+const cidrCache = new Map<string, { set: AddrSet; cidrs: Listed }[]>();
 
-function cidrsOf(set: AddrSet, family: Family): string[] {
-  if (set.length < 64) return toCidrs(set, family);
+interface Listed {
+  cidrs: string[];
+  omittedRanges: number;
+}
+
+function cidrsOf(set: AddrSet, family: Family): Listed {
+  if (set.length < 64) return { cidrs: toCidrs(set, family), omittedRanges: 0 };
   const flat = set as readonly (number | bigint)[];
   // A cheap fingerprint picks the bucket; equality of the boundaries decides.
   const key = `${family}:${flat.length}:${flat[0]}:${flat[flat.length >> 1]}:${flat[flat.length - 1]}`;
@@ -290,13 +296,17 @@ function cidrsOf(set: AddrSet, family: Family): string[] {
     if (cidrCache.size >= 16) cidrCache.delete(cidrCache.keys().next().value!);
     cidrCache.set(key, (bucket = []));
   }
-  const cidrs = toCidrs(set, family);
+  const cidrs = toCidrsLimited(set, family, MAX_LISTED_PREFIXES);
   bucket.push({ set, cidrs });
   return cidrs;
 }
 
 function addFamily(entry: ServiceReach, family: Family, reached: PacketSet, events: WalkEvent[], evidence: PacketSet): void {
-  entry.sources[family] = cidrsOf(reached.project(Dim.Src) as AddrSet, family);
+  const set = reached.project(Dim.Src) as AddrSet;
+  const listed = cidrsOf(set, family);
+  entry.sources[family] = listed.cidrs;
+  if (listed.omittedRanges > 0) entry.sourcesOmitted = { ipv4: 0, ipv6: 0, ...entry.sourcesOmitted, [family]: listed.omittedRanges };
+  attachExactSources(entry.sources, family, set);
   entry.decisions.push(...decisionsFor(events, evidence));
   entry.uncertain.push(...uncertaintiesFor(events, evidence));
   if (rateLimitedOnPath(events, evidence)) entry.rateLimited = true;

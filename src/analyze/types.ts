@@ -72,6 +72,11 @@ export interface ServiceReach {
   path: ServicePath;
   /** Remote sources that can open a new connection (packets arriving on non-loopback interfaces). */
   sources: SourceLists;
+  /**
+   * Set when a family's list was cut at 10,000 prefixes (a huge blocklist punches that many
+   * holes): the number of further address ranges not listed. Judgements use the exact set.
+   */
+  sourcesOmitted?: { ipv4: number; ipv6: number };
   /** Where the verdicts for those sources came from. */
   decisions: Decision[];
   /** Constructs read conservatively on this service's paths. */

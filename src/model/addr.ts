@@ -205,13 +205,14 @@ export function addrCount(set: AddrSet): bigint {
 
 /** Union of CIDR texts into a set; throws on malformed input (callers validate first). */
 export function cidrsToSet(cidrs: readonly string[], family: Family): AddrSet {
-  let set: AddrSet = [];
+  // One sort and merge: unioning prefix by prefix would copy the growing set each time.
+  const pairs: [number | bigint, number | bigint][] = [];
   for (const text of cidrs) {
     const parsed = parseAddrSet(text, family);
     if (!parsed) throw new TypeError(`not an ${family} prefix: ${text}`);
-    set = union(set as IntervalSet<number>, parsed as IntervalSet<number>);
+    for (let k = 0; k < parsed.length; k += 2) pairs.push([parsed[k]!, parsed[k + 1]!]);
   }
-  return set;
+  return fromRanges(pairs as [number, number][]) as AddrSet;
 }
 
 /** Well-known address blocks, used by the kernel's own checks and by exposure classes. */

@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { exactSources } from '../exact-sources.js';
 import { type AddrSet, type Family, FAMILIES, addrCount, addrDomain, blockSet, cidrsToSet } from '../../model/addr.js';
 import { complement, difference, intersect, isEmpty, isSubset, type IntervalSet } from '../../model/interval-set.js';
 import type { ServiceReach, SourceLists } from '../types.js';
@@ -98,6 +99,9 @@ export function isPublicExposure(e: Exposure): boolean {
 
 /** A family's source set; malformed CIDRs (an engine bug) are read as "anyone" rather than dropped. */
 export function sourceSet(lists: SourceLists, family: Family): AddrSet {
+  // The engine keeps the exact set beside lists it had to cut short.
+  const exact = exactSources(lists, family);
+  if (exact) return exact;
   try {
     return cidrsToSet(lists[family], family);
   } catch {

@@ -46,6 +46,13 @@ function noRemote(exposure: Exposure): string | null {
  * ("v4 10.0.0.0/8 · v6 ::/0") when the families are exposed differently; else the joined list.
  */
 export function serviceSources(s: AuditedService, max = 40): string {
+  const text = listedSources(s, max);
+  const more = s.sourcesOmitted ? s.sourcesOmitted.ipv4 + s.sourcesOmitted.ipv6 : 0;
+  // A list cut short says so: a blocklist's holes can run to a million prefixes.
+  return more > 0 ? `${text} +${more.toLocaleString('en-US')} more ranges` : text;
+}
+
+function listedSources(s: AuditedService, max: number): string {
   const { ipv4, ipv6 } = s.sources;
   if (ipv4.length === 0 && ipv6.length === 0) return noRemote(s.exposure) ?? 'none';
   if (ipv4.length > 0 && ipv6.length > 0 && s.exposureByFamily.ipv4 !== s.exposureByFamily.ipv6) {

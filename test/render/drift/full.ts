@@ -21,7 +21,7 @@ const rule: Full<RuleRef> = {
   origin: { file: 'rules.v4', line: 12, path: '$.x' },
 };
 const sources = { ipv4: ['198.51.100.0/24'], ipv6: ['2001:db8::/32'] };
-const decision = { verdict: 'accept' as const, rule, hook: 'input', sources, uncertain: true };
+const decision = { verdict: 'accept' as const, rule, hook: 'input', sources, omitted: { ipv4: 3, ipv6: 0 }, uncertain: true };
 const uncertain = { construct: '-m mark --mark 1', kind: 'unmodelled' as const, detail: 'read as matching', rule };
 const process = { pid: 1, name: 'sshd', cmdline: ['sshd'], user: 'root' };
 const identity = {
@@ -39,6 +39,7 @@ const base = {
   dualStack: true,
   process,
   sources,
+  sourcesOmitted: { ipv4: 0, ipv6: 12 },
   decisions: [decision],
   uncertain: [uncertain],
   rateLimited: true,
