@@ -47,8 +47,13 @@ const SLICE_DIMS = [Dim.Proto, Dim.Dport, Dim.TcpFlags] as const;
 /** Above this many events of one chain and verdict, a memoised walk keeps one summary event. */
 const SUMMARY_THRESHOLD = 8;
 
+/** A walk over part of a chain: `rest` is what got past the last step walked. */
+interface WalkOutcome extends ChainOutcome {
+  rest: PacketSet;
+}
+
 interface Memo {
-  outcome: ChainOutcome;
+  outcome: WalkOutcome;
   events: WalkEvent[];
 }
 
@@ -68,6 +73,7 @@ export class ChainWalker {
   /** Per chain: true when its walk does not depend on protocol or ports (see walkMemo). */
   private readonly independent = new Map<string, boolean>();
   private readonly memo = new Map<string, Memo>();
+  private readonly prefixes = new Map<string, { steps: number; rules: number }>();
   /** Memoise slice-independent chains (off while tracing one flow, so its trace names every rule). */
   memoize = true;
 
@@ -84,39 +90,60 @@ export class ChainWalker {
     if (known !== undefined) return known;
     if (seen.has(chain.id)) return false;
     seen.add(chain.id);
-    let ok = true;
-    for (const rule of chain.rules) {
-      const a = rule.action;
-      if (a.type === 'dnat' || a.type === 'notrack') ok = false;
-      else if (a.type === 'jump' || a.type === 'goto') {
-        const target = this.model.chains.get(a.chain);
-        if (!target || !this.isSliceIndependent(target, seen)) ok = false;
-      }
-      if (ok) {
-        for (const d of SLICE_DIMS) {
-          const full = I.fullSet(dimDomain(rule.match.family, d));
-          if (!rule.match.isEmpty() && !I.setsEqual(rule.match.project(d), full)) {
-            ok = false;
-            break;
-          }
-        }
-      }
-      if (!ok) break;
-    }
+    const ok = chain.rules.every((rule) => this.ruleIsSliceIndependent(rule, seen));
     this.independent.set(chain.id, ok);
     return ok;
   }
 
-  private walkMemo(chain: Chain, hook: string, input: PacketSet, active: Set<string>): ChainOutcome {
+  private ruleIsSliceIndependent(rule: Rule, seen = new Set<string>()): boolean {
+    const a = rule.action;
+    if (a.type === 'dnat' || a.type === 'notrack') return false;
+    if (a.type === 'jump' || a.type === 'goto') {
+      const target = this.model.chains.get(a.chain);
+      if (!target || !this.isSliceIndependent(target, seen)) return false;
+    }
+    if (rule.match.isEmpty()) return true;
+    return SLICE_DIMS.every((d) => I.setsEqual(rule.match.project(d), I.fullSet(dimDomain(rule.match.family, d))));
+  }
+
+  /**
+   * How many leading steps of a chain treat every slice alike (an nft input chain that
+   * starts `ct state established accept; ip saddr @blocklist drop` and then goes per
+   * port): that prefix is walked once for all slices, like an independent chain.
+   */
+  private independentPrefix(chain: Chain): { steps: number; rules: number } {
+    // `rules` is a weight: how much walking the prefix once saves.
+    let known = this.prefixes.get(chain.id);
+    if (!known) {
+      const steps = this.index(chain).steps;
+      let n = 0;
+      let rules = 0;
+      while (n < steps.length && (steps[n]!.run ?? [steps[n]!.rule]).every((r) => this.ruleIsSliceIndependent(r))) {
+        // Weigh the work the prefix saves: its rules, the ranges of its sets (an nft
+        // `ip saddr @blocklist` is one rule of 100,000 ranges), the chains it jumps to.
+        for (const r of steps[n]!.run ?? [steps[n]!.rule]) {
+          rules += 1;
+          for (const c of r.match.cubes) rules += c[Dim.Src]!.length >> 1;
+          if (r.action.type === 'jump' || r.action.type === 'goto') rules += this.model.chains.get(r.action.chain)?.rules.length ?? 0;
+        }
+        n++;
+      }
+      this.prefixes.set(chain.id, (known = { steps: n, rules }));
+    }
+    return known;
+  }
+
+  /** Walk steps [0, toStep) of a chain once for all slices (see isSliceIndependent), then cut the outcome to `input`. */
+  private walkMemo(chain: Chain, hook: string, input: PacketSet, active: Set<string>, toStep: number): WalkOutcome {
     let widened = input;
     for (const d of SLICE_DIMS) widened = widened.rewrite(d, I.fullSet(dimDomain(input.family, d)) as DimSet);
-    const key = `${chain.id}\u0000${hook}\u0000${this.kind}\u0000${widened.key()}`;
+    const key = `${chain.id}\u0000${toStep}\u0000${hook}\u0000${this.kind}\u0000${widened.key()}`;
     let memo = this.memo.get(key);
     if (!memo) {
       const saved = this.events;
       const events: WalkEvent[] = [];
       this.events = events;
-      const outcome = this.walkRules(chain, hook, widened, active);
+      const outcome = this.walkRules(chain, hook, widened, active, 0, toStep);
       this.events = saved;
       memo = { outcome, events: summarise(events) };
       this.memo.set(key, memo);
@@ -128,7 +155,13 @@ export class ChainWalker {
       }
     }
     const o = memo.outcome;
-    return { accepted: o.accepted.intersect(input), dropped: o.dropped.intersect(input), rejected: o.rejected.intersect(input), returned: o.returned.intersect(input) };
+    return {
+      accepted: o.accepted.intersect(input),
+      dropped: o.dropped.intersect(input),
+      rejected: o.rejected.intersect(input),
+      returned: o.returned.intersect(input),
+      rest: o.rest.intersect(input),
+    };
   }
 
   private index(chain: Chain): ChainIndex {
@@ -152,13 +185,25 @@ export class ChainWalker {
   }
 
   walk(chain: Chain, hook: string, input: PacketSet, active: Set<string>): ChainOutcome {
-    if (this.memoize && !active.has(chain.id) && chain.rules.length > SUMMARY_THRESHOLD && this.isSliceIndependent(chain)) {
-      return this.walkMemo(chain, hook, input, active);
-    }
-    return this.walkRules(chain, hook, input, active);
+    let out: WalkOutcome;
+    const prefix = this.memoize && !active.has(chain.id) ? this.independentPrefix(chain) : { steps: 0, rules: 0 };
+    if (prefix.rules > SUMMARY_THRESHOLD) {
+      const head = this.walkMemo(chain, hook, input, active, prefix.steps);
+      const tail = this.walkRules(chain, hook, head.rest, active, prefix.steps, Infinity);
+      out = {
+        accepted: head.accepted.union(tail.accepted),
+        dropped: head.dropped.union(tail.dropped),
+        rejected: head.rejected.union(tail.rejected),
+        returned: head.returned.union(tail.returned),
+        rest: tail.rest,
+      };
+    } else out = this.walkRules(chain, hook, input, active, 0, Infinity);
+    // What falls off the end returns to the caller.
+    return { accepted: out.accepted, dropped: out.dropped, rejected: out.rejected, returned: out.returned.union(out.rest) };
   }
 
-  private walkRules(chain: Chain, hook: string, input: PacketSet, active: Set<string>): ChainOutcome {
+  /** Walk steps [fromStep, toStep) of a chain; `rest` is what got past them (the caller decides where it goes). */
+  private walkRules(chain: Chain, hook: string, input: PacketSet, active: Set<string>, fromStep: number, toStep: number): WalkOutcome {
     const nothing = empty(input);
     let accepted = nothing;
     let dropped = nothing;
@@ -168,12 +213,14 @@ export class ChainWalker {
     if (active.has(chain.id)) {
       // A loop: we cannot know where the packets end up; they may be accepted.
       this.loops.add(chain.id);
-      return { accepted: input, dropped: nothing, rejected: nothing, returned: input };
+      return { accepted: input, dropped: nothing, rejected: nothing, returned: input, rest: nothing };
     }
     active.add(chain.id);
     const index = this.index(chain);
     const candidates = index.candidates(input);
     for (const i of candidates) {
+      if (i < fromStep) continue;
+      if (i >= toStep) break;
       if (current.isEmpty()) break;
       const stepRule = index.steps[i]!;
       const rule = stepRule.rule;
@@ -278,8 +325,7 @@ export class ChainWalker {
       }
     }
     active.delete(chain.id);
-    returned = returned.union(current);
-    return { accepted, dropped, rejected, returned };
+    return { accepted, dropped, rejected, returned, rest: current };
   }
 
   /** Local addresses for REDIRECT, set by the path walker (the primary address of the input interface is approximated by every local address). */
