@@ -15,7 +15,7 @@ import { lowerIptables, parseIptablesSave } from './parse/iptables-save/index.js
 import { parseIpsetSave } from './parse/ipset-save.js';
 import { lowerNft, parseNftJson } from './parse/nft-json/index.js';
 import { explainFlow as explainOne } from './analyze/explain.js';
-import { type ReachInput, computeServices } from './analyze/reach.js';
+import { type ReachInput, computeServices, pathFor } from './analyze/reach.js';
 import { findShadowedRules } from './analyze/shadow.js';
 import type { FlowAnswer, FlowQuery, HostAnalysis, ShadowedRule, SourceStatus } from './analyze/types.js';
 
@@ -146,7 +146,7 @@ export function loadHost(snapshot: Snapshot, file: string, overrides: FirewallOv
     }
     sourceStatus.push({ source: n.label, status: partial ? 'partially-unrecognized' : 'passed', rules });
   }
-  return {
+  const loaded: LoadedHost = {
     snapshot,
     file,
     models: { ipv4: mergeModels('ipv4', models.ipv4), ipv6: mergeModels('ipv6', models.ipv6) },
@@ -154,6 +154,11 @@ export function loadHost(snapshot: Snapshot, file: string, overrides: FirewallOv
     diagnostics,
     sourceStatus,
   };
+  // Rule indexes are part of loading: the first explain is then as fast as the next.
+  if (!diagnostics.some((d) => d.severity === 'error')) {
+    for (const family of ['ipv4', 'ipv6'] as const) pathFor(reachInput(loaded), family).walker.prepare();
+  }
+  return loaded;
 }
 
 function ruleCount(model: FirewallModel): number {

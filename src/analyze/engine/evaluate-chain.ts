@@ -164,6 +164,11 @@ export class ChainWalker {
     };
   }
 
+  /** Build every chain's rule index now (part of loading), so the first query is as fast as the next. */
+  prepare(): void {
+    for (const chain of this.model.chains.values()) this.index(chain);
+  }
+
   private index(chain: Chain): ChainIndex {
     let idx = this.indexes.get(chain.id);
     if (!idx) this.indexes.set(chain.id, (idx = new ChainIndex(chain)));
