@@ -9,7 +9,7 @@ import type { Family } from './model/addr.js';
 import type { Diagnostic } from './model/diagnostics.js';
 import { addressFacts, hostContext } from './model/host-facts.js';
 import type { HostContext, IpSet } from './model/host-context.js';
-import { type Backend, type FirewallModel, emptyModel, mergeModels } from './model/ruleset.js';
+import { type Backend, type FirewallModel, mergeModels } from './model/ruleset.js';
 import type { FirewallSource, Snapshot } from './model/snapshot.js';
 import { lowerIptables, parseIptablesSave } from './parse/iptables-save/index.js';
 import { parseIpsetSave } from './parse/ipset-save.js';
@@ -275,4 +275,3 @@ export function explainFlow(loaded: LoadedHost, flow: FlowQuery): FlowAnswer {
   return explainOne(reachInput(loaded), flow);
 }
 
-export { emptyModel };

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { type AddrSet, type Family, formatAddr, parseAddr, toCidrs, toCidrsLimited } from '../model/addr.js';
+import { type AddrSet, type Family, parseAddr, toCidrs, toCidrsLimited } from '../model/addr.js';
 import { MAX_LISTED_PREFIXES, attachExactSources } from './exact-sources.js';
 import type { AddressFacts } from '../model/host-facts.js';
 import * as I from '../model/interval-set.js';
@@ -20,7 +20,7 @@ import type { Socket } from '../model/snapshot.js';
 import { TCP, UDP, arrivalSet } from './engine/arrival.js';
 import type { WalkEvent } from './engine/evaluate-chain.js';
 import { type HostFacts, PacketPath } from './engine/packet-path.js';
-import { decisionsFor, sourcesOf, uncertaintiesFor } from './engine/refs.js';
+import { decisionsFor, uncertaintiesFor } from './engine/refs.js';
 import type { ServiceReach } from './types.js';
 
 export interface ReachInput {
@@ -364,4 +364,3 @@ function forwardedServices(forwarded: PacketSet, slice: { proto: number; ports: 
   return out;
 }
 
-export { formatAddr, sourcesOf };

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { toCidrs, toCidrsLimited } from '../../model/addr.js';
+import { toCidrsLimited } from '../../model/addr.js';
 import { Dim, type PacketSet } from '../../model/packet-set.js';
 import type { Chain, Rule } from '../../model/ruleset.js';
 import type { Decision, RuleRef, SourceLists, UncertainRule, Verdict } from '../types.js';
@@ -28,11 +28,6 @@ export function eventRef(e: WalkEvent): RuleRef {
   return ref;
 }
 
-export function sourcesOf(set: PacketSet): SourceLists {
-  const lists: SourceLists = { ipv4: [], ipv6: [] };
-  lists[set.family] = toCidrs(set.project(Dim.Src) as never, set.family);
-  return lists;
-}
 
 /** The verdict an event decides, or null for steps that only pass packets along. */
 export function decidingVerdict(e: WalkEvent): Verdict | null {
