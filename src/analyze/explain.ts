@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { type Family, parseAddr, toCidrs } from '../model/addr.js';
+import { addrPointSet, parseAddr, toCidrs } from '../model/addr.js';
 import * as I from '../model/interval-set.js';
 import { Dim, type DimSet, PacketSet, ifaceSet } from '../model/packet-set.js';
 import { TCP, UDP, arrivalSet } from './engine/arrival.js';
@@ -34,9 +34,6 @@ export function flowProblem(flow: FlowQuery, input: ReachInput): string | null {
   return null;
 }
 
-function point(value: number | bigint, family: Family): DimSet {
-  return (family === 'ipv4' ? I.range(value as number, (value as number) + 1) : I.range(value as bigint, (value as bigint) + 1n)) as DimSet;
-}
 
 export function explainFlow(input: ReachInput, flow: FlowQuery): FlowAnswer {
   const from = parseAddr(flow.from)!;
@@ -74,8 +71,8 @@ export function explainFlow(input: ReachInput, flow: FlowQuery): FlowAnswer {
     proto,
     ports: I.range(flow.port, flow.port + 1),
     facts: input.facts,
-    src: point(from.value, family),
-    dst: point(to.value, family),
+    src: addrPointSet(from) as DimSet,
+    dst: addrPointSet(to) as DimSet,
     ...(flow.sport !== undefined ? { sport: I.range(flow.sport, flow.sport + 1) } : {}),
     ...(iif ? { iif } : {}),
   });

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { type AddrSet, type Family, parseAddr, toCidrs, toCidrsLimited } from '../model/addr.js';
+import { type AddrSet, type Family, addrPointSet, parseAddr, toCidrs, toCidrsLimited } from '../model/addr.js';
 import { MAX_LISTED_PREFIXES, attachExactSources } from './exact-sources.js';
 import type { AddressFacts } from '../model/host-facts.js';
 import * as I from '../model/interval-set.js';
@@ -102,9 +102,7 @@ function addrDimSet(address: string, family: Family): DimSet {
   if (isWildcard(address)) return fullAddr(family);
   const parsed = parseAddr(address);
   if (!parsed || parsed.family !== family) return [];
-  return (parsed.family === 'ipv4'
-    ? I.range(parsed.value as number, (parsed.value as number) + 1)
-    : I.range(parsed.value as bigint, (parsed.value as bigint) + 1n)) as DimSet;
+  return addrPointSet(parsed) as DimSet;
 }
 
 /** (proto, ports) slices that prerouting DNAT/REDIRECT rules catch. */

@@ -5,7 +5,7 @@
  * @module
  */
 import ipaddr from 'ipaddr.js';
-import { type Domain, type IntervalSet, fromRanges, range, ranges, union } from './interval-set.js';
+import { type Domain, type IntervalSet, fromRanges, range, ranges } from './interval-set.js';
 
 export type Family = 'ipv4' | 'ipv6';
 export const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
@@ -244,4 +244,3 @@ export function blockSet(family: Family, names: readonly (keyof (typeof SPECIAL_
   );
 }
 
-export { fromRanges };
