@@ -18,23 +18,18 @@
  *
  * @module
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem, release } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { FORMATS, generateCase, parseList, writeCase } from './generate.mjs';
 import { runBaselines } from './lib/baselines.mjs';
 import { nmapAvailable, nmapScan, CLIENT, SERVER } from './lib/nmap-scan.mjs';
 import { netnsAvailable } from './lib/netns.mjs';
 import { renderMarkdown } from './lib/report.mjs';
 import { summarize } from './lib/profile-summary.mjs';
+import { CLI, ROOT, distStamp, isAuditJson, machine, runCase as runCaseIn, runCli as runCliIn } from './lib/spawn-bench.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(ROOT, 'dist/cli/bin.js');
-const CASE = join(ROOT, 'bench/case.mjs');
-const RSS_PRELOAD = join(ROOT, 'bench/lib/rss-at-exit.mjs');
 
 const { values } = parseArgs({ options: {
   sizes: { type: 'string', default: '1000,10000,100000' },
@@ -54,57 +49,9 @@ const TIMEOUT_MS = Number(values.timeout) * 1000;
 const log = (s) => process.stderr.write(`${s}\n`);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
 
-/** Wall time and peak RSS of one CLI run (the preload reports the RSS; the CLI is unchanged). */
-function runCli(args, { stdoutFile, valid = () => true } = {}) {
-  const rssFile = join(outDir, `.rss-${process.pid}`);
-  rmSync(rssFile, { force: true });
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--import', RSS_PRELOAD, CLI, ...args], {
-    cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, BENCH_RSS_FILE: rssFile, NO_COLOR: '1' },
-    timeout: TIMEOUT_MS, killSignal: 'SIGKILL',
-  });
-  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  let maxRssKb = null;
-  try { maxRssKb = JSON.parse(readFileSync(rssFile, 'utf8')).maxRssKb; } catch { /* crashed before exit */ }
-  rmSync(rssFile, { force: true });
-  if (stdoutFile) writeFileSync(stdoutFile, r.stdout ?? '');
-  // audit exits 1 when findings reach --fail-on (a normal outcome here) but also on a bug:
-  // a run counts when it exits 0 or 1 and printed what was asked (`valid`).
-  const ok = (r.status === 0 || r.status === 1) && valid(r.stdout ?? '');
-  const timedOut = r.error?.code === 'ETIMEDOUT';
-  const outOfMemory = /heap out of memory/.test(r.stderr ?? '');
-  return { ok, status: r.status, wallMs, maxRssKb, stdout: r.stdout, ...(timedOut ? { timedOut: true } : {}),
-    ...(outOfMemory ? { outOfMemory: true } : {}),
-    ...(ok ? {} : { error: timedOut ? `timed out after ${TIMEOUT_MS / 1000} s` : outOfMemory ? `out of memory (V8 heap limit) after ${(wallMs / 1000).toFixed(0)} s` : (r.stderr ?? '').slice(0, 1500) }) };
-}
-
-function isAuditJson(stdout) {
-  try { return JSON.parse(stdout).format === 'portcullis-audit'; } catch { return false; }
-}
-
-/** Library phases in a fresh process (under the CPU profiler with --profile). */
-function runCase(snapshotPath, profileDir, stopAfter) {
-  const prof = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [...prof, CASE, '--snapshot', snapshotPath, '--explain-runs', values['explain-runs'],
-    '--from', CLIENT.v4, '--to', SERVER.v4, '--iface', 'eth0', ...(stopAfter ? ['--stop-after', stopAfter] : [])],
-  { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28, timeout: TIMEOUT_MS, killSignal: 'SIGKILL' });
-  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  const lines = (r.stdout ?? '').trim().split('\n').filter(Boolean).map((l) => { try { return JSON.parse(l); } catch { return {}; } });
-  const final = lines.find((l) => l.phases);
-  if (r.status === 0 && final) return stopAfter ? { ...final, stoppedAfter: stopAfter } : final;
-  // Died part-way: keep the phases it finished (progress lines) and say how it ended.
-  const partial = { phases: {}, explain: null, partial: true, wallMs };
-  for (const l of lines) {
-    if (l.progress?.phase) partial.phases[l.progress.phase] = l.progress.ms;
-    if (l.progress?.explain) partial.explain = l.progress.explain;
-    if (l.progress?.maxRssKb) partial.maxRssKb = l.progress.maxRssKb;
-  }
-  const next = ['load', 'analyze', 'audit'].find((p) => partial.phases[p] === undefined) ?? 'render';
-  if (r.error?.code === 'ETIMEDOUT') return { ...partial, error: `timed out after ${TIMEOUT_MS / 1000} s, in ${next}`, timedOut: true, failedIn: next };
-  if (/heap out of memory/.test(r.stderr ?? '')) return { ...partial, error: `out of memory (V8 heap limit) after ${(wallMs / 1000).toFixed(0)} s, in ${next}`, outOfMemory: true, failedIn: next };
-  return { ...partial, error: `case.mjs exited ${r.status}: ${(r.stderr ?? '').slice(0, 3000)}`, failedIn: next };
-}
+const runCli = (args, opts = {}) => runCliIn(args, { scratch: outDir, timeoutMs: TIMEOUT_MS, ...opts });
+const runCase = (snapshotPath, profileDir, stopAfter) => runCaseIn(snapshotPath, { profileDir, stopAfter, timeoutMs: TIMEOUT_MS,
+  explainRuns: values['explain-runs'], from: CLIENT.v4, to: SERVER.v4 });
 
 /** `portcullis explain --flows` for the ports nmap scanned, from the nmap client, compared port by port. */
 function explainVsNmap(snapshotPath, nmap, caseName) {
@@ -123,31 +70,6 @@ function explainVsNmap(snapshotPath, nmap, caseName) {
     command: `portcullis explain --flows F.flows.jsonl --snapshot F.snapshot.json` };
 }
 
-/** Newest modification time under dist/: parallel work may rebuild it during a long run. */
-function distStamp() {
-  let newest = 0;
-  const walk = (dir) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.js')) newest = Math.max(newest, statSync(p).mtimeMs);
-    }
-  };
-  walk(join(ROOT, 'dist'));
-  return new Date(newest).toISOString();
-}
-
-function machine() {
-  const tool = (argv) => { const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8' }); return r.status === 0 ? r.stdout.split('\n')[0].trim() : null; };
-  const git = (args) => { const r = spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }); return r.status === 0 ? r.stdout.trim() : null; };
-  return {
-    // Which code was measured: the commit, whether src/ had uncommitted changes, and when dist/ was built.
-    commit: git(['rev-parse', '--short', 'HEAD']), srcDirty: Boolean(git(['status', '--porcelain', '--', 'src'])),
-    distBuiltAt: distStamp(),
-    cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, memGb: Math.round(totalmem() / 2 ** 30), kernel: release(), node: process.version,
-    iptables: tool(['iptables', '--version']), nft: tool(['nft', '--version']), nmap: tool(['nmap', '--version']),
-  };
-}
 
 /** The other tools on the same case: parse-only checks, and nmap against `explain --flows`. */
 async function sideBySide(entry, c, paths) {

@@ -1,0 +1,77 @@
+/**
+ * Two more real-world shapes: a country blocklist (the prefixes of a few countries'
+ * RIR delegations, as ipdeny/firehol lists give them) loaded as an nft interval set or as
+ * one iptables rule per prefix, and a Docker host with hundreds of published ports
+ * (Docker 24's nat DOCKER chain of DNATs, filter DOCKER accepts, isolation chains and
+ * hairpin masquerades).
+ *
+ * @module
+ */
+import { v4ToString } from '../addresses.mjs';
+import { restoreText, scatteredPrefixes, tableText } from './save-text.mjs';
+
+const WEB_ALLOW = '\t\ttcp dport { 22, 80, 443 } accept';
+
+/** `table inet filter` dropping sources in an interval set of `count` prefixes. */
+export function countryNft(rng, count) {
+  const prefixes = scatteredPrefixes(rng, count).map((p) => `${p.addr}/${p.len}`);
+  return { nft: [
+    'table inet filter {',
+    '\tset geo-block {', '\t\ttype ipv4_addr', '\t\tflags interval',
+    ...(prefixes.length > 0 ? [`\t\telements = { ${prefixes.join(',\n\t\t\t     ')} }`] : []), '\t}',
+    '\tchain input {', '\t\ttype filter hook input priority filter; policy drop;',
+    '\t\tct state established,related accept', '\t\tiif "lo" accept', '\t\tip saddr @geo-block counter drop',
+    WEB_ALLOW, '\t\tip saddr 198.51.100.0/24 tcp dport 5432 accept', '\t\tudp dport 53 accept', '\t}',
+    '}', '',
+  ].join('\n') };
+}
+
+/** iptables: a `country-block` chain of `count` `-s PREFIX -j DROP` rules, entered from INPUT. */
+export function countryIptables(rng, count) {
+  const prefixes = scatteredPrefixes(rng, count);
+  rng.shuffle(prefixes);
+  const rules = [
+    '-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT', '-A INPUT -i lo -j ACCEPT', '-A INPUT -j country-block',
+    '-A INPUT -p tcp -m multiport --dports 22,80,443 -j ACCEPT', '-A INPUT -s 198.51.100.0/24 -p tcp -m tcp --dport 5432 -j ACCEPT',
+    '-A INPUT -p udp -m udp --dport 53 -j ACCEPT',
+    ...prefixes.map((p) => `-A country-block -s ${p.addr}/${p.len} -j DROP`),
+  ];
+  return { iptables: restoreText([tableText('filter', { policies: { INPUT: 'DROP', FORWARD: 'DROP', OUTPUT: 'ACCEPT' }, chains: ['country-block'], rules })]) };
+}
+
+/** A Docker host publishing `count` ports (host 8000+i → container port 80/443/…) on the default bridge. */
+export function dockerHost(rng, count) {
+  const natDocker = ['-A DOCKER -i docker0 -j RETURN'];
+  const post = ['-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE'];
+  const filterDocker = [];
+  for (let i = 0; i < count; i++) {
+    const ip = v4ToString(0xac110002 + i); // 172.17.0.2 + i
+    const inner = rng.pick([80, 443, 3000, 5432, 6379, 8080, 9200]);
+    const proto = rng.next() < 0.9 ? 'tcp' : 'udp';
+    const hostPort = 8000 + i;
+    // Some services publish on the host's address only (-p 192.0.2.10:PORT:PORT).
+    const only = rng.next() < 0.1 ? ' -d 192.0.2.10/32' : '';
+    post.push(`-A POSTROUTING -s ${ip}/32 -d ${ip}/32 -p ${proto} -m ${proto} --dport ${inner} -j MASQUERADE`);
+    natDocker.push(`-A DOCKER${only} ! -i docker0 -p ${proto} -m ${proto} --dport ${hostPort} -j DNAT --to-destination ${ip}:${inner}`);
+    filterDocker.push(`-A DOCKER -d ${ip}/32 ! -i docker0 -o docker0 -p ${proto} -m ${proto} --dport ${inner} -j ACCEPT`);
+  }
+  const filter = [
+    '-A FORWARD -j DOCKER-USER', '-A FORWARD -j DOCKER-ISOLATION-STAGE-1',
+    '-A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT', '-A FORWARD -o docker0 -j DOCKER',
+    '-A FORWARD -i docker0 ! -o docker0 -j ACCEPT', '-A FORWARD -i docker0 -o docker0 -j ACCEPT',
+    '-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT', '-A INPUT -i lo -j ACCEPT',
+    '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT', '-A INPUT -s 198.51.100.0/24 -j ACCEPT',
+    ...filterDocker,
+    '-A DOCKER-ISOLATION-STAGE-1 -i docker0 ! -o docker0 -j DOCKER-ISOLATION-STAGE-2', '-A DOCKER-ISOLATION-STAGE-1 -j RETURN',
+    '-A DOCKER-ISOLATION-STAGE-2 -o docker0 -j DROP', '-A DOCKER-ISOLATION-STAGE-2 -j RETURN',
+    '-A DOCKER-USER -j RETURN',
+  ];
+  const nat = [
+    '-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER', '-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER',
+    ...post, ...natDocker,
+  ];
+  return { iptables: restoreText([
+    tableText('filter', { policies: { INPUT: 'DROP', FORWARD: 'DROP', OUTPUT: 'ACCEPT' }, chains: ['DOCKER', 'DOCKER-ISOLATION-STAGE-1', 'DOCKER-ISOLATION-STAGE-2', 'DOCKER-USER'], rules: filter }),
+    tableText('nat', { policies: { PREROUTING: 'ACCEPT', INPUT: 'ACCEPT', OUTPUT: 'ACCEPT', POSTROUTING: 'ACCEPT' }, chains: ['DOCKER'], rules: nat }),
+  ]), forwarding: true };
+}

@@ -1,0 +1,93 @@
+/**
+ * Turns a real-host case into a real snapshot: a throwaway namespace with the host's
+ * interfaces (veth links with documentation addresses), the ruleset loaded with the
+ * tools a real host uses (`ipset restore`, `iptables-restore` — Debian's default, the
+ * nf_tables backend, so the xtables tables also appear in `nft -j list ruleset`, as on
+ * a real host — and `nft -f`), the listeners started for real, and then `portcullis
+ * collect` run inside it. Times the tools' own parse-only checks and dumps on the way.
+ *
+ * @module
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createNetns, deleteNetns, inNetns, run } from '../netns.mjs';
+import { CLI, ROOT } from '../spawn-bench.mjs';
+
+const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
+
+/** Runs argv in ns with `input`; wall ms. Throws on failure. */
+function timed(ns, argv, input) {
+  const t0 = process.hrtime.bigint();
+  run(inNetns(ns, argv), { input });
+  return ms(t0);
+}
+
+function addInterfaces(ns, forwarding) {
+  const ip = (...a) => run(['ip', '-n', ns, ...a]);
+  for (const [name, v4, v6] of [['eth0', '192.0.2.10/24', '2001:db8:0:1::10/64'], ['eth1', '198.51.100.1/24', '2001:db8:0:2::1/64']]) {
+    // A veth pair inside the namespace (the kernel here has no dummy driver); the peer stays down-stream unused.
+    ip('link', 'add', name, 'type', 'veth', 'peer', 'name', `${name}-peer`);
+    ip('link', 'set', `${name}-peer`, 'up');
+    ip('addr', 'add', v4, 'dev', name);
+    ip('-6', 'addr', 'add', v6, 'dev', name, 'nodad');
+    ip('link', 'set', name, 'up');
+  }
+  if (forwarding) run(inNetns(ns, ['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1']));
+}
+
+/** Starts listen.mjs for `sockets` inside ns; resolves with the child once every socket is bound. */
+function startListeners(ns, sockets, dir) {
+  const file = join(dir, 'listeners.json');
+  writeFileSync(file, JSON.stringify({ sockets }));
+  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, join(ROOT, 'bench/lib/listen.mjs'), file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let err = '';
+    child.stderr.on('data', (d) => { err += d; });
+    child.stdout.on('data', (d) => { if (String(d).startsWith('ready')) resolve(child); });
+    child.on('exit', (code) => reject(new Error(`listeners exited ${code}: ${err}`)));
+  });
+}
+
+/** What `portcullis collect` runs to read the firewall, timed alone: the kernel tools' own dump time. */
+const DUMPS = [['nft', '-j', 'list', 'ruleset'], ['iptables-nft-save'], ['ip6tables-nft-save'], ['iptables-legacy-save'], ['ip6tables-legacy-save'], ['ipset', 'save']];
+
+/**
+ * Loads `texts` ({iptables?, ipset?, nft?, forwarding?}) into a fresh namespace, starts
+ * `sockets`, collects. Returns the snapshot path and the tools' timings.
+ */
+export async function materialize(texts, sockets, { dir, name }) {
+  const ns = createNetns('real');
+  const out = { checks: {}, load: {} };
+  let listeners = null;
+  try {
+    addInterfaces(ns, texts.forwarding === true);
+    // ipset first: iptables rules refer to sets by name.
+    if (texts.ipset) out.load['ipset restore'] = timed(ns, ['ipset', 'restore'], texts.ipset);
+    if (texts.iptables) {
+      out.checks['iptables-restore --test'] = timed(ns, ['iptables-restore', '--test'], texts.iptables);
+      out.load['iptables-restore'] = timed(ns, ['iptables-restore'], texts.iptables);
+    }
+    if (texts.nft) {
+      out.checks['nft -c -f'] = timed(ns, ['nft', '-c', '-f', '-'], texts.nft);
+      out.load['nft -f'] = timed(ns, ['nft', '-f', '-'], texts.nft);
+    }
+    listeners = await startListeners(ns, sockets, dir);
+    let dumpMs = 0;
+    for (const argv of DUMPS) {
+      const t0 = process.hrtime.bigint();
+      spawnSync('ip', ['netns', 'exec', ns, ...argv], { maxBuffer: 1 << 30 });
+      dumpMs += ms(t0);
+    }
+    out.kernelDumpMs = dumpMs;
+    const snapshot = join(dir, `${name}.snapshot.json`);
+    const t0 = process.hrtime.bigint();
+    run(inNetns(ns, [process.execPath, CLI, 'collect', '--out', snapshot]));
+    out.collectMs = ms(t0);
+    out.snapshot = snapshot;
+    return out;
+  } finally {
+    listeners?.kill('SIGKILL');
+    deleteNetns(ns);
+  }
+}

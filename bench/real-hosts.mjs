@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+/**
+ * The engine on real-world hosts (issue 8): kube-proxy in iptables and nftables mode,
+ * fail2ban (REJECT rules, iptables-ipset, nft sets) behind ufw, country blocklists, a
+ * Docker host. Each case is loaded into a namespace with the real tools and collected
+ * with `portcullis collect` (bench/lib/real/materialize.mjs), then timed: collect vs the
+ * kernel tools' dump, `audit` in every format, `explain` in a new process and warm.
+ *
+ *   sudo node bench/real-hosts.mjs [--cases kube-iptables,f2b-ipset,…] [--sizes 1000,10000]
+ *                                  [--seed 1] [--timeout 120] [--profile] [--out bench/out/real]
+ *
+ * Without --sizes each case runs at the sizes of the issue's table. Needs root (namespaces)
+ * and `npm run build`. Prints a markdown table; every figure goes to <out>/results.json.
+ *
+ * @module
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createRng } from './lib/prng.mjs';
+import { makeListeners } from './lib/host.mjs';
+import { netnsAvailable } from './lib/netns.mjs';
+import { summarize } from './lib/profile-summary.mjs';
+import { REAL_CASES } from './lib/real/index.mjs';
+import { materialize } from './lib/real/materialize.mjs';
+import { CLI, ROOT, isAuditJson, machine, runCase, runCli } from './lib/spawn-bench.mjs';
+
+const { values } = parseArgs({ options: {
+  cases: { type: 'string', default: Object.keys(REAL_CASES).join(',') },
+  sizes: { type: 'string' },
+  seed: { type: 'string', default: '1' },
+  timeout: { type: 'string', default: '120' },
+  profile: { type: 'boolean', default: false },
+  out: { type: 'string', default: 'bench/out/real' },
+} });
+const outDir = resolve(ROOT, values.out);
+const timeoutMs = Number(values.timeout) * 1000;
+const log = (s) => process.stderr.write(`${s}\n`);
+const list = (s) => s.split(',').map((v) => v.trim()).filter(Boolean);
+/** The flow every explain asks: a public source (documentation range) to ssh on the host. */
+const FLOW = { from: '203.0.113.9', to: '192.0.2.10', port: 22 };
+const FORMATS = ['json', 'text', 'sarif', 'html'];
+
+async function runOne(caseName, size) {
+  const spec = REAL_CASES[caseName];
+  const name = `${caseName}-${size}`;
+  const seed = Number(values.seed);
+  const texts = spec.build(createRng(seed * 7919 + size), size);
+  for (const [k, v] of Object.entries(texts)) if (typeof v === 'string') writeFileSync(join(outDir, `${name}.${k}`), v);
+  const entry = { name, case: caseName, size, unit: spec.unit, loadavgAtStart: loadavg() };
+  const m = await materialize(texts, makeListeners(createRng(seed), 30), { dir: outDir, name });
+  Object.assign(entry, { checks: m.checks, load: m.load, kernelDumpMs: m.kernelDumpMs, collectMs: m.collectMs });
+  entry.snapshotBytes = readFileSync(m.snapshot).length;
+  log(`   collected: ${m.collectMs.toFixed(0)} ms (kernel tools' dump ${m.kernelDumpMs.toFixed(0)} ms), checks ${JSON.stringify(m.checks)}`);
+  entry.audit = {};
+  for (const format of FORMATS) {
+    const r = runCli(['audit', '--snapshot', m.snapshot, '--format', format], { scratch: outDir, timeoutMs, valid: format === 'json' ? isAuditJson : (s) => s.length > 0 });
+    entry.audit[format] = { ok: r.ok, wallMs: r.wallMs, maxRssKb: r.maxRssKb, ...(r.ok ? {} : { error: r.error }) };
+    log(`   audit --format ${format}: ${r.ok ? `${r.wallMs.toFixed(0)} ms, ${(r.maxRssKb / 1024).toFixed(0)} MB` : r.error.split('\n')[0]}`);
+  }
+  const cold = runCli(['explain', '--snapshot', m.snapshot, '--from', FLOW.from, '--to', FLOW.to, '--port', `${FLOW.port}/tcp`, '--json'], { scratch: outDir, timeoutMs });
+  entry.explainCold = { ok: cold.status === 0, wallMs: cold.wallMs, maxRssKb: cold.maxRssKb, state: cold.status === 0 ? JSON.parse(cold.stdout).state : null, ...(cold.status === 0 ? {} : { error: cold.error }) };
+  const profileDir = values.profile ? join(outDir, 'prof', name) : null;
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+  entry.library = runCase(m.snapshot, { profileDir, timeoutMs, explainRuns: 50, from: FLOW.from, to: FLOW.to });
+  if (profileDir && existsSync(profileDir)) {
+    const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+    if (file) entry.profile = { file: join(values.out, 'prof', name, file), top: summarize(JSON.parse(readFileSync(join(profileDir, file), 'utf8')), 12) };
+  }
+  log(`   explain: new process ${cold.wallMs.toFixed(0)} ms (${entry.explainCold.state}), warm median ${entry.library.explain?.median?.toFixed(2)} ms; library ${JSON.stringify(entry.library.phases ?? entry.library.error)}`);
+  return entry;
+}
+
+const f0 = (v) => (v === undefined || v === null ? '–' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const mb = (kb) => (kb ? `${(kb / 1024).toFixed(0)} MB` : '–');
+const verdict = (ok) => (ok ? 'yes' : '**NO**');
+
+function renderMarkdown(results) {
+  const rows = ['| case | size | collect (kernel tools\' dump) | audit json / text / sarif / html (ms) | peak RSS (max) | explain, new process | explain warm, median | goals: audit < 2 s & 500 MB / explain < 1 s / warm < 50 ms / collect < 2× dump |',
+    '|---|---|---|---|---|---|---|---|'];
+  for (const e of results.cases) {
+    if (e.error) { rows.push(`| ${e.case} | ${e.size} | failed: ${e.error.split('\n')[0].slice(0, 120)} | | | | | |`); continue; }
+    const audits = FORMATS.map((f) => (e.audit[f].ok ? f0(e.audit[f].wallMs) : 'fail'));
+    const rss = Math.max(...FORMATS.map((f) => e.audit[f].maxRssKb ?? 0));
+    const auditOk = FORMATS.every((f) => e.audit[f].ok && e.audit[f].wallMs < 2000) && rss < 500 * 1024;
+    const warm = e.library.explain?.median;
+    rows.push(`| ${e.case} | ${e.size.toLocaleString('en')} ${e.unit} | ${f0(e.collectMs)} ms (${f0(e.kernelDumpMs)} ms) | ${audits.join(' / ')} | ${mb(rss)} | ${f0(e.explainCold.wallMs)} ms | ${f0(warm)} ms | ${verdict(auditOk)} / ${verdict(e.explainCold.ok && e.explainCold.wallMs < 1000)} / ${verdict(warm !== undefined && warm < 50)} / ${verdict(e.collectMs < 2 * e.kernelDumpMs)} |`);
+  }
+  return `${rows.join('\n')}\n`;
+}
+
+async function main() {
+  if (!netnsAvailable()) { log('needs root and iproute2: every case is loaded into a network namespace'); process.exitCode = 2; return; }
+  if (!existsSync(CLI)) { log('dist/ is missing: run `npm run build` first'); process.exitCode = 2; return; }
+  mkdirSync(outDir, { recursive: true });
+  const results = { startedAt: new Date().toISOString(), command: `node bench/real-hosts.mjs ${process.argv.slice(2).join(' ')}`.trim(), machine: machine(), cases: [] };
+  for (const caseName of list(values.cases)) {
+    if (!REAL_CASES[caseName]) throw new Error(`unknown case ${caseName} (expected one of ${Object.keys(REAL_CASES).join(', ')})`);
+    for (const size of values.sizes ? list(values.sizes).map(Number) : REAL_CASES[caseName].sizes) {
+      log(`== ${caseName}-${size} (load average ${loadavg().map((v) => v.toFixed(2)).join(' ')})`);
+      try {
+        results.cases.push(await runOne(caseName, size));
+      } catch (e) {
+        log(`   failed: ${e.message}`);
+        results.cases.push({ case: caseName, size, error: String(e.message).slice(0, 2000) });
+      }
+      writeFileSync(join(outDir, 'results.json'), JSON.stringify(results, null, 2));
+    }
+  }
+  results.finishedAt = new Date().toISOString();
+  results.loadavgAtEnd = loadavg();
+  writeFileSync(join(outDir, 'results.json'), JSON.stringify(results, null, 2));
+  process.stdout.write(renderMarkdown(results));
+}
+
+await main();
