@@ -7,7 +7,7 @@
  * kernel tools' dump, `audit` in every format, `explain` in a new process and warm.
  *
  *   sudo node bench/real-hosts.mjs [--cases kube-iptables,f2b-ipset,…] [--sizes 1000,10000]
- *                                  [--seed 1] [--timeout 120] [--profile] [--out bench/out/real]
+ *                                  [--seed 1] [--timeout 120] [--profile] [--collect-only] [--out bench/out/real]
  *
  * Without --sizes each case runs at the sizes of the issue's table. Needs root (namespaces)
  * and `npm run build`. Prints a markdown table; every figure goes to <out>/results.json.
@@ -32,6 +32,7 @@ const { values } = parseArgs({ options: {
   seed: { type: 'string', default: '1' },
   timeout: { type: 'string', default: '120' },
   profile: { type: 'boolean', default: false },
+  'collect-only': { type: 'boolean', default: false },
   out: { type: 'string', default: 'bench/out/real' },
 } });
 const outDir = resolve(ROOT, values.out);
@@ -53,6 +54,7 @@ async function runOne(caseName, size) {
   Object.assign(entry, { checks: m.checks, load: m.load, kernelDumpMs: m.kernelDumpMs, collectMs: m.collectMs });
   entry.snapshotBytes = readFileSync(m.snapshot).length;
   log(`   collected: ${m.collectMs.toFixed(0)} ms (kernel tools' dump ${m.kernelDumpMs.toFixed(0)} ms), checks ${JSON.stringify(m.checks)}`);
+  if (values['collect-only']) return { ...entry, collectedOnly: m.snapshot };
   entry.audit = {};
   for (const format of FORMATS) {
     const r = runCli(['audit', '--snapshot', m.snapshot, '--format', format], { scratch: outDir, timeoutMs, valid: format === 'json' ? isAuditJson : (s) => s.length > 0 });
@@ -80,6 +82,7 @@ function renderMarkdown(results) {
   const rows = ['| case | size | collect (kernel tools\' dump) | audit json / text / sarif / html (ms) | peak RSS (max) | explain, new process | explain warm, median | goals: audit < 2 s & 500 MB / explain < 1 s / warm < 50 ms / collect < 2× dump |',
     '|---|---|---|---|---|---|---|---|'];
   for (const e of results.cases) {
+    if (e.collectedOnly) continue;
     if (e.error) { rows.push(`| ${e.case} | ${e.size} | failed: ${e.error.split('\n')[0].slice(0, 120)} | | | | | |`); continue; }
     const audits = FORMATS.map((f) => (e.audit[f].ok ? f0(e.audit[f].wallMs) : 'fail'));
     const rss = Math.max(...FORMATS.map((f) => e.audit[f].maxRssKb ?? 0));

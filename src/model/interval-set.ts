@@ -213,18 +213,46 @@ export function isSubset<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>
   return difference(a, b).length === 0;
 }
 
-/** Union of many sets, built pairwise so the cost stays near n log n. */
+/**
+ * Union of many sets in one sort-and-merge: every range is sorted once by its start and
+ * swept, so 50,000 single-address sets cost n log n, not the n² of folding them one by one.
+ */
 export function unionAll<T extends Ordinal>(sets: readonly IntervalSet<T>[]): IntervalSet<T> {
-  if (sets.length === 0) return [];
-  let layer = sets.slice();
-  while (layer.length > 1) {
-    const next: IntervalSet<T>[] = [];
-    for (let k = 0; k < layer.length; k += 2) {
-      next.push(k + 1 < layer.length ? union(layer[k]!, layer[k + 1]!) : layer[k]!);
+  let nonEmpty = 0;
+  let only: IntervalSet<T> = [];
+  for (const s of sets) {
+    if (s.length > 0) {
+      nonEmpty++;
+      only = s;
     }
-    layer = next;
   }
-  return layer[0]!;
+  if (nonEmpty <= 1) return only;
+  if (nonEmpty === 2) {
+    const [a, b] = sets.filter((s) => s.length > 0);
+    return union(a!, b!);
+  }
+  const los: T[] = [];
+  const his: T[] = [];
+  for (const s of sets) {
+    for (let k = 0; k < s.length; k += 2) {
+      los.push(s[k]!);
+      his.push(s[k + 1]!);
+    }
+  }
+  const order = Array.from({ length: los.length }, (_, i) => i);
+  order.sort((x, y) => (los[x]! < los[y]! ? -1 : los[x]! > los[y]! ? 1 : 0));
+  const out: T[] = [];
+  for (const i of order) {
+    const lo = los[i]!;
+    const hi = his[i]!;
+    // Ranges touching the last one (lo == its end) merge too: boundaries must strictly increase.
+    if (out.length > 0 && lo <= out[out.length - 1]!) {
+      if (hi > out[out.length - 1]!) out[out.length - 1] = hi;
+    } else {
+      out.push(lo, hi);
+    }
+  }
+  return out;
 }
 
 /** The ranges of a set as [lo, hi) pairs. */

@@ -202,9 +202,8 @@ export class PacketSet {
 
   /** Union of the values of one dimension over all cubes (the set's shadow on that axis). */
   project(dim: Dim): DimSet {
-    let acc: DimSet = [];
-    for (const c of this.cubes) acc = I.union(acc, c[dim]!);
-    return acc;
+    if (this.cubes.length === 1) return this.cubes[0]![dim]!;
+    return I.unionAll(this.cubes.map((c) => c[dim]!));
   }
 
   /** Replace one dimension of every cube (a NAT rewrite, a state change). */
