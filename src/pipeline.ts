@@ -16,7 +16,7 @@ import { parseIpsetSave } from './parse/ipset-save.js';
 import { lowerNft, parseNftJson } from './parse/nft-json/index.js';
 import { explainFlow as explainOne } from './analyze/explain.js';
 import { type ReachInput, computeServices, pathFor } from './analyze/reach.js';
-import { findShadowedRules } from './analyze/shadow.js';
+import { ShadowBudget, findShadowedRules } from './analyze/shadow.js';
 import type { FlowAnswer, FlowQuery, HostAnalysis, ShadowedRule, SourceStatus } from './analyze/types.js';
 
 export interface FirewallOverride {
@@ -212,8 +212,20 @@ function backendsInUse(model: FirewallModel): Backend[] {
 export function analyzeHost(loaded: LoadedHost): HostAnalysis {
   const input = reachInput(loaded);
   const reach = computeServices(input);
-  const shadowedRules = deadInEveryFamily(loaded.models);
+  const budgets = { ipv4: new ShadowBudget(), ipv6: new ShadowBudget() };
+  const shadowedRules = deadInEveryFamily(loaded.models, budgets);
   const diagnostics = [...loaded.diagnostics];
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    const skipped = budgets[family].skipped;
+    if (skipped.length === 0) continue;
+    const rules = skipped.reduce((n, s) => n + s.rules, 0);
+    const chains = skipped.map((s) => s.chain);
+    diagnostics.push({
+      code: 'analysis.shadow-too-large',
+      severity: 'info',
+      message: `shadowed-rule analysis (${family}) not completed: too large (over ${budgets[family].limit.toLocaleString('en')} rule comparisons); ${rules.toLocaleString('en')} rules in ${chains.length} chain(s) (${chains.slice(0, 3).join(', ')}${chains.length > 3 ? ', …' : ''}) were not analysed, so none of them is reported as shadowed`,
+    });
+  }
   // Without any readable firewall dump, every listener is read as unfiltered: say so, loudly.
   for (const family of ['ipv4', 'ipv6'] as const) {
     const kinds = family === 'ipv4' ? ['iptables-save', 'nft-json'] : ['ip6tables-save', 'nft-json'];
@@ -247,8 +259,8 @@ export function analyzeHost(loaded: LoadedHost): HostAnalysis {
  * both models; one of its rules is dead only if it is dead in both (a rule matching
  * `ip saddr` is empty for IPv6 packets, which is not a defect), and is listed once.
  */
-function deadInEveryFamily(models: Record<Family, FirewallModel>): ShadowedRule[] {
-  const perFamily = { ipv4: findShadowedRules(models.ipv4), ipv6: findShadowedRules(models.ipv6) };
+function deadInEveryFamily(models: Record<Family, FirewallModel>, budgets: Record<Family, ShadowBudget>): ShadowedRule[] {
+  const perFamily = { ipv4: findShadowedRules(models.ipv4, budgets.ipv4), ipv6: findShadowedRules(models.ipv6, budgets.ipv6) };
   const key = (r: ShadowedRule) => `${r.rule.backend}\u0000${r.rule.table}\u0000${r.rule.chain}\u0000${r.rule.position}`;
   const chainKey = (c: { backend: string; table: string; name: string }) => `${c.backend}\u0000${c.table}\u0000${c.name}`;
   // Only tables lowered into both families share chains (nft inet and netdev).

@@ -140,7 +140,32 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   else map.set(key, [value]);
 }
 
-export function findShadowedRules(model: FirewallModel): ShadowedRule[] {
+/**
+ * How much comparing the analysis may do (earlier covers met by later rules, summed over
+ * chains) before it stops: a deterministic bound, so that a pathological ruleset gets an
+ * honest "not analysed" instead of a hang, and the same input always gets the same report.
+ */
+export class ShadowBudget {
+  private used = 0;
+  /** Chains (by id) whose rules from `from` on were not analysed, with how many rules that is. */
+  readonly skipped: { chain: string; from: number; rules: number }[] = [];
+  constructor(readonly limit = DEFAULT_WORK_LIMIT) {}
+
+  /** Charge `work`; false once the limit is passed. */
+  spend(work: number): boolean {
+    this.used += work;
+    return this.used <= this.limit;
+  }
+
+  exhausted(): boolean {
+    return this.used > this.limit;
+  }
+}
+
+/** Comparisons allowed per family: real rulesets of 100,000 rules need a few million. */
+const DEFAULT_WORK_LIMIT = 50_000_000;
+
+export function findShadowedRules(model: FirewallModel, budget = new ShadowBudget()): ShadowedRule[] {
   const out: ShadowedRule[] = [];
   const reachable = reachableChains(model);
   for (const chain of model.chains.values()) {
@@ -149,7 +174,7 @@ export function findShadowedRules(model: FirewallModel): ShadowedRule[] {
       for (const rule of chain.rules) out.push({ rule: ruleRef(chain, rule), kind: 'unreachable', coveredBy: [] });
       continue;
     }
-    out.push(...shadowedIn(chain));
+    out.push(...shadowedIn(chain, budget));
   }
   return out;
 }
@@ -186,16 +211,22 @@ function reachableChains(model: FirewallModel): Set<string> {
 /** Past this many cubes the exact difference is abandoned: the rule is not claimed dead. */
 const MAX_CUBES = 256;
 
-function shadowedIn(chain: Chain): ShadowedRule[] {
+function shadowedIn(chain: Chain, budget: ShadowBudget): ShadowedRule[] {
   const out: ShadowedRule[] = [];
   const covers = new CoverIndex();
-  chain.rules.forEach((rule, order) => {
-    if (rule.match.isEmpty()) return;
+  for (let order = 0; order < chain.rules.length; order++) {
+    const rule = chain.rules[order]!;
+    if (rule.match.isEmpty()) continue;
     const protos = rule.match.project(Dim.Proto) as I.IntervalSet<number>;
     const ports = rule.match.project(Dim.Dport) as I.IntervalSet<number>;
     const key = coarseKey(rule.match, protos, ports);
+    const candidates = covers.candidates(key);
+    if (budget.exhausted() || !budget.spend(candidates.length + 1)) {
+      budget.skipped.push({ chain: chain.id, from: order, rules: chain.rules.length - order });
+      break;
+    }
     // Cheap projections first: most earlier rules are about other protocols or ports.
-    const touching = covers.candidates(key).filter((c) => I.intersects(c.protos, protos) && I.intersects(c.ports, ports) && c.match.intersects(rule.match));
+    const touching = candidates.filter((c) => I.intersects(c.protos, protos) && I.intersects(c.ports, ports) && c.match.intersects(rule.match));
     let remaining = touching.length > 0 && coveredOnEveryAxis(rule.match, touching) ? rule.match : null;
     const by: Cover[] = [];
     for (const c of remaining ? touching : []) {
@@ -208,6 +239,6 @@ function shadowedIn(chain: Chain): ShadowedRule[] {
       out.push({ rule: ruleRef(chain, rule), kind: 'shadowed', coveredBy: by.slice(0, 3).map((c) => ruleRef(chain, c.rule)) });
     }
     if (rule.uncertain.length === 0 && ENDS_WALK.has(rule.action.type)) covers.add({ order, rule, match: rule.match, protos, ports, key });
-  });
+  }
   return out;
 }

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { ModelBuilder, RETURN, type RuleSpec } from '../../test/helpers/model-builder.js';
+import { ShadowBudget, findShadowedRules } from './shadow.js';
+
+const REJECT = { type: 'reject', with: 'port-unreachable' } as const;
+
+/** fail2ban's shape: one REJECT per banned address, then the rules under test. */
+function bans(addresses: string[], after: RuleSpec[]) {
+  const b = new ModelBuilder('ipv4');
+  b.base('filter', 'INPUT', 'input', 0, 'accept', [...addresses.map((a) => ({ src: [`${a}/32`], action: REJECT })), ...after]);
+  return b.model;
+}
+
+const hosts = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}.${i}`);
+
+describe('shadowed rules among many covers', () => {
+  it('a /24 whose 256 addresses were each rejected before is shadowed; the catch-all after them is not', () => {
+    const m = bans(hosts('192.0.2', 256), [{ src: ['192.0.2.0/24'], proto: 'tcp', dport: 22, action: REJECT }, { action: RETURN }]);
+    const shadowed = findShadowedRules(m);
+    expect(shadowed.map((s) => s.rule.position)).toEqual([257]);
+  });
+
+  it('one address missing from the covers leaves the /24 live', () => {
+    const m = bans(hosts('192.0.2', 256).filter((a) => a !== '192.0.2.77'), [{ src: ['192.0.2.0/24'], action: REJECT }]);
+    expect(findShadowedRules(m)).toEqual([]);
+  });
+});
+
+describe('the work budget', () => {
+  it('stops with the chain and the rules it did not analyse, and claims nothing about them', () => {
+    const m = bans(hosts('198.51.100', 256), [{ src: ['198.51.100.0/24'], action: REJECT }]);
+    expect(findShadowedRules(m, new ShadowBudget())).toHaveLength(1);
+    const tight = new ShadowBudget(100);
+    expect(findShadowedRules(m, tight)).toEqual([]);
+    expect(tight.exhausted()).toBe(true);
+    expect(tight.skipped).toEqual([{ chain: m.baseChains[0]!.chain, from: 100, rules: 157 }]);
+  });
+});
