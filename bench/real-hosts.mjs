@@ -58,11 +58,11 @@ async function runOne(caseName, size) {
   entry.audit = {};
   for (const format of FORMATS) {
     const r = runCli(['audit', '--snapshot', m.snapshot, '--format', format], { scratch: outDir, timeoutMs, valid: format === 'json' ? isAuditJson : (s) => s.length > 0 });
-    entry.audit[format] = { ok: r.ok, wallMs: r.wallMs, maxRssKb: r.maxRssKb, ...(r.ok ? {} : { error: r.error }) };
-    log(`   audit --format ${format}: ${r.ok ? `${r.wallMs.toFixed(0)} ms, ${(r.maxRssKb / 1024).toFixed(0)} MB` : r.error.split('\n')[0]}`);
+    entry.audit[format] = { ok: r.ok, wallMs: r.wallMs, cpuMs: r.cpuMs, maxRssKb: r.maxRssKb, ...(r.ok ? {} : { error: r.error }) };
+    log(`   audit --format ${format}: ${r.ok ? `${r.wallMs.toFixed(0)} ms (CPU ${r.cpuMs?.toFixed(0)} ms), ${(r.maxRssKb / 1024).toFixed(0)} MB` : r.error.split('\n')[0]}`);
   }
   const cold = runCli(['explain', '--snapshot', m.snapshot, '--from', FLOW.from, '--to', FLOW.to, '--port', `${FLOW.port}/tcp`, '--json'], { scratch: outDir, timeoutMs });
-  entry.explainCold = { ok: cold.status === 0, wallMs: cold.wallMs, maxRssKb: cold.maxRssKb, state: cold.status === 0 ? JSON.parse(cold.stdout).state : null, ...(cold.status === 0 ? {} : { error: cold.error }) };
+  entry.explainCold = { ok: cold.status === 0, wallMs: cold.wallMs, cpuMs: cold.cpuMs, maxRssKb: cold.maxRssKb, state: cold.status === 0 ? JSON.parse(cold.stdout).state : null, ...(cold.status === 0 ? {} : { error: cold.error }) };
   const profileDir = values.profile ? join(outDir, 'prof', name) : null;
   if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   entry.library = runCase(m.snapshot, { profileDir, timeoutMs, explainRuns: 50, from: FLOW.from, to: FLOW.to });
@@ -70,7 +70,7 @@ async function runOne(caseName, size) {
     const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
     if (file) entry.profile = { file: join(values.out, 'prof', name, file), top: summarize(JSON.parse(readFileSync(join(profileDir, file), 'utf8')), 12) };
   }
-  log(`   explain: new process ${cold.wallMs.toFixed(0)} ms (${entry.explainCold.state}), warm median ${entry.library.explain?.median?.toFixed(2)} ms; library ${JSON.stringify(entry.library.phases ?? entry.library.error)}`);
+  log(`   explain: new process ${cold.wallMs.toFixed(0)} ms (CPU ${cold.cpuMs?.toFixed(0)} ms, ${entry.explainCold.state}), warm median ${entry.library.explain?.median?.toFixed(2)} ms; library ${JSON.stringify(entry.library.phases ?? entry.library.error)}`);
   return entry;
 }
 
@@ -78,17 +78,19 @@ const f0 = (v) => (v === undefined || v === null ? '–' : v >= 100 ? v.toFixed(
 const mb = (kb) => (kb ? `${(kb / 1024).toFixed(0)} MB` : '–');
 const verdict = (ok) => (ok ? 'yes' : '**NO**');
 
+/** Wall time with CPU time (user + system) beside it: on a shared machine the CPU time is the steadier figure. */
+const wallCpu = (r) => (r.ok ? `${f0(r.wallMs)} (${f0(r.cpuMs)})` : 'fail');
+
 function renderMarkdown(results) {
-  const rows = ['| case | size | collect (kernel tools\' dump) | audit json / text / sarif / html (ms) | peak RSS (max) | explain, new process | explain warm, median | goals: audit < 2 s & 500 MB / explain < 1 s / warm < 50 ms / collect < 2× dump |',
+  const rows = ['| case | size | collect (kernel tools\' dump), ms | audit json / text / sarif / html, wall (CPU) ms | peak RSS (max) | explain, new process, wall (CPU) ms | explain warm, median | goals: audit < 2 s & 500 MB / explain < 1 s / warm < 50 ms / collect < 2× dump |',
     '|---|---|---|---|---|---|---|---|'];
   for (const e of results.cases) {
     if (e.collectedOnly) continue;
     if (e.error) { rows.push(`| ${e.case} | ${e.size} | failed: ${e.error.split('\n')[0].slice(0, 120)} | | | | | |`); continue; }
-    const audits = FORMATS.map((f) => (e.audit[f].ok ? f0(e.audit[f].wallMs) : 'fail'));
     const rss = Math.max(...FORMATS.map((f) => e.audit[f].maxRssKb ?? 0));
     const auditOk = FORMATS.every((f) => e.audit[f].ok && e.audit[f].wallMs < 2000) && rss < 500 * 1024;
     const warm = e.library.explain?.median;
-    rows.push(`| ${e.case} | ${e.size.toLocaleString('en')} ${e.unit} | ${f0(e.collectMs)} ms (${f0(e.kernelDumpMs)} ms) | ${audits.join(' / ')} | ${mb(rss)} | ${f0(e.explainCold.wallMs)} ms | ${f0(warm)} ms | ${verdict(auditOk)} / ${verdict(e.explainCold.ok && e.explainCold.wallMs < 1000)} / ${verdict(warm !== undefined && warm < 50)} / ${verdict(e.collectMs < 2 * e.kernelDumpMs)} |`);
+    rows.push(`| ${e.case} | ${e.size.toLocaleString('en')} ${e.unit} | ${f0(e.collectMs)} (${f0(e.kernelDumpMs)}) | ${FORMATS.map((f) => wallCpu(e.audit[f])).join(' / ')} | ${mb(rss)} | ${wallCpu(e.explainCold)} | ${f0(warm)} ms | ${verdict(auditOk)} / ${verdict(e.explainCold.ok && e.explainCold.wallMs < 1000)} / ${verdict(warm !== undefined && warm < 50)} / ${verdict(e.collectMs < 2 * e.kernelDumpMs)} |`);
   }
   return `${rows.join('\n')}\n`;
 }

@@ -1,6 +1,7 @@
 /**
- * Preloaded into the CLI under test (`node --import`): writes the process's peak RSS to
- * $BENCH_RSS_FILE at exit, so the end-to-end figure is the CLI's own, unchanged.
+ * Preloaded into the CLI under test (`node --import`): writes the process's peak RSS and
+ * CPU time (user + system) to $BENCH_RSS_FILE at exit, so the end-to-end figures are the
+ * CLI's own, unchanged. CPU time is what a shared machine's load does not inflate.
  *
  * @module
  */
@@ -8,5 +9,6 @@ import { writeFileSync } from 'node:fs';
 
 process.on('exit', () => {
   const file = process.env.BENCH_RSS_FILE;
-  if (file) writeFileSync(file, JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS }));
+  const u = process.resourceUsage();
+  if (file) writeFileSync(file, JSON.stringify({ maxRssKb: u.maxRSS, cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000 }));
 });

@@ -27,7 +27,8 @@ export function runCli(args, { scratch, timeoutMs, stdoutFile, valid = () => tru
   });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   let maxRssKb = null;
-  try { maxRssKb = JSON.parse(readFileSync(rssFile, 'utf8')).maxRssKb; } catch { /* crashed before exit */ }
+  let cpuMs = null;
+  try { ({ maxRssKb, cpuMs = null } = JSON.parse(readFileSync(rssFile, 'utf8'))); } catch { /* crashed before exit */ }
   rmSync(rssFile, { force: true });
   if (stdoutFile) writeFileSync(stdoutFile, r.stdout ?? '');
   // audit exits 1 when findings reach --fail-on (a normal outcome here) but also on a bug:
@@ -35,7 +36,7 @@ export function runCli(args, { scratch, timeoutMs, stdoutFile, valid = () => tru
   const ok = (r.status === 0 || r.status === 1) && valid(r.stdout ?? '');
   const timedOut = r.error?.code === 'ETIMEDOUT';
   const outOfMemory = /heap out of memory/.test(r.stderr ?? '');
-  return { ok, status: r.status, wallMs, maxRssKb, stdout: r.stdout, ...(timedOut ? { timedOut: true } : {}),
+  return { ok, status: r.status, wallMs, cpuMs, maxRssKb, stdout: r.stdout, ...(timedOut ? { timedOut: true } : {}),
     ...(outOfMemory ? { outOfMemory: true } : {}),
     ...(ok ? {} : { error: timedOut ? `timed out after ${timeoutMs / 1000} s` : outOfMemory ? `out of memory (V8 heap limit) after ${(wallMs / 1000).toFixed(0)} s` : (r.stderr ?? '').slice(0, 1500) }) };
 }

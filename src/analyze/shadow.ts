@@ -52,7 +52,17 @@ function coarseKey(match: PacketSet, protos: I.IntervalSet<number>, ports: I.Int
   const src = match.project(Dim.Src);
   const bits = match.family === 'ipv4' ? 32 : 128;
   const blocks: string[] = [];
-  if (src.length > 0) {
+  if (src.length > 0 && match.family === 'ipv4') {
+    // IPv4 addresses are numbers below 2^32: plain division, no BigInt per rule.
+    const first = src[0] as number;
+    const last = (src[src.length - 1] as number) - 1;
+    for (const len of LEVELS.ipv4) {
+      const size = 2 ** (bits - len);
+      const block = Math.floor(first / size);
+      if (block !== Math.floor(last / size)) break;
+      blocks.push(`${len}:${block}`);
+    }
+  } else if (src.length > 0) {
     const first = BigInt(src[0]!);
     const last = BigInt(src[src.length - 1]!) - 1n;
     for (const len of LEVELS[match.family]) {
@@ -81,6 +91,10 @@ class CoverIndex {
   private readonly wide: Cover[] = [];
   /** Covers filed under a block, also by "proto|port" (for rules whose sources spread wide). */
   private readonly filedByPort = new Map<string, Cover[]>();
+
+  isEmpty(): boolean {
+    return this.all.length === 0;
+  }
 
   add(c: Cover): void {
     this.all.push(c);
@@ -217,6 +231,10 @@ function shadowedIn(chain: Chain, budget: ShadowBudget): ShadowedRule[] {
   for (let order = 0; order < chain.rules.length; order++) {
     const rule = chain.rules[order]!;
     if (rule.match.isEmpty()) continue;
+    const isCover = rule.uncertain.length === 0 && ENDS_WALK.has(rule.action.type);
+    // Before the first cover nothing can be shadowed, and a rule that covers nothing adds nothing:
+    // kube-proxy's thousands of jump-only chains cost one test per rule.
+    if (covers.isEmpty() && !isCover) continue;
     const protos = rule.match.project(Dim.Proto) as I.IntervalSet<number>;
     const ports = rule.match.project(Dim.Dport) as I.IntervalSet<number>;
     const key = coarseKey(rule.match, protos, ports);
@@ -238,7 +256,7 @@ function shadowedIn(chain: Chain, budget: ShadowBudget): ShadowedRule[] {
     if (remaining?.isEmpty()) {
       out.push({ rule: ruleRef(chain, rule), kind: 'shadowed', coveredBy: by.slice(0, 3).map((c) => ruleRef(chain, c.rule)) });
     }
-    if (rule.uncertain.length === 0 && ENDS_WALK.has(rule.action.type)) covers.add({ order, rule, match: rule.match, protos, ports, key });
+    if (isCover) covers.add({ order, rule, match: rule.match, protos, ports, key });
   }
   return out;
 }

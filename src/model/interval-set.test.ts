@@ -70,3 +70,44 @@ describe('interval sets agree with brute force', () => {
     expect(I.union(I.range(0n, 10n), I.range(10n, 20n))).toEqual([0n, 20n]);
   });
 });
+
+describe('unionAll (one sort-and-merge)', () => {
+  it('agrees with brute force for any number of sets, touching ranges merged', () => {
+    fc.assert(
+      fc.property(fc.array(arbSet, { maxLength: 12 }), (sets) => {
+        const u = I.unionAll(sets);
+        expect(isNormal(u)).toBe(true);
+        expect(members(u)).toEqual(Array.from({ length: N }, (_, x) => sets.some((s) => I.contains(s, x))));
+      }),
+    );
+  });
+
+  it('on bigints (IPv6 addresses) as on numbers', () => {
+    const sets = [[1n, 3n], [3n, 5n], [10n, 12n], [0n, 1n], [11n, 20n]] as I.IntervalSet<bigint>[];
+    expect(I.unionAll(sets)).toEqual([0n, 5n, 10n, 20n]);
+  });
+});
+
+describe('bulk building and subset tests', () => {
+  const arbPairs = fc.array(fc.tuple(fc.integer({ min: 0, max: N }), fc.integer({ min: 0, max: N })), { minLength: 17, maxLength: 60 });
+
+  it('fromRanges of many ranges (the sorted-sweep path) agrees with brute force', () => {
+    fc.assert(
+      fc.property(arbPairs, (pairs) => {
+        const s = I.fromRanges(pairs.map(([a, b]) => [a, b] as const));
+        expect(isNormal(s)).toBe(true);
+        expect(members(s)).toEqual(Array.from({ length: N }, (_, x) => pairs.some(([a, b]) => a <= x && x < b)));
+      }),
+    );
+  });
+
+  it('isSubset agrees with brute force', () => {
+    fc.assert(
+      fc.property(arbSet, arbSet, (a, b) => {
+        const ma = members(a);
+        const mb = members(b);
+        expect(I.isSubset(a, b)).toBe(ma.every((m, x) => !m || mb[x]));
+      }),
+    );
+  });
+});

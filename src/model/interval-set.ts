@@ -208,9 +208,18 @@ export function intersects<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<
   return false;
 }
 
-/** a ⊆ b */
+/**
+ * a ⊆ b, without building the difference: each range of a must lie inside one range of b,
+ * found by binary search, so a catch-all tested against 50,000 bans answers at once.
+ */
 export function isSubset<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>): boolean {
-  return difference(a, b).length === 0;
+  if (a.length === 0 || a === b) return true;
+  if (b.length === 0) return false;
+  for (let k = 0; k < a.length; k += 2) {
+    const j = firstRangeEndingAfter(b, a[k]!);
+    if (j >= b.length || b[j]! > a[k]! || b[j + 1]! < a[k + 1]!) return false;
+  }
+  return true;
 }
 
 /**
@@ -239,6 +248,7 @@ export function unionAll<T extends Ordinal>(sets: readonly IntervalSet<T>[]): In
       his.push(s[k + 1]!);
     }
   }
+  if (typeof los[0] === 'number') return mergeNumeric(los as number[], his as number[]) as unknown as T[];
   const order = Array.from({ length: los.length }, (_, i) => i);
   order.sort((x, y) => (los[x]! < los[y]! ? -1 : los[x]! > los[y]! ? 1 : 0));
   const out: T[] = [];
@@ -260,9 +270,41 @@ export function* ranges<T extends Ordinal>(set: IntervalSet<T>): Generator<[T, T
   for (let k = 0; k < set.length; k += 2) yield [set[k]!, set[k + 1]!];
 }
 
+/**
+ * Union of number ranges [los[i], his[i]) by sorting starts and ends apart (native numeric
+ * sorts of typed arrays, no comparator) and sweeping: a boundary opens where the count of
+ * open ranges leaves 0 and closes where it returns to 0. At equal values starts go first,
+ * so touching ranges merge, as boundaries must strictly increase.
+ */
+function mergeNumeric(los: readonly number[], his: readonly number[]): number[] {
+  const starts = Float64Array.from(los).sort();
+  const ends = Float64Array.from(his).sort();
+  const out: number[] = [];
+  let open = 0;
+  let i = 0;
+  let j = 0;
+  while (i < starts.length) {
+    if (starts[i]! <= ends[j]!) {
+      if (open++ === 0) out.push(starts[i]!);
+      i++;
+    } else {
+      if (--open === 0) out.push(ends[j]!);
+      j++;
+    }
+  }
+  // Every start is placed; the last range closes at the largest end.
+  if (open > 0) out.push(ends[ends.length - 1]!);
+  return out;
+}
+
 /** Build a set from arbitrary (possibly overlapping, unsorted) half-open ranges. */
 export function fromRanges<T extends Ordinal>(pairs: Iterable<readonly [T, T]>): IntervalSet<T> {
-  const list = [...pairs].filter(([lo, hi]) => lo < hi).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  const all = Array.isArray(pairs) ? (pairs as readonly (readonly [T, T])[]) : [...pairs];
+  if (all.length > 16 && all.every(([lo, hi]) => typeof lo === 'number' && typeof hi === 'number')) {
+    const kept = all.filter(([lo, hi]) => lo < hi);
+    return mergeNumeric(kept.map((p) => p[0] as number), kept.map((p) => p[1] as number)) as unknown as T[];
+  }
+  const list = all.filter(([lo, hi]) => lo < hi).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
   const out: T[] = [];
   for (const [lo, hi] of list) {
     if (out.length > 0 && lo <= out[out.length - 1]!) {
