@@ -6,7 +6,10 @@
 import type { FlowQuery } from '../../analyze/types.js';
 import { flowProblem } from '../../analyze/explain.js';
 import { explainFlow, reachInput } from '../../pipeline.js';
-import { renderExplainJson, renderExplainText, shouldColor } from '../../render/index.js';
+// The explain renderers alone: a one-flow explain should not load the audit's HTML and SARIF code.
+import { renderExplainJson } from '../../render/json/audit-json.js';
+import { shouldColor } from '../../render/terminal/colors.js';
+import { renderExplainText } from '../../render/terminal/explain-text.js';
 import { InputError } from '../errors.js';
 import { type HostSourceOptions, loadHosts, readInputFile } from '../load-hosts.js';
 
