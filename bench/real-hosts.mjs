@@ -8,6 +8,7 @@
  *
  *   sudo node bench/real-hosts.mjs [--cases kube-iptables,f2b-ipset,…] [--sizes 1000,10000]
  *                                  [--seed 1] [--timeout 120] [--profile] [--collect-only] [--reuse] [--out bench/out/real]
+ *   node bench/real-hosts.mjs --report results.json[,more.json]   (the table of earlier runs)
  *
  * Without --sizes each case runs at the sizes of the issue's table. --reuse measures a snapshot
  * already collected into <out> (collect is then not timed). Needs root (namespaces)
@@ -35,6 +36,7 @@ const { values } = parseArgs({ options: {
   profile: { type: 'boolean', default: false },
   'collect-only': { type: 'boolean', default: false },
   reuse: { type: 'boolean', default: false },
+  report: { type: 'string' },
   out: { type: 'string', default: 'bench/out/real' },
 } });
 const outDir = resolve(ROOT, values.out);
@@ -103,6 +105,12 @@ function renderMarkdown(results) {
 }
 
 async function main() {
+  // --report F: the markdown table of results already written (several runs side by side).
+  if (values.report) {
+    const files = list(values.report);
+    process.stdout.write(renderMarkdown({ cases: files.flatMap((f) => JSON.parse(readFileSync(f, 'utf8')).cases) }));
+    return;
+  }
   if (!netnsAvailable()) { log('needs root and iproute2: every case is loaded into a network namespace'); process.exitCode = 2; return; }
   if (!existsSync(CLI)) { log('dist/ is missing: run `npm run build` first'); process.exitCode = 2; return; }
   mkdirSync(outDir, { recursive: true });
