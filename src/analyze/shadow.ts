@@ -176,7 +176,7 @@ export class ShadowBudget {
   }
 }
 
-/** Comparisons allowed per family: real rulesets of 100,000 rules need a few million. */
+/** Comparisons allowed per family: a bound for pathological rulesets (every rule meeting thousands of earlier covers), seconds of work. */
 const DEFAULT_WORK_LIMIT = 50_000_000;
 
 export function findShadowedRules(model: FirewallModel, budget = new ShadowBudget()): ShadowedRule[] {
