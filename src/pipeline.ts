@@ -16,6 +16,8 @@ import { parseIpsetSave } from './parse/ipset-save.js';
 import { lowerNft, parseNftJson } from './parse/nft-json/index.js';
 import { explainFlow as explainOne } from './analyze/explain.js';
 import { type ReachInput, computeServices, pathFor } from './analyze/reach.js';
+import { arrivalFacts } from './analyze/engine/arrival-routes.js';
+import { interfaceSysctlName } from './parse/sysctl.js';
 import { findShadowedRules } from './analyze/shadow.js';
 import type { FlowAnswer, FlowQuery, HostAnalysis, ShadowedRule, SourceStatus } from './analyze/types.js';
 
@@ -196,7 +198,21 @@ function buildReachInput(loaded: LoadedHost): ReachInput {
       ipv4: sysctlFlag(s.sysctls['net.ipv4.ip_forward']),
       ipv6: sysctlFlag(s.sysctls['net.ipv6.conf.all.forwarding']),
     },
+    arrival: arrivalFacts(s.routing, s.interfaces, (iface) => s.sysctls[interfaceSysctlName('ipv4', iface, 'rp_filter')] ?? null),
   };
+}
+
+/** Says so when sources cannot be placed on interfaces (an older snapshot, routes unreadable). */
+function arrivalDiagnostics(input: ReachInput): Diagnostic[] {
+  const unknown = (['ipv4', 'ipv6'] as const).filter((f) => !input.arrival?.cubes[f]);
+  if (unknown.length === 0) return [];
+  return [
+    {
+      code: 'collect.no-routes',
+      severity: 'warning',
+      message: `arrival interface not known (${unknown.join(', ')}): the snapshot has no routing table${input.arrival ? ' for it' : ' (collected by an older Portcullis)'}, so every source is read as arriving on every interface; collect again for per-interface answers`,
+    },
+  ];
 }
 
 /** Backends holding rules (or a drop policy) per family. */
@@ -213,7 +229,7 @@ export function analyzeHost(loaded: LoadedHost): HostAnalysis {
   const input = reachInput(loaded);
   const reach = computeServices(input);
   const shadowedRules = deadInEveryFamily(loaded.models);
-  const diagnostics = [...loaded.diagnostics];
+  const diagnostics = [...loaded.diagnostics, ...arrivalDiagnostics(input)];
   // Without any readable firewall dump, every listener is read as unfiltered: say so, loudly.
   for (const family of ['ipv4', 'ipv6'] as const) {
     const kinds = family === 'ipv4' ? ['iptables-save', 'nft-json'] : ['ip6tables-save', 'nft-json'];
