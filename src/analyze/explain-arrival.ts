@@ -7,7 +7,7 @@
  */
 import { type Family, type ParsedAddr, addrPointSet } from '../model/addr.js';
 import type { DimSet } from '../model/packet-set.js';
-import { type ArrivalCube, cubesFrom } from './engine/arrival-routes.js';
+import { type ArrivalCube, cubesFrom, onlyOn } from './engine/arrival-routes.js';
 import { ANY_IFACE, replyRoutes } from './engine/reply-route.js';
 import type { ReachInput } from './reach.js';
 
@@ -25,10 +25,13 @@ export function flowArrival(input: ReachInput, family: Family, from: ParsedAddr,
     return { routes: null, steps: [], notes: ['arrival interface not known (the snapshot has no routing table): any interface is assumed'] };
   }
   const routed = replyRoutes(state, family, to.value, addrPointSet(from), !toLocal);
-  const routes = cubesFrom(routed, addrPointSet(to) as DimSet);
+  // A link-local address of the host is reached only on its own link.
+  const owner = family === 'ipv6' ? (input.arrival.linkLocalOwner.get(to.value as bigint) ?? null) : null;
+  const routes = onlyOn(cubesFrom(routed, addrPointSet(to) as DimSet), owner);
   const steps: FlowArrival['steps'] = [];
   for (const s of routed.steps) {
-    if (s.iface === '' || steps.some((x) => x.iface === s.iface && x.route === s.because)) continue;
+    if (s.iface === '' || (owner !== null && s.iface !== owner && s.iface !== ANY_IFACE)) continue;
+    if (steps.some((x) => x.iface === s.iface && x.route === s.because)) continue;
     steps.push({ iface: s.iface === ANY_IFACE ? 'any interface' : s.iface, route: s.because });
   }
   const notes: string[] = [];

@@ -12,7 +12,7 @@ import * as I from '../../model/interval-set.js';
 import type { DimSet } from '../../model/packet-set.js';
 import type { RoutingState } from '../../model/routing.js';
 import type { NetInterface } from '../../model/snapshot.js';
-import { type ReplyRoutes, allPeers, fromClassKey, replyRoutes } from './reply-route.js';
+import { ANY_IFACE, type ReplyRoutes, allPeers, fromClassKey, replyRoutes } from './reply-route.js';
 
 export interface ArrivalCube {
   /** Local destination addresses (one class: the same policy rules apply to all). */
@@ -32,6 +32,8 @@ export interface ArrivalFacts {
   looseRpFilter: string[];
   /** Interface names that are not loopback. */
   remoteInterfaces: string[];
+  /** The interface holding each IPv6 link-local address of the host (text of the address value). */
+  linkLocalOwner: Map<bigint, string>;
 }
 
 /** Per-interface IPv4 rp_filter: the kernel uses the larger of `all` and the interface's value. */
@@ -46,25 +48,39 @@ function looseInterfaces(names: readonly string[], rpFilter: (iface: string) => 
 function cubesOf(routing: RoutingState, family: Family, interfaces: readonly NetInterface[]): ArrivalCube[] | null {
   const state = routing[family];
   if (!state) return null;
-  const classes = new Map<string, { dst: I.IntervalSet<I.Ordinal>; sample: bigint | number }>();
+  const classes = new Map<string, { dst: I.IntervalSet<I.Ordinal>; sample: bigint | number; only: string | null }>();
   for (const iface of interfaces) {
     if (iface.loopback) continue;
     for (const a of iface.addresses) {
       const parsed = a.family === family ? parseAddr(a.address) : null;
       if (!parsed) continue;
-      const key = fromClassKey(state, parsed.value);
+      // An IPv6 link-local address is reachable only on its own link (RFC 4007 zones).
+      const only = family === 'ipv6' && isIpv6LinkLocal(parsed.value as bigint) ? iface.name : null;
+      const key = `${fromClassKey(state, parsed.value)}@${only ?? ''}`;
       const c = classes.get(key);
       const point = addrPointSet(parsed) as I.IntervalSet<I.Ordinal>;
       if (c) c.dst = I.union(c.dst, point);
-      else classes.set(key, { dst: point, sample: parsed.value });
+      else classes.set(key, { dst: point, sample: parsed.value, only });
     }
   }
   const cubes: ArrivalCube[] = [];
   for (const c of classes.values()) {
     const routes = replyRoutes(state, family, c.sample, allPeers(family));
-    cubes.push(...cubesFrom(routes, c.dst as DimSet));
+    cubes.push(...onlyOn(cubesFrom(routes, c.dst as DimSet), c.only));
   }
   return cubes;
+}
+
+const FE80 = 0xfe80n << 112n;
+const FE80_MASK = 0xffc0n << 112n;
+
+export function isIpv6LinkLocal(value: bigint): boolean {
+  return (value & FE80_MASK) === FE80;
+}
+
+/** Keeps the cubes of one interface (a link-local destination's own), or all when null. */
+export function onlyOn(cubes: ArrivalCube[], iface: string | null): ArrivalCube[] {
+  return iface === null ? cubes : cubes.filter((c) => c.iface === iface || c.iface === ANY_IFACE).map((c) => ({ ...c, iface }));
 }
 
 /** The cubes of one routing answer for destinations `dst`. */
@@ -81,7 +97,19 @@ export function arrivalFacts(routing: RoutingState | undefined, interfaces: read
     cubes: { ipv4: cubesOf(routing, 'ipv4', interfaces), ipv6: cubesOf(routing, 'ipv6', interfaces) },
     looseRpFilter: looseInterfaces(remoteInterfaces, rpFilter),
     remoteInterfaces,
+    linkLocalOwner: linkLocalOwners(interfaces),
   };
+}
+
+function linkLocalOwners(interfaces: readonly NetInterface[]): Map<bigint, string> {
+  const out = new Map<bigint, string>();
+  for (const i of interfaces) {
+    for (const a of i.addresses) {
+      const p = a.family === 'ipv6' && !i.loopback ? parseAddr(a.address) : null;
+      if (p && isIpv6LinkLocal(p.value as bigint)) out.set(p.value as bigint, i.name);
+    }
+  }
+  return out;
 }
 
 /** The interfaces named by a family's cubes, sorted. */
