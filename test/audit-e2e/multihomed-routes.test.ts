@@ -8,6 +8,11 @@ import { buildAuditReport } from '../../src/analyze/audit/index.js';
 import { SNAPSHOT_FORMAT, type NetInterface, type Snapshot, type Socket } from '../../src/model/snapshot.js';
 import { parseIpRouteJson, parseIpRuleJson } from '../../src/parse/ip-route-json.js';
 import { analyzeHost, explainFlow, loadHost } from '../../src/pipeline.js';
+import { renderAuditHtml } from '../../src/render/html/audit-html.js';
+import { renderAuditJson, renderExplainJson } from '../../src/render/json/audit-json.js';
+import { renderAuditText } from '../../src/render/terminal/audit-text.js';
+import { renderExplainText } from '../../src/render/terminal/explain-text.js';
+import { validator } from '../render/load.js';
 
 const ROUTES_V4 = JSON.stringify([
   { dst: 'default', gateway: '192.0.2.254', dev: 'eth0', flags: [] },
@@ -78,7 +83,7 @@ const sock = (proto: 'tcp' | 'udp', family: 'ipv4' | 'ipv6', address: string, po
   process: { pid: port, name, cmdline: [name], user: 'root' },
 });
 
-function snapshot(withRoutes: boolean): Snapshot {
+function snapshot(withRoutes: boolean, sysctls: Record<string, string> = {}): Snapshot {
   const s: Snapshot = {
     format: SNAPSHOT_FORMAT,
     version: 1,
@@ -96,7 +101,7 @@ function snapshot(withRoutes: boolean): Snapshot {
       { kind: 'iptables-save', backend: 'nft', command: ['iptables-nft-save'], status: 'ok', content: IPTABLES },
       { kind: 'ip6tables-save', backend: 'nft', command: ['ip6tables-nft-save'], status: 'ok', content: IP6TABLES },
     ],
-    sysctls: {},
+    sysctls,
     unreadable: [],
   };
   if (withRoutes) {
@@ -108,9 +113,13 @@ function snapshot(withRoutes: boolean): Snapshot {
   return s;
 }
 
-function audit(withRoutes: boolean) {
+function report(withRoutes: boolean) {
   const analysis = analyzeHost(loadHost(snapshot(withRoutes), 'mh.json'));
-  return buildAuditReport([analysis], null, new Date('2026-12-02T04:00:00Z')).hosts[0]!;
+  return buildAuditReport([analysis], null, new Date('2026-12-02T04:00:00Z'));
+}
+
+function audit(withRoutes: boolean) {
+  return report(withRoutes).hosts[0]!;
 }
 
 describe('audit of a multi-homed host', () => {
@@ -168,6 +177,31 @@ describe('audit of a multi-homed host', () => {
     const pinned = explainFlow(loaded, { from: '203.0.113.9', to: '10.99.0.1', port: 9100, proto: 'tcp', iface: 'mgmt0' });
     expect(pinned.state).toBe('open');
     expect(pinned.arrival).toBeUndefined();
+  });
+
+  it('every format shows the interfaces: JSON (valid), text, HTML path view; explain text names the route', () => {
+    const r = report(true);
+    const json = JSON.parse(renderAuditJson(r));
+    const check = validator('audit');
+    expect(check(json), JSON.stringify(check.errors)).toBe(true);
+    const text = renderAuditText(r, { color: false, width: 120 } as never);
+    expect(text).toMatch(/internal {2}tcp\/9100 .*\n +↳ in on mgmt0 \(4 prefixes \(10\.98\.0\.0\/16, …\)\)\n/);
+    expect(text).toMatch(/↳ in on eth0 \(2001:db8:1::\/64, fe80::\/10\); mgmt0 \(fd00:99::\/64, fe80::\/64\)\n +↳ link-scoped destinations only/);
+    const html = renderAuditHtml(r);
+    expect(html).toContain('<span class="step-title">in on</span><div class="iface"><b>mgmt0</b>');
+    const loaded = loadHost(snapshot(true), 'mh.json');
+    const a = explainFlow(loaded, { from: '10.98.3.4', to: '10.99.0.1', port: 9100, proto: 'tcp' });
+    expect(renderExplainText(a, { color: false })).toContain('→ arrives on mgmt0: route 10.98.0.0/16 via 10.99.0.254 dev mgmt0');
+    const e = validator('explain');
+    expect(e(JSON.parse(renderExplainJson(a))), JSON.stringify(e.errors)).toBe(true);
+  });
+
+  it('UDP over IPv4: the rp_filter note follows the interfaces whose rp_filter is off or loose', () => {
+    const flow = { from: '10.98.3.4', to: '10.99.0.1', port: 546, proto: 'udp' as const };
+    const strict = explainFlow(loadHost(snapshot(true, { 'net.ipv4.conf.all.rp_filter': '1' }), 'mh.json'), flow);
+    expect(strict.notes.join(' ')).not.toMatch(/spoofed/);
+    const loose = explainFlow(loadHost(snapshot(true, { 'net.ipv4.conf.all.rp_filter': '0', 'net.ipv4.conf.eth0.rp_filter': '2', 'net.ipv4.conf.mgmt0.rp_filter': '1' }), 'mh.json'), flow);
+    expect(loose.notes.join(' ')).toMatch(/could also enter on eth0 \(rp_filter is off or loose there\)/);
   });
 
   it('UDP: a note on spoofed one-way packets where rp_filter does not stop them', () => {

@@ -38,10 +38,16 @@ export interface ArrivalFacts {
 
 /** Per-interface IPv4 rp_filter: the kernel uses the larger of `all` and the interface's value. */
 function looseInterfaces(names: readonly string[], rpFilter: (iface: string) => string | null): string[] {
-  const all = Number(rpFilter('all') ?? 'NaN');
+  const value = (name: string): number | null => {
+    const v = rpFilter(name);
+    return v === null || !/^\d+$/.test(v.trim()) ? null : Number(v);
+  };
+  const all = value('all');
   return names.filter((n) => {
-    const v = Math.max(all, Number(rpFilter(n) ?? 'NaN'));
-    return !(v === 1);
+    const own = value(n);
+    // Unknown on both sides: read as not strict (a note too many, never one too few).
+    if (all === null && own === null) return true;
+    return Math.max(all ?? 0, own ?? 0) !== 1;
   });
 }
 
