@@ -5,7 +5,7 @@
  * @module
  */
 import { type Family, toCidrsLimited } from '../model/addr.js';
-import { Dim, PacketSet, ifaceSet } from '../model/packet-set.js';
+import { Dim, type PacketSet, ifaceSet } from '../model/packet-set.js';
 import type { ArrivalCube } from './engine/arrival-routes.js';
 import { ANY_IFACE } from './engine/reply-route.js';
 import type { InterfaceReach } from './types.js';
@@ -28,5 +28,3 @@ export function addInterfaceReach(list: InterfaceReach[], reached: PacketSet, cu
   }
   return list.sort((a, b) => a.name.localeCompare(b.name));
 }
-
-export type { PacketSet };

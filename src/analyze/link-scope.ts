@@ -24,7 +24,7 @@ const LINK_LOCAL_SOURCES: Record<Family, AddrSet> = {
 };
 
 /** Are all these destinations link-scoped? */
-export function linkScopedOnly(dst: DimSet, family: Family): boolean {
+function linkScopedOnly(dst: DimSet, family: Family): boolean {
   return I.isSubset(dst as I.IntervalSet<I.Ordinal>, LINK_DESTINATIONS[family] as I.IntervalSet<I.Ordinal>);
 }
 

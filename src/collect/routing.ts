@@ -14,7 +14,7 @@ import type { HostIO } from './host-io.js';
 import type { UnreadableLog } from './unreadable-log.js';
 
 /** The commands, per family. */
-export function routingCommands(family: Family): { routes: string[]; rules: string[] } {
+function routingCommands(family: Family): { routes: string[]; rules: string[] } {
   const f = family === 'ipv4' ? '-4' : '-6';
   return { routes: ['ip', '-j', f, 'route', 'show', 'table', 'all'], rules: ['ip', '-j', f, 'rule', 'show'] };
 }

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { type AddrSet, type Family, parseAddr, addrPointSet } from '../../model/addr.js';
+import { type Family, parseAddr, addrPointSet } from '../../model/addr.js';
 import * as I from '../../model/interval-set.js';
 import type { DimSet } from '../../model/packet-set.js';
 import type { RoutingState } from '../../model/routing.js';
@@ -80,7 +80,7 @@ function cubesOf(routing: RoutingState, family: Family, interfaces: readonly Net
 const FE80 = 0xfe80n << 112n;
 const FE80_MASK = 0xffc0n << 112n;
 
-export function isIpv6LinkLocal(value: bigint): boolean {
+function isIpv6LinkLocal(value: bigint): boolean {
   return (value & FE80_MASK) === FE80;
 }
 
@@ -118,9 +118,3 @@ function linkLocalOwners(interfaces: readonly NetInterface[]): Map<bigint, strin
   return out;
 }
 
-/** The interfaces named by a family's cubes, sorted. */
-export function arrivalInterfaces(cubes: readonly ArrivalCube[]): string[] {
-  return [...new Set(cubes.map((c) => c.iface))].sort();
-}
-
-export type { AddrSet };
