@@ -16,6 +16,8 @@ import { parseIpsetSave } from './parse/ipset-save.js';
 import { lowerNft, parseNftJson } from './parse/nft-json/index.js';
 import { explainFlow as explainOne } from './analyze/explain.js';
 import { type ReachInput, computeServices, pathFor } from './analyze/reach.js';
+import { arrivalFacts } from './analyze/engine/arrival-routes.js';
+import { interfaceSysctlName } from './parse/sysctl.js';
 import { ShadowBudget, findShadowedRules } from './analyze/shadow.js';
 import type { FlowAnswer, FlowQuery, HostAnalysis, ShadowedRule, SourceStatus } from './analyze/types.js';
 
@@ -222,7 +224,21 @@ function buildReachInput(loaded: LoadedHost): ReachInput {
       ipv4: sysctlFlag(s.sysctls['net.ipv4.ip_forward']),
       ipv6: sysctlFlag(s.sysctls['net.ipv6.conf.all.forwarding']),
     },
+    arrival: arrivalFacts(s.routing, s.interfaces, (iface) => s.sysctls[interfaceSysctlName('ipv4', iface, 'rp_filter')] ?? null),
   };
+}
+
+/** Says so when sources cannot be placed on interfaces (an older snapshot, routes unreadable). */
+function arrivalDiagnostics(input: ReachInput): Diagnostic[] {
+  const unknown = (['ipv4', 'ipv6'] as const).filter((f) => !input.arrival?.cubes[f]);
+  if (unknown.length === 0) return [];
+  return [
+    {
+      code: 'collect.no-routes',
+      severity: 'warning',
+      message: `arrival interface not known (${unknown.join(', ')}): the snapshot has no routing table${input.arrival ? ' for it' : ' (collected by an older Portcullis)'}, so every source is read as arriving on every interface; collect again for per-interface answers`,
+    },
+  ];
 }
 
 /** Backends holding rules (or a drop policy) per family. */
@@ -240,7 +256,7 @@ export function analyzeHost(loaded: LoadedHost): HostAnalysis {
   const reach = computeServices(input);
   const budgets = { ipv4: new ShadowBudget(), ipv6: new ShadowBudget() };
   const shadowedRules = deadInEveryFamily(loaded.models, budgets);
-  const diagnostics = [...loaded.diagnostics];
+  const diagnostics = [...loaded.diagnostics, ...arrivalDiagnostics(input)];
   for (const family of ['ipv4', 'ipv6'] as const) {
     const skipped = budgets[family].skipped;
     if (skipped.length === 0) continue;

@@ -14,6 +14,7 @@ import { Dim, type DimSet, PacketSet, ifaceSet } from '../model/packet-set.js';
 import { TCP, UDP, arrivalSet } from './engine/arrival.js';
 import type { WalkEvent } from './engine/evaluate-chain.js';
 import { eventRef, uncertaintiesFor } from './engine/refs.js';
+import { type FlowArrival, flowArrival } from './explain-arrival.js';
 import { type ReachInput, bindingsFor, pathFor } from './reach.js';
 import type { FlowAnswer, FlowQuery, TraceStep } from './types.js';
 
@@ -46,10 +47,15 @@ export function explainFlow(input: ReachInput, flow: FlowQuery): FlowAnswer {
   const fromLocal = local !== null && I.contains(local as I.IntervalSet<I.Ordinal>, from.value);
   const toLocal = local !== null && I.contains(local as I.IntervalSet<I.Ordinal>, to.value);
   let iif: DimSet | undefined;
+  let arrivalRoute: FlowArrival | null = null;
   if (flow.iface) iif = ifaceSet([flow.iface]);
   else if (fromLocal) {
     iif = ifaceSet(['lo']);
     notes.push('the source is this host: the packet arrives on lo (output chains are not evaluated)');
+  } else {
+    // The route back to the source decides its input interface (--iface pins one instead).
+    arrivalRoute = flowArrival(input, family, from, flow.from, to, toLocal, flow.proto === 'udp');
+    notes.push(...arrivalRoute.notes);
   }
   const loopbackDst = family === 'ipv4' ? (to.value as number) >>> 24 === 127 : to.value === 1n;
   const base: Omit<FlowAnswer, 'state' | 'firewall' | 'listener' | 'trace' | 'uncertain'> = {
@@ -59,10 +65,15 @@ export function explainFlow(input: ReachInput, flow: FlowQuery): FlowAnswer {
     proto: flow.proto,
     ...(flow.sport !== undefined ? { sport: flow.sport } : {}),
     ...(flow.iface !== undefined ? { iface: flow.iface } : {}),
+    ...(arrivalRoute?.routes ? { arrival: arrivalRoute.steps } : {}),
     notes,
   };
   if (loopbackDst && !fromLocal) {
     notes.push('the kernel drops packets from outside addressed to a loopback address (martian destination)');
+    return { ...base, state: 'filtered', firewall: 'drop', listener: null, trace: [], uncertain: [] };
+  }
+  if (arrivalRoute?.routes && arrivalRoute.steps.length === 0) {
+    // No reply can reach the source: no connection, whatever the firewall says.
     return { ...base, state: 'filtered', firewall: 'drop', listener: null, trace: [], uncertain: [] };
   }
   const path = pathFor(input, family);
@@ -75,6 +86,7 @@ export function explainFlow(input: ReachInput, flow: FlowQuery): FlowAnswer {
     dst: addrPointSet(to) as DimSet,
     ...(flow.sport !== undefined ? { sport: I.range(flow.sport, flow.sport + 1) } : {}),
     ...(iif ? { iif } : {}),
+    routes: arrivalRoute?.routes ?? null,
   });
   const events: WalkEvent[] = [];
   path.walker.events = events;

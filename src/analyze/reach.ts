@@ -18,6 +18,9 @@ import { Dim, type DimSet, PacketSet, ifaceSet } from '../model/packet-set.js';
 import type { FirewallModel } from '../model/ruleset.js';
 import type { Socket } from '../model/snapshot.js';
 import { TCP, UDP, arrivalSet } from './engine/arrival.js';
+import type { ArrivalCube, ArrivalFacts } from './engine/arrival-routes.js';
+import { addInterfaceReach } from './arrival-report.js';
+import { restrictToLink } from './link-scope.js';
 import type { WalkEvent } from './engine/evaluate-chain.js';
 import { type HostFacts, PacketPath } from './engine/packet-path.js';
 import { decisionsFor, uncertaintiesFor } from './engine/refs.js';
@@ -29,6 +32,8 @@ export interface ReachInput {
   sockets: readonly Socket[];
   /** Forwarding per family from sysctls; null when unknown. */
   forwarding: Record<Family, boolean | null>;
+  /** Where sources arrive, from the routing table; absent or null when not known (any interface). */
+  arrival?: ArrivalFacts | null;
 }
 
 /** Where a socket takes packets from, for one family. */
@@ -183,7 +188,8 @@ export function computeServices(input: ReachInput): ReachResult {
     for (const slice of slices.values()) {
       const events: WalkEvent[] = [];
       path.walker.events = events;
-      const arrival = arrivalSet({ family, proto: slice.proto, ports: slice.ports, facts: input.facts });
+      const routes = input.arrival?.cubes[family] ?? null;
+      const arrival = arrivalSet({ family, proto: slice.proto, ports: slice.ports, facts: input.facts, routes });
       const out = path.inbound(arrival);
       path.walker.events = null;
       const logged = dropsLogged(events);
@@ -205,9 +211,9 @@ export function computeServices(input: ReachInput): ReachResult {
         // Evidence: what happened to the packets sent to this socket's addresses (those that
         // never reached it included); for a redirect, to the packets that did reach it.
         const evidence = ownPort ? arrival.intersect(PacketSet.where(family, { [Dim.Dst]: b.dst } as Partial<Record<Dim, DimSet>>)) : reached;
-        addFamily(entry, family, reached, events, evidence);
+        addFamily(entry, family, reached, events, evidence, routes);
       }
-      for (const fwd of forwardedServices(out.forwarded, slice, family, events)) services.push(fwd);
+      for (const fwd of forwardedServices(out.forwarded, slice, family, events, routes)) services.push(fwd);
     }
   }
   return { services, inputDropsLogged };
@@ -299,7 +305,11 @@ function cidrsOf(set: AddrSet, family: Family): Listed {
   return cidrs;
 }
 
-function addFamily(entry: ServiceReach, family: Family, reached: PacketSet, events: WalkEvent[], evidence: PacketSet): void {
+function addFamily(entry: ServiceReach, family: Family, reachedAll: PacketSet, events: WalkEvent[], evidence: PacketSet, routes: readonly ArrivalCube[] | null): void {
+  const linkOnly = restrictToLink(reachedAll, routes);
+  const reached = linkOnly ?? reachedAll;
+  if (linkOnly) entry.linkScoped = [...(entry.linkScoped ?? []), family];
+  if (routes) entry.interfaces = addInterfaceReach(entry.interfaces ?? [], reached, routes);
   const set = reached.project(Dim.Src) as AddrSet;
   const listed = cidrsOf(set, family);
   entry.sources[family] = listed.cidrs;
@@ -334,7 +344,7 @@ function addrText(set: DimSet, family: Family): string {
 }
 
 /** Group forwarded packets by their (rewritten) destination: each is a service of the host. */
-function forwardedServices(forwarded: PacketSet, slice: { proto: number; ports: DimSet }, family: Family, events: WalkEvent[]): ServiceReach[] {
+function forwardedServices(forwarded: PacketSet, slice: { proto: number; ports: DimSet }, family: Family, events: WalkEvent[], routes: readonly ArrivalCube[] | null): ServiceReach[] {
   if (forwarded.isEmpty()) return [];
   const groups = new Map<string, { dst: DimSet; dport: DimSet }>();
   for (const c of forwarded.cubes) groups.set(`${c[Dim.Dst]!.join(',')}|${c[Dim.Dport]!.join(',')}`, { dst: c[Dim.Dst]!, dport: c[Dim.Dport]! });
@@ -356,7 +366,7 @@ function forwardedServices(forwarded: PacketSet, slice: { proto: number; ports: 
       rateLimited: false,
     };
     // Evidence: every event on packets that ended up forwarded here, before or after the rewrite.
-    addFamily(entry, family, part, events, part.union(part.rewrite(Dim.Dst, fullAddr(family)).rewrite(Dim.Dport, slice.ports)));
+    addFamily(entry, family, part, events, part.union(part.rewrite(Dim.Dst, fullAddr(family)).rewrite(Dim.Dport, slice.ports)), routes);
     out.push(entry);
   }
   return out;

@@ -59,6 +59,14 @@ export type ServicePath =
   /** A destination NAT to another address, forwarded (a published container port). */
   | { kind: 'forward'; hostPorts: string; target: { address: string; port: string } };
 
+/** The sources a service admits through one input interface (their replies leave by it). */
+export interface InterfaceReach {
+  name: string;
+  sources: SourceLists;
+  /** Lists are cut at 32 prefixes per family: the further address ranges not listed. */
+  omitted?: { ipv4: number; ipv6: number };
+}
+
 export interface ServiceReach {
   proto: SocketProto;
   /** The port a client connects to on this host. */
@@ -83,6 +91,17 @@ export interface ServiceReach {
   uncertain: UncertainRule[];
   /** Admitted only subject to a rate or connection limit somewhere on the path. */
   rateLimited: boolean;
+  /**
+   * The input interfaces that admit it, each with the sources routed through it; absent when
+   * the snapshot has no routing table (the arrival interface is then not known).
+   */
+  interfaces?: InterfaceReach[];
+  /**
+   * Families in which every admitted packet is addressed to a link-scoped destination
+   * (fe80::/10, 169.254.0.0/16, multicast, broadcast): only hosts on the link can send them;
+   * `sources` then lists the on-link sources only.
+   */
+  linkScoped?: Family[];
 }
 
 export interface ShadowedRule {
@@ -158,6 +177,12 @@ export interface FlowAnswer extends FlowQuery {
   /** Reply type when rejected. */
   rejectWith?: RejectWith;
   listener: { address: string; port: number; process: ProcessInfo | null } | null;
+  /**
+   * The input interfaces the source arrives on (the route back to it), each with the route
+   * that decides; empty when no reply can reach it; absent when pinned by `iface`, when the
+   * source is local, or when the snapshot has no routing table.
+   */
+  arrival?: { iface: string; route: string }[];
   trace: TraceStep[];
   uncertain: UncertainRule[];
   /** Plain-language facts: "depends on the input interface", "sent through NAT to 172.17.0.2:80". */

@@ -8,6 +8,7 @@ import { type FakeHost, fakeHostIO } from './fake-host-io.js';
 import { snapshotToJson } from './snapshot-json.js';
 
 const proc = (name: string) => readFileSync(new URL(`../../test/fixtures/proc/${name}`, import.meta.url), 'utf8');
+const routing = (name: string) => readFileSync(new URL(`../../test/fixtures/routing/${name}`, import.meta.url), 'utf8');
 
 /** The netns of test/fixtures/proc: python (pid 300, uid 0) holds every socket; pid 400 is another user's. */
 function host(over: Partial<FakeHost> = {}): FakeHost {
@@ -34,6 +35,10 @@ function host(over: Partial<FakeHost> = {}): FakeHost {
     commands: {
       'ip -j addr show': proc('veth-v4-v6.ip-addr.json'),
       'ss -Htulne': proc('listeners.ss.txt'),
+      'ip -j -4 route show table all': routing('multihomed.ip4-route.json'),
+      'ip -j -6 route show table all': routing('multihomed.ip6-route.json'),
+      'ip -j -4 rule show': routing('multihomed.ip4-rule.json'),
+      'ip -j -6 rule show': routing('multihomed.ip6-rule.json'),
       'nft -j list ruleset': '{"nftables": [{"metainfo": {"version": "1.0.6"}}]}',
       'iptables-nft-save': '*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n',
       'iptables-legacy-save': '',
@@ -63,6 +68,8 @@ describe('collectSnapshot (fake host)', () => {
     expect(at('tcp', 3333).process).toEqual({ pid: 300, name: 'python3', cmdline: ['python3', '-c', 'import socket'], user: 'root' });
     expect(s.firewall.map((f) => f.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
     expect(s.sysctls['net.ipv4.ip_local_port_range']).toBe('32768\t60999');
+    expect(s.routing!.ipv4!.rules.map((r) => r.priority)).toEqual([0, 1000, 1100, 1200, 32766, 32767]);
+    expect(s.routing!.ipv6!.routes.some((r) => r.type === 'blackhole' && r.dst === '2001:db8:dead::/48')).toBe(true);
     expect(s.sysctls['net.ipv4.conf.d0.rp_filter']).toBe('0');
     expect(s.sysctls['net.bridge.bridge-nf-call-iptables']).toBeNull();
     expect(s.unreadable).toEqual([

@@ -9,6 +9,7 @@ import { VERSION } from '../version.js';
 import { collectFirewall } from './firewall.js';
 import type { HostIO } from './host-io.js';
 import { collectInterfaces } from './interfaces.js';
+import { collectRouting } from './routing.js';
 import { collectSockets } from './sockets.js';
 import { collectSysctls } from './sysctls.js';
 import { UnreadableLog } from './unreadable-log.js';
@@ -19,10 +20,11 @@ export async function collectSnapshot(io: HostIO): Promise<Snapshot> {
   const euid = io.geteuid();
   const root = euid === 0;
   // One log per part, joined in a fixed order so the snapshot does not depend on timing.
-  const logs = { interfaces: new UnreadableLog(), sockets: new UnreadableLog(), firewall: new UnreadableLog(), sysctls: new UnreadableLog() };
+  const logs = { interfaces: new UnreadableLog(), routing: new UnreadableLog(), sockets: new UnreadableLog(), firewall: new UnreadableLog(), sysctls: new UnreadableLog() };
   const collectedAt = io.now().toISOString();
-  const [interfaces, sockets, firewall] = await Promise.all([
+  const [interfaces, routing, sockets, firewall] = await Promise.all([
     collectInterfaces(io, logs.interfaces),
+    collectRouting(io, logs.routing),
     collectSockets(io, logs.sockets, root),
     collectFirewall(io, logs.firewall, root),
   ]);
@@ -35,9 +37,10 @@ export async function collectSnapshot(io: HostIO): Promise<Snapshot> {
     host: { hostname: io.hostname(), kernel: io.kernelRelease() },
     privileges: { uid, euid, root },
     interfaces,
+    routing,
     sockets,
     firewall,
     sysctls,
-    unreadable: [...logs.interfaces.entries, ...logs.sockets.entries, ...logs.firewall.entries, ...logs.sysctls.entries],
+    unreadable: [...logs.interfaces.entries, ...logs.routing.entries, ...logs.sockets.entries, ...logs.firewall.entries, ...logs.sysctls.entries],
   };
 }

@@ -43,7 +43,7 @@ async function fallbackInterfaces(io: HostIO, log: UnreadableLog): Promise<NetIn
       const index = Number((await io.readFile(`/sys/class/net/${name}/ifindex`)).trim());
       const flags = decodeIfFlags(await io.readFile(`/sys/class/net/${name}/flags`));
       if (!Number.isInteger(index) || !flags) throw Object.assign(new Error('unexpected ifindex or flags'), { code: 'EINVAL' });
-      byName.set(name, { name, index, up: flags.up, loopback: flags.loopback, addresses: [] });
+      byName.set(name, { name, index, up: flags.up, loopback: flags.loopback, addresses: [], ...(await linkFacts(io, name)) });
     } catch (err) {
       log.add(`interface ${name} (/sys/class/net/${name})`, fsReason(err));
     }
@@ -82,6 +82,20 @@ async function addIpv4(io: HostIO, log: UnreadableLog, byName: Map<string, NetIn
     'install iproute2',
   );
   for (const a of unplaced) log.add(`IPv4 address ${a}`, 'local, but no connected route says which interface holds it', 'install iproute2');
+}
+
+/** ARPHRD_* numbers of /sys/class/net/X/type, named as `ip -j addr` names them (ll_types.c). */
+const LINK_TYPES: Record<number, string> = { 1: 'ether', 512: 'ppp', 768: 'ipip', 769: 'tunnel6', 772: 'loopback', 776: 'sit', 778: 'gre', 823: 'ip6gre', 65534: 'none' };
+
+/** Link type and operational state as `ip` prints them; whatever cannot be read is left out. */
+async function linkFacts(io: HostIO, name: string): Promise<{ linkType?: string; operState?: string }> {
+  const out: { linkType?: string; operState?: string } = {};
+  const read = (f: string) => io.readFile(`/sys/class/net/${name}/${f}`).then((t) => t.trim(), () => null);
+  const [type, state] = await Promise.all([read('type'), read('operstate')]);
+  const linkType = type === null ? undefined : LINK_TYPES[Number(type)];
+  if (linkType) out.linkType = linkType;
+  if (state) out.operState = state.toUpperCase();
+  return out;
 }
 
 function sortInterfaces(list: NetInterface[]): NetInterface[] {

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Family } from './addr.js';
+import type { RoutingState } from './routing.js';
 
 export const SNAPSHOT_FORMAT = 'portcullis-snapshot';
 export const SNAPSHOT_VERSION = 1;
@@ -21,6 +22,11 @@ export interface Snapshot {
   privileges: { uid: number; euid: number; root: boolean };
   /** Null when the interface list could not be read (see `unreadable`). */
   interfaces: NetInterface[] | null;
+  /**
+   * Routes and policy rules per family (`ip -j route show table all`, `ip -j rule`). Absent in
+   * snapshots of older versions: then the arrival interface of a source is not known.
+   */
+  routing?: RoutingState;
   /** Null when the socket tables could not be read. */
   sockets: Socket[] | null;
   firewall: FirewallSource[];
@@ -41,6 +47,10 @@ export interface NetInterface {
   up: boolean;
   loopback: boolean;
   addresses: InterfaceAddress[];
+  /** `link_type` of `ip -j addr`: "ether", "loopback", "none" (WireGuard, tun), …; absent in older snapshots. */
+  linkType?: string;
+  /** `operstate`: "UP", "DOWN", "UNKNOWN", …; absent in older snapshots. */
+  operState?: string;
 }
 
 export interface InterfaceAddress {

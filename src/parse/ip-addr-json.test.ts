@@ -19,6 +19,8 @@ describe('parseIpAddrJson', () => {
         { family: 'ipv4', address: '127.0.0.1', prefixLength: 8, scope: 'host' },
         { family: 'ipv6', address: '::1', prefixLength: 128, scope: 'host' },
       ],
+      linkType: 'loopback',
+      operState: 'UNKNOWN',
     });
     const d0 = byName.get('d0')!;
     expect(d0.up).toBe(true);

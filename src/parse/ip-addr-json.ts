@@ -7,16 +7,9 @@ import type { Family } from '../model/addr.js';
 import { parseAddr } from '../model/addr.js';
 import { type Diagnostic, type Parsed, excerpt } from '../model/diagnostics.js';
 import type { InterfaceAddress, NetInterface } from '../model/snapshot.js';
+import { isJsonObject as isObject, showJson as show } from './json-shape.js';
 
 type Json = unknown;
-
-function isObject(v: Json): v is Record<string, Json> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function show(v: Json): string {
-  return excerpt(JSON.stringify(v) ?? String(v));
-}
 
 /** Parse the JSON text; null (with an error) when it is not a JSON array of links. */
 export function parseIpAddrJson(text: string, file: string): Parsed<NetInterface[] | null> {
@@ -76,6 +69,9 @@ export function parseIpAddrData(data: Json, file: string): Parsed<NetInterface[]
       up: flags.includes('UP'),
       loopback: flags.includes('LOOPBACK') || link['link_type'] === 'loopback',
       addresses,
+      // Link type and operational state say what an interface can carry (a down link: nothing).
+      ...(typeof link['link_type'] === 'string' ? { linkType: link['link_type'] } : {}),
+      ...(typeof link['operstate'] === 'string' ? { operState: link['operstate'] } : {}),
     });
   });
   return { value, diagnostics };

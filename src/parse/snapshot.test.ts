@@ -23,8 +23,17 @@ function sample(): Snapshot {
           { family: 'ipv4', address: '192.0.2.1', prefixLength: 24, scope: 'global', broadcast: '192.0.2.255' },
           { family: 'ipv6', address: '2001:db8::1', prefixLength: 64, scope: 'global' },
         ],
+        linkType: 'ether',
+        operState: 'UP',
       },
     ],
+    routing: {
+      ipv4: {
+        routes: [{ table: 'main', type: 'unicast', dst: '0.0.0.0/0', nexthops: [{ dev: 'eth0', gateway: '192.0.2.254' }], metric: null }],
+        rules: [{ priority: 0, not: false, from: null, to: null, iif: null, oif: null, undecided: [], action: 'table', table: 'local', goto: null, suppressPrefixLength: null }],
+      },
+      ipv6: null,
+    },
     sockets: [
       { proto: 'tcp', family: 'ipv4', address: '0.0.0.0', port: 22, v6only: null, device: null, uid: 0, inode: 100, process: null },
       { proto: 'udp', family: 'ipv6', address: '::', port: 53, v6only: false, device: 'eth0', uid: 1000, inode: 101, process: { pid: 42, name: 'dnsd', cmdline: ['dnsd', '-f'], user: 'alice' } },
@@ -45,6 +54,21 @@ describe('parseSnapshot', () => {
     const r = parseSnapshot(text(sample()), 's.json');
     expect(r.diagnostics).toEqual([]);
     expect(r.value).toEqual(sample());
+  });
+
+  it('accepts a snapshot of an older version without routing state', () => {
+    const { routing: _r, ...old } = sample();
+    const r = parseSnapshot(JSON.stringify(old), 'old.json');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.value?.routing).toBeUndefined();
+  });
+
+  it('a damaged route is located', () => {
+    const s = sample() as unknown as { routing: { ipv4: { routes: Array<Record<string, unknown>> } } };
+    s.routing.ipv4.routes[0]!['dst'] = 'default';
+    const r = parseSnapshot(JSON.stringify(s), 'r.json');
+    expect(r.value).toBeNull();
+    expect(r.diagnostics[0]!.location?.path).toBe('$.routing.ipv4.routes[0].dst');
   });
 
   it('accepts a byte order mark', () => {
@@ -147,6 +171,9 @@ describe('schemas/snapshot.schema.json', () => {
     const s = sample();
     expect(Object.keys(SNAPSHOT_SCHEMA.properties).sort()).toEqual(Object.keys(s).sort());
     expect(Object.keys(SNAPSHOT_SCHEMA.definitions.socket.properties).sort()).toEqual(Object.keys(s.sockets![0]!).sort());
+    expect(Object.keys(SNAPSHOT_SCHEMA.definitions.netInterface.properties).sort()).toEqual(Object.keys(s.interfaces![0]!).sort());
+    expect(Object.keys(SNAPSHOT_SCHEMA.definitions.route.properties).sort()).toEqual(Object.keys(s.routing!.ipv4!.routes[0]!).sort());
+    expect(Object.keys(SNAPSHOT_SCHEMA.definitions.policyRule.properties).sort()).toEqual(Object.keys(s.routing!.ipv4!.rules[0]!).sort());
     expect(Object.keys(SNAPSHOT_SCHEMA.definitions.processOrNull.properties).sort()).toEqual(Object.keys(s.sockets![1]!.process!).sort());
   });
 });

@@ -9,6 +9,8 @@ import type { Family } from '../../model/addr.js';
 import type { AddressFacts } from '../../model/host-facts.js';
 import * as I from '../../model/interval-set.js';
 import { Dim, type DimSet, IFACE_DOMAIN, PacketSet, ctValue, ifaceSet } from '../../model/packet-set.js';
+import type { ArrivalCube } from './arrival-routes.js';
+import { ANY_IFACE } from './reply-route.js';
 
 export const TCP = 6;
 export const UDP = 17;
@@ -33,11 +35,33 @@ export interface ArrivalOptions {
   /** Restrict the destination; the host's non-loopback addresses when absent. */
   dst?: DimSet;
   sport?: DimSet;
+  /** Pins the input interface (explain's --iface): the routes are then not consulted. */
   iif?: DimSet;
+  /**
+   * Where sources arrive, from the routing table (see arrival-routes.ts): the packets are the
+   * union over these cubes. Absent or null: any source on any non-loopback interface.
+   */
+  routes?: readonly ArrivalCube[] | null;
 }
 
 export function arrivalSet(o: ArrivalOptions): PacketSet {
   const dst = o.dst ?? (o.facts.remoteReachable[o.family] as DimSet | null) ?? undefined;
+  if (o.routes && !o.iif) {
+    let set = PacketSet.empty(o.family);
+    for (const c of o.routes) {
+      const cubeDst = dst ? I.intersect(c.dst as I.IntervalSet<I.Ordinal>, dst as I.IntervalSet<I.Ordinal>) : c.dst;
+      const src = o.src ? I.intersect(c.src as I.IntervalSet<I.Ordinal>, o.src as I.IntervalSet<I.Ordinal>) : c.src;
+      if (I.isEmpty(cubeDst as I.IntervalSet<I.Ordinal>) || I.isEmpty(src as I.IntervalSet<I.Ordinal>)) continue;
+      const iif = c.iface === ANY_IFACE ? remoteIfaceSet(o.facts) : ifaceSet([c.iface]);
+      set = set.union(baseSet({ ...o, src: src as DimSet, dst: cubeDst as DimSet, iif }));
+    }
+    return set;
+  }
+  return baseSet({ ...o, ...(dst ? { dst } : {}) });
+}
+
+function baseSet(o: ArrivalOptions): PacketSet {
+  const dst = o.dst;
   return PacketSet.where(o.family, {
     [Dim.Src]: o.src,
     [Dim.Dst]: dst,

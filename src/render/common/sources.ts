@@ -61,3 +61,13 @@ function listedSources(s: AuditedService, max: number): string {
   }
   return summarizeSources(s.sources, max);
 }
+
+/**
+ * The input interfaces that admit a service, each with its sources in a few words:
+ * "eth1 (10.20.0.0/16); wg0 (fd00::/8)"; null when the arrival interfaces are not known.
+ */
+export function interfaceSources(s: Pick<AuditedService, 'interfaces'>, maxEach = 32): string | null {
+  if (s.interfaces === undefined) return null;
+  if (s.interfaces.length === 0) return 'no interface';
+  return s.interfaces.map((i) => `${i.name === '*' ? 'any interface' : i.name} (${summarizeSources(i.sources, maxEach)})`).join('; ');
+}

@@ -7,7 +7,7 @@
 import type { AuditedService } from '../../analyze/audit/types.js';
 import type { Decision } from '../../analyze/types.js';
 import { hostPort, processLabel, ruleRefLabel } from '../common/describe.js';
-import { serviceSources } from '../common/sources.js';
+import { summarizeSources, serviceSources } from '../common/sources.js';
 import { h, token } from './escape.js';
 
 function origin(s: AuditedService): string {
@@ -19,6 +19,16 @@ function origin(s: AuditedService): string {
 
 function step(kind: string, title: string, body = ''): string {
   return `<li class="step step-${token(kind)}"><span class="step-title">${title}</span>${body}</li>`;
+}
+
+/** The input interfaces that admit it, with the sources routed through each (the route back). */
+function arrival(s: AuditedService): string {
+  if (s.interfaces === undefined) return step('iface', 'input interface', '<span class="step-note">not known (no routing table in the snapshot)</span>');
+  const items = s.interfaces
+    .map((i) => `<div class="iface"><b>${h(i.name === '*' ? 'any interface' : i.name)}</b> <span class="step-note">from ${h(summarizeSources(i.sources, 60))}</span></div>`)
+    .join('');
+  const link = s.linkScoped && s.linkScoped.length > 0 ? '<span class="step-note">link-scoped destinations only: reachable from the link alone</span>' : '';
+  return step('iface', 'in on', items + link);
 }
 
 function prerouting(s: AuditedService): string {
@@ -65,7 +75,7 @@ export function renderPath(s: AuditedService): string {
   return (
     `<ol class="path exposure-${token(s.exposure)}" aria-label="packet path">` +
     step('origin', h(origin(s)), `<span class="step-note">${h(serviceSources(s, 60))}</span>`) +
-    (remote ? prerouting(s) : '') +
+    (remote ? arrival(s) + prerouting(s) : '') +
     decisions +
     socket(s) +
     `</ol>`

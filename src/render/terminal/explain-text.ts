@@ -38,6 +38,13 @@ function flowHeader(a: FlowAnswer): string {
   return printable(`${a.proto}/${a.port} from ${a.from} to ${a.to}${tail}`);
 }
 
+/** The input interface, from the route back to the source (the first step of the path). */
+function arrivalLines(a: FlowAnswer, p: Palette, width: number): string[] {
+  if (a.arrival === undefined) return [];
+  if (a.arrival.length === 0) return [`  ${p.c.red('no route back to the source')}: it cannot open a connection`];
+  return a.arrival.flatMap((s) => wrap(printable(`arrives on ${s.iface}: ${s.route}`), width - 4).map((l, i) => (i === 0 ? `  ${p.c.cyan('→')} ${l}` : `    ${l}`)));
+}
+
 function traceLines(a: FlowAnswer, p: Palette, width: number): string[] {
   if (a.trace.length === 0) return ['  No rule on the path: every hook let the packet through by default.'];
   const hookW = Math.max(4, ...a.trace.map((s) => s.hook.length));
@@ -70,6 +77,7 @@ export function renderExplainText(answer: FlowAnswer, opts: ExplainTextOptions):
     `  listener  ${printable(listener)}`,
     '',
     p.heading('Trace'),
+    ...arrivalLines(a, p, width),
     ...traceLines(a, p, width),
   ];
   if (a.uncertain.length > 0) {
@@ -81,9 +89,11 @@ export function renderExplainText(answer: FlowAnswer, opts: ExplainTextOptions):
       );
     }
   }
-  if (a.notes.length > 0) {
+  // The arrival notes are already the first lines of the trace.
+  const notes = a.arrival !== undefined ? a.notes.filter((n) => !n.startsWith('arrives on ')) : a.notes;
+  if (notes.length > 0) {
     out.push('', p.heading('Notes'));
-    for (const n of a.notes) wrap(printable(n), width - 4).forEach((l, i) => out.push(i === 0 ? `  · ${l}` : `    ${l}`));
+    for (const n of notes) wrap(printable(n), width - 4).forEach((l, i) => out.push(i === 0 ? `  · ${l}` : `    ${l}`));
   }
   return out.join('\n') + '\n';
 }

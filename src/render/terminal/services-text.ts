@@ -8,7 +8,7 @@ import type { AuditedHost, AuditedService, Finding } from '../../analyze/audit/t
 import { addressLabel, natTarget, ruleRefLabel, serviceLabel } from '../common/describe.js';
 import { sortServices, worstSeverityByService } from '../common/order.js';
 import { printable } from '../common/printable.js';
-import { serviceSources } from '../common/sources.js';
+import { interfaceSources, serviceSources } from '../common/sources.js';
 import type { Column } from './layout.js';
 import { table, truncate } from './layout.js';
 import type { Palette } from './colors.js';
@@ -27,6 +27,9 @@ function rowNotes(s: AuditedService): string[] {
   const notes: string[] = [];
   const nat = natTarget(s);
   if (nat) notes.push(nat);
+  const ifaces = interfaceSources(s);
+  if (ifaces !== null && s.exposure !== 'local' && s.exposure !== 'closed') notes.push(`in on ${printable(ifaces)}`);
+  if (s.linkScoped && s.linkScoped.length > 0) notes.push('link-scoped destinations only: reachable from the link alone');
   if (s.rateLimited) notes.push('admitted under a rate/connection limit');
   for (const u of s.uncertain) notes.push(`may match: ${printable(u.construct)} (${ruleRefLabel(u.rule)})`);
   return notes;
