@@ -138,8 +138,10 @@ export interface AwsNetwork {
   instances: Instance[];
   internetGateways: InternetGateway[];
   prefixLists: PrefixList[];
+  /** The calls whose output was read, by top-level key ("SecurityGroups", "NetworkInterfaces", …). */
+  calls: string[];
 }
 
 export function emptyAwsNetwork(): AwsNetwork {
-  return { securityGroups: [], networkAcls: [], routeTables: [], subnets: [], interfaces: [], instances: [], internetGateways: [], prefixLists: [] };
+  return { securityGroups: [], networkAcls: [], routeTables: [], subnets: [], interfaces: [], instances: [], internetGateways: [], prefixLists: [], calls: [] };
 }

@@ -25,13 +25,11 @@ export interface CloudHost {
 }
 
 export interface CloudAnalysisOptions extends Partial<CloudPathOptions> {
-  /** Whether describe-network-interfaces was part of the export (group members are then known in full). */
-  interfacesComplete?: boolean;
 }
 
 /** Every instance of the network (terminated ones are left out: they have no interface). */
 export function analyzeAwsNetwork(net: AwsNetwork, options: CloudAnalysisOptions = {}): CloudHost[] {
-  const index = new NetworkIndex(net, options.interfacesComplete ?? false);
+  const index = new NetworkIndex(net, net.calls.includes('NetworkInterfaces'));
   const pathOptions: CloudPathOptions = { clientPorts: options.clientPorts ?? DEFAULT_CLIENT_PORTS };
   const out: CloudHost[] = [];
   for (const inst of net.instances) {

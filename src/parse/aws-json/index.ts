@@ -71,6 +71,7 @@ export function parseAwsExport(files: readonly AwsExportFile[]): Parsed<AwsNetwo
       net.interfaces.push(e);
     }
   }
+  net.calls = [...seenKeys].sort();
   for (const pl of net.prefixLists) pl.entries = entries.get(pl.id) ?? null;
   for (const [id, list] of entries) {
     if (!net.prefixLists.some((p) => p.id === id)) net.prefixLists.push({ id, name: null, family: null, entries: list, origin: { file: `get-managed-prefix-list-entries-${id}.json`, path: '$' } } satisfies PrefixList);
