@@ -11,7 +11,8 @@ import type { NetworkInterface } from '../../model/aws-network.js';
 import { type PortSegment, exposureEntries, portSegments } from './exposure-list.js';
 import { type CloudPathOptions, DEFAULT_CLIENT_PORTS, type InterfacePath, interfacePath } from './interface-path.js';
 import { NetworkIndex } from './network-index.js';
-import type { CloudHostFacts, InternetExposure, ReturnBlocked } from './types.js';
+import type { CloudHostFacts, InternetExposure, OpenGroupRule, ReturnBlocked, WideAclRule } from './types.js';
+import { TCP, UDP, protocolText } from './rule-sets.js';
 
 export type * from './types.js';
 export { DEFAULT_CLIENT_PORTS, type CloudPathOptions } from './interface-path.js';
@@ -57,6 +58,8 @@ export function analyzeAwsNetwork(net: AwsNetwork, options: CloudAnalysisOptions
           routeTable: p.table?.id ?? null,
         })),
         returnBlocked: blocked,
+        wideAclRules: wideAclRules(paths),
+        openGroupRules: openGroupRules(paths),
         assumptions: [...notes].sort(),
         joined: null,
       },
@@ -71,4 +74,44 @@ function returnBlocked(seg: PortSegment): ReturnBlocked {
   const acls = [...new Set(seg.parts.map((p) => p.iface.acl?.id ?? '?'))];
   const cidrs = (f: Family) => toCidrs(seg.sources[f], f);
   return { proto: seg.proto, fromPort: seg.fromPort, toPort: seg.toPort, sources: { ipv4: cidrs('ipv4'), ipv6: cidrs('ipv6') }, networkAcl: acls.join(', ') };
+}
+
+const WORLD = new Set(['0.0.0.0/0', '::/0']);
+
+/** Inbound ACL rules that admit the client port range (32768-60999 at least in part, 1,000 ports or more) from everywhere, on a path the internet can take. */
+function wideAclRules(paths: readonly InterfacePath[]): WideAclRule[] {
+  const out = new Map<string, WideAclRule>();
+  for (const p of paths) {
+    for (const family of ['ipv4', 'ipv6'] as const) {
+      const fp = p.families[family];
+      for (const d of fp.aclIn) {
+        const e = d.entry;
+        if (e.action !== 'allow' || !WORLD.has(e.cidr) || !(e.protocol === TCP || e.protocol === UDP || e.protocol === 'all')) continue;
+        const from = e.ports && e.protocol !== 'all' ? e.ports.from : 0;
+        const to = e.ports && e.protocol !== 'all' ? e.ports.to : 65535;
+        if (to - from < 1000 || to < 32768 || from > 60999) continue;
+        if (!d.decides.intersects(fp.internetSpace)) continue;
+        out.set(`${e.aclId} ${e.ruleNumber} ${family}`, { aclId: e.aclId, ruleNumber: e.ruleNumber, text: d.ref.text, proto: protocolText(e.protocol), fromPort: from, toPort: to, cidr: e.cidr });
+      }
+    }
+  }
+  return [...out.values()];
+}
+
+/** Security group ingress rules of the interfaces open to 0.0.0.0/0 or ::/0. */
+function openGroupRules(paths: readonly InterfacePath[]): OpenGroupRule[] {
+  const out = new Map<string, OpenGroupRule>();
+  for (const p of paths) {
+    for (const family of ['ipv4', 'ipv6'] as const) {
+      for (const m of p.families[family].securityGroups) {
+        const r = m.rule;
+        if (!r || r.peer.kind !== 'cidr' || !WORLD.has(r.peer.cidr)) continue;
+        const ported = r.protocol === TCP || r.protocol === UDP;
+        const from = ported && r.fromPort !== null && r.fromPort !== -1 ? r.fromPort : 0;
+        const to = ported && r.toPort !== null && r.fromPort !== -1 ? r.toPort : 65535;
+        out.set(`${m.ref.id} ${m.ref.rule} ${r.peer.cidr}`, { ref: m.ref, proto: protocolText(r.protocol), fromPort: from, toPort: to });
+      }
+    }
+  }
+  return [...out.values()];
 }

@@ -22,6 +22,20 @@ export const ICMP: Record<Family, number> = { ipv4: 1, ipv6: 58 };
 export interface RuleMatch {
   ref: CloudRuleRef;
   set: PacketSet;
+  /** null for a group absent from the export. */
+  rule?: SgRule;
+}
+
+/** The rule as the AWS CLI's `--ip-permissions` JSON, with its one peer. */
+export function ipPermissionJson(rule: SgRule): string {
+  const p: Record<string, unknown> = { IpProtocol: rule.protocol === 'all' ? '-1' : protocolName(rule.protocol) === String(rule.protocol) ? String(rule.protocol) : rule.protocol === 58 ? 'icmpv6' : protocolName(rule.protocol) };
+  if (rule.fromPort !== null) p['FromPort'] = rule.fromPort;
+  if (rule.toPort !== null) p['ToPort'] = rule.toPort;
+  const peer = rule.peer;
+  if (peer.kind === 'cidr') p[peer.family === 'ipv4' ? 'IpRanges' : 'Ipv6Ranges'] = [{ [peer.family === 'ipv4' ? 'CidrIp' : 'CidrIpv6']: peer.cidr }];
+  else if (peer.kind === 'prefix-list') p['PrefixListIds'] = [{ PrefixListId: peer.id }];
+  else p['UserIdGroupPairs'] = [{ GroupId: peer.groupId }];
+  return JSON.stringify([p]);
 }
 
 /** PacketSet.where with some constraints possibly absent (absent = any). */
@@ -77,7 +91,7 @@ export function securityGroupMatches(index: NetworkIndex, groupIds: readonly str
       if (src === null || src.length === 0) continue;
       const set = cube(family, [[Dim.Src, src as DimSet], [Dim.Proto, protoDim(rule.protocol)], [Dim.Dport, portDim(rule.protocol, family, rule.fromPort, rule.toPort)]]);
       if (set.isEmpty()) continue;
-      out.push({ ref: { id: gid, rule: `ingress rule ${n}`, text: `allow ${protocolText(rule.protocol)}${portText(rule.protocol, rule.fromPort, rule.toPort)} from ${peerText(rule)}`, origin: rule.origin }, set });
+      out.push({ ref: { id: gid, rule: `ingress rule ${n}`, text: `allow ${protocolText(rule.protocol)}${portText(rule.protocol, rule.fromPort, rule.toPort)} from ${peerText(rule)}`, origin: rule.origin, ipPermission: ipPermissionJson(rule) }, set, rule });
     }
   }
   return out;

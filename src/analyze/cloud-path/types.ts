@@ -16,6 +16,8 @@ export interface CloudRuleRef {
   /** What it says: "allow tcp 22 from 0.0.0.0/0". */
   text: string;
   origin?: Location;
+  /** Security group rules: the rule as `--ip-permissions` JSON of the AWS CLI (one peer), for revoke commands. */
+  ipPermission?: string;
 }
 
 export type CloudLayer = 'internet-gateway' | 'route-table' | 'network-acl-inbound' | 'network-acl-outbound' | 'security-group' | 'network-interface';
@@ -47,6 +49,25 @@ export interface ReturnBlocked {
   networkAcl: string;
 }
 
+/** A network ACL inbound rule that admits a wide port range (the ephemeral ports) from the whole internet. */
+export interface WideAclRule {
+  aclId: string;
+  ruleNumber: number;
+  text: string;
+  proto: string;
+  fromPort: number;
+  toPort: number;
+  cidr: string;
+}
+
+/** A security group ingress rule open to 0.0.0.0/0 or ::/0, whether or not a path uses it. */
+export interface OpenGroupRule {
+  ref: CloudRuleRef;
+  proto: string;
+  fromPort: number;
+  toPort: number;
+}
+
 export interface CloudInterface {
   id: string;
   subnetId: string;
@@ -69,6 +90,8 @@ export interface CloudHostFacts {
   state: string;
   interfaces: CloudInterface[];
   returnBlocked: ReturnBlocked[];
+  wideAclRules: WideAclRule[];
+  openGroupRules: OpenGroupRule[];
   /** What was assumed where the export says too little (as Reachability Analyzer lists them). */
   assumptions: string[];
   /** The host snapshot joined with this instance, and how it was matched. */

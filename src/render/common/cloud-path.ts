@@ -4,8 +4,9 @@
  *
  * @module
  */
-import type { ClosedBy, InternetExposure, PathHop } from '../../analyze/cloud-path/types.js';
+import type { ClosedBy, InternetExposure } from '../../analyze/cloud-path/types.js';
 import type { ServiceReach } from '../../analyze/types.js';
+import { hopsTextOf } from '../../analyze/cloud-path/path-text.js';
 
 const CLOSED_BY: Record<ClosedBy, string> = {
   'public-address': 'no public address',
@@ -23,14 +24,7 @@ export function serviceCloudNote(s: Pick<ServiceReach, 'cloud'>): string | null 
 }
 
 /** The deciding rules of the filtering hops, in path order. */
-export function hopsText(path: readonly PathHop[]): string {
-  const parts: string[] = [];
-  for (const hop of path) {
-    if (hop.layer === 'internet-gateway' || hop.layer === 'network-interface') continue;
-    for (const r of hop.rules) parts.push(`${r.id} ${r.rule} (${r.text})`);
-  }
-  return parts.join(', ');
-}
+export const hopsText = hopsTextOf;
 
 export function exposurePorts(e: Pick<InternetExposure, 'proto' | 'fromPort' | 'toPort'>): string {
   if (e.proto === 'other') return 'other protocols';
