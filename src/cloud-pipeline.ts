@@ -8,18 +8,21 @@
 import { type CloudAnalysisOptions, analyzeAwsNetwork, cloudOnlyHost, joinHost, matchInstance } from './analyze/cloud-path/index.js';
 import type { HostAnalysis } from './analyze/types.js';
 import type { Diagnostic, Parsed } from './model/diagnostics.js';
+import type { AwsNetwork } from './model/aws-network.js';
 import { type AwsExportFile, parseAwsExport } from './parse/aws-json/index.js';
+import { parseTerraformPlan } from './parse/terraform-plan/index.js';
 import { type LoadedHost, analyzeHost } from './pipeline.js';
 
 export interface CloudInput {
-  files: readonly AwsExportFile[];
+  /** The AWS CLI export (`audit --aws`), or a `terraform show -json` plan (`audit --terraform`). */
+  source: { kind: 'aws'; files: readonly AwsExportFile[] } | { kind: 'terraform'; file: string; text: string };
   options?: CloudAnalysisOptions;
   /** When the export was made (instances without a snapshot carry it as `collectedAt`). */
   exportedAt: string;
 }
 
 export function analyzeCloud(input: CloudInput, hosts: readonly LoadedHost[]): Parsed<HostAnalysis[]> {
-  const parsed = parseAwsExport(input.files);
+  const parsed: Parsed<AwsNetwork> = input.source.kind === 'aws' ? parseAwsExport(input.source.files) : parseTerraformPlan(input.source.text, input.source.file);
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   if (diagnostics.some((d) => d.severity === 'error')) return { value: [], diagnostics };
   const cloud = analyzeAwsNetwork(parsed.value, input.options);

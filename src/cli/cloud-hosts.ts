@@ -5,13 +5,15 @@
  * @module
  */
 import type { HostAnalysis } from '../analyze/types.js';
-import { analyzeCloud } from '../cloud-pipeline.js';
+import { stat } from 'node:fs/promises';
+import { type CloudInput, analyzeCloud } from '../cloud-pipeline.js';
 import { describeDiagnostic, failOnErrors, InputError } from './errors.js';
-import { type HostSourceOptions, loadHosts } from './load-hosts.js';
+import { type HostSourceOptions, loadHosts, readInputFile } from './load-hosts.js';
 import { readAwsExport } from './read-aws-export.js';
 
 export interface CloudSourceOptions extends HostSourceOptions {
   aws?: string;
+  terraform?: string;
   clientPorts?: string;
 }
 
@@ -26,10 +28,19 @@ export function parseClientPorts(text: string): { from: number; to: number } {
 
 export async function cloudAnalyses(opts: CloudSourceOptions): Promise<HostAnalysis[]> {
   const clientPorts = opts.clientPorts ? parseClientPorts(opts.clientPorts) : undefined;
-  const { files, exportedAt } = await readAwsExport(opts.aws!);
+  if (opts.aws && opts.terraform) throw new InputError('--aws and --terraform describe one network each: give one of them');
+  let input: CloudInput;
+  if (opts.terraform) {
+    const text = await readInputFile(opts.terraform, 'Terraform plan (terraform show -json)');
+    input = { source: { kind: 'terraform', file: opts.terraform, text }, exportedAt: (await stat(opts.terraform)).mtime.toISOString() };
+  } else {
+    const { files, exportedAt } = await readAwsExport(opts.aws!);
+    input = { source: { kind: 'aws', files }, exportedAt };
+  }
+  if (clientPorts) input.options = { clientPorts };
   const hosts = opts.snapshot === undefined ? [] : await loadHosts(opts);
-  const result = analyzeCloud({ files, exportedAt, options: clientPorts ? { clientPorts } : {} }, hosts);
-  failOnErrors(`cannot analyse the AWS export ${opts.aws}`, result.diagnostics);
+  const result = analyzeCloud(input, hosts);
+  failOnErrors(`cannot analyse ${opts.terraform ? `the Terraform plan ${opts.terraform}` : `the AWS export ${opts.aws}`}`, result.diagnostics);
   for (const d of result.diagnostics) process.stderr.write(`portcullis: ${describeDiagnostic(d)}\n`);
   return result.value;
 }

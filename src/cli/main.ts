@@ -55,6 +55,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--ip6tables <file>', 'use this ip6tables-save dump instead of the snapshot\'s IPv6 rules')
     .option('--nft <file>', 'use this `nft -j list ruleset` dump instead of the snapshot\'s nftables')
     .option('--aws <dir>', 'audit an AWS account from the AWS CLI\'s JSON (a directory of describe-*.json, or one combined file); --snapshot files join their instances')
+    .option('--terraform <plan.json>', 'audit the network a Terraform plan builds (`terraform show -json PLAN`); hosts named by aws_instance address')
     .option('--client-ports <from-to>', 'source ports of remote clients, for network ACL return traffic (default 1024-65535)')
     .option('--config <file>', 'policy file (YAML)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif', 'html']).default('text'))

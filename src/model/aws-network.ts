@@ -101,6 +101,8 @@ export interface NetworkInterface {
   /** Public IPv4 addresses (auto-assigned or Elastic IPs) associated with it. */
   publicIps: string[];
   ipv6: string[];
+  /** false when some address is not known yet (a Terraform plan's "known after apply"): group members are then unknown. */
+  addressesKnown?: boolean;
   description: string | null;
   origin: Location;
 }

@@ -75,4 +75,16 @@ describe('portcullis audit --aws', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no such file or directory');
   });
+
+  it('--terraform: hosts named by aws_instance address, findings fixed in Terraform, exit 1 at --fail-on high', () => {
+    const r = run(['audit', '--terraform', join(AWS_FIXTURES, '../terraform/web-vpc.plan.json'), '--json']);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(validator('audit')(report)).toBe(true);
+    expect(report.hosts.map((h: any) => h.name)).toEqual(['aws_instance.db', 'module.app.aws_instance.web[0]']);
+    const rdp = report.findings.find((f: any) => f.id === 'cloud-open-port:module.app.aws_instance.web[0]:tcp/3389');
+    expect(rdp.severity).toBe('critical');
+    expect(rdp.remediation.commands).toEqual(['# Terraform: in aws_security_group.admin (ingress rule 1: allow tcp 3389 from 0.0.0.0/0), set cidr_blocks = ["192.0.2.0/24"], ipv6_cidr_blocks = []']);
+    expect(run(['audit', '--terraform', join(AWS_FIXTURES, '../terraform/web-vpc.plan.json'), '--aws', DIR]).code).toBe(2);
+  });
 });

@@ -65,7 +65,8 @@ export class NetworkIndex {
   members(groupId: string): Record<Family, AddrSet> | null {
     if (this.memberCache.has(groupId)) return this.memberCache.get(groupId)!;
     let out: Record<Family, AddrSet> | null = null;
-    if (this.groups.has(groupId) && this.interfacesComplete) {
+    const members = this.net.interfaces.filter((e) => e.groupIds.includes(groupId));
+    if (this.groups.has(groupId) && this.interfacesComplete && members.every((e) => e.addressesKnown !== false)) {
       out = emptyAddrs();
       for (const e of this.net.interfaces) {
         if (!e.groupIds.includes(groupId)) continue;

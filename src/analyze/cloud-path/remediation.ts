@@ -26,6 +26,11 @@ export function restrictGroupCommands(rules: readonly CloudRuleRef[], policy: Po
   const allow = allowlistCidr(policy);
   for (const r of rules) {
     if (!r.ipPermission) continue;
+    // A group a Terraform plan creates has no id yet: the fix is a change to its resource.
+    if (!r.id.startsWith('sg-')) {
+      out.push(`# Terraform: in ${r.id} (${r.rule}: ${r.text}), set cidr_blocks = ["${allow.v4}"]${allow.v6 ? ` and ipv6_cidr_blocks = ["${allow.v6}"]` : ', ipv6_cidr_blocks = []'}`);
+      continue;
+    }
     out.push(`aws ec2 revoke-security-group-ingress --group-id ${r.id} --ip-permissions ${shellQuote(r.ipPermission)}`);
     const perm = JSON.parse(r.ipPermission) as Record<string, unknown>[];
     const p = { ...perm[0] };

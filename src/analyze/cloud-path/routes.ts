@@ -26,9 +26,10 @@ export interface RouteDecision {
 export function routeClass(target: string, state: 'active' | 'blackhole'): RouteClass {
   if (state === 'blackhole') return 'none';
   if (target === 'local') return 'local';
-  if (target.startsWith('igw-')) return 'igw';
+  // Ids as the API prints them, or the resource address of a Terraform plan that does not know the id yet.
+  if (/^igw-|(^|\.)aws_internet_gateway\./.test(target)) return 'igw';
   // An egress-only gateway, a NAT gateway or an endpoint admits no connection from outside.
-  if (/^(eigw|nat|vpce)-/.test(target)) return 'none';
+  if (/^(eigw|nat|vpce)-|(^|\.)aws_(egress_only_internet_gateway|nat_gateway|vpc_endpoint)\./.test(target)) return 'none';
   return 'private';
 }
 

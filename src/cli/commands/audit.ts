@@ -21,6 +21,8 @@ export type ReportFormat = 'text' | 'json' | 'sarif' | 'html';
 export interface AuditOptions extends HostSourceOptions {
   /** An AWS export (directory of AWS CLI output, or one combined file). */
   aws?: string;
+  /** A `terraform show -json` plan. */
+  terraform?: string;
   /** Client source ports for network ACL return traffic, "FROM-TO". */
   clientPorts?: string;
   config?: string;
@@ -42,7 +44,7 @@ export async function readPolicy(file: string | undefined): Promise<Policy | nul
 /** Build the report for the hosts the options name (snapshots, or this host live). */
 export async function auditReport(opts: AuditOptions, now = new Date()): Promise<AuditReport> {
   const policy = await readPolicy(opts.config);
-  if (opts.aws) {
+  if (opts.aws || opts.terraform) {
     const { cloudAnalyses } = await import('../cloud-hosts.js');
     return buildAuditReport(await cloudAnalyses(opts), policy, now, { toolVersion: VERSION });
   }
