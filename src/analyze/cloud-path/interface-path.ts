@@ -40,8 +40,8 @@ export interface FamilyPath {
   /** Flows whose reply the outbound ACL lets out (non-TCP/UDP flows are not checked: read as let out). */
   replyAllowed: PacketSet;
   admittedInternet: PacketSet;
-  /** Everything that reaches the interface: internet, the VPC and private routes (peering, VPN, transit). */
-  admittedAll: PacketSet;
+  /** Everything that reaches the interface: internet, the VPC and private routes (peering, VPN, transit). Computed on first use (joins only). */
+  readonly admittedAll: PacketSet;
   /** Admitted inbound from the internet, the reply to every client port dropped by the outbound ACL (source port: any). */
   returnBlocked: PacketSet;
 }
@@ -76,22 +76,35 @@ function familyPath(index: NetworkIndex, eni: NetworkInterface, family: Family, 
   const igwSources = table ? sourcesOf(routes, family, 'igw') : (all.project(Dim.Src) as AddrSet);
   const internetSpace = publicAddress ? src(igwSources).intersect(clientPorts) : PacketSet.empty(family);
 
-  const securityGroups = securityGroupMatches(index, eni.groupIds, family, eni.vpcId, notes);
-  let securityGroupSet = PacketSet.empty(family);
-  for (const m of securityGroups) securityGroupSet = securityGroupSet.union(m.set);
+  const securityGroups = eni.groupIds.flatMap((g) => {
+    const got = index.cached(`sg ${g} ${family} ${eni.vpcId}`, () => {
+      const n = new Set<string>();
+      return { matches: securityGroupMatches(index, [g], family, eni.vpcId, n), notes: [...n] };
+    });
+    for (const n of got.notes) notes.add(n);
+    return got.matches;
+  });
+  // Overlapping cubes are fine in a union; merging them all would cost more than it saves.
+  const securityGroupSet = PacketSet.fromCubes(family, securityGroups.flatMap((m) => m.set.cubes));
 
-  const inbound = acl ? aclDecisions(acl.entries, family, false) : { decisions: [], allowed: all };
-  const outbound = acl ? aclDecisions(acl.entries, family, true) : { decisions: [], allowed: all };
+  const inbound = acl ? index.cached(`acl ${acl.id} ${family} in`, () => aclDecisions(acl.entries, family, false)) : { decisions: [], allowed: all };
+  const outbound = acl ? index.cached(`acl ${acl.id} ${family} out`, () => aclDecisions(acl.entries, family, true)) : { decisions: [], allowed: all };
   const replyAllowed = outbound.allowed.union(PacketSet.where(family, { [Dim.Proto]: I.complement(PORTED, { min: 0, max: 256 }) as DimSet }));
 
-  const passedInbound = internetSpace.intersect(securityGroupSet).intersect(inbound.allowed);
-  const admittedInternet = passedInbound.intersect(replyAllowed);
+  // Smallest set first: most interfaces have no public address, and then nothing is computed.
+  const passedInbound = internetSpace.isEmpty() ? internetSpace : internetSpace.intersect(inbound.allowed).intersect(securityGroupSet);
+  const admittedInternet = passedInbound.isEmpty() ? passedInbound : passedInbound.intersect(replyAllowed);
   // Blocked only when no client port gets its reply out: some clients may still connect.
   const anyPort = (set: PacketSet) => set.rewrite(Dim.Sport, all.project(Dim.Sport));
-  const returnBlocked = anyPort(passedInbound).difference(anyPort(admittedInternet));
+  const returnBlocked = passedInbound.isEmpty() ? passedInbound : anyPort(passedInbound).difference(anyPort(admittedInternet));
 
-  const local = src(table ? sourcesOf(routes, family, 'local') : index.vpcSpace(eni.vpcId)[family]).intersect(securityGroupSet);
-  const privateRouted = src(sourcesOf(routes, family, 'private')).intersect(clientPorts).intersect(securityGroupSet).intersect(inbound.allowed).intersect(replyAllowed);
+  let everything: PacketSet | undefined;
+  const admittedAll = () => {
+    if (everything) return everything;
+    const local = src(table ? sourcesOf(routes, family, 'local') : index.vpcSpace(eni.vpcId)[family]).intersect(securityGroupSet);
+    const privateRouted = src(sourcesOf(routes, family, 'private')).intersect(clientPorts).intersect(securityGroupSet).intersect(inbound.allowed).intersect(replyAllowed);
+    return (everything = admittedInternet.union(local).union(privateRouted));
+  };
   return {
     family,
     publicAddress,
@@ -104,7 +117,9 @@ function familyPath(index: NetworkIndex, eni: NetworkInterface, family: Family, 
     aclInAllowed: inbound.allowed,
     replyAllowed,
     admittedInternet,
-    admittedAll: admittedInternet.union(local).union(privateRouted),
+    get admittedAll() {
+      return admittedAll();
+    },
     returnBlocked,
   };
 }

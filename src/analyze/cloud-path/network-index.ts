@@ -18,6 +18,15 @@ export class NetworkIndex {
   private readonly tableBySubnet = new Map<string, RouteTable>();
   private readonly mainTable = new Map<string, RouteTable>();
   private readonly memberCache = new Map<string, Record<Family, AddrSet> | null>();
+  private byGroup: Map<string, NetworkInterface[]> | undefined;
+  /** Per-ACL and per-group results shared by every interface that uses them. */
+  readonly memo = new Map<string, unknown>();
+
+  /** `compute()` once per key. */
+  cached<T>(key: string, compute: () => T): T {
+    if (!this.memo.has(key)) this.memo.set(key, compute());
+    return this.memo.get(key) as T;
+  }
 
   constructor(
     readonly net: AwsNetwork,
@@ -65,11 +74,14 @@ export class NetworkIndex {
   members(groupId: string): Record<Family, AddrSet> | null {
     if (this.memberCache.has(groupId)) return this.memberCache.get(groupId)!;
     let out: Record<Family, AddrSet> | null = null;
-    const members = this.net.interfaces.filter((e) => e.groupIds.includes(groupId));
+    if (!this.byGroup) {
+      this.byGroup = new Map();
+      for (const e of this.net.interfaces) for (const g of e.groupIds) this.byGroup.set(g, [...(this.byGroup.get(g) ?? []), e]);
+    }
+    const members = this.byGroup.get(groupId) ?? [];
     if (this.groups.has(groupId) && this.interfacesComplete && members.every((e) => e.addressesKnown !== false)) {
       out = emptyAddrs();
-      for (const e of this.net.interfaces) {
-        if (!e.groupIds.includes(groupId)) continue;
+      for (const e of members) {
         for (const a of [...e.privateIps, ...e.ipv6]) {
           const p = parseAddr(a);
           if (p) out[p.family] = I.union(out[p.family] as I.IntervalSet<I.Ordinal>, addrPointSet(p) as I.IntervalSet<I.Ordinal>) as AddrSet;
@@ -82,6 +94,10 @@ export class NetworkIndex {
 
   /** A prefix list's entries per family; null when the entries were not exported. */
   prefixList(id: string): Record<Family, AddrSet> | null {
+    return this.cached(`pl ${id}`, () => this.prefixListUncached(id));
+  }
+
+  private prefixListUncached(id: string): Record<Family, AddrSet> | null {
     const pl = this.net.prefixLists.find((p) => p.id === id);
     if (!pl?.entries) return null;
     const out = emptyAddrs();

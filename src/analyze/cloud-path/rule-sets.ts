@@ -138,25 +138,31 @@ export interface AclDecision {
  */
 export function aclDecisions(entries: readonly NaclEntry[], family: Family, egress: boolean): { decisions: AclDecision[]; allowed: PacketSet } {
   const list = entries.filter((e) => e.egress === egress && e.family === family).sort((a, b) => a.ruleNumber - b.ruleNumber);
-  let undecided = PacketSet.all(family);
-  let allowed = PacketSet.empty(family);
+  const allowedCubes: PacketSet['cubes'][number][] = [];
   const decisions: AclDecision[] = [];
+  const earlier: PacketSet[] = [];
   for (const e of list) {
     const c = parseCidr(e.cidr);
     if (!c) continue;
     const ports = e.protocol === TCP || e.protocol === UDP ? (e.ports ? (portSet(e.ports.from, e.ports.to) as DimSet) : undefined) : e.protocol === ICMP[family] && e.icmp ? portDim(e.protocol, family, e.icmp.type, e.icmp.code) : undefined;
     // The reply's protocol is the flow's; its ports are the flow's swapped.
     const match = cube(family, [[Dim.Src, cidrSet(c) as DimSet], [Dim.Proto, protoDim(e.protocol)], [egress ? Dim.Sport : Dim.Dport, ports]]);
-    const decides = undecided.intersect(match);
-    undecided = undecided.difference(match);
+    // What this entry decides: its match minus every earlier entry's (each one cube: cheap, and no merging needed).
+    let decides = match;
+    for (const prev of earlier) {
+      decides = decides.difference(prev, { merge: false });
+      if (decides.isEmpty()) break;
+    }
+    earlier.push(match);
     const rule = e.ruleNumber === 32767 ? 'rule *' : `${egress ? 'outbound' : 'inbound'} rule ${e.ruleNumber}`;
     const portsText = e.ports && (e.protocol === TCP || e.protocol === UDP) ? ` ${e.ports.from === e.ports.to ? e.ports.from : `${e.ports.from}-${e.ports.to}`}` : '';
     const ref: CloudRuleRef = { id: e.aclId, rule, text: `${e.action} ${protocolText(e.protocol)}${portsText} ${egress ? 'to' : 'from'} ${e.cidr}`, origin: e.origin };
     if (!decides.isEmpty()) {
       decisions.push({ entry: e, ref, decides });
-      if (e.action === 'allow') allowed = allowed.union(decides);
+      if (e.action === 'allow') allowedCubes.push(...decides.cubes);
     }
-    if (undecided.isEmpty()) break;
+    if (match.isAll()) break;
   }
-  return { decisions, allowed };
+  // First-match pieces are disjoint: their union needs no merging.
+  return { decisions, allowed: PacketSet.fromCubes(family, allowedCubes) };
 }
