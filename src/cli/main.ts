@@ -23,7 +23,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     .command('collect')
     .description('write a snapshot of this host (sockets, interfaces, firewall dumps, sysctls) as JSON')
     .option('--out <file>', 'write to FILE atomically instead of standard output')
+    .option('--aws', 'fetch the AWS account\'s network (security groups, ACLs, routes, instances…) into the directory --out, as `audit --aws` reads it')
+    .option('--profile <name>', 'with --aws: the AWS profile (default: the standard credential chain)')
+    .option('--region <region>', 'with --aws: the AWS region (default: as the AWS CLI resolves it)')
     .action(async (opts) => {
+      if (opts.aws) {
+        const { runCollectAws } = await import('./commands/collect-aws.js');
+        exitCode = await runCollectAws(opts);
+        return;
+      }
       const { runCollect } = await import('./commands/collect.js');
       exitCode = await runCollect(opts);
     });
