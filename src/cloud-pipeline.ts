@@ -15,14 +15,14 @@ import { type LoadedHost, analyzeHost } from './pipeline.js';
 
 export interface CloudInput {
   /** The AWS CLI export (`audit --aws`), or a `terraform show -json` plan (`audit --terraform`). */
-  source: { kind: 'aws'; files: readonly AwsExportFile[] } | { kind: 'terraform'; file: string; text: string };
+  source: { kind: 'aws'; files: readonly AwsExportFile[] } | { kind: 'terraform'; file: string; text: string; stage?: 'before' | 'after' };
   options?: CloudAnalysisOptions;
   /** When the export was made (instances without a snapshot carry it as `collectedAt`). */
   exportedAt: string;
 }
 
 export function analyzeCloud(input: CloudInput, hosts: readonly LoadedHost[]): Parsed<HostAnalysis[]> {
-  const parsed: Parsed<AwsNetwork> = input.source.kind === 'aws' ? parseAwsExport(input.source.files) : parseTerraformPlan(input.source.text, input.source.file);
+  const parsed: Parsed<AwsNetwork> = input.source.kind === 'aws' ? parseAwsExport(input.source.files) : parseTerraformPlan(input.source.text, input.source.file, input.source.stage);
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   if (diagnostics.some((d) => d.severity === 'error')) return { value: [], diagnostics };
   const cloud = analyzeAwsNetwork(parsed.value, input.options);

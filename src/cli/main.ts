@@ -78,13 +78,22 @@ export async function main(argv: readonly string[]): Promise<number> {
   program
     .command('diff')
     .description('what changed in exposure between two snapshots (or audit JSON reports); exit 1 if anything got worse')
-    .argument('<old>', 'the earlier snapshot or audit report')
-    .argument('<new>', 'the later snapshot or audit report')
+    .argument('[old]', 'the earlier snapshot or audit report')
+    .argument('[new]', 'the later snapshot or audit report')
     .option('--config <file>', 'policy file (YAML)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--json', 'same as --format json')
     .option('--out <file>', 'write to FILE atomically')
-    .action(async (oldFile: string, newFile: string, opts) => {
+    .option('--terraform <plan.json>', 'instead of OLD NEW: what a Terraform plan (`terraform show -json PLAN`) newly exposes to the internet')
+    .addOption(new Option('--fail-on <severity>', 'with --terraform: exit 1 when the plan adds a finding at or above this severity').choices(['critical', 'high', 'medium', 'low', 'info', 'none']).default('high'))
+    .action(async (oldFile: string | undefined, newFile: string | undefined, opts) => {
+      if (opts.terraform) {
+        if (oldFile !== undefined) throw new InputError('diff --terraform PLAN.json compares the plan\'s before and after: give no OLD NEW');
+        const { runDiffTerraform } = await import('./commands/diff-terraform.js');
+        exitCode = await runDiffTerraform(opts.terraform, opts);
+        return;
+      }
+      if (oldFile === undefined || newFile === undefined) throw new InputError('diff needs OLD and NEW (snapshots or audit reports), or --terraform PLAN.json');
       const { runDiff } = await import('./commands/diff.js');
       exitCode = await runDiff(oldFile, newFile, opts);
     });

@@ -87,4 +87,24 @@ describe('portcullis audit --aws', () => {
     expect(rdp.remediation.commands).toEqual(['# Terraform: in aws_security_group.admin (ingress rule 1: allow tcp 3389 from 0.0.0.0/0), set cidr_blocks = ["192.0.2.0/24"], ipv6_cidr_blocks = []']);
     expect(run(['audit', '--terraform', join(AWS_FIXTURES, '../terraform/web-vpc.plan.json'), '--aws', DIR]).code).toBe(2);
   });
+
+  it('diff --terraform: a plan that adds one rule to a live network is judged by what it newly exposes', () => {
+    const plan = JSON.parse(readFileSync(join(AWS_FIXTURES, '../terraform/web-vpc.plan.json'), 'utf8'));
+    // Everything exists already except the RDP rule the plan adds.
+    const prior = structuredClone(plan.planned_values.root_module);
+    prior.resources = prior.resources.filter((r: any) => r.address !== 'aws_vpc_security_group_ingress_rule.rdp');
+    plan.prior_state = { format_version: '1.0', terraform_version: '1.9.8', values: { root_module: prior } };
+    const file = join(tmp, 'rdp.plan.json');
+    writeFileSync(file, JSON.stringify(plan));
+    const r = run(['diff', '--terraform', file, '--json']);
+    expect(r.code).toBe(1);
+    const diff = JSON.parse(r.stdout);
+    expect(validator('diff')(diff)).toBe(true);
+    expect(diff.findingsAdded.map((f: any) => [f.id, f.severity])).toEqual([['cloud-open-port:module.app.aws_instance.web[0]:tcp/3389', 'critical']]);
+    expect(run(['diff', '--terraform', file, '--fail-on', 'none']).code).toBe(0);
+    // The same plan without the new rule exposes nothing new.
+    plan.planned_values.root_module = prior;
+    writeFileSync(file, JSON.stringify(plan));
+    expect(run(['diff', '--terraform', file]).code).toBe(0);
+  });
 });

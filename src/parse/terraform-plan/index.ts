@@ -12,7 +12,11 @@ import { JsonReader, parseJsonText } from '../aws-json/json-reader.js';
 import { planToAwsNetwork } from './aws-resources.js';
 import { PlanIndex } from './plan-index.js';
 
-export function parseTerraformPlan(text: string, file: string): Parsed<AwsNetwork> {
+/**
+ * `stage: 'after'` (default) reads what the plan builds; `'before'` what exists before it
+ * applies (`prior_state`; nothing when the plan creates everything), for `diff --terraform`.
+ */
+export function parseTerraformPlan(text: string, file: string, stage: 'before' | 'after' = 'after'): Parsed<AwsNetwork> {
   const parsed = parseJsonText(text, file, 'parse.terraform.json');
   if (parsed.diagnostics.length > 0) return { value: emptyAwsNetwork(), diagnostics: parsed.diagnostics };
   const r = new JsonReader(file, 'parse.terraform.shape');
@@ -22,6 +26,8 @@ export function parseTerraformPlan(text: string, file: string): Parsed<AwsNetwor
     r.error('$', 'not a Terraform plan in JSON', 'the output of `terraform show -json PLANFILE` (format_version, planned_values)', Object.keys(doc).join(', '));
     return { value: emptyAwsNetwork(), diagnostics: r.diagnostics };
   }
-  const net = planToAwsNetwork(new PlanIndex(r, doc), r);
+  // The prior state has the planned values' shape; everything in it is known.
+  const view = stage === 'after' ? doc : { ...doc, planned_values: ((doc['prior_state'] as Record<string, unknown> | undefined)?.['values'] ?? { root_module: {} }), resource_changes: [] };
+  const net = planToAwsNetwork(new PlanIndex(r, view), r);
   return { value: net, diagnostics: r.diagnostics };
 }
