@@ -107,4 +107,14 @@ describe('portcullis audit --aws', () => {
     writeFileSync(file, JSON.stringify(plan));
     expect(run(['diff', '--terraform', file]).code).toBe(0);
   });
+
+  it('html and sarif carry the cloud layer too', () => {
+    const html = run(['audit', '--aws', DIR, '--snapshot', join(DIR, 'host-web-1.json'), '--format', 'html', '--fail-on', 'none']);
+    expect(html.code).toBe(0);
+    expect(html.stdout).toContain('Internet through the cloud (AWS i-0a1b2c3d4e5f00001, web-1)');
+    expect(html.stdout).toContain('cloud: closed to the internet by the security groups');
+    const sarif = JSON.parse(run(['audit', '--aws', DIR, '--format', 'sarif', '--fail-on', 'none']).stdout);
+    const results = sarif.runs[0].results.map((r: any) => r.ruleId);
+    expect(results).toEqual(expect.arrayContaining(['cloud-open-port', 'cloud-nacl-ephemeral-inbound', 'cloud-nacl-return-blocked']));
+  });
 });
