@@ -83,8 +83,7 @@ export const cloudOpenPort: Check = {
       if (base === null) continue;
       const severity = exposure === 'wide' ? lower(base, 1) : base;
       const ports = e.proto === 'other' ? 'every other protocol' : portsText(e.proto, e.fromPort, e.toPort);
-      out.push(
-        hostFinding(this, ctx, `${e.proto}/${e.fromPort}${e.toPort !== e.fromPort ? `-${e.toPort}` : ''}`, {
+      const finding = hostFinding(this, ctx, `${e.proto}/${e.fromPort}${e.toPort !== e.fromPort ? `-${e.toPort}` : ''}`, {
           severity,
           title: `${ports} on ${ctx.host.name} is open to the internet (${exposure}) through the cloud network`,
           facts: [
@@ -95,8 +94,10 @@ export const cloudOpenPort: Check = {
           ],
           summary: `Admit ${ports} only from the networks that need it.`,
           commands: restrictGroupCommands(groupRules(e.path), ctx.policy),
-        }),
-      );
+        });
+      // One TCP/UDP port: the finding is about that service (policy exceptions and SARIF match it).
+      if ((e.proto === 'tcp' || e.proto === 'udp') && e.fromPort === e.toPort) finding.service = { proto: e.proto, port: e.fromPort };
+      out.push(finding);
     }
     // Open in a group, no public path today.
     for (const r of ctx.host.cloud?.openGroupRules ?? []) {
