@@ -8,6 +8,7 @@ import type { Family } from '../model/addr.js';
 import type { Diagnostic, Location } from '../model/diagnostics.js';
 import type { Backend, RejectWith, Uncertainty } from '../model/ruleset.js';
 import type { ProcessInfo, SocketProto } from '../model/snapshot.js';
+import type { CloudHostFacts, InternetExposure, ServiceCloudPath } from './cloud-path/types.js';
 
 /** Minimal CIDR lists per family. */
 export interface SourceLists {
@@ -102,6 +103,8 @@ export interface ServiceReach {
    * `sources` then lists the on-link sources only.
    */
   linkScoped?: Family[];
+  /** The cloud layers in front of the host (audit --aws/--terraform with a joined snapshot); `sources` are then already narrowed by them. */
+  cloud?: ServiceCloudPath;
 }
 
 export interface ShadowedRule {
@@ -134,6 +137,10 @@ export interface HostAnalysis {
   sysctls?: Record<string, string | null>;
   /** Model-level firewall facts the checks read (computed by the engine from the rules). */
   firewall?: FirewallFacts;
+  /** A cloud instance (audit --aws/--terraform): its interfaces, assumptions and the host snapshot joined with it. */
+  cloud?: CloudHostFacts;
+  /** What the internet can open a new connection to through the cloud layers. */
+  internet?: InternetExposure[];
 }
 
 /** Facts about the rulesets as a whole, rather than about one service. */

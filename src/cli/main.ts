@@ -23,7 +23,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     .command('collect')
     .description('write a snapshot of this host (sockets, interfaces, firewall dumps, sysctls) as JSON')
     .option('--out <file>', 'write to FILE atomically instead of standard output')
+    .option('--aws', 'fetch the AWS account\'s network (security groups, ACLs, routes, instances…) into the directory --out, as `audit --aws` reads it')
+    .option('--profile <name>', 'with --aws: the AWS profile (default: the standard credential chain)')
+    .option('--region <region>', 'with --aws: the AWS region (default: as the AWS CLI resolves it)')
     .action(async (opts) => {
+      if (opts.aws) {
+        const { runCollectAws } = await import('./commands/collect-aws.js');
+        exitCode = await runCollectAws(opts);
+        return;
+      }
       const { runCollect } = await import('./commands/collect.js');
       exitCode = await runCollect(opts);
     });
@@ -54,6 +62,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--iptables <file>', 'use this iptables-save dump instead of the snapshot\'s IPv4 rules')
     .option('--ip6tables <file>', 'use this ip6tables-save dump instead of the snapshot\'s IPv6 rules')
     .option('--nft <file>', 'use this `nft -j list ruleset` dump instead of the snapshot\'s nftables')
+    .option('--aws <dir>', 'audit an AWS account from the AWS CLI\'s JSON (a directory of describe-*.json, or one combined file); --snapshot files join their instances')
+    .option('--terraform <plan.json>', 'audit the network a Terraform plan builds (`terraform show -json PLAN`); hosts named by aws_instance address')
+    .option('--client-ports <from-to>', 'source ports of remote clients, for network ACL return traffic (default 1024-65535)')
     .option('--config <file>', 'policy file (YAML)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif', 'html']).default('text'))
     .option('--json', 'same as --format json')
@@ -67,13 +78,22 @@ export async function main(argv: readonly string[]): Promise<number> {
   program
     .command('diff')
     .description('what changed in exposure between two snapshots (or audit JSON reports); exit 1 if anything got worse')
-    .argument('<old>', 'the earlier snapshot or audit report')
-    .argument('<new>', 'the later snapshot or audit report')
+    .argument('[old]', 'the earlier snapshot or audit report')
+    .argument('[new]', 'the later snapshot or audit report')
     .option('--config <file>', 'policy file (YAML)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--json', 'same as --format json')
     .option('--out <file>', 'write to FILE atomically')
-    .action(async (oldFile: string, newFile: string, opts) => {
+    .option('--terraform <plan.json>', 'instead of OLD NEW: what a Terraform plan (`terraform show -json PLAN`) newly exposes to the internet')
+    .addOption(new Option('--fail-on <severity>', 'with --terraform: exit 1 when the plan adds a finding at or above this severity').choices(['critical', 'high', 'medium', 'low', 'info', 'none']).default('high'))
+    .action(async (oldFile: string | undefined, newFile: string | undefined, opts) => {
+      if (opts.terraform) {
+        if (oldFile !== undefined) throw new InputError('diff --terraform PLAN.json compares the plan\'s before and after: give no OLD NEW');
+        const { runDiffTerraform } = await import('./commands/diff-terraform.js');
+        exitCode = await runDiffTerraform(opts.terraform, opts);
+        return;
+      }
+      if (oldFile === undefined || newFile === undefined) throw new InputError('diff needs OLD and NEW (snapshots or audit reports), or --terraform PLAN.json');
       const { runDiff } = await import('./commands/diff.js');
       exitCode = await runDiff(oldFile, newFile, opts);
     });

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditReport, Finding, Severity } from '../../src/analyze/audit/types.js';
 import { CHECKS } from '../../src/analyze/checks/index.js';
-import { auditJson, cliSkipReason, evidenceText, POLICIES, portcullis, snapshotPath } from './cli.js';
+import { auditJson, cliSkipReason, evidenceText, POLICIES, portcullis, SNAPSHOTS, snapshotPath } from './cli.js';
 
 /** Where a check must fire, and what the finding must say. */
 interface Fires {
@@ -30,6 +30,8 @@ interface Fires {
   command?: string;
   /** Substring of the title, to pick one of several host-level findings. */
   title?: string;
+  /** An AWS CLI export (test/fixtures/aws/<aws>/) joined with the snapshot, which then lies in that folder. */
+  aws?: string;
 }
 
 /** Where a check must not fire: the whole snapshot, or one service of it. */
@@ -38,6 +40,7 @@ interface Silent {
   policy?: string;
   service?: string;
   why: string;
+  aws?: string;
 }
 
 const EXPECT: Record<string, { fires: Fires[]; silent: Silent[] }> = {
@@ -195,16 +198,30 @@ const EXPECT: Record<string, { fires: Fires[]; silent: Silent[] }> = {
       { snapshot: 'iptables-drop-nolog', service: 'tcp/22', why: 'decided by plain rules' },
     ],
   },
+  'cloud-open-port': {
+    fires: [{ aws: 'web-vpc', snapshot: 'host-web-1', service: 'tcp/3389', severity: 'critical', evidence: ['sg-0a1b2c3d4e5f00002 ingress rule 1', 'acl-0a1b2c3d4e5f00001 inbound rule 130', 'RDP (3389/tcp)', 'restricted port 3389/tcp'], command: 'aws ec2 revoke-security-group-ingress --group-id sg-0a1b2c3d4e5f00002' }],
+    silent: [{ aws: 'web-vpc', snapshot: 'host-web-1', why: 'Redis is admitted only from the office prefix list', service: 'tcp/6379' }, { snapshot: 'bare-host', why: 'no cloud layer' }],
+  },
+  'cloud-nacl-ephemeral-inbound': {
+    fires: [{ aws: 'web-vpc', snapshot: 'host-web-1', service: null, severity: 'medium', evidence: ['acl-0a1b2c3d4e5f00001 inbound rule 130: allow tcp 1024-65535 from 0.0.0.0/0'], command: 'replace-network-acl-entry' }],
+    silent: [{ snapshot: 'ufw-allowlist', why: 'no cloud layer' }],
+  },
+  'cloud-nacl-return-blocked': {
+    fires: [{ aws: 'web-vpc', snapshot: 'host-web-1', service: null, severity: 'low', evidence: ['the outbound rules of the ACL drop the reply'], command: '--egress' }],
+    silent: [{ snapshot: 'bare-host', why: 'no cloud layer' }],
+  },
 };
 
 const skip = cliSkipReason();
 
 const reports = new Map<string, AuditReport>();
-function report(snapshot: string, policy?: string): AuditReport {
-  const key = `${snapshot}|${policy ?? ''}`;
+function report(snapshot: string, policy?: string, aws?: string): AuditReport {
+  const key = `${snapshot}|${policy ?? ''}|${aws ?? ''}`;
   let r = reports.get(key);
   if (!r) {
-    r = auditJson([snapshotPath(snapshot)], policy ? ['--config', join(POLICIES, policy)] : []).report;
+    const cloud = aws ? join(SNAPSHOTS, '..', 'aws', aws) : null;
+    const extra = [...(policy ? ['--config', join(POLICIES, policy)] : []), ...(cloud ? ['--aws', cloud] : [])];
+    r = auditJson([cloud ? join(cloud, `${snapshot}.json`) : snapshotPath(snapshot)], extra).report;
     reports.set(key, r);
   }
   return r;
@@ -213,7 +230,7 @@ function report(snapshot: string, policy?: string): AuditReport {
 const svcKey = (f: Finding): string | null => (f.service ? `${f.service.proto}/${f.service.port}` : null);
 
 function label(c: Fires | Silent): string {
-  return `${c.snapshot}${c.policy ? ` + ${c.policy}` : ''}${c.service ? ` ${c.service}` : ''}`;
+  return `${c.aws ? `aws ${c.aws} + ` : ''}${c.snapshot}${c.policy ? ` + ${c.policy}` : ''}${c.service ? ` ${c.service}` : ''}`;
 }
 
 describe('recorded snapshots: coverage', () => {
@@ -233,7 +250,7 @@ describe.skipIf(skip !== null)('recorded snapshots: every check against real col
     describe(id, () => {
       for (const c of fires) {
         it(`fires on ${label(c)}${c.title ? ` (${c.title})` : ''}`, () => {
-          const r = report(c.snapshot, c.policy);
+          const r = report(c.snapshot, c.policy, c.aws);
           const candidates = r.findings.filter((f) => f.rule === id && svcKey(f) === c.service && (!c.title || f.title.includes(c.title)));
           expect(candidates.map((f) => f.title), `${id} on ${label(c)}; got: ${r.findings.map((f) => `${f.rule} ${svcKey(f)}`).join(', ')}`).toHaveLength(1);
           const f = candidates[0]!;
@@ -252,7 +269,7 @@ describe.skipIf(skip !== null)('recorded snapshots: every check against real col
       }
       for (const c of silent) {
         it(`stays silent on ${label(c)}: ${c.why}`, () => {
-          const r = report(c.snapshot, c.policy);
+          const r = report(c.snapshot, c.policy, c.aws);
           const hits = r.findings.filter((f) => f.rule === id && (!c.service || svcKey(f) === c.service));
           expect(hits.map((f) => `${f.id}: ${f.title}`)).toEqual([]);
         });

@@ -18,7 +18,7 @@ describe('the report', () => {
 
   it('carries its header and one audited host per analysis', () => {
     expect(report).toMatchObject({ format: 'portcullis-audit', version: 1, generatedAt: '2026-11-21T09:00:00.000Z', tool: { name: 'portcullis', version: '1.2.3' }, policy: null });
-    expect(report.hosts.map((h) => h.name)).toEqual(['ufw-web-1', 'docker-1', 'cache-7', 'old-box']);
+    expect(report.hosts.map((h) => h.name)).toEqual(['ufw-web-1', 'docker-1', 'cache-7', 'old-box', 'i-0a1b2c3d4e5f00001']);
   });
 
   it('sorts findings worst first, then by host', () => {

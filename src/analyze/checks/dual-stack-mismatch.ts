@@ -51,10 +51,17 @@ export const dualStackMismatch: Check = {
           summary: intended
             ? `The port is listed as public: admit it on ${NAME[narrow]} as well, or it is unreachable for ${NAME[narrow]} clients.`
             : `Restrict ${svc.port}/${svc.proto} on ${NAME[wide]} as it is on ${NAME[narrow]}.`,
-          commands: intended ? [] : [...fixV6, ...firewallCommands(ctx, svc, true).filter((c) => (wide === 'ipv6' ? !c.startsWith('iptables ') : !c.startsWith('ip6tables ')))],
+          commands: intended ? admitCommands(ctx.host, list.find((s) => servesFamily(s, narrow))!, narrow) : [...fixV6, ...firewallCommands(ctx, svc, true).filter((c) => (wide === 'ipv6' ? !c.startsWith('iptables ') : !c.startsWith('ip6tables ')))],
         }),
       );
     }
     return out;
   },
 };
+
+/** How to admit a public port on the family that restricts it: the host firewall, or the cloud layer when that is what closes it. */
+function admitCommands(host: Parameters<typeof firewallFlavor>[0], svc: AuditedService, family: Family): string[] {
+  if (svc.cloud && !svc.cloud.internet) return [`# the cloud network closes ${svc.port}/${svc.proto} to the internet on ${NAME[family]} (${svc.cloud.closedBy}): see the cloud findings for its fix`];
+  if (firewallFlavor(host) === 'ufw') return [`ufw allow ${svc.port}/${svc.proto}`];
+  return [`${family === 'ipv4' ? 'iptables' : 'ip6tables'} -I INPUT -p ${svc.proto} --dport ${svc.port} -m conntrack --ctstate NEW -j ACCEPT`];
+}

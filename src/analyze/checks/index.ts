@@ -24,6 +24,9 @@ import { restrictedCommonPorts } from './restricted-common-ports.js';
 import { shadowedRule } from './shadowed-rule.js';
 import { uncertainExposure } from './uncertain-exposure.js';
 import { unlistedPublicService } from './unlisted-public-service.js';
+import { cloudNaclEphemeralInbound } from './cloud-nacl-ephemeral-inbound.js';
+import { cloudNaclReturnBlocked } from './cloud-nacl-return-blocked.js';
+import { cloudOpenPort } from './cloud-open-port.js';
 import type { Check } from './types.js';
 
 export type { Check, CheckContext } from './types.js';
@@ -46,6 +49,9 @@ export const CHECKS: readonly Check[] = [
   ephemeralPortListener,
   shadowedRule,
   uncertainExposure,
+  cloudOpenPort,
+  cloudNaclEphemeralInbound,
+  cloudNaclReturnBlocked,
 ];
 
 export function checkById(id: string): Check | undefined {

@@ -19,6 +19,12 @@ import { writeOutput } from '../output.js';
 export type ReportFormat = 'text' | 'json' | 'sarif' | 'html';
 
 export interface AuditOptions extends HostSourceOptions {
+  /** An AWS export (directory of AWS CLI output, or one combined file). */
+  aws?: string;
+  /** A `terraform show -json` plan. */
+  terraform?: string;
+  /** Client source ports for network ACL return traffic, "FROM-TO". */
+  clientPorts?: string;
   config?: string;
   format?: ReportFormat;
   json?: boolean;
@@ -38,6 +44,10 @@ export async function readPolicy(file: string | undefined): Promise<Policy | nul
 /** Build the report for the hosts the options name (snapshots, or this host live). */
 export async function auditReport(opts: AuditOptions, now = new Date()): Promise<AuditReport> {
   const policy = await readPolicy(opts.config);
+  if (opts.aws || opts.terraform) {
+    const { cloudAnalyses } = await import('../cloud-hosts.js');
+    return buildAuditReport(await cloudAnalyses(opts), policy, now, { toolVersion: VERSION });
+  }
   const hosts = await loadHosts(opts);
   return buildAuditReport(hosts.map(analyzeHost), policy, now, { toolVersion: VERSION });
 }

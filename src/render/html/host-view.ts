@@ -10,6 +10,8 @@ import { ruleRefLabel, serviceLabel } from '../common/describe.js';
 import { serviceKey, sortFindings, sortServices, worstSeverityByService } from '../common/order.js';
 import { h, token } from './escape.js';
 import { renderPath } from './path-view.js';
+import { renderCloud } from './cloud-view.js';
+import { serviceCloudNote } from '../common/cloud-path.js';
 
 function serviceCard(s: AuditedService, findings: readonly Finding[]): string {
   const key = serviceKey(s);
@@ -18,7 +20,7 @@ function serviceCard(s: AuditedService, findings: readonly Finding[]): string {
     .map((f) => `<li class="${f.suppressed ? 'suppressed' : ''}"><span class="badge severity-${token(f.severity)}">${h(f.severity)}</span> ${h(f.title)}</li>`)
     .join('');
   // NAT is drawn in the path; the notes add what the path cannot show.
-  const notes = [s.rateLimited ? 'admitted under a rate or connection limit' : null, ...s.uncertain.map((u) => `may match: ${u.construct} (${ruleRefLabel(u.rule)})`)]
+  const notes = [serviceCloudNote(s), s.rateLimited ? 'admitted under a rate or connection limit' : null, ...s.uncertain.map((u) => `may match: ${u.construct} (${ruleRefLabel(u.rule)})`)]
     .filter((x): x is string => x !== null)
     .map((n) => `<li>${h(n)}</li>`)
     .join('');
@@ -56,6 +58,7 @@ export function renderHost(host: AuditedHost, findings: readonly Finding[]): str
     `<section class="host" data-host="${h(host.name)}"><h2>${h(host.name)}</h2>` +
     `<p class="meta">collected ${h(host.collectedAt)} · IPv4: ${h(host.backends.ipv4.join(' + ') || 'no rules')} · IPv6: ${h(host.backends.ipv6.join(' + ') || 'no rules')}</p>` +
     (hostWide ? `<ul class="svc-findings host-findings">${hostWide}</ul>` : '') +
+    renderCloud(host) +
     `<div class="services">${services.map((s) => serviceCard(s, own)).join('') || '<p>No listening services.</p>'}</div>` +
     caveats(host) +
     `</section>`

@@ -14,6 +14,7 @@ import type { Palette } from './colors.js';
 import { renderFindings } from './findings-text.js';
 import { truncate, wrap } from './layout.js';
 import { renderServices } from './services-text.js';
+import { renderCloud } from './cloud-text.js';
 
 /** Options of the terminal renderers. */
 export interface TextOptions {
@@ -69,6 +70,7 @@ export function renderAuditText(report: AuditReport, opts: TextOptions): string 
   for (const host of report.hosts) {
     const findings = report.findings.filter((f) => f.host === host.name);
     out.push('', ...hostHeader(host, p, width), '');
+    if (host.cloud) out.push(p.heading('Internet through the cloud'), ...renderCloud(host, p, width), '');
     out.push(...renderServices(host, findings, p, width));
     out.push('', p.heading('Findings'), ...renderFindings(findings, p, width));
     const caveats = renderCaveats(host, p, width);

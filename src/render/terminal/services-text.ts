@@ -9,6 +9,7 @@ import { addressLabel, natTarget, ruleRefLabel, serviceLabel } from '../common/d
 import { sortServices, worstSeverityByService } from '../common/order.js';
 import { printable } from '../common/printable.js';
 import { interfaceSources, serviceSources } from '../common/sources.js';
+import { serviceCloudNote } from '../common/cloud-path.js';
 import type { Column } from './layout.js';
 import { table, truncate } from './layout.js';
 import type { Palette } from './colors.js';
@@ -25,6 +26,8 @@ const COLUMNS: Column[] = [
 /** Notes that change how a row reads: NAT, rate limits, uncertain rules. */
 function rowNotes(s: AuditedService): string[] {
   const notes: string[] = [];
+  const cloud = serviceCloudNote(s);
+  if (cloud) notes.push(cloud);
   const nat = natTarget(s);
   if (nat) notes.push(nat);
   const ifaces = interfaceSources(s);

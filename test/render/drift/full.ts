@@ -31,7 +31,10 @@ const identity = {
   risks: [{ class: 'remote-admin' as const, reason: 'shell', alternative: 'none', severity: 'high' as const, fix: 'PasswordAuthentication no' }],
   localOnly: 'ListenAddress 127.0.0.1',
 };
+const cloudRef = { id: 'sg-1', rule: 'ingress rule 1', text: 'allow tcp 22 from 0.0.0.0/0', origin: { file: 'describe-security-groups.json', line: 1, path: '$.SecurityGroups[0]' }, ipPermission: '[]' };
+const cloudPath = [{ layer: 'security-group' as const, id: 'sg-1', rules: [cloudRef] }];
 const base = {
+  cloud: { internet: false, closedBy: 'network-acl-inbound' as const, path: cloudPath },
   proto: 'tcp' as const,
   port: 22,
   address: '::',
@@ -84,6 +87,19 @@ export const fullReport: Full<AuditReport> = {
       diagnostics: [{ code: 'unsupported.match', severity: 'warning', message: 'm', location: { file: 'f', line: 1, path: '$' }, expected: 'e', input: 'i' }],
       sysctls: { 'net.ipv4.tcp_syncookies': '1', 'net.ipv4.ip_forward': '0' },
       firewall: { inputDropsLogged: { ipv4: true, ipv6: false } },
+      internet: [{ proto: 'tcp', fromPort: 22, toPort: 22, sources, path: cloudPath }],
+      cloud: {
+        provider: 'aws',
+        instanceId: 'i-1',
+        name: 'web-1',
+        state: 'running',
+        interfaces: [{ id: 'eni-1', subnetId: 'subnet-1', privateIps: ['10.0.1.10'], publicIps: ['192.0.2.10'], ipv6: ['2001:db8::10'], securityGroups: ['sg-1'], networkAcl: 'acl-1', routeTable: 'rtb-1' }],
+        returnBlocked: [{ proto: 'tcp', fromPort: 443, toPort: 443, sources, networkAcl: 'acl-1' }],
+        wideAclRules: [{ aclId: 'acl-1', ruleNumber: 130, text: 'allow tcp 1024-65535 from 0.0.0.0/0', proto: 'tcp', fromPort: 1024, toPort: 65535, cidr: '0.0.0.0/0' }],
+        openGroupRules: [{ ref: cloudRef, proto: 'tcp', fromPort: 22, toPort: 22 }],
+        assumptions: ['assumed'],
+        joined: { hostname: 'web-1', by: 'private-address' },
+      },
     },
   ],
   findings: [finding],

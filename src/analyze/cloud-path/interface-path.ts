@@ -1,0 +1,125 @@
+/**
+ * The cloud path into one network interface, per family, as exact packet sets over
+ * (source, protocol, source port, destination port):
+ *
+ *   internet → route table (reply routed to an igw-) → public address → NACL inbound →
+ *   NACL outbound (the reply, to the client's port) → security groups (stateful: no reply check)
+ *
+ * Sources inside the VPC (the `local` route) reach the private address through the
+ * security groups; the NACL is not applied to them, since traffic within a subnet never
+ * crosses it (the more exposed reading for a subnet boundary, named in the notes).
+ *
+ * @module
+ */
+import type { AddrSet, Family } from '../../model/addr.js';
+import type { NetworkAcl, NetworkInterface, RouteTable } from '../../model/aws-network.js';
+import * as I from '../../model/interval-set.js';
+import { Dim, type DimSet, PacketSet } from '../../model/packet-set.js';
+import type { NetworkIndex } from './network-index.js';
+import { type RouteDecision, routeDecisions, sourcesOf } from './routes.js';
+import { type AclDecision, type RuleMatch, TCP, UDP, aclDecisions, securityGroupMatches } from './rule-sets.js';
+
+export interface CloudPathOptions {
+  /** Source ports remote clients use (the reply goes there): 1024-65535 by default, the widest the issue lists (NAT gateway/ELB). */
+  clientPorts: { from: number; to: number };
+}
+
+export const DEFAULT_CLIENT_PORTS = { from: 1024, to: 65535 };
+
+export interface FamilyPath {
+  family: Family;
+  publicAddress: boolean;
+  routes: RouteDecision[];
+  securityGroups: RuleMatch[];
+  aclIn: AclDecision[];
+  aclOut: AclDecision[];
+  /** Flows from internet-routed sources to the public address, before any filter (empty without a public address). */
+  internetSpace: PacketSet;
+  securityGroupSet: PacketSet;
+  aclInAllowed: PacketSet;
+  /** Flows whose reply the outbound ACL lets out (non-TCP/UDP flows are not checked: read as let out). */
+  replyAllowed: PacketSet;
+  admittedInternet: PacketSet;
+  /** Everything that reaches the interface: internet, the VPC and private routes (peering, VPN, transit). Computed on first use (joins only). */
+  readonly admittedAll: PacketSet;
+  /** Admitted inbound from the internet, the reply to every client port dropped by the outbound ACL (source port: any). */
+  returnBlocked: PacketSet;
+}
+
+export interface InterfacePath {
+  eni: NetworkInterface;
+  acl: NetworkAcl | null;
+  table: RouteTable | null;
+  families: Record<Family, FamilyPath>;
+}
+
+const PORTED = I.union(I.range(TCP, TCP + 1), I.range(UDP, UDP + 1)) as DimSet;
+
+export function interfacePath(index: NetworkIndex, eni: NetworkInterface, options: CloudPathOptions, notes: Set<string>): InterfacePath {
+  const acl = index.aclOf(eni.subnetId, eni.vpcId);
+  const table = index.routeTableOf(eni.subnetId, eni.vpcId);
+  if (!acl) notes.add(`no network ACL for subnet ${eni.subnetId} in the export: read as allowing everything both ways`);
+  if (!table) notes.add(`no route table for subnet ${eni.subnetId} in the export: every source read as routed through an internet gateway`);
+  const routes = table ? routeDecisions(table) : [];
+  const families = {} as Record<Family, FamilyPath>;
+  for (const family of ['ipv4', 'ipv6'] as const) families[family] = familyPath(index, eni, family, acl, table, routes, options, notes);
+  return { eni, acl, table, families };
+}
+
+function familyPath(index: NetworkIndex, eni: NetworkInterface, family: Family, acl: NetworkAcl | null, table: RouteTable | null, routes: RouteDecision[], options: CloudPathOptions, notes: Set<string>): FamilyPath {
+  const all = PacketSet.all(family);
+  const publicAddress = family === 'ipv4' ? eni.publicIps.length > 0 : eni.ipv6.length > 0;
+  const src = (set: AddrSet) => PacketSet.where(family, { [Dim.Src]: set as DimSet });
+  const clientPorts = PacketSet.where(family, { [Dim.Proto]: PORTED, [Dim.Sport]: I.range(options.clientPorts.from, options.clientPorts.to + 1) as DimSet }).union(
+    PacketSet.where(family, { [Dim.Proto]: I.complement(PORTED, { min: 0, max: 256 }) as DimSet }),
+  );
+  const igwSources = table ? sourcesOf(routes, family, 'igw') : (all.project(Dim.Src) as AddrSet);
+  const internetSpace = publicAddress ? src(igwSources).intersect(clientPorts) : PacketSet.empty(family);
+
+  const securityGroups = eni.groupIds.flatMap((g) => {
+    const got = index.cached(`sg ${g} ${family} ${eni.vpcId}`, () => {
+      const n = new Set<string>();
+      return { matches: securityGroupMatches(index, [g], family, eni.vpcId, n), notes: [...n] };
+    });
+    for (const n of got.notes) notes.add(n);
+    return got.matches;
+  });
+  // Overlapping cubes are fine in a union; merging them all would cost more than it saves.
+  const securityGroupSet = PacketSet.fromCubes(family, securityGroups.flatMap((m) => m.set.cubes));
+
+  const inbound = acl ? index.cached(`acl ${acl.id} ${family} in`, () => aclDecisions(acl.entries, family, false)) : { decisions: [], allowed: all };
+  const outbound = acl ? index.cached(`acl ${acl.id} ${family} out`, () => aclDecisions(acl.entries, family, true)) : { decisions: [], allowed: all };
+  const replyAllowed = outbound.allowed.union(PacketSet.where(family, { [Dim.Proto]: I.complement(PORTED, { min: 0, max: 256 }) as DimSet }));
+
+  // Smallest set first: most interfaces have no public address, and then nothing is computed.
+  const passedInbound = internetSpace.isEmpty() ? internetSpace : internetSpace.intersect(inbound.allowed).intersect(securityGroupSet);
+  const admittedInternet = passedInbound.isEmpty() ? passedInbound : passedInbound.intersect(replyAllowed);
+  // Blocked only when no client port gets its reply out: some clients may still connect.
+  const anyPort = (set: PacketSet) => set.rewrite(Dim.Sport, all.project(Dim.Sport));
+  const returnBlocked = passedInbound.isEmpty() ? passedInbound : anyPort(passedInbound).difference(anyPort(admittedInternet));
+
+  let everything: PacketSet | undefined;
+  const admittedAll = () => {
+    if (everything) return everything;
+    const local = src(table ? sourcesOf(routes, family, 'local') : index.vpcSpace(eni.vpcId)[family]).intersect(securityGroupSet);
+    const privateRouted = src(sourcesOf(routes, family, 'private')).intersect(clientPorts).intersect(securityGroupSet).intersect(inbound.allowed).intersect(replyAllowed);
+    return (everything = admittedInternet.union(local).union(privateRouted));
+  };
+  return {
+    family,
+    publicAddress,
+    routes,
+    securityGroups,
+    aclIn: inbound.decisions,
+    aclOut: outbound.decisions,
+    internetSpace,
+    securityGroupSet,
+    aclInAllowed: inbound.allowed,
+    replyAllowed,
+    admittedInternet,
+    get admittedAll() {
+      return admittedAll();
+    },
+    returnBlocked,
+  };
+}

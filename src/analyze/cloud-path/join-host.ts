@@ -1,0 +1,103 @@
+/**
+ * One path from the internet to the socket: a host snapshot's engine verdicts narrowed by
+ * what the cloud lets through to that instance. A port the cloud closes is closed to the
+ * world whatever the host firewall does, and the service says which layer closed it.
+ *
+ * @module
+ */
+import { type AddrSet, type Family, cidrsToSet, parseAddr, toCidrs } from '../../model/addr.js';
+import * as I from '../../model/interval-set.js';
+import { Dim, type DimSet, PacketSet } from '../../model/packet-set.js';
+import { servesFamily } from '../audit/exposure.js';
+import type { HostAnalysis, ServiceReach } from '../types.js';
+import type { CloudHost } from './index.js';
+import { segmentPath } from './exposure-list.js';
+import type { FamilyPath } from './interface-path.js';
+import { TCP, UDP } from './rule-sets.js';
+import type { ClosedBy, ServiceCloudPath } from './types.js';
+
+/** The cloud instance that owns one of these addresses (a host's interface addresses). */
+export function matchInstance(addresses: readonly string[], hosts: readonly CloudHost[]): CloudHost | null {
+  const wanted = new Set(addresses.map((a) => parseAddr(a)).filter((a) => a !== null).map((a) => String(a.value)));
+  for (const h of hosts) {
+    for (const p of h.paths) for (const a of [...p.eni.privateIps, ...p.eni.ipv6]) if (wanted.has(String(parseAddr(a)?.value))) return h;
+  }
+  return null;
+}
+
+function flowOf(family: Family, proto: 'tcp' | 'udp', port: number): PacketSet {
+  return PacketSet.where(family, { [Dim.Proto]: I.range(proto === 'tcp' ? TCP : UDP, (proto === 'tcp' ? TCP : UDP) + 1) as DimSet, [Dim.Dport]: I.range(port, port + 1) as DimSet });
+}
+
+const ORDER: ClosedBy[] = ['public-address', 'route', 'security-group', 'network-acl-inbound', 'network-acl-outbound'];
+
+/** The first layer, in path order, that leaves nothing of the flow (null: the internet gets through). */
+function closedBy(fp: FamilyPath, flow: PacketSet): ClosedBy | null {
+  if (!fp.publicAddress) return 'public-address';
+  let s = fp.internetSpace.intersect(flow);
+  if (s.isEmpty()) return 'route';
+  s = s.intersect(fp.securityGroupSet);
+  if (s.isEmpty()) return 'security-group';
+  s = s.intersect(fp.aclInAllowed);
+  if (s.isEmpty()) return 'network-acl-inbound';
+  return s.intersect(fp.replyAllowed).isEmpty() ? 'network-acl-outbound' : null;
+}
+
+function serviceCloudPath(cloud: CloudHost, service: ServiceReach): { path: ServiceCloudPath; sources: Record<Family, AddrSet> } {
+  const sources = { ipv4: I.emptySet<number>(), ipv6: I.emptySet<bigint>() } as Record<Family, AddrSet>;
+  let furthest = -1;
+  let open = false;
+  const parts: { iface: CloudHost['paths'][number]; family: Family; set: PacketSet }[] = [];
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    if (!servesFamily(service, family)) continue;
+    const flow = flowOf(family, service.proto, service.port);
+    for (const iface of cloud.paths) {
+      const fp = iface.families[family];
+      sources[family] = I.union(sources[family] as I.IntervalSet<I.Ordinal>, fp.admittedAll.intersect(flow).project(Dim.Src)) as AddrSet;
+      const internet = fp.admittedInternet.intersect(flow);
+      if (!internet.isEmpty()) parts.push({ iface, family, set: internet });
+      const by = closedBy(fp, flow);
+      if (by === null) open = true;
+      else furthest = Math.max(furthest, ORDER.indexOf(by));
+    }
+  }
+  const path = parts.length > 0 ? segmentPath({ proto: service.proto, fromPort: service.port, toPort: service.port, sources, parts }) : [];
+  return { path: { internet: open, closedBy: open ? null : (ORDER[furthest] ?? 'public-address'), path }, sources };
+}
+
+/** The host's analysis, renamed to the instance id, each service's sources narrowed by the cloud. */
+export function joinHost(analysis: HostAnalysis, cloud: CloudHost): HostAnalysis {
+  const services = analysis.services.map((s): ServiceReach => {
+    const { path, sources } = serviceCloudPath(cloud, s);
+    const narrowed = { ...s.sources };
+    for (const family of ['ipv4', 'ipv6'] as const) {
+      // A cut list (a huge blocklist) is not exact: narrowing it could hide sources, so it stays.
+      if (s.sourcesOmitted && s.sourcesOmitted[family] > 0) continue;
+      const host = cidrsToSet(s.sources[family], family) as I.IntervalSet<I.Ordinal>;
+      narrowed[family] = toCidrs(I.intersect(host, sources[family] as I.IntervalSet<I.Ordinal>) as AddrSet, family);
+    }
+    return { ...s, sources: narrowed, cloud: path };
+  });
+  return {
+    ...analysis,
+    name: cloud.facts.instanceId,
+    services,
+    cloud: { ...cloud.facts, joined: { hostname: analysis.name, by: 'private-address' } },
+    internet: cloud.internet,
+  };
+}
+
+/** An instance without a host snapshot: what the cloud lets through, no listener known. */
+export function cloudOnlyHost(cloud: CloudHost, collectedAt: string): HostAnalysis {
+  return {
+    name: cloud.facts.instanceId,
+    collectedAt,
+    services: [],
+    shadowedRules: [],
+    backends: { ipv4: [], ipv6: [] },
+    sourceStatus: [],
+    diagnostics: [],
+    cloud: cloud.facts,
+    internet: cloud.internet,
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * An AWS VPC network as the cloud layer reads it: security groups, network ACLs, route
+ * tables, subnets, interfaces, instances, internet gateways and managed prefix lists.
+ * Plain data, close to the EC2 API's own shapes but typed and checked; every element
+ * keeps where it came from (file and JSON path), so verdicts can cite the rule.
+ *
+ * @module
+ */
+import type { Family } from './addr.js';
+import type { Location } from './diagnostics.js';
+
+/** IP protocol number, or 'all' (the API's "-1"). */
+export type AwsProtocol = number | 'all';
+
+/** Where a security group rule admits traffic from (ingress) or to (egress). */
+export type SgPeer =
+  | { kind: 'cidr'; family: Family; cidr: string }
+  | { kind: 'prefix-list'; id: string }
+  /** "Members of that group": never the internet. */
+  | { kind: 'group'; groupId: string; userId: string | null };
+
+export interface SgRule {
+  groupId: string;
+  direction: 'ingress' | 'egress';
+  protocol: AwsProtocol;
+  /** TCP/UDP: ports; ICMP/ICMPv6: FromPort is the type and ToPort the code (-1 = any). null when the API gives none. */
+  fromPort: number | null;
+  toPort: number | null;
+  peer: SgPeer;
+  description: string | null;
+  origin: Location;
+}
+
+export interface SecurityGroup {
+  id: string;
+  name: string;
+  vpcId: string | null;
+  rules: SgRule[];
+  origin: Location;
+}
+
+export interface NaclEntry {
+  aclId: string;
+  ruleNumber: number;
+  egress: boolean;
+  action: 'allow' | 'deny';
+  protocol: AwsProtocol;
+  family: Family;
+  cidr: string;
+  /** TCP/UDP destination ports; null = all. */
+  ports: { from: number; to: number } | null;
+  /** ICMP type and code; -1 = any; null = all. */
+  icmp: { type: number; code: number } | null;
+  origin: Location;
+}
+
+export interface NetworkAcl {
+  id: string;
+  vpcId: string;
+  isDefault: boolean;
+  subnetIds: string[];
+  entries: NaclEntry[];
+  origin: Location;
+}
+
+export interface Route {
+  /** A CIDR, or a managed prefix list (`DestinationPrefixListId`, e.g. a gateway endpoint). */
+  destination: { kind: 'cidr'; family: Family; cidr: string } | { kind: 'prefix-list'; id: string };
+  /** The target id: "local", "igw-…", "eigw-…", "nat-…", "pcx-…", "tgw-…", "vgw-…", "eni-…", "vpce-…", "i-…". */
+  target: string;
+  state: 'active' | 'blackhole';
+  origin: Location;
+}
+
+export interface RouteTable {
+  id: string;
+  vpcId: string;
+  /** The VPC's main table: used by every subnet without an explicit association. */
+  main: boolean;
+  subnetIds: string[];
+  routes: Route[];
+  origin: Location;
+}
+
+export interface Subnet {
+  id: string;
+  vpcId: string;
+  cidrs: string[];
+  origin: Location;
+}
+
+export interface NetworkInterface {
+  id: string;
+  subnetId: string;
+  vpcId: string;
+  instanceId: string | null;
+  /** e.g. "interface", "network_load_balancer", "nat_gateway". */
+  type: string;
+  groupIds: string[];
+  privateIps: string[];
+  /** Public IPv4 addresses (auto-assigned or Elastic IPs) associated with it. */
+  publicIps: string[];
+  ipv6: string[];
+  /** false when some address is not known yet (a Terraform plan's "known after apply"): group members are then unknown. */
+  addressesKnown?: boolean;
+  description: string | null;
+  origin: Location;
+}
+
+export interface Instance {
+  id: string;
+  name: string | null;
+  state: string;
+  platform: 'linux' | 'windows';
+  interfaceIds: string[];
+  origin: Location;
+}
+
+export interface InternetGateway {
+  id: string;
+  vpcIds: string[];
+  origin: Location;
+}
+
+export interface PrefixList {
+  id: string;
+  name: string | null;
+  family: Family | null;
+  /** null when the entries were not exported (`get-managed-prefix-list-entries-<id>.json` missing). */
+  entries: string[] | null;
+  origin: Location;
+}
+
+export interface AwsNetwork {
+  securityGroups: SecurityGroup[];
+  networkAcls: NetworkAcl[];
+  routeTables: RouteTable[];
+  subnets: Subnet[];
+  interfaces: NetworkInterface[];
+  instances: Instance[];
+  internetGateways: InternetGateway[];
+  prefixLists: PrefixList[];
+  /** The calls whose output was read, by top-level key ("SecurityGroups", "NetworkInterfaces", …). */
+  calls: string[];
+}
+
+export function emptyAwsNetwork(): AwsNetwork {
+  return { securityGroups: [], networkAcls: [], routeTables: [], subnets: [], interfaces: [], instances: [], internetGateways: [], prefixLists: [], calls: [] };
+}
