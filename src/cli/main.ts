@@ -73,6 +73,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--json', 'same as --format json')
     .option('--out <file>', 'write to FILE atomically')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 also when a new finding is at or above this severity').choices(['critical', 'high', 'medium', 'low', 'info', 'none']).default('high'))
     .action(async (oldFile: string, newFile: string, opts) => {
       const { runDiff } = await import('./commands/diff.js');
       exitCode = await runDiff(oldFile, newFile, opts);

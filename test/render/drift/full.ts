@@ -118,5 +118,6 @@ export const fullDiff: Full<ExposureDiff> = {
   narrowed: [change],
   findingsAdded: [finding],
   findingsRemoved: [finding],
+  failOn: 'high',
   worsened: true,
 };
