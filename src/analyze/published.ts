@@ -7,7 +7,8 @@
  *
  * @module
  */
-import type { Family } from '../model/addr.js';
+import { type AddrSet, type Family, cidrsToSet, toCidrsLimited } from '../model/addr.js';
+import { MAX_LISTED_PREFIXES, attachExactSources, exactSources } from './exact-sources.js';
 import type { AddressFacts } from '../model/host-facts.js';
 import * as I from '../model/interval-set.js';
 import { Dim, type DimSet, PacketSet } from '../model/packet-set.js';
@@ -56,10 +57,12 @@ export function originalDestinations(events: readonly WalkEvent[], dst: DimSet, 
 }
 
 /**
- * A port published through DNAT is one service. Docker's userland proxy (docker-proxy) also
- * listens on the host port; when the DNAT takes every remote packet of a family before it
- * reaches that socket, the socket is the published service's own (its process is named
- * there) rather than a second service on the same port.
+ * A port published through DNAT is one service. Docker's userland proxy (docker-proxy)
+ * listens on the host port and address too: packets the DNAT does not take (those arriving
+ * from the bridge, from the host itself) reach that socket and are proxied to the same
+ * container. So a socket on a published port and address is the published service's own:
+ * its process is named there and what reaches it joins the service's sources, instead of a
+ * second service on the same port.
  */
 export function mergeProxySockets(services: ServiceReach[]): ServiceReach[] {
   const forwards = services.filter((s) => s.path.kind === 'forward');
@@ -69,13 +72,26 @@ export function mergeProxySockets(services: ServiceReach[]): ServiceReach[] {
     if (local.path.kind !== 'local') continue;
     const takes: Family[] = local.dualStack ? ['ipv4', 'ipv6'] : [local.family];
     const owners = forwards.filter((f) => f.proto === local.proto && f.port === local.port && takes.includes(f.family) && coversBind(f, local));
-    if (owners.length === 0) continue;
-    // Only a socket the DNAT starves in every family it listens on is the proxy of the published port.
-    if (!takes.every((fam) => local.sources[fam].length === 0)) continue;
-    for (const f of owners) if (!f.process) f.process = local.process;
+    // A socket whose other family no DNAT takes stays a service of its own for that family.
+    if (owners.length === 0 || !takes.every((fam) => local.sources[fam].length === 0 || owners.some((f) => f.family === fam))) continue;
+    for (const f of owners) {
+      f.process ??= local.process;
+      const joined = I.union(sourceSet(f, f.family), sourceSet(local, f.family)) as AddrSet;
+      const listed = toCidrsLimited(joined, f.family, MAX_LISTED_PREFIXES);
+      f.sources[f.family] = listed.cidrs;
+      if (listed.omittedRanges > 0) f.sourcesOmitted = { ipv4: 0, ipv6: 0, ...f.sourcesOmitted, [f.family]: listed.omittedRanges };
+      attachExactSources(f.sources, f.family, joined);
+      f.decisions.push(...local.decisions.filter((d) => d.rule.family === f.family));
+      f.uncertain.push(...local.uncertain.filter((u) => u.rule.family === f.family));
+      f.rateLimited ||= local.rateLimited;
+    }
     drop.add(local);
   }
   return drop.size === 0 ? services : services.filter((s) => !drop.has(s));
+}
+
+function sourceSet(s: ServiceReach, family: Family): I.IntervalSet<I.Ordinal> {
+  return (exactSources(s.sources, family) ?? cidrsToSet(s.sources[family], family)) as I.IntervalSet<I.Ordinal>;
 }
 
 /** Whether a published service takes the packets of the socket's bind address (a port published on every address takes all). */
