@@ -14,7 +14,8 @@ import { Dim, type DimSet, PacketSet, ifaceSet } from '../model/packet-set.js';
 import { TCP, UDP, arrivalSet } from './engine/arrival.js';
 import type { WalkEvent } from './engine/evaluate-chain.js';
 import { eventRef, uncertaintiesFor } from './engine/refs.js';
-import { type ReachInput, bindingsFor, pathFor } from './reach.js';
+import { dnatTargets } from './published.js';
+import { type ReachInput, bindingsFor, pathFor, portText } from './reach.js';
 import type { FlowAnswer, FlowQuery, TraceStep } from './types.js';
 
 /** A reason the flow cannot be asked, or null when it is well-formed. */
@@ -119,7 +120,7 @@ export function explainFlow(input: ReachInput, flow: FlowQuery): FlowAnswer {
     };
   }
   if (!out.forwarded.isEmpty()) {
-    notes.push(`forwarded to ${forwardTargets(out.forwarded)}: whether something listens there is not visible from this host`);
+    notes.push(`forwarded to ${forwardTargets(out.forwarded, events)}: whether something listens there is not visible from this host`);
     return { ...base, state: 'open', firewall: 'accept', listener: null, trace, uncertain };
   }
   if (!out.rejected.isEmpty()) {
@@ -153,13 +154,9 @@ function dependsOn(admitted: PacketSet, blocked: PacketSet): string {
   return dims.join(' and ');
 }
 
-/** The (address, port) targets forwarded packets go to, e.g. "172.17.0.2 port 80, 172.17.0.3 port 80". */
-function forwardTargets(forwarded: PacketSet): string {
-  const seen = new Set<string>();
-  for (const c of forwarded.cubes) {
-    const dst = toCidrs(c[Dim.Dst] as never, forwarded.family).join(',');
-    const ports = [...I.ranges(c[Dim.Dport] as I.IntervalSet<number>)].map(([lo, hi]) => (hi - lo === 1 ? `${lo}` : `${lo}-${hi - 1}`)).join(',');
-    seen.add(`${dst} port ${ports}`);
-  }
-  return [...seen].join(', ');
+/** The (address, port) targets forwarded packets go to, e.g. "172.17.0.2/32 port 80, 172.17.0.3/32 port 80". */
+function forwardTargets(forwarded: PacketSet, events: readonly WalkEvent[]): string {
+  return [...dnatTargets(forwarded, events).values()]
+    .map((t) => `${toCidrs(t.dst as never, forwarded.family).join(',')} port ${portText(t.dport)}`)
+    .join(', ');
 }

@@ -98,3 +98,24 @@ function sourceSet(s: ServiceReach, family: Family): I.IntervalSet<I.Ordinal> {
 function coversBind(forward: ServiceReach, local: ServiceReach): boolean {
   return forward.address === '*' || forward.address.split(',').includes(local.address);
 }
+
+/**
+ * The (address, port) targets forwarded packets went to, as the DNAT rules of the walk name
+ * them (two endpoints next to each other would otherwise merge into one range); by the
+ * packets themselves when no rule names one.
+ */
+export function dnatTargets(forwarded: PacketSet, events: readonly WalkEvent[]): Map<string, { dst: DimSet; dport: DimSet }> {
+  const targets = new Map<string, { dst: DimSet; dport: DimSet }>();
+  const all = PacketSet.all(forwarded.family);
+  for (const e of events) {
+    if (e.verdict !== 'dnat' || !e.rule || e.rule.action.type !== 'dnat' || e.rule.action.toLocal || !e.rule.action.addr) continue;
+    const dst = e.rule.action.addr;
+    const dport = e.rule.action.ports ?? all.project(Dim.Dport);
+    const reached = forwarded.intersect(PacketSet.where(forwarded.family, { [Dim.Dst]: dst, [Dim.Dport]: dport } as Partial<Record<Dim, DimSet>>));
+    if (reached.isEmpty()) continue;
+    const t = { dst: reached.project(Dim.Dst), dport: reached.project(Dim.Dport) };
+    targets.set(`${t.dst.join(',')}|${t.dport.join(',')}`, t);
+  }
+  if (targets.size === 0) for (const c of forwarded.cubes) targets.set(`${c[Dim.Dst]!.join(',')}|${c[Dim.Dport]!.join(',')}`, { dst: c[Dim.Dst]!, dport: c[Dim.Dport]! });
+  return targets;
+}

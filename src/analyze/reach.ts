@@ -21,7 +21,7 @@ import { TCP, UDP, arrivalSet } from './engine/arrival.js';
 import type { WalkEvent } from './engine/evaluate-chain.js';
 import { type HostFacts, PacketPath } from './engine/packet-path.js';
 import { decisionsFor, uncertaintiesFor } from './engine/refs.js';
-import { mergeProxySockets, natSlices, originalDestinations } from './published.js';
+import { dnatTargets, mergeProxySockets, natSlices, originalDestinations } from './published.js';
 import type { ServiceReach } from './types.js';
 
 export interface ReachInput {
@@ -296,7 +296,8 @@ function rateLimitedOnPath(events: readonly WalkEvent[], region: PacketSet): boo
   );
 }
 
-function portText(ports: DimSet): string {
+/** "80", "8000-8010,9000": a port set as the report writes it. */
+export function portText(ports: DimSet): string {
   return [...I.ranges(ports as I.IntervalSet<number>)]
     .map(([lo, hi]) => (hi - lo === 1 ? `${lo}` : `${lo}-${hi - 1}`))
     .join(',');
@@ -315,8 +316,7 @@ function addrText(set: DimSet, family: Family): string {
  */
 function forwardedServices(forwarded: PacketSet, slice: { proto: number; ports: DimSet }, family: Family, events: WalkEvent[], arrivalDst: DimSet): ServiceReach[] {
   if (forwarded.isEmpty()) return [];
-  const targets = new Map<string, { dst: DimSet; dport: DimSet }>();
-  for (const c of forwarded.cubes) targets.set(`${c[Dim.Dst]!.join(',')}|${c[Dim.Dport]!.join(',')}`, { dst: c[Dim.Dst]!, dport: c[Dim.Dport]! });
+  const targets = dnatTargets(forwarded, events);
   const byAddress = new Map<string, { dst: DimSet; dport: DimSet }[]>();
   for (const t of targets.values()) {
     const original = originalDestinations(events, t.dst, t.dport, family);
@@ -348,3 +348,4 @@ function forwardedServices(forwarded: PacketSet, slice: { proto: number; ports: 
   }
   return out;
 }
+

@@ -48,3 +48,9 @@ kernelSuite(
   ],
   ['iptables-restore', 'ip6tables-restore'],
 );
+
+kernelSuite(
+  'kernel: kube-proxy NodePorts, nftables mode',
+  [node('kube-proxy nftables mode: numgen vmaps, fib daddr type local', [{ tool: 'nft', file: 'kube-proxy-nft.nft' }])],
+  ['nft'],
+);
