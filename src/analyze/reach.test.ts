@@ -130,6 +130,14 @@ describe('sources of a listener', () => {
     expect(off).toEqual([]);
   });
 
+  it('equal priorities in one backend: the chain created last runs first, as the kernel does', () => {
+    const b = new ModelBuilder('ipv4', 'nftables');
+    b.base('inet a', 'input', 'input', 0, 'accept', [{ proto: 'tcp', dport: 5555, action: DROP }]);
+    b.base('ip b', 'input', 'input', 0, 'accept', [{ proto: 'tcp', dport: 5555, action: { type: 'reject', with: 'tcp-reset' } }]);
+    const flow = explainFlow(input(b.model, []), { from: '198.51.100.7', to: '192.0.2.1', port: 5555, proto: 'tcp' });
+    expect(flow).toMatchObject({ state: 'filtered', firewall: 'reject', rejectWith: 'tcp-reset' });
+  });
+
   it('REDIRECT makes a local socket reachable on another port', () => {
     const b = new ModelBuilder('ipv4');
     b.base('nat', 'PREROUTING', 'prerouting', -100, 'accept', [{ proto: 'tcp', dport: 80, action: { type: 'dnat', ports: [8080, 8081], toLocal: true } }], 'nat');
