@@ -7,7 +7,9 @@
  *
  * @module
  */
+import { readFileSync } from 'node:fs';
 import { cidrsToSet, parseAddr } from '../../../src/model/addr.js';
+import type { Snapshot } from '../../../src/model/snapshot.js';
 import { contains, type IntervalSet, type Ordinal } from '../../../src/model/interval-set.js';
 import type { AuditedService, AuditReport } from '../../../src/analyze/audit/types.js';
 import type { ProbeAnswer } from './compare.js';
@@ -30,8 +32,13 @@ export async function auditDisagreements(snapshot: string, probes: readonly Prob
   const r = await runAsync([process.execPath, PORTCULLIS_BIN, 'audit', '--snapshot', snapshot, '--format', 'json', '--fail-on', 'none']);
   if (r.code !== 0) throw new Error(`portcullis audit failed (exit ${r.code}):\n${r.stderr}`);
   const services = (JSON.parse(r.stdout) as AuditReport).hosts.flatMap((h) => h.services);
+  // The audit lists the host's services: flows aimed past the host (at a container's own
+  // address) are explain's alone.
+  const snap = JSON.parse(readFileSync(snapshot, 'utf8')) as Snapshot;
+  const hostAddrs = new Set((snap.interfaces ?? []).flatMap((i) => i.addresses.map((a) => a.address)));
   const out: string[] = [];
   for (const p of probes) {
+    if (!hostAddrs.has(p.to)) continue;
     const matching = services.filter((s) => admits(s, p));
     const flow = `${p.proto} ${p.from} -> ${p.to}:${p.port}`;
     if (matching.length > 1) out.push(`${flow}: audit lists ${matching.length} services admitting it (${matching.map((s) => `${s.address}:${s.port} ${s.path.kind}`).join('; ')})`);
