@@ -15,7 +15,8 @@ import { TCP, UDP, arrivalSet } from './engine/arrival.js';
 import type { WalkEvent } from './engine/evaluate-chain.js';
 import { eventRef, uncertaintiesFor } from './engine/refs.js';
 import { type FlowArrival, flowArrival } from './explain-arrival.js';
-import { type ReachInput, bindingsFor, pathFor } from './reach.js';
+import { dnatTargets } from './published.js';
+import { type ReachInput, bindingsFor, pathFor, portText } from './reach.js';
 import type { FlowAnswer, FlowQuery, TraceStep } from './types.js';
 
 /** A reason the flow cannot be asked, or null when it is well-formed. */
@@ -110,10 +111,14 @@ export function explainFlow(input: ReachInput, flow: FlowQuery): FlowAnswer {
   const blocked = out.dropped.union(out.rejected);
   const admitted = out.local.union(out.forwarded);
   if (!admitted.isEmpty() && !blocked.isEmpty()) notes.push(`the verdict depends on ${dependsOn(admitted, blocked)}; the most exposed answer is given`);
-  if (!out.local.isEmpty()) {
-    const binding = bindingsFor(input.sockets, family).find(
-      (b) => b.proto === proto && out.local.intersects(PacketSet.where(family, { [Dim.Dst]: b.dst, [Dim.Dport]: I.range(b.port, b.port + 1) } as never)),
-    );
+  const binding = out.local.isEmpty()
+    ? undefined
+    : bindingsFor(input.sockets, family).find(
+        (b) => b.proto === proto && out.local.intersects(PacketSet.where(family, { [Dim.Dst]: b.dst, [Dim.Dport]: I.range(b.port, b.port + 1) } as never)),
+      );
+  // The most exposed answer first: a listener, then a flow forwarded to a container or pod
+  // (something may listen there), then a closed local port (the kernel answers RST).
+  if (!out.local.isEmpty() && (binding || out.forwarded.isEmpty())) {
     const deliveredPort = (out.local.project(Dim.Dport) as I.IntervalSet<number>)[0]!;
     if (deliveredPort !== flow.port) notes.push(`redirected to local port ${deliveredPort}`);
     if (!toLocal && local !== null) notes.push(`${toText} is not an address of this host`);
@@ -127,9 +132,7 @@ export function explainFlow(input: ReachInput, flow: FlowQuery): FlowAnswer {
     };
   }
   if (!out.forwarded.isEmpty()) {
-    const dst = out.forwarded.project(Dim.Dst);
-    const dport = out.forwarded.project(Dim.Dport) as I.IntervalSet<number>;
-    notes.push(`forwarded to ${toCidrs(dst as never, family).join(',')} port ${dport[0]}: whether something listens there is not visible from this host`);
+    notes.push(`forwarded to ${forwardTargets(out.forwarded, events)}: whether something listens there is not visible from this host`);
     return { ...base, state: 'open', firewall: 'accept', listener: null, trace, uncertain };
   }
   if (!out.rejected.isEmpty()) {
@@ -161,4 +164,11 @@ function dependsOn(admitted: PacketSet, blocked: PacketSet): string {
   if (!I.setsEqual(admitted.project(Dim.Iif), blocked.project(Dim.Iif))) dims.push('the input interface');
   if (dims.length === 0) dims.push('constructs read conservatively');
   return dims.join(' and ');
+}
+
+/** The (address, port) targets forwarded packets go to, e.g. "172.17.0.2/32 port 80, 172.17.0.3/32 port 80". */
+function forwardTargets(forwarded: PacketSet, events: readonly WalkEvent[]): string {
+  return [...dnatTargets(forwarded, events).values()]
+    .map((t) => `${toCidrs(t.dst as never, forwarded.family).join(',')} port ${portText(t.dport)}`)
+    .join(', ');
 }

@@ -121,11 +121,21 @@ describe('sources of a listener', () => {
     expect(fwd.port).toBe(8080);
     expect(fwd.path).toEqual({ kind: 'forward', hostPorts: '8080', target: { address: '172.17.0.2', port: '80' } });
     expect(fwd.sources.ipv4).toEqual(['0.0.0.0/0']);
-    // The docker-proxy socket itself is behind INPUT's drop policy.
-    expect(services.find((s) => s.path.kind === 'local')!.sources.ipv4).toEqual([]);
+    // The docker-proxy socket gets nothing from outside (DNAT takes it, or INPUT drops it):
+    // it is the published port's own socket, not a second service.
+    expect(services).toEqual([fwd]);
+    expect(fwd.process?.name).toBe('docker-proxy');
     // Without forwarding, nothing gets through.
     const off = computeServices(input(b.model, [], undefined, { ipv4: false, ipv6: false })).services;
     expect(off).toEqual([]);
+  });
+
+  it('equal priorities in one backend: the chain created last runs first, as the kernel does', () => {
+    const b = new ModelBuilder('ipv4', 'nftables');
+    b.base('inet a', 'input', 'input', 0, 'accept', [{ proto: 'tcp', dport: 5555, action: DROP }]);
+    b.base('ip b', 'input', 'input', 0, 'accept', [{ proto: 'tcp', dport: 5555, action: { type: 'reject', with: 'tcp-reset' } }]);
+    const flow = explainFlow(input(b.model, []), { from: '198.51.100.7', to: '192.0.2.1', port: 5555, proto: 'tcp' });
+    expect(flow).toMatchObject({ state: 'filtered', firewall: 'reject', rejectWith: 'tcp-reset' });
   });
 
   it('REDIRECT makes a local socket reachable on another port', () => {

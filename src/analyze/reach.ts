@@ -24,6 +24,7 @@ import { restrictToLink } from './link-scope.js';
 import type { WalkEvent } from './engine/evaluate-chain.js';
 import { type HostFacts, PacketPath } from './engine/packet-path.js';
 import { decisionsFor, uncertaintiesFor } from './engine/refs.js';
+import { dnatTargets, mergeProxySockets, natSlices, originalDestinations } from './published.js';
 import type { ServiceReach } from './types.js';
 
 export interface ReachInput {
@@ -110,32 +111,6 @@ function addrDimSet(address: string, family: Family): DimSet {
   return addrPointSet(parsed) as DimSet;
 }
 
-/** (proto, ports) slices that prerouting DNAT/REDIRECT rules catch. */
-function natSlices(model: FirewallModel): { proto: number; ports: DimSet }[] {
-  const out: { proto: number; ports: DimSet }[] = [];
-  const nat = new Set(model.baseChains.filter((b) => b.hook === 'prerouting' || b.hook === 'ingress').map((b) => b.chain));
-  // Rules in chains reachable from prerouting base chains.
-  const seen = new Set<string>();
-  const stack = [...nat];
-  while (stack.length > 0) {
-    const id = stack.pop()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const chain = model.chains.get(id);
-    if (!chain) continue;
-    for (const rule of chain.rules) {
-      if (rule.action.type === 'jump' || rule.action.type === 'goto') stack.push(rule.action.chain);
-      if (rule.action.type !== 'dnat') continue;
-      const protos = rule.match.project(Dim.Proto) as I.IntervalSet<number>;
-      const ports = rule.match.project(Dim.Dport) as I.IntervalSet<number>;
-      for (const [lo, hi] of I.ranges(protos)) {
-        for (let p = lo; p < hi; p++) if (p === TCP || p === UDP) out.push({ proto: p, ports });
-      }
-    }
-  }
-  return out;
-}
-
 function slicePort(ports: DimSet): number | null {
   return ports.length === 2 && (ports[1] as number) - (ports[0] as number) === 1 ? (ports[0] as number) : null;
 }
@@ -182,8 +157,8 @@ export function computeServices(input: ReachInput): ReachResult {
       const port = unlistenedPort(bindings, proto);
       slices.set(`${proto}:${port}`, { proto, ports: I.range(port, port + 1) });
     }
-    for (const s of natSlices(input.models[family])) {
-      for (const ports of portSlices(s.ports)) slices.set(`${s.proto}:${ports.join('-')}`, { proto: s.proto, ports });
+    for (const s of natSlices(path, input.facts, family)) {
+      for (const ports of portSlices(s.ports)) slices.set(`${s.proto}:${portText(ports)}`, { proto: s.proto, ports });
     }
     for (const slice of slices.values()) {
       const events: WalkEvent[] = [];
@@ -213,10 +188,10 @@ export function computeServices(input: ReachInput): ReachResult {
         const evidence = ownPort ? arrival.intersect(PacketSet.where(family, { [Dim.Dst]: b.dst } as Partial<Record<Dim, DimSet>>)) : reached;
         addFamily(entry, family, reached, events, evidence, routes);
       }
-      for (const fwd of forwardedServices(out.forwarded, slice, family, events, routes)) services.push(fwd);
+      for (const fwd of forwardedServices(out.forwarded, slice, family, events, arrival.project(Dim.Dst), routes)) services.push(fwd);
     }
   }
-  return { services, inputDropsLogged };
+  return { services: mergeProxySockets(services), inputDropsLogged };
 }
 
 const LOG_NOTES = /^(log|nflog|ulog)$/i;
@@ -331,7 +306,8 @@ function rateLimitedOnPath(events: readonly WalkEvent[], region: PacketSet): boo
   );
 }
 
-function portText(ports: DimSet): string {
+/** "80", "8000-8010,9000": a port set as the report writes it. */
+export function portText(ports: DimSet): string {
   return [...I.ranges(ports as I.IntervalSet<number>)]
     .map(([lo, hi]) => (hi - lo === 1 ? `${lo}` : `${lo}-${hi - 1}`))
     .join(',');
@@ -343,23 +319,34 @@ function addrText(set: DimSet, family: Family): string {
   return cidrs.join(',');
 }
 
-/** Group forwarded packets by their (rewritten) destination: each is a service of the host. */
-function forwardedServices(forwarded: PacketSet, slice: { proto: number; ports: DimSet }, family: Family, events: WalkEvent[], routes: readonly ArrivalCube[] | null): ServiceReach[] {
+/**
+ * Forwarded packets of one slice are published services: one per host address set clients
+ * connect to (Docker's `-p 10.0.5.1:8443:443` publishes on one address only), listing every
+ * target it spreads over (kube-proxy's endpoints: each random branch is possible).
+ */
+function forwardedServices(forwarded: PacketSet, slice: { proto: number; ports: DimSet }, family: Family, events: WalkEvent[], arrivalDst: DimSet, routes: readonly ArrivalCube[] | null): ServiceReach[] {
   if (forwarded.isEmpty()) return [];
-  const groups = new Map<string, { dst: DimSet; dport: DimSet }>();
-  for (const c of forwarded.cubes) groups.set(`${c[Dim.Dst]!.join(',')}|${c[Dim.Dport]!.join(',')}`, { dst: c[Dim.Dst]!, dport: c[Dim.Dport]! });
+  const targets = dnatTargets(forwarded, events);
+  const byAddress = new Map<string, { dst: DimSet; dport: DimSet }[]>();
+  for (const t of targets.values()) {
+    const original = originalDestinations(events, t.dst, t.dport, family);
+    const address = I.isSubset(arrivalDst as I.IntervalSet<I.Ordinal>, original as I.IntervalSet<I.Ordinal>) ? '*' : addrText(I.intersect(original as I.IntervalSet<I.Ordinal>, arrivalDst as I.IntervalSet<I.Ordinal>) as DimSet, family);
+    byAddress.set(address, [...(byAddress.get(address) ?? []), t]);
+  }
+  const hostPorts = portText(slice.ports);
   const out: ServiceReach[] = [];
-  for (const g of groups.values()) {
-    const part = forwarded.intersect(PacketSet.where(family, { [Dim.Dst]: g.dst, [Dim.Dport]: g.dport } as Partial<Record<Dim, DimSet>>));
-    const hostPorts = portText(slice.ports);
+  for (const [address, group] of byAddress) {
+    let part = PacketSet.empty(family);
+    for (const t of group) part = part.union(forwarded.intersect(PacketSet.where(family, { [Dim.Dst]: t.dst, [Dim.Dport]: t.dport } as Partial<Record<Dim, DimSet>>)));
+    const listed = group.map((t) => ({ address: addrText(t.dst, family), port: portText(t.dport) }));
     const entry: ServiceReach = {
       proto: slice.proto === TCP ? 'tcp' : 'udp',
       port: Number(hostPorts.split(/[-,]/)[0]),
-      address: '*',
+      address,
       family,
       dualStack: false,
       process: null,
-      path: { kind: 'forward', hostPorts, target: { address: addrText(g.dst, family), port: portText(g.dport) } },
+      path: { kind: 'forward', hostPorts, target: listed[0]!, ...(listed.length > 1 ? { targets: listed } : {}) },
       sources: { ipv4: [], ipv6: [] },
       decisions: [],
       uncertain: [],

@@ -57,8 +57,18 @@ export type ServicePath =
    * differs from the socket's.
    */
   | { kind: 'redirect'; hostPorts: string }
-  /** A destination NAT to another address, forwarded (a published container port). */
-  | { kind: 'forward'; hostPorts: string; target: { address: string; port: string } };
+  /**
+   * A destination NAT to another address, forwarded (a published container port, a NodePort).
+   * `target` is the first; `targets` lists them all when the DNAT spreads over several
+   * (kube-proxy's endpoints).
+   */
+  | { kind: 'forward'; hostPorts: string; target: ForwardTarget; targets?: ForwardTarget[] };
+
+/** Where a published port's connections go: a container's or pod's address and port. */
+export interface ForwardTarget {
+  address: string;
+  port: string;
+}
 
 /** The sources a service admits through one input interface (their replies leave by it). */
 export interface InterfaceReach {

@@ -85,7 +85,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--json', 'same as --format json')
     .option('--out <file>', 'write to FILE atomically')
     .option('--terraform <plan.json>', 'instead of OLD NEW: what a Terraform plan (`terraform show -json PLAN`) newly exposes to the internet')
-    .addOption(new Option('--fail-on <severity>', 'with --terraform: exit 1 when the plan adds a finding at or above this severity').choices(['critical', 'high', 'medium', 'low', 'info', 'none']).default('high'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 also when a new finding is at or above this severity (with --terraform: a finding the plan adds)').choices(['critical', 'high', 'medium', 'low', 'info', 'none']).default('high'))
     .action(async (oldFile: string | undefined, newFile: string | undefined, opts) => {
       if (opts.terraform) {
         if (oldFile !== undefined) throw new InputError('diff --terraform PLAN.json compares the plan\'s before and after: give no OLD NEW');

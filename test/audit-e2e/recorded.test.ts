@@ -487,3 +487,45 @@ describe.skipIf(skip !== null)('recorded snapshots: diff', () => {
     expect(portcullis(['diff', before, before]).code).toBe(0);
   });
 });
+
+describe.skipIf(skip !== null)('recorded snapshots: the diff gate follows --fail-on', () => {
+  // Closing TCP 80 over IPv6 with a drop rule placed before the host's LOG rule: exposure only
+  // narrows, but the new drop is not logged (a new low `drops-not-logged` finding), the
+  // ACCEPT after it is shadowed and v4 and v6 now differ: all news, none a regression.
+  const before = snapshotPath('iptables-drop-logged');
+  let after = '';
+  beforeAll(() => {
+    const snap = JSON.parse(readFileSync(before, 'utf8')) as { firewall: Array<{ kind: string; backend: string | null; content: string }> };
+    const v6 = snap.firewall.find((f) => f.kind === 'ip6tables-save' && f.backend === 'nft')!;
+    v6.content = v6.content.replace('-A INPUT -p ipv6-icmp -j ACCEPT\n', '-A INPUT -p ipv6-icmp -j ACCEPT\n-A INPUT -p tcp -m tcp --dport 80 -j DROP\n');
+    after = join(mkdtempSync(join(tmpdir(), 'pc-diff-gate-')), 'after.json');
+    writeFileSync(after, JSON.stringify(snap));
+  });
+
+  it('a new low finding is listed, but the default gate (high) passes: exit 0', () => {
+    const r = portcullis(['diff', '--format', 'json', before, after]);
+    const d = JSON.parse(r.stdout) as { findingsAdded: Finding[]; narrowed: Array<{ port: number }>; widened: unknown[]; failOn: string; worsened: boolean };
+    expect(d.findingsAdded.map((f) => [f.rule, f.severity])).toContainEqual(['drops-not-logged', 'low']);
+    // The others (the now shadowed ACCEPT, v4 and v6 differing) are below the gate too.
+    expect(d.findingsAdded.filter((f) => f.severity === 'critical' || f.severity === 'high')).toEqual([]);
+    expect(d.narrowed.map((c) => c.port)).toEqual([80]);
+    expect(d.widened).toEqual([]);
+    expect(d).toMatchObject({ failOn: 'high', worsened: false });
+    expect(r.code).toBe(0);
+  });
+
+  it('--fail-on low makes the same change fail: exit 1', () => {
+    const r = portcullis(['diff', '--fail-on', 'low', before, after]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('Exposure got worse');
+  });
+
+  it('--fail-on none still fails a widening (exposure is not a finding)', () => {
+    const r = portcullis(['diff', '--fail-on', 'none', after, before]);
+    expect(r.code).toBe(1);
+  });
+
+  it('a bad --fail-on value: exit 2', () => {
+    expect(portcullis(['diff', '--fail-on', 'severe', before, after]).code).toBe(2);
+  });
+});

@@ -14,6 +14,14 @@ const HOST: ListenerSpec[] = DEFAULT_LISTENERS.filter((l) => l.port !== 8080);
 const CONTAINER: ListenerSpec[] = [{ proto: 'tcp', host: '0.0.0.0', port: 80 }];
 const PORTS = [...portsOf(HOST), { proto: 'tcp' as const, port: 8080 }];
 
+/**
+ * `-p 8080:80` and `-p 192.0.2.1:9443:443`, with docker-proxy's sockets (0.0.0.0:8080,
+ * 192.0.2.1:9443): the audit must show each published port once, on its own address.
+ */
+const ADDR_HOST: ListenerSpec[] = [...HOST, { proto: 'tcp', host: '0.0.0.0', port: 8080 }, { proto: 'tcp', host: '192.0.2.1', port: 9443 }];
+const ADDR_CONTAINER: ListenerSpec[] = [...CONTAINER, { proto: 'tcp', host: '0.0.0.0', port: 443 }];
+const ADDR_PORTS = [...PORTS, { proto: 'tcp' as const, port: 9443 }];
+
 const docker = (name: string, rules: string): Scenario => ({
   name,
   load: [
@@ -22,6 +30,7 @@ const docker = (name: string, rules: string): Scenario => ({
   ],
   listeners: HOST,
   container: CONTAINER,
+  audit: true,
   flows: { ports: PORTS, iface: true },
 });
 
@@ -29,8 +38,16 @@ kernelSuite(
   'kernel: Docker published ports',
   [
     docker('docker 28: published port, INPUT DROP', 'docker'),
-    docker('docker 28: DOCKER-USER allowlist', 'docker-user'),
+    // Its allowlist is per input interface: the audit (sources from any interface) reads it
+    // the most exposed way until arrival interfaces come from the routing table (issue 7 §1).
+    { ...docker('docker 28: DOCKER-USER allowlist', 'docker-user'), audit: false },
     docker('docker 27 layout, DOCKER-USER deny', 'docker27'),
+    {
+      ...docker('docker 28: -p 8080:80 and -p 192.0.2.1:9443:443', 'docker-addr'),
+      listeners: ADDR_HOST,
+      container: ADDR_CONTAINER,
+      flows: { ports: ADDR_PORTS, iface: true },
+    },
   ],
   ['iptables-restore', 'ip6tables-restore'],
 );

@@ -69,4 +69,13 @@ describe('diffReports', () => {
     expect(d.goneListeners.map((s) => s.port)).toEqual([3306]);
     expect(d.worsened).toBe(false);
   });
+
+  it('a new finding worsens only at or above failOn (default high, as audit)', () => {
+    const r = audit(loadAnalysis('docker-host'));
+    const added = (severity: 'critical' | 'medium') => ({ ...r, findings: [...r.findings, { ...r.findings[0]!, id: `made-up:${severity}`, severity, suppressed: false }] });
+    expect(diffReports(r, added('medium'))).toMatchObject({ failOn: 'high', worsened: false, findingsAdded: [expect.objectContaining({ id: 'made-up:medium' })] });
+    expect(diffReports(r, added('medium'), { failOn: 'medium' }).worsened).toBe(true);
+    expect(diffReports(r, added('critical')).worsened).toBe(true);
+    expect(diffReports(r, added('critical'), { failOn: 'none' }).worsened).toBe(false);
+  });
 });

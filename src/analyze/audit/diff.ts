@@ -7,7 +7,7 @@
  */
 import { FAMILIES, type Family, toCidrs } from '../../model/addr.js';
 import { exposureRank, minus, sourceSet, worstExposure } from './exposure.js';
-import type { AuditedService, AuditReport, Exposure, Finding } from './types.js';
+import { type AuditedService, type AuditReport, type Exposure, type Finding, SEVERITIES, type Severity } from './types.js';
 import type { SourceLists } from '../types.js';
 import { union, type IntervalSet } from '../../model/interval-set.js';
 
@@ -51,8 +51,23 @@ export interface ExposureDiff {
   findingsAdded: Finding[];
   /** Unsuppressed findings that are gone (fixed, or now suppressed). */
   findingsRemoved: Finding[];
-  /** True when anything got worse: a new remote listener, a widening, or a new finding. For exit codes. */
+  /** The gate's severity threshold: new findings below it are listed but do not worsen. */
+  failOn: Severity | 'none';
+  /**
+   * True when anything got worse: a new listener reachable from outside, a widening, or a new
+   * finding at or above {@link failOn}. For exit codes.
+   */
   worsened: boolean;
+}
+
+export interface DiffOptions {
+  /** Default `high`, as `audit --fail-on`: a new low finding (a drop that is not logged) is news, not a regression. */
+  failOn?: Severity | 'none';
+}
+
+/** Whether a finding of this severity trips a gate set at `failOn`. */
+export function atOrAbove(severity: Severity, failOn: Severity | 'none'): boolean {
+  return failOn !== 'none' && SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(failOn);
 }
 
 type AnySet = IntervalSet<number>;
@@ -90,7 +105,8 @@ function sourceDelta(a: SourceLists, b: SourceLists): SourceLists {
 
 const isEmptyLists = (s: SourceLists): boolean => s.ipv4.length === 0 && s.ipv6.length === 0;
 
-export function diffReports(oldReport: AuditReport, newReport: AuditReport): ExposureDiff {
+export function diffReports(oldReport: AuditReport, newReport: AuditReport, opts: DiffOptions = {}): ExposureDiff {
+  const failOn = opts.failOn ?? 'high';
   const before = summarize(oldReport);
   const after = summarize(newReport);
   const newListeners: ServiceSummary[] = [];
@@ -118,6 +134,7 @@ export function diffReports(oldReport: AuditReport, newReport: AuditReport): Exp
   const findingsRemoved = oldReport.findings.filter((f) => !f.suppressed && !newIds.has(f.id));
 
   const remoteNew = newListeners.some((s) => s.exposure !== 'local' && s.exposure !== 'closed');
+  const gatingFinding = findingsAdded.some((f) => atOrAbove(f.severity, failOn));
   return {
     format: 'portcullis-diff',
     version: 1,
@@ -129,6 +146,7 @@ export function diffReports(oldReport: AuditReport, newReport: AuditReport): Exp
     narrowed,
     findingsAdded,
     findingsRemoved,
-    worsened: remoteNew || widened.length > 0 || findingsAdded.length > 0,
+    failOn,
+    worsened: remoteNew || widened.length > 0 || gatingFinding,
   };
 }

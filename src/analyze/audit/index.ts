@@ -9,13 +9,14 @@ import type { Policy } from '../../model/policy.js';
 import { CHECKS, checkById } from '../checks/index.js';
 import type { HostAnalysis } from '../types.js';
 import { mergeById } from './merge.js';
+import { atOrAbove } from './diff.js';
 import { auditHost } from './audit-host.js';
 import { PolicyView, isExpired } from './policy-view.js';
 import { type AuditReport, type Finding, SEVERITIES, type Severity } from './types.js';
 
 export { auditHost } from './audit-host.js';
 export { mergeById } from './merge.js';
-export { diffReports, type ExposureDiff } from './diff.js';
+export { atOrAbove, diffReports, type DiffOptions as ExposureDiffOptions, type ExposureDiff } from './diff.js';
 export * from './exposure.js';
 export { PolicyView, DEFAULT_PUBLIC_PORTS, DEFAULT_RESTRICTED_PORTS, globMatches } from './policy-view.js';
 export type * from './types.js';
@@ -80,8 +81,7 @@ export function compareFindings(a: Finding, b: Finding): number {
 
 /** Exit-code helper: is any unsuppressed finding at or above `threshold`? */
 export function hasFindingsAtOrAbove(report: AuditReport, threshold: Severity): boolean {
-  const limit = SEVERITIES.indexOf(threshold);
-  return report.findings.some((f) => !f.suppressed && SEVERITIES.indexOf(f.severity) <= limit);
+  return report.findings.some((f) => !f.suppressed && atOrAbove(f.severity, threshold));
 }
 
 /**

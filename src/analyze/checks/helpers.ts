@@ -44,7 +44,7 @@ export function exposureFact(svc: AuditedService): string {
 
 export function listenerFact(svc: AuditedService): string {
   const who = svc.process ? `${svc.process.name} (pid ${svc.process.pid})` : 'unknown process';
-  const path = svc.path.kind === 'forward' ? `, forwarded to ${svc.path.target.address}:${svc.path.target.port}` : svc.path.kind === 'redirect' ? `, redirected from host port ${svc.path.hostPorts}` : '';
+  const path = svc.path.kind === 'forward' ? `, forwarded to ${(svc.path.targets ?? [svc.path.target]).map((t) => `${t.address}:${t.port}`).join(', ')}` : svc.path.kind === 'redirect' ? `, redirected from host port ${svc.path.hostPorts}` : '';
   return `${who} listens on ${svc.address}:${svc.port}/${svc.proto}${path}`;
 }
 

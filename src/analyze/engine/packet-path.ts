@@ -63,8 +63,18 @@ export class PacketPath {
       if (!list) this.byHook.set(base.hook, (list = []));
       list.push(base);
     }
-    // Stable sort: equal priorities keep registration order, as the kernel does.
-    for (const list of this.byHook.values()) list.sort((a, b) => a.priority - b.priority);
+    // Among equal priorities the kernel runs the chain registered last first: a new hook is
+    // inserted before the first one of the same or higher priority (nf_hook_entries_grow;
+    // seen on 6.18: `table ip b` rejecting, created after `table inet a` dropping, answers
+    // RST). A backend lists its chains in creation order, so within one backend the later
+    // runs first; between backends the creation order is unknown and the model's order stays.
+    const backendOf = (b: BaseChain): string => model.chains.get(b.chain)?.backend ?? '';
+    for (const list of this.byHook.values()) {
+      const firstSeen = new Map<string, number>();
+      list.forEach((b, i) => { if (!firstSeen.has(backendOf(b))) firstSeen.set(backendOf(b), i); });
+      const order = new Map(list.map((b, i) => [b, i]));
+      list.sort((a, b) => a.priority - b.priority || firstSeen.get(backendOf(a))! - firstSeen.get(backendOf(b))! || order.get(b)! - order.get(a)!);
+    }
   }
 
   /** Run every base chain of a hook in priority order. */

@@ -1,12 +1,12 @@
 /**
  * `portcullis diff OLD NEW`: what changed in exposure between two snapshots (or two audit
- * JSON reports). Exit 1 when something got worse, so a deploy can be gated on "exposes
- * nothing new".
+ * JSON reports). Exit 1 when something got worse (wider exposure, or a new finding at or above
+ * --fail-on), so a deploy can be gated on "exposes nothing new".
  *
  * @module
  */
 import { buildAuditReport, diffReports } from '../../analyze/audit/index.js';
-import type { AuditReport } from '../../analyze/audit/types.js';
+import type { AuditReport, Severity } from '../../analyze/audit/types.js';
 import { analyzeHost, loadHost } from '../../pipeline.js';
 import { parseSnapshot } from '../../parse/snapshot.js';
 import { renderDiffJson, renderDiffText, shouldColor } from '../../render/index.js';
@@ -21,6 +21,7 @@ export interface DiffOptions {
   format?: 'text' | 'json';
   json?: boolean;
   out?: string;
+  failOn?: Severity | 'none';
 }
 
 async function reportOf(file: string, policy: Awaited<ReturnType<typeof readPolicy>>, now: Date): Promise<AuditReport> {
@@ -43,7 +44,7 @@ async function reportOf(file: string, policy: Awaited<ReturnType<typeof readPoli
 export async function runDiff(oldFile: string, newFile: string, opts: DiffOptions): Promise<number> {
   const policy = await readPolicy(opts.config);
   const now = new Date();
-  const diff = diffReports(await reportOf(oldFile, policy, now), await reportOf(newFile, policy, now));
+  const diff = diffReports(await reportOf(oldFile, policy, now), await reportOf(newFile, policy, now), { failOn: opts.failOn ?? 'high' });
   const json = opts.json || opts.format === 'json';
   const color = !opts.out && !json && shouldColor(process.stdout, process.env);
   await writeOutput(opts.out, json ? renderDiffJson(diff) : renderDiffText(diff, { color, width: process.stdout.columns ?? 80 }));

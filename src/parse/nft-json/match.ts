@@ -249,7 +249,7 @@ function project(env: MatchEnv, cond: Cond, kind: ValueKind, dim: Dim | undefine
     case 'pkttype':
     case 'fib-type': {
       const addrs = addressClasses(env, kind, values as IntervalSet<number>, unsure);
-      if (addrs !== null) restrictDim(cond, Dim.Dst, addrs);
+      if (addrs !== null) restrictDim(cond, dim ?? Dim.Dst, addrs);
       return;
     }
   }

@@ -78,6 +78,8 @@ export function selectorOf(expr: Json): Selector {
       if (!isObject(body)) return { expr, unmodelled: 'unknown' };
       const flags = Array.isArray(body['flags']) ? body['flags'] : [body['flags']];
       if (body['result'] === 'type' && flags.length === 1 && flags[0] === 'daddr') return { expr, value: 'fib-type', dim: Dim.Dst };
+      // The route type of the source (kube-proxy's `fib saddr type local`: from this host).
+      if (body['result'] === 'type' && flags.length === 1 && flags[0] === 'saddr') return { expr, value: 'fib-type', dim: Dim.Src };
       return { expr, unmodelled: 'unmodelled' };
     }
     case 'tcp option':

@@ -212,3 +212,26 @@ describe('tables and families', () => {
     expect([...r.value.ipv4.chains.keys()]).toEqual(['nftables/ipv4/ip t/c', 'nftables/ipv4/ip t/other']);
   });
 });
+
+describe('numgen verdict maps (kube-proxy nftables mode)', () => {
+  it('every branch may be taken; when the keys cover every value, nothing falls through', () => {
+    const gotoOf = (t: string) => ({ goto: { target: t } });
+    const extra = [{ chain: { family: 'inet', table: 't', name: 'a' } }, { chain: { family: 'inet', table: 't', name: 'b' } }];
+    const r = lower(
+      [
+        [{ vmap: { key: { numgen: { mode: 'random', mod: 2, offset: 0 } }, data: { set: [[0, gotoOf('a')], [1, gotoOf('b')]] } } }],
+        [{ vmap: { key: { numgen: { mode: 'random', mod: 3, offset: 0 } }, data: { set: [[0, gotoOf('a')], [1, gotoOf('b')]] } } }],
+      ],
+      { extra },
+    );
+    const [first, last, partA, partB] = rules(r);
+    expect([first!.action, last!.action]).toEqual([{ type: 'goto', chain: 'nftables/ipv4/inet t/a' }, { type: 'goto', chain: 'nftables/ipv4/inet t/b' }]);
+    // The first branch only may match; the last takes whatever it did not.
+    expect(first!.uncertain.map((u) => u.construct)).toEqual([expect.stringContaining('numgen random mod 2')]);
+    expect(last!.uncertain).toEqual([]);
+    expect(last!.match.isAll()).toBe(true);
+    // mod 3 with two keys: value 2 falls through, so both branches stay uncertain.
+    expect(partA!.uncertain).not.toEqual([]);
+    expect(partB!.uncertain).not.toEqual([]);
+  });
+});

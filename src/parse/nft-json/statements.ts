@@ -13,6 +13,7 @@ import type { IntervalSet, Ordinal } from '../../model/interval-set.js';
 import type { DimSet } from '../../model/packet-set.js';
 import type { Action, RejectWith, Rule, Uncertainty } from '../../model/ruleset.js';
 import { type Cond, type MatchEnv, applyMatch, cloneCond, condToSet, newCond } from './match.js';
+import { numgenCovers } from './numgen.js';
 import { renderExpr, renderStatement } from './render.js';
 import { ICMP_CODES, ICMPV6_CODES } from './symbols.js';
 import { type Json, type JsonObject, type NftRule, isObject, soleKey } from './types.js';
@@ -283,9 +284,12 @@ function vmap(env: RuleEnv, cond: Cond, o: JsonObject, construct: string, unsure
   const groups = groupElements(env, o['data'] ?? null, unsure, construct);
   if (groups === null) return [{ cond, action: { type: 'unknown', name: construct } }];
   const pieces: Piece[] = [];
+  // A random choice over every value: the last branch takes whatever the others did not.
+  const exhaustive = numgenCovers(o['key'] ?? null, [...groups.values()].flatMap((g) => g.keys));
+  let left = groups.size;
   for (const g of groups.values()) {
     const c = cloneCond(cond);
-    applyMatch(env, c, '==', o['key'] ?? null, { set: g.keys }, () => construct);
+    if (!(exhaustive && --left === 0)) applyMatch(env, c, '==', o['key'] ?? null, { set: g.keys }, () => construct);
     pieces.push({ cond: c, action: verdict(env, g.data, (u) => c.uncertain.push(u)) });
   }
   if (pieces.length === 0) {

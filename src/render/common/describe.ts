@@ -33,9 +33,15 @@ export function serviceLabel(s: AuditedService): string {
 
 /** Where the connection ends up, when NAT moves it: "→ 172.17.0.2:80", "→ :3000 (redirect)". */
 export function natTarget(s: AuditedService): string | null {
-  if (s.path.kind === 'forward') return `forwarded to ${hostPort(s.path.target.address, s.path.target.port)}`;
+  if (s.path.kind === 'forward') return `forwarded to ${forwardTargets(s)}`;
   if (s.path.kind === 'redirect') return `redirected from port ${s.path.hostPorts} to ${hostPort(s.address, s.port)}`;
   return null;
+}
+
+/** A published port's targets: "172.17.0.2:80", or every endpoint it spreads over. */
+export function forwardTargets(s: AuditedService): string {
+  if (s.path.kind !== 'forward') return '';
+  return (s.path.targets ?? [s.path.target]).map((t) => hostPort(t.address, t.port)).join(', ');
 }
 
 /** The address column: the bind address, with the family note for dual-stack sockets. */

@@ -6,7 +6,7 @@
  */
 import type { AuditedService } from '../../analyze/audit/types.js';
 import type { Decision } from '../../analyze/types.js';
-import { hostPort, processLabel, ruleRefLabel } from '../common/describe.js';
+import { forwardTargets, hostPort, processLabel, ruleRefLabel } from '../common/describe.js';
 import { summarizeSources, serviceSources } from '../common/sources.js';
 import { h, token } from './escape.js';
 
@@ -33,7 +33,7 @@ function arrival(s: AuditedService): string {
 
 function prerouting(s: AuditedService): string {
   if (s.path.kind === 'forward') {
-    const to = hostPort(s.path.target.address, s.path.target.port);
+    const to = forwardTargets(s);
     return step('nat', `nat PREROUTING <b>DNAT</b>`, `<span class="step-note">port ${h(s.path.hostPorts)} → ${h(to)}</span>`);
   }
   if (s.path.kind === 'redirect') {
@@ -57,7 +57,7 @@ function decisionItem(d: Decision): string {
 function socket(s: AuditedService): string {
   const proc = processLabel(s.process);
   const procHtml = proc ? `<span class="step-note">${h(proc)}</span>` : '';
-  if (s.path.kind === 'forward') return step('socket', `forwarded to ${h(hostPort(s.path.target.address, s.path.target.port))}`, procHtml);
+  if (s.path.kind === 'forward') return step('socket', `forwarded to ${h(forwardTargets(s))}`, procHtml);
   return step('socket', `socket ${h(s.proto)} ${h(hostPort(s.address, s.port))}`, procHtml);
 }
 

@@ -64,6 +64,8 @@ export interface Agreement {
   disagree: Disagreement[];
   /** Probe result counts, to show the scenario exercised every outcome it meant to. */
   byResult: Record<string, number>;
+  /** With `Scenario.audit`: flows the audit report disagrees with the kernel on. */
+  audit?: string[];
 }
 
 const key = (f: Flow): string => `${f.proto} ${f.from} -> ${f.to}:${f.port}`;

@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { auditDisagreements } from './audit-agreement.js';
 import { compare, type Agreement, type EngineAnswer, type ProbeAnswer } from './compare.js';
 import { runAsync, runIn } from './exec.js';
 import { buildFlows, DEFAULT_LISTENERS, type Flow, type FlowOptions, type ListenerSpec, type ProbedFlow } from './flows.js';
@@ -40,6 +41,10 @@ export interface Scenario {
   container?: ListenerSpec[];
   /** Gives the container an IPv6 address too (2001:db8:c::2, bridge 2001:db8:c::1/64). */
   containerV6?: boolean;
+  /** Gives the container namespace a second address, a second "pod" (see topology.ts). */
+  podAddresses?: boolean;
+  /** Also checks `portcullis audit` of the snapshot against every probe (see audit-agreement.ts). */
+  audit?: boolean;
   /** Flow options, or a function building the flows. */
   flows?: FlowOptions | ((topo: Topology, listeners: ListenerSpec[]) => ProbedFlow[]);
 }
@@ -104,7 +109,7 @@ export async function probeFlows(flows: ProbedFlow[], udpTimeoutMs = 1000): Prom
  */
 export async function runScenario(s: Scenario, predict: Predictor = portcullisPredictor): Promise<Agreement> {
   const listeners = s.listeners ?? DEFAULT_LISTENERS;
-  const topo = createTopology({ container: s.container !== undefined, ...(s.containerV6 ? { containerV6: true } : {}) });
+  const topo = createTopology({ container: s.container !== undefined, ...(s.containerV6 ? { containerV6: true } : {}), ...(s.podAddresses ? { podAddresses: true } : {}) });
   const dir = mkdtempSync(join(tmpdir(), 'pc-k-'));
   const running: Listeners[] = [];
   let keep = true;
@@ -118,7 +123,8 @@ export async function runScenario(s: Scenario, predict: Predictor = portcullisPr
     writeFileSync(join(dir, 'probes.jsonl'), probes.map((p) => JSON.stringify(p)).join('\n') + '\n');
     const answers = await predict(flows.map(({ client: _c, ...f }) => f), { topo, listeners, dir });
     const result = compare(s.name, answers, probes);
-    keep = result.disagree.length > 0 || process.env.PORTCULLIS_KERNEL_KEEP === '1';
+    if (s.audit) result.audit = await auditDisagreements(join(dir, 'snapshot.json'), probes);
+    keep = result.disagree.length > 0 || (result.audit?.length ?? 0) > 0 || process.env.PORTCULLIS_KERNEL_KEEP === '1';
     if (keep) console.log(`${s.name}: snapshot, flows, answers and probes in ${dir}`);
     return result;
   } catch (err) {

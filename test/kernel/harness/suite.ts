@@ -32,6 +32,7 @@ export function kernelSuite(title: string, scenarios: Scenario[], tools: string[
         rows.push(r);
         expect(r.flows).toBeGreaterThan(0);
         expect(r.disagree.map((d) => `${d.flow.proto} ${d.flow.from} -> ${d.flow.to}:${d.flow.port}: engine ${d.engine}, kernel ${d.got}`)).toEqual([]);
+        expect(r.audit ?? []).toEqual([]);
       });
     }
   });

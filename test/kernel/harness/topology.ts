@@ -50,6 +50,9 @@ export const SERVER_V6_B = '2001:db8:3::1';
 export const CONTAINER_V4 = '172.17.0.2';
 /** The container's IPv6 address (documentation range), only with `containerV6`. */
 export const CONTAINER_V6 = '2001:db8:c::2';
+/** A second address of the container namespace (`podAddresses`): a second "pod" behind the bridge. */
+export const POD2_V4 = '172.17.0.3';
+export const POD2_V6 = '2001:db8:c::3';
 /** The bridge's IPv6 address, the container's IPv6 gateway. */
 export const BRIDGE_V6 = '2001:db8:c::1';
 
@@ -130,6 +133,11 @@ export interface TopologyOptions {
    * IPv6 forwarding in the server. Without it the container is IPv4-only, as before.
    */
   containerV6?: boolean;
+  /**
+   * Gives the container namespace a second address ({@link POD2_V4}, and {@link POD2_V6} with
+   * `containerV6`), standing for a second pod: kube-proxy spreads a NodePort over both.
+   */
+  podAddresses?: boolean;
 }
 
 /** Builds the namespaces; on failure deletes what it made and rethrows. */
@@ -198,6 +206,14 @@ export function createTopology(opts: TopologyOptions = {}): Topology {
         ip(nsC, '-6', 'route', 'add', 'default', 'via', BRIDGE_V6, 'dev', 'eth0');
         neigh(server, 'docker0', [CONTAINER_V6], MAC.container);
         neigh(nsC, 'eth0', [BRIDGE_V6], MAC.bridge);
+      }
+      if (opts.podAddresses) {
+        ip(nsC, 'addr', 'add', `${POD2_V4}/16`, 'dev', 'eth0');
+        neigh(server, 'docker0', [POD2_V4], MAC.container);
+        if (opts.containerV6) {
+          ip(nsC, 'addr', 'add', `${POD2_V6}/64`, 'dev', 'eth0', 'nodad');
+          neigh(server, 'docker0', [POD2_V6], MAC.container);
+        }
       }
     }
   } catch (err) {

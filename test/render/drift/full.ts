@@ -79,7 +79,7 @@ export const fullReport: Full<AuditReport> = {
       services: [
         { ...base, path: { kind: 'local' } },
         { ...base, path: { kind: 'redirect', hostPorts: '2222' } },
-        { ...base, path: { kind: 'forward', hostPorts: '8080', target: { address: '172.17.0.2', port: '80' } } },
+        { ...base, path: { kind: 'forward', hostPorts: '8080', target: { address: '172.17.0.2', port: '80' }, targets: [{ address: '172.17.0.2', port: '80' }, { address: '172.17.0.3', port: '80' }] } },
       ],
       shadowedRules: [{ rule, kind: 'shadowed', coveredBy: [rule] }],
       backends: { ipv4: ['iptables-nft'], ipv6: ['nftables'] },
@@ -137,5 +137,6 @@ export const fullDiff: Full<ExposureDiff> = {
   narrowed: [change],
   findingsAdded: [finding],
   findingsRemoved: [finding],
+  failOn: 'high',
   worsened: true,
 };
