@@ -1,31 +1,34 @@
 /**
  * The pure fold of a drop log: counts per day, hour, port, protocol and source, and scanner
- * detection, from packet events in time order. Its state is plain data (Maps and Sets), so
- * folds over parts of a log run in worker threads and merge afterwards in log order.
+ * detection (scan-window.ts), from packet events in time order. Its state is plain data
+ * (Maps, Sets, typed arrays), so folds over parts of a log run in worker threads and merge
+ * afterwards in log order. Distinct sources per port and per day are counted at the end from
+ * the sources' own port and day lists, so each attempt costs a few small-map updates.
  *
  * @module
  */
-import { ScanWindow, type ScanParams, stitchDetect } from './scan-window.js';
+import { type ScanParams, stitchDetect } from './scan-window.js';
 import type { LineCounts, MalformedExample, PacketEvent } from './types.js';
 
 /** Protocols with ports; a port key is index × 65536 + port. */
 export const PORT_PROTOCOLS = ['tcp', 'udp', 'udplite', 'sctp'] as const;
 const PORT_PROTO_INDEX = new Map<string, number>(PORT_PROTOCOLS.map((p, i) => [p, i]));
+const PORT_KEYS = PORT_PROTOCOLS.length * 65536;
 
 export interface SourceState {
   attempts: number;
   first: number;
   last: number;
-  ports: Set<number>;
+  /** Port key → time of the last attempt on it. */
+  ports: Map<number, number>;
+  /** UTC day numbers with attempts, ascending. */
+  days: number[];
+  /** Protocols without ports it used. */
+  protocols: string[];
   detectedAt: number | null;
   /** See scan-window.ts: first occurrences near `first`, last occurrences near `last`. */
   head: Map<number, number> | null;
   tail: Map<number, number> | null;
-}
-
-export interface Tally {
-  attempts: number;
-  sources: Set<string>;
 }
 
 /** Everything a fold knows; structured-cloneable (it crosses worker threads). */
@@ -34,12 +37,14 @@ export interface FoldState {
   attempts: number;
   first: number;
   last: number;
-  /** UTC day number → tally. */
-  days: Map<number, Tally>;
+  /** UTC day number → attempts. */
+  days: Map<number, number>;
   /** UTC hour number → attempts. */
   hours: Map<number, number>;
-  ports: Map<number, Tally>;
-  protocols: Map<string, Tally>;
+  /** Attempts per port key. */
+  ports: Float64Array;
+  /** Attempts per protocol without ports. */
+  protocols: Map<string, number>;
   sources: Map<string, SourceState>;
   prefixes: Map<string, number>;
   malformed: MalformedExample[];
@@ -65,25 +70,12 @@ export function emptyFoldState(): FoldState {
     last: -Infinity,
     days: new Map(),
     hours: new Map(),
-    ports: new Map(),
+    ports: new Float64Array(PORT_KEYS),
     protocols: new Map(),
     sources: new Map(),
     prefixes: new Map(),
     malformed: [],
   };
-}
-
-function tally(map: Map<number, Tally> | Map<string, Tally>, key: number | string, src: string, count: number): boolean {
-  const m = map as Map<number | string, Tally>;
-  let t = m.get(key);
-  const fresh = t === undefined;
-  if (!t) {
-    t = { attempts: 0, sources: new Set() };
-    m.set(key, t);
-  }
-  t.attempts += count;
-  t.sources.add(src);
-  return fresh;
 }
 
 export function portKey(proto: string, port: number): number {
@@ -95,10 +87,17 @@ export function portOfKey(key: number): { proto: string; port: number } {
   return { proto: PORT_PROTOCOLS[Math.floor(key / 65536)]!, port: key % 65536 };
 }
 
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
 export class LogFold {
   readonly state: FoldState = emptyFoldState();
-  private readonly windows = new Map<string, ScanWindow>();
   file = '';
+  // Runs of attempts in the same hour: counted here, flushed when the hour changes.
+  private hour = NaN;
+  private hourCount = 0;
+  private lastPrefix = '';
+  private prefixCount = 0;
 
   constructor(private readonly options: FoldOptions) {}
 
@@ -112,14 +111,14 @@ export class LogFold {
       return 0;
     }
     s.lines.drops++;
-    s.prefixes.set(ev.prefix, (s.prefixes.get(ev.prefix) ?? 0) + 1);
+    this.countPrefix(ev.prefix, 1);
     return this.attempt(ev, 1);
   }
 
   /** `last message repeated N times` after the drop `ev`. */
   repeated(ev: PacketEvent, count: number, _line: number): number {
     this.state.lines.repeated += count;
-    this.state.prefixes.set(ev.prefix, (this.state.prefixes.get(ev.prefix) ?? 0) + count);
+    this.countPrefix(ev.prefix, count);
     return this.attempt(ev, count);
   }
 
@@ -135,10 +134,35 @@ export class LogFold {
     this.state.lines.skipped++;
   }
 
+  private countPrefix(prefix: string, n: number): void {
+    if (prefix !== this.lastPrefix) {
+      this.flushPrefix();
+      this.lastPrefix = prefix;
+    }
+    this.prefixCount += n;
+  }
+
+  private flushPrefix(): void {
+    if (this.prefixCount === 0) return;
+    const p = this.state.prefixes;
+    p.set(this.lastPrefix, (p.get(this.lastPrefix) ?? 0) + this.prefixCount);
+    this.prefixCount = 0;
+  }
+
+  private flushHour(): void {
+    if (this.hourCount === 0) return;
+    const s = this.state;
+    s.hours.set(this.hour, (s.hours.get(this.hour) ?? 0) + this.hourCount);
+    const day = Math.floor((this.hour * HOUR) / DAY);
+    s.days.set(day, (s.days.get(day) ?? 0) + this.hourCount);
+    this.hourCount = 0;
+  }
+
   private attempt(ev: PacketEvent, count: number): number {
     const s = this.state;
     const t = ev.time;
-    if ((this.options.since !== undefined && t < this.options.since) || (this.options.until !== undefined && t >= this.options.until)) {
+    const opts = this.options;
+    if ((opts.since !== undefined && t < opts.since) || (opts.until !== undefined && t >= opts.until)) {
       s.lines.outsideRange += count;
       return 0;
     }
@@ -146,60 +170,68 @@ export class LogFold {
     s.attempts += count;
     if (t < s.first) s.first = t;
     if (t > s.last) s.last = t;
+    const hour = Math.floor(t / HOUR);
+    if (hour !== this.hour) {
+      this.flushHour();
+      this.hour = hour;
+    }
+    this.hourCount += count;
     const src = ev.src;
-    tally(s.days, Math.floor(t / 86_400_000), src, count);
-    const hour = Math.floor(t / 3_600_000);
-    s.hours.set(hour, (s.hours.get(hour) ?? 0) + count);
-    const key = portKey(ev.proto, ev.dpt);
-    if (key >= 0) {
-      if (tally(s.ports, key, src, count)) bits |= FOLD_NEW_PORT;
-    } else tally(s.protocols, ev.proto, src, count);
     let source = s.sources.get(src);
     if (!source) {
-      source = { attempts: 0, first: t, last: t, ports: new Set(), detectedAt: null, head: null, tail: null };
+      source = { attempts: 0, first: t, last: t, ports: new Map(), days: [], protocols: [], detectedAt: null, head: new Map(), tail: null };
       s.sources.set(src, source);
     }
     source.attempts += count;
     if (t < source.first) source.first = t;
     if (t > source.last) source.last = t;
-    if (key < 0) return bits;
-    source.ports.add(key);
-    if (source.detectedAt !== null) return bits;
-    let win = this.windows.get(src);
-    if (!win) {
-      win = new ScanWindow(t);
-      this.windows.set(src, win);
+    const day = Math.floor(t / DAY);
+    const days = source.days;
+    if (days.length === 0 || days[days.length - 1] !== day) {
+      if (!days.includes(day)) {
+        days.push(day);
+        if (days.length > 1 && days[days.length - 2]! > day) days.sort((a, b) => a - b);
+      }
     }
-    if (win.add(t, key, this.options.scan)) {
+    const key = portKey(ev.proto, ev.dpt);
+    if (key < 0) {
+      s.protocols.set(ev.proto, (s.protocols.get(ev.proto) ?? 0) + count);
+      if (!source.protocols.includes(ev.proto)) source.protocols.push(ev.proto);
+      return bits;
+    }
+    if (s.ports[key] === 0) bits |= FOLD_NEW_PORT;
+    s.ports[key]! += count;
+    const ports = source.ports;
+    const before = ports.get(key);
+    ports.set(key, t);
+    const { windowMs, ports: needed } = opts.scan;
+    const head = source.head;
+    if (head && t - source.first < windowMs && !head.has(key)) head.set(key, t);
+    if (source.detectedAt !== null || ports.size < needed) return bits;
+    // The window's port count only grows when this port was not in it already.
+    if (before !== undefined && t - before < windowMs) return bits;
+    let inWindow = 0;
+    for (const last of ports.values()) if (t - last < windowMs) inWindow++;
+    if (inWindow >= needed) {
       source.detectedAt = t;
-      // Once found, only the head matters for merging with an earlier part.
-      source.head = win.head;
-      this.windows.delete(src);
       bits |= FOLD_NEW_SCANNER;
     }
     return bits;
   }
 
-  /** The state with live windows turned into head/tail maps (ready to clone and merge). */
+  /** The state with the head/tail maps merging needs (ready to clone and merge). */
   finish(): FoldState {
-    for (const [src, win] of this.windows) {
-      const source = this.state.sources.get(src)!;
-      source.head = win.head;
-      source.tail = win.tail(source.last, this.options.scan.windowMs);
+    this.flushHour();
+    this.flushPrefix();
+    const windowMs = this.options.scan.windowMs;
+    for (const source of this.state.sources.values()) {
+      if (source.head && source.head.size === 0) source.head = null;
+      if (source.detectedAt !== null) continue;
+      const tail = new Map<number, number>();
+      for (const [k, t] of source.ports) if (source.last - t < windowMs) tail.set(k, t);
+      source.tail = tail.size > 0 ? tail : null;
     }
-    this.windows.clear();
     return this.state;
-  }
-}
-
-function mergeTally<K>(into: Map<K, Tally>, from: Map<K, Tally>): void {
-  for (const [k, t] of from) {
-    const mine = into.get(k);
-    if (!mine) into.set(k, t);
-    else {
-      mine.attempts += t.attempts;
-      for (const s of t.sources) mine.sources.add(s);
-    }
   }
 }
 
@@ -207,8 +239,14 @@ function mergeSource(a: SourceState, b: SourceState, scan: ScanParams): void {
   let detected = a.detectedAt;
   if (detected === null && a.tail && b.head) detected = stitchDetect(a.tail, b.head, scan);
   if (b.detectedAt !== null && (detected === null || b.detectedAt < detected)) detected = b.detectedAt;
-  const head = a.head ?? new Map<number, number>();
-  if (b.head) for (const [k, t] of b.head) if (t - a.first < scan.windowMs && !head.has(k)) head.set(k, t);
+  let head = a.head;
+  if (b.head) {
+    for (const [k, t] of b.head) {
+      if (t - a.first >= scan.windowMs) continue;
+      head ??= new Map();
+      if (!head.has(k)) head.set(k, t);
+    }
+  }
   let tail: Map<number, number> | null = null;
   if (detected === null) {
     tail = new Map(b.tail ?? []);
@@ -217,10 +255,20 @@ function mergeSource(a: SourceState, b: SourceState, scan: ScanParams): void {
   a.attempts += b.attempts;
   a.first = Math.min(a.first, b.first);
   a.last = Math.max(a.last, b.last);
-  for (const p of b.ports) a.ports.add(p);
+  for (const [k, t] of b.ports) {
+    const mine = a.ports.get(k);
+    if (mine === undefined || t > mine) a.ports.set(k, t);
+  }
+  for (const d of b.days) if (!a.days.includes(d)) a.days.push(d);
+  a.days.sort((x, y) => x - y);
+  for (const p of b.protocols) if (!a.protocols.includes(p)) a.protocols.push(p);
   a.detectedAt = detected;
   a.head = head;
   a.tail = tail;
+}
+
+function addCounts<K>(into: Map<K, number>, from: Map<K, number>): void {
+  for (const [k, n] of from) into.set(k, (into.get(k) ?? 0) + n);
 }
 
 /** Fold `later` (the next part of the log, in time order) into `into`. */
@@ -229,11 +277,11 @@ export function mergeFoldStates(into: FoldState, later: FoldState, scan: ScanPar
   into.attempts += later.attempts;
   into.first = Math.min(into.first, later.first);
   into.last = Math.max(into.last, later.last);
-  mergeTally(into.days, later.days);
-  for (const [h, n] of later.hours) into.hours.set(h, (into.hours.get(h) ?? 0) + n);
-  mergeTally(into.ports, later.ports);
-  mergeTally(into.protocols, later.protocols);
-  for (const [p, n] of later.prefixes) into.prefixes.set(p, (into.prefixes.get(p) ?? 0) + n);
+  addCounts(into.days, later.days);
+  addCounts(into.hours, later.hours);
+  for (let i = 0; i < into.ports.length; i++) if (later.ports[i]) into.ports[i]! += later.ports[i]!;
+  addCounts(into.protocols, later.protocols);
+  addCounts(into.prefixes, later.prefixes);
   for (const [src, b] of later.sources) {
     const a = into.sources.get(src);
     if (!a) into.sources.set(src, b);

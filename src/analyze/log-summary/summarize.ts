@@ -79,23 +79,29 @@ export function summarize(state: FoldState, options: SummaryOptions): LogSummary
     if (n === undefined) names.set(raw, (n = compress(raw)));
     return n;
   };
-  const distinct = (set: Set<string>): number => {
-    const seen = new Set<string>();
-    for (const s of set) seen.add(name(s));
-    return seen.size;
-  };
+  // Distinct sources per port, day and protocol, from each source's own lists.
+  const portSources = new Map<number, number>();
+  const daySources = new Map<number, number>();
+  const protoSources = new Map<string, number>();
+  for (const src of state.sources.values()) {
+    for (const k of src.ports.keys()) portSources.set(k, (portSources.get(k) ?? 0) + 1);
+    for (const d of src.days) daySources.set(d, (daySources.get(d) ?? 0) + 1);
+    for (const p of src.protocols) protoSources.set(p, (protoSources.get(p) ?? 0) + 1);
+  }
 
-  const days = [...state.days].sort((a, b) => a[0] - b[0]).map(([day, t]) => ({ date: iso(day * 86_400_000).slice(0, 10), attempts: t.attempts, sources: distinct(t.sources) }));
+  const days = [...state.days].sort((a, b) => a[0] - b[0]).map(([day, n]) => ({ date: iso(day * 86_400_000).slice(0, 10), attempts: n, sources: daySources.get(day) ?? 0 }));
   const hours =
     state.attempts > 0 && state.last - state.first < TWO_DAYS
       ? [...state.hours].sort((a, b) => a[0] - b[0]).map(([h, n]) => ({ hour: iso(h * 3_600_000).slice(0, 13) + ':00:00Z', attempts: n }))
       : null;
-  const ports: PortCount[] = [...state.ports].map(([key, t]) => {
+  const ports: PortCount[] = [];
+  state.ports.forEach((n, key) => {
+    if (n === 0) return;
     const { proto, port } = portOfKey(key);
-    return { proto, port, attempts: t.attempts, sources: distinct(t.sources), service: serviceTag(proto, port) };
+    ports.push({ proto, port, attempts: n, sources: portSources.get(key) ?? 0, service: serviceTag(proto, port) });
   });
   ports.sort((a, b) => byAttempts(a, b) || a.port - b.port || a.proto.localeCompare(b.proto));
-  const protocols = [...state.protocols].map(([proto, t]) => ({ proto, attempts: t.attempts, sources: distinct(t.sources) })).sort((a, b) => byAttempts(a, b) || a.proto.localeCompare(b.proto));
+  const protocols = [...state.protocols].map(([proto, n]) => ({ proto, attempts: n, sources: protoSources.get(proto) ?? 0 })).sort((a, b) => byAttempts(a, b) || a.proto.localeCompare(b.proto));
 
   const sources = [...state.sources].map(([raw, s]) => ({ raw, s, count: sourceCount(name(raw), s) }));
   sources.sort((a, b) => byAttempts(a.count, b.count) || a.count.address.localeCompare(b.count.address));
@@ -108,9 +114,9 @@ export function summarize(state: FoldState, options: SummaryOptions): LogSummary
   if (options.exposure) {
     exposedHits = [];
     for (const e of options.exposure.ports) {
-      const t = state.ports.get(portKey(e.proto, e.port));
-      if (!t) continue;
-      exposedHits.push({ proto: e.proto, port: e.port, attempts: t.attempts, sources: distinct(t.sources), exposure: e.exposure, service: e.service ?? serviceTag(e.proto, e.port) });
+      const key = portKey(e.proto, e.port);
+      if (key < 0 || !state.ports[key]) continue;
+      exposedHits.push({ proto: e.proto, port: e.port, attempts: state.ports[key]!, sources: portSources.get(key) ?? 0, exposure: e.exposure, service: e.service ?? serviceTag(e.proto, e.port) });
     }
     exposedHits.sort((a, b) => EXPOSURES.indexOf(a.exposure) - EXPOSURES.indexOf(b.exposure) || byAttempts(a, b) || a.port - b.port);
   }

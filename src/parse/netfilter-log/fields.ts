@@ -30,22 +30,36 @@ function isSpace(b: number): boolean {
   return b === 32 || b === 9;
 }
 
-let lastPrefixBytes: Uint8Array = new Uint8Array(0);
-let lastPrefix = '';
+/** The last text read for a field and its bytes: most lines repeat the interface, the host's address and the prefix. */
+class TextCache {
+  private bytes: Uint8Array = new Uint8Array(0);
+  private text = '';
 
-/** The prefix as text, reusing the last string when the bytes are the same (they mostly are). */
+  get(buf: Buffer, start: number, end: number): string {
+    const n = end - start;
+    const bytes = this.bytes;
+    if (n === bytes.length) {
+      let i = 0;
+      while (i < n && buf[start + i] === bytes[i]) i++;
+      if (i === n) return this.text;
+    }
+    this.bytes = Uint8Array.prototype.slice.call(buf, start, end);
+    this.text = buf.toString('latin1', start, end);
+    return this.text;
+  }
+}
+
+const prefixes = new TextCache();
+const inIfaces = new TextCache();
+const outIfaces = new TextCache();
+const dsts = new TextCache();
+const protos = new TextCache();
+
+/** The prefix as text, trimmed. */
 function prefixText(buf: Buffer, start: number, end: number): string {
   while (start < end && isSpace(buf[start]!)) start++;
   while (end > start && isSpace(buf[end - 1]!)) end--;
-  const n = end - start;
-  if (n === lastPrefixBytes.length) {
-    let same = true;
-    for (let i = 0; i < n; i++) if (buf[start + i] !== lastPrefixBytes[i]) { same = false; break; }
-    if (same) return lastPrefix;
-  }
-  lastPrefixBytes = Uint8Array.prototype.slice.call(buf, start, end);
-  lastPrefix = buf.toString('latin1', start, end);
-  return lastPrefix;
+  return prefixes.get(buf, start, end);
 }
 
 function parsePort(buf: Uint8Array, start: number, end: number): number {
@@ -95,11 +109,11 @@ export function parseNetfilterBody(buf: Buffer, start: number, inAt: number, end
   let p = inAt + 3;
   let q = p;
   while (q < end && buf[q] !== 32) q++;
-  rec.inIface = q > p ? buf.toString('latin1', p, q) : '';
+  rec.inIface = inIfaces.get(buf, p, q);
   p = q + 5; // " OUT="
   q = p;
   while (q < end && buf[q] !== 32) q++;
-  rec.outIface = q > p ? buf.toString('latin1', p, q) : '';
+  rec.outIface = outIfaces.get(buf, p, q);
   let srcFamily: 0 | 4 | 6 = 0;
   let dstOk = false;
   let protoRaw = '';
@@ -128,13 +142,13 @@ export function parseNetfilterBody(buf: Buffer, start: number, inAt: number, end
         } else if (c === 68 && c2 === 83 && c3 === 84 && !rec.dst) {
           const fam = addressFamily(buf, v, q);
           if (fam) {
-            rec.dst = buf.toString('latin1', v, q);
+            rec.dst = dsts.get(buf, v, q);
             dstOk = true;
           }
         } else if (c === 83 && c2 === 80 && c3 === 84) rec.spt = parsePort(buf, v, q);
         else if (c === 68 && c2 === 80 && c3 === 84) rec.dpt = parsePort(buf, v, q);
       } else if (klen === 5 && c === 80 && buf[p + 1] === 82 && buf[p + 4] === 79 && !protoRaw) {
-        protoRaw = buf.toString('latin1', v, q);
+        protoRaw = protos.get(buf, v, q);
         rec.proto = PROTO_NAMES[protoRaw] ?? protoRaw;
       } else if (klen === 4 && c === 84 && buf[p + 1] === 89 && (rec.proto === 'icmp' || rec.proto === 'icmpv6')) {
         rec.icmpType = parsePort(buf, v, q);

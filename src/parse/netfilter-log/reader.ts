@@ -7,7 +7,7 @@
  */
 import { type LineContext, lineContext } from './context.js';
 import { parseLine } from './line.js';
-import { LineKind, type MalformedReason, type NetfilterRecord, copyRecord, emptyRecord } from './types.js';
+import { LineKind, type MalformedReason, type NetfilterRecord, emptyRecord } from './types.js';
 
 /** What the reader reports, line by line. Callbacks, not objects: this runs per line. */
 export interface LineSink {
@@ -27,6 +27,8 @@ export class LogLineReader {
   private carry: Buffer | null = null;
   /** The drop just before the current line, for `repeated` lines. */
   private lastDrop: NetfilterRecord | null = null;
+  /** Storage for lastDrop, reused (no allocation per line). */
+  private readonly lastDropStore: NetfilterRecord = emptyRecord();
   /** Lines seen so far (the next line's number minus one). */
   line: number;
   /** Lines whose framing was recognised (syslog or journal). */
@@ -71,7 +73,7 @@ export class LogLineReader {
   /** Read one line given apart (e.g. the line before a chunk) only to set the repeat state. */
   prime(line: Buffer): void {
     const kind = parseLine(line, 0, line.length, this.rec, this.ctx);
-    this.lastDrop = kind === LineKind.netfilter && this.rec.drop ? copyRecord(this.rec) : kind === LineKind.repeat ? this.lastDrop : null;
+    this.lastDrop = kind === LineKind.netfilter && this.rec.drop ? Object.assign(this.lastDropStore, this.rec) : kind === LineKind.repeat ? this.lastDrop : null;
   }
 
   private parse(buf: Buffer, start: number, end: number): void {
@@ -84,7 +86,7 @@ export class LogLineReader {
     }
     switch (kind) {
       case LineKind.netfilter:
-        this.lastDrop = this.rec.drop ? copyRecord(this.rec) : null;
+        this.lastDrop = this.rec.drop ? Object.assign(this.lastDropStore, this.rec) : null;
         this.sink.record(this.rec, lineNo);
         return;
       case LineKind.malformed:

@@ -23,13 +23,19 @@ const PARALLEL_MIN_BYTES = 16 << 20;
 /** Parts per worker: finer parts balance better; each part costs a merge. */
 const PARTS_PER_WORKER = 4;
 
+/** Every core, unless PORTCULLIS_THREADS says otherwise (the benchmark compares both). */
+function defaultThreads(): number {
+  const env = Number(process.env.PORTCULLIS_THREADS);
+  return Number.isInteger(env) && env > 0 ? env : availableParallelism();
+}
+
 interface PartResult {
   state: FoldState;
   lines: number;
   recognised: number;
 }
 
-export async function scanFiles(files: LogFileInfo[], fold: FoldOptions, now: Date, onBytes: (n: number) => void, threads = availableParallelism()): Promise<FileScan> {
+export async function scanFiles(files: LogFileInfo[], fold: FoldOptions, now: Date, onBytes: (n: number) => void, threads = defaultThreads()): Promise<FileScan> {
   const total = files.reduce((n, f) => n + f.size, 0);
   const workers = Math.max(1, Math.min(threads, 8));
   const tasks: ScanTask[] = [];
