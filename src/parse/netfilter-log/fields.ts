@@ -30,30 +30,39 @@ function isSpace(b: number): boolean {
   return b === 32 || b === 9;
 }
 
-/** The last text read for a field and its bytes: most lines repeat the interface, the host's address and the prefix. */
+/**
+ * The last few texts read for a field, with their bytes: most lines repeat the interface,
+ * the host's address and one of a few prefixes, so most lines allocate no string for them.
+ */
 class TextCache {
-  private bytes: Uint8Array = new Uint8Array(0);
-  private text = '';
+  private readonly bytes: Uint8Array[] = [];
+  private readonly texts: string[] = [];
+  private next = 0;
+
+  constructor(private readonly size: number) {}
 
   get(buf: Buffer, start: number, end: number): string {
     const n = end - start;
-    const bytes = this.bytes;
-    if (n === bytes.length) {
+    for (let e = 0; e < this.bytes.length; e++) {
+      const bytes = this.bytes[e]!;
+      if (bytes.length !== n) continue;
       let i = 0;
       while (i < n && buf[start + i] === bytes[i]) i++;
-      if (i === n) return this.text;
+      if (i === n) return this.texts[e]!;
     }
-    this.bytes = Uint8Array.prototype.slice.call(buf, start, end);
-    this.text = buf.toString('latin1', start, end);
-    return this.text;
+    const text = buf.toString('latin1', start, end);
+    this.bytes[this.next] = Uint8Array.from(buf.subarray(start, end));
+    this.texts[this.next] = text;
+    this.next = (this.next + 1) % this.size;
+    return text;
   }
 }
 
-const prefixes = new TextCache();
-const inIfaces = new TextCache();
-const outIfaces = new TextCache();
-const dsts = new TextCache();
-const protos = new TextCache();
+const prefixes = new TextCache(8);
+const inIfaces = new TextCache(4);
+const outIfaces = new TextCache(4);
+const dsts = new TextCache(4);
+const protos = new TextCache(8);
 
 /** The prefix as text, trimmed. */
 function prefixText(buf: Buffer, start: number, end: number): string {
