@@ -60,13 +60,15 @@ async function checkRecognised(files: LogFileInfo[], perFile: { path: string; li
 }
 
 async function readAll(paths: string[], opts: LogsOptions, fold: FoldOptions, now: Date): Promise<{ state: FoldState; inputs: string[] }> {
-  const files = await orderByFirstStamp(await inspect(paths.filter((p) => p !== '-')), now);
-  const progress = new Progress(files.reduce((n, f) => n + f.size, 0));
   let state = emptyFoldState();
-  const inputs = files.map((f) => f.path);
+  const inputs: string[] = [];
+  let progress: Progress | undefined;
   try {
+    const files = await orderByFirstStamp(await inspect(paths.filter((p) => p !== '-')), now);
+    progress = new Progress(files.reduce((n, f) => n + f.size, 0));
+    inputs.push(...files.map((f) => f.path));
     if (files.length > 0) {
-      const scan = await scanFiles(files, fold, now, (b) => progress.add(b));
+      const scan = await scanFiles(files, fold, now, (b) => progress!.add(b));
       await checkRecognised(files, scan.files);
       state = scan.state;
     }
@@ -75,7 +77,7 @@ async function readAll(paths: string[], opts: LogsOptions, fold: FoldOptions, no
     if (opts.journal) streams.push(['(journal)', readJournal({ ...(fold.since !== undefined ? { since: fold.since } : {}), ...(fold.until !== undefined ? { until: fold.until } : {}) })]);
     for (const [name, chunks] of streams) {
       const part = new LogFold(fold);
-      await readIntoFold(chunks, name, part, now, { onBytes: (b) => progress.add(b) });
+      await readIntoFold(chunks, name, part, now, { onBytes: (b) => progress!.add(b) });
       mergeFoldStates(state, part.finish(), fold.scan, fold.examples);
       inputs.push(name);
     }
@@ -83,7 +85,7 @@ async function readAll(paths: string[], opts: LogsOptions, fold: FoldOptions, no
     if (err instanceof LogReadError) throw new InputError(`cannot read log ${err.path}: ${err.reason}`);
     throw err;
   } finally {
-    progress.end();
+    progress?.end();
   }
   return { state, inputs };
 }
