@@ -52,7 +52,7 @@ describe('counts are exact against generated logs', () => {
       expect(disagreements(s, truth)).toEqual([]);
       expect(s.lines.malformed).toBeGreaterThan(0);
       expect(s.malformed[0]!.reason).toBe('no-ports');
-      expect(readFileSync(join(dir, `${format}.log`), 'utf8').split('\n')[s.malformed[0]!.line - 1]).toContain('[UFW BLOCK]');
+      expect(readFileSync(join(dir, `${format}.log`), 'utf8').split('\n')[s.malformed[0]!.line - 1]!.slice(0, 100)).toBe(s.malformed[0]!.text.slice(0, 100));
     });
   }
 
