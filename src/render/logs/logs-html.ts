@@ -61,7 +61,7 @@ export function renderLogsHtml(s: LogSummary): string {
       (s.exposedHits.length === 0
         ? `<p class="ok">None of the probed ports is reachable from beyond this host.</p>`
         : s.exposedHits.map((x) => `<p class="alert">${h(exposedSentence(x))}</p>`).join('') +
-          barChart(s.exposedHits.map((x) => ({ label: `${x.proto}/${x.port}${x.service ? ` ${x.service.label}` : ''}`, value: x.attempts, tone: token(x.exposure), title: `${x.exposure}` })), 'Attempts on exposed ports', 'exposed'));
+          barChart(s.exposedHits.map((x) => ({ label: `${x.proto}/${x.port}${x.service ? ` ${x.service.label}` : ''}`, value: x.attempts, tone: token(x.exposure), title: `${x.exposure}` })), 'Attempts on exposed ports', 'exposed', 900));
   }
   const l = s.lines;
   const cards = [
