@@ -62,9 +62,34 @@ export function exposedPorts(services: readonly AuditedService[]): ExposedPort[]
 /** RFC 5952 form of an address as the kernel printed it (full IPv6 groups). */
 function compress(address: string): string {
   if (!address.includes(':')) return address;
+  if (address.length === 39 && !address.includes('.')) return compressFullV6(address);
   const parsed = parseAddr(address);
   return parsed ? formatAddr(parsed.value, parsed.family) : address;
 }
+
+/** `2001:0db8:0000:…` (eight 4-digit groups, as %pI6 prints) to RFC 5952, without parsing to numbers. */
+function compressFullV6(full: string): string {
+  const groups = full.toLowerCase().split(':').map((g) => g.replace(/^0{1,3}/, ''));
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== '0') {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === '0') j++;
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  if (best < 0) return groups.join(':');
+  return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLen).join(':')}`;
+}
+
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function sourceCount(address: string, s: SourceState): SourceCount {
   return { address, attempts: s.attempts, ports: s.ports.size, first: iso(s.first), last: iso(s.last) };
@@ -104,11 +129,11 @@ export function summarize(state: FoldState, options: SummaryOptions): LogSummary
   const protocols = [...state.protocols].map(([proto, n]) => ({ proto, attempts: n, sources: protoSources.get(proto) ?? 0 })).sort((a, b) => byAttempts(a, b) || a.proto.localeCompare(b.proto));
 
   const sources = [...state.sources].map(([raw, s]) => ({ raw, s, count: sourceCount(name(raw), s) }));
-  sources.sort((a, b) => byAttempts(a.count, b.count) || a.count.address.localeCompare(b.count.address));
+  sources.sort((a, b) => b.count.attempts - a.count.attempts || byText(a.count.address, b.count.address));
   const scanners = sources
     .filter((x) => x.s.detectedAt !== null)
     .map(({ s, count }) => ({ address: count.address, ports: s.ports.size, attempts: s.attempts, first: count.first, last: count.last, detectedAt: iso(s.detectedAt!) }))
-    .sort((a, b) => b.ports - a.ports || a.detectedAt.localeCompare(b.detectedAt) || a.address.localeCompare(b.address));
+    .sort((a, b) => b.ports - a.ports || byText(a.detectedAt, b.detectedAt) || byText(a.address, b.address));
 
   let exposedHits: ExposedHit[] | null = null;
   if (options.exposure) {

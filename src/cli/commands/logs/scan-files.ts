@@ -21,7 +21,7 @@ export interface FileScan {
 /** Below this, worker start-up costs more than it saves. */
 const PARALLEL_MIN_BYTES = 16 << 20;
 /** Parts per worker: finer parts balance better; each part costs a merge. */
-const PARTS_PER_WORKER = 4;
+const PARTS_PER_WORKER = 1;
 
 /** Every core, unless PORTCULLIS_THREADS says otherwise (the benchmark compares both). */
 function defaultThreads(): number {
