@@ -98,6 +98,11 @@ export class LogFold {
   private hourCount = 0;
   private lastPrefix = '';
   private prefixCount = 0;
+  /**
+   * Port times are kept relative to the fold's first attempt until finish(): small integers
+   * stay unboxed in a Map (epoch milliseconds would allocate a number per attempt).
+   */
+  private base = NaN;
 
   constructor(private readonly options: FoldOptions) {}
 
@@ -201,17 +206,19 @@ export class LogFold {
     }
     if (s.ports[key] === 0) bits |= FOLD_NEW_PORT;
     s.ports[key]! += count;
+    if (Number.isNaN(this.base)) this.base = t;
+    const rel = t - this.base;
     const ports = source.ports;
     const before = ports.get(key);
-    ports.set(key, t);
+    ports.set(key, rel);
     const { windowMs, ports: needed } = opts.scan;
     const head = source.head;
-    if (head && t - source.first < windowMs && !head.has(key)) head.set(key, t);
+    if (head && t - source.first < windowMs && !head.has(key)) head.set(key, rel);
     if (source.detectedAt !== null || ports.size < needed) return bits;
     // The window's port count only grows when this port was not in it already.
-    if (before !== undefined && t - before < windowMs) return bits;
+    if (before !== undefined && rel - before < windowMs) return bits;
     let inWindow = 0;
-    for (const last of ports.values()) if (t - last < windowMs) inWindow++;
+    for (const last of ports.values()) if (rel - last < windowMs) inWindow++;
     if (inWindow >= needed) {
       source.detectedAt = t;
       bits |= FOLD_NEW_SCANNER;
@@ -219,12 +226,16 @@ export class LogFold {
     return bits;
   }
 
-  /** The state with the head/tail maps merging needs (ready to clone and merge). */
+  /** The state with the head/tail maps merging needs (ready to clone and merge); call once, at the end. */
   finish(): FoldState {
     this.flushHour();
     this.flushPrefix();
     const windowMs = this.options.scan.windowMs;
+    const base = Number.isNaN(this.base) ? 0 : this.base;
+    this.base = NaN;
     for (const source of this.state.sources.values()) {
+      for (const [k, rel] of source.ports) source.ports.set(k, rel + base);
+      if (source.head) for (const [k, rel] of source.head) source.head.set(k, rel + base);
       if (source.head && source.head.size === 0) source.head = null;
       if (source.detectedAt !== null) continue;
       const tail = new Map<number, number>();

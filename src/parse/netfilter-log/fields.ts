@@ -13,7 +13,14 @@ const PROTO_NAMES: Record<string, string> = {
   // nf_log prints other protocols as numbers.
   '2': 'igmp', '4': 'ipip', '41': 'ipv6', '47': 'gre', '50': 'esp', '51': 'ah', '89': 'ospf', '103': 'pim', '112': 'vrrp', '132': 'sctp',
 };
-const FLAG_BITS = new Map<string, number>(TCP_FLAGS.map((f, i) => [f, 1 << (TCP_FLAGS.length - 1 - i)]));
+const FLAG_CODES = TCP_FLAGS.map((f) => (f.charCodeAt(0) << 16) | (f.charCodeAt(1) << 8) | f.charCodeAt(2));
+
+/** The bit of a three-letter TCP flag at p (0 when it is none), without making a string. */
+function flagBit(buf: Uint8Array, p: number): number {
+  const code = (buf[p]! << 16) | (buf[p + 1]! << 8) | buf[p + 2]!;
+  const i = FLAG_CODES.indexOf(code);
+  return i < 0 ? 0 : 1 << (TCP_FLAGS.length - 1 - i);
+}
 
 /** Where `IN=` starts in [start, end) when followed by a value and ` OUT=`; -1 otherwise. */
 export function findInField(buf: Uint8Array, start: number, end: number): number {
@@ -138,7 +145,7 @@ export function parseNetfilterBody(buf: Buffer, start: number, inAt: number, end
     }
     const c = buf[p];
     if (eq < 0) {
-      if (rec.proto === 'tcp' && q - p <= 3) rec.tcpFlags |= FLAG_BITS.get(buf.toString('latin1', p, q)) ?? 0;
+      if (rec.proto === 'tcp' && q - p === 3) rec.tcpFlags |= flagBit(buf, p);
     } else {
       const klen = eq - p;
       const v = eq + 1;

@@ -21,14 +21,14 @@ export interface LineSink {
 }
 
 export class LogLineReader {
-  private readonly rec: NetfilterRecord = emptyRecord();
+  /** The record lines are parsed into; swapped with `spare` when it becomes the last drop (no copy). */
+  private rec: NetfilterRecord = emptyRecord();
+  private spare: NetfilterRecord = emptyRecord();
   private readonly ctx: LineContext;
   /** A partial line carried over from the previous chunk. */
   private carry: Buffer | null = null;
-  /** The drop just before the current line, for `repeated` lines. */
+  /** The drop just before the current line, for `repeated` lines (it is `spare` then). */
   private lastDrop: NetfilterRecord | null = null;
-  /** Storage for lastDrop, reused (no allocation per line). */
-  private readonly lastDropStore: NetfilterRecord = emptyRecord();
   /** Lines seen so far (the next line's number minus one). */
   line: number;
   /** Lines whose framing was recognised (syslog or journal). */
@@ -73,7 +73,16 @@ export class LogLineReader {
   /** Read one line given apart (e.g. the line before a chunk) only to set the repeat state. */
   prime(line: Buffer): void {
     const kind = parseLine(line, 0, line.length, this.rec, this.ctx);
-    this.lastDrop = kind === LineKind.netfilter && this.rec.drop ? Object.assign(this.lastDropStore, this.rec) : kind === LineKind.repeat ? this.lastDrop : null;
+    if (kind === LineKind.netfilter && this.rec.drop) this.keepAsLastDrop();
+    else if (kind !== LineKind.repeat) this.lastDrop = null;
+  }
+
+  /** The record just read becomes the last drop; the next line is parsed into the other one. */
+  private keepAsLastDrop(): void {
+    const kept = this.rec;
+    this.rec = this.spare;
+    this.spare = kept;
+    this.lastDrop = kept;
   }
 
   private parse(buf: Buffer, start: number, end: number): void {
@@ -86,8 +95,9 @@ export class LogLineReader {
     }
     switch (kind) {
       case LineKind.netfilter:
-        this.lastDrop = this.rec.drop ? Object.assign(this.lastDropStore, this.rec) : null;
         this.sink.record(this.rec, lineNo);
+        if (this.rec.drop) this.keepAsLastDrop();
+        else this.lastDrop = null;
         return;
       case LineKind.malformed:
         this.lastDrop = null;
