@@ -79,8 +79,12 @@ export function emptyFoldState(): FoldState {
 }
 
 export function portKey(proto: string, port: number): number {
+  if (port < 0) return -1;
+  // Compared in order of frequency; a Map lookup here costs more than the whole comparison.
+  if (proto === 'tcp') return port;
+  if (proto === 'udp') return 65536 + port;
   const i = PORT_PROTO_INDEX.get(proto);
-  return i === undefined || port < 0 ? -1 : i * 65536 + port;
+  return i === undefined ? -1 : i * 65536 + port;
 }
 
 export function portOfKey(key: number): { proto: string; port: number } {
