@@ -7,7 +7,8 @@
  *   npm run build && node bench/logs/run-logs.mjs [--mb 1024] [--format bsd] [--fwlogwatch-mb 20]
  *                                                  [--threads 1,2] [--dir /tmp/portcullis-bench-logs]
  *
- * Generated logs are kept in --dir and reused (same seed, same bytes). Prints markdown with
+ * fwlogwatch is installed with apt-get when missing (as root). Generated logs are kept in
+ * --dir and reused (same seed, same bytes). Prints markdown with
  * the load average before and after (the machine may be shared), and writes results.json.
  *
  * @module
@@ -107,6 +108,10 @@ if (!values['no-pipeline']) {
   checks.push(`pipeline: ${lines} DPT= matches = portcullis' ${results.portcullis.drops} drop lines: ${shared ? 'agree' : 'DISAGREE'}. Per port it is wrong where the issue says: tcp/22 ${counts.get(22)} vs exact ${ours22} (it misses "last message repeated" and merges tcp/udp), port 53 ${counts.get(53)} vs exact ${(truth.ports['udp/53'] ?? 0) + (truth.ports['tcp/53'] ?? 0)} (it counts the port quoted inside ICMP errors)`);
 }
 
+// fwlogwatch is only for the comparison: install it when missing (Debian, as root).
+if (spawnSync('sh', ['-c', 'command -v fwlogwatch']).status !== 0 && process.getuid?.() === 0) {
+  spawnSync('apt-get', ['install', '-y', '-qq', 'fwlogwatch'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
 const small = await logFile(Number(values['fwlogwatch-mb']));
 const smallSize = statSync(small).size;
 const fwOut = join(values.dir, 'fwlogwatch.out');

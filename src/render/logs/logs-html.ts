@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { createHash } from 'node:crypto';
 import type { LogSummary } from '../../analyze/log-summary/types.js';
 import { h, token } from '../html/escape.js';
+import { pageHead } from '../html/page-head.js';
 import { exposedSentence } from './logs-text.js';
 import { barChart, timeChart } from './svg-charts.js';
 
@@ -30,10 +30,6 @@ th,td{padding:4px 8px;border-bottom:1px solid #e4e7ec;text-align:left}td.n{text-
 h2{font-size:16px;margin:20px 0 8px}.dim{color:#687085}code{font-size:12px}
 `;
 
-function cspHash(text: string): string {
-  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
-}
-
 const n = (x: number): string => x.toLocaleString('en-US');
 
 function rows(cells: (string | number)[][]): string {
@@ -48,7 +44,6 @@ function table(id: string, head: string[], body: (string | number)[][]): string 
 const TOP = 20;
 
 export function renderLogsHtml(s: LogSummary): string {
-  const csp = `default-src 'none'; style-src ${cspHash(STYLE)}; img-src data:; base-uri 'none'; form-action 'none'`;
   const time = s.hours
     ? timeChart(s.hours.map((x) => ({ label: x.hour.slice(0, 13).replace('T', ' ') + 'h', value: x.attempts })), 'Attempts per hour (UTC)')
     : timeChart(s.days.map((d) => ({ label: d.date, value: d.attempts })), 'Attempts per day (UTC)');
@@ -74,16 +69,7 @@ export function renderLogsHtml(s: LogSummary): string {
   ]
     .map(([k, v]) => `<div class="card"><b>${n(v as number)}</b>${h(k as string)}</div>`)
     .join('');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>Portcullis drop log · ${n(s.attempts)} attempts</title>
-<style>${STYLE}</style>
-</head>
+  return `${pageHead(`Portcullis drop log · ${n(s.attempts)} attempts`, STYLE)}
 <body>
 <header><h1>Portcullis drop log</h1>
 <p class="meta">${h(s.first ?? '–')} – ${h(s.last ?? '–')} · ${h(s.inputs.join(', '))} · generated ${h(s.generatedAt)} · ${h(s.tool.name)} ${h(s.tool.version)}</p></header>
