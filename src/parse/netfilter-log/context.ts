@@ -12,6 +12,8 @@ export interface LineContext {
   reason: MalformedReason | null;
   /** Set for repeat lines. */
   repeat: number;
+  /** The repeat line carries its own message (rsyslog's `message repeated N times: [ … ]`), read into the record. */
+  repeatInline: boolean;
   /** The framing of the last line that had one (null: not a log line at all). */
   format: LineFormat | null;
   /** The stamp of the last line that had one (ms, UTC). */
@@ -19,6 +21,6 @@ export interface LineContext {
 }
 
 export function lineContext(now: Date): LineContext {
-  return { clock: new LocalClock(now), reason: null, repeat: 0, format: null, time: NaN };
+  return { clock: new LocalClock(now), reason: null, repeat: 0, repeatInline: false, format: null, time: NaN };
 }
 

@@ -181,6 +181,23 @@ describe('the rules of the issue', () => {
     expect(s.skipped).toEqual([2, 3, 5, 7, 8, 9]);
   });
 
+  it("rsyslog's `message repeated N times: [ … ]` adds N of the drop it quotes", () => {
+    const s = read(
+      [
+        `Dec  1 10:00:00 h kernel: [UFW BLOCK] ${UFW}`,
+        `Dec  1 10:00:30 h kernel: message repeated 4 times: [ [UFW BLOCK] ${UFW}]`,
+        `Dec  1 10:00:40 h last message repeated 2 times`,
+        `Dec  1 10:00:50 h kernel: message repeated 3 times: [ [UFW ALLOW] ${UFW}]`,
+      ].join('\n'),
+    );
+    expect(s.records.map((r) => [r.line, r.count, r.dpt, r.prefix])).toEqual([
+      [1, 1, 6379, '[UFW BLOCK]'],
+      [2, 4, 6379, '[UFW BLOCK]'],
+      [3, 2, 6379, '[UFW BLOCK]'],
+    ]);
+    expect(s.skipped).toEqual([2, 3, 4]);
+  });
+
   it('BSD stamps take the current year, or the previous one when the date would lie in the future', () => {
     const line = (d: string) => `${d} 23:59:59 h kernel: ${UFW}`;
     const onJan2 = read([line('Dec 31'), line('Jan  1'), line('Jan  2')].join('\n'), new Date(2027, 0, 2, 0, 30));

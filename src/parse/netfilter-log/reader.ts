@@ -88,6 +88,7 @@ export class LogLineReader {
   private parse(buf: Buffer, start: number, end: number): void {
     const lineNo = ++this.line;
     this.ctx.format = null;
+    this.ctx.repeatInline = false;
     const kind = parseLine(buf, start, end, this.rec, this.ctx);
     if (this.ctx.format) {
       this.recognised++;
@@ -104,6 +105,13 @@ export class LogLineReader {
         this.sink.malformed(this.ctx.reason!, lineNo, buf.toString('utf8', start, Math.min(end, start + 300)));
         return;
       case LineKind.repeat:
+        if (this.ctx.repeatInline) {
+          // rsyslog names the message it repeats: that drop, N more times (and it is the last one now).
+          if (this.ctx.repeat > 0) this.sink.repeated(this.rec, this.ctx.repeat, lineNo);
+          this.sink.skipped(lineNo, true);
+          this.keepAsLastDrop();
+          return;
+        }
         // A repeat repeats the last message, so the drop stays "just before" the next one.
         if (this.lastDrop && this.ctx.repeat > 0) this.sink.repeated(this.lastDrop, this.ctx.repeat, lineNo);
         this.sink.skipped(lineNo, true);
