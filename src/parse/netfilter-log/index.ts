@@ -7,6 +7,6 @@
 export { LogLineReader, type LineSink } from './reader.js';
 export { parseLine } from './line.js';
 export { lineContext, type LineContext } from './context.js';
-export { isDropPrefix } from './prefix.js';
+export { prefixIsDrop } from './prefix.js';
 export { LocalClock } from './stamps.js';
 export * from './types.js';

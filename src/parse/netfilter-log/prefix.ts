@@ -29,9 +29,3 @@ export function prefixIsDrop(buf: Uint8Array, start: number, end: number): boole
   }
   return true;
 }
-
-/** The same rule on a string (for callers holding text). */
-export function isDropPrefix(prefix: string): boolean {
-  const bytes = Buffer.from(prefix, 'latin1');
-  return prefixIsDrop(bytes, 0, bytes.length);
-}

@@ -38,10 +38,6 @@ export function emptyRecord(): NetfilterRecord {
   return { time: 0, prefix: '', drop: true, inIface: '', outIface: '', src: '', dst: '', family: 4, proto: '', spt: -1, dpt: -1, icmpType: -1, icmpCode: -1, tcpFlags: 0 };
 }
 
-export function copyRecord(r: NetfilterRecord): NetfilterRecord {
-  return { ...r };
-}
-
 /** What a line turned out to be. */
 export const LineKind = {
   /** A kernel netfilter message with usable fields (drop or allow: see `drop`). */

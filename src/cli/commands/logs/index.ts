@@ -108,6 +108,9 @@ export async function runLogs(paths: string[], opts: LogsOptions): Promise<numbe
   const format = opts.format ?? 'text';
   const fold = foldOptions(opts, now);
   const inputs = paths.length === 0 && !opts.journal ? ['-'] : paths;
+  if (inputs.includes('-') && process.stdin.isTTY) {
+    throw new InputError('no log to read: give FILE…, - with a pipe (zcat kern.log.2.gz | portcullis logs -), or --journal; e.g. portcullis logs --journal --since 24h');
+  }
   const exposure = await loadExposure(opts.snapshot, !opts.snapshot && (await isOwnLog(inputs, Boolean(opts.journal))), now);
 
   if (opts.follow) {

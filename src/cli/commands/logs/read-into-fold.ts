@@ -3,13 +3,8 @@
  *
  * @module
  */
-import { LogFold, type FoldOptions } from '../../../analyze/log-summary/index.js';
+import type { LogFold } from '../../../analyze/log-summary/index.js';
 import { LogLineReader } from '../../../parse/netfilter-log/index.js';
-
-export interface ReadResult {
-  fold: LogFold;
-  reader: LogLineReader;
-}
 
 /** Read `chunks` (one input, in order) into `fold`; `onBytes` sees progress. */
 export async function readIntoFold(
@@ -28,8 +23,4 @@ export async function readIntoFold(
   }
   reader.end();
   return reader;
-}
-
-export function newFold(options: FoldOptions): LogFold {
-  return new LogFold(options);
 }
