@@ -98,6 +98,24 @@ export async function main(argv: readonly string[]): Promise<number> {
       exitCode = await runDiff(oldFile, newFile, opts);
     });
 
+  program
+    .command('logs')
+    .description("what the world tries against this host, from the firewall's drop log, joined with what is really exposed")
+    .argument('[file...]', 'syslog files (plain or gzip, rotated ones in any order), or - for standard input (the default)')
+    .option('--journal', 'read the kernel journal (journalctl -k -o json)')
+    .option('--since <time>', 'only attempts from this time: ISO 8601, 24h, 7d, today, yesterday')
+    .option('--until <time>', 'only attempts before this time')
+    .option('--snapshot <file>', "join with this snapshot's exposure (default: this host's, for the journal or files under /var/log)")
+    .option('--scan-ports <n>', 'distinct ports that make a scanner', '15')
+    .option('--scan-window <seconds>', 'within this sliding window', '60')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'html']).default('text'))
+    .option('--out <file>', 'write the report to FILE atomically')
+    .option('--follow', 'keep reading (through rotation) and print new scanners and first contacts on exposed ports')
+    .action(async (files: string[], opts) => {
+      const { runLogs } = await import('./commands/logs/index.js');
+      exitCode = await runLogs(files, opts);
+    });
+
   try {
     await program.parseAsync(argv as string[]);
     return exitCode;

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { screenshotColours } from './screenshot.js';
 import { renderAuditHtml } from '../../src/render/index.js';
 import { hostileReport, report } from './load.js';
 
@@ -125,20 +126,7 @@ describe.skipIf(!haveChromium)('renderAuditHtml in chromium', () => {
     console.info(`HTML report screenshot: ${shot}`);
     expect(png.length).toBeGreaterThan(50_000);
     // Decode it in the browser and count colours: a blank or one-colour page has very few.
-    const colours = await page.evaluate(async (b64) => {
-      const img = new Image();
-      img.src = `data:image/png;base64,${b64}`;
-      await img.decode();
-      const c = document.createElement('canvas');
-      c.width = img.width;
-      c.height = Math.min(img.height, 2000);
-      const g = c.getContext('2d')!;
-      g.drawImage(img, 0, 0);
-      const d = g.getImageData(0, 0, c.width, c.height).data;
-      const seen = new Set<number>();
-      for (let i = 0; i < d.length; i += 4 * 7) seen.add((d[i]! << 16) | (d[i + 1]! << 8) | d[i + 2]!);
-      return seen.size;
-    }, png.toString('base64'));
+    const colours = await screenshotColours(page, png);
     expect(colours).toBeGreaterThan(50);
     expect(problems).toEqual([]);
   });

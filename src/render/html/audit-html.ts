@@ -5,18 +5,14 @@
  *
  * @module
  */
-import { createHash } from 'node:crypto';
 import { EXPOSURES, SEVERITIES } from '../../analyze/audit/types.js';
 import type { AuditReport } from '../../analyze/audit/types.js';
 import { h, token } from './escape.js';
+import { pageHead } from './page-head.js';
 import { renderHost } from './host-view.js';
 import { SCRIPT } from './script.js';
 import { STYLE } from './style.js';
 import { renderFindingsTable, renderServicesTable } from './tables.js';
-
-function cspHash(text: string): string {
-  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
-}
 
 function options(values: readonly string[], all: string, label: (v: string) => string = (v) => v): string {
   return `<option value="">${h(all)}</option>` + values.map((v) => `<option value="${h(v)}">${h(label(v))}</option>`).join('');
@@ -41,20 +37,8 @@ function summary(report: AuditReport): string {
 
 /** Render the audit report as a self-contained HTML page. */
 export function renderAuditHtml(report: AuditReport): string {
-  const style = STYLE;
-  const script = SCRIPT;
-  const csp = `default-src 'none'; style-src ${cspHash(style)}; script-src ${cspHash(script)}; img-src data:; base-uri 'none'; form-action 'none'`;
   const hosts = report.hosts.length === 1 ? '1 host' : `${report.hosts.length} hosts`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>Portcullis audit · ${h(hosts)}</title>
-<style>${style}</style>
-</head>
+  return `${pageHead(`Portcullis audit · ${hosts}`, STYLE, SCRIPT)}
 <body>
 <header><h1>Portcullis audit</h1>
 <p class="meta">${h(hosts)} · generated ${h(report.generatedAt)} · ${h(report.tool.name)} ${h(report.tool.version)}${report.policy ? ` · policy ${h(report.policy.file)}` : ''}</p>
@@ -68,7 +52,7 @@ ${renderFindingsTable(report)}
 ${report.hosts.map((x) => renderHost(x, report.findings)).join('\n')}
 </main>
 <footer>Exposure: world = at least half the public address space; wide = more than 65,536 public addresses; allowlisted = specific public sources; internal = private ranges only; local = this host only. Rules marked “may match” were read conservatively.</footer>
-<script>${script}</script>
+<script>${SCRIPT}</script>
 </body>
 </html>
 `;

@@ -1,0 +1,123 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LogFold, type FoldOptions, type FoldState, emptyFoldState, mergeFoldStates } from './fold.js';
+import { summarize } from './summarize.js';
+import type { PacketEvent } from './types.js';
+
+const SCAN: FoldOptions = { scan: { ports: 15, windowMs: 60_000 } };
+const T0 = Date.UTC(2026, 10, 30, 12, 0, 0);
+
+function ev(src: string, dpt: number, time: number, proto = 'tcp'): PacketEvent {
+  return { time, prefix: '[UFW BLOCK]', drop: true, src, proto, dpt, icmpType: -1 };
+}
+
+function fold(events: PacketEvent[], options: FoldOptions = SCAN): FoldState {
+  const f = new LogFold(options);
+  events.forEach((e, i) => f.record(e, i + 1));
+  return f.finish();
+}
+
+function scanners(state: FoldState, options: FoldOptions = SCAN): string[] {
+  return summarize(state, { scan: options.scan, now: new Date(T0), toolVersion: 't', inputs: [] }).scanners.map((s) => `${s.address}@${s.detectedAt}`);
+}
+
+describe('scanner: at least N distinct ports within any W-second window (sliding)', () => {
+  const spread = (src: string, ports: number, stepMs: number, start = T0) => Array.from({ length: ports }, (_, i) => ev(src, 1000 + i, start + i * stepMs));
+
+  it('15 ports within 59.999 s is a scanner; 15 ports whose first and last are 60 s apart is not; 14 is not', () => {
+    const inWindow = spread('203.0.113.1', 15, 59_999 / 14);
+    const edge = spread('203.0.113.2', 15, 60_000 / 14);
+    const fourteen = spread('203.0.113.3', 14, 1000);
+    const all = [...inWindow, ...edge, ...fourteen].sort((a, b) => a.time - b.time);
+    expect(scanners(fold(all))).toEqual([`203.0.113.1@${new Date(inWindow[14]!.time).toISOString()}`]);
+  });
+
+  it('slides: ports 5 s apart reach 15 in no window, but 15 inside any 60 s span do, across minute boundaries', () => {
+    expect(scanners(fold(spread('203.0.113.4', 40, 5000)))).toEqual([]);
+    // 15 ports from 12:00:50 to 12:01:20: no clock minute holds 15, one window does.
+    const burst = spread('203.0.113.5', 15, 2000, T0 + 50_000);
+    expect(scanners(fold(burst))).toHaveLength(1);
+  });
+
+  it('repeats of one port are one port; the threshold and window are configurable', () => {
+    const same = Array.from({ length: 100 }, (_, i) => ev('203.0.113.6', 22, T0 + i * 100));
+    expect(scanners(fold(same))).toEqual([]);
+    const opts: FoldOptions = { scan: { ports: 3, windowMs: 10_000 } };
+    expect(scanners(fold(spread('203.0.113.7', 3, 4000), opts), opts)).toHaveLength(1);
+    expect(scanners(fold(spread('203.0.113.8', 3, 5000), opts), opts)).toEqual([]);
+  });
+
+  it('tcp/80 and udp/80 are two ports; ICMP has none', () => {
+    const events = Array.from({ length: 8 }, (_, i) => [ev('203.0.113.9', 80 + i, T0 + i), ev('203.0.113.9', 80 + i, T0 + i, 'udp')]).flat();
+    events.push(ev('203.0.113.9', -1, T0 + 10, 'icmp'));
+    const s = summarize(fold(events), { scan: SCAN.scan, now: new Date(T0), toolVersion: 't', inputs: [] });
+    expect(s.scanners.map((x) => x.ports)).toEqual([16]);
+    expect(s.protocols).toEqual([{ proto: 'icmp', attempts: 1, sources: 1 }]);
+  });
+});
+
+describe('folds over parts of a log merge to the fold of the whole', () => {
+  const event = fc.record({
+    src: fc.constantFrom('198.51.100.1', '198.51.100.2', '203.0.113.3', '2001:0db8:0000:0000:0000:0000:0000:0001'),
+    port: fc.integer({ min: 1, max: 30 }),
+    gap: fc.integer({ min: 0, max: 9000 }),
+    udp: fc.boolean(),
+  });
+
+  it('for any events and any cut points (property)', () => {
+    const options: FoldOptions = { scan: { ports: 6, windowMs: 20_000 } };
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 300 }), fc.array(fc.integer({ min: 0, max: 300 }), { maxLength: 6 }), (raw, cutsRaw) => {
+        let t = T0;
+        const events = raw.map((r) => ev(r.src, r.port, (t += r.gap), r.udp ? 'udp' : 'tcp'));
+        const whole = summarize(fold(events, options), { scan: options.scan, now: new Date(T0), toolVersion: 't', inputs: [] });
+        const cuts = [...new Set(cutsRaw.map((c) => Math.min(c, events.length)))].sort((a, b) => a - b);
+        const bounds = [0, ...cuts, events.length];
+        const merged = emptyFoldState();
+        for (let i = 0; i + 1 < bounds.length; i++) mergeFoldStates(merged, fold(events.slice(bounds[i], bounds[i + 1]), options), options.scan);
+        const parts = summarize(merged, { scan: options.scan, now: new Date(T0), toolVersion: 't', inputs: [] });
+        expect(parts).toEqual(whole);
+      }),
+      { numRuns: 120 },
+    );
+  });
+});
+
+describe('counts', () => {
+  it('days, hours, ports and sources, with distinct sources and RFC 5952 addresses', () => {
+    const events = [
+      ev('198.51.100.1', 22, T0),
+      ev('198.51.100.1', 22, T0 + 1000),
+      ev('198.51.100.2', 22, T0 + 3_600_000),
+      ev('2001:0db8:0000:0000:0000:0000:0000:0001', 443, T0 + 86_400_000),
+    ];
+    const s = summarize(fold(events), { scan: SCAN.scan, now: new Date(T0), toolVersion: 't', inputs: [] });
+    expect(s.days).toEqual([
+      { date: '2026-11-30', attempts: 3, sources: 2 },
+      { date: '2026-12-01', attempts: 1, sources: 1 },
+    ]);
+    expect(s.hours?.map((h) => [h.hour, h.attempts])).toEqual([
+      ['2026-11-30T12:00:00Z', 2],
+      ['2026-11-30T13:00:00Z', 1],
+      ['2026-12-01T12:00:00Z', 1],
+    ]);
+    expect(s.ports.map((p) => [p.proto, p.port, p.attempts, p.sources, p.service?.name])).toEqual([
+      ['tcp', 22, 3, 2, 'ssh'],
+      ['tcp', 443, 1, 1, 'https'],
+    ]);
+    expect(s.sources.map((x) => [x.address, x.attempts, x.ports])).toEqual([
+      ['198.51.100.1', 2, 1],
+      ['198.51.100.2', 1, 1],
+      ['2001:db8::1', 1, 1],
+    ]);
+  });
+
+  it('no hours for spans of two days or more; --since/--until leave attempts outside the range uncounted', () => {
+    const options: FoldOptions = { ...SCAN, since: T0 + 1000, until: T0 + 3 * 86_400_000 };
+    const events = [ev('198.51.100.1', 22, T0), ev('198.51.100.1', 22, T0 + 1000), ev('198.51.100.1', 22, T0 + 2 * 86_400_000 + 5000), ev('198.51.100.1', 22, T0 + 3 * 86_400_000)];
+    const s = summarize(fold(events, options), { scan: SCAN.scan, now: new Date(T0), toolVersion: 't', inputs: [] });
+    expect(s.attempts).toBe(2);
+    expect(s.lines.outsideRange).toBe(2);
+    expect(s.hours).toBeNull();
+  });
+});

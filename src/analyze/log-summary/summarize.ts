@@ -1,0 +1,172 @@
+/**
+ * Fold state → the report: sorted lists, compressed IPv6 (RFC 5952), the catalog's service
+ * and risk for each port, and the ports the host really exposes (exposedHits).
+ *
+ * @module
+ */
+import { formatAddr, parseAddr } from '../../model/addr.js';
+import type { AuditedService, Exposure } from '../audit/types.js';
+import { EXPOSURES, SEVERITIES } from '../audit/types.js';
+import { identifyService } from '../catalog/index.js';
+import { type FoldState, type SourceState, portKey, portOfKey } from './fold.js';
+import type { ScanParams } from './scan-window.js';
+import type { ExposedHit, LogSummary, PortCount, ServiceTag, SourceCount } from './types.js';
+
+/** A port the host exposes beyond itself, as the audit judged it. */
+export interface ExposedPort {
+  proto: string;
+  port: number;
+  exposure: Exposure;
+  service: ServiceTag | null;
+}
+
+export interface SummaryOptions {
+  scan: ScanParams;
+  now: Date;
+  toolVersion: string;
+  inputs: string[];
+  since?: number;
+  until?: number;
+  /** The host's exposure; omitted when there is no snapshot or live host to join with. */
+  exposure?: { host: string; ports: ExposedPort[] };
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const TWO_DAYS = 2 * 86_400_000;
+
+/** The catalog's name and worst risk for a port (null when the catalog does not know it). */
+export function serviceTag(proto: string, port: number): ServiceTag | null {
+  if (proto !== 'tcp' && proto !== 'udp') return null;
+  const id = identifyService(proto, port, null);
+  if (id.by === 'unknown') return null;
+  const worst = [...id.risks].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity))[0];
+  return { name: id.name, label: id.label, risk: worst ? { class: worst.class, severity: worst.severity } : null };
+}
+
+/** Ports of an audited host reachable from beyond the host (world, wide, allowlisted, internal). */
+export function exposedPorts(services: readonly AuditedService[]): ExposedPort[] {
+  const byKey = new Map<string, ExposedPort>();
+  for (const s of services) {
+    if (s.exposure === 'local' || s.exposure === 'closed') continue;
+    const key = `${s.proto}/${s.port}`;
+    const seen = byKey.get(key);
+    if (seen && EXPOSURES.indexOf(seen.exposure) <= EXPOSURES.indexOf(s.exposure)) continue;
+    const tag: ServiceTag | null = s.service.by === 'unknown' ? null : { name: s.service.name, label: s.service.label, risk: null };
+    const worst = [...s.service.risks].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity))[0];
+    if (tag && worst) tag.risk = { class: worst.class, severity: worst.severity };
+    byKey.set(key, { proto: s.proto, port: s.port, exposure: s.exposure, service: tag });
+  }
+  return [...byKey.values()];
+}
+
+/** RFC 5952 form of an address as the kernel printed it (full IPv6 groups). */
+function compress(address: string): string {
+  if (!address.includes(':')) return address;
+  if (address.length === 39 && !address.includes('.')) return compressFullV6(address);
+  const parsed = parseAddr(address);
+  return parsed ? formatAddr(parsed.value, parsed.family) : address;
+}
+
+/** `2001:0db8:0000:…` (eight 4-digit groups, as %pI6 prints) to RFC 5952, without parsing to numbers. */
+function compressFullV6(full: string): string {
+  const groups = full.toLowerCase().split(':').map((g) => g.replace(/^0{1,3}/, ''));
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== '0') {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === '0') j++;
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  if (best < 0) return groups.join(':');
+  return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLen).join(':')}`;
+}
+
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function sourceCount(address: string, s: SourceState): SourceCount {
+  return { address, attempts: s.attempts, ports: s.ports.size, first: iso(s.first), last: iso(s.last) };
+}
+
+const byAttempts = <T extends { attempts: number }>(a: T, b: T): number => b.attempts - a.attempts;
+
+export function summarize(state: FoldState, options: SummaryOptions): LogSummary {
+  const names = new Map<string, string>();
+  const name = (raw: string): string => {
+    let n = names.get(raw);
+    if (n === undefined) names.set(raw, (n = compress(raw)));
+    return n;
+  };
+  // Distinct sources per port, day and protocol, from each source's own lists.
+  const portSources = new Map<number, number>();
+  const daySources = new Map<number, number>();
+  const protoSources = new Map<string, number>();
+  for (const src of state.sources.values()) {
+    for (const k of src.ports.keys()) portSources.set(k, (portSources.get(k) ?? 0) + 1);
+    for (const d of src.days) daySources.set(d, (daySources.get(d) ?? 0) + 1);
+    for (const p of src.protocols) protoSources.set(p, (protoSources.get(p) ?? 0) + 1);
+  }
+
+  const days = [...state.days].sort((a, b) => a[0] - b[0]).map(([day, n]) => ({ date: iso(day * 86_400_000).slice(0, 10), attempts: n, sources: daySources.get(day) ?? 0 }));
+  const hours =
+    state.attempts > 0 && state.last - state.first < TWO_DAYS
+      ? [...state.hours].sort((a, b) => a[0] - b[0]).map(([h, n]) => ({ hour: iso(h * 3_600_000).slice(0, 13) + ':00:00Z', attempts: n }))
+      : null;
+  const ports: PortCount[] = [];
+  state.ports.forEach((n, key) => {
+    if (n === 0) return;
+    const { proto, port } = portOfKey(key);
+    ports.push({ proto, port, attempts: n, sources: portSources.get(key) ?? 0, service: serviceTag(proto, port) });
+  });
+  ports.sort((a, b) => byAttempts(a, b) || a.port - b.port || a.proto.localeCompare(b.proto));
+  const protocols = [...state.protocols].map(([proto, n]) => ({ proto, attempts: n, sources: protoSources.get(proto) ?? 0 })).sort((a, b) => byAttempts(a, b) || a.proto.localeCompare(b.proto));
+
+  const sources = [...state.sources].map(([raw, s]) => ({ raw, s, count: sourceCount(name(raw), s) }));
+  sources.sort((a, b) => b.count.attempts - a.count.attempts || byText(a.count.address, b.count.address));
+  const scanners = sources
+    .filter((x) => x.s.detectedAt !== null)
+    .map(({ s, count }) => ({ address: count.address, ports: s.ports.size, attempts: s.attempts, first: count.first, last: count.last, detectedAt: iso(s.detectedAt!) }))
+    .sort((a, b) => b.ports - a.ports || byText(a.detectedAt, b.detectedAt) || byText(a.address, b.address));
+
+  let exposedHits: ExposedHit[] | null = null;
+  if (options.exposure) {
+    exposedHits = [];
+    for (const e of options.exposure.ports) {
+      const key = portKey(e.proto, e.port);
+      if (key < 0 || !state.ports[key]) continue;
+      exposedHits.push({ proto: e.proto, port: e.port, attempts: state.ports[key]!, sources: portSources.get(key) ?? 0, exposure: e.exposure, service: e.service ?? serviceTag(e.proto, e.port) });
+    }
+    exposedHits.sort((a, b) => EXPOSURES.indexOf(a.exposure) - EXPOSURES.indexOf(b.exposure) || byAttempts(a, b) || a.port - b.port);
+  }
+
+  return {
+    format: 'portcullis-logs',
+    version: 1,
+    generatedAt: options.now.toISOString(),
+    tool: { name: 'portcullis', version: options.toolVersion },
+    inputs: options.inputs,
+    lines: { ...state.lines },
+    attempts: state.attempts,
+    first: state.attempts > 0 ? iso(state.first) : null,
+    last: state.attempts > 0 ? iso(state.last) : null,
+    range: { since: options.since !== undefined ? iso(options.since) : null, until: options.until !== undefined ? iso(options.until) : null },
+    scan: { ports: options.scan.ports, windowSeconds: options.scan.windowMs / 1000 },
+    days,
+    hours,
+    ports,
+    protocols,
+    sources: sources.map((x) => x.count),
+    scanners,
+    prefixes: [...state.prefixes].map(([prefix, lines]) => ({ prefix, lines })).sort((a, b) => b.lines - a.lines || a.prefix.localeCompare(b.prefix)),
+    malformed: state.malformed,
+    exposure: options.exposure ? { host: options.exposure.host } : null,
+    exposedHits,
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * Read log files with every core: plain files are cut into ranges at line starts, gzip files
+ * go whole, worker threads fold the parts, and the parts merge in log order (files by their
+ * first time stamp, ranges by offset). Small inputs stay on this thread.
+ *
+ * @module
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { type FoldOptions, type FoldState, LogFold, emptyFoldState, mergeFoldStates } from '../../../analyze/log-summary/index.js';
+import { type LogFileInfo, LogReadError, readLogBytes, splitAtLines } from '../../../collect/logs/index.js';
+import type { ScanTask, WorkerMessage } from './scan-task.js';
+import { readIntoFold } from './read-into-fold.js';
+
+export interface FileScan {
+  state: FoldState;
+  /** Per file: lines read and lines with a recognised syslog/journal framing. */
+  files: { path: string; lines: number; recognised: number }[];
+}
+
+/** Below this, worker start-up costs more than it saves. */
+const PARALLEL_MIN_BYTES = 16 << 20;
+/** Parts per worker: finer parts balance better; each part costs a merge. */
+const PARTS_PER_WORKER = 1;
+
+/** Every core, unless PORTCULLIS_THREADS says otherwise (the benchmark compares both). */
+function defaultThreads(): number {
+  const env = Number(process.env.PORTCULLIS_THREADS);
+  return Number.isInteger(env) && env > 0 ? env : availableParallelism();
+}
+
+interface PartResult {
+  state: FoldState;
+  lines: number;
+  recognised: number;
+}
+
+export async function scanFiles(files: LogFileInfo[], fold: FoldOptions, now: Date, onBytes: (n: number) => void, threads = defaultThreads()): Promise<FileScan> {
+  const total = files.reduce((n, f) => n + f.size, 0);
+  const workers = Math.max(1, Math.min(threads, 8));
+  const tasks: ScanTask[] = [];
+  const owner: number[] = [];
+  for (const [i, file] of files.entries()) {
+    const parts = total >= PARALLEL_MIN_BYTES && workers > 1 ? Math.max(1, Math.round((file.size / total) * workers * PARTS_PER_WORKER)) : 1;
+    for (const range of await splitAtLines(file, parts)) {
+      tasks.push(range.start === 0 && range.end === file.size ? { file, fold, now: now.getTime() } : { file, range, fold, now: now.getTime() });
+      owner.push(i);
+    }
+  }
+  const results = total >= PARALLEL_MIN_BYTES && workers > 1 && tasks.length > 1 ? await runInWorkers(tasks, Math.min(workers, tasks.length), onBytes) : await runHere(tasks, onBytes);
+
+  const state = emptyFoldState();
+  const perFile = files.map((f) => ({ path: f.path, lines: 0, recognised: 0 }));
+  results.forEach((r, k) => {
+    const f = perFile[owner[k]!]!;
+    // Worker line numbers start at 1 in each part: shift them to the file's.
+    for (const m of r.state.malformed) m.line += f.lines;
+    f.lines += r.lines;
+    f.recognised += r.recognised;
+    mergeFoldStates(state, r.state, fold.scan, fold.examples);
+  });
+  return { state, files: perFile };
+}
+
+async function runHere(tasks: ScanTask[], onBytes: (n: number) => void): Promise<PartResult[]> {
+  const out: PartResult[] = [];
+  for (const task of tasks) {
+    const fold = new LogFold(task.fold);
+    const reader = await readIntoFold(readLogBytes(task.file, task.range), task.file.path, fold, new Date(task.now), { onBytes });
+    out.push({ state: fold.finish(), lines: reader.line, recognised: reader.recognised });
+  }
+  return out;
+}
+
+function runInWorkers(tasks: ScanTask[], count: number, onBytes: (n: number) => void): Promise<PartResult[]> {
+  const results: PartResult[] = new Array(tasks.length);
+  let next = 0;
+  let finished = 0;
+  return new Promise((resolve, reject) => {
+    const pool: Worker[] = [];
+    const stop = (err?: Error): void => {
+      for (const w of pool) void w.terminate();
+      if (err) reject(err);
+      else resolve(results);
+    };
+    for (let i = 0; i < count; i++) {
+      const worker = new Worker(new URL('./scan-worker.js', import.meta.url));
+      pool.push(worker);
+      let current = -1;
+      const give = (): void => {
+        if (next >= tasks.length) return;
+        current = next++;
+        worker.postMessage(tasks[current]);
+      };
+      worker.on('message', (msg: WorkerMessage) => {
+        if (msg.type === 'progress') onBytes(msg.bytes);
+        else if (msg.type === 'error') stop(new LogReadError(msg.path, msg.reason));
+        else {
+          results[current] = { state: msg.state, lines: msg.lines, recognised: msg.recognised };
+          if (++finished === tasks.length) stop();
+          else give();
+        }
+      });
+      worker.on('error', (err) => stop(err));
+      give();
+    }
+  });
+}

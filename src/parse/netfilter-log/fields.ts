@@ -1,0 +1,184 @@
+/**
+ * The netfilter part of a kernel message: `PREFIX IN=eth0 OUT= MAC=… SRC=… DST=… … PROTO=TCP
+ * SPT=… DPT=… … SYN …`. Only the outer packet counts: an ICMP error quotes the packet it
+ * answers in brackets (`[SRC=… DST=… PROTO=UDP SPT=… DPT=53 …]`) and reading stops there.
+ *
+ * @module
+ */
+import { prefixIsDrop } from './prefix.js';
+import { type MalformedReason, type NetfilterRecord, TCP_FLAGS } from './types.js';
+
+const PROTO_NAMES: Record<string, string> = {
+  TCP: 'tcp', UDP: 'udp', UDPLITE: 'udplite', ICMP: 'icmp', ICMPv6: 'icmpv6', AH: 'ah', ESP: 'esp', SCTP: 'sctp',
+  // nf_log prints other protocols as numbers.
+  '2': 'igmp', '4': 'ipip', '41': 'ipv6', '47': 'gre', '50': 'esp', '51': 'ah', '89': 'ospf', '103': 'pim', '112': 'vrrp', '132': 'sctp',
+};
+const FLAG_CODES = TCP_FLAGS.map((f) => (f.charCodeAt(0) << 16) | (f.charCodeAt(1) << 8) | f.charCodeAt(2));
+
+/** The bit of a three-letter TCP flag at p (0 when it is none), without making a string. */
+function flagBit(buf: Uint8Array, p: number): number {
+  const code = (buf[p]! << 16) | (buf[p + 1]! << 8) | buf[p + 2]!;
+  const i = FLAG_CODES.indexOf(code);
+  return i < 0 ? 0 : 1 << (TCP_FLAGS.length - 1 - i);
+}
+
+/** Where `IN=` starts in [start, end) when followed by a value and ` OUT=`; -1 otherwise. */
+export function findInField(buf: Uint8Array, start: number, end: number): number {
+  for (let p = start; p + 7 <= end; p++) {
+    if (buf[p] !== 73 || buf[p + 1] !== 78 || buf[p + 2] !== 61) continue;
+    let q = p + 3;
+    while (q < end && buf[q] !== 32) q++;
+    if (q + 5 <= end && buf[q + 1] === 79 && buf[q + 2] === 85 && buf[q + 3] === 84 && buf[q + 4] === 61) return p;
+  }
+  return -1;
+}
+
+function isSpace(b: number): boolean {
+  return b === 32 || b === 9;
+}
+
+/**
+ * The last few texts read for a field, with their bytes: most lines repeat the interface,
+ * the host's address and one of a few prefixes, so most lines allocate no string for them.
+ */
+class TextCache {
+  private readonly bytes: Uint8Array[] = [];
+  private readonly texts: string[] = [];
+  private next = 0;
+
+  constructor(private readonly size: number) {}
+
+  get(buf: Buffer, start: number, end: number): string {
+    const n = end - start;
+    for (let e = 0; e < this.bytes.length; e++) {
+      const bytes = this.bytes[e]!;
+      if (bytes.length !== n) continue;
+      let i = 0;
+      while (i < n && buf[start + i] === bytes[i]) i++;
+      if (i === n) return this.texts[e]!;
+    }
+    const text = buf.toString('latin1', start, end);
+    this.bytes[this.next] = Uint8Array.from(buf.subarray(start, end));
+    this.texts[this.next] = text;
+    this.next = (this.next + 1) % this.size;
+    return text;
+  }
+}
+
+const prefixes = new TextCache(8);
+const inIfaces = new TextCache(4);
+const outIfaces = new TextCache(4);
+const dsts = new TextCache(4);
+const protos = new TextCache(8);
+
+/** The prefix as text, trimmed. */
+function prefixText(buf: Buffer, start: number, end: number): string {
+  while (start < end && isSpace(buf[start]!)) start++;
+  while (end > start && isSpace(buf[end - 1]!)) end--;
+  return prefixes.get(buf, start, end);
+}
+
+function parsePort(buf: Uint8Array, start: number, end: number): number {
+  if (end <= start || end - start > 5) return -1;
+  let v = 0;
+  for (let p = start; p < end; p++) {
+    const d = buf[p]! - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v <= 65535 ? v : -1;
+}
+
+/** A dotted quad, or hex groups with colons (as %pI6 prints them, or compressed). */
+function addressFamily(buf: Uint8Array, start: number, end: number): 0 | 4 | 6 {
+  const n = end - start;
+  if (n < 2 || n > 45) return 0;
+  let colons = 0;
+  let dots = 0;
+  for (let p = start; p < end; p++) {
+    const b = buf[p]!;
+    if (b === 58) colons++;
+    else if (b === 46) dots++;
+    else if (!((b >= 48 && b <= 57) || (b >= 97 && b <= 102) || (b >= 65 && b <= 70))) return 0;
+  }
+  if (colons >= 2) return 6;
+  if (colons === 0 && dots === 3 && n >= 7 && n <= 15) return 4;
+  return 0;
+}
+
+/**
+ * Fill `rec` from the message body [start, end) whose `IN=` is at `inAt`. Returns null when
+ * the line is usable (or not a drop), else why the drop is malformed.
+ */
+export function parseNetfilterBody(buf: Buffer, start: number, inAt: number, end: number, rec: NetfilterRecord): MalformedReason | null {
+  rec.prefix = prefixText(buf, start, inAt);
+  rec.drop = prefixIsDrop(buf, start, inAt);
+  rec.src = '';
+  rec.dst = '';
+  rec.proto = '';
+  rec.spt = -1;
+  rec.dpt = -1;
+  rec.icmpType = -1;
+  rec.icmpCode = -1;
+  rec.tcpFlags = 0;
+  rec.family = 4;
+  let p = inAt + 3;
+  let q = p;
+  while (q < end && buf[q] !== 32) q++;
+  rec.inIface = inIfaces.get(buf, p, q);
+  p = q + 5; // " OUT="
+  q = p;
+  while (q < end && buf[q] !== 32) q++;
+  rec.outIface = outIfaces.get(buf, p, q);
+  let srcFamily: 0 | 4 | 6 = 0;
+  let dstOk = false;
+  let protoRaw = '';
+  p = q;
+  while (p < end) {
+    while (p < end && isSpace(buf[p]!)) p++;
+    if (p >= end || buf[p] === 91) break; // '[': the quoted inner packet of an ICMP error
+    q = p;
+    let eq = -1;
+    while (q < end && buf[q] !== 32) {
+      if (eq < 0 && buf[q] === 61) eq = q;
+      q++;
+    }
+    const c = buf[p];
+    if (eq < 0) {
+      if (rec.proto === 'tcp' && q - p === 3) rec.tcpFlags |= flagBit(buf, p);
+    } else {
+      const klen = eq - p;
+      const v = eq + 1;
+      if (klen === 3) {
+        const c2 = buf[p + 1];
+        const c3 = buf[p + 2];
+        if (c === 83 && c2 === 82 && c3 === 67 && !rec.src) {
+          srcFamily = addressFamily(buf, v, q);
+          if (srcFamily) rec.src = buf.toString('latin1', v, q);
+        } else if (c === 68 && c2 === 83 && c3 === 84 && !rec.dst) {
+          const fam = addressFamily(buf, v, q);
+          if (fam) {
+            rec.dst = dsts.get(buf, v, q);
+            dstOk = true;
+          }
+        } else if (c === 83 && c2 === 80 && c3 === 84) rec.spt = parsePort(buf, v, q);
+        else if (c === 68 && c2 === 80 && c3 === 84) rec.dpt = parsePort(buf, v, q);
+      } else if (klen === 5 && c === 80 && buf[p + 1] === 82 && buf[p + 4] === 79 && !protoRaw) {
+        protoRaw = protos.get(buf, v, q);
+        rec.proto = PROTO_NAMES[protoRaw] ?? protoRaw;
+      } else if (klen === 4 && c === 84 && buf[p + 1] === 89 && (rec.proto === 'icmp' || rec.proto === 'icmpv6')) {
+        rec.icmpType = parsePort(buf, v, q);
+      } else if (klen === 4 && c === 67 && buf[p + 1] === 79 && (rec.proto === 'icmp' || rec.proto === 'icmpv6')) {
+        rec.icmpCode = parsePort(buf, v, q);
+      }
+    }
+    p = q;
+  }
+  if (srcFamily) rec.family = srcFamily;
+  if (!rec.drop) return null;
+  if (!rec.src) return 'no-src';
+  if (!dstOk) return 'no-dst';
+  if (!rec.proto) return 'no-proto';
+  if ((rec.proto === 'tcp' || rec.proto === 'udp' || rec.proto === 'udplite' || rec.proto === 'sctp') && (rec.spt < 0 || rec.dpt < 0)) return 'no-ports';
+  return null;
+}
