@@ -106,6 +106,18 @@ export function cidrSet(cidr: ParsedCidr): AddrSet {
   return range(cidr.base as bigint, (cidr.base as bigint) + size);
 }
 
+/** The unspecified address ("0.0.0.0", "::", and every other spelling of them: "0::0", "0:0:0:0:0:0:0:0"). */
+export function isUnspecifiedAddr(text: string): boolean {
+  const parsed = parseAddr(text);
+  return parsed !== null && BigInt(parsed.value) === 0n;
+}
+
+/** The IPv4 address inside an IPv4-mapped IPv6 address (::ffff:a.b.c.d, however spelled); null otherwise. */
+export function unmappedV4(addr: ParsedAddr): ParsedAddr | null {
+  if (addr.family !== 'ipv6' || (addr.value as bigint) >> 32n !== 0xffffn) return null;
+  return { family: 'ipv4', value: Number((addr.value as bigint) & 0xffffffffn) };
+}
+
 /** Set of one address. */
 export function addrPointSet(addr: ParsedAddr): AddrSet {
   return addr.family === 'ipv4'
