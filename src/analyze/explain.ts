@@ -15,6 +15,7 @@ import { TCP, UDP, arrivalSet } from './engine/arrival.js';
 import type { WalkEvent } from './engine/evaluate-chain.js';
 import { eventRef, uncertaintiesFor } from './engine/refs.js';
 import { type ReachInput, bindingsFor, pathFor } from './reach.js';
+import { flagSetText } from './tcp-flag-text.js';
 import type { FlowAnswer, FlowQuery, TraceStep } from './types.js';
 
 /** A reason the flow cannot be asked, or null when it is well-formed. */
@@ -98,6 +99,8 @@ export function explainFlow(input: ReachInput, flow: FlowQuery): FlowAnswer {
   const blocked = out.dropped.union(out.rejected);
   const admitted = out.local.union(out.forwarded);
   if (!admitted.isEmpty() && !blocked.isEmpty()) notes.push(`the verdict depends on ${dependsOn(admitted, blocked)}; the most exposed answer is given`);
+  const flagNote = proto === TCP ? openingFlagsNote(arrival, admitted) : null;
+  if (flagNote) notes.push(flagNote);
   if (!out.local.isEmpty()) {
     const binding = bindingsFor(input.sockets, family).find(
       (b) => b.proto === proto && out.local.intersects(PacketSet.where(family, { [Dim.Dst]: b.dst, [Dim.Dport]: I.range(b.port, b.port + 1) } as never)),
@@ -147,6 +150,21 @@ function dependsOn(admitted: PacketSet, blocked: PacketSet): string {
   const dims: string[] = [];
   if (!I.setsEqual(admitted.project(Dim.Sport), blocked.project(Dim.Sport))) dims.push('the source port');
   if (!I.setsEqual(admitted.project(Dim.Iif), blocked.project(Dim.Iif))) dims.push('the input interface');
+  if (!I.setsEqual(admitted.project(Dim.TcpFlags), blocked.project(Dim.TcpFlags))) dims.push('the TCP flags of the opening packet');
   if (dims.length === 0) dims.push('constructs read conservatively');
   return dims.join(' and ');
+}
+
+/**
+ * A connection opens on any of 16 SYN flag bytes (arrival.ts): when the firewall lets only
+ * some of them through, name which do and which do not (`--tcp-flags ALL SYN -j DROP` drops
+ * only the plain SYN; SYN+PSH still opens the connection).
+ */
+function openingFlagsNote(arrival: PacketSet, admitted: PacketSet): string | null {
+  if (admitted.isEmpty()) return null;
+  const all = arrival.project(Dim.TcpFlags) as I.IntervalSet<number>;
+  const through = admitted.project(Dim.TcpFlags) as I.IntervalSet<number>;
+  if (I.setsEqual(all, through)) return null;
+  const stopped = I.difference(all, through);
+  return `only some connection-opening TCP flag combinations get through: ${flagSetText(through).join(', ')} (stopped: ${flagSetText(stopped).join(', ')})`;
 }
