@@ -43,6 +43,8 @@ export function explainFlow(input: ReachInput, flow: FlowQuery): FlowAnswer {
   const to = parseAddr(toText)!;
   const proto = flow.proto === 'tcp' ? TCP : UDP;
   const notes: string[] = [];
+  const unreadable = input.firewallUnreadable?.[family];
+  if (unreadable) notes.push(`${unreadable}; the answer assumes no ${family === 'ipv4' ? 'IPv4' : 'IPv6'} filtering`);
   const local = input.facts.local[family];
   const fromLocal = local !== null && I.contains(local as I.IntervalSet<I.Ordinal>, from.value);
   const toLocal = local !== null && I.contains(local as I.IntervalSet<I.Ordinal>, to.value);

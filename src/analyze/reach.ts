@@ -29,6 +29,8 @@ export interface ReachInput {
   sockets: readonly Socket[];
   /** Forwarding per family from sysctls; null when unknown. */
   forwarding: Record<Family, boolean | null>;
+  /** Families whose firewall could not be read, and why: their answers assume no filtering. */
+  firewallUnreadable?: Partial<Record<Family, string>>;
 }
 
 /** Where a socket takes packets from, for one family. */

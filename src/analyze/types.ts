@@ -115,6 +115,8 @@ export interface HostAnalysis {
   sysctls?: Record<string, string | null>;
   /** Model-level firewall facts the checks read (computed by the engine from the rules). */
   firewall?: FirewallFacts;
+  /** Families whose firewall could not be read (e.g. not root), and why: their sources assume no filtering. */
+  firewallUnreadable?: Partial<Record<Family, string>>;
 }
 
 /** Facts about the rulesets as a whole, rather than about one service. */

@@ -82,6 +82,7 @@ export const fullReport: Full<AuditReport> = {
       diagnostics: [{ code: 'unsupported.match', severity: 'warning', message: 'm', location: { file: 'f', line: 1, path: '$' }, expected: 'e', input: 'i' }],
       sysctls: { 'net.ipv4.tcp_syncookies': '1', 'net.ipv4.ip_forward': '0' },
       firewall: { inputDropsLogged: { ipv4: true, ipv6: false } },
+      firewallUnreadable: { ipv4: 'firewall not readable as this user (permission denied: run as root)', ipv6: 'firewall not readable (nft: not found)' },
     },
   ],
   findings: [finding],
