@@ -11,6 +11,7 @@ import { analyzeHost, loadHost } from '../../pipeline.js';
 import { parseSnapshot } from '../../parse/snapshot.js';
 import { renderDiffJson, renderDiffText, shouldColor } from '../../render/index.js';
 import { VERSION } from '../../version.js';
+import { MAX_JSON_DEPTH, excessiveNesting } from '../../parse/json-depth.js';
 import { ExitCode, InputError, failOnErrors } from '../errors.js';
 import { readInputFile } from '../load-hosts.js';
 import { writeOutput } from '../output.js';
@@ -26,6 +27,8 @@ export interface DiffOptions {
 async function reportOf(file: string, policy: Awaited<ReturnType<typeof readPolicy>>, now: Date): Promise<AuditReport> {
   const text = await readInputFile(file, 'snapshot or report');
   let format: unknown;
+  const deep = excessiveNesting(text);
+  if (deep) throw new InputError(`${file} at ${deep.path}: JSON nested more than ${MAX_JSON_DEPTH} levels deep (line ${deep.line})`);
   try {
     format = (JSON.parse(text) as { format?: unknown }).format;
   } catch {

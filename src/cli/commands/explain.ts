@@ -7,6 +7,7 @@ import type { FlowQuery } from '../../analyze/types.js';
 import { flowProblem } from '../../analyze/explain.js';
 import { explainFlow, reachInput } from '../../pipeline.js';
 import { renderExplainJson, renderExplainText, shouldColor } from '../../render/index.js';
+import { MAX_JSON_DEPTH, excessiveNesting } from '../../parse/json-depth.js';
 import { InputError } from '../errors.js';
 import { type HostSourceOptions, loadHosts, readInputFile } from '../load-hosts.js';
 
@@ -29,6 +30,8 @@ export function parsePortProto(text: string): { port: number; proto: 'tcp' | 'ud
 
 function parseFlowLine(line: string, file: string, lineNo: number): FlowQuery {
   let value: unknown;
+  const deep = excessiveNesting(line);
+  if (deep) throw new InputError(`${file}:${lineNo}: JSON nested more than ${MAX_JSON_DEPTH} levels deep at ${deep.path}; expected {"from","to","port","proto"}`);
   try {
     value = JSON.parse(line);
   } catch (err) {

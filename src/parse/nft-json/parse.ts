@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { excessiveNesting, tooDeep as tooDeepJson } from '../json-depth.js';
 import { type Diagnostic, type Parsed, excerpt } from '../../model/diagnostics.js';
 import { locateJsonError } from './json-error.js';
 import {
@@ -52,6 +53,8 @@ export function parseNftJson(text: string, file: string): Parsed<NftRuleset> {
   const diagnostics: Diagnostic[] = [];
   const value = emptyRuleset();
   let doc: Json;
+  const deep = excessiveNesting(text);
+  if (deep) return { value, diagnostics: [tooDeepJson('parse.nft-json.depth', deep, file)] };
   try {
     doc = JSON.parse(text) as Json;
   } catch (err) {

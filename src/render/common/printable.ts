@@ -21,3 +21,8 @@ export function printable(text: string): string {
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
 }
+
+/** {@link printable} line by line: newlines stay (messages span lines), everything else is escaped. */
+export function printableLines(text: string): string {
+  return text.split('\n').map(printable).join('\n');
+}
