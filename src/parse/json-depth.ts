@@ -30,7 +30,7 @@ export function excessiveNesting(text: string, max = MAX_JSON_DEPTH): { path: st
       for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
       const top = stack[stack.length - 1];
       if (top && !top.array && top.expectKey) {
-        top.key = text.slice(start + 1, i);
+        top.key = decodeKey(text.slice(start + 1, i));
         top.expectKey = false;
       }
     } else if (ch === 0x7b || ch === 0x5b) {
@@ -44,6 +44,14 @@ export function excessiveNesting(text: string, max = MAX_JSON_DEPTH): { path: st
     } else if (ch === 0x0a) line++;
   }
   return null;
+}
+
+function decodeKey(raw: string): string {
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return raw;
+  }
 }
 
 function pathOf(frames: readonly Frame[]): string {
