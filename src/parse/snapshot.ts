@@ -11,6 +11,7 @@ import addFormats from 'ajv-formats';
 import { type Diagnostic, type Parsed, excerpt } from '../model/diagnostics.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from '../model/snapshot.js';
 import { excessiveNesting, tooDeep } from './json-depth.js';
+import { cutLongStrings } from './long-strings.js';
 import { findJsonSyntaxError } from './json-error-position.js';
 import { SNAPSHOT_SCHEMA } from './snapshot-schema.js';
 
@@ -53,8 +54,9 @@ export function parseSnapshot(text: string, file: string): Parsed<Snapshot | nul
   }
   const header = checkHeader(data, file);
   if (header) return fail(header);
+  const cut = cutLongStrings(data, file);
   const check = validate();
-  if (check(data)) return { value: data as Snapshot, diagnostics: [] };
+  if (check(data)) return { value: data as Snapshot, diagnostics: cut };
   const errors = relevantErrors(check.errors ?? []);
   const diagnostics = errors.slice(0, MAX_DIAGNOSTICS).map((e) => schemaDiagnostic(e, data, file));
   if (errors.length > MAX_DIAGNOSTICS) {

@@ -39,6 +39,7 @@ async function reportOf(file: string, policy: Awaited<ReturnType<typeof readPoli
   failOnErrors(`${file} is not a usable Portcullis snapshot`, parsed.diagnostics);
   if (!parsed.value) throw new InputError(`${file} is not a usable Portcullis snapshot`);
   const host = loadHost(parsed.value, file);
+  host.diagnostics.unshift(...parsed.diagnostics);
   failOnErrors(`cannot analyse ${file}`, host.diagnostics);
   return buildAuditReport([analyzeHost(host)], policy, now, { toolVersion: VERSION });
 }
