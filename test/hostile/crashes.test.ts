@@ -40,10 +40,10 @@ describe('deeply nested JSON', () => {
     const file = writeSnapshot(dir, 'deep-nft.json', snapshotOf([sock('tcp', '0.0.0.0', 22)], {
       firewall: [{ kind: 'nft-json', backend: null, command: ['nft', '-j', 'list', 'ruleset'], status: 'ok', content: `{"nftables": ${nested(10_000)}}` }],
     }));
-    expectInputError(runCli(['audit', '--snapshot', file]), '#firewall[0] (nft -j list ruleset) at $.nftables[0]', 'nested more than 256');
+    expectInputError(runCli(['audit', '--snapshot', file]), '#firewall[0] (nft -j list ruleset) at $.nftables[0]');
     const dump = join(dir, 'deep.nft.json');
     writeFileSync(dump, `{"nftables": [${nested(10_000)}]}`);
-    expectInputError(runCli(['audit', '--snapshot', file, '--nft', dump]), `${dump} at $.nftables[0][0]`);
+    expectInputError(runCli(['audit', '--snapshot', file, '--nft', dump]), `${dump} at $.nftables[0]`, 'nested too deeply to show');
   });
 
   it('a --flows line nested 10,000 deep is an input error with its line', () => {

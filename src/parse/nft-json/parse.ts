@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { excessiveNesting, tooDeep as tooDeepJson } from '../json-depth.js';
 import { type Diagnostic, type Parsed, excerpt } from '../../model/diagnostics.js';
 import { locateJsonError } from './json-error.js';
 import {
@@ -48,13 +47,20 @@ export function emptyRuleset(): NftRuleset {
   return { metainfo: null, tables: [], chains: [], rules: [], sets: [], objects: [] };
 }
 
+/** A value as JSON for an error message; one nested too deep to stringify is named, not thrown (issue 9). */
+function shownJson(v: Json): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return '(nested too deeply to show)';
+  }
+}
+
 /** Parse the JSON printed by `nft -j list ruleset` (or `nft -j list table …`). */
 export function parseNftJson(text: string, file: string): Parsed<NftRuleset> {
   const diagnostics: Diagnostic[] = [];
   const value = emptyRuleset();
   let doc: Json;
-  const deep = excessiveNesting(text);
-  if (deep) return { value, diagnostics: [tooDeepJson('parse.nft-json.depth', deep, file)] };
   try {
     doc = JSON.parse(text) as Json;
   } catch (err) {
@@ -79,7 +85,7 @@ export function parseNftJson(text: string, file: string): Parsed<NftRuleset> {
       message,
       location: { file, path },
       expected,
-      input: excerpt(got === undefined ? '(missing)' : JSON.stringify(got) ?? String(got)),
+      input: excerpt(got === undefined ? '(missing)' : shownJson(got)),
     });
   };
   if (!isObject(doc) || !Array.isArray(doc['nftables'])) {
