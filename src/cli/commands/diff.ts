@@ -50,6 +50,7 @@ export async function runDiff(oldFile: string, newFile: string, opts: DiffOption
   const diff = diffReports(await reportOf(oldFile, policy, now), await reportOf(newFile, policy, now));
   const json = opts.json || opts.format === 'json';
   const color = !opts.out && !json && shouldColor(process.stdout, process.env);
-  await writeOutput(opts.out, json ? renderDiffJson(diff) : renderDiffText(diff, { color, width: process.stdout.columns ?? 80 }));
+  const inputs = [oldFile, newFile, ...(opts.config ? [opts.config] : [])];
+  await writeOutput(opts.out, json ? renderDiffJson(diff) : renderDiffText(diff, { color, width: process.stdout.columns ?? 80 }), inputs);
   return diff.worsened ? ExitCode.findings : ExitCode.ok;
 }
