@@ -22,9 +22,12 @@ describe('huge strings', () => {
 
   it('printable cuts to the display limit and says how much more there was, without splitting a surrogate pair', () => {
     expect(printable('a'.repeat(DISPLAY_LIMIT))).toBe('a'.repeat(DISPLAY_LIMIT));
-    expect(printable('a'.repeat(DISPLAY_LIMIT + 5))).toBe(`${'a'.repeat(DISPLAY_LIMIT)}… (5 more characters)`);
-    const emoji = 'a'.repeat(DISPLAY_LIMIT - 1) + '😀' + 'b';
-    expect(printable(emoji)).toBe(`${'a'.repeat(DISPLAY_LIMIT - 1)}… (3 more characters)`);
+    const cut = printable('a'.repeat(DISPLAY_LIMIT + 5));
+    expect(cut).toBe(`${'a'.repeat(DISPLAY_LIMIT - 32)}… (37 more characters)`);
+    expect(cut.length).toBeLessThanOrEqual(DISPLAY_LIMIT);
+    expect(printable(cut)).toBe(cut);
+    const emoji = 'a'.repeat(DISPLAY_LIMIT - 33) + '😀' + 'b'.repeat(40);
+    expect(printable(emoji)).toBe(`${'a'.repeat(DISPLAY_LIMIT - 33)}… (42 more characters)`);
   });
 
   it('a 20 MB hostname and 5 MB process names give bounded reports in every format', () => {

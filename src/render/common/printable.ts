@@ -7,8 +7,8 @@
  * @module
  */
 
-// C0 controls, DEL, C1 controls, and the bidi embedding/override/isolate marks.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// C0 controls, DEL, C1 controls, line/paragraph separators, and the bidi embedding/override/isolate marks.
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
@@ -21,7 +21,8 @@ export const DISPLAY_LIMIT = 1000;
 /** Cut to {@link DISPLAY_LIMIT} characters, saying how many more there were; never splits a surrogate pair. */
 export function cutForDisplay(text: string, limit = DISPLAY_LIMIT): string {
   if (text.length <= limit) return text;
-  let end = limit;
+  // Room for the marker inside the limit, so cutting twice changes nothing.
+  let end = limit - 32;
   const last = text.charCodeAt(end - 1);
   if (last >= 0xd800 && last <= 0xdbff) end--;
   return `${text.slice(0, end)}… (${text.length - end} more characters)`;
