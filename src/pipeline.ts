@@ -244,6 +244,18 @@ export function analyzeHost(loaded: LoadedHost): HostAnalysis {
       });
     }
   }
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    const model = loaded.models[family];
+    for (const id of pathFor(input, family).walker.loops) {
+      const chain = model.chains.get(id);
+      diagnostics.push({
+        code: 'analyze.jump-loop',
+        severity: 'warning',
+        message: `${family} chain ${chain?.name ?? id} (${chain?.table ?? '?'}) is part of a jump loop: the kernel refuses to load such a ruleset; packets entering the loop are read as may-accept`,
+        ...(chain?.origin ? { location: chain.origin } : {}),
+      });
+    }
+  }
   if (loaded.snapshot.sockets === null) {
     diagnostics.push({ code: 'collect.no-sockets', severity: 'warning', message: 'the snapshot has no socket table: no service can be listed' });
   }

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { addrPointSet, parseAddr, toCidrs } from '../model/addr.js';
+import { type Family, addrPointSet, parseAddr, toCidrs } from '../model/addr.js';
 import * as I from '../model/interval-set.js';
 import { Dim, type DimSet, PacketSet, ifaceSet } from '../model/packet-set.js';
 import { TCP, UDP, arrivalSet } from './engine/arrival.js';
@@ -66,7 +66,7 @@ export function explainFlow(input: ReachInput, flow: FlowQuery): FlowAnswer {
   };
   if (loopbackDst && !fromLocal) {
     notes.push('the kernel drops packets from outside addressed to a loopback address (martian destination)');
-    return { ...base, state: 'filtered', firewall: 'drop', listener: null, trace: [], uncertain: [] };
+    return { ...base, state: 'filtered', firewall: 'drop', listener: listenerFor(input, family, proto, flow.port, addrPointSet(to) as DimSet), trace: [], uncertain: [] };
   }
   const path = pathFor(input, family);
   const arrival = arrivalSet({
@@ -132,13 +132,19 @@ export function explainFlow(input: ReachInput, flow: FlowQuery): FlowAnswer {
       state: 'filtered',
       firewall: 'reject',
       ...(rejectEvent?.rejectWith ? { rejectWith: rejectEvent.rejectWith } : {}),
-      listener: null,
+      listener: listenerFor(input, family, proto, flow.port, addrPointSet(to) as DimSet),
       trace,
       uncertain,
     };
   }
   if (out.dropped.isEmpty()) notes.push('no firewall verdict was reached (not forwarded by the kernel)');
-  return { ...base, state: 'filtered', firewall: 'drop', listener: null, trace, uncertain };
+  return { ...base, state: 'filtered', firewall: 'drop', listener: listenerFor(input, family, proto, flow.port, addrPointSet(to) as DimSet), trace, uncertain };
+}
+
+/** The socket that would take the flow if the firewall let it in (issue 9: say what listens either way). */
+function listenerFor(input: ReachInput, family: Family, proto: number, port: number, to: DimSet): FlowAnswer['listener'] {
+  const b = bindingsFor(input.sockets, family).find((x) => x.proto === proto && x.port === port && I.intersects(x.dst, to));
+  return b ? { address: b.socket.address, port: b.socket.port, process: b.socket.process } : null;
 }
 
 function isPartial(set: PacketSet, arrival: PacketSet): boolean {

@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addrCount, cidrsToSet, maskedAddrSet, parseAddr } from '../../src/model/addr.js';
 import * as I from '../../src/model/interval-set.js';
-import { auditOf, iptablesDump, snapshotWithRules, sock } from './hostile-helpers.js';
+import { analyzeHost, loadHost } from '../../src/pipeline.js';
+import { auditOf, explainOf, iptablesDump, snapshotWithRules, sock } from './hostile-helpers.js';
 
 const v4 = (text: string) => parseAddr(text)!;
 
@@ -59,5 +60,45 @@ describe('non-contiguous masks', () => {
       expect(s.exposure).toBe('world');
       expect(s.uncertain.map((u) => u.construct)).toEqual([rule.includes('! -s') ? `! -s 0.0.0.1/${wide}` : `-s 0.0.0.1/${wide}`]);
     }
+  });
+});
+
+describe('jump loops (the kernel refuses them; a snapshot or --iptables may hold one)', () => {
+  it.each([
+    [['-A INPUT -j A', '-A A -j B', '-A B -j A'], ['A', 'B'], 'jump loop: B → A'],
+    [['-A INPUT -j A', '-A A -j A'], ['A'], 'jump loop: A → A'],
+    [['-A INPUT -j A', '-A A -g B', '-A B -p tcp -j C', '-A C -g A'], ['A', 'B', 'C'], 'jump loop: C → A'],
+  ])('%j is named in the port\'s uncertain list, in a diagnostic and in explain', (loopRules, chains, construct) => {
+    const snap = snapshotWithRules([sock('tcp', '0.0.0.0', 22)], iptablesDump([...loopRules, '-A INPUT -p tcp -m tcp --dport 22 -j DROP'], { chains }));
+    const service = auditOf(snap).hosts[0]!.services[0]!;
+    expect(service.exposure).toBe('world');
+    expect(service.uncertain.map((u) => u.construct)).toContain(construct);
+    const analysis = analyzeHost(loadHost(snap, 'loop.json'));
+    expect(analysis.diagnostics.filter((d) => d.code === 'analyze.jump-loop').map((d) => d.message).join()).toContain('is part of a jump loop');
+    const answer = explainOf(snap, { from: '203.0.113.9', to: '', port: 22, proto: 'tcp' });
+    expect(answer.uncertain.map((u) => u.construct)).toContain(construct);
+  });
+
+  it('a chain jumped to twice without a loop is no loop', () => {
+    const snap = snapshotWithRules([sock('tcp', '0.0.0.0', 22)], iptablesDump(['-A INPUT -j A', '-A INPUT -j A', '-A A -p tcp -m tcp --dport 22 -j DROP'], { chains: ['A'] }));
+    const service = auditOf(snap).hosts[0]!.services[0]!;
+    expect(service.exposure).toBe('local');
+    expect(service.uncertain).toEqual([]);
+    expect(analyzeHost(loadHost(snap, 'x.json')).diagnostics.some((d) => d.code === 'analyze.jump-loop')).toBe(false);
+  });
+});
+
+describe('explain names the listener of a filtered flow', () => {
+  it('a dropped or rejected flow to a listening socket says what listens; an unlistened port says nothing', () => {
+    for (const target of ['DROP', 'REJECT --reject-with tcp-reset']) {
+      const snap = snapshotWithRules([sock('tcp', '0.0.0.0', 22, { process: { pid: 9, name: 'sshd', cmdline: ['sshd'], user: 'root' } })], iptablesDump([`-A INPUT -p tcp -m tcp --dport 22 -j ${target}`]));
+      const a = explainOf(snap, { from: '203.0.113.9', to: '', port: 22, proto: 'tcp' });
+      expect(a.state).toBe('filtered');
+      expect(a.listener).toEqual({ address: '0.0.0.0', port: 22, process: { pid: 9, name: 'sshd', cmdline: ['sshd'], user: 'root' } });
+      expect(explainOf(snap, { from: '203.0.113.9', to: '', port: 2222, proto: 'tcp' }).listener).toBeNull();
+    }
+    // Bound to another address of the host: not the listener of this destination.
+    const other = snapshotWithRules([sock('tcp', '192.0.2.99', 22)], iptablesDump(['-A INPUT -p tcp -m tcp --dport 22 -j DROP']));
+    expect(explainOf(other, { from: '203.0.113.9', to: '192.0.2.1', port: 22, proto: 'tcp' }).listener).toBeNull();
   });
 });

@@ -13,7 +13,7 @@
  */
 import { type Cube, Dim, type DimSet, PacketSet, ctValue, dimDomain } from '../../model/packet-set.js';
 import * as I from '../../model/interval-set.js';
-import type { Action, BaseChain, Chain, FirewallModel, RejectWith, Rule } from '../../model/ruleset.js';
+import type { Action, BaseChain, Chain, FirewallModel, RejectWith, Rule, Uncertainty } from '../../model/ruleset.js';
 import { ChainIndex } from './rule-index.js';
 
 export interface ChainOutcome {
@@ -321,6 +321,20 @@ export class ChainWalker {
             accepted = accepted.union(matched);
             break;
           }
+          if (active.has(target.id)) {
+            // A jump loop (the kernel refuses to load one, a snapshot may still hold it):
+            // where these packets end is unknowable, so they may be accepted, and the loop
+            // is named as the construct read conservatively (issue 9).
+            this.loops.add(target.id);
+            this.record({ hook, kind: this.kind, chain, rule: loopRule(rule, chain, target), verdict: action.type, set: matched, uncertain: true });
+            accepted = accepted.union(matched);
+            if (action.type === 'jump') current = rest().union(matched);
+            else {
+              returned = returned.union(matched);
+              current = rest();
+            }
+            break;
+          }
           const sub: ChainOutcome = yield this.walkChain(target, hook, matched, active);
           accepted = accepted.union(sub.accepted);
           dropped = dropped.union(sub.dropped);
@@ -404,6 +418,16 @@ function drive(root: Walk<ChainOutcome>): ChainOutcome {
       result = step.value;
     } else stack.push(step.value);
   }
+}
+
+/** The jump rule that closes a loop, carrying the loop as an uncertain construct. */
+function loopRule(rule: Rule, from: Chain, to: Chain): Rule {
+  const loop: Uncertainty = {
+    construct: `jump loop: ${from.name} → ${to.name}`,
+    kind: 'unknown',
+    detail: `chain ${to.name} is already being walked when ${from.name} jumps to it; the kernel refuses to load a loop ("Too many links"), so its packets are read as may-accept`,
+  };
+  return { ...rule, uncertain: [...rule.uncertain, loop] };
 }
 
 /** A rule's own part of slice independence (its jump target aside): no rewrite, and no look at the slice dimensions. */
