@@ -159,6 +159,7 @@ export interface FlowAnswer extends FlowQuery {
   firewall: Verdict;
   /** Reply type when rejected. */
   rejectWith?: RejectWith;
+  /** The socket the flow is addressed to, whether or not the firewall lets it in; null when nothing listens there. */
   listener: { address: string; port: number; process: ProcessInfo | null } | null;
   trace: TraceStep[];
   uncertain: UncertainRule[];
