@@ -54,6 +54,24 @@ describe('deeply nested JSON', () => {
   });
 });
 
+describe('damaged audit reports given to diff', () => {
+  it('are input errors with the JSON path, never a crash', () => {
+    const snap = writeSnapshot(dir, 'for-report.json', snapshotOf([sock('tcp', '0.0.0.0', 22)]));
+    const good = JSON.parse(runCli(['audit', '--snapshot', snap, '--json', '--fail-on', 'none']).stdout);
+    const broken = structuredClone(good);
+    broken.hosts[0].services[0].sources = 'everyone';
+    const cases: [unknown, string][] = [
+      [{ format: 'portcullis-audit' }, 'at $:'],
+      [broken, 'at $.hosts[0].services[0].sources:'],
+    ];
+    for (const [value, where] of cases) {
+      const file = join(dir, 'bad-report.json');
+      writeFileSync(file, JSON.stringify(value));
+      expectInputError(runCli(['diff', file, file]), `${file} ${where} not a valid Portcullis audit report`);
+    }
+  });
+});
+
 describe('deep jump chains (the kernel loads 2,000 levels with iptables-legacy)', () => {
   const deepChain = (n: number, verdict: string) =>
     iptablesDump(['-A INPUT -j C0', ...Array.from({ length: n - 1 }, (_, i) => `-A C${i} -j C${i + 1}`), `-A C${n - 1} -p tcp --dport 22 ${verdict}`], {

@@ -14,6 +14,7 @@ import { VERSION } from '../../version.js';
 import { MAX_JSON_DEPTH, excessiveNesting } from '../../parse/json-depth.js';
 import { ExitCode, InputError, failOnErrors } from '../errors.js';
 import { readInputFile } from '../load-hosts.js';
+import { auditReportOf } from '../read-audit-report.js';
 import { writeOutput } from '../output.js';
 import { readPolicy } from './audit.js';
 
@@ -34,7 +35,7 @@ async function reportOf(file: string, policy: Awaited<ReturnType<typeof readPoli
   } catch {
     format = undefined; // parseSnapshot gives the located error
   }
-  if (format === 'portcullis-audit') return JSON.parse(text) as AuditReport;
+  if (format === 'portcullis-audit') return auditReportOf(JSON.parse(text), file);
   const parsed = parseSnapshot(text, file);
   failOnErrors(`${file} is not a usable Portcullis snapshot`, parsed.diagnostics);
   if (!parsed.value) throw new InputError(`${file} is not a usable Portcullis snapshot`);
