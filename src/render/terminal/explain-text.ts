@@ -67,7 +67,7 @@ export function renderExplainText(answer: FlowAnswer, opts: ExplainTextOptions):
   const out = [
     `${p.bold(flowHeader(a))}  ${stateStyle(p, a.state)(a.state.toUpperCase())}`,
     `  firewall  ${a.firewall === 'accept' ? p.c.green(firewall) : p.c.red(firewall)}`,
-    `  listener  ${printable(listener)}`,
+    ...wrap(printable(listener), width - 12).map((l, i) => (i === 0 ? `  listener  ${l}` : `            ${l}`)),
     '',
     p.heading('Trace'),
     ...traceLines(a, p, width),
