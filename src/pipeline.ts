@@ -214,9 +214,27 @@ export function reachInput(loaded: LoadedHost): ReachInput {
   return input;
 }
 
+/**
+ * Per family, why no firewall dump of it could be read (none when one could): the answers
+ * then assume no filtering, and each must say so in its data (issue 9).
+ */
+function unreadableFirewall(snapshot: Snapshot): Partial<Record<Family, string>> {
+  const out: Partial<Record<Family, string>> = {};
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    const kinds = family === 'ipv4' ? ['iptables-save', 'nft-json'] : ['ip6tables-save', 'nft-json'];
+    const sources = snapshot.firewall.filter((f) => kinds.includes(f.kind));
+    if (sources.length === 0 || sources.some((f) => f.status === 'ok')) continue;
+    const who = snapshot.privileges.root ? 'firewall not readable' : 'firewall not readable as this user';
+    out[family] = `${who} (${sources[0]!.reason ?? 'unavailable'})`;
+  }
+  return out;
+}
+
 function buildReachInput(loaded: LoadedHost): ReachInput {
   const s = loaded.snapshot;
+  const firewallUnreadable = unreadableFirewall(s);
   return {
+    ...(Object.keys(firewallUnreadable).length > 0 ? { firewallUnreadable } : {}),
     models: loaded.models,
     facts: addressFacts(s.interfaces),
     sockets: s.sockets ?? [],
@@ -269,14 +287,26 @@ export function analyzeHost(loaded: LoadedHost): HostAnalysis {
     });
   }
   // Without any readable firewall dump, every listener is read as unfiltered: say so, loudly.
+  const firewallUnreadable = input.firewallUnreadable ?? {};
   for (const family of ['ipv4', 'ipv6'] as const) {
-    const kinds = family === 'ipv4' ? ['iptables-save', 'nft-json'] : ['ip6tables-save', 'nft-json'];
-    const sources = loaded.snapshot.firewall.filter((f) => kinds.includes(f.kind));
-    if (sources.length > 0 && sources.every((f) => f.status !== 'ok')) {
+    const why = firewallUnreadable[family];
+    if (why !== undefined) {
       diagnostics.push({
         code: 'collect.no-firewall',
         severity: 'warning',
-        message: `no ${family} firewall dump could be read (${sources[0]!.reason ?? 'unavailable'}): ${family} reachability assumes no filtering; run as root for the real answer`,
+        message: `no ${family} firewall dump could be read: ${why}; ${family} reachability assumes no filtering; run as root for the real answer`,
+      });
+    }
+  }
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    const model = loaded.models[family];
+    for (const id of pathFor(input, family).walker.loops) {
+      const chain = model.chains.get(id);
+      diagnostics.push({
+        code: 'analyze.jump-loop',
+        severity: 'warning',
+        message: `${family} chain ${chain?.name ?? id} (${chain?.table ?? '?'}) is part of a jump loop: the kernel refuses to load such a ruleset; packets entering the loop are read as may-accept`,
+        ...(chain?.origin ? { location: chain.origin } : {}),
       });
     }
   }
@@ -293,6 +323,7 @@ export function analyzeHost(loaded: LoadedHost): HostAnalysis {
     diagnostics,
     sysctls: loaded.snapshot.sysctls,
     firewall: { inputDropsLogged: reach.inputDropsLogged },
+    ...(Object.keys(firewallUnreadable).length > 0 ? { firewallUnreadable } : {}),
   };
 }
 

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { addrPointSet, parseAddr, toCidrs } from '../model/addr.js';
+import { type Family, addrPointSet, parseAddr, toCidrs } from '../model/addr.js';
 import * as I from '../model/interval-set.js';
 import { Dim, type DimSet, PacketSet, ifaceSet } from '../model/packet-set.js';
 import { TCP, UDP, arrivalSet } from './engine/arrival.js';
@@ -17,6 +17,7 @@ import { eventRef, uncertaintiesFor } from './engine/refs.js';
 import { type FlowArrival, flowArrival } from './explain-arrival.js';
 import { dnatTargets } from './published.js';
 import { type ReachInput, bindingsFor, pathFor, portText } from './reach.js';
+import { flagSetText } from './tcp-flag-text.js';
 import type { FlowAnswer, FlowQuery, TraceStep } from './types.js';
 
 /** A reason the flow cannot be asked, or null when it is well-formed. */
@@ -44,6 +45,8 @@ export function explainFlow(input: ReachInput, flow: FlowQuery): FlowAnswer {
   const to = parseAddr(toText)!;
   const proto = flow.proto === 'tcp' ? TCP : UDP;
   const notes: string[] = [];
+  const unreadable = input.firewallUnreadable?.[family];
+  if (unreadable) notes.push(`${unreadable}; the answer assumes no ${family === 'ipv4' ? 'IPv4' : 'IPv6'} filtering`);
   const local = input.facts.local[family];
   const fromLocal = local !== null && I.contains(local as I.IntervalSet<I.Ordinal>, from.value);
   const toLocal = local !== null && I.contains(local as I.IntervalSet<I.Ordinal>, to.value);
@@ -71,11 +74,11 @@ export function explainFlow(input: ReachInput, flow: FlowQuery): FlowAnswer {
   };
   if (loopbackDst && !fromLocal) {
     notes.push('the kernel drops packets from outside addressed to a loopback address (martian destination)');
-    return { ...base, state: 'filtered', firewall: 'drop', listener: null, trace: [], uncertain: [] };
+    return { ...base, state: 'filtered', firewall: 'drop', listener: listenerFor(input, family, proto, flow.port, addrPointSet(to) as DimSet), trace: [], uncertain: [] };
   }
   if (arrivalRoute?.routes && arrivalRoute.steps.length === 0) {
     // No reply can reach the source: no connection, whatever the firewall says.
-    return { ...base, state: 'filtered', firewall: 'drop', listener: null, trace: [], uncertain: [] };
+    return { ...base, state: 'filtered', firewall: 'drop', listener: listenerFor(input, family, proto, flow.port, addrPointSet(to) as DimSet), trace: [], uncertain: [] };
   }
   const path = pathFor(input, family);
   const arrival = arrivalSet({
@@ -111,6 +114,8 @@ export function explainFlow(input: ReachInput, flow: FlowQuery): FlowAnswer {
   const blocked = out.dropped.union(out.rejected);
   const admitted = out.local.union(out.forwarded);
   if (!admitted.isEmpty() && !blocked.isEmpty()) notes.push(`the verdict depends on ${dependsOn(admitted, blocked)}; the most exposed answer is given`);
+  const flagNote = proto === TCP ? openingFlagsNote(arrival, admitted) : null;
+  if (flagNote) notes.push(flagNote);
   const binding = out.local.isEmpty()
     ? undefined
     : bindingsFor(input.sockets, family).find(
@@ -142,13 +147,19 @@ export function explainFlow(input: ReachInput, flow: FlowQuery): FlowAnswer {
       state: 'filtered',
       firewall: 'reject',
       ...(rejectEvent?.rejectWith ? { rejectWith: rejectEvent.rejectWith } : {}),
-      listener: null,
+      listener: listenerFor(input, family, proto, flow.port, addrPointSet(to) as DimSet),
       trace,
       uncertain,
     };
   }
   if (out.dropped.isEmpty()) notes.push('no firewall verdict was reached (not forwarded by the kernel)');
-  return { ...base, state: 'filtered', firewall: 'drop', listener: null, trace, uncertain };
+  return { ...base, state: 'filtered', firewall: 'drop', listener: listenerFor(input, family, proto, flow.port, addrPointSet(to) as DimSet), trace, uncertain };
+}
+
+/** The socket that would take the flow if the firewall let it in (issue 9: say what listens either way). */
+function listenerFor(input: ReachInput, family: Family, proto: number, port: number, to: DimSet): FlowAnswer['listener'] {
+  const b = bindingsFor(input.sockets, family).find((x) => x.proto === proto && x.port === port && I.intersects(x.dst, to));
+  return b ? { address: b.socket.address, port: b.socket.port, process: b.socket.process } : null;
 }
 
 function isPartial(set: PacketSet, arrival: PacketSet): boolean {
@@ -162,6 +173,7 @@ function dependsOn(admitted: PacketSet, blocked: PacketSet): string {
   const dims: string[] = [];
   if (!I.setsEqual(admitted.project(Dim.Sport), blocked.project(Dim.Sport))) dims.push('the source port');
   if (!I.setsEqual(admitted.project(Dim.Iif), blocked.project(Dim.Iif))) dims.push('the input interface');
+  if (!I.setsEqual(admitted.project(Dim.TcpFlags), blocked.project(Dim.TcpFlags))) dims.push('the TCP flags of the opening packet');
   if (dims.length === 0) dims.push('constructs read conservatively');
   return dims.join(' and ');
 }
@@ -171,4 +183,18 @@ function forwardTargets(forwarded: PacketSet, events: readonly WalkEvent[]): str
   return [...dnatTargets(forwarded, events).values()]
     .map((t) => `${toCidrs(t.dst as never, forwarded.family).join(',')} port ${portText(t.dport)}`)
     .join(', ');
+}
+
+/**
+ * A connection opens on any of 16 SYN flag bytes (arrival.ts): when the firewall lets only
+ * some of them through, name which do and which do not (`--tcp-flags ALL SYN -j DROP` drops
+ * only the plain SYN; SYN+PSH still opens the connection).
+ */
+function openingFlagsNote(arrival: PacketSet, admitted: PacketSet): string | null {
+  if (admitted.isEmpty()) return null;
+  const all = arrival.project(Dim.TcpFlags) as I.IntervalSet<number>;
+  const through = admitted.project(Dim.TcpFlags) as I.IntervalSet<number>;
+  if (I.setsEqual(all, through)) return null;
+  const stopped = I.difference(all, through);
+  return `only some connection-opening TCP flag combinations get through: ${flagSetText(through).join(', ')} (stopped: ${flagSetText(stopped).join(', ')})`;
 }

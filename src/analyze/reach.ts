@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { type AddrSet, type Family, addrPointSet, parseAddr, toCidrs, toCidrsLimited } from '../model/addr.js';
+import { type AddrSet, type Family, addrPointSet, isUnspecifiedAddr, parseAddr, toCidrs, toCidrsLimited, unmappedV4 } from '../model/addr.js';
 import { MAX_LISTED_PREFIXES, attachExactSources } from './exact-sources.js';
 import type { AddressFacts } from '../model/host-facts.js';
 import * as I from '../model/interval-set.js';
@@ -35,6 +35,8 @@ export interface ReachInput {
   forwarding: Record<Family, boolean | null>;
   /** Where sources arrive, from the routing table; absent or null when not known (any interface). */
   arrival?: ArrivalFacts | null;
+  /** Families whose firewall could not be read, and why: their answers assume no filtering. */
+  firewallUnreadable?: Partial<Record<Family, string>>;
 }
 
 /** Where a socket takes packets from, for one family. */
@@ -68,10 +70,9 @@ function newPath(input: ReachInput, family: Family): PacketPath {
   return new PacketPath(input.models[family], facts);
 }
 
-const WILDCARD = new Set(['0.0.0.0', '::', '*']);
-
+/** A wildcard bind address, compared as a number: "::", "0::0" and "0000:…:0000" are one address (issue 9). */
 export function isWildcard(address: string): boolean {
-  return WILDCARD.has(address);
+  return address === '*' || isUnspecifiedAddr(address);
 }
 
 /** Sockets that take packets of `family`: its own, and dual-stack IPv6 wildcard sockets for IPv4. */
@@ -85,9 +86,10 @@ export function bindingsFor(sockets: readonly Socket[], family: Family): Binding
       // A dual-stack socket takes IPv4 unless an IPv4 socket holds the same port (then it must be v6only).
       const clash = sockets.some((o) => o.family === 'ipv4' && o.proto === s.proto && o.port === s.port);
       if (!clash) out.push({ socket: s, family, proto, port: s.port, dst: fullAddr(family), wildcard: true });
-    } else if (family === 'ipv4' && s.family === 'ipv6' && s.address.toLowerCase().startsWith('::ffff:')) {
-      const v4 = s.address.slice(7);
-      out.push({ socket: s, family, proto, port: s.port, dst: addrDimSet(v4, family), wildcard: false });
+    } else if (family === 'ipv4' && s.family === 'ipv6') {
+      const parsed = parseAddr(s.address);
+      const v4 = parsed && unmappedV4(parsed);
+      if (v4) out.push({ socket: s, family, proto, port: s.port, dst: addrPointSet(v4) as DimSet, wildcard: false });
     }
   }
   // The kernel prefers a socket bound to the exact address over a wildcard one.

@@ -151,6 +151,8 @@ export interface HostAnalysis {
   cloud?: CloudHostFacts;
   /** What the internet can open a new connection to through the cloud layers. */
   internet?: InternetExposure[];
+  /** Families whose firewall could not be read (e.g. not root), and why: their sources assume no filtering. */
+  firewallUnreadable?: Partial<Record<Family, string>>;
 }
 
 /** Facts about the rulesets as a whole, rather than about one service. */
@@ -193,6 +195,7 @@ export interface FlowAnswer extends FlowQuery {
   firewall: Verdict;
   /** Reply type when rejected. */
   rejectWith?: RejectWith;
+  /** The socket the flow is addressed to, whether or not the firewall lets it in; null when nothing listens there. */
   listener: { address: string; port: number; process: ProcessInfo | null } | null;
   /**
    * The input interfaces the source arrives on (the route back to it), each with the route

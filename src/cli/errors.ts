@@ -1,7 +1,7 @@
 /**
- * Errors the CLI maps to exit codes: bad input or usage → 2; anything else is a bug → 1
- * (printed with a request to report it). Findings at or above --fail-on also exit 1, but
- * through {@link ExitCode}, not an error.
+ * Errors the CLI maps to exit codes: bad input or usage → 2; anything else is a bug → 3
+ * (printed with a request to report it). Exit 1 means findings (at or above --fail-on, or a
+ * diff that got worse) and nothing else: a CI gate must never read a crash as findings.
  *
  * @module
  */
@@ -19,7 +19,7 @@ export class InputError extends Error {
   }
 }
 
-export const ExitCode = { ok: 0, findings: 1, bug: 1, input: 2 } as const;
+export const ExitCode = { ok: 0, findings: 1, input: 2, bug: 3 } as const;
 
 /** One line per error diagnostic: "file:line: message (expected …; got "…")". */
 export function describeDiagnostic(d: Diagnostic): string {

@@ -31,12 +31,15 @@ export async function readInputFile(path: string, what: string): Promise<string>
   }
 }
 
-async function readSnapshot(path: string): Promise<Snapshot> {
+async function readSnapshot(path: string, overrides: FirewallOverrides): Promise<LoadedHost> {
   const text = await readInputFile(path, 'snapshot');
   const parsed = parseSnapshot(text, path);
   failOnErrors(`${path} is not a usable Portcullis snapshot`, parsed.diagnostics);
   if (!parsed.value) throw new InputError(`${path} is not a usable Portcullis snapshot`);
-  return parsed.value;
+  const host = loadHost(parsed.value, path, overrides);
+  // Warnings of the snapshot itself (strings cut at load) join the host's.
+  host.diagnostics.unshift(...parsed.diagnostics);
+  return host;
 }
 
 async function readOverrides(opts: HostSourceOptions): Promise<FirewallOverrides> {
@@ -63,7 +66,7 @@ export async function loadHosts(opts: HostSourceOptions): Promise<LoadedHost[]> 
     reportUnreadable(snapshot);
     loaded.push(loadHost(snapshot, 'this host', overrides));
   } else {
-    for (const file of files) loaded.push(loadHost(await readSnapshot(file), file, overrides));
+    for (const file of files) loaded.push(await readSnapshot(file, overrides));
   }
   for (const host of loaded) failOnErrors(`cannot analyse ${host.file}`, host.diagnostics);
   return loaded;

@@ -1,20 +1,84 @@
 /**
- * Where reports go: standard output, or a file written atomically (a crash leaves the old
- * file or the new one, never half of one).
+ * Where reports go: standard output, or `--out FILE`. A regular file (or a missing path) is
+ * written atomically (a crash leaves the old file or the new one, never half of one); a
+ * symbolic link is followed and its target replaced; a character device or FIFO is written
+ * through, never replaced (so are sockets); anything else, and any path that is one of the inputs, is
+ * refused (README, "--out and special files").
  *
  * @module
  */
+import { open, realpath, stat, lstat } from 'node:fs/promises';
+import { type Stats, writeSync } from 'node:fs';
 import { writeFileAtomic } from '../collect/index.js';
 import { InputError } from './errors.js';
 
-export async function writeOutput(out: string | undefined, text: string): Promise<void> {
+type Target = { kind: 'replace'; path: string } | { kind: 'write-through'; path: string };
+
+async function statOrNull(path: string, follow: boolean): Promise<Stats | null> {
+  try {
+    return follow ? await stat(path) : await lstat(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new InputError(`cannot write ${path}: ${(err as Error).message}`);
+  }
+}
+
+/** Decide how to write `out`, or refuse (InputError) before anything is touched. */
+export async function outputTarget(out: string, inputs: readonly string[] = []): Promise<Target> {
+  const link = await statOrNull(out, false);
+  if (!link) return { kind: 'replace', path: out };
+  const st = await statOrNull(out, true);
+  if (!st) throw new InputError(`refusing to write ${out}: it is a symbolic link that points nowhere`);
+  for (const input of inputs) {
+    const other = await stat(input).catch(() => null);
+    if (other && other.dev === st.dev && other.ino === st.ino) {
+      throw new InputError(`refusing to write ${out}: it is also an input (${input}); the report would destroy it`);
+    }
+  }
+  // A link to a regular file: replace the file it points to, keep the link.
+  if (st.isFile()) return { kind: 'replace', path: link.isSymbolicLink() ? await realpath(out) : out };
+  // /dev/stdout links to a pipe or socket with no path: write through the link itself (a
+  // listening socket's file cannot be opened: that is a write error, and it stays).
+  if (st.isCharacterDevice() || st.isFIFO() || st.isSocket()) return { kind: 'write-through', path: out };
+  const what = st.isDirectory() ? 'a directory' : st.isBlockDevice() ? 'a block device' : 'not a regular file';
+  throw new InputError(`refusing to write ${out}: it is ${what}; expected a regular file, a missing path, a character device, a FIFO or a socket`);
+}
+
+/** The descriptor a path names (`/dev/stdout`, `/dev/fd/3`, `/proc/self/fd/3`), or null. */
+function descriptorOf(path: string): number | null {
+  if (path === '/dev/stdout') return 1;
+  if (path === '/dev/stderr') return 2;
+  const m = /^\/(?:dev\/fd|proc\/self\/fd)\/(\d+)$/.exec(path);
+  return m ? Number(m[1]) : null;
+}
+
+/** Write to an existing device or FIFO as it is (`/dev/stdout`, a pipe): never replace it. */
+async function writeThrough(path: string, text: string): Promise<void> {
+  const fd = descriptorOf(path);
+  // Our own descriptors are written as they are: a socket behind /dev/stdout cannot be reopened.
+  if (fd === 1) return void (await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve()))));
+  if (fd !== null) return void writeSync(fd, text);
+  const handle = await open(path, 'w');
+  try {
+    await handle.writeFile(text);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Write `text` to `out` (standard output when absent or "-"); `inputs` are the files the command read. */
+export async function writeOutput(out: string | undefined, text: string, inputs: readonly string[] = []): Promise<void> {
   if (!out || out === '-') {
     process.stdout.write(text);
     return;
   }
+  const target = await outputTarget(out, inputs);
   try {
-    await writeFileAtomic(out, text);
+    if (target.kind === 'write-through') await writeThrough(target.path, text);
+    else await writeFileAtomic(target.path, text);
   } catch (err) {
-    throw new InputError(`cannot write ${out}: ${(err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOSPC' ? 'no space left on device' : code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'no such directory' : code === 'ENXIO' ? 'no reader on the other side (a socket file cannot be opened)' : (err as Error).message;
+    throw new InputError(`cannot write ${out}: ${reason}`);
   }
 }

@@ -106,6 +106,18 @@ export function cidrSet(cidr: ParsedCidr): AddrSet {
   return range(cidr.base as bigint, (cidr.base as bigint) + size);
 }
 
+/** The unspecified address ("0.0.0.0", "::", and every other spelling of them: "0::0", "0:0:0:0:0:0:0:0"). */
+export function isUnspecifiedAddr(text: string): boolean {
+  const parsed = parseAddr(text);
+  return parsed !== null && BigInt(parsed.value) === 0n;
+}
+
+/** The IPv4 address inside an IPv4-mapped IPv6 address (::ffff:a.b.c.d, however spelled); null otherwise. */
+export function unmappedV4(addr: ParsedAddr): ParsedAddr | null {
+  if (addr.family !== 'ipv6' || (addr.value as bigint) >> 32n !== 0xffffn) return null;
+  return { family: 'ipv4', value: Number((addr.value as bigint) & 0xffffffffn) };
+}
+
 /** Set of one address. */
 export function addrPointSet(addr: ParsedAddr): AddrSet {
   return addr.family === 'ipv4'
@@ -119,7 +131,56 @@ export function addrRangeSet(from: ParsedAddr, to: ParsedAddr): AddrSet {
   return range(from.value as bigint, (to.value as bigint) + 1n);
 }
 
-/** Parse a comma-free address expression: CIDR, mask form or "a-b" range. */
+/** Above this many free mask bits between set ones (2^16 ranges), a non-contiguous mask is not enumerated. */
+export const MAX_MASK_GAP_BITS = 16;
+
+/**
+ * Addresses x with (x & mask) == (addr & mask), for any mask (iptables prints a
+ * non-contiguous one as `1.2.0.4/255.255.0.255`; the kernel matches it bit by bit). The
+ * free bits below the lowest set bit of the mask make each range; the free bits above it are
+ * enumerated, one range per combination (issue 9). With more than {@link MAX_MASK_GAP_BITS}
+ * of those, the set is the leading prefix of the mask, a superset: `exact` is false.
+ */
+export function maskedAddrSet(addr: ParsedAddr, mask: ParsedAddr): { set: AddrSet; exact: boolean } {
+  const bits = bitsOf(addr.family);
+  const m = BigInt(mask.value);
+  const base = BigInt(addr.value) & m;
+  const full = (1n << BigInt(bits)) - 1n;
+  const toSet = (pairs: [bigint, bigint][]): AddrSet =>
+    fromRanges(pairs.map(([lo, hi]) => (addr.family === 'ipv4' ? [Number(lo), Number(hi)] : [lo, hi])) as [number, number][]) as AddrSet;
+  if (m === 0n) return { set: toSet([[0n, full + 1n]]), exact: true };
+  let low = 0; // trailing free bits: each range spans 2^low addresses
+  while (((m >> BigInt(low)) & 1n) === 0n) low++;
+  const gaps: number[] = [];
+  for (let b = low; b < bits; b++) if (((m >> BigInt(b)) & 1n) === 0n) gaps.push(b);
+  if (gaps.length > MAX_MASK_GAP_BITS) {
+    let lead = 0;
+    while (lead < bits && ((m >> BigInt(bits - 1 - lead)) & 1n) === 1n) lead++;
+    const size = 1n << BigInt(bits - lead);
+    const start = base & ~(size - 1n);
+    return { set: toSet([[start, start + size]]), exact: false };
+  }
+  const size = 1n << BigInt(low);
+  const pairs: [bigint, bigint][] = [];
+  for (let combo = 0; combo < 1 << gaps.length; combo++) {
+    let v = base;
+    for (let k = 0; k < gaps.length; k++) if ((combo >> k) & 1) v |= 1n << BigInt(gaps[k]!);
+    pairs.push([v, v + size]);
+  }
+  return { set: toSet(pairs), exact: true };
+}
+
+/** "addr/dotted-or-colon mask" whose mask is not a prefix: the masked set, or null for any other text. */
+export function parseMaskedAddr(text: string, family: Family): { set: AddrSet; exact: boolean } | null {
+  const slash = text.indexOf('/');
+  if (slash < 0) return null;
+  const addr = parseAddr(text.slice(0, slash));
+  const mask = parseAddr(text.slice(slash + 1));
+  if (!addr || !mask || addr.family !== family || mask.family !== family) return null;
+  return maskedAddrSet(addr, mask);
+}
+
+/** Parse a comma-free address expression: CIDR, mask form (any mask) or "a-b" range. */
 export function parseAddrSet(text: string, family: Family): AddrSet | null {
   const dash = text.indexOf('-');
   if (dash > 0 && !text.includes('/')) {
@@ -129,7 +190,10 @@ export function parseAddrSet(text: string, family: Family): AddrSet | null {
     return addrRangeSet(from, to);
   }
   const cidr = parseCidr(text);
-  if (!cidr || cidr.family !== family) return null;
+  if (!cidr || cidr.family !== family) {
+    const masked = parseMaskedAddr(text, family);
+    return masked?.exact ? masked.set : null;
+  }
   return cidrSet(cidr);
 }
 

@@ -31,7 +31,7 @@
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { LineCounter, isMap, isNode, isPair, isScalar, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, isMap, isNode, isPair, isScalar, parseDocument, visit, type Document, type Node } from 'yaml';
 import { parseCidr } from '../model/addr.js';
 import { type Diagnostic, type Location, type Parsed, excerpt } from '../model/diagnostics.js';
 import type { Policy, PolicyException, PolicySeverity, PortRange, PublicPorts, TrustedList } from '../model/policy.js';
@@ -348,6 +348,12 @@ export function parsePolicy(text: string, file: string): Parsed<Policy | null> {
     ctx.diagnostics.push(d);
   }
   if (ctx.diagnostics.length > 0) return { value: null, diagnostics: ctx.diagnostics };
+  const selfRef = selfReferenceLine(doc, lines);
+  if (selfRef !== null) {
+    // `trusted: &t {a: *t}` builds a cyclic value: nothing a policy can mean (issue 9).
+    ctx.diagnostics.push({ code: 'policy.yaml', severity: 'error', message: 'an alias refers to a node that contains it (a self-reference)', location: { file, line: selfRef }, expected: 'aliases (*name) that refer to an anchor (&name) outside themselves' });
+    return { value: null, diagnostics: ctx.diagnostics };
+  }
   let value: unknown;
   try {
     // toJS throws on unresolved aliases and alias bombs (maxAliasCount): bad input, not a bug.
@@ -364,4 +370,20 @@ export function parsePolicy(text: string, file: string): Parsed<Policy | null> {
   }
   const policy = build(ctx, value as RawPolicy);
   return ctx.diagnostics.some((d) => d.severity === 'error') ? { value: null, diagnostics: ctx.diagnostics } : { value: policy, diagnostics: ctx.diagnostics };
+}
+
+/** The line of the first alias that refers to one of its own ancestors, or null. */
+function selfReferenceLine(doc: Document, lines: LineCounter): number | null {
+  let line: number | null = null;
+  visit(doc, {
+    Alias(_key, node, path) {
+      const target = node.resolve(doc);
+      if (target && path.includes(target)) {
+        line = lines.linePos(node.range?.[0] ?? 0).line;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return line;
 }

@@ -10,6 +10,8 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { type Diagnostic, type Parsed, excerpt } from '../model/diagnostics.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from '../model/snapshot.js';
+import { excessiveNesting, tooDeep } from './json-depth.js';
+import { cutLongStrings } from './long-strings.js';
 import { findJsonSyntaxError } from './json-error-position.js';
 import { SNAPSHOT_SCHEMA } from './snapshot-schema.js';
 
@@ -33,6 +35,8 @@ const READS = `this Portcullis reads "${SNAPSHOT_FORMAT}" version ${SNAPSHOT_VER
 export function parseSnapshot(text: string, file: string): Parsed<Snapshot | null> {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   let data: unknown;
+  const deep = excessiveNesting(body);
+  if (deep) return fail(tooDeep('parse.snapshot.depth', deep, file));
   try {
     data = JSON.parse(body);
   } catch (err) {
@@ -50,8 +54,9 @@ export function parseSnapshot(text: string, file: string): Parsed<Snapshot | nul
   }
   const header = checkHeader(data, file);
   if (header) return fail(header);
+  const cut = cutLongStrings(data, file);
   const check = validate();
-  if (check(data)) return { value: data as Snapshot, diagnostics: [] };
+  if (check(data)) return { value: data as Snapshot, diagnostics: cut };
   const errors = relevantErrors(check.errors ?? []);
   const diagnostics = errors.slice(0, MAX_DIAGNOSTICS).map((e) => schemaDiagnostic(e, data, file));
   if (errors.length > MAX_DIAGNOSTICS) {

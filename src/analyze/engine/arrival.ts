@@ -1,7 +1,7 @@
 /**
  * The packets a remote client can send to open a connection: any source address and port,
  * to one of the host's addresses, arriving on any non-loopback interface, conntrack state
- * NEW, and for TCP a SYN (with or without the ECN bits a client may set).
+ * NEW, and for TCP every flag byte that opens a connection (see SYN_PACKETS).
  *
  * @module
  */
@@ -15,7 +15,13 @@ import { ANY_IFACE } from './reply-route.js';
 export const TCP = 6;
 export const UDP = 17;
 
-const SYN_PACKETS = I.fromPoints([0x02, 0xc2]);
+/**
+ * A listening socket opens a connection on SYN without ACK, RST or FIN, whatever PSH, URG,
+ * ECE and CWR say (tcp_rcv_state_process, TCP_LISTEN), and conntrack calls all 16 valid
+ * (tcp_valid_flags ignores ECE, CWR, PSH; SYN+URG is listed): a rule that drops only the
+ * plain SYN leaves the port open (issue 9).
+ */
+export const SYN_PACKETS = I.fromPoints([0x00, 0x08, 0x20, 0x28, 0x40, 0x48, 0x60, 0x68, 0x80, 0x88, 0xa0, 0xa8, 0xc0, 0xc8, 0xe0, 0xe8].map((f) => f | 0x02));
 const NEW_STATE = I.fromPoints([ctValue('NEW')]);
 const NO_IFACE = I.range('', '\u0000');
 

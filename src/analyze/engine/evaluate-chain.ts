@@ -13,7 +13,7 @@
  */
 import { type Cube, Dim, type DimSet, PacketSet, ctValue, dimDomain } from '../../model/packet-set.js';
 import * as I from '../../model/interval-set.js';
-import type { Action, BaseChain, Chain, FirewallModel, RejectWith, Rule } from '../../model/ruleset.js';
+import type { Action, BaseChain, Chain, FirewallModel, RejectWith, Rule, Uncertainty } from '../../model/ruleset.js';
 import { ChainIndex } from './rule-index.js';
 
 export interface ChainOutcome {
@@ -85,25 +85,59 @@ export class ChainWalker {
    * walk(C, widen(S)) ∩ S. Blocklist chains are like this, and every listener's slice
    * passes through them, so they are walked once.
    */
-  private isSliceIndependent(chain: Chain, seen = new Set<string>()): boolean {
-    const known = this.independent.get(chain.id);
+  private isSliceIndependent(root: Chain): boolean {
+    const known = this.independent.get(root.id);
     if (known !== undefined) return known;
-    if (seen.has(chain.id)) return false;
-    seen.add(chain.id);
-    const ok = chain.rules.every((rule) => this.ruleIsSliceIndependent(rule, seen));
-    this.independent.set(chain.id, ok);
-    return ok;
+    // Depth-first over jump targets with an explicit stack: a 2,000-deep jump chain loads
+    // fine in the kernel and must not overflow ours (issue 9). A chain on the current path
+    // reached again is a loop: not independent.
+    const frames: { chain: Chain; next: number; ok: boolean }[] = [{ chain: root, next: 0, ok: true }];
+    const onPath = new Set<string>([root.id]);
+    while (frames.length > 0) {
+      const f = frames[frames.length - 1]!;
+      if (!f.ok || f.next >= f.chain.rules.length) {
+        frames.pop();
+        onPath.delete(f.chain.id);
+        this.independent.set(f.chain.id, f.ok);
+        const parent = frames[frames.length - 1];
+        if (parent) {
+          parent.ok &&= f.ok;
+          parent.next++;
+        }
+        continue;
+      }
+      const rule = f.chain.rules[f.next]!;
+      if (!ruleLooksSliceIndependent(rule)) {
+        f.ok = false;
+        continue;
+      }
+      const a = rule.action;
+      if (a.type === 'jump' || a.type === 'goto') {
+        const target = this.model.chains.get(a.chain);
+        const done = target ? this.independent.get(target.id) : false;
+        if (done === false || (target && onPath.has(target.id))) {
+          f.ok = false;
+          continue;
+        }
+        if (done === undefined && target) {
+          onPath.add(target.id);
+          frames.push({ chain: target, next: 0, ok: true });
+          continue;
+        }
+      }
+      f.next++;
+    }
+    return this.independent.get(root.id)!;
   }
 
-  private ruleIsSliceIndependent(rule: Rule, seen = new Set<string>()): boolean {
+  private ruleIsSliceIndependent(rule: Rule): boolean {
+    if (!ruleLooksSliceIndependent(rule)) return false;
     const a = rule.action;
-    if (a.type === 'dnat' || a.type === 'notrack') return false;
     if (a.type === 'jump' || a.type === 'goto') {
       const target = this.model.chains.get(a.chain);
-      if (!target || !this.isSliceIndependent(target, seen)) return false;
+      if (!target || !this.isSliceIndependent(target)) return false;
     }
-    if (rule.match.isEmpty()) return true;
-    return SLICE_DIMS.every((d) => I.setsEqual(rule.match.project(d), I.fullSet(dimDomain(rule.match.family, d))));
+    return true;
   }
 
   /**
@@ -134,7 +168,7 @@ export class ChainWalker {
   }
 
   /** Walk steps [0, toStep) of a chain once for all slices (see isSliceIndependent), then cut the outcome to `input`. */
-  private walkMemo(chain: Chain, hook: string, input: PacketSet, active: Set<string>, toStep: number): WalkOutcome {
+  private *walkMemo(chain: Chain, hook: string, input: PacketSet, active: Set<string>, toStep: number): Walk<WalkOutcome> {
     let widened = input;
     for (const d of SLICE_DIMS) widened = widened.rewrite(d, I.fullSet(dimDomain(input.family, d)) as DimSet);
     const key = `${chain.id}\u0000${toStep}\u0000${hook}\u0000${this.kind}\u0000${widened.key()}`;
@@ -143,7 +177,7 @@ export class ChainWalker {
       const saved = this.events;
       const events: WalkEvent[] = [];
       this.events = events;
-      const outcome = this.walkRules(chain, hook, widened, active, 0, toStep);
+      const outcome = yield* this.walkRules(chain, hook, widened, active, 0, toStep);
       this.events = saved;
       memo = { outcome, events: summarise(events) };
       this.memo.set(key, memo);
@@ -190,11 +224,16 @@ export class ChainWalker {
   }
 
   walk(chain: Chain, hook: string, input: PacketSet, active: Set<string>): ChainOutcome {
+    return drive(this.walkChain(chain, hook, input, active));
+  }
+
+  /** {@link walk} as a coroutine: a jump yields the call, {@link drive} runs it (no JS-stack recursion). */
+  private *walkChain(chain: Chain, hook: string, input: PacketSet, active: Set<string>): Walk<ChainOutcome> {
     let out: WalkOutcome;
     const prefix = this.memoize && !active.has(chain.id) ? this.independentPrefix(chain) : { steps: 0, rules: 0 };
     if (prefix.rules > SUMMARY_THRESHOLD) {
-      const head = this.walkMemo(chain, hook, input, active, prefix.steps);
-      const tail = this.walkRules(chain, hook, head.rest, active, prefix.steps, Infinity);
+      const head = yield* this.walkMemo(chain, hook, input, active, prefix.steps);
+      const tail = yield* this.walkRules(chain, hook, head.rest, active, prefix.steps, Infinity);
       out = {
         accepted: head.accepted.union(tail.accepted),
         dropped: head.dropped.union(tail.dropped),
@@ -202,13 +241,13 @@ export class ChainWalker {
         returned: head.returned.union(tail.returned),
         rest: tail.rest,
       };
-    } else out = this.walkRules(chain, hook, input, active, 0, Infinity);
+    } else out = yield* this.walkRules(chain, hook, input, active, 0, Infinity);
     // What falls off the end returns to the caller.
     return { accepted: out.accepted, dropped: out.dropped, rejected: out.rejected, returned: out.returned.union(out.rest) };
   }
 
   /** Walk steps [fromStep, toStep) of a chain; `rest` is what got past them (the caller decides where it goes). */
-  private walkRules(chain: Chain, hook: string, input: PacketSet, active: Set<string>, fromStep: number, toStep: number): WalkOutcome {
+  private *walkRules(chain: Chain, hook: string, input: PacketSet, active: Set<string>, fromStep: number, toStep: number): Walk<WalkOutcome> {
     const nothing = empty(input);
     let accepted = nothing;
     let dropped = nothing;
@@ -282,7 +321,21 @@ export class ChainWalker {
             accepted = accepted.union(matched);
             break;
           }
-          const sub = this.walk(target, hook, matched, active);
+          if (active.has(target.id)) {
+            // A jump loop (the kernel refuses to load one, a snapshot may still hold it):
+            // where these packets end is unknowable, so they may be accepted, and the loop
+            // is named as the construct read conservatively (issue 9).
+            this.loops.add(target.id);
+            this.record({ hook, kind: this.kind, chain, rule: loopRule(rule, chain, target), verdict: action.type, set: matched, uncertain: true });
+            accepted = accepted.union(matched);
+            if (action.type === 'jump') current = rest().union(matched);
+            else {
+              returned = returned.union(matched);
+              current = rest();
+            }
+            break;
+          }
+          const sub: ChainOutcome = yield this.walkChain(target, hook, matched, active);
           accepted = accepted.union(sub.accepted);
           dropped = dropped.union(sub.dropped);
           rejected = rejected.union(sub.rejected);
@@ -343,6 +396,46 @@ export class ChainWalker {
   private record(event: WalkEvent): void {
     if (this.events) this.events.push(event);
   }
+}
+
+/**
+ * A chain walk as a coroutine: it yields the walk of a jump target and is resumed with that
+ * walk's outcome. Jump chains thousands deep (the kernel loads them) then use heap, not stack.
+ */
+type Walk<T> = Generator<Walk<ChainOutcome>, T, ChainOutcome>;
+
+/** Run a walk and every walk it calls, depth first, on an explicit stack. */
+function drive(root: Walk<ChainOutcome>): ChainOutcome {
+  const stack: Walk<ChainOutcome>[] = [root];
+  let result: ChainOutcome | undefined;
+  for (;;) {
+    const top = stack[stack.length - 1]!;
+    const step = result === undefined ? top.next() : top.next(result);
+    result = undefined;
+    if (step.done) {
+      stack.pop();
+      if (stack.length === 0) return step.value;
+      result = step.value;
+    } else stack.push(step.value);
+  }
+}
+
+/** The jump rule that closes a loop, carrying the loop as an uncertain construct. */
+function loopRule(rule: Rule, from: Chain, to: Chain): Rule {
+  const loop: Uncertainty = {
+    construct: `jump loop: ${from.name} → ${to.name}`,
+    kind: 'unknown',
+    detail: `chain ${to.name} is already being walked when ${from.name} jumps to it; the kernel refuses to load a loop ("Too many links"), so its packets are read as may-accept`,
+  };
+  return { ...rule, uncertain: [...rule.uncertain, loop] };
+}
+
+/** A rule's own part of slice independence (its jump target aside): no rewrite, and no look at the slice dimensions. */
+function ruleLooksSliceIndependent(rule: Rule): boolean {
+  const a = rule.action;
+  if (a.type === 'dnat' || a.type === 'notrack') return false;
+  if (rule.match.isEmpty()) return true;
+  return SLICE_DIMS.every((d) => I.setsEqual(rule.match.project(d), I.fullSet(dimDomain(rule.match.family, d))));
 }
 
 /** Fold runs of many same-verdict events of one chain into one summary event each. */

@@ -65,12 +65,18 @@ export function renderReport(report: AuditReport, format: ReportFormat, color: b
   }
 }
 
+/** Every file the command reads: `--out` must not be one of them. */
+export function inputFiles(opts: AuditOptions): string[] {
+  const snapshots = opts.snapshot === undefined ? [] : Array.isArray(opts.snapshot) ? opts.snapshot : [opts.snapshot];
+  return [...snapshots, opts.iptables, opts.ip6tables, opts.nft, opts.config].filter((f): f is string => f !== undefined);
+}
+
 export async function runAudit(opts: AuditOptions): Promise<number> {
   const format: ReportFormat = opts.json ? 'json' : (opts.format ?? 'text');
   // Validate everything before anything is written: a bad input never clobbers --out.
   const report = await auditReport(opts);
   const color = !opts.out && format === 'text' && shouldColor(process.stdout, process.env);
-  await writeOutput(opts.out, renderReport(report, format, color));
+  await writeOutput(opts.out, renderReport(report, format, color), inputFiles(opts));
   const threshold = opts.failOn ?? 'high';
   return threshold !== 'none' && hasFindingsAtOrAbove(report, threshold) ? ExitCode.findings : ExitCode.ok;
 }

@@ -4,14 +4,14 @@
  *
  * @module
  */
-import { collectSnapshot, realHostIO, snapshotToJson, writeFileAtomic } from '../../collect/index.js';
+import { collectSnapshot, realHostIO, snapshotToJson } from '../../collect/index.js';
+import { writeOutput } from '../output.js';
 import type { Snapshot } from '../../model/snapshot.js';
 
 export async function runCollect(opts: { out?: string }): Promise<number> {
   const snapshot = await collectSnapshot(realHostIO());
   const json = snapshotToJson(snapshot);
-  if (opts.out !== undefined) await writeFileAtomic(opts.out, json);
-  else process.stdout.write(json);
+  await writeOutput(opts.out, json);
   const summary = collectSummary(snapshot);
   if (summary) process.stderr.write(summary);
   return 0;

@@ -11,8 +11,10 @@ import { analyzeHost, loadHost } from '../../pipeline.js';
 import { parseSnapshot } from '../../parse/snapshot.js';
 import { renderDiffJson, renderDiffText, shouldColor } from '../../render/index.js';
 import { VERSION } from '../../version.js';
+import { MAX_JSON_DEPTH, excessiveNesting } from '../../parse/json-depth.js';
 import { ExitCode, InputError, failOnErrors } from '../errors.js';
 import { readInputFile } from '../load-hosts.js';
+import { auditReportOf } from '../read-audit-report.js';
 import { writeOutput } from '../output.js';
 import { readPolicy } from './audit.js';
 
@@ -27,16 +29,19 @@ export interface DiffOptions {
 async function reportOf(file: string, policy: Awaited<ReturnType<typeof readPolicy>>, now: Date): Promise<AuditReport> {
   const text = await readInputFile(file, 'snapshot or report');
   let format: unknown;
+  const deep = excessiveNesting(text);
+  if (deep) throw new InputError(`${file} at ${deep.path}: JSON nested more than ${MAX_JSON_DEPTH} levels deep (line ${deep.line})`);
   try {
     format = (JSON.parse(text) as { format?: unknown }).format;
   } catch {
     format = undefined; // parseSnapshot gives the located error
   }
-  if (format === 'portcullis-audit') return JSON.parse(text) as AuditReport;
+  if (format === 'portcullis-audit') return auditReportOf(JSON.parse(text), file);
   const parsed = parseSnapshot(text, file);
   failOnErrors(`${file} is not a usable Portcullis snapshot`, parsed.diagnostics);
   if (!parsed.value) throw new InputError(`${file} is not a usable Portcullis snapshot`);
   const host = loadHost(parsed.value, file);
+  host.diagnostics.unshift(...parsed.diagnostics);
   failOnErrors(`cannot analyse ${file}`, host.diagnostics);
   return buildAuditReport([analyzeHost(host)], policy, now, { toolVersion: VERSION });
 }
@@ -47,6 +52,7 @@ export async function runDiff(oldFile: string, newFile: string, opts: DiffOption
   const diff = diffReports(await reportOf(oldFile, policy, now), await reportOf(newFile, policy, now), { failOn: opts.failOn ?? 'high' });
   const json = opts.json || opts.format === 'json';
   const color = !opts.out && !json && shouldColor(process.stdout, process.env);
-  await writeOutput(opts.out, json ? renderDiffJson(diff) : renderDiffText(diff, { color, width: process.stdout.columns ?? 80 }));
+  const inputs = [oldFile, newFile, ...(opts.config ? [opts.config] : [])];
+  await writeOutput(opts.out, json ? renderDiffJson(diff) : renderDiffText(diff, { color, width: process.stdout.columns ?? 80 }), inputs);
   return diff.worsened ? ExitCode.findings : ExitCode.ok;
 }

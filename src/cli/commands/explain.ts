@@ -10,6 +10,7 @@ import { explainFlow, reachInput } from '../../pipeline.js';
 import { renderExplainJson } from '../../render/json/audit-json.js';
 import { shouldColor } from '../../render/terminal/colors.js';
 import { renderExplainText } from '../../render/terminal/explain-text.js';
+import { MAX_JSON_DEPTH, excessiveNesting } from '../../parse/json-depth.js';
 import { InputError } from '../errors.js';
 import { type HostSourceOptions, loadHosts, readInputFile } from '../load-hosts.js';
 
@@ -32,6 +33,8 @@ export function parsePortProto(text: string): { port: number; proto: 'tcp' | 'ud
 
 function parseFlowLine(line: string, file: string, lineNo: number): FlowQuery {
   let value: unknown;
+  const deep = excessiveNesting(line);
+  if (deep) throw new InputError(`${file}:${lineNo}: JSON nested more than ${MAX_JSON_DEPTH} levels deep at ${deep.path}; expected {"from","to","port","proto"}`);
   try {
     value = JSON.parse(line);
   } catch (err) {

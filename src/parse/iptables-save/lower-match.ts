@@ -116,7 +116,11 @@ export class MatchLowerer {
       case 'd': {
         const set = env.values.addresses(arg!);
         if (!set) this.badValue(opt, `${env.family} address`, env.family === 'ipv4' ? '192.0.2.0/24' : '2001:db8::/32');
-        else this.restrict(opt.name === 's' ? Dim.Src : Dim.Dst, set as DimSet, opt.negated);
+        else if (env.values.isSuperset(arg!)) {
+          // Too many combinations to enumerate: the rule may match (its negation: any address).
+          this.addUncertainty({ construct: `${opt.negated ? '! ' : ''}-${opt.name} ${arg}`, kind: 'unmodelled', detail: 'non-contiguous mask with too many combinations to list: read as its leading prefix' });
+          if (!opt.negated) this.restrict(opt.name === 's' ? Dim.Src : Dim.Dst, set as DimSet, false);
+        } else this.restrict(opt.name === 's' ? Dim.Src : Dim.Dst, set as DimSet, opt.negated);
         break;
       }
       case 'p': {

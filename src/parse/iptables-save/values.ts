@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type AddrSet, type Family, parseAddrSet } from '../../model/addr.js';
+import { type AddrSet, type Family, parseAddrSet, parseMaskedAddr } from '../../model/addr.js';
 import * as I from '../../model/interval-set.js';
 import { type Dim, type DimSet, PORT_DOMAIN, ctStateSet, dimDomain, ifaceSet } from '../../model/packet-set.js';
 import { protocolNumber } from '../../model/protocols.js';
@@ -29,6 +29,13 @@ function portNumber(text: string): number | null {
 /** Memoised readers for one lowering run. */
 export class ValueReader {
   private readonly addrs = new Map<string, AddrSet | null>();
+  /** Address texts read as a superset (see {@link addresses}). */
+  private readonly inexact = new Set<string>();
+
+  /** Whether {@link addresses} read this text as a superset of what the kernel matches. */
+  isSuperset(text: string): boolean {
+    return this.inexact.has(text);
+  }
   private readonly ports = new Map<string, DimSet | null>();
   private readonly ifaces = new Map<string, DimSet>();
   private readonly protos = new Map<string, DimSet | null>();
@@ -65,7 +72,13 @@ export class ValueReader {
     if (hit !== undefined) return hit;
     let acc: AddrSet | null = [];
     for (const part of text.split(',')) {
-      const one = parseAddrSet(part, this.family);
+      let one = parseAddrSet(part, this.family);
+      // A non-contiguous mask with too many combinations: its leading prefix, a superset (the caller reads the rule as "may match").
+      const masked = one ? null : parseMaskedAddr(part, this.family);
+      if (masked) {
+        one = masked.set;
+        this.inexact.add(text);
+      }
       if (!one) {
         acc = null;
         break;

@@ -47,6 +47,15 @@ export function emptyRuleset(): NftRuleset {
   return { metainfo: null, tables: [], chains: [], rules: [], sets: [], objects: [] };
 }
 
+/** A value as JSON for an error message; one nested too deep to stringify is named, not thrown (issue 9). */
+function shownJson(v: Json): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return '(nested too deeply to show)';
+  }
+}
+
 /** Parse the JSON printed by `nft -j list ruleset` (or `nft -j list table …`). */
 export function parseNftJson(text: string, file: string): Parsed<NftRuleset> {
   const diagnostics: Diagnostic[] = [];
@@ -76,7 +85,7 @@ export function parseNftJson(text: string, file: string): Parsed<NftRuleset> {
       message,
       location: { file, path },
       expected,
-      input: excerpt(got === undefined ? '(missing)' : JSON.stringify(got) ?? String(got)),
+      input: excerpt(got === undefined ? '(missing)' : shownJson(got)),
     });
   };
   if (!isObject(doc) || !Array.isArray(doc['nftables'])) {

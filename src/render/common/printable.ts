@@ -7,17 +7,38 @@
  * @module
  */
 
-// C0 controls, DEL, C1 controls, and the bidi embedding/override/isolate marks.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// C0 controls, DEL, C1 controls, line/paragraph separators, and the bidi embedding/override/isolate marks.
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
-/** Replace unsafe characters with visible escapes (`\x1b`, `\n`, `\u202e`). */
+/**
+ * Host strings are shown cut to this many characters (a 200 MB hostname, a 5 MB process
+ * name): the rest is counted, not printed. JSON keeps them whole (see README, "Hostile input").
+ */
+export const DISPLAY_LIMIT = 1000;
+
+/** Cut to {@link DISPLAY_LIMIT} characters, saying how many more there were; never splits a surrogate pair. */
+export function cutForDisplay(text: string, limit = DISPLAY_LIMIT): string {
+  if (text.length <= limit) return text;
+  // Room for the marker inside the limit, so cutting twice changes nothing.
+  let end = limit - 32;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}… (${text.length - end} more characters)`;
+}
+
+/** Replace unsafe characters with visible escapes (`\x1b`, `\n`, `\u202e`), cut to {@link DISPLAY_LIMIT}. */
 export function printable(text: string): string {
-  return text.replace(UNSAFE, (ch) => {
+  return cutForDisplay(text).replace(UNSAFE, (ch) => {
     const named = NAMED[ch];
     if (named !== undefined) return named;
     const code = ch.charCodeAt(0);
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
+}
+
+/** {@link printable} line by line: newlines stay (messages span lines), everything else is escaped. */
+export function printableLines(text: string): string {
+  return text.split('\n').map(printable).join('\n');
 }

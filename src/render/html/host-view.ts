@@ -56,11 +56,18 @@ export function renderHost(host: AuditedHost, findings: readonly Finding[]): str
     .join('');
   return (
     `<section class="host" data-host="${h(host.name)}"><h2>${h(host.name)}</h2>` +
-    `<p class="meta">collected ${h(host.collectedAt)} · IPv4: ${h(host.backends.ipv4.join(' + ') || 'no rules')} · IPv6: ${h(host.backends.ipv6.join(' + ') || 'no rules')}</p>` +
+    `<p class="meta">collected ${h(host.collectedAt)} · IPv4: ${h(backendsText(host, 'ipv4'))} · IPv6: ${h(backendsText(host, 'ipv6'))}</p>` +
     (hostWide ? `<ul class="svc-findings host-findings">${hostWide}</ul>` : '') +
     renderCloud(host) +
     `<div class="services">${services.map((s) => serviceCard(s, own)).join('') || '<p>No listening services.</p>'}</div>` +
     caveats(host) +
     `</section>`
   );
+}
+
+/** The backends holding rules, or why the rules could not be read (unread is not "no rules"). */
+function backendsText(host: AuditedHost, family: 'ipv4' | 'ipv6'): string {
+  const unreadable = host.firewallUnreadable?.[family];
+  if (unreadable !== undefined) return unreadable.split(' (')[0]!;
+  return host.backends[family].join(' + ') || 'no rules';
 }

@@ -18,5 +18,18 @@ function sortKeys(value: unknown): unknown {
 
 /** Serialise with sorted keys; `indent` 0 gives one line (for JSON lines). */
 export function stableStringify(value: unknown, indent = 2): string {
-  return JSON.stringify(sortKeys(value), null, indent === 0 ? undefined : indent);
+  return escapeUnsafeJson(JSON.stringify(sortKeys(value), null, indent === 0 ? undefined : indent));
+}
+
+// What JSON.stringify leaves raw but a terminal or viewer acts on: DEL, C1 controls, bidi
+// marks, embeddings, overrides and isolates, line and paragraph separators.
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Escape, inside JSON text, the characters JSON.stringify leaves raw (`\u202e`, `\u009b`):
+ * the value read back is the same, and nobody's terminal is rewritten by `cat report.json`
+ * (issue 9). Safe on whole documents: these characters only occur inside strings.
+ */
+export function escapeUnsafeJson(json: string): string {
+  return json.replace(UNSAFE_IN_JSON, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

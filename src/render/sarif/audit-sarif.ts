@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { escapeUnsafeJson } from '../json/stable-json.js';
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { AuditReport, Finding } from '../../analyze/audit/types.js';
 import { serviceKey } from '../common/order.js';
@@ -82,5 +83,5 @@ export function buildAuditSarif(report: AuditReport, checks: readonly Check[]): 
 
 /** The audit as SARIF 2.1.0 JSON text (2-space, ending in a newline). */
 export function renderAuditSarif(report: AuditReport, checks: readonly Check[]): string {
-  return JSON.stringify(buildAuditSarif(report, checks), null, 2) + '\n';
+  return escapeUnsafeJson(JSON.stringify(buildAuditSarif(report, checks), null, 2)) + '\n';
 }

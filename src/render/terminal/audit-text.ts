@@ -45,6 +45,9 @@ function severityCounts(report: AuditReport, p: Palette, width: number): string[
 function hostHeader(host: AuditedHost, p: Palette, width: number): string[] {
   const backends = FAMILIES.map((f) => {
     const list = host.backends[f];
+    const unreadable = host.firewallUnreadable?.[f];
+    // Unread rules are not "no rules": say which (issue 9).
+    if (unreadable !== undefined) return `${f === 'ipv4' ? 'IPv4' : 'IPv6'} ${printable(unreadable.split(' (')[0]!)}`;
     return `${f === 'ipv4' ? 'IPv4' : 'IPv6'} ${list.length > 0 ? list.join(' + ') : 'no rules'}`;
   }).join(', ');
   const counts = EXPOSURES.map((e) => ({ e, text: `${host.services.filter((s) => s.exposure === e).length} ${e}` })).filter((x) => !x.text.startsWith('0 '));

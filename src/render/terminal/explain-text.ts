@@ -69,12 +69,12 @@ export function renderExplainText(answer: FlowAnswer, opts: ExplainTextOptions):
   const a = answer;
   const firewall = a.rejectWith !== undefined ? `${a.firewall} (${a.rejectWith})` : a.firewall;
   const listener = a.listener
-    ? `${processLabel(a.listener.process) ?? 'unknown process'} on ${printable(hostPort(a.listener.address, a.listener.port))}`
+    ? `${processLabel(a.listener.process) ?? 'unknown process'} on ${printable(hostPort(a.listener.address, a.listener.port))}${a.state === 'filtered' ? ' (the firewall keeps this flow from it)' : ''}`
     : 'nothing listens';
   const out = [
     `${p.bold(flowHeader(a))}  ${stateStyle(p, a.state)(a.state.toUpperCase())}`,
     `  firewall  ${a.firewall === 'accept' ? p.c.green(firewall) : p.c.red(firewall)}`,
-    `  listener  ${printable(listener)}`,
+    ...wrap(printable(listener), width - 12).map((l, i) => (i === 0 ? `  listener  ${l}` : `            ${l}`)),
     '',
     p.heading('Trace'),
     ...arrivalLines(a, p, width),

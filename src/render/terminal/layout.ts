@@ -34,14 +34,17 @@ export function wrap(text: string, width: number): string[] {
   let line = '';
   for (const word of text.split(/ +/)) {
     let rest = word;
-    while (textWidth(rest) > w) {
+    if (rest.length > w && textWidth(rest) > w) {
+      // Split once into code points and cut chunks: re-splitting the rest each time was
+      // quadratic in the word's length (issue 9).
       if (line) {
         lines.push(line);
         line = '';
       }
       const cps = [...rest];
-      lines.push(cps.slice(0, w).join(''));
-      rest = cps.slice(w).join('');
+      let at = 0;
+      for (; cps.length - at > w; at += w) lines.push(cps.slice(at, at + w).join(''));
+      rest = cps.slice(at).join('');
     }
     if (!line) line = rest;
     else if (textWidth(line) + 1 + textWidth(rest) <= w) line += ' ' + rest;

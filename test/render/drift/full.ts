@@ -100,6 +100,7 @@ export const fullReport: Full<AuditReport> = {
         assumptions: ['assumed'],
         joined: { hostname: 'web-1', by: 'private-address' },
       },
+      firewallUnreadable: { ipv4: 'firewall not readable as this user (permission denied: run as root)', ipv6: 'firewall not readable (nft: not found)' },
     },
   ],
   findings: [finding],
