@@ -47,7 +47,7 @@ export function converseOn(stream: Duplex, dialogue: TcpDialogue, opts: Converse
       const next = dialogue.next(replies);
       if (next === null) return finish();
       step = replies.length;
-      timer = setTimeout(endStep, opts.stepTimeoutMs);
+      timer = setTimeout(endStep, Math.max(opts.stepTimeoutMs, dialogue.minStepMs ?? 0));
       if (next !== LISTEN && next.length > 0) stream.write(next);
     };
     stream.on('data', (chunk: Buffer) => {

@@ -20,6 +20,7 @@ export const ftpAnonymous: TcpDialogue = {
     return null;
   },
   complete: (reply) => codeReplyComplete(reply),
+  minStepMs: 6000,
   judge(replies) {
     const greeting = replies[0] ?? Buffer.alloc(0);
     if (code(greeting) !== 220 || /\b(E?SMTP|Postfix|Exim)\b/i.test(latin1(greeting))) return null;

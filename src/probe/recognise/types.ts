@@ -23,6 +23,8 @@ export interface TcpDialogue {
   complete(reply: Buffer, step: number): boolean;
   /** The verdict, or null when these bytes are not this protocol. */
   judge(replies: readonly Buffer[]): Recognition | null;
+  /** Wait at least this long for a reply: some servers delay on purpose (a failed FTP login: PAM's and vsftpd's delays, ~3 s). */
+  minStepMs?: number;
 }
 
 export interface UdpProbe {
