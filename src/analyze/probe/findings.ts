@@ -72,7 +72,9 @@ function portFindings(p: ProbedPort, local: boolean, now: Date): Draft[] {
       commands: [...(entry?.localOnly ? [entry.localOnly] : []), ...(unauthClass.fix ? [unauthClass.fix] : [])],
     });
   }
-  if (p.cleartextLogin && !p.starttls && !p.tls) {
+  // nmap's reports say nothing about logins: FTP and Telnet take theirs in cleartext whatever the server.
+  const cleartext = p.cleartextLogin ?? (p.service === 'ftp' || p.service === 'telnet');
+  if (cleartext && !p.starttls && !p.tls) {
     const anonymous = p.service === 'ftp' && p.auth === 'none';
     out.push({
       rule: 'probe-cleartext-login',
