@@ -14,6 +14,8 @@ import type { ConnectOutcome } from './connect-outcome.js';
 interface TcpHandle {
   connect(req: object, address: string, port: number): number;
   connect6(req: object, address: string, port: number): number;
+  bind(address: string, port: number): number;
+  bind6(address: string, port: number, flags: number): number;
   getsockname(out: { address?: string; port?: number }): number;
   getpeername(out: { address?: string; port?: number }): number;
   close(cb?: () => void): void;
@@ -40,8 +42,8 @@ const REFUSED = -constants.errno.ECONNREFUSED;
 const TIMEDOUT = -constants.errno.ETIMEDOUT;
 
 /** The bare-handle connect, or null when this Node does not offer it. */
-export const fastConnect: ((address: string, port: number, timeoutMs: number) => Promise<ConnectOutcome>) | null = wrap
-  ? (address, port, timeoutMs) =>
+export const fastConnect: ((address: string, port: number, timeoutMs: number, localPort?: number) => Promise<ConnectOutcome>) | null = wrap
+  ? (address, port, timeoutMs, localPort) =>
       new Promise((resolve) => {
         const handle = new wrap.TCP(wrap.constants.SOCKET);
         const req = new wrap.TCPConnectWrap();
@@ -67,7 +69,12 @@ export const fastConnect: ((address: string, port: number, timeoutMs: number) =>
           else if (status === TIMEDOUT) finish({ state: 'timeout' });
           else finish({ state: 'filtered' });
         };
-        const err = isIP(address) === 6 ? handle.connect6(req, address, port) : handle.connect(req, address, port);
+        const v6 = isIP(address) === 6;
+        if (localPort !== undefined) {
+          const bound = v6 ? handle.bind6(address, localPort, 0) : handle.bind(address, localPort);
+          if (bound !== 0) return finish({ state: 'filtered' });
+        }
+        const err = v6 ? handle.connect6(req, address, port) : handle.connect(req, address, port);
         if (err === REFUSED) finish({ state: 'closed' });
         else if (err !== 0) finish({ state: 'filtered' });
       })

@@ -19,7 +19,7 @@ export interface TcpScanOptions {
   retries: number;
   ratePerTarget: number;
   /** How to connect: the bare libuv handle where Node has it, else net.Socket. */
-  connect?: (address: string, port: number, timeoutMs: number) => Promise<ConnectOutcome>;
+  connect?: (address: string, port: number, timeoutMs: number, localPort?: number) => Promise<ConnectOutcome>;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -32,7 +32,8 @@ export interface TcpPortResult {
 }
 
 /** One connect attempt: open, closed, filtered, or 'timeout' (to be retried). */
-export function connectOnce(address: string, port: number, timeoutMs: number): Promise<ConnectOutcome> {
+/** One connect attempt; `localPort` binds the source port (tests use it to force a self-connect). */
+export function connectOnce(address: string, port: number, timeoutMs: number, localPort?: number): Promise<ConnectOutcome> {
   return new Promise((resolve) => {
     const sock = new Socket();
     let settled = false;
@@ -56,7 +57,7 @@ export function connectOnce(address: string, port: number, timeoutMs: number): P
       // EHOSTUNREACH, ENETUNREACH, EACCES (a local OUTPUT reject): nothing answered from the port.
       else finish({ state: 'filtered' });
     });
-    sock.connect({ host: address, port });
+    sock.connect({ host: address, port, ...(localPort !== undefined ? { localPort, localAddress: address } : {}) });
   });
 }
 
