@@ -40,6 +40,8 @@ function loadTcpWrap(): TcpWrap | null {
 const wrap = loadTcpWrap();
 const REFUSED = -constants.errno.ECONNREFUSED;
 const TIMEDOUT = -constants.errno.ETIMEDOUT;
+/** Local shortages (descriptors, source ports): the attempt never reached the target. */
+const LOCAL_SHORTAGE = new Set([-constants.errno.EMFILE, -constants.errno.ENFILE, -constants.errno.EADDRNOTAVAIL, -constants.errno.ENOBUFS]);
 
 /** The bare-handle connect, or null when this Node does not offer it. */
 export const fastConnect: ((address: string, port: number, timeoutMs: number, localPort?: number) => Promise<ConnectOutcome>) | null = wrap
@@ -67,6 +69,7 @@ export const fastConnect: ((address: string, port: number, timeoutMs: number, lo
             else finish({ state: 'open' });
           } else if (status === REFUSED) finish({ state: 'closed' });
           else if (status === TIMEDOUT) finish({ state: 'timeout' });
+          else if (LOCAL_SHORTAGE.has(status)) finish({ state: 'busy' });
           else finish({ state: 'filtered' });
         };
         const v6 = isIP(address) === 6;
@@ -76,6 +79,7 @@ export const fastConnect: ((address: string, port: number, timeoutMs: number, lo
         }
         const err = v6 ? handle.connect6(req, address, port) : handle.connect(req, address, port);
         if (err === REFUSED) finish({ state: 'closed' });
+        else if (LOCAL_SHORTAGE.has(err)) finish({ state: 'busy' });
         else if (err !== 0) finish({ state: 'filtered' });
       })
   : null;

@@ -54,6 +54,7 @@ export function connectOnce(address: string, port: number, timeoutMs: number, lo
     sock.once('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'ECONNREFUSED') finish({ state: 'closed' });
       else if (err.code === 'ETIMEDOUT') finish({ state: 'timeout' });
+      else if (err.code === 'EMFILE' || err.code === 'ENFILE' || err.code === 'EADDRNOTAVAIL' || err.code === 'ENOBUFS') finish({ state: 'busy' });
       // EHOSTUNREACH, ENETUNREACH, EACCES (a local OUTPUT reject): nothing answered from the port.
       else finish({ state: 'filtered' });
     });
@@ -71,6 +72,12 @@ export async function tcpConnectScan(targets: readonly string[], ports: readonly
       run: async (): Promise<TcpPortResult> => {
         for (let attempt = 0; ; attempt++) {
           const r = await connect(address, port, opts.timeoutMs);
+          if (r.state === 'busy') {
+            // Our own shortage, not the target's answer: wait for sockets to free up and try again.
+            attempt--;
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            continue;
+          }
           if (r.state !== 'timeout') return { address, port, state: r.state, ...(r.selfConnect ? { selfConnect: true as const } : {}) };
           if (attempt >= opts.retries) return { address, port, state: 'filtered' };
         }
