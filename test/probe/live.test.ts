@@ -22,16 +22,16 @@ import { DAEMONS, stopDaemon, waitListening } from '../audit-e2e/harness/daemons
 import { run, trackDir, untrackDir } from '../audit-e2e/harness/exec.mjs';
 import { CLIENT_V4, SERVER_V4, createTopology } from '../audit-e2e/harness/topology.mjs';
 
-const TOOLS = ['redis-server', 'memcached', 'vsftpd', 'nginx', 'sshd', 'ssh-keygen', 'socat', 'nmap', 'nft', 'iptables', 'openssl', 'unshare'];
+const TOOLS = ['/usr/lib/postgresql', 'runuser', 'redis-server', 'memcached', 'vsftpd', 'nginx', 'sshd', 'ssh-keygen', 'socat', 'nmap', 'nft', 'iptables', 'openssl', 'unshare'];
 
 function skipReason(): string | null {
-  const has = (t: string): boolean => spawnSync('sh', ['-c', 'command -v "$1" || test -x "/usr/sbin/$1"', 'sh', t], { stdio: 'ignore' }).status === 0;
+  const has = (t: string): boolean => spawnSync('sh', ['-c', 'command -v "$1" || test -x "/usr/sbin/$1" || test -d "$1"', 'sh', t], { stdio: 'ignore' }).status === 0;
   let reason: string | null = null;
   if (process.getuid?.() !== 0) reason = 'not root (network namespaces, daemons on ports below 1024)';
   else if (!has('ip')) reason = 'iproute2 missing';
   else {
     const missing = TOOLS.filter((t) => !has(t));
-    if (missing.length > 0) reason = `missing tools: ${missing.join(', ')} (Debian: redis-server memcached vsftpd nginx-light openssh-server socat nmap nftables iptables openssl)`;
+    if (missing.length > 0) reason = `missing tools: ${missing.join(', ')} (Debian: postgresql redis-server memcached vsftpd nginx-light openssh-server socat nmap nftables iptables openssl)`;
     else if (spawnSync(process.execPath, [BIN, '--version']).status !== 0) reason = `${BIN} not built (run: npx tsc -p tsconfig.json)`;
   }
   if (reason) console.warn(`\n!!! LIVE PROBE TESTS SKIPPED: ${reason}\n`);
@@ -82,6 +82,8 @@ describe.skipIf(skip !== null)('live: probe real daemons in network namespaces',
       DAEMONS.nginx(s, dir, { ports: [80] }),
       DAEMONS.nginxTls(s, dir, { port: 443 }),
       DAEMONS.nginxTls(s, dir, { port: 8443, protocols: 'TLSv1 TLSv1.1 TLSv1.2', days: 10 }),
+      DAEMONS.postgres(s, dir, { port: 5432 }),
+      DAEMONS.postgres(s, dir, { port: 5433, auth: 'trust' }),
       DAEMONS.socat(s, dir, { port: 7000 }),
       DAEMONS.socat(s, dir, { port: 7001 }),
     );
@@ -143,11 +145,11 @@ describe.skipIf(skip !== null)('live: probe real daemons in network namespaces',
   it('finds exactly the open TCP ports nmap -sT -p- finds from the same client', () => {
     const ours = report.targets[0]!.ports.filter((p) => p.proto === 'tcp' && p.state === 'open').map((p) => p.port).sort((a, b) => a - b);
     expect(ours).toEqual(nmapOpen);
-    expect(ours).toEqual([21, 22, 80, 443, 2121, 2222, 6379, 6380, 6381, 7001, 8443, 11211]);
+    expect(ours).toEqual([21, 22, 80, 443, 2121, 2222, 5432, 5433, 6379, 6380, 6381, 7001, 8443, 11211]);
     expect(report.targets[0]!.vantage).toBe(CLIENT_V4);
     // 7000 is dropped: filtered, not closed; the rest of the 65,535 refused.
     expect(port('tcp', 7000).state).toBe('filtered');
-    expect(report.targets[0]!.otherPorts).toEqual([{ proto: 'tcp', state: 'closed', count: 65535 - 13 }]);
+    expect(report.targets[0]!.otherPorts).toEqual([{ proto: 'tcp', state: 'closed', count: 65535 - 15 }]);
   });
 
   it('recognises Redis and its three authentication answers', () => {
@@ -162,6 +164,12 @@ describe.skipIf(skip !== null)('live: probe real daemons in network namespaces',
     const u = port('udp', 11211);
     expect(u).toMatchObject({ state: 'open', service: 'memcached' });
     expect(u.amplification).toBeGreaterThan(10);
+  });
+
+  it('PostgreSQL: no TLS offered; password required on one, trust on the other', () => {
+    expect(port('tcp', 5432)).toMatchObject({ service: 'postgresql', auth: 'required', starttls: false });
+    expect(port('tcp', 5432).facts).toContain('startup answered with authentication SASL (SCRAM)');
+    expect(port('tcp', 5433)).toMatchObject({ service: 'postgresql', auth: 'none' });
   });
 
   it('FTP: anonymous login accepted on one vsftpd, refused on the other', () => {
@@ -194,6 +202,8 @@ describe.skipIf(skip !== null)('live: probe real daemons in network namespaces',
     expect(sev('probe-unauthenticated-datastore', '6379/tcp')).toBe('critical');
     expect(sev('probe-unauthenticated-datastore', '11211/tcp')).toBe('critical');
     expect(sev('probe-unauthenticated-datastore', '6380/tcp')).toBeNull();
+    expect(sev('probe-unauthenticated-datastore', '5433/tcp')).toBe('critical');
+    expect(sev('probe-unauthenticated-datastore', '5432/tcp')).toBeNull();
     expect(sev('probe-unauthenticated-datastore', '6381/tcp')).toBeNull();
     expect(sev('probe-cleartext-login', '21/tcp')).toBe('high');
     expect(sev('probe-ssh-password', '2222/tcp')).toBe('high');
@@ -207,7 +217,7 @@ describe.skipIf(skip !== null)('live: probe real daemons in network namespaces',
   it('compares with the snapshot: what the firewall changed since is a disagreement, nothing else', () => {
     const c = report.comparison!;
     expect(c.snapshot).toMatch(/server\.json$/);
-    expect(c.compared).toBeGreaterThanOrEqual(13);
+    expect(c.compared).toBeGreaterThanOrEqual(15);
     expect(c.disagreements.map((d) => `${d.port}/${d.proto} ${d.kind} ${d.predicted}→${d.observed}`).sort()).toEqual(['7000/tcp unexpected-filtered open→filtered', '7001/tcp unexpected-open filtered→open']);
   });
 

@@ -14,6 +14,7 @@ import { redisPing } from './redis.js';
 import { sshBanner } from './ssh.js';
 import { telnetNegotiation } from './telnet.js';
 import { vncSecurity } from './vnc.js';
+import { dnsRecursion, ntpReadvar, snmpPublic, ssdpSearch } from './udp-amplifiers.js';
 
 export * from './types.js';
 export { httpDialogue, judgeHttp, parseHttpResponse } from './http.js';
@@ -24,7 +25,7 @@ export const BANNER_DIALOGUES: readonly TcpDialogue[] = [sshBanner, ftpAnonymous
 /** Protocols that wait for the client, tried on a silent port (TLS and HTTP are tried by the driver). */
 export const CLIENT_FIRST: Record<string, TcpDialogue> = { redis: redisPing, memcached: memcachedStats, postgresql: postgresProbe };
 
-export const UDP_PROBES: readonly UdpProbe[] = [memcachedUdp];
+export const UDP_PROBES: readonly UdpProbe[] = [memcachedUdp, dnsRecursion, ntpReadvar, snmpPublic, ssdpSearch];
 
 /** The banner dialogue whose judge accepts these first bytes, or null. */
 export function dialogueForBanner(banner: Buffer): TcpDialogue | null {

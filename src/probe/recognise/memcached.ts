@@ -8,6 +8,7 @@
  */
 import type { TcpDialogue, UdpProbe } from './types.js';
 import { ascii, latin1, recognition } from './text.js';
+import { amplificationOf } from './udp-amplifiers.js';
 
 function version(text: string): string | null {
   const v = /STAT version (\S+)/.exec(text)?.[1];
@@ -39,7 +40,7 @@ export const memcachedUdp: UdpProbe = {
     const text = latin1(payload);
     if (!text.startsWith('STAT ')) return null;
     const bytes = ours.reduce((n, r) => n + r.length, 0);
-    const amplification = Math.round((bytes / request.length) * 10) / 10;
+    const amplification = amplificationOf(request, ours);
     return recognition('memcached', {
       product: version(text),
       auth: 'none',

@@ -6,7 +6,7 @@
  * @module
  */
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, trackChild, tryRun, untrackChild } from './exec.mjs';
 
@@ -159,6 +159,22 @@ export const DAEMONS = {
       ].join('\n'),
     );
     return start(ns, name, ['nginx', '-c', conf, '-g', 'daemon off;'], [`tcp/${port}`]);
+  },
+  /**
+   * PostgreSQL (Debian's server binaries, run as the postgres user) on its own throwaway
+   * cluster: `auth` is the pg_hba method for every remote client ("trust" lets anyone in,
+   * "scram-sha-256" asks for a password). No TLS: SSLRequest is answered N.
+   */
+  postgres(ns, dir, { port = 5432, auth = 'scram-sha-256' } = {}) {
+    const version = readdirSync('/usr/lib/postgresql').sort().pop();
+    const bin = `/usr/lib/postgresql/${version}/bin`;
+    const wd = join(dir, `postgres-${port}`);
+    run(['mkdir', '-p', wd]);
+    chmodSync(dir, 0o755);
+    run(['chown', 'postgres:postgres', wd]);
+    run(['runuser', '-u', 'postgres', '--', `${bin}/initdb`, '-D', `${wd}/data`, '-A', auth, '--username=postgres', '--no-sync', '-E', 'UTF8']);
+    writeFileSync(`${wd}/data/pg_hba.conf`, `local all all trust\nhost all all 0.0.0.0/0 ${auth}\nhost all all ::/0 ${auth}\n`);
+    return start(ns, `postgres-${port}`, ['runuser', '-u', 'postgres', '--', `${bin}/postgres`, '-D', `${wd}/data`, '-p', String(port), '-k', wd, '-c', 'listen_addresses=0.0.0.0', '-c', 'ssl=off'], [`tcp/${port}`]);
   },
   /**
    * socat answering "pong" on a TCP port: `listen` is "tcp4" (IPv4 only) or "dual"
