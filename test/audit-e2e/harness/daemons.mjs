@@ -172,7 +172,7 @@ export const DAEMONS = {
     run(['mkdir', '-p', wd]);
     chmodSync(dir, 0o755);
     run(['chown', 'postgres:postgres', wd]);
-    run(['runuser', '-u', 'postgres', '--', `${bin}/initdb`, '-D', `${wd}/data`, '-A', auth, '--username=postgres', '--no-sync', '-E', 'UTF8']);
+    run(['runuser', '-u', 'postgres', '--', `${bin}/initdb`, '-D', `${wd}/data`, '-A', 'trust', '--username=postgres', '--no-sync', '-E', 'UTF8']);
     writeFileSync(`${wd}/data/pg_hba.conf`, `local all all trust\nhost all all 0.0.0.0/0 ${auth}\nhost all all ::/0 ${auth}\n`);
     return start(ns, `postgres-${port}`, ['runuser', '-u', 'postgres', '--', `${bin}/postgres`, '-D', `${wd}/data`, '-p', String(port), '-k', wd, '-c', 'listen_addresses=0.0.0.0', '-c', 'ssl=off'], [`tcp/${port}`]);
   },
