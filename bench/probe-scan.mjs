@@ -8,13 +8,14 @@
  *             (every port costs a timeout and a retry)
  *
  *   node bench/probe-scan.mjs [--runs 3] [--filtered-timeout 500] [--concurrency 512]
- *                             [--filtered-concurrency 4096] [--no-filtered-defaults]
+ *                             [--filtered-concurrency 4096] [--no-filtered-defaults] [--cap 300]
  *
  * On the filtered host both tools get the same timeout and one retry (nmap:
  * --initial-rtt-timeout/--max-rtt-timeout T --max-retries 1); nmap's own default and -T4
  * timings run there too unless --no-filtered-defaults. Prints a markdown table with the
  * load average before and after each measurement (the machine may be shared), and checks
- * that both tools found the same open ports. Needs `npx tsc -p tsconfig.json` first.
+ * that both tools found the same open ports. A run longer than --cap seconds is stopped and
+ * reported as such (nmap's default timing on a host that drops everything takes many minutes). Needs `npx tsc -p tsconfig.json` first.
  *
  * @module
  */
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '512' },
     'filtered-concurrency': { type: 'string', default: '4096' },
     'no-filtered-defaults': { type: 'boolean', default: false },
+    cap: { type: 'string', default: '300' },
   },
 });
 const RUNS = Number(values.runs);
@@ -43,8 +45,9 @@ const RUNS = Number(values.runs);
 function timed(ns, argv) {
   const load = loadavg()[0];
   const t = process.hrtime.bigint();
-  const r = spawnSync('ip', ['netns', 'exec', ns, ...argv], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  const r = spawnSync('ip', ['netns', 'exec', ns, ...argv], { encoding: 'utf8', maxBuffer: 256 << 20, timeout: Number(values.cap) * 1000, killSignal: 'SIGKILL' });
   const seconds = Number(process.hrtime.bigint() - t) / 1e9;
+  if (r.error?.code === 'ETIMEDOUT' || (r.status === null && r.signal === 'SIGKILL')) return { seconds, stdout: null, load: `${load.toFixed(2)}→${loadavg()[0].toFixed(2)}`, stopped: true };
   if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
   return { seconds, stdout: r.stdout, load: `${load.toFixed(2)}→${loadavg()[0].toFixed(2)}` };
 }
@@ -57,9 +60,20 @@ function measure(label, ns, argv, parse, runs = RUNS) {
   for (let i = 0; i < runs; i++) rows.push(timed(ns, argv));
   rows.sort((a, b) => a.seconds - b.seconds);
   const median = rows[Math.floor(rows.length / 2)];
-  return { label, command: argv.join(' '), median: median.seconds, min: rows[0].seconds, max: rows[rows.length - 1].seconds, load: median.load, open: parse(median.stdout) };
+  const result = { label, command: argv.join(' '), median: median.seconds, min: rows[0].seconds, max: rows[rows.length - 1].seconds, load: median.load, stopped: Boolean(median.stopped), open: median.stopped ? null : parse(median.stdout) };
+  printRow(result);
+  return result;
 }
 
+let target = '';
+function printRow(r) {
+  const time = r.stopped ? `> ${values.cap} (stopped)` : `${r.median.toFixed(2)} (${r.min.toFixed(2)}–${r.max.toFixed(2)})`;
+  console.log(`| ${target} | ${r.label} | ${time} | ${r.load} | ${r.open === null ? '–' : r.open.join(', ') || 'none'} |`);
+}
+
+console.log(`${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}, ${new Date().toISOString()}\n`);
+console.log('| target | tool | median s (min–max) | load avg 1 min (before→after) | open ports |');
+console.log('| --- | --- | --- | --- | --- |');
 const results = [];
 const dir = mkdtempSync(join(tmpdir(), 'pc-bench-probe-'));
 const topo = createTopology();
@@ -69,13 +83,15 @@ try {
   const s = topo.server;
   daemons.push(DAEMONS.socat(s, dir, { port: 2222 }), DAEMONS.socat(s, dir, { port: 40000 }));
   await waitListening(s, daemons);
-  const probe = (target, extra) => [process.execPath, CLI, 'probe', target, '--ports', 'all', '--no-identify', '--json', '--fail-on', 'none', ...extra];
+  target = 'loopback';
+  const probe = (target, extra) => [process.execPath, CLI, 'probe', target, '--ports', 'all', '--no-identify', '--no-compare', '--json', '--fail-on', 'none', ...extra];
   results.push({ target: 'loopback', ...measure('portcullis probe', s, probe('127.0.0.1', ['--concurrency', values.concurrency]), openFromProbe) });
   results.push({ target: 'loopback', ...measure('nmap -sT -p- (default)', s, ['nmap', '-n', '-Pn', '-sT', '-p-', '-oX', '-', '127.0.0.1'], openFromNmap) });
   results.push({ target: 'loopback', ...measure('nmap -sT -p- -T4', s, ['nmap', '-n', '-Pn', '-sT', '-p-', '-T4', '-oX', '-', '127.0.0.1'], openFromNmap) });
 
   // Filtered: the server drops everything it receives; the client scans it.
   run(['ip', 'netns', 'exec', s, 'nft', '-f', '-'], 'table inet pc_bench_drop {\n chain input {\n  type filter hook input priority 0; policy drop;\n }\n}\n');
+  target = 'filtered';
   const t = values['filtered-timeout'];
   const c = topo.client;
   results.push({ target: 'filtered', ...measure(`portcullis probe --timeout ${t} --retries 1`, c, probe(SERVER_V4, ['--allow-remote', '--timeout', t, '--retries', '1', '--concurrency', values['filtered-concurrency']]), openFromProbe, 1) });
@@ -90,9 +106,5 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-console.log(`\n${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}, ${new Date().toISOString()}\n`);
-console.log('| target | tool | median s (min–max) | load avg 1 min (before→after) | open ports |');
-console.log('| --- | --- | --- | --- | --- |');
-for (const r of results) console.log(`| ${r.target} | ${r.label} | ${r.median.toFixed(2)} (${r.min.toFixed(2)}–${r.max.toFixed(2)}) | ${r.load} | ${r.open.join(', ') || 'none'} |`);
-const agree = (target) => new Set(results.filter((r) => r.target === target).map((r) => r.open.join(','))).size === 1;
+const agree = (target) => new Set(results.filter((r) => r.target === target && r.open !== null).map((r) => r.open.join(','))).size === 1;
 console.log(`\nsame open ports from every tool: loopback ${agree('loopback') ? 'yes' : 'NO'}, filtered ${agree('filtered') ? 'yes' : 'NO'}`);

@@ -92,6 +92,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--max-targets <n>', 'refuse more targets than this', '256')
     .option('--no-identify', 'ports and states only: do not talk to open ports')
     .option('--snapshot <file>', 'compare with the firewall analysis of this snapshot (default: this host, when every target is local)')
+    .option('--no-compare', 'do not compare with the firewall analysis')
     .option('--nmap <file>', 'read an nmap XML report (-oX) instead of probing')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'html']).default('text'))
     .option('--json', 'same as --format json')

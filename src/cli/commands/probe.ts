@@ -29,6 +29,7 @@ export interface ProbeOptions {
   retries?: string;
   maxTargets?: string;
   identify?: boolean;
+  compare?: boolean;
   snapshot?: string;
   nmap?: string;
   format?: 'text' | 'json' | 'html';
@@ -69,7 +70,7 @@ function predictorFor(host: LoadedHost) {
 }
 
 async function comparison(opts: ProbeOptions, observation: ProbeObservation, allLocal: boolean): Promise<ProbeComparison | null> {
-  if (!opts.snapshot && !(allLocal && observation.origin.kind === 'scan')) return null;
+  if (opts.compare === false || (!opts.snapshot && !(allLocal && observation.origin.kind === 'scan'))) return null;
   let hosts: LoadedHost[];
   try {
     hosts = await loadHosts(opts.snapshot ? { snapshot: opts.snapshot } : {});

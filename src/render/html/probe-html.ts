@@ -16,6 +16,22 @@ function cspHash(text: string): string {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 }
 
+function options(values: readonly string[], all: string): string {
+  return `<option value="">${h(all)}</option>` + values.map((v) => `<option value="${h(v)}">${h(v)}</option>`).join('');
+}
+
+/** The audit page's filter controls (its script expects them); no exposure classes in a probe. */
+function controls(report: ProbeReport): string {
+  return (
+    `<div class="controls" role="search">` +
+    `<input id="f-text" type="search" placeholder="Filter findings: port, address, text…" aria-label="filter text">` +
+    `<select id="f-severity" aria-label="severity">${options(SEVERITIES, 'all severities')}</select>` +
+    `<select id="f-host" aria-label="target">${options(report.targets.map((t) => t.address), 'all targets')}</select>` +
+    `<select id="f-exposure" hidden aria-hidden="true"><option value=""></option></select><span id="services-count" hidden></span>` +
+    `</div>`
+  );
+}
+
 function portsTable(t: ProbeReportTarget): string {
   const rows = t.ports.map(
     (p) =>
@@ -52,6 +68,7 @@ export function renderProbeHtml(report: ProbeReport): string {
 <header><h1>Portcullis probe</h1>
 <p class="meta">${report.targets.length} target(s) · ${h(report.startedAt)} → ${h(report.finishedAt)} · ${h(report.tool.name)} ${h(report.tool.version)}${report.origin.kind === 'nmap-xml' ? ` · from nmap XML ${h(report.origin.file)}` : ''}</p>
 <div class="summary" id="summary">${sev}</div></header>
+${controls(report)}
 <main>
 ${report.targets.map(portsTable).join('\n')}
 ${comparison}
