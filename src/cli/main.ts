@@ -93,6 +93,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--no-identify', 'ports and states only: do not talk to open ports')
     .option('--snapshot <file>', 'compare with the firewall analysis of this snapshot (default: this host, when every target is local)')
     .option('--no-compare', 'do not compare with the firewall analysis')
+    .option('--config <file>', 'policy file (YAML): open ports it does not list as public are findings')
     .option('--nmap <file>', 'read an nmap XML report (-oX) instead of probing')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'html']).default('text'))
     .option('--json', 'same as --format json')

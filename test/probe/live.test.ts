@@ -212,6 +212,10 @@ describe.skipIf(skip !== null)('live: probe real daemons in network namespaces',
     expect(sev('probe-legacy-tls', '443/tcp')).toBeNull();
     expect(sev('probe-certificate-expiry', '8443/tcp')).toBe('medium');
     expect(sev('probe-udp-amplifier', '11211/udp')).toBe('high');
+    // The default policy lists 80 and 443/tcp as public: everything else that answers is unlisted.
+    expect(sev('probe-unlisted-open', '6379/tcp')).toBe('medium');
+    expect(sev('probe-unlisted-open', '443/tcp')).toBeNull();
+    expect(sev('probe-unlisted-open', '80/tcp')).toBeNull();
   });
 
   it('compares with the snapshot: what the firewall changed since is a disagreement, nothing else', () => {

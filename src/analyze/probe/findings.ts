@@ -31,6 +31,8 @@ export function passwordLike(methods: readonly string[]): boolean {
 export interface FindingContext {
   /** Whether the probe's source address is this host (loopback or own address): the finding is then about local clients only. */
   isLocalVantage: (address: string, vantage: string | null) => boolean;
+  /** Whether the policy lists this port as public for the target (its hostname, else its address); absent: not judged. */
+  isListedPublic?: (host: string, proto: 'tcp' | 'udp', port: number) => boolean;
 }
 
 interface Draft {
@@ -165,7 +167,21 @@ export function probeFindings(observation: ProbeObservation, disagreements: read
   const out: Finding[] = [];
   for (const t of observation.targets) {
     const local = ctx.isLocalVantage(t.address, observation.vantage[t.address] ?? null);
-    for (const p of t.ports) if (p.state === 'open') for (const d of portFindings(p, local, now)) out.push(finding(t.address, p, d));
+    for (const p of t.ports) {
+      if (p.state !== 'open') continue;
+      for (const d of portFindings(p, local, now)) out.push(finding(t.address, p, d));
+      if (!local && ctx.isListedPublic && !ctx.isListedPublic(t.hostname ?? t.address, p.proto, p.port)) {
+        out.push(
+          finding(t.address, p, {
+            rule: 'probe-unlisted-open',
+            severity: 'medium',
+            title: `${p.port}/${p.proto} (${label(p)}) answers the probe, but the policy does not list it as public`,
+            facts: [...p.facts, ...(p.banner ? [`banner: ${p.banner}`] : [])],
+            summary: 'Close it to this source, or list it under publicPorts in the policy if it is meant to be public.',
+          }),
+        );
+      }
+    }
   }
   for (const d of disagreements) out.push(disagreementFinding(d));
   return out;

@@ -48,6 +48,12 @@ describe('probe findings', () => {
     expect(rules([port({ port: 443, state: 'open', service: 'https', tls: { versions: ['TLSv1.3'], certificate: cert('2026-01-20T00:00:00Z') } })])).toEqual(['probe-certificate-expiry medium']);
     expect(rules([port({ proto: 'udp', port: 11211, state: 'open', service: 'memcached', auth: 'none', amplification: 61.5 })])).toEqual(['probe-unauthenticated-datastore critical', 'probe-udp-amplifier high']);
   });
+  it('an open port the policy does not list as public, seen from another host', () => {
+    const ctx = { isLocalVantage: () => false, isListedPublic: (_h: string, _p: string, port: number) => port === 443 };
+    expect(rules([port({ port: 443, state: 'open' }), port({ port: 8080, state: 'open' }), port({ port: 9000, state: 'filtered' })], ctx)).toEqual(['probe-unlisted-open medium']);
+    expect(rules([port({ port: 8080, state: 'open' })], { ...ctx, isLocalVantage: () => true })).toEqual([]);
+  });
+
   it('collapses the most common non-open state past 25 ports, as nmap does', () => {
     const many = Array.from({ length: 30 }, (_, i) => port({ port: 1000 + i, state: 'closed' }));
     const r = buildProbeReport({ observation: observation([port({ port: 22, state: 'open' }), ...many, port({ port: 7, state: 'filtered' })]), comparison: null, context: remote, now, toolVersion: 't' });

@@ -7,6 +7,7 @@
  * @module
  */
 import { networkInterfaces } from 'node:os';
+import { PolicyView } from '../../analyze/audit/index.js';
 import type { Severity } from '../../analyze/audit/types.js';
 import { buildProbeReport, comparePrediction, probeHasFindingsAtOrAbove, type PredictedState, type ProbeComparison, type ProbeReport } from '../../analyze/probe/index.js';
 import type { ProbeObservation } from '../../model/probe.js';
@@ -18,6 +19,7 @@ import { VERSION } from '../../version.js';
 import { ExitCode, InputError, failOnErrors } from '../errors.js';
 import { loadHosts, readInputFile } from '../load-hosts.js';
 import { writeOutput } from '../output.js';
+import { readPolicy } from './audit.js';
 
 export interface ProbeOptions {
   ports?: string;
@@ -31,6 +33,7 @@ export interface ProbeOptions {
   identify?: boolean;
   compare?: boolean;
   snapshot?: string;
+  config?: string;
   nmap?: string;
   format?: 'text' | 'json' | 'html';
   json?: boolean;
@@ -147,6 +150,8 @@ async function observe(targetArgs: readonly string[], opts: ProbeOptions): Promi
 }
 
 export async function probeReport(targetArgs: readonly string[], opts: ProbeOptions): Promise<ProbeReport> {
+  // The policy first: a bad policy file is an input error before anything is sent.
+  const policy = new PolicyView(await readPolicy(opts.config), new Date());
   const { observation, allLocal } = await observe(targetArgs, opts);
   const now = new Date();
   const compared = await comparison(opts, observation, allLocal);
@@ -155,7 +160,10 @@ export async function probeReport(targetArgs: readonly string[], opts: ProbeOpti
     observation,
     comparison: compared,
     // A probe from this host to itself says what local users see, not the world.
-    context: { isLocalVantage: (address, vantage) => loopback(address) || (vantage !== null && vantage === address) },
+    context: {
+      isLocalVantage: (address, vantage) => loopback(address) || (vantage !== null && vantage === address),
+      isListedPublic: (host, proto, port) => policy.isPublic(host, proto, port),
+    },
     now,
     toolVersion: VERSION,
   });
