@@ -20,7 +20,7 @@ import type { ProbedPort } from '../../src/model/probe.js';
 import { BIN, REPO } from '../audit-e2e/cli.js';
 import { DAEMONS, stopDaemon, waitListening } from '../audit-e2e/harness/daemons.mjs';
 import { run, trackDir, untrackDir } from '../audit-e2e/harness/exec.mjs';
-import { CLIENT_V4, SERVER_V4, createTopology } from '../audit-e2e/harness/topology.mjs';
+import { CLIENT_V4, CLIENT_V6, SERVER_V4, SERVER_V6, createTopology } from '../audit-e2e/harness/topology.mjs';
 
 const TOOLS = ['/usr/lib/postgresql', 'runuser', 'redis-server', 'memcached', 'vsftpd', 'nginx', 'sshd', 'ssh-keygen', 'socat', 'nmap', 'nft', 'iptables', 'openssl', 'unshare'];
 
@@ -64,6 +64,7 @@ describe.skipIf(skip !== null)('live: probe real daemons in network namespaces',
   let report: ProbeReport;
   let nmapOpen: number[];
   let packetsAfterScan: number;
+  let v6: { report: ProbeReport; nmapOpen: number[] };
 
   beforeAll(async () => {
     topo = createTopology();
@@ -115,6 +116,13 @@ describe.skipIf(skip !== null)('live: probe real daemons in network namespaces',
     const xml = run(['ip', 'netns', 'exec', topo.client, 'nmap', '-n', '-Pn', '-sT', '-p-', '-oX', '-', SERVER_V4]);
     nmapOpen = [...xml.matchAll(/<port protocol="tcp" portid="(\d+)"><state state="open"/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
     packetsAfterScan = packetsAtServer(s);
+
+    // 4. IPv6: sshd and nginx listen on :: too, Redis and memcached on 0.0.0.0 only.
+    const v6ports = '21,22,80,443,6379,11211';
+    const probed6 = cliIn(topo.client, ['probe', SERVER_V6, '--allow-remote', '--ports', v6ports, '--no-compare', '--json', '--fail-on', 'none']);
+    if (probed6.code !== 0) throw new Error(`IPv6 probe failed (${probed6.code}): ${probed6.stderr}`);
+    const xml6 = run(['ip', 'netns', 'exec', topo.client, 'nmap', '-6', '-n', '-Pn', '-sT', '-p', v6ports, '-oX', '-', SERVER_V6]);
+    v6 = { report: JSON.parse(probed6.stdout) as ProbeReport, nmapOpen: [...xml6.matchAll(/<port protocol="tcp" portid="(\d+)"><state state="open"/g)].map((m) => Number(m[1])).sort((a, b) => a - b) };
   }, 600_000);
 
   afterAll(() => {
@@ -150,6 +158,14 @@ describe.skipIf(skip !== null)('live: probe real daemons in network namespaces',
     // 7000 is dropped: filtered, not closed; the rest of the 65,535 refused.
     expect(port('tcp', 7000).state).toBe('filtered');
     expect(report.targets[0]!.otherPorts).toEqual([{ proto: 'tcp', state: 'closed', count: 65535 - 15 }]);
+  });
+
+  it('IPv6: the same open ports as nmap -6 -sT, services recognised', () => {
+    const t = v6.report.targets[0]!;
+    expect(t.vantage).toBe(CLIENT_V6);
+    const open = t.ports.filter((p) => p.state === 'open');
+    expect(open.map((p) => p.port)).toEqual(v6.nmapOpen);
+    expect(open.map((p) => `${p.port} ${p.service}`)).toEqual(['22 ssh', '80 http']);
   });
 
   it('recognises Redis and its three authentication answers', () => {
