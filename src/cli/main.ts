@@ -117,6 +117,32 @@ export async function main(argv: readonly string[]): Promise<number> {
       exitCode = await runLogs(files, opts);
     });
 
+  program
+    .command('probe')
+    .description('check what really answers: scan, recognise services by protocol, judge them, compare with the firewall analysis')
+    .argument('[targets...]', 'addresses, hostnames or CIDR blocks (only this host unless --allow-remote)')
+    .option('--ports <spec>', 'ports: 22,80,443,6000-7000, top1000 (nmap\'s order) or all', 'top1000')
+    .option('--udp', 'also probe the same ports over UDP')
+    .option('--allow-remote', 'probe addresses that are not this host\'s (with their owner\'s permission)')
+    .option('--concurrency <n>', 'connections in flight at most', '512')
+    .option('--timeout <ms>', 'wait this long for an answer', '1000')
+    .option('--rate <n>', 'new probes per second per target at most (0: no limit)', '0')
+    .option('--retries <n>', 'further attempts after a timeout', '1')
+    .option('--max-targets <n>', 'refuse more targets than this', '256')
+    .option('--no-identify', 'ports and states only: do not talk to open ports')
+    .option('--snapshot <file>', 'compare with the firewall analysis of this snapshot (default: this host, when every target is local)')
+    .option('--no-compare', 'do not compare with the firewall analysis')
+    .option('--config <file>', 'policy file (YAML): open ports it does not list as public are findings')
+    .option('--nmap <file>', 'read an nmap XML report (-oX) instead of probing')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'html']).default('text'))
+    .option('--json', 'same as --format json')
+    .option('--out <file>', 'write the report to FILE atomically')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['critical', 'high', 'medium', 'low', 'info', 'none']).default('high'))
+    .action(async (targets: string[], opts) => {
+      const { runProbeCommand } = await import('./commands/probe.js');
+      exitCode = await runProbeCommand(targets, opts);
+    });
+
   try {
     await program.parseAsync(argv as string[]);
     return exitCode;

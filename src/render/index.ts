@@ -19,3 +19,7 @@ export { renderDiffJson } from './diff/diff-json.js';
 export { printable } from './common/printable.js';
 export { sortFindings, sortServices } from './common/order.js';
 export { serviceSources, summarizeCidrs, summarizeSources } from './common/sources.js';
+export { renderProbeJson } from './json/probe-json.js';
+export { renderProbeText } from './terminal/probe-text.js';
+export type { ProbeTextOptions } from './terminal/probe-text.js';
+export { renderProbeHtml } from './html/probe-html.js';

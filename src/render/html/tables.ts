@@ -56,7 +56,7 @@ function findingDetails(f: Finding): string {
 }
 
 /** Every finding, worst first, suppressed last; details (evidence, fix) folded. */
-export function renderFindingsTable(report: AuditReport): string {
+export function renderFindingsTable(report: Pick<AuditReport, 'findings'>): string {
   const rows = sortFindings(report.findings).map(
     (f) =>
       `<tr data-host="${h(f.host)}" data-severity="${token(f.severity)}"${f.suppressed ? ' class="suppressed"' : ''}>` +

@@ -6,7 +6,7 @@
  * @module
  */
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, trackChild, tryRun, untrackChild } from './exec.mjs';
 
@@ -69,25 +69,27 @@ export async function waitListening(ns, daemons, timeoutMs = 10_000) {
  */
 export const DAEMONS = {
   /** redis-server, `bind` e.g. "0.0.0.0" or "127.0.0.1"; protected-mode off as asked. */
-  redis(ns, dir, { port, bind }) {
+  redis(ns, dir, { port, bind, password = null, protectedMode = false }) {
     const wd = join(dir, `redis-${port}`);
     run(['mkdir', '-p', wd]);
     const conf = join(wd, 'redis.conf');
-    writeFileSync(conf, [`port ${port}`, `bind ${bind}`, 'protected-mode no', 'daemonize no', 'save ""', 'appendonly no', `dir ${wd}`, `pidfile ${wd}/redis.pid`, 'logfile ""', ''].join('\n'));
+    writeFileSync(conf, [`port ${port}`, `bind ${bind}`, `protected-mode ${protectedMode ? 'yes' : 'no'}`, ...(password ? [`requirepass ${password}`] : []), 'daemonize no', 'save ""', 'appendonly no', `dir ${wd}`, `pidfile ${wd}/redis.pid`, 'logfile ""', ''].join('\n'));
     return start(ns, `redis-${port}`, ['redis-server', conf], [`tcp/${port}`]);
   },
   /** memcached on TCP and UDP (`-U`), as Debian's memcached before 1.5.6 defaulted to. */
   memcached(ns, dir, { port = 11211, bind = '0.0.0.0' } = {}) {
     return start(ns, 'memcached', ['memcached', '-u', 'nobody', '-l', bind, '-p', String(port), '-U', String(port)], [`tcp/${port}`, `udp/${port}`]);
   },
-  /** vsftpd, standalone, IPv4, anonymous off. */
-  vsftpd(ns, dir, { port = 21 } = {}) {
-    const conf = join(dir, 'vsftpd.conf');
+  /** vsftpd, standalone, IPv4, anonymous off (or on, read-only, in an empty directory). */
+  vsftpd(ns, dir, { port = 21, anonymous = false } = {}) {
+    const conf = join(dir, `vsftpd-${port}.conf`);
+    const anonRoot = join(dir, `ftp-anon-${port}`);
+    if (anonymous) run(['mkdir', '-p', anonRoot]);
     writeFileSync(
       conf,
-      ['listen=YES', 'listen_ipv6=NO', `listen_port=${port}`, 'background=NO', 'anonymous_enable=NO', 'local_enable=YES', 'write_enable=NO', 'pam_service_name=vsftpd', 'secure_chroot_dir=/var/run/vsftpd/empty', `xferlog_enable=NO`, ''].join('\n'),
+      ['listen=YES', 'listen_ipv6=NO', `listen_port=${port}`, 'background=NO', anonymous ? 'anonymous_enable=YES' : 'anonymous_enable=NO', ...(anonymous ? [`anon_root=${anonRoot}`, 'no_anon_password=NO'] : []), 'local_enable=YES', 'write_enable=NO', 'pam_service_name=vsftpd', 'secure_chroot_dir=/var/run/vsftpd/empty', `xferlog_enable=NO`, ''].join('\n'),
     );
-    return start(ns, 'vsftpd', ['vsftpd', conf], [`tcp/${port}`]);
+    return start(ns, `vsftpd-${port}`, ['vsftpd', conf], [`tcp/${port}`]);
   },
   /** nginx-light on 80 and 443 (plain HTTP on 443: no certificate needed for the audit), both families. */
   nginx(ns, dir, { ports = [80, 443] } = {}) {
@@ -117,15 +119,62 @@ export const DAEMONS = {
    * OpenSSH sshd with a throwaway host key. sshd insists on /run/sshd (privilege
    * separation): a private mount namespace gets a tmpfs /run, so the host's /run is untouched.
    */
-  sshd(ns, dir, { port = 22 } = {}) {
-    const wd = join(dir, 'sshd');
+  sshd(ns, dir, { port = 22, password = false } = {}) {
+    const wd = join(dir, `sshd-${port}`);
     run(['mkdir', '-p', wd]);
     const key = join(wd, 'host_ed25519');
     run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-f', key]);
     const conf = join(wd, 'sshd_config');
-    writeFileSync(conf, [`Port ${port}`, 'ListenAddress 0.0.0.0', 'ListenAddress ::', `HostKey ${key}`, `PidFile ${wd}/sshd.pid`, 'UsePAM no', 'PasswordAuthentication no', ''].join('\n'));
+    writeFileSync(conf, [`Port ${port}`, 'ListenAddress 0.0.0.0', 'ListenAddress ::', `HostKey ${key}`, `PidFile ${wd}/sshd.pid`, 'UsePAM no', `PasswordAuthentication ${password ? 'yes' : 'no'}`, 'KbdInteractiveAuthentication no', ''].join('\n'));
     const script = 'mount -t tmpfs tmpfs /run && mkdir -m 755 /run/sshd && exec /usr/sbin/sshd -D -e -f "$1"';
-    return start(ns, 'sshd', ['unshare', '-m', '--propagation', 'private', 'sh', '-c', script, 'sshd-in-netns', conf], [`tcp/${port}`]);
+    return start(ns, `sshd-${port}`, ['unshare', '-m', '--propagation', 'private', 'sh', '-c', script, 'sshd-in-netns', conf], [`tcp/${port}`]);
+  },
+  /**
+   * nginx-light serving HTTPS with a throwaway self-signed certificate valid `days` days:
+   * `protocols` is nginx's ssl_protocols; a legacy list (TLSv1, TLSv1.1) also lowers the
+   * OpenSSL security level so that those handshakes can complete at all.
+   */
+  nginxTls(ns, dir, { port = 443, protocols = 'TLSv1.2 TLSv1.3', days = 365, name = `nginx-tls-${port}` } = {}) {
+    const wd = join(dir, name);
+    run(['mkdir', '-p', wd]);
+    const key = join(wd, 'key.pem');
+    const cert = join(wd, 'cert.pem');
+    run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', String(days), '-subj', `/CN=${name}.example`]);
+    const legacy = /TLSv1(\.1)?\b(?!\.[23])/.test(protocols);
+    const conf = join(wd, 'nginx.conf');
+    writeFileSync(
+      conf,
+      [
+        'user nobody nogroup;',
+        'worker_processes 1;',
+        `pid ${wd}/nginx.pid;`,
+        `error_log ${wd}/error.log;`,
+        'events { worker_connections 64; }',
+        'http {',
+        '  access_log off;',
+        `  client_body_temp_path ${wd}/body; proxy_temp_path ${wd}/proxy; fastcgi_temp_path ${wd}/fastcgi; uwsgi_temp_path ${wd}/uwsgi; scgi_temp_path ${wd}/scgi;`,
+        `  server { listen 0.0.0.0:${port} ssl; ssl_certificate ${cert}; ssl_certificate_key ${key}; ssl_protocols ${protocols};${legacy ? ' ssl_ciphers DEFAULT:@SECLEVEL=0;' : ''} location / { return 200 "portcullis-e2e\\n"; } }`,
+        '}',
+        '',
+      ].join('\n'),
+    );
+    return start(ns, name, ['nginx', '-c', conf, '-g', 'daemon off;'], [`tcp/${port}`]);
+  },
+  /**
+   * PostgreSQL (Debian's server binaries, run as the postgres user) on its own throwaway
+   * cluster: `auth` is the pg_hba method for every remote client ("trust" lets anyone in,
+   * "scram-sha-256" asks for a password). No TLS: SSLRequest is answered N.
+   */
+  postgres(ns, dir, { port = 5432, auth = 'scram-sha-256' } = {}) {
+    const version = readdirSync('/usr/lib/postgresql').sort().pop();
+    const bin = `/usr/lib/postgresql/${version}/bin`;
+    const wd = join(dir, `postgres-${port}`);
+    run(['mkdir', '-p', wd]);
+    chmodSync(dir, 0o755);
+    run(['chown', 'postgres:postgres', wd]);
+    run(['runuser', '-u', 'postgres', '--', `${bin}/initdb`, '-D', `${wd}/data`, '-A', 'trust', '--username=postgres', '--no-sync', '-E', 'UTF8']);
+    writeFileSync(`${wd}/data/pg_hba.conf`, `local all all trust\nhost all all 0.0.0.0/0 ${auth}\nhost all all ::/0 ${auth}\n`);
+    return start(ns, `postgres-${port}`, ['runuser', '-u', 'postgres', '--', `${bin}/postgres`, '-D', `${wd}/data`, '-p', String(port), '-k', wd, '-c', 'listen_addresses=0.0.0.0', '-c', 'ssl=off'], [`tcp/${port}`]);
   },
   /**
    * socat answering "pong" on a TCP port: `listen` is "tcp4" (IPv4 only) or "dual"
