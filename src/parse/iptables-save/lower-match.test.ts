@@ -164,16 +164,16 @@ describe('lowering: state, addrtype, iprange, set', () => {
   });
 
   it('set --match-set with members from the context, per direction flag', () => {
-    const allow: IpSet = { name: 'allow', type: 'hash:net', family: 'ipv4', partial: false, entries: [[{ kind: 'addr', set: addr4('192.0.2.0/24') }], [{ kind: 'addr', set: addr4('198.51.100.0/24') }]] };
+    const allow: IpSet = { name: 'allow', type: 'hash:net', family: 'ipv4', partial: false, exceptions: [], entries: [[{ kind: 'addr', set: addr4('192.0.2.0/24') }], [{ kind: 'addr', set: addr4('198.51.100.0/24') }]] };
     const svc: IpSet = {
-      name: 'svc', type: 'hash:ip,port', family: 'ipv4', partial: false,
+      name: 'svc', type: 'hash:ip,port', family: 'ipv4', partial: false, exceptions: [],
       entries: [
         [{ kind: 'addr', set: addr4('192.0.2.1/32') }, { kind: 'port', proto: 6, ports: portSet(22, 22) }],
         [{ kind: 'addr', set: addr4('192.0.2.2/32') }, { kind: 'port', proto: 6, ports: portSet(22, 22) }],
         [{ kind: 'addr', set: addr4('192.0.2.1/32') }, { kind: 'port', proto: 17, ports: portSet(53, 53) }],
       ],
     };
-    const nomatch: IpSet = { name: 'partial', type: 'hash:net', family: 'ipv4', partial: true, entries: [] };
+    const nomatch: IpSet = { name: 'partial', type: 'hash:mac', family: 'ipv4', partial: true, entries: [], exceptions: [] };
     const context: HostContext = { ...CONTEXT, ipsets: new Map([['allow', allow], ['svc', svc], ['partial', nomatch]]) };
     const both = addr4('192.0.2.0/24', '198.51.100.0/24');
     expectMatch('-m set --match-set allow src -j ACCEPT', v4({ [Dim.Src]: both }), { context });
@@ -188,11 +188,11 @@ describe('lowering: state, addrtype, iprange, set', () => {
     const neg = lowerOne('-m set ! --match-set svc dst,dst -j DROP', { context }).rule.match;
     expect(neg.intersects(r.match)).toBe(false);
     expect(neg.union(r.match).isAll()).toBe(true);
-    for (const name of ['unknown-set', 'partial']) {
+    for (const [name, kind, code] of [['unknown-set', 'missing-data', 'unsupported.missing-data'], ['partial', 'unmodelled', 'unsupported.match']] as const) {
       const u = lowerOne(`-m set --match-set ${name} src -j ACCEPT`, { context });
       expect(u.rule.match.isAll()).toBe(true);
-      expect(u.rule.uncertain.map((x) => x.kind)).toEqual(['missing-data']);
-      expect(u.diagnostics.map((d) => [d.code, d.input])).toEqual([['unsupported.missing-data', `-m set --match-set ${name}`]]);
+      expect(u.rule.uncertain.map((x) => x.kind)).toEqual([kind]);
+      expect(u.diagnostics.map((d) => [d.code, d.input])).toEqual([[code, `-m set --match-set ${name}`]]);
     }
   });
 });

@@ -11,7 +11,8 @@ import type { Uncertainty } from '../../model/ruleset.js';
 import type { IptMatch, IptOption, IptRule } from './ast.js';
 import { icmpTypeSet } from './icmp-types.js';
 import type { LowerEnv } from './lower-env.js';
-import { addrTypeSet, ipsetMatch } from './lower-context-matches.js';
+import { ipsetMatch } from './ipset-match.js';
+import { addrTypeSet } from './lower-context-matches.js';
 import { RATE_LIMIT_MODULES, UNMODELLED_MODULES } from './modules.js';
 
 export interface LoweredMatch {
@@ -191,8 +192,11 @@ export class MatchLowerer {
           else this.restrict(opt.name === 'src-range' ? Dim.Src : Dim.Dst, set as DimSet, opt.negated);
         }
         break;
-      case 'set':
-        for (const opt of m.options) this.ipset(opt);
+      case 'set': {
+        const returnNomatch = m.options.some((o) => o.name === 'return-nomatch');
+        for (const opt of m.options) this.ipset(opt, returnNomatch);
+        break;
+      }
         break;
       case 'comment':
         for (const opt of m.options) {
@@ -291,10 +295,10 @@ export class MatchLowerer {
     }
   }
 
-  private ipset(opt: IptOption): void {
+  private ipset(opt: IptOption, returnNomatch: boolean): void {
     const env = this.env;
     if ((opt.name === 'match-set' || opt.name === 'set') && opt.args.length === 2) {
-      const r = ipsetMatch(opt.args[0]!, opt.args[1]!.split(','), env);
+      const r = ipsetMatch(opt.args[0]!, opt.args[1]!.split(','), env.family, env.context, returnNomatch);
       if (!('set' in r)) {
         this.open(`-m set --match-set ${opt.args[0]}`, { construct: `-m set ${optionText(opt)}`, kind: r.kind, detail: r.detail });
         return;
@@ -310,7 +314,7 @@ export class MatchLowerer {
         else this.addExtra(PacketSet.all(env.family).difference(r.set));
       } else this.addExtra(opt.negated ? PacketSet.all(env.family).difference(r.set) : r.set);
     } else if (opt.name === 'update-counters' || opt.name === 'update-subcounters' || opt.name === 'return-nomatch') {
-      // Counter bookkeeping; --return-nomatch only matters for nomatch entries, which make the set partial anyway.
+      // Counter bookkeeping; --return-nomatch (nomatch entries then match too) is read with --match-set.
     } else {
       this.open(`-m set --${opt.name}`, { construct: `-m set ${optionText(opt)}`, kind: 'unmodelled', detail: 'ipset counter condition' });
     }
