@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { recordOriginalDst } from '../../model/conntrack-tuple.js';
 import { type Cube, Dim, type DimSet, PacketSet, ctValue, dimDomain } from '../../model/packet-set.js';
 import * as I from '../../model/interval-set.js';
 import type { Action, BaseChain, Chain, FirewallModel, RejectWith, Rule } from '../../model/ruleset.js';
@@ -378,9 +379,9 @@ function empty(like: PacketSet): PacketSet {
   return PacketSet.empty(like.family);
 }
 
-/** Rewrite destination address and port as DNAT/REDIRECT do; the conntrack entry now carries the DNAT status. */
+/** Rewrite destination address and port as DNAT/REDIRECT do; the conntrack entry keeps the original ones and now carries the DNAT status. */
 function applyDnat(set: PacketSet, action: Extract<Action, { type: 'dnat' }>, local: I.IntervalSet<I.Ordinal> | null): PacketSet {
-  let out = set;
+  let out = recordOriginalDst(set);
   if (action.toLocal) {
     if (local) out = out.rewrite(Dim.Dst, local);
   } else if (action.addr) out = out.rewrite(Dim.Dst, action.addr);

@@ -122,15 +122,40 @@ describe('lowering: ports and protocol modules', () => {
 });
 
 describe('lowering: state, addrtype, iprange, set', () => {
-  it('state --state and conntrack --ctstate, negated; other conntrack options are unmodelled', () => {
+  it('state --state and conntrack --ctstate, negated', () => {
     expectMatch('-m state --state RELATED,ESTABLISHED -j ACCEPT', v4({ [Dim.State]: ctStateSet(['RELATED', 'ESTABLISHED'])! }));
     expectMatch('-m conntrack --ctstate NEW -j ACCEPT', v4({ [Dim.State]: ctStateSet(['NEW'])! }));
     expectMatch('-m conntrack ! --ctstate INVALID -j ACCEPT', v4({ [Dim.State]: not(ctStateSet(['INVALID'])!, Dim.State) }));
     expectMatch('-m conntrack --ctstate DNAT -j ACCEPT', v4({ [Dim.State]: ctStateSet(['DNAT'])! }));
-    const { rule, diagnostics } = lowerOne('-m conntrack --ctstate NEW --ctorigdstport 8080 -j ACCEPT');
-    expect(rule.match.key()).toBe(v4({ [Dim.State]: ctStateSet(['NEW'])! }).key());
-    expect(rule.uncertain).toEqual([{ construct: '-m conntrack --ctorigdstport 8080', kind: 'unmodelled', detail: 'conntrack condition other than --ctstate' }]);
-    expect(diagnostics.map((d) => [d.code, d.severity, d.input])).toEqual([['unsupported.match', 'warning', '-m conntrack --ctorigdstport']]);
+  });
+
+  it('conntrack original tuple: the packet before a DNAT, the recorded original after it', () => {
+    const NEW = ctStateSet(['NEW'])!;
+    const NEW_DNAT = I.intersect(NEW, ctStateSet(['DNAT'])!);
+    const NEW_PLAIN = I.difference(NEW, NEW_DNAT);
+    const p8080 = portSet(8080, 8080);
+    expectMatch(
+      '-m conntrack --ctstate NEW --ctorigdstport 8080 -j ACCEPT',
+      v4({ [Dim.State]: NEW_PLAIN, [Dim.Dport]: p8080 }).union(v4({ [Dim.State]: NEW_DNAT, [Dim.OrigDport]: p8080 })),
+    );
+    const a = addr4('192.0.2.1/32');
+    const TRACKED = ctStateSet(['NEW', 'ESTABLISHED', 'RELATED'])!;
+    const TRACKED_DNAT = I.intersect(TRACKED, ctStateSet(['DNAT'])!);
+    expectMatch(
+      '-m conntrack ! --ctorigdst 192.0.2.1 -j DROP',
+      v4({ [Dim.State]: I.difference(TRACKED, TRACKED_DNAT), [Dim.Dst]: not(a, Dim.Dst) }).union(v4({ [Dim.State]: TRACKED_DNAT, [Dim.OrigDst]: not(a, Dim.Dst) })),
+    );
+    // Without a conntrack entry only --ctstate decides (xt_conntrack returns early).
+    const inv = lowerOne('-m conntrack --ctstate INVALID,NEW --ctorigsrc 198.51.100.0/24 -j DROP').rule.match;
+    expect(inv.intersects(v4({ [Dim.State]: ctStateSet(['INVALID'])!, [Dim.Src]: addr4('203.0.113.1/32') }))).toBe(true);
+    expect(inv.intersects(v4({ [Dim.State]: NEW, [Dim.Src]: addr4('203.0.113.1/32') }))).toBe(false);
+    expectMatch('-m conntrack --ctorigsrc 198.51.100.0/24 --ctproto tcp -j ACCEPT', v4({ [Dim.State]: TRACKED, [Dim.Src]: addr4('198.51.100.0/24'), [Dim.Proto]: TCP }));
+    expectMatch('-m conntrack --ctstatus DNAT -j ACCEPT', v4({ [Dim.State]: TRACKED_DNAT }));
+    expectMatch('-m conntrack --ctdir ORIGINAL -j ACCEPT', v4({ [Dim.State]: TRACKED }));
+    expect(lowerOne('-m conntrack --ctdir REPLY -j ACCEPT').rule.match.isEmpty()).toBe(true);
+    const { rule, diagnostics } = lowerOne('-m conntrack --ctexpire 10:100 -j ACCEPT');
+    expect(rule.uncertain).toEqual([{ construct: '-m conntrack --ctexpire 10:100', kind: 'unmodelled', detail: 'conntrack --ctexpire is not modelled' }]);
+    expect(diagnostics.map((d) => [d.code, d.severity, d.input])).toEqual([['unsupported.match', 'warning', '-m conntrack --ctexpire']]);
   });
 
   it('addrtype from the host context: LOCAL, BROADCAST, MULTICAST, UNICAST, negation', () => {

@@ -12,6 +12,7 @@ import type { IptMatch, IptOption, IptRule } from './ast.js';
 import { icmpTypeSet } from './icmp-types.js';
 import type { LowerEnv } from './lower-env.js';
 import { ipsetMatch } from './ipset-match.js';
+import { lowerConntrack } from './lower-conntrack.js';
 import { addrTypeSet } from './lower-context-matches.js';
 import { RATE_LIMIT_MODULES, UNMODELLED_MODULES } from './modules.js';
 
@@ -167,17 +168,25 @@ export class MatchLowerer {
         for (const opt of m.options) this.multiport(m, opt);
         break;
       case 'state':
-      case 'conntrack':
         for (const opt of m.options) {
-          if ((opt.name === 'state' && m.module === 'state') || (opt.name === 'ctstate' && m.module === 'conntrack')) {
+          if (opt.name === 'state') {
             const set = opt.args[0] === undefined ? null : env.values.states(opt.args[0]);
             if (!set) this.badValue(opt, 'connection state', 'NEW,ESTABLISHED,RELATED,INVALID,UNTRACKED');
             else this.restrict(Dim.State, set, opt.negated);
-          } else if (m.module === 'conntrack' && opt.name.startsWith('ct')) {
-            this.open(`-m conntrack --${opt.name}`, { construct: `-m conntrack ${optionText(opt)}`, kind: 'unmodelled', detail: 'conntrack condition other than --ctstate' });
           } else this.unknownOption(m, opt);
         }
         break;
+      case 'conntrack': {
+        const r = lowerConntrack(m, env);
+        for (const issue of r.issues) {
+          if ('bad' in issue) this.badValue(issue.opt, issue.bad.what, issue.bad.example);
+          else if (issue.open.kind === 'unknown') this.unknownOption(m, issue.opt);
+          else this.open(`-m conntrack --${issue.opt.name}`, { construct: `-m conntrack ${optionText(issue.opt)}`, kind: issue.open.kind, detail: issue.open.detail });
+        }
+        if (r.set) this.addExtra(r.set);
+        else if (r.state) this.restrict(Dim.State, r.state);
+        break;
+      }
       case 'addrtype':
         this.addrtype(m);
         break;
