@@ -20,7 +20,7 @@ import type { Socket } from '../model/snapshot.js';
 import { TCP, UDP, arrivalSet } from './engine/arrival.js';
 import type { WalkEvent } from './engine/evaluate-chain.js';
 import { type HostFacts, PacketPath } from './engine/packet-path.js';
-import { decisionsFor, uncertaintiesFor } from './engine/refs.js';
+import { decisionsFor, limitNotesFor, uncertaintiesFor } from './engine/refs.js';
 import type { ServiceReach } from './types.js';
 
 export interface ReachInput {
@@ -308,6 +308,8 @@ function addFamily(entry: ServiceReach, family: Family, reached: PacketSet, even
   entry.decisions.push(...decisionsFor(events, evidence));
   entry.uncertain.push(...uncertaintiesFor(events, evidence));
   if (rateLimitedOnPath(events, evidence)) entry.rateLimited = true;
+  const later = limitNotesFor(events, evidence);
+  if (later.length > 0) entry.laterConnections = [...new Set([...(entry.laterConnections ?? []), ...later])];
 }
 
 /**
@@ -317,7 +319,11 @@ function addFamily(entry: ServiceReach, family: Family, reached: PacketSet, even
  */
 function rateLimitedOnPath(events: readonly WalkEvent[], region: PacketSet): boolean {
   return events.some(
-    (e) => e.rule !== null && e.rule.action.type !== 'continue' && e.rule.uncertain.some((u) => u.kind === 'rate-limit') && e.set.intersects(region),
+    (e) =>
+      e.rule !== null &&
+      e.rule.action.type !== 'continue' &&
+      (e.rule.limits !== undefined || e.rule.uncertain.some((u) => u.kind === 'rate-limit')) &&
+      e.set.intersects(region),
   );
 }
 

@@ -206,7 +206,8 @@ function shadowedIn(chain: Chain): ShadowedRule[] {
     if (remaining?.isEmpty()) {
       out.push({ rule: ruleRef(chain, rule), kind: 'shadowed', coveredBy: by.slice(0, 3).map((c) => ruleRef(chain, c.rule)) });
     }
-    if (rule.uncertain.length === 0 && ENDS_WALK.has(rule.action.type)) covers.add({ order, rule, match: rule.match, protos, ports, key });
+    // A limited rule decides only some connections: it covers nothing.
+    if (rule.uncertain.length === 0 && !rule.limits && ENDS_WALK.has(rule.action.type)) covers.add({ order, rule, match: rule.match, protos, ports, key });
   });
   return out;
 }

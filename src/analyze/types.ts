@@ -83,6 +83,8 @@ export interface ServiceReach {
   uncertain: UncertainRule[];
   /** Admitted only subject to a rate or connection limit somewhere on the path. */
   rateLimited: boolean;
+  /** What later connections from one source meet (limits decided for the first connection). */
+  laterConnections?: string[];
 }
 
 export interface ShadowedRule {

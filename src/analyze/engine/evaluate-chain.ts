@@ -12,6 +12,7 @@
  * @module
  */
 import { recordOriginalDst } from '../../model/conntrack-tuple.js';
+import { appliesToFirstConnection } from '../../model/limiters.js';
 import { type Cube, Dim, type DimSet, PacketSet, ctValue, dimDomain } from '../../model/packet-set.js';
 import * as I from '../../model/interval-set.js';
 import type { Action, BaseChain, Chain, FirewallModel, RejectWith, Rule } from '../../model/ruleset.js';
@@ -251,6 +252,12 @@ export class ChainWalker {
         }
         this.record({ hook, kind: this.kind, chain, rule, verdict, set: matched, uncertain, ...extra, summary: { count: run.length, lastPosition: run[run.length - 1]!.position } });
       };
+      // A limiter that cannot match a source's first connection yet (connlimit, recent --hitcount):
+      // the rule is passed over; the event stays for the "later connections" notes.
+      if (!appliesToFirstConnection(rule)) {
+        step('continue');
+        continue;
+      }
       // What stays in this chain after the rule: everything if the rule only may match.
       const rest = () => (uncertain ? current : current.difference(matched));
       switch (action.type) {

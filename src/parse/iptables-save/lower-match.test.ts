@@ -236,16 +236,35 @@ describe('lowering: comment, pkttype, rate limits, unmodelled and unknown module
     expect(lowerOne('-m pkttype ! --pkt-type unicast -j DROP').rule.match.isEmpty()).toBe(true);
   });
 
-  it('limit, hashlimit, recent, connlimit, connbytes, quota are rate limits with their text', () => {
-    for (const m of ['-m limit --limit 3/min --limit-burst 10', '-m hashlimit --hashlimit-upto 5/sec --hashlimit-name x', '-m recent --rcheck --seconds 60 --hitcount 4 --name SSH --rsource', '-m connlimit --connlimit-above 10', '-m connbytes --connbytes 10000: --connbytes-dir both --connbytes-mode bytes', '-m quota --quota 1000000']) {
+  it('limiters decided for the first connection: limit and hashlimit-upto match, connlimit-above, hashlimit-above and recent --hitcount ≥ 2 do not', () => {
+    const cases: [string, 'matches' | 'no-match', string][] = [
+      ['-m limit --limit 3/min --limit-burst 10', 'matches', 'beyond 3/min (burst 10), counted over every packet this rule sees'],
+      ['-m hashlimit --hashlimit-upto 5/sec --hashlimit-burst 1 --hashlimit-mode srcip --hashlimit-name x', 'matches', 'beyond 5/sec (burst 1) per srcip'],
+      ['-m hashlimit --hashlimit-above 5/sec --hashlimit-mode srcip --hashlimit-name x', 'no-match', 'above 5/sec (burst 5) per srcip'],
+      ['-m recent --rcheck --seconds 60 --hitcount 4 --name SSH --rsource', 'no-match', 'from a source with 4 hits on list SSH within 60 s'],
+      ['-m recent ! --rcheck --seconds 60 --hitcount 2 --name SSH --rsource', 'matches', 'from a source with 2 hits on list SSH within 60 s'],
+      ['-m connlimit --connlimit-above 10 --connlimit-mask 32 --connlimit-saddr', 'no-match', 'more than 10 concurrent connections from one address'],
+      ['-m connlimit --connlimit-upto 10 --connlimit-mask 24 --connlimit-saddr', 'matches', 'more than 10 concurrent connections from one /24 network'],
+    ];
+    for (const [m, first, later] of cases) {
       const { rule, diagnostics } = lowerOne(`-p tcp -m tcp --dport 22 ${m} -j ACCEPT`);
       expect(rule.match.key()).toBe(v4({ [Dim.Proto]: TCP, [Dim.Dport]: portSet(22, 22) }).key());
+      expect(rule.uncertain).toEqual([]);
+      expect(rule.limits).toEqual([{ construct: m, first, later }]);
+      expect(diagnostics).toEqual([]);
+    }
+  });
+
+  it('limiters whose first answer depends on other traffic or on history stay rate-limit uncertainties', () => {
+    for (const m of ['-m recent --rcheck --seconds 60 --name SSH --rsource', '-m recent --update --hitcount 3 --name SSH --rdest', '-m connlimit --connlimit-above 2 --connlimit-daddr', '-m hashlimit --hashlimit-upto 1kb/s --hashlimit-name x', '-m connbytes --connbytes 10000: --connbytes-dir both --connbytes-mode bytes', '-m quota --quota 1000000']) {
+      const { rule, diagnostics } = lowerOne(`-p tcp -m tcp --dport 22 ${m} -j ACCEPT`);
+      expect(rule.limits).toBeUndefined();
       expect(rule.uncertain).toHaveLength(1);
       expect(rule.uncertain[0]).toMatchObject({ kind: 'rate-limit', construct: m });
       expect(diagnostics.map((d) => [d.code, d.severity])).toEqual([['unsupported.rate-limit', 'info']]);
     }
-    const recent = lowerOne('-m recent --update --seconds 60 --hitcount 4 --name SSH --rsource -j DROP').rule.uncertain[0]!;
-    expect(recent.detail).toBe('matches by source history: --update on list SSH, within 60 s, at least 4 hits');
+    const recent = lowerOne('-m recent --update --seconds 60 --name SSH --rsource -j DROP').rule.uncertain[0]!;
+    expect(recent.detail).toBe('matches by source history: --update on list SSH, within 60 s');
   });
 
   it('recent --set alone records and always matches', () => {

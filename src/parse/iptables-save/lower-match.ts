@@ -7,18 +7,20 @@
  */
 import * as I from '../../model/interval-set.js';
 import { type Cube, Dim, type DimSet, PacketSet, tcpFlagsSet } from '../../model/packet-set.js';
-import type { Uncertainty } from '../../model/ruleset.js';
+import type { Limiter, Uncertainty } from '../../model/ruleset.js';
 import type { IptMatch, IptOption, IptRule } from './ast.js';
 import { icmpTypeSet } from './icmp-types.js';
 import type { LowerEnv } from './lower-env.js';
 import { ipsetMatch } from './ipset-match.js';
 import { lowerConntrack } from './lower-conntrack.js';
+import { limiterOf } from './lower-limiters.js';
 import { addrTypeSet } from './lower-context-matches.js';
 import { RATE_LIMIT_MODULES, UNMODELLED_MODULES } from './modules.js';
 
 export interface LoweredMatch {
   match: PacketSet;
   uncertain: Uncertainty[];
+  limits?: Limiter[];
   comment?: string;
 }
 
@@ -49,6 +51,7 @@ export class MatchLowerer {
   private extra: PacketSet[] | null = null;
   private never = false;
   private comment: string | undefined;
+  private limits: Limiter[] | null = null;
   private rule!: IptRule;
 
   constructor(private readonly env: LowerEnv) {}
@@ -62,6 +65,7 @@ export class MatchLowerer {
     this.extra = null;
     this.never = false;
     this.comment = undefined;
+    this.limits = null;
 
     for (const opt of rule.generic) this.genericOption(opt);
     for (const m of rule.matches) this.module(m);
@@ -75,6 +79,7 @@ export class MatchLowerer {
     }
     const out: LoweredMatch = { match, uncertain: this.uncertain };
     if (this.comment !== undefined) out.comment = this.comment;
+    if (this.limits) out.limits = this.limits;
     return out;
   }
 
@@ -224,15 +229,21 @@ export class MatchLowerer {
           else this.badValue(opt, 'packet type', 'unicast, broadcast or multicast');
         }
         break;
-      case 'recent':
+      case 'recent': {
         // `--set` alone only records the source and always matches; checks depend on history.
         if (m.options.every((o) => !o.negated && RECENT_RECORD_ONLY.has(o.name))) break;
-        this.open('-m recent', { construct: m.text, kind: 'rate-limit', detail: recentDetail(m) });
+        const limiter = limiterOf(m);
+        if (limiter) (this.limits ??= []).push(limiter);
+        else this.open('-m recent', { construct: m.text, kind: 'rate-limit', detail: recentDetail(m) });
         break;
-      default:
-        if (RATE_LIMIT_MODULES.has(m.module)) this.open(`-m ${m.module}`, { construct: m.text, kind: 'rate-limit', detail: `${m.module} admits only packets within its limit` });
+      }
+      default: {
+        const limiter = RATE_LIMIT_MODULES.has(m.module) ? limiterOf(m) : null;
+        if (limiter) (this.limits ??= []).push(limiter);
+        else if (RATE_LIMIT_MODULES.has(m.module)) this.open(`-m ${m.module}`, { construct: m.text, kind: 'rate-limit', detail: `${m.module} admits only packets within its limit` });
         else if (UNMODELLED_MODULES.has(m.module)) this.open(`-m ${m.module}`, { construct: m.text, kind: 'unmodelled', detail: `${m.module} condition is not modelled` });
         else this.open(`-m ${m.module}`, { construct: m.text, kind: 'unknown', detail: `unknown match module ${m.module}` });
+      }
     }
   }
 

@@ -264,10 +264,11 @@ describe('reject types, conntrack, fib, limits and unmodelled constructs', () =>
   });
 
   it('flags rate limits and unmodelled matches, keeping the known part', () => {
-    expect(only(c4, 9).uncertain.map((u) => [u.construct, u.kind])).toEqual([['limit rate 10/second', 'rate-limit']]);
+    expect(only(c4, 9).uncertain).toEqual([]);
+    expect(only(c4, 9).limits!.map((l) => [l.construct, l.first])).toEqual([['limit rate 10/second', 'matches']]);
     expect(only(c4, 9).action).toEqual(accept);
     expectSame(only(c4, 9).match, where('ipv4', tcp(7)));
-    expect(only(c4, 10).uncertain.map((u) => u.kind)).toEqual(['rate-limit']);
+    expect(only(c4, 10).limits!.map((l) => l.first)).toEqual(['no-match']);
     expect(only(c4, 11).uncertain.map((u) => [u.construct, u.kind])).toEqual([['meta mark 42', 'unmodelled']]);
     expect(only(c4, 12).uncertain.map((u) => u.kind)).toEqual(['unmodelled']);
     expect(only(c6, 12).match.isEmpty()).toBe(true); // ip ttl: IPv4 only

@@ -28,6 +28,7 @@ function rowNotes(s: AuditedService): string[] {
   const nat = natTarget(s);
   if (nat) notes.push(nat);
   if (s.rateLimited) notes.push('admitted under a rate/connection limit');
+  for (const l of s.laterConnections ?? []) notes.push(printable(l));
   for (const u of s.uncertain) notes.push(`may match: ${printable(u.construct)} (${ruleRefLabel(u.rule)})`);
   return notes;
 }

@@ -43,6 +43,7 @@ const base = {
   decisions: [decision],
   uncertain: [uncertain],
   rateLimited: true,
+  laterConnections: ['later connections, more than 10 concurrent connections from one address: reject (-m connlimit --connlimit-above 10), INPUT rule 3'],
   exposure: 'allowlisted' as const,
   exposureByFamily: { ipv4: 'allowlisted' as const, ipv6: 'closed' as const },
   service: identity,
