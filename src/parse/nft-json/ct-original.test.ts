@@ -50,8 +50,10 @@ describe('nft ct original / reply tuple, ct status, fib rp_filter', () => {
     same(rule(v4, 4).match, where('ipv4', { [Dim.State]: TRACKED, [Dim.Dst]: addr('ipv4', '10.0.0.2/32') }));
   });
 
-  it('fib saddr . iif oif missing matches no packet that can open a connection; oif exists all', () => {
+  it('fib saddr . iif oif missing (or 0) matches no packet that can open a connection; oif exists all', () => {
     expect(rule(v4, 6).match.isEmpty()).toBe(true);
     expect(rule(v6, 7).match.isAll()).toBe(true);
+    expect(rule(v4, 8).match.isEmpty()).toBe(true); // `oif 0`, as nftables' own test suite writes it
+
   });
 });

@@ -45,8 +45,8 @@ export function applyMatch(env: MatchEnv, cond: Cond, op: string, left: Json, ri
     unsure(sel.unmodelled, sel.unmodelled === 'unknown' ? `expression ${selectorLabel(sel)} not understood` : `${selectorLabel(sel)} is not a packet-space dimension`);
     return;
   }
-  if (sel.reversePath && (typeof right === 'boolean' || right === 0) && (op === '==' || op === '!=')) {
-    // `oif missing` is `== false` (older nft: `oif 0`): never true for a packet that can open a connection.
+  if (sel.reversePath && (typeof right === 'boolean' || right === 0 || right === '0') && (op === '==' || op === '!=')) {
+    // `oif missing` is `== false` (ifindex 0, which nft prints as "0" when written `oif 0`): never true for a packet that can open a connection.
     const assertsRoute = (right === true) !== (op === '!=');
     if (!assertsRoute) cond.empty = true;
     return;
