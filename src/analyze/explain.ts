@@ -13,7 +13,7 @@ import * as I from '../model/interval-set.js';
 import { Dim, type DimSet, PacketSet, ifaceSet } from '../model/packet-set.js';
 import { TCP, UDP, arrivalSet } from './engine/arrival.js';
 import type { WalkEvent } from './engine/evaluate-chain.js';
-import { eventRef, uncertaintiesFor } from './engine/refs.js';
+import { eventRef, limitNotesFor, uncertaintiesFor } from './engine/refs.js';
 import { type FlowArrival, flowArrival } from './explain-arrival.js';
 import { dnatTargets } from './published.js';
 import { type ReachInput, bindingsFor, pathFor, portText } from './reach.js';
@@ -110,7 +110,9 @@ export function explainFlow(input: ReachInput, flow: FlowQuery): FlowAnswer {
     partial: isPartial(e.set, arrival),
     uncertain: e.uncertain,
   }));
-  const uncertain = uncertaintiesFor(events, arrival.rewrite(Dim.Dst, PacketSet.all(family).project(Dim.Dst)).rewrite(Dim.Dport, PacketSet.all(family).project(Dim.Dport)));
+  const anyRewrite = arrival.rewrite(Dim.Dst, PacketSet.all(family).project(Dim.Dst)).rewrite(Dim.Dport, PacketSet.all(family).project(Dim.Dport));
+  const uncertain = uncertaintiesFor(events, anyRewrite);
+  notes.push(...limitNotesFor(events, anyRewrite));
   const blocked = out.dropped.union(out.rejected);
   const admitted = out.local.union(out.forwarded);
   if (!admitted.isEmpty() && !blocked.isEmpty()) notes.push(`the verdict depends on ${dependsOn(admitted, blocked)}; the most exposed answer is given`);

@@ -230,3 +230,33 @@ describe('shadowed rules', () => {
     expect(findShadowedRules(m)).toEqual([]);
   });
 });
+
+describe('limiters decided for the first connection', () => {
+  const connlimit = { construct: '-m connlimit --connlimit-above 10', first: 'no-match' as const, later: 'more than 10 concurrent connections from one address' };
+  const limit = { construct: '-m limit --limit 3/min', first: 'matches' as const, later: 'beyond 3/min (burst 5), counted over every packet this rule sees' };
+  const m = filterInput('ipv4', 'drop', [
+    { proto: 'tcp', dport: 22, limits: [connlimit], action: { type: 'reject', with: 'tcp-reset' } },
+    { proto: 'tcp', dport: 22, src: ['198.51.100.0/24'], action: ACCEPT },
+    { proto: 'tcp', dport: 80, limits: [limit], action: ACCEPT },
+  ]);
+  const inp = input(m, [sock('tcp', '0.0.0.0', 22), sock('tcp', '0.0.0.0', 80)]);
+
+  it('a connlimit REJECT cannot match yet: the first connection meets the later rules and the policy', () => {
+    expect(explainFlow(inp, { from: '203.0.113.7', to: '192.0.2.1', port: 22, proto: 'tcp' })).toMatchObject({ state: 'filtered', firewall: 'drop', uncertain: [] });
+    const open = explainFlow(inp, { from: '198.51.100.7', to: '192.0.2.1', port: 22, proto: 'tcp' });
+    expect(open).toMatchObject({ state: 'open', firewall: 'accept' });
+    expect(open.notes).toContain('later connections, more than 10 concurrent connections from one address: reject (-m connlimit --connlimit-above 10), INPUT rule 1');
+  });
+
+  it('a limit ACCEPT admits the first connection; the audit says what later ones meet', () => {
+    const { services } = computeServices(inp);
+    const web = services.find((s) => s.port === 80)!;
+    expect(web.sources.ipv4).toEqual(['0.0.0.0/0']);
+    expect(web.uncertain).toEqual([]);
+    expect(web.rateLimited).toBe(true);
+    expect(web.laterConnections).toEqual(['later connections, beyond 3/min (burst 5), counted over every packet this rule sees: this rule (accept) no longer matches and later rules decide (-m limit --limit 3/min), INPUT rule 3']);
+    const ssh = services.find((s) => s.port === 22)!;
+    expect(ssh.sources.ipv4).toEqual(['198.51.100.0/24']);
+    expect(ssh.laterConnections).toHaveLength(1);
+  });
+});

@@ -23,7 +23,7 @@ import { addInterfaceReach } from './arrival-report.js';
 import { restrictToLink } from './link-scope.js';
 import type { WalkEvent } from './engine/evaluate-chain.js';
 import { type HostFacts, PacketPath } from './engine/packet-path.js';
-import { decisionsFor, uncertaintiesFor } from './engine/refs.js';
+import { decisionsFor, limitNotesFor, uncertaintiesFor } from './engine/refs.js';
 import { dnatTargets, mergeProxySockets, natSlices, originalDestinations } from './published.js';
 import type { ServiceReach } from './types.js';
 
@@ -295,6 +295,8 @@ function addFamily(entry: ServiceReach, family: Family, reachedAll: PacketSet, e
   entry.decisions.push(...decisionsFor(events, evidence));
   entry.uncertain.push(...uncertaintiesFor(events, evidence));
   if (rateLimitedOnPath(events, evidence)) entry.rateLimited = true;
+  const later = limitNotesFor(events, evidence);
+  if (later.length > 0) entry.laterConnections = [...new Set([...(entry.laterConnections ?? []), ...later])];
 }
 
 /**
@@ -304,7 +306,11 @@ function addFamily(entry: ServiceReach, family: Family, reachedAll: PacketSet, e
  */
 function rateLimitedOnPath(events: readonly WalkEvent[], region: PacketSet): boolean {
   return events.some(
-    (e) => e.rule !== null && e.rule.action.type !== 'continue' && e.rule.uncertain.some((u) => u.kind === 'rate-limit') && e.set.intersects(region),
+    (e) =>
+      e.rule !== null &&
+      e.rule.action.type !== 'continue' &&
+      (e.rule.limits !== undefined || e.rule.uncertain.some((u) => u.kind === 'rate-limit')) &&
+      e.set.intersects(region),
   );
 }
 

@@ -231,7 +231,8 @@ function shadowedIn(chain: Chain, budget: ShadowBudget): ShadowedRule[] {
   for (let order = 0; order < chain.rules.length; order++) {
     const rule = chain.rules[order]!;
     if (rule.match.isEmpty()) continue;
-    const isCover = rule.uncertain.length === 0 && ENDS_WALK.has(rule.action.type);
+    // A limited rule decides only some connections: it covers nothing.
+    const isCover = rule.uncertain.length === 0 && !rule.limits && ENDS_WALK.has(rule.action.type);
     // Before the first cover nothing can be shadowed, and a rule that covers nothing adds nothing:
     // kube-proxy's thousands of jump-only chains cost one test per rule.
     if (covers.isEmpty() && !isCover) continue;

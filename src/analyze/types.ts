@@ -115,6 +115,8 @@ export interface ServiceReach {
   linkScoped?: Family[];
   /** The cloud layers in front of the host (audit --aws/--terraform with a joined snapshot); `sources` are then already narrowed by them. */
   cloud?: ServiceCloudPath;
+  /** What later connections from one source meet (limits decided for the first connection). */
+  laterConnections?: string[];
 }
 
 export interface ShadowedRule {

@@ -24,7 +24,14 @@ export interface IpSet {
   type: string;
   family: Family | null;
   entries: IpSetEntry[];
-  /** Entries carry `nomatch` or the type is not modelled: lowering must treat matches as uncertain. */
+  /**
+   * `nomatch` entries: exceptions. The kernel tries the packet against the set's prefixes from
+   * the most specific, so the most specific entry containing the packet decides.
+   */
+  exceptions: IpSetEntry[];
+  /** list:set: the member sets' names, in order (a packet matches if any member does). */
+  members?: string[];
+  /** The type is not modelled (MAC, mark…): lowering must treat matches as uncertain. */
   partial: boolean;
 }
 

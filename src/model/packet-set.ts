@@ -30,10 +30,17 @@ export const Dim = {
   State: 7,
   /** TCP flag byte (FIN=1 SYN=2 RST=4 PSH=8 ACK=16 URG=32 ECE=64 CWR=128). */
   TcpFlags: 8,
+  /**
+   * Conntrack's original destination address and port (`--ctorigdst`, `ct original ip
+   * daddr`): full (unset) until a DNAT, which copies Dst/Dport here before rewriting them.
+   * Before a DNAT the original tuple is the packet's own, see model/conntrack-tuple.ts.
+   */
+  OrigDst: 9,
+  OrigDport: 10,
 } as const;
 export type Dim = (typeof Dim)[keyof typeof Dim];
-export const DIM_COUNT = 9;
-export const DIM_NAMES = ['source', 'destination', 'protocol', 'source port', 'destination port', 'input interface', 'output interface', 'connection state', 'tcp flags'] as const;
+export const DIM_COUNT = 11;
+export const DIM_NAMES = ['source', 'destination', 'protocol', 'source port', 'destination port', 'input interface', 'output interface', 'connection state', 'tcp flags', 'original destination', 'original destination port'] as const;
 
 export const PORT_DOMAIN: Domain<number> = { min: 0, max: 65536 };
 export const PROTO_DOMAIN: Domain<number> = { min: 0, max: 256 };
@@ -89,11 +96,13 @@ export function dimDomain(family: Family, dim: Dim): Domain<Ordinal> {
   switch (dim) {
     case Dim.Src:
     case Dim.Dst:
+    case Dim.OrigDst:
       return addrDomain(family) as Domain<Ordinal>;
     case Dim.Proto:
       return PROTO_DOMAIN;
     case Dim.Sport:
     case Dim.Dport:
+    case Dim.OrigDport:
       return PORT_DOMAIN;
     case Dim.Iif:
     case Dim.Oif:

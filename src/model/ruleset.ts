@@ -73,6 +73,21 @@ export interface Uncertainty {
   detail?: string;
 }
 
+/**
+ * A rate or count limiter read for a source's first connection attempt, the question the
+ * audit answers ("can this source open a connection"): its answer then is known, e.g.
+ * `connlimit --connlimit-above 10` cannot match yet, `limit --limit 3/min --limit-burst 5`
+ * does. What happens to later connections is kept as words for the reports.
+ */
+export interface Limiter {
+  /** The construct as written, e.g. "-m connlimit --connlimit-above 10". */
+  construct: string;
+  /** Whether the limiter lets the rule match a source's first connection. */
+  first: 'matches' | 'no-match';
+  /** The condition for later connections, e.g. "more than 10 concurrent connections from one address". */
+  later: string;
+}
+
 export interface Rule {
   /** 1-based position in its chain, as `iptables -L --line-numbers` counts. */
   position: number;
@@ -83,6 +98,12 @@ export interface Rule {
   match: PacketSet;
   /** Conditions not decided exactly; when non-empty the rule only *may* match `match`. */
   uncertain: readonly Uncertainty[];
+  /**
+   * Limiters decided for the first connection. With one that cannot match yet (`no-match`),
+   * the rule does not apply to a first connection at all; `match` keeps its other conditions
+   * so that reports can say what later connections meet.
+   */
+  limits?: readonly Limiter[];
   action: Action;
   /** Comment attached to the rule (`-m comment`, nft `comment`). */
   comment?: string;

@@ -19,7 +19,7 @@ describe('parseIpsetSave', () => {
     ].join('\n');
     const r = parseIpsetSave(text, 'ipset.save');
     expect(r.diagnostics).toEqual([]);
-    expect(r.value.get('allow')).toEqual({ name: 'allow', type: 'hash:net', family: 'ipv4', partial: false, entries: [[{ kind: 'addr', set: a4('192.0.2.0/24') }], [{ kind: 'addr', set: a4('198.51.100.7/32') }]] });
+    expect(r.value.get('allow')).toEqual({ name: 'allow', type: 'hash:net', family: 'ipv4', partial: false, exceptions: [], entries: [[{ kind: 'addr', set: a4('192.0.2.0/24') }], [{ kind: 'addr', set: a4('198.51.100.7/32') }]] });
     expect(r.value.get('allow6')).toMatchObject({ family: 'ipv6', entries: [[{ kind: 'addr', set: cidrsToSet(['2001:db8::1/128'], 'ipv6') }]] });
   });
 
@@ -63,7 +63,7 @@ describe('parseIpsetSave', () => {
     expect(r.value.get('masked')!.entries).toEqual([[{ kind: 'addr', set: a4('192.0.2.0/24') }]]);
   });
 
-  it('marks nomatch entries, MAC sets and list:set as partial', () => {
+  it('keeps nomatch entries as exceptions and list:set members by name; only MAC sets are partial', () => {
     const text = [
       'create n hash:net family inet',
       'add n 192.0.2.0/24',
@@ -75,7 +75,10 @@ describe('parseIpsetSave', () => {
     ].join('\n');
     const r = parseIpsetSave(text, 'ipset.save');
     expect(r.diagnostics).toEqual([]);
-    expect([...r.value.values()].map((s) => [s.name, s.partial])).toEqual([['n', true], ['m', true], ['l', true]]);
+    expect([...r.value.values()].map((s) => [s.name, s.partial])).toEqual([['n', false], ['m', true], ['l', false]]);
+    expect(r.value.get('n')!.entries).toEqual([[{ kind: 'addr', set: a4('192.0.2.0/24') }]]);
+    expect(r.value.get('n')!.exceptions).toEqual([[{ kind: 'addr', set: a4('192.0.2.128/25') }]]);
+    expect(r.value.get('l')).toMatchObject({ family: null, members: ['n'], entries: [] });
   });
 
   it('keeps comments with blanks and quotes', () => {

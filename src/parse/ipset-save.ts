@@ -1,8 +1,9 @@
 /**
  * `ipset save` output to the ipsets of the host context: `create NAME TYPE options…` then
- * `add NAME ENTRY [options…]`. Pure; never throws. A set whose entries we cannot turn into
- * packet dimensions (MAC addresses, list:set, `nomatch` exceptions) is kept but marked
- * `partial`, so that rules matching it are read as uncertain.
+ * `add NAME ENTRY [options…]`. Pure; never throws. `nomatch` entries are kept apart as
+ * exceptions and list:set members by name; a set whose entries we cannot turn into packet
+ * dimensions (MAC addresses) is kept but marked `partial`, so that rules matching it are read
+ * as uncertain.
  *
  * @module
  */
@@ -76,8 +77,12 @@ export function parseIpsetSave(text: string, file: string): Parsed<Map<string, I
       else if (kinds.includes('addr')) family = 'ipv4'; // ipset's default family is inet
       const netmaskText = opt('netmask');
       const netmask = netmaskText === undefined ? null : Number(netmaskText);
-      const partial = kinds.includes('other') || m[1] === 'list';
-      sets.set(name, { set: { name, type, family, entries: [], partial }, kinds, netmask: netmask !== null && Number.isInteger(netmask) ? netmask : null });
+      const list = m[1] === 'list';
+      if (list) family = null; // a list:set holds sets of either family
+      const partial = !list && kinds.includes('other');
+      const set: IpSet = { name, type, family, entries: [], exceptions: [], partial };
+      if (list) set.members = [];
+      sets.set(name, { set, kinds, netmask: netmask !== null && Number.isInteger(netmask) ? netmask : null });
       continue;
     }
     if (verb === 'add') {
@@ -91,9 +96,8 @@ export function parseIpsetSave(text: string, file: string): Parsed<Map<string, I
         error(lineNo, 'parse.undeclared-set', `entry for set ${name}, which was not created before`, `"create ${name} TYPE …" before its entries`, raw);
         continue;
       }
-      // nomatch entries are exceptions carved out of wider ones: kept out, set marked partial.
-      if (words.includes('nomatch', 3)) {
-        state.set.partial = true;
+      if (state.set.members) {
+        state.set.members.push(value);
         continue;
       }
       if (state.set.partial) continue; // entries of an unmodelled type are not needed
@@ -102,7 +106,8 @@ export function parseIpsetSave(text: string, file: string): Parsed<Map<string, I
         error(lineNo, 'parse.bad-value', `malformed entry "${value}" for ${state.set.type} set ${name}: ${entry}`, exampleFor(state.set.type), raw);
         continue;
       }
-      state.set.entries.push(entry);
+      // nomatch entries are exceptions carved out of wider ones (the more specific prefix wins).
+      (words.includes('nomatch', 3) ? state.set.exceptions : state.set.entries).push(entry);
       continue;
     }
     error(lineNo, 'parse.unrecognised-line', 'not a line ipset save writes', '"create NAME TYPE …" or "add NAME ENTRY …"', raw);

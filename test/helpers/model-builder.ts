@@ -6,7 +6,7 @@ import { type Family, cidrsToSet } from '../../src/model/addr.js';
 import type { NetInterface, Snapshot, Socket } from '../../src/model/snapshot.js';
 import * as I from '../../src/model/interval-set.js';
 import { Dim, type DimSet, PacketSet, ctStateSet, ifaceSet } from '../../src/model/packet-set.js';
-import type { Action, Backend, BaseChain, Chain, ChainKind, FirewallModel, Hook, Rule, Uncertainty } from '../../src/model/ruleset.js';
+import type { Action, Backend, BaseChain, Chain, ChainKind, FirewallModel, Hook, Limiter, Rule, Uncertainty } from '../../src/model/ruleset.js';
 import { chainId } from '../../src/model/ruleset.js';
 
 export interface RuleSpec {
@@ -20,6 +20,7 @@ export interface RuleSpec {
   notIif?: string[];
   state?: string[];
   uncertain?: Uncertainty[];
+  limits?: Limiter[];
   action: Action;
   text?: string;
 }
@@ -67,6 +68,7 @@ export class ModelBuilder {
           match: match(this.family, r),
           uncertain: r.uncertain ?? [],
           action: r.action,
+          ...(r.limits ? { limits: r.limits } : {}),
         }),
       ),
     };

@@ -11,6 +11,8 @@
  *
  * @module
  */
+import { recordOriginalDst } from '../../model/conntrack-tuple.js';
+import { appliesToFirstConnection } from '../../model/limiters.js';
 import { type Cube, Dim, type DimSet, PacketSet, ctValue, dimDomain } from '../../model/packet-set.js';
 import * as I from '../../model/interval-set.js';
 import type { Action, BaseChain, Chain, FirewallModel, RejectWith, Rule, Uncertainty } from '../../model/ruleset.js';
@@ -289,6 +291,12 @@ export class ChainWalker {
         }
         this.record({ hook, kind: this.kind, chain, rule, verdict, set: matched, uncertain, ...extra, summary: { count: run.length, lastPosition: run[run.length - 1]!.position } });
       };
+      // A limiter that cannot match a source's first connection yet (connlimit, recent --hitcount):
+      // the rule is passed over; the event stays for the "later connections" notes.
+      if (!appliesToFirstConnection(rule)) {
+        step('continue');
+        continue;
+      }
       // What stays in this chain after the rule: everything if the rule only may match.
       const rest = () => (uncertain ? current : current.difference(matched));
       switch (action.type) {
@@ -471,9 +479,9 @@ function empty(like: PacketSet): PacketSet {
   return PacketSet.empty(like.family);
 }
 
-/** Rewrite destination address and port as DNAT/REDIRECT do; the conntrack entry now carries the DNAT status. */
+/** Rewrite destination address and port as DNAT/REDIRECT do; the conntrack entry keeps the original ones and now carries the DNAT status. */
 function applyDnat(set: PacketSet, action: Extract<Action, { type: 'dnat' }>, local: I.IntervalSet<I.Ordinal> | null): PacketSet {
-  let out = set;
+  let out = recordOriginalDst(set);
   if (action.toLocal) {
     if (local) out = out.rewrite(Dim.Dst, local);
   } else if (action.addr) out = out.rewrite(Dim.Dst, action.addr);

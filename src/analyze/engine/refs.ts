@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { laterConnectionsNote } from '../../model/limiters.js';
 import { toCidrsLimited } from '../../model/addr.js';
 import { Dim, type PacketSet } from '../../model/packet-set.js';
 import type { Chain, Rule } from '../../model/ruleset.js';
@@ -93,6 +94,25 @@ export function uncertaintiesFor(events: readonly WalkEvent[], region: PacketSet
       if (seen.has(key)) continue;
       seen.add(key);
       out.push({ ...u, rule: eventRef(e) });
+    }
+  }
+  return out;
+}
+
+/**
+ * What later connections meet: one sentence per limited rule whose other conditions hold for
+ * packets of `region` ("later connections, more than 10 concurrent connections from one
+ * address: reject (-m connlimit --connlimit-above 10)").
+ */
+export function limitNotesFor(events: readonly WalkEvent[], region: PacketSet): string[] {
+  const out: string[] = [];
+  for (const e of events) {
+    // A limited LOG or counter only limits the logging.
+    if (!e.rule?.limits || e.rule.action.type === 'continue' || !e.set.intersects(region)) continue;
+    const where = `${e.chain.name} rule ${e.rule.position}`;
+    for (const l of e.rule.limits) {
+      const note = `${laterConnectionsNote(l, e.rule.action)}, ${where}`;
+      if (!out.includes(note)) out.push(note);
     }
   }
   return out;

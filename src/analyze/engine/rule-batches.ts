@@ -31,7 +31,7 @@ function sameAction(a: Action, b: Action): boolean {
 
 /** Can `next` join a run that `first` starts? Same final verdict, one cube each, equal but for the source. */
 function joins(first: Rule, next: Rule): boolean {
-  if (next.uncertain.length > 0 || !sameAction(first.action, next.action)) return false;
+  if (next.uncertain.length > 0 || next.limits || !sameAction(first.action, next.action)) return false;
   if (first.match.cubes.length !== 1 || next.match.cubes.length !== 1) return false;
   const a = first.match.cubes[0]!;
   const b = next.match.cubes[0]!;
@@ -49,7 +49,7 @@ export function stepsOf(chain: Chain): Step[] {
   while (i < rules.length) {
     const first = rules[i]!;
     let j = i + 1;
-    if (first.uncertain.length === 0 && FINAL.has(first.action.type) && first.match.cubes.length === 1) {
+    if (first.uncertain.length === 0 && !first.limits && FINAL.has(first.action.type) && first.match.cubes.length === 1) {
       while (j < rules.length && joins(first, rules[j]!)) j++;
     }
     if (j - i >= MIN_RUN) {

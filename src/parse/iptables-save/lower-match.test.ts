@@ -122,15 +122,40 @@ describe('lowering: ports and protocol modules', () => {
 });
 
 describe('lowering: state, addrtype, iprange, set', () => {
-  it('state --state and conntrack --ctstate, negated; other conntrack options are unmodelled', () => {
+  it('state --state and conntrack --ctstate, negated', () => {
     expectMatch('-m state --state RELATED,ESTABLISHED -j ACCEPT', v4({ [Dim.State]: ctStateSet(['RELATED', 'ESTABLISHED'])! }));
     expectMatch('-m conntrack --ctstate NEW -j ACCEPT', v4({ [Dim.State]: ctStateSet(['NEW'])! }));
     expectMatch('-m conntrack ! --ctstate INVALID -j ACCEPT', v4({ [Dim.State]: not(ctStateSet(['INVALID'])!, Dim.State) }));
     expectMatch('-m conntrack --ctstate DNAT -j ACCEPT', v4({ [Dim.State]: ctStateSet(['DNAT'])! }));
-    const { rule, diagnostics } = lowerOne('-m conntrack --ctstate NEW --ctorigdstport 8080 -j ACCEPT');
-    expect(rule.match.key()).toBe(v4({ [Dim.State]: ctStateSet(['NEW'])! }).key());
-    expect(rule.uncertain).toEqual([{ construct: '-m conntrack --ctorigdstport 8080', kind: 'unmodelled', detail: 'conntrack condition other than --ctstate' }]);
-    expect(diagnostics.map((d) => [d.code, d.severity, d.input])).toEqual([['unsupported.match', 'warning', '-m conntrack --ctorigdstport']]);
+  });
+
+  it('conntrack original tuple: the packet before a DNAT, the recorded original after it', () => {
+    const NEW = ctStateSet(['NEW'])!;
+    const NEW_DNAT = I.intersect(NEW, ctStateSet(['DNAT'])!);
+    const NEW_PLAIN = I.difference(NEW, NEW_DNAT);
+    const p8080 = portSet(8080, 8080);
+    expectMatch(
+      '-m conntrack --ctstate NEW --ctorigdstport 8080 -j ACCEPT',
+      v4({ [Dim.State]: NEW_PLAIN, [Dim.Dport]: p8080 }).union(v4({ [Dim.State]: NEW_DNAT, [Dim.OrigDport]: p8080 })),
+    );
+    const a = addr4('192.0.2.1/32');
+    const TRACKED = ctStateSet(['NEW', 'ESTABLISHED', 'RELATED'])!;
+    const TRACKED_DNAT = I.intersect(TRACKED, ctStateSet(['DNAT'])!);
+    expectMatch(
+      '-m conntrack ! --ctorigdst 192.0.2.1 -j DROP',
+      v4({ [Dim.State]: I.difference(TRACKED, TRACKED_DNAT), [Dim.Dst]: not(a, Dim.Dst) }).union(v4({ [Dim.State]: TRACKED_DNAT, [Dim.OrigDst]: not(a, Dim.Dst) })),
+    );
+    // Without a conntrack entry only --ctstate decides (xt_conntrack returns early).
+    const inv = lowerOne('-m conntrack --ctstate INVALID,NEW --ctorigsrc 198.51.100.0/24 -j DROP').rule.match;
+    expect(inv.intersects(v4({ [Dim.State]: ctStateSet(['INVALID'])!, [Dim.Src]: addr4('203.0.113.1/32') }))).toBe(true);
+    expect(inv.intersects(v4({ [Dim.State]: NEW, [Dim.Src]: addr4('203.0.113.1/32') }))).toBe(false);
+    expectMatch('-m conntrack --ctorigsrc 198.51.100.0/24 --ctproto tcp -j ACCEPT', v4({ [Dim.State]: TRACKED, [Dim.Src]: addr4('198.51.100.0/24'), [Dim.Proto]: TCP }));
+    expectMatch('-m conntrack --ctstatus DNAT -j ACCEPT', v4({ [Dim.State]: TRACKED_DNAT }));
+    expectMatch('-m conntrack --ctdir ORIGINAL -j ACCEPT', v4({ [Dim.State]: TRACKED }));
+    expect(lowerOne('-m conntrack --ctdir REPLY -j ACCEPT').rule.match.isEmpty()).toBe(true);
+    const { rule, diagnostics } = lowerOne('-m conntrack --ctexpire 10:100 -j ACCEPT');
+    expect(rule.uncertain).toEqual([{ construct: '-m conntrack --ctexpire 10:100', kind: 'unmodelled', detail: 'conntrack --ctexpire is not modelled' }]);
+    expect(diagnostics.map((d) => [d.code, d.severity, d.input])).toEqual([['unsupported.match', 'warning', '-m conntrack --ctexpire']]);
   });
 
   it('addrtype from the host context: LOCAL, BROADCAST, MULTICAST, UNICAST, negation', () => {
@@ -164,16 +189,16 @@ describe('lowering: state, addrtype, iprange, set', () => {
   });
 
   it('set --match-set with members from the context, per direction flag', () => {
-    const allow: IpSet = { name: 'allow', type: 'hash:net', family: 'ipv4', partial: false, entries: [[{ kind: 'addr', set: addr4('192.0.2.0/24') }], [{ kind: 'addr', set: addr4('198.51.100.0/24') }]] };
+    const allow: IpSet = { name: 'allow', type: 'hash:net', family: 'ipv4', partial: false, exceptions: [], entries: [[{ kind: 'addr', set: addr4('192.0.2.0/24') }], [{ kind: 'addr', set: addr4('198.51.100.0/24') }]] };
     const svc: IpSet = {
-      name: 'svc', type: 'hash:ip,port', family: 'ipv4', partial: false,
+      name: 'svc', type: 'hash:ip,port', family: 'ipv4', partial: false, exceptions: [],
       entries: [
         [{ kind: 'addr', set: addr4('192.0.2.1/32') }, { kind: 'port', proto: 6, ports: portSet(22, 22) }],
         [{ kind: 'addr', set: addr4('192.0.2.2/32') }, { kind: 'port', proto: 6, ports: portSet(22, 22) }],
         [{ kind: 'addr', set: addr4('192.0.2.1/32') }, { kind: 'port', proto: 17, ports: portSet(53, 53) }],
       ],
     };
-    const nomatch: IpSet = { name: 'partial', type: 'hash:net', family: 'ipv4', partial: true, entries: [] };
+    const nomatch: IpSet = { name: 'partial', type: 'hash:mac', family: 'ipv4', partial: true, entries: [], exceptions: [] };
     const context: HostContext = { ...CONTEXT, ipsets: new Map([['allow', allow], ['svc', svc], ['partial', nomatch]]) };
     const both = addr4('192.0.2.0/24', '198.51.100.0/24');
     expectMatch('-m set --match-set allow src -j ACCEPT', v4({ [Dim.Src]: both }), { context });
@@ -188,11 +213,11 @@ describe('lowering: state, addrtype, iprange, set', () => {
     const neg = lowerOne('-m set ! --match-set svc dst,dst -j DROP', { context }).rule.match;
     expect(neg.intersects(r.match)).toBe(false);
     expect(neg.union(r.match).isAll()).toBe(true);
-    for (const name of ['unknown-set', 'partial']) {
+    for (const [name, kind, code] of [['unknown-set', 'missing-data', 'unsupported.missing-data'], ['partial', 'unmodelled', 'unsupported.match']] as const) {
       const u = lowerOne(`-m set --match-set ${name} src -j ACCEPT`, { context });
       expect(u.rule.match.isAll()).toBe(true);
-      expect(u.rule.uncertain.map((x) => x.kind)).toEqual(['missing-data']);
-      expect(u.diagnostics.map((d) => [d.code, d.input])).toEqual([['unsupported.missing-data', `-m set --match-set ${name}`]]);
+      expect(u.rule.uncertain.map((x) => x.kind)).toEqual([kind]);
+      expect(u.diagnostics.map((d) => [d.code, d.input])).toEqual([[code, `-m set --match-set ${name}`]]);
     }
   });
 });
@@ -211,16 +236,35 @@ describe('lowering: comment, pkttype, rate limits, unmodelled and unknown module
     expect(lowerOne('-m pkttype ! --pkt-type unicast -j DROP').rule.match.isEmpty()).toBe(true);
   });
 
-  it('limit, hashlimit, recent, connlimit, connbytes, quota are rate limits with their text', () => {
-    for (const m of ['-m limit --limit 3/min --limit-burst 10', '-m hashlimit --hashlimit-upto 5/sec --hashlimit-name x', '-m recent --rcheck --seconds 60 --hitcount 4 --name SSH --rsource', '-m connlimit --connlimit-above 10', '-m connbytes --connbytes 10000: --connbytes-dir both --connbytes-mode bytes', '-m quota --quota 1000000']) {
+  it('limiters decided for the first connection: limit and hashlimit-upto match, connlimit-above, hashlimit-above and recent --hitcount ≥ 2 do not', () => {
+    const cases: [string, 'matches' | 'no-match', string][] = [
+      ['-m limit --limit 3/min --limit-burst 10', 'matches', 'beyond 3/min (burst 10), counted over every packet this rule sees'],
+      ['-m hashlimit --hashlimit-upto 5/sec --hashlimit-burst 1 --hashlimit-mode srcip --hashlimit-name x', 'matches', 'beyond 5/sec (burst 1) per srcip'],
+      ['-m hashlimit --hashlimit-above 5/sec --hashlimit-mode srcip --hashlimit-name x', 'no-match', 'above 5/sec (burst 5) per srcip'],
+      ['-m recent --rcheck --seconds 60 --hitcount 4 --name SSH --rsource', 'no-match', 'from a source with 4 hits on list SSH within 60 s'],
+      ['-m recent ! --rcheck --seconds 60 --hitcount 2 --name SSH --rsource', 'matches', 'from a source with 2 hits on list SSH within 60 s'],
+      ['-m connlimit --connlimit-above 10 --connlimit-mask 32 --connlimit-saddr', 'no-match', 'more than 10 concurrent connections from one address'],
+      ['-m connlimit --connlimit-upto 10 --connlimit-mask 24 --connlimit-saddr', 'matches', 'more than 10 concurrent connections from one /24 network'],
+    ];
+    for (const [m, first, later] of cases) {
       const { rule, diagnostics } = lowerOne(`-p tcp -m tcp --dport 22 ${m} -j ACCEPT`);
       expect(rule.match.key()).toBe(v4({ [Dim.Proto]: TCP, [Dim.Dport]: portSet(22, 22) }).key());
+      expect(rule.uncertain).toEqual([]);
+      expect(rule.limits).toEqual([{ construct: m, first, later }]);
+      expect(diagnostics).toEqual([]);
+    }
+  });
+
+  it('limiters whose first answer depends on other traffic or on history stay rate-limit uncertainties', () => {
+    for (const m of ['-m recent --rcheck --seconds 60 --name SSH --rsource', '-m recent --update --hitcount 3 --name SSH --rdest', '-m connlimit --connlimit-above 2 --connlimit-daddr', '-m hashlimit --hashlimit-upto 1kb/s --hashlimit-name x', '-m connbytes --connbytes 10000: --connbytes-dir both --connbytes-mode bytes', '-m quota --quota 1000000']) {
+      const { rule, diagnostics } = lowerOne(`-p tcp -m tcp --dport 22 ${m} -j ACCEPT`);
+      expect(rule.limits).toBeUndefined();
       expect(rule.uncertain).toHaveLength(1);
       expect(rule.uncertain[0]).toMatchObject({ kind: 'rate-limit', construct: m });
       expect(diagnostics.map((d) => [d.code, d.severity])).toEqual([['unsupported.rate-limit', 'info']]);
     }
-    const recent = lowerOne('-m recent --update --seconds 60 --hitcount 4 --name SSH --rsource -j DROP').rule.uncertain[0]!;
-    expect(recent.detail).toBe('matches by source history: --update on list SSH, within 60 s, at least 4 hits');
+    const recent = lowerOne('-m recent --update --seconds 60 --name SSH --rsource -j DROP').rule.uncertain[0]!;
+    expect(recent.detail).toBe('matches by source history: --update on list SSH, within 60 s');
   });
 
   it('recent --set alone records and always matches', () => {

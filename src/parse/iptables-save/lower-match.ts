@@ -7,16 +7,20 @@
  */
 import * as I from '../../model/interval-set.js';
 import { type Cube, Dim, type DimSet, PacketSet, tcpFlagsSet } from '../../model/packet-set.js';
-import type { Uncertainty } from '../../model/ruleset.js';
+import type { Limiter, Uncertainty } from '../../model/ruleset.js';
 import type { IptMatch, IptOption, IptRule } from './ast.js';
 import { icmpTypeSet } from './icmp-types.js';
 import type { LowerEnv } from './lower-env.js';
-import { addrTypeSet, ipsetMatch } from './lower-context-matches.js';
+import { ipsetMatch } from './ipset-match.js';
+import { lowerConntrack } from './lower-conntrack.js';
+import { limiterOf } from './lower-limiters.js';
+import { addrTypeSet } from './lower-context-matches.js';
 import { RATE_LIMIT_MODULES, UNMODELLED_MODULES } from './modules.js';
 
 export interface LoweredMatch {
   match: PacketSet;
   uncertain: Uncertainty[];
+  limits?: Limiter[];
   comment?: string;
 }
 
@@ -47,6 +51,7 @@ export class MatchLowerer {
   private extra: PacketSet[] | null = null;
   private never = false;
   private comment: string | undefined;
+  private limits: Limiter[] | null = null;
   private rule!: IptRule;
 
   constructor(private readonly env: LowerEnv) {}
@@ -60,6 +65,7 @@ export class MatchLowerer {
     this.extra = null;
     this.never = false;
     this.comment = undefined;
+    this.limits = null;
 
     for (const opt of rule.generic) this.genericOption(opt);
     for (const m of rule.matches) this.module(m);
@@ -73,6 +79,7 @@ export class MatchLowerer {
     }
     const out: LoweredMatch = { match, uncertain: this.uncertain };
     if (this.comment !== undefined) out.comment = this.comment;
+    if (this.limits) out.limits = this.limits;
     return out;
   }
 
@@ -170,17 +177,25 @@ export class MatchLowerer {
         for (const opt of m.options) this.multiport(m, opt);
         break;
       case 'state':
-      case 'conntrack':
         for (const opt of m.options) {
-          if ((opt.name === 'state' && m.module === 'state') || (opt.name === 'ctstate' && m.module === 'conntrack')) {
+          if (opt.name === 'state') {
             const set = opt.args[0] === undefined ? null : env.values.states(opt.args[0]);
             if (!set) this.badValue(opt, 'connection state', 'NEW,ESTABLISHED,RELATED,INVALID,UNTRACKED');
             else this.restrict(Dim.State, set, opt.negated);
-          } else if (m.module === 'conntrack' && opt.name.startsWith('ct')) {
-            this.open(`-m conntrack --${opt.name}`, { construct: `-m conntrack ${optionText(opt)}`, kind: 'unmodelled', detail: 'conntrack condition other than --ctstate' });
           } else this.unknownOption(m, opt);
         }
         break;
+      case 'conntrack': {
+        const r = lowerConntrack(m, env);
+        for (const issue of r.issues) {
+          if ('bad' in issue) this.badValue(issue.opt, issue.bad.what, issue.bad.example);
+          else if (issue.open.kind === 'unknown') this.unknownOption(m, issue.opt);
+          else this.open(`-m conntrack --${issue.opt.name}`, { construct: `-m conntrack ${optionText(issue.opt)}`, kind: issue.open.kind, detail: issue.open.detail });
+        }
+        if (r.set) this.addExtra(r.set);
+        else if (r.state) this.restrict(Dim.State, r.state);
+        break;
+      }
       case 'addrtype':
         this.addrtype(m);
         break;
@@ -195,8 +210,11 @@ export class MatchLowerer {
           else this.restrict(opt.name === 'src-range' ? Dim.Src : Dim.Dst, set as DimSet, opt.negated);
         }
         break;
-      case 'set':
-        for (const opt of m.options) this.ipset(opt);
+      case 'set': {
+        const returnNomatch = m.options.some((o) => o.name === 'return-nomatch');
+        for (const opt of m.options) this.ipset(opt, returnNomatch);
+        break;
+      }
         break;
       case 'comment':
         for (const opt of m.options) {
@@ -215,15 +233,21 @@ export class MatchLowerer {
           else this.badValue(opt, 'packet type', 'unicast, broadcast or multicast');
         }
         break;
-      case 'recent':
+      case 'recent': {
         // `--set` alone only records the source and always matches; checks depend on history.
         if (m.options.every((o) => !o.negated && RECENT_RECORD_ONLY.has(o.name))) break;
-        this.open('-m recent', { construct: m.text, kind: 'rate-limit', detail: recentDetail(m) });
+        const limiter = limiterOf(m);
+        if (limiter) (this.limits ??= []).push(limiter);
+        else this.open('-m recent', { construct: m.text, kind: 'rate-limit', detail: recentDetail(m) });
         break;
-      default:
-        if (RATE_LIMIT_MODULES.has(m.module)) this.open(`-m ${m.module}`, { construct: m.text, kind: 'rate-limit', detail: `${m.module} admits only packets within its limit` });
+      }
+      default: {
+        const limiter = RATE_LIMIT_MODULES.has(m.module) ? limiterOf(m) : null;
+        if (limiter) (this.limits ??= []).push(limiter);
+        else if (RATE_LIMIT_MODULES.has(m.module)) this.open(`-m ${m.module}`, { construct: m.text, kind: 'rate-limit', detail: `${m.module} admits only packets within its limit` });
         else if (UNMODELLED_MODULES.has(m.module)) this.open(`-m ${m.module}`, { construct: m.text, kind: 'unmodelled', detail: `${m.module} condition is not modelled` });
         else this.open(`-m ${m.module}`, { construct: m.text, kind: 'unknown', detail: `unknown match module ${m.module}` });
+      }
     }
   }
 
@@ -295,10 +319,10 @@ export class MatchLowerer {
     }
   }
 
-  private ipset(opt: IptOption): void {
+  private ipset(opt: IptOption, returnNomatch: boolean): void {
     const env = this.env;
     if ((opt.name === 'match-set' || opt.name === 'set') && opt.args.length === 2) {
-      const r = ipsetMatch(opt.args[0]!, opt.args[1]!.split(','), env);
+      const r = ipsetMatch(opt.args[0]!, opt.args[1]!.split(','), env.family, env.context, returnNomatch);
       if (!('set' in r)) {
         this.open(`-m set --match-set ${opt.args[0]}`, { construct: `-m set ${optionText(opt)}`, kind: r.kind, detail: r.detail });
         return;
@@ -314,7 +338,7 @@ export class MatchLowerer {
         else this.addExtra(PacketSet.all(env.family).difference(r.set));
       } else this.addExtra(opt.negated ? PacketSet.all(env.family).difference(r.set) : r.set);
     } else if (opt.name === 'update-counters' || opt.name === 'update-subcounters' || opt.name === 'return-nomatch') {
-      // Counter bookkeeping; --return-nomatch only matters for nomatch entries, which make the set partial anyway.
+      // Counter bookkeeping; --return-nomatch (nomatch entries then match too) is read with --match-set.
     } else {
       this.open(`-m set --${opt.name}`, { construct: `-m set ${optionText(opt)}`, kind: 'unmodelled', detail: 'ipset counter condition' });
     }

@@ -120,7 +120,9 @@ describe('real rulesets written the way ufw and Docker write them', () => {
     expect(user[2]!.action).toEqual({ type: 'continue', note: 'counter' }); // recent --set only records
     expect(user[2]!.uncertain).toEqual([]);
     expect(user[3]!.action).toEqual({ type: 'jump', chain: 'iptables-nft/ipv4/filter/ufw-user-limit' });
-    expect(user[3]!.uncertain.map((u) => u.kind)).toEqual(['rate-limit']);
+    // ufw limit: `recent --update --hitcount 6` cannot match a source's first connection.
+    expect(user[3]!.uncertain).toEqual([]);
+    expect(user[3]!.limits!.map((l) => l.first)).toEqual(['no-match']);
     expect(user[4]!.match.project(Dim.Dport)).toEqual(portSet(22, 22));
     const notLocal = model.chains.get('iptables-nft/ipv4/filter/ufw-not-local')!.rules;
     expect(notLocal[0]!.match.project(Dim.Dst)).toEqual(cidrsToSet(['127.0.0.0/8', '192.0.2.1/32'], 'ipv4'));

@@ -142,6 +142,7 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
           action: t.action,
         };
         if (m.comment !== undefined) rule.comment = m.comment;
+        if (m.limits) rule.limits = m.limits;
         rules[k] = rule;
       }
       const chain: Chain = { id, backend, family, table: table.name, tableFamily, name: c.name, rules, origin: { file, line: c.line } };

@@ -9,7 +9,7 @@ import type { HostContext } from '../../model/host-context.js';
 import * as I from '../../model/interval-set.js';
 import type { IntervalSet, Ordinal } from '../../model/interval-set.js';
 import { type Cube, DIM_COUNT, type Dim, type DimSet, PacketSet } from '../../model/packet-set.js';
-import type { Uncertainty } from '../../model/ruleset.js';
+import type { Limiter, Uncertainty } from '../../model/ruleset.js';
 import type { NftSet } from './types.js';
 
 /** What lowering one rule in one family needs to know. */
@@ -32,6 +32,8 @@ export interface Cond {
   sets: PacketSet[];
   empty: boolean;
   uncertain: Uncertainty[];
+  /** Rate and count statements decided for the first connection. */
+  limits?: Limiter[];
 }
 
 export function newCond(): Cond {
@@ -39,7 +41,9 @@ export function newCond(): Cond {
 }
 
 export function cloneCond(c: Cond): Cond {
-  return { dims: c.dims.slice(), sets: c.sets.slice(), empty: c.empty, uncertain: c.uncertain.slice() };
+  const out: Cond = { dims: c.dims.slice(), sets: c.sets.slice(), empty: c.empty, uncertain: c.uncertain.slice() };
+  if (c.limits) out.limits = c.limits.slice();
+  return out;
 }
 
 export function restrictDim(c: Cond, dim: Dim, set: DimSet): void {

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { CT_STATUS, ctStatusStates } from '../../model/conntrack-tuple.js';
 import * as I from '../../model/interval-set.js';
 import { CT_STATES, Dim } from '../../model/packet-set.js';
 import { type Cond, type Unsure, restrictDim } from './cond.js';
@@ -17,7 +18,8 @@ const FLAG_NAMES: Record<FlagKind, Readonly<Record<string, number>>> = {
   'ct-status': CT_STATUS_BITS,
   'tcp-flags': TCP_FLAG_NAMES,
 };
-const NAT_STATUS = CT_STATUS_BITS['snat']! | CT_STATUS_BITS['dnat']!;
+/** Status bits model/conntrack-tuple knows for the packets we model. */
+const MODELLED_STATUS = Object.values(CT_STATUS).reduce((a, b) => a | b, 0);
 
 /** A flag value: a name, a number, a list of names (OR-ed), or {"|": [a, b]}. */
 function flagValue(kind: FlagKind, v: Json): number | null {
@@ -96,19 +98,17 @@ export function applyFlags(cond: Cond, kind: FlagKind, op: string, maskJson: Jso
   }
   if (kind === 'ct-status') {
     const used = (mask === 0xffffffff ? 0 : mask) | (scalar ?? 0) | (values ?? []).reduce((a, b) => a | b, 0);
-    // Only the NAT bits are packet-space states; with a full mask, == compares every bit.
-    if ((used & ~NAT_STATUS) !== 0 || (op !== 'in' && mask === 0xffffffff)) {
-      unsure('unmodelled', 'conntrack status bits other than snat/dnat are not modelled');
+    // Bits beyond these (dying, helper, offload…) are no packet-space fact; with a full mask, == compares every bit.
+    if ((used & ~MODELLED_STATUS) !== 0 || (op !== 'in' && mask === 0xffffffff)) {
+      unsure('unmodelled', 'conntrack status bits other than expected, seen-reply, assured, confirmed, snat and dnat are not modelled');
       return;
     }
+    const r = ctStatusStates(used, (bits) => test(bits) === true);
+    if (r.unknown) unsure('unmodelled', 'whether an established connection is assured is not modelled');
+    restrictDim(cond, Dim.State, r.states);
+    return;
   }
   const pts: number[] = [];
-  for (let v = 0; v < 20; v++) {
-    const bits =
-      kind === 'ct-state'
-        ? CT_STATE_BITS[CT_STATES[v % 5]!.toLowerCase()]!
-        : (v % 10 >= 5 ? CT_STATUS_BITS['dnat']! : 0) | (v >= 10 ? CT_STATUS_BITS['snat']! : 0);
-    if (test(bits)) pts.push(v);
-  }
+  for (let v = 0; v < 20; v++) if (test(CT_STATE_BITS[CT_STATES[v % 5]!.toLowerCase()]!)) pts.push(v);
   restrictDim(cond, Dim.State, I.fromPoints(pts));
 }

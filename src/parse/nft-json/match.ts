@@ -9,6 +9,7 @@
 import type { Family } from '../../model/addr.js';
 import * as I from '../../model/interval-set.js';
 import type { Domain, IntervalSet, Ordinal } from '../../model/interval-set.js';
+import { ctFieldSet } from '../../model/conntrack-tuple.js';
 import { Dim, type DimSet, PacketSet } from '../../model/packet-set.js';
 import type { Uncertainty } from '../../model/ruleset.js';
 import { addressClasses } from './address-classes.js';
@@ -44,6 +45,16 @@ export function applyMatch(env: MatchEnv, cond: Cond, op: string, left: Json, ri
     unsure(sel.unmodelled, sel.unmodelled === 'unknown' ? `expression ${selectorLabel(sel)} not understood` : `${selectorLabel(sel)} is not a packet-space dimension`);
     return;
   }
+  if (sel.reversePath && (typeof right === 'boolean' || right === 0 || right === '0') && (op === '==' || op === '!=')) {
+    // `oif missing` is `== false` (ifindex 0, which nft prints as "0" when written `oif 0`): never true for a packet that can open a connection.
+    const assertsRoute = (right === true) !== (op === '!=');
+    if (!assertsRoute) cond.empty = true;
+    return;
+  }
+  if (sel.reversePath) {
+    unsure('unmodelled', `${selectorLabel(sel)} compared with an interface depends on the routing table`);
+    return;
+  }
   if (sel.flags !== undefined) {
     applyFlags(cond, sel.flags, op, mask, right, unsure);
     return;
@@ -67,6 +78,12 @@ export function applyMatch(env: MatchEnv, cond: Cond, op: string, left: Json, ri
       unsure('unknown', `operator ${op} on ${selectorLabel(sel)}`);
       return;
     }
+  }
+  if (sel.ct !== undefined) {
+    const set = ctFieldSet(env.family, sel.ct, values as DimSet);
+    if (set.isEmpty()) cond.empty = true;
+    else cond.sets.push(set);
+    return;
   }
   project(env, cond, kind, sel.dim, values, unsure);
 }

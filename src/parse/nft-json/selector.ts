@@ -8,6 +8,7 @@
  */
 import type { Family } from '../../model/addr.js';
 import * as I from '../../model/interval-set.js';
+import type { CtField } from '../../model/conntrack-tuple.js';
 import { Dim, type DimSet } from '../../model/packet-set.js';
 import { PORTED_PROTOCOLS } from '../../model/protocols.js';
 import type { Uncertainty } from '../../model/ruleset.js';
@@ -43,6 +44,14 @@ export interface Selector {
   flags?: FlagKind;
   /** Target dimension, for value kinds that have one. */
   dim?: Dim;
+  /** A conntrack tuple field (`ct original ip daddr`): lowered by model/conntrack-tuple, not onto one dimension. */
+  ct?: CtField;
+  /**
+   * `fib saddr [. iif] oif`: the route back to the source. A client that can open a
+   * connection has one, through the interface it arrives on (the arrival model), so
+   * `oif missing` is false for every packet we model and `oif exists` true.
+   */
+  reversePath?: true;
   /** Set when the field is not a packet-space dimension: how it is read. */
   unmodelled?: Uncertainty['kind'];
 }
@@ -72,7 +81,7 @@ export function selectorOf(expr: Json): Selector {
         if (body['key'] === 'state') return { expr, flags: 'ct-state' };
         if (body['key'] === 'status') return { expr, flags: 'ct-status' };
       }
-      return { expr, unmodelled: 'unmodelled' };
+      return ctTupleSelector(expr, body);
     }
     case 'fib': {
       if (!isObject(body)) return { expr, unmodelled: 'unknown' };
@@ -80,6 +89,7 @@ export function selectorOf(expr: Json): Selector {
       if (body['result'] === 'type' && flags.length === 1 && flags[0] === 'daddr') return { expr, value: 'fib-type', dim: Dim.Dst };
       // The route type of the source (kube-proxy's `fib saddr type local`: from this host).
       if (body['result'] === 'type' && flags.length === 1 && flags[0] === 'saddr') return { expr, value: 'fib-type', dim: Dim.Src };
+      if ((body['result'] === 'oif' || body['result'] === 'oifname') && flags.includes('saddr') && !flags.includes('daddr')) return { expr, reversePath: true };
       return { expr, unmodelled: 'unmodelled' };
     }
     case 'tcp option':
@@ -100,6 +110,35 @@ export function selectorOf(expr: Json): Selector {
     default:
       return { expr, unmodelled: 'unknown' };
   }
+}
+
+const CT_KEYS: Readonly<Record<string, { field: CtField; value: ValueKind } | undefined>> = {
+  'original saddr': { field: 'orig-src', value: 'addr' },
+  'original daddr': { field: 'orig-dst', value: 'addr' },
+  'original proto-src': { field: 'orig-sport', value: 'port' },
+  'original proto-dst': { field: 'orig-dport', value: 'port' },
+  'reply saddr': { field: 'reply-src', value: 'addr' },
+  'reply proto-src': { field: 'reply-sport', value: 'port' },
+  'original protocol': { field: 'proto', value: 'proto' },
+  ' protocol': { field: 'proto', value: 'proto' },
+};
+
+/**
+ * `ct original ip daddr` (nft writes key "ip daddr" with dir; older versions key "daddr"
+ * with family "ip"). The kernel breaks the rule for a connection of the other family.
+ */
+function ctTupleSelector(expr: Json, body: Record<string, Json>): Selector {
+  const dir = typeof body['dir'] === 'string' ? body['dir'] : '';
+  const rawKey = typeof body['key'] === 'string' ? body['key'] : '';
+  const m = /^(?:(ip6?) )?(.+)$/.exec(rawKey);
+  if (!m) return { expr, unmodelled: 'unknown' };
+  const fam = m[1] ?? (typeof body['family'] === 'string' ? body['family'] : undefined);
+  const spec = CT_KEYS[`${dir} ${m[2]}`];
+  if (!spec) return { expr, unmodelled: 'unmodelled' };
+  const sel: Selector = { expr, value: spec.value, ct: spec.field };
+  if (fam === 'ip') sel.family = 'ipv4';
+  else if (fam === 'ip6') sel.family = 'ipv6';
+  return sel;
 }
 
 /** The selector as nft writes it, e.g. "ip saddr" (rendered only when a message needs it). */

@@ -70,9 +70,24 @@ describe('statements and verdicts', () => {
     ]);
   });
 
-  it('rate limiting statements admit with a rate-limit uncertainty', () => {
-    const r = lower([[{ limit: { rate: 1, per: 'second' } }, { accept: null }], [{ quota: { val: 1, val_unit: 'mbytes' } }, { accept: null }], [{ meter: { name: 'm', key: P('ip', 'saddr'), stmt: { limit: { rate: 1, per: 'second' } } } }, { accept: null }], [{ set: { op: 'update', elem: P('ip', 'saddr'), set: '@s', stmt: [{ limit: { rate: 1, per: 'second' } }] } }, { drop: null }]]);
-    expect(rules(r).map((x) => x.uncertain.map((u) => u.kind))).toEqual([['rate-limit'], ['rate-limit'], ['rate-limit'], ['rate-limit']]);
+  it('rate and count statements are decided for the first connection; byte rates and quotas stay uncertain', () => {
+    const r = lower([
+      [{ limit: { rate: 1, per: 'second' } }, { accept: null }],
+      [{ quota: { val: 1, val_unit: 'mbytes' } }, { accept: null }],
+      [{ meter: { name: 'm', key: P('ip', 'saddr'), stmt: { limit: { rate: 1, burst: 5, per: 'second', inv: true } } } }, { drop: null }],
+      [{ set: { op: 'update', elem: P('ip', 'saddr'), set: '@s', stmt: [{ 'ct count': { val: 10, inv: true } }] } }, { reject: null }],
+      [{ 'ct count': { val: 3 } }, { accept: null }],
+      [{ limit: { rate: 1, per: 'second', rate_unit: 'kbytes' } }, { accept: null }],
+    ]);
+    expect(rules(r).map((x) => x.uncertain.map((u) => u.kind))).toEqual([[], ['rate-limit'], [], [], [], ['rate-limit']]);
+    expect(rules(r).map((x) => x.limits?.map((l) => [l.first, l.later]))).toEqual([
+      [['matches', 'beyond 1/second (burst 5) over every packet this rule sees']],
+      undefined,
+      [['no-match', 'above 1/second (burst 5) per ip saddr']],
+      [['no-match', 'more than 10 connections per ip saddr']],
+      [['matches', 'more than 3 connections over every packet this rule sees']],
+      undefined,
+    ]);
     expect(r.diagnostics.every((d) => d.severity === 'info')).toBe(true);
   });
 

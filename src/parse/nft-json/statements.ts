@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { limiterOfStatement } from './limiters.js';
 import type { Location } from '../../model/diagnostics.js';
 import * as I from '../../model/interval-set.js';
 import type { IntervalSet, Ordinal } from '../../model/interval-set.js';
@@ -77,6 +78,7 @@ export function lowerRule(env: RuleEnv, rule: NftRule, position: number, text: s
     };
     if (rule.comment !== undefined) r.comment = rule.comment;
     if (rule.handle !== null) r.handle = rule.handle;
+    if (p.cond.limits) r.limits = p.cond.limits;
     return r;
   });
 }
@@ -143,7 +145,11 @@ function statement(env: RuleEnv, cond: Cond, s: Json, st: RuleState, unsure: (u:
     }
     case 'set': {
       st.notes.push(`${String(o['op'])} ${String(o['set'])}`);
-      if (Array.isArray(o['stmt']) && o['stmt'].length > 0) unsure({ construct: renderStatement(s), kind: 'rate-limit' });
+      if (Array.isArray(o['stmt']) && o['stmt'].length > 0) {
+        const limiter = limiterOfStatement(key, o, renderStatement(s));
+        if (limiter) (cond.limits ??= []).push(limiter);
+        else unsure({ construct: renderStatement(s), kind: 'rate-limit' });
+      }
       return null;
     }
     case 'xt': {
@@ -171,7 +177,9 @@ function statement(env: RuleEnv, cond: Cond, s: Json, st: RuleState, unsure: (u:
   }
   if (RATE.has(key)) {
     st.notes.push(key);
-    unsure({ construct: renderStatement(s), kind: 'rate-limit' });
+    const limiter = limiterOfStatement(key, b, renderStatement(s));
+    if (limiter) (cond.limits ??= []).push(limiter);
+    else unsure({ construct: renderStatement(s), kind: 'rate-limit' });
     return null;
   }
   unsure({ construct: key, kind: 'unknown', detail: `statement ${excerptJson(s)} not understood` });

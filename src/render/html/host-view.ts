@@ -20,7 +20,7 @@ function serviceCard(s: AuditedService, findings: readonly Finding[]): string {
     .map((f) => `<li class="${f.suppressed ? 'suppressed' : ''}"><span class="badge severity-${token(f.severity)}">${h(f.severity)}</span> ${h(f.title)}</li>`)
     .join('');
   // NAT is drawn in the path; the notes add what the path cannot show.
-  const notes = [serviceCloudNote(s), s.rateLimited ? 'admitted under a rate or connection limit' : null, ...s.uncertain.map((u) => `may match: ${u.construct} (${ruleRefLabel(u.rule)})`)]
+  const notes = [serviceCloudNote(s), s.rateLimited ? 'admitted under a rate or connection limit' : null, ...(s.laterConnections ?? []), ...s.uncertain.map((u) => `may match: ${u.construct} (${ruleRefLabel(u.rule)})`)]
     .filter((x): x is string => x !== null)
     .map((n) => `<li>${h(n)}</li>`)
     .join('');

@@ -34,6 +34,7 @@ function rowNotes(s: AuditedService): string[] {
   if (ifaces !== null && s.exposure !== 'local' && s.exposure !== 'closed') notes.push(`in on ${printable(ifaces)}`);
   if (s.linkScoped && s.linkScoped.length > 0) notes.push('link-scoped destinations only: reachable from the link alone');
   if (s.rateLimited) notes.push('admitted under a rate/connection limit');
+  for (const l of s.laterConnections ?? []) notes.push(printable(l));
   for (const u of s.uncertain) notes.push(`may match: ${printable(u.construct)} (${ruleRefLabel(u.rule)})`);
   return notes;
 }

@@ -24,7 +24,7 @@ export const PORTCULLIS_BIN = join(REPO_DIR, 'dist', 'cli', 'bin.js');
 const PROBE = join(KERNEL_DIR, 'probe.mjs');
 
 /** The restore tools a scenario file is fed to, inside the server namespace. */
-export type RestoreTool = 'iptables-restore' | 'ip6tables-restore' | 'iptables-legacy-restore' | 'ip6tables-legacy-restore' | 'nft';
+export type RestoreTool = 'iptables-restore' | 'ip6tables-restore' | 'iptables-legacy-restore' | 'ip6tables-legacy-restore' | 'nft' | 'ipset';
 
 export type LoadStep =
   /** `file` is relative to test/kernel/scenarios/. */
@@ -78,6 +78,7 @@ async function load(server: string, step: LoadStep): Promise<void> {
   if ('run' in step) return step.run(server);
   const text = readFileSync(join(SCENARIO_DIR, step.file), 'utf8');
   if (step.tool === 'nft') runIn(server, ['nft', '-f', '-'], text);
+  else if (step.tool === 'ipset') runIn(server, ['ipset', 'restore'], text);
   else runIn(server, [step.tool], text);
 }
 

@@ -48,6 +48,7 @@ const base = {
   rateLimited: true,
   interfaces: [{ name: 'eth1', sources, omitted: { ipv4: 3, ipv6: 0 } }],
   linkScoped: ['ipv6' as const],
+  laterConnections: ['later connections, more than 10 concurrent connections from one address: reject (-m connlimit --connlimit-above 10), INPUT rule 3'],
   exposure: 'allowlisted' as const,
   exposureByFamily: { ipv4: 'allowlisted' as const, ipv6: 'closed' as const },
   service: identity,
