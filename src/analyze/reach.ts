@@ -322,9 +322,11 @@ export function portText(ports: DimSet): string {
 }
 
 function addrText(set: DimSet, family: Family): string {
-  const cidrs = toCidrs(set as AddrSet, family);
-  if (cidrs.length === 1 && cidrs[0]!.endsWith(family === 'ipv4' ? '/32' : '/128')) return cidrs[0]!.split('/')[0]!;
-  return cidrs.join(',');
+  // Single addresses read as addresses (as a bind address does), prefixes keep their length.
+  const host = family === 'ipv4' ? '/32' : '/128';
+  return toCidrs(set as AddrSet, family)
+    .map((c) => (c.endsWith(host) ? c.slice(0, -host.length) : c))
+    .join(',');
 }
 
 /**
