@@ -38,9 +38,9 @@ kernelSuite(
   'kernel: Docker published ports',
   [
     docker('docker 28: published port, INPUT DROP', 'docker'),
-    // Its allowlist is per input interface: the audit (sources from any interface) reads it
-    // the most exposed way until arrival interfaces come from the routing table (issue 7 §1).
-    { ...docker('docker 28: DOCKER-USER allowlist', 'docker-user'), audit: false },
+    // Its allowlist is per input interface: the audit agrees because sources arrive on the
+    // interface of their route back.
+    docker('docker 28: DOCKER-USER allowlist', 'docker-user'),
     docker('docker 27 layout, DOCKER-USER deny', 'docker27'),
     {
       ...docker('docker 28: -p 8080:80 and -p 192.0.2.1:9443:443', 'docker-addr'),
