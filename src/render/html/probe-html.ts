@@ -4,17 +4,13 @@
  *
  * @module
  */
-import { createHash } from 'node:crypto';
 import { SEVERITIES } from '../../analyze/audit/types.js';
 import type { ProbeReport, ProbeReportTarget } from '../../analyze/probe/types.js';
 import { h, token } from './escape.js';
+import { pageHead } from './page-head.js';
 import { SCRIPT } from './script.js';
 import { STYLE } from './style.js';
 import { renderFindingsTable } from './tables.js';
-
-function cspHash(text: string): string {
-  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
-}
 
 function options(values: readonly string[], all: string): string {
   return `<option value="">${h(all)}</option>` + values.map((v) => `<option value="${h(v)}">${h(v)}</option>`).join('');
@@ -45,7 +41,6 @@ function portsTable(t: ProbeReportTarget): string {
 }
 
 export function renderProbeHtml(report: ProbeReport): string {
-  const csp = `default-src 'none'; style-src ${cspHash(STYLE)}; script-src ${cspHash(SCRIPT)}; img-src data:; base-uri 'none'; form-action 'none'`;
   const sev = SEVERITIES.map((s) => `<span class="badge severity-${token(s)}">${report.summary[s]} ${h(s)}</span>`).join('');
   const c = report.comparison;
   const comparison = c
@@ -54,16 +49,7 @@ export function renderProbeHtml(report: ProbeReport): string {
         ? '<p>No disagreement.</p>'
         : `<table><thead><tr><th>Address</th><th>Port</th><th>Predicted</th><th>Observed</th><th>Kind</th></tr></thead><tbody>${c.disagreements.map((d) => `<tr><td>${h(d.address)}</td><td>${d.port}/${h(d.proto)}</td><td>${h(d.predicted)}</td><td>${h(d.observed)}</td><td>${h(d.kind)}</td></tr>`).join('')}</tbody></table>`)
     : '';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>Portcullis probe · ${report.targets.length} target(s)</title>
-<style>${STYLE}</style>
-</head>
+  return `${pageHead(`Portcullis probe · ${report.targets.length} target(s)`, STYLE, SCRIPT)}
 <body>
 <header><h1>Portcullis probe</h1>
 <p class="meta">${report.targets.length} target(s) · ${h(report.startedAt)} → ${h(report.finishedAt)} · ${h(report.tool.name)} ${h(report.tool.version)}${report.origin.kind === 'nmap-xml' ? ` · from nmap XML ${h(report.origin.file)}` : ''}</p>

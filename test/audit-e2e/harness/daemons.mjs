@@ -25,6 +25,24 @@ function start(ns, name, argv, ports) {
 }
 
 /** Stops a daemon and its process group. */
+
+/** An nginx.conf that keeps every file nginx writes under `wd`, with one server block. */
+function nginxConf(wd, server) {
+  return [
+    'user nobody nogroup;',
+    'worker_processes 1;',
+    `pid ${wd}/nginx.pid;`,
+    `error_log ${wd}/error.log;`,
+    'events { worker_connections 64; }',
+    'http {',
+    '  access_log off;',
+    `  client_body_temp_path ${wd}/body; proxy_temp_path ${wd}/proxy; fastcgi_temp_path ${wd}/fastcgi; uwsgi_temp_path ${wd}/uwsgi; scgi_temp_path ${wd}/scgi;`,
+    `  ${server}`,
+    '}',
+    '',
+  ].join('\n');
+}
+
 export function stopDaemon(d) {
   try {
     process.kill(-d.child.pid, 'SIGKILL');
@@ -99,19 +117,7 @@ export const DAEMONS = {
     const listens = ports.flatMap((p) => [`listen 0.0.0.0:${p};`, `listen [::]:${p};`]).join(' ');
     writeFileSync(
       conf,
-      [
-        'user nobody nogroup;',
-        'worker_processes 1;',
-        `pid ${wd}/nginx.pid;`,
-        `error_log ${wd}/error.log;`,
-        'events { worker_connections 64; }',
-        'http {',
-        '  access_log off;',
-        `  client_body_temp_path ${wd}/body; proxy_temp_path ${wd}/proxy; fastcgi_temp_path ${wd}/fastcgi; uwsgi_temp_path ${wd}/uwsgi; scgi_temp_path ${wd}/scgi;`,
-        `  server { ${listens} location / { return 200 "portcullis-e2e\\n"; } }`,
-        '}',
-        '',
-      ].join('\n'),
+      nginxConf(wd, `server { ${listens} location / { return 200 "portcullis-e2e\\n"; } }`),
     );
     return start(ns, 'nginx', ['nginx', '-c', conf, '-g', 'daemon off;'], ports.map((p) => `tcp/${p}`));
   },
@@ -144,19 +150,7 @@ export const DAEMONS = {
     const conf = join(wd, 'nginx.conf');
     writeFileSync(
       conf,
-      [
-        'user nobody nogroup;',
-        'worker_processes 1;',
-        `pid ${wd}/nginx.pid;`,
-        `error_log ${wd}/error.log;`,
-        'events { worker_connections 64; }',
-        'http {',
-        '  access_log off;',
-        `  client_body_temp_path ${wd}/body; proxy_temp_path ${wd}/proxy; fastcgi_temp_path ${wd}/fastcgi; uwsgi_temp_path ${wd}/uwsgi; scgi_temp_path ${wd}/scgi;`,
-        `  server { listen 0.0.0.0:${port} ssl; ssl_certificate ${cert}; ssl_certificate_key ${key}; ssl_protocols ${protocols};${legacy ? ' ssl_ciphers DEFAULT:@SECLEVEL=0;' : ''} location / { return 200 "portcullis-e2e\\n"; } }`,
-        '}',
-        '',
-      ].join('\n'),
+      nginxConf(wd, `server { listen 0.0.0.0:${port} ssl; ssl_certificate ${cert}; ssl_certificate_key ${key}; ssl_protocols ${protocols};${legacy ? ' ssl_ciphers DEFAULT:@SECLEVEL=0;' : ''} location / { return 200 "portcullis-e2e\\n"; } }`),
     );
     return start(ns, name, ['nginx', '-c', conf, '-g', 'daemon off;'], [`tcp/${port}`]);
   },
