@@ -56,7 +56,8 @@ export async function identifyTcp(address: string, port: number, opts: IdentifyO
         recognition.facts.push(`authentication methods offered: ${methods.join(', ')}`);
       } else recognition.auth = 'unknown';
     }
-    return { recognition, tls: null, banner: recognition?.banner ?? printableStart(banner) };
+    // A recogniser's own banner (possibly none: telnet's first bytes are option negotiation, not text) wins over raw bytes.
+    return { recognition, tls: null, banner: recognition ? recognition.banner : printableStart(banner) };
   }
   for (const kind of silentPortOrder(port)) {
     if (kind === 'tls') {

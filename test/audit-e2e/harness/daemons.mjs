@@ -6,6 +6,7 @@
  * @module
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, trackChild, tryRun, untrackChild } from './exec.mjs';
@@ -61,6 +62,8 @@ export function listeningPorts(ns) {
     if (f.length < 5) continue;
     const m = /:(\d+)$/.exec(f[4]);
     if (m) ports.add(`${f[0]}/${m[1]}`);
+    // Also with the bound address ("udp/192.0.2.1:53"), for daemons sharing a port on different addresses.
+    ports.add(`${f[0]}/${f[4]}`);
   }
   return ports;
 }
@@ -169,6 +172,58 @@ export const DAEMONS = {
     run(['runuser', '-u', 'postgres', '--', `${bin}/initdb`, '-D', `${wd}/data`, '-A', 'trust', '--username=postgres', '--no-sync', '-E', 'UTF8']);
     writeFileSync(`${wd}/data/pg_hba.conf`, `local all all trust\nhost all all 0.0.0.0/0 ${auth}\nhost all all ::/0 ${auth}\n`);
     return start(ns, `postgres-${port}`, ['runuser', '-u', 'postgres', '--', `${bin}/postgres`, '-D', `${wd}/data`, '-p', String(port), '-k', wd, '-c', 'listen_addresses=0.0.0.0', '-c', 'ssl=off'], [`tcp/${port}`]);
+  },
+  /**
+   * MariaDB (Debian's mariadbd) on a throwaway data directory, as the mysql user. One remote
+   * account `app`@`%` with a random password exists (without any, the server answers a
+   * non-local client "Host … is not allowed to connect" instead of its handshake); no
+   * reverse DNS of clients (a lookup would leave the namespace and delay the handshake); `tls`
+   * gives it a self-signed certificate, so the handshake offers CLIENT_SSL.
+   */
+  mariadb(ns, dir, { port = 3306, tls = false }) {
+    const wd = join(dir, `mariadb-${port}`);
+    run(['mkdir', '-p', wd]);
+    chmodSync(dir, 0o755);
+    const small = ['--innodb-buffer-pool-size=8M', '--innodb-log-file-size=4M'];
+    run(['mariadb-install-db', '--no-defaults', `--datadir=${wd}/data`, '--user=mysql', '--auth-root-authentication-method=socket', '--skip-test-db', ...small]);
+    const init = join(wd, 'init.sql');
+    writeFileSync(init, `CREATE USER IF NOT EXISTS 'app'@'%' IDENTIFIED BY '${randomBytes(12).toString('hex')}';\n`);
+    const tlsArgs = [];
+    if (tls) {
+      run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${wd}/key.pem`, '-out', `${wd}/cert.pem`, '-days', '30', '-subj', `/CN=mariadb-${port}.example`]);
+      tlsArgs.push(`--ssl-cert=${wd}/cert.pem`, `--ssl-key=${wd}/key.pem`);
+    }
+    run(['chown', '-R', 'mysql:mysql', wd]);
+    const argv = ['mariadbd', '--no-defaults', '--user=mysql', `--datadir=${wd}/data`, `--port=${port}`, '--bind-address=0.0.0.0', `--socket=${wd}/mysqld.sock`, `--pid-file=${wd}/mysqld.pid`, `--init-file=${init}`, '--skip-name-resolve', ...small, ...tlsArgs];
+    return start(ns, `mariadb-${port}`, argv, [`tcp/${port}`]);
+  },
+  /**
+   * unbound as a recursive resolver on `address`:53 (UDP), answering everyone (`access`
+   * "allow") or refusing everyone ("refuse"). It never sends a query anywhere:
+   * do-not-query-address covers every address, and its root hints name a documentation
+   * address, so a recursive query ends in SERVFAIL at once, as an open resolver cut off upstream.
+   */
+  unbound(ns, dir, { address, access }) {
+    const wd = join(dir, `unbound-${address}`);
+    run(['mkdir', '-p', wd]);
+    writeFileSync(join(wd, 'root.hints'), '. 3600 IN NS a.root.test.\na.root.test. 3600 IN A 192.0.2.53\n');
+    const conf = join(wd, 'unbound.conf');
+    writeFileSync(
+      conf,
+      ['server:', `  interface: ${address}`, '  port: 53', '  do-tcp: no', '  chroot: ""', '  username: ""', `  directory: "${wd}"`, `  pidfile: "${wd}/unbound.pid"`, '  use-syslog: no', '  logfile: ""', `  access-control: 0.0.0.0/0 ${access}`, `  access-control: ::/0 ${access}`, '  do-not-query-address: 0.0.0.0/0', '  do-not-query-address: ::/0', '  do-not-query-localhost: yes', `  root-hints: "${wd}/root.hints"`, 'remote-control:', '  control-enable: no', ''].join('\n'),
+    );
+    return start(ns, `unbound-${address}`, ['unbound', '-d', '-c', conf], [`udp/${address}:53`]);
+  },
+  /**
+   * inetutils telnetd, started per connection by socat as inetd would (the socket as its
+   * stdin/stdout). telnetd always looks the client's name up: a private mount namespace
+   * gives it an nsswitch.conf with "hosts: files", so no DNS query leaves the namespace.
+   */
+  telnetd(ns, dir, { port = 23 } = {}) {
+    const nsswitch = join(dir, `telnetd-${port}-nsswitch.conf`);
+    writeFileSync(nsswitch, 'passwd: files\ngroup: files\nshadow: files\nhosts: files\n');
+    const script = 'mount --bind "$1" /etc/nsswitch.conf && exec socat "TCP4-LISTEN:$2,reuseaddr,fork" EXEC:/usr/sbin/telnetd,nofork';
+    return start(ns, `telnetd-${port}`, ['unshare', '-m', '--propagation', 'private', 'sh', '-c', script, 'telnetd-in-netns', nsswitch, String(port)], [`tcp/${port}`]);
   },
   /**
    * socat answering "pong" on a TCP port: `listen` is "tcp4" (IPv4 only) or "dual"
