@@ -10,6 +10,7 @@ import type { Recognition, TlsInfo } from '../model/probe.js';
 import { converse, converseOn } from './converse.js';
 import { CLIENT_FIRST, dialogueForBanner, httpDialogue, LISTEN, silentPortOrder, type TcpDialogue } from './recognise/index.js';
 import { sshAuthMethods } from './ssh-auth.js';
+import { smtpStarttls } from './starttls.js';
 import { probeTls, tlsConnect } from './tls-probe.js';
 
 export interface IdentifyOptions {
@@ -57,7 +58,9 @@ export async function identifyTcp(address: string, port: number, opts: IdentifyO
       } else recognition.auth = 'unknown';
     }
     // A recogniser's own banner (possibly none: telnet's first bytes are option negotiation, not text) wins over raw bytes.
-    return { recognition, tls: null, banner: recognition ? recognition.banner : printableStart(banner) };
+    // SMTP offering STARTTLS: every TLS version tried after the upgrade, as on a TLS port.
+    const tls = recognition?.service === 'smtp' && recognition.starttls ? await probeTls(address, port, { timeoutMs: opts.timeoutMs, now: opts.now, upgrade: () => smtpStarttls(address, port, opts.timeoutMs * 3) }) : null;
+    return { recognition, tls, banner: recognition ? recognition.banner : printableStart(banner) };
   }
   for (const kind of silentPortOrder(port)) {
     if (kind === 'tls') {

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { Socket } from 'node:net';
 import { connect, type PeerCertificate, type SecureVersion, type TLSSocket } from 'node:tls';
 import type { CertificateInfo, TlsInfo, TlsVersion } from '../model/probe.js';
 import { TLS_VERSIONS } from '../model/probe.js';
@@ -14,15 +15,18 @@ export interface TlsProbeOptions {
   timeoutMs: number;
   servername?: string;
   now?: Date;
+  /** A plaintext protocol's way into TLS (e.g. SMTP STARTTLS): a fresh socket ready for the handshake, or null. */
+  upgrade?: () => Promise<Socket | null>;
 }
 
 /** Opens a TLS connection at exactly `version`; null when the handshake fails. */
-export function tlsConnect(address: string, port: number, version: TlsVersion, opts: TlsProbeOptions): Promise<TLSSocket | null> {
+export async function tlsConnect(address: string, port: number, version: TlsVersion, opts: TlsProbeOptions): Promise<TLSSocket | null> {
+  const plain = opts.upgrade ? await opts.upgrade() : null;
+  if (opts.upgrade && !plain) return null;
   return new Promise((resolve) => {
     const legacy = version === 'TLSv1' || version === 'TLSv1.1';
     const sock = connect({
-      host: address,
-      port,
+      ...(plain ? { socket: plain } : { host: address, port }),
       minVersion: version as SecureVersion,
       maxVersion: version as SecureVersion,
       rejectUnauthorized: false,

@@ -226,6 +226,26 @@ export const DAEMONS = {
     return start(ns, `telnetd-${port}`, ['unshare', '-m', '--propagation', 'private', 'sh', '-c', script, 'telnetd-in-netns', nsswitch, String(port)], [`tcp/${port}`]);
   },
   /**
+   * Exim (Debian's exim4-daemon-light, GnuTLS) accepting SMTP on `port` with STARTTLS and a
+   * throwaway certificate, refusing every recipient (nothing is ever queued or delivered).
+   * `gnutlsPriority` is its tls_require_ciphers (default: Debian's, which still takes TLS 1.0
+   * and 1.1). No host or ident lookups: nothing leaves the namespace.
+   */
+  exim(ns, dir, { port = 25, gnutlsPriority = null } = {}) {
+    const wd = join(dir, `exim-${port}`);
+    run(['mkdir', '-p', `${wd}/spool`, `${wd}/log`]);
+    chmodSync(dir, 0o755);
+    run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${wd}/key.pem`, '-out', `${wd}/cert.pem`, '-days', '30', '-subj', `/CN=mail-${port}.example`]);
+    const conf = join(wd, 'exim.conf');
+    writeFileSync(
+      conf,
+      ['primary_hostname = mail.example', `daemon_smtp_ports = ${port}`, 'local_interfaces = 0.0.0.0', 'host_lookup =', 'rfc1413_hosts =', 'tls_advertise_hosts = *', `tls_certificate = ${wd}/cert.pem`, `tls_privatekey = ${wd}/key.pem`, ...(gnutlsPriority ? [`tls_require_ciphers = ${gnutlsPriority}`] : []), `spool_directory = ${wd}/spool`, `log_file_path = ${wd}/log/%slog`, 'acl_smtp_rcpt = acl_check_rcpt', 'begin acl', 'acl_check_rcpt:', '  deny', ''].join('\n'),
+    );
+    // Exim insists on a root-owned configuration; the rest belongs to its user.
+    run(['chown', '-R', 'Debian-exim:Debian-exim', `${wd}/spool`, `${wd}/log`, `${wd}/key.pem`, `${wd}/cert.pem`]);
+    return start(ns, `exim-${port}`, ['/usr/sbin/exim4', '-C', conf, '-bdf'], [`tcp/${port}`]);
+  },
+  /**
    * socat answering "pong" on a TCP port: `listen` is "tcp4" (IPv4 only) or "dual"
    * (one IPv6 socket taking IPv4 too, as most daemons bind "::").
    */

@@ -1,11 +1,13 @@
 /**
- * `portcullis probe` against three more of Debian's real servers in network namespaces
- * (root): MariaDB (one with a TLS certificate, one without), unbound as an open resolver
- * and as a refusing one (on a second server address), and inetutils telnetd behind an
- * inetd-like socat. A client namespace probes them. Checks: the open TCP ports equal
- * `nmap -sT`, the handshake's version and TLS capability, auth required, the open-resolver
- * verdict and its finding, telnet's IAC negotiation and the cleartext-login finding, and
- * that the resolvers never sent a query anywhere (an nft counter on the server's output).
+ * `portcullis probe` against more of Debian's real servers in network namespaces (root):
+ * MariaDB (one with a TLS certificate, one without), unbound as an open resolver and as a
+ * refusing one (on a second server address), inetutils telnetd behind an inetd-like socat,
+ * and Exim with STARTTLS (Debian's default TLS settings, and one without TLS 1.0/1.1).
+ * A client namespace probes them. Checks: the open TCP ports equal `nmap -sT`, the
+ * handshake's version and TLS capability, auth required, the open-resolver verdict and its
+ * finding, telnet's IAC negotiation and the cleartext-login finding, the TLS versions after
+ * STARTTLS equal what `openssl s_client -starttls smtp` completes, and that nothing sent a
+ * DNS query anywhere (an nft counter on the server's output).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,7 +23,7 @@ import { SERVER_V4, createTopology } from '../audit-e2e/harness/topology.mjs';
 
 /** A second server address, for the refusing resolver (both resolvers listen on port 53). */
 const SERVER_V4_B = '192.0.2.2';
-const TOOLS = ['mariadbd', 'mariadb-install-db', 'unbound', 'telnetd', 'socat', 'nmap', 'nft', 'openssl'];
+const TOOLS = ['mariadbd', 'mariadb-install-db', 'unbound', 'telnetd', 'exim4', 'socat', 'nmap', 'nft', 'openssl'];
 
 function skipReason(): string | null {
   const has = (t: string): boolean => spawnSync('sh', ['-c', 'command -v "$1" || test -x "/usr/sbin/$1"', 'sh', t], { stdio: 'ignore' }).status === 0;
@@ -30,10 +32,10 @@ function skipReason(): string | null {
   else if (!has('ip')) reason = 'iproute2 missing';
   else {
     const missing = TOOLS.filter((t) => !has(t));
-    if (missing.length > 0) reason = `missing tools: ${missing.join(', ')} (Debian: mariadb-server unbound inetutils-telnetd socat nmap nftables openssl)`;
+    if (missing.length > 0) reason = `missing tools: ${missing.join(', ')} (Debian: mariadb-server unbound inetutils-telnetd exim4-daemon-light socat nmap nftables openssl)`;
     else if (spawnSync(process.execPath, [BIN, '--version']).status !== 0) reason = `${BIN} not built (run: npx tsc -p tsconfig.json)`;
   }
-  if (reason) console.warn(`\n!!! LIVE PROBE TESTS (MariaDB, unbound, telnetd) SKIPPED: ${reason}\n`);
+  if (reason) console.warn(`\n!!! LIVE PROBE TESTS (MariaDB, unbound, telnetd, Exim) SKIPPED: ${reason}\n`);
   return reason;
 }
 
@@ -56,7 +58,7 @@ function dnsQueriesSent(ns: string): number {
   return n;
 }
 
-describe.skipIf(skip !== null)('live: probe MariaDB, unbound and telnetd in network namespaces', () => {
+describe.skipIf(skip !== null)('live: probe MariaDB, unbound, telnetd and Exim in network namespaces', () => {
   let topo: ReturnType<typeof createTopology>;
   let dir: string;
   const daemons: ReturnType<(typeof DAEMONS)['socat']>[] = [];
@@ -64,6 +66,8 @@ describe.skipIf(skip !== null)('live: probe MariaDB, unbound and telnetd in netw
   let refusing: ProbeReport;
   let nmapOpen: number[];
   let queriesSent: number;
+  /** Per SMTP port, the versions openssl s_client completes after STARTTLS. */
+  const opensslVersions: Record<number, string[]> = {};
 
   beforeAll(async () => {
     topo = createTopology();
@@ -79,15 +83,26 @@ describe.skipIf(skip !== null)('live: probe MariaDB, unbound and telnetd in netw
       DAEMONS.unbound(s, dir, { address: SERVER_V4, access: 'allow' }),
       DAEMONS.unbound(s, dir, { address: SERVER_V4_B, access: 'refuse' }),
       DAEMONS.telnetd(s, dir, { port: 23 }),
+      DAEMONS.exim(s, dir, { port: 25 }),
+      DAEMONS.exim(s, dir, { port: 587, gnutlsPriority: 'NORMAL:-VERS-TLS1.0:-VERS-TLS1.1' }),
     );
     await waitListening(s, daemons, 30_000);
 
-    const ports = '23,53,3306,3307';
+    const ports = '23,25,53,587,3306,3307';
     main = probeFrom(topo.client, [SERVER_V4, '--udp', '--ports', ports]);
     refusing = probeFrom(topo.client, [SERVER_V4_B, '--udp', '--ports', '53']);
     const xml = run(['ip', 'netns', 'exec', topo.client, 'nmap', '-n', '-Pn', '-sT', '-p', ports, '-oX', '-', SERVER_V4]);
     nmapOpen = [...xml.matchAll(/<port protocol="tcp" portid="(\d+)"><state state="open"/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
     queriesSent = dnsQueriesSent(s);
+    // The reference: OpenSSL's own client, one version at a time, at security level 0 as ours.
+    const flags: Record<string, string> = { TLSv1: '-tls1', 'TLSv1.1': '-tls1_1', 'TLSv1.2': '-tls1_2', 'TLSv1.3': '-tls1_3' };
+    for (const p of [25, 587]) {
+      opensslVersions[p] = Object.keys(flags).filter((v) => {
+        const r = spawnSync('ip', ['netns', 'exec', topo.client, 'openssl', 's_client', '-brief', '-starttls', 'smtp', '-connect', `${SERVER_V4}:${p}`, flags[v]!, '-cipher', 'DEFAULT:@SECLEVEL=0'], { input: 'QUIT\n', encoding: 'utf8', timeout: 15_000 });
+        // -brief prints "Protocol version: TLSv1.2" (on stderr) once the handshake completed.
+        return new RegExp(`^Protocol version: ${v.replace('.', '\\.')}$`, 'm').test(r.stderr + r.stdout);
+      });
+    }
   }, 180_000);
 
   afterAll(() => {
@@ -109,7 +124,7 @@ describe.skipIf(skip !== null)('live: probe MariaDB, unbound and telnetd in netw
   it('finds the open TCP ports nmap -sT finds from the same client', () => {
     const ours = main.targets[0]!.ports.filter((p) => p.proto === 'tcp' && p.state === 'open').map((p) => p.port).sort((a, b) => a - b);
     expect(ours).toEqual(nmapOpen);
-    expect(ours).toEqual([23, 3306, 3307]);
+    expect(ours).toEqual([23, 25, 587, 3306, 3307]);
   });
 
   it('MariaDB: version from the handshake, TLS capability on one and not the other, auth required', () => {
@@ -149,5 +164,21 @@ describe.skipIf(skip !== null)('live: probe MariaDB, unbound and telnetd in netw
     // The first bytes are option negotiation, not text: no raw IAC bytes shown as a banner.
     expect(t.banner ?? '').not.toMatch(/\xff/);
     expect(finding(main, 'probe-cleartext-login', '23/tcp')).toBe('high');
+  });
+
+  it('SMTP: STARTTLS offered, every TLS version tried after it, equal to openssl s_client', () => {
+    const legacy = port(main, 'tcp', 25);
+    expect(legacy).toMatchObject({ service: 'smtp', starttls: true });
+    expect(legacy.banner).toMatch(/^220 mail\.example ESMTP Exim 4\.\d+/);
+    expect(legacy.tls!.versions).toEqual(opensslVersions[25]);
+    expect(legacy.tls!.versions).toEqual(['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3']);
+    expect(legacy.tls!.certificate!.subjectCN).toBe('mail-25.example');
+    expect(finding(main, 'probe-legacy-tls', '25/tcp')).toBe('medium');
+    const modern = port(main, 'tcp', 587);
+    expect(modern.tls!.versions).toEqual(opensslVersions[587]);
+    expect(modern.tls!.versions).toEqual(['TLSv1.2', 'TLSv1.3']);
+    expect(finding(main, 'probe-legacy-tls', '587/tcp')).toBeNull();
+    // STARTTLS offered: no cleartext-login finding.
+    expect(finding(main, 'probe-cleartext-login', '25/tcp')).toBeNull();
   });
 });
