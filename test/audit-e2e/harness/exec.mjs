@@ -53,6 +53,7 @@ function cleanupNow() {
     } catch {
       // already gone
     }
+    rmSync(`/etc/netns/${ns}`, { recursive: true, force: true });
   }
   namespaces.clear();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });

@@ -14,7 +14,19 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { run, trackNamespace, untrackNamespace } from './exec.mjs';
+
+
+/**
+ * `ip netns exec` mounts /etc/netns/NAME/resolv.conf over the host's: a daemon under test that
+ * looks a name up then asks the namespace's own loopback (nothing answers, it fails at once)
+ * instead of the host's resolver address, so no lookup is ever aimed outside the namespace.
+ */
+function isolateResolver(ns) {
+  mkdirSync(`/etc/netns/${ns}`, { recursive: true });
+  writeFileSync(`/etc/netns/${ns}/resolv.conf`, 'nameserver 127.0.0.1\n');
+}
 
 export const SERVER_V4 = '192.0.2.1';
 export const SERVER_V6 = '2001:db8:1::1';
@@ -46,6 +58,7 @@ export function createTopology() {
       } catch {
         // already gone
       }
+      rmSync(`/etc/netns/${ns}`, { recursive: true, force: true });
       untrackNamespace(ns);
     }
   };
@@ -53,6 +66,7 @@ export function createTopology() {
     for (const ns of [server, client]) {
       trackNamespace(ns);
       run(['ip', 'netns', 'add', ns]);
+      isolateResolver(ns);
       ip(ns, 'link', 'set', 'lo', 'up');
       for (const kv of ['net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0', 'net.ipv6.conf.all.accept_ra=0', 'net.ipv6.conf.default.accept_ra=0']) sysctl(ns, kv);
     }

@@ -6,6 +6,7 @@
  * @module
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 
 const namespaces = new Set<string>();
 const children = new Set<ChildProcess>();
@@ -26,6 +27,7 @@ function cleanupNow(): void {
     } catch {
       // already gone
     }
+    rmSync(`/etc/netns/${ns}`, { recursive: true, force: true });
   }
   namespaces.clear();
 }

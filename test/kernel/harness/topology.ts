@@ -18,6 +18,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { run } from './exec.js';
 import { trackNamespace, untrackNamespace } from './cleanup.js';
 
@@ -109,6 +110,10 @@ function sysctl(ns: string, name: string, value: string, optional = false): void
 function newNamespace(name: string): void {
   trackNamespace(name);
   run(['ip', 'netns', 'add', name]);
+  // `ip netns exec` mounts this over /etc/resolv.conf: a stray lookup asks the namespace's own
+  // loopback (and fails at once) instead of the host's resolver address.
+  mkdirSync(`/etc/netns/${name}`, { recursive: true });
+  writeFileSync(`/etc/netns/${name}/resolv.conf`, 'nameserver 127.0.0.1\n');
   ip(name, 'link', 'set', 'lo', 'up');
   for (const [k, v] of Object.entries(COMMON_SYSCTLS)) sysctl(name, k, v);
 }
@@ -155,6 +160,7 @@ export function createTopology(opts: TopologyOptions = {}): Topology {
       } catch {
         // already gone
       }
+      rmSync(`/etc/netns/${ns}`, { recursive: true, force: true });
       untrackNamespace(ns);
     }
   };
