@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { Ipv4Index } from './ipv4-index.js';
 import { type ScanParams, stitchDetect } from './scan-window.js';
 import type { LineCounts, MalformedExample, PacketEvent } from './types.js';
 
@@ -107,6 +108,9 @@ export class LogFold {
    * stay unboxed in a Map (epoch milliseconds would allocate a number per attempt).
    */
   private base = NaN;
+  /** IPv4 sources by number → their place in `sourceList` (the state's Map is filled once per source). */
+  private readonly v4Sources = new Ipv4Index();
+  private readonly sourceList: SourceState[] = [];
 
   constructor(private readonly options: FoldOptions) {}
 
@@ -185,11 +189,24 @@ export class LogFold {
       this.hour = hour;
     }
     this.hourCount += count;
-    const src = ev.src;
-    let source = s.sources.get(src);
+    const v4 = ev.srcV4 ?? -1;
+    let source: SourceState | undefined;
+    if (v4 >= 0) {
+      const id = this.v4Sources.get(v4);
+      // A miss may still be a source an event without `srcV4` brought in: the Map decides then.
+      source = id >= 0 ? this.sourceList[id] : s.sources.get(ev.src);
+      if (id < 0 && source) {
+        this.v4Sources.add(v4, this.sourceList.length);
+        this.sourceList.push(source);
+      }
+    } else source = s.sources.get(ev.src);
     if (!source) {
       source = { attempts: 0, first: t, last: t, ports: new Map(), days: [], protocols: [], detectedAt: null, head: new Map(), tail: null };
-      s.sources.set(src, source);
+      s.sources.set(ev.src, source);
+      if (v4 >= 0) {
+        this.v4Sources.add(v4, this.sourceList.length);
+        this.sourceList.push(source);
+      }
     }
     source.attempts += count;
     if (t < source.first) source.first = t;

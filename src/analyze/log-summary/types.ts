@@ -13,6 +13,8 @@ export interface PacketEvent {
   prefix: string;
   drop: boolean;
   src: string;
+  /** `src` as a 32-bit number when the parser read a canonical dotted quad (a faster key); -1 or absent otherwise. */
+  srcV4?: number;
   proto: string;
   /** -1 when the protocol has no ports. */
   dpt: number;

@@ -106,6 +106,32 @@ function addressFamily(buf: Uint8Array, start: number, end: number): 0 | 4 | 6 {
   return 0;
 }
 
+/** A canonical dotted quad (no leading zeros, each part ≤ 255) as an unsigned 32-bit number; -1 otherwise. */
+export function canonicalIpv4(buf: Uint8Array, start: number, end: number): number {
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let p = start; p < end; p++) {
+    const b = buf[p]!;
+    if (b === 46) {
+      if (digits === 0 || dots === 3) return -1;
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else {
+      const d = b - 48;
+      if (d < 0 || d > 9 || (digits === 1 && part === 0)) return -1;
+      part = part * 10 + d;
+      if (part > 255) return -1;
+      digits++;
+    }
+  }
+  if (dots !== 3 || digits === 0) return -1;
+  return value * 256 + part;
+}
+
 /**
  * Fill `rec` from the message body [start, end) whose `IN=` is at `inAt`. Returns null when
  * the line is usable (or not a drop), else why the drop is malformed.
@@ -114,6 +140,7 @@ export function parseNetfilterBody(buf: Buffer, start: number, inAt: number, end
   rec.prefix = prefixText(buf, start, inAt);
   rec.drop = prefixIsDrop(buf, start, inAt);
   rec.src = '';
+  rec.srcV4 = -1;
   rec.dst = '';
   rec.proto = '';
   rec.spt = -1;
@@ -155,6 +182,7 @@ export function parseNetfilterBody(buf: Buffer, start: number, inAt: number, end
         if (c === 83 && c2 === 82 && c3 === 67 && !rec.src) {
           srcFamily = addressFamily(buf, v, q);
           if (srcFamily) rec.src = buf.toString('latin1', v, q);
+          if (srcFamily === 4) rec.srcV4 = canonicalIpv4(buf, v, q);
         } else if (c === 68 && c2 === 83 && c3 === 84 && !rec.dst) {
           const fam = addressFamily(buf, v, q);
           if (fam) {

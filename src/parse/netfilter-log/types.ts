@@ -17,6 +17,8 @@ export interface NetfilterRecord {
   outIface: string;
   /** As the kernel printed it (IPv6 uncompressed); render compresses (RFC 5952). */
   src: string;
+  /** The source as a 32-bit number when it is a dotted quad printed canonically (as the kernel's %pI4 does), else -1: a key that needs no string. */
+  srcV4: number;
   dst: string;
   family: 4 | 6;
   /** Lower-case name ("tcp", "udp", "icmp", "icmpv6", "igmp", …) or the protocol number. */
@@ -35,7 +37,7 @@ export interface NetfilterRecord {
 export const TCP_FLAGS = ['CWR', 'ECE', 'URG', 'ACK', 'PSH', 'RST', 'SYN', 'FIN'] as const;
 
 export function emptyRecord(): NetfilterRecord {
-  return { time: 0, prefix: '', drop: true, inIface: '', outIface: '', src: '', dst: '', family: 4, proto: '', spt: -1, dpt: -1, icmpType: -1, icmpCode: -1, tcpFlags: 0 };
+  return { time: 0, prefix: '', drop: true, inIface: '', outIface: '', src: '', srcV4: -1, dst: '', family: 4, proto: '', spt: -1, dpt: -1, icmpType: -1, icmpCode: -1, tcpFlags: 0 };
 }
 
 /** What a line turned out to be. */
