@@ -10,6 +10,7 @@ import type { AwsNetwork } from '../../model/aws-network.js';
 import type { NetworkInterface } from '../../model/aws-network.js';
 import { type PortSegment, exposureEntries, portSegments } from './exposure-list.js';
 import { type CloudPathOptions, DEFAULT_CLIENT_PORTS, type InterfacePath, interfacePath } from './interface-path.js';
+import { loadBalancerExposures } from './load-balancer-path.js';
 import { NetworkIndex } from './network-index.js';
 import type { CloudHostFacts, InternetExposure, OpenGroupRule, ReturnBlocked, WideAclRule } from './types.js';
 import { TCP, UDP, protocolText } from './rule-sets.js';
@@ -33,11 +34,13 @@ export function analyzeAwsNetwork(net: AwsNetwork, options: CloudAnalysisOptions
   const index = new NetworkIndex(net, net.calls.includes('NetworkInterfaces'));
   const pathOptions: CloudPathOptions = { clientPorts: options.clientPorts ?? DEFAULT_CLIENT_PORTS };
   const out: CloudHost[] = [];
+  const pathsByEni = new Map<string, { instanceId: string; path: InterfacePath }>();
   for (const inst of net.instances) {
     if (inst.state === 'terminated') continue;
     const notes = new Set<string>();
     const enis = inst.interfaceIds.map((id) => index.interfaces.get(id)).filter((e): e is NetworkInterface => e !== undefined);
     const paths = enis.map((e) => interfacePath(index, e, pathOptions, notes));
+    for (const p of paths) pathsByEni.set(p.eni.id, { instanceId: inst.id, path: p });
     const segments = portSegments(paths, (p, f) => p.families[f].admittedInternet);
     const blocked = portSegments(paths, (p, f) => p.families[f].returnBlocked).map((s) => returnBlocked(s));
     if (blocked.length > 0) notes.add(`client ports assumed ${pathOptions.clientPorts.from}-${pathOptions.clientPorts.to} for return traffic through network ACLs`);
@@ -67,7 +70,34 @@ export function analyzeAwsNetwork(net: AwsNetwork, options: CloudAnalysisOptions
       paths,
     });
   }
+  if (net.loadBalancers.length > 0) addLoadBalancers(index, net, out, pathsByEni, pathOptions);
   return out;
+}
+
+/** Balancer entries onto the instances they forward to; the balancer's assumptions onto each such instance. */
+function addLoadBalancers(index: NetworkIndex, net: AwsNetwork, hosts: CloudHost[], pathsByEni: Map<string, { instanceId: string; path: InterfacePath }>, options: CloudPathOptions): void {
+  const byInstance = new Map(hosts.map((h) => [h.facts.instanceId, h]));
+  const notes = new Set<string>();
+  const found = loadBalancerExposures(
+    index,
+    (target, tg) => {
+      if (tg.targetType === 'instance') {
+        // The balancer sends to the instance's primary interface.
+        const primary = byInstance.get(target.id)?.paths[0];
+        return primary ? { instanceId: target.id, path: primary } : null;
+      }
+      if (tg.targetType !== 'ip') return null;
+      for (const ref of pathsByEni.values()) if (ref.path.eni.privateIps.includes(target.id)) return ref;
+      return null;
+    },
+    options,
+    notes,
+  );
+  for (const [instanceId, entries] of found) {
+    const host = byInstance.get(instanceId)!;
+    host.facts.loadBalancers = entries;
+    host.facts.assumptions = [...new Set([...host.facts.assumptions, ...notes])].sort();
+  }
 }
 
 function returnBlocked(seg: PortSegment): ReturnBlocked {
