@@ -62,7 +62,7 @@ export function analyzeAwsNetwork(net: AwsNetwork, options: CloudAnalysisOptions
         })),
         returnBlocked: blocked,
         wideAclRules: wideAclRules(paths),
-        openGroupRules: openGroupRules(paths),
+        openGroupRules: openGroupRules(index, paths),
         assumptions: [...notes].sort(),
         joined: null,
       },
@@ -114,6 +114,7 @@ function wideAclRules(paths: readonly InterfacePath[]): WideAclRule[] {
   for (const p of paths) {
     for (const family of ['ipv4', 'ipv6'] as const) {
       const fp = p.families[family];
+      if (fp.internetSpace.isEmpty()) continue; // no path the internet can take
       for (const d of fp.aclIn) {
         const e = d.entry;
         if (e.action !== 'allow' || !WORLD.has(e.cidr) || !(e.protocol === TCP || e.protocol === UDP || e.protocol === 'all')) continue;
@@ -129,10 +130,12 @@ function wideAclRules(paths: readonly InterfacePath[]): WideAclRule[] {
 }
 
 /** Security group ingress rules of the interfaces open to 0.0.0.0/0 or ::/0. */
-function openGroupRules(paths: readonly InterfacePath[]): OpenGroupRule[] {
+function openGroupRules(index: NetworkIndex, paths: readonly InterfacePath[]): OpenGroupRule[] {
   const out = new Map<string, OpenGroupRule>();
   for (const p of paths) {
     for (const family of ['ipv4', 'ipv6'] as const) {
+      // A cheap look at the rules first: the IPv6 matches are computed only when some rule is open to ::/0.
+      if (family === 'ipv6' && !p.eni.groupIds.some((g) => index.groups.get(g)?.rules.some((r) => r.direction === 'ingress' && r.peer.kind === 'cidr' && r.peer.cidr === '::/0'))) continue;
       for (const m of p.families[family].securityGroups) {
         const r = m.rule;
         if (!r || r.peer.kind !== 'cidr' || !WORLD.has(r.peer.cidr)) continue;

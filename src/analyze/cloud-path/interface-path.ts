@@ -30,12 +30,13 @@ export interface FamilyPath {
   family: Family;
   publicAddress: boolean;
   routes: RouteDecision[];
-  securityGroups: RuleMatch[];
+  /** The interface's group rules and their union (computed on first use for IPv6 without an address). */
+  readonly securityGroups: RuleMatch[];
   aclIn: AclDecision[];
   aclOut: AclDecision[];
   /** Flows from internet-routed sources to the public address, before any filter (empty without a public address). */
   internetSpace: PacketSet;
-  securityGroupSet: PacketSet;
+  readonly securityGroupSet: PacketSet;
   aclInAllowed: PacketSet;
   /** Flows whose reply the outbound ACL lets out (non-TCP/UDP flows are not checked: read as let out). */
   replyAllowed: PacketSet;
@@ -82,7 +83,7 @@ function familyPath(index: NetworkIndex, eni: NetworkInterface, family: Family, 
     : index.cached(`internet ${tableKey} ${family} ${options.clientPorts.from}-${options.clientPorts.to}`, () => src(table ? sourcesOf(routes, family, 'igw') : (all.project(Dim.Src) as AddrSet)).intersect(clientPorts));
 
   const groupKey = `${eni.vpcId} ${family} ${eni.groupIds.join(',')}`;
-  const groups = index.cached(`sg set ${groupKey}`, () => {
+  const groupsOf = () => index.cached(`sg set ${groupKey}`, () => {
     const n = new Set<string>();
     const matches = eni.groupIds.flatMap((g) => {
       const got = index.cached(`sg ${g} ${family} ${eni.vpcId}`, () => {
@@ -95,9 +96,9 @@ function familyPath(index: NetworkIndex, eni: NetworkInterface, family: Family, 
     // Overlapping cubes are fine in a union; merging them all would cost more than it saves.
     return { matches, set: PacketSet.fromCubes(family, matches.flatMap((m) => m.set.cubes)), notes: [...n] };
   });
-  for (const n of groups.notes) notes.add(n);
-  const securityGroups = groups.matches;
-  const securityGroupSet = groups.set;
+  // IPv4 always (its notes stand for both families: only CIDR peers differ by family, and
+  // they note nothing); IPv6 only when something asks, which is rare without an IPv6 address.
+  if (family === 'ipv4' || publicAddress) for (const n of groupsOf().notes) notes.add(n);
 
   const inbound = acl ? index.cached(`acl ${acl.id} ${family} in`, () => aclDecisions(acl.entries, family, false)) : { decisions: [], allowed: all };
   const outbound = acl ? index.cached(`acl ${acl.id} ${family} out`, () => aclDecisions(acl.entries, family, true)) : { decisions: [], allowed: all };
@@ -106,7 +107,7 @@ function familyPath(index: NetworkIndex, eni: NetworkInterface, family: Family, 
   const { admittedInternet, returnBlocked } = internetSpace.isEmpty()
     ? { admittedInternet: internetSpace, returnBlocked: internetSpace }
     : index.cached(`path ${acl?.id ?? '-'} ${tableKey} ${groupKey} ${options.clientPorts.from}-${options.clientPorts.to}`, () => {
-        const passed = internetSpace.intersect(inbound.allowed).intersect(securityGroupSet);
+        const passed = internetSpace.intersect(inbound.allowed).intersect(groupsOf().set);
         const admitted = passed.isEmpty() ? passed : passed.intersect(replyAllowed);
         // Blocked only when no client port gets its reply out: some clients may still connect.
         const anyPort = (set: PacketSet) => set.rewrite(Dim.Sport, all.project(Dim.Sport));
@@ -116,6 +117,7 @@ function familyPath(index: NetworkIndex, eni: NetworkInterface, family: Family, 
   let everything: PacketSet | undefined;
   const admittedAll = () => {
     if (everything) return everything;
+    const securityGroupSet = groupsOf().set;
     const local = src(table ? sourcesOf(routes, family, 'local') : index.vpcSpace(eni.vpcId)[family]).intersect(securityGroupSet);
     const privateRouted = src(sourcesOf(routes, family, 'private')).intersect(clientPorts).intersect(securityGroupSet).intersect(inbound.allowed).intersect(replyAllowed);
     return (everything = admittedInternet.union(local).union(privateRouted));
@@ -124,11 +126,15 @@ function familyPath(index: NetworkIndex, eni: NetworkInterface, family: Family, 
     family,
     publicAddress,
     routes,
-    securityGroups,
+    get securityGroups() {
+      return groupsOf().matches;
+    },
     aclIn: inbound.decisions,
     aclOut: outbound.decisions,
     internetSpace,
-    securityGroupSet,
+    get securityGroupSet() {
+      return groupsOf().set;
+    },
     aclInAllowed: inbound.allowed,
     replyAllowed,
     admittedInternet,
