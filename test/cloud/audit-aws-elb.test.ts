@@ -38,6 +38,17 @@ describe('portcullis audit --aws with load balancers', () => {
     expect(host('i-0a1b2c3d4e5f00001').internet.map((e: any) => e.fromPort)).not.toContain(8080);
   });
 
+  it('joined with the host: the service on the target port names the balancers that reach it', () => {
+    const r = run(['audit', '--aws', DIR, '--snapshot', join(DIR, 'host-web-1.json'), '--json', '--fail-on', 'none']);
+    const report = JSON.parse(r.stdout);
+    expect(validator('audit')(report), JSON.stringify(validator('audit').errors?.slice(0, 3))).toBe(true);
+    const web = report.hosts.find((h: any) => h.name === 'i-0a1b2c3d4e5f00001');
+    const svc = (port: number) => web.services.find((s: any) => s.port === port);
+    // socat on 8080: no direct internet path (closed by the groups), but both balancers forward to it.
+    expect(svc(8080).cloud).toMatchObject({ internet: false, closedBy: 'security-group', loadBalancers: ['web (TCP 443)', 'app (HTTPS 443)'] });
+    expect(svc(6379).cloud.loadBalancers).toBeUndefined();
+  });
+
   it('text and HTML say which balancer exposes the port', () => {
     // The terminal wraps long lines: compare with the wrapping undone.
     const text = run(['audit', '--aws', DIR, '--fail-on', 'none']).stdout.replace(/\s+/g, ' ');

@@ -106,6 +106,8 @@ export interface ServiceCloudPath {
   internet: boolean;
   closedBy: ClosedBy | null;
   path: PathHop[];
+  /** Internet-facing balancers that forward the internet to this port: "web (TCP 443)". Absent when none. */
+  loadBalancers?: string[];
 }
 
 /** Which layer stops the internet from reaching a target through a balancer, in path order. */

@@ -19,8 +19,9 @@ const CLOSED_BY: Record<ClosedBy, string> = {
 /** "internet: sg-1 ingress rule 3, acl-2 inbound rule 100" or "internet: closed by the security groups". */
 export function serviceCloudNote(s: Pick<ServiceReach, 'cloud'>): string | null {
   if (!s.cloud) return null;
-  if (!s.cloud.internet) return `cloud: closed to the internet by ${CLOSED_BY[s.cloud.closedBy ?? 'public-address']}`;
-  return `cloud: open to the internet via ${hopsText(s.cloud.path)}`;
+  const lbs = s.cloud.loadBalancers?.length ? `; open to the internet through load balancer ${s.cloud.loadBalancers.join(', ')}` : '';
+  if (!s.cloud.internet) return `cloud: closed to the internet by ${CLOSED_BY[s.cloud.closedBy ?? 'public-address']}${lbs}`;
+  return `cloud: open to the internet via ${hopsText(s.cloud.path)}${lbs}`;
 }
 
 /** The deciding rules of the filtering hops, in path order. */
