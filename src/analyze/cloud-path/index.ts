@@ -77,7 +77,6 @@ export function analyzeAwsNetwork(net: AwsNetwork, options: CloudAnalysisOptions
 /** Balancer entries onto the instances they forward to; the balancer's assumptions onto each such instance. */
 function addLoadBalancers(index: NetworkIndex, net: AwsNetwork, hosts: CloudHost[], pathsByEni: Map<string, { instanceId: string; path: InterfacePath }>, options: CloudPathOptions): void {
   const byInstance = new Map(hosts.map((h) => [h.facts.instanceId, h]));
-  const notes = new Set<string>();
   const found = loadBalancerExposures(
     index,
     (target, tg) => {
@@ -91,12 +90,11 @@ function addLoadBalancers(index: NetworkIndex, net: AwsNetwork, hosts: CloudHost
       return null;
     },
     options,
-    notes,
   );
-  for (const [instanceId, entries] of found) {
-    const host = byInstance.get(instanceId)!;
-    host.facts.loadBalancers = entries;
-    host.facts.assumptions = [...new Set([...host.facts.assumptions, ...notes])].sort();
+  for (const [instanceId, entries] of found.entries) byInstance.get(instanceId)!.facts.loadBalancers = entries;
+  for (const host of hosts) {
+    const notes = [...new Set(host.paths.map((p) => p.eni.vpcId))].flatMap((v) => [...(found.notesByVpc.get(v) ?? [])]);
+    if (notes.length > 0) host.facts.assumptions = [...new Set([...host.facts.assumptions, ...notes])].sort();
   }
 }
 

@@ -112,10 +112,10 @@ describe('load balancers as entry points', () => {
     expect(analyze(files).get(WEB)!.facts.loadBalancers).toBeUndefined();
   });
 
-  it('without target health the targets are unknown, and the report says so', () => {
-    const files = withElb().filter((f) => f.name !== 'describe-target-health-web-8080.json');
-    const web = analyze(files).get(WEB)!;
-    expect(entry(web, 'web')).toBeUndefined();
-    expect(web.facts.assumptions).toContain('targets of web-8080 unknown (describe-target-health-web-8080.json missing)');
+  it('without target health the targets are unknown, and every instance of the VPC says so', () => {
+    const files = withElb().filter((f) => !f.name.startsWith('describe-target-health-'));
+    const got = analyze(files);
+    expect(got.get(WEB)!.facts.loadBalancers).toBeUndefined();
+    for (const id of [WEB, DB]) expect(got.get(id)!.facts.assumptions).toContain('targets of web-8080 unknown (describe-target-health-web-8080.json missing)');
   });
 });

@@ -83,11 +83,15 @@ export interface TargetRef {
 }
 
 /** Every internet-facing balancer's targets that are instances of the network (or IP targets on their interfaces). */
-export function loadBalancerExposures(index: NetworkIndex, targetPaths: (t: LbTarget, tg: TargetGroup) => TargetRef | null, options: CloudPathOptions, notes: Set<string>): Map<string, LoadBalancerExposure[]> {
+/** Entries per instance id, and the assumptions made per VPC (they concern every instance there: any could be a target). */
+export function loadBalancerExposures(index: NetworkIndex, targetPaths: (t: LbTarget, tg: TargetGroup) => TargetRef | null, options: CloudPathOptions): { entries: Map<string, LoadBalancerExposure[]>; notesByVpc: Map<string, Set<string>> } {
   const out = new Map<string, LoadBalancerExposure[]>();
+  const notesByVpc = new Map<string, Set<string>>();
   const net = index.net;
   for (const lb of net.loadBalancers) {
     if (lb.scheme !== 'internet-facing' || lb.type === 'gateway') continue;
+    const notes = notesByVpc.get(lb.vpcId) ?? new Set<string>();
+    notesByVpc.set(lb.vpcId, notes);
     const listeners = net.listeners.filter((l) => l.loadBalancerArn === lb.arn);
     const groups = net.targetGroups.filter((tg) => tg.loadBalancerArns.includes(lb.arn) || listeners.some((l) => l.targetGroupArns.includes(tg.arn)));
     for (const tg of groups) {
@@ -115,7 +119,7 @@ export function loadBalancerExposures(index: NetworkIndex, targetPaths: (t: LbTa
       }
     }
   }
-  return out;
+  return { entries: out, notesByVpc };
 }
 
 function exposure(index: NetworkIndex, lb: LoadBalancer, listener: LbListener, tg: TargetGroup, target: LbTarget, ref: TargetRef, port: number, proto: number, options: CloudPathOptions, notes: Set<string>): LoadBalancerExposure {
