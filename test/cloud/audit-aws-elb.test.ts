@@ -4,7 +4,7 @@
  * directory and reports, per instance, which internet-facing balancer reaches which port.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -56,5 +56,29 @@ describe('portcullis audit --aws with load balancers', () => {
     expect(text).toContain("tcp 80 ← load balancer app (application, HTTPS 443, target group app-80, unhealthy): closed by the target's security groups");
     const html = run(['audit', '--aws', DIR, '--format', 'html', '--fail-on', 'none']).stdout;
     expect(html).toContain('load balancer web (network, TCP 443, target group web-8080, healthy): open to the internet');
+  });
+
+  it('a sensitive port behind an internet-facing balancer is a finding, with the fix on the balancer\'s group', () => {
+    // The NLB forwards to Redis, and web-1's group admits 6379 from the NLB's group.
+    const dir = join(tmp, 'redis');
+    cpSync(DIR, dir, { recursive: true });
+    const edit = (file: string, change: (d: any) => void) => {
+      const doc = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+      change(doc);
+      writeFileSync(join(dir, file), JSON.stringify(doc));
+    };
+    edit('describe-target-groups.json', (d) => (d.TargetGroups[0].Port = 6379));
+    edit('describe-target-health-web-8080.json', (d) => (d.TargetHealthDescriptions[0].Target.Port = 6379));
+    edit('describe-security-groups.json', (d) => Object.assign(d.SecurityGroups[0].IpPermissions[4], { FromPort: 6379, ToPort: 6379 }));
+    const report = JSON.parse(run(['audit', '--aws', dir, '--json', '--fail-on', 'none']).stdout);
+    const web = report.hosts.find((h: any) => h.name === 'i-0a1b2c3d4e5f00001');
+    const f = report.findings.find((x: any) => x.rule === 'cloud-open-port' && x.title.includes('through load balancer web'));
+    expect(f, JSON.stringify(report.findings.map((x: any) => x.title))).toBeDefined();
+    expect(f.title).toBe('6379/tcp on i-0a1b2c3d4e5f00001 is open to the internet (world) through load balancer web (TCP 443)');
+    expect(f.severity).toBe('critical');
+    // The fix narrows the balancer's group (sg-…4), not web-1's rule naming it.
+    expect(f.remediation.commands.join('\n')).toContain('sg-0a1b2c3d4e5f00004');
+    expect(f.remediation.commands.join('\n')).not.toContain('--group-id sg-0a1b2c3d4e5f00001');
+    expect(web.cloud.loadBalancers[0]).toMatchObject({ targetPort: 6379, reachesTarget: true });
   });
 });

@@ -119,3 +119,13 @@ describe('load balancers as entry points', () => {
     for (const id of [WEB, DB]) expect(got.get(id)!.facts.assumptions).toContain('targets of web-8080 unknown (describe-target-health-web-8080.json missing)');
   });
 });
+
+describe('load balancers in the findings and the sources', () => {
+  // The NLB forwards to Redis (6379) instead: web-1's group admits 6379 from the office prefix list only.
+  const redis = withFile(withFile(withElb(), 'describe-target-health-web-8080.json', (d) => (d.TargetHealthDescriptions[0].Target.Port = 6379)), 'describe-target-groups.json', (d) => (d.TargetGroups[0].Port = 6379));
+
+  it('an NLB keeping the client address reaches the target only from the clients its group admits', () => {
+    const nlb = entry(analyze(redis).get(WEB)!, 'web')!;
+    expect(nlb).toMatchObject({ targetPort: 6379, reachesTarget: true, sources: { ipv4: ['192.0.2.128/25', '198.18.0.0/24'], ipv6: [] } });
+  });
+});

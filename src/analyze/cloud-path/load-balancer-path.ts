@@ -158,7 +158,10 @@ function exposure(index: NetworkIndex, lb: LoadBalancer, listener: LbListener, t
         continue;
       }
       reaches = true;
-      const srcs = clientPreserved && lb.securityGroups.length === 0 ? passed.project(Dim.Src) : admitted.project(Dim.Src);
+      // Where the balancer's own address gets through (a rule naming its group or subnet), every
+      // client the front admits does; else only the client addresses the target admits.
+      const balancerPasses = passed.intersects(PacketSet.where(family, { [Dim.Src]: lbAddrs as DimSet }));
+      const srcs = clientPreserved && !balancerPasses ? I.intersect(passed.project(Dim.Src) as I.IntervalSet<I.Ordinal>, admitted.project(Dim.Src) as I.IntervalSet<I.Ordinal>) : admitted.project(Dim.Src);
       sources[family] = I.union(sources[family] as I.IntervalSet<I.Ordinal>, srcs as I.IntervalSet<I.Ordinal>) as AddrSet;
       // The front's hops without its stand-in interface (the target's interface ends the path).
       for (const seg of portSegments([front], (_, f) => (f === family ? admitted : PacketSet.empty(f)))) hops.push(...segmentPath(seg).filter((h) => h.layer !== 'network-interface'));
