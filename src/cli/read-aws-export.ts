@@ -11,6 +11,8 @@ import { InputError } from './errors.js';
 import { readInputFile } from './load-hosts.js';
 
 const KNOWN = new Set<string>(AWS_EXPORT_FILES.map((f) => f.file));
+/** The calls made once per resource: prefix list entries, a balancer's listeners, a target group's health. */
+const PER_RESOURCE_FILE = /^(get-managed-prefix-list-entries-pl-[0-9a-zA-Z]+|describe-listeners(-[0-9a-zA-Z-]+)?|describe-target-health-[0-9a-zA-Z-]+)\.json$/;
 
 export async function readAwsExport(path: string): Promise<{ files: AwsExportFile[]; exportedAt: string }> {
   let info;
@@ -20,7 +22,7 @@ export async function readAwsExport(path: string): Promise<{ files: AwsExportFil
     throw new InputError(`cannot read AWS export ${path}: no such file or directory`);
   }
   if (!info.isDirectory()) return { files: [{ name: basename(path), text: await readInputFile(path, 'AWS export') }], exportedAt: info.mtime.toISOString() };
-  const names = (await readdir(path)).filter((n) => KNOWN.has(n) || /^get-managed-prefix-list-entries-pl-[0-9a-zA-Z]+\.json$/.test(n)).sort();
+  const names = (await readdir(path)).filter((n) => KNOWN.has(n) || PER_RESOURCE_FILE.test(n)).sort();
   if (names.length === 0) throw new InputError(`${path} holds none of the AWS CLI output files (${[...KNOWN].join(', ')}): see "Cloud: AWS" in the README for the commands`);
   const files: AwsExportFile[] = [];
   let newest = 0;

@@ -131,6 +131,55 @@ export interface PrefixList {
   origin: Location;
 }
 
+/** An Elastic Load Balancing v2 balancer (`aws elbv2 describe-load-balancers`). */
+export interface LoadBalancer {
+  arn: string;
+  name: string;
+  type: 'application' | 'network' | 'gateway';
+  /** Only an internet-facing balancer is an entry point from the internet. */
+  scheme: 'internet-facing' | 'internal';
+  vpcId: string;
+  subnetIds: string[];
+  /** Its own groups (an ALB always has some; an NLB only when created with them). */
+  securityGroups: string[];
+  /** "ipv4", "dualstack" or "dualstack-without-public-ipv4". */
+  ipAddressType: string;
+  origin: Location;
+}
+
+/** A listener (`aws elbv2 describe-listeners`): the port the balancer accepts on, and where its default actions forward. */
+export interface LbListener {
+  arn: string;
+  loadBalancerArn: string;
+  port: number;
+  /** HTTP, HTTPS, TCP, TLS, UDP, TCP_UDP, GENEVE. */
+  protocol: string;
+  targetGroupArns: string[];
+  origin: Location;
+}
+
+/** A target group (`aws elbv2 describe-target-groups`) with its registered targets where `describe-target-health` was exported. */
+export interface TargetGroup {
+  arn: string;
+  name: string;
+  protocol: string | null;
+  port: number | null;
+  targetType: 'instance' | 'ip' | 'lambda' | 'alb';
+  loadBalancerArns: string[];
+  /** null when `describe-target-health-<name>.json` was not exported: the targets are then unknown. */
+  targets: LbTarget[] | null;
+  origin: Location;
+}
+
+export interface LbTarget {
+  /** An instance id, an IP address, a Lambda or ALB ARN, by the group's target type. */
+  id: string;
+  port: number | null;
+  /** initial, healthy, unhealthy, unused, draining, unavailable, or null when not given. */
+  health: string | null;
+  origin: Location;
+}
+
 export interface AwsNetwork {
   securityGroups: SecurityGroup[];
   networkAcls: NetworkAcl[];
@@ -140,10 +189,13 @@ export interface AwsNetwork {
   instances: Instance[];
   internetGateways: InternetGateway[];
   prefixLists: PrefixList[];
+  loadBalancers: LoadBalancer[];
+  listeners: LbListener[];
+  targetGroups: TargetGroup[];
   /** The calls whose output was read, by top-level key ("SecurityGroups", "NetworkInterfaces", …). */
   calls: string[];
 }
 
 export function emptyAwsNetwork(): AwsNetwork {
-  return { securityGroups: [], networkAcls: [], routeTables: [], subnets: [], interfaces: [], instances: [], internetGateways: [], prefixLists: [], calls: [] };
+  return { securityGroups: [], networkAcls: [], routeTables: [], subnets: [], interfaces: [], instances: [], internetGateways: [], prefixLists: [], loadBalancers: [], listeners: [], targetGroups: [], calls: [] };
 }

@@ -99,6 +99,28 @@ export const cloudOpenPort: Check = {
       if ((e.proto === 'tcp' || e.proto === 'udp') && e.fromPort === e.toPort) finding.service = { proto: e.proto, port: e.fromPort };
       out.push(finding);
     }
+    // Through an internet-facing balancer: the target port's catalogued risks (a web backend
+    // behind an ALB is the normal case, so unlisted ports alone raise nothing here).
+    const own = new Set((ctx.host.cloud?.interfaces ?? []).flatMap((i) => i.securityGroups));
+    for (const lb of ctx.host.cloud?.loadBalancers ?? []) {
+      if (!lb.reachesTarget) continue;
+      const exposure = entryExposure({ ...lb, fromPort: lb.targetPort, toPort: lb.targetPort });
+      if (exposure !== 'world' && exposure !== 'wide') continue;
+      const risks = coveredRisks(ctx, lb.proto, lb.targetPort, lb.targetPort);
+      const base = worst(risks);
+      if (base === null) continue;
+      const ports = portsText(lb.proto, lb.targetPort, lb.targetPort);
+      const front = lb.path.filter((h) => h.layer !== 'security-group' || !own.has(h.id));
+      const finding = hostFinding(this, ctx, `${lb.loadBalancer}/${lb.listener.port}/${lb.proto}/${lb.targetPort}`, {
+        severity: exposure === 'wide' ? lower(base, 1) : base,
+        title: `${ports} on ${ctx.host.name} is open to the internet (${exposure}) through load balancer ${lb.loadBalancer} (${lb.listener.protocol} ${lb.listener.port})`,
+        facts: [`target group ${lb.targetGroup}${lb.health ? ` (${lb.health})` : ''}`, `path: ${hopsTextOf(lb.path)}`, ...risks.slice(0, 6).map((r) => `${r.label}: ${r.reason}`)],
+        summary: `Admit ${lb.listener.protocol} ${lb.listener.port} on the balancer only from the networks that need it, or make it internal.`,
+        commands: restrictGroupCommands(groupRules(front), ctx.policy),
+      });
+      finding.service = { proto: lb.proto, port: lb.targetPort };
+      out.push(finding);
+    }
     // Open in a group, no public path today.
     for (const r of ctx.host.cloud?.openGroupRules ?? []) {
       if (internet.some((e) => coversRule(e, r))) continue;

@@ -10,6 +10,7 @@ import type { AwsNetwork } from '../../model/aws-network.js';
 import type { NetworkInterface } from '../../model/aws-network.js';
 import { type PortSegment, exposureEntries, portSegments } from './exposure-list.js';
 import { type CloudPathOptions, DEFAULT_CLIENT_PORTS, type InterfacePath, interfacePath } from './interface-path.js';
+import { loadBalancerExposures } from './load-balancer-path.js';
 import { NetworkIndex } from './network-index.js';
 import type { CloudHostFacts, InternetExposure, OpenGroupRule, ReturnBlocked, WideAclRule } from './types.js';
 import { TCP, UDP, protocolText } from './rule-sets.js';
@@ -33,11 +34,13 @@ export function analyzeAwsNetwork(net: AwsNetwork, options: CloudAnalysisOptions
   const index = new NetworkIndex(net, net.calls.includes('NetworkInterfaces'));
   const pathOptions: CloudPathOptions = { clientPorts: options.clientPorts ?? DEFAULT_CLIENT_PORTS };
   const out: CloudHost[] = [];
+  const pathsByEni = new Map<string, { instanceId: string; path: InterfacePath }>();
   for (const inst of net.instances) {
     if (inst.state === 'terminated') continue;
     const notes = new Set<string>();
     const enis = inst.interfaceIds.map((id) => index.interfaces.get(id)).filter((e): e is NetworkInterface => e !== undefined);
     const paths = enis.map((e) => interfacePath(index, e, pathOptions, notes));
+    for (const p of paths) pathsByEni.set(p.eni.id, { instanceId: inst.id, path: p });
     const segments = portSegments(paths, (p, f) => p.families[f].admittedInternet);
     const blocked = portSegments(paths, (p, f) => p.families[f].returnBlocked).map((s) => returnBlocked(s));
     if (blocked.length > 0) notes.add(`client ports assumed ${pathOptions.clientPorts.from}-${pathOptions.clientPorts.to} for return traffic through network ACLs`);
@@ -59,7 +62,7 @@ export function analyzeAwsNetwork(net: AwsNetwork, options: CloudAnalysisOptions
         })),
         returnBlocked: blocked,
         wideAclRules: wideAclRules(paths),
-        openGroupRules: openGroupRules(paths),
+        openGroupRules: openGroupRules(index, paths),
         assumptions: [...notes].sort(),
         joined: null,
       },
@@ -67,7 +70,32 @@ export function analyzeAwsNetwork(net: AwsNetwork, options: CloudAnalysisOptions
       paths,
     });
   }
+  if (net.loadBalancers.length > 0) addLoadBalancers(index, net, out, pathsByEni, pathOptions);
   return out;
+}
+
+/** Balancer entries onto the instances they forward to; the balancer's assumptions onto each such instance. */
+function addLoadBalancers(index: NetworkIndex, net: AwsNetwork, hosts: CloudHost[], pathsByEni: Map<string, { instanceId: string; path: InterfacePath }>, options: CloudPathOptions): void {
+  const byInstance = new Map(hosts.map((h) => [h.facts.instanceId, h]));
+  const found = loadBalancerExposures(
+    index,
+    (target, tg) => {
+      if (tg.targetType === 'instance') {
+        // The balancer sends to the instance's primary interface.
+        const primary = byInstance.get(target.id)?.paths[0];
+        return primary ? { instanceId: target.id, path: primary } : null;
+      }
+      if (tg.targetType !== 'ip') return null;
+      for (const ref of pathsByEni.values()) if (ref.path.eni.privateIps.includes(target.id)) return ref;
+      return null;
+    },
+    options,
+  );
+  for (const [instanceId, entries] of found.entries) byInstance.get(instanceId)!.facts.loadBalancers = entries;
+  for (const host of hosts) {
+    const notes = [...new Set(host.paths.map((p) => p.eni.vpcId))].flatMap((v) => [...(found.notesByVpc.get(v) ?? [])]);
+    if (notes.length > 0) host.facts.assumptions = [...new Set([...host.facts.assumptions, ...notes])].sort();
+  }
 }
 
 function returnBlocked(seg: PortSegment): ReturnBlocked {
@@ -84,6 +112,7 @@ function wideAclRules(paths: readonly InterfacePath[]): WideAclRule[] {
   for (const p of paths) {
     for (const family of ['ipv4', 'ipv6'] as const) {
       const fp = p.families[family];
+      if (fp.internetSpace.isEmpty()) continue; // no path the internet can take
       for (const d of fp.aclIn) {
         const e = d.entry;
         if (e.action !== 'allow' || !WORLD.has(e.cidr) || !(e.protocol === TCP || e.protocol === UDP || e.protocol === 'all')) continue;
@@ -99,10 +128,12 @@ function wideAclRules(paths: readonly InterfacePath[]): WideAclRule[] {
 }
 
 /** Security group ingress rules of the interfaces open to 0.0.0.0/0 or ::/0. */
-function openGroupRules(paths: readonly InterfacePath[]): OpenGroupRule[] {
+function openGroupRules(index: NetworkIndex, paths: readonly InterfacePath[]): OpenGroupRule[] {
   const out = new Map<string, OpenGroupRule>();
   for (const p of paths) {
     for (const family of ['ipv4', 'ipv6'] as const) {
+      // A cheap look at the rules first: the IPv6 matches are computed only when some rule is open to ::/0.
+      if (family === 'ipv6' && !p.eni.groupIds.some((g) => index.groups.get(g)?.rules.some((r) => r.direction === 'ingress' && r.peer.kind === 'cidr' && r.peer.cidr === '::/0'))) continue;
       for (const m of p.families[family].securityGroups) {
         const r = m.rule;
         if (!r || r.peer.kind !== 'cidr' || !WORLD.has(r.peer.cidr)) continue;

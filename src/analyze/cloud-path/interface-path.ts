@@ -30,12 +30,13 @@ export interface FamilyPath {
   family: Family;
   publicAddress: boolean;
   routes: RouteDecision[];
-  securityGroups: RuleMatch[];
+  /** The interface's group rules and their union (computed on first use for IPv6 without an address). */
+  readonly securityGroups: RuleMatch[];
   aclIn: AclDecision[];
   aclOut: AclDecision[];
   /** Flows from internet-routed sources to the public address, before any filter (empty without a public address). */
   internetSpace: PacketSet;
-  securityGroupSet: PacketSet;
+  readonly securityGroupSet: PacketSet;
   aclInAllowed: PacketSet;
   /** Flows whose reply the outbound ACL lets out (non-TCP/UDP flows are not checked: read as let out). */
   replyAllowed: PacketSet;
@@ -60,7 +61,7 @@ export function interfacePath(index: NetworkIndex, eni: NetworkInterface, option
   const table = index.routeTableOf(eni.subnetId, eni.vpcId);
   if (!acl) notes.add(`no network ACL for subnet ${eni.subnetId} in the export: read as allowing everything both ways`);
   if (!table) notes.add(`no route table for subnet ${eni.subnetId} in the export: every source read as routed through an internet gateway`);
-  const routes = table ? routeDecisions(table) : [];
+  const routes = table ? index.cached(`routes ${table.id}`, () => routeDecisions(table)) : [];
   const families = {} as Record<Family, FamilyPath>;
   for (const family of ['ipv4', 'ipv6'] as const) families[family] = familyPath(index, eni, family, acl, table, routes, options, notes);
   return { eni, acl, table, families };
@@ -70,37 +71,53 @@ function familyPath(index: NetworkIndex, eni: NetworkInterface, family: Family, 
   const all = PacketSet.all(family);
   const publicAddress = family === 'ipv4' ? eni.publicIps.length > 0 : eni.ipv6.length > 0;
   const src = (set: AddrSet) => PacketSet.where(family, { [Dim.Src]: set as DimSet });
-  const clientPorts = PacketSet.where(family, { [Dim.Proto]: PORTED, [Dim.Sport]: I.range(options.clientPorts.from, options.clientPorts.to + 1) as DimSet }).union(
-    PacketSet.where(family, { [Dim.Proto]: I.complement(PORTED, { min: 0, max: 256 }) as DimSet }),
+  // Everything below depends on the interface only through its subnet's ACL and table, its
+  // group set and whether it has a public address: computed once per such combination.
+  const unported = index.cached(`unported ${family}`, () => PacketSet.where(family, { [Dim.Proto]: I.complement(PORTED, { min: 0, max: 256 }) as DimSet }));
+  const clientPorts = index.cached(`client ports ${family} ${options.clientPorts.from}-${options.clientPorts.to}`, () =>
+    PacketSet.where(family, { [Dim.Proto]: PORTED, [Dim.Sport]: I.range(options.clientPorts.from, options.clientPorts.to + 1) as DimSet }).union(unported),
   );
-  const igwSources = table ? sourcesOf(routes, family, 'igw') : (all.project(Dim.Src) as AddrSet);
-  const internetSpace = publicAddress ? src(igwSources).intersect(clientPorts) : PacketSet.empty(family);
+  const tableKey = table?.id ?? '-';
+  const internetSpace = !publicAddress
+    ? PacketSet.empty(family)
+    : index.cached(`internet ${tableKey} ${family} ${options.clientPorts.from}-${options.clientPorts.to}`, () => src(table ? sourcesOf(routes, family, 'igw') : (all.project(Dim.Src) as AddrSet)).intersect(clientPorts));
 
-  const securityGroups = eni.groupIds.flatMap((g) => {
-    const got = index.cached(`sg ${g} ${family} ${eni.vpcId}`, () => {
-      const n = new Set<string>();
-      return { matches: securityGroupMatches(index, [g], family, eni.vpcId, n), notes: [...n] };
+  const groupKey = `${eni.vpcId} ${family} ${eni.groupIds.join(',')}`;
+  const groupsOf = () => index.cached(`sg set ${groupKey}`, () => {
+    const n = new Set<string>();
+    const matches = eni.groupIds.flatMap((g) => {
+      const got = index.cached(`sg ${g} ${family} ${eni.vpcId}`, () => {
+        const own = new Set<string>();
+        return { matches: securityGroupMatches(index, [g], family, eni.vpcId, own), notes: [...own] };
+      });
+      for (const x of got.notes) n.add(x);
+      return got.matches;
     });
-    for (const n of got.notes) notes.add(n);
-    return got.matches;
+    // Overlapping cubes are fine in a union; merging them all would cost more than it saves.
+    return { matches, set: PacketSet.fromCubes(family, matches.flatMap((m) => m.set.cubes)), notes: [...n] };
   });
-  // Overlapping cubes are fine in a union; merging them all would cost more than it saves.
-  const securityGroupSet = PacketSet.fromCubes(family, securityGroups.flatMap((m) => m.set.cubes));
+  // IPv4 always (its notes stand for both families: only CIDR peers differ by family, and
+  // they note nothing); IPv6 only when something asks, which is rare without an IPv6 address.
+  if (family === 'ipv4' || publicAddress) for (const n of groupsOf().notes) notes.add(n);
 
   const inbound = acl ? index.cached(`acl ${acl.id} ${family} in`, () => aclDecisions(acl.entries, family, false)) : { decisions: [], allowed: all };
   const outbound = acl ? index.cached(`acl ${acl.id} ${family} out`, () => aclDecisions(acl.entries, family, true)) : { decisions: [], allowed: all };
-  const replyAllowed = outbound.allowed.union(PacketSet.where(family, { [Dim.Proto]: I.complement(PORTED, { min: 0, max: 256 }) as DimSet }));
+  const replyAllowed = acl ? index.cached(`acl ${acl.id} ${family} reply`, () => outbound.allowed.union(unported)) : all;
 
-  // Smallest set first: most interfaces have no public address, and then nothing is computed.
-  const passedInbound = internetSpace.isEmpty() ? internetSpace : internetSpace.intersect(inbound.allowed).intersect(securityGroupSet);
-  const admittedInternet = passedInbound.isEmpty() ? passedInbound : passedInbound.intersect(replyAllowed);
-  // Blocked only when no client port gets its reply out: some clients may still connect.
-  const anyPort = (set: PacketSet) => set.rewrite(Dim.Sport, all.project(Dim.Sport));
-  const returnBlocked = passedInbound.isEmpty() ? passedInbound : anyPort(passedInbound).difference(anyPort(admittedInternet));
+  const { admittedInternet, returnBlocked } = internetSpace.isEmpty()
+    ? { admittedInternet: internetSpace, returnBlocked: internetSpace }
+    : index.cached(`path ${acl?.id ?? '-'} ${tableKey} ${groupKey} ${options.clientPorts.from}-${options.clientPorts.to}`, () => {
+        const passed = internetSpace.intersect(inbound.allowed).intersect(groupsOf().set);
+        const admitted = passed.isEmpty() ? passed : passed.intersect(replyAllowed);
+        // Blocked only when no client port gets its reply out: some clients may still connect.
+        const anyPort = (set: PacketSet) => set.rewrite(Dim.Sport, all.project(Dim.Sport));
+        return { admittedInternet: admitted, returnBlocked: passed.isEmpty() ? passed : anyPort(passed).difference(anyPort(admitted)) };
+      });
 
   let everything: PacketSet | undefined;
   const admittedAll = () => {
     if (everything) return everything;
+    const securityGroupSet = groupsOf().set;
     const local = src(table ? sourcesOf(routes, family, 'local') : index.vpcSpace(eni.vpcId)[family]).intersect(securityGroupSet);
     const privateRouted = src(sourcesOf(routes, family, 'private')).intersect(clientPorts).intersect(securityGroupSet).intersect(inbound.allowed).intersect(replyAllowed);
     return (everything = admittedInternet.union(local).union(privateRouted));
@@ -109,11 +126,15 @@ function familyPath(index: NetworkIndex, eni: NetworkInterface, family: Family, 
     family,
     publicAddress,
     routes,
-    securityGroups,
+    get securityGroups() {
+      return groupsOf().matches;
+    },
     aclIn: inbound.decisions,
     aclOut: outbound.decisions,
     internetSpace,
-    securityGroupSet,
+    get securityGroupSet() {
+      return groupsOf().set;
+    },
     aclInAllowed: inbound.allowed,
     replyAllowed,
     admittedInternet,

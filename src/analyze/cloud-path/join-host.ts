@@ -62,7 +62,19 @@ function serviceCloudPath(cloud: CloudHost, service: ServiceReach): { path: Serv
     }
   }
   const path = parts.length > 0 ? segmentPath({ proto: service.proto, fromPort: service.port, toPort: service.port, sources, parts }) : [];
-  return { path: { internet: open, closedBy: open ? null : (ORDER[furthest] ?? 'public-address'), path }, sources };
+  const out: ServiceCloudPath = { internet: open, closedBy: open ? null : (ORDER[furthest] ?? 'public-address'), path };
+  // Balancers that get the internet through to this port (the host sees the balancer's or the client's address).
+  const via = (cloud.facts.loadBalancers ?? []).filter((e) => e.reachesTarget && e.proto === service.proto && e.targetPort === service.port);
+  if (via.length > 0) out.loadBalancers = [...new Set(via.map((e) => `${e.loadBalancer} (${e.listener.protocol} ${e.listener.port})`))];
+  // An NLB passes the client's address on (instance targets): the host sees internet sources. Read
+  // so for every NLB entry (ip targets see the NLB instead: the more exposed reading).
+  for (const e of via) {
+    if (e.type !== 'network') continue;
+    for (const family of ['ipv4', 'ipv6'] as const) {
+      if (servesFamily(service, family)) sources[family] = I.union(sources[family] as I.IntervalSet<I.Ordinal>, cidrsToSet(e.sources[family], family) as I.IntervalSet<I.Ordinal>) as AddrSet;
+    }
+  }
+  return { path: out, sources };
 }
 
 /** The host's analysis, renamed to the instance id, each service's sources narrowed by the cloud. */

@@ -106,8 +106,11 @@ function peerSources(index: NetworkIndex, rule: SgRule, family: Family, vpcId: s
   const p = rule.peer;
   if (p.kind === 'cidr') {
     if (p.family !== family) return null;
-    const c = parseCidr(p.cidr);
-    return c ? cidrSet(c) : null;
+    const text = p.cidr;
+    return index.cached(`cidr ${text}`, () => {
+      const c = parseCidr(text);
+      return c ? cidrSet(c) : null;
+    });
   }
   if (p.kind === 'prefix-list') {
     const entries = index.prefixList(p.id);
@@ -150,6 +153,7 @@ export function aclDecisions(entries: readonly NaclEntry[], family: Family, egre
     // What this entry decides: its match minus every earlier entry's (each one cube: cheap, and no merging needed).
     let decides = match;
     for (const prev of earlier) {
+      if (!decides.intersects(prev)) continue; // most earlier entries are about other ports: nothing to take away
       decides = decides.difference(prev, { merge: false });
       if (decides.isEmpty()) break;
     }

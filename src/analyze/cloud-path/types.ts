@@ -94,6 +94,8 @@ export interface CloudHostFacts {
   openGroupRules: OpenGroupRule[];
   /** What was assumed where the export says too little (as Reachability Analyzer lists them). */
   assumptions: string[];
+  /** Internet-facing load balancers that forward to this instance (absent when the export has none). */
+  loadBalancers?: LoadBalancerExposure[];
   /** The host snapshot joined with this instance, and how it was matched. */
   joined: { hostname: string; by: 'instance-id' | 'private-address' } | null;
 }
@@ -103,5 +105,31 @@ export interface ServiceCloudPath {
   /** Whether the internet can open a connection through the cloud layers (before the host firewall). */
   internet: boolean;
   closedBy: ClosedBy | null;
+  path: PathHop[];
+  /** Internet-facing balancers that forward the internet to this port: "web (TCP 443)". Absent when none. */
+  loadBalancers?: string[];
+}
+
+/** Which layer stops the internet from reaching a target through a balancer, in path order. */
+export type LoadBalancerClosedBy = 'balancer-route' | 'balancer-security-group' | 'balancer-network-acl' | 'target-security-group' | 'target-network-acl';
+
+/** An internet-facing load balancer listener that forwards to a port of this instance. */
+export interface LoadBalancerExposure {
+  loadBalancer: string;
+  loadBalancerArn: string;
+  type: 'application' | 'network';
+  listener: { protocol: string; port: number };
+  targetGroup: string;
+  proto: 'tcp' | 'udp';
+  /** The instance port the balancer forwards to. */
+  targetPort: number;
+  /** The target's health state (describe-target-health), null when not given. Unhealthy targets still count: a balancer fails open when all are. */
+  health: string | null;
+  /** Whether a connection from the internet gets through to the target port. */
+  reachesTarget: boolean;
+  closedBy: LoadBalancerClosedBy | null;
+  /** Internet sources that get through (empty when it does not reach). */
+  sources: SourceLists;
+  /** The balancer's front (internet gateway, route, ACL, its groups) then the target's groups, ACL and interface. */
   path: PathHop[];
 }

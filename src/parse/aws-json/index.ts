@@ -10,6 +10,8 @@ import { emptyAwsNetwork } from '../../model/aws-network.js';
 import type { Diagnostic, Parsed } from '../../model/diagnostics.js';
 import { readInstances, readNetworkInterfaces } from './instances.js';
 import { type JsonObject, JsonReader, parseJsonText } from './json-reader.js';
+import { readListeners, readLoadBalancers, readTargetGroups, readTargetHealth } from './load-balancers.js';
+import type { LbTarget } from '../../model/aws-network.js';
 import { readNetworkAcls } from './network-acls.js';
 import { readRouteTables } from './route-tables.js';
 import { readSecurityGroups } from './security-groups.js';
@@ -31,9 +33,14 @@ export const AWS_EXPORT_FILES = [
   { key: 'NetworkInterfaces', file: 'describe-network-interfaces.json', command: 'aws ec2 describe-network-interfaces --output json', required: false },
   { key: 'InternetGateways', file: 'describe-internet-gateways.json', command: 'aws ec2 describe-internet-gateways --output json', required: true },
   { key: 'PrefixLists', file: 'describe-managed-prefix-lists.json', command: 'aws ec2 describe-managed-prefix-lists --output json', required: false },
+  { key: 'LoadBalancers', file: 'describe-load-balancers.json', command: 'aws elbv2 describe-load-balancers --output json', required: false },
+  { key: 'Listeners', file: 'describe-listeners-<load-balancer-name>.json', command: 'aws elbv2 describe-listeners --load-balancer-arn <arn> --output json', required: false },
+  { key: 'TargetGroups', file: 'describe-target-groups.json', command: 'aws elbv2 describe-target-groups --output json', required: false },
 ] as const;
 
 const ENTRIES_FILE = /get-managed-prefix-list-entries-(pl-[0-9a-zA-Z]+)\.json$/;
+/** Target group names: up to 32 letters, digits and hyphens. */
+const HEALTH_FILE = /describe-target-health-([0-9a-zA-Z-]+)\.json$/;
 
 export function parseAwsExport(files: readonly AwsExportFile[]): Parsed<AwsNetwork> {
   const net = emptyAwsNetwork();
@@ -41,6 +48,7 @@ export function parseAwsExport(files: readonly AwsExportFile[]): Parsed<AwsNetwo
   const entries = new Map<string, string[]>();
   const seenKeys = new Set<string>();
   const instanceEnis: NetworkInterface[] = [];
+  const health = new Map<string, LbTarget[]>();
   for (const f of files) {
     const parsed = parseJsonText(f.text, f.name, 'parse.aws.json');
     diagnostics.push(...parsed.diagnostics);
@@ -48,7 +56,7 @@ export function parseAwsExport(files: readonly AwsExportFile[]): Parsed<AwsNetwo
     const r = new JsonReader(f.name, 'parse.aws.shape');
     const doc = r.object(parsed.value, '$');
     if (doc) {
-      const known = readDocument(r, doc, f.name, net, entries, instanceEnis);
+      const known = readDocument(r, doc, f.name, net, entries, instanceEnis, health);
       for (const k of known) seenKeys.add(k);
       if (known.length === 0) {
         r.error('$', 'no EC2 output recognised in this file', `one of the keys ${AWS_EXPORT_FILES.map((x) => x.key).join(', ')}, or Entries in get-managed-prefix-list-entries-<pl-id>.json`, Object.keys(doc).join(', '));
@@ -72,6 +80,8 @@ export function parseAwsExport(files: readonly AwsExportFile[]): Parsed<AwsNetwo
     }
   }
   net.calls = [...seenKeys].sort();
+  // Target health is keyed by the group's name (the file name) or, in a combined file, its name or ARN.
+  for (const tg of net.targetGroups) tg.targets = health.get(tg.arn) ?? health.get(tg.name) ?? null;
   for (const pl of net.prefixLists) pl.entries = entries.get(pl.id) ?? null;
   for (const [id, list] of entries) {
     if (!net.prefixLists.some((p) => p.id === id)) net.prefixLists.push({ id, name: null, family: null, entries: list, origin: { file: `get-managed-prefix-list-entries-${id}.json`, path: '$' } } satisfies PrefixList);
@@ -80,7 +90,7 @@ export function parseAwsExport(files: readonly AwsExportFile[]): Parsed<AwsNetwo
 }
 
 /** Read every known key of one document; returns the keys found. */
-function readDocument(r: JsonReader, doc: JsonObject, name: string, net: AwsNetwork, entries: Map<string, string[]>, instanceEnis: NetworkInterface[]): string[] {
+function readDocument(r: JsonReader, doc: JsonObject, name: string, net: AwsNetwork, entries: Map<string, string[]>, instanceEnis: NetworkInterface[], health: Map<string, LbTarget[]>): string[] {
   const found: string[] = [];
   const has = (k: string) => {
     if (!(k in doc)) return false;
@@ -99,6 +109,19 @@ function readDocument(r: JsonReader, doc: JsonObject, name: string, net: AwsNetw
   if (has('NetworkInterfaces')) net.interfaces.push(...readNetworkInterfaces(r, doc, '$'));
   if (has('InternetGateways')) net.internetGateways.push(...readInternetGateways(r, doc, '$'));
   if (has('PrefixLists')) net.prefixLists.push(...readPrefixLists(r, doc, '$'));
+  if (has('LoadBalancers')) net.loadBalancers.push(...readLoadBalancers(r, doc, '$'));
+  if (has('Listeners')) net.listeners.push(...readListeners(r, doc, '$'));
+  if (has('TargetGroups')) net.targetGroups.push(...readTargetGroups(r, doc, '$'));
+  const hm = HEALTH_FILE.exec(name);
+  if (hm && has('TargetHealthDescriptions')) health.set(hm[1]!, readTargetHealth(r, r.array(doc, 'TargetHealthDescriptions', '$'), '$.TargetHealthDescriptions'));
+  // A combined file carries the health per group: {"TargetHealth": {"<name or ARN>": [TargetHealthDescriptions…]}}.
+  if (has('TargetHealth')) {
+    const per = r.object(doc['TargetHealth'], '$.TargetHealth');
+    for (const [id, list] of Object.entries(per ?? {})) {
+      if (Array.isArray(list)) health.set(id, readTargetHealth(r, list, `$.TargetHealth.${id}`));
+      else r.error(`$.TargetHealth.${id}`, 'not a list', 'the TargetHealthDescriptions array of describe-target-health', list);
+    }
+  }
   const m = ENTRIES_FILE.exec(name);
   if (m && has('Entries')) entries.set(m[1]!, readPrefixListEntries(r, r.array(doc, 'Entries', '$'), '$.Entries'));
   // A combined file carries the entries per list: {"PrefixListEntries": {"pl-…": [{"Cidr": …}]}}.

@@ -26,6 +26,12 @@ export function readProtocol(r: JsonReader, o: JsonObject, key: string, path: st
 
 export function readSecurityGroups(r: JsonReader, doc: JsonObject, base: string): SecurityGroup[] {
   const out: SecurityGroup[] = [];
+  // Accounts repeat the same few CIDR texts across tens of thousands of rules: parse each once.
+  const families = new Map<string, string | null>();
+  const familyOf = (text: string) => {
+    if (!families.has(text)) families.set(text, parseCidr(text)?.family ?? null);
+    return families.get(text)!;
+  };
   r.array(doc, 'SecurityGroups', base).forEach((g, i) => {
     const path = `${base}.SecurityGroups[${i}]`;
     const o = r.object(g, path);
@@ -34,14 +40,14 @@ export function readSecurityGroups(r: JsonReader, doc: JsonObject, base: string)
     if (!id) return;
     const group: SecurityGroup = { id, name: r.optionalString(o, 'GroupName', path) ?? id, vpcId: r.optionalString(o, 'VpcId', path), rules: [], origin: { file: r.file, path } };
     for (const [key, direction] of [['IpPermissions', 'ingress'], ['IpPermissionsEgress', 'egress']] as const) {
-      r.array(o, key, path).forEach((p, j) => group.rules.push(...readPermission(r, p, `${path}.${key}[${j}]`, id, direction)));
+      r.array(o, key, path).forEach((p, j) => group.rules.push(...readPermission(r, p, `${path}.${key}[${j}]`, id, direction, familyOf)));
     }
     out.push(group);
   });
   return out;
 }
 
-function readPermission(r: JsonReader, p: unknown, path: string, groupId: string, direction: SgRule['direction']): SgRule[] {
+function readPermission(r: JsonReader, p: unknown, path: string, groupId: string, direction: SgRule['direction'], familyOf: (cidr: string) => string | null): SgRule[] {
   const o = r.object(p, path);
   if (!o) return [];
   const protocol = readProtocol(r, o, 'IpProtocol', path);
@@ -55,8 +61,7 @@ function readPermission(r: JsonReader, p: unknown, path: string, groupId: string
       const e = r.object(x, at);
       const text = e && r.string(e, field, at);
       if (!e || !text) return;
-      const cidr = parseCidr(text);
-      if (!cidr || cidr.family !== family) return r.error(`${at}.${field}`, `not an ${family} CIDR`, family === 'ipv4' ? 'e.g. "203.0.113.0/24"' : 'e.g. "2001:db8::/32"', text);
+      if (familyOf(text) !== family) return r.error(`${at}.${field}`, `not an ${family} CIDR`, family === 'ipv4' ? 'e.g. "203.0.113.0/24"' : 'e.g. "2001:db8::/32"', text);
       peers.push({ peer: { kind: 'cidr', family, cidr: text }, description: r.optionalString(e, 'Description', at), at });
     });
   cidrs('IpRanges', 'CidrIp', 'ipv4');

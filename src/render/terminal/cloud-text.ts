@@ -5,7 +5,7 @@
  * @module
  */
 import type { AuditedHost } from '../../analyze/audit/types.js';
-import { exposurePorts, hopsText } from '../common/cloud-path.js';
+import { exposurePorts, hopsText, loadBalancerLine } from '../common/cloud-path.js';
 import { printable } from '../common/printable.js';
 import type { Palette } from './colors.js';
 import { wrap } from './layout.js';
@@ -28,6 +28,10 @@ export function renderCloud(host: AuditedHost, p: Palette, width: number): strin
   for (const e of internet) {
     out.push(...wrap(`${exposurePorts(e)} ← ${sourcesText(e.sources)}`, width - 2).map((l) => '  ' + printable(l)));
     out.push(...wrap(`via ${hopsText(e.path)}`, width - 6).map((l) => '      ' + p.dim(printable(l))));
+  }
+  for (const e of facts.loadBalancers ?? []) {
+    out.push(...wrap(`${loadBalancerLine(e)}${e.reachesTarget ? `, from ${sourcesText(e.sources)}` : ''}`, width - 2).map((l) => '  ' + printable(l)));
+    if (e.reachesTarget) out.push(...wrap(`via ${hopsText(e.path)}`, width - 6).map((l) => '      ' + p.dim(printable(l))));
   }
   for (const b of facts.returnBlocked) {
     out.push(...wrap(`! ${exposurePorts(b)} from ${sourcesText(b.sources)}: admitted inbound, but ${b.networkAcl} drops the reply to every client port: no connection opens`, width - 2).map((l) => '  ' + printable(l)));

@@ -34,7 +34,7 @@ const identity = {
 const cloudRef = { id: 'sg-1', rule: 'ingress rule 1', text: 'allow tcp 22 from 0.0.0.0/0', origin: { file: 'describe-security-groups.json', line: 1, path: '$.SecurityGroups[0]' }, ipPermission: '[]' };
 const cloudPath = [{ layer: 'security-group' as const, id: 'sg-1', rules: [cloudRef] }];
 const base = {
-  cloud: { internet: false, closedBy: 'network-acl-inbound' as const, path: cloudPath },
+  cloud: { internet: false, closedBy: 'network-acl-inbound' as const, path: cloudPath, loadBalancers: ['web (TCP 443)'] },
   proto: 'tcp' as const,
   port: 22,
   address: '::',
@@ -98,6 +98,22 @@ export const fullReport: Full<AuditReport> = {
         returnBlocked: [{ proto: 'tcp', fromPort: 443, toPort: 443, sources, networkAcl: 'acl-1' }],
         wideAclRules: [{ aclId: 'acl-1', ruleNumber: 130, text: 'allow tcp 1024-65535 from 0.0.0.0/0', proto: 'tcp', fromPort: 1024, toPort: 65535, cidr: '0.0.0.0/0' }],
         openGroupRules: [{ ref: cloudRef, proto: 'tcp', fromPort: 22, toPort: 22 }],
+        loadBalancers: [
+          {
+            loadBalancer: 'web',
+            loadBalancerArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/web/0123456789abcdef',
+            type: 'network',
+            listener: { protocol: 'TCP', port: 443 },
+            targetGroup: 'web-8080',
+            proto: 'tcp',
+            targetPort: 8080,
+            health: 'healthy',
+            reachesTarget: true,
+            closedBy: 'target-security-group',
+            sources,
+            path: cloudPath,
+          },
+        ],
         assumptions: ['assumed'],
         joined: { hostname: 'web-1', by: 'private-address' },
       },

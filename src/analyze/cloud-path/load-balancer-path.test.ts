@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { awsFiles, withFile } from '../../../test/cloud/load-aws.js';
+import { cidrsToSet, parseAddr } from '../../model/addr.js';
+import * as I from '../../model/interval-set.js';
+import type { AwsExportFile } from '../../parse/aws-json/index.js';
+import { parseAwsExport } from '../../parse/aws-json/index.js';
+import { type CloudHost, analyzeAwsNetwork } from './index.js';
+
+const WEB = 'i-0a1b2c3d4e5f00001';
+const DB = 'i-0a1b2c3d4e5f00002';
+/** The web-vpc export plus the elbv2 calls: an NLB "web" (with sg-…4, client address kept) and an ALB "app", both internet-facing in the public subnet. */
+const withElb = (): AwsExportFile[] => [...awsFiles('web-vpc'), ...awsFiles('web-vpc-elb')];
+
+function analyze(files: AwsExportFile[]): Map<string, CloudHost> {
+  const parsed = parseAwsExport(files);
+  expect(parsed.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return new Map(analyzeAwsNetwork(parsed.value).map((h) => [h.facts.instanceId, h]));
+}
+
+const entry = (h: CloudHost, lb: string) => h.facts.loadBalancers?.find((e) => e.loadBalancer === lb);
+
+describe('elbv2 export (describe-load-balancers, -listeners, -target-groups, -target-health)', () => {
+  it('reads balancers, listeners (TargetGroupArn and ForwardConfig), groups and per-group health', () => {
+    const { value, diagnostics } = parseAwsExport(withElb());
+    expect(diagnostics).toEqual([]);
+    expect(value.loadBalancers.map((l) => [l.name, l.type, l.scheme, l.subnetIds, l.securityGroups])).toEqual([
+      ['web', 'network', 'internet-facing', ['subnet-0a1b2c3d4e5f00001'], ['sg-0a1b2c3d4e5f00004']],
+      ['app', 'application', 'internet-facing', ['subnet-0a1b2c3d4e5f00001'], ['sg-0a1b2c3d4e5f00004']],
+    ]);
+    expect(value.listeners.map((l) => [l.protocol, l.port, l.targetGroupArns.map((a) => a.split('/')[1])])).toEqual([
+      ['HTTPS', 443, ['app-80']],
+      ['TCP', 443, ['web-8080']],
+    ]);
+    const app = value.targetGroups.find((t) => t.name === 'app-80')!;
+    expect(app.targets!.map((t) => [t.id, t.port, t.health])).toEqual([
+      [WEB, 8080, 'healthy'],
+      [DB, 80, 'unhealthy'],
+      ['i-0a1b2c3d4e5f09999', 80, 'unused'],
+    ]);
+  });
+
+  it('names the JSON path of a value it does not know', () => {
+    const files = withFile(withElb(), 'describe-load-balancers.json', (d) => (d.LoadBalancers[1].Type = 'classic'));
+    const d = parseAwsExport(files).diagnostics.filter((x) => x.severity === 'error');
+    expect(d).toHaveLength(1);
+    expect(d[0]!.location).toEqual({ file: 'describe-load-balancers.json', path: '$.LoadBalancers[1].Type' });
+    expect(d[0]!.expected).toBe('application, network, gateway');
+  });
+
+  it('reads target health from a combined file keyed by the group name', () => {
+    const split = withElb().filter((f) => !f.name.startsWith('describe-target-health-'));
+    const health = withElb().filter((f) => f.name.startsWith('describe-target-health-'));
+    const combined = { name: 'combined.json', text: JSON.stringify({ TargetHealth: Object.fromEntries(health.map((f) => [f.name.replace(/^describe-target-health-|\.json$/g, ''), JSON.parse(f.text).TargetHealthDescriptions])) }) };
+    expect(analyze([...split, combined]).get(WEB)!.facts.loadBalancers).toEqual(analyze(withElb()).get(WEB)!.facts.loadBalancers);
+  });
+});
+
+describe('load balancers as entry points', () => {
+  const hosts = analyze(withElb());
+
+  it('an NLB keeps the client address: the target port is reached from the internet through the NLB group', () => {
+    const nlb = entry(hosts.get(WEB)!, 'web')!;
+    expect(nlb).toMatchObject({ type: 'network', listener: { protocol: 'TCP', port: 443 }, targetGroup: 'web-8080', proto: 'tcp', targetPort: 8080, health: 'healthy', reachesTarget: true, closedBy: null });
+    // The internet minus what the route table sends elsewhere (the VPC, the VPN prefix).
+    const from = (a: string) => I.contains(cidrsToSet(nlb.sources.ipv4, 'ipv4') as I.IntervalSet<I.Ordinal>, parseAddr(a)!.value);
+    expect([from('203.0.113.9'), from('10.0.2.20'), from('192.0.2.99'), from('198.51.100.7')]).toEqual([false, false, true, true]);
+    const layers = nlb.path.map((h) => `${h.layer} ${h.id}`);
+    expect(layers).toEqual([
+      'internet-gateway igw-0a1b2c3d4e5f00001',
+      'route-table rtb-0a1b2c3d4e5f00002',
+      'network-acl-inbound acl-0a1b2c3d4e5f00001',
+      'network-acl-outbound acl-0a1b2c3d4e5f00001',
+      'security-group sg-0a1b2c3d4e5f00004', // the balancer's own group, 443 from 0.0.0.0/0
+      'security-group sg-0a1b2c3d4e5f00001',
+      'network-interface eni-0a1b2c3d4e5f00001',
+    ]);
+    // The target admits 8080 from members of the balancer's group (rule 6), not from the internet.
+    expect(nlb.path.filter((h) => h.layer === 'security-group').flatMap((h) => h.rules.map((r) => `${r.id} ${r.rule}`))).toContain('sg-0a1b2c3d4e5f00001 ingress rule 6');
+  });
+
+  it('an NLB without groups passes the client address to a target whose group admits only the balancer: closed at the target', () => {
+    const files = withFile(withElb(), 'describe-load-balancers.json', (d) => delete d.LoadBalancers[0].SecurityGroups);
+    const nlb = entry(analyze(files).get(WEB)!, 'web')!;
+    expect(nlb).toMatchObject({ reachesTarget: false, closedBy: 'target-security-group', sources: { ipv4: [], ipv6: [] } });
+  });
+
+  it('an ALB connects from its own address: the target group must admit the balancer, not the internet', () => {
+    const alb = entry(hosts.get(WEB)!, 'app')!;
+    expect(alb).toMatchObject({ type: 'application', listener: { protocol: 'HTTPS', port: 443 }, targetPort: 8080, reachesTarget: true });
+    expect(hosts.get(WEB)!.facts.assumptions.some((a) => a.includes('interfaces of load balancer app'))).toBe(true);
+    // db-1's group admits 5432 and 3306 only: the ALB's port 80 is closed there, though the target is registered.
+    expect(entry(hosts.get(DB)!, 'app')).toMatchObject({ targetPort: 80, health: 'unhealthy', reachesTarget: false, closedBy: 'target-security-group' });
+  });
+
+  it("a listener the balancer's group does not admit is closed at the front", () => {
+    const files = withFile(withElb(), 'describe-listeners-app.json', (d) => (d.Listeners[0].Port = 8443));
+    expect(entry(analyze(files).get(WEB)!, 'app')).toMatchObject({ reachesTarget: false, closedBy: 'balancer-security-group' });
+  });
+
+  it("an ACL deny in the balancer's subnet closes the listener there", () => {
+    const files = withFile(withElb(), 'describe-network-acls.json', (d) => {
+      const acl = d.NetworkAcls.find((a: { NetworkAclId: string }) => a.NetworkAclId === 'acl-0a1b2c3d4e5f00001');
+      acl.Entries.push({ CidrBlock: '0.0.0.0/0', Egress: false, Protocol: '6', PortRange: { From: 443, To: 443 }, RuleAction: 'deny', RuleNumber: 50 });
+    });
+    expect(entry(analyze(files).get(WEB)!, 'web')).toMatchObject({ reachesTarget: false, closedBy: 'balancer-network-acl' });
+  });
+
+  it('an internal balancer is no entry point', () => {
+    const files = withFile(withElb(), 'describe-load-balancers.json', (d) => {
+      for (const lb of d.LoadBalancers) lb.Scheme = 'internal';
+    });
+    expect(analyze(files).get(WEB)!.facts.loadBalancers).toBeUndefined();
+  });
+
+  it('without target health the targets are unknown, and every instance of the VPC says so', () => {
+    const files = withElb().filter((f) => !f.name.startsWith('describe-target-health-'));
+    const got = analyze(files);
+    expect(got.get(WEB)!.facts.loadBalancers).toBeUndefined();
+    for (const id of [WEB, DB]) expect(got.get(id)!.facts.assumptions).toContain('targets of web-8080 unknown (describe-target-health-web-8080.json missing)');
+  });
+});
+
+describe('load balancers in the findings and the sources', () => {
+  // The NLB forwards to Redis (6379) instead: web-1's group admits 6379 from the office prefix list only.
+  const redis = withFile(withFile(withElb(), 'describe-target-health-web-8080.json', (d) => (d.TargetHealthDescriptions[0].Target.Port = 6379)), 'describe-target-groups.json', (d) => (d.TargetGroups[0].Port = 6379));
+
+  it('an NLB keeping the client address reaches the target only from the clients its group admits', () => {
+    const nlb = entry(analyze(redis).get(WEB)!, 'web')!;
+    expect(nlb).toMatchObject({ targetPort: 6379, reachesTarget: true, sources: { ipv4: ['192.0.2.128/25', '198.18.0.0/24'], ipv6: [] } });
+  });
+});
