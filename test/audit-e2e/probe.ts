@@ -65,6 +65,9 @@ export function probe(ns: string, proto: 'tcp' | 'udp', source: string, dest: st
       const outcome: ProbeOutcome = stdout.includes(d.expect) ? 'answered' : /Connection refused/i.test(stderr) ? 'refused' : 'silent';
       resolve({ outcome, stdout, stderr });
     });
+    // socat exits at once on a refused connect, perhaps before it read the request: the pipe
+    // then breaks (EPIPE), which says nothing the exit and stderr do not.
+    child.stdin.on('error', () => {});
     child.stdin.end(d.send);
   });
 }

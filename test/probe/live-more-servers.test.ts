@@ -9,7 +9,7 @@
  * STARTTLS equal what `openssl s_client -starttls smtp` completes, and that nothing sent a
  * DNS query anywhere (an nft counter on the server's output).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import { BIN, REPO } from '../audit-e2e/cli.js';
 import { DAEMONS, stopDaemon, waitListening } from '../audit-e2e/harness/daemons.mjs';
 import { run, trackDir, untrackDir } from '../audit-e2e/harness/exec.mjs';
 import { SERVER_V4, createTopology } from '../audit-e2e/harness/topology.mjs';
+import { counterPackets } from './nft-counter.js';
 
 /** A second server address, for the refusing resolver (both resolvers listen on port 53). */
 const SERVER_V4_B = '192.0.2.2';
@@ -50,12 +51,7 @@ function probeFrom(ns: string, args: string[]): ProbeReport {
 
 /** Packets the server sent to port 53 anywhere (the counter rule's packets). */
 function dnsQueriesSent(ns: string): number {
-  const out = execFileSync('ip', ['netns', 'exec', ns, 'nft', '-j', 'list', 'chain', 'inet', 'pc_dns_out', 'output'], { encoding: 'utf8' });
-  let n = 0;
-  for (const item of (JSON.parse(out) as { nftables: { rule?: { expr: { counter?: { packets: number } }[] } }[] }).nftables) {
-    for (const e of item.rule?.expr ?? []) if (e.counter) n += e.counter.packets;
-  }
-  return n;
+  return counterPackets(ns, 'pc_dns_out', 'output');
 }
 
 describe.skipIf(skip !== null)('live: probe MariaDB, unbound, telnetd and Exim in network namespaces', () => {

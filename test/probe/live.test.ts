@@ -8,7 +8,7 @@
  * ports equal `nmap -sT -p-` from the same client, every recognised service and auth
  * verdict, the findings, the predicted-vs-observed disagreements, and the JSON schema.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,7 @@ import { BIN, REPO } from '../audit-e2e/cli.js';
 import { DAEMONS, stopDaemon, waitListening } from '../audit-e2e/harness/daemons.mjs';
 import { run, trackDir, untrackDir } from '../audit-e2e/harness/exec.mjs';
 import { CLIENT_V4, CLIENT_V6, SERVER_V4, SERVER_V6, createTopology } from '../audit-e2e/harness/topology.mjs';
+import { counterPackets } from './nft-counter.js';
 
 const TOOLS = ['/usr/lib/postgresql', 'runuser', 'redis-server', 'memcached', 'vsftpd', 'nginx', 'sshd', 'ssh-keygen', 'socat', 'nmap', 'nft', 'iptables', 'openssl', 'unshare'];
 
@@ -48,12 +49,7 @@ function cliIn(ns: string, args: string[]): { code: number; stdout: string; stde
 
 /** Packets that reached the server's input hook through eth0 (the counter rule's packets). */
 function packetsAtServer(ns: string): number {
-  const out = execFileSync('ip', ['netns', 'exec', ns, 'nft', '-j', 'list', 'chain', 'inet', 'pc_probe_count', 'input'], { encoding: 'utf8' });
-  let n = 0;
-  for (const item of (JSON.parse(out) as { nftables: { rule?: { expr: { counter?: { packets: number } }[] } }[] }).nftables) {
-    for (const e of item.rule?.expr ?? []) if (e.counter) n += e.counter.packets;
-  }
-  return n;
+  return counterPackets(ns, 'pc_probe_count', 'input');
 }
 
 describe.skipIf(skip !== null)('live: probe real daemons in network namespaces', () => {

@@ -41,6 +41,8 @@ export function runAsync(argv: string[], input = ''): Promise<RunResult> {
     child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
     child.on('error', (err) => resolve({ stdout, stderr: stderr + String(err), code: -1 }));
     child.on('close', (code) => resolve({ stdout, stderr, code: code ?? -1 }));
+    // A command that exits before reading its input breaks the pipe: its exit code tells.
+    child.stdin.on('error', () => {});
     child.stdin.end(input);
   });
 }
