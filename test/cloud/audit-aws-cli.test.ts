@@ -118,3 +118,30 @@ describe('portcullis audit --aws', () => {
     expect(results).toEqual(expect.arrayContaining(['cloud-open-port', 'cloud-nacl-ephemeral-inbound', 'cloud-nacl-return-blocked']));
   });
 });
+
+describe('audit --aws on a host snapshot with routes', () => {
+  it('narrows each arrival interface\'s sources as it narrows the service\'s', async () => {
+    const { parseIpRouteJson, parseIpRuleJson } = await import('../../src/parse/ip-route-json.js');
+    // `ip -j` output of an EC2 instance with one ENI: the default route through the VPC router.
+    const rules = '[{"priority":0,"src":"all","table":"local"},{"priority":32766,"src":"all","table":"main"},{"priority":32767,"src":"all","table":"default"}]';
+    const routing = {
+      ipv4: {
+        routes: parseIpRouteJson('[{"dst":"default","gateway":"10.0.1.1","dev":"eth0","flags":[]},{"dst":"10.0.1.0/24","dev":"eth0","protocol":"kernel","scope":"link","prefsrc":"10.0.1.10","flags":[]}]', 'routes4', 'ipv4').value,
+        rules: parseIpRuleJson(rules, 'rules4', 'ipv4').value,
+      },
+      ipv6: {
+        routes: parseIpRouteJson('[{"dst":"default","gateway":"fe80::1","dev":"eth0","flags":[]},{"dst":"2001:db8:1234:1a01::/64","dev":"eth0","protocol":"kernel","flags":[]}]', 'routes6', 'ipv6').value,
+        rules: parseIpRuleJson(rules, 'rules6', 'ipv6').value,
+      },
+    };
+    const snapshot = { ...JSON.parse(readFileSync(join(DIR, 'host-web-1.json'), 'utf8')), routing };
+    const file = join(tmp, 'host-web-1-routes.json');
+    writeFileSync(file, JSON.stringify(snapshot));
+    const r = run(['audit', '--aws', DIR, '--snapshot', file, '--json', '--fail-on', 'none']);
+    expect(r.code, r.stderr).toBe(0);
+    const web = JSON.parse(r.stdout).hosts.find((h: any) => h.name === 'i-0a1b2c3d4e5f00001');
+    const redis = web.services.find((s: any) => s.port === 6379 && s.address === '0.0.0.0');
+    expect(redis.sources.ipv4).toEqual(['192.0.2.128/25', '198.18.0.0/24']);
+    expect(redis.interfaces).toEqual([{ name: 'eth0', sources: { ipv4: ['192.0.2.128/25', '198.18.0.0/24'], ipv6: [] } }]);
+  });
+});

@@ -77,18 +77,26 @@ function serviceCloudPath(cloud: CloudHost, service: ServiceReach): { path: Serv
   return { path: out, sources };
 }
 
+/** CIDR lists intersected with what the cloud admits, per family. */
+function narrowLists(lists: ServiceReach['sources'], omitted: { ipv4: number; ipv6: number } | undefined, cloud: Record<Family, AddrSet>): ServiceReach['sources'] {
+  const out = { ...lists };
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    // A cut list (a huge blocklist) is not exact: narrowing it could hide sources, so it stays.
+    if (omitted && omitted[family] > 0) continue;
+    const host = cidrsToSet(lists[family], family) as I.IntervalSet<I.Ordinal>;
+    out[family] = toCidrs(I.intersect(host, cloud[family] as I.IntervalSet<I.Ordinal>) as AddrSet, family);
+  }
+  return out;
+}
+
 /** The host's analysis, renamed to the instance id, each service's sources narrowed by the cloud. */
 export function joinHost(analysis: HostAnalysis, cloud: CloudHost): HostAnalysis {
   const services = analysis.services.map((s): ServiceReach => {
     const { path, sources } = serviceCloudPath(cloud, s);
-    const narrowed = { ...s.sources };
-    for (const family of ['ipv4', 'ipv6'] as const) {
-      // A cut list (a huge blocklist) is not exact: narrowing it could hide sources, so it stays.
-      if (s.sourcesOmitted && s.sourcesOmitted[family] > 0) continue;
-      const host = cidrsToSet(s.sources[family], family) as I.IntervalSet<I.Ordinal>;
-      narrowed[family] = toCidrs(I.intersect(host, sources[family] as I.IntervalSet<I.Ordinal>) as AddrSet, family);
-    }
-    return { ...s, sources: narrowed, cloud: path };
+    const narrowed = narrowLists(s.sources, s.sourcesOmitted, sources);
+    // The per-interface lists say the same thing split by arrival interface: narrow them alike.
+    const interfaces = s.interfaces?.map((i) => ({ ...i, sources: narrowLists(i.sources, i.omitted, sources) }));
+    return { ...s, sources: narrowed, ...(interfaces ? { interfaces } : {}), cloud: path };
   });
   return {
     ...analysis,
