@@ -7,18 +7,15 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchWatched } from './browser.js';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshotColours } from './screenshot.js';
 import { renderAuditHtml } from '../../src/render/index.js';
 import { hostileReport, report } from './load.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`\n!!! html-browser.test.ts SKIPPED: ${CHROMIUM} not found (apt-get install -y chromium) !!!\n`);
-
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 describe.skipIf(!haveChromium)('renderAuditHtml in chromium', () => {
   let dir = '';
@@ -38,14 +35,7 @@ describe.skipIf(!haveChromium)('renderAuditHtml in chromium', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'portcullis-html-'));
-    ctx = await chromium.launchPersistentContext(join(dir, 'profile'), { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1400, height: 1000 } });
-    page = await ctx.newPage();
-    page.on('request', (r) => requests.push(r.url()));
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    // A CSP violation (e.g. a hash that does not match) shows up as a console error.
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-    });
+    ({ ctx, page } = await launchWatched(join(dir, 'profile'), { width: 1400, height: 1000 }, requests, problems));
     await open(renderAuditHtml(report()), 'report.html');
   }, 90_000);
 

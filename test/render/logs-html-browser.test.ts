@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchWatched } from './browser.js';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshotColours } from './screenshot.js';
@@ -17,11 +17,8 @@ import { LogLineReader } from '../../src/parse/netfilter-log/index.js';
 import { renderLogsHtml } from '../../src/render/logs/logs-html.js';
 import { LogGenerator } from '../../bench/logs/generate-logs.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`\n!!! logs-html-browser.test.ts SKIPPED: ${CHROMIUM} not found (apt-get install -y chromium) !!!\n`);
-
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** A day of generated log, read and summarised as the CLI does, joined with an exposure. */
 function summary(hostile = false): LogSummary {
@@ -61,13 +58,7 @@ describe.skipIf(!haveChromium)('renderLogsHtml in chromium', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'portcullis-logs-html-'));
-    ctx = await chromium.launchPersistentContext(join(dir, 'profile'), { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1300, height: 1000 } });
-    page = await ctx.newPage();
-    page.on('request', (r) => requests.push(r.url()));
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-    });
+    ({ ctx, page } = await launchWatched(join(dir, 'profile'), { width: 1300, height: 1000 }, requests, problems));
     await open(renderLogsHtml(s), 'logs.html');
   }, 90_000);
 

@@ -9,18 +9,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchWatched } from './browser.js';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProbeReport } from '../../src/analyze/probe/index.js';
 import { parseNmapXml } from '../../src/parse/nmap-xml/index.js';
 import { renderProbeHtml } from '../../src/render/index.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`\n!!! probe-html-browser.test.ts SKIPPED: ${CHROMIUM} not found (apt-get install -y chromium) !!!\n`);
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const HOSTILE = 'HTTP/1.1 200 OK <img src=x onerror="document.title=\'pwned\'"><script>document.title="pwned"</script>';
 
 function report() {
@@ -41,14 +39,7 @@ describe.skipIf(!haveChromium)('renderProbeHtml in chromium', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'portcullis-probe-html-'));
-    ctx = await chromium.launchPersistentContext(join(dir, 'profile'), { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1400, height: 1000 } });
-    page = await ctx.newPage();
-    page.on('request', (r) => requests.push(r.url()));
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    // A CSP violation (a script hash that does not match) shows up as a console error.
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-    });
+    ({ ctx, page } = await launchWatched(join(dir, 'profile'), { width: 1400, height: 1000 }, requests, problems));
     const file = join(dir, 'probe.html');
     writeFileSync(file, renderProbeHtml(report()));
     pageUrl = pathToFileURL(file).href;
