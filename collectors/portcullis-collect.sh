@@ -1,0 +1,172 @@
+#!/bin/sh
+# Portcullis agentless collector: run on a target as `ssh HOST sh -s` (or `sudo -n sh -s`),
+# with this text on standard input after two assignments the caller prepends:
+#
+#   PORTCULLIS_TOKEN=<32 hex digits, random per run>
+#   PORTCULLIS_SYSCTL_PATHS='/proc/sys/net/ipv4/ip_forward /proc/sys/…'
+#
+# It changes nothing on the target. It prints every raw input that a local
+# `portcullis collect` reads (files, directory listings, symbolic links, command output
+# and exit codes) as a bundle of records, and the caller replays them into the very same
+# collector, so the snapshot is the one a local collect would have written. The only
+# tools used are those a local collect runs (ip, ss, nft, iptables-*, ipset) and POSIX
+# ones (cat, ls, grep, id, uname, mkdir, rm).
+#
+# A record is a header line, the raw bytes, a newline, and a trailer line:
+#
+#   @@TOKEN KIND KEY
+#   <bytes exactly as read>
+#   @@TOKEN. STATUS
+#
+# KIND is meta, file, dir, fds (an `ls -l` of /proc/PID/fd), exec (stdout; STATUS is the
+# exit code, or ENOENT when the command is not installed) or stderr. A file's STATUS is ok,
+# ENOENT, EACCES or EIO. The random token cannot occur in what is read by chance, and
+# other users of the target do not know it. The last record is `done`: a bundle without
+# it was cut short.
+
+set -u
+
+portcullis_begin() { printf '@@%s %s %s\n' "$PORTCULLIS_TOKEN" "$1" "$2"; }
+portcullis_end() { printf '\n@@%s. %s\n' "$PORTCULLIS_TOKEN" "$1"; }
+
+# Why a path could not be read, in errno words: absent, refused, or failed while reading.
+portcullis_failure() {
+  if [ ! -e "$1" ]; then echo ENOENT
+  elif [ ! -r "$1" ]; then echo EACCES
+  else echo EIO
+  fi
+}
+
+portcullis_file() {
+  portcullis_begin file "$1"
+  if cat -- "$1" 2>/dev/null; then portcullis_end ok; else portcullis_end "$(portcullis_failure "$1")"; fi
+}
+
+portcullis_dir() {
+  portcullis_begin dir "$1"
+  if [ -d "$1" ] && ls -A -- "$1" 2>/dev/null; then portcullis_end ok; else portcullis_end "$(portcullis_failure "$1")"; fi
+}
+
+# Run argv with its output kept apart; sets portcullis_rc to the exit code or ENOENT.
+portcullis_exec() {
+  portcullis_key="$*"
+  if ! command -v "$1" >/dev/null 2>&1; then
+    portcullis_rc=ENOENT
+    portcullis_begin exec "$portcullis_key"
+    portcullis_end ENOENT
+    return
+  fi
+  "$@" >"$portcullis_tmp/out" 2>"$portcullis_tmp/err"
+  portcullis_rc=$?
+  portcullis_begin exec "$portcullis_key"
+  cat "$portcullis_tmp/out"
+  portcullis_end "$portcullis_rc"
+  portcullis_begin stderr "$portcullis_key"
+  cat "$portcullis_tmp/err"
+  portcullis_end ok
+}
+
+portcullis_meta() {
+  portcullis_begin meta "$1"
+  shift
+  if "$@" 2>/dev/null; then portcullis_end ok; else portcullis_end EIO; fi
+}
+
+# The sockets' owners: every process's open files, as `ls -l` prints the links
+# ("lrwx------ 1 root root 64 Dec  2 05:00 3 -> socket:[1234]"); comm, cmdline and status
+# of those that hold a socket.
+portcullis_processes() {
+  portcullis_owners=''
+  # One listing of /proc, printed and walked, so every pid the collector sees has its record.
+  portcullis_begin dir /proc
+  if ls -A /proc >"$portcullis_tmp/proc" 2>/dev/null; then
+    cat "$portcullis_tmp/proc"
+    portcullis_end ok
+  else
+    : >"$portcullis_tmp/proc"
+    portcullis_end "$(portcullis_failure /proc)"
+  fi
+  for portcullis_pid in $(grep '^[0-9][0-9]*$' "$portcullis_tmp/proc"); do
+    portcullis_begin fds "/proc/$portcullis_pid/fd"
+    if ls -l -- "/proc/$portcullis_pid/fd" >"$portcullis_tmp/fd" 2>/dev/null; then
+      cat "$portcullis_tmp/fd"
+      portcullis_end ok
+      if grep -q 'socket:\[' "$portcullis_tmp/fd"; then portcullis_owners="$portcullis_owners $portcullis_pid"; fi
+    else
+      portcullis_end "$(portcullis_failure "/proc/$portcullis_pid/fd")"
+    fi
+  done
+  for portcullis_pid in $portcullis_owners; do
+    portcullis_file "/proc/$portcullis_pid/comm"
+    portcullis_file "/proc/$portcullis_pid/cmdline"
+    portcullis_file "/proc/$portcullis_pid/status"
+  done
+}
+
+# Without a working `ip -j`, the collector reads the interfaces from /sys and /proc.
+portcullis_interfaces_fallback() {
+  portcullis_dir /sys/class/net
+  for portcullis_if in $(ls -A /sys/class/net 2>/dev/null); do
+    for portcullis_f in ifindex flags type operstate; do portcullis_file "/sys/class/net/$portcullis_if/$portcullis_f"; done
+  done
+  portcullis_file /proc/net/if_inet6
+  portcullis_file /proc/net/fib_trie
+  portcullis_file /proc/net/route
+}
+
+portcullis_main() {
+  LC_ALL=C
+  export LC_ALL
+  # sshd's default PATH for a normal user lacks the sbin directories where nft and ip live.
+  PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+  export PATH
+  umask 077
+  portcullis_tmp="${TMPDIR:-/tmp}/portcullis-collect.$$"
+  if ! mkdir "$portcullis_tmp"; then
+    echo "portcullis: cannot create the temporary directory $portcullis_tmp" >&2
+    exit 70
+  fi
+  trap 'rm -rf "$portcullis_tmp"' EXIT
+  trap 'exit 130' INT TERM HUP
+
+  portcullis_begin portcullis-ssh-bundle 1
+  portcullis_end ok
+  portcullis_meta ruid id -ru
+  portcullis_meta euid id -u
+  portcullis_meta hostname uname -n
+  portcullis_meta kernel uname -r
+
+  portcullis_exec ip -j addr show
+  if [ "$portcullis_rc" != 0 ]; then portcullis_interfaces_fallback; fi
+  for portcullis_family in -4 -6; do
+    portcullis_exec ip -j "$portcullis_family" route show table all
+    portcullis_exec ip -j "$portcullis_family" rule show
+  done
+  portcullis_exec ss -Htulne
+  portcullis_exec nft -j list ruleset
+  for portcullis_tool in iptables ip6tables; do
+    portcullis_exec "$portcullis_tool-nft-save"
+    portcullis_nft_rc=$portcullis_rc
+    portcullis_exec "$portcullis_tool-legacy-save"
+    if [ "$portcullis_nft_rc" = ENOENT ] && [ "$portcullis_rc" = ENOENT ]; then
+      portcullis_exec "$portcullis_tool-save"
+      portcullis_exec "$portcullis_tool-save" --version
+    fi
+  done
+  portcullis_exec ipset save
+
+  for portcullis_f in /proc/net/tcp /proc/net/tcp6 /proc/net/udp /proc/net/udp6 /etc/passwd; do portcullis_file "$portcullis_f"; done
+  for portcullis_f in $PORTCULLIS_SYSCTL_PATHS; do portcullis_file "$portcullis_f"; done
+  for portcullis_f in /proc/sys/net/ipv4/conf/*; do
+    [ -d "$portcullis_f" ] || continue
+    portcullis_file "$portcullis_f/rp_filter"
+    portcullis_file "$portcullis_f/route_localnet"
+  done
+  portcullis_processes
+
+  portcullis_begin done all
+  portcullis_end ok
+}
+
+# Parsed whole before it runs, and nothing reads the rest of standard input as data.
+portcullis_main </dev/null
