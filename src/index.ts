@@ -5,3 +5,7 @@
  */
 export * from './model/index.js';
 export type * from './analyze/types.js';
+
+// Fleet: agentless collection over SSH (issue 14).
+export { collectOverSsh, type CollectOverSshOptions, type SshHostResult, type SshFailure, type SshFailureKind } from './collect/ssh/index.js';
+export { snapshotFileName, type SshTarget } from './model/ssh-target.js';

@@ -27,7 +27,23 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--aws', 'fetch the AWS account\'s network (security groups, ACLs, routes, instances…) into the directory --out, as `audit --aws` reads it')
     .option('--profile <name>', 'with --aws: the AWS profile (default: the standard credential chain)')
     .option('--region <region>', 'with --aws: the AWS region (default: as the AWS CLI resolves it)')
+    .option('--ssh [target...]', 'collect remote hosts agentless through the system ssh: [USER@]HOST[:PORT]…, one snapshot per host into the directory --out')
+    .option('--inventory <file>', 'with --ssh: the hosts of an Ansible inventory (INI or YAML)')
+    .option('--limit <pattern>', 'with --inventory: an Ansible host pattern (groups, hosts, globs, !exclude, &intersect)')
+    .option('--parallel <n>', `with --ssh: hosts collected at once (default 10)`)
+    .option('--sudo', 'with --ssh: run the collector as root through `sudo -n` (never prompts)')
+    .option('--timeout <seconds>', 'with --ssh: per host, after which its ssh is killed (default 120)')
+    .option('--ssh-config <file>', 'with --ssh: an ssh_config file for `ssh -F` (default: ~/.ssh/config)')
     .action(async (opts) => {
+      if (opts.ssh !== undefined || opts.inventory !== undefined) {
+        if (opts.aws) throw new InputError('collect: --aws and --ssh are different collections; give one');
+        const { runCollectSsh } = await import('./commands/collect-ssh.js');
+        exitCode = await runCollectSsh(opts);
+        return;
+      }
+      if (opts.limit !== undefined || opts.parallel !== undefined || opts.sudo || opts.timeout !== undefined || opts.sshConfig !== undefined) {
+        throw new InputError('collect: --limit, --parallel, --sudo, --timeout and --ssh-config go with --ssh or --inventory');
+      }
       if (opts.aws) {
         const { runCollectAws } = await import('./commands/collect-aws.js');
         exitCode = await runCollectAws(opts);
