@@ -52,10 +52,10 @@ export function inventoryTargets(inv: Inventory, file: string, limit?: string): 
       diagnostics.push(warning(file, `host "${name}" uses ansible_connection=${connection}, not SSH: skipped`));
       continue;
     }
-    const target: SshTarget = { name, host: vars.ansible_host ?? vars.ansible_ssh_host ?? name };
-    const user = vars.ansible_user ?? vars.ansible_ssh_user;
+    const target: SshTarget = { name, host: vars.ansible_host ?? name };
+    const user = vars.ansible_user;
     if (user !== undefined && user !== '') target.user = user;
-    const portText = vars.ansible_port ?? vars.ansible_ssh_port;
+    const portText = vars.ansible_port;
     if (portText !== undefined) {
       const port = /^\d{1,5}$/.test(portText.trim()) ? Number(portText) : NaN;
       if (!(port >= 1 && port <= 65535)) {

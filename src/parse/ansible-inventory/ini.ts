@@ -35,7 +35,7 @@ export function parseInventoryIni(text: string, file: string): Parsed<Inventory>
     const words = splitWords(t);
     if ('error' in words) return error(line, words.error, 'words separated by spaces, values quoted with \' or "', raw);
     if (section.kind === 'vars') {
-      const kv = keyValue(t);
+      const kv = keyValue(words.list.join(' '));
       if (!kv) return error(line, 'not a variable assignment', 'KEY=VALUE, e.g. ansible_user=admin', raw);
       groupOf(inv, section.group).vars[kv[0]] = kv[1];
       return;

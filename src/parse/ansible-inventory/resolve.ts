@@ -63,10 +63,21 @@ export function groupsOfHosts(inv: Inventory): Map<string, Set<string>> {
   return out;
 }
 
-/** A host's variables after Ansible's merge order. */
+/** Old spellings Ansible still reads as the connection variables. */
+const ALIASES: Record<string, string> = { ansible_ssh_host: 'ansible_host', ansible_ssh_user: 'ansible_user', ansible_ssh_port: 'ansible_port' };
+
+/** One layer's variables with the old spellings folded in (the new one wins within a layer). */
+function normalized(vars: InventoryVars | undefined): InventoryVars {
+  const out: InventoryVars = {};
+  for (const [k, v] of Object.entries(vars ?? {})) if (ALIASES[k] !== undefined) out[ALIASES[k]!] = v;
+  for (const [k, v] of Object.entries(vars ?? {})) if (ALIASES[k] === undefined) out[k] = v;
+  return out;
+}
+
+/** A host's variables after Ansible's merge order; ansible_ssh_* are read as ansible_*. */
 export function hostVars(inv: Inventory, host: string, groups: ReadonlySet<string>, depths: ReadonlyMap<string, number>): InventoryVars {
   const ordered = [...groups].sort((a, b) => (depths.get(a) ?? 1) - (depths.get(b) ?? 1) || a.localeCompare(b));
-  const vars: InventoryVars = { ...(inv.groups.get('all')?.vars ?? {}) };
-  for (const g of ordered) Object.assign(vars, inv.groups.get(g)?.vars ?? {});
-  return Object.assign(vars, inv.hosts.get(host) ?? {});
+  const vars: InventoryVars = normalized(inv.groups.get('all')?.vars);
+  for (const g of ordered) Object.assign(vars, normalized(inv.groups.get(g)?.vars));
+  return Object.assign(vars, normalized(inv.hosts.get(host)));
 }
