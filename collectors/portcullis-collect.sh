@@ -10,7 +10,7 @@
 # and exit codes) as a bundle of records, and the caller replays them into the very same
 # collector, so the snapshot is the one a local collect would have written. The only
 # tools used are those a local collect runs (ip, ss, nft, iptables-*, ipset) and POSIX
-# ones (cat, ls, grep, id, uname, mkdir, rm).
+# ones (awk, cat, ls, grep, id, uname, mkdir, rm).
 #
 # A record is a header line, the raw bytes, a newline, and a trailer line:
 #
@@ -18,8 +18,9 @@
 #   <bytes exactly as read>
 #   @@TOKEN. STATUS
 #
-# KIND is meta, file, dir, fds (an `ls -l` of /proc/PID/fd), exec (stdout; STATUS is the
-# exit code, or ENOENT when the command is not installed) or stderr. A file's STATUS is ok,
+# KIND is meta, file, dir, fds (an `ls -l` of one /proc/PID/fd), fdscan (an `ls -l` of
+# many, each under its "/proc/PID/fd:" header), exec (stdout; STATUS is the exit code, or
+# ENOENT when the command is not installed) or stderr. A file's STATUS is ok,
 # ENOENT, EACCES or EIO. The random token cannot occur in what is read by chance, and
 # other users of the target do not know it. The last record is `done`: a bundle without
 # it was cut short.
@@ -72,11 +73,12 @@ portcullis_meta() {
   if "$@" 2>/dev/null; then portcullis_end ok; else portcullis_end EIO; fi
 }
 
-# The sockets' owners: every process's open files, as `ls -l` prints the links
-# ("lrwx------ 1 root root 64 Dec  2 05:00 3 -> socket:[1234]"); comm, cmdline and status
-# of those that hold a socket.
+# The sockets' owners. One `ls -l` of every readable /proc/PID/fd (a fork per process
+# costs seconds on a loaded host) prints each link ("lrwx------ 1 root root 64 Dec  2
+# 05:00 3 -> socket:[1234]") under a "/proc/PID/fd:" header; a directory we may not read
+# (another user's process) or that is gone gets its own record. Then comm, cmdline and
+# status of the processes holding an inode of /proc/net/{tcp,tcp6,udp,udp6}.
 portcullis_processes() {
-  portcullis_owners=''
   # One listing of /proc, printed and walked, so every pid the collector sees has its record.
   portcullis_begin dir /proc
   if ls -A /proc >"$portcullis_tmp/proc" 2>/dev/null; then
@@ -86,16 +88,43 @@ portcullis_processes() {
     : >"$portcullis_tmp/proc"
     portcullis_end "$(portcullis_failure /proc)"
   fi
+  portcullis_readable=''
+  portcullis_count=0
   for portcullis_pid in $(grep '^[0-9][0-9]*$' "$portcullis_tmp/proc"); do
-    portcullis_begin fds "/proc/$portcullis_pid/fd"
-    if ls -l -- "/proc/$portcullis_pid/fd" >"$portcullis_tmp/fd" 2>/dev/null; then
-      cat "$portcullis_tmp/fd"
-      portcullis_end ok
-      if grep -q 'socket:\[' "$portcullis_tmp/fd"; then portcullis_owners="$portcullis_owners $portcullis_pid"; fi
+    if [ -r "/proc/$portcullis_pid/fd" ]; then
+      portcullis_readable="$portcullis_readable /proc/$portcullis_pid/fd"
+      portcullis_count=$((portcullis_count + 1))
+      portcullis_single=$portcullis_pid
     else
-      portcullis_end "$(portcullis_failure "/proc/$portcullis_pid/fd")"
+      portcullis_begin fds "/proc/$portcullis_pid/fd"
+      if [ -e "/proc/$portcullis_pid" ]; then portcullis_end EACCES; else portcullis_end ENOENT; fi
     fi
   done
+  : >"$portcullis_tmp/fds"
+  if [ "$portcullis_count" = 1 ]; then
+    # ls prints no header for a single directory: name it in the record.
+    portcullis_begin fds "/proc/$portcullis_single/fd"
+    ls -l -- $portcullis_readable >"$portcullis_tmp/fds" 2>/dev/null
+    cat "$portcullis_tmp/fds"
+    portcullis_end ok
+  elif [ "$portcullis_count" -gt 1 ]; then
+    # A directory gone by now (the process exited) has no section: read as ENOENT.
+    portcullis_begin fdscan all
+    ls -l -- $portcullis_readable >"$portcullis_tmp/fds" 2>/dev/null
+    cat "$portcullis_tmp/fds"
+    portcullis_end ok
+  fi
+  portcullis_tables=''
+  for portcullis_f in /proc/net/tcp /proc/net/tcp6 /proc/net/udp /proc/net/udp6; do
+    if [ -r "$portcullis_f" ]; then portcullis_tables="$portcullis_tables $portcullis_f"; fi
+  done
+  portcullis_owners=$(awk -v single="${portcullis_single:-}" -v count="$portcullis_count" '
+    FILENAME ~ /^\/proc\/net\// { if (FNR > 1 && $10 != "0") inode[$10] = 1; next }
+    FNR == 1 { pid = (count == 1) ? single : "" }
+    /^\/proc\/[0-9]+\/fd:$/ { pid = $0; sub(/^\/proc\//, "", pid); sub(/\/fd:$/, "", pid); next }
+    / -> socket:\[[0-9]+\]$/ { s = $0; sub(/.*socket:\[/, "", s); sub(/\]$/, "", s); if ((s in inode) && pid != "") own[pid] = 1 }
+    END { for (p in own) print p }
+  ' $portcullis_tables "$portcullis_tmp/fds")
   for portcullis_pid in $portcullis_owners; do
     portcullis_file "/proc/$portcullis_pid/comm"
     portcullis_file "/proc/$portcullis_pid/cmdline"

@@ -55,6 +55,17 @@ describe('parseSshBundle', () => {
     expect(parseLsFdListing('total 0\n')).toEqual(new Map());
   });
 
+  it('an fd scan of many directories splits at their headers; a process gone before ls is ENOENT', () => {
+    const scan = '/proc/1/fd:\ntotal 0\nlrwx------ 1 root root 64 Dec  2 05:00 3 -> socket:[11]\n\n/proc/22/fd:\ntotal 0\nlr-x------ 1 root root 64 Dec  2 05:00 0 -> /dev/null\n';
+    const b = parseSshBundle(bundle(rec('dir', '/proc', '1\n22\n23\n30\nself\n'), rec('fds', '/proc/30/fd', '', 'EACCES'), rec('fdscan', 'all', scan)), T, 'ssh h');
+    const v = b.value!;
+    expect(v.dirs.get('/proc/1/fd')).toEqual({ ok: true, value: ['3'] });
+    expect(v.dirs.get('/proc/22/fd')).toEqual({ ok: true, value: ['0'] });
+    expect(v.dirs.get('/proc/23/fd')).toEqual({ ok: false, code: 'ENOENT' });
+    expect(v.dirs.get('/proc/30/fd')).toEqual({ ok: false, code: 'EACCES' });
+    expect(v.links.get('/proc/1/fd/3')).toBe('socket:[11]');
+  });
+
   it('output that is not a bundle, a cut-short one, another format version: located errors, no value', () => {
     const motd = parseSshBundle(Buffer.from('Welcome to host\n'), T, 'ssh web-1');
     expect(motd.value).toBeNull();

@@ -88,16 +88,13 @@ function assemble(records: readonly RawRecord[]): SshBundle {
       case 'dir':
         bundle.dirs.set(r.key, ok ? { ok, value: r.payload.toString('utf8').split('\n').filter((n) => n !== '') } : { ok, code: r.status });
         break;
-      case 'fds': {
-        if (!ok) {
-          bundle.dirs.set(r.key, { ok, code: r.status });
-          break;
-        }
-        const links = parseLsFdListing(r.payload.toString('utf8'));
-        bundle.dirs.set(r.key, { ok, value: [...links.keys()] });
-        for (const [fd, target] of links) bundle.links.set(`${r.key}/${fd}`, target);
+      case 'fds':
+        if (ok) addFdListing(bundle, r.key, r.payload.toString('utf8'));
+        else bundle.dirs.set(r.key, { ok, code: r.status });
         break;
-      }
+      case 'fdscan':
+        for (const [dir, text] of fdSections(r.payload.toString('utf8'))) addFdListing(bundle, dir, text);
+        break;
       case 'exec':
         bundle.execs.set(r.key, execOf(r, stderrOf.get(r.key) ?? ''));
         break;
@@ -106,7 +103,38 @@ function assemble(records: readonly RawRecord[]): SshBundle {
         break;
     }
   }
+  // A process listed in /proc whose fd directory ls could no longer read had exited.
+  const proc = bundle.dirs.get('/proc');
+  for (const name of proc?.ok ? proc.value : []) {
+    if (/^\d+$/.test(name) && !bundle.dirs.has(`/proc/${name}/fd`)) bundle.dirs.set(`/proc/${name}/fd`, { ok: false, code: 'ENOENT' });
+  }
   return bundle;
+}
+
+function addFdListing(bundle: SshBundle, dir: string, text: string): void {
+  const links = parseLsFdListing(text);
+  bundle.dirs.set(dir, { ok: true, value: [...links.keys()] });
+  for (const [fd, target] of links) bundle.links.set(`${dir}/${fd}`, target);
+}
+
+/** `ls -l DIR…` of many directories: each section starts with a "DIR:" line. */
+function fdSections(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  let dir: string | null = null;
+  let lines: string[] = [];
+  const flush = (): void => {
+    if (dir !== null) out.set(dir, lines.join('\n'));
+  };
+  for (const line of text.split('\n')) {
+    const m = /^(\/proc\/\d+\/fd):$/.exec(line);
+    if (m) {
+      flush();
+      dir = m[1]!;
+      lines = [];
+    } else lines.push(line);
+  }
+  flush();
+  return out;
 }
 
 function execOf(r: RawRecord, stderr: string): BundleExec {
