@@ -9,3 +9,5 @@ export type * from './analyze/types.js';
 // Fleet: agentless collection over SSH (issue 14).
 export { collectOverSsh, type CollectOverSshOptions, type SshHostResult, type SshFailure, type SshFailureKind } from './collect/ssh/index.js';
 export { snapshotFileName, type SshTarget } from './model/ssh-target.js';
+export { parseSshTarget } from './parse/ssh-target.js';
+export { parseAnsibleInventory, inventoryTargets, selectHosts, type Inventory } from './parse/ansible-inventory/index.js';

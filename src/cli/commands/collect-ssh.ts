@@ -30,7 +30,7 @@ export interface CollectSshOptions {
 }
 
 export async function runCollectSsh(opts: CollectSshOptions): Promise<number> {
-  const targets = await resolveTargets(opts);
+  const targets = await resolveSshTargets(opts);
   const parallel = integerOption(opts.parallel, '--parallel', DEFAULT_SSH_PARALLEL, 1, 1000);
   const timeoutSeconds = integerOption(opts.timeout, '--timeout', DEFAULT_SSH_TIMEOUT_S, 1, 86_400);
   if (!opts.out || opts.out === '-') throw new InputError('collect --ssh writes one snapshot per host: give --out DIR (a directory, created if missing)');
@@ -71,7 +71,12 @@ function prefixed(name: string, summary: string): string {
   return summary.replace(/^portcullis collect: /gm, `portcullis collect: ${name}: `);
 }
 
-async function resolveTargets(opts: CollectSshOptions): Promise<SshTarget[]> {
+/**
+ * The targets of `--ssh TARGET…` and `--inventory FILE [--limit PATTERN]` together, checked
+ * (InputError on bad input, warnings printed), each name filing to its own snapshot. Shared
+ * with the other fleet commands.
+ */
+export async function resolveSshTargets(opts: Pick<CollectSshOptions, 'ssh' | 'inventory' | 'limit'>): Promise<SshTarget[]> {
   const targets: SshTarget[] = [];
   for (const text of Array.isArray(opts.ssh) ? opts.ssh : []) {
     const parsed = parseSshTarget(text, '--ssh');

@@ -66,6 +66,12 @@ describe('parseSshBundle', () => {
     expect(v.links.get('/proc/1/fd/3')).toBe('socket:[11]');
   });
 
+  it('text a login shell printed before the script started is skipped', () => {
+    const b = parseSshBundle(Buffer.concat([Buffer.from('Welcome!\nlast login: never\n'), bundle(rec('meta', 'euid', '0'))]), T, 'ssh h');
+    expect(b.diagnostics).toEqual([]);
+    expect(b.value!.meta.get('euid')).toBe('0');
+  });
+
   it('output that is not a bundle, a cut-short one, another format version: located errors, no value', () => {
     const motd = parseSshBundle(Buffer.from('Welcome to host\n'), T, 'ssh web-1');
     expect(motd.value).toBeNull();

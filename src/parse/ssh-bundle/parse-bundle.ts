@@ -48,7 +48,9 @@ function splitRecords(output: Buffer, token: string, source: string): { records:
   const head = Buffer.from(`@@${token} `);
   const tail = Buffer.from(`\n@@${token}. `);
   const records: RawRecord[] = [];
-  let pos = 0;
+  // A login shell's rc file may print before the script starts (a banner, an echo): skip to the first record.
+  const start = output.indexOf(Buffer.from(`@@${token} portcullis-ssh-bundle `));
+  let pos = start > 0 && output[start - 1] === 0x0a ? start : 0;
   while (pos < output.length) {
     if (!output.subarray(pos, pos + head.length).equals(head)) {
       return { records, diagnostics: fail(source, output, pos, 'parse.ssh-bundle.header', 'unexpected text between records', `a line "@@${token} KIND KEY"`).diagnostics };
