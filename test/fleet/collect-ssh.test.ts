@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSnapshot } from '../../src/parse/snapshot.js';
 import { BIN, REPO } from '../audit-e2e/cli.js';
 import { run } from '../audit-e2e/harness/exec.mjs';
 import { ABSENT_ADDRESS, createSshFleet } from './harness/ssh-fleet.mjs';
@@ -92,6 +93,7 @@ describe.skipIf(skip !== null)('collect --ssh against real sshd in network names
     const r = cliIn(fleet.client, ['collect', '--ssh', `root@${h0.address}`, '--ssh-config', fleet.sshConfig, '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     const remote = join(out, `root@${h0.address}.json`);
+    expect(parseSnapshot(readFileSync(remote, 'utf8'), remote).diagnostics).toEqual([]);
     expect(content(remote)).toEqual(content(local));
     // Not an empty equality: the namespace's own firewall and listeners are in it.
     const snap = content(remote) as { firewall: { kind: string; status: string; content?: string }[]; sockets: { port: number; process: { name: string } | null }[]; privileges: { root: boolean } };
