@@ -12,6 +12,7 @@ describe('describeSshFailure: what OpenSSH 9 and sudo print, classified', () => 
     expect(failed('ssh: Could not resolve hostname web-9: Name or service not known\n')).toMatchObject({ kind: 'unreachable' });
     expect(failed('sudo: a password is required\n', 1)).toMatchObject({ kind: 'sudo-password', message: expect.stringContaining('sudo -n') });
     expect(failed('fleet is not in the sudoers file.  This incident will be reported.\nsudo: fleet is not in the sudoers file\n', 1)).toMatchObject({ kind: 'sudo' });
+    expect(failed('sh: 1: sudo: not found\n', 127)).toMatchObject({ kind: 'sudo', message: expect.stringMatching(/^sudo is not installed on the target/) });
     expect(failed('Warning: Permanently added \'x\' (ED25519) to the list of known hosts.\nportcullis: cannot create the temporary directory /tmp/x\n', 70)).toEqual({ kind: 'collector', message: 'the collector failed on the target (exit 70): portcullis: cannot create the temporary directory /tmp/x' });
     expect(failed('kex_exchange_identification: read: Connection reset by peer\n')).toMatchObject({ kind: 'unreachable' });
     expect(failed('', 255)).toEqual({ kind: 'ssh', message: 'ssh failed (exit 255)' });

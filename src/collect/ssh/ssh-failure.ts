@@ -16,6 +16,7 @@ const RULES: readonly { kind: SshFailureKind; test: RegExp; advice: string }[] =
   { kind: 'host-key', test: /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No (?:ED25519|RSA|ECDSA)? ?host key is known/i, advice: 'host key unknown or changed: check its fingerprint and add it to known_hosts (host key checking is never turned off)' },
   { kind: 'auth', test: /Permission denied \(|Too many authentication failures|no mutual signature/i, advice: 'key refused: the agent or ~/.ssh/config offers no key this host accepts (BatchMode: no password prompt)' },
   { kind: 'sudo-password', test: /sudo: (?:a password is required|a terminal is required)|sudo: .*no tty present/i, advice: 'sudo needs a password here (sudo -n); allow this user NOPASSWD for sh, or collect without --sudo' },
+  { kind: 'sudo', test: /\bsudo: (?:command )?not found/i, advice: 'sudo is not installed on the target: collect without --sudo (as root, or as a user who can read less)' },
   { kind: 'sudo', test: /sudo: (?:.*not found|.* is not in the sudoers file|.*not allowed to execute)|sudoers|sorry, you must have a tty/i, advice: 'sudo refused' },
   { kind: 'unreachable', test: /Connection refused|No route to host|Network is unreachable|Could not resolve hostname|Connection timed out|Name or service not known|Connection closed by|Connection reset/i, advice: 'unreachable' },
 ];
