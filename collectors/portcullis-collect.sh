@@ -150,9 +150,13 @@ portcullis_main() {
   PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
   export PATH
   umask 077
-  portcullis_tmp="${TMPDIR:-/tmp}/portcullis-collect.$$"
-  if ! mkdir "$portcullis_tmp"; then
-    echo "portcullis: cannot create the temporary directory $portcullis_tmp" >&2
+  # A private scratch directory (mode 700): the first writable of $TMPDIR, /tmp, /dev/shm, /var/tmp.
+  portcullis_tmp=''
+  for portcullis_d in "${TMPDIR:-/tmp}" /tmp /dev/shm /var/tmp; do
+    if mkdir "$portcullis_d/portcullis-collect.$$" 2>/dev/null; then portcullis_tmp="$portcullis_d/portcullis-collect.$$"; break; fi
+  done
+  if [ -z "$portcullis_tmp" ]; then
+    echo "portcullis: cannot create a temporary directory in \$TMPDIR, /tmp, /dev/shm or /var/tmp" >&2
     exit 70
   fi
   trap 'rm -rf "$portcullis_tmp"' EXIT
