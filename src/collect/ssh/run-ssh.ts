@@ -51,9 +51,20 @@ export function runSsh(inv: SshInvocation): Promise<SshRun> {
     child.on('error', (err: NodeJS.ErrnoException) => {
       spawnError = err.code ?? 'EUNKNOWN';
     });
-    child.on('close', (code) => {
+    let done = false;
+    const finish = (code: number | null): void => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
       resolve({ code, stdout: Buffer.concat(chunks), stderr, timedOut, spawnError });
+    };
+    child.on('close', finish);
+    // Killed at the timeout: a child of ssh (a ProxyCommand) may still hold the pipes open, so do not wait for them.
+    child.on('exit', (code) => {
+      if (!timedOut) return;
+      child.stdout.destroy();
+      child.stderr.destroy();
+      finish(code);
     });
     // ssh that fails before reading the script closes its input: its exit code tells why.
     child.stdin.on('error', () => {});
