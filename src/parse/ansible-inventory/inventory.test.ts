@@ -35,6 +35,10 @@ describe('Ansible inventory fixtures', () => {
     expect(pick('~^host[13]$')).toEqual(['host1', 'host3']);
     expect(pick('!southeast').length).toBe(9);
     expect(pick('ungrouped')).toEqual(['mail.example.com']);
+    const yml = parseAnsibleInventory(fixture('fleet.yml'), 'fleet.yml').value;
+    expect(selectHosts(yml, 'ungrouped').hosts).toEqual(['mail.example.com']);
+    const moved = parseAnsibleInventory('early\nboth\n[web]\nboth\n', 'h.ini').value;
+    expect(selectHosts(moved, 'ungrouped').hosts).toEqual(['early']);
     const none = selectHosts(inv, 'nosuchgroup');
     expect(none.hosts).toEqual([]);
     expect(none.diagnostics[0]).toMatchObject({ severity: 'warning', message: '"nosuchgroup" matches no group or host' });

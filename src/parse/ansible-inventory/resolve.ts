@@ -36,6 +36,11 @@ export function groupDepths(inv: Inventory, file: string): { depths: Map<string,
 /** Every host of a group, its children's included, in first-seen order. `all` holds every host. */
 export function hostsOfGroup(inv: Inventory, name: string): string[] {
   if (name === 'all') return [...inv.hosts.keys()];
+  // As in Ansible, "ungrouped" is every host in no other group (listed under all.hosts in YAML, or before any section in INI).
+  if (name === 'ungrouped') {
+    const grouped = new Set([...inv.groups.values()].filter((g) => g.name !== 'all' && g.name !== 'ungrouped').flatMap((g) => g.hosts));
+    return [...inv.hosts.keys()].filter((h) => !grouped.has(h));
+  }
   const out = new Set<string>();
   const seen = new Set<string>();
   const walk = (g: string): void => {
