@@ -77,7 +77,9 @@ portcullis_meta() {
 # costs seconds on a loaded host) prints each link ("lrwx------ 1 root root 64 Dec  2
 # 05:00 3 -> socket:[1234]") under a "/proc/PID/fd:" header; a directory we may not read
 # (another user's process) or that is gone gets its own record. Then comm, cmdline and
-# status of the processes holding an inode of /proc/net/{tcp,tcp6,udp,udp6}.
+# status of the processes holding an inode of /proc/net/{tcp,tcp6,udp,udp6}. `-q` prints
+# a newline in a link target (a file name chosen by any user) as "?", so no name can forge
+# a header or a socket line.
 portcullis_processes() {
   # One listing of /proc, printed and walked, so every pid the collector sees has its record.
   portcullis_begin dir /proc
@@ -104,13 +106,13 @@ portcullis_processes() {
   if [ "$portcullis_count" = 1 ]; then
     # ls prints no header for a single directory: name it in the record.
     portcullis_begin fds "/proc/$portcullis_single/fd"
-    ls -l -- $portcullis_readable >"$portcullis_tmp/fds" 2>/dev/null
+    ls -lq -- $portcullis_readable >"$portcullis_tmp/fds" 2>/dev/null
     cat "$portcullis_tmp/fds"
     portcullis_end ok
   elif [ "$portcullis_count" -gt 1 ]; then
     # A directory gone by now (the process exited) has no section: read as ENOENT.
     portcullis_begin fdscan all
-    ls -l -- $portcullis_readable >"$portcullis_tmp/fds" 2>/dev/null
+    ls -lq -- $portcullis_readable >"$portcullis_tmp/fds" 2>/dev/null
     cat "$portcullis_tmp/fds"
     portcullis_end ok
   fi

@@ -5,7 +5,10 @@
  * network namespace with a firewall, the replayed snapshot equals a local `collect` there,
  * as root and as an unprivileged user.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectSnapshot, realHostIO, snapshotToJson } from '../../src/collect/index.js';
 import type { HostIO } from '../../src/collect/host-io.js';
@@ -59,6 +62,25 @@ describe('the sh collector answers every question collectSnapshot asks (this mac
       expect(local.asked.size).toBeGreaterThan(20);
     });
   }
+});
+
+describe('a file name cannot forge records in the fd scan', () => {
+  it('a newline in an open file\'s name is printed as "?" (ls -q)', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'pc-shc-name-'));
+    const evil = join(d, 'x\n/proc/1/fd:\nlrwx------ 1 root root 64 Dec  2 05:00 9 -> socket:[1]');
+    mkdirSync(dirname(evil), { recursive: true });
+    writeFileSync(evil, '');
+    const holder = spawn('sh', ['-c', 'exec 7<"$1"; exec sleep 20', 'sh', evil], { stdio: 'ignore' });
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      const { io } = await replayed(['sh', '-s']);
+      const target = await io.readlink(`/proc/${holder.pid}/fd/7`);
+      expect(target).toBe(evil.replaceAll('\n', '?'));
+    } finally {
+      holder.kill('SIGKILL');
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
 });
 
 const NFT_RULES = `
