@@ -55,7 +55,7 @@ export async function readOverrides(opts: HostSourceOptions): Promise<FirewallOv
 }
 
 /** Say on stderr what a live collection could not see, so a normal user knows what is missing. */
-function reportUnreadable(snapshot: Snapshot): void {
+export function reportUnreadable(snapshot: Snapshot): void {
   if (snapshot.unreadable.length === 0) return;
   process.stderr.write(`portcullis: collected this host${snapshot.privileges.root ? '' : ' as a normal user'}; could not read:\n`);
   for (const u of snapshot.unreadable) process.stderr.write(`  - ${u.what}: ${u.reason}${u.hint && !u.reason.includes(u.hint) ? ` (${u.hint})` : ''}\n`);

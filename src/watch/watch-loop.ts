@@ -63,7 +63,7 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<void> {
       return;
     }
     const events: WatchEvent[] = previous
-      ? wideningEvents(previous, audited.report, { failOn: opts.failOn }).map((e) => ({ ...e, detectedAt: startedAt.toISOString(), trigger: previous ? trigger : 'baseline', round: number }))
+      ? wideningEvents(previous, audited.report, { failOn: opts.failOn }).map((e) => ({ ...e, detectedAt: startedAt.toISOString(), trigger, round: number }))
       : [];
     const done: WatchRound = { round: number, trigger: previous ? trigger : 'baseline', hosts, report: audited.report, events };
     previous = audited.report;

@@ -69,7 +69,8 @@ export async function* roundTriggers(opts: TriggerOptions): AsyncGenerator<Round
       pending = { trigger: source, details: [] };
       firstAt = Date.now();
     }
-    if (pending.details.length < 5) pending.details.push(`${source}: ${detail.slice(0, 200)}`);
+    // ip monitor continues a record on indented lines ("valid_lft forever …"): the change, not news.
+    if (pending.details.length < 5 && !/^\s/.test(detail)) pending.details.push(`${source}: ${detail.trim().slice(0, 200)}`);
     clearTimeout(quietTimer);
     quietTimer = setTimeout(fire, Math.max(0, Math.min(quietMs, firstAt + maxDelayMs - Date.now())));
   };
@@ -87,7 +88,7 @@ export async function* roundTriggers(opts: TriggerOptions): AsyncGenerator<Round
       followCommand(m.argv, {
         line: (text) => {
           // nft prints "# new generation N by process …" after each transaction: the change lines carry the news.
-          if (text.trim() !== '' && !text.startsWith('# new generation')) change(m.source, text.trim());
+          if (text.trim() !== '' && !text.startsWith('# new generation')) change(m.source, text);
         },
         end: (reason) => opts.notice(`${m.source} unavailable (${reason}): its changes are seen at the next interval`),
       }),
