@@ -1,7 +1,7 @@
 /**
  * A fleet of synthetic hosts for `bench/fleet-audit.mjs` and the audit-pool test: each host
  * is a server of its own (the known daemons plus a few more listeners, 24-60 sockets), with
- * an iptables (legacy) or native nftables firewall of 30-800 rules drawn log-uniformly, as
+ * an iptables (legacy) or native nftables firewall of 50-400 rules drawn log-uniformly, as
  * fleets mix small and large rulesets. Deterministic from the seed.
  *
  * @module
@@ -19,7 +19,7 @@ import { nftRuleset, toJson } from './nft-dump.mjs';
 export function fleetHost(index, seed = 1) {
   const rng = createRng(seed * 7919 + index);
   const sockets = makeListeners(rng, rng.int(24, 60));
-  const rules = Math.round(Math.exp(Math.log(30) + rng.next() * (Math.log(800) - Math.log(30))));
+  const rules = Math.round(Math.exp(Math.log(50) + rng.next() * (Math.log(400) - Math.log(50))));
   const hostname = `fleet-${String(index).padStart(4, '0')}`;
   if (rng.next() < 0.6) {
     const firewall = [
