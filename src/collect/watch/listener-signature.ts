@@ -5,21 +5,13 @@
  *
  * @module
  */
-import type { Family } from '../../model/addr.js';
-import type { SocketProto } from '../../model/snapshot.js';
 import { parseProcNetListeners } from '../../parse/proc-net.js';
-
-const TABLES: readonly { file: string; proto: SocketProto; family: Family }[] = [
-  { file: '/proc/net/tcp', proto: 'tcp', family: 'ipv4' },
-  { file: '/proc/net/tcp6', proto: 'tcp', family: 'ipv6' },
-  { file: '/proc/net/udp', proto: 'udp', family: 'ipv4' },
-  { file: '/proc/net/udp6', proto: 'udp', family: 'ipv6' },
-];
+import { SOCKET_TABLES } from '../sockets.js';
 
 /** "tcp 0.0.0.0:8080"-style keys of every listener (a table that cannot be read adds none). */
 export async function listenerKeys(readFile: (path: string) => Promise<string>): Promise<Set<string>> {
   const keys = new Set<string>();
-  for (const t of TABLES) {
+  for (const t of SOCKET_TABLES) {
     let text: string;
     try {
       text = await readFile(t.file);
