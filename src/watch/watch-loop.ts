@@ -78,6 +78,16 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<void> {
       }
     }
   };
-  await runRound('baseline', []);
-  for await (const t of opts.triggers) await runRound(t.trigger, t.details);
+  // Start the triggers before the baseline: a change made while it is collected is not lost.
+  const triggers = opts.triggers[Symbol.asyncIterator]();
+  let next = triggers.next();
+  try {
+    await runRound('baseline', []);
+    for (let t = await next; !t.done; t = await next) {
+      await runRound(t.value.trigger, t.value.details);
+      next = triggers.next();
+    }
+  } finally {
+    await triggers.return?.(undefined);
+  }
 }

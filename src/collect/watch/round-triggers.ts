@@ -33,6 +33,8 @@ export interface TriggerOptions {
   quietMs?: number;
   /** …but no longer than this after the first one. */
   maxDelayMs?: number;
+  /** Changes start a round no sooner than this after the last one ended (a listener that churns must not keep a core busy). */
+  minGapMs?: number;
   signal: AbortSignal;
   /** Status in words: a monitor that is unavailable or ended, and what takes its place. */
   notice(text: string): void;
@@ -50,6 +52,8 @@ export interface RoundTriggerBatch {
 export async function* roundTriggers(opts: TriggerOptions): AsyncGenerator<RoundTriggerBatch> {
   const quietMs = opts.quietMs ?? 300;
   const maxDelayMs = opts.maxDelayMs ?? 2000;
+  const minGapMs = opts.minGapMs ?? 1000;
+  let lastRoundEnd = 0;
   const read = opts.readFile ?? ((p: string) => readFile(p, 'utf8'));
   let pending: RoundTriggerBatch | null = null;
   let firstAt = 0;
@@ -72,7 +76,8 @@ export async function* roundTriggers(opts: TriggerOptions): AsyncGenerator<Round
     // ip monitor continues a record on indented lines ("valid_lft forever …"): the change, not news.
     if (pending.details.length < 5 && !/^\s/.test(detail)) pending.details.push(`${source}: ${detail.trim().slice(0, 200)}`);
     clearTimeout(quietTimer);
-    quietTimer = setTimeout(fire, Math.max(0, Math.min(quietMs, firstAt + maxDelayMs - Date.now())));
+    const now = Date.now();
+    quietTimer = setTimeout(fire, Math.max(0, Math.min(quietMs, firstAt + maxDelayMs - now), lastRoundEnd + minGapMs - now));
   };
   const armInterval = (): void => {
     clearTimeout(intervalTimer);
@@ -117,6 +122,7 @@ export async function* roundTriggers(opts: TriggerOptions): AsyncGenerator<Round
       ready = false;
       clearTimeout(quietTimer);
       yield batch;
+      lastRoundEnd = Date.now();
       armInterval();
     }
   } finally {
