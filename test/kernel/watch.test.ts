@@ -21,7 +21,9 @@ import { kernelSkipReason } from './harness/preflight.js';
 import { PORTCULLIS_BIN } from './harness/scenario.js';
 
 const skip = kernelSkipReason(['nft', 'ip']);
-const INTERVAL_S = 4;
+const INTERVAL_S = 6;
+/** What a round (collect + analysis) may take on a loaded 2-core machine, beyond the interval. */
+const ROUND_SLACK_MS = 4000;
 
 function sh(argv: string[], input?: string): string {
   return execFileSync(argv[0]!, argv.slice(1), { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], ...(input !== undefined ? { input } : {}) });
@@ -104,14 +106,14 @@ describe.skipIf(skip !== null)('watch on a real kernel', () => {
       // 1. A new listener the ruleset admits: B at once (socket poll), A within one interval.
       const opened = Date.now();
       listen(8081);
-      await waitFor(() => b.events.some(on(8081)), 'B sees the new listener on 8081', watchers, 5_000);
+      await waitFor(() => b.events.some(on(8081)), 'B sees the new listener on 8081', watchers, 10_000);
       const bEvent = b.events.find(on(8081))!;
       expect(bEvent).toMatchObject({ event: 'new-listener', proto: 'tcp', port: 8081, exposure: 'world', trigger: 'sockets', sources: { ipv4: ['0.0.0.0/0'], ipv6: [] } });
-      await waitFor(() => a.events.some(on(8081)), 'A sees the new listener within one interval', watchers, (INTERVAL_S + 6) * 1000);
+      await waitFor(() => a.events.some(on(8081)), 'A sees the new listener within one interval', watchers, INTERVAL_S * 1000 + 2 * ROUND_SLACK_MS);
       const aIndex = a.events.findIndex(on(8081));
       expect(a.events[aIndex]).toMatchObject({ event: 'new-listener', port: 8081, exposure: 'world', trigger: 'interval' });
-      // The round that saw it started within one interval of the listener (plus the time a round takes).
-      expect(Date.parse(a.events[aIndex]!.detectedAt as string) - opened).toBeLessThanOrEqual(INTERVAL_S * 1000 + 1500);
+      // The round that saw it started within one interval of the listener (plus one round in progress when it opened).
+      expect(Date.parse(a.events[aIndex]!.detectedAt as string) - opened).toBeLessThanOrEqual(INTERVAL_S * 1000 + ROUND_SLACK_MS);
 
       // 2. An nft rule opens 8082: both at once through nft monitor, well before A's next interval.
       const before = { a: a.events.length, b: b.events.length };
@@ -121,6 +123,7 @@ describe.skipIf(skip !== null)('watch on a real kernel', () => {
       for (const w of [a, b]) {
         const i = w.events.findIndex(on(8082));
         expect(w.events[i]).toMatchObject({ event: 'widened', port: 8082, from: 'local', to: 'world', trigger: 'nft-monitor', addedSources: { ipv4: ['0.0.0.0/0'], ipv6: [] } });
+        // The trigger says nft monitor started the round; A's interval would have come later.
         expect(w.arrivals[i]! - ruled).toBeLessThan(INTERVAL_S * 1000);
       }
 
