@@ -31,6 +31,9 @@ export function followCommand(argv: readonly string[], on: FollowHandlers): Foll
     on.end(reason);
   };
   const child = spawn(file!, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+  // However this process ends (`| head` closing our stdout exits at once), the monitor goes with it.
+  const killOnExit = (): void => void child.kill('SIGTERM');
+  process.once('exit', killOnExit);
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => {
     if (stderr.length < STDERR_KEEP) stderr += d.toString('utf8');
@@ -40,6 +43,7 @@ export function followCommand(argv: readonly string[], on: FollowHandlers): Foll
   });
   child.on('error', (err: NodeJS.ErrnoException) => end(err.code === 'ENOENT' ? `${file} not installed` : `${file} could not start: ${err.message}`));
   child.on('close', (code, signal) => {
+    process.removeListener('exit', killOnExit);
     const said = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '');
     const why = said.length > 0 ? said.join('; ').slice(0, 300) : signal ? `killed by ${signal}` : `exit status ${code}`;
     end(`${argv.join(' ')} ended: ${why}`);
