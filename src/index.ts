@@ -11,3 +11,5 @@ export { collectOverSsh, type CollectOverSshOptions, type SshHostResult, type Ss
 export { snapshotFileName, type SshTarget } from './model/ssh-target.js';
 export { parseSshTarget } from './parse/ssh-target.js';
 export { parseAnsibleInventory, inventoryTargets, selectHosts, type Inventory } from './parse/ansible-inventory/index.js';
+export { analyzeSnapshots, type HostOutcome, type SnapshotTask } from './pool/index.js';
+export { runWatchLoop, type WatchLoopOptions, type WatchRound, type CollectedHost } from './watch/index.js';

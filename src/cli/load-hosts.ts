@@ -11,6 +11,8 @@ import { realHostIO } from '../collect/real-host-io.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { parseSnapshot } from '../parse/snapshot.js';
 import { type FirewallOverrides, type LoadedHost, loadHost } from '../pipeline.js';
+import type { HostAnalysis } from '../analyze/types.js';
+import { analyzeSnapshots, type HostOutcome } from '../pool/index.js';
 import { InputError, failOnErrors } from './errors.js';
 
 export interface HostSourceOptions {
@@ -25,10 +27,12 @@ export async function readInputFile(path: string, what: string): Promise<string>
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String((err as Error).message);
-    throw new InputError(`cannot read ${what} ${path}: ${reason}`);
+    throw new InputError(`cannot read ${what} ${path}: ${readFailure((err as NodeJS.ErrnoException).code, String((err as Error).message))}`);
   }
+}
+
+function readFailure(code: string | undefined, message: string): string {
+  return code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : message;
 }
 
 async function readSnapshot(path: string, overrides: FirewallOverrides): Promise<LoadedHost> {
@@ -42,7 +46,7 @@ async function readSnapshot(path: string, overrides: FirewallOverrides): Promise
   return host;
 }
 
-async function readOverrides(opts: HostSourceOptions): Promise<FirewallOverrides> {
+export async function readOverrides(opts: HostSourceOptions): Promise<FirewallOverrides> {
   const out: FirewallOverrides = {};
   if (opts.iptables) out.iptables = { file: opts.iptables, text: await readInputFile(opts.iptables, 'iptables-save dump') };
   if (opts.ip6tables) out.ip6tables = { file: opts.ip6tables, text: await readInputFile(opts.ip6tables, 'ip6tables-save dump') };
@@ -51,15 +55,45 @@ async function readOverrides(opts: HostSourceOptions): Promise<FirewallOverrides
 }
 
 /** Say on stderr what a live collection could not see, so a normal user knows what is missing. */
-function reportUnreadable(snapshot: Snapshot): void {
+export function reportUnreadable(snapshot: Snapshot): void {
   if (snapshot.unreadable.length === 0) return;
   process.stderr.write(`portcullis: collected this host${snapshot.privileges.root ? '' : ' as a normal user'}; could not read:\n`);
   for (const u of snapshot.unreadable) process.stderr.write(`  - ${u.what}: ${u.reason}${u.hint && !u.reason.includes(u.hint) ? ` (${u.hint})` : ''}\n`);
 }
 
+/** The snapshot files the options name, in order. */
+export function snapshotFiles(opts: HostSourceOptions): string[] {
+  return opts.snapshot === undefined ? [] : Array.isArray(opts.snapshot) ? opts.snapshot : [opts.snapshot];
+}
+
+/** An outcome of the pool as the same InputError {@link loadHosts} raises for that file. */
+function failOnOutcome(outcome: HostOutcome): HostAnalysis {
+  if (outcome.ok) return outcome.analysis;
+  if (outcome.problem === 'unreadable') throw new InputError(`cannot read snapshot ${outcome.file}: ${readFailure(outcome.code, outcome.message)}`);
+  const what = outcome.problem === 'invalid' ? `${outcome.file} is not a usable Portcullis snapshot` : `cannot analyse ${outcome.file}`;
+  failOnErrors(what, outcome.diagnostics);
+  throw new InputError(what);
+}
+
+/**
+ * Analyses of snapshot files over worker threads (every core; PORTCULLIS_THREADS=1 keeps it
+ * on this thread), in the files' order; the first file that cannot be used stops the run.
+ * `onHost` sees each analysis as soon as it and those before it are done.
+ */
+export async function analyzeSnapshotFiles(files: readonly string[], opts: HostSourceOptions, onHost?: (analysis: HostAnalysis) => void | Promise<void>): Promise<HostAnalysis[]> {
+  const overrides = await readOverrides(opts);
+  const out: HostAnalysis[] = [];
+  for await (const outcome of analyzeSnapshots(files.map((file) => ({ file, overrides })))) {
+    const analysis = failOnOutcome(outcome);
+    await onHost?.(analysis);
+    out.push(analysis);
+  }
+  return out;
+}
+
 export async function loadHosts(opts: HostSourceOptions): Promise<LoadedHost[]> {
   const overrides = await readOverrides(opts);
-  const files = opts.snapshot === undefined ? [] : Array.isArray(opts.snapshot) ? opts.snapshot : [opts.snapshot];
+  const files = snapshotFiles(opts);
   const loaded: LoadedHost[] = [];
   if (files.length === 0) {
     const snapshot = await collectSnapshot(realHostIO());

@@ -159,6 +159,21 @@ export async function main(argv: readonly string[]): Promise<number> {
       exitCode = await runProbeCommand(targets, opts);
     });
 
+  program
+    .command('watch')
+    .description('audit this host, then again on every ruleset, address, route or listener change (and every --interval); print each widening')
+    .option('--interval <seconds>', 'a full round at least this often', '60')
+    .option('--socket-poll <seconds>', 'look for new listening sockets in /proc/net this often (0: only at the interval)', '1')
+    .option('--no-monitor', 'do not follow nft monitor and ip monitor (rounds at the interval and socket changes only)')
+    .option('--exec <command>', 'run COMMAND (with /bin/sh -c) for each event, the event as JSON on its standard input')
+    .addOption(new Option('--format <format>', 'output format: one line per event, or JSON lines').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--fail-on <severity>', 'a new finding at or above this severity is an event').choices(['critical', 'high', 'medium', 'low', 'info', 'none']).default('high'))
+    .option('--config <file>', 'policy file (YAML)')
+    .action(async (opts) => {
+      const { runWatch } = await import('./commands/watch/index.js');
+      exitCode = await runWatch(opts);
+    });
+
   try {
     await program.parseAsync(argv as string[]);
     return exitCode;

@@ -13,7 +13,8 @@ import { findSocketOwners } from './processes.js';
 import { type SsSocketInfo, parseSsExtended } from './ss-extended.js';
 import { ROOT_HINT, type UnreadableLog } from './unreadable-log.js';
 
-const TABLES: readonly { file: string; proto: SocketProto; family: Family }[] = [
+/** The kernel's socket tables, one per protocol and family. */
+export const SOCKET_TABLES: readonly { file: string; proto: SocketProto; family: Family }[] = [
   { file: '/proc/net/tcp', proto: 'tcp', family: 'ipv4' },
   { file: '/proc/net/tcp6', proto: 'tcp', family: 'ipv6' },
   { file: '/proc/net/udp', proto: 'udp', family: 'ipv4' },
@@ -26,7 +27,7 @@ const SS = ['ss', '-Htulne'];
 export async function collectSockets(io: HostIO, log: UnreadableLog, root: boolean): Promise<Socket[] | null> {
   const sockets: Socket[] = [];
   let tablesRead = 0;
-  for (const t of TABLES) {
+  for (const t of SOCKET_TABLES) {
     let text: string;
     try {
       text = await io.readFile(t.file);

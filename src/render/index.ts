@@ -23,3 +23,5 @@ export { renderProbeJson } from './json/probe-json.js';
 export { renderProbeText } from './terminal/probe-text.js';
 export type { ProbeTextOptions } from './terminal/probe-text.js';
 export { renderProbeHtml } from './html/probe-html.js';
+export { renderWatchEventText } from './watch/watch-text.js';
+export { renderWatchEventJson } from './watch/watch-json.js';

@@ -19,7 +19,7 @@ export const answer = (name: (typeof EXPLAIN_FIXTURES)[number]): FlowAnswer => r
 export const diff = (): ExposureDiff => readJson<ExposureDiff>('test/fixtures/reports/web-1.diff.json');
 
 /** A validator for one of our schemas (draft-07, strict). */
-export function validator(schemaFile: 'audit' | 'explain' | 'diff' | 'logs') {
+export function validator(schemaFile: 'audit' | 'explain' | 'diff' | 'logs' | 'watch') {
   const ajv = new Ajv.default({ allErrors: true, strict: true });
   addFormats.default(ajv);
   return ajv.compile(readJson<object>(`schemas/${schemaFile}.schema.json`));

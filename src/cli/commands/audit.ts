@@ -13,7 +13,7 @@ import { analyzeHost } from '../../pipeline.js';
 import { renderAuditHtml, renderAuditJson, renderAuditSarif, renderAuditText, shouldColor } from '../../render/index.js';
 import { VERSION } from '../../version.js';
 import { ExitCode, InputError, failOnErrors } from '../errors.js';
-import { type HostSourceOptions, loadHosts, readInputFile } from '../load-hosts.js';
+import { type HostSourceOptions, analyzeSnapshotFiles, loadHosts, readInputFile, snapshotFiles } from '../load-hosts.js';
 import { writeOutput } from '../output.js';
 
 export type ReportFormat = 'text' | 'json' | 'sarif' | 'html';
@@ -48,8 +48,10 @@ export async function auditReport(opts: AuditOptions, now = new Date()): Promise
     const { cloudAnalyses } = await import('../cloud-hosts.js');
     return buildAuditReport(await cloudAnalyses(opts), policy, now, { toolVersion: VERSION });
   }
-  const hosts = await loadHosts(opts);
-  return buildAuditReport(hosts.map(analyzeHost), policy, now, { toolVersion: VERSION });
+  const files = snapshotFiles(opts);
+  // Snapshot files go over worker threads (each host is independent); this host stays here.
+  const analyses = files.length > 0 ? await analyzeSnapshotFiles(files, opts) : (await loadHosts(opts)).map(analyzeHost);
+  return buildAuditReport(analyses, policy, now, { toolVersion: VERSION });
 }
 
 export function renderReport(report: AuditReport, format: ReportFormat, color: boolean): string {

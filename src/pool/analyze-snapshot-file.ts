@@ -1,0 +1,43 @@
+/**
+ * One snapshot file, read and analysed: the unit of work of the audit pool. The same
+ * function runs on the main thread and in the workers, so both paths give the same analysis.
+ * Problems come back as data (the caller turns them into its own errors): a worker cannot
+ * throw the CLI's error classes across the thread boundary.
+ *
+ * @module
+ */
+import { readFile } from 'node:fs/promises';
+import type { Diagnostic } from '../model/diagnostics.js';
+import { parseSnapshot } from '../parse/snapshot.js';
+import { analyzeHost, type FirewallOverrides, loadHost } from '../pipeline.js';
+import type { HostAnalysis } from '../analyze/types.js';
+
+export interface SnapshotTask {
+  file: string;
+  overrides: FirewallOverrides;
+}
+
+export type HostOutcome =
+  | { ok: true; file: string; analysis: HostAnalysis }
+  /** The file could not be read: `code` is the errno ("ENOENT", "EACCES", …). */
+  | { ok: false; file: string; problem: 'unreadable'; code: string; message: string }
+  /** Not a snapshot, or one whose firewall dumps cannot be used: the error diagnostics say where. */
+  | { ok: false; file: string; problem: 'invalid' | 'unanalysable'; diagnostics: Diagnostic[] };
+
+export async function analyzeSnapshotFile(task: SnapshotTask): Promise<HostOutcome> {
+  const { file } = task;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    return { ok: false, file, problem: 'unreadable', code: e.code ?? 'EUNKNOWN', message: String(e.message) };
+  }
+  const parsed = parseSnapshot(text, file);
+  if (!parsed.value || parsed.diagnostics.some((d) => d.severity === 'error')) return { ok: false, file, problem: 'invalid', diagnostics: parsed.diagnostics };
+  const host = loadHost(parsed.value, file, task.overrides);
+  // Warnings of the snapshot itself (strings cut at load) join the host's.
+  host.diagnostics.unshift(...parsed.diagnostics);
+  if (host.diagnostics.some((d) => d.severity === 'error')) return { ok: false, file, problem: 'unanalysable', diagnostics: host.diagnostics };
+  return { ok: true, file, analysis: analyzeHost(host) };
+}

@@ -1,0 +1,24 @@
+/**
+ * One line per `watch` event, for a terminal or a log: time, host, what widened, and the
+ * change that made the round run.
+ *
+ * @module
+ */
+import type { WatchEvent } from '../../analyze/watch/types.js';
+import { printable } from '../common/printable.js';
+import { summarizeSources } from '../common/sources.js';
+
+const SOURCES_MAX = 60;
+
+export function renderWatchEventText(e: WatchEvent): string {
+  const head = `${e.detectedAt} ${printable(e.host)}`;
+  const tail = ` [${e.trigger}]`;
+  switch (e.event) {
+    case 'new-listener':
+      return `${head} new listener ${e.proto}/${e.port} (${printable(e.service)}) reachable ${e.exposure}, from ${summarizeSources(e.sources, SOURCES_MAX)}${tail}\n`;
+    case 'widened':
+      return `${head} widened ${e.proto}/${e.port} (${printable(e.service)}) ${e.from === e.to ? e.to : `${e.from} → ${e.to}`}, now also from ${summarizeSources(e.addedSources, SOURCES_MAX)}${tail}\n`;
+    case 'new-finding':
+      return `${head} new finding ${e.severity} ${e.rule}${e.service ? ` ${e.service.proto}/${e.service.port}` : ''}: ${printable(e.title)}${tail}\n`;
+  }
+}

@@ -1,0 +1,23 @@
+/** `watch` refuses bad options before it starts anything: exit 2, what and an example, no stack. */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const BIN = join(process.cwd(), 'dist/cli/bin.js');
+const run = (...args: string[]) => spawnSync(process.execPath, [BIN, 'watch', ...args], { encoding: 'utf8', timeout: 20_000 });
+
+describe('watch: bad input', () => {
+  it.each([
+    [['--interval', 'soon'], /--interval: expected a number of seconds of at least 1; got "soon" \(e\.g\. --interval 60\)/],
+    [['--interval', '0'], /--interval: expected a number of seconds of at least 1; got "0"/],
+    [['--socket-poll', '-1'], /--socket-poll: expected a number of seconds; got "-1"/],
+    [['--format', 'html'], /argument 'html' is invalid/],
+    [['--config', '/nonexistent/policy.yaml'], /cannot read policy file \/nonexistent\/policy\.yaml: no such file/],
+  ])('%j', (args, message) => {
+    const r = run(...args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toBe('');
+  });
+});
