@@ -7,7 +7,9 @@
  */
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { cloudRemediation } from '../../analyze/harden/cloud-remediation.js';
 import { planHarden } from '../../analyze/harden/plan.js';
+import type { HardenPlan } from '../../analyze/harden/types.js';
 import { writeFileAtomic } from '../../collect/index.js';
 import { realHostIO } from '../../collect/real-host-io.js';
 import { findSshConnection, proveHarden, type RulesetFiles } from '../../harden-proof.js';
@@ -22,6 +24,23 @@ export interface HardenOptions {
   config?: string;
   format?: 'nft' | 'iptables';
   out?: string;
+  /** An AWS export, or a `terraform show -json` plan: write the cloud changes too. */
+  aws?: string;
+  terraform?: string;
+}
+
+/** cloud-aws.sh and cloud.tf for the instance the snapshot is joined with (none when nothing to change). */
+async function cloudFiles(opts: HardenOptions, collectedAt: string, plan: HardenPlan): Promise<[string, string][]> {
+  if (!opts.aws && !opts.terraform) return [];
+  if (opts.snapshot === undefined) throw new InputError('harden --aws/--terraform needs --snapshot: the snapshot of the instance, to join with the cloud layer (collect it with portcullis collect)');
+  const { cloudAnalyses } = await import('../cloud-hosts.js');
+  const joined = (await cloudAnalyses({ snapshot: opts.snapshot, ...(opts.aws ? { aws: opts.aws } : {}), ...(opts.terraform ? { terraform: opts.terraform } : {}) })).find((a) => a.cloud && a.collectedAt === collectedAt && a.services.length > 0);
+  if (!joined) throw new InputError(`${opts.snapshot} matches no instance of ${opts.aws ?? opts.terraform} (by private address): no cloud change can be written`);
+  const { awsCli, terraform } = cloudRemediation(plan, joined);
+  const out: [string, string][] = [];
+  if (awsCli.length > 0) out.push(['cloud-aws.sh', `#!/bin/sh\n# portcullis harden: security group changes for ${joined.name} (review, then run)\nset -eu\n${awsCli.join('\n')}\n`]);
+  if (terraform.length > 0) out.push(['cloud.tf', `# portcullis harden: security group changes for ${joined.name}\n${terraform.join('\n')}\n`]);
+  return out;
 }
 
 async function ensureDirectory(dir: string): Promise<void> {
@@ -51,6 +70,7 @@ export async function runHarden(opts: HardenOptions): Promise<number> {
     ...(files.format === 'nft' ? ([['ruleset.nft', files.nft]] as [string, string][]) : ([['rules.v4', files.rulesV4], ['rules.v6', files.rulesV6]] as [string, string][])),
     ['sysctl.conf', renderHardenSysctl(plan)],
     ['plan.json', renderHardenPlanJson(plan)],
+    ...(await cloudFiles(opts, loaded.snapshot.collectedAt, plan)),
   ];
   const written: string[] = [];
   for (const [name, text] of contents) {
