@@ -72,3 +72,16 @@ describe('portcullis harden --aws', () => {
     expect(readFileSync(join(out, 'cloud.tf'), 'utf8')).toContain('resource "aws_security_group_rule" "portcullis_sg_0a1b2c3d4e5f00001_tcp_22"');
   });
 });
+
+describe('the drop log prefix of the generated rules', () => {
+  it('is what `portcullis logs` counts as a drop', async () => {
+    const { HARDEN_LOG_PREFIX } = await import('../../src/analyze/harden/plan.js');
+    const file = join(dir, 'kern.log');
+    // The line the kernel's nf_log writes for the rule's `log prefix`, as rsyslog frames it.
+    writeFileSync(file, `Dec  2 06:50:01 web-1 kernel: [12345.678901] ${HARDEN_LOG_PREFIX}IN=eth0 OUT= MAC=02:00:5e:00:00:01:02:00:5e:00:00:0a:08:00 SRC=203.0.113.5 DST=192.0.2.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=TCP SPT=40000 DPT=6379 WINDOW=64240 RES=0x00 SYN URGP=0 \n`);
+    const r = run(['logs', file, '--format', 'json']);
+    const summary = JSON.parse(r.stdout) as { lines: { drops: number }; prefixes: { prefix: string }[] };
+    expect(summary.lines.drops).toBe(1);
+    expect(summary.prefixes).toEqual([{ lines: 1, prefix: HARDEN_LOG_PREFIX.trim() }]);
+  });
+});

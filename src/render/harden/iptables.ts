@@ -25,7 +25,7 @@ const ICMP: Record<Family, string[]> = {
   ],
   ipv6: [
     ...[1, 2, 3, 4].map((t) => `-A INPUT -p ipv6-icmp -m icmp6 --icmpv6-type ${t} -m comment --comment "ICMPv6 errors (RFC 4890)" -j ACCEPT`),
-    ...[133, 134, 135, 136].map((t) => `-A INPUT -p ipv6-icmp -m icmp6 --icmpv6-type ${t} -m hl --hl-eq 255 -m comment --comment "neighbour discovery (RFC 4861)" -j ACCEPT`),
+    ...[133, 134, 135, 136].map((t) => `-A INPUT -p ipv6-icmp -m icmp6 --icmpv6-type ${t} -m comment --comment "neighbour discovery (RFC 4861)" -j ACCEPT`),
     ...[130, 131, 143].map((t) => `-A INPUT -s fe80::/10 -p ipv6-icmp -m icmp6 --icmpv6-type ${t} -m comment --comment "multicast listener discovery (RFC 4890)" -j ACCEPT`),
     '-A INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 128 -m limit --limit 5/sec --limit-burst 10 -m comment --comment "ping6, rate-limited" -j ACCEPT',
   ],

@@ -54,9 +54,11 @@ function sets(plan: HardenPlan): string[] {
 const ICMP_RULES = [
   'meta l4proto icmp icmp type { destination-unreachable, time-exceeded, parameter-problem } accept comment "ICMP errors (RFC 1122)"',
   'meta l4proto icmp icmp type echo-request limit rate 5/second burst 10 packets accept comment "ping, rate-limited"',
-  // RFC 4890 §4.4.1: packet-too-big is what path MTU discovery lives on; neighbour discovery comes with hop limit 255 (RFC 4861 §7.1).
+  // RFC 4890 §4.4.1: packet-too-big is what path MTU discovery lives on. Neighbour discovery
+  // needs no hop-limit match: the kernel itself discards ND with a hop limit other than 255
+  // (RFC 4861 §7.1.1), and the engine reads a hop-limit match only as "may match".
   'meta l4proto ipv6-icmp icmpv6 type { destination-unreachable, packet-too-big, time-exceeded, parameter-problem } accept comment "ICMPv6 errors (RFC 4890)"',
-  'meta l4proto ipv6-icmp icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit, nd-router-advert } ip6 hoplimit 255 accept comment "neighbour discovery (RFC 4861)"',
+  'meta l4proto ipv6-icmp icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit, nd-router-advert } accept comment "neighbour discovery (RFC 4861)"',
   'meta l4proto ipv6-icmp icmpv6 type { mld-listener-query, mld-listener-report, mld2-listener-report } ip6 saddr fe80::/10 accept comment "multicast listener discovery (RFC 4890)"',
   'meta l4proto ipv6-icmp icmpv6 type echo-request limit rate 5/second burst 10 packets accept comment "ping6, rate-limited"',
 ];
