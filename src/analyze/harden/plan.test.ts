@@ -96,3 +96,21 @@ describe('planHarden', () => {
     expect(p.value!.closed.map((l) => l.port)).toContain(6379);
   });
 });
+
+describe('plan.json and its schema', () => {
+  it('real plans (a Docker host, an AWS-joined host) validate against schemas/harden-plan.schema.json', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { Ajv } = await import('ajv');
+    const { loadAnalysis } = await import('../../../test/fixtures/analysis/load.js');
+    const schema = JSON.parse(readFileSync(new URL('../../../schemas/harden-plan.schema.json', import.meta.url), 'utf8')) as object;
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    const p = policy('trusted:\n  office: [198.51.100.0/24, "2001:db8:100::/48"]\nallow:\n  - hosts: ["*"]\n    ports: [22/tcp, 8080/tcp]\n    from: [office]\n');
+    for (const name of ['docker-host', 'aws-web-1', 'ufw-host']) {
+      const plan = planHarden(loadAnalysis(name), p).value!;
+      expect(validate(JSON.parse(JSON.stringify(plan))), `${name}: ${JSON.stringify(validate.errors)}`).toBe(true);
+      expect(plan.open.length, name).toBeGreaterThan(0);
+    }
+    // The schema is not a formality: a plan with a stray key or a bad CIDR fails it.
+    expect(validate({ ...planHarden(HOST, null).value!, extra: 1 })).toBe(false);
+  });
+});
