@@ -174,6 +174,20 @@ export async function main(argv: readonly string[]): Promise<number> {
       exitCode = await runWatch(opts);
     });
 
+  program
+    .command('harden')
+    .description('write the allowlist firewall the policy asks for (nft or iptables-restore, sysctl.conf, plan.json) and prove it; exit 1 if the proof fails')
+    .option('--snapshot <file>', 'harden the host of this snapshot instead of this host')
+    .option('--config <file>', 'policy file (YAML): public ports, allow entries, harden settings')
+    .addOption(new Option('--format <format>', 'firewall file format').choices(['nft', 'iptables']).default('nft'))
+    .option('--out <dir>', 'folder for the files', 'portcullis-harden')
+    .option('--aws <dir>', 'with --snapshot: also write the security group changes (cloud-aws.sh, cloud.tf) for the instance in this AWS export')
+    .option('--terraform <plan.json>', 'with --snapshot: the same for the network of a Terraform plan (`terraform show -json PLAN`)')
+    .action(async (opts) => {
+      const { runHarden } = await import('./commands/harden.js');
+      exitCode = await runHarden(opts);
+    });
+
   try {
     await program.parseAsync(argv as string[]);
     return exitCode;

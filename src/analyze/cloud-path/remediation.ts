@@ -18,7 +18,7 @@ export function groupRules(path: readonly PathHop[]): CloudRuleRef[] {
   return path.filter((h) => h.layer === 'security-group').flatMap((h) => h.rules);
 }
 
-const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+export const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** Revoke each admitting rule, authorize the allowlist in its place, and the Terraform equivalent. */
 export function restrictGroupCommands(rules: readonly CloudRuleRef[], policy: PolicyView): string[] {
