@@ -155,6 +155,21 @@ export interface LbListener {
   /** HTTP, HTTPS, TCP, TLS, UDP, TCP_UDP, GENEVE. */
   protocol: string;
   targetGroupArns: string[];
+  /** Its rules (`aws elbv2 describe-rules --listener-arn …`, the default rule included); null when not exported. */
+  rules: LbRule[] | null;
+  origin: Location;
+}
+
+/** A listener rule: where requests matching its conditions are forwarded (an ALB's path, host, header… rules). */
+export interface LbRule {
+  arn: string;
+  /** Derived from the rule's ARN (`…:listener-rule/app/<lb>/<id>/<listener>/<rule>`): describe-rules does not name it. */
+  listenerArn: string;
+  /** A number, or "default". */
+  priority: string;
+  /** The conditions as text: "path-pattern /admin/*"; empty for the default rule. */
+  conditions: string;
+  targetGroupArns: string[];
   origin: Location;
 }
 

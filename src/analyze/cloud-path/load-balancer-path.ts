@@ -77,6 +77,17 @@ function frontAdmitted(lb: LoadBalancer, front: InterfacePath, family: Family, l
   return fp.internetSpace.intersect(wanted).intersect(fp.aclInAllowed).intersect(groups).intersect(fp.replyAllowed);
 }
 
+/** Whether the listener's default actions or any of its rules forward to the group. */
+function forwardsTo(l: LbListener, tg: TargetGroup): boolean {
+  return l.targetGroupArns.includes(tg.arn) || (l.rules?.some((r) => r.targetGroupArns.includes(tg.arn)) ?? false);
+}
+
+/** The listener's rules that forward to the group, as text ("priority 10: path-pattern /admin/*"); null when the rules are unknown. */
+function forwardingRules(l: LbListener, tg: TargetGroup): string[] | null {
+  if (l.rules === null) return null;
+  return l.rules.filter((r) => r.targetGroupArns.includes(tg.arn)).map((r) => (r.priority === 'default' ? 'default' : `priority ${r.priority}: ${r.conditions}`));
+}
+
 export interface TargetRef {
   instanceId: string;
   path: InterfacePath;
@@ -93,13 +104,13 @@ export function loadBalancerExposures(index: NetworkIndex, targetPaths: (t: LbTa
     const notes = notesByVpc.get(lb.vpcId) ?? new Set<string>();
     notesByVpc.set(lb.vpcId, notes);
     const listeners = net.listeners.filter((l) => l.loadBalancerArn === lb.arn);
-    const groups = net.targetGroups.filter((tg) => tg.loadBalancerArns.includes(lb.arn) || listeners.some((l) => l.targetGroupArns.includes(tg.arn)));
+    const groups = net.targetGroups.filter((tg) => tg.loadBalancerArns.includes(lb.arn) || listeners.some((l) => forwardsTo(l, tg)));
     for (const tg of groups) {
-      // Listener rules (describe-rules) may forward to groups the default actions do not name: read as every listener.
-      let via = listeners.filter((l) => l.targetGroupArns.includes(tg.arn));
+      let via = listeners.filter((l) => forwardsTo(l, tg));
       if (via.length === 0) {
-        via = listeners;
-        if (via.length > 0) notes.add(`target group ${tg.name} is attached to ${lb.name} but no default action forwards to it: read as reachable from every listener (listener rules not exported)`);
+        // Rules not exported may forward to it: read as reachable from every such listener.
+        via = listeners.filter((l) => l.rules === null);
+        if (via.length > 0) notes.add(`target group ${tg.name} is attached to ${lb.name} but no default action forwards to it: read as reachable from ${via.map((l) => `${l.protocol} ${l.port}`).join(', ')} (describe-rules not exported for them)`);
       }
       if (tg.targets === null) {
         notes.add(`targets of ${tg.name} unknown (describe-target-health-${tg.name}.json missing)`);
@@ -171,11 +182,13 @@ function exposure(index: NetworkIndex, lb: LoadBalancer, listener: LbListener, t
     }
   }
   if (!frontOpen) closedBy = frontClosedBy(lb, fronts, listener, proto);
+  const rules = forwardingRules(listener, tg);
   return {
     loadBalancer: lb.name,
     loadBalancerArn: lb.arn,
     type: lb.type === 'application' ? 'application' : 'network',
     listener: { protocol: listener.protocol, port: listener.port },
+    ...(rules ? { listenerRules: rules } : {}),
     targetGroup: tg.name,
     proto: proto === UDP ? 'udp' : 'tcp',
     targetPort: port,

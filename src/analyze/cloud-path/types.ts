@@ -119,6 +119,8 @@ export interface LoadBalancerExposure {
   loadBalancerArn: string;
   type: 'application' | 'network';
   listener: { protocol: string; port: number };
+  /** The listener rules that forward to the group ("default", "priority 10: path-pattern /admin/*"); absent when describe-rules was not exported. */
+  listenerRules?: string[];
   targetGroup: string;
   proto: 'tcp' | 'udp';
   /** The instance port the balancer forwards to. */
