@@ -108,8 +108,8 @@ export function loadBalancerExposures(index: NetworkIndex, targetPaths: (t: LbTa
     for (const tg of groups) {
       let via = listeners.filter((l) => forwardsTo(l, tg));
       if (via.length === 0) {
-        // Rules not exported may forward to it: read as reachable from every such listener.
-        via = listeners.filter((l) => l.rules === null);
+        // An ALB's rules, where not exported, may forward to it: read as reachable from every such listener (an NLB has no rules).
+        via = lb.type === 'application' ? listeners.filter((l) => l.rules === null) : [];
         if (via.length > 0) notes.add(`target group ${tg.name} is attached to ${lb.name} but no default action forwards to it: read as reachable from ${via.map((l) => `${l.protocol} ${l.port}`).join(', ')} (describe-rules not exported for them)`);
       }
       if (tg.targets === null) {
