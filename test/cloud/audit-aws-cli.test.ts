@@ -38,8 +38,9 @@ describe('portcullis audit --aws', () => {
     expect(svc(80, '0.0.0.0')).toMatchObject({ exposure: 'local', cloud: { internet: false, closedBy: 'security-group' } });
     // SSH: the host admits 198.51.100.0/24 only, and the NACL denies exactly that (rule 90 before 100).
     expect(svc(22, '0.0.0.0').sources.ipv4).toEqual([]);
-    // HTTPS over IPv6: admitted inbound, the reply is dropped: only the VPC itself (a global /56) reaches it.
-    expect(svc(443, '::')).toMatchObject({ exposure: 'allowlisted', sources: { ipv6: ['2001:db8:1234:1a00::/56'] }, cloud: { internet: false, closedBy: 'network-acl-outbound' } });
+    // HTTPS over IPv6: admitted inbound, the reply is dropped by the outbound ACL (IPv6: port 80 only), for
+    // the internet and for the VPC's other subnets alike: only the instance's own subnet (a global /64) reaches it.
+    expect(svc(443, '::')).toMatchObject({ exposure: 'allowlisted', sources: { ipv6: ['2001:db8:1234:1a01::/64'] }, cloud: { internet: false, closedBy: 'network-acl-outbound' } });
     expect(web.internet.map((e: any) => `${e.proto}/${e.fromPort}`)).toEqual(['tcp/22', 'tcp/443', 'tcp/3389', 'tcp/6379', 'icmp/8']);
     const db = report.hosts.find((h: any) => h.name === 'i-0a1b2c3d4e5f00002');
     expect(db).toMatchObject({ services: [], internet: [], cloud: { joined: null } });
