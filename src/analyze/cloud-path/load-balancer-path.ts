@@ -137,6 +137,7 @@ function exposure(index: NetworkIndex, lb: LoadBalancer, listener: LbListener, t
   const clientPreserved = lb.type === 'network' && tg.targetType === 'instance';
   const fronts = lb.subnetIds.map((s) => frontPath(index, lb, s, options, notes));
   const sources = { ipv4: emptyAddrs().ipv4, ipv6: emptyAddrs().ipv6 } as Record<Family, AddrSet>;
+  const seenFrom = emptyAddrs();
   const hops: PathHop[] = [];
   let frontOpen = false;
   let reaches = false;
@@ -174,6 +175,7 @@ function exposure(index: NetworkIndex, lb: LoadBalancer, listener: LbListener, t
       const balancerPasses = passed.intersects(PacketSet.where(family, { [Dim.Src]: lbAddrs as DimSet }));
       const srcs = clientPreserved && !balancerPasses ? I.intersect(passed.project(Dim.Src) as I.IntervalSet<I.Ordinal>, admitted.project(Dim.Src) as I.IntervalSet<I.Ordinal>) : admitted.project(Dim.Src);
       sources[family] = I.union(sources[family] as I.IntervalSet<I.Ordinal>, srcs as I.IntervalSet<I.Ordinal>) as AddrSet;
+      seenFrom[family] = I.union(seenFrom[family] as I.IntervalSet<I.Ordinal>, passed.project(Dim.Src) as I.IntervalSet<I.Ordinal>) as AddrSet;
       // The front's hops without its stand-in interface (the target's interface ends the path).
       for (const seg of portSegments([front], (_, f) => (f === family ? admitted : PacketSet.empty(f)))) hops.push(...segmentPath(seg).filter((h) => h.layer !== 'network-interface'));
       for (const m of tp.securityGroups) if (m.set.intersects(passed)) hops.push({ layer: 'security-group', id: m.ref.id, rules: [m.ref] });
@@ -196,6 +198,7 @@ function exposure(index: NetworkIndex, lb: LoadBalancer, listener: LbListener, t
     reachesTarget: reaches,
     closedBy: reaches ? null : closedBy,
     sources: { ipv4: toCidrs(sources.ipv4, 'ipv4'), ipv6: toCidrs(sources.ipv6, 'ipv6') },
+    seenFrom: { ipv4: toCidrs(seenFrom.ipv4, 'ipv4'), ipv6: toCidrs(seenFrom.ipv6, 'ipv6') },
     path: mergeHops(hops),
   };
 }

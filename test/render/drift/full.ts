@@ -34,7 +34,7 @@ const identity = {
 const cloudRef = { id: 'sg-1', rule: 'ingress rule 1', text: 'allow tcp 22 from 0.0.0.0/0', origin: { file: 'describe-security-groups.json', line: 1, path: '$.SecurityGroups[0]' }, ipPermission: '[]' };
 const cloudPath = [{ layer: 'security-group' as const, id: 'sg-1', rules: [cloudRef] }];
 const base = {
-  cloud: { internet: false, closedBy: 'network-acl-inbound' as const, path: cloudPath, loadBalancers: ['web (TCP 443)'] },
+  cloud: { internet: false, closedBy: 'network-acl-inbound' as const, path: cloudPath, loadBalancers: ['web (TCP 443)'], balancerSources: sources },
   proto: 'tcp' as const,
   port: 22,
   address: '::',
@@ -104,6 +104,7 @@ export const fullReport: Full<AuditReport> = {
             loadBalancerArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/web/0123456789abcdef',
             type: 'network',
             listener: { protocol: 'TCP', port: 443 },
+            listenerRules: ['default'],
             targetGroup: 'web-8080',
             proto: 'tcp',
             targetPort: 8080,
@@ -111,6 +112,7 @@ export const fullReport: Full<AuditReport> = {
             reachesTarget: true,
             closedBy: 'target-security-group',
             sources,
+            seenFrom: sources,
             path: cloudPath,
           },
         ],
