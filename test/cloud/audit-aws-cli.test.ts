@@ -3,7 +3,7 @@
  * with a host snapshot of the same machine (matched by its private address).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -144,5 +144,31 @@ describe('audit --aws on a host snapshot with routes', () => {
     const redis = web.services.find((s: any) => s.port === 6379 && s.address === '0.0.0.0');
     expect(redis.sources.ipv4).toEqual(['192.0.2.128/25', '198.18.0.0/24']);
     expect(redis.interfaces).toEqual([{ name: 'eth0', sources: { ipv4: ['192.0.2.128/25', '198.18.0.0/24'], ipv6: [] } }]);
+  });
+});
+
+describe('audit --aws: sources inside the VPC in the joined service', () => {
+  /** web-1's group admits Redis from the private subnet only (not the office list); `acl` edits the public subnet's ACL. */
+  function redisFromPrivateSubnet(name: string, acl: (entries: any[]) => void = () => {}) {
+    const dir = join(tmp, name);
+    cpSync(DIR, dir, { recursive: true });
+    const sg = JSON.parse(readFileSync(join(dir, 'describe-security-groups.json'), 'utf8'));
+    sg.SecurityGroups[0].IpPermissions[2] = { IpProtocol: 'tcp', FromPort: 6379, ToPort: 6379, IpRanges: [{ CidrIp: '10.0.2.0/24' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] };
+    writeFileSync(join(dir, 'describe-security-groups.json'), JSON.stringify(sg));
+    const acls = JSON.parse(readFileSync(join(dir, 'describe-network-acls.json'), 'utf8'));
+    acl(acls.NetworkAcls[0].Entries);
+    writeFileSync(join(dir, 'describe-network-acls.json'), JSON.stringify(acls));
+    const report = JSON.parse(run(['audit', '--aws', dir, '--snapshot', join(dir, 'host-web-1.json'), '--json', '--fail-on', 'none']).stdout);
+    return report.hosts.find((h: any) => h.name === 'i-0a1b2c3d4e5f00001').services.find((s: any) => s.port === 6379);
+  }
+
+  it('a port the VPC reaches and the internet does not reads internal, with the VPC sources kept', () => {
+    const redis = redisFromPrivateSubnet('vpc-redis');
+    expect(redis).toMatchObject({ exposure: 'internal', sources: { ipv4: ['10.0.2.0/24'] }, cloud: { internet: false, closedBy: 'security-group' } });
+  });
+
+  it('the ACL of the instance subnet applies to the other subnet: an inbound deny leaves only the host', () => {
+    const redis = redisFromPrivateSubnet('vpc-redis-denied', (e) => e.push({ CidrBlock: '10.0.2.0/24', Egress: false, Protocol: '6', PortRange: { From: 6379, To: 6379 }, RuleAction: 'deny', RuleNumber: 50 }));
+    expect(redis).toMatchObject({ exposure: 'local', sources: { ipv4: [] } });
   });
 });
