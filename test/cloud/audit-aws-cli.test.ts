@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { validator } from '../render/load.js';
+import { sarifValidator, validator } from '../render/load.js';
 import { AWS_FIXTURES } from './load-aws.js';
 
 const BIN = join(process.cwd(), 'dist/cli/bin.js');
@@ -96,13 +96,33 @@ describe('portcullis audit --aws', () => {
     prior.resources = prior.resources.filter((r: any) => r.address !== 'aws_vpc_security_group_ingress_rule.rdp');
     plan.prior_state = { format_version: '1.0', terraform_version: '1.9.8', values: { root_module: prior } };
     const file = join(tmp, 'rdp.plan.json');
-    writeFileSync(file, JSON.stringify(plan));
+    writeFileSync(file, JSON.stringify(plan, null, 1));
     const r = run(['diff', '--terraform', file, '--json']);
     expect(r.code).toBe(1);
     const diff = JSON.parse(r.stdout);
     expect(validator('diff')(diff)).toBe(true);
     expect(diff.findingsAdded.map((f: any) => [f.id, f.severity])).toEqual([['cloud-open-port:module.app.aws_instance.web[0]:tcp/3389', 'critical']]);
     expect(run(['diff', '--terraform', file, '--fail-on', 'none']).code).toBe(0);
+    // SARIF for code scanning: the added finding at the resource that declares the rule, and its line in the plan file.
+    const sarif = JSON.parse(run(['diff', '--terraform', file, '--format', 'sarif', '--fail-on', 'none']).stdout);
+    expect(sarifValidator()(sarif), JSON.stringify(sarifValidator().errors?.slice(0, 3))).toBe(true);
+    const [result, ...more] = sarif.runs[0].results;
+    expect(more).toEqual([]);
+    expect(result.ruleId).toBe('cloud-open-port');
+    expect(result.locations[0].logicalLocations.map((l: any) => `${l.kind} ${l.fullyQualifiedName}`)).toEqual([
+      'module module.app.aws_instance.web[0]',
+      'resource module.app.aws_instance.web[0]/tcp/3389',
+      'resource aws_vpc_security_group_ingress_rule.rdp',
+    ]);
+    const where = result.locations[0].physicalLocation;
+    expect(where.artifactLocation.uri).toBe(file);
+    const planLines = readFileSync(file, 'utf8').split('\n');
+    // The line of the rule resource's planned values in the plan file (terraform show -json carries no .tf lines).
+    expect(planLines[where.region.startLine - 1]!.trim()).toBe('"values": {');
+    expect(planLines.slice(where.region.startLine, where.region.startLine + 12).join('\n')).toMatch(/"from_port": 3389/);
+    expect(where.artifactLocation.description.text).toMatch(/^aws_security_group\.admin ingress rule \d+ \(aws_vpc_security_group_ingress_rule\.rdp\) at \$\.planned_values\.root_module\.resources\[\d+\]\.values$/);
+    const [plainDiff] = [run(['diff', 'a.json', 'b.json', '--format', 'sarif'])];
+    expect(plainDiff.code).toBe(2);
     // The same plan without the new rule exposes nothing new.
     plan.planned_values.root_module = prior;
     writeFileSync(file, JSON.stringify(plan));
