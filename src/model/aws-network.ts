@@ -135,7 +135,8 @@ export interface PrefixList {
 export interface LoadBalancer {
   arn: string;
   name: string;
-  type: 'application' | 'network' | 'gateway';
+  /** classic: a Classic Load Balancer (`aws elb`), read as balancer, listeners and one target group per listener. */
+  type: 'application' | 'network' | 'gateway' | 'classic';
   /** Only an internet-facing balancer is an entry point from the internet. */
   scheme: 'internet-facing' | 'internal';
   vpcId: string;

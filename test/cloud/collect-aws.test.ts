@@ -18,7 +18,8 @@ let replay: Replay;
 const RECORDED = join(tmp, 'recorded');
 cpSync(join(AWS_FIXTURES, 'web-vpc'), RECORDED, { recursive: true });
 cpSync(join(AWS_FIXTURES, 'web-vpc-elb'), RECORDED, { recursive: true });
-const recordedFiles = () => [...awsFiles('web-vpc'), ...awsFiles('web-vpc-elb')];
+cpSync(join(AWS_FIXTURES, 'web-vpc-clb'), RECORDED, { recursive: true });
+const recordedFiles = () => [...awsFiles('web-vpc'), ...awsFiles('web-vpc-elb'), ...awsFiles('web-vpc-clb')];
 
 beforeAll(async () => {
   replay = await startEc2Replay(recordedFiles());
@@ -60,11 +61,11 @@ const comparable = (json: string) => {
   return { hosts: r.hosts.map((h: any) => ({ name: h.name, internet: h.internet, cloud: h.cloud })), findings: r.findings, summary: r.summary };
 };
 
-describe('collect --aws (real SDK, replayed EC2 API on loopback)', () => {
-  it('fetches every call through AWS_ENDPOINT_URL_EC2 and _ELASTIC_LOAD_BALANCING_V2: signed, paginated, throttling retried; audit gives the recorded report', async () => {
+describe('collect --aws (real SDK, replayed EC2, ELBv2 and Classic ELB APIs on loopback)', () => {
+  it('fetches every call through AWS_ENDPOINT_URL_EC2, _ELASTIC_LOAD_BALANCING_V2 and _ELASTIC_LOAD_BALANCING: signed, paginated, throttling retried; audit gives the recorded report', async () => {
     const out = join(tmp, 'export');
-    const r = await run(['collect', '--aws', '--out', out], awsEnv({ AWS_ENDPOINT_URL_EC2: replay.url, AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: replay.url }));
-    expect(r.stderr).toContain('wrote 17 files');
+    const r = await run(['collect', '--aws', '--out', out], awsEnv({ AWS_ENDPOINT_URL_EC2: replay.url, AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: replay.url, AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING: replay.url }));
+    expect(r.stderr).toContain('wrote 18 files');
     expect(r.code).toBe(0);
     // The recorded export lacks the entries of the AWS-managed S3 list; collect fetches every list's.
     expect(readdirSync(out).sort()).toEqual([...recordedFiles().map((f) => f.name), 'get-managed-prefix-list-entries-pl-63a5400a.json'].sort());
@@ -74,6 +75,8 @@ describe('collect --aws (real SDK, replayed EC2 API on loopback)', () => {
       [200, null],
     ]);
     expect(replay.log.filter((l) => l.action === 'DescribeTargetHealth' && l.status === 200)).toHaveLength(2);
+    // Classic ELB: its own API version, throttled once too.
+    expect(replay.log.filter((l) => l.action === 'elb:DescribeLoadBalancers').map((l) => l.status)).toEqual([400, 200]);
     expect(replay.log.filter((l) => l.action === 'DescribeRules' && l.status === 200)).toHaveLength(1);
     expect(JSON.parse(readFileSync(join(out, 'describe-rules-app-443.json'), 'utf8')).Rules.map((x: any) => [x.Priority, x.IsDefault, x.Actions[0].TargetGroupArn.split('/')[1]])).toEqual([['default', true, 'app-80']]);
     // Signed with SigV4, pages followed, the throttled first request retried.
@@ -92,6 +95,7 @@ describe('collect --aws (real SDK, replayed EC2 API on loopback)', () => {
     expect(web.cloud.loadBalancers.map((e: any) => [e.loadBalancer, e.reachesTarget, e.listenerRules])).toEqual([
       ['web', true, undefined],
       ['app', true, ['default']],
+      ['legacy', true, undefined],
     ]);
   }, 120_000);
 
@@ -113,7 +117,7 @@ describe('collect --aws (real SDK, replayed EC2 API on loopback)', () => {
     writeFileSync(credentials, '[replay]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n');
     const env = { ...awsEnv({ AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials }), AWS_REGION: undefined, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined };
     const r = await run(['collect', '--aws', '--profile', 'replay', '--out', join(tmp, 'export3')], env);
-    expect(r.stderr).toContain('wrote 17 files');
+    expect(r.stderr).toContain('wrote 18 files');
     expect(replay.log.length).toBeGreaterThan(before);
   }, 120_000);
 });

@@ -10,7 +10,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AwsExportFile } from '../../src/parse/aws-json/index.js';
-import { ELBV2_ACTIONS, ELBV2_THROTTLED, elbv2Response } from './elbv2-replay.js';
+import { CLASSIC_VERSION, ELBV2_ACTIONS, ELBV2_THROTTLED, elbv2Response } from './elbv2-replay.js';
 
 /** JSON member → XML element, where the EC2 API does not just lowercase the first letter. */
 const RENAME: Record<string, string> = {
@@ -99,7 +99,8 @@ export async function startEc2Replay(files: readonly AwsExportFile[], pageSize =
   const throttled = new Set<string>();
   const server: Server = createServer(async (req, res) => {
     const form = new URLSearchParams(await body(req));
-    const action = form.get('Action') ?? '';
+    // Classic ELB (API version 2012-06-01) shares its action names with ELBv2: logged as "elb:<Action>".
+    const action = form.get('Version') === CLASSIC_VERSION ? `elb:${form.get('Action') ?? ''}` : (form.get('Action') ?? '');
     const token = form.get('NextToken') ?? form.get('Marker');
     const entry = { action, nextToken: token, authorization: req.headers['authorization'], status: 200 };
     log.push(entry);

@@ -5,7 +5,9 @@
  */
 import type { AwsExportFile } from '../../src/parse/aws-json/index.js';
 
-export const ELBV2_ACTIONS = new Set(['DescribeLoadBalancers', 'DescribeTargetGroups', 'DescribeListeners', 'DescribeRules', 'DescribeTargetHealth']);
+export const ELBV2_ACTIONS = new Set(['DescribeLoadBalancers', 'DescribeTargetGroups', 'DescribeListeners', 'DescribeRules', 'DescribeTargetHealth', 'elb:DescribeLoadBalancers']);
+/** The Classic ELB API's version: same protocol, its own namespace and names. */
+export const CLASSIC_VERSION = '2012-06-01';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -29,6 +31,8 @@ const listenerOf = (ruleArn: unknown) => String(ruleArn).replace(':listener-rule
 /** The items a call lists, under which key, and whether it has pages. */
 function answer(files: readonly AwsExportFile[], action: string, form: URLSearchParams): { key: string; items: unknown[]; paged: boolean } {
   switch (action) {
+    case 'elb:DescribeLoadBalancers':
+      return { key: 'LoadBalancerDescriptions', items: listed(files, 'elb-describe-load-balancers', 'LoadBalancerDescriptions'), paged: true };
     case 'DescribeLoadBalancers':
       return { key: 'LoadBalancers', items: listed(files, 'describe-load-balancers', 'LoadBalancers'), paged: true };
     case 'DescribeTargetGroups':
@@ -50,7 +54,9 @@ export function elbv2Response(files: readonly AwsExportFile[], action: string, f
   const start = marker ? Number(marker.replace('page-', '')) : 0;
   const page = paged ? items.slice(start, start + pageSize) : items;
   const next = paged && start + pageSize < items.length ? `<NextMarker>page-${start + pageSize}</NextMarker>` : '';
-  return `<${action}Response xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"><${action}Result><${key}>${toXml(page)}</${key}>${next}</${action}Result><ResponseMetadata><RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId></ResponseMetadata></${action}Response>`;
+  const name = action.replace(/^elb:/, '');
+  const version = action.startsWith('elb:') ? CLASSIC_VERSION : '2015-12-01';
+  return `<${name}Response xmlns="http://elasticloadbalancing.amazonaws.com/doc/${version}/"><${name}Result><${key}>${toXml(page)}</${key}>${next}</${name}Result><ResponseMetadata><RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId></ResponseMetadata></${name}Response>`;
 }
 
 export const ELBV2_THROTTLED = '<ErrorResponse xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>0</RequestId></ErrorResponse>';

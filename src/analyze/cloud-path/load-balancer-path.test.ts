@@ -168,6 +168,34 @@ describe('listener rules (describe-rules)', () => {
   });
 });
 
+describe('Classic Load Balancers (aws elb describe-load-balancers)', () => {
+  const withClb = (): AwsExportFile[] => [...awsFiles('web-vpc'), ...awsFiles('web-vpc-clb')];
+
+  it('reads the balancer, a listener per listener description and its instances as the targets', () => {
+    const { value, diagnostics } = parseAwsExport(withClb());
+    expect(diagnostics).toEqual([]);
+    expect(value.loadBalancers.map((l) => [l.name, l.type, l.scheme, l.subnetIds, l.securityGroups])).toEqual([['legacy', 'classic', 'internet-facing', ['subnet-0a1b2c3d4e5f00001'], ['sg-0a1b2c3d4e5f00004']]]);
+    expect(value.listeners.map((l) => [l.protocol, l.port, l.targetGroupArns])).toEqual([['TCP', 443, ['classic/legacy/instances/8080']]]);
+    expect(value.targetGroups[0]!.targets!.map((t) => `${t.id}:${t.port}`)).toEqual([`${WEB}:8080`, `${DB}:8080`]);
+  });
+
+  it('proxies from its own address like an ALB: open to web-1 (its group admits the balancers\' group), closed at db-1', () => {
+    const hosts = analyze(withClb());
+    expect(entry(hosts.get(WEB)!, 'legacy')).toMatchObject({ type: 'classic', listener: { protocol: 'TCP', port: 443 }, targetGroup: 'legacy instances', targetPort: 8080, health: null, reachesTarget: true, seenFrom: { ipv4: ['10.0.1.50/32'], ipv6: [] } });
+    expect(entry(hosts.get(DB)!, 'legacy')).toMatchObject({ reachesTarget: false, closedBy: 'target-security-group' });
+    expect(entry(hosts.get(WEB)!, 'legacy')!.path.map((h) => `${h.layer} ${h.id}`)).toContain('security-group sg-0a1b2c3d4e5f00004');
+    // The balancer's group admits 443 only: a listener on 80 is closed at the front.
+    const on80 = withFile(withClb(), 'elb-describe-load-balancers.json', (d) => (d.LoadBalancerDescriptions[0].ListenerDescriptions[0].Listener.LoadBalancerPort = 80));
+    expect(entry(analyze(on80).get(WEB)!, 'legacy')).toMatchObject({ reachesTarget: false, closedBy: 'balancer-security-group' });
+  });
+
+  it('an unknown Scheme is an error at its JSON path', () => {
+    const files = withFile(withClb(), 'elb-describe-load-balancers.json', (d) => (d.LoadBalancerDescriptions[0].Scheme = 'public'));
+    const d = parseAwsExport(files).diagnostics.filter((x) => x.severity === 'error');
+    expect(d.map((x) => x.location)).toEqual([{ file: 'elb-describe-load-balancers.json', path: '$.LoadBalancerDescriptions[0].Scheme' }]);
+  });
+});
+
 describe('load balancers in the findings and the sources', () => {
   // The NLB forwards to Redis (6379) instead: web-1's group admits 6379 from the office prefix list only.
   const redis = withFile(withFile(withElb(), 'describe-target-health-web-8080.json', (d) => (d.TargetHealthDescriptions[0].Target.Port = 6379)), 'describe-target-groups.json', (d) => (d.TargetGroups[0].Port = 6379));

@@ -32,8 +32,9 @@ function listenerProtos(protocol: string): number[] {
 
 /** The balancer's private addresses per subnet: its interfaces ("ELB app/<name>/…", "ELB net/<name>/…"), else the subnet's CIDRs. */
 function balancerAddresses(index: NetworkIndex, lb: LoadBalancer, subnetId: string, notes: Set<string>): Record<Family, AddrSet> {
-  const prefix = `ELB ${lb.type === 'application' ? 'app' : 'net'}/${lb.name}/`;
-  const enis = index.net.interfaces.filter((e) => e.subnetId === subnetId && e.description?.startsWith(prefix));
+  // A Classic balancer's interfaces read "ELB <name>" exactly.
+  const prefix = lb.type === 'classic' ? null : `ELB ${lb.type === 'application' ? 'app' : 'net'}/${lb.name}/`;
+  const enis = index.net.interfaces.filter((e) => e.subnetId === subnetId && (prefix ? e.description?.startsWith(prefix) : e.description === `ELB ${lb.name}`));
   const out = emptyAddrs();
   const add = (set: AddrSet, f: Family) => (out[f] = I.union(out[f] as I.IntervalSet<I.Ordinal>, set as I.IntervalSet<I.Ordinal>) as AddrSet);
   for (const e of enis) for (const a of [...e.privateIps, ...e.ipv6]) {
@@ -188,7 +189,7 @@ function exposure(index: NetworkIndex, lb: LoadBalancer, listener: LbListener, t
   return {
     loadBalancer: lb.name,
     loadBalancerArn: lb.arn,
-    type: lb.type === 'application' ? 'application' : 'network',
+    type: lb.type === 'gateway' ? 'network' : lb.type,
     listener: { protocol: listener.protocol, port: listener.port },
     ...(rules ? { listenerRules: rules } : {}),
     targetGroup: tg.name,

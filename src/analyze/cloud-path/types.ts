@@ -119,7 +119,7 @@ export type LoadBalancerClosedBy = 'balancer-route' | 'balancer-security-group' 
 export interface LoadBalancerExposure {
   loadBalancer: string;
   loadBalancerArn: string;
-  type: 'application' | 'network';
+  type: 'application' | 'network' | 'classic';
   listener: { protocol: string; port: number };
   /** The listener rules that forward to the group ("default", "priority 10: path-pattern /admin/*"); absent when describe-rules was not exported. */
   listenerRules?: string[];

@@ -3,7 +3,8 @@
  * names it: the balancers and target groups, then per balancer its listeners
  * (`describe-listeners-<lb-name>.json`), per listener of an ALB its rules
  * (`describe-rules-<lb-name>-<port>.json`) and per target group its registered targets
- * (`describe-target-health-<tg-name>.json`). Names are unique per account and region.
+ * (`describe-target-health-<tg-name>.json`); and the Classic balancers
+ * (`elb-describe-load-balancers.json`). Names are unique per account and region.
  *
  * @module
  */
@@ -36,6 +37,10 @@ export async function collectElbv2(pages: AwsPages, progress: (what: string) => 
       files.push({ name: `describe-rules-${name}-${String(l['Port'])}.json`, text: toJson({ Rules: rules }) });
     }
   }
+  // Classic Load Balancers (`aws elb describe-load-balancers`): listeners and instances inline.
+  progress('elb DescribeLoadBalancers');
+  const classic = await allItems(pages('DescribeClassicLoadBalancers'), 'LoadBalancerDescriptions');
+  files.push({ name: 'elb-describe-load-balancers.json', text: toJson({ LoadBalancerDescriptions: classic }) });
   for (const tg of groups) {
     const arn = tg['TargetGroupArn'];
     const name = tg['TargetGroupName'];

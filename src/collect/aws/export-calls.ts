@@ -20,7 +20,7 @@ export type AwsCall =
   | Elbv2Call;
 
 /** Elastic Load Balancing v2: the last three are asked per balancer, listener and target group. */
-export type Elbv2Call = 'DescribeLoadBalancers' | 'DescribeTargetGroups' | 'DescribeListeners' | 'DescribeRules' | 'DescribeTargetHealth';
+export type Elbv2Call = 'DescribeLoadBalancers' | 'DescribeTargetGroups' | 'DescribeListeners' | 'DescribeRules' | 'DescribeTargetHealth' | 'DescribeClassicLoadBalancers';
 
 /** The one resource a per-resource call is about. */
 export interface AwsCallParams {

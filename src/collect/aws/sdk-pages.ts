@@ -1,7 +1,8 @@
 /**
  * {@link AwsPages} over the AWS SDK for JavaScript v3: the standard credential chain,
  * region and profile resolution, endpoint settings (`AWS_ENDPOINT_URL`,
- * `AWS_ENDPOINT_URL_EC2`, `AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2`, `endpoint_url` in the
+ * `AWS_ENDPOINT_URL_EC2`, `AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2`,
+ * `AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING`, `endpoint_url` in the
  * shared config) and throttling retries, all
  * as the SDK does them; the SDK's paginators follow NextToken.
  *
@@ -27,6 +28,7 @@ import {
   paginateDescribeRules,
   paginateDescribeTargetGroups,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ElasticLoadBalancingClient, paginateDescribeLoadBalancers as paginateDescribeClassicLoadBalancers } from '@aws-sdk/client-elastic-load-balancing';
 import type { AwsCall, AwsCallParams, AwsPages } from './export-calls.js';
 
 export interface SdkOptions {
@@ -46,6 +48,8 @@ export function sdkPages(options: SdkOptions = {}): AwsPages {
   const client = new EC2Client(settings);
   let elb: ElasticLoadBalancingV2Client | undefined;
   const elbv2 = () => (elb ??= new ElasticLoadBalancingV2Client(settings));
+  let clb: ElasticLoadBalancingClient | undefined;
+  const classic = () => (clb ??= new ElasticLoadBalancingClient(settings));
   // 100: within every one of these calls' MaxResults bounds (network ACLs, route tables and prefix lists stop at 100).
   const config = { client, pageSize: 100 };
   return (call: AwsCall, params: AwsCallParams = {}) => {
@@ -76,6 +80,8 @@ export function sdkPages(options: SdkOptions = {}): AwsPages {
         return paginateDescribeListeners({ client: elbv2() }, { LoadBalancerArn: params.loadBalancerArn }) as AsyncIterable<Record<string, unknown>>;
       case 'DescribeRules':
         return paginateDescribeRules({ client: elbv2() }, { ListenerArn: params.listenerArn }) as AsyncIterable<Record<string, unknown>>;
+      case 'DescribeClassicLoadBalancers':
+        return paginateDescribeClassicLoadBalancers({ client: classic() }, {}) as AsyncIterable<Record<string, unknown>>;
       case 'DescribeTargetHealth':
         return onePage(elbv2().send(new DescribeTargetHealthCommand({ TargetGroupArn: params.targetGroupArn })));
     }

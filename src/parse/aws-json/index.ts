@@ -10,6 +10,7 @@ import { emptyAwsNetwork } from '../../model/aws-network.js';
 import type { Diagnostic, Parsed } from '../../model/diagnostics.js';
 import { readInstances, readNetworkInterfaces } from './instances.js';
 import { type JsonObject, JsonReader, parseJsonText } from './json-reader.js';
+import { readClassicLoadBalancers } from './classic-load-balancers.js';
 import { readListenerRules, readListeners, readLoadBalancers, readTargetGroups, readTargetHealth } from './load-balancers.js';
 import type { LbRule, LbTarget } from '../../model/aws-network.js';
 import { readNetworkAcls } from './network-acls.js';
@@ -36,6 +37,7 @@ export const AWS_EXPORT_FILES = [
   { key: 'LoadBalancers', file: 'describe-load-balancers.json', command: 'aws elbv2 describe-load-balancers --output json', required: false },
   { key: 'Listeners', file: 'describe-listeners-<load-balancer-name>.json', command: 'aws elbv2 describe-listeners --load-balancer-arn <arn> --output json', required: false },
   { key: 'TargetGroups', file: 'describe-target-groups.json', command: 'aws elbv2 describe-target-groups --output json', required: false },
+  { key: 'LoadBalancerDescriptions', file: 'elb-describe-load-balancers.json', command: 'aws elb describe-load-balancers --output json', required: false },
   { key: 'Rules', file: 'describe-rules-<load-balancer-name>-<port>.json', command: 'aws elbv2 describe-rules --listener-arn <arn> --output json', required: false },
 ] as const;
 
@@ -88,7 +90,8 @@ export function parseAwsExport(files: readonly AwsExportFile[]): Parsed<AwsNetwo
     const own = rules.filter((x) => x.listenerArn === l.arn);
     l.rules = own.length > 0 ? own : null;
   }
-  for (const tg of net.targetGroups) tg.targets = health.get(tg.arn) ?? health.get(tg.name) ?? null;
+  // (A Classic balancer's groups come with their instances.)
+  for (const tg of net.targetGroups) tg.targets = health.get(tg.arn) ?? health.get(tg.name) ?? tg.targets;
   for (const pl of net.prefixLists) pl.entries = entries.get(pl.id) ?? null;
   for (const [id, list] of entries) {
     if (!net.prefixLists.some((p) => p.id === id)) net.prefixLists.push({ id, name: null, family: null, entries: list, origin: { file: `get-managed-prefix-list-entries-${id}.json`, path: '$' } } satisfies PrefixList);
@@ -120,6 +123,12 @@ function readDocument(r: JsonReader, doc: JsonObject, name: string, net: AwsNetw
   if (has('Listeners')) net.listeners.push(...readListeners(r, doc, '$'));
   if (has('TargetGroups')) net.targetGroups.push(...readTargetGroups(r, doc, '$'));
   if (has('Rules')) rules.push(...readListenerRules(r, doc, '$'));
+  if (has('LoadBalancerDescriptions')) {
+    const classic = readClassicLoadBalancers(r, doc, '$');
+    net.loadBalancers.push(...classic.loadBalancers);
+    net.listeners.push(...classic.listeners);
+    net.targetGroups.push(...classic.targetGroups);
+  }
   const hm = HEALTH_FILE.exec(name);
   if (hm && has('TargetHealthDescriptions')) health.set(hm[1]!, readTargetHealth(r, r.array(doc, 'TargetHealthDescriptions', '$'), '$.TargetHealthDescriptions'));
   // A combined file carries the health per group: {"TargetHealth": {"<name or ARN>": [TargetHealthDescriptions…]}}.
