@@ -114,7 +114,7 @@ function narrowLists(lists: ServiceReach['sources'], omitted: { ipv4: number; ip
 }
 
 /** The host's analysis, renamed to the instance id, each service's sources narrowed by the cloud. */
-export function joinHost(analysis: HostAnalysis, cloud: CloudHost): HostAnalysis {
+export function joinHost(analysis: HostAnalysis, cloud: CloudHost, by: 'instance-id' | 'private-address' = 'private-address'): HostAnalysis {
   const services = analysis.services.map((s): ServiceReach => {
     const { path, sources } = serviceCloudPath(cloud, s);
     const narrowed = narrowLists(s.sources, s.sourcesOmitted, sources);
@@ -126,7 +126,7 @@ export function joinHost(analysis: HostAnalysis, cloud: CloudHost): HostAnalysis
     ...analysis,
     name: cloud.facts.instanceId,
     services,
-    cloud: { ...cloud.facts, joined: { hostname: analysis.name, by: 'private-address' } },
+    cloud: { ...cloud.facts, joined: { hostname: analysis.name, by } },
     internet: cloud.internet,
   };
 }
