@@ -1,7 +1,7 @@
 /**
  * The cloud half of the pipeline: an AWS export in, one host analysis per instance out,
  * each joined with the host snapshot of the same machine where one is given (matched by
- * private address). Snapshots that match no instance stay hosts of their own.
+ * instance id when `collect --imds` recorded it, else by private address). Snapshots that match no instance stay hosts of their own.
  *
  * @module
  */
@@ -30,11 +30,14 @@ export function analyzeCloud(input: CloudInput, hosts: readonly LoadedHost[]): P
   const unmatched: HostAnalysis[] = [];
   for (const loaded of hosts) {
     const addresses = (loaded.snapshot.interfaces ?? []).flatMap((i) => i.addresses.map((a) => a.address));
-    const instance = matchInstance(addresses, cloud);
+    // By instance id (collect --imds) when the snapshot knows it, else by private address.
+    const id = loaded.snapshot.host.cloud?.instanceId;
+    const byId = id ? cloud.find((c) => c.facts.instanceId === id) : undefined;
+    const instance = byId ?? (id ? null : matchInstance(addresses, cloud));
     const analysis = analyzeHost(loaded);
-    if (instance) joined.set(instance.facts.instanceId, joinHost(analysis, instance));
+    if (instance) joined.set(instance.facts.instanceId, joinHost(analysis, instance, byId ? 'instance-id' : 'private-address'));
     else {
-      diagnostics.push({ code: 'cloud.unmatched-snapshot', severity: 'warning', message: `${loaded.file}: no instance of the export has any of its addresses; audited without the cloud layer` });
+      diagnostics.push({ code: 'cloud.unmatched-snapshot', severity: 'warning', message: id ? `${loaded.file}: instance ${id} (collect --imds) is not in the export; audited without the cloud layer` : `${loaded.file}: no instance of the export has any of its addresses; audited without the cloud layer` });
       unmatched.push(analysis);
     }
   }

@@ -34,6 +34,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--sudo', 'with --ssh: run the collector as root through `sudo -n` (never prompts)')
     .option('--timeout <seconds>', 'with --ssh: per host, after which its ssh is killed (default 120)')
     .option('--ssh-config <file>', 'with --ssh: an ssh_config file for `ssh -F` (default: ~/.ssh/config)')
+    .option('--imds', 'on an EC2 instance: record its instance id from the instance metadata service (IMDSv2), so audit --aws joins the snapshot by id')
     .action(async (opts) => {
       if (opts.ssh !== undefined || opts.inventory !== undefined) {
         if (opts.aws) throw new InputError('collect: --aws and --ssh are different collections; give one');
@@ -98,7 +99,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .argument('[old]', 'the earlier snapshot or audit report')
     .argument('[new]', 'the later snapshot or audit report')
     .option('--config <file>', 'policy file (YAML)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--format <format>', 'output format (sarif: with --terraform, the findings the plan adds)').choices(['text', 'json', 'sarif']).default('text'))
     .option('--json', 'same as --format json')
     .option('--out <file>', 'write to FILE atomically')
     .option('--terraform <plan.json>', 'instead of OLD NEW: what a Terraform plan (`terraform show -json PLAN`) newly exposes to the internet')
@@ -111,6 +112,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         return;
       }
       if (oldFile === undefined || newFile === undefined) throw new InputError('diff needs OLD and NEW (snapshots or audit reports), or --terraform PLAN.json');
+      if (opts.format === 'sarif') throw new InputError('diff --format sarif is for diff --terraform PLAN.json (the findings a plan adds)');
       const { runDiff } = await import('./commands/diff.js');
       exitCode = await runDiff(oldFile, newFile, opts);
     });

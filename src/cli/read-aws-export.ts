@@ -11,8 +11,8 @@ import { InputError } from './errors.js';
 import { readInputFile } from './load-hosts.js';
 
 const KNOWN = new Set<string>(AWS_EXPORT_FILES.map((f) => f.file));
-/** The calls made once per resource: prefix list entries, a balancer's listeners, a target group's health. */
-const PER_RESOURCE_FILE = /^(get-managed-prefix-list-entries-pl-[0-9a-zA-Z]+|describe-listeners(-[0-9a-zA-Z-]+)?|describe-target-health-[0-9a-zA-Z-]+)\.json$/;
+/** The calls made once per resource: prefix list entries, a balancer's listeners, a listener's rules, a target group's health. */
+const PER_RESOURCE_FILE = /^(get-managed-prefix-list-entries-pl-[0-9a-zA-Z]+|describe-(listeners|rules)(-[0-9a-zA-Z-]+)?|describe-target-health-[0-9a-zA-Z-]+)\.json$/;
 
 export async function readAwsExport(path: string): Promise<{ files: AwsExportFile[]; exportedAt: string }> {
   let info;

@@ -135,7 +135,8 @@ export interface PrefixList {
 export interface LoadBalancer {
   arn: string;
   name: string;
-  type: 'application' | 'network' | 'gateway';
+  /** classic: a Classic Load Balancer (`aws elb`), read as balancer, listeners and one target group per listener. */
+  type: 'application' | 'network' | 'gateway' | 'classic';
   /** Only an internet-facing balancer is an entry point from the internet. */
   scheme: 'internet-facing' | 'internal';
   vpcId: string;
@@ -154,6 +155,21 @@ export interface LbListener {
   port: number;
   /** HTTP, HTTPS, TCP, TLS, UDP, TCP_UDP, GENEVE. */
   protocol: string;
+  targetGroupArns: string[];
+  /** Its rules (`aws elbv2 describe-rules --listener-arn …`, the default rule included); null when not exported. */
+  rules: LbRule[] | null;
+  origin: Location;
+}
+
+/** A listener rule: where requests matching its conditions are forwarded (an ALB's path, host, header… rules). */
+export interface LbRule {
+  arn: string;
+  /** Derived from the rule's ARN (`…:listener-rule/app/<lb>/<id>/<listener>/<rule>`): describe-rules does not name it. */
+  listenerArn: string;
+  /** A number, or "default". */
+  priority: string;
+  /** The conditions as text: "path-pattern /admin/*"; empty for the default rule. */
+  conditions: string;
   targetGroupArns: string[];
   origin: Location;
 }

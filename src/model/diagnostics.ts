@@ -13,6 +13,8 @@ export interface Location {
   line?: number;
   /** JSON path, for JSON inputs, e.g. "$.nftables[12].rule.expr[3]". */
   path?: string;
+  /** The declaring resource, for infrastructure code: a Terraform address, e.g. "module.app.aws_security_group.web". */
+  resource?: string;
 }
 
 export type DiagnosticSeverity = 'error' | 'warning' | 'info';

@@ -39,6 +39,8 @@ export interface Snapshot {
 export interface HostInfo {
   hostname: string;
   kernel: string | null;
+  /** The cloud instance this host is (`collect --imds`), for joining it with a cloud export by id. */
+  cloud?: { provider: 'aws'; instanceId: string };
 }
 
 export interface NetInterface {

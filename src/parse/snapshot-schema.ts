@@ -39,7 +39,11 @@ export const SNAPSHOT_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       required: ['hostname', 'kernel'],
-      properties: { hostname: { type: 'string' }, kernel: { type: ['string', 'null'] } },
+      properties: {
+        hostname: { type: 'string' },
+        kernel: { type: ['string', 'null'] },
+        cloud: { type: 'object', additionalProperties: false, required: ['provider', 'instanceId'], properties: { provider: { const: 'aws' }, instanceId: { type: 'string', pattern: '^i-[0-9a-f]+$' } } },
+      },
     },
     privileges: {
       type: 'object',

@@ -3,11 +3,11 @@
  * with a host snapshot of the same machine (matched by its private address).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { validator } from '../render/load.js';
+import { sarifValidator, validator } from '../render/load.js';
 import { AWS_FIXTURES } from './load-aws.js';
 
 const BIN = join(process.cwd(), 'dist/cli/bin.js');
@@ -38,8 +38,9 @@ describe('portcullis audit --aws', () => {
     expect(svc(80, '0.0.0.0')).toMatchObject({ exposure: 'local', cloud: { internet: false, closedBy: 'security-group' } });
     // SSH: the host admits 198.51.100.0/24 only, and the NACL denies exactly that (rule 90 before 100).
     expect(svc(22, '0.0.0.0').sources.ipv4).toEqual([]);
-    // HTTPS over IPv6: admitted inbound, the reply is dropped: only the VPC itself (a global /56) reaches it.
-    expect(svc(443, '::')).toMatchObject({ exposure: 'allowlisted', sources: { ipv6: ['2001:db8:1234:1a00::/56'] }, cloud: { internet: false, closedBy: 'network-acl-outbound' } });
+    // HTTPS over IPv6: admitted inbound, the reply is dropped by the outbound ACL (IPv6: port 80 only), for
+    // the internet and for the VPC's other subnets alike: only the instance's own subnet (a global /64) reaches it.
+    expect(svc(443, '::')).toMatchObject({ exposure: 'allowlisted', sources: { ipv6: ['2001:db8:1234:1a01::/64'] }, cloud: { internet: false, closedBy: 'network-acl-outbound' } });
     expect(web.internet.map((e: any) => `${e.proto}/${e.fromPort}`)).toEqual(['tcp/22', 'tcp/443', 'tcp/3389', 'tcp/6379', 'icmp/8']);
     const db = report.hosts.find((h: any) => h.name === 'i-0a1b2c3d4e5f00002');
     expect(db).toMatchObject({ services: [], internet: [], cloud: { joined: null } });
@@ -95,13 +96,33 @@ describe('portcullis audit --aws', () => {
     prior.resources = prior.resources.filter((r: any) => r.address !== 'aws_vpc_security_group_ingress_rule.rdp');
     plan.prior_state = { format_version: '1.0', terraform_version: '1.9.8', values: { root_module: prior } };
     const file = join(tmp, 'rdp.plan.json');
-    writeFileSync(file, JSON.stringify(plan));
+    writeFileSync(file, JSON.stringify(plan, null, 1));
     const r = run(['diff', '--terraform', file, '--json']);
     expect(r.code).toBe(1);
     const diff = JSON.parse(r.stdout);
     expect(validator('diff')(diff)).toBe(true);
     expect(diff.findingsAdded.map((f: any) => [f.id, f.severity])).toEqual([['cloud-open-port:module.app.aws_instance.web[0]:tcp/3389', 'critical']]);
     expect(run(['diff', '--terraform', file, '--fail-on', 'none']).code).toBe(0);
+    // SARIF for code scanning: the added finding at the resource that declares the rule, and its line in the plan file.
+    const sarif = JSON.parse(run(['diff', '--terraform', file, '--format', 'sarif', '--fail-on', 'none']).stdout);
+    expect(sarifValidator()(sarif), JSON.stringify(sarifValidator().errors?.slice(0, 3))).toBe(true);
+    const [result, ...more] = sarif.runs[0].results;
+    expect(more).toEqual([]);
+    expect(result.ruleId).toBe('cloud-open-port');
+    expect(result.locations[0].logicalLocations.map((l: any) => `${l.kind} ${l.fullyQualifiedName}`)).toEqual([
+      'module module.app.aws_instance.web[0]',
+      'resource module.app.aws_instance.web[0]/tcp/3389',
+      'resource aws_vpc_security_group_ingress_rule.rdp',
+    ]);
+    const where = result.locations[0].physicalLocation;
+    expect(where.artifactLocation.uri).toBe(file);
+    const planLines = readFileSync(file, 'utf8').split('\n');
+    // The line of the rule resource's planned values in the plan file (terraform show -json carries no .tf lines).
+    expect(planLines[where.region.startLine - 1]!.trim()).toBe('"values": {');
+    expect(planLines.slice(where.region.startLine, where.region.startLine + 12).join('\n')).toMatch(/"from_port": 3389/);
+    expect(where.artifactLocation.description.text).toMatch(/^aws_security_group\.admin ingress rule \d+ \(aws_vpc_security_group_ingress_rule\.rdp\) at \$\.planned_values\.root_module\.resources\[\d+\]\.values$/);
+    const [plainDiff] = [run(['diff', 'a.json', 'b.json', '--format', 'sarif'])];
+    expect(plainDiff.code).toBe(2);
     // The same plan without the new rule exposes nothing new.
     plan.planned_values.root_module = prior;
     writeFileSync(file, JSON.stringify(plan));
@@ -143,5 +164,31 @@ describe('audit --aws on a host snapshot with routes', () => {
     const redis = web.services.find((s: any) => s.port === 6379 && s.address === '0.0.0.0');
     expect(redis.sources.ipv4).toEqual(['192.0.2.128/25', '198.18.0.0/24']);
     expect(redis.interfaces).toEqual([{ name: 'eth0', sources: { ipv4: ['192.0.2.128/25', '198.18.0.0/24'], ipv6: [] } }]);
+  });
+});
+
+describe('audit --aws: sources inside the VPC in the joined service', () => {
+  /** web-1's group admits Redis from the private subnet only (not the office list); `acl` edits the public subnet's ACL. */
+  function redisFromPrivateSubnet(name: string, acl: (entries: any[]) => void = () => {}) {
+    const dir = join(tmp, name);
+    cpSync(DIR, dir, { recursive: true });
+    const sg = JSON.parse(readFileSync(join(dir, 'describe-security-groups.json'), 'utf8'));
+    sg.SecurityGroups[0].IpPermissions[2] = { IpProtocol: 'tcp', FromPort: 6379, ToPort: 6379, IpRanges: [{ CidrIp: '10.0.2.0/24' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] };
+    writeFileSync(join(dir, 'describe-security-groups.json'), JSON.stringify(sg));
+    const acls = JSON.parse(readFileSync(join(dir, 'describe-network-acls.json'), 'utf8'));
+    acl(acls.NetworkAcls[0].Entries);
+    writeFileSync(join(dir, 'describe-network-acls.json'), JSON.stringify(acls));
+    const report = JSON.parse(run(['audit', '--aws', dir, '--snapshot', join(dir, 'host-web-1.json'), '--json', '--fail-on', 'none']).stdout);
+    return report.hosts.find((h: any) => h.name === 'i-0a1b2c3d4e5f00001').services.find((s: any) => s.port === 6379);
+  }
+
+  it('a port the VPC reaches and the internet does not reads internal, with the VPC sources kept', () => {
+    const redis = redisFromPrivateSubnet('vpc-redis');
+    expect(redis).toMatchObject({ exposure: 'internal', sources: { ipv4: ['10.0.2.0/24'] }, cloud: { internet: false, closedBy: 'security-group' } });
+  });
+
+  it('the ACL of the instance subnet applies to the other subnet: an inbound deny leaves only the host', () => {
+    const redis = redisFromPrivateSubnet('vpc-redis-denied', (e) => e.push({ CidrBlock: '10.0.2.0/24', Egress: false, Protocol: '6', PortRange: { From: 6379, To: 6379 }, RuleAction: 'deny', RuleNumber: 50 }));
+    expect(redis).toMatchObject({ exposure: 'local', sources: { ipv4: [] } });
   });
 });

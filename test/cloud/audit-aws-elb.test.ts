@@ -47,6 +47,9 @@ describe('portcullis audit --aws with load balancers', () => {
     // socat on 8080: no direct internet path (closed by the groups), but both balancers forward to it.
     expect(svc(8080).cloud).toMatchObject({ internet: false, closedBy: 'security-group', loadBalancers: ['web (TCP 443)', 'app (HTTPS 443)'] });
     expect(svc(6379).cloud.loadBalancers).toBeUndefined();
+    // The host firewall takes no IPv4 on 8080 from anywhere: the balancers reach the port, not the socket.
+    expect(svc(8080).sources.ipv4).toEqual([]);
+    expect(svc(8080).cloud.balancerSources).toBeUndefined();
   });
 
   it('text and HTML say which balancer exposes the port', () => {
@@ -80,5 +83,34 @@ describe('portcullis audit --aws with load balancers', () => {
     expect(f.remediation.commands.join('\n')).toContain('sg-0a1b2c3d4e5f00004');
     expect(f.remediation.commands.join('\n')).not.toContain('--group-id sg-0a1b2c3d4e5f00001');
     expect(web.cloud.loadBalancers[0]).toMatchObject({ targetPort: 6379, reachesTarget: true });
+  });
+
+  it('the exposure class counts the strangers a balancer lets in, when the host firewall admits what it sees of them', () => {
+    // The ALB forwards to Redis on web-1 (6379), whose group admits 6379 from the balancer's group only (not the office list).
+    const dir = join(tmp, 'alb-redis');
+    cpSync(DIR, dir, { recursive: true });
+    const edit = (file: string, change: (d: any) => void) => {
+      const doc = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+      change(doc);
+      writeFileSync(join(dir, file), JSON.stringify(doc));
+    };
+    edit('describe-target-health-app-80.json', (d) => (d.TargetHealthDescriptions[0].Target.Port = 6379));
+    edit('describe-security-groups.json', (d) => {
+      Object.assign(d.SecurityGroups[0].IpPermissions[4], { FromPort: 6379, ToPort: 6379 });
+      d.SecurityGroups[0].IpPermissions.splice(2, 1);
+    });
+    const report = JSON.parse(run(['audit', '--aws', dir, '--snapshot', join(dir, 'host-web-1.json'), '--json', '--fail-on', 'none']).stdout);
+    expect(validator('audit')(report), JSON.stringify(validator('audit').errors?.slice(0, 3))).toBe(true);
+    const web = report.hosts.find((h: any) => h.name === 'i-0a1b2c3d4e5f00001');
+    const svc = (port: number) => web.services.find((s: any) => s.port === port && s.family === 'ipv4');
+    const alb = web.cloud.loadBalancers.find((e: any) => e.loadBalancer === 'app' && e.targetPort === 6379);
+    // The ALB's interfaces are not in the export: read as any address of its subnet, of which web-1's
+    // group admits the members of the balancers' group (10.0.1.50).
+    expect(alb).toMatchObject({ reachesTarget: true, seenFrom: { ipv4: ['10.0.1.50/32'], ipv6: [] } });
+    // The host sees only the balancer's private address, yet the world reaches Redis through it.
+    expect(svc(6379).sources.ipv4).toEqual(['10.0.1.50/32']);
+    expect(svc(6379).cloud).toMatchObject({ internet: false, closedBy: 'security-group', loadBalancers: ['app (HTTPS 443)'] });
+    expect(svc(6379).cloud.balancerSources.ipv4).toEqual(alb.sources.ipv4);
+    expect(svc(6379).exposure).toBe('world');
   });
 });

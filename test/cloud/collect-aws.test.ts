@@ -1,10 +1,10 @@
 /**
- * `collect --aws` with the real AWS SDK against a local replay of the EC2 API (loopback;
+ * `collect --aws` with the real AWS SDK against a local replay of the EC2 and ELBv2 APIs (loopback;
  * never real AWS, never an instance metadata endpoint), then `audit --aws` on what it wrote:
  * the same report as on the recorded files.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,9 +14,15 @@ import { type Replay, startEc2Replay } from './ec2-replay.js';
 const BIN = join(process.cwd(), 'dist/cli/bin.js');
 const tmp = mkdtempSync(join(tmpdir(), 'pc-collect-aws-'));
 let replay: Replay;
+/** The recorded account: EC2 and the elbv2 calls (an NLB and an ALB with its listener rules), as one export directory. */
+const RECORDED = join(tmp, 'recorded');
+cpSync(join(AWS_FIXTURES, 'web-vpc'), RECORDED, { recursive: true });
+cpSync(join(AWS_FIXTURES, 'web-vpc-elb'), RECORDED, { recursive: true });
+cpSync(join(AWS_FIXTURES, 'web-vpc-clb'), RECORDED, { recursive: true });
+const recordedFiles = () => [...awsFiles('web-vpc'), ...awsFiles('web-vpc-elb'), ...awsFiles('web-vpc-clb')];
 
 beforeAll(async () => {
-  replay = await startEc2Replay(awsFiles('web-vpc'));
+  replay = await startEc2Replay(recordedFiles());
 });
 afterAll(async () => {
   await replay.close();
@@ -55,14 +61,24 @@ const comparable = (json: string) => {
   return { hosts: r.hosts.map((h: any) => ({ name: h.name, internet: h.internet, cloud: h.cloud })), findings: r.findings, summary: r.summary };
 };
 
-describe('collect --aws (real SDK, replayed EC2 API on loopback)', () => {
-  it('fetches every call through AWS_ENDPOINT_URL_EC2: signed, paginated, throttling retried; audit gives the recorded report', async () => {
+describe('collect --aws (real SDK, replayed EC2, ELBv2 and Classic ELB APIs on loopback)', () => {
+  it('fetches every call through AWS_ENDPOINT_URL_EC2, _ELASTIC_LOAD_BALANCING_V2 and _ELASTIC_LOAD_BALANCING: signed, paginated, throttling retried; audit gives the recorded report', async () => {
     const out = join(tmp, 'export');
-    const r = await run(['collect', '--aws', '--out', out], awsEnv({ AWS_ENDPOINT_URL_EC2: replay.url }));
-    expect(r.stderr).toContain('wrote 10 files');
+    const r = await run(['collect', '--aws', '--out', out], awsEnv({ AWS_ENDPOINT_URL_EC2: replay.url, AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: replay.url, AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING: replay.url }));
+    expect(r.stderr).toContain('wrote 18 files');
     expect(r.code).toBe(0);
     // The recorded export lacks the entries of the AWS-managed S3 list; collect fetches every list's.
-    expect(readdirSync(out).sort()).toEqual([...awsFiles('web-vpc').map((f) => f.name), 'get-managed-prefix-list-entries-pl-63a5400a.json'].sort());
+    expect(readdirSync(out).sort()).toEqual([...recordedFiles().map((f) => f.name), 'get-managed-prefix-list-entries-pl-63a5400a.json'].sort());
+    // ELBv2: the query protocol's Marker pages and Throttling retries; listeners per balancer, rules per ALB listener, health per group.
+    expect(replay.log.filter((l) => l.action === 'DescribeLoadBalancers').map((l) => [l.status, l.nextToken])).toEqual([
+      [400, null],
+      [200, null],
+    ]);
+    expect(replay.log.filter((l) => l.action === 'DescribeTargetHealth' && l.status === 200)).toHaveLength(2);
+    // Classic ELB: its own API version, throttled once too.
+    expect(replay.log.filter((l) => l.action === 'elb:DescribeLoadBalancers').map((l) => l.status)).toEqual([400, 200]);
+    expect(replay.log.filter((l) => l.action === 'DescribeRules' && l.status === 200)).toHaveLength(1);
+    expect(JSON.parse(readFileSync(join(out, 'describe-rules-app-443.json'), 'utf8')).Rules.map((x: any) => [x.Priority, x.IsDefault, x.Actions[0].TargetGroupArn.split('/')[1]])).toEqual([['default', true, 'app-80']]);
     // Signed with SigV4, pages followed, the throttled first request retried.
     expect(replay.log.every((l) => l.authorization?.startsWith('AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/'))).toBe(true);
     expect(replay.log.filter((l) => l.action === 'DescribeSecurityGroups').map((l) => [l.status, l.nextToken])).toEqual([
@@ -70,10 +86,17 @@ describe('collect --aws (real SDK, replayed EC2 API on loopback)', () => {
       [200, null],
       [200, 'page-2'],
     ]);
-    const recorded = await run(['audit', '--aws', join(AWS_FIXTURES, 'web-vpc'), '--json', '--fail-on', 'none'], awsEnv({}));
+    const recorded = await run(['audit', '--aws', RECORDED, '--json', '--fail-on', 'none'], awsEnv({}));
     const live = await run(['audit', '--aws', out, '--json', '--fail-on', 'none'], awsEnv({}));
     expect(live.code).toBe(0);
     expect(comparable(live.stdout)).toEqual(comparable(recorded.stdout));
+    // The balancers are in both: the ALB entry names its default rule.
+    const web = JSON.parse(live.stdout).hosts.find((h: any) => h.name === 'i-0a1b2c3d4e5f00001');
+    expect(web.cloud.loadBalancers.map((e: any) => [e.loadBalancer, e.reachesTarget, e.listenerRules])).toEqual([
+      ['web', true, undefined],
+      ['app', true, ['default']],
+      ['legacy', true, undefined],
+    ]);
   }, 120_000);
 
   it('the general AWS_ENDPOINT_URL works too; an endpoint that refuses is an input error (exit 2), no stack trace', async () => {
@@ -94,7 +117,7 @@ describe('collect --aws (real SDK, replayed EC2 API on loopback)', () => {
     writeFileSync(credentials, '[replay]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n');
     const env = { ...awsEnv({ AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials }), AWS_REGION: undefined, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined };
     const r = await run(['collect', '--aws', '--profile', 'replay', '--out', join(tmp, 'export3')], env);
-    expect(r.stderr).toContain('wrote 10 files');
+    expect(r.stderr).toContain('wrote 18 files');
     expect(replay.log.length).toBeGreaterThan(before);
   }, 120_000);
 });

@@ -1,6 +1,7 @@
 /**
- * A local EC2 endpoint (loopback only) that replays recorded responses in EC2's own wire
- * format (query protocol in, XML out), so the real AWS SDK runs against it: its signing,
+ * A local EC2 and ELBv2 endpoint (loopback only) that replays recorded responses in each
+ * API's own wire format (query protocol in, XML out; ELBv2's in elbv2-replay.ts), so the
+ * real AWS SDK runs against it: its signing,
  * pagination and XML parsing. The recorded AWS CLI JSON of a fixture is turned into the
  * XML the EC2 API sends (element names as the EC2 API spells them, lists as `item`s),
  * served in pages of two with `nextToken`, and the first request of each call is
@@ -9,6 +10,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AwsExportFile } from '../../src/parse/aws-json/index.js';
+import { CLASSIC_VERSION, ELBV2_ACTIONS, ELBV2_THROTTLED, elbv2Response } from './elbv2-replay.js';
 
 /** JSON member → XML element, where the EC2 API does not just lowercase the first letter. */
 const RENAME: Record<string, string> = {
@@ -97,8 +99,9 @@ export async function startEc2Replay(files: readonly AwsExportFile[], pageSize =
   const throttled = new Set<string>();
   const server: Server = createServer(async (req, res) => {
     const form = new URLSearchParams(await body(req));
-    const action = form.get('Action') ?? '';
-    const token = form.get('NextToken');
+    // Classic ELB (API version 2012-06-01) shares its action names with ELBv2: logged as "elb:<Action>".
+    const action = form.get('Version') === CLASSIC_VERSION ? `elb:${form.get('Action') ?? ''}` : (form.get('Action') ?? '');
+    const token = form.get('NextToken') ?? form.get('Marker');
     const entry = { action, nextToken: token, authorization: req.headers['authorization'], status: 200 };
     log.push(entry);
     const spec = CALLS[action];
@@ -107,6 +110,11 @@ export async function startEc2Replay(files: readonly AwsExportFile[], pageSize =
       res.writeHead(status, { 'content-type': 'text/xml;charset=UTF-8' });
       res.end(`<?xml version="1.0" encoding="UTF-8"?>\n${xml}`);
     };
+    if (ELBV2_ACTIONS.has(action)) {
+      if (throttled.has(action)) return reply(200, elbv2Response(files, action, form, pageSize));
+      throttled.add(action);
+      return reply(400, ELBV2_THROTTLED);
+    }
     if (!spec) return reply(400, `<Response><Errors><Error><Code>InvalidAction</Code><Message>${esc(action)}</Message></Error></Errors><RequestID>0</RequestID></Response>`);
     if (!throttled.has(action)) {
       throttled.add(action);

@@ -8,7 +8,7 @@ export const AWS_FIXTURES = join(process.cwd(), 'test/fixtures/aws');
 export function awsFiles(name: string): AwsExportFile[] {
   const dir = join(AWS_FIXTURES, name);
   return readdirSync(dir)
-    .filter((f) => f.startsWith('describe-') || f.startsWith('get-managed-prefix-list-entries-'))
+    .filter((f) => f.startsWith('describe-') || f.startsWith('elb-describe-') || f.startsWith('get-managed-prefix-list-entries-'))
     .sort()
     .map((f) => ({ name: f, text: readFileSync(join(dir, f), 'utf8') }));
 }

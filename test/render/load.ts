@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
+import Ajv04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import type { AuditReport } from '../../src/analyze/audit/types.js';
 import type { FlowAnswer } from '../../src/analyze/types.js';
@@ -23,6 +24,14 @@ export function validator(schemaFile: 'audit' | 'explain' | 'diff' | 'logs' | 'w
   const ajv = new Ajv.default({ allErrors: true, strict: true });
   addFormats.default(ajv);
   return ajv.compile(readJson<object>(`schemas/${schemaFile}.schema.json`));
+}
+
+/** The official SARIF 2.1.0 schema (schemas/external/README.md says where it comes from). */
+export function sarifValidator() {
+  // unicodeRegExp off: the schema's `language` pattern is not valid with the u flag.
+  const ajv = new Ajv04.default({ allErrors: true, strict: false, unicodeRegExp: false });
+  addFormats.default(ajv);
+  return ajv.compile(readJson<object>('schemas/external/sarif-2.1.0-rtm.5.json'));
 }
 
 /** A report whose host name and rule text try to break out of the markup. */

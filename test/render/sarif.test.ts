@@ -1,18 +1,8 @@
-import Ajv04 from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
 import type { Log, Result } from 'sarif';
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../src/analyze/checks/index.js';
 import { buildAuditSarif, renderAuditSarif } from '../../src/render/index.js';
-import { readJson, report } from './load.js';
-
-/** The official SARIF 2.1.0 schema (schemas/external/README.md says where it comes from). */
-function sarifValidator() {
-  // unicodeRegExp off: the schema's `language` pattern is not valid with the u flag.
-  const ajv = new Ajv04.default({ allErrors: true, strict: false, unicodeRegExp: false });
-  addFormats.default(ajv);
-  return ajv.compile(readJson<object>('schemas/external/sarif-2.1.0-rtm.5.json'));
-}
+import { report, sarifValidator } from './load.js';
 
 describe('renderAuditSarif', () => {
   const r = report();

@@ -67,13 +67,16 @@ export function servesFamily(service: Pick<ServiceReach, 'family' | 'dualStack'>
 }
 
 /** Exposure per family and overall (the worst of the two). */
-export function serviceExposure(service: Pick<ServiceReach, 'family' | 'dualStack' | 'sources' | 'linkScoped'>): { exposure: Exposure; byFamily: Record<Family, Exposure> } {
+export function serviceExposure(service: Pick<ServiceReach, 'family' | 'dualStack' | 'sources' | 'linkScoped' | 'cloud'>): { exposure: Exposure; byFamily: Record<Family, Exposure> } {
   const byFamily = {} as Record<Family, Exposure>;
   for (const f of FAMILIES) {
     const set = sourceSet(service.sources, f);
     byFamily[f] = classifySources(set, f, servesFamily(service, f));
     // Link-scoped destinations only: hosts on the link, whatever addresses they use (README).
     if (service.linkScoped?.includes(f) && isRemote(byFamily[f])) byFamily[f] = 'internal';
+    // Behind an internet-facing balancer the host sees a private address, but strangers get in (cloud join).
+    const through = service.cloud?.balancerSources;
+    if (through) byFamily[f] = worstExposure(byFamily[f], classifySources(sourceSet(through, f), f, false));
   }
   return { exposure: worstExposure(byFamily.ipv4, byFamily.ipv6), byFamily };
 }

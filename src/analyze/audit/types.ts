@@ -6,6 +6,7 @@
  */
 import type { Family } from '../../model/addr.js';
 import type { Location } from '../../model/diagnostics.js';
+import type { CloudRuleRef } from '../cloud-path/types.js';
 import type { Decision, HostAnalysis, ServiceReach, SourceLists } from '../types.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
@@ -71,6 +72,8 @@ export interface Finding {
     exposure?: Exposure;
     sources?: SourceLists;
     decisions?: Decision[];
+    /** The cloud rules that decide it (security group rules, network ACL entries), with where they are declared. */
+    cloudRules?: CloudRuleRef[];
     /** Plain facts: "net.ipv4.tcp_syncookies = 0", "INPUT policy ACCEPT, no DROP rule". */
     facts: string[];
   };

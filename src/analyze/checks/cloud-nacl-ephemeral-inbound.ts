@@ -7,6 +7,7 @@
  * @module
  */
 import type { Finding } from '../audit/types.js';
+import type { CloudRuleRef } from '../cloud-path/types.js';
 import { hostFinding } from './helpers.js';
 import type { Check } from './types.js';
 
@@ -23,10 +24,14 @@ export const cloudNaclEphemeralInbound: Check = {
       const exposed = ctx.host.services.filter(
         (s) => s.cloud?.internet === true && s.port >= r.fromPort && s.port <= r.toPort && s.cloud.path.some((h) => h.layer === 'network-acl-inbound' && h.rules.some((x) => x.id === r.aclId && x.rule.endsWith(` ${r.ruleNumber}`))),
       );
-      const through = (ctx.host.internet ?? []).filter((e) => e.path.some((h) => h.layer === 'network-acl-inbound' && h.rules.some((x) => x.id === r.aclId && x.rule.endsWith(` ${r.ruleNumber}`))));
+      const isRule = (x: CloudRuleRef) => x.id === r.aclId && x.rule.endsWith(` ${r.ruleNumber}`);
+      const through = (ctx.host.internet ?? []).filter((e) => e.path.some((h) => h.layer === 'network-acl-inbound' && h.rules.some(isRule)));
+      // The rule as a path names it (with where it is declared): for the finding's location.
+      const ref = through.flatMap((e) => e.path.flatMap((h) => (h.layer === 'network-acl-inbound' ? h.rules.filter(isRule) : [])))[0];
       out.push(
         hostFinding(this, ctx, `${r.aclId}/${r.ruleNumber}/${r.cidr}`, {
           severity: exposed.length > 0 ? 'high' : this.severity,
+          ...(ref ? { cloudRules: [ref] } : {}),
           title: `${r.aclId} inbound rule ${r.ruleNumber} admits ${r.proto} ${r.fromPort}-${r.toPort} from ${r.cidr}`,
           facts: [
             `${r.aclId} inbound rule ${r.ruleNumber}: ${r.text}`,

@@ -94,6 +94,7 @@ export const cloudOpenPort: Check = {
           ],
           summary: `Admit ${ports} only from the networks that need it.`,
           commands: restrictGroupCommands(groupRules(e.path), ctx.policy),
+          cloudRules: groupRules(e.path),
         });
       // One TCP/UDP port: the finding is about that service (policy exceptions and SARIF match it).
       if ((e.proto === 'tcp' || e.proto === 'udp') && e.fromPort === e.toPort) finding.service = { proto: e.proto, port: e.fromPort };
@@ -117,6 +118,7 @@ export const cloudOpenPort: Check = {
         facts: [`target group ${lb.targetGroup}${lb.health ? ` (${lb.health})` : ''}`, `path: ${hopsTextOf(lb.path)}`, ...risks.slice(0, 6).map((r) => `${r.label}: ${r.reason}`)],
         summary: `Admit ${lb.listener.protocol} ${lb.listener.port} on the balancer only from the networks that need it, or make it internal.`,
         commands: restrictGroupCommands(groupRules(front), ctx.policy),
+        cloudRules: groupRules(front),
       });
       finding.service = { proto: lb.proto, port: lb.targetPort };
       out.push(finding);
@@ -133,6 +135,7 @@ export const cloudOpenPort: Check = {
           facts: [`${r.ref.id} ${r.ref.rule}: ${r.ref.text}`, 'no connection from the internet opens today (route, public address or network ACL): one change away', ...risks.slice(0, 4).map((x) => `${x.label}: ${x.reason}`)],
           summary: 'Narrow the rule now, before a route or a public address makes it live.',
           commands: restrictGroupCommands([r.ref], ctx.policy),
+          cloudRules: [r.ref],
         }),
       );
     }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { CloudRuleRef } from '../cloud-path/types.js';
 import type { Decision } from '../types.js';
 import type { AuditedHost, AuditedService, Finding, Severity } from '../audit/types.js';
 import { SEVERITIES } from '../audit/types.js';
@@ -76,9 +77,10 @@ export function serviceFinding(check: Check, ctx: CheckContext, svc: AuditedServ
 }
 
 /** A host-level finding; `key` tells apart several findings of one check on one host. */
-export function hostFinding(check: Check, ctx: CheckContext, key: string | null, input: ServiceFindingInput & { decisions?: Decision[] }): Finding {
+export function hostFinding(check: Check, ctx: CheckContext, key: string | null, input: ServiceFindingInput & { decisions?: Decision[]; cloudRules?: CloudRuleRef[] }): Finding {
   const evidence: Finding['evidence'] = { facts: input.facts ?? [] };
   if (input.decisions) evidence.decisions = input.decisions;
+  if (input.cloudRules && input.cloudRules.length > 0) evidence.cloudRules = input.cloudRules;
   return {
     id: key === null ? `${check.id}:${ctx.host.name}` : `${check.id}:${ctx.host.name}:${key}`,
     rule: check.id,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { awsFiles, withFile } from '../../../test/cloud/load-aws.js';
 import { type AddrSet, cidrsToSet, parseAddr } from '../../model/addr.js';
 import * as I from '../../model/interval-set.js';
+import { Dim, type DimSet, PacketSet } from '../../model/packet-set.js';
 import { parseAwsExport } from '../../parse/aws-json/index.js';
 import { type CloudHost, analyzeAwsNetwork } from './index.js';
 
@@ -125,5 +126,37 @@ describe('cloud path (AWS semantics on the recorded web-vpc export)', () => {
     const set = cidrsToSet(https.sources.ipv4, 'ipv4') as AddrSet;
     expect(I.contains(set as I.IntervalSet<I.Ordinal>, parseAddr('8.8.8.8')!.value)).toBe(true);
     expect(https.sources.ipv4).toHaveLength(38);
+  });
+});
+
+describe('sources inside the VPC cross the network ACL of another subnet, not their own', () => {
+  /** web-1's group admits Redis from the whole VPC instead of the office list; the public subnet's ACL denies the private subnet inbound on 6379 (rule 50). */
+  const files = withFile(
+    withFile(awsFiles('web-vpc'), 'describe-security-groups.json', (d) => (d.SecurityGroups[0].IpPermissions[2] = { IpProtocol: 'tcp', FromPort: 6379, ToPort: 6379, IpRanges: [{ CidrIp: '10.0.0.0/16' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] })),
+    'describe-network-acls.json',
+    (d) => d.NetworkAcls[0].Entries.push({ CidrBlock: '10.0.2.0/24', Egress: false, Protocol: '6', PortRange: { From: 6379, To: 6379 }, RuleAction: 'deny', RuleNumber: 50 }),
+  );
+  /** One packet: tcp from addr:sport to 6379. */
+  const admitted = (hosts: Map<string, CloudHost>, addr: string, sport = 40000) => {
+    const a = parseAddr(addr)!.value as number;
+    const packet = PacketSet.where('ipv4', { [Dim.Src]: I.range(a, a + 1) as DimSet, [Dim.Proto]: I.range(6, 7) as DimSet, [Dim.Sport]: I.range(sport, sport + 1) as DimSet, [Dim.Dport]: I.range(6379, 6380) as DimSet });
+    return hosts.get(WEB)!.paths[0]!.families.ipv4.admittedAll.intersects(packet);
+  };
+
+  it('an inbound deny for another subnet of the VPC keeps it out; the own subnet never crosses the ACL', () => {
+    const hosts = analyze(files);
+    expect(hosts.get(WEB)!.paths[0]!.eni.subnetId).toBe('subnet-0a1b2c3d4e5f00001');
+    expect(admitted(hosts, '10.0.2.20')).toBe(false);
+    expect(admitted(hosts, '10.0.1.77')).toBe(true);
+    // Without the deny the private subnet gets in.
+    expect(admitted(analyze(withFile(files, 'describe-network-acls.json', (d) => d.NetworkAcls[0].Entries.pop())), '10.0.2.20')).toBe(true);
+  });
+
+  it('the reply to a client in another subnet must get out: the outbound ACL allows 32768-65535 only', () => {
+    const open = analyze(withFile(files, 'describe-network-acls.json', (d) => d.NetworkAcls[0].Entries.pop()));
+    expect(admitted(open, '10.0.2.20', 40000)).toBe(true);
+    expect(admitted(open, '10.0.2.20', 2000)).toBe(false);
+    // Within the subnet the ACL is not crossed: any client port.
+    expect(admitted(open, '10.0.1.77', 2000)).toBe(true);
   });
 });

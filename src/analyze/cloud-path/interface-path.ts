@@ -6,8 +6,9 @@
  *   NACL outbound (the reply, to the client's port) → security groups (stateful: no reply check)
  *
  * Sources inside the VPC (the `local` route) reach the private address through the
- * security groups; the NACL is not applied to them, since traffic within a subnet never
- * crosses it (the more exposed reading for a subnet boundary, named in the notes).
+ * security groups; those in other subnets also cross this subnet's NACL both ways (inbound,
+ * and the reply to the client's port), while traffic within the subnet never crosses it.
+ * The source subnet's own ACL is not applied (the more exposed reading).
  *
  * @module
  */
@@ -118,7 +119,14 @@ function familyPath(index: NetworkIndex, eni: NetworkInterface, family: Family, 
   const admittedAll = () => {
     if (everything) return everything;
     const securityGroupSet = groupsOf().set;
-    const local = src(table ? sourcesOf(routes, family, 'local') : index.vpcSpace(eni.vpcId)[family]).intersect(securityGroupSet);
+    const localSources = table ? sourcesOf(routes, family, 'local') : index.vpcSpace(eni.vpcId)[family];
+    // A subnet missing from the export: every VPC source read as inside it (no ACL crossed).
+    const own = index.subnetSpace(eni.subnetId)?.[family] ?? localSources;
+    const sameSubnet = I.intersect(localSources as I.IntervalSet<I.Ordinal>, own as I.IntervalSet<I.Ordinal>) as AddrSet;
+    const otherSubnets = I.difference(localSources as I.IntervalSet<I.Ordinal>, own as I.IntervalSet<I.Ordinal>) as AddrSet;
+    const local = src(sameSubnet)
+      .intersect(securityGroupSet)
+      .union(src(otherSubnets).intersect(clientPorts).intersect(securityGroupSet).intersect(inbound.allowed).intersect(replyAllowed));
     const privateRouted = src(sourcesOf(routes, family, 'private')).intersect(clientPorts).intersect(securityGroupSet).intersect(inbound.allowed).intersect(replyAllowed);
     return (everything = admittedInternet.union(local).union(privateRouted));
   };

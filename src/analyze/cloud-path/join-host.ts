@@ -14,7 +14,7 @@ import type { CloudHost } from './index.js';
 import { segmentPath } from './exposure-list.js';
 import type { FamilyPath } from './interface-path.js';
 import { TCP, UDP } from './rule-sets.js';
-import type { ClosedBy, ServiceCloudPath } from './types.js';
+import type { ClosedBy, LoadBalancerExposure, ServiceCloudPath } from './types.js';
 
 /** The cloud instance that owns one of these addresses (a host's interface addresses). */
 export function matchInstance(addresses: readonly string[], hosts: readonly CloudHost[]): CloudHost | null {
@@ -66,6 +66,8 @@ function serviceCloudPath(cloud: CloudHost, service: ServiceReach): { path: Serv
   // Balancers that get the internet through to this port (the host sees the balancer's or the client's address).
   const via = (cloud.facts.loadBalancers ?? []).filter((e) => e.reachesTarget && e.proto === service.proto && e.targetPort === service.port);
   if (via.length > 0) out.loadBalancers = [...new Set(via.map((e) => `${e.loadBalancer} (${e.listener.protocol} ${e.listener.port})`))];
+  const through = balancerSources(service, via);
+  if (through) out.balancerSources = through;
   // An NLB passes the client's address on (instance targets): the host sees internet sources. Read
   // so for every NLB entry (ip targets see the NLB instead: the more exposed reading).
   for (const e of via) {
@@ -75,6 +77,28 @@ function serviceCloudPath(cloud: CloudHost, service: ServiceReach): { path: Serv
     }
   }
   return { path: out, sources };
+}
+
+/**
+ * The internet sources of the balancers whose forwarded connections the host firewall admits
+ * (it sees the balancer's address, or the client's for an NLB): strangers reach the socket
+ * through them whatever private address the host sees, so they count for its exposure.
+ */
+function balancerSources(service: ServiceReach, via: readonly LoadBalancerExposure[]): ServiceReach['sources'] | undefined {
+  const out = { ipv4: I.emptySet<number>(), ipv6: I.emptySet<bigint>() } as Record<Family, AddrSet>;
+  let any = false;
+  for (const e of via) {
+    for (const family of ['ipv4', 'ipv6'] as const) {
+      if (!servesFamily(service, family)) continue;
+      const hostAdmits = cidrsToSet(service.sources[family], family) as I.IntervalSet<I.Ordinal>;
+      // A cut list is not exact: read as admitting the balancer (the more exposed reading).
+      const cut = (service.sourcesOmitted?.[family] ?? 0) > 0;
+      if (!cut && !I.intersects(hostAdmits, cidrsToSet(e.seenFrom[family], family) as I.IntervalSet<I.Ordinal>)) continue;
+      out[family] = I.union(out[family] as I.IntervalSet<I.Ordinal>, cidrsToSet(e.sources[family], family) as I.IntervalSet<I.Ordinal>) as AddrSet;
+      any = true;
+    }
+  }
+  return any ? { ipv4: toCidrs(out.ipv4, 'ipv4'), ipv6: toCidrs(out.ipv6, 'ipv6') } : undefined;
 }
 
 /** CIDR lists intersected with what the cloud admits, per family. */
@@ -90,7 +114,7 @@ function narrowLists(lists: ServiceReach['sources'], omitted: { ipv4: number; ip
 }
 
 /** The host's analysis, renamed to the instance id, each service's sources narrowed by the cloud. */
-export function joinHost(analysis: HostAnalysis, cloud: CloudHost): HostAnalysis {
+export function joinHost(analysis: HostAnalysis, cloud: CloudHost, by: 'instance-id' | 'private-address' = 'private-address'): HostAnalysis {
   const services = analysis.services.map((s): ServiceReach => {
     const { path, sources } = serviceCloudPath(cloud, s);
     const narrowed = narrowLists(s.sources, s.sourcesOmitted, sources);
@@ -102,7 +126,7 @@ export function joinHost(analysis: HostAnalysis, cloud: CloudHost): HostAnalysis
     ...analysis,
     name: cloud.facts.instanceId,
     services,
-    cloud: { ...cloud.facts, joined: { hostname: analysis.name, by: 'private-address' } },
+    cloud: { ...cloud.facts, joined: { hostname: analysis.name, by } },
     internet: cloud.internet,
   };
 }

@@ -120,6 +120,82 @@ describe('load balancers as entry points', () => {
   });
 });
 
+describe('listener rules (describe-rules)', () => {
+  const ADMIN_ARN = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/admin-9000/5d2f6a1b7c8e9f00';
+  const APP_LISTENER_RULE = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/app/89abcdef01234567/0467ef3c8400ae65/';
+  /** A second group on the ALB, web-1 port 9000, named by no default action. */
+  const withAdmin = (files: AwsExportFile[]): AwsExportFile[] => [
+    ...withFile(files, 'describe-target-groups.json', (d) =>
+      d.TargetGroups.push({ ...d.TargetGroups[1], TargetGroupArn: ADMIN_ARN, TargetGroupName: 'admin-9000', Port: 9000 }),
+    ),
+    { name: 'describe-target-health-admin-9000.json', text: JSON.stringify({ TargetHealthDescriptions: [{ Target: { Id: WEB, Port: 9000 }, TargetHealth: { State: 'healthy' } }] }) },
+  ];
+  const adminRule = { RuleArn: `${APP_LISTENER_RULE}aa11bb22cc33dd44`, Priority: '10', Conditions: [{ Field: 'path-pattern', Values: ['/admin/*'] }], Actions: [{ Type: 'forward', TargetGroupArn: ADMIN_ARN }], IsDefault: false };
+  const admin = (files: AwsExportFile[]) => analyze(files).get(WEB)!.facts.loadBalancers?.filter((e) => e.targetGroup === 'admin-9000') ?? [];
+
+  it('reads each rule, its listener from its ARN, its conditions and forwarded groups', () => {
+    const files = withFile(withElb(), 'describe-rules-app-443.json', (d) => d.Rules.unshift(adminRule));
+    const app = parseAwsExport(files).value.listeners.find((l) => l.protocol === 'HTTPS')!;
+    expect(app.rules!.map((r) => [r.priority, r.conditions, r.targetGroupArns.map((a) => a.split('/')[1])])).toEqual([
+      ['10', 'path-pattern /admin/*', ['admin-9000']],
+      ['default', '', ['app-80']],
+    ]);
+    expect(parseAwsExport(files).value.listeners.find((l) => l.protocol === 'TCP')!.rules).toBeNull();
+  });
+
+  it('a group only a rule forwards to is reached through that listener, and the rule is named', () => {
+    const files = withAdmin(withFile(withElb(), 'describe-rules-app-443.json', (d) => d.Rules.unshift(adminRule)));
+    expect(admin(files).map((e) => [e.loadBalancer, e.listener.port, e.targetPort, e.listenerRules])).toEqual([['app', 443, 9000, ['priority 10: path-pattern /admin/*']]]);
+    expect(analyze(files).get(WEB)!.facts.assumptions.join('\n')).not.toContain('admin-9000');
+    // The default rule is named on the default group's entry.
+    expect(entry(analyze(files).get(WEB)!, 'app')!.listenerRules).toEqual(['default']);
+  });
+
+  it('with the rules exported and none forwarding to the group, no listener reaches it', () => {
+    expect(admin(withAdmin(withElb()))).toEqual([]);
+  });
+
+  it('without describe-rules, a group no default action names is read as reachable from every listener, and said so', () => {
+    const files = withAdmin(withElb().filter((f) => !f.name.startsWith('describe-rules-')));
+    expect(admin(files).map((e) => [e.listener.port, e.listenerRules])).toEqual([[443, undefined]]);
+    expect(analyze(files).get(WEB)!.facts.assumptions).toContain('target group admin-9000 is attached to app but no default action forwards to it: read as reachable from HTTPS 443 (describe-rules not exported for them)');
+  });
+
+  it('a rule ARN that names no listener is an error at its JSON path', () => {
+    const files = withFile(withElb(), 'describe-rules-app-443.json', (d) => (d.Rules[0].RuleArn = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/x/1'));
+    const d = parseAwsExport(files).diagnostics.filter((x) => x.severity === 'error');
+    expect(d.map((x) => x.location)).toEqual([{ file: 'describe-rules-app-443.json', path: '$.Rules[0].RuleArn' }]);
+  });
+});
+
+describe('Classic Load Balancers (aws elb describe-load-balancers)', () => {
+  const withClb = (): AwsExportFile[] => [...awsFiles('web-vpc'), ...awsFiles('web-vpc-clb')];
+
+  it('reads the balancer, a listener per listener description and its instances as the targets', () => {
+    const { value, diagnostics } = parseAwsExport(withClb());
+    expect(diagnostics).toEqual([]);
+    expect(value.loadBalancers.map((l) => [l.name, l.type, l.scheme, l.subnetIds, l.securityGroups])).toEqual([['legacy', 'classic', 'internet-facing', ['subnet-0a1b2c3d4e5f00001'], ['sg-0a1b2c3d4e5f00004']]]);
+    expect(value.listeners.map((l) => [l.protocol, l.port, l.targetGroupArns])).toEqual([['TCP', 443, ['classic/legacy/instances/8080']]]);
+    expect(value.targetGroups[0]!.targets!.map((t) => `${t.id}:${t.port}`)).toEqual([`${WEB}:8080`, `${DB}:8080`]);
+  });
+
+  it('proxies from its own address like an ALB: open to web-1 (its group admits the balancers\' group), closed at db-1', () => {
+    const hosts = analyze(withClb());
+    expect(entry(hosts.get(WEB)!, 'legacy')).toMatchObject({ type: 'classic', listener: { protocol: 'TCP', port: 443 }, targetGroup: 'legacy instances', targetPort: 8080, health: null, reachesTarget: true, seenFrom: { ipv4: ['10.0.1.50/32'], ipv6: [] } });
+    expect(entry(hosts.get(DB)!, 'legacy')).toMatchObject({ reachesTarget: false, closedBy: 'target-security-group' });
+    expect(entry(hosts.get(WEB)!, 'legacy')!.path.map((h) => `${h.layer} ${h.id}`)).toContain('security-group sg-0a1b2c3d4e5f00004');
+    // The balancer's group admits 443 only: a listener on 80 is closed at the front.
+    const on80 = withFile(withClb(), 'elb-describe-load-balancers.json', (d) => (d.LoadBalancerDescriptions[0].ListenerDescriptions[0].Listener.LoadBalancerPort = 80));
+    expect(entry(analyze(on80).get(WEB)!, 'legacy')).toMatchObject({ reachesTarget: false, closedBy: 'balancer-security-group' });
+  });
+
+  it('an unknown Scheme is an error at its JSON path', () => {
+    const files = withFile(withClb(), 'elb-describe-load-balancers.json', (d) => (d.LoadBalancerDescriptions[0].Scheme = 'public'));
+    const d = parseAwsExport(files).diagnostics.filter((x) => x.severity === 'error');
+    expect(d.map((x) => x.location)).toEqual([{ file: 'elb-describe-load-balancers.json', path: '$.LoadBalancerDescriptions[0].Scheme' }]);
+  });
+});
+
 describe('load balancers in the findings and the sources', () => {
   // The NLB forwards to Redis (6379) instead: web-1's group admits 6379 from the office prefix list only.
   const redis = withFile(withFile(withElb(), 'describe-target-health-web-8080.json', (d) => (d.TargetHealthDescriptions[0].Target.Port = 6379)), 'describe-target-groups.json', (d) => (d.TargetGroups[0].Port = 6379));

@@ -32,8 +32,9 @@ function listenerProtos(protocol: string): number[] {
 
 /** The balancer's private addresses per subnet: its interfaces ("ELB app/<name>/…", "ELB net/<name>/…"), else the subnet's CIDRs. */
 function balancerAddresses(index: NetworkIndex, lb: LoadBalancer, subnetId: string, notes: Set<string>): Record<Family, AddrSet> {
-  const prefix = `ELB ${lb.type === 'application' ? 'app' : 'net'}/${lb.name}/`;
-  const enis = index.net.interfaces.filter((e) => e.subnetId === subnetId && e.description?.startsWith(prefix));
+  // A Classic balancer's interfaces read "ELB <name>" exactly.
+  const prefix = lb.type === 'classic' ? null : `ELB ${lb.type === 'application' ? 'app' : 'net'}/${lb.name}/`;
+  const enis = index.net.interfaces.filter((e) => e.subnetId === subnetId && (prefix ? e.description?.startsWith(prefix) : e.description === `ELB ${lb.name}`));
   const out = emptyAddrs();
   const add = (set: AddrSet, f: Family) => (out[f] = I.union(out[f] as I.IntervalSet<I.Ordinal>, set as I.IntervalSet<I.Ordinal>) as AddrSet);
   for (const e of enis) for (const a of [...e.privateIps, ...e.ipv6]) {
@@ -77,6 +78,17 @@ function frontAdmitted(lb: LoadBalancer, front: InterfacePath, family: Family, l
   return fp.internetSpace.intersect(wanted).intersect(fp.aclInAllowed).intersect(groups).intersect(fp.replyAllowed);
 }
 
+/** Whether the listener's default actions or any of its rules forward to the group. */
+function forwardsTo(l: LbListener, tg: TargetGroup): boolean {
+  return l.targetGroupArns.includes(tg.arn) || (l.rules?.some((r) => r.targetGroupArns.includes(tg.arn)) ?? false);
+}
+
+/** The listener's rules that forward to the group, as text ("priority 10: path-pattern /admin/*"); null when the rules are unknown. */
+function forwardingRules(l: LbListener, tg: TargetGroup): string[] | null {
+  if (l.rules === null) return null;
+  return l.rules.filter((r) => r.targetGroupArns.includes(tg.arn)).map((r) => (r.priority === 'default' ? 'default' : `priority ${r.priority}: ${r.conditions}`));
+}
+
 export interface TargetRef {
   instanceId: string;
   path: InterfacePath;
@@ -93,13 +105,13 @@ export function loadBalancerExposures(index: NetworkIndex, targetPaths: (t: LbTa
     const notes = notesByVpc.get(lb.vpcId) ?? new Set<string>();
     notesByVpc.set(lb.vpcId, notes);
     const listeners = net.listeners.filter((l) => l.loadBalancerArn === lb.arn);
-    const groups = net.targetGroups.filter((tg) => tg.loadBalancerArns.includes(lb.arn) || listeners.some((l) => l.targetGroupArns.includes(tg.arn)));
+    const groups = net.targetGroups.filter((tg) => tg.loadBalancerArns.includes(lb.arn) || listeners.some((l) => forwardsTo(l, tg)));
     for (const tg of groups) {
-      // Listener rules (describe-rules) may forward to groups the default actions do not name: read as every listener.
-      let via = listeners.filter((l) => l.targetGroupArns.includes(tg.arn));
+      let via = listeners.filter((l) => forwardsTo(l, tg));
       if (via.length === 0) {
-        via = listeners;
-        if (via.length > 0) notes.add(`target group ${tg.name} is attached to ${lb.name} but no default action forwards to it: read as reachable from every listener (listener rules not exported)`);
+        // An ALB's rules, where not exported, may forward to it: read as reachable from every such listener (an NLB has no rules).
+        via = lb.type === 'application' ? listeners.filter((l) => l.rules === null) : [];
+        if (via.length > 0) notes.add(`target group ${tg.name} is attached to ${lb.name} but no default action forwards to it: read as reachable from ${via.map((l) => `${l.protocol} ${l.port}`).join(', ')} (describe-rules not exported for them)`);
       }
       if (tg.targets === null) {
         notes.add(`targets of ${tg.name} unknown (describe-target-health-${tg.name}.json missing)`);
@@ -126,6 +138,7 @@ function exposure(index: NetworkIndex, lb: LoadBalancer, listener: LbListener, t
   const clientPreserved = lb.type === 'network' && tg.targetType === 'instance';
   const fronts = lb.subnetIds.map((s) => frontPath(index, lb, s, options, notes));
   const sources = { ipv4: emptyAddrs().ipv4, ipv6: emptyAddrs().ipv6 } as Record<Family, AddrSet>;
+  const seenFrom = emptyAddrs();
   const hops: PathHop[] = [];
   let frontOpen = false;
   let reaches = false;
@@ -163,6 +176,7 @@ function exposure(index: NetworkIndex, lb: LoadBalancer, listener: LbListener, t
       const balancerPasses = passed.intersects(PacketSet.where(family, { [Dim.Src]: lbAddrs as DimSet }));
       const srcs = clientPreserved && !balancerPasses ? I.intersect(passed.project(Dim.Src) as I.IntervalSet<I.Ordinal>, admitted.project(Dim.Src) as I.IntervalSet<I.Ordinal>) : admitted.project(Dim.Src);
       sources[family] = I.union(sources[family] as I.IntervalSet<I.Ordinal>, srcs as I.IntervalSet<I.Ordinal>) as AddrSet;
+      seenFrom[family] = I.union(seenFrom[family] as I.IntervalSet<I.Ordinal>, passed.project(Dim.Src) as I.IntervalSet<I.Ordinal>) as AddrSet;
       // The front's hops without its stand-in interface (the target's interface ends the path).
       for (const seg of portSegments([front], (_, f) => (f === family ? admitted : PacketSet.empty(f)))) hops.push(...segmentPath(seg).filter((h) => h.layer !== 'network-interface'));
       for (const m of tp.securityGroups) if (m.set.intersects(passed)) hops.push({ layer: 'security-group', id: m.ref.id, rules: [m.ref] });
@@ -171,11 +185,13 @@ function exposure(index: NetworkIndex, lb: LoadBalancer, listener: LbListener, t
     }
   }
   if (!frontOpen) closedBy = frontClosedBy(lb, fronts, listener, proto);
+  const rules = forwardingRules(listener, tg);
   return {
     loadBalancer: lb.name,
     loadBalancerArn: lb.arn,
-    type: lb.type === 'application' ? 'application' : 'network',
+    type: lb.type === 'gateway' ? 'network' : lb.type,
     listener: { protocol: listener.protocol, port: listener.port },
+    ...(rules ? { listenerRules: rules } : {}),
     targetGroup: tg.name,
     proto: proto === UDP ? 'udp' : 'tcp',
     targetPort: port,
@@ -183,6 +199,7 @@ function exposure(index: NetworkIndex, lb: LoadBalancer, listener: LbListener, t
     reachesTarget: reaches,
     closedBy: reaches ? null : closedBy,
     sources: { ipv4: toCidrs(sources.ipv4, 'ipv4'), ipv6: toCidrs(sources.ipv6, 'ipv6') },
+    seenFrom: { ipv4: toCidrs(seenFrom.ipv4, 'ipv4'), ipv6: toCidrs(seenFrom.ipv6, 'ipv6') },
     path: mergeHops(hops),
   };
 }

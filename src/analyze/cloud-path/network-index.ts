@@ -70,6 +70,20 @@ export class NetworkIndex {
     return out;
   }
 
+  /** A subnet's own blocks; null when the subnet is not in the export. */
+  subnetSpace(subnetId: string): Record<Family, AddrSet> | null {
+    return this.cached(`subnet space ${subnetId}`, () => {
+      const subnet = this.net.subnets.find((s) => s.id === subnetId);
+      if (!subnet) return null;
+      const out = emptyAddrs();
+      for (const text of subnet.cidrs) {
+        const c = parseCidr(text);
+        if (c) out[c.family] = I.union(out[c.family] as I.IntervalSet<I.Ordinal>, cidrSet(c) as I.IntervalSet<I.Ordinal>) as AddrSet;
+      }
+      return out;
+    });
+  }
+
   /** Private and IPv6 addresses of the group's members; null when the members are not known. */
   members(groupId: string): Record<Family, AddrSet> | null {
     if (this.memberCache.has(groupId)) return this.memberCache.get(groupId)!;

@@ -108,6 +108,8 @@ export interface ServiceCloudPath {
   path: PathHop[];
   /** Internet-facing balancers that forward the internet to this port: "web (TCP 443)". Absent when none. */
   loadBalancers?: string[];
+  /** Internet sources that reach the socket through those balancers, the host firewall admitting what it sees of them. Absent when none. */
+  balancerSources?: SourceLists;
 }
 
 /** Which layer stops the internet from reaching a target through a balancer, in path order. */
@@ -117,8 +119,10 @@ export type LoadBalancerClosedBy = 'balancer-route' | 'balancer-security-group' 
 export interface LoadBalancerExposure {
   loadBalancer: string;
   loadBalancerArn: string;
-  type: 'application' | 'network';
+  type: 'application' | 'network' | 'classic';
   listener: { protocol: string; port: number };
+  /** The listener rules that forward to the group ("default", "priority 10: path-pattern /admin/*"); absent when describe-rules was not exported. */
+  listenerRules?: string[];
   targetGroup: string;
   proto: 'tcp' | 'udp';
   /** The instance port the balancer forwards to. */
@@ -130,6 +134,8 @@ export interface LoadBalancerExposure {
   closedBy: LoadBalancerClosedBy | null;
   /** Internet sources that get through (empty when it does not reach). */
   sources: SourceLists;
+  /** The source addresses the target sees for them: the balancer's own (ALB, NLB to ip targets) or the clients' (NLB to instances). */
+  seenFrom: SourceLists;
   /** The balancer's front (internet gateway, route, ACL, its groups) then the target's groups, ACL and interface. */
   path: PathHop[];
 }

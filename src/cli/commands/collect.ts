@@ -1,15 +1,26 @@
 /**
- * `portcullis collect [--out FILE]`: snapshot this host as JSON (stdout, or FILE written
- * atomically) and say on stderr what could not be read.
+ * `portcullis collect [--out FILE] [--imds]`: snapshot this host as JSON (stdout, or FILE
+ * written atomically) and say on stderr what could not be read; `--imds` adds the EC2
+ * instance id from the metadata service.
  *
  * @module
  */
 import { collectSnapshot, realHostIO, snapshotToJson } from '../../collect/index.js';
+import { InputError } from '../errors.js';
 import { writeOutput } from '../output.js';
 import type { Snapshot } from '../../model/snapshot.js';
 
-export async function runCollect(opts: { out?: string }): Promise<number> {
+export async function runCollect(opts: { out?: string; imds?: boolean }): Promise<number> {
   const snapshot = await collectSnapshot(realHostIO());
+  if (opts.imds) {
+    const { ImdsError, imdsInstanceId } = await import('../../collect/aws/index.js');
+    try {
+      snapshot.host.cloud = { provider: 'aws', instanceId: await imdsInstanceId() };
+    } catch (err) {
+      if (err instanceof ImdsError) throw new InputError(`collect --imds: ${err.message}`);
+      throw err;
+    }
+  }
   const json = snapshotToJson(snapshot);
   await writeOutput(opts.out, json);
   const summary = collectSummary(snapshot);

@@ -1,10 +1,13 @@
 /**
  * Fetch an AWS account's network as the AWS CLI would export it: one JSON document per
- * call, pages concatenated, named after the call; prefix list entries per list.
+ * call, pages concatenated, named after the call; prefix list entries per list; then the
+ * load balancers (ELBv2).
  *
  * @module
  */
+import { collectElbv2 } from './collect-elbv2.js';
 import { type AwsPages, EXPORT_CALLS } from './export-calls.js';
+import { allItems, toJson } from './export-json.js';
 
 export interface ExportedFile {
   name: string;
@@ -17,8 +20,7 @@ export async function collectAwsExport(pages: AwsPages, progress: (what: string)
   let prefixLists: Record<string, unknown>[] = [];
   for (const { call, key, file } of EXPORT_CALLS) {
     progress(call);
-    const items: unknown[] = [];
-    for await (const page of pages(call)) items.push(...((page[key] as unknown[] | undefined) ?? []));
+    const items = await allItems(pages(call), key);
     if (key === 'PrefixLists') prefixLists = items as Record<string, unknown>[];
     files.push({ name: file, text: toJson({ [key]: items }) });
   }
@@ -26,14 +28,9 @@ export async function collectAwsExport(pages: AwsPages, progress: (what: string)
     const id = pl['PrefixListId'];
     if (typeof id !== 'string') continue;
     progress(`GetManagedPrefixListEntries ${id}`);
-    const entries: unknown[] = [];
-    for await (const page of pages('GetManagedPrefixListEntries', { prefixListId: id })) entries.push(...((page['Entries'] as unknown[] | undefined) ?? []));
+    const entries = await allItems(pages('GetManagedPrefixListEntries', { prefixListId: id }), 'Entries');
     files.push({ name: `get-managed-prefix-list-entries-${id}.json`, text: toJson({ Entries: entries }) });
   }
+  files.push(...(await collectElbv2(pages, progress)));
   return files;
-}
-
-/** As the AWS CLI prints: 4-space JSON; dates as ISO text. */
-function toJson(value: unknown): string {
-  return JSON.stringify(value, (k, v) => (k === '$metadata' ? undefined : v), 4) + '\n';
 }

@@ -16,10 +16,22 @@ export type AwsCall =
   | 'DescribeNetworkInterfaces'
   | 'DescribeInternetGateways'
   | 'DescribeManagedPrefixLists'
-  | 'GetManagedPrefixListEntries';
+  | 'GetManagedPrefixListEntries'
+  | Elbv2Call;
 
-/** Pages of one call's output (each page an API response object); `prefixListId` for the entries call. */
-export type AwsPages = (call: AwsCall, params?: { prefixListId: string }) => AsyncIterable<Record<string, unknown>>;
+/** Elastic Load Balancing v2: the last three are asked per balancer, listener and target group. */
+export type Elbv2Call = 'DescribeLoadBalancers' | 'DescribeTargetGroups' | 'DescribeListeners' | 'DescribeRules' | 'DescribeTargetHealth' | 'DescribeClassicLoadBalancers';
+
+/** The one resource a per-resource call is about. */
+export interface AwsCallParams {
+  prefixListId?: string;
+  loadBalancerArn?: string;
+  listenerArn?: string;
+  targetGroupArn?: string;
+}
+
+/** Pages of one call's output (each page an API response object). */
+export type AwsPages = (call: AwsCall, params?: AwsCallParams) => AsyncIterable<Record<string, unknown>>;
 
 /** Call, the key its pages list under, and the file the AWS CLI export names it. */
 export const EXPORT_CALLS: readonly { call: AwsCall; key: string; file: string }[] = [

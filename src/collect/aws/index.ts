@@ -6,3 +6,4 @@
 export { collectAwsExport, type ExportedFile } from './collect-export.js';
 export { EXPORT_CALLS, type AwsCall, type AwsPages } from './export-calls.js';
 export { sdkPages, type SdkOptions } from './sdk-pages.js';
+export { ImdsError, imdsInstanceId } from './instance-identity.js';

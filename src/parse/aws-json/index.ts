@@ -10,8 +10,9 @@ import { emptyAwsNetwork } from '../../model/aws-network.js';
 import type { Diagnostic, Parsed } from '../../model/diagnostics.js';
 import { readInstances, readNetworkInterfaces } from './instances.js';
 import { type JsonObject, JsonReader, parseJsonText } from './json-reader.js';
-import { readListeners, readLoadBalancers, readTargetGroups, readTargetHealth } from './load-balancers.js';
-import type { LbTarget } from '../../model/aws-network.js';
+import { readClassicLoadBalancers } from './classic-load-balancers.js';
+import { readListenerRules, readListeners, readLoadBalancers, readTargetGroups, readTargetHealth } from './load-balancers.js';
+import type { LbRule, LbTarget } from '../../model/aws-network.js';
 import { readNetworkAcls } from './network-acls.js';
 import { readRouteTables } from './route-tables.js';
 import { readSecurityGroups } from './security-groups.js';
@@ -36,6 +37,8 @@ export const AWS_EXPORT_FILES = [
   { key: 'LoadBalancers', file: 'describe-load-balancers.json', command: 'aws elbv2 describe-load-balancers --output json', required: false },
   { key: 'Listeners', file: 'describe-listeners-<load-balancer-name>.json', command: 'aws elbv2 describe-listeners --load-balancer-arn <arn> --output json', required: false },
   { key: 'TargetGroups', file: 'describe-target-groups.json', command: 'aws elbv2 describe-target-groups --output json', required: false },
+  { key: 'LoadBalancerDescriptions', file: 'elb-describe-load-balancers.json', command: 'aws elb describe-load-balancers --output json', required: false },
+  { key: 'Rules', file: 'describe-rules-<load-balancer-name>-<port>.json', command: 'aws elbv2 describe-rules --listener-arn <arn> --output json', required: false },
 ] as const;
 
 const ENTRIES_FILE = /get-managed-prefix-list-entries-(pl-[0-9a-zA-Z]+)\.json$/;
@@ -49,6 +52,7 @@ export function parseAwsExport(files: readonly AwsExportFile[]): Parsed<AwsNetwo
   const seenKeys = new Set<string>();
   const instanceEnis: NetworkInterface[] = [];
   const health = new Map<string, LbTarget[]>();
+  const rules: LbRule[] = [];
   for (const f of files) {
     const parsed = parseJsonText(f.text, f.name, 'parse.aws.json');
     diagnostics.push(...parsed.diagnostics);
@@ -56,7 +60,7 @@ export function parseAwsExport(files: readonly AwsExportFile[]): Parsed<AwsNetwo
     const r = new JsonReader(f.name, 'parse.aws.shape');
     const doc = r.object(parsed.value, '$');
     if (doc) {
-      const known = readDocument(r, doc, f.name, net, entries, instanceEnis, health);
+      const known = readDocument(r, doc, f.name, net, entries, instanceEnis, health, rules);
       for (const k of known) seenKeys.add(k);
       if (known.length === 0) {
         r.error('$', 'no EC2 output recognised in this file', `one of the keys ${AWS_EXPORT_FILES.map((x) => x.key).join(', ')}, or Entries in get-managed-prefix-list-entries-<pl-id>.json`, Object.keys(doc).join(', '));
@@ -81,7 +85,13 @@ export function parseAwsExport(files: readonly AwsExportFile[]): Parsed<AwsNetwo
   }
   net.calls = [...seenKeys].sort();
   // Target health is keyed by the group's name (the file name) or, in a combined file, its name or ARN.
-  for (const tg of net.targetGroups) tg.targets = health.get(tg.arn) ?? health.get(tg.name) ?? null;
+  // describe-rules always lists the default rule: a listener without any has had its rules not exported.
+  for (const l of net.listeners) {
+    const own = rules.filter((x) => x.listenerArn === l.arn);
+    l.rules = own.length > 0 ? own : null;
+  }
+  // (A Classic balancer's groups come with their instances.)
+  for (const tg of net.targetGroups) tg.targets = health.get(tg.arn) ?? health.get(tg.name) ?? tg.targets;
   for (const pl of net.prefixLists) pl.entries = entries.get(pl.id) ?? null;
   for (const [id, list] of entries) {
     if (!net.prefixLists.some((p) => p.id === id)) net.prefixLists.push({ id, name: null, family: null, entries: list, origin: { file: `get-managed-prefix-list-entries-${id}.json`, path: '$' } } satisfies PrefixList);
@@ -90,7 +100,7 @@ export function parseAwsExport(files: readonly AwsExportFile[]): Parsed<AwsNetwo
 }
 
 /** Read every known key of one document; returns the keys found. */
-function readDocument(r: JsonReader, doc: JsonObject, name: string, net: AwsNetwork, entries: Map<string, string[]>, instanceEnis: NetworkInterface[], health: Map<string, LbTarget[]>): string[] {
+function readDocument(r: JsonReader, doc: JsonObject, name: string, net: AwsNetwork, entries: Map<string, string[]>, instanceEnis: NetworkInterface[], health: Map<string, LbTarget[]>, rules: LbRule[]): string[] {
   const found: string[] = [];
   const has = (k: string) => {
     if (!(k in doc)) return false;
@@ -112,6 +122,13 @@ function readDocument(r: JsonReader, doc: JsonObject, name: string, net: AwsNetw
   if (has('LoadBalancers')) net.loadBalancers.push(...readLoadBalancers(r, doc, '$'));
   if (has('Listeners')) net.listeners.push(...readListeners(r, doc, '$'));
   if (has('TargetGroups')) net.targetGroups.push(...readTargetGroups(r, doc, '$'));
+  if (has('Rules')) rules.push(...readListenerRules(r, doc, '$'));
+  if (has('LoadBalancerDescriptions')) {
+    const classic = readClassicLoadBalancers(r, doc, '$');
+    net.loadBalancers.push(...classic.loadBalancers);
+    net.listeners.push(...classic.listeners);
+    net.targetGroups.push(...classic.targetGroups);
+  }
   const hm = HEALTH_FILE.exec(name);
   if (hm && has('TargetHealthDescriptions')) health.set(hm[1]!, readTargetHealth(r, r.array(doc, 'TargetHealthDescriptions', '$'), '$.TargetHealthDescriptions'));
   // A combined file carries the health per group: {"TargetHealth": {"<name or ARN>": [TargetHealthDescriptions…]}}.

@@ -1,12 +1,12 @@
 /**
  * The Elastic Load Balancing v2 calls: `aws elbv2 describe-load-balancers`,
- * `describe-listeners`, `describe-target-groups` and `describe-target-health` (whose
+ * `describe-listeners`, `describe-rules`, `describe-target-groups` and `describe-target-health` (whose
  * output does not name its target group: the file name does,
  * `describe-target-health-<target-group-name>.json`).
  *
  * @module
  */
-import type { LbListener, LbTarget, LoadBalancer, TargetGroup } from '../../model/aws-network.js';
+import type { LbListener, LbRule, LbTarget, LoadBalancer, TargetGroup } from '../../model/aws-network.js';
 import type { JsonObject, JsonReader } from './json-reader.js';
 
 const LB_TYPES = ['application', 'network', 'gateway'] as const;
@@ -54,24 +54,8 @@ export function readListeners(r: JsonReader, doc: JsonObject, base: string): LbL
     const port = r.integer(o, 'Port', path, 1, 65535);
     const protocol = r.string(o, 'Protocol', path);
     if (!arn || !loadBalancerArn || port === null || !protocol) return;
-    // A forward action names one group (TargetGroupArn) or several (ForwardConfig.TargetGroups); both may be present.
-    const targetGroupArns = new Set<string>();
-    r.array(o, 'DefaultActions', path).forEach((a, k) => {
-      const ap = `${path}.DefaultActions[${k}]`;
-      const action = r.object(a, ap);
-      if (!action || action['Type'] !== 'forward') return;
-      const single = r.optionalString(action, 'TargetGroupArn', ap);
-      if (single) targetGroupArns.add(single);
-      const config = action['ForwardConfig'] === undefined ? null : r.object(action['ForwardConfig'], `${ap}.ForwardConfig`);
-      if (config) {
-        r.array(config, 'TargetGroups', `${ap}.ForwardConfig`).forEach((t, n) => {
-          const to = r.object(t, `${ap}.ForwardConfig.TargetGroups[${n}]`);
-          const tg = to && r.string(to, 'TargetGroupArn', `${ap}.ForwardConfig.TargetGroups[${n}]`);
-          if (tg) targetGroupArns.add(tg);
-        });
-      }
-    });
-    out.push({ arn, loadBalancerArn, port, protocol, targetGroupArns: [...targetGroupArns], origin: { file: r.file, path } });
+    const targetGroupArns = forwardedGroups(r, o, 'DefaultActions', path);
+    out.push({ arn, loadBalancerArn, port, protocol, targetGroupArns, rules: null, origin: { file: r.file, path } });
   });
   return out;
 }
@@ -103,6 +87,55 @@ export function readTargetHealth(r: JsonReader, list: unknown[], base: string): 
     if (!o || !target || !id) return;
     const health = o['TargetHealth'] === undefined ? null : r.object(o['TargetHealth'], `${path}.TargetHealth`);
     out.push({ id, port: r.optionalInteger(target, 'Port', `${path}.Target`, 1, 65535), health: health ? r.optionalString(health, 'State', `${path}.TargetHealth`) : null, origin: { file: r.file, path } });
+  });
+  return out;
+}
+
+/** The groups the forward actions of `key` name: one (TargetGroupArn) or several (ForwardConfig.TargetGroups), or both. */
+function forwardedGroups(r: JsonReader, o: JsonObject, key: string, path: string): string[] {
+  const arns = new Set<string>();
+  r.array(o, key, path).forEach((a, k) => {
+    const ap = `${path}.${key}[${k}]`;
+    const action = r.object(a, ap);
+    if (!action || action['Type'] !== 'forward') return;
+    const single = r.optionalString(action, 'TargetGroupArn', ap);
+    if (single) arns.add(single);
+    const config = action['ForwardConfig'] === undefined ? null : r.object(action['ForwardConfig'], `${ap}.ForwardConfig`);
+    if (config) {
+      r.array(config, 'TargetGroups', `${ap}.ForwardConfig`).forEach((t, n) => {
+        const to = r.object(t, `${ap}.ForwardConfig.TargetGroups[${n}]`);
+        const tg = to && r.string(to, 'TargetGroupArn', `${ap}.ForwardConfig.TargetGroups[${n}]`);
+        if (tg) arns.add(tg);
+      });
+    }
+  });
+  return [...arns];
+}
+
+/** `…:listener-rule/app/<lb>/<lb-id>/<listener-id>/<rule-id>` → `…:listener/app/<lb>/<lb-id>/<listener-id>`. */
+const RULE_ARN = /^(arn:[^:]+:elasticloadbalancing:[^:]*:[^:]*:)listener-rule\/((?:app|net)\/[^/]+\/[^/]+\/[^/]+)\/[^/]+$/;
+
+export function readListenerRules(r: JsonReader, doc: JsonObject, base: string): LbRule[] {
+  const out: LbRule[] = [];
+  r.array(doc, 'Rules', base).forEach((x, i) => {
+    const path = `${base}.Rules[${i}]`;
+    const o = r.object(x, path);
+    if (!o) return;
+    const arn = r.string(o, 'RuleArn', path);
+    const priority = r.string(o, 'Priority', path);
+    if (!arn || !priority) return;
+    const m = RULE_ARN.exec(arn);
+    if (!m) {
+      r.error(`${path}.RuleArn`, 'not a listener rule ARN', 'arn:aws:elasticloadbalancing:<region>:<account>:listener-rule/app/<lb>/<id>/<listener-id>/<rule-id>', arn);
+      return;
+    }
+    const conditions = r.array(o, 'Conditions', path).flatMap((c) => {
+      if (c === null || typeof c !== 'object') return [];
+      const cond = c as JsonObject;
+      const values = Array.isArray(cond['Values']) ? (cond['Values'] as unknown[]).filter((v) => typeof v === 'string') : [];
+      return typeof cond['Field'] === 'string' ? [`${cond['Field']} ${values.join(',')}`.trim()] : [];
+    });
+    out.push({ arn, listenerArn: `${m[1]}listener/${m[2]}`, priority, conditions: conditions.join(' and '), targetGroupArns: forwardedGroups(r, o, 'Actions', path), origin: { file: r.file, path } });
   });
   return out;
 }

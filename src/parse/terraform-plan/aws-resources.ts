@@ -11,6 +11,7 @@ import type { AwsNetwork, NaclEntry, NetworkInterface, Route, RouteTable, Securi
 import { emptyAwsNetwork } from '../../model/aws-network.js';
 import { protocolNumber } from '../../model/protocols.js';
 import type { JsonObject, JsonReader } from '../aws-json/json-reader.js';
+import { readLoadBalancers } from './load-balancers.js';
 import type { PlanIndex, PlanResource } from './plan-index.js';
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
@@ -64,6 +65,7 @@ export function planToAwsNetwork(plan: PlanIndex, r: JsonReader): AwsNetwork {
   readNetworkAcls(plan, r, net);
   readRouteTables(plan, r, net, vpcCidrs);
   readInstances(plan, r, net, subnetVpc, subnetPublic);
+  readLoadBalancers(plan, r, net, subnetVpc);
   return net;
 }
 

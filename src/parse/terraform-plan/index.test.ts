@@ -22,6 +22,21 @@ describe('parseTerraformPlan (terraform show -json)', () => {
     expect(net.securityGroups.map((g) => g.id)).toEqual(['aws_security_group.web', 'aws_security_group.admin', 'aws_security_group.db', 'aws_security_group.lb']);
   });
 
+  it('every origin names its Terraform resource and its line in the plan file', () => {
+    const web = net.securityGroups[0]!;
+    expect(web.rules[0]!.origin).toMatchObject({ file: FILE, resource: 'aws_security_group.web', path: expect.stringMatching(/\.values\.ingress\[0\]$/) });
+    const rdp = net.securityGroups[1]!.rules[2]!.origin;
+    expect(rdp.resource).toBe('aws_vpc_security_group_ingress_rule.rdp');
+    const lines = text.split('\n');
+    // The rule's object opens on that line; its port follows within it.
+    expect(lines.slice(rdp.line! - 1, rdp.line! + 12).join('\n')).toMatch(/"from_port": 3389/);
+    expect(net.instances[1]!.origin.resource).toBe('module.app.aws_instance.web[0]');
+    // The prior state is read through a rewritten view: addresses, no lines.
+    const before = parseTerraformPlan(edit((d) => (d.prior_state = { values: d.planned_values })), FILE, 'before').value;
+    expect(before.securityGroups[0]!.origin).toMatchObject({ resource: 'aws_security_group.web' });
+    expect(before.securityGroups[0]!.origin.line).toBeUndefined();
+  });
+
   it('follows a module input (var.x) back to the root resources it references', () => {
     const eni = net.interfaces.find((e) => e.instanceId === 'module.app.aws_instance.web[0]')!;
     expect(eni).toMatchObject({ subnetId: 'aws_subnet.public', vpcId: 'aws_vpc.main', groupIds: ['aws_security_group.web', 'aws_security_group.admin'], privateIps: ['10.0.1.10'], publicIps: ['(known after apply)'], ipv6: ['2001:db8:1234:1a01::10'] });

@@ -11,6 +11,7 @@ import { emptyAwsNetwork } from '../../model/aws-network.js';
 import { JsonReader, parseJsonText } from '../aws-json/json-reader.js';
 import { planToAwsNetwork } from './aws-resources.js';
 import { PlanIndex } from './plan-index.js';
+import { annotateResourceOrigins } from './resource-origins.js';
 
 /**
  * `stage: 'after'` (default) reads what the plan builds; `'before'` what exists before it
@@ -28,6 +29,8 @@ export function parseTerraformPlan(text: string, file: string, stage: 'before' |
   }
   // The prior state has the planned values' shape; everything in it is known.
   const view = stage === 'after' ? doc : { ...doc, planned_values: ((doc['prior_state'] as Record<string, unknown> | undefined)?.['values'] ?? { root_module: {} }), resource_changes: [] };
-  const net = planToAwsNetwork(new PlanIndex(r, view), r);
+  const index = new PlanIndex(r, view);
+  const net = planToAwsNetwork(index, r);
+  annotateResourceOrigins(net, index, stage === 'after' ? text : null, file);
   return { value: net, diagnostics: r.diagnostics };
 }

@@ -43,6 +43,12 @@ const LB_CLOSED_BY: Record<LoadBalancerClosedBy, string> = {
 
 /** "tcp 8080 ← load balancer app (application, HTTPS 443, target group app-80, healthy): open to the internet". */
 export function loadBalancerLine(e: LoadBalancerExposure): string {
-  const what = `${e.proto} ${e.targetPort} ← load balancer ${e.loadBalancer} (${e.type}, ${e.listener.protocol} ${e.listener.port}, target group ${e.targetGroup}${e.health ? `, ${e.health}` : ''})`;
+  const what = `${e.proto} ${e.targetPort} ← load balancer ${e.loadBalancer} (${e.type}, ${e.listener.protocol} ${e.listener.port}${ruleText(e.listenerRules)}, target group ${e.targetGroup}${e.health ? `, ${e.health}` : ''})`;
   return e.reachesTarget ? `${what}: open to the internet` : `${what}: closed by ${LB_CLOSED_BY[e.closedBy ?? 'balancer-route']}`;
+}
+
+/** The forwarding rules unless only the default one: ", rule priority 10: path-pattern /admin/*". */
+function ruleText(rules: readonly string[] | undefined): string {
+  const named = (rules ?? []).filter((r) => r !== 'default');
+  return named.length > 0 ? `, rule ${named.join('; ')}` : '';
 }

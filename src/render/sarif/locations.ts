@@ -6,6 +6,7 @@
  */
 import type { Location, PhysicalLocation } from 'sarif';
 import type { AuditReport, Finding } from '../../analyze/audit/types.js';
+import type { CloudRuleRef } from '../../analyze/cloud-path/types.js';
 import type { Decision } from '../../analyze/types.js';
 import { ruleRefLabel } from '../common/describe.js';
 import { serviceKey } from '../common/order.js';
@@ -39,6 +40,16 @@ function physical(d: Decision): PhysicalLocation | null {
   };
 }
 
+/** A cloud rule where its input says: the plan file and line for Terraform, the export file otherwise (no line: no region). */
+function cloudPhysical(r: CloudRuleRef): PhysicalLocation | null {
+  const o = r.origin;
+  if (!o) return null;
+  const description = { text: `${r.id} ${r.rule}${o.resource ? ` (${o.resource})` : ''}${o.path ? ` at ${o.path}` : ''}` };
+  const p: PhysicalLocation = { artifactLocation: { uri: originUri(o.file), description } };
+  if (o.line !== undefined) p.region = { startLine: o.line, snippet: { text: r.text } };
+  return p;
+}
+
 /** The primary location and the other deciding rules as related locations. */
 export function findingLocations(report: AuditReport, f: Finding): { locations: Location[]; related: Location[] } {
   const logicalLocations: NonNullable<Location['logicalLocations']> = [{ name: f.host, fullyQualifiedName: f.host, kind: 'module' }];
@@ -46,11 +57,19 @@ export function findingLocations(report: AuditReport, f: Finding): { locations: 
     const key = serviceKey(f.service);
     logicalLocations.push({ name: key, fullyQualifiedName: `${f.host}/${key}`, kind: 'resource' });
   }
-  const located = decisionsOf(report, f)
-    .map((d) => ({ d, p: physical(d) }))
-    .filter((x): x is { d: Decision; p: PhysicalLocation } => x.p !== null);
+  // Cloud findings from a Terraform plan: the resources that declare the deciding rules, by address.
+  const cloudRules = f.evidence.cloudRules ?? [];
+  for (const address of new Set(cloudRules.flatMap((r) => (r.origin?.resource ? [r.origin.resource] : [])))) {
+    logicalLocations.push({ name: address, fullyQualifiedName: address, kind: 'resource' });
+  }
+  const located = [
+    ...decisionsOf(report, f)
+      .map((d) => ({ label: ruleRefLabel(d.rule), p: physical(d) }))
+      .filter((x): x is { label: string; p: PhysicalLocation } => x.p !== null),
+    ...cloudRules.map((r) => ({ label: `${r.id} ${r.rule}`, p: cloudPhysical(r) })).filter((x): x is { label: string; p: PhysicalLocation } => x.p !== null),
+  ];
   const primary: Location = { logicalLocations };
   if (located[0]) primary.physicalLocation = located[0].p;
-  const related = located.slice(1).map((x, i) => ({ id: i + 1, physicalLocation: x.p, message: { text: `also decides: ${ruleRefLabel(x.d.rule)}` } }));
+  const related = located.slice(1).map((x, i) => ({ id: i + 1, physicalLocation: x.p, message: { text: `also decides: ${x.label}` } }));
   return { locations: [primary], related };
 }

@@ -18,7 +18,7 @@ const rule: Full<RuleRef> = {
   chain: 'INPUT',
   position: 3,
   text: '-A INPUT -p tcp --dport 22 -j ACCEPT',
-  origin: { file: 'rules.v4', line: 12, path: '$.x' },
+  origin: { file: 'rules.v4', line: 12, path: '$.x', resource: 'aws_security_group.web' },
 };
 const sources = { ipv4: ['198.51.100.0/24'], ipv6: ['2001:db8::/32'] };
 const decision = { verdict: 'accept' as const, rule, hook: 'input', sources, omitted: { ipv4: 3, ipv6: 0 }, uncertain: true };
@@ -31,10 +31,10 @@ const identity = {
   risks: [{ class: 'remote-admin' as const, reason: 'shell', alternative: 'none', severity: 'high' as const, fix: 'PasswordAuthentication no' }],
   localOnly: 'ListenAddress 127.0.0.1',
 };
-const cloudRef = { id: 'sg-1', rule: 'ingress rule 1', text: 'allow tcp 22 from 0.0.0.0/0', origin: { file: 'describe-security-groups.json', line: 1, path: '$.SecurityGroups[0]' }, ipPermission: '[]' };
+const cloudRef = { id: 'sg-1', rule: 'ingress rule 1', text: 'allow tcp 22 from 0.0.0.0/0', origin: { file: 'describe-security-groups.json', line: 1, path: '$.SecurityGroups[0]', resource: 'aws_security_group.web' }, ipPermission: '[]' };
 const cloudPath = [{ layer: 'security-group' as const, id: 'sg-1', rules: [cloudRef] }];
 const base = {
-  cloud: { internet: false, closedBy: 'network-acl-inbound' as const, path: cloudPath, loadBalancers: ['web (TCP 443)'] },
+  cloud: { internet: false, closedBy: 'network-acl-inbound' as const, path: cloudPath, loadBalancers: ['web (TCP 443)'], balancerSources: sources },
   proto: 'tcp' as const,
   port: 22,
   address: '::',
@@ -62,9 +62,9 @@ const finding: Full<AuditReport['findings'][number]> = {
   host: 'h',
   service: { proto: 'tcp', port: 22 },
   title: 'SSH open',
-  evidence: { exposure: 'world', sources, decisions: [decision], facts: ['fact'] },
+  evidence: { exposure: 'world', sources, decisions: [decision], cloudRules: [cloudRef], facts: ['fact'] },
   remediation: { summary: 'close it', commands: ['ufw deny 22/tcp'] },
-  suppressed: { reason: 'reviewed', expires: '2027-01-01', location: { file: 'policy.yaml', line: 3, path: '$.exceptions[0]' } },
+  suppressed: { reason: 'reviewed', expires: '2027-01-01', location: { file: 'policy.yaml', line: 3, path: '$.exceptions[0]', resource: 'aws_security_group.web' } },
 };
 
 export const fullReport: Full<AuditReport> = {
@@ -85,7 +85,7 @@ export const fullReport: Full<AuditReport> = {
       shadowedRules: [{ rule, kind: 'shadowed', coveredBy: [rule] }],
       backends: { ipv4: ['iptables-nft'], ipv6: ['nftables'] },
       sourceStatus: [{ source: 'iptables-save (nft)', status: 'passed', rules: 3 }],
-      diagnostics: [{ code: 'unsupported.match', severity: 'warning', message: 'm', location: { file: 'f', line: 1, path: '$' }, expected: 'e', input: 'i' }],
+      diagnostics: [{ code: 'unsupported.match', severity: 'warning', message: 'm', location: { file: 'f', line: 1, path: '$', resource: 'aws_security_group.web' }, expected: 'e', input: 'i' }],
       sysctls: { 'net.ipv4.tcp_syncookies': '1', 'net.ipv4.ip_forward': '0' },
       firewall: { inputDropsLogged: { ipv4: true, ipv6: false } },
       internet: [{ proto: 'tcp', fromPort: 22, toPort: 22, sources, path: cloudPath }],
@@ -104,6 +104,7 @@ export const fullReport: Full<AuditReport> = {
             loadBalancerArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/web/0123456789abcdef',
             type: 'network',
             listener: { protocol: 'TCP', port: 443 },
+            listenerRules: ['default'],
             targetGroup: 'web-8080',
             proto: 'tcp',
             targetPort: 8080,
@@ -111,6 +112,7 @@ export const fullReport: Full<AuditReport> = {
             reachesTarget: true,
             closedBy: 'target-security-group',
             sources,
+            seenFrom: sources,
             path: cloudPath,
           },
         ],
