@@ -287,9 +287,28 @@ export class LogGenerator {
   }
 }
 
-/** Write `bytes` of log to `out` (a path or a stream); resolves to the truth. */
-export async function writeLog(out, { bytes, ...opts }) {
-  const gen = new LogGenerator(opts);
+/**
+ * Where a log of `bytes` must start to end by `end`: the bytes and time per line measured on
+ * a sample from the same generator settings, plus a margin.
+ */
+export function startFor(bytes, end, opts) {
+  const sample = new LogGenerator({ ...opts, start: 0 });
+  let n = 0;
+  let len = 0;
+  for (const line of sample.lines()) {
+    len += line.length + 1;
+    if (++n === 20_000) break;
+  }
+  return Math.floor(end - (bytes / (len / n)) * (sample.time / n) * 1.1);
+}
+
+/**
+ * Write `bytes` of log to `out` (a path or a stream); resolves to the truth. The log ends by
+ * `end` (default: an hour ago) and starts where it must for that, unless `start` is given: a
+ * log that ran into the future would read as last year's where stamps have no year.
+ */
+export async function writeLog(out, { bytes, end = Date.now() - 3_600_000, ...opts }) {
+  const gen = new LogGenerator({ ...opts, start: opts.start ?? startFor(bytes, end, opts) });
   const stream = typeof out === 'string' ? createWriteStream(out) : out;
   let written = 0;
   let buf = [];
@@ -308,6 +327,7 @@ export async function writeLog(out, { bytes, ...opts }) {
   }
   // Do not cut a planted scan in half: finish the pending events' truth as unplanted.
   await new Promise((r) => (typeof out === 'string' ? stream.end(r) : r()));
+  if (gen.time > Math.max(end, Date.now() - 60_000)) throw new Error(`the generated log runs to ${new Date(gen.time).toISOString()}, after ${new Date(end).toISOString()}: give an earlier start or fewer bytes`);
   return gen.finish();
 }
 

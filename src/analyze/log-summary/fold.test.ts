@@ -58,30 +58,94 @@ describe('scanner: at least N distinct ports within any W-second window (sliding
   });
 });
 
-describe('folds over parts of a log merge to the fold of the whole', () => {
+/** Scanners by the definition itself, brute force: for each attempt, the distinct ports in (t − W, t]. */
+function bruteScanners(events: PacketEvent[], options: FoldOptions): string[] {
+  const bySource = new Map<string, PacketEvent[]>();
+  for (const e of events) bySource.set(e.src, [...(bySource.get(e.src) ?? []), e]);
+  const out: string[] = [];
+  for (const [src, list] of bySource) {
+    const sorted = [...list].sort((a, b) => a.time - b.time);
+    const hit = sorted.find((e) => new Set(sorted.filter((x) => x.time <= e.time && e.time - x.time < options.scan.windowMs).map((x) => `${x.proto}/${x.dpt}`)).size >= options.scan.ports);
+    if (hit) out.push(`${src.includes(':') ? '2001:db8::1' : src}@${new Date(hit.time).toISOString()}`);
+  }
+  return out.sort();
+}
+
+describe('folds over parts of a log merge to the fold of the whole, in any time order', () => {
   const event = fc.record({
-    src: fc.constantFrom('198.51.100.1', '198.51.100.2', '203.0.113.3', '2001:0db8:0000:0000:0000:0000:0000:0001'),
-    port: fc.integer({ min: 1, max: 30 }),
-    gap: fc.integer({ min: 0, max: 9000 }),
+    src: fc.constantFrom('198.51.100.1', '198.51.100.2', '2001:0db8:0000:0000:0000:0000:0000:0001'),
+    port: fc.integer({ min: 1, max: 12 }),
+    gap: fc.integer({ min: 0, max: 800 }),
     udp: fc.boolean(),
   });
+  // Lines that go back in time: a clock step, the hour repeated at the end of daylight saving
+  // time, a BSD year seam read wrongly; or a log whose lines are shuffled.
+  const step = fc.record({ at: fc.integer({ min: 0, max: 300 }), by: fc.oneof(fc.integer({ min: -40_000, max: 0 }), fc.integer({ min: -86_400_000, max: 3_600_000 })) });
+  const options: FoldOptions = { scan: { ports: 5, windowMs: 20_000 } };
+  const summaryOf = (state: FoldState) => summarize(state, { scan: options.scan, now: new Date(T0), toolVersion: 't', inputs: [] });
 
-  it('for any events and any cut points (property)', () => {
-    const options: FoldOptions = { scan: { ports: 6, windowMs: 20_000 } };
+  function events(raw: { src: string; port: number; gap: number; udp: boolean }[], steps: { at: number; by: number }[]): PacketEvent[] {
+    let t = T0;
+    return raw.map((r, i) => {
+      t += r.gap;
+      for (const s of steps) if (s.at === i) t += s.by;
+      return ev(r.src, r.port, t, r.udp ? 'udp' : 'tcp');
+    });
+  }
+
+  function cutAndMerge(list: PacketEvent[], cutsRaw: number[]): FoldState {
+    const cuts = [...new Set(cutsRaw.map((c) => Math.min(c, list.length)))].sort((a, b) => a - b);
+    const bounds = [0, ...cuts, list.length];
+    const merged = emptyFoldState();
+    for (let i = 0; i + 1 < bounds.length; i++) mergeFoldStates(merged, fold(list.slice(bounds[i], bounds[i + 1]), options), options.scan);
+    return merged;
+  }
+
+  it('for any events, any steps back in time and any cut points, the same summary; scanners as the definition says (property)', () => {
+    let withScanners = 0;
     fc.assert(
-      fc.property(fc.array(event, { maxLength: 300 }), fc.array(fc.integer({ min: 0, max: 300 }), { maxLength: 6 }), (raw, cutsRaw) => {
-        let t = T0;
-        const events = raw.map((r) => ev(r.src, r.port, (t += r.gap), r.udp ? 'udp' : 'tcp'));
-        const whole = summarize(fold(events, options), { scan: options.scan, now: new Date(T0), toolVersion: 't', inputs: [] });
-        const cuts = [...new Set(cutsRaw.map((c) => Math.min(c, events.length)))].sort((a, b) => a - b);
-        const bounds = [0, ...cuts, events.length];
-        const merged = emptyFoldState();
-        for (let i = 0; i + 1 < bounds.length; i++) mergeFoldStates(merged, fold(events.slice(bounds[i], bounds[i + 1]), options), options.scan);
-        const parts = summarize(merged, { scan: options.scan, now: new Date(T0), toolVersion: 't', inputs: [] });
-        expect(parts).toEqual(whole);
+      fc.property(fc.array(event, { minLength: 20, maxLength: 300 }), fc.array(step, { maxLength: 4 }), fc.array(fc.integer({ min: 0, max: 300 }), { maxLength: 6 }), (raw, steps, cuts) => {
+        const list = events(raw, steps);
+        const whole = summaryOf(fold(list, options));
+        if (whole.scanners.length > 0) withScanners++;
+        expect(summaryOf(cutAndMerge(list, cuts))).toEqual(whole);
+        expect(whole.scanners.map((s) => `${s.address}@${s.detectedAt}`).sort()).toEqual(bruteScanners(list, options));
       }),
-      { numRuns: 120 },
+      { numRuns: 150 },
     );
+    // The property is only worth something if scanners occur.
+    expect(withScanners).toBeGreaterThan(40);
+  });
+
+  it('the order of the lines does not matter: a shuffled log gives the same summary (property)', () => {
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 200 }), fc.integer(), (raw, seed) => {
+        const list = events(raw, []);
+        const shuffled = [...list];
+        let x = seed >>> 0 || 1;
+        for (let i = shuffled.length - 1; i > 0; i--) {
+          x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+          const j = x % (i + 1);
+          [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+        }
+        const { hours: _h, ...whole } = summaryOf(fold(list, options));
+        const { hours: _s, ...other } = summaryOf(fold(shuffled, options));
+        expect(other).toEqual(whole);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('lines that go back in time count at their stamps: one hour apart is no scan, 17 s apart is, in one part or two', () => {
+    const src = '203.0.113.20';
+    // 8 ports stamped an hour later, then (the clock stepped back) 7 ports: no 60 s window holds 15.
+    const apart = [...Array.from({ length: 8 }, (_, i) => ev(src, 100 + i, T0 + 3_600_000 + i * 1000)), ...Array.from({ length: 7 }, (_, i) => ev(src, 200 + i, T0 + 8000 + i * 1000))];
+    expect(scanners(fold(apart))).toEqual([]);
+    // 8 ports at 10-17 s logged before 7 ports at 0-6 s: 15 ports within 17 s, the 15th (in time) at 17 s.
+    const close = [...Array.from({ length: 8 }, (_, i) => ev(src, 100 + i, T0 + 10_000 + i * 1000)), ...Array.from({ length: 7 }, (_, i) => ev(src, 200 + i, T0 + i * 1000))];
+    const want = [`${src}@${new Date(T0 + 17_000).toISOString()}`];
+    expect(scanners(fold(close))).toEqual(want);
+    for (let cut = 1; cut < close.length; cut++) expect(scanners(mergeFoldStates(fold(close.slice(0, cut)), fold(close.slice(cut)), SCAN.scan))).toEqual(want);
   });
 });
 

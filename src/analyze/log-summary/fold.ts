@@ -1,14 +1,16 @@
 /**
  * The pure fold of a drop log: counts per day, hour, port, protocol and source, and scanner
- * detection (scan-window.ts), from packet events in time order. Its state is plain data
- * (Maps, Sets, typed arrays), so folds over parts of a log run in worker threads and merge
- * afterwards in log order. Distinct sources per port and per day are counted at the end from
- * the sources' own port and day lists, so each attempt costs a few small-map updates.
+ * detection (scan-window.ts), from packet events. Its state is plain data (Maps, arrays,
+ * typed arrays), so folds over parts of a log run in worker threads and merge afterwards;
+ * every count, scanners included, is a function of the set of stamped attempts, so the
+ * result does not depend on where the log was cut nor on lines that go back in time.
+ * Distinct sources per port and per day are counted at the end from the sources' own port
+ * and day lists, so each attempt costs a few small-map updates.
  *
  * @module
  */
 import { Ipv4Index } from './ipv4-index.js';
-import { type ScanParams, stitchDetect } from './scan-window.js';
+import { type ScanParams, type Spans, coalesceSpans, detectFromSpans } from './scan-window.js';
 import type { LineCounts, MalformedExample, PacketEvent } from './types.js';
 
 /** Protocols with ports; a port key is index × 65536 + port. */
@@ -20,16 +22,17 @@ export interface SourceState {
   attempts: number;
   first: number;
   last: number;
-  /** Port key → time of the last attempt on it. */
+  /** Port key → index in `spans` of the span its last attempt (in log order) went to. */
   ports: Map<number, number>;
+  /** Per port, runs of attempts with gaps under the window (scan-window.ts). */
+  spans: Spans;
   /** UTC day numbers with attempts, ascending. */
   days: number[];
   /** Protocols without ports it used. */
   protocols: string[];
   detectedAt: number | null;
-  /** See scan-window.ts: first occurrences near `first`, last occurrences near `last`. */
-  head: Map<number, number> | null;
-  tail: Map<number, number> | null;
+  /** An attempt came earlier than one before it: spans may overlap until coalesced, and detection is by sweep. */
+  unordered: boolean;
 }
 
 /** Everything a fold knows; structured-cloneable (it crosses worker threads). */
@@ -58,6 +61,8 @@ export interface FoldOptions {
   until?: number;
   /** Malformed lines kept as examples. */
   examples?: number;
+  /** Report new scanners as they happen even when their lines go back in time (--follow). */
+  live?: boolean;
 }
 
 export const FOLD_NEW_SCANNER = 1;
@@ -103,11 +108,6 @@ export class LogFold {
   private hourCount = 0;
   private lastPrefix = '';
   private prefixCount = 0;
-  /**
-   * Port times are kept relative to the fold's first attempt until finish(): small integers
-   * stay unboxed in a Map (epoch milliseconds would allocate a number per attempt).
-   */
-  private base = NaN;
   /** IPv4 sources by number → their place in `sourceList` (the state's Map is filled once per source). */
   private readonly v4Sources = new Ipv4Index();
   private readonly sourceList: SourceState[] = [];
@@ -201,7 +201,7 @@ export class LogFold {
       }
     } else source = s.sources.get(ev.src);
     if (!source) {
-      source = { attempts: 0, first: t, last: t, ports: new Map(), days: [], protocols: [], detectedAt: null, head: new Map(), tail: null };
+      source = { attempts: 0, first: t, last: t, ports: new Map(), spans: [], days: [], protocols: [], detectedAt: null, unordered: false };
       s.sources.set(ev.src, source);
       if (v4 >= 0) {
         this.v4Sources.add(v4, this.sourceList.length);
@@ -210,7 +210,6 @@ export class LogFold {
     }
     source.attempts += count;
     if (t < source.first) source.first = t;
-    if (t > source.last) source.last = t;
     const day = Math.floor(t / DAY);
     const days = source.days;
     if (days.length === 0 || days[days.length - 1] !== day) {
@@ -223,87 +222,84 @@ export class LogFold {
     if (key < 0) {
       s.protocols.set(ev.proto, (s.protocols.get(ev.proto) ?? 0) + count);
       if (!source.protocols.includes(ev.proto)) source.protocols.push(ev.proto);
+      if (t > source.last) source.last = t;
       return bits;
     }
     if (s.ports[key] === 0) bits |= FOLD_NEW_PORT;
     s.ports[key]! += count;
-    if (Number.isNaN(this.base)) this.base = t;
-    const rel = t - this.base;
+    const windowMs = opts.scan.windowMs;
     const ports = source.ports;
-    const before = ports.get(key);
-    ports.set(key, rel);
-    const { windowMs, ports: needed } = opts.scan;
-    const head = source.head;
-    if (head && t - source.first < windowMs && !head.has(key)) head.set(key, rel);
-    if (source.detectedAt !== null || ports.size < needed) return bits;
-    // The window's port count only grows when this port was not in it already.
-    if (before !== undefined && rel - before < windowMs) return bits;
+    const spans = source.spans;
+    const at = ports.get(key);
+    if (at !== undefined && t >= spans[at]! && t - spans[at + 1]! < windowMs) {
+      // Within or right after the port's current span: it grows, the window's port count does not.
+      if (t > spans[at + 1]!) spans[at + 1] = t;
+      if (t < source.last) source.unordered = true;
+      if (t > source.last) source.last = t;
+      return bits;
+    }
+    ports.set(key, spans.length);
+    spans.push(t, t, key);
+    if (t < source.last) source.unordered = true;
+    if (t > source.last) source.last = t;
+    if (source.detectedAt !== null || ports.size < opts.scan.ports) return bits;
+    if (source.unordered) {
+      // Only --follow needs to know now; a batch read settles unordered sources once, at the end.
+      if (opts.live) {
+        settleSource(source, opts.scan);
+        if (source.detectedAt !== null) bits |= FOLD_NEW_SCANNER;
+      }
+      return bits;
+    }
+    // In time order, the ports in the window ending now are those whose current span ends within it.
     let inWindow = 0;
-    for (const last of ports.values()) if (rel - last < windowMs) inWindow++;
-    if (inWindow >= needed) {
+    for (const i of ports.values()) if (t - spans[i + 1]! < windowMs) inWindow++;
+    if (inWindow >= opts.scan.ports) {
       source.detectedAt = t;
       bits |= FOLD_NEW_SCANNER;
     }
     return bits;
   }
 
-  /** The state with the head/tail maps merging needs (ready to clone and merge); call once, at the end. */
+  /** The state, ready to clone and merge; call once, at the end. */
   finish(): FoldState {
     this.flushHour();
     this.flushPrefix();
-    const windowMs = this.options.scan.windowMs;
-    const base = Number.isNaN(this.base) ? 0 : this.base;
-    this.base = NaN;
-    for (const source of this.state.sources.values()) {
-      for (const [k, rel] of source.ports) source.ports.set(k, rel + base);
-      if (source.head) for (const [k, rel] of source.head) source.head.set(k, rel + base);
-      if (source.head && source.head.size === 0) source.head = null;
-      if (source.detectedAt !== null) continue;
-      const tail = new Map<number, number>();
-      for (const [k, t] of source.ports) if (source.last - t < windowMs) tail.set(k, t);
-      source.tail = tail.size > 0 ? tail : null;
-    }
+    for (const source of this.state.sources.values()) if (source.unordered) settleSource(source, this.options.scan);
     return this.state;
   }
 }
 
+/** Spans in canonical form, and detection from them (a sweep: order no longer matters). */
+function settleSource(source: SourceState, scan: ScanParams): void {
+  const { spans, latest } = coalesceSpans(source.spans, scan.windowMs);
+  source.spans = spans;
+  source.ports = latest;
+  source.detectedAt = latest.size >= scan.ports ? detectFromSpans(spans, scan) : null;
+}
+
 function mergeSource(a: SourceState, b: SourceState, scan: ScanParams): void {
-  let detected = a.detectedAt;
-  if (detected === null && a.tail && b.head) detected = stitchDetect(a.tail, b.head, scan);
-  if (b.detectedAt !== null && (detected === null || b.detectedAt < detected)) detected = b.detectedAt;
-  let head = a.head;
-  if (b.head) {
-    for (const [k, t] of b.head) {
-      if (t - a.first >= scan.windowMs) continue;
-      head ??= new Map();
-      if (!head.has(k)) head.set(k, t);
-    }
-  }
-  let tail: Map<number, number> | null = null;
-  if (detected === null) {
-    tail = new Map(b.tail ?? []);
-    if (a.tail) for (const [k, t] of a.tail) if (b.last - t < scan.windowMs && !tail.has(k)) tail.set(k, t);
-  }
+  // Both are settled (finish()), so a's detection is exact; when b starts after a ends, no
+  // window up to it changes.
+  const inOrder = b.first >= a.last;
+  const keep = inOrder && a.detectedAt !== null ? a.detectedAt : undefined;
   a.attempts += b.attempts;
   a.first = Math.min(a.first, b.first);
   a.last = Math.max(a.last, b.last);
-  for (const [k, t] of b.ports) {
-    const mine = a.ports.get(k);
-    if (mine === undefined || t > mine) a.ports.set(k, t);
-  }
   for (const d of b.days) if (!a.days.includes(d)) a.days.push(d);
   a.days.sort((x, y) => x - y);
   for (const p of b.protocols) if (!a.protocols.includes(p)) a.protocols.push(p);
-  a.detectedAt = detected;
-  a.head = head;
-  a.tail = tail;
+  for (let i = 0; i < b.spans.length; i++) a.spans.push(b.spans[i]!);
+  settleSource(a, scan);
+  if (keep !== undefined) a.detectedAt = keep;
+  a.unordered = a.unordered || b.unordered || !inOrder;
 }
 
 function addCounts<K>(into: Map<K, number>, from: Map<K, number>): void {
   for (const [k, n] of from) into.set(k, (into.get(k) ?? 0) + n);
 }
 
-/** Fold `later` (the next part of the log, in time order) into `into`. */
+/** Fold `later` (the next part of the log: malformed examples stay in log order) into `into`. */
 export function mergeFoldStates(into: FoldState, later: FoldState, scan: ScanParams, examples = 5): FoldState {
   for (const k of Object.keys(into.lines) as (keyof LineCounts)[]) into.lines[k] += later.lines[k];
   into.attempts += later.attempts;
