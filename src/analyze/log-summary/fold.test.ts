@@ -8,9 +8,15 @@ const SCAN: FoldOptions = { scan: { ports: 15, windowMs: 60_000 } };
 const T0 = Date.UTC(2026, 10, 30, 12, 0, 0);
 
 /** As the parser gives them: dotted quads also as a number (the fold's fast key), other sources by text only. */
-function ev(src: string, dpt: number, time: number, proto = 'tcp'): PacketEvent {
+const SYN = 2;
+const ACK = 16;
+const RST = 4;
+const ECE = 64;
+const CWR = 128;
+
+function ev(src: string, dpt: number, time: number, proto = 'tcp', inIface = 'eth0', tcpFlags = proto === 'tcp' ? SYN : 0): PacketEvent {
   const quad = /^\d+\.\d+\.\d+\.\d+$/.test(src) ? src.split('.').reduce((n, part) => n * 256 + Number(part), 0) : -1;
-  return { time, prefix: '[UFW BLOCK]', drop: true, src, srcV4: quad, proto, dpt, icmpType: -1 };
+  return { time, prefix: '[UFW BLOCK]', drop: true, src, srcV4: quad, proto, dpt, icmpType: -1, inIface, tcpFlags };
 }
 
 function fold(events: PacketEvent[], options: FoldOptions = SCAN): FoldState {
@@ -185,5 +191,39 @@ describe('counts', () => {
     expect(s.attempts).toBe(2);
     expect(s.lines.outsideRange).toBe(2);
     expect(s.hours).toBeNull();
+  });
+});
+
+describe('interfaces and TCP flags', () => {
+  it('per port and per scanner: which interface the attempts came in on, and how many were SYN-only', () => {
+    const events = [
+      ev('198.51.100.1', 22, T0, 'tcp', 'eth0'),
+      ev('198.51.100.1', 22, T0 + 1, 'tcp', 'eth0', SYN | ECE | CWR), // an ECN-setup SYN still opens a connection
+      ev('198.51.100.2', 22, T0 + 2, 'tcp', 'wg0'),
+      ev('198.51.100.3', 22, T0 + 3, 'tcp', 'eth0', ACK | RST),
+      ev('198.51.100.3', 53, T0 + 4, 'udp', 'eth1'),
+      ev('198.51.100.3', -1, T0 + 5, 'icmp', 'eth1'),
+      // Stray replies to ephemeral ports: many ports, no SYN.
+      ...Array.from({ length: 15 }, (_, i) => ev('203.0.113.9', 40000 + i, T0 + 10 + i, 'tcp', 'eth0', ACK)),
+    ];
+    const s = summarize(fold(events), { scan: SCAN.scan, now: new Date(T0), toolVersion: 't', inputs: [] });
+    const p22 = s.ports.find((p) => p.port === 22)!;
+    expect(p22.interfaces).toEqual([{ name: 'eth0', attempts: 3 }, { name: 'wg0', attempts: 1 }]);
+    expect(p22.tcp).toEqual({ syn: 3, other: 1 });
+    expect(s.ports.find((p) => p.port === 53)).toMatchObject({ interfaces: [{ name: 'eth1', attempts: 1 }], tcp: null });
+    expect(s.interfaces).toEqual([
+      { name: 'eth0', attempts: 18, sources: 3, ports: 16 },
+      { name: 'eth1', attempts: 2, sources: 1, ports: 1 },
+      { name: 'wg0', attempts: 1, sources: 1, ports: 1 },
+    ]);
+    expect(s.sources.find((x) => x.address === '198.51.100.3')!.interfaces).toEqual(['eth0', 'eth1']);
+    expect(s.scanners.map((x) => [x.address, x.interfaces, x.tcp])).toEqual([['203.0.113.9', ['eth0'], { syn: 0, other: 15 }]]);
+  });
+
+  it('merging parts adds interface and flag counts', () => {
+    const events = Array.from({ length: 40 }, (_, i) => ev(`198.51.100.${i % 3}`, 20 + (i % 5), T0 + i * 1000, 'tcp', i % 4 ? 'eth0' : 'eth1', i % 3 ? SYN : ACK));
+    const whole = summarize(fold(events), { scan: SCAN.scan, now: new Date(T0), toolVersion: 't', inputs: [] });
+    const merged = mergeFoldStates(fold(events.slice(0, 17)), fold(events.slice(17)), SCAN.scan);
+    expect(summarize(merged, { scan: SCAN.scan, now: new Date(T0), toolVersion: 't', inputs: [] })).toEqual(whole);
   });
 });

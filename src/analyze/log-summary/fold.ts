@@ -30,6 +30,11 @@ export interface SourceState {
   days: number[];
   /** Protocols without ports it used. */
   protocols: string[];
+  /** Arrival interfaces (IN=) of its attempts. */
+  interfaces: string[];
+  /** TCP attempts that open a connection (SYN only) and the others. */
+  tcpSyn: number;
+  tcpOther: number;
   detectedAt: number | null;
   /** An attempt came earlier than one before it: spans may overlap until coalesced, and detection is by sweep. */
   unordered: boolean;
@@ -49,9 +54,18 @@ export interface FoldState {
   ports: Float64Array;
   /** Attempts per protocol without ports. */
   protocols: Map<string, number>;
+  /** TCP attempts per port that open a connection (SYN without ACK, RST or FIN). */
+  tcpSyn: Float64Array;
+  /** Per arrival interface: attempts, and attempts per port key. */
+  interfaces: Map<string, InterfaceState>;
   sources: Map<string, SourceState>;
   prefixes: Map<string, number>;
   malformed: MalformedExample[];
+}
+
+export interface InterfaceState {
+  attempts: number;
+  ports: Map<number, number>;
 }
 
 export interface FoldOptions {
@@ -78,6 +92,8 @@ export function emptyFoldState(): FoldState {
     hours: new Map(),
     ports: new Float64Array(PORT_KEYS),
     protocols: new Map(),
+    tcpSyn: new Float64Array(65536),
+    interfaces: new Map(),
     sources: new Map(),
     prefixes: new Map(),
     malformed: [],
@@ -97,6 +113,10 @@ export function portOfKey(key: number): { proto: string; port: number } {
   return { proto: PORT_PROTOCOLS[Math.floor(key / 65536)]!, port: key % 65536 };
 }
 
+/** ACK, RST, SYN and FIN in PacketEvent.tcpFlags; SYN alone among them opens a connection (ECN bits may ride along). */
+const CONNECTION_FLAGS = 16 | 4 | 2 | 1;
+const SYN = 2;
+
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
@@ -111,6 +131,9 @@ export class LogFold {
   /** IPv4 sources by number → their place in `sourceList` (the state's Map is filled once per source). */
   private readonly v4Sources = new Ipv4Index();
   private readonly sourceList: SourceState[] = [];
+  /** The interface of the previous attempt and its counts (most logs have one or two). */
+  private iface: string | null = null;
+  private ifaceState: InterfaceState | null = null;
 
   constructor(private readonly options: FoldOptions) {}
 
@@ -201,7 +224,7 @@ export class LogFold {
       }
     } else source = s.sources.get(ev.src);
     if (!source) {
-      source = { attempts: 0, first: t, last: t, ports: new Map(), spans: [], days: [], protocols: [], detectedAt: null, unordered: false };
+      source = { attempts: 0, first: t, last: t, ports: new Map(), spans: [], days: [], protocols: [], interfaces: [], tcpSyn: 0, tcpOther: 0, detectedAt: null, unordered: false };
       s.sources.set(ev.src, source);
       if (v4 >= 0) {
         this.v4Sources.add(v4, this.sourceList.length);
@@ -218,6 +241,15 @@ export class LogFold {
         if (days.length > 1 && days[days.length - 2]! > day) days.sort((a, b) => a - b);
       }
     }
+    const iface = ev.inIface;
+    if (iface !== this.iface || !this.ifaceState) {
+      this.iface = iface;
+      this.ifaceState = s.interfaces.get(iface) ?? null;
+      if (!this.ifaceState) s.interfaces.set(iface, (this.ifaceState = { attempts: 0, ports: new Map() }));
+    }
+    const ifaceState = this.ifaceState;
+    ifaceState.attempts += count;
+    if (source.interfaces[0] !== iface && !source.interfaces.includes(iface)) source.interfaces.push(iface);
     const key = portKey(ev.proto, ev.dpt);
     if (key < 0) {
       s.protocols.set(ev.proto, (s.protocols.get(ev.proto) ?? 0) + count);
@@ -227,6 +259,13 @@ export class LogFold {
     }
     if (s.ports[key] === 0) bits |= FOLD_NEW_PORT;
     s.ports[key]! += count;
+    ifaceState.ports.set(key, (ifaceState.ports.get(key) ?? 0) + count);
+    if (key < 65536) {
+      if ((ev.tcpFlags & CONNECTION_FLAGS) === SYN) {
+        s.tcpSyn[key]! += count;
+        source.tcpSyn += count;
+      } else source.tcpOther += count;
+    }
     const windowMs = opts.scan.windowMs;
     const ports = source.ports;
     const spans = source.spans;
@@ -289,6 +328,9 @@ function mergeSource(a: SourceState, b: SourceState, scan: ScanParams): void {
   for (const d of b.days) if (!a.days.includes(d)) a.days.push(d);
   a.days.sort((x, y) => x - y);
   for (const p of b.protocols) if (!a.protocols.includes(p)) a.protocols.push(p);
+  for (const x of b.interfaces) if (!a.interfaces.includes(x)) a.interfaces.push(x);
+  a.tcpSyn += b.tcpSyn;
+  a.tcpOther += b.tcpOther;
   for (let i = 0; i < b.spans.length; i++) a.spans.push(b.spans[i]!);
   settleSource(a, scan);
   if (keep !== undefined) a.detectedAt = keep;
@@ -310,6 +352,15 @@ export function mergeFoldStates(into: FoldState, later: FoldState, scan: ScanPar
   for (let i = 0; i < into.ports.length; i++) if (later.ports[i]) into.ports[i]! += later.ports[i]!;
   addCounts(into.protocols, later.protocols);
   addCounts(into.prefixes, later.prefixes);
+  for (let i = 0; i < into.tcpSyn.length; i++) if (later.tcpSyn[i]) into.tcpSyn[i]! += later.tcpSyn[i]!;
+  for (const [name, b] of later.interfaces) {
+    const a = into.interfaces.get(name);
+    if (!a) into.interfaces.set(name, b);
+    else {
+      a.attempts += b.attempts;
+      addCounts(a.ports, b.ports);
+    }
+  }
   for (const [src, b] of later.sources) {
     const a = into.sources.get(src);
     if (!a) into.sources.set(src, b);
