@@ -134,6 +134,8 @@ export class LogFold {
   /** The interface of the previous attempt and its counts (most logs have one or two). */
   private iface: string | null = null;
   private ifaceState: InterfaceState | null = null;
+  /** The first interface seen: its per-port counts are the totals minus the others', filled in by finish() (no Map update per attempt). */
+  private primary: string | null = null;
 
   constructor(private readonly options: FoldOptions) {}
 
@@ -246,6 +248,7 @@ export class LogFold {
       this.iface = iface;
       this.ifaceState = s.interfaces.get(iface) ?? null;
       if (!this.ifaceState) s.interfaces.set(iface, (this.ifaceState = { attempts: 0, ports: new Map() }));
+      this.primary ??= iface;
     }
     const ifaceState = this.ifaceState;
     ifaceState.attempts += count;
@@ -259,7 +262,7 @@ export class LogFold {
     }
     if (s.ports[key] === 0) bits |= FOLD_NEW_PORT;
     s.ports[key]! += count;
-    ifaceState.ports.set(key, (ifaceState.ports.get(key) ?? 0) + count);
+    if (iface !== this.primary) ifaceState.ports.set(key, (ifaceState.ports.get(key) ?? 0) + count);
     if (key < 65536) {
       if ((ev.tcpFlags & CONNECTION_FLAGS) === SYN) {
         s.tcpSyn[key]! += count;
@@ -305,7 +308,17 @@ export class LogFold {
     this.flushHour();
     this.flushPrefix();
     for (const source of this.state.sources.values()) if (source.unordered) settleSource(source, this.options.scan);
+    this.fillPrimaryInterface();
     return this.state;
+  }
+
+  private fillPrimaryInterface(): void {
+    const s = this.state;
+    const primary = this.primary === null ? undefined : s.interfaces.get(this.primary);
+    if (!primary) return;
+    const rest = new Float64Array(s.ports);
+    for (const i of s.interfaces.values()) if (i !== primary) for (const [k, n] of i.ports) rest[k]! -= n;
+    for (let k = 0; k < rest.length; k++) if (rest[k]! > 0) primary.ports.set(k, rest[k]!);
   }
 }
 
@@ -315,6 +328,28 @@ function settleSource(source: SourceState, scan: ScanParams): void {
   source.spans = spans;
   source.ports = latest;
   source.detectedAt = latest.size >= scan.ports ? detectFromSpans(spans, scan) : null;
+}
+
+/**
+ * b's spans all start at or after a's last attempt, and each port's spans are in time order
+ * (in either part): a port's first span in b joins its latest in a or follows it. Linear,
+ * where settleSource sorts: most sources of a log cut in time order merge this way.
+ */
+function appendLaterSpans(a: SourceState, b: SourceState, scan: ScanParams): void {
+  const spans = a.spans;
+  const bs = b.spans;
+  for (let i = 0; i < bs.length; i += 3) {
+    const start = bs[i]!;
+    const end = bs[i + 1]!;
+    const key = bs[i + 2]!;
+    const at = a.ports.get(key);
+    if (at !== undefined && start - spans[at + 1]! < scan.windowMs) {
+      if (end > spans[at + 1]!) spans[at + 1] = end;
+      continue;
+    }
+    a.ports.set(key, spans.length);
+    spans.push(start, end, key);
+  }
 }
 
 function mergeSource(a: SourceState, b: SourceState, scan: ScanParams): void {
@@ -331,9 +366,13 @@ function mergeSource(a: SourceState, b: SourceState, scan: ScanParams): void {
   for (const x of b.interfaces) if (!a.interfaces.includes(x)) a.interfaces.push(x);
   a.tcpSyn += b.tcpSyn;
   a.tcpOther += b.tcpOther;
-  for (let i = 0; i < b.spans.length; i++) a.spans.push(b.spans[i]!);
-  settleSource(a, scan);
+  if (inOrder) appendLaterSpans(a, b, scan);
+  else {
+    for (let i = 0; i < b.spans.length; i++) a.spans.push(b.spans[i]!);
+    settleSource(a, scan);
+  }
   if (keep !== undefined) a.detectedAt = keep;
+  else if (inOrder) a.detectedAt = a.ports.size >= scan.ports ? detectFromSpans(a.spans, scan) : null;
   a.unordered = a.unordered || b.unordered || !inOrder;
 }
 
