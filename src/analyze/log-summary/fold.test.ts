@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LogFold, type FoldOptions, type FoldState, emptyFoldState, mergeFoldStates } from './fold.js';
+import { LogFold, type FoldOptions, type FoldState, REORDER_HORIZON_MS, emptyFoldState, mergeFoldStates } from './fold.js';
 import { summarize } from './summarize.js';
 import type { PacketEvent } from './types.js';
 
@@ -84,16 +84,16 @@ describe('folds over parts of a log merge to the fold of the whole, in any time 
     gap: fc.integer({ min: 0, max: 800 }),
     udp: fc.boolean(),
   });
-  // Lines that go back in time: a clock step, the hour repeated at the end of daylight saving
-  // time, a BSD year seam read wrongly; or a log whose lines are shuffled.
-  const step = fc.record({ at: fc.integer({ min: 0, max: 300 }), by: fc.oneof(fc.integer({ min: -40_000, max: 0 }), fc.integer({ min: -86_400_000, max: 3_600_000 })) });
+  // Lines that go back in time, within the reorder horizon: a clock step, the hour repeated
+  // at the end of daylight saving time; or a log whose lines are shuffled.
+  const step = fc.record({ at: fc.integer({ min: 0, max: 600 }), by: fc.oneof(fc.integer({ min: -40_000, max: 0 }), fc.integer({ min: -REORDER_HORIZON_MS / 2, max: 3_600_000 })) });
   const options: FoldOptions = { scan: { ports: 5, windowMs: 20_000 } };
   const summaryOf = (state: FoldState) => summarize(state, { scan: options.scan, now: new Date(T0), toolVersion: 't', inputs: [] });
 
-  function events(raw: { src: string; port: number; gap: number; udp: boolean }[], steps: { at: number; by: number }[]): PacketEvent[] {
+  function events(raw: { src: string; port: number; gap: number; udp: boolean }[], steps: { at: number; by: number }[], gapScale = 1): PacketEvent[] {
     let t = T0;
     return raw.map((r, i) => {
-      t += r.gap;
+      t += r.gap * gapScale;
       for (const s of steps) if (s.at === i) t += s.by;
       return ev(r.src, r.port, t, r.udp ? 'udp' : 'tcp');
     });
@@ -121,6 +121,38 @@ describe('folds over parts of a log merge to the fold of the whole, in any time 
     );
     // The property is only worth something if scanners occur.
     expect(withScanners).toBeGreaterThan(40);
+  });
+
+  it('long, sparse logs (spans forgotten as the fold goes): still the same summary for any cut, and the definition\'s scanners (property)', () => {
+    // Gaps up to 80 s against a 20 s window: most attempts open a span, so sources prune.
+    fc.assert(
+      fc.property(fc.array(event, { minLength: 200, maxLength: 600 }), fc.array(step, { maxLength: 4 }), fc.array(fc.integer({ min: 0, max: 600 }), { maxLength: 5 }), (raw, steps, cuts) => {
+        const burst = raw.map((r, i) => ({ ...r, gap: i % 50 < 8 ? 0 : r.gap }));
+        const list = events(burst, steps, 100);
+        const whole = summaryOf(fold(list, options));
+        expect(summaryOf(cutAndMerge(list, cuts))).toEqual(whole);
+        expect(whole.scanners.map((s) => `${s.address}@${s.detectedAt}`).sort()).toEqual(bruteScanners(list, options));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('a step back beyond the horizon never invents a scanner: each one found is a real window', () => {
+    fc.assert(
+      fc.property(fc.array(event, { minLength: 200, maxLength: 500 }), fc.integer({ min: 10, max: 490 }), fc.array(fc.integer({ min: 0, max: 500 }), { maxLength: 4 }), (raw, at, cuts) => {
+        const list = events(raw.map((r, i) => ({ ...r, gap: i % 40 < 10 ? 0 : r.gap })), [{ at, by: -3 * REORDER_HORIZON_MS }], 100);
+        const real = new Set(bruteScanners(list, options).map((x) => x.split('@')[0]));
+        for (const state of [fold(list, options), cutAndMerge(list, cuts)]) {
+          for (const s of summaryOf(state).scanners) {
+            expect(real.has(s.address)).toBe(true);
+            const t = Date.parse(s.detectedAt);
+            const ports = new Set(list.filter((e) => (e.src.includes(':') ? '2001:db8::1' : e.src) === s.address && e.time <= t && t - e.time < options.scan.windowMs).map((e) => `${e.proto}/${e.dpt}`));
+            expect(ports.size).toBeGreaterThanOrEqual(options.scan.ports);
+          }
+        }
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('the order of the lines does not matter: a shuffled log gives the same summary (property)', () => {

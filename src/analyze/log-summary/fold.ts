@@ -22,7 +22,7 @@ export interface SourceState {
   attempts: number;
   first: number;
   last: number;
-  /** Port key → index in `spans` of the span its last attempt (in log order) went to. */
+  /** Port key → index in `spans` of the span its last attempt (in log order) went to; -1 once that span is pruned. */
   ports: Map<number, number>;
   /** Per port, runs of attempts with gaps under the window (scan-window.ts). */
   spans: Spans;
@@ -38,6 +38,8 @@ export interface SourceState {
   detectedAt: number | null;
   /** An attempt came earlier than one before it: spans may overlap until coalesced, and detection is by sweep. */
   unordered: boolean;
+  /** Prune spans when `spans` grows to this length (amortised: doubles after each prune). */
+  pruneAt: number;
 }
 
 /** Everything a fold knows; structured-cloneable (it crosses worker threads). */
@@ -116,6 +118,15 @@ export function portOfKey(key: number): { proto: string; port: number } {
 /** ACK, RST, SYN and FIN in PacketEvent.tcpFlags; SYN alone among them opens a connection (ECN bits may ride along). */
 const CONNECTION_FLAGS = 16 | 4 | 2 | 1;
 const SYN = 2;
+
+/**
+ * How far a line may be stamped before the latest line above it and still be combined exactly
+ * with everything else for scanners: the hour repeated when daylight saving time ends, with
+ * room to spare. Beyond it the fold may have forgotten what such a line would combine with.
+ */
+export const REORDER_HORIZON_MS = 2 * 3_600_000;
+/** Spans a source keeps before the first prune (triples). */
+const PRUNE_MIN = 3 * 8;
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -226,7 +237,7 @@ export class LogFold {
       }
     } else source = s.sources.get(ev.src);
     if (!source) {
-      source = { attempts: 0, first: t, last: t, ports: new Map(), spans: [], days: [], protocols: [], interfaces: [], tcpSyn: 0, tcpOther: 0, detectedAt: null, unordered: false };
+      source = { attempts: 0, first: t, last: t, ports: new Map(), spans: [], days: [], protocols: [], interfaces: [], tcpSyn: 0, tcpOther: 0, detectedAt: null, unordered: false, pruneAt: PRUNE_MIN };
       s.sources.set(ev.src, source);
       if (v4 >= 0) {
         this.v4Sources.add(v4, this.sourceList.length);
@@ -273,15 +284,16 @@ export class LogFold {
     const ports = source.ports;
     const spans = source.spans;
     const at = ports.get(key);
-    if (at !== undefined && t >= spans[at]! && t - spans[at + 1]! < windowMs) {
+    if (at !== undefined && at >= 0 && t >= spans[at]! && t - spans[at + 1]! < windowMs) {
       // Within or right after the port's current span: it grows, the window's port count does not.
       if (t > spans[at + 1]!) spans[at + 1] = t;
       if (t < source.last) source.unordered = true;
       if (t > source.last) source.last = t;
       return bits;
     }
-    ports.set(key, spans.length);
-    spans.push(t, t, key);
+    if (spans.length >= source.pruneAt) pruneSpans(source, opts.scan);
+    ports.set(key, source.spans.length);
+    source.spans.push(t, t, key);
     if (t < source.last) source.unordered = true;
     if (t > source.last) source.last = t;
     if (source.detectedAt !== null || ports.size < opts.scan.ports) return bits;
@@ -295,7 +307,8 @@ export class LogFold {
     }
     // In time order, the ports in the window ending now are those whose current span ends within it.
     let inWindow = 0;
-    for (const i of ports.values()) if (t - spans[i + 1]! < windowMs) inWindow++;
+    const live = source.spans;
+    for (const i of ports.values()) if (i >= 0 && t - live[i + 1]! < windowMs) inWindow++;
     if (inWindow >= opts.scan.ports) {
       source.detectedAt = t;
       bits |= FOLD_NEW_SCANNER;
@@ -322,12 +335,43 @@ export class LogFold {
   }
 }
 
-/** Spans in canonical form, and detection from them (a sweep: order no longer matters). */
+/** Spans in canonical form, and detection from them (a sweep: order no longer matters); an earlier detection stands. */
 function settleSource(source: SourceState, scan: ScanParams): void {
   const { spans, latest } = coalesceSpans(source.spans, scan.windowMs);
+  for (const k of source.ports.keys()) if (!latest.has(k)) latest.set(k, -1);
   source.spans = spans;
   source.ports = latest;
-  source.detectedAt = latest.size >= scan.ports ? detectFromSpans(spans, scan) : null;
+  const found = latest.size >= scan.ports ? detectFromSpans(spans, scan) : null;
+  if (found !== null && (source.detectedAt === null || found < source.detectedAt)) source.detectedAt = found;
+}
+
+/**
+ * Forget spans that no window can still need, so memory follows sources and ports, not the
+ * length of the log. Lines come at most REORDER_HORIZON before the latest line before them,
+ * so a span that ended more than the horizon and a window before the source's latest attempt
+ * shares no window with anything read later; one that started within the horizon and a window
+ * of the source's first attempt here is kept for the part before this one (merging).
+ */
+function pruneSpans(source: SourceState, scan: ScanParams): void {
+  // Windows among what is here now are decided before anything is forgotten.
+  if (source.unordered && source.detectedAt === null && source.ports.size >= scan.ports) settleSource(source, scan);
+  const spans = source.spans;
+  const tooOld = source.last - REORDER_HORIZON_MS - scan.windowMs;
+  const head = source.first + REORDER_HORIZON_MS + scan.windowMs;
+  const kept: Spans = [];
+  const ports = source.ports;
+  for (let i = 0; i < spans.length; i += 3) {
+    const key = spans[i + 2]!;
+    const latest = ports.get(key) === i;
+    if (spans[i + 1]! < tooOld && spans[i]! >= head) {
+      if (latest) ports.set(key, -1);
+      continue;
+    }
+    if (latest) ports.set(key, kept.length);
+    kept.push(spans[i]!, spans[i + 1]!, key);
+  }
+  source.spans = kept;
+  source.pruneAt = Math.max(PRUNE_MIN, kept.length * 2);
 }
 
 /**
@@ -343,18 +387,19 @@ function appendLaterSpans(a: SourceState, b: SourceState, scan: ScanParams): voi
     const end = bs[i + 1]!;
     const key = bs[i + 2]!;
     const at = a.ports.get(key);
-    if (at !== undefined && start - spans[at + 1]! < scan.windowMs) {
+    if (at !== undefined && at >= 0 && start - spans[at + 1]! < scan.windowMs) {
       if (end > spans[at + 1]!) spans[at + 1] = end;
       continue;
     }
     a.ports.set(key, spans.length);
     spans.push(start, end, key);
   }
+  for (const k of b.ports.keys()) if (!a.ports.has(k)) a.ports.set(k, -1);
 }
 
 function mergeSource(a: SourceState, b: SourceState, scan: ScanParams): void {
   // Both are settled (finish()), so a's detection is exact; when b starts after a ends, no
-  // window up to it changes.
+  // window up to it changes. Merges go in log order: a is read before b.
   const inOrder = b.first >= a.last;
   const keep = inOrder && a.detectedAt !== null ? a.detectedAt : undefined;
   a.attempts += b.attempts;
@@ -366,13 +411,21 @@ function mergeSource(a: SourceState, b: SourceState, scan: ScanParams): void {
   for (const x of b.interfaces) if (!a.interfaces.includes(x)) a.interfaces.push(x);
   a.tcpSyn += b.tcpSyn;
   a.tcpOther += b.tcpOther;
+  const before = a.detectedAt;
   if (inOrder) appendLaterSpans(a, b, scan);
   else {
     for (let i = 0; i < b.spans.length; i++) a.spans.push(b.spans[i]!);
-    settleSource(a, scan);
+    for (const k of b.ports.keys()) if (!a.ports.has(k)) a.ports.set(k, -1);
   }
-  if (keep !== undefined) a.detectedAt = keep;
-  else if (inOrder) a.detectedAt = a.ports.size >= scan.ports ? detectFromSpans(a.spans, scan) : null;
+  // Windows inside a or inside b were found by their folds; the sweep finds those that cross.
+  a.detectedAt = keep ?? null;
+  if (keep === undefined) {
+    // Spans appended in time order are canonical already: sweep without sorting them again.
+    if (!inOrder) settleSource(a, scan);
+    else if (a.ports.size >= scan.ports) a.detectedAt = detectFromSpans(a.spans, scan);
+  }
+  for (const d of [before, b.detectedAt]) if (d !== null && (a.detectedAt === null || d < a.detectedAt)) a.detectedAt = d;
+  if (a.spans.length >= a.pruneAt) pruneSpans(a, scan);
   a.unordered = a.unordered || b.unordered || !inOrder;
 }
 

@@ -15,6 +15,12 @@
  * span starts and ends). Spans of parts merge by interval union per port, which does not
  * depend on where the parts were cut.
  *
+ * Memory: the fold forgets spans no later window can need (fold.ts, pruneSpans), which is
+ * exact as long as no line is stamped more than REORDER_HORIZON_MS before a line above it in
+ * the same input. Rejected: keeping only the last time per port (the old design: a line
+ * stamped before a port's last time was counted inside the window, so the answer depended on
+ * the cut); keeping every span (exact for any order, but memory grows with the log).
+ *
  * @module
  */
 
