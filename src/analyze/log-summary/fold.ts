@@ -28,6 +28,9 @@ export interface SourceState {
   spans: Spans;
   /** UTC day numbers with attempts, ascending. */
   days: number[];
+  /** A day and an interface known to be in `days` and `interfaces`: most attempts repeat them, and the lists are another cache miss. */
+  lastDay: number;
+  lastIface: string | null;
   /** Protocols without ports it used. */
   protocols: string[];
   /** Arrival interfaces (IN=) of its attempts. */
@@ -237,7 +240,7 @@ export class LogFold {
       }
     } else source = s.sources.get(ev.src);
     if (!source) {
-      source = { attempts: 0, first: t, last: t, ports: new Map(), spans: [], days: [], protocols: [], interfaces: [], tcpSyn: 0, tcpOther: 0, detectedAt: null, unordered: false, pruneAt: PRUNE_MIN };
+      source = { attempts: 0, first: t, last: t, ports: new Map(), spans: [], days: [], lastDay: NaN, lastIface: null, protocols: [], interfaces: [], tcpSyn: 0, tcpOther: 0, detectedAt: null, unordered: false, pruneAt: PRUNE_MIN };
       s.sources.set(ev.src, source);
       if (v4 >= 0) {
         this.v4Sources.add(v4, this.sourceList.length);
@@ -247,12 +250,13 @@ export class LogFold {
     source.attempts += count;
     if (t < source.first) source.first = t;
     const day = Math.floor(t / DAY);
-    const days = source.days;
-    if (days.length === 0 || days[days.length - 1] !== day) {
+    if (day !== source.lastDay) {
+      const days = source.days;
       if (!days.includes(day)) {
         days.push(day);
         if (days.length > 1 && days[days.length - 2]! > day) days.sort((a, b) => a - b);
       }
+      source.lastDay = day;
     }
     const iface = ev.inIface;
     if (iface !== this.iface || !this.ifaceState) {
@@ -263,7 +267,10 @@ export class LogFold {
     }
     const ifaceState = this.ifaceState;
     ifaceState.attempts += count;
-    if (source.interfaces[0] !== iface && !source.interfaces.includes(iface)) source.interfaces.push(iface);
+    if (source.lastIface !== iface) {
+      if (!source.interfaces.includes(iface)) source.interfaces.push(iface);
+      source.lastIface = iface;
+    }
     const key = portKey(ev.proto, ev.dpt);
     if (key < 0) {
       s.protocols.set(ev.proto, (s.protocols.get(ev.proto) ?? 0) + count);
