@@ -82,12 +82,17 @@ export class LogGenerator {
     this.background = Array.from({ length: sources }, (_, i) => {
       const v6 = i % 25 === 0;
       const ports = Array.from({ length: this.rng.int(1, 3) }, () => pickPort(this.rng));
-      return { addr: v6 ? v6Full(this.rng) : v4(this.rng), v6, ports };
+      // One source in ten comes in over the VPN interface; one in twelve sends stray replies
+      // (ACK/RST/FIN of connections the host forgot) rather than SYNs.
+      const iface = i % 10 === 3 ? 'wg0' : 'eth0';
+      const flags = i % 12 === 5 ? this.rng.pick(['ACK RST', 'ACK PSH FIN', 'ACK']) : 'SYN';
+      return { addr: v6 ? v6Full(this.rng) : v4(this.rng), v6, ports, iface, flags };
     });
     this.scanSerial = 0;
     this.truth = {
       lines: { read: 0, netfilter: 0, malformed: 0, skipped: 0, drops: 0, notDrops: 0, repeated: 0 },
       attempts: 0, ports: {}, protocols: {}, sources: {}, days: {}, scanners: [], nearMisses: [],
+      portInterfaces: {}, portSyn: {},
     };
     this.portSources = new Map();
     this.daySources = new Map();
@@ -132,12 +137,12 @@ export class LogGenerator {
     return `${this.stamp(t)} ${this.host} ${msg}`;
   }
 
-  packet(src, v6, proto, port, prefix, extra = '') {
+  packet(src, v6, proto, port, prefix, extra = '', iface = 'eth0', flags = 'SYN') {
     const mac = 'MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 ';
     const dst = v6 ? '2001:0db8:0000:0000:0000:0000:0000:000a' : this.hostAddr;
     const ip = v6 ? `SRC=${src} DST=${dst} LEN=60 TC=0 HOPLIMIT=57 FLOWLBL=0` : `SRC=${src} DST=${dst} LEN=44 TOS=0x00 PREC=0x00 TTL=${this.rng.int(30, 250)} ID=${this.rng.int(0, 65535)}`;
-    if (proto === 'tcp') return `${prefix}IN=eth0 OUT= ${mac}${ip} PROTO=TCP SPT=${this.rng.int(1024, 65535)} DPT=${port} WINDOW=1024 RES=0x00 SYN URGP=0 ${extra}`;
-    return `${prefix}IN=eth0 OUT= ${mac}${ip} PROTO=UDP SPT=${this.rng.int(1024, 65535)} DPT=${port} LEN=${this.rng.int(20, 120)} ${extra}`;
+    if (proto === 'tcp') return `${prefix}IN=${iface} OUT= ${mac}${ip} PROTO=TCP SPT=${this.rng.int(1024, 65535)} DPT=${port} WINDOW=1024 RES=0x00 ${flags} URGP=0 ${extra}`;
+    return `${prefix}IN=${iface} OUT= ${mac}${ip} PROTO=UDP SPT=${this.rng.int(1024, 65535)} DPT=${port} LEN=${this.rng.int(20, 120)} ${extra}`;
   }
 
   countLine(kind) {
@@ -145,12 +150,15 @@ export class LogGenerator {
     this.truth.lines[kind]++;
   }
 
-  countAttempt(t, src, proto, port, n = 1) {
+  countAttempt(t, src, proto, port, n = 1, iface = 'eth0', flags = 'SYN') {
     const tr = this.truth;
     const addr = src.includes(':') ? compressV6(src) : src;
     tr.attempts += n;
     const key = `${proto}/${port}`;
     tr.ports[key] = (tr.ports[key] ?? 0) + n;
+    tr.portInterfaces[key] ??= {};
+    tr.portInterfaces[key][iface] = (tr.portInterfaces[key][iface] ?? 0) + n;
+    if (proto === 'tcp') tr.portSyn[key] = (tr.portSyn[key] ?? 0) + (flags === 'SYN' ? n : 0);
     let ps = this.portSources.get(key);
     if (!ps) this.portSources.set(key, (ps = new Set()));
     ps.add(addr);
@@ -210,7 +218,7 @@ export class LogGenerator {
         this.countLine('netfilter');
         this.truth.lines.drops++;
         this.countAttempt(e.t, e.src, 'tcp', e.port);
-        this.lastDrop = { t: e.t, src: e.src, proto: 'tcp', port: e.port };
+        this.lastDrop = { t: e.t, src: e.src, proto: 'tcp', port: e.port, iface: 'eth0', flags: 'SYN' };
         this.plantedPorts.set(e.src, (this.plantedPorts.get(e.src) ?? 0) + 1);
         lastWasDrop = true;
         yield this.kernel(e.t, this.packet(e.src, false, 'tcp', e.port, '[UFW BLOCK] '));
@@ -240,7 +248,7 @@ export class LogGenerator {
         const n = rng.int(1, 5);
         this.countLine('skipped');
         this.truth.lines.repeated += n;
-        this.countAttempt(this.lastDrop.t, this.lastDrop.src, this.lastDrop.proto, this.lastDrop.port, n);
+        this.countAttempt(this.lastDrop.t, this.lastDrop.src, this.lastDrop.proto, this.lastDrop.port, n, this.lastDrop.iface, this.lastDrop.flags);
         const line = this.format === 'rfc5424' ? `<46>1 ${this.stamp(t)} ${this.host} rsyslogd - - - last message repeated ${n} times` : `${this.stamp(t)} ${this.host} last message repeated ${n} times`;
         // A repeat repeats the last message: the drop stays "just before".
         yield line;
@@ -262,14 +270,14 @@ export class LogGenerator {
         // ufw logs an AUDIT line right before the BLOCK of the same packet.
         this.countLine('netfilter');
         this.truth.lines.notDrops++;
-        yield this.kernel(t, this.packet(s.addr, s.v6, p.proto, p.port, '[UFW AUDIT INVALID] '));
+        yield this.kernel(t, this.packet(s.addr, s.v6, p.proto, p.port, '[UFW AUDIT INVALID] ', '', s.iface, s.flags));
       }
       this.countLine('netfilter');
       this.truth.lines.drops++;
-      this.countAttempt(t, s.addr, p.proto, p.port);
-      this.lastDrop = { t, src: s.addr, proto: p.proto, port: p.port };
+      this.countAttempt(t, s.addr, p.proto, p.port, 1, s.iface, s.flags);
+      this.lastDrop = { t, src: s.addr, proto: p.proto, port: p.port, iface: s.iface, flags: s.flags };
       lastWasDrop = true;
-      yield this.kernel(t, this.packet(s.addr, s.v6, p.proto, p.port, prefix));
+      yield this.kernel(t, this.packet(s.addr, s.v6, p.proto, p.port, prefix, '', s.iface, s.flags));
     }
   }
 
@@ -287,9 +295,28 @@ export class LogGenerator {
   }
 }
 
-/** Write `bytes` of log to `out` (a path or a stream); resolves to the truth. */
-export async function writeLog(out, { bytes, ...opts }) {
-  const gen = new LogGenerator(opts);
+/**
+ * Where a log of `bytes` must start to end by `end`: the bytes and time per line measured on
+ * a sample from the same generator settings, plus a margin.
+ */
+export function startFor(bytes, end, opts) {
+  const sample = new LogGenerator({ ...opts, start: 0 });
+  let n = 0;
+  let len = 0;
+  for (const line of sample.lines()) {
+    len += line.length + 1;
+    if (++n === 20_000) break;
+  }
+  return Math.floor(end - (bytes / (len / n)) * (sample.time / n) * 1.1);
+}
+
+/**
+ * Write `bytes` of log to `out` (a path or a stream); resolves to the truth. The log ends by
+ * `end` (default: an hour ago) and starts where it must for that, unless `start` is given: a
+ * log that ran into the future would read as last year's where stamps have no year.
+ */
+export async function writeLog(out, { bytes, end = Date.now() - 3_600_000, ...opts }) {
+  const gen = new LogGenerator({ ...opts, start: opts.start ?? startFor(bytes, end, opts) });
   const stream = typeof out === 'string' ? createWriteStream(out) : out;
   let written = 0;
   let buf = [];
@@ -308,6 +335,7 @@ export async function writeLog(out, { bytes, ...opts }) {
   }
   // Do not cut a planted scan in half: finish the pending events' truth as unplanted.
   await new Promise((r) => (typeof out === 'string' ? stream.end(r) : r()));
+  if (gen.time > Math.max(end, Date.now() - 60_000)) throw new Error(`the generated log runs to ${new Date(gen.time).toISOString()}, after ${new Date(end).toISOString()}: give an earlier start or fewer bytes`);
   return gen.finish();
 }
 

@@ -110,6 +110,13 @@ describe('joined with the exposure', () => {
     const text = run([join(dir, 'exposed.log'), '--snapshot', join(dir, 'snap.json')]).stdout;
     expect(text).toContain(`tcp/6379 was probed ${truth.ports['tcp/6379']!.toLocaleString('en-US')} times from ${truth.portSources['tcp/6379']!.toLocaleString('en-US')} sources; Redis is reachable from the world here`);
     expect(text).not.toContain('tcp/5432 was probed');
+    // Interfaces and TCP flags, as the generator wrote them (one source in ten over wg0, some stray replies).
+    const wg0 = s.interfaces.find((i) => i.name === 'wg0')!;
+    expect(wg0.attempts).toBe(Object.values(truth.portInterfaces).reduce((a, x) => a + (x.wg0 ?? 0), 0));
+    expect(text).toMatch(new RegExp(`Per interface \\(IN=\\)\\n\\s+interface\\s+attempts\\s+sources\\s+ports\\n\\s+eth0 .*\\n\\s+wg0\\s+${wg0.attempts.toLocaleString('en-US')}\\s`));
+    const p22 = s.ports.find((p) => p.proto === 'tcp' && p.port === 22)!;
+    expect(p22.tcp!.other).toBeGreaterThan(0);
+    expect(text).toMatch(new RegExp(`tcp/22\\s+${p22.attempts.toLocaleString('en-US')}\\s+${p22.sources.toLocaleString('en-US')}\\s+${Math.round((p22.tcp!.syn / p22.attempts) * 100)}%\\s+eth0 \\d+%, wg0 \\d+%\\s+SSH`));
   });
 });
 

@@ -13,6 +13,10 @@ export interface Truth {
   daySources: Record<string, number>;
   scanners: string[];
   nearMisses: string[];
+  /** Per port: attempts per arrival interface. */
+  portInterfaces: Record<string, Record<string, number>>;
+  /** Per TCP port: attempts with SYN only. */
+  portSyn: Record<string, number>;
 }
 
 /** Every disagreement, as text (empty when all counts agree). */
@@ -32,6 +36,9 @@ export function disagreements(s: LogSummary, t: Truth): string[] {
   same('lines.read = netfilter + malformed + skipped', s.lines.read, s.lines.netfilter + s.lines.malformed + s.lines.skipped);
   same('attempts', s.attempts, t.attempts);
   same('ports', Object.fromEntries(s.ports.map((p) => [`${p.proto}/${p.port}`, [p.attempts, p.sources]])), Object.fromEntries(Object.keys(t.ports).map((k) => [k, [t.ports[k], t.portSources[k]]])));
+  const sorted = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
+  same('ports by interface', Object.fromEntries(s.ports.map((p) => [`${p.proto}/${p.port}`, sorted(Object.fromEntries(p.interfaces.map((i) => [i.name, i.attempts])))])), Object.fromEntries(Object.entries(t.portInterfaces).map(([k, v]) => [k, sorted(v)])));
+  same('tcp ports, SYN-only attempts', Object.fromEntries(s.ports.filter((p) => p.tcp).map((p) => [`${p.proto}/${p.port}`, p.tcp!.syn])), t.portSyn);
   same('protocols', Object.fromEntries(s.protocols.map((p) => [p.proto, p.attempts])), t.protocols);
   same('sources', Object.fromEntries(s.sources.map((x) => [x.address, x.attempts])), t.sources);
   same('days', Object.fromEntries(s.days.map((d) => [d.date, [d.attempts, d.sources]])), Object.fromEntries(Object.keys(t.days).map((k) => [k, [t.days[k], t.daySources[k]]])));

@@ -91,6 +91,19 @@ describe.skipIf(!haveChromium)('renderLogsHtml in chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('breaks attempts down by interface and TCP flags', async () => {
+    const ifaces = await page.$$eval('#interfaces-table tbody tr', (rs) => rs.map((r) => [...r.querySelectorAll('td')].map((d) => d.textContent)));
+    expect(ifaces).toEqual(s.interfaces.map((i) => [i.name, i.attempts.toLocaleString('en-US'), i.sources.toLocaleString('en-US'), i.ports.toLocaleString('en-US')]));
+    expect(ifaces.map((r) => r[0])).toEqual(['eth0', 'wg0']);
+    // The header row names the columns; each port row's SYN cell is its share, its via cell the interfaces.
+    const head = await page.$$eval('#ports-table thead th', (hs) => hs.map((x) => x.textContent));
+    expect(head).toEqual(['port', 'attempts', 'sources', 'SYN', 'via', 'service', 'risk']);
+    const first = await page.$$eval('#ports-table tbody tr:first-child td', (ds) => ds.map((d) => d.textContent));
+    const top = s.ports[0]!;
+    expect(first[3]).toBe(top.tcp ? `${Math.round((top.tcp.syn / top.attempts) * 100)}%` : '');
+    expect(first[4]).toMatch(/^eth0( \d+%, wg0 \d+%)?$/);
+  });
+
   it('never touches the network and runs no injected markup', async () => {
     await open(renderLogsHtml(summary(true)), 'hostile.html');
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();

@@ -1,14 +1,16 @@
 /**
  * The pure fold of a drop log: counts per day, hour, port, protocol and source, and scanner
- * detection (scan-window.ts), from packet events in time order. Its state is plain data
- * (Maps, Sets, typed arrays), so folds over parts of a log run in worker threads and merge
- * afterwards in log order. Distinct sources per port and per day are counted at the end from
- * the sources' own port and day lists, so each attempt costs a few small-map updates.
+ * detection (scan-window.ts), from packet events. Its state is plain data (Maps, arrays,
+ * typed arrays), so folds over parts of a log run in worker threads and merge afterwards;
+ * every count, scanners included, is a function of the set of stamped attempts, so the
+ * result does not depend on where the log was cut nor on lines that go back in time.
+ * Distinct sources per port and per day are counted at the end from the sources' own port
+ * and day lists, so each attempt costs a few small-map updates.
  *
  * @module
  */
 import { Ipv4Index } from './ipv4-index.js';
-import { type ScanParams, stitchDetect } from './scan-window.js';
+import { type ScanParams, type Spans, coalesceSpans, detectFromSpans } from './scan-window.js';
 import type { LineCounts, MalformedExample, PacketEvent } from './types.js';
 
 /** Protocols with ports; a port key is index × 65536 + port. */
@@ -20,16 +22,27 @@ export interface SourceState {
   attempts: number;
   first: number;
   last: number;
-  /** Port key → time of the last attempt on it. */
+  /** Port key → index in `spans` of the span its last attempt (in log order) went to; -1 once that span is pruned. */
   ports: Map<number, number>;
+  /** Per port, runs of attempts with gaps under the window (scan-window.ts). */
+  spans: Spans;
   /** UTC day numbers with attempts, ascending. */
   days: number[];
+  /** A day and an interface known to be in `days` and `interfaces`: most attempts repeat them, and the lists are another cache miss. */
+  lastDay: number;
+  lastIface: string | null;
   /** Protocols without ports it used. */
   protocols: string[];
+  /** Arrival interfaces (IN=) of its attempts. */
+  interfaces: string[];
+  /** TCP attempts that open a connection (SYN only) and the others. */
+  tcpSyn: number;
+  tcpOther: number;
   detectedAt: number | null;
-  /** See scan-window.ts: first occurrences near `first`, last occurrences near `last`. */
-  head: Map<number, number> | null;
-  tail: Map<number, number> | null;
+  /** An attempt came earlier than one before it: spans may overlap until coalesced, and detection is by sweep. */
+  unordered: boolean;
+  /** Prune spans when `spans` grows to this length (amortised: doubles after each prune). */
+  pruneAt: number;
 }
 
 /** Everything a fold knows; structured-cloneable (it crosses worker threads). */
@@ -46,9 +59,18 @@ export interface FoldState {
   ports: Float64Array;
   /** Attempts per protocol without ports. */
   protocols: Map<string, number>;
+  /** TCP attempts per port that open a connection (SYN without ACK, RST or FIN). */
+  tcpSyn: Float64Array;
+  /** Per arrival interface: attempts, and attempts per port key. */
+  interfaces: Map<string, InterfaceState>;
   sources: Map<string, SourceState>;
   prefixes: Map<string, number>;
   malformed: MalformedExample[];
+}
+
+export interface InterfaceState {
+  attempts: number;
+  ports: Map<number, number>;
 }
 
 export interface FoldOptions {
@@ -58,6 +80,8 @@ export interface FoldOptions {
   until?: number;
   /** Malformed lines kept as examples. */
   examples?: number;
+  /** Report new scanners as they happen even when their lines go back in time (--follow). */
+  live?: boolean;
 }
 
 export const FOLD_NEW_SCANNER = 1;
@@ -73,6 +97,8 @@ export function emptyFoldState(): FoldState {
     hours: new Map(),
     ports: new Float64Array(PORT_KEYS),
     protocols: new Map(),
+    tcpSyn: new Float64Array(65536),
+    interfaces: new Map(),
     sources: new Map(),
     prefixes: new Map(),
     malformed: [],
@@ -92,6 +118,19 @@ export function portOfKey(key: number): { proto: string; port: number } {
   return { proto: PORT_PROTOCOLS[Math.floor(key / 65536)]!, port: key % 65536 };
 }
 
+/** ACK, RST, SYN and FIN in PacketEvent.tcpFlags; SYN alone among them opens a connection (ECN bits may ride along). */
+const CONNECTION_FLAGS = 16 | 4 | 2 | 1;
+const SYN = 2;
+
+/**
+ * How far a line may be stamped before the latest line above it and still be combined exactly
+ * with everything else for scanners: the hour repeated when daylight saving time ends, with
+ * room to spare. Beyond it the fold may have forgotten what such a line would combine with.
+ */
+export const REORDER_HORIZON_MS = 2 * 3_600_000;
+/** Spans a source keeps before the first prune (triples). */
+const PRUNE_MIN = 3 * 8;
+
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
@@ -103,14 +142,14 @@ export class LogFold {
   private hourCount = 0;
   private lastPrefix = '';
   private prefixCount = 0;
-  /**
-   * Port times are kept relative to the fold's first attempt until finish(): small integers
-   * stay unboxed in a Map (epoch milliseconds would allocate a number per attempt).
-   */
-  private base = NaN;
   /** IPv4 sources by number → their place in `sourceList` (the state's Map is filled once per source). */
   private readonly v4Sources = new Ipv4Index();
   private readonly sourceList: SourceState[] = [];
+  /** The interface of the previous attempt and its counts (most logs have one or two). */
+  private iface: string | null = null;
+  private ifaceState: InterfaceState | null = null;
+  /** The first interface seen: its per-port counts are the totals minus the others', filled in by finish() (no Map update per attempt). */
+  private primary: string | null = null;
 
   constructor(private readonly options: FoldOptions) {}
 
@@ -201,7 +240,7 @@ export class LogFold {
       }
     } else source = s.sources.get(ev.src);
     if (!source) {
-      source = { attempts: 0, first: t, last: t, ports: new Map(), days: [], protocols: [], detectedAt: null, head: new Map(), tail: null };
+      source = { attempts: 0, first: t, last: t, ports: new Map(), spans: [], days: [], lastDay: NaN, lastIface: null, protocols: [], interfaces: [], tcpSyn: 0, tcpOther: 0, detectedAt: null, unordered: false, pruneAt: PRUNE_MIN };
       s.sources.set(ev.src, source);
       if (v4 >= 0) {
         this.v4Sources.add(v4, this.sourceList.length);
@@ -210,100 +249,198 @@ export class LogFold {
     }
     source.attempts += count;
     if (t < source.first) source.first = t;
-    if (t > source.last) source.last = t;
     const day = Math.floor(t / DAY);
-    const days = source.days;
-    if (days.length === 0 || days[days.length - 1] !== day) {
+    if (day !== source.lastDay) {
+      const days = source.days;
       if (!days.includes(day)) {
         days.push(day);
         if (days.length > 1 && days[days.length - 2]! > day) days.sort((a, b) => a - b);
       }
+      source.lastDay = day;
+    }
+    const iface = ev.inIface;
+    if (iface !== this.iface || !this.ifaceState) {
+      this.iface = iface;
+      this.ifaceState = s.interfaces.get(iface) ?? null;
+      if (!this.ifaceState) s.interfaces.set(iface, (this.ifaceState = { attempts: 0, ports: new Map() }));
+      this.primary ??= iface;
+    }
+    const ifaceState = this.ifaceState;
+    ifaceState.attempts += count;
+    if (source.lastIface !== iface) {
+      if (!source.interfaces.includes(iface)) source.interfaces.push(iface);
+      source.lastIface = iface;
     }
     const key = portKey(ev.proto, ev.dpt);
     if (key < 0) {
       s.protocols.set(ev.proto, (s.protocols.get(ev.proto) ?? 0) + count);
       if (!source.protocols.includes(ev.proto)) source.protocols.push(ev.proto);
+      if (t > source.last) source.last = t;
       return bits;
     }
     if (s.ports[key] === 0) bits |= FOLD_NEW_PORT;
     s.ports[key]! += count;
-    if (Number.isNaN(this.base)) this.base = t;
-    const rel = t - this.base;
+    if (iface !== this.primary) ifaceState.ports.set(key, (ifaceState.ports.get(key) ?? 0) + count);
+    if (key < 65536) {
+      if ((ev.tcpFlags & CONNECTION_FLAGS) === SYN) {
+        s.tcpSyn[key]! += count;
+        source.tcpSyn += count;
+      } else source.tcpOther += count;
+    }
+    const windowMs = opts.scan.windowMs;
     const ports = source.ports;
-    const before = ports.get(key);
-    ports.set(key, rel);
-    const { windowMs, ports: needed } = opts.scan;
-    const head = source.head;
-    if (head && t - source.first < windowMs && !head.has(key)) head.set(key, rel);
-    if (source.detectedAt !== null || ports.size < needed) return bits;
-    // The window's port count only grows when this port was not in it already.
-    if (before !== undefined && rel - before < windowMs) return bits;
+    const spans = source.spans;
+    const at = ports.get(key);
+    if (at !== undefined && at >= 0 && t >= spans[at]! && t - spans[at + 1]! < windowMs) {
+      // Within or right after the port's current span: it grows, the window's port count does not.
+      if (t > spans[at + 1]!) spans[at + 1] = t;
+      if (t < source.last) source.unordered = true;
+      if (t > source.last) source.last = t;
+      return bits;
+    }
+    if (spans.length >= source.pruneAt) pruneSpans(source, opts.scan);
+    ports.set(key, source.spans.length);
+    source.spans.push(t, t, key);
+    if (t < source.last) source.unordered = true;
+    if (t > source.last) source.last = t;
+    if (source.detectedAt !== null || ports.size < opts.scan.ports) return bits;
+    if (source.unordered) {
+      // Only --follow needs to know now; a batch read settles unordered sources once, at the end.
+      if (opts.live) {
+        settleSource(source, opts.scan);
+        if (source.detectedAt !== null) bits |= FOLD_NEW_SCANNER;
+      }
+      return bits;
+    }
+    // In time order, the ports in the window ending now are those whose current span ends within it.
     let inWindow = 0;
-    for (const last of ports.values()) if (rel - last < windowMs) inWindow++;
-    if (inWindow >= needed) {
+    const live = source.spans;
+    for (const i of ports.values()) if (i >= 0 && t - live[i + 1]! < windowMs) inWindow++;
+    if (inWindow >= opts.scan.ports) {
       source.detectedAt = t;
       bits |= FOLD_NEW_SCANNER;
     }
     return bits;
   }
 
-  /** The state with the head/tail maps merging needs (ready to clone and merge); call once, at the end. */
+  /** The state, ready to clone and merge; call once, at the end. */
   finish(): FoldState {
     this.flushHour();
     this.flushPrefix();
-    const windowMs = this.options.scan.windowMs;
-    const base = Number.isNaN(this.base) ? 0 : this.base;
-    this.base = NaN;
-    for (const source of this.state.sources.values()) {
-      for (const [k, rel] of source.ports) source.ports.set(k, rel + base);
-      if (source.head) for (const [k, rel] of source.head) source.head.set(k, rel + base);
-      if (source.head && source.head.size === 0) source.head = null;
-      if (source.detectedAt !== null) continue;
-      const tail = new Map<number, number>();
-      for (const [k, t] of source.ports) if (source.last - t < windowMs) tail.set(k, t);
-      source.tail = tail.size > 0 ? tail : null;
-    }
+    for (const source of this.state.sources.values()) if (source.unordered) settleSource(source, this.options.scan);
+    this.fillPrimaryInterface();
     return this.state;
+  }
+
+  private fillPrimaryInterface(): void {
+    const s = this.state;
+    const primary = this.primary === null ? undefined : s.interfaces.get(this.primary);
+    if (!primary) return;
+    const rest = new Float64Array(s.ports);
+    for (const i of s.interfaces.values()) if (i !== primary) for (const [k, n] of i.ports) rest[k]! -= n;
+    for (let k = 0; k < rest.length; k++) if (rest[k]! > 0) primary.ports.set(k, rest[k]!);
   }
 }
 
-function mergeSource(a: SourceState, b: SourceState, scan: ScanParams): void {
-  let detected = a.detectedAt;
-  if (detected === null && a.tail && b.head) detected = stitchDetect(a.tail, b.head, scan);
-  if (b.detectedAt !== null && (detected === null || b.detectedAt < detected)) detected = b.detectedAt;
-  let head = a.head;
-  if (b.head) {
-    for (const [k, t] of b.head) {
-      if (t - a.first >= scan.windowMs) continue;
-      head ??= new Map();
-      if (!head.has(k)) head.set(k, t);
+/** Spans in canonical form, and detection from them (a sweep: order no longer matters); an earlier detection stands. */
+function settleSource(source: SourceState, scan: ScanParams): void {
+  const { spans, latest } = coalesceSpans(source.spans, scan.windowMs);
+  for (const k of source.ports.keys()) if (!latest.has(k)) latest.set(k, -1);
+  source.spans = spans;
+  source.ports = latest;
+  const found = latest.size >= scan.ports ? detectFromSpans(spans, scan) : null;
+  if (found !== null && (source.detectedAt === null || found < source.detectedAt)) source.detectedAt = found;
+}
+
+/**
+ * Forget spans that no window can still need, so memory follows sources and ports, not the
+ * length of the log. Lines come at most REORDER_HORIZON before the latest line before them,
+ * so a span that ended more than the horizon and a window before the source's latest attempt
+ * shares no window with anything read later; one that started within the horizon and a window
+ * of the source's first attempt here is kept for the part before this one (merging).
+ */
+function pruneSpans(source: SourceState, scan: ScanParams): void {
+  // Windows among what is here now are decided before anything is forgotten.
+  if (source.unordered && source.detectedAt === null && source.ports.size >= scan.ports) settleSource(source, scan);
+  const spans = source.spans;
+  const tooOld = source.last - REORDER_HORIZON_MS - scan.windowMs;
+  const head = source.first + REORDER_HORIZON_MS + scan.windowMs;
+  const kept: Spans = [];
+  const ports = source.ports;
+  for (let i = 0; i < spans.length; i += 3) {
+    const key = spans[i + 2]!;
+    const latest = ports.get(key) === i;
+    if (spans[i + 1]! < tooOld && spans[i]! >= head) {
+      if (latest) ports.set(key, -1);
+      continue;
     }
+    if (latest) ports.set(key, kept.length);
+    kept.push(spans[i]!, spans[i + 1]!, key);
   }
-  let tail: Map<number, number> | null = null;
-  if (detected === null) {
-    tail = new Map(b.tail ?? []);
-    if (a.tail) for (const [k, t] of a.tail) if (b.last - t < scan.windowMs && !tail.has(k)) tail.set(k, t);
+  source.spans = kept;
+  source.pruneAt = Math.max(PRUNE_MIN, kept.length * 2);
+}
+
+/**
+ * b's spans all start at or after a's last attempt, and each port's spans are in time order
+ * (in either part): a port's first span in b joins its latest in a or follows it. Linear,
+ * where settleSource sorts: most sources of a log cut in time order merge this way.
+ */
+function appendLaterSpans(a: SourceState, b: SourceState, scan: ScanParams): void {
+  const spans = a.spans;
+  const bs = b.spans;
+  for (let i = 0; i < bs.length; i += 3) {
+    const start = bs[i]!;
+    const end = bs[i + 1]!;
+    const key = bs[i + 2]!;
+    const at = a.ports.get(key);
+    if (at !== undefined && at >= 0 && start - spans[at + 1]! < scan.windowMs) {
+      if (end > spans[at + 1]!) spans[at + 1] = end;
+      continue;
+    }
+    a.ports.set(key, spans.length);
+    spans.push(start, end, key);
   }
+  for (const k of b.ports.keys()) if (!a.ports.has(k)) a.ports.set(k, -1);
+}
+
+function mergeSource(a: SourceState, b: SourceState, scan: ScanParams): void {
+  // Both are settled (finish()), so a's detection is exact; when b starts after a ends, no
+  // window up to it changes. Merges go in log order: a is read before b.
+  const inOrder = b.first >= a.last;
+  const keep = inOrder && a.detectedAt !== null ? a.detectedAt : undefined;
   a.attempts += b.attempts;
   a.first = Math.min(a.first, b.first);
   a.last = Math.max(a.last, b.last);
-  for (const [k, t] of b.ports) {
-    const mine = a.ports.get(k);
-    if (mine === undefined || t > mine) a.ports.set(k, t);
-  }
   for (const d of b.days) if (!a.days.includes(d)) a.days.push(d);
   a.days.sort((x, y) => x - y);
   for (const p of b.protocols) if (!a.protocols.includes(p)) a.protocols.push(p);
-  a.detectedAt = detected;
-  a.head = head;
-  a.tail = tail;
+  for (const x of b.interfaces) if (!a.interfaces.includes(x)) a.interfaces.push(x);
+  a.tcpSyn += b.tcpSyn;
+  a.tcpOther += b.tcpOther;
+  const before = a.detectedAt;
+  if (inOrder) appendLaterSpans(a, b, scan);
+  else {
+    for (let i = 0; i < b.spans.length; i++) a.spans.push(b.spans[i]!);
+    for (const k of b.ports.keys()) if (!a.ports.has(k)) a.ports.set(k, -1);
+  }
+  // Windows inside a or inside b were found by their folds; the sweep finds those that cross.
+  a.detectedAt = keep ?? null;
+  if (keep === undefined) {
+    // Spans appended in time order are canonical already: sweep without sorting them again.
+    if (!inOrder) settleSource(a, scan);
+    else if (a.ports.size >= scan.ports) a.detectedAt = detectFromSpans(a.spans, scan);
+  }
+  for (const d of [before, b.detectedAt]) if (d !== null && (a.detectedAt === null || d < a.detectedAt)) a.detectedAt = d;
+  if (a.spans.length >= a.pruneAt) pruneSpans(a, scan);
+  a.unordered = a.unordered || b.unordered || !inOrder;
 }
 
 function addCounts<K>(into: Map<K, number>, from: Map<K, number>): void {
   for (const [k, n] of from) into.set(k, (into.get(k) ?? 0) + n);
 }
 
-/** Fold `later` (the next part of the log, in time order) into `into`. */
+/** Fold `later` (the next part of the log: malformed examples stay in log order) into `into`. */
 export function mergeFoldStates(into: FoldState, later: FoldState, scan: ScanParams, examples = 5): FoldState {
   for (const k of Object.keys(into.lines) as (keyof LineCounts)[]) into.lines[k] += later.lines[k];
   into.attempts += later.attempts;
@@ -314,6 +451,15 @@ export function mergeFoldStates(into: FoldState, later: FoldState, scan: ScanPar
   for (let i = 0; i < into.ports.length; i++) if (later.ports[i]) into.ports[i]! += later.ports[i]!;
   addCounts(into.protocols, later.protocols);
   addCounts(into.prefixes, later.prefixes);
+  for (let i = 0; i < into.tcpSyn.length; i++) if (later.tcpSyn[i]) into.tcpSyn[i]! += later.tcpSyn[i]!;
+  for (const [name, b] of later.interfaces) {
+    const a = into.interfaces.get(name);
+    if (!a) into.interfaces.set(name, b);
+    else {
+      a.attempts += b.attempts;
+      addCounts(a.ports, b.ports);
+    }
+  }
   for (const [src, b] of later.sources) {
     const a = into.sources.get(src);
     if (!a) into.sources.set(src, b);

@@ -5,6 +5,6 @@
  * @module
  */
 export { LogFold, emptyFoldState, mergeFoldStates, portKey, portOfKey, FOLD_NEW_PORT, FOLD_NEW_SCANNER, type FoldOptions, type FoldState, type SourceState } from './fold.js';
-export { stitchDetect, type ScanParams } from './scan-window.js';
+export { coalesceSpans, detectFromSpans, type ScanParams, type Spans } from './scan-window.js';
 export { summarize, exposedPorts, serviceTag, type ExposedPort, type SummaryOptions } from './summarize.js';
 export type * from './types.js';

@@ -1,16 +1,25 @@
 /**
  * Scanner detection for one source: at least N distinct ports within any W-millisecond
- * window (sliding: two attempts are in one window when their times differ by less than W).
+ * window (sliding: the window ending at t holds the attempts at times in (t − W, t]).
  *
- * The fold keeps each source's last time per port; the ports in the window ending at an
- * attempt are those whose last time is less than W before it, and the count can only reach
- * N at an attempt whose port was not already in the window, so it is counted only then (and
- * never for a source with fewer than N ports in all). For merging, a fold over a part of the
- * log also keeps the first occurrence of each port within W of the source's first attempt
- * (`head`) and the last occurrence of each port within W of its last attempt (`tail`). A window that crosses from part A into part B holds
- * exactly the ports whose last time in A and first time in B fall inside it, so stitching
- * A.tail with B.head finds every scan that a single pass would, and parts read in parallel
- * merge exactly (given each input is in time order, as syslog writes it).
+ * The definition is over the set of stamped attempts, not over the order of the lines: a
+ * log that goes back in time (a clock step, the hour repeated when daylight saving time
+ * ends, two hosts' logs interleaved) counts as the same attempts sorted by time. That makes
+ * the answer independent of how the log is cut into parts for worker threads.
+ *
+ * A source keeps, per port, its **spans**: runs of attempts whose gaps are all under W. A
+ * span [s, e] puts its port into every window ending in [s, e + W), and spans of one port
+ * whose gap is W or more cover disjoint times, so the number of distinct ports in the window
+ * ending at t is the number of spans covering t. The count only rises at a span start, so
+ * the first detection is at the first span start where it reaches N (a sweep over sorted
+ * span starts and ends). Spans of parts merge by interval union per port, which does not
+ * depend on where the parts were cut.
+ *
+ * Memory: the fold forgets spans no later window can need (fold.ts, pruneSpans), which is
+ * exact as long as no line is stamped more than REORDER_HORIZON_MS before a line above it in
+ * the same input. Rejected: keeping only the last time per port (the old design: a line
+ * stamped before a port's last time was counted inside the window, so the answer depended on
+ * the cut); keeping every span (exact for any order, but memory grows with the log).
  *
  * @module
  */
@@ -22,28 +31,50 @@ export interface ScanParams {
   windowMs: number;
 }
 
+/** Spans as a flat array of [start, end, port key] triples (no object per span). */
+export type Spans = number[];
+
 /**
- * The first time a window reaches the threshold among the attempts of `earlier` (port → last
- * time) followed by `later` (port → first time); null if none does.
+ * The canonical form of `spans`: per port, sorted and merged where a gap is under W.
+ * Returns the new triples and, per port key, the index of its latest span.
  */
-export function stitchDetect(earlier: Map<number, number>, later: Map<number, number>, params: ScanParams): number | null {
-  if (earlier.size + later.size < params.ports) return null;
-  const events: [number, number][] = [];
-  for (const [k, t] of earlier) events.push([t, k]);
-  for (const [k, t] of later) events.push([t, k]);
-  events.sort((a, b) => a[0] - b[0]);
-  const counts = new Map<number, number>();
-  let front = 0;
-  for (const [t, k] of events) {
-    while (t - events[front]![0] >= params.windowMs) {
-      const fk = events[front]![1];
-      const c = counts.get(fk)! - 1;
-      if (c === 0) counts.delete(fk);
-      else counts.set(fk, c);
-      front++;
+export function coalesceSpans(spans: Spans, windowMs: number): { spans: Spans; latest: Map<number, number> } {
+  const order: number[] = [];
+  for (let i = 0; i < spans.length; i += 3) order.push(i);
+  order.sort((a, b) => spans[a + 2]! - spans[b + 2]! || spans[a]! - spans[b]!);
+  const out: Spans = [];
+  const latest = new Map<number, number>();
+  for (const i of order) {
+    const start = spans[i]!;
+    const end = spans[i + 1]!;
+    const key = spans[i + 2]!;
+    const last = latest.get(key);
+    if (last !== undefined && start - out[last + 1]! < windowMs) {
+      if (end > out[last + 1]!) out[last + 1] = end;
+      continue;
     }
-    counts.set(k, (counts.get(k) ?? 0) + 1);
-    if (counts.size >= params.ports) return t;
+    latest.set(key, out.length);
+    out.push(start, end, key);
+  }
+  return { spans: out, latest };
+}
+
+/**
+ * The first time a window holds `params.ports` distinct ports, from canonical spans (see
+ * {@link coalesceSpans}); null when none does.
+ */
+export function detectFromSpans(spans: Spans, params: ScanParams): number | null {
+  if (spans.length / 3 < params.ports) return null;
+  // Events: +1 at a span start, −1 at its end + W; at equal times the −1 goes first (half-open).
+  const events: number[] = [];
+  for (let i = 0; i < spans.length; i += 3) events.push(spans[i]!, 1, spans[i + 1]! + params.windowMs, -1);
+  const order: number[] = [];
+  for (let i = 0; i < events.length; i += 2) order.push(i);
+  order.sort((a, b) => events[a]! - events[b]! || events[a + 1]! - events[b + 1]!);
+  let active = 0;
+  for (const i of order) {
+    active += events[i + 1]!;
+    if (active >= params.ports) return events[i]!;
   }
   return null;
 }

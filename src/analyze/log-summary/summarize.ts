@@ -10,7 +10,7 @@ import { EXPOSURES, SEVERITIES } from '../audit/types.js';
 import { identifyService } from '../catalog/index.js';
 import { type FoldState, type SourceState, portKey, portOfKey } from './fold.js';
 import type { ScanParams } from './scan-window.js';
-import type { ExposedHit, LogSummary, PortCount, ServiceTag, SourceCount } from './types.js';
+import type { ExposedHit, InterfaceShare, LogSummary, PortCount, ServiceTag, SourceCount } from './types.js';
 
 /** A port the host exposes beyond itself, as the audit judged it. */
 export interface ExposedPort {
@@ -92,7 +92,7 @@ function compressFullV6(full: string): string {
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function sourceCount(address: string, s: SourceState): SourceCount {
-  return { address, attempts: s.attempts, ports: s.ports.size, first: iso(s.first), last: iso(s.last) };
+  return { address, attempts: s.attempts, ports: s.ports.size, first: iso(s.first), last: iso(s.last), interfaces: [...s.interfaces].sort(byText) };
 }
 
 const byAttempts = <T extends { attempts: number }>(a: T, b: T): number => b.attempts - a.attempts;
@@ -108,7 +108,9 @@ export function summarize(state: FoldState, options: SummaryOptions): LogSummary
   const portSources = new Map<number, number>();
   const daySources = new Map<number, number>();
   const protoSources = new Map<string, number>();
+  const ifaceSources = new Map<string, number>();
   for (const src of state.sources.values()) {
+    for (const i of src.interfaces) ifaceSources.set(i, (ifaceSources.get(i) ?? 0) + 1);
     for (const k of src.ports.keys()) portSources.set(k, (portSources.get(k) ?? 0) + 1);
     for (const d of src.days) daySources.set(d, (daySources.get(d) ?? 0) + 1);
     for (const p of src.protocols) protoSources.set(p, (protoSources.get(p) ?? 0) + 1);
@@ -123,16 +125,26 @@ export function summarize(state: FoldState, options: SummaryOptions): LogSummary
   state.ports.forEach((n, key) => {
     if (n === 0) return;
     const { proto, port } = portOfKey(key);
-    ports.push({ proto, port, attempts: n, sources: portSources.get(key) ?? 0, service: serviceTag(proto, port) });
+    const interfaces: InterfaceShare[] = [];
+    for (const [name, i] of state.interfaces) {
+      const m = i.ports.get(key);
+      if (m) interfaces.push({ name, attempts: m });
+    }
+    interfaces.sort((a, b) => byAttempts(a, b) || byText(a.name, b.name));
+    const tcp = proto === 'tcp' ? { syn: state.tcpSyn[port]!, other: n - state.tcpSyn[port]! } : null;
+    ports.push({ proto, port, attempts: n, sources: portSources.get(key) ?? 0, service: serviceTag(proto, port), interfaces, tcp });
   });
   ports.sort((a, b) => byAttempts(a, b) || a.port - b.port || a.proto.localeCompare(b.proto));
+  const interfaces = [...state.interfaces]
+    .map(([name, i]) => ({ name, attempts: i.attempts, sources: ifaceSources.get(name) ?? 0, ports: i.ports.size }))
+    .sort((a, b) => byAttempts(a, b) || byText(a.name, b.name));
   const protocols = [...state.protocols].map(([proto, n]) => ({ proto, attempts: n, sources: protoSources.get(proto) ?? 0 })).sort((a, b) => byAttempts(a, b) || a.proto.localeCompare(b.proto));
 
   const sources = [...state.sources].map(([raw, s]) => ({ raw, s, count: sourceCount(name(raw), s) }));
   sources.sort((a, b) => b.count.attempts - a.count.attempts || byText(a.count.address, b.count.address));
   const scanners = sources
     .filter((x) => x.s.detectedAt !== null)
-    .map(({ s, count }) => ({ address: count.address, ports: s.ports.size, attempts: s.attempts, first: count.first, last: count.last, detectedAt: iso(s.detectedAt!) }))
+    .map(({ s, count }) => ({ address: count.address, ports: s.ports.size, attempts: s.attempts, first: count.first, last: count.last, detectedAt: iso(s.detectedAt!), interfaces: count.interfaces, tcp: { syn: s.tcpSyn, other: s.tcpOther } }))
     .sort((a, b) => b.ports - a.ports || byText(a.detectedAt, b.detectedAt) || byText(a.address, b.address));
 
   let exposedHits: ExposedHit[] | null = null;
@@ -162,6 +174,7 @@ export function summarize(state: FoldState, options: SummaryOptions): LogSummary
     hours,
     ports,
     protocols,
+    interfaces,
     sources: sources.map((x) => x.count),
     scanners,
     prefixes: [...state.prefixes].map(([prefix, lines]) => ({ prefix, lines })).sort((a, b) => b.lines - a.lines || a.prefix.localeCompare(b.prefix)),

@@ -19,6 +19,10 @@ export interface PacketEvent {
   /** -1 when the protocol has no ports. */
   dpt: number;
   icmpType: number;
+  /** The interface it arrived on (`IN=`; empty for locally sent packets). */
+  inIface: string;
+  /** TCP flags as bits in the kernel's print order, CWR (128) … FIN (1); 0 for other protocols. */
+  tcpFlags: number;
 }
 
 /** Why a drop line was malformed, with where it is (a few are kept for the report). */
@@ -61,12 +65,41 @@ export interface HourCount {
   attempts: number;
 }
 
+/**
+ * TCP attempts by flags: `syn` opens a connection (SYN without ACK, RST or FIN: what a scan
+ * or a client sends), `other` does not (ACK, RST, FIN, SYN-ACK: mostly stray replies to
+ * connections the host already forgot, or ACK/FIN/Xmas scans).
+ */
+export interface TcpFlagCount {
+  syn: number;
+  other: number;
+}
+
+/** Attempts that arrived on one interface. */
+export interface InterfaceShare {
+  /** As the kernel printed `IN=` (empty for locally sent packets). */
+  name: string;
+  attempts: number;
+}
+
+export interface InterfaceCount {
+  name: string;
+  attempts: number;
+  sources: number;
+  /** Distinct ports (protocol and number) tried through it. */
+  ports: number;
+}
+
 export interface PortCount {
   proto: string;
   port: number;
   attempts: number;
   sources: number;
   service: ServiceTag | null;
+  /** Per arrival interface, most attempts first. */
+  interfaces: InterfaceShare[];
+  /** For TCP ports; null for the others. */
+  tcp: TcpFlagCount | null;
 }
 
 export interface ProtocolCount {
@@ -82,6 +115,8 @@ export interface SourceCount {
   ports: number;
   first: string;
   last: string;
+  /** Interfaces its attempts arrived on, by name. */
+  interfaces: string[];
 }
 
 export interface Scanner {
@@ -92,6 +127,10 @@ export interface Scanner {
   last: string;
   /** The attempt at which it had touched enough distinct ports within one window. */
   detectedAt: string;
+  /** Interfaces its attempts arrived on, by name. */
+  interfaces: string[];
+  /** Its TCP attempts by flags: mostly `other` is more likely stray replies than a scan. */
+  tcp: TcpFlagCount;
 }
 
 export interface ExposedHit {
@@ -120,6 +159,8 @@ export interface LogSummary {
   hours: HourCount[] | null;
   ports: PortCount[];
   protocols: ProtocolCount[];
+  /** Attempts per arrival interface (IN=), most first. */
+  interfaces: InterfaceCount[];
   sources: SourceCount[];
   scanners: Scanner[];
   prefixes: { prefix: string; lines: number }[];

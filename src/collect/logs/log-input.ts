@@ -13,6 +13,8 @@ export interface LogFileInfo {
   path: string;
   size: number;
   gzip: boolean;
+  /** Last modification (ms since the epoch): when its last line was written. */
+  mtime: number;
 }
 
 /** A log file could not be read; `code` is the errno or "gzip" for damaged compressed data. */
@@ -43,13 +45,24 @@ export async function inspectLogFile(path: string): Promise<LogFileInfo> {
     try {
       const magic = Buffer.alloc(2);
       const { bytesRead } = await fh.read(magic, 0, 2, 0);
-      return { path, size: st.size, gzip: bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b };
+      return { path, size: st.size, gzip: bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b, mtime: st.mtimeMs };
     } finally {
       await fh.close();
     }
   } catch (err) {
     throw new LogReadError(path, reasonOf(err));
   }
+}
+
+/**
+ * The moment BSD stamps (no year) are read against: the file's mtime, since its last line was
+ * written then (logrotate and gzip keep it), so a kern.log.1 spanning New Year read months
+ * later still gets its two years right, as journald and rsyslog's readers do with the
+ * receive time. An mtime that cannot be the last write (in the future, or 0 from an archive
+ * that lost it) falls back to now.
+ */
+export function yearReference(file: LogFileInfo, now: Date): Date {
+  return file.mtime > 0 && file.mtime <= now.getTime() + 86_400_000 ? new Date(file.mtime) : now;
 }
 
 const CHUNK = 1 << 20;

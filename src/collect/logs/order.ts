@@ -6,7 +6,7 @@
  * @module
  */
 import { LogLineReader, type LineSink, type NetfilterRecord } from '../../parse/netfilter-log/index.js';
-import { type LogFileInfo, readLogHead } from './log-input.js';
+import { type LogFileInfo, readLogHead, yearReference } from './log-input.js';
 
 /** The time of the first stamped line in the head of the file (NaN when none). */
 export async function firstStamp(file: LogFileInfo, now: Date): Promise<number> {
@@ -17,7 +17,7 @@ export async function firstStamp(file: LogFileInfo, now: Date): Promise<number> 
     malformed: () => undefined,
     skipped: () => undefined,
   };
-  const reader = new LogLineReader(probe, now);
+  const reader = new LogLineReader(probe, yearReference(file, now));
   reader.push(await readLogHead(file));
   const stamped = reader.firstTime;
   return Number.isNaN(found) ? stamped : Math.min(found, stamped);

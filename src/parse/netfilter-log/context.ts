@@ -20,7 +20,7 @@ export interface LineContext {
   time: number;
 }
 
-export function lineContext(now: Date): LineContext {
-  return { clock: new LocalClock(now), reason: null, repeat: 0, repeatInline: false, format: null, time: NaN };
+export function lineContext(reference: Date): LineContext {
+  return { clock: new LocalClock(reference), reason: null, repeat: 0, repeatInline: false, format: null, time: NaN };
 }
 

@@ -37,12 +37,13 @@ export class LogLineReader {
   firstTime = NaN;
   bytes = 0;
 
+  /** `reference`: the moment BSD stamps (no year) are read against: the file's mtime, or now. */
   constructor(
     private readonly sink: LineSink,
-    now: Date,
+    reference: Date,
     firstLine = 1,
   ) {
-    this.ctx = lineContext(now);
+    this.ctx = lineContext(reference);
     this.line = firstLine - 1;
   }
 

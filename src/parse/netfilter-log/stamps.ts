@@ -10,19 +10,20 @@ const MONTHS = 'JanFebMarAprMayJunJulAugSepOctNovDec';
 /** Turns local wall-clock times into UTC, caching per local hour (DST moves whole hours). */
 export class LocalClock {
   private readonly hourCache = new Map<number, number>();
-  /** Today's local year, month (0-11) and day, for the year of BSD stamps. */
+  /** The reference's local year, month (0-11) and day, for the year of BSD stamps. */
   private readonly year: number;
   private readonly today: number;
 
-  constructor(now: Date) {
-    this.year = now.getFullYear();
-    this.today = now.getMonth() * 32 + now.getDate();
+  constructor(reference: Date) {
+    this.year = reference.getFullYear();
+    this.today = reference.getMonth() * 32 + reference.getDate();
   }
 
   /**
-   * A BSD stamp has no year: the current one, or the previous one when the date would lie in
-   * the future (a log read on 2 January holds 31 December of last year). Dates, not times,
-   * are compared, so a clock a few minutes ahead does not throw a line back a year.
+   * A BSD stamp has no year: the reference's (the file's mtime, or now for a stream), or the
+   * previous one when the date would lie after the reference (a log written up to 2 January
+   * holds 31 December of the year before). Dates, not times, are compared, so a clock a few
+   * minutes ahead does not throw a line back a year.
    */
   yearOf(month: number, day: number): number {
     return month * 32 + day > this.today ? this.year - 1 : this.year;

@@ -8,7 +8,7 @@
 import type { LogSummary } from '../../analyze/log-summary/types.js';
 import { h, token } from '../html/escape.js';
 import { pageHead } from '../html/page-head.js';
-import { exposedSentence } from './logs-text.js';
+import { exposedSentence, interfaceName, mostlyNotSyn, synShare, viaText } from './logs-text.js';
 import { barChart, timeChart } from './svg-charts.js';
 
 const STYLE = `
@@ -80,9 +80,11 @@ ${exposed}
 ${time}
 <div class="grid">${ports}${sources}</div>
 <h2>Scanners (≥${s.scan.ports} distinct ports within ${s.scan.windowSeconds} s)</h2>
-${table('scanners-table', ['address', 'ports', 'attempts', 'first', 'last', 'detected'], s.scanners.slice(0, 200).map((x) => [x.address, x.ports, x.attempts, x.first, x.last, x.detectedAt])) || '<p class="dim">none</p>'}
+${table('scanners-table', ['address', 'ports', 'attempts', 'SYN', 'via', 'first', 'last', 'detected', ''], s.scanners.slice(0, 200).map((x) => [x.address, x.ports, x.attempts, synShare(x.tcp), x.interfaces.map(interfaceName).join(', '), x.first, x.last, x.detectedAt, mostlyNotSyn(x.tcp) ? 'mostly not SYN: stray replies or an ACK/FIN scan' : ''])) || '<p class="dim">none</p>'}
 <h2>Ports</h2>
-${table('ports-table', ['port', 'attempts', 'sources', 'service', 'risk'], s.ports.slice(0, 200).map((p) => [`${p.proto}/${p.port}`, p.attempts, p.sources, p.service?.label ?? '', p.service?.risk?.class ?? '']))}
+<p class="dim">SYN: share of TCP attempts that open a connection; the rest (ACK, RST, FIN) are mostly stray replies to connections this host forgot.</p>
+${table('ports-table', ['port', 'attempts', 'sources', 'SYN', 'via', 'service', 'risk'], s.ports.slice(0, 200).map((p) => [`${p.proto}/${p.port}`, p.attempts, p.sources, synShare(p.tcp), viaText(p.interfaces), p.service?.label ?? '', p.service?.risk?.class ?? '']))}
+${s.interfaces.length > 1 ? `<h2>Per interface (IN=)</h2>${table('interfaces-table', ['interface', 'attempts', 'sources', 'ports'], s.interfaces.map((i) => [interfaceName(i.name), i.attempts, i.sources, i.ports]))}` : ''}
 <h2>Sources</h2>
 ${table('sources-table', ['address', 'attempts', 'ports', 'first', 'last'], s.sources.slice(0, 200).map((x) => [x.address, x.attempts, x.ports, x.first, x.last]))}
 ${s.malformed.length ? `<h2>Malformed drop lines (${n(l.malformed)})</h2>${table('malformed-table', ['where', 'reason', 'line'], s.malformed.map((m) => [`${m.file}:${m.line}`, m.reason, m.text.slice(0, 160)]))}` : ''}

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ExposedHit, LogSummary, PortCount, ServiceTag } from '../../analyze/log-summary/types.js';
+import type { ExposedHit, InterfaceShare, LogSummary, PortCount, ServiceTag, TcpFlagCount } from '../../analyze/log-summary/types.js';
 import { printable } from '../common/printable.js';
 import { palette } from '../terminal/colors.js';
 
@@ -36,8 +36,32 @@ export function exposedSentence(hit: ExposedHit): string {
   return `${hit.proto}/${hit.port} was probed ${n(hit.attempts)} times from ${n(hit.sources)} sources; ${what} is reachable ${from} here`;
 }
 
+/** An interface name as printed (`IN=` is empty for packets the host sent itself). */
+export function interfaceName(name: string): string {
+  return name === '' ? '(local)' : name;
+}
+
+/** "eth0" when all came in there; "eth0 92%, wg0 8%" otherwise (the first `max`). */
+export function viaText(shares: InterfaceShare[], max = 2): string {
+  const total = shares.reduce((a, x) => a + x.attempts, 0);
+  if (shares.length === 1) return interfaceName(shares[0]!.name);
+  const shown = shares.slice(0, max).map((x) => `${interfaceName(x.name)} ${Math.round((x.attempts / total) * 100)}%`);
+  return shares.length > max ? `${shown.join(', ')}, +${shares.length - max}` : shown.join(', ');
+}
+
+/** Share of TCP attempts that were SYN only (connection attempts); empty without TCP. */
+export function synShare(tcp: TcpFlagCount | null): string {
+  if (!tcp || tcp.syn + tcp.other === 0) return '';
+  return `${Math.round((tcp.syn / (tcp.syn + tcp.other)) * 100)}%`;
+}
+
+/** Mostly ACK/RST/FIN: the host forgot a connection and the peer's replies are dropped, or an ACK/FIN scan. */
+export function mostlyNotSyn(tcp: TcpFlagCount | null): boolean {
+  return tcp !== null && tcp.other > tcp.syn;
+}
+
 function portRow(p: PortCount): string[] {
-  return [`${p.proto}/${p.port}`, n(p.attempts), n(p.sources), service(p.service), p.service?.risk ? p.service.risk.class : ''];
+  return [`${p.proto}/${p.port}`, n(p.attempts), n(p.sources), synShare(p.tcp), viaText(p.interfaces), service(p.service), p.service?.risk ? p.service.risk.class : ''];
 }
 
 export function renderLogsText(s: LogSummary, opts: LogsTextOptions): string {
@@ -63,18 +87,26 @@ export function renderLogsText(s: LogSummary, opts: LogsTextOptions): string {
   }
   if (s.ports.length > 0) {
     out.push('', pal.heading(`Top ports (${n(s.ports.length)})`));
-    out.push(...table([['port', 'attempts', 'sources', 'service', 'risk'], ...s.ports.slice(0, top).map(portRow)], [1, 2]));
+    out.push(...table([['port', 'attempts', 'sources', 'SYN', 'via', 'service', 'risk'], ...s.ports.slice(0, top).map(portRow)], [1, 2, 3]));
+    out.push(pal.dim('  SYN: share of TCP attempts that open a connection; the rest (ACK, RST, FIN) are mostly stray replies to connections this host forgot'));
   }
   if (s.protocols.length > 0) {
     out.push('', pal.heading('Other protocols'));
     out.push(...table([['proto', 'attempts', 'sources'], ...s.protocols.map((p) => [p.proto, n(p.attempts), n(p.sources)])], [1, 2]));
+  }
+  if (s.interfaces.length > 1) {
+    out.push('', pal.heading('Per interface (IN=)'));
+    out.push(...table([['interface', 'attempts', 'sources', 'ports'], ...s.interfaces.map((i) => [interfaceName(i.name), n(i.attempts), n(i.sources), n(i.ports)])], [1, 2, 3]));
   }
   if (s.sources.length > 0) {
     out.push('', pal.heading(`Top sources (${n(s.sources.length)})`));
     out.push(...table([['address', 'attempts', 'ports', 'first', 'last'], ...s.sources.slice(0, top).map((x) => [x.address, n(x.attempts), n(x.ports), x.first.slice(0, 19), x.last.slice(0, 19)])], [1, 2]));
   }
   out.push('', pal.heading(`Scanners: ${n(s.scanners.length)} (≥${s.scan.ports} distinct ports within ${s.scan.windowSeconds} s)`));
-  if (s.scanners.length > 0) out.push(...table([['address', 'ports', 'attempts', 'detected'], ...s.scanners.slice(0, top).map((x) => [x.address, n(x.ports), n(x.attempts), x.detectedAt.slice(0, 19)])], [1, 2]));
+  if (s.scanners.length > 0) {
+    const rows = s.scanners.slice(0, top).map((x) => [x.address, n(x.ports), n(x.attempts), synShare(x.tcp), x.interfaces.map(interfaceName).join(', '), x.detectedAt.slice(0, 19), mostlyNotSyn(x.tcp) ? 'mostly not SYN: stray replies or an ACK/FIN scan' : '']);
+    out.push(...table([['address', 'ports', 'attempts', 'SYN', 'via', 'detected', ''], ...rows], [1, 2, 3]));
+  }
   if (s.malformed.length > 0) {
     out.push('', pal.heading(`Malformed drop lines: ${n(l.malformed)} (first ${s.malformed.length})`));
     for (const m of s.malformed) out.push(`  ${printable(m.file)}:${m.line}: ${m.reason}: ${printable(m.text.slice(0, 120))}`);

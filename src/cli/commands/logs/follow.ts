@@ -69,7 +69,7 @@ export interface FollowRun {
 }
 
 export async function runFollow(run: FollowRun): Promise<void> {
-  const fold = new LogFold(run.fold);
+  const fold = new LogFold({ ...run.fold, live: true });
   const exposed = new Map(run.exposed.map((e) => [portKey(e.proto, e.port), e]));
   const sink = new EventSink(fold, exposed, (e) => run.write(run.json ? renderFollowEventJson(e) : followEventText(e)), run.fold.scan.ports);
   const reader = new LogLineReader(sink, run.now);

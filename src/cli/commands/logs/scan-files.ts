@@ -8,7 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type FoldOptions, type FoldState, LogFold, emptyFoldState, mergeFoldStates } from '../../../analyze/log-summary/index.js';
-import { type LogFileInfo, LogReadError, readLogBytes, splitAtLines } from '../../../collect/logs/index.js';
+import { type LogFileInfo, LogReadError, readLogBytes, splitAtLines, yearReference } from '../../../collect/logs/index.js';
 import type { ScanTask, WorkerMessage } from './scan-task.js';
 import { readIntoFold } from './read-into-fold.js';
 
@@ -43,7 +43,8 @@ export async function scanFiles(files: LogFileInfo[], fold: FoldOptions, now: Da
   for (const [i, file] of files.entries()) {
     const parts = total >= PARALLEL_MIN_BYTES && workers > 1 ? Math.max(1, Math.round((file.size / total) * workers * PARTS_PER_WORKER)) : 1;
     for (const range of await splitAtLines(file, parts)) {
-      tasks.push(range.start === 0 && range.end === file.size ? { file, fold, now: now.getTime() } : { file, range, fold, now: now.getTime() });
+      const reference = yearReference(file, now).getTime();
+      tasks.push(range.start === 0 && range.end === file.size ? { file, fold, now: reference } : { file, range, fold, now: reference });
       owner.push(i);
     }
   }

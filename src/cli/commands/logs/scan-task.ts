@@ -11,7 +11,7 @@ export interface ScanTask {
   /** A byte range of a plain file; the whole file when absent. */
   range?: { start: number; end: number };
   fold: FoldOptions;
-  /** ms since the epoch: "now" for the year of BSD stamps. */
+  /** ms since the epoch: the moment BSD stamps are read against (yearReference). */
   now: number;
 }
 
