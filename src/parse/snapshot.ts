@@ -10,7 +10,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { type Diagnostic, type Parsed, excerpt } from '../model/diagnostics.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from '../model/snapshot.js';
-import { excessiveNesting, tooDeep } from './json-depth.js';
+import { excessiveNesting, tooDeep, valueNestsDeeper } from './json-depth.js';
 import { cutLongStrings } from './long-strings.js';
 import { findJsonSyntaxError } from './json-error-position.js';
 import { SNAPSHOT_SCHEMA } from './snapshot-schema.js';
@@ -35,11 +35,11 @@ const READS = `this Portcullis reads "${SNAPSHOT_FORMAT}" version ${SNAPSHOT_VER
 export function parseSnapshot(text: string, file: string): Parsed<Snapshot | null> {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   let data: unknown;
-  const deep = excessiveNesting(body);
-  if (deep) return fail(tooDeep('parse.snapshot.depth', deep, file));
   try {
     data = JSON.parse(body);
   } catch (err) {
+    const deep = excessiveNesting(body);
+    if (deep) return fail(tooDeep('parse.snapshot.depth', deep, file));
     const at = findJsonSyntaxError(body);
     const line = at ? (body.split('\n')[at.line - 1] ?? '') : body;
     return fail({
@@ -51,6 +51,10 @@ export function parseSnapshot(text: string, file: string): Parsed<Snapshot | nul
       expected: at?.expected ?? 'JSON written by `portcullis collect`',
       input: excerpt(at ? line.slice(Math.max(0, at.column - 40)) : line),
     });
+  }
+  if (valueNestsDeeper(data)) {
+    const deep = excessiveNesting(body);
+    if (deep) return fail(tooDeep('parse.snapshot.depth', deep, file));
   }
   const header = checkHeader(data, file);
   if (header) return fail(header);
