@@ -27,6 +27,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--aws', 'fetch the AWS account\'s network (security groups, ACLs, routes, instances…) into the directory --out, as `audit --aws` reads it')
     .option('--profile <name>', 'with --aws: the AWS profile (default: the standard credential chain)')
     .option('--region <region>', 'with --aws: the AWS region (default: as the AWS CLI resolves it)')
+    .option('--tool-timeout <seconds>', 'stop a firewall or system tool (nft, iptables-save, ss…) that runs longer than this (default 120; huge rulesets on a loaded host need more)')
     .action(async (opts) => {
       if (opts.aws) {
         const { runCollectAws } = await import('./commands/collect-aws.js');
