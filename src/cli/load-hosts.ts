@@ -10,7 +10,7 @@ import { collectSnapshot } from '../collect/index.js';
 import { realHostIO } from '../collect/real-host-io.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { parseSnapshot } from '../parse/snapshot.js';
-import { type FirewallOverrides, type LoadedHost, loadHost } from '../pipeline.js';
+import { type FirewallOverrides, type LoadOptions, type LoadedHost, loadHost } from '../pipeline.js';
 import { InputError, failOnErrors } from './errors.js';
 
 export interface HostSourceOptions {
@@ -31,12 +31,12 @@ export async function readInputFile(path: string, what: string): Promise<string>
   }
 }
 
-async function readSnapshot(path: string, overrides: FirewallOverrides): Promise<LoadedHost> {
+async function readSnapshot(path: string, overrides: FirewallOverrides, load: LoadOptions): Promise<LoadedHost> {
   const text = await readInputFile(path, 'snapshot');
   const parsed = parseSnapshot(text, path);
   failOnErrors(`${path} is not a usable Portcullis snapshot`, parsed.diagnostics);
   if (!parsed.value) throw new InputError(`${path} is not a usable Portcullis snapshot`);
-  const host = loadHost(parsed.value, path, overrides);
+  const host = loadHost(parsed.value, path, overrides, load);
   // Warnings of the snapshot itself (strings cut at load) join the host's.
   host.diagnostics.unshift(...parsed.diagnostics);
   return host;
@@ -57,16 +57,16 @@ function reportUnreadable(snapshot: Snapshot): void {
   for (const u of snapshot.unreadable) process.stderr.write(`  - ${u.what}: ${u.reason}${u.hint && !u.reason.includes(u.hint) ? ` (${u.hint})` : ''}\n`);
 }
 
-export async function loadHosts(opts: HostSourceOptions): Promise<LoadedHost[]> {
+export async function loadHosts(opts: HostSourceOptions, load: LoadOptions = {}): Promise<LoadedHost[]> {
   const overrides = await readOverrides(opts);
   const files = opts.snapshot === undefined ? [] : Array.isArray(opts.snapshot) ? opts.snapshot : [opts.snapshot];
   const loaded: LoadedHost[] = [];
   if (files.length === 0) {
     const snapshot = await collectSnapshot(realHostIO());
     reportUnreadable(snapshot);
-    loaded.push(loadHost(snapshot, 'this host', overrides));
+    loaded.push(loadHost(snapshot, 'this host', overrides, load));
   } else {
-    for (const file of files) loaded.push(await readSnapshot(file, overrides));
+    for (const file of files) loaded.push(await readSnapshot(file, overrides, load));
   }
   for (const host of loaded) failOnErrors(`cannot analyse ${host.file}`, host.diagnostics);
   return loaded;
