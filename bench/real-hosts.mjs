@@ -60,7 +60,7 @@ async function runOne(caseName, size) {
   for (const [k, v] of Object.entries(texts)) if (typeof v === 'string') writeFileSync(join(outDir, `${name}.${k}`), v);
   const entry = { name, case: caseName, size, unit: spec.unit, loadavgAtStart: loadavg() };
   const kept = join(outDir, `${name}.snapshot.json`);
-  const m = values.reuse && existsSync(kept) ? { snapshot: kept, reused: true } : await materialize(texts, makeListeners(createRng(seed), 30), { dir: outDir, name });
+  const m = values.reuse && existsSync(kept) ? { snapshot: kept, reused: true } : await materialize(texts, makeListeners(createRng(seed), 30), { dir: outDir, name, toolTimeoutS: Number(values.timeout) });
   Object.assign(entry, { checks: m.checks, load: m.load, kernelDumpMs: m.kernelDumpMs, collectMs: m.collectMs, reusedSnapshot: m.reused === true });
   const snapshotText = readFileSync(m.snapshot, 'utf8');
   entry.snapshotBytes = snapshotText.length;
