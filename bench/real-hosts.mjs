@@ -8,10 +8,13 @@
  *
  *   sudo node bench/real-hosts.mjs [--cases kube-iptables,f2b-ipset,…] [--sizes 1000,10000]
  *                                  [--seed 1] [--timeout 120] [--profile] [--collect-only] [--reuse] [--out bench/out/real]
+ *                                  [--baseline /path/to/other/checkout]
  *   node bench/real-hosts.mjs --report results.json[,more.json]   (the table of earlier runs)
  *
  * Without --sizes each case runs at the sizes of the issue's table. --reuse measures a snapshot
- * already collected into <out> (collect is then not timed). Needs root (namespaces)
+ * already collected into <out> (collect is then not timed). --baseline also runs `audit --format
+ * json` and the cold explain with another checkout's built CLI (e.g. main), right after this
+ * one's on the same snapshot, so both are measured under the same load. Needs root (namespaces)
  * and `npm run build`. Prints a markdown table; every figure goes to <out>/results.json.
  *
  * @module
@@ -38,7 +41,9 @@ const { values } = parseArgs({ options: {
   reuse: { type: 'boolean', default: false },
   report: { type: 'string' },
   out: { type: 'string', default: 'bench/out/real' },
+  baseline: { type: 'string' },
 } });
+const baselineCli = values.baseline ? join(resolve(values.baseline), 'dist/cli/bin.js') : null;
 const outDir = resolve(ROOT, values.out);
 const timeoutMs = Number(values.timeout) * 1000;
 const log = (s) => process.stderr.write(`${s}\n`);
@@ -55,7 +60,7 @@ async function runOne(caseName, size) {
   for (const [k, v] of Object.entries(texts)) if (typeof v === 'string') writeFileSync(join(outDir, `${name}.${k}`), v);
   const entry = { name, case: caseName, size, unit: spec.unit, loadavgAtStart: loadavg() };
   const kept = join(outDir, `${name}.snapshot.json`);
-  const m = values.reuse && existsSync(kept) ? { snapshot: kept, reused: true } : await materialize(texts, makeListeners(createRng(seed), 30), { dir: outDir, name });
+  const m = values.reuse && existsSync(kept) ? { snapshot: kept, reused: true } : await materialize(texts, makeListeners(createRng(seed), 30), { dir: outDir, name, toolTimeoutS: Number(values.timeout) });
   Object.assign(entry, { checks: m.checks, load: m.load, kernelDumpMs: m.kernelDumpMs, collectMs: m.collectMs, reusedSnapshot: m.reused === true });
   const snapshotText = readFileSync(m.snapshot, 'utf8');
   entry.snapshotBytes = snapshotText.length;
@@ -70,8 +75,20 @@ async function runOne(caseName, size) {
     entry.audit[format] = { ok: r.ok, wallMs: r.wallMs, cpuMs: r.cpuMs, maxRssKb: r.maxRssKb, ...(r.ok ? {} : { error: r.error }) };
     log(`   audit --format ${format}: ${r.ok ? `${r.wallMs.toFixed(0)} ms (CPU ${r.cpuMs?.toFixed(0)} ms), ${(r.maxRssKb / 1024).toFixed(0)} MB` : r.error.split('\n')[0]}`);
   }
-  const cold = runCli(['explain', '--snapshot', m.snapshot, '--from', FLOW.from, '--to', FLOW.to, '--port', `${FLOW.port}/tcp`, '--json'], { scratch: outDir, timeoutMs });
+  const explainArgs = ['explain', '--snapshot', m.snapshot, '--from', FLOW.from, '--to', FLOW.to, '--port', `${FLOW.port}/tcp`, '--json'];
+  const cold = runCli(explainArgs, { scratch: outDir, timeoutMs });
   entry.explainCold = { ok: cold.status === 0, wallMs: cold.wallMs, cpuMs: cold.cpuMs, maxRssKb: cold.maxRssKb, state: cold.status === 0 ? JSON.parse(cold.stdout).state : null, ...(cold.status === 0 ? {} : { error: cold.error }) };
+  if (baselineCli) {
+    // The same two commands with the other build, back to back: same snapshot, same load.
+    const auditArgs = ['audit', '--snapshot', m.snapshot, '--format', 'json'];
+    const ours = runCli(auditArgs, { scratch: outDir, timeoutMs, valid: isAuditJson });
+    const theirs = runCli(auditArgs, { scratch: outDir, timeoutMs, valid: isAuditJson, cli: baselineCli });
+    const ourCold = runCli(explainArgs, { scratch: outDir, timeoutMs });
+    const theirCold = runCli(explainArgs, { scratch: outDir, timeoutMs, cli: baselineCli });
+    const pick = (r) => ({ ok: r.ok || r.status === 0, wallMs: r.wallMs, cpuMs: r.cpuMs, maxRssKb: r.maxRssKb });
+    entry.versusBaseline = { baseline: values.baseline, audit: { this: pick(ours), baseline: pick(theirs) }, explainCold: { this: pick(ourCold), baseline: pick(theirCold) } };
+    log(`   vs baseline: audit json CPU ${ours.cpuMs?.toFixed(0)} ms (baseline ${theirs.cpuMs?.toFixed(0)} ms), explain CPU ${ourCold.cpuMs?.toFixed(0)} ms (baseline ${theirCold.cpuMs?.toFixed(0)} ms)`);
+  }
   const profileDir = values.profile ? join(outDir, 'prof', name) : null;
   if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   entry.library = runCase(m.snapshot, { profileDir, timeoutMs, explainRuns: 50, from: FLOW.from, to: FLOW.to });
@@ -100,6 +117,15 @@ function renderMarkdown(results) {
     const auditOk = FORMATS.every((f) => e.audit[f].ok && e.audit[f].wallMs < 2000) && rss < 500 * 1024;
     const warm = e.library.explain?.median;
     rows.push(`| ${e.case} | ${e.size.toLocaleString('en')} ${e.unit} | ${e.reusedSnapshot ? 'reused' : `${f0(e.collectMs)} (${f0(e.kernelDumpMs)})`} | ${FORMATS.map((f) => wallCpu(e.audit[f])).join(' / ')} | ${mb(rss)} | ${wallCpu(e.explainCold)} | ${f0(warm)} ms | ${verdict(auditOk)} / ${verdict(e.explainCold.ok && e.explainCold.wallMs < 1000)} / ${verdict(warm !== undefined && warm < 50)} / ${e.reusedSnapshot ? '–' : verdict(e.collectMs < 2 * e.kernelDumpMs)} |`);
+  }
+  const versus = results.cases.filter((e) => e.versusBaseline);
+  if (versus.length > 0) {
+    rows.push('', '| case | size | audit --format json, CPU ms: this / baseline | explain, new process, CPU ms: this / baseline |', '|---|---|---|---|');
+    const cpu = (r) => (r.ok ? f0(r.cpuMs) : 'fail');
+    for (const e of versus) {
+      const v = e.versusBaseline;
+      rows.push(`| ${e.case} | ${e.size.toLocaleString('en')} | ${cpu(v.audit.this)} / ${cpu(v.audit.baseline)} | ${cpu(v.explainCold.this)} / ${cpu(v.explainCold.baseline)} |`);
+    }
   }
   return `${rows.join('\n')}\n`;
 }

@@ -95,7 +95,16 @@ function onlySkippedTables(text: string, skip: ReadonlySet<string>): boolean {
   return declared.every((m) => skip.has(`${m[1]} ${m[2]}`)) && DOCUMENT_START.test(text.slice(0, 64)) && DOCUMENT_END.test(text.slice(-64));
 }
 
-export function loadHost(snapshot: Snapshot, file: string, overrides: FirewallOverrides = {}): LoadedHost {
+export interface LoadOptions {
+  /**
+   * Build every chain's rule index while loading (default), so that a long-lived caller's
+   * first query is as fast as the next. A one-shot explain turns it off: the chains its one
+   * flow meets are indexed on the way, the thousands it never meets are not (issue 8).
+   */
+  indexAllChains?: boolean;
+}
+
+export function loadHost(snapshot: Snapshot, file: string, overrides: FirewallOverrides = {}, options: LoadOptions = {}): LoadedHost {
   const diagnostics: Diagnostic[] = [];
   const sourceStatus: SourceStatus[] = [];
   for (const u of snapshot.unreadable) {
@@ -183,7 +192,7 @@ export function loadHost(snapshot: Snapshot, file: string, overrides: FirewallOv
     sourceStatus,
   };
   // Rule indexes are part of loading: the first explain is then as fast as the next.
-  if (!diagnostics.some((d) => d.severity === 'error')) {
+  if (options.indexAllChains !== false && !diagnostics.some((d) => d.severity === 'error')) {
     for (const family of ['ipv4', 'ipv6'] as const) pathFor(reachInput(loaded), family).walker.prepare();
   }
   return loaded;

@@ -16,12 +16,15 @@ export const CLI = join(ROOT, 'dist/cli/bin.js');
 const CASE = join(ROOT, 'bench/case.mjs');
 const RSS_PRELOAD = join(ROOT, 'bench/lib/rss-at-exit.mjs');
 
-/** Wall time and peak RSS of one CLI run. `scratch` is a folder for the RSS file. */
-export function runCli(args, { scratch, timeoutMs, stdoutFile, valid = () => true }) {
+/**
+ * Wall time and peak RSS of one CLI run. `scratch` is a folder for the RSS file; `cli` another
+ * build's bin.js (a baseline checkout measured in the same run).
+ */
+export function runCli(args, { scratch, timeoutMs, stdoutFile, valid = () => true, cli = CLI }) {
   const rssFile = join(scratch, `.rss-${process.pid}`);
   rmSync(rssFile, { force: true });
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--import', RSS_PRELOAD, CLI, ...args], {
+  const r = spawnSync(process.execPath, ['--import', RSS_PRELOAD, cli, ...args], {
     cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, BENCH_RSS_FILE: rssFile, NO_COLOR: '1' },
     timeout: timeoutMs, killSignal: 'SIGKILL',
   });

@@ -32,8 +32,9 @@ export function natSlices(path: PacketPath, facts: AddressFacts, family: Family)
     } finally {
       path.walker.events = saved;
     }
-    let ports: DimSet = [];
-    for (const e of events) if (e.verdict === 'dnat') ports = I.union(ports as I.IntervalSet<number>, e.set.project(Dim.Dport) as I.IntervalSet<number>);
+    const dnatPorts: I.IntervalSet<number>[] = [];
+    for (const e of events) if (e.verdict === 'dnat') dnatPorts.push(e.set.project(Dim.Dport) as I.IntervalSet<number>);
+    const ports: DimSet = I.unionAll(dnatPorts);
     if (!I.isEmpty(ports as I.IntervalSet<number>)) out.push({ proto, ports });
   }
   return out;

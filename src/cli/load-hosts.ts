@@ -10,7 +10,7 @@ import { collectSnapshot } from '../collect/index.js';
 import { realHostIO } from '../collect/real-host-io.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { parseSnapshot } from '../parse/snapshot.js';
-import { type FirewallOverrides, type LoadedHost, loadHost } from '../pipeline.js';
+import { type FirewallOverrides, type LoadOptions, type LoadedHost, loadHost } from '../pipeline.js';
 import type { HostAnalysis } from '../analyze/types.js';
 import { analyzeSnapshots, type HostOutcome } from '../pool/index.js';
 import { InputError, failOnErrors } from './errors.js';
@@ -35,12 +35,12 @@ function readFailure(code: string | undefined, message: string): string {
   return code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : message;
 }
 
-async function readSnapshot(path: string, overrides: FirewallOverrides): Promise<LoadedHost> {
+async function readSnapshot(path: string, overrides: FirewallOverrides, load: LoadOptions): Promise<LoadedHost> {
   const text = await readInputFile(path, 'snapshot');
   const parsed = parseSnapshot(text, path);
   failOnErrors(`${path} is not a usable Portcullis snapshot`, parsed.diagnostics);
   if (!parsed.value) throw new InputError(`${path} is not a usable Portcullis snapshot`);
-  const host = loadHost(parsed.value, path, overrides);
+  const host = loadHost(parsed.value, path, overrides, load);
   // Warnings of the snapshot itself (strings cut at load) join the host's.
   host.diagnostics.unshift(...parsed.diagnostics);
   return host;
@@ -91,16 +91,16 @@ export async function analyzeSnapshotFiles(files: readonly string[], opts: HostS
   return out;
 }
 
-export async function loadHosts(opts: HostSourceOptions): Promise<LoadedHost[]> {
+export async function loadHosts(opts: HostSourceOptions, load: LoadOptions = {}): Promise<LoadedHost[]> {
   const overrides = await readOverrides(opts);
   const files = snapshotFiles(opts);
   const loaded: LoadedHost[] = [];
   if (files.length === 0) {
     const snapshot = await collectSnapshot(realHostIO());
     reportUnreadable(snapshot);
-    loaded.push(loadHost(snapshot, 'this host', overrides));
+    loaded.push(loadHost(snapshot, 'this host', overrides, load));
   } else {
-    for (const file of files) loaded.push(await readSnapshot(file, overrides));
+    for (const file of files) loaded.push(await readSnapshot(file, overrides, load));
   }
   for (const host of loaded) failOnErrors(`cannot analyse ${host.file}`, host.diagnostics);
   return loaded;

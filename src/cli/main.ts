@@ -35,6 +35,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--timeout <seconds>', 'with --ssh: per host, after which its ssh is killed (default 120)')
     .option('--ssh-config <file>', 'with --ssh: an ssh_config file for `ssh -F` (default: ~/.ssh/config)')
     .option('--imds', 'on an EC2 instance: record its instance id from the instance metadata service (IMDSv2), so audit --aws joins the snapshot by id')
+    .option('--tool-timeout <seconds>', 'stop a firewall or system tool (nft, iptables-save, ss…) that runs longer than this (default 120; huge rulesets on a loaded host need more)')
     .action(async (opts) => {
       if (opts.ssh !== undefined || opts.inventory !== undefined) {
         if (opts.aws) throw new InputError('collect: --aws and --ssh are different collections; give one');

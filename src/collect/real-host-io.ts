@@ -10,7 +10,8 @@ import { hostname, release } from 'node:os';
 import type { ExecResult, HostIO } from './host-io.js';
 
 /** A firewall dump of a big host takes a second or two; a hung tool must not hang collect. */
-const EXEC_TIMEOUT_MS = 30_000;
+// nft -j on a loaded 56,000-rule kube-proxy node took over 30 s (issue 8); `collect --tool-timeout` sets it.
+const EXEC_TIMEOUT_MS = 120_000;
 /** nft -j of a host with many Docker networks runs to tens of MB. */
 const EXEC_MAX_BUFFER = 512 * 1024 * 1024;
 
@@ -35,7 +36,7 @@ function run(argv: readonly string[], timeoutMs: number): Promise<ExecResult> {
   });
 }
 
-/** The real host; `timeoutMs` bounds each command (default 30 s). */
+/** The real host; `timeoutMs` bounds each command (default 120 s). */
 export function realHostIO(options: { timeoutMs?: number } = {}): HostIO {
   const timeoutMs = options.timeoutMs ?? EXEC_TIMEOUT_MS;
   return {

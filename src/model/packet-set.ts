@@ -163,6 +163,19 @@ export class PacketSet {
     return this.cubes.some((c) => c.every((d, i) => isFullDim(this.family, i as Dim, d)));
   }
 
+  /**
+   * The union of many sets at once: one merge of all their cubes instead of one per pair
+   * (folding `union` over thousands of rule matches re-merges the growing result each time).
+   */
+  static unionAll(family: Family, sets: readonly PacketSet[]): PacketSet {
+    const nonEmpty = sets.filter((s) => s.cubes.length > 0);
+    if (nonEmpty.length === 0) return PacketSet.empty(family);
+    if (nonEmpty.length === 1) return nonEmpty[0]!;
+    const cubes: Cube[] = [];
+    for (const s of nonEmpty) for (const c of s.cubes) cubes.push(c);
+    return new PacketSet(family, mergeCubes(cubes));
+  }
+
   union(other: PacketSet): PacketSet {
     if (other.cubes.length === 0) return this;
     if (this.cubes.length === 0) return other;
@@ -294,25 +307,54 @@ function subtractCube(a: Cube, b: Cube, out: Cube[]): void {
 function mergeCubes(cubes: Cube[]): Cube[] {
   if (cubes.length < 2) return cubes;
   let list = cubes;
+  // Each cube's dimension ids, looked up once per merge (not once per dimension and pass).
+  let ids = list.map(cubeIds);
   for (let pass = 0; pass < 4; pass++) {
     let merged = false;
     for (let d = 0; d < DIM_COUNT && list.length > 1; d++) {
-      const byRest = new Map<string, Cube>();
-      for (const c of list) {
-        const key = restKey(c, d);
-        const prev = byRest.get(key);
-        if (prev) {
-          const next = prev.slice();
-          next[d] = I.union(prev[d]!, c[d]!);
-          byRest.set(key, next);
-          merged = true;
-        } else byRest.set(key, c);
+      // Cubes equal outside dimension d form one group; a group becomes one cube whose d is
+      // the union of theirs, taken in one sort-and-merge (not folded pair by pair).
+      const slot = new Map<string, number>();
+      const groups: number[][] = [];
+      for (let k = 0; k < list.length; k++) {
+        const key = restKey(ids[k]!, d);
+        const at = slot.get(key);
+        if (at !== undefined) groups[at]!.push(k);
+        else {
+          slot.set(key, groups.length);
+          groups.push([k]);
+        }
       }
-      list = [...byRest.values()];
+      if (groups.length === list.length) continue;
+      merged = true;
+      const nextList: Cube[] = [];
+      const nextIds: number[][] = [];
+      for (const g of groups) {
+        const first = g[0]!;
+        if (g.length === 1) {
+          nextList.push(list[first]!);
+          nextIds.push(ids[first]!);
+          continue;
+        }
+        const next = list[first]!.slice();
+        next[d] = I.unionAll(g.map((k) => list[k]![d]!));
+        nextList.push(next);
+        const nextId = ids[first]!.slice();
+        nextId[d] = dimId(next[d]!);
+        nextIds.push(nextId);
+      }
+      list = nextList;
+      ids = nextIds;
     }
     if (!merged) break;
   }
   return list;
+}
+
+function cubeIds(c: Cube): number[] {
+  const out = new Array<number>(DIM_COUNT);
+  for (let d = 0; d < DIM_COUNT; d++) out[d] = dimId(c[d]!);
+  return out;
 }
 
 /**
@@ -345,11 +387,11 @@ function dimId(set: DimSet): number {
   return id;
 }
 
-function restKey(c: Cube, skip: number): string {
+function restKey(ids: readonly number[], skip: number): string {
   let s = '';
   for (let d = 0; d < DIM_COUNT; d++) {
     if (d === skip) continue;
-    s += dimId(c[d]!) + ',';
+    s += ids[d]! + ',';
   }
   return s;
 }

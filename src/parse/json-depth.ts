@@ -60,6 +60,32 @@ function pathOf(frames: readonly Frame[]): string {
   return path.length > 200 ? `${path.slice(0, 100)}…${path.slice(-100)}` : path;
 }
 
+/**
+ * True when a parsed JSON value nests deeper than `max`. V8's JSON.parse itself does not
+ * recurse, so big input can be parsed first and checked here, on the tree (a snapshot's tree
+ * is small: its dumps are strings), instead of scanning every character of the text; only a
+ * value found too deep is scanned again by {@link excessiveNesting} for its path and line.
+ */
+export function valueNestsDeeper(value: unknown, max = MAX_JSON_DEPTH): boolean {
+  const stack: unknown[] = [value];
+  const depths: number[] = [0];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    const depth = depths.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    if (Array.isArray(v)) for (const x of v) {
+      stack.push(x);
+      depths.push(depth + 1);
+    }
+    else for (const k in v) {
+      stack.push((v as Record<string, unknown>)[k]);
+      depths.push(depth + 1);
+    }
+  }
+  return false;
+}
+
 /** The input error for {@link excessiveNesting}'s finding. */
 export function tooDeep(code: string, at: { path: string; line: number }, file: string): Diagnostic {
   return {

@@ -6,27 +6,47 @@
  *
  * @module
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { ErrorObject } from 'ajv';
+import { createRequire } from 'node:module';
 import { type Diagnostic, type Parsed, excerpt } from '../model/diagnostics.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from '../model/snapshot.js';
-import { excessiveNesting, tooDeep } from './json-depth.js';
+import { excessiveNesting, tooDeep, valueNestsDeeper } from './json-depth.js';
 import { cutLongStrings } from './long-strings.js';
 import { findJsonSyntaxError } from './json-error-position.js';
 import { SNAPSHOT_SCHEMA } from './snapshot-schema.js';
+import { SCHEMA_HASH, validate as precompiled } from './snapshot-validator.generated.js';
+import { SNAPSHOT_FORMATS, SNAPSHOT_VALIDATOR_OPTIONS, schemaHash } from './snapshot-validator-options.js';
 
 /** Diagnostics past this many are summed up in one, so a wrong file does not flood the terminal. */
 const MAX_DIAGNOSTICS = 50;
 
-let validator: ValidateFunction | undefined;
-function validate(): ValidateFunction {
+interface SnapshotValidator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+let validator: SnapshotValidator | undefined;
+let validatorPrecompiled = false;
+/**
+ * The schema's validator compiled ahead of time (scripts/build-snapshot-validator.mjs), so a
+ * command does not load ajv and compile the schema first; compiled here only when the schema
+ * changed since (its hash differs), with the same options.
+ */
+export function snapshotValidator(): { check: SnapshotValidator; precompiled: boolean } {
   if (!validator) {
-    const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true }) // strictRequired would reject the `required` inside if/then/else;
-    // ajv-formats is CommonJS: under NodeNext its default import is module.exports.
-    addFormats.default(ajv, ['date-time', 'ipv4', 'ipv6']);
-    validator = ajv.compile(SNAPSHOT_SCHEMA);
+    validatorPrecompiled = SCHEMA_HASH === schemaHash(SNAPSHOT_SCHEMA);
+    if (validatorPrecompiled) validator = precompiled as SnapshotValidator;
+    else {
+      // ajv is CommonJS: required only on this path, so the usual start does not load it.
+      const require = createRequire(import.meta.url);
+      const { Ajv } = require('ajv') as typeof import('ajv');
+      const addFormats = require('ajv-formats') as typeof import('ajv-formats').default;
+      const ajv = new Ajv(SNAPSHOT_VALIDATOR_OPTIONS);
+      addFormats(ajv, [...SNAPSHOT_FORMATS]);
+      validator = ajv.compile(SNAPSHOT_SCHEMA);
+    }
   }
-  return validator;
+  return { check: validator, precompiled: validatorPrecompiled };
 }
 
 const READS = `this Portcullis reads "${SNAPSHOT_FORMAT}" version ${SNAPSHOT_VERSION}`;
@@ -35,11 +55,11 @@ const READS = `this Portcullis reads "${SNAPSHOT_FORMAT}" version ${SNAPSHOT_VER
 export function parseSnapshot(text: string, file: string): Parsed<Snapshot | null> {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   let data: unknown;
-  const deep = excessiveNesting(body);
-  if (deep) return fail(tooDeep('parse.snapshot.depth', deep, file));
   try {
     data = JSON.parse(body);
   } catch (err) {
+    const deep = excessiveNesting(body);
+    if (deep) return fail(tooDeep('parse.snapshot.depth', deep, file));
     const at = findJsonSyntaxError(body);
     const line = at ? (body.split('\n')[at.line - 1] ?? '') : body;
     return fail({
@@ -52,10 +72,14 @@ export function parseSnapshot(text: string, file: string): Parsed<Snapshot | nul
       input: excerpt(at ? line.slice(Math.max(0, at.column - 40)) : line),
     });
   }
+  if (valueNestsDeeper(data)) {
+    const deep = excessiveNesting(body);
+    if (deep) return fail(tooDeep('parse.snapshot.depth', deep, file));
+  }
   const header = checkHeader(data, file);
   if (header) return fail(header);
   const cut = cutLongStrings(data, file);
-  const check = validate();
+  const check = snapshotValidator().check;
   if (check(data)) return { value: data as Snapshot, diagnostics: cut };
   const errors = relevantErrors(check.errors ?? []);
   const diagnostics = errors.slice(0, MAX_DIAGNOSTICS).map((e) => schemaDiagnostic(e, data, file));

@@ -54,9 +54,10 @@ const DUMPS = [['nft', '-j', 'list', 'ruleset'], ['iptables-nft-save'], ['ip6tab
 
 /**
  * Loads `texts` ({iptables?, ipset?, nft?, forwarding?}) into a fresh namespace, starts
- * `sockets`, collects. Returns the snapshot path and the tools' timings.
+ * `sockets`, collects (each tool given `toolTimeoutS`: a million-element set takes minutes to
+ * dump on a loaded machine). Returns the snapshot path and the tools' timings.
  */
-export async function materialize(texts, sockets, { dir, name }) {
+export async function materialize(texts, sockets, { dir, name, toolTimeoutS = 120 }) {
   const ns = createNetns('real');
   const out = { checks: {}, load: {} };
   let listeners = null;
@@ -82,7 +83,7 @@ export async function materialize(texts, sockets, { dir, name }) {
     out.kernelDumpMs = dumpMs;
     const snapshot = join(dir, `${name}.snapshot.json`);
     const t0 = process.hrtime.bigint();
-    run(inNetns(ns, [process.execPath, CLI, 'collect', '--out', snapshot]));
+    run(inNetns(ns, [process.execPath, CLI, 'collect', '--tool-timeout', String(toolTimeoutS), '--out', snapshot]));
     out.collectMs = ms(t0);
     out.snapshot = snapshot;
     return out;

@@ -251,10 +251,12 @@ export class ChainWalker {
   /** Walk steps [fromStep, toStep) of a chain; `rest` is what got past them (the caller decides where it goes). */
   private *walkRules(chain: Chain, hook: string, input: PacketSet, active: Set<string>, fromStep: number, toStep: number): Walk<WalkOutcome> {
     const nothing = empty(input);
-    let accepted = nothing;
-    let dropped = nothing;
-    let rejected = nothing;
-    let returned = nothing;
+    // Verdict sets only grow during the walk: their pieces are gathered and unioned once at
+    // the end (a union per rule re-merges the growing set: quadratic on 15,000 DNAT rules).
+    const accepted: PacketSet[] = [];
+    const dropped: PacketSet[] = [];
+    const rejected: PacketSet[] = [];
+    const returned: PacketSet[] = [];
     let current = input;
     if (active.has(chain.id)) {
       // A loop: we cannot know where the packets end up; they may be accepted.
@@ -302,22 +304,22 @@ export class ChainWalker {
       switch (action.type) {
         case 'accept':
           step('accept');
-          accepted = accepted.union(matched);
+          accepted.push(matched);
           current = rest();
           break;
         case 'drop':
           step('drop');
-          dropped = dropped.union(matched);
+          dropped.push(matched);
           current = rest();
           break;
         case 'reject':
           step('reject', { rejectWith: action.with });
-          rejected = rejected.union(matched);
+          rejected.push(matched);
           current = rest();
           break;
         case 'return':
           step('return');
-          returned = returned.union(matched);
+          returned.push(matched);
           current = rest();
           break;
         case 'jump':
@@ -326,7 +328,7 @@ export class ChainWalker {
           const target = this.model.chains.get(action.chain);
           if (!target) {
             // Lowering reports dangling targets; read them as "anything may happen".
-            accepted = accepted.union(matched);
+            accepted.push(matched);
             break;
           }
           if (active.has(target.id)) {
@@ -335,23 +337,23 @@ export class ChainWalker {
             // is named as the construct read conservatively (issue 9).
             this.loops.add(target.id);
             this.record({ hook, kind: this.kind, chain, rule: loopRule(rule, chain, target), verdict: action.type, set: matched, uncertain: true });
-            accepted = accepted.union(matched);
+            accepted.push(matched);
             if (action.type === 'jump') current = rest().union(matched);
             else {
-              returned = returned.union(matched);
+              returned.push(matched);
               current = rest();
             }
             break;
           }
           const sub: ChainOutcome = yield this.walkChain(target, hook, matched, active);
-          accepted = accepted.union(sub.accepted);
-          dropped = dropped.union(sub.dropped);
-          rejected = rejected.union(sub.rejected);
+          accepted.push(sub.accepted);
+          dropped.push(sub.dropped);
+          rejected.push(sub.rejected);
           if (action.type === 'jump') {
             current = rest().union(sub.returned);
           } else {
             // A goto's RETURN goes back to our caller, not to us.
-            returned = returned.union(sub.returned);
+            returned.push(sub.returned);
             current = rest();
           }
           break;
@@ -367,31 +369,38 @@ export class ChainWalker {
         }
         case 'dnat':
           step('dnat');
-          accepted = accepted.union(applyDnat(matched, action, this.localAddrsFor(matched)));
+          accepted.push(applyDnat(matched, action, this.localAddrsFor(matched)));
           current = rest();
           break;
         case 'snat':
           step('snat');
-          accepted = accepted.union(matched);
+          accepted.push(matched);
           current = rest();
           break;
         case 'queue':
           // Userspace decides: it may accept or drop.
           step('queue');
-          accepted = accepted.union(matched);
-          dropped = dropped.union(matched);
+          accepted.push(matched);
+          dropped.push(matched);
           current = rest();
           break;
         case 'unknown':
           // Not modelled: it may accept, drop, or let the packet go on.
           step('unknown', { uncertain: true });
-          accepted = accepted.union(matched);
-          dropped = dropped.union(matched);
+          accepted.push(matched);
+          dropped.push(matched);
           break;
       }
     }
     active.delete(chain.id);
-    return { accepted, dropped, rejected, returned, rest: current };
+    const family = input.family;
+    return {
+      accepted: PacketSet.unionAll(family, accepted),
+      dropped: PacketSet.unionAll(family, dropped),
+      rejected: PacketSet.unionAll(family, rejected),
+      returned: PacketSet.unionAll(family, returned),
+      rest: current,
+    };
   }
 
   /** Local addresses for REDIRECT, set by the path walker (the primary address of the input interface is approximated by every local address). */
@@ -466,8 +475,7 @@ function summarise(events: WalkEvent[]): WalkEvent[] {
     }
     if (emitted.has(g)) continue;
     emitted.add(g);
-    let set = PacketSet.empty(e.set.family);
-    for (const x of g) set = set.union(x.set);
+    const set = PacketSet.unionAll(e.set.family, g.map((x) => x.set));
     const count = g.reduce((n, x) => n + (x.summary?.count ?? 1), 0);
     const last = g[g.length - 1]!;
     out.push({ ...g[0]!, set, uncertain: g.some((x) => x.uncertain), summary: { count, lastPosition: last.summary?.lastPosition ?? last.rule!.position } });

@@ -10,8 +10,9 @@ import { InputError } from '../errors.js';
 import { writeOutput } from '../output.js';
 import type { Snapshot } from '../../model/snapshot.js';
 
-export async function runCollect(opts: { out?: string; imds?: boolean }): Promise<number> {
-  const snapshot = await collectSnapshot(realHostIO());
+export async function runCollect(opts: { out?: string; imds?: boolean; toolTimeout?: string }): Promise<number> {
+  const timeoutMs = toolTimeoutMs(opts.toolTimeout);
+  const snapshot = await collectSnapshot(realHostIO(timeoutMs === undefined ? {} : { timeoutMs }));
   if (opts.imds) {
     const { ImdsError, imdsInstanceId } = await import('../../collect/aws/index.js');
     try {
@@ -26,6 +27,16 @@ export async function runCollect(opts: { out?: string; imds?: boolean }): Promis
   const summary = collectSummary(snapshot);
   if (summary) process.stderr.write(summary);
   return 0;
+}
+
+/** `--tool-timeout SECONDS` in milliseconds: a positive number of seconds, at most a day. */
+export function toolTimeoutMs(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const seconds = Number(text);
+  if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400) {
+    throw new InputError(`--tool-timeout: expected a number of seconds between 0 and 86400, e.g. --tool-timeout 300; got "${text}"`);
+  }
+  return Math.round(seconds * 1000);
 }
 
 /** A few lines on what the snapshot lacks; empty when it is complete. */

@@ -59,7 +59,8 @@ export async function runExplain(opts: ExplainOptions): Promise<number> {
   if (!opts.flows && (!opts.from || !opts.port)) throw new InputError('explain needs --from ADDR and --port PORT/PROTO (or --flows FILE)');
   if (Array.isArray(opts.snapshot) && opts.snapshot.length > 1) throw new InputError('explain takes one --snapshot');
   const flowsText = opts.flows ? await readInputFile(opts.flows, 'flows file') : null;
-  const [host] = await loadHosts(opts);
+  // One process, one question: chains the flows never meet are not indexed.
+  const [host] = await loadHosts(opts, { indexAllChains: false });
   const input = reachInput(host!);
   if (flowsText !== null) {
     const lines = flowsText.split('\n');
