@@ -7,12 +7,14 @@
  */
 import { readFileSync, readlinkSync } from 'node:fs';
 
-/** The start time of `pid`, or null when no such process exists. */
+/** The start time of `pid`, or null when no such process runs (absent or a zombie). */
 export function processStartTime(pid: number): string | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // A zombie (killed, not yet reaped by whoever adopted it) is not a live guard.
+    if (fields[0] === 'Z' || fields[0] === 'X') return null;
     return fields[19] ?? null;
   } catch {
     return null;
