@@ -14,6 +14,7 @@ import { runAsync, runIn, type RunResult } from './harness/exec.js';
 import { kernelSkipReason } from './harness/preflight.js';
 import { PORTCULLIS_BIN } from './harness/scenario.js';
 import { messyHost, rulesOf, type MessyHost } from './apply/messy-host.js';
+import { stateFileProblems } from './apply/state-schema.js';
 
 const skip = kernelSkipReason(['nft', 'iptables-nft-save', 'iptables-legacy-save', 'ip6tables-legacy-save', 'iptables-restore', 'sh']);
 
@@ -91,6 +92,10 @@ describe.skipIf(skip !== null)('kernel: apply with an automatic way back', () =>
     expect(applied.stdout).toContain(`portcullis apply --confirm --state-dir ${host.stateDir}`);
     const after = rulesOf(host.ns);
     expect(after.nft).toContain('table inet portcullis');
+    // The state files of a real apply follow the schema; the backup is what the host held.
+    for (const f of ['guard.json', 'backup/manifest.json']) expect(stateFileProblems(join(host.stateDir, f)).problems).toEqual([]);
+    expect(stateFileProblems(join(host.stateDir, 'guard.json')).data).toMatchObject({ phase: 'armed', confirmWithinSeconds: 3 });
+    expect(readFileSync(join(host.stateDir, 'backup', 'nft.txt'), 'utf8').replace(/packets \d+ bytes \d+/g, 'packets 0 bytes 0')).toBe(before.nft);
     const confirmed = await cli(host, ['apply', '--confirm', '--state-dir', host.stateDir]);
     expect(confirmed.code, confirmed.stderr).toBe(0);
     expect(confirmed.stdout).toContain('confirmed');
@@ -98,7 +103,7 @@ describe.skipIf(skip !== null)('kernel: apply with an automatic way back', () =>
     expect(rulesOf(host.ns)).toEqual(after);
     expect(after).not.toEqual(before);
     expect(existsSync(join(host.stateDir, 'guard.json'))).toBe(false);
-    expect(JSON.parse(readFileSync(join(host.stateDir, 'outcome.json'), 'utf8'))).toMatchObject({ result: 'kept', reason: 'confirmed' });
+    expect(stateFileProblems(join(host.stateDir, 'outcome.json'))).toMatchObject({ problems: [], data: { result: 'kept', reason: 'confirmed' } });
   });
 
   const killCases: [string, (h: MessyHost) => string][] = [
@@ -125,7 +130,7 @@ describe.skipIf(skip !== null)('kernel: apply with an automatic way back', () =>
       const waited = await waitUntil('the previous rules are back', 15_000, () => !existsSync(join(host!.stateDir, 'guard.json')));
       expect(waited).toBeLessThan(3000 + 5000);
       expect(rulesOf(host.ns)).toEqual(before);
-      expect(JSON.parse(readFileSync(join(host.stateDir, 'outcome.json'), 'utf8'))).toMatchObject({ result: 'rolled-back', reason: 'timeout', failures: [], differences: [] });
+      expect(stateFileProblems(join(host.stateDir, 'outcome.json'))).toMatchObject({ problems: [], data: { result: 'rolled-back', reason: 'timeout', failures: [], differences: [] } });
     }, 60_000);
   }
 
