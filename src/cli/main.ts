@@ -144,6 +144,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
 
   program
+    .command('harden')
+    .description('write the allowlist firewall the policy asks for (nft or iptables-restore, sysctl.conf, plan.json) and prove it; exit 1 if the proof fails')
+    .option('--snapshot <file>', 'harden the host of this snapshot instead of this host')
+    .option('--config <file>', 'policy file (YAML): public ports, allow entries, harden settings')
+    .addOption(new Option('--format <format>', 'firewall file format').choices(['nft', 'iptables']).default('nft'))
+    .option('--out <dir>', 'folder for the files', 'portcullis-harden')
+    .action(async (opts) => {
+      const { runHarden } = await import('./commands/harden.js');
+      exitCode = await runHarden(opts);
+    });
+
+  program
     .command('apply')
     .description('load a ruleset (harden\'s output, a ruleset.nft, rules.v4/rules.v6) with an automatic way back unless confirmed in time')
     .argument('[path]', 'ruleset.nft, rules.v4/rules.v6 (or their folder), or the folder portcullis harden wrote')

@@ -43,6 +43,39 @@ export interface PolicyException {
   location?: Location;
 }
 
+/** Sources an `allow` entry names: trusted list names (resolved) and CIDRs, per family. */
+export interface AllowSources {
+  /** The entries as written (list names and CIDRs), for comments and messages. */
+  names: string[];
+  ipv4: string[];
+  ipv6: string[];
+}
+
+/** Ports opened to named sources only, on the hosts whose name matches one of the globs (`harden`). */
+export interface AllowEntry {
+  hosts: string[];
+  ports: PortRange[];
+  from: AllowSources;
+  location?: Location;
+}
+
+/** A per-source limit on new connections: `connections` per `seconds` (ufw's `limit`: 6 per 30 s). */
+export interface ConnectionLimit {
+  connections: number;
+  seconds: number;
+}
+
+/** What `portcullis harden` needs beyond the audit's keys; absent keys take the defaults. */
+export interface HardenSettings {
+  /** `net.ipv4.ip_local_port_range`; null keeps the kernel's (32768-60999). */
+  ephemeralPorts: { from: number; to: number } | null;
+  /** Admin ports get the per-source limit; null: the catalog's remote-admin services. */
+  adminPorts: PortRange[] | null;
+  /** Null: 6 per 30 s. */
+  adminRateLimit: ConnectionLimit | null;
+  location?: Location;
+}
+
 export interface Policy {
   /** The file it was read from, for reports. */
   file: string;
@@ -56,4 +89,8 @@ export interface Policy {
   /** Replaces the default restricted common ports (TCP 20, 21, 3389, 3306, 4333); null keeps them. */
   restrictedPorts: PortRange[] | null;
   exceptions: PolicyException[];
+  /** Ports open to named sources only (harden); absent or empty: none. */
+  allow?: AllowEntry[];
+  /** Harden settings; absent: the defaults. */
+  harden?: HardenSettings;
 }

@@ -19,6 +19,13 @@
  * severity:
  *   kernel-hardening: low
  * restricted-ports: [20/tcp, 21/tcp, 3389/tcp]
+ * allow:
+ *   - hosts: ["*"]
+ *     ports: [22/tcp]
+ *     from: [admins, 192.0.2.0/24]
+ * harden:
+ *   ephemeral-ports: 32768-60999
+ *   admin-rate-limit: {connections: 6, seconds: 30}
  * exceptions:
  *   - host: db-1
  *     check: exposed-datastore
@@ -34,7 +41,7 @@ import addFormatsModule from 'ajv-formats';
 import { LineCounter, isMap, isNode, isPair, isScalar, parseDocument, visit, type Document, type Node } from 'yaml';
 import { parseCidr } from '../model/addr.js';
 import { type Diagnostic, type Location, type Parsed, excerpt } from '../model/diagnostics.js';
-import type { Policy, PolicyException, PolicySeverity, PortRange, PublicPorts, TrustedList } from '../model/policy.js';
+import type { AllowEntry, AllowSources, HardenSettings, Policy, PolicyException, PolicySeverity, PortRange, PublicPorts, TrustedList } from '../model/policy.js';
 
 const PORT_PATTERN = '^[0-9]{1,5}(-[0-9]{1,5})?/(tcp|udp)$';
 const PORT_DESCRIPTION = 'a port and protocol, e.g. 22/tcp or 60000-61000/udp';
@@ -83,6 +90,40 @@ export const POLICY_SCHEMA = {
       description: `ports that must not be open to the world (default 20/tcp, 21/tcp, 3389/tcp, 3306/tcp, 4333/tcp), each ${PORT_DESCRIPTION}`,
       type: 'array',
       items: { description: PORT_DESCRIPTION, type: 'string', pattern: PORT_PATTERN },
+    },
+    allow: {
+      description: 'ports open only to named sources, per host group (portcullis harden opens them to these sources and nobody else)',
+      type: 'array',
+      items: {
+        description: 'an entry with hosts (hostname globs), ports and from (trusted list names or CIDRs)',
+        type: 'object',
+        additionalProperties: false,
+        required: ['hosts', 'ports', 'from'],
+        properties: {
+          hosts: { description: 'hostname globs, e.g. ["db-*"] or ["*"]', type: 'array', minItems: 1, items: { description: 'a hostname glob, e.g. db-*', type: 'string', minLength: 1 } },
+          ports: { description: `a list of ports, each ${PORT_DESCRIPTION}`, type: 'array', minItems: 1, items: { description: PORT_DESCRIPTION, type: 'string', pattern: PORT_PATTERN } },
+          from: { description: 'trusted list names or CIDRs, e.g. [admins, 198.51.100.0/24]', type: 'array', minItems: 1, items: { description: 'a trusted list name or a CIDR', type: 'string', minLength: 1 } },
+        },
+      },
+    },
+    harden: {
+      description: 'settings of portcullis harden',
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        'ephemeral-ports': { description: 'the local port range for outgoing connections (net.ipv4.ip_local_port_range), e.g. 32768-60999', type: 'string', pattern: '^[0-9]{1,5}-[0-9]{1,5}$' },
+        'admin-ports': { description: `ports that get the per-source limit on new connections (default: the remote-admin services listening, e.g. ssh), each ${PORT_DESCRIPTION}`, type: 'array', items: { description: PORT_DESCRIPTION, type: 'string', pattern: PORT_PATTERN } },
+        'admin-rate-limit': {
+          description: 'new connections per source allowed on admin ports (default 6 per 30 seconds, as ufw limit)',
+          type: 'object',
+          additionalProperties: false,
+          required: ['connections', 'seconds'],
+          properties: {
+            connections: { description: 'new connections per source, 1-1000', type: 'integer', minimum: 1, maximum: 1000 },
+            seconds: { description: 'within this many seconds, 1-86400', type: 'integer', minimum: 1, maximum: 86400 },
+          },
+        },
+      },
     },
     exceptions: {
       description: 'accepted findings, each with a reason and an expiry date',
@@ -303,6 +344,44 @@ interface RawPolicy {
   severity?: Record<string, PolicySeverity>;
   'restricted-ports'?: string[];
   exceptions?: { host?: string; check?: string; service?: string; reason: string; expires: string }[];
+  allow?: { hosts: string[]; ports: string[]; from: string[] }[];
+  harden?: { 'ephemeral-ports'?: string; 'admin-ports'?: string[]; 'admin-rate-limit'?: { connections: number; seconds: number } };
+}
+
+function allowEntries(ctx: Ctx, raw: RawPolicy, trusted: readonly TrustedList[]): AllowEntry[] {
+  const lists = new Map(trusted.map((t) => [t.name, t]));
+  return (raw.allow ?? []).map((entry, i) => {
+    const from: AllowSources = { names: [...entry.from], ipv4: [], ipv6: [] };
+    entry.from.forEach((name, j) => {
+      const cidr = parseCidr(name);
+      const list = lists.get(name);
+      if (cidr) from[cidr.family].push(name);
+      else if (list) {
+        from.ipv4.push(...list.ipv4);
+        from.ipv6.push(...list.ipv6);
+      } else {
+        const known = [...lists.keys()];
+        report(ctx, ['allow', i, 'from', j], /^[0-9a-f:.]+(\/\d+)?$/i.test(name) ? 'not a valid CIDR' : 'unknown trusted list', `a CIDR such as 198.51.100.0/24 or 2001:db8::/32${known.length > 0 ? `, or one of the trusted lists ${known.join(', ')}` : ' (the policy defines no trusted lists)'}`, name);
+      }
+    });
+    from.ipv4 = [...new Set(from.ipv4)];
+    from.ipv6 = [...new Set(from.ipv6)];
+    return { hosts: entry.hosts, ports: ports(ctx, ['allow', i, 'ports'], entry.ports), from, location: locate(ctx, ['allow', i]) };
+  });
+}
+
+function hardenSettings(ctx: Ctx, raw: NonNullable<RawPolicy['harden']>): HardenSettings {
+  let ephemeralPorts: HardenSettings['ephemeralPorts'] = null;
+  const range = raw['ephemeral-ports'];
+  if (range !== undefined) {
+    const [from, to] = range.split('-').map(Number) as [number, number];
+    // The kernel takes 1-65535; below 1024 would hand out ports that services bind.
+    if (from < 1024 || to > 65535 || from >= to) report(ctx, ['harden', 'ephemeral-ports'], 'not a usable port range', 'FROM-TO with 1024 <= FROM < TO <= 65535, e.g. 32768-60999', range);
+    else ephemeralPorts = { from, to };
+  }
+  const adminPorts = raw['admin-ports'] ? ports(ctx, ['harden', 'admin-ports'], raw['admin-ports']) : null;
+  const limit = raw['admin-rate-limit'];
+  return { ephemeralPorts, adminPorts, adminRateLimit: limit ? { connections: limit.connections, seconds: limit.seconds } : null, location: locate(ctx, ['harden']) };
 }
 
 function build(ctx: Ctx, raw: RawPolicy): Policy {
@@ -323,7 +402,7 @@ function build(ctx: Ctx, raw: RawPolicy): Policy {
     if (e.service !== undefined) service = ports(ctx, ['exceptions', i, 'service'], [e.service])[0] ?? null;
     return { host: e.host ?? null, check: e.check ?? null, service, reason: e.reason, expires: e.expires, location: locate(ctx, ['exceptions', i]) };
   });
-  return {
+  const policy: Policy = {
     file: ctx.file,
     trusted,
     publicPorts,
@@ -332,6 +411,9 @@ function build(ctx: Ctx, raw: RawPolicy): Policy {
     restrictedPorts: raw['restricted-ports'] ? ports(ctx, ['restricted-ports'], raw['restricted-ports']) : null,
     exceptions,
   };
+  if (raw.allow) policy.allow = allowEntries(ctx, raw, trusted);
+  if (raw.harden) policy.harden = hardenSettings(ctx, raw.harden);
+  return policy;
 }
 
 /**
