@@ -16,3 +16,4 @@ export { planRestore, type RestorePlan, type RestoreStep } from './restore-plan.
 export { realRunCommand, type RunCommand } from './run-command.js';
 export { spawnDetachedGuard, type SpawnGuard } from './spawn-guard.js';
 export { statePaths, readGuardLock, readOutcome, readManifest, type ApplyOutcome, type BackupManifest, type GuardLock } from './state-files.js';
+export { schemaProblem } from './schema-check.js';

@@ -8,15 +8,12 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
 import { writeFileAtomic } from '../collect/atomic-write.js';
 import { VERSION } from '../version.js';
 import { ApplyError } from './errors.js';
+import { schemaProblem } from './schema-check.js';
 import { DUMP_IDS, DUMP_TOOLS, type DumpId, type RulesetDumps } from './ruleset-dumps.js';
 
 export interface BackupManifest {
@@ -85,17 +82,6 @@ export async function prepareStateDir(dir: string): Promise<StatePaths> {
   return paths;
 }
 
-let validator: ValidateFunction | undefined;
-function validate(): ValidateFunction {
-  if (!validator) {
-    const schema = JSON.parse(readFileSync(fileURLToPath(new URL('../../schemas/apply-state.schema.json', import.meta.url)), 'utf8')) as object;
-    const ajv = new Ajv({ allErrors: false, strict: false });
-    addFormats.default(ajv);
-    validator = ajv.compile(schema);
-  }
-  return validator;
-}
-
 /** Parses and validates a state file; null when it does not exist. */
 async function readStateJson<T extends { kind: string }>(file: string, kind: T['kind']): Promise<T | null> {
   let text: string;
@@ -111,13 +97,12 @@ async function readStateJson<T extends { kind: string }>(file: string, kind: T['
   } catch (err) {
     throw new ApplyError('input', `${file}: damaged state file, not JSON (${(err as Error).message}); expected ${kind} as portcullis apply writes it`);
   }
-  const check = validate();
-  const ok = check(data) && (data as { kind?: unknown }).kind === kind;
-  if (!ok) {
-    const e = check.errors?.find((x) => x.instancePath !== '') ?? check.errors?.[0];
-    const path = '$' + (e?.instancePath ?? '').split('/').slice(1).map((k) => (/^\d+$/.test(k) ? `[${k}]` : `.${k}`)).join('');
-    const why = (data as { kind?: unknown } | null)?.kind !== kind ? `"kind" is not "${kind}"` : (e?.message ?? 'schema violation');
-    throw new ApplyError('input', `${file} at ${path}: damaged state file (${why}); expected ${kind} as described by schemas/apply-state.schema.json`);
+  const problem = schemaProblem('apply-state.schema.json', data);
+  const wrongKind = (data as { kind?: unknown } | null)?.kind !== kind;
+  if (problem || wrongKind) {
+    const where = wrongKind ? '$.kind' : problem!.path;
+    const why = wrongKind ? `"kind" is not "${kind}"` : problem!.message;
+    throw new ApplyError('input', `${file} at ${where}: damaged state file (${why}); expected ${kind} as described by schemas/apply-state.schema.json`);
   }
   return data as T;
 }

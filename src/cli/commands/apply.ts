@@ -17,7 +17,7 @@ export interface ApplyOptions {
   rollback?: boolean;
 }
 
-/** The engine's proof and preview, once harden's proof API is in this build. */
+/** The engine's proof and preview (src/cli/apply-engine.ts; tests may pass others). */
 export interface ApplyEngine {
   prove?: ProveRuleset;
   preview?: PreviewRuleset;
@@ -25,7 +25,8 @@ export interface ApplyEngine {
 
 const DEFAULT_STATE_DIR = '/var/lib/portcullis';
 
-export async function runApply(path: string | undefined, opts: ApplyOptions, engine: ApplyEngine = {}): Promise<number> {
+export async function runApply(path: string | undefined, opts: ApplyOptions, engine?: ApplyEngine): Promise<number> {
+  engine ??= (await import('../apply-engine.js')).hardenApplyEngine();
   const stateDir = opts.stateDir ?? process.env['PORTCULLIS_STATE_DIR'] ?? DEFAULT_STATE_DIR;
   const say = (line: string): void => { process.stdout.write(`${line}\n`); };
   try {
