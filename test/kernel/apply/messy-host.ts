@@ -54,19 +54,40 @@ const NFT_AFTER = `table ip6 late {
 }
 `;
 
-export function messyHost(): MessyHost {
+/**
+ * The messy host; with `client`, also a client namespace on a veth link (server 192.0.2.1/24,
+ * client 192.0.2.10; 2001:db8:1::1/64 and ::10), so the host has a world-facing interface.
+ */
+export function messyHost(opts: { client?: boolean } = {}): MessyHost {
   const ns = `pc-ap-${randomBytes(4).toString('hex')}`;
+  const clientNs = `${ns}-c`;
   trackNamespace(ns);
   run(['ip', 'netns', 'add', ns]);
+  if (opts.client) {
+    trackNamespace(clientNs);
+    run(['ip', 'netns', 'add', clientNs]);
+  }
   const work = mkdtempSync(join(tmpdir(), 'pc-apply-'));
   try {
     runIn(ns, ['ip', 'link', 'set', 'lo', 'up']);
+    if (opts.client) {
+      runIn(ns, ['ip', 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', clientNs]);
+      runIn(ns, ['ip', 'addr', 'add', '192.0.2.1/24', 'dev', 'eth0']);
+      runIn(ns, ['ip', '-6', 'addr', 'add', '2001:db8:1::1/64', 'dev', 'eth0', 'nodad']);
+      runIn(ns, ['ip', 'link', 'set', 'eth0', 'up']);
+      runIn(clientNs, ['ip', 'addr', 'add', '192.0.2.10/24', 'dev', 'eth0']);
+      runIn(clientNs, ['ip', '-6', 'addr', 'add', '2001:db8:1::10/64', 'dev', 'eth0', 'nodad']);
+      runIn(clientNs, ['ip', 'link', 'set', 'eth0', 'up']);
+      runIn(ns, ['ip', 'route', 'add', 'default', 'via', '192.0.2.10']);
+    }
     runIn(ns, ['nft', '-f', '-'], NFT_BEFORE);
     for (const argv of IPTABLES_NFT_COMMANDS) runIn(ns, argv);
     runIn(ns, ['nft', '-f', '-'], NFT_AFTER);
   } catch (err) {
-    run(['ip', 'netns', 'del', ns]);
-    untrackNamespace(ns);
+    for (const n of opts.client ? [ns, clientNs] : [ns]) {
+      run(['ip', 'netns', 'del', n]);
+      untrackNamespace(n);
+    }
     rmSync(work, { recursive: true, force: true });
     throw err;
   }
@@ -75,12 +96,14 @@ export function messyHost(): MessyHost {
     work,
     stateDir: join(work, 'state'),
     dispose() {
-      try {
-        run(['ip', 'netns', 'del', ns]);
-      } catch {
-        // already gone
+      for (const n of opts.client ? [ns, clientNs] : [ns]) {
+        try {
+          run(['ip', 'netns', 'del', n]);
+        } catch {
+          // already gone
+        }
+        untrackNamespace(n);
       }
-      untrackNamespace(ns);
       rmSync(work, { recursive: true, force: true });
     },
   };
