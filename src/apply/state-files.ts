@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../collect/atomic-write.js';
 import { VERSION } from '../version.js';
 import { ApplyError } from './errors.js';
+import { restoreByHandScript } from './by-hand-script.js';
 import { schemaProblem } from './schema-check.js';
 import { DUMP_IDS, DUMP_TOOLS, type DumpId, type RulesetDumps } from './ruleset-dumps.js';
 
@@ -147,6 +148,7 @@ export async function writeBackup(p: StatePaths, dumps: RulesetDumps, netns: str
     entries.push({ dump: id, command, file, sha256: sha256(text), bytes: Buffer.byteLength(text) });
   }
   const manifest: BackupManifest = { kind: 'portcullis-apply-backup', version: 1, savedAt: now.toISOString(), tool: { name: 'portcullis', version: VERSION }, netns, dumps: entries };
+  await writeFileAtomic(join(p.backupDir, 'restore-by-hand.sh'), restoreByHandScript(dumps, manifest.savedAt));
   await writeFileAtomic(p.manifest, JSON.stringify(manifest, null, 2) + '\n');
   return manifest;
 }

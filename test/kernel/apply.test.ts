@@ -182,6 +182,17 @@ describe.skipIf(skip !== null)('kernel: apply with an automatic way back', () =>
     expect(rulesOf(host.ns)).toEqual(before);
   }, 60_000);
 
+  it('restore-by-hand.sh, written with the backup, rebuilds every backend exactly without Portcullis', async () => {
+    host = messyHost();
+    const before = rulesOf(host.ns);
+    const path = join(writeInput(host, 'flushing', { 'nftables.conf': FLUSHING }), 'nftables.conf');
+    expect((await cli(host, ['apply', path, '--confirm-within', '30', '--state-dir', host.stateDir])).code).toBe(0);
+    process.kill(guardPid(host), 'SIGKILL');
+    expect(rulesOf(host.ns)).not.toEqual(before);
+    runIn(host.ns, ['sh', join(host.stateDir, 'backup', 'restore-by-hand.sh')]);
+    expect(rulesOf(host.ns)).toEqual(before);
+  }, 60_000);
+
   it('a damaged state dir is a clear error (file, JSON path), exit 2, nothing changed', async () => {
     host = messyHost();
     const before = rulesOf(host.ns);

@@ -29,6 +29,8 @@ export async function runApply(path: string | undefined, opts: ApplyOptions, eng
   engine ??= (await import('../apply-engine.js')).hardenApplyEngine();
   const stateDir = opts.stateDir ?? process.env['PORTCULLIS_STATE_DIR'] ?? DEFAULT_STATE_DIR;
   const say = (line: string): void => { process.stdout.write(`${line}\n`); };
+  // The kernel's tools refuse a normal user (even `nft -c` needs CAP_NET_ADMIN): say so plainly.
+  if (typeof process.geteuid === 'function' && process.geteuid() !== 0) throw new InputError('apply changes (or checks) the firewall and needs root: run it with sudo');
   try {
     if (opts.confirm || opts.rollback) {
       if (opts.confirm && opts.rollback) throw new InputError('apply: --confirm and --rollback exclude each other');
