@@ -17,7 +17,7 @@
  *
  * @module
  */
-import { checkLockout, compareWithPlan, type LockoutCheck, type ProofDifference } from './analyze/harden/prove.js';
+import { type LockoutCheck, type ProofDifference, type Unfiltered, checkLockout, compareWithPlan } from './analyze/harden/prove.js';
 import type { HardenPlan } from './analyze/harden/types.js';
 import type { HostAnalysis } from './analyze/types.js';
 import type { HostIO } from './collect/host-io.js';
@@ -26,7 +26,7 @@ import { realHostIO } from './collect/real-host-io.js';
 import type { SshConnection } from './collect/ssh-session.js';
 import { hostAfter } from './harden-host.js';
 import type { Diagnostic } from './model/diagnostics.js';
-import type { Snapshot } from './model/snapshot.js';
+import type { FirewallSource, Snapshot, Socket } from './model/snapshot.js';
 import { analyzeHost, loadHost } from './pipeline.js';
 
 export type { RulesetFiles } from './collect/preview-ruleset.js';
@@ -62,6 +62,17 @@ export interface HardenProof {
   diagnostics: Diagnostic[];
 }
 
+/** The host with empty rulesets and a wildcard probe socket: what routing alone lets reach it. */
+function unfiltered(snapshot: Snapshot): Unfiltered {
+  const sockets = snapshot.sockets ?? [];
+  let probePort = 65535;
+  while (sockets.some((s) => s.proto === 'tcp' && s.port === probePort)) probePort--;
+  const probe: Socket = { proto: 'tcp', family: 'ipv6', address: '::', port: probePort, v6only: false, device: null, uid: 0, inode: 0, process: null };
+  const empty = (kind: 'iptables-save' | 'ip6tables-save'): FirewallSource => ({ kind, backend: 'nft', command: [kind], status: 'ok', content: '' });
+  const open: Snapshot = { ...snapshot, sockets: [...sockets, probe], firewall: [empty('iptables-save'), empty('ip6tables-save')] };
+  return { analysis: analyzeHost(loadHost(open, 'unfiltered')), probePort };
+}
+
 /** Run the whole proof. Never throws on bad files: `holds` is false and `failure` says why. */
 export async function proveHarden(input: HardenProofInput): Promise<HardenProof> {
   const exec = input.exec ?? realHostIO().exec;
@@ -77,7 +88,7 @@ export async function proveHarden(input: HardenProofInput): Promise<HardenProof>
     return { holds: false, failure: { stage: 'analyse', command: 'portcullis engine', message: errors.map((d) => d.message).join('; ') }, differences: [], lockout: null, after: null, diagnostics: loaded.diagnostics };
   }
   const after = analyzeHost(loaded);
-  const differences = compareWithPlan(input.plan, after);
+  const differences = compareWithPlan(input.plan, after, unfiltered(input.snapshot));
   const session = input.sshConnection ?? null;
   const hostAddresses = (input.snapshot.interfaces ?? []).flatMap((i) => i.addresses.map((a) => a.address));
   const lockout = session ? checkLockout(input.plan, after, session, hostAddresses) : null;

@@ -8,7 +8,7 @@
  * @module
  */
 import { type AddrSet, type Family, FAMILIES, cidrsToSet, parseAddr, toCidrs, addrPointSet } from '../../model/addr.js';
-import { isEmpty, isSubset, type IntervalSet } from '../../model/interval-set.js';
+import { intersect, isEmpty, isSubset, type IntervalSet } from '../../model/interval-set.js';
 import { formatLocation } from '../../model/diagnostics.js';
 import { minus, servesFamily, sourceSet } from '../audit/exposure.js';
 import type { HostAnalysis, ServiceReach } from '../types.js';
@@ -35,20 +35,40 @@ function pathOf(s: ServiceReach): 'local' | 'forward' {
   return s.path.kind === 'forward' ? 'forward' : 'local';
 }
 
-function intended(planned: PlannedService | undefined, s: ServiceReach, family: Family): AddrSet {
+/**
+ * Who could reach a socket with no firewall at all: the same host with empty rulesets. A
+ * firewall cannot let in what routing keeps out (no route back to a source, an address the
+ * socket does not take), so the intent is read within it.
+ */
+export interface Unfiltered {
+  analysis: HostAnalysis;
+  /** The port of a wildcard dual-stack TCP socket added for published ports (they have no socket of their own). */
+  probePort: number;
+}
+
+function unfilteredSources(unfiltered: Unfiltered | null, s: ServiceReach, family: Family): AddrSet | null {
+  if (!unfiltered) return null;
+  const same = (o: ServiceReach) => o.proto === s.proto && o.port === s.port && o.address === s.address && o.family === s.family && pathOf(o) === 'local';
+  const socket = (pathOf(s) === 'local' ? unfiltered.analysis.services.find(same) : undefined) ?? unfiltered.analysis.services.find((o) => o.proto === 'tcp' && o.port === unfiltered.probePort && o.address === '::');
+  return socket ? sourceSet(socket.sources, family) : null;
+}
+
+function intended(planned: PlannedService | undefined, s: ServiceReach, family: Family, unfiltered: Unfiltered | null): AddrSet {
   if (!planned || !servesFamily(s, family) || isLoopbackAddress(s.address)) return [] as AddrSet;
-  return cidrsToSet(planned.sources[family], family);
+  const want = cidrsToSet(planned.sources[family], family);
+  const reachable = unfilteredSources(unfiltered, s, family);
+  return reachable ? (intersect(want as AnySet, reachable as AnySet) as AddrSet) : want;
 }
 
 /** Every difference between what the rules admit and what the plan intends (empty: the proof holds). */
-export function compareWithPlan(plan: HardenPlan, after: HostAnalysis): ProofDifference[] {
+export function compareWithPlan(plan: HardenPlan, after: HostAnalysis, unfiltered: Unfiltered | null = null): ProofDifference[] {
   const out: ProofDifference[] = [];
   for (const s of after.services) {
     const path = pathOf(s);
     const planned = plan.open.find((p) => p.proto === s.proto && p.port === s.port && p.path === path);
     const intent = planned ? planned.because.text : 'closed (not in the policy)';
     for (const family of FAMILIES) {
-      const want = intended(planned, s, family);
+      const want = intended(planned, s, family, unfiltered);
       const got = sourceSet(s.sources, family);
       const missing = minus(want, got);
       const extra = minus(got, want);
