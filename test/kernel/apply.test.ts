@@ -85,7 +85,7 @@ describe.skipIf(skip !== null)('kernel: apply with an automatic way back', () =>
   it('apply then confirm: the new rules stay after the timeout', async () => {
     host = messyHost();
     const before = rulesOf(host.ns);
-    const dir = writeInput(host, 'harden-out', { 'ruleset.nft': HARDEN_LIKE, 'plan.json': '{}' });
+    const dir = writeInput(host, 'harden-out', { 'ruleset.nft': HARDEN_LIKE });
     const applied = await cli(host, ['apply', dir, '--confirm-within', '3', '--state-dir', host.stateDir]);
     expect(applied.stderr).toBe('');
     expect(applied.code).toBe(0);
@@ -145,6 +145,12 @@ describe.skipIf(skip !== null)('kernel: apply with an automatic way back', () =>
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(rulesOf(host.ns)).toEqual(before);
     expect(existsSync(join(host.stateDir, 'guard.json'))).toBe(false);
+    // A folder whose plan.json is not harden's: the proof cannot read its intent.
+    const badPlan = writeInput(host, 'bad-plan', { 'ruleset.nft': HARDEN_LIKE, 'plan.json': '{"format":"portcullis-harden-plan"}' });
+    const p = await cli(host, ['apply', badPlan, '--state-dir', host.stateDir]);
+    expect(p.code).toBe(2);
+    expect(p.stderr).toContain(`${join(badPlan, 'plan.json')} at $: not a valid harden plan`);
+    expect(rulesOf(host.ns)).toEqual(before);
   });
 
   it('a second apply is refused while a guard is armed; --rollback restores at once', async () => {
