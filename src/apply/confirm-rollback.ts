@@ -27,15 +27,22 @@ async function armedLock(paths: StatePaths, verb: string): Promise<{ lock: Guard
   return { lock, alive };
 }
 
+/** Leaves a request for the live guard and waits for its outcome; null when the guard died meanwhile (the caller acts in its stead). */
+async function askGuard(paths: StatePaths, lock: GuardLock, request: 'confirm' | 'rollback', withinMs: number): Promise<ApplyOutcome | null> {
+  await writeFileAtomic(request === 'confirm' ? paths.confirmRequest : paths.rollbackRequest, `${request}\n`);
+  const outcome = await waitForGuard(paths, lock, withinMs);
+  if (outcome) return outcome;
+  if (sameProcessAlive(lock.pid, lock.startTime)) throw new ApplyError('input', `the guard (pid ${lock.pid}) did not finish within ${withinMs / 1000} s; see ${paths.log}`);
+  return null;
+}
+
 export async function confirmApply(stateDir: string): Promise<ApplyOutcome> {
   const paths = statePaths(stateDir);
   const { lock, alive } = await armedLock(paths, 'confirm');
-  if (alive) {
-    await writeFileAtomic(paths.confirmRequest, 'confirm\n');
-    const outcome = await waitForGuard(paths, lock, 30_000);
-    if (outcome) return outcome;
-    if (sameProcessAlive(lock.pid, lock.startTime)) throw new ApplyError('input', `the guard (pid ${lock.pid}) did not answer within 30 s; see ${paths.log}`);
-  }
+  const answered = alive ? await askGuard(paths, lock, 'confirm', 30_000) : null;
+  if (answered) return answered;
+  // Half restored is not a state to keep.
+  if (lock.phase === 'restoring') throw new ApplyError('input', `the guard (pid ${lock.pid}) died while restoring the backup: run portcullis apply --rollback --state-dir ${stateDir} to finish it`);
   const outcome: ApplyOutcome = { kind: 'portcullis-apply-outcome', version: 1, at: new Date().toISOString(), result: 'kept', reason: 'confirmed', touched: [], failures: [], differences: [], inexact: [] };
   await writeOutcome(paths, outcome);
   await removeGuardLock(paths);
@@ -45,12 +52,8 @@ export async function confirmApply(stateDir: string): Promise<ApplyOutcome> {
 export async function rollbackApply(stateDir: string, run: RunCommand): Promise<ApplyOutcome> {
   const paths = statePaths(stateDir);
   const { lock, alive } = await armedLock(paths, 'roll back');
-  if (alive) {
-    await writeFileAtomic(paths.rollbackRequest, 'rollback\n');
-    const outcome = await waitForGuard(paths, lock, 120_000);
-    if (outcome) return outcome;
-    if (sameProcessAlive(lock.pid, lock.startTime)) throw new ApplyError('input', `the guard (pid ${lock.pid}) did not finish within 120 s; see ${paths.log}`);
-  }
+  const answered = alive ? await askGuard(paths, lock, 'rollback', 120_000) : null;
+  if (answered) return answered;
   const here = currentNetns();
   if (lock.netns !== here) throw new ApplyError('input', `the apply ran in network namespace ${lock.netns}, this is ${here}: run --rollback inside that namespace (e.g. ip netns exec NAME portcullis apply --rollback --state-dir ${stateDir})`);
   const log = (line: string): void => { process.stderr.write(`portcullis apply --rollback: ${line}\n`); };
