@@ -5,3 +5,4 @@
  */
 export * from './model/index.js';
 export type * from './analyze/types.js';
+export * as apply from './apply/index.js';

@@ -23,7 +23,7 @@ export interface SaveTableBlock {
 }
 
 const TABLE_HEAD = /^table (\S+) (\S+) \{$/;
-const CHAIN_HEAD = /^\tchain (\S+) \{$/;
+const CHAIN_HEAD = /^\tchain ("[^"]*"|\S+) \{$/;
 
 /** Tables of `nft list ruleset` output; lines outside any table (there are none in practice) are ignored. */
 export function nftTables(text: string): NftTableBlock[] {

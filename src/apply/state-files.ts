@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../collect/atomic-write.js';
 import { VERSION } from '../version.js';
 import { ApplyError } from './errors.js';
@@ -71,7 +71,9 @@ export function statePaths(dir: string) {
 export type StatePaths = ReturnType<typeof statePaths>;
 
 /** Creates the state dir (0700: it holds the host's rules) or says why it cannot be used. */
-export async function prepareStateDir(dir: string): Promise<StatePaths> {
+export async function prepareStateDir(given: string): Promise<StatePaths> {
+  // Absolute: the guard and the messages must not depend on the working directory.
+  const dir = resolve(given);
   const paths = statePaths(dir);
   try {
     await mkdir(paths.backupDir, { recursive: true, mode: 0o700 });

@@ -69,7 +69,7 @@ describe.skipIf(skip !== null)('kernel: apply runs harden\'s proof first', () =>
     expect(r.stdout).toContain('proof: holds');
     expect(rulesOf(host!.ns)).toEqual(before);
     expect(existsSync(host!.stateDir)).toBe(false);
-  }, 60_000);
+  }, 120_000);
 
   it('refuses, changing nothing, when the current SSH session would be locked out', async () => {
     const { dir, before } = await hardened();
@@ -80,7 +80,7 @@ describe.skipIf(skip !== null)('kernel: apply runs harden\'s proof first', () =>
     expect(r.stderr).toContain('192.0.2.20');
     expect(rulesOf(host!.ns)).toEqual(before);
     expect(existsSync(join(host!.stateDir, 'guard.json'))).toBe(false);
-  }, 60_000);
+  }, 120_000);
 
   it('applies when the proof holds; once confirmed, exactly the admins reach sshd and redis is closed', async () => {
     const { dir, before } = await hardened();
@@ -93,5 +93,5 @@ describe.skipIf(skip !== null)('kernel: apply runs harden\'s proof first', () =>
     expect(await connects(host!, '192.0.2.1', 22)).toBe(true); // client 192.0.2.10 is an admin
     expect(await connects(host!, '2001:db8:1::1', 22)).toBe(true);
     expect(await connects(host!, '192.0.2.1', 6379)).toBe(false);
-  }, 60_000);
+  }, 120_000);
 });
