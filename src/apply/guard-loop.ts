@@ -64,7 +64,7 @@ export async function restoreFromBackup(paths: StatePaths, lock: GuardLock, reas
   await writeGuardLock(paths, lock);
   const { dumps } = await readBackup(paths);
   const r = await restoreDumps(dumps, run);
-  const outcome = finished(r.exact ? 'rolled-back' : 'restore-failed', reason, r);
+  const outcome = { ...finished(r.exact ? 'rolled-back' : 'restore-failed', reason, r), rulesBackAt: r.rulesBackAt.toISOString() };
   await writeOutcome(paths, outcome);
   await clearRequests(paths);
   await removeGuardLock(paths);

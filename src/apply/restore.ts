@@ -20,6 +20,8 @@ export interface RestoreResult {
   differences: DumpId[];
   inexact: string[];
   exact: boolean;
+  /** When the last step finished: the rules were back then (the check that follows takes a while on large rulesets). */
+  rulesBackAt: Date;
 }
 
 export async function restoreDumps(saved: RulesetDumps, run: RunCommand): Promise<RestoreResult> {
@@ -31,8 +33,9 @@ export async function restoreDumps(saved: RulesetDumps, run: RunCommand): Promis
     if (r.ok && r.code === 0) touched.push(...step.what);
     else failures.push(`${step.argv.join(' ')} (${step.what.join('; ')}): ${r.ok ? `exit ${r.code}: ${r.stderr.trim().slice(0, 400)}` : r.message}`);
   }
+  const rulesBackAt = new Date();
   const differences = differingDumps(saved, await takeDumps(run));
-  return { touched, failures, differences, inexact: plan.inexact, exact: failures.length === 0 && differences.length === 0 };
+  return { touched, failures, differences, inexact: plan.inexact, exact: failures.length === 0 && differences.length === 0, rulesBackAt };
 }
 
 /** The dumps whose normalised text differs between `a` and `b`. */

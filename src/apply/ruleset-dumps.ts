@@ -25,10 +25,12 @@ export type RulesetDumps = Record<DumpId, string | null>;
 
 /** Takes every dump; a tool that is present but fails is an error (no backup, no apply). */
 export async function takeDumps(run: RunCommand): Promise<RulesetDumps> {
+  // In parallel: on a large ruleset each dump takes a while, and the guard's restore waits for them.
+  const results = await Promise.all(DUMP_IDS.map((id) => run(DUMP_TOOLS[id].save)));
   const dumps = {} as RulesetDumps;
-  for (const id of DUMP_IDS) {
+  for (const [i, id] of DUMP_IDS.entries()) {
     const argv = DUMP_TOOLS[id].save;
-    const r = await run(argv);
+    const r = results[i]!;
     if (!r.ok) {
       if (r.error === 'ENOENT') {
         dumps[id] = null;

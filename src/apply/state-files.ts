@@ -53,6 +53,8 @@ export interface ApplyOutcome {
   failures: string[];
   differences: DumpId[];
   inexact: string[];
+  /** Rolled back: when the restore's last step finished, before the check of the result. */
+  rulesBackAt?: string;
 }
 
 /** Where everything lives inside the state dir. */
