@@ -196,6 +196,23 @@ describe.skipIf(skip !== null)('kernel: apply with an automatic way back', () =>
     expect(rulesOf(host.ns)).toEqual(before);
   }, 120_000);
 
+  it('the guard ignores SIGHUP (a closed terminal) and restores at once on SIGTERM (shutdown)', async () => {
+    host = messyHost();
+    const before = rulesOf(host.ns);
+    const dir = writeInput(host, 'harden-out', { 'ruleset.nft': HARDEN_LIKE });
+    expect((await cli(host, ['apply', dir, '--confirm-within', '60', '--state-dir', host.stateDir])).code).toBe(0);
+    const pid = guardPid(host);
+    process.kill(pid, 'SIGHUP');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(existsSync(join(host.stateDir, 'guard.json'))).toBe(true);
+    expect(rulesOf(host.ns)).not.toEqual(before);
+    process.kill(pid, 'SIGTERM');
+    await waitUntil('the guard restores on SIGTERM', 30_000, () => !existsSync(join(host!.stateDir, 'guard.json')));
+    expect(rulesOf(host.ns)).toEqual(before);
+    expect(stateFileProblems(join(host.stateDir, 'outcome.json'))).toMatchObject({ problems: [], data: { result: 'rolled-back', reason: 'signal' } });
+    expect(readFileSync(join(host.stateDir, 'guard.log'), 'utf8')).toContain('SIGHUP ignored');
+  }, 120_000);
+
   it('restore-by-hand.sh, written with the backup, rebuilds every backend exactly without Portcullis', async () => {
     host = messyHost();
     const before = rulesOf(host.ns);
