@@ -191,6 +191,20 @@ export async function main(argv: readonly string[]): Promise<number> {
       exitCode = await runHarden(opts);
     });
 
+  program
+    .command('apply')
+    .description('load a ruleset (harden\'s output, a ruleset.nft, rules.v4/rules.v6) with an automatic way back unless confirmed in time')
+    .argument('[path]', 'ruleset.nft, rules.v4/rules.v6 (or their folder), or the folder portcullis harden wrote')
+    .option('--confirm-within <seconds>', 'restore the previous rules unless confirmed within this time', '60')
+    .option('--dry-run', 'check the file and show what would change; change nothing')
+    .option('--state-dir <dir>', 'where the backup and the guard live (default $PORTCULLIS_STATE_DIR or /var/lib/portcullis)')
+    .option('--confirm', 'keep the applied rules: the guard stands down')
+    .option('--rollback', 'restore the saved rules now')
+    .action(async (path: string | undefined, opts) => {
+      const { runApply } = await import('./commands/apply.js');
+      exitCode = await runApply(path, opts);
+    });
+
   try {
     await program.parseAsync(argv as string[]);
     return exitCode;
