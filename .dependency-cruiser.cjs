@@ -10,6 +10,7 @@ module.exports = {
     { name: 'collect-does-not-analyze', severity: 'error', from: { path: layer('collect') }, to: { path: '^dist/', pathNot: [layer('collect'), layer('parse'), layer('model'), '^dist/version\\.js$'] } },
     { name: 'analyze-never-sees-raw-text', severity: 'error', from: { path: layer('analyze') }, to: { path: '^dist/', pathNot: [layer('analyze'), layer('model')] } },
     { name: 'render-reads-results-only', severity: 'error', from: { path: layer('render') }, to: { path: '^dist/', pathNot: [layer('render'), layer('analyze'), layer('model'), '^dist/version\\.js$'] } },
+    { name: 'store-sees-only-model', severity: 'error', from: { path: layer('store') }, to: { path: '^dist/', pathNot: [layer('store'), layer('model')] } },
     { name: 'nothing-imports-cli', severity: 'error', from: { pathNot: layer('cli') }, to: { path: layer('cli') } },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
