@@ -23,3 +23,5 @@ export { renderProbeJson } from './json/probe-json.js';
 export { renderProbeText } from './terminal/probe-text.js';
 export type { ProbeTextOptions } from './terminal/probe-text.js';
 export { renderProbeHtml } from './html/probe-html.js';
+export { renderHistoryText } from './history/history-text.js';
+export { renderHistoryJson } from './history/history-json.js';

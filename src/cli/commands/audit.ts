@@ -15,6 +15,8 @@ import { VERSION } from '../../version.js';
 import { ExitCode, InputError, failOnErrors } from '../errors.js';
 import { type HostSourceOptions, loadHosts, readInputFile } from '../load-hosts.js';
 import { writeOutput } from '../output.js';
+import { checkStoreLocation, withCliStore } from '../store-access.js';
+import { loadLatestStored } from '../stored-hosts.js';
 
 export type ReportFormat = 'text' | 'json' | 'sarif' | 'html';
 
@@ -30,6 +32,8 @@ export interface AuditOptions extends HostSourceOptions {
   json?: boolean;
   out?: string;
   failOn?: Severity | 'none';
+  /** Audit the newest snapshot of every host in this store, and keep the report there. */
+  db?: string;
 }
 
 export async function readPolicy(file: string | undefined): Promise<Policy | null> {
@@ -43,13 +47,26 @@ export async function readPolicy(file: string | undefined): Promise<Policy | nul
 
 /** Build the report for the hosts the options name (snapshots, or this host live). */
 export async function auditReport(opts: AuditOptions, now = new Date()): Promise<AuditReport> {
+  return (await auditWithSources(opts, now)).report;
+}
+
+/** The report, and the stored snapshots it was made from (with --db). */
+async function auditWithSources(opts: AuditOptions, now: Date): Promise<{ report: AuditReport; snapshotIds: number[] }> {
   const policy = await readPolicy(opts.config);
   if (opts.aws || opts.terraform) {
     const { cloudAnalyses } = await import('../cloud-hosts.js');
-    return buildAuditReport(await cloudAnalyses(opts), policy, now, { toolVersion: VERSION });
+    return { report: buildAuditReport(await cloudAnalyses(opts), policy, now, { toolVersion: VERSION }), snapshotIds: [] };
   }
-  const hosts = await loadHosts(opts);
-  return buildAuditReport(hosts.map(analyzeHost), policy, now, { toolVersion: VERSION });
+  const { hosts, snapshotIds } = opts.db !== undefined ? await loadLatestStored(opts.db) : { hosts: await loadHosts(opts), snapshotIds: [] };
+  return { report: buildAuditReport(hosts.map(analyzeHost), policy, now, { toolVersion: VERSION }), snapshotIds };
+}
+
+/** --db reads the store's hosts: any other host source with it is a contradiction. */
+function checkDbOptions(opts: AuditOptions): void {
+  if (opts.db === undefined) return;
+  const other = (['snapshot', 'aws', 'terraform', 'iptables', 'ip6tables', 'nft'] as const).find((k) => opts[k] !== undefined);
+  if (other) throw new InputError(`--db audits the newest stored snapshot of every host: give no --${other} with it`);
+  checkStoreLocation(opts.db);
 }
 
 export function renderReport(report: AuditReport, format: ReportFormat, color: boolean): string {
@@ -73,10 +90,15 @@ export function inputFiles(opts: AuditOptions): string[] {
 
 export async function runAudit(opts: AuditOptions): Promise<number> {
   const format: ReportFormat = opts.json ? 'json' : (opts.format ?? 'text');
+  checkDbOptions(opts);
   // Validate everything before anything is written: a bad input never clobbers --out.
-  const report = await auditReport(opts);
+  const { report, snapshotIds } = await auditWithSources(opts, new Date());
   const color = !opts.out && format === 'text' && shouldColor(process.stdout, process.env);
   await writeOutput(opts.out, renderReport(report, format, color), inputFiles(opts));
+  if (opts.db !== undefined) {
+    // The report is kept as JSON whatever format was printed.
+    await withCliStore(opts.db, (store) => store.saveReport({ generatedAt: report.generatedAt, document: renderAuditJson(report), snapshotIds }));
+  }
   const threshold = opts.failOn ?? 'high';
   return threshold !== 'none' && hasFindingsAtOrAbove(report, threshold) ? ExitCode.findings : ExitCode.ok;
 }
