@@ -18,7 +18,11 @@ export async function unknownHost(store: SnapshotStore, host: string): Promise<I
   return new InputError(`the store ${store.display} has no host ${JSON.stringify(host)}; ${known.length === 0 ? 'it holds no snapshot yet' : `it has ${some}`}`);
 }
 
-/** The audit of a stored snapshot, the host named by its store key. */
-export function storedReport(display: string, s: StoredSnapshot, policy: Policy | null, now: Date): AuditReport {
-  return snapshotReport(s.document, storedLabel(display, s), policy, now, s.host);
+/**
+ * The audit of a stored snapshot, the host named by its store key, as of the time it was
+ * collected (so a diff or history shows when each state was seen, and policy exceptions are
+ * judged as they stood then).
+ */
+export function storedReport(display: string, s: StoredSnapshot, policy: Policy | null): AuditReport {
+  return snapshotReport(s.document, storedLabel(display, s), policy, new Date(s.collectedAt), s.host);
 }

@@ -36,7 +36,7 @@ export async function runDiffStored(hostArg: string, opts: StoredDiffOptions): P
     }
     return { display: store.display, older, newest };
   });
-  const diff = diffReports(storedReport(display, older, policy, now), storedReport(display, newest, policy, now), { failOn: opts.failOn ?? 'high' });
+  const diff = diffReports(storedReport(display, older, policy), storedReport(display, newest, policy), { failOn: opts.failOn ?? 'high' });
   const json = opts.json || opts.format === 'json';
   const color = !opts.out && !json && shouldColor(process.stdout, process.env);
   await writeOutput(opts.out, json ? renderDiffJson(diff) : renderDiffText(diff, { color, width: process.stdout.columns ?? 80 }), opts.config ? [opts.config] : []);

@@ -34,7 +34,7 @@ export async function runHistory(hostArg: string, opts: HistoryOptions): Promise
     if (!(await store.snapshotAt(host, null))) throw await unknownHost(store, host);
     return { display: store.display, snapshots: await store.history(host, since) };
   });
-  const points = snapshots.map((s) => ({ id: s.id, collectedAt: s.collectedAt, storedAt: s.storedAt, report: storedReport(display, s, policy, now) }));
+  const points = snapshots.map((s) => ({ id: s.id, collectedAt: s.collectedAt, storedAt: s.storedAt, report: storedReport(display, s, policy) }));
   const history = buildHistory(host, since, points, { failOn: opts.failOn ?? 'high' });
   const json = opts.json || opts.format === 'json';
   const color = !opts.out && !json && shouldColor(process.stdout, process.env);
