@@ -5,9 +5,11 @@
  *
  * @module
  */
+import type { AuditReport } from '../analyze/audit/types.js';
 import { snapshotToJson } from '../collect/index.js';
+import { stableStringify } from '../render/json/stable-json.js';
 import type { Snapshot } from '../model/snapshot.js';
-import { type SnapshotStore, type StoredSnapshotInfo, StoreError, parseStoreLocation, withStore } from '../store/index.js';
+import { type ReportToStore, type SnapshotStore, type StoredSnapshotInfo, StoreError, parseStoreLocation, withStore } from '../store/index.js';
 import { InputError } from './errors.js';
 
 /** Open the store `db` names, run `work`, close it; store problems are input errors. */
@@ -50,4 +52,21 @@ export interface CollectedHost {
 export async function storeSnapshots(db: string, collected: readonly CollectedHost[]): Promise<StoredSnapshotInfo[]> {
   const rows = collected.map((c) => ({ host: checkHostKey(c.host, 'host'), collectedAt: c.snapshot.collectedAt, document: snapshotToJson(c.snapshot) }));
   return withCliStore(db, (store) => store.saveSnapshots(rows));
+}
+
+/**
+ * An audit report as the store keeps it: the header (format, tool, policy, summary) and one
+ * part per host with its audit and findings, each compact stable JSON.
+ */
+export function reportToStore(report: AuditReport, snapshotIdOf: ReadonlyMap<string, number>): ReportToStore {
+  const { hosts, findings, ...header } = report;
+  return {
+    generatedAt: report.generatedAt,
+    header: stableStringify(header, 0),
+    hosts: hosts.map((host) => ({
+      host: host.name,
+      snapshotId: snapshotIdOf.get(host.name) ?? null,
+      document: stableStringify({ host, findings: findings.filter((f) => f.host === host.name) }, 0),
+    })),
+  };
 }

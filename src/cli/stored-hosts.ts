@@ -24,9 +24,9 @@ export function loadStored(display: string, s: StoredSnapshot): LoadedHost {
   return host;
 }
 
-/** The newest snapshot of every stored host, loaded; and their ids, for the report's record. */
-export async function loadLatestStored(db: string): Promise<{ hosts: LoadedHost[]; snapshotIds: number[] }> {
+/** The newest snapshot of every stored host, loaded; and their ids by host, for the report's record. */
+export async function loadLatestStored(db: string): Promise<{ hosts: LoadedHost[]; snapshotIdOf: Map<string, number> }> {
   const { display, stored } = await withCliStore(db, async (store) => ({ display: store.display, stored: await store.latestSnapshots() }));
   if (stored.length === 0) throw new InputError(`the store ${display} holds no snapshot yet; store some with: portcullis collect --db ${display}`);
-  return { hosts: stored.map((s) => loadStored(display, s)), snapshotIds: stored.map((s) => s.id) };
+  return { hosts: stored.map((s) => loadStored(display, s)), snapshotIdOf: new Map(stored.map((s) => [s.host, s.id])) };
 }

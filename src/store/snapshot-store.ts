@@ -28,12 +28,31 @@ export interface StoredSnapshot extends StoredSnapshotInfo {
   document: string;
 }
 
+/**
+ * An audit report kept host by host: a fleet's report as one JSON text outgrows what one
+ * string (and one row) can hold, and per-host parts can be written as they are ready.
+ */
 export interface ReportToStore {
   generatedAt: string;
-  /** The audit report JSON (`audit --format json`). */
+  /** The report's JSON without its hosts and findings (format, tool, policy, summary). */
+  header: string;
+  hosts: readonly ReportPart[];
+}
+
+export interface ReportPart {
+  host: string;
+  /** The stored snapshot the host was audited from, if it came from the store. */
+  snapshotId: number | null;
+  /** JSON of the host's audit and its findings. */
   document: string;
-  /** The stored snapshots it was made from. */
-  snapshotIds: readonly number[];
+}
+
+export interface StoredReport {
+  id: number;
+  generatedAt: string;
+  header: string;
+  /** By host name. */
+  hosts: ReportPart[];
 }
 
 export interface StoredHost {
@@ -119,25 +138,25 @@ export class SnapshotStore {
     );
   }
 
-  /** Store an audit report and the snapshots it was made from; returns its id. */
+  /** Store an audit report, host by host, in one transaction; returns its id. */
   async saveReport(report: ReportToStore): Promise<number> {
     return this.db.transaction(async (tx) => {
-      const [row] = await tx.query<{ id: number }>(`INSERT INTO portcullis_reports (generated_at, document) VALUES ($1::timestamptz, $2) RETURNING id`, [report.generatedAt, report.document]);
-      for (const snapshotId of new Set(report.snapshotIds)) {
-        await tx.query(`INSERT INTO portcullis_report_snapshots (report_id, snapshot_id) VALUES ($1, $2)`, [row!.id, snapshotId]);
+      const [row] = await tx.query<{ id: number }>(`INSERT INTO portcullis_reports (generated_at, header) VALUES ($1::timestamptz, $2) RETURNING id`, [report.generatedAt, report.header]);
+      for (const part of report.hosts) {
+        await tx.query(`INSERT INTO portcullis_report_hosts (report_id, host, snapshot_id, document) VALUES ($1, $2, $3, $4)`, [row!.id, part.host, part.snapshotId, part.document]);
       }
       return row!.id;
     });
   }
 
   /** The newest stored audit report, or null. */
-  async latestReport(): Promise<{ id: number; generatedAt: string; document: string; snapshotIds: number[] } | null> {
-    const [row] = await this.db.query<{ id: number; generatedAt: string; document: string }>(
-      `SELECT id, ${ISO('generated_at')} AS "generatedAt", document FROM portcullis_reports ORDER BY stored_at DESC, id DESC LIMIT 1`,
+  async latestReport(): Promise<StoredReport | null> {
+    const [row] = await this.db.query<{ id: number; generatedAt: string; header: string }>(
+      `SELECT id, ${ISO('generated_at')} AS "generatedAt", header FROM portcullis_reports ORDER BY stored_at DESC, id DESC LIMIT 1`,
     );
     if (!row) return null;
-    const links = await this.db.query<{ snapshot_id: number }>(`SELECT snapshot_id FROM portcullis_report_snapshots WHERE report_id = $1 ORDER BY snapshot_id`, [row.id]);
-    return { ...row, snapshotIds: links.map((l) => l.snapshot_id) };
+    const hosts = await this.db.query<ReportPart>(`SELECT host, snapshot_id AS "snapshotId", document FROM portcullis_report_hosts WHERE report_id = $1 ORDER BY host`, [row.id]);
+    return { ...row, hosts };
   }
 
   async close(): Promise<void> {

@@ -86,7 +86,7 @@ for (const engine of [embeddedEngine(), serverEngine()]) {
       });
     });
 
-    it('keeps an audit report with the snapshots it was made from', async () => {
+    it('keeps an audit report host by host, with the snapshots it was made from', async () => {
       const db = await engine.fresh();
       await withStore(db, async (store) => {
         expect(await store.latestReport()).toBeNull();
@@ -94,8 +94,17 @@ for (const engine of [embeddedEngine(), serverEngine()]) {
           { host: 'a', collectedAt: T(1), document: '{}' },
           { host: 'b', collectedAt: T(2), document: '{}' },
         ]);
-        const id = await store.saveReport({ generatedAt: T(3), document: '{"format":"portcullis-audit"}', snapshotIds: [b!.id, a!.id] });
-        expect(await store.latestReport()).toEqual({ id, generatedAt: T(3), document: '{"format":"portcullis-audit"}', snapshotIds: [a!.id, b!.id].sort((x, y) => x - y) });
+        const parts = [
+          { host: 'b', snapshotId: b!.id, document: '{"host":"b"}' },
+          { host: 'a', snapshotId: a!.id, document: '{"host":"a"}' },
+          { host: 'from-a-file', snapshotId: null, document: '{}' },
+        ];
+        await store.saveReport({ generatedAt: T(3), header: '{"old":true}', hosts: parts.slice(0, 1) });
+        const id = await store.saveReport({ generatedAt: T(4), header: '{"format":"portcullis-audit"}', hosts: parts });
+        expect(await store.latestReport()).toEqual({ id, generatedAt: T(4), header: '{"format":"portcullis-audit"}', hosts: [parts[1], parts[0], parts[2]] });
+        // A report part must name a stored snapshot (or none): all or nothing.
+        await expect(store.saveReport({ generatedAt: T(5), header: '{}', hosts: [{ host: 'x', snapshotId: 999_999, document: '{}' }] })).rejects.toThrow();
+        expect((await store.latestReport())!.id).toBe(id);
       });
     });
 
@@ -122,10 +131,10 @@ for (const engine of [embeddedEngine(), serverEngine()]) {
     it('refuses a damaged store: a table missing, a migration row not ours', async () => {
       const db = await engine.fresh();
       await withStore(db, async () => undefined);
-      await engine.sql(db, 'DROP TABLE portcullis_report_snapshots');
+      await engine.sql(db, 'DROP TABLE portcullis_report_hosts');
       const missing = await storeError(openStore(db));
-      expect([missing.code, missing.message]).toEqual(['damaged', expect.stringContaining('table portcullis_report_snapshots is missing')]);
-      expect(await tableNames(engine, db)).not.toContain('portcullis_report_snapshots');
+      expect([missing.code, missing.message]).toEqual(['damaged', expect.stringContaining('table portcullis_report_hosts is missing')]);
+      expect(await tableNames(engine, db)).not.toContain('portcullis_report_hosts');
 
       const other = await engine.fresh();
       await withStore(other, async () => undefined);

@@ -15,7 +15,7 @@ import { VERSION } from '../../version.js';
 import { ExitCode, InputError, failOnErrors } from '../errors.js';
 import { type HostSourceOptions, loadHosts, readInputFile } from '../load-hosts.js';
 import { writeOutput } from '../output.js';
-import { checkStoreLocation, withCliStore } from '../store-access.js';
+import { checkStoreLocation, reportToStore, withCliStore } from '../store-access.js';
 import { loadLatestStored } from '../stored-hosts.js';
 
 export type ReportFormat = 'text' | 'json' | 'sarif' | 'html';
@@ -51,14 +51,14 @@ export async function auditReport(opts: AuditOptions, now = new Date()): Promise
 }
 
 /** The report, and the stored snapshots it was made from (with --db). */
-async function auditWithSources(opts: AuditOptions, now: Date): Promise<{ report: AuditReport; snapshotIds: number[] }> {
+async function auditWithSources(opts: AuditOptions, now: Date): Promise<{ report: AuditReport; snapshotIdOf: Map<string, number> }> {
   const policy = await readPolicy(opts.config);
   if (opts.aws || opts.terraform) {
     const { cloudAnalyses } = await import('../cloud-hosts.js');
-    return { report: buildAuditReport(await cloudAnalyses(opts), policy, now, { toolVersion: VERSION }), snapshotIds: [] };
+    return { report: buildAuditReport(await cloudAnalyses(opts), policy, now, { toolVersion: VERSION }), snapshotIdOf: new Map() };
   }
-  const { hosts, snapshotIds } = opts.db !== undefined ? await loadLatestStored(opts.db) : { hosts: await loadHosts(opts), snapshotIds: [] };
-  return { report: buildAuditReport(hosts.map(analyzeHost), policy, now, { toolVersion: VERSION }), snapshotIds };
+  const { hosts, snapshotIdOf } = opts.db !== undefined ? await loadLatestStored(opts.db) : { hosts: await loadHosts(opts), snapshotIdOf: new Map<string, number>() };
+  return { report: buildAuditReport(hosts.map(analyzeHost), policy, now, { toolVersion: VERSION }), snapshotIdOf };
 }
 
 /** --db reads the store's hosts: any other host source with it is a contradiction. */
@@ -92,12 +92,12 @@ export async function runAudit(opts: AuditOptions): Promise<number> {
   const format: ReportFormat = opts.json ? 'json' : (opts.format ?? 'text');
   checkDbOptions(opts);
   // Validate everything before anything is written: a bad input never clobbers --out.
-  const { report, snapshotIds } = await auditWithSources(opts, new Date());
+  const { report, snapshotIdOf } = await auditWithSources(opts, new Date());
   const color = !opts.out && format === 'text' && shouldColor(process.stdout, process.env);
   await writeOutput(opts.out, renderReport(report, format, color), inputFiles(opts));
   if (opts.db !== undefined) {
-    // The report is kept as JSON whatever format was printed.
-    await withCliStore(opts.db, (store) => store.saveReport({ generatedAt: report.generatedAt, document: renderAuditJson(report), snapshotIds }));
+    // The report is kept as JSON, host by host, whatever format was printed.
+    await withCliStore(opts.db, (store) => store.saveReport(reportToStore(report, snapshotIdOf)));
   }
   const threshold = opts.failOn ?? 'high';
   return threshold !== 'none' && hasFindingsAtOrAbove(report, threshold) ? ExitCode.findings : ExitCode.ok;
