@@ -18,8 +18,8 @@ export type StoreErrorCode =
   | 'damaged'
   /** An embedded store folder in use by another process for longer than we wait. */
   | 'locked'
-  /** A host or snapshot the command asked for is not in the store. */
-  | 'not-found';
+  /** The server refused or failed a statement: privileges, disk full, shutting down. */
+  | 'server';
 
 export class StoreError extends Error {
   constructor(
@@ -29,4 +29,18 @@ export class StoreError extends Error {
     super(message);
     this.name = 'StoreError';
   }
+}
+
+/**
+ * SQLSTATE classes that are the database's state, not a bug in our SQL: connection (08),
+ * authorization (28), missing database (3D), insufficient privilege (42501), resources (53),
+ * operator intervention (57), system error (58).
+ */
+const ENVIRONMENT_SQLSTATE = /^(08|28|3D|53|57|58)|^42501$/;
+
+/** A driver error whose SQLSTATE says the database cannot serve us, as a StoreError; otherwise the error itself. */
+export function asStoreError(err: unknown, display: string): unknown {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string' || !ENVIRONMENT_SQLSTATE.test(code)) return err;
+  return new StoreError(code.startsWith('08') || code.startsWith('28') || code.startsWith('3D') ? 'connect' : 'server', `${display}: ${(err as Error).message} (SQLSTATE ${code})`);
 }

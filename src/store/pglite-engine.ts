@@ -6,32 +6,39 @@
  */
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StoreError } from './errors.js';
+import { StoreError, asStoreError } from './errors.js';
 import { LOCK_FILE, lockFolder } from './folder-lock.js';
 import type { SqlEngine, SqlParam, SqlSession } from './sql-engine.js';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 
 
-/** A folder we may open: missing or empty (a new store), or a PostgreSQL data folder. */
-async function checkFolder(folder: string): Promise<'new' | 'existing'> {
+/**
+ * A folder we may open: missing or empty (a new store), a PostgreSQL data folder, or one
+ * another opener is creating (it holds our lock: look again once we hold it).
+ */
+async function checkFolder(folder: string): Promise<'new' | 'existing' | 'look-again'> {
   const st = await stat(folder).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return null;
     throw new StoreError('connect', `cannot open the store ${folder}: ${err.message}`);
   });
   if (!st) return 'new';
   if (!st.isDirectory()) throw new StoreError('foreign', `${folder} is a file, not a store folder; expected a folder (a new one is created)`);
-  const entries = (await readdir(folder)).filter((e) => e !== LOCK_FILE);
+  const all = await readdir(folder);
+  const entries = all.filter((e) => e !== LOCK_FILE);
   if (entries.length === 0) return 'new';
-  if (!entries.includes('PG_VERSION')) {
-    throw new StoreError('foreign', `${folder} is not a Portcullis store: it holds other files (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}) and no PG_VERSION; refusing to write into it. Name a new or empty folder.`);
-  }
-  return 'existing';
+  if (entries.includes('PG_VERSION')) return 'existing';
+  if (all.includes(LOCK_FILE)) return 'look-again';
+  throw new StoreError('foreign', `${folder} is not a Portcullis store: it holds other files (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}) and no PG_VERSION; refusing to write into it. Name a new or empty folder.`);
 }
 
-function session(db: PGlite | Transaction): SqlSession {
+function session(db: PGlite | Transaction, display: string): SqlSession {
   return {
     async query<Row extends object>(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
-      return (await db.query<Row>(sql, params as SqlParam[])).rows;
+      try {
+        return (await db.query<Row>(sql, params as SqlParam[])).rows;
+      } catch (err) {
+        throw asStoreError(err, display);
+      }
     },
   };
 }
@@ -42,6 +49,10 @@ export async function openEmbedded(folder: string, display: string, lockWaitMs: 
   const lock = await lockFolder(folder, lockWaitMs);
   let db: PGlite;
   try {
+    // Whoever was creating it is done: now it must be a store, or empty.
+    if (state === 'look-again' && (await checkFolder(folder)) === 'look-again') {
+      throw new StoreError('foreign', `${display} holds files but no PG_VERSION: a store whose creation was interrupted, or not a store; refusing to write into it. Remove it or name a new folder.`);
+    }
     const pglite = await import('@electric-sql/pglite');
     db = await pglite.PGlite.create(folder);
   } catch (err) {
@@ -52,8 +63,8 @@ export async function openEmbedded(folder: string, display: string, lockWaitMs: 
   }
   return {
     display,
-    ...session(db),
-    transaction: (work) => db.transaction((tx) => work(session(tx))),
+    ...session(db, display),
+    transaction: (work) => db.transaction((tx) => work(session(tx, display))),
     async close() {
       try {
         await db.close();

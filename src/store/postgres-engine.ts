@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { StoreError } from './errors.js';
+import { StoreError, asStoreError } from './errors.js';
 import type { SqlEngine, SqlParam, SqlSession } from './sql-engine.js';
 
 export async function openServer(url: string, display: string): Promise<SqlEngine> {
@@ -19,7 +19,11 @@ export async function openServer(url: string, display: string): Promise<SqlEngin
   }
   const q: SqlSession = {
     async query<Row extends object>(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
-      return (await client.query(sql, params as SqlParam[])).rows as Row[];
+      try {
+        return (await client.query(sql, params as SqlParam[])).rows as Row[];
+      } catch (err) {
+        throw asStoreError(err, display);
+      }
     },
   };
   return {

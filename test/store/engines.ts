@@ -19,6 +19,8 @@ export interface StoreEngine {
   teardown(): Promise<void>;
   /** A --db value naming a new, empty database. */
   fresh(): Promise<string>;
+  /** A --db value naming a database that does not exist yet (embedded: a missing folder; a server's database must be created first, so: fresh). */
+  unborn(): Promise<string>;
   /** Run statements on the database directly (not through the store); rows of the last. */
   sql(db: string, ...statements: string[]): Promise<Record<string, unknown>[]>;
 }
@@ -43,6 +45,9 @@ export function embeddedEngine(): StoreEngine {
       const dir = join(root, `db-${++count}`);
       cpSync(join(root, 'template'), dir, { recursive: true });
       return dir;
+    },
+    async unborn() {
+      return join(root, `new-${++count}`, 'db');
     },
     async sql(db, ...statements) {
       const raw = await PGlite.create(db);
@@ -72,6 +77,9 @@ export function serverEngine(): StoreEngine {
     },
     async fresh() {
       return cluster!.createDatabase(`store_${process.pid}_${++count}`);
+    },
+    unborn() {
+      return this.fresh();
     },
     async sql(db, ...statements) {
       const client = new pg.Client({ connectionString: db });

@@ -146,8 +146,8 @@ for (const engine of [embeddedEngine(), serverEngine()]) {
     describe.skipIf(!BUILT)('two writer processes at once', () => {
       if (!BUILT) console.warn('\n!!! STORE CONCURRENCY TESTS SKIPPED: dist/ not built (run: npx tsc -p tsconfig.json)\n');
 
-      it('lose no snapshot, also when both create the schema of a new database', async () => {
-        const db = await engine.fresh();
+      it('lose no snapshot, also when both create the store', async () => {
+        const db = await engine.unborn();
         const [a, b] = await Promise.all([writer(db, 'web-1', 25, 90_000), writer(db, 'web-1', 25, 90_000)]);
         expect(a.ids).toHaveLength(25);
         expect(b.ids).toHaveLength(25);
@@ -202,6 +202,15 @@ for (const engine of [embeddedEngine(), serverEngine()]) {
         expect(existsSync(join(db, 'portcullis.lock'))).toBe(false);
       }, 60_000);
     } else {
+      it('a statement the server refuses (no privilege) is a StoreError naming the database', async () => {
+        const db = await engine.fresh();
+        await engine.sql(db, 'CREATE ROLE visitor LOGIN', 'REVOKE CREATE ON SCHEMA public FROM PUBLIC');
+        const err = await storeError(openStore(db.replace('postgres@', 'visitor@')));
+        expect(err.code).toBe('server');
+        expect(err.message).toMatch(/permission denied for schema public \(SQLSTATE 42501\)/);
+        expect(await tableNames(engine, db)).toEqual([]);
+      });
+
       it('says which server it cannot reach, without the password', async () => {
         const err = await storeError(openStore('postgresql://portcullis:s3cret@/nowhere?host=/nonexistent-socket-dir'));
         expect(err.code).toBe('connect');
