@@ -43,8 +43,9 @@ const BEFORE = fixture('ufw-allowlist');
 const AFTER = fixture('ufw-redis-open');
 const between = new Date((Date.parse(collectedAt(BEFORE)) + Date.parse(collectedAt(AFTER))) / 2).toISOString();
 
+// Each embedded open starts PostgreSQL in WebAssembly (seconds on a loaded machine): long timeouts.
 for (const engine of [embeddedEngine(), serverEngine()]) {
-  describe.skipIf(!BUILT || engine.unavailable !== null)(`the store through the CLI, ${engine.name}`, () => {
+  describe.skipIf(!BUILT || engine.unavailable !== null)(`the store through the CLI, ${engine.name}`, { timeout: 300_000 }, () => {
     let db = '';
     beforeAll(async () => {
       await engine.setup();
@@ -57,7 +58,7 @@ for (const engine of [embeddedEngine(), serverEngine()]) {
           { host: 'edge-1', collectedAt: collectedAt(fixture('mixed-backends')), document: fixture('mixed-backends') },
         ]),
       );
-    }, 120_000);
+    }, 300_000);
     afterAll(() => engine.teardown());
 
     it('audit --db: the newest snapshot of every host in one report, hosts by store key, the report kept', async () => {
@@ -79,7 +80,7 @@ for (const engine of [embeddedEngine(), serverEngine()]) {
       const sarif = await cli(['audit', '--db', db, '--format', 'sarif', '--fail-on', 'none']);
       expect(sarif.code).toBe(0);
       expect(JSON.parse(sarif.stdout).runs[0].results.length).toBe(report.findings.filter((f: { suppressed?: unknown }) => !f.suppressed).length);
-    }, 120_000);
+    }, 300_000);
 
     it('history HOST: the snapshots and the widening between them', async () => {
       const r = await cli(['history', 'web-1', '--db', db, '--format', 'json']);
@@ -100,7 +101,7 @@ for (const engine of [embeddedEngine(), serverEngine()]) {
       expect([since.since, since.snapshots.length]).toEqual([between, 2]);
       const later = JSON.parse((await cli(['history', 'web-1', '--db', db, '--since', new Date(Date.parse(collectedAt(AFTER)) + 1000).toISOString(), '--json'])).stdout);
       expect([later.snapshots.length, later.changes]).toEqual([1, []]);
-    }, 120_000);
+    }, 300_000);
 
     it('diff --db HOST --since: against the snapshot in force then; exit 1 when worse', async () => {
       const r = await cli(['diff', '--db', db, 'web-1', '--since', between, '--json']);
@@ -116,7 +117,7 @@ for (const engine of [embeddedEngine(), serverEngine()]) {
       expect(early.stderr).toMatch(/no snapshot of "web-1" at or before 20\d\d-.*; its first is from 2026-11-21T08:17:03.637Z/);
       const single = await cli(['diff', '--db', db, 'bare-1']);
       expect([single.code, single.stderr]).toEqual([2, expect.stringContaining('one snapshot of "bare-1": nothing to compare it with yet')]);
-    }, 120_000);
+    }, 300_000);
 
     it('names the hosts it has when asked for one it has not; bad combinations are exit 2', async () => {
       const r = await cli(['history', 'web-9', '--db', db]);
@@ -134,7 +135,7 @@ for (const engine of [embeddedEngine(), serverEngine()]) {
         expect(bad.stderr).toMatch(/^portcullis: /);
         expect(bad.stderr).not.toMatch(/\n\s+at /);
       }
-    }, 120_000);
+    }, 300_000);
 
     it('a damaged stored snapshot: exit 2 naming the host and time, nothing stored', async () => {
       const broken = await engine.fresh();
@@ -145,7 +146,7 @@ for (const engine of [embeddedEngine(), serverEngine()]) {
       expect(r.stderr).toMatch(/: web-1 @ 2026-11-21T08:17:06.798Z \(snapshot 1\) is not a usable Portcullis snapshot/);
       expect(r.stderr).not.toMatch(/\n\s+at /);
       expect(await withStore(broken, (store) => store.latestReport())).toBeNull();
-    }, 120_000);
+    }, 300_000);
 
     if (engine.kind === 'embedded') {
       it('a folder of something else: exit 2, nothing written into it', async () => {
@@ -171,7 +172,7 @@ for (const engine of [embeddedEngine(), serverEngine()]) {
         expect(stored!.document).toBe(readFileSync(join(fresh, '..', 'laptop.json'), 'utf8'));
         const audit = JSON.parse((await cli(['audit', '--db', fresh, '--json', '--fail-on', 'none'])).stdout);
         expect(audit.hosts.map((h: { name: string }) => h.name)).toEqual(['laptop']);
-      }, 120_000);
+      }, 300_000);
     }
   });
 }

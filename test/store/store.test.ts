@@ -25,7 +25,7 @@ async function storeError(promise: Promise<unknown>): Promise<StoreError> {
 }
 
 async function writer(db: string, host: string, n: number, lockWaitMs: number, holdMs = 0): Promise<{ ids?: number[]; error?: string; message?: string }> {
-  const { stdout } = await run('node', [WRITER, db, host, String(n), String(lockWaitMs), String(holdMs)], { timeout: 120_000 });
+  const { stdout } = await run('node', [WRITER, db, host, String(n), String(lockWaitMs), String(holdMs)], { timeout: 280_000 });
   return JSON.parse(stdout) as { ids?: number[]; error?: string };
 }
 
@@ -34,10 +34,11 @@ const tableNames = async (engine: StoreEngine, db: string): Promise<string[]> =>
 
 const T = (minute: number): string => new Date(Date.UTC(2026, 10, 20, 12, minute)).toISOString();
 
+// Each embedded open starts PostgreSQL in WebAssembly (seconds on a loaded machine): long timeouts.
 for (const engine of [embeddedEngine(), serverEngine()]) {
   if (engine.unavailable) console.warn(`\n!!! STORE TESTS ON ${engine.name.toUpperCase()} SKIPPED: ${engine.unavailable}\n`);
-  describe.skipIf(engine.unavailable !== null)(`store on ${engine.name}`, () => {
-    beforeAll(() => engine.setup(), 120_000);
+  describe.skipIf(engine.unavailable !== null)(`store on ${engine.name}`, { timeout: 300_000 }, () => {
+    beforeAll(() => engine.setup(), 300_000);
     afterAll(() => engine.teardown());
 
     it('a new database gets the schema; opening it again applies nothing', async () => {
@@ -148,19 +149,19 @@ for (const engine of [embeddedEngine(), serverEngine()]) {
 
       it('lose no snapshot, also when both create the store', async () => {
         const db = await engine.unborn();
-        const [a, b] = await Promise.all([writer(db, 'web-1', 25, 90_000), writer(db, 'web-1', 25, 90_000)]);
+        const [a, b] = await Promise.all([writer(db, 'web-1', 25, 240_000), writer(db, 'web-1', 25, 240_000)]);
         expect(a.ids).toHaveLength(25);
         expect(b.ids).toHaveLength(25);
         expect(new Set([...a.ids!, ...b.ids!]).size).toBe(50);
         expect(await engine.sql(db, 'SELECT count(*)::integer AS n, count(DISTINCT host_id)::integer AS hosts FROM portcullis_snapshots')).toEqual([{ n: 50, hosts: 1 }]);
         expect(await engine.sql(db, 'SELECT count(*)::integer AS n FROM portcullis_migrations')).toEqual([{ n: MIGRATIONS.length }]);
-      }, 180_000);
+      }, 300_000);
 
       if (engine.kind === 'embedded') {
         it('an embedded store serves one process at a time: the second waits, or says who holds it', async () => {
           const db = await engine.fresh();
           await withStore(db, async () => undefined);
-          const holder = writer(db, 'a', 1, 30_000, 6_000);
+          const holder = writer(db, 'a', 1, 30_000, 15_000);
           // Wait until the first process holds the folder.
           for (let i = 0; i < 400 && !existsSync(join(db, 'portcullis.lock')); i++) await new Promise((r) => setTimeout(r, 25));
           const impatient = await writer(db, 'b', 1, 500);
@@ -168,7 +169,7 @@ for (const engine of [embeddedEngine(), serverEngine()]) {
           expect(impatient.message).toMatch(/in use by process \d+ on .*one process at a time.*postgres:\/\//);
           expect((await holder).ids).toHaveLength(1);
           expect(await engine.sql(db, 'SELECT count(*)::integer AS n FROM portcullis_snapshots')).toEqual([{ n: 1 }]);
-        }, 120_000);
+        }, 300_000);
       }
     });
 
@@ -192,7 +193,7 @@ for (const engine of [embeddedEngine(), serverEngine()]) {
         expect([err.code, err.message]).toEqual(['damaged', expect.stringContaining('PGlite could not start')]);
         expect(readFileSync(join(db, 'PG_VERSION'), 'utf8')).toBe('garbage\n');
         expect(existsSync(join(db, 'portcullis.lock'))).toBe(false);
-      }, 60_000);
+      }, 300_000);
 
       it('takes over the lock of a process that is gone', async () => {
         const db = await engine.fresh();
@@ -200,7 +201,7 @@ for (const engine of [embeddedEngine(), serverEngine()]) {
         writeFileSync(join(db, 'portcullis.lock'), `${2 ** 22 + 1}\n${(await import('node:os')).hostname()}\n`);
         await withStore(db, (store) => store.saveSnapshot({ host: 'a', collectedAt: T(1), document: '{}' }), { lockWaitMs: 1000 });
         expect(existsSync(join(db, 'portcullis.lock'))).toBe(false);
-      }, 60_000);
+      }, 300_000);
     } else {
       it('a statement the server refuses (no privilege) is a StoreError naming the database', async () => {
         const db = await engine.fresh();
