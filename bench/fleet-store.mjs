@@ -7,7 +7,7 @@
  * snapshots as files, `portcullis audit --snapshot DIR/*.json`.
  *
  *   node bench/fleet-store.mjs [--hosts 1000] [--engines embedded,server] [--seed 1]
- *                              [--timeout 1800] [--out bench/out/fleet-store]
+ *                              [--timeout 1800] [--out bench/out/fleet-store] [--store-only]
  *
  * Timed apart: the store writes (one transaction per snapshot, as N `collect --db` runs do;
  * and one batch transaction), opening the store, the read (`latestSnapshots`), end to end the
@@ -32,6 +32,8 @@ const { values } = parseArgs({ options: {
   seed: { type: 'string', default: '1' },
   timeout: { type: 'string', default: '1800' },
   out: { type: 'string', default: 'bench/out/fleet-store' },
+  // The store's writes and reads only: no CLI audit, no files run.
+  'store-only': { type: 'boolean', default: false },
 } });
 
 const dist = (p) => import(join(ROOT, 'dist', p));
@@ -99,9 +101,10 @@ async function measureEngine(kind) {
     r.readMs = Math.round(ms(t));
     if (rows.length !== N) throw new Error(`read ${rows.length} hosts, expected ${N}`);
     await store.close();
+    if (values['store-only']) return r;
     log(`${kind}: written and read; now the CLI end to end`);
     const cli = runCli(['audit', '--db', url, '--fail-on', 'none'], { scratch: out, timeoutMs, valid: isAuditText });
-    if (!cli.ok) throw new Error(`audit --db failed: ${cli.error}`);
+    if (!cli.ok) throw new Error(`audit --db failed (exit ${cli.status}, peak RSS ${cli.maxRssKb} KB): ${cli.error}`);
     r.cliMs = Math.round(cli.wallMs);
     r.cliCpuMs = cli.cpuMs;
     r.cliMaxRssMB = cli.maxRssKb === null ? null : Math.round(cli.maxRssKb / 1024);
@@ -126,10 +129,14 @@ for (const kind of values.engines.split(',').map((s) => s.trim()).filter(Boolean
   results.engines.push(await measureEngine(kind));
   writeFileSync(join(out, 'results.json'), JSON.stringify(results, null, 2) + '\n');
 }
+if (values['store-only']) {
+  process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+  process.exit(0);
+}
 log('files: audit --snapshot DIR/*.json');
 const files = fleet.map((f) => join(out, 'snapshots', `${f.host}.json`));
 const baseline = runCli(['audit', '--snapshot', ...files, '--fail-on', 'none'], { scratch: out, timeoutMs, valid: isAuditText });
-if (!baseline.ok) throw new Error(`audit --snapshot failed: ${baseline.error}`);
+if (!baseline.ok) throw new Error(`audit --snapshot failed (exit ${baseline.status}, peak RSS ${baseline.maxRssKb} KB): ${baseline.error}`);
 results.files = { cliCpuMs: baseline.cpuMs, cliMs: Math.round(baseline.wallMs), cliMaxRssMB: baseline.maxRssKb === null ? null : Math.round(baseline.maxRssKb / 1024), findings: findingsOf(baseline.stdout) };
 results.loadAfter = loadavg().map((l) => +l.toFixed(2));
 writeFileSync(join(out, 'results.json'), JSON.stringify(results, null, 2) + '\n');
