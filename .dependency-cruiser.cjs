@@ -12,6 +12,7 @@ module.exports = {
     { name: 'render-reads-results-only', severity: 'error', from: { path: layer('render') }, to: { path: '^dist/', pathNot: [layer('render'), layer('analyze'), layer('model'), '^dist/version\\.js$'] } },
     { name: 'apply-stands-apart', severity: 'error', from: { path: layer('apply') }, to: { path: '^dist/', pathNot: [layer('apply'), layer('analyze'), layer('model'), layer('collect'), '^dist/version\\.js$'] } },
     { name: 'only-cli-applies', severity: 'error', from: { pathNot: [layer('apply'), layer('cli'), '^dist/index\\.js$'] }, to: { path: layer('apply') } },
+    { name: 'store-sees-only-model', severity: 'error', from: { path: layer('store') }, to: { path: '^dist/', pathNot: [layer('store'), layer('model')] } },
     { name: 'nothing-imports-cli', severity: 'error', from: { pathNot: layer('cli') }, to: { path: layer('cli') } },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],

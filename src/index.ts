@@ -14,3 +14,6 @@ export { parseAnsibleInventory, inventoryTargets, selectHosts, type Inventory } 
 export { analyzeSnapshots, type HostOutcome, type SnapshotTask } from './pool/index.js';
 export { runWatchLoop, type WatchLoopOptions, type WatchRound, type CollectedHost } from './watch/index.js';
 export * as apply from './apply/index.js';
+// The store (issue 14): snapshots and audit reports in PostgreSQL, embedded PGlite by default.
+export { openStore, withStore, SnapshotStore, StoreError, SCHEMA_VERSION } from './store/index.js';
+export type { OpenStoreOptions, SnapshotToStore, StoredSnapshot, StoredSnapshotInfo, StoredHost, ReportToStore, ReportPart, StoredReport, StoreErrorCode } from './store/index.js';

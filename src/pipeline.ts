@@ -40,6 +40,8 @@ export interface LoadedHost {
   /** Parse and lowering diagnostics, plus what the collector could not read. Errors mean the input is unusable. */
   diagnostics: Diagnostic[];
   sourceStatus: SourceStatus[];
+  /** What reports call the host (a store's key for it); default the snapshot's host name. */
+  name?: string;
 }
 
 /** The xtables tables iptables-nft keeps inside nftables; the nft dump shows them too. */
@@ -323,7 +325,7 @@ export function analyzeHost(loaded: LoadedHost): HostAnalysis {
     diagnostics.push({ code: 'collect.no-sockets', severity: 'warning', message: 'the snapshot has no socket table: no service can be listed' });
   }
   return {
-    name: loaded.snapshot.host.hostname,
+    name: loaded.name ?? loaded.snapshot.host.hostname,
     collectedAt: loaded.snapshot.collectedAt,
     services: reach.services,
     shadowedRules,

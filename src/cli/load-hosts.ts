@@ -35,15 +35,19 @@ function readFailure(code: string | undefined, message: string): string {
   return code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : message;
 }
 
-async function readSnapshot(path: string, overrides: FirewallOverrides, load: LoadOptions): Promise<LoadedHost> {
-  const text = await readInputFile(path, 'snapshot');
-  const parsed = parseSnapshot(text, path);
-  failOnErrors(`${path} is not a usable Portcullis snapshot`, parsed.diagnostics);
-  if (!parsed.value) throw new InputError(`${path} is not a usable Portcullis snapshot`);
-  const host = loadHost(parsed.value, path, overrides, load);
+/** Parse and load a snapshot's JSON text; `label` names it in messages (a file, or a stored snapshot). */
+export function loadSnapshotText(text: string, label: string, overrides: FirewallOverrides = {}, load: LoadOptions = {}): LoadedHost {
+  const parsed = parseSnapshot(text, label);
+  failOnErrors(`${label} is not a usable Portcullis snapshot`, parsed.diagnostics);
+  if (!parsed.value) throw new InputError(`${label} is not a usable Portcullis snapshot`);
+  const host = loadHost(parsed.value, label, overrides, load);
   // Warnings of the snapshot itself (strings cut at load) join the host's.
   host.diagnostics.unshift(...parsed.diagnostics);
   return host;
+}
+
+async function readSnapshot(path: string, overrides: FirewallOverrides, load: LoadOptions): Promise<LoadedHost> {
+  return loadSnapshotText(await readInputFile(path, 'snapshot'), path, overrides, load);
 }
 
 export async function readOverrides(opts: HostSourceOptions): Promise<FirewallOverrides> {

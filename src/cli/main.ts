@@ -36,6 +36,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--ssh-config <file>', 'with --ssh: an ssh_config file for `ssh -F` (default: ~/.ssh/config)')
     .option('--imds', 'on an EC2 instance: record its instance id from the instance metadata service (IMDSv2), so audit --aws joins the snapshot by id')
     .option('--tool-timeout <seconds>', 'stop a firewall or system tool (nft, iptables-save, ss…) that runs longer than this (default 120; huge rulesets on a loaded host need more)')
+    .option('--db <url>', 'also keep the snapshot (with --ssh: every host\'s) in this store: a folder (embedded PostgreSQL, created if missing), file:DIR, or postgres://…')
+    .option('--name <host>', 'with --db: the host\'s key in the store (default: its host name)')
     .action(async (opts) => {
       if (opts.ssh !== undefined || opts.inventory !== undefined) {
         if (opts.aws) throw new InputError('collect: --aws and --ssh are different collections; give one');
@@ -89,6 +91,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--json', 'same as --format json')
     .option('--out <file>', 'write the report to FILE atomically')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['critical', 'high', 'medium', 'low', 'info', 'none']).default('high'))
+    .option('--db <url>', 'audit the newest snapshot of every host in this store (a folder, file:DIR or postgres://…) and keep the report there')
     .action(async (opts) => {
       const { runAudit } = await import('./commands/audit.js');
       exitCode = await runAudit(opts);
@@ -104,8 +107,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--json', 'same as --format json')
     .option('--out <file>', 'write to FILE atomically')
     .option('--terraform <plan.json>', 'instead of OLD NEW: what a Terraform plan (`terraform show -json PLAN`) newly exposes to the internet')
+    .option('--db <url>', 'instead of OLD NEW: `diff --db URL HOST`, the host\'s newest stored snapshot against an earlier one')
+    .option('--since <time>', 'with --db: against the snapshot in force at this time (ISO 8601, 7d, 24h, yesterday; default: the one before the newest)')
     .addOption(new Option('--fail-on <severity>', 'exit 1 also when a new finding is at or above this severity (with --terraform: a finding the plan adds)').choices(['critical', 'high', 'medium', 'low', 'info', 'none']).default('high'))
     .action(async (oldFile: string | undefined, newFile: string | undefined, opts) => {
+      if (opts.db !== undefined) {
+        if (oldFile === undefined || newFile !== undefined || opts.terraform) throw new InputError('diff --db URL takes one HOST (its key in the store), e.g. portcullis diff --db ./portcullis-db web-1 --since 7d');
+        const { runDiffStored } = await import('./commands/diff-stored.js');
+        exitCode = await runDiffStored(oldFile, opts);
+        return;
+      }
+      if (opts.since !== undefined) throw new InputError('diff --since needs --db URL HOST: it picks a stored snapshot by time');
       if (opts.terraform) {
         if (oldFile !== undefined) throw new InputError('diff --terraform PLAN.json compares the plan\'s before and after: give no OLD NEW');
         const { runDiffTerraform } = await import('./commands/diff-terraform.js');
@@ -116,6 +128,22 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (opts.format === 'sarif') throw new InputError('diff --format sarif is for diff --terraform PLAN.json (the findings a plan adds)');
       const { runDiff } = await import('./commands/diff.js');
       exitCode = await runDiff(oldFile, newFile, opts);
+    });
+
+  program
+    .command('history')
+    .description('a host\'s stored snapshots and what changed in exposure from each to the next')
+    .argument('<host>', 'the host\'s key in the store')
+    .requiredOption('--db <url>', 'the store: a folder, file:DIR or postgres://…')
+    .option('--since <time>', 'from this time (ISO 8601, 30d, 24h, yesterday), starting with the snapshot in force then (default: all)')
+    .option('--config <file>', 'policy file (YAML)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--json', 'same as --format json')
+    .option('--out <file>', 'write to FILE atomically')
+    .addOption(new Option('--fail-on <severity>', 'a new finding at or above this severity marks a change as worse').choices(['critical', 'high', 'medium', 'low', 'info', 'none']).default('high'))
+    .action(async (host: string, opts) => {
+      const { runHistory } = await import('./commands/history.js');
+      exitCode = await runHistory(host, opts);
     });
 
   program

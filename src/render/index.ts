@@ -25,3 +25,5 @@ export type { ProbeTextOptions } from './terminal/probe-text.js';
 export { renderProbeHtml } from './html/probe-html.js';
 export { renderWatchEventText } from './watch/watch-text.js';
 export { renderWatchEventJson } from './watch/watch-json.js';
+export { renderHistoryText } from './history/history-text.js';
+export { renderHistoryJson } from './history/history-json.js';

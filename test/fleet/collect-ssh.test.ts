@@ -148,6 +148,26 @@ describe.skipIf(skip !== null)('collect --ssh against real sshd in network names
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 
+  it('with --db (and no --out) keeps each host\'s snapshot in the store under its target as written', () => {
+    const h0 = fleet.hosts[0]!;
+    const db = join(fleet.dir, 'store');
+    const target = `root@${h0.address}`;
+    const r = cliIn(fleet.client, ['collect', '--ssh', target, '--ssh-config', fleet.sshConfig, '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('1 snapshot(s) stored');
+    const h = cliIn(fleet.client, ['history', target, '--db', db, '--format', 'json']);
+    expect(h.code, h.stderr).toBe(0);
+    const history = JSON.parse(h.stdout) as { host: string; snapshots: unknown[] };
+    expect(history.host).toBe(target);
+    expect(history.snapshots).toHaveLength(1);
+    // The stored snapshot is the host's: its sshd is in the audit of the store.
+    const a = cliIn(fleet.client, ['audit', '--db', db, '--format', 'json', '--fail-on', 'none']);
+    expect(a.code, a.stderr).toBe(0);
+    const report = JSON.parse(a.stdout) as { hosts: { name: string; services: { port: number }[] }[] };
+    expect(report.hosts.map((x) => x.name)).toEqual([target]);
+    expect(report.hosts[0]!.services.some((x) => x.port === 22)).toBe(true);
+  }, 240_000);
+
   it('takes its hosts from an Ansible inventory with --limit, files named by inventory name', () => {
     const [h0, h1] = fleet.hosts as [(typeof fleet.hosts)[0], (typeof fleet.hosts)[0]];
     const inv = join(fleet.dir, 'hosts.ini');

@@ -18,6 +18,7 @@ export { auditHost } from './audit-host.js';
 export { mergeById } from './merge.js';
 export { atOrAbove, diffReports, type DiffOptions as ExposureDiffOptions, type ExposureDiff } from './diff.js';
 export * from './exposure.js';
+export { buildHistory, type ExposureHistory, type HistoryChange, type HistoryEntry, type HistoryPoint } from './history.js';
 export { PolicyView, DEFAULT_PUBLIC_PORTS, DEFAULT_RESTRICTED_PORTS, globMatches } from './policy-view.js';
 export type * from './types.js';
 export { SEVERITIES, EXPOSURES } from './types.js';

@@ -14,6 +14,8 @@ import { VERSION } from '../../version.js';
 import { ExitCode, InputError, failOnErrors } from '../errors.js';
 import { type HostSourceOptions, analyzeSnapshotFiles, loadHosts, readInputFile, snapshotFiles } from '../load-hosts.js';
 import { writeOutput } from '../output.js';
+import { checkStoreLocation, reportToStore, withCliStore } from '../store-access.js';
+import { loadLatestStored } from '../stored-hosts.js';
 
 export type ReportFormat = 'text' | 'json' | 'sarif' | 'html';
 
@@ -29,6 +31,8 @@ export interface AuditOptions extends HostSourceOptions {
   json?: boolean;
   out?: string;
   failOn?: Severity | 'none';
+  /** Audit the newest snapshot of every host in this store, and keep the report there. */
+  db?: string;
 }
 
 export async function readPolicy(file: string | undefined): Promise<Policy | null> {
@@ -44,15 +48,32 @@ export async function readPolicy(file: string | undefined): Promise<Policy | nul
 
 /** Build the report for the hosts the options name (snapshots, or this host live). */
 export async function auditReport(opts: AuditOptions, now = new Date()): Promise<AuditReport> {
+  return (await auditWithSources(opts, now)).report;
+}
+
+/** The report, and the stored snapshots it was made from (with --db). */
+async function auditWithSources(opts: AuditOptions, now: Date): Promise<{ report: AuditReport; snapshotIdOf: Map<string, number> }> {
   const policy = await readPolicy(opts.config);
   if (opts.aws || opts.terraform) {
     const { cloudAnalyses } = await import('../cloud-hosts.js');
-    return buildAuditReport(await cloudAnalyses(opts), policy, now, { toolVersion: VERSION });
+    return { report: buildAuditReport(await cloudAnalyses(opts), policy, now, { toolVersion: VERSION }), snapshotIdOf: new Map() };
+  }
+  if (opts.db !== undefined) {
+    const { hosts, snapshotIdOf } = await loadLatestStored(opts.db);
+    return { report: buildAuditReport(hosts.map(analyzeHost), policy, now, { toolVersion: VERSION }), snapshotIdOf };
   }
   const files = snapshotFiles(opts);
   // Snapshot files go over worker threads (each host is independent); this host stays here.
   const analyses = files.length > 0 ? await analyzeSnapshotFiles(files, opts) : (await loadHosts(opts)).map(analyzeHost);
-  return buildAuditReport(analyses, policy, now, { toolVersion: VERSION });
+  return { report: buildAuditReport(analyses, policy, now, { toolVersion: VERSION }), snapshotIdOf: new Map<string, number>() };
+}
+
+/** --db reads the store's hosts: any other host source with it is a contradiction. */
+function checkDbOptions(opts: AuditOptions): void {
+  if (opts.db === undefined) return;
+  const other = (['snapshot', 'aws', 'terraform', 'iptables', 'ip6tables', 'nft'] as const).find((k) => opts[k] !== undefined);
+  if (other) throw new InputError(`--db audits the newest stored snapshot of every host: give no --${other} with it`);
+  checkStoreLocation(opts.db);
 }
 
 export function renderReport(report: AuditReport, format: ReportFormat, color: boolean): string {
@@ -76,10 +97,15 @@ export function inputFiles(opts: AuditOptions): string[] {
 
 export async function runAudit(opts: AuditOptions): Promise<number> {
   const format: ReportFormat = opts.json ? 'json' : (opts.format ?? 'text');
+  checkDbOptions(opts);
   // Validate everything before anything is written: a bad input never clobbers --out.
-  const report = await auditReport(opts);
+  const { report, snapshotIdOf } = await auditWithSources(opts, new Date());
   const color = !opts.out && format === 'text' && shouldColor(process.stdout, process.env);
   await writeOutput(opts.out, renderReport(report, format, color), inputFiles(opts));
+  if (opts.db !== undefined) {
+    // The report is kept as JSON, host by host, whatever format was printed.
+    await withCliStore(opts.db, (store) => store.saveReport(reportToStore(report, snapshotIdOf)));
+  }
   const threshold = opts.failOn ?? 'high';
   return threshold !== 'none' && hasFindingsAtOrAbove(report, threshold) ? ExitCode.findings : ExitCode.ok;
 }

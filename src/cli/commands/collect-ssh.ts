@@ -1,8 +1,9 @@
 /**
  * `portcullis collect --ssh [TARGET…] [--inventory FILE] [--limit PATTERN] [--parallel N]
- * [--sudo] [--timeout S] [--ssh-config FILE] --out DIR`: one snapshot per host, collected
- * agentless through the system ssh, written atomically as DIR/<name>.json. Exit 0 when every
- * host succeeded, 1 when some failed (each with its reason), 2 on bad input.
+ * [--sudo] [--timeout S] [--ssh-config FILE] (--out DIR | --db URL)`: one snapshot per host,
+ * collected agentless through the system ssh, written atomically as DIR/<name>.json and/or kept
+ * in the store under the host's name (one transaction for the run). Exit 0 when every host
+ * succeeded, 1 when some failed (each with its reason), 2 on bad input.
  *
  * @module
  */
@@ -17,6 +18,7 @@ import { ExitCode, InputError, describeDiagnostic, failOnErrors } from '../error
 import { printableLines } from '../../render/common/printable.js';
 import { collectSummary } from './collect.js';
 import { FleetProgress } from './fleet-progress.js';
+import { checkStoreLocation, storeSnapshots } from '../store-access.js';
 
 export interface CollectSshOptions {
   ssh?: string[] | boolean;
@@ -27,28 +29,33 @@ export interface CollectSshOptions {
   timeout?: string;
   sshConfig?: string;
   out?: string;
+  /** Also keep every collected snapshot in this store, keyed by the host's name. */
+  db?: string;
 }
 
 export async function runCollectSsh(opts: CollectSshOptions): Promise<number> {
   const targets = await resolveSshTargets(opts);
   const parallel = integerOption(opts.parallel, '--parallel', DEFAULT_SSH_PARALLEL, 1, 1000);
   const timeoutSeconds = integerOption(opts.timeout, '--timeout', DEFAULT_SSH_TIMEOUT_S, 1, 86_400);
-  if (!opts.out || opts.out === '-') throw new InputError('collect --ssh writes one snapshot per host: give --out DIR (a directory, created if missing)');
-  const dir = opts.out;
-  await prepareDirectory(dir);
+  if (opts.db !== undefined) checkStoreLocation(opts.db);
+  if ((!opts.out && opts.db === undefined) || opts.out === '-') throw new InputError('collect --ssh writes one snapshot per host: give --out DIR (a directory, created if missing) and/or --db URL');
+  const dir = opts.out || undefined;
+  if (dir !== undefined) await prepareDirectory(dir);
   if (opts.sshConfig !== undefined) await readFile(opts.sshConfig).catch(() => Promise.reject(new InputError(`--ssh-config ${opts.sshConfig}: cannot read it`)));
 
   const progress = new FleetProgress(targets.length);
   const writes: Promise<void>[] = [];
   const report = (r: SshHostResult): void => {
-    if (r.ok) {
+    if (!r.ok) {
+      progress.line(`portcullis collect: ${r.name}: FAILED (${r.error.kind}): ${printableLines(r.error.message)}\n`, false);
+    } else if (dir === undefined) {
+      progress.line(`portcullis collect: ${r.name}: ok (${r.seconds.toFixed(1)} s)\n${prefixed(r.name, collectSummary(r.snapshot))}`, true);
+    } else {
       const file = join(dir, snapshotFileName(r.name));
       writes.push(writeFileAtomic(file, snapshotToJson(r.snapshot)).then(
         () => progress.line(`portcullis collect: ${r.name}: ok (${r.seconds.toFixed(1)} s) → ${file}\n${prefixed(r.name, collectSummary(r.snapshot))}`, true),
         (err: unknown) => Promise.reject(new InputError(`cannot write ${file}: ${(err as Error).message}`)),
       ));
-    } else {
-      progress.line(`portcullis collect: ${r.name}: FAILED (${r.error.kind}): ${printableLines(r.error.message)}\n`, false);
     }
   };
   const results = await collectOverSsh(targets, {
@@ -62,7 +69,12 @@ export async function runCollectSsh(opts: CollectSshOptions): Promise<number> {
   await Promise.all(writes);
   progress.end();
   const failed = results.filter((r) => !r.ok).length;
-  process.stderr.write(`portcullis collect: ${results.length - failed} of ${results.length} host(s) collected into ${dir}${failed > 0 ? `, ${failed} failed` : ''}\n`);
+  if (opts.db !== undefined) {
+    const collected = results.flatMap((r) => (r.ok ? [{ host: r.name, snapshot: r.snapshot }] : []));
+    if (collected.length > 0) await storeSnapshots(opts.db, collected);
+    process.stderr.write(`portcullis collect: ${collected.length} snapshot(s) stored in ${printableLines(opts.db)}\n`);
+  }
+  process.stderr.write(`portcullis collect: ${results.length - failed} of ${results.length} host(s) collected${dir === undefined ? '' : ` into ${dir}`}${failed > 0 ? `, ${failed} failed` : ''}\n`);
   return failed > 0 ? ExitCode.findings : ExitCode.ok;
 }
 

@@ -1,7 +1,8 @@
 /**
- * `portcullis collect [--out FILE] [--imds]`: snapshot this host as JSON (stdout, or FILE
- * written atomically) and say on stderr what could not be read; `--imds` adds the EC2
- * instance id from the metadata service.
+ * `portcullis collect [--out FILE] [--db URL [--name NAME]] [--imds] [--tool-timeout S]`:
+ * snapshot this host as JSON (stdout, or FILE written atomically, and/or kept in the store
+ * under NAME, by default the host name) and say on stderr what could not be read; `--imds`
+ * adds the EC2 instance id from the metadata service.
  *
  * @module
  */
@@ -9,8 +10,23 @@ import { collectSnapshot, realHostIO, snapshotToJson } from '../../collect/index
 import { InputError } from '../errors.js';
 import { writeOutput } from '../output.js';
 import type { Snapshot } from '../../model/snapshot.js';
+import { printable } from '../../render/common/printable.js';
+import { checkHostKey, checkStoreLocation, storeSnapshots } from '../store-access.js';
 
-export async function runCollect(opts: { out?: string; imds?: boolean; toolTimeout?: string }): Promise<number> {
+export interface CollectOptions {
+  out?: string;
+  /** Also keep the snapshot in this store (a folder, file: or postgres:// URL). */
+  db?: string;
+  imds?: boolean;
+  toolTimeout?: string;
+  /** The host's key in the store (default: its host name). */
+  name?: string;
+}
+
+export async function runCollect(opts: CollectOptions): Promise<number> {
+  if (opts.db !== undefined) checkStoreLocation(opts.db);
+  const name = opts.name === undefined ? undefined : checkHostKey(opts.name, '--name');
+  if (name !== undefined && opts.db === undefined) throw new InputError('--name is the host\'s key in the store: use it with --db');
   const timeoutMs = toolTimeoutMs(opts.toolTimeout);
   const snapshot = await collectSnapshot(realHostIO(timeoutMs === undefined ? {} : { timeoutMs }));
   if (opts.imds) {
@@ -22,8 +38,13 @@ export async function runCollect(opts: { out?: string; imds?: boolean; toolTimeo
       throw err;
     }
   }
-  const json = snapshotToJson(snapshot);
-  await writeOutput(opts.out, json);
+  // With --db alone the snapshot goes to the store, not to the terminal.
+  if (opts.out !== undefined || opts.db === undefined) await writeOutput(opts.out, snapshotToJson(snapshot));
+  if (opts.db !== undefined) {
+    const host = name ?? snapshot.host.hostname;
+    const [stored] = await storeSnapshots(opts.db, [{ host, snapshot }]);
+    process.stderr.write(`portcullis collect: stored snapshot ${stored!.id} of ${printable(host)} in ${printable(opts.db)}\n`);
+  }
   const summary = collectSummary(snapshot);
   if (summary) process.stderr.write(summary);
   return 0;

@@ -7,13 +7,13 @@
  */
 import { buildAuditReport, diffReports } from '../../analyze/audit/index.js';
 import type { AuditReport, Severity } from '../../analyze/audit/types.js';
-import { analyzeHost, loadHost } from '../../pipeline.js';
-import { parseSnapshot } from '../../parse/snapshot.js';
+import { analyzeHost } from '../../pipeline.js';
+import type { Policy } from '../../model/policy.js';
 import { renderDiffJson, renderDiffText, shouldColor } from '../../render/index.js';
 import { VERSION } from '../../version.js';
 import { MAX_JSON_DEPTH, excessiveNesting } from '../../parse/json-depth.js';
 import { ExitCode, InputError, failOnErrors } from '../errors.js';
-import { readInputFile } from '../load-hosts.js';
+import { loadSnapshotText, readInputFile } from '../load-hosts.js';
 import { auditReportOf } from '../read-audit-report.js';
 import { writeOutput } from '../output.js';
 import { readPolicy } from './audit.js';
@@ -26,7 +26,7 @@ export interface DiffOptions {
   failOn?: Severity | 'none';
 }
 
-async function reportOf(file: string, policy: Awaited<ReturnType<typeof readPolicy>>, now: Date): Promise<AuditReport> {
+async function reportOf(file: string, policy: Policy | null, now: Date): Promise<AuditReport> {
   const text = await readInputFile(file, 'snapshot or report');
   let format: unknown;
   const deep = excessiveNesting(text);
@@ -37,12 +37,14 @@ async function reportOf(file: string, policy: Awaited<ReturnType<typeof readPoli
     format = undefined; // parseSnapshot gives the located error
   }
   if (format === 'portcullis-audit') return auditReportOf(JSON.parse(text), file);
-  const parsed = parseSnapshot(text, file);
-  failOnErrors(`${file} is not a usable Portcullis snapshot`, parsed.diagnostics);
-  if (!parsed.value) throw new InputError(`${file} is not a usable Portcullis snapshot`);
-  const host = loadHost(parsed.value, file);
-  host.diagnostics.unshift(...parsed.diagnostics);
-  failOnErrors(`cannot analyse ${file}`, host.diagnostics);
+  return snapshotReport(text, file, policy, now);
+}
+
+/** The one-host audit report of a snapshot's JSON text; `name` renames the host (a store key). */
+export function snapshotReport(text: string, label: string, policy: Policy | null, now: Date, name?: string): AuditReport {
+  const host = loadSnapshotText(text, label);
+  if (name !== undefined) host.name = name;
+  failOnErrors(`cannot analyse ${label}`, host.diagnostics);
   return buildAuditReport([analyzeHost(host)], policy, now, { toolVersion: VERSION });
 }
 

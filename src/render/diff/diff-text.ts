@@ -38,16 +38,11 @@ function finding(f: Finding, mark: string, p: Palette, width: number): string {
   return `  ${mark} ${sev} ${truncate(`${printable(f.host)}: ${printable(f.title)}`, width - 14)}`;
 }
 
-/** Render an exposure diff for a terminal. */
-export function renderDiffText(diff: ExposureDiff, opts: { color: boolean; width?: number }): string {
-  const p = palette(opts.color);
-  const width = Math.max(40, opts.width ?? 80);
+/** The diff's sections (new listeners, widened, narrowed, gone, findings), each after a blank line; empty when nothing changed. */
+export function diffSections(diff: ExposureDiff, p: Palette, width: number): string[] {
   const up = p.c.red('▲');
   const down = p.c.green('▼');
-  const verdict = diff.worsened ? p.bold(p.c.red('Exposure got worse.')) : p.c.green('Nothing got worse.');
-  const head = wrap(`Portcullis diff · ${shortTime(diff.old.generatedAt)} → ${shortTime(diff.new.generatedAt)}`, width);
-  const out = [...head.map((l, i) => (i === 0 ? l.replace('Portcullis diff', p.bold('Portcullis diff')) : l)), verdict];
-  const base = out.length;
+  const out: string[] = [];
   const section = (title: string, lines: string[]): void => {
     if (lines.length > 0) out.push('', p.heading(title), ...lines);
   };
@@ -58,6 +53,17 @@ export function renderDiffText(diff: ExposureDiff, opts: { color: boolean; width
   const bySeverity = (a: Finding, b: Finding): number => severityRank(a.severity) - severityRank(b.severity);
   section('New findings', [...diff.findingsAdded].sort(bySeverity).map((f) => finding(f, '+', p, width)));
   section('Resolved findings', [...diff.findingsRemoved].sort(bySeverity).map((f) => finding(f, '-', p, width)));
-  if (out.length === base) out.push('', 'No change in exposure or findings.');
+  return out;
+}
+
+/** Render an exposure diff for a terminal. */
+export function renderDiffText(diff: ExposureDiff, opts: { color: boolean; width?: number }): string {
+  const p = palette(opts.color);
+  const width = Math.max(40, opts.width ?? 80);
+  const verdict = diff.worsened ? p.bold(p.c.red('Exposure got worse.')) : p.c.green('Nothing got worse.');
+  const head = wrap(`Portcullis diff · ${shortTime(diff.old.generatedAt)} → ${shortTime(diff.new.generatedAt)}`, width);
+  const out = [...head.map((l, i) => (i === 0 ? l.replace('Portcullis diff', p.bold('Portcullis diff')) : l)), verdict];
+  const sections = diffSections(diff, p, width);
+  out.push(...(sections.length > 0 ? sections : ['', 'No change in exposure or findings.']));
   return out.join('\n') + '\n';
 }
