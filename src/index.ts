@@ -13,4 +13,5 @@ export { parseSshTarget } from './parse/ssh-target.js';
 export { parseAnsibleInventory, inventoryTargets, selectHosts, type Inventory } from './parse/ansible-inventory/index.js';
 export { analyzeSnapshots, type HostOutcome, type SnapshotTask } from './pool/index.js';
 export { runWatchLoop, type WatchLoopOptions, type WatchRound, type CollectedHost } from './watch/index.js';
+export type { MissedHost, RoundHost, RoundFailure } from './watch/index.js';
 export * as apply from './apply/index.js';
