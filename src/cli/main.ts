@@ -179,7 +179,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--sudo', 'with --ssh: run the collector as root through `sudo -n` (never prompts)')
     .option('--timeout <seconds>', 'with --ssh: per host and round, after which its ssh is killed (default 120)')
     .option('--ssh-config <file>', 'with --ssh: an ssh_config file for `ssh -F` (default: ~/.ssh/config)')
-    .action(async (opts) => {
+    .action(async (opts, cmd: Command) => {
+      // The monitors and the socket poll follow this machine: say so rather than ignore them.
+      if ((opts.ssh !== undefined || opts.inventory !== undefined) && (cmd.getOptionValueSource('socketPoll') === 'cli' || opts.monitor === false)) {
+        throw new InputError('watch: --socket-poll and --no-monitor follow this machine; with --ssh or --inventory rounds run at --interval only');
+      }
       const { runWatch } = await import('./commands/watch/index.js');
       exitCode = await runWatch(opts);
     });

@@ -19,6 +19,8 @@ describe('watch: bad input', () => {
     [['--ssh', 'web-1', '--timeout', 'soon'], /--timeout soon: expected a whole number from 1 to 86400/],
     [['--ssh', 'web-1', '--ssh-config', '/nonexistent/ssh_config'], /--ssh-config \/nonexistent\/ssh_config: cannot read it/],
     [['--inventory', '/nonexistent/hosts.ini'], /--inventory \/nonexistent\/hosts\.ini: no such file/],
+    [['--ssh', 'web-1', '--socket-poll', '5'], /--socket-poll and --no-monitor follow this machine; with --ssh or --inventory rounds run at --interval only/],
+    [['--ssh', 'web-1', '--no-monitor'], /--socket-poll and --no-monitor follow this machine/],
   ])('%j', (args, message) => {
     const r = run(...args);
     expect(r.status).toBe(2);
