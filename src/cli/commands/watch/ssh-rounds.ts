@@ -19,6 +19,6 @@ function named(snapshot: Snapshot, name: string): Snapshot {
 export function sshRoundCollector(targets: readonly SshTarget[], options: CollectOverSshOptions): () => Promise<RoundHost[]> {
   return async () => {
     const results = await collectOverSsh(targets, options);
-    return results.map((r) => (r.ok ? { label: r.name, snapshot: named(r.snapshot, r.name) } : { label: r.name, error: `${r.error.kind}: ${r.error.message}` }));
+    return results.map((r) => (r.ok ? { label: r.name, snapshot: named(r.snapshot, r.name) } : { label: r.name, error: r.error.message }));
   };
 }
