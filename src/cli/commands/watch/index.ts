@@ -85,7 +85,7 @@ async function fleetCollector(opts: WatchCommandOptions): Promise<(() => Promise
     timeoutSeconds,
     ...(opts.sudo ? { sudo: true } : {}),
     ...(opts.sshConfig !== undefined ? { sshConfig: opts.sshConfig } : {}),
-  });
+  }, say);
 }
 
 export async function runWatch(opts: WatchCommandOptions): Promise<number> {
