@@ -200,7 +200,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addOption(new Option('--format <format>', 'output format: one line per event, or JSON lines').choices(['text', 'json']).default('text'))
     .addOption(new Option('--fail-on <severity>', 'a new finding at or above this severity is an event').choices(['critical', 'high', 'medium', 'low', 'info', 'none']).default('high'))
     .option('--config <file>', 'policy file (YAML)')
-    .action(async (opts) => {
+    .option('--ssh [target...]', 'watch remote hosts instead, collected over the system ssh each --interval: [USER@]HOST[:PORT]…')
+    .option('--inventory <file>', 'watch the hosts of an Ansible inventory (INI or YAML), over ssh')
+    .option('--limit <pattern>', 'with --inventory: an Ansible host pattern')
+    .option('--parallel <n>', 'with --ssh: hosts collected at once (default 10)')
+    .option('--sudo', 'with --ssh: run the collector as root through `sudo -n` (never prompts)')
+    .option('--timeout <seconds>', 'with --ssh: per host and round, after which its ssh is killed (default 120)')
+    .option('--ssh-config <file>', 'with --ssh: an ssh_config file for `ssh -F` (default: ~/.ssh/config)')
+    .action(async (opts, cmd: Command) => {
+      // The monitors and the socket poll follow this machine: say so rather than ignore them.
+      if ((opts.ssh !== undefined || opts.inventory !== undefined) && (cmd.getOptionValueSource('socketPoll') === 'cli' || opts.monitor === false)) {
+        throw new InputError('watch: --socket-poll and --no-monitor follow this machine; with --ssh or --inventory rounds run at --interval only');
+      }
       const { runWatch } = await import('./commands/watch/index.js');
       exitCode = await runWatch(opts);
     });

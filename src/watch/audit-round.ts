@@ -9,6 +9,7 @@ import type { AuditReport } from '../analyze/audit/types.js';
 import type { Diagnostic } from '../model/diagnostics.js';
 import type { Policy } from '../model/policy.js';
 import type { Snapshot } from '../model/snapshot.js';
+import type { HostAnalysis } from '../analyze/types.js';
 import { analyzeHost, loadHost } from '../pipeline.js';
 
 /** A host's snapshot from this round, with the name messages use ("this host", an inventory name). */
@@ -17,15 +18,23 @@ export interface CollectedHost {
   snapshot: Snapshot;
 }
 
-export type RoundAudit = { ok: true; report: AuditReport } | { ok: false; label: string; diagnostics: Diagnostic[] };
+/** A host of a fleet round that gave no snapshot this time, and why (its last good round stands in). */
+export interface MissedHost {
+  label: string;
+  error: string;
+}
 
-export function auditRound(hosts: readonly CollectedHost[], policy: Policy | null, now: Date, toolVersion: string): RoundAudit {
-  const analyses = [];
-  for (const h of hosts) {
-    const loaded = loadHost(h.snapshot, h.label);
-    const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length > 0) return { ok: false, label: h.label, diagnostics: errors };
-    analyses.push(analyzeHost(loaded));
-  }
-  return { ok: true, report: buildAuditReport(analyses, policy, now, { toolVersion }) };
+export type RoundHost = CollectedHost | MissedHost;
+
+export type HostVerdict = { ok: true; analysis: HostAnalysis } | { ok: false; diagnostics: Diagnostic[] };
+
+/** One host's analysis, or the errors that stop it (a damaged dump). */
+export function analyzeRoundHost(h: CollectedHost): HostVerdict {
+  const loaded = loadHost(h.snapshot, h.label);
+  const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
+  return errors.length > 0 ? { ok: false, diagnostics: errors } : { ok: true, analysis: analyzeHost(loaded) };
+}
+
+export function auditAnalyses(analyses: HostAnalysis[], policy: Policy | null, now: Date, toolVersion: string): AuditReport {
+  return buildAuditReport(analyses, policy, now, { toolVersion });
 }

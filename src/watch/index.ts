@@ -4,4 +4,4 @@
  * @module
  */
 export { runWatchLoop, type RoundFailure, type WatchLoopOptions, type WatchRound } from './watch-loop.js';
-export { auditRound, type CollectedHost, type RoundAudit } from './audit-round.js';
+export { analyzeRoundHost, auditAnalyses, type CollectedHost, type HostVerdict, type MissedHost, type RoundHost } from './audit-round.js';

@@ -10,6 +10,7 @@ import { snapshotOf, sock } from '../../test/helpers/model-builder.js';
 import type { WatchEvent } from '../analyze/watch/index.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { ChangeSource } from '../model/watch-trigger.js';
+import type { RoundHost } from './audit-round.js';
 import { type RoundFailure, runWatchLoop, type WatchRound } from './watch-loop.js';
 
 async function* triggersOf(list: (ChangeSource | 'interval')[]) {
@@ -78,5 +79,78 @@ describe('runWatchLoop', () => {
     });
     expect(seen.map((r) => [r.round, r.trigger])).toEqual([[0, 'baseline'], [1, 'sockets']]);
     expect(events.map((e) => [e.event, 'port' in e ? e.port : null, e.trigger])).toEqual([['new-listener', 161, 'sockets']]);
+  });
+
+  it('a fleet: the baseline is per host, a host that fails keeps its last good round, events name the host', async () => {
+    const host = (name: string, ports: number[]): RoundHost => ({ label: name, snapshot: snapshotOf(ports.map((p) => sock('tcp', '0.0.0.0', p)), { host: { hostname: name, kernel: null } }) });
+    const down = (name: string): RoundHost => ({ label: name, error: `timeout: no answer from ${name}` });
+    const rounds: RoundHost[][] = [
+      // web2 is down at the baseline: its first answer (round 1) is its own baseline, not two new listeners.
+      [host('web1', [22]), down('web2')],
+      [host('web1', [22]), host('web2', [22, 80])],
+      // web1 misses round 2: judged by round 1, so 8080 on web2 is the only event; web1 is not "gone" then "new" again.
+      [down('web1'), host('web2', [22, 80, 8080])],
+      [host('web1', [22, 3306]), host('web2', [22, 80, 8080])],
+      // Nobody answers: no round at all, the last one stays the reference.
+      [down('web1'), down('web2')],
+      [host('web1', [22, 3306]), host('web2', [22, 80, 8080, 9000])],
+    ];
+    const seen: WatchRound[] = [];
+    const events: WatchEvent[] = [];
+    const failures: RoundFailure[] = [];
+    await runWatchLoop({
+      collectRound: async () => rounds.shift()!,
+      triggers: triggersOf(['interval', 'interval', 'interval', 'interval', 'interval']),
+      policy: null,
+      failOn: 'none',
+      toolVersion: 'test',
+      onRound: (r) => void seen.push(r),
+      onEvent: (e) => void events.push(e),
+      onFailure: (f) => void failures.push(f),
+    });
+    expect(seen.map((r) => [r.round, r.hosts.map((h) => h.label), r.carried, r.report.hosts.map((h) => h.name)])).toEqual([
+      [0, ['web1'], [], ['web1']],
+      [1, ['web1', 'web2'], [], ['web1', 'web2']],
+      [2, ['web2'], ['web1'], ['web1', 'web2']],
+      [3, ['web1', 'web2'], [], ['web1', 'web2']],
+      [4, ['web1', 'web2'], [], ['web1', 'web2']],
+    ]);
+    expect(events.map((e) => [e.round, e.host, e.event, 'port' in e ? e.port : null])).toEqual([
+      [2, 'web2', 'new-listener', 8080],
+      [3, 'web1', 'new-listener', 3306],
+      [4, 'web2', 'new-listener', 9000],
+    ]);
+    expect(failures).toEqual([
+      { round: 0, phase: 'collect', host: 'web2', hasReference: false, reason: 'timeout: no answer from web2' },
+      { round: 2, phase: 'collect', host: 'web1', hasReference: true, reason: 'timeout: no answer from web1' },
+      { round: 4, phase: 'collect', host: 'web1', hasReference: true, reason: 'timeout: no answer from web1' },
+      { round: 4, phase: 'collect', host: 'web2', hasReference: true, reason: 'timeout: no answer from web2' },
+    ]);
+  });
+
+  it('a fleet host whose dump cannot be analysed is reported with the errors and judged by its last good round', async () => {
+    const good = snapshotOf([sock('tcp', '0.0.0.0', 22)], { host: { hostname: 'db1', kernel: null } });
+    const damaged: typeof good = { ...good, sockets: [sock('tcp', '0.0.0.0', 22), sock('tcp', '0.0.0.0', 5432)], firewall: [{ kind: 'nft-json', backend: null, command: ['nft', '-j', 'list', 'ruleset'], status: 'ok', content: '{"nftables": [' }] };
+    const rounds: RoundHost[][] = [
+      [{ label: 'db1', snapshot: good }, { label: 'db2', snapshot: { ...good, host: { hostname: 'db2', kernel: null } } }],
+      [{ label: 'db1', snapshot: damaged }, { label: 'db2', snapshot: { ...good, host: { hostname: 'db2', kernel: null } } }],
+    ];
+    const failures: RoundFailure[] = [];
+    const seen: WatchRound[] = [];
+    const events: WatchEvent[] = [];
+    await runWatchLoop({
+      collectRound: async () => rounds.shift()!,
+      triggers: triggersOf(['interval']),
+      policy: null,
+      failOn: 'none',
+      toolVersion: 'test',
+      onRound: (r) => void seen.push(r),
+      onEvent: (e) => void events.push(e),
+      onFailure: (f) => void failures.push(f),
+    });
+    expect(failures).toEqual([expect.objectContaining({ round: 1, phase: 'analyze', host: 'db1', hasReference: true, reason: 'cannot analyse db1', diagnostics: [expect.objectContaining({ severity: 'error' })] })]);
+    expect(seen.map((r) => r.carried)).toEqual([[], ['db1']]);
+    // db1's 5432 came in the damaged round only: it is not taken as seen (no event), and not lost either.
+    expect(events).toEqual([]);
   });
 });

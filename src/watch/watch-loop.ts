@@ -1,33 +1,43 @@
 /**
  * `watch`: the first round that succeeds is the baseline; every later round is compared with
  * the one before it and each widening becomes an event. How a round is collected (this host
- * now, hosts over SSH later), when rounds run (monitors, interval) and where a round is kept
+ * now, hosts over SSH), when rounds run (monitors, interval) and where a round is kept
  * (a store) are all passed in, so the loop itself is the same for every source.
+ *
+ * The baseline is per host: a host seen for the first time (one that failed the first rounds)
+ * is its own baseline, not a burst of "new" listeners. A host that fails a round (no answer,
+ * a damaged dump) is reported and its last good round stands in for it, so nothing is
+ * reported twice when it comes back.
  *
  * @module
  */
 import type { AuditReport, Severity } from '../analyze/audit/types.js';
+import type { HostAnalysis } from '../analyze/types.js';
 import { type WatchEvent, wideningEvents } from '../analyze/watch/index.js';
 import type { Diagnostic } from '../model/diagnostics.js';
 import type { Policy } from '../model/policy.js';
 import type { ChangeSource, RoundTrigger } from '../model/watch-trigger.js';
-import { auditRound, type CollectedHost } from './audit-round.js';
+import { type CollectedHost, type RoundHost, analyzeRoundHost, auditAnalyses } from './audit-round.js';
 
 export interface WatchRound {
   /** 0 for the baseline. */
   round: number;
   trigger: RoundTrigger;
+  /** The hosts collected afresh this round. */
   hosts: CollectedHost[];
+  /** Hosts that failed this round and are judged by their last good round. */
+  carried: string[];
   report: AuditReport;
   /** Widenings since the previous round (none for the baseline). */
   events: WatchEvent[];
 }
 
-export type RoundFailure = { round: number; phase: 'collect' | 'analyze' | 'sink'; reason: string; diagnostics?: Diagnostic[] };
+/** A round (no `host`) or one host of it that could not be collected, analysed or stored. */
+export type RoundFailure = { round: number; phase: 'collect' | 'analyze' | 'sink'; reason: string; host?: string; hasReference?: boolean; diagnostics?: Diagnostic[] };
 
 export interface WatchLoopOptions {
-  /** Collects every host of one round. */
-  collectRound(): Promise<CollectedHost[]>;
+  /** Collects every host of one round: a snapshot each, or why not (a rejection fails the whole round). */
+  collectRound(): Promise<RoundHost[]>;
   /** When to run the next round; the loop ends when this ends. */
   triggers: AsyncIterable<{ trigger: ChangeSource | 'interval'; details: string[] }>;
   policy: Policy | null;
@@ -39,34 +49,62 @@ export interface WatchLoopOptions {
   onEvent(event: WatchEvent): Promise<void> | void;
   /** Every audited round, with what triggered it, for status lines. */
   onRound?(round: WatchRound, details: string[]): void;
-  /** A round that could not be collected or analysed (the previous one stays the reference). */
+  /** A round, or a host of it, that could not be collected or analysed (the previous one stays the reference). */
   onFailure(failure: RoundFailure): void;
 }
+
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export async function runWatchLoop(opts: WatchLoopOptions): Promise<void> {
   const now = opts.now ?? (() => new Date());
   let previous: AuditReport | null = null;
+  const lastGood = new Map<string, HostAnalysis>();
   let round = 0;
   const runRound = async (trigger: RoundTrigger, details: string[]): Promise<void> => {
     const startedAt = now();
     const number = previous ? round : 0;
-    let hosts: CollectedHost[];
+    let collected: RoundHost[];
     try {
-      hosts = await opts.collectRound();
+      collected = await opts.collectRound();
     } catch (err) {
-      opts.onFailure({ round: number, phase: 'collect', reason: err instanceof Error ? err.message : String(err) });
+      opts.onFailure({ round: number, phase: 'collect', reason: message(err) });
       return;
     }
-    const audited = auditRound(hosts, opts.policy, startedAt, opts.toolVersion);
-    if (!audited.ok) {
-      opts.onFailure({ round: number, phase: 'analyze', reason: `cannot analyse ${audited.label}`, diagnostics: audited.diagnostics });
-      return;
+    const hosts: CollectedHost[] = [];
+    const carried: string[] = [];
+    const analyses: HostAnalysis[] = [];
+    for (const h of collected) {
+      let failure: Omit<RoundFailure, 'round' | 'host' | 'hasReference'> | null = null;
+      if ('snapshot' in h) {
+        const verdict = analyzeRoundHost(h);
+        if (verdict.ok) {
+          hosts.push(h);
+          analyses.push(verdict.analysis);
+          lastGood.set(h.label, verdict.analysis);
+          continue;
+        }
+        failure = { phase: 'analyze', reason: `cannot analyse ${h.label}`, diagnostics: verdict.diagnostics };
+      } else {
+        failure = { phase: 'collect', reason: h.error };
+      }
+      const reference = lastGood.get(h.label);
+      opts.onFailure({ round: number, host: h.label, hasReference: reference !== undefined, ...failure });
+      if (reference) {
+        carried.push(h.label);
+        analyses.push(reference);
+      }
     }
+    // Nothing new came in: the previous round stays the reference.
+    if (hosts.length === 0) return;
+    const report = auditAnalyses(analyses, opts.policy, startedAt, opts.toolVersion);
+    const known = new Set(previous?.hosts.map((h) => h.name) ?? []);
     const events: WatchEvent[] = previous
-      ? wideningEvents(previous, audited.report, { failOn: opts.failOn }).map((e) => ({ ...e, detectedAt: startedAt.toISOString(), trigger, round: number }))
+      ? wideningEvents(previous, report, { failOn: opts.failOn })
+          .filter((e) => known.has(e.host))
+          .map((e) => ({ ...e, detectedAt: startedAt.toISOString(), trigger, round: number }))
       : [];
-    const done: WatchRound = { round: number, trigger: previous ? trigger : 'baseline', hosts, report: audited.report, events };
-    previous = audited.report;
+    const done: WatchRound = { round: number, trigger: previous ? trigger : 'baseline', hosts, carried, report, events };
+    previous = report;
     round = number + 1;
     opts.onRound?.(done, details);
     for (const e of events) await opts.onEvent(e);
@@ -74,7 +112,7 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<void> {
       try {
         await opts.sink(done);
       } catch (err) {
-        opts.onFailure({ round: number, phase: 'sink', reason: err instanceof Error ? err.message : String(err) });
+        opts.onFailure({ round: number, phase: 'sink', reason: message(err) });
       }
     }
   };

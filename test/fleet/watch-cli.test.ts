@@ -1,4 +1,4 @@
-/** `watch` refuses bad options before it starts anything: exit 2, what and an example, no stack. */
+/** `watch` refuses bad options (its own and those of --ssh/--inventory) before it starts anything: exit 2, what and an example, no stack. */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +13,14 @@ describe('watch: bad input', () => {
     [['--socket-poll', '-1'], /--socket-poll: expected a number of seconds; got "-1"/],
     [['--format', 'html'], /argument 'html' is invalid/],
     [['--config', '/nonexistent/policy.yaml'], /cannot read policy file \/nonexistent\/policy\.yaml: no such file/],
+    [['--limit', 'web', '--sudo'], /watch: --limit, --sudo go with --ssh or --inventory/],
+    [['--ssh', 'web-1:99999'], /bad --ssh target/],
+    [['--ssh', 'web-1', '--parallel', '0'], /--parallel 0: expected a whole number from 1 to 1000/],
+    [['--ssh', 'web-1', '--timeout', 'soon'], /--timeout soon: expected a whole number from 1 to 86400/],
+    [['--ssh', 'web-1', '--ssh-config', '/nonexistent/ssh_config'], /--ssh-config \/nonexistent\/ssh_config: cannot read it/],
+    [['--inventory', '/nonexistent/hosts.ini'], /--inventory \/nonexistent\/hosts\.ini: no such file/],
+    [['--ssh', 'web-1', '--socket-poll', '5'], /--socket-poll and --no-monitor follow this machine; with --ssh or --inventory rounds run at --interval only/],
+    [['--ssh', 'web-1', '--no-monitor'], /--socket-poll and --no-monitor follow this machine/],
   ])('%j', (args, message) => {
     const r = run(...args);
     expect(r.status).toBe(2);

@@ -121,7 +121,8 @@ export async function resolveSshTargets(opts: Pick<CollectSshOptions, 'ssh' | 'i
   return targets;
 }
 
-function integerOption(text: string | undefined, flag: string, fallback: number, min: number, max: number): number {
+/** A whole-number option (--parallel, --timeout) within bounds; shared with `watch`. */
+export function integerOption(text: string | undefined, flag: string, fallback: number, min: number, max: number): number {
   if (text === undefined) return fallback;
   const n = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!(n >= min && n <= max)) throw new InputError(`${flag} ${text}: expected a whole number from ${min} to ${max}`);
