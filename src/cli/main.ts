@@ -200,6 +200,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addOption(new Option('--format <format>', 'output format: one line per event, or JSON lines').choices(['text', 'json']).default('text'))
     .addOption(new Option('--fail-on <severity>', 'a new finding at or above this severity is an event').choices(['critical', 'high', 'medium', 'low', 'info', 'none']).default('high'))
     .option('--config <file>', 'policy file (YAML)')
+    .option('--db <url>', 'keep each host\'s snapshot in this store (a folder, file:DIR or postgres://…) at the baseline and whenever its exposure-relevant state changed')
     .option('--ssh [target...]', 'watch remote hosts instead, collected over the system ssh each --interval: [USER@]HOST[:PORT]…')
     .option('--inventory <file>', 'watch the hosts of an Ansible inventory (INI or YAML), over ssh')
     .option('--limit <pattern>', 'with --inventory: an Ansible host pattern')

@@ -26,6 +26,8 @@ import { readPolicy } from '../audit.js';
 import { type CollectSshOptions, integerOption, resolveSshTargets } from '../collect-ssh.js';
 import { execHook } from './exec-hook.js';
 import { sshRoundCollector } from './ssh-rounds.js';
+import { changedSnapshotSink } from './store-sink.js';
+import { checkStoreLocation, storeSnapshots } from '../../store-access.js';
 
 export interface WatchOptions {
   interval?: string;
@@ -96,6 +98,10 @@ export async function runWatch(opts: WatchCommandOptions): Promise<number> {
   // Remote hosts: interval only (nft monitor, ip monitor and /proc/net would watch this machine).
   const pollS = fleet ? 0 : seconds(opts.socketPoll ?? '1', '--socket-poll', 0);
   const policy = await readPolicy(opts.config);
+  if (opts.db !== undefined) checkStoreLocation(opts.db);
+  const db = opts.db;
+  // Fleet hosts are keyed by their target name (their snapshot already carries it); this host by its host name, as `collect --db`.
+  const sink = db === undefined ? undefined : changedSnapshotSink((hosts) => storeSnapshots(db, hosts), (label, snapshot) => (fleet ? label : snapshot.host.hostname));
   const io = realHostIO();
   let first = true;
   const collectRound =
@@ -131,6 +137,7 @@ export async function runWatch(opts: WatchCommandOptions): Promise<number> {
       policy,
       failOn,
       toolVersion: VERSION,
+      ...(sink ? { sink } : {}),
       onEvent: emit,
       onRound: (r, details) => {
         if (r.round === 0) {
