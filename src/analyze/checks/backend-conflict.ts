@@ -8,19 +8,15 @@
  */
 import { FAMILIES } from '../../model/addr.js';
 import type { Finding } from '../audit/types.js';
+import { deleteRuleCommand } from '../delete-rule-command.js';
 import type { RuleRef } from '../types.js';
 import { serviceFinding, serviceName } from './helpers.js';
 import type { Check } from './types.js';
 
-/**
- * The command that deletes the accepting iptables rule, for when the drop is the intent
- * (e.g. `portcullis harden`'s table closing a port an old ruleset opened): deleting the
- * illusory accept leaves one backend deciding. Null for nftables rules (no handle here).
- */
+/** Deleting the illusory accept, for when the drop is the intent (e.g. `portcullis harden`'s table closing a port an old ruleset opened). */
 function staleAcceptRemoval(rule: RuleRef): string | null {
-  if (rule.backend === 'nftables' || !rule.text.startsWith('-A ')) return null;
-  const tool = `${rule.family === 'ipv6' ? 'ip6tables' : 'iptables'}-${rule.backend === 'iptables-legacy' ? 'legacy' : 'nft'}`;
-  return `${tool} -t ${rule.table} -D ${rule.text.slice(3)}  # if the drop is what you want: the accept never takes effect`;
+  const command = deleteRuleCommand(rule);
+  return command === null ? null : `${command}  # if the drop is what you want: the accept never takes effect`;
 }
 
 export const backendConflict: Check = {
