@@ -10,7 +10,8 @@
  */
 import type { FirewallSource, Snapshot } from './model/snapshot.js';
 
-const PORTCULLIS = { family: 'inet', name: 'portcullis' };
+/** The table harden's nft file replaces. */
+export const PORTCULLIS = { family: 'inet', name: 'portcullis' };
 
 function isPortcullisObject(entry: unknown): boolean {
   if (entry === null || typeof entry !== 'object') return false;

@@ -18,13 +18,14 @@
  * @module
  */
 import { type LockoutCheck, type ProofDifference, type Unfiltered, checkLockout, compareWithPlan } from './analyze/harden/prove.js';
+import { type OverriddenAccept, overriddenAccepts } from './analyze/harden/overridden-accepts.js';
 import type { HardenPlan } from './analyze/harden/types.js';
 import type { HostAnalysis } from './analyze/types.js';
 import type { HostIO } from './collect/host-io.js';
 import { type RulesetFiles, type RulesetPreview, previewRuleset } from './collect/preview-ruleset.js';
 import { realHostIO } from './collect/real-host-io.js';
 import type { SshConnection } from './collect/ssh-session.js';
-import { hostAfter } from './harden-host.js';
+import { PORTCULLIS, hostAfter } from './harden-host.js';
 import type { Diagnostic } from './model/diagnostics.js';
 import type { FirewallSource, Snapshot, Socket } from './model/snapshot.js';
 import { analyzeHost, loadHost } from './pipeline.js';
@@ -32,6 +33,7 @@ import { analyzeHost, loadHost } from './pipeline.js';
 export type { RulesetFiles } from './collect/preview-ruleset.js';
 export type { SshConnection } from './collect/ssh-session.js';
 export type { LockoutCheck, ProofDifference } from './analyze/harden/prove.js';
+export type { OverriddenAccept } from './analyze/harden/overridden-accepts.js';
 export { findSshConnection } from './collect/ssh-session.js';
 
 export interface HardenProofInput {
@@ -60,6 +62,8 @@ export interface HardenProof {
   after: HostAnalysis | null;
   /** Parse and engine diagnostics of the host as it will be. */
   diagnostics: Diagnostic[];
+  /** Accepts left in other backends that the new rules override (audit: backend-conflict). */
+  overridden: OverriddenAccept[];
 }
 
 /** The host with empty rulesets and a wildcard probe socket: what routing alone lets reach it. */
@@ -77,7 +81,7 @@ function unfiltered(snapshot: Snapshot): Unfiltered {
 export async function proveHarden(input: HardenProofInput): Promise<HardenProof> {
   const exec = input.exec ?? realHostIO().exec;
   const preview: RulesetPreview = await previewRuleset(input.files, exec);
-  if (!preview.ok) return { holds: false, failure: { stage: preview.stage, command: preview.command, message: preview.message }, differences: [], lockout: null, after: null, diagnostics: [] };
+  if (!preview.ok) return { holds: false, failure: { stage: preview.stage, command: preview.command, message: preview.message }, differences: [], lockout: null, after: null, diagnostics: [], overridden: [] };
   const dumps: { nftJson?: string; iptablesSave?: string; ip6tablesSave?: string } = {};
   if (preview.nftJson !== undefined) dumps.nftJson = preview.nftJson;
   if (preview.iptablesSave !== undefined) dumps.iptablesSave = preview.iptablesSave;
@@ -85,12 +89,13 @@ export async function proveHarden(input: HardenProofInput): Promise<HardenProof>
   const loaded = loadHost(hostAfter(input.snapshot, dumps), `${input.file ?? 'this host'} (after harden)`);
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) {
-    return { holds: false, failure: { stage: 'analyse', command: 'portcullis engine', message: errors.map((d) => d.message).join('; ') }, differences: [], lockout: null, after: null, diagnostics: loaded.diagnostics };
+    return { holds: false, failure: { stage: 'analyse', command: 'portcullis engine', message: errors.map((d) => d.message).join('; ') }, differences: [], lockout: null, after: null, diagnostics: loaded.diagnostics, overridden: [] };
   }
   const after = analyzeHost(loaded);
   const differences = compareWithPlan(input.plan, after, unfiltered(input.snapshot));
   const session = input.sshConnection ?? null;
   const hostAddresses = (input.snapshot.interfaces ?? []).flatMap((i) => i.addresses.map((a) => a.address));
   const lockout = session ? checkLockout(input.plan, after, session, hostAddresses) : null;
-  return { holds: differences.length === 0 && (lockout === null || lockout.reachable), differences, lockout, after, diagnostics: after.diagnostics };
+  const overridden = overriddenAccepts(after, (r) => (input.files.format === 'nft' ? r.backend === 'nftables' && r.table === `${PORTCULLIS.family} ${PORTCULLIS.name}` : r.backend !== 'nftables' && r.table === 'filter'));
+  return { holds: differences.length === 0 && (lockout === null || lockout.reachable), differences, lockout, after, diagnostics: after.diagnostics, overridden };
 }

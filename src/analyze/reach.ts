@@ -198,12 +198,17 @@ export function computeServices(input: ReachInput): ReachResult {
 
 const LOG_NOTES = /^(log|nflog|ulog)$/i;
 
+/** Whether a continue note names a log statement: nft joins a rule's statements ("limit, log", "counter, log"). */
+function notesLog(note: string): boolean {
+  return note.split(/,\s*/).some((n) => LOG_NOTES.test(n));
+}
+
 /** Whether every input-hook drop in a walk was preceded by a log statement over the same packets; null when nothing was dropped. */
 function dropsLogged(events: readonly WalkEvent[]): boolean | null {
   let logged = PacketSet.empty(events[0]?.set.family ?? 'ipv4');
   let sawDrop = false;
   for (const e of events) {
-    if (e.rule && e.rule.action.type === 'continue' && LOG_NOTES.test(e.rule.action.note)) {
+    if (e.rule && e.rule.action.type === 'continue' && notesLog(e.rule.action.note)) {
       logged = logged.union(e.set);
       continue;
     }

@@ -106,5 +106,8 @@ function verdictOf(proof: HardenProof, plan: HardenPlan, client: string | null):
   if (proof.lockout && !proof.lockout.reachable) lines.push(proof.lockout.message ?? 'this SSH session would be locked out');
   if (proof.holds) lines.push(`holds: loaded in a scratch network namespace, the host as it will be admits exactly what plan.json intends (${plan.open.length} open services), nothing else from outside`);
   if (proof.lockout?.reachable) lines.push(`this SSH session (from ${client}) keeps its access to sshd`);
+  for (const o of proof.overridden) {
+    lines.push(`left in ${o.rule.backend} and overridden by the new rules (${o.services.join(', ')}; audit: backend-conflict): ${o.rule.text}; once confirmed, delete it: ${o.remove ?? 'nft -a list ruleset, then nft delete rule … handle N'}`);
+  }
   return { holds: proof.holds, lines };
 }

@@ -67,6 +67,10 @@ describe.skipIf(skip !== null)('kernel: apply runs harden\'s proof first', () =>
     expect(r.stdout).toMatch(/▼ \S+ tcp\/6379 redis: world → /);
     expect(r.stdout).toContain('dry run: nothing was changed');
     expect(r.stdout).toContain('proof: holds');
+    // harden logs its drops (nft `limit … log`): the diff shows no new drops-not-logged finding.
+    expect(r.stdout).not.toContain('never logged');
+    // The messy iptables-nft accept of redis stays (apply touches no other backend) and is named with its delete command.
+    expect(r.stdout).toMatch(/proof: left in iptables-nft and overridden by the new rules \(6379\/tcp; audit: backend-conflict\): -A INPUT .*--dport 6379 -j ACCEPT; once confirmed, delete it: iptables-nft -t filter -D INPUT /);
     expect(rulesOf(host!.ns)).toEqual(before);
     expect(existsSync(host!.stateDir)).toBe(false);
   }, 120_000);

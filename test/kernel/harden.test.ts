@@ -129,6 +129,14 @@ describe.skipIf(skip !== null).each(['nft', 'iptables'] as const)('portcullis ha
     expect(plan.open.map((s) => `${s.port}/${s.proto}`)).toEqual(['22/tcp', '53/udp', '80/tcp', '5432/tcp']);
     expect(plan.closed.map((s) => `${s.port}/${s.proto}`)).toEqual(['6379/tcp']);
     expect(plan.loopbackOnly.map((s) => `${s.port}/${s.proto}`)).toEqual(['6380/tcp']);
+    // The nft format leaves iptables as it is: its accepts that the new table overrides everywhere are named, with their delete commands.
+    if (format === 'nft') {
+      expect(r.stdout).toContain('Left in other backends, overridden by the new rules');
+      expect(r.stdout).toContain('iptables-nft filter INPUT: -A INPUT -p tcp -m tcp --dport 6379 -j ACCEPT  (6379/tcp)');
+      expect(r.stdout).toContain('      iptables-nft -t filter -D INPUT -p tcp -m tcp --dport 6379 -j ACCEPT\n');
+      // The accept of 203.0.113.0/24 still lets 80/tcp and 53/udp in: not named.
+      expect(r.stdout).not.toContain('203.0.113.0/24');
+    } else expect(r.stdout).not.toContain('Left in other backends');
   }, 60_000);
 
   it('loaded into the host: exactly the intended ports answer, per source and family', async () => {
@@ -160,7 +168,19 @@ describe.skipIf(skip !== null).each(['nft', 'iptables'] as const)('portcullis ha
     await collect(topo, after);
     const r = await cli(['audit', '--snapshot', after, '--config', POLICY, '--format', 'json', '--fail-on', 'none']);
     expect(r.code, r.stderr).toBe(0);
-    expect(worldExposed(JSON.parse(r.stdout) as AuditReport)).toEqual(['53/udp', '80/tcp']);
+    const report = JSON.parse(r.stdout) as AuditReport;
+    expect(worldExposed(report)).toEqual(['53/udp', '80/tcp']);
+    // harden logs its drops (rate-limited, `limit … log` in nft): no drops-not-logged finding.
+    expect(report.findings.filter((f) => f.rule === 'drops-not-logged').map((f) => f.title)).toEqual([]);
+    // The nft format leaves the other backends as they are, so the messy iptables accept of
+    // redis (which harden's table now overrides) is a real leftover: reported, with the
+    // command that deletes it. rules.v4 replaces the iptables filter table: no conflict.
+    const conflicts = report.findings.filter((f) => f.rule === 'backend-conflict');
+    if (format === 'iptables') expect(conflicts.map((f) => f.title)).toEqual([]);
+    else {
+      expect(conflicts.map((f) => f.title)).toEqual([expect.stringMatching(/6379\/tcp: accepted by iptables-nft but dropped by nftables \(ipv4\)$/)]);
+      expect(conflicts[0]!.remediation.commands[0]).toMatch(/^iptables-nft -t filter -D INPUT -p tcp -m tcp --dport 6379 -j ACCEPT/);
+    }
   }, 60_000);
 });
 

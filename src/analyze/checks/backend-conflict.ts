@@ -8,8 +8,16 @@
  */
 import { FAMILIES } from '../../model/addr.js';
 import type { Finding } from '../audit/types.js';
+import { deleteRuleCommand } from '../delete-rule-command.js';
+import type { RuleRef } from '../types.js';
 import { serviceFinding, serviceName } from './helpers.js';
 import type { Check } from './types.js';
+
+/** Deleting the illusory accept, for when the drop is the intent (e.g. `portcullis harden`'s table closing a port an old ruleset opened). */
+function staleAcceptRemoval(rule: RuleRef): string | null {
+  const command = deleteRuleCommand(rule);
+  return command === null ? null : `${command}  # if the drop is what you want: the accept never takes effect`;
+}
 
 export const backendConflict: Check = {
   id: 'backend-conflict',
@@ -29,12 +37,14 @@ export const backendConflict: Check = {
         if (accepting.size === 0 || dropping.length === 0) continue;
         const drop = dropping[0]!;
         const acc = ds.find((d) => d.verdict === 'accept')!;
+        const removal = staleAcceptRemoval(acc.rule);
         const finding = serviceFinding(this, ctx, svc, {
           severity: this.severity,
           title: `${serviceName(svc)}: accepted by ${acc.rule.backend} but ${drop.verdict === 'drop' ? 'dropped' : 'rejected'} by ${drop.rule.backend} (${family})`,
           facts: [`${acc.rule.backend} ${acc.rule.chain}: ${acc.rule.text}`, `${drop.rule.backend} ${drop.rule.chain}: ${drop.rule.text}`, `backends with ${family} rules: ${ctx.host.backends[family].join(', ')}`],
           summary: `Decide in one backend: the ${drop.rule.backend} ${drop.verdict} wins over the ${acc.rule.backend} accept.`,
           commands: [
+            ...(removal ? [removal] : []),
             drop.rule.backend === 'iptables-legacy' || acc.rule.backend === 'iptables-legacy' ? 'iptables-legacy-save > legacy.rules  # review, then: iptables-legacy -F; ip6tables-legacy -F' : 'nft list ruleset > ruleset.nft  # review, then delete the stale table: nft delete table <family> <name>',
           ],
         });

@@ -84,7 +84,7 @@ export async function runHarden(opts: HardenOptions): Promise<number> {
   const io = realHostIO();
   const sshConnection = await findSshConnection(process.env, process.pid, io);
   const proof = await proveHarden({ snapshot: loaded.snapshot, file: loaded.file, files, plan, sshConnection, exec: io.exec });
-  const outcome = { files: written, differences: proof.differences, lockout: proof.lockout, holds: proof.holds, ...(proof.failure ? { failure: proof.failure } : {}) };
+  const outcome = { files: written, differences: proof.differences, lockout: proof.lockout, holds: proof.holds, overridden: proof.overridden, ...(proof.failure ? { failure: proof.failure } : {}) };
   process.stdout.write(renderHardenText(plan, outcome));
   return proof.holds ? ExitCode.ok : ExitCode.findings;
 }

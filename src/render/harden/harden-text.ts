@@ -5,6 +5,7 @@
  * @module
  */
 import type { LockoutCheck, ProofDifference } from '../../analyze/harden/prove.js';
+import type { OverriddenAccept } from '../../analyze/harden/overridden-accepts.js';
 import type { HardenPlan } from '../../analyze/harden/types.js';
 import { printable } from '../common/printable.js';
 import { summarizeSources } from '../common/sources.js';
@@ -16,6 +17,8 @@ export interface HardenOutcome {
   differences: ProofDifference[];
   lockout: LockoutCheck | null;
   holds: boolean;
+  /** Accepts left in other backends that the new rules override. */
+  overridden?: OverriddenAccept[];
 }
 
 function listenerText(l: { proto: string; port: number; service: string; process: string | null; path: string }): string {
@@ -50,6 +53,12 @@ export function renderHardenText(plan: HardenPlan, outcome: HardenOutcome): stri
     if (outcome.lockout && !outcome.lockout.reachable) lines.push(`REFUSED: ${printable(outcome.lockout.message ?? 'this SSH session would be locked out')}`);
     if (outcome.holds) lines.push('Proof holds: loaded in a scratch network namespace, every listener reachable from exactly the sources the policy intends, nothing else from outside.');
     if (outcome.lockout?.reachable) lines.push('This SSH session keeps its access to sshd.');
+    if (outcome.overridden && outcome.overridden.length > 0) {
+      lines.push('', 'Left in other backends, overridden by the new rules (they let nothing in any more; `audit` reports them as backend-conflict). Once applied and confirmed, delete them:');
+      for (const o of outcome.overridden) {
+        lines.push(`  ${o.rule.backend} ${printable(o.rule.table)} ${printable(o.rule.chain)}: ${printable(o.rule.text)}  (${o.services.join(', ')})`, `      ${o.remove !== null ? printable(o.remove) : 'nft -a list ruleset  # find its handle, then: nft delete rule <family> <table> <chain> handle <n>'}`);
+      }
+    }
   }
   return `${lines.join('\n')}\n`;
 }
