@@ -240,7 +240,8 @@ export class LogFold {
       }
     } else source = s.sources.get(ev.src);
     if (!source) {
-      source = { attempts: 0, first: t, last: t, ports: new Map(), spans: [], days: [], lastDay: NaN, lastIface: null, protocols: [], interfaces: [], tcpSyn: 0, tcpOther: 0, detectedAt: null, unordered: false, pruneAt: PRUNE_MIN };
+      // What every attempt reads comes first, so it shares the object's first cache lines; the lists most attempts skip come last.
+      source = { attempts: 0, first: t, last: t, lastDay: NaN, lastIface: null, ports: new Map(), spans: [], pruneAt: PRUNE_MIN, tcpSyn: 0, tcpOther: 0, detectedAt: null, unordered: false, days: [], protocols: [], interfaces: [] };
       s.sources.set(ev.src, source);
       if (v4 >= 0) {
         this.v4Sources.add(v4, this.sourceList.length);
