@@ -240,7 +240,8 @@ export class LogFold {
       }
     } else source = s.sources.get(ev.src);
     if (!source) {
-      source = { attempts: 0, first: t, last: t, ports: new Map(), spans: [], days: [], lastDay: NaN, lastIface: null, protocols: [], interfaces: [], tcpSyn: 0, tcpOther: 0, detectedAt: null, unordered: false, pruneAt: PRUNE_MIN };
+      // What every attempt reads comes first, so it shares the object's first cache lines; the lists most attempts skip come last.
+      source = { attempts: 0, first: t, last: t, lastDay: NaN, lastIface: null, ports: new Map(), spans: [], pruneAt: PRUNE_MIN, tcpSyn: 0, tcpOther: 0, detectedAt: null, unordered: false, days: [], protocols: [], interfaces: [] };
       s.sources.set(ev.src, source);
       if (v4 >= 0) {
         this.v4Sources.add(v4, this.sourceList.length);
@@ -365,8 +366,9 @@ function pruneSpans(source: SourceState, scan: ScanParams): void {
   const spans = source.spans;
   const tooOld = source.last - REORDER_HORIZON_MS - scan.windowMs;
   const head = source.first + REORDER_HORIZON_MS + scan.windowMs;
-  const kept: Spans = [];
   const ports = source.ports;
+  // Compacted in place (the write index never passes the read index): no new array per prune.
+  let kept = 0;
   for (let i = 0; i < spans.length; i += 3) {
     const key = spans[i + 2]!;
     const latest = ports.get(key) === i;
@@ -374,11 +376,16 @@ function pruneSpans(source: SourceState, scan: ScanParams): void {
       if (latest) ports.set(key, -1);
       continue;
     }
-    if (latest) ports.set(key, kept.length);
-    kept.push(spans[i]!, spans[i + 1]!, key);
+    if (latest) ports.set(key, kept);
+    if (kept !== i) {
+      spans[kept] = spans[i]!;
+      spans[kept + 1] = spans[i + 1]!;
+      spans[kept + 2] = key;
+    }
+    kept += 3;
   }
-  source.spans = kept;
-  source.pruneAt = Math.max(PRUNE_MIN, kept.length * 2);
+  spans.length = kept;
+  source.pruneAt = Math.max(PRUNE_MIN, kept * 2);
 }
 
 /**
