@@ -80,8 +80,8 @@ function failOnOutcome(outcome: HostOutcome): HostAnalysis {
 }
 
 /**
- * Analyses of snapshot files over worker threads (every core; PORTCULLIS_THREADS=1 keeps it
- * on this thread), in the files' order; the first file that cannot be used stops the run.
+ * Analyses of snapshot files, over worker threads when PORTCULLIS_THREADS asks (by default on
+ * this thread: see defaultThreads), in the files' order; the first file that cannot be used stops the run.
  * `onHost` sees each analysis as soon as it and those before it are done.
  */
 export async function analyzeSnapshotFiles(files: readonly string[], opts: HostSourceOptions, onHost?: (analysis: HostAnalysis) => void | Promise<void>): Promise<HostAnalysis[]> {

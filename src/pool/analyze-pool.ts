@@ -12,10 +12,17 @@ import { Worker } from 'node:worker_threads';
 import { analyzeSnapshotFile, type HostOutcome, type SnapshotTask } from './analyze-snapshot-file.js';
 import type { PoolReply } from './pool-messages.js';
 
-/** Every core, unless PORTCULLIS_THREADS says otherwise (the benchmark compares both). */
+/**
+ * One thread unless PORTCULLIS_THREADS asks for more (`0` or `max`: every core). Measured on
+ * this project's 2-core machine, quiet, two worker threads took twice the CPU and 1.8 times the
+ * wall time of one (bench/fleet-audit.mjs, BENCHMARKS.md), so more threads are opt-in until
+ * that is understood.
+ */
 export function defaultThreads(env: NodeJS.ProcessEnv = process.env): number {
-  const n = Number(env.PORTCULLIS_THREADS);
-  return Number.isInteger(n) && n > 0 ? n : availableParallelism();
+  const text = env.PORTCULLIS_THREADS?.trim();
+  if (text === '0' || text === 'max') return availableParallelism();
+  const n = Number(text);
+  return Number.isInteger(n) && n > 0 ? n : 1;
 }
 
 export interface PoolOptions {
