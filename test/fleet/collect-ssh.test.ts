@@ -7,31 +7,18 @@
  * inventory with --limit picks the hosts and names the files.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSnapshot } from '../../src/parse/snapshot.js';
 import { BIN, REPO } from '../audit-e2e/cli.js';
 import { run } from '../audit-e2e/harness/exec.mjs';
-import { ABSENT_ADDRESS, createSshFleet } from './harness/ssh-fleet.mjs';
+import { ABSENT_ADDRESS, createSshFleet, sshFleetSkipReason } from './harness/ssh-fleet.mjs';
 
 const TOOLS = ['sshd', 'ssh', 'ssh-keygen', 'sudo', 'unshare', 'socat', 'nft', 'iptables', 'ipset'];
 
-function skipReason(): string | null {
-  const has = (t: string): boolean => spawnSync('sh', ['-c', 'command -v "$1" || test -x "/usr/sbin/$1"', 'sh', t], { stdio: 'ignore' }).status === 0;
-  let reason: string | null = null;
-  if (process.getuid?.() !== 0) reason = 'not root (network namespaces, sshd)';
-  else if (!has('ip')) reason = 'iproute2 missing';
-  else {
-    const missing = TOOLS.filter((t) => !has(t));
-    if (missing.length > 0) reason = `missing tools: ${missing.join(', ')} (Debian: openssh-server openssh-client sudo util-linux socat nftables iptables ipset)`;
-    else if (!existsSync(BIN)) reason = `${BIN} not built (run: npx tsc -p tsconfig.json)`;
-  }
-  if (reason) console.warn(`\n!!! SSH FLEET TESTS SKIPPED: ${reason}\n`);
-  return reason;
-}
 
-const skip = skipReason();
+const skip = sshFleetSkipReason({ tools: TOOLS, debian: 'openssh-server openssh-client sudo util-linux socat nftables iptables ipset', bin: BIN, what: 'SSH FLEET TESTS' });
 
 function cliIn(ns: string, args: string[]): { code: number; stdout: string; stderr: string } {
   const r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, BIN, ...args], { cwd: REPO, encoding: 'utf8', maxBuffer: 256 << 20, env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });

@@ -5,34 +5,20 @@
  * interval, and SIGTERM ends it with 0. The per-host rules (baseline, missed rounds) are
  * test/kernel/watch-ssh.test.ts and src/watch/watch-loop.test.ts.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, REPO } from '../audit-e2e/cli.js';
 import { trackChild } from '../kernel/harness/cleanup.js';
 import { validator } from '../render/load.js';
-import { createSshFleet } from './harness/ssh-fleet.mjs';
+import { createSshFleet, sshFleetSkipReason } from './harness/ssh-fleet.mjs';
 
 const TOOLS = ['sshd', 'ssh', 'ssh-keygen', 'unshare', 'socat'];
 const INTERVAL_S = 3;
 /** A round over ssh on a loaded 2-core machine, beyond the interval. */
 const ROUND_SLACK_MS = 8000;
 
-function skipReason(): string | null {
-  const has = (t: string): boolean => spawnSync('sh', ['-c', 'command -v "$1" || test -x "/usr/sbin/$1"', 'sh', t], { stdio: 'ignore' }).status === 0;
-  let reason: string | null = null;
-  if (process.getuid?.() !== 0) reason = 'not root (network namespaces, sshd)';
-  else if (!has('ip')) reason = 'iproute2 missing';
-  else {
-    const missing = TOOLS.filter((t) => !has(t));
-    if (missing.length > 0) reason = `missing tools: ${missing.join(', ')} (Debian: openssh-server openssh-client util-linux socat)`;
-    else if (!existsSync(BIN)) reason = `${BIN} not built (run: npx tsc -p tsconfig.json)`;
-  }
-  if (reason) console.warn(`\n!!! WATCH --SSH FLEET TEST SKIPPED: ${reason}\n`);
-  return reason;
-}
 
-const skip = skipReason();
+const skip = sshFleetSkipReason({ tools: TOOLS, debian: 'openssh-server openssh-client util-linux socat', bin: BIN, what: 'WATCH --SSH FLEET TEST' });
 
 describe.skipIf(skip !== null)('watch --ssh against real sshd in a network namespace', () => {
   let fleet: Awaited<ReturnType<typeof createSshFleet>>;

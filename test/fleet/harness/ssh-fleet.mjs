@@ -13,9 +13,9 @@
  *
  * @module
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, trackChild, trackDir, trackNamespace, tryRun, untrackChild, untrackDir, untrackNamespace } from '../../audit-e2e/harness/exec.mjs';
@@ -48,6 +48,26 @@ function fleetEtc(dir) {
   chmodSync(join(etc, 'shadow'), 0o640);
   chmodSync(join(etc, 'sudoers'), 0o440);
   return etc;
+}
+
+/**
+ * Why an SSH fleet test cannot run here (not root, a tool missing, the CLI not built), said
+ * loudly on stderr; null when it can. Tools are looked up on PATH and in /usr/sbin.
+ * @param {{ tools: string[], debian: string, bin: string, what: string }} o
+ * @returns {string | null}
+ */
+export function sshFleetSkipReason({ tools, debian, bin, what }) {
+  const has = (t) => spawnSync('sh', ['-c', 'command -v "$1" || test -x "/usr/sbin/$1"', 'sh', t], { stdio: 'ignore' }).status === 0;
+  let reason = null;
+  if (process.getuid?.() !== 0) reason = 'not root (network namespaces, sshd)';
+  else if (!has('ip')) reason = 'iproute2 missing';
+  else {
+    const missing = tools.filter((t) => !has(t));
+    if (missing.length > 0) reason = `missing tools: ${missing.join(', ')} (Debian: ${debian})`;
+    else if (!existsSync(bin)) reason = `${bin} not built (run: npx tsc -p tsconfig.json)`;
+  }
+  if (reason) console.warn(`\n!!! ${what} SKIPPED: ${reason}\n`);
+  return reason;
 }
 
 /**
