@@ -97,5 +97,11 @@ describe.skipIf(skip !== null)('kernel: apply runs harden\'s proof first', () =>
     expect(await connects(host!, '192.0.2.1', 22)).toBe(true); // client 192.0.2.10 is an admin
     expect(await connects(host!, '2001:db8:1::1', 22)).toBe(true);
     expect(await connects(host!, '192.0.2.1', 6379)).toBe(false);
+    // The cycle's end: audit after apply finds no service open to the world (this policy makes no port public).
+    const a = await cli(host!, ['audit', '--format', 'json', '--fail-on', 'none']);
+    expect(a.code, a.stderr).toBe(0);
+    const services = (JSON.parse(a.stdout) as { hosts: { services: { port: number; proto: string; exposure: string }[] }[] }).hosts[0]!.services;
+    expect(services.some((x) => x.port === 22 && x.exposure === 'allowlisted')).toBe(true);
+    expect(services.filter((x) => x.exposure === 'world').map((x) => `${x.port}/${x.proto}`)).toEqual([]);
   }, 120_000);
 });
