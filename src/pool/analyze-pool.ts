@@ -13,16 +13,23 @@ import { analyzeSnapshotFile, type HostOutcome, type SnapshotTask } from './anal
 import type { PoolReply } from './pool-messages.js';
 
 /**
- * One thread unless PORTCULLIS_THREADS asks for more (`0` or `max`: every core). Measured on
- * this project's 2-core machine, quiet, two worker threads took twice the CPU and 1.8 times the
- * wall time of one (bench/fleet-audit.mjs, BENCHMARKS.md), so more threads are opt-in until
- * that is understood.
+ * The thread count PORTCULLIS_THREADS asks for (`0` or `max`: every core), or `fallback`.
+ * Shared by every command that can use worker threads, each with its own default.
  */
-export function defaultThreads(env: NodeJS.ProcessEnv = process.env): number {
+export function threadsFromEnv(fallback: number, env: NodeJS.ProcessEnv = process.env): number {
   const text = env.PORTCULLIS_THREADS?.trim();
   if (text === '0' || text === 'max') return availableParallelism();
   const n = Number(text);
-  return Number.isInteger(n) && n > 0 ? n : 1;
+  return text !== undefined && text !== '' && Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+/**
+ * One thread unless PORTCULLIS_THREADS asks for more. Measured on this project's 2-core
+ * machine, quiet, two worker threads took twice the CPU and 1.8 times the wall time of one
+ * (bench/fleet-audit.mjs, BENCHMARKS.md), so more threads are opt-in until that is understood.
+ */
+export function defaultThreads(env: NodeJS.ProcessEnv = process.env): number {
+  return threadsFromEnv(1, env);
 }
 
 export interface PoolOptions {

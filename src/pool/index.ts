@@ -3,5 +3,5 @@
  *
  * @module
  */
-export { analyzeSnapshots, defaultThreads, type PoolOptions } from './analyze-pool.js';
+export { analyzeSnapshots, defaultThreads, threadsFromEnv, type PoolOptions } from './analyze-pool.js';
 export { analyzeSnapshotFile, type HostOutcome, type SnapshotTask } from './analyze-snapshot-file.js';

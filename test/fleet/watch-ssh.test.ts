@@ -9,6 +9,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, REPO } from '../audit-e2e/cli.js';
 import { trackChild } from '../kernel/harness/cleanup.js';
+import { onJsonLines } from '../kernel/harness/watch-host.js';
 import { validator } from '../render/load.js';
 import { createSshFleet, sshFleetSkipReason } from './harness/ssh-fleet.mjs';
 
@@ -44,12 +45,7 @@ describe.skipIf(skip !== null)('watch --ssh against real sshd in a network names
     trackChild(child);
     const events: Record<string, unknown>[] = [];
     let stderr = '';
-    let buffered = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      const lines = (buffered + d.toString()).split('\n');
-      buffered = lines.pop()!;
-      for (const l of lines) events.push(JSON.parse(l) as Record<string, unknown>);
-    });
+    onJsonLines(child.stdout!, (e) => events.push(e));
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const waitFor = async (what: () => boolean, label: string, ms: number): Promise<void> => {
       const until = Date.now() + ms;

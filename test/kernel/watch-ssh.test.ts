@@ -18,9 +18,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validator } from '../render/load.js';
-import { trackChild, trackNamespace, untrackNamespace } from './harness/cleanup.js';
+import { trackChild, untrackNamespace } from './harness/cleanup.js';
 import { kernelSkipReason } from './harness/preflight.js';
 import { PORTCULLIS_BIN } from './harness/scenario.js';
+import { addWatchHostNamespace, onJsonLines } from './harness/watch-host.js';
 
 const skip = kernelSkipReason(['ip']);
 const INTERVAL_S = 3;
@@ -68,15 +69,7 @@ exec ip netns exec '${tag}'-"$host" sh -s
     try {
       for (const host of hosts) {
         const ns = nsOf(host);
-        sh(['ip', 'netns', 'add', ns]);
-        trackNamespace(ns);
-        sh(['ip', 'netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
-        sh(['ip', '-n', ns, 'link', 'set', 'lo', 'up']);
-        sh(['ip', '-n', ns, 'link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1']);
-        sh(['ip', '-n', ns, 'addr', 'add', '192.0.2.1/24', 'dev', 'v0']);
-        sh(['ip', '-n', ns, 'link', 'set', 'v0', 'up']);
-        sh(['ip', '-n', ns, 'link', 'set', 'v1', 'up']);
-        sh(['ip', '-n', ns, 'route', 'add', 'default', 'via', '192.0.2.254', 'dev', 'v0']);
+        addWatchHostNamespace(ns);
       }
       // web-2 already listens on 8080 but is down at the baseline: when it answers, 8080 is its baseline, not news.
       listen('web-2', 8080);
@@ -89,12 +82,7 @@ exec ip netns exec '${tag}'-"$host" sh -s
       });
       trackChild(child);
       children.push(child);
-      let buffered = '';
-      child.stdout!.on('data', (d: Buffer) => {
-        const lines = (buffered + d.toString()).split('\n');
-        buffered = lines.pop()!;
-        for (const l of lines) events.push(JSON.parse(l) as Record<string, unknown>);
-      });
+      onJsonLines(child.stdout!, (e) => events.push(e));
       child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
 
       await waitFor(() => /baseline: /.test(stderr), 'the baseline', 60_000);

@@ -16,9 +16,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validator } from '../render/load.js';
-import { trackChild, trackNamespace, untrackNamespace } from './harness/cleanup.js';
+import { trackChild, untrackNamespace } from './harness/cleanup.js';
 import { kernelSkipReason } from './harness/preflight.js';
 import { PORTCULLIS_BIN } from './harness/scenario.js';
+import { addWatchHostNamespace } from './harness/watch-host.js';
 
 const skip = kernelSkipReason(['nft', 'ip']);
 const INTERVAL_S = 6;
@@ -80,17 +81,7 @@ describe.skipIf(skip !== null)('watch on a real kernel', () => {
     };
     const listening = (port: number): boolean => sh(['ip', 'netns', 'exec', ns, 'ss', '-Htln', `sport = :${port}`]).trim() !== '';
     try {
-      sh(['ip', 'netns', 'add', ns]);
-      trackNamespace(ns);
-      // No IPv6 in the namespace: its link-local addresses coming up would be ip monitor news
-      // that starts rounds of their own while the test wants to see the interval's.
-      sh(['ip', 'netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
-      sh(['ip', '-n', ns, 'link', 'set', 'lo', 'up']);
-      sh(['ip', '-n', ns, 'link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1']);
-      sh(['ip', '-n', ns, 'addr', 'add', '192.0.2.1/24', 'dev', 'v0']);
-      sh(['ip', '-n', ns, 'link', 'set', 'v0', 'up']);
-      sh(['ip', '-n', ns, 'link', 'set', 'v1', 'up']);
-      sh(['ip', '-n', ns, 'route', 'add', 'default', 'via', '192.0.2.254', 'dev', 'v0']);
+      addWatchHostNamespace(ns);
       sh(['ip', 'netns', 'exec', ns, 'nft', '-f', '-'], 'table inet filter {\n  chain input { type filter hook input priority 0; policy drop; iif "lo" accept; tcp dport 8081 accept; }\n}\n');
       // A listener only loopback reaches (the firewall drops the rest): no event until a rule opens it.
       listen(8082);

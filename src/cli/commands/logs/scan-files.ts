@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type FoldOptions, type FoldState, LogFold, emptyFoldState, mergeFoldStates } from '../../../analyze/log-summary/index.js';
 import { type LogFileInfo, LogReadError, readLogBytes, splitAtLines, yearReference } from '../../../collect/logs/index.js';
+import { threadsFromEnv } from '../../../pool/index.js';
 import type { ScanTask, WorkerMessage } from './scan-task.js';
 import { readIntoFold } from './read-into-fold.js';
 
@@ -23,10 +24,9 @@ const PARALLEL_MIN_BYTES = 16 << 20;
 /** Parts per worker: finer parts balance better; each part costs a merge. */
 const PARTS_PER_WORKER = 1;
 
-/** Every core, unless PORTCULLIS_THREADS says otherwise (the benchmark compares both). */
+/** Every core, unless PORTCULLIS_THREADS says otherwise (here two threads do help: BENCHMARKS.md). */
 function defaultThreads(): number {
-  const env = Number(process.env.PORTCULLIS_THREADS);
-  return Number.isInteger(env) && env > 0 ? env : availableParallelism();
+  return threadsFromEnv(availableParallelism());
 }
 
 interface PartResult {
