@@ -9,6 +9,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Kernel tests share the machine's netfilter modules and namespaces: run files one at a time.
     fileParallelism: false,
+    // Removes namespaces that a killed earlier run could not delete (old, empty, `pc-` only).
+    globalSetup: ['test/helpers/sweep-stale-namespaces.ts'],
     reporters: ['default'],
   },
 });
