@@ -1,5 +1,7 @@
 /** `watch` refuses bad options (its own and those of --ssh/--inventory) before it starts anything: exit 2, what and an example, no stack. */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -27,5 +29,20 @@ describe('watch: bad input', () => {
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.stdout).toBe('');
+  });
+
+  it('names watch, not collect, when an inventory selects no host', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pc-watch-inv-'));
+    try {
+      const inventory = join(dir, 'hosts.ini');
+      writeFileSync(inventory, '[web]\nweb-1.example.test\n');
+      const r = run('--inventory', inventory, '--limit', 'db');
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/no host of .*hosts\.ini to watch \(--limit db matches none\)/);
+      expect(r.stderr).toMatch(/^portcullis watch: warning: /m);
+      expect(r.stderr).not.toMatch(/portcullis collect/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -88,7 +88,7 @@ function prefixed(name: string, summary: string): string {
  * (InputError on bad input, warnings printed), each name filing to its own snapshot. Shared
  * with the other fleet commands.
  */
-export async function resolveSshTargets(opts: Pick<CollectSshOptions, 'ssh' | 'inventory' | 'limit'>): Promise<SshTarget[]> {
+export async function resolveSshTargets(opts: Pick<CollectSshOptions, 'ssh' | 'inventory' | 'limit'>, command: 'collect' | 'watch' = 'collect'): Promise<SshTarget[]> {
   const targets: SshTarget[] = [];
   for (const text of Array.isArray(opts.ssh) ? opts.ssh : []) {
     const parsed = parseSshTarget(text, '--ssh');
@@ -103,13 +103,13 @@ export async function resolveSshTargets(opts: Pick<CollectSshOptions, 'ssh' | 'i
     failOnErrors(`cannot read the inventory ${opts.inventory}`, inv.diagnostics);
     const selected = inventoryTargets(inv.value, opts.inventory, opts.limit);
     failOnErrors(`cannot use the inventory ${opts.inventory}`, selected.diagnostics);
-    for (const d of selected.diagnostics) process.stderr.write(`portcullis collect: warning: ${describeDiagnostic(d)}\n`);
+    for (const d of selected.diagnostics) process.stderr.write(`portcullis ${command}: warning: ${describeDiagnostic(d)}\n`);
     targets.push(...selected.value);
   } else if (opts.limit !== undefined) {
     throw new InputError('--limit selects hosts of an inventory: give --inventory FILE too');
   }
   if (targets.length === 0) {
-    throw new InputError(opts.inventory !== undefined ? `no host of ${opts.inventory} to collect${opts.limit !== undefined ? ` (--limit ${opts.limit} matches none)` : ''}` : 'collect --ssh needs targets: --ssh [USER@]HOST[:PORT]… or --inventory FILE');
+    throw new InputError(opts.inventory !== undefined ? `no host of ${opts.inventory} to ${command}${opts.limit !== undefined ? ` (--limit ${opts.limit} matches none)` : ''}` : `${command} --ssh needs targets: --ssh [USER@]HOST[:PORT]… or --inventory FILE`);
   }
   const files = new Map<string, string>();
   for (const t of targets) {

@@ -78,7 +78,7 @@ async function fleetCollector(opts: WatchCommandOptions): Promise<(() => Promise
     if (stray.length > 0) throw new InputError(`watch: ${stray.join(', ')} go with --ssh or --inventory`);
     return null;
   }
-  const targets = await resolveSshTargets(opts);
+  const targets = await resolveSshTargets(opts, 'watch');
   const parallel = integerOption(opts.parallel, '--parallel', DEFAULT_SSH_PARALLEL, 1, 1000);
   const timeoutSeconds = integerOption(opts.timeout, '--timeout', DEFAULT_SSH_TIMEOUT_S, 1, 86_400);
   if (opts.sshConfig !== undefined) await readFile(opts.sshConfig).catch(() => Promise.reject(new InputError(`--ssh-config ${opts.sshConfig}: cannot read it`)));
