@@ -115,16 +115,26 @@ describe('runWatchLoop', () => {
       [3, ['web1', 'web2'], [], ['web1', 'web2']],
       [4, ['web1', 'web2'], [], ['web1', 'web2']],
     ]);
-    expect(events.map((e) => [e.round, e.host, e.event, 'port' in e ? e.port : null])).toEqual([
+    // Each outage is one host-down and one host-up, in the order the hosts were seen.
+    expect(events.map((e) => [e.round, e.host, e.event, 'port' in e ? e.port : 'judgedBy' in e ? e.judgedBy : 'downSince' in e ? e.downSince : null])).toEqual([
+      [0, 'web2', 'host-down', 'nothing-yet'],
+      [1, 'web2', 'host-up', 0],
+      [2, 'web1', 'host-down', 'last-good-round'],
       [2, 'web2', 'new-listener', 8080],
+      [3, 'web1', 'host-up', 2],
       [3, 'web1', 'new-listener', 3306],
+      [4, 'web1', 'host-down', 'last-good-round'],
+      [4, 'web2', 'host-down', 'last-good-round'],
+      [4, 'web1', 'host-up', 4],
+      [4, 'web2', 'host-up', 4],
       [4, 'web2', 'new-listener', 9000],
     ]);
+    expect(events[0]).toMatchObject({ trigger: 'baseline', phase: 'collect', reason: 'timeout: no answer from web2' });
     expect(failures).toEqual([
-      { round: 0, phase: 'collect', host: 'web2', hasReference: false, reason: 'timeout: no answer from web2' },
-      { round: 2, phase: 'collect', host: 'web1', hasReference: true, reason: 'timeout: no answer from web1' },
-      { round: 4, phase: 'collect', host: 'web1', hasReference: true, reason: 'timeout: no answer from web1' },
-      { round: 4, phase: 'collect', host: 'web2', hasReference: true, reason: 'timeout: no answer from web2' },
+      { round: 0, phase: 'collect', host: 'web2', hasReference: false, downSince: 0, reason: 'timeout: no answer from web2' },
+      { round: 2, phase: 'collect', host: 'web1', hasReference: true, downSince: 2, reason: 'timeout: no answer from web1' },
+      { round: 4, phase: 'collect', host: 'web1', hasReference: true, downSince: 4, reason: 'timeout: no answer from web1' },
+      { round: 4, phase: 'collect', host: 'web2', hasReference: true, downSince: 4, reason: 'timeout: no answer from web2' },
     ]);
   });
 
@@ -151,6 +161,6 @@ describe('runWatchLoop', () => {
     expect(failures).toEqual([expect.objectContaining({ round: 1, phase: 'analyze', host: 'db1', hasReference: true, reason: 'cannot analyse db1', diagnostics: [expect.objectContaining({ severity: 'error' })] })]);
     expect(seen.map((r) => r.carried)).toEqual([[], ['db1']]);
     // db1's 5432 came in the damaged round only: it is not taken as seen (no event), and not lost either.
-    expect(events).toEqual([]);
+    expect(events).toEqual([expect.objectContaining({ event: 'host-down', host: 'db1', round: 1, phase: 'analyze', judgedBy: 'last-good-round' })]);
   });
 });

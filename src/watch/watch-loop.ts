@@ -7,7 +7,8 @@
  * The baseline is per host: a host seen for the first time (one that failed the first rounds)
  * is its own baseline, not a burst of "new" listeners. A host that fails a round (no answer,
  * a damaged dump) is reported and its last good round stands in for it, so nothing is
- * reported twice when it comes back.
+ * reported twice when it comes back. A host's failures are said once per outage: a
+ * `host-down` event when it stops answering, a `host-up` event when it answers again.
  *
  * @module
  */
@@ -32,8 +33,12 @@ export interface WatchRound {
   events: WatchEvent[];
 }
 
-/** A round (no `host`) or one host of it that could not be collected, analysed or stored. */
-export type RoundFailure = { round: number; phase: 'collect' | 'analyze' | 'sink'; reason: string; host?: string; hasReference?: boolean; diagnostics?: Diagnostic[] };
+/**
+ * A round (no `host`) or one host of it that could not be collected, analysed or stored.
+ * `downSince` (hosts only) is the round this host's run of failures began: equal to `round`
+ * the first time, so a caller can say it once.
+ */
+export type RoundFailure = { round: number; phase: 'collect' | 'analyze' | 'sink'; reason: string; host?: string; hasReference?: boolean; downSince?: number; diagnostics?: Diagnostic[] };
 
 export interface WatchLoopOptions {
   /** Collects every host of one round: a snapshot each, or why not (a rejection fails the whole round). */
@@ -59,6 +64,8 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<void> {
   const now = opts.now ?? (() => new Date());
   let previous: AuditReport | null = null;
   const lastGood = new Map<string, HostAnalysis>();
+  /** Hosts failing now, and the round each began failing. */
+  const downSince = new Map<string, number>();
   let round = 0;
   const runRound = async (trigger: RoundTrigger, details: string[]): Promise<void> => {
     const startedAt = now();
@@ -73,6 +80,7 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<void> {
     const hosts: CollectedHost[] = [];
     const carried: string[] = [];
     const analyses: HostAnalysis[] = [];
+    const stamp = { detectedAt: startedAt.toISOString(), trigger: previous ? trigger : ('baseline' as const), round: number };
     for (const h of collected) {
       let failure: Omit<RoundFailure, 'round' | 'host' | 'hasReference'> | null = null;
       if ('snapshot' in h) {
@@ -81,6 +89,11 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<void> {
           hosts.push(h);
           analyses.push(verdict.analysis);
           lastGood.set(h.label, verdict.analysis);
+          const since = downSince.get(h.label);
+          if (since !== undefined) {
+            downSince.delete(h.label);
+            await opts.onEvent({ event: 'host-up', host: h.label, downSince: since, ...stamp });
+          }
           continue;
         }
         failure = { phase: 'analyze', reason: `cannot analyse ${h.label}`, diagnostics: verdict.diagnostics };
@@ -88,7 +101,13 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<void> {
         failure = { phase: 'collect', reason: h.error };
       }
       const reference = lastGood.get(h.label);
-      opts.onFailure({ round: number, host: h.label, hasReference: reference !== undefined, ...failure });
+      const since = downSince.get(h.label) ?? number;
+      opts.onFailure({ round: number, host: h.label, hasReference: reference !== undefined, downSince: since, ...failure });
+      if (!downSince.has(h.label)) {
+        downSince.set(h.label, number);
+        const phase = failure.phase === 'analyze' ? 'analyze' : 'collect';
+        await opts.onEvent({ event: 'host-down', host: h.label, phase, reason: failure.reason, judgedBy: reference ? 'last-good-round' : 'nothing-yet', ...stamp });
+      }
       if (reference) {
         carried.push(h.label);
         analyses.push(reference);
@@ -101,7 +120,7 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<void> {
     const events: WatchEvent[] = previous
       ? wideningEvents(previous, report, { failOn: opts.failOn })
           .filter((e) => known.has(e.host))
-          .map((e) => ({ ...e, detectedAt: startedAt.toISOString(), trigger, round: number }))
+          .map((e) => ({ ...e, ...stamp }))
       : [];
     const done: WatchRound = { round: number, trigger: previous ? trigger : 'baseline', hosts, carried, report, events };
     previous = report;

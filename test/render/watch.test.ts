@@ -48,4 +48,32 @@ describe('watch event lines', () => {
     expect(lines.find((l) => l.includes('new finding'))).toMatch(/new finding (critical|high|medium|low) \S+/);
     for (const l of lines) expect(l.split('\n')).toHaveLength(2);
   });
+
+  const hostEvents: WatchEvent[] = [
+    { event: 'host-down', host: 'web-2', phase: 'collect', reason: 'ssh: connect to host web-2 port 22: Connection refused', judgedBy: 'nothing-yet', detectedAt: '2026-12-01T10:00:00.000Z', trigger: 'baseline', round: 0 },
+    { event: 'host-down', host: 'db-1', phase: 'analyze', reason: 'cannot analyse db-1', judgedBy: 'last-good-round', detectedAt: '2026-12-01T10:05:00.000Z', trigger: 'interval', round: 5 },
+    { event: 'host-up', host: 'web-2', downSince: 0, detectedAt: '2026-12-01T10:01:00.000Z', trigger: 'interval', round: 1 },
+  ];
+
+  it('host-down and host-up are JSON lines the schema accepts, and text lines that say what stands in', () => {
+    for (const e of hostEvents) {
+      const parsed = JSON.parse(renderWatchEventJson(e));
+      expect(validate(parsed), JSON.stringify(validate.errors)).toBe(true);
+    }
+    expect(hostEvents.map(renderWatchEventText)).toEqual([
+      '2026-12-01T10:00:00.000Z web-2 down: could not be collected: ssh: connect to host web-2 port 22: Connection refused; no round of it yet: its baseline is taken when it answers [baseline]\n',
+      '2026-12-01T10:05:00.000Z db-1 down: could not be analysed: cannot analyse db-1; judged by its last good round until it answers [interval]\n',
+      '2026-12-01T10:01:00.000Z web-2 answering again (down since round 0) [interval]\n',
+    ]);
+  });
+
+  it('the schema keeps widenings out of the baseline and host events to their own fields', () => {
+    const widening = JSON.parse(renderWatchEventJson(events()[0]!));
+    expect(validate({ ...widening, trigger: 'baseline', round: 0 })).toBe(false);
+    const down = JSON.parse(renderWatchEventJson(hostEvents[0]!));
+    expect(validate({ ...down, judgedBy: 'guess' })).toBe(false);
+    expect(validate({ ...down, port: 22 })).toBe(false);
+    const { reason: _reason, ...noReason } = down;
+    expect(validate(noReason)).toBe(false);
+  });
 });

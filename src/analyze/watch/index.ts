@@ -4,5 +4,5 @@
  * @module
  */
 export { wideningEvents, type WideningOptions } from './widening.js';
-export type { WatchEvent, WideningEvent } from './types.js';
+export type { HostStateEvent, WatchEvent, WideningEvent } from './types.js';
 export type { RoundTrigger } from '../../model/watch-trigger.js';

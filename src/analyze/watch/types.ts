@@ -15,5 +15,15 @@ export type WideningEvent =
   /** An unsuppressed finding at or above --fail-on that the previous round did not have. */
   | { event: 'new-finding'; host: string; id: string; rule: string; severity: Severity; title: string; service: { proto: 'tcp' | 'udp'; port: number } | null };
 
-/** A widening as `watch` prints it: when it was seen and what made the round run. */
-export type WatchEvent = WideningEvent & { detectedAt: string; trigger: RoundTrigger; round: number };
+/**
+ * A fleet host that stops or starts answering. Said once per change, not every round it stays
+ * down: an alert pipeline gets one page for an outage and one for its end.
+ */
+export type HostStateEvent =
+  /** The host could not be collected or analysed this round; `judgedBy` says what stands in for it. */
+  | { event: 'host-down'; host: string; phase: 'collect' | 'analyze'; reason: string; judgedBy: 'last-good-round' | 'nothing-yet' }
+  /** The host answered again after failing since round `downSince`. */
+  | { event: 'host-up'; host: string; downSince: number };
+
+/** An event as `watch` prints it: when it was seen and what made the round run. */
+export type WatchEvent = (WideningEvent | HostStateEvent) & { detectedAt: string; trigger: RoundTrigger; round: number };

@@ -150,7 +150,12 @@ export async function runWatch(opts: WatchCommandOptions): Promise<number> {
         const why = details.length > 0 ? details.join(' | ') : r.trigger;
         say(`round ${r.round} (${why}): ${roundSummary(r, fleet !== null)}; ${r.events.length === 0 ? 'no widening' : `${r.events.length} widening event(s)`}`);
       },
-      onFailure: (f) => say(failureText(f)),
+      // A host's outage is said once, by its host-down event (with the dump's errors here, when
+      // it could not be analysed); the round lines name the hosts still judged by an old round.
+      onFailure: (f) => {
+        if (f.host === undefined) say(failureText(f));
+        else if (f.downSince === f.round && (f.diagnostics ?? []).length > 0) say(failureText(f));
+      },
     });
   } finally {
     process.removeListener('SIGINT', stop);
