@@ -1,8 +1,10 @@
 /**
  * Load generated firewall files into a scratch network namespace and read them back as the
  * kernel holds them: the proof's view of "the new rules" is the kernel's own dump, never our
- * text. The namespace (`ip netns add pc-harden-<random>`) is deleted in `finally`, whatever
- * happened; only a SIGKILL between creation and deletion can leave one behind (named so).
+ * text. As root the namespace is `ip netns add pc-harden-<random>`, deleted in `finally`,
+ * whatever happened (only a SIGKILL between creation and deletion can leave one behind, named
+ * so). A user without root gets a user namespace instead (src/collect/user-namespace.ts),
+ * which ends with its holder process: no root is needed to prove a ruleset.
  *
  * Steps: (1) the tool's own check (`nft -c -f`, `iptables-restore --test`), (2) load (nft:
  * twice, since the file must be harmless to load again), (3) dump (`nft -j list ruleset`,
@@ -15,6 +17,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecResult, HostIO } from './host-io.js';
+import { type UserNamespace, startUserNamespace } from './user-namespace.js';
 
 /** The generated files, as text. */
 export type RulesetFiles = { format: 'nft'; nft: string } | { format: 'iptables'; rulesV4: string; rulesV6: string };
@@ -34,14 +37,19 @@ function failure(res: ExecResult): string | null {
   return null;
 }
 
+/** How the steps enter the scratch namespace: a named one (root) or a user namespace (anyone). */
+export type ScratchNamespaceKind = 'named' | 'user';
+
 /**
- * Check, load and dump `files` in a fresh namespace. Needs CAP_SYS_ADMIN and CAP_NET_ADMIN
- * (root): without them the result says so at stage `namespace`.
+ * Check, load and dump `files` in a fresh namespace: a named one as root, a user namespace
+ * otherwise (`kind` forces one; the default picks by the effective uid). Where the kernel
+ * refuses both, the result says so at stage `namespace`.
  */
-export async function previewRuleset(files: RulesetFiles, exec: Exec): Promise<RulesetPreview> {
+export async function previewRuleset(files: RulesetFiles, exec: Exec, kind: ScratchNamespaceKind = process.geteuid?.() === 0 ? 'named' : 'user'): Promise<RulesetPreview> {
   const dir = await mkdtemp(join(tmpdir(), 'portcullis-preview-'));
   const ns = `pc-harden-${randomBytes(4).toString('hex')}`;
   let created = false;
+  let userNs: UserNamespace | null = null;
   try {
     const paths: Record<string, string> = {};
     const texts: Record<string, string> = files.format === 'nft' ? { nft: files.nft } : { v4: files.rulesV4, v6: files.rulesV6 };
@@ -49,10 +57,20 @@ export async function previewRuleset(files: RulesetFiles, exec: Exec): Promise<R
       paths[name] = join(dir, name);
       await writeFile(paths[name], text, { mode: 0o600 });
     }
-    const add = await exec(['ip', 'netns', 'add', ns]);
-    const addError = failure(add);
-    if (addError !== null) return { ok: false, stage: 'namespace', command: `ip netns add ${ns}`, message: `${addError} (the proof loads the rules into a scratch network namespace: run as root)` };
-    created = true;
+    let inside: (argv: string[]) => string[];
+    if (kind === 'named') {
+      const addError = failure(await exec(['ip', 'netns', 'add', ns]));
+      if (addError !== null) return { ok: false, stage: 'namespace', command: `ip netns add ${ns}`, message: `${addError} (the proof loads the rules into a scratch network namespace: as root a named one, otherwise a user namespace)` };
+      created = true;
+      inside = (argv) => ['ip', 'netns', 'exec', ns, ...argv];
+    } else {
+      const started = await startUserNamespace();
+      if ('error' in started) {
+        return { ok: false, stage: 'namespace', command: 'unshare --user --map-root-user --net', message: `${started.error} (without root the proof needs unprivileged user namespaces: sysctl user.max_user_namespaces > 0; or run as root)` };
+      }
+      userNs = started.ns;
+      inside = (argv) => started.ns.enter(argv);
+    }
     const steps: [PreviewStage, string[]][] =
       files.format === 'nft'
         ? [
@@ -67,13 +85,13 @@ export async function previewRuleset(files: RulesetFiles, exec: Exec): Promise<R
             ['load', ['ip6tables-restore', paths['v6']!]],
           ];
     for (const [stage, argv] of steps) {
-      const error = failure(await exec(['ip', 'netns', 'exec', ns, ...argv]));
+      const error = failure(await exec(inside(argv)));
       if (error !== null) return { ok: false, stage, command: argv.join(' '), message: error };
     }
     const dumps: [string, string[]][] = files.format === 'nft' ? [['nftJson', ['nft', '-j', 'list', 'ruleset']]] : [['iptablesSave', ['iptables-save']], ['ip6tablesSave', ['ip6tables-save']]];
     const out: { ok: true; nftJson?: string; iptablesSave?: string; ip6tablesSave?: string } = { ok: true };
     for (const [key, argv] of dumps) {
-      const res = await exec(['ip', 'netns', 'exec', ns, ...argv]);
+      const res = await exec(inside(argv));
       const error = failure(res);
       if (error !== null || !res.ok) return { ok: false, stage: 'dump', command: argv.join(' '), message: error ?? 'no output' };
       out[key as 'nftJson'] = res.stdout;
@@ -81,6 +99,7 @@ export async function previewRuleset(files: RulesetFiles, exec: Exec): Promise<R
     return out;
   } finally {
     if (created) await exec(['ip', 'netns', 'del', ns]);
+    await userNs?.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }
