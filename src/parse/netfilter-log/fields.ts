@@ -193,10 +193,12 @@ export function parseNetfilterBody(buf: Buffer, start: number, inAt: number, end
       const v = p + 4;
       if (c === 83 && c2 === 82 && c3 === 67) {
         if (srcFamily === 0) {
-          srcFamily = addressFamily(buf, v, q);
+          // Nearly every source is a canonical dotted quad: one pass reads and classifies it.
+          const v4 = canonicalIpv4(buf, v, q);
+          srcFamily = v4 >= 0 ? 4 : addressFamily(buf, v, q);
           if (srcFamily !== 0) {
             rec.srcBytes(buf, v, q);
-            if (srcFamily === 4) rec.srcV4 = canonicalIpv4(buf, v, q);
+            rec.srcV4 = v4;
           }
         }
       } else if (c === 68 && c2 === 83 && c3 === 84) {
