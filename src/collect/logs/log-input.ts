@@ -6,7 +6,7 @@
  * @module
  */
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { type FileHandle, open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 
 export interface LogFileInfo {
@@ -67,11 +67,21 @@ export function yearReference(file: LogFileInfo, now: Date): Date {
 
 const CHUNK = 1 << 20;
 
-/** The file's bytes (decompressed when gzip), or those of [start, end) for a plain file. */
+/**
+ * The file's bytes (decompressed when gzip), or those of [start, end) for a plain file.
+ * A chunk is valid only until the next one is asked for: plain files are read into two
+ * buffers in turn (fresh buffers cost a page fault per 4 KiB, more CPU than the parse), so
+ * a consumer that keeps bytes must copy them.
+ */
 export async function* readLogBytes(file: LogFileInfo, range?: { start: number; end: number }): AsyncGenerator<Buffer> {
-  const raw = createReadStream(file.path, range ? { start: range.start, end: range.end - 1, highWaterMark: CHUNK } : { highWaterMark: CHUNK });
-  const stream = file.gzip ? raw.pipe(createGunzip({ chunkSize: CHUNK })) : raw;
-  if (file.gzip) raw.on('error', (err) => stream.destroy(err));
+  if (file.gzip) yield* readGzip(file);
+  else yield* readPlain(file, range?.start ?? 0, range?.end ?? Infinity);
+}
+
+async function* readGzip(file: LogFileInfo): AsyncGenerator<Buffer> {
+  const raw = createReadStream(file.path, { highWaterMark: CHUNK });
+  const stream = raw.pipe(createGunzip({ chunkSize: CHUNK }));
+  raw.on('error', (err) => stream.destroy(err));
   try {
     for await (const chunk of stream) yield chunk as Buffer;
   } catch (err) {
@@ -81,16 +91,60 @@ export async function* readLogBytes(file: LogFileInfo, range?: { start: number; 
   }
 }
 
+/**
+ * [start, end) of a plain file (to its end, as it is then, when `end` is Infinity). The next
+ * chunk is read into the other buffer while the consumer works on this one.
+ */
+async function* readPlain(file: LogFileInfo, start: number, end: number): AsyncGenerator<Buffer> {
+  let fh: FileHandle;
+  try {
+    fh = await open(file.path, 'r');
+  } catch (err) {
+    throw new LogReadError(file.path, reasonOf(err));
+  }
+  const buffers = [Buffer.allocUnsafeSlow(CHUNK), Buffer.allocUnsafeSlow(CHUNK)];
+  let turn = 0;
+  let pos = start;
+  const readInto = (buf: Buffer): Promise<number> => {
+    if (pos >= end) return Promise.resolve(0);
+    const read = fh.read(buf, 0, Math.min(CHUNK, end - pos), pos).then((r) => r.bytesRead);
+    read.catch(() => 0); // handled when awaited; this keeps a failure during the consumer's turn from counting as unhandled
+    return read;
+  };
+  let pending: Promise<number> | null = readInto(buffers[0]!);
+  try {
+    for (;;) {
+      let n: number;
+      try {
+        n = await pending;
+      } catch (err) {
+        throw new LogReadError(file.path, reasonOf(err));
+      }
+      pending = null;
+      if (n === 0) return;
+      pos += n;
+      const current = buffers[turn]!;
+      turn ^= 1;
+      pending = readInto(buffers[turn]!);
+      yield current.subarray(0, n);
+    }
+  } finally {
+    // A consumer that stops early (readLogHead) leaves a read in flight: let it land before closing.
+    await pending?.catch(() => 0);
+    await fh.close();
+  }
+}
+
 /** The first `max` bytes of the (decompressed) file: enough to find its first time stamp. */
 export async function readLogHead(file: LogFileInfo, max = 64 << 10): Promise<Buffer> {
   const parts: Buffer[] = [];
   let n = 0;
   for await (const chunk of readLogBytes(file)) {
-    parts.push(chunk);
+    parts.push(Buffer.from(chunk.subarray(0, max - n))); // a copy: the chunk's buffer is reused
     n += chunk.length;
     if (n >= max) break;
   }
-  return Buffer.concat(parts).subarray(0, max);
+  return Buffer.concat(parts);
 }
 
 /** The line that ends right before `offset` (without its newline): a worker's look-back. */

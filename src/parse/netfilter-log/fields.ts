@@ -6,13 +6,14 @@
  * @module
  */
 import { prefixIsDrop } from './prefix.js';
-import { type MalformedReason, type NetfilterRecord, TCP_FLAGS } from './types.js';
+import type { ParsedRecord } from './record.js';
+import { type MalformedReason, TCP_FLAGS } from './types.js';
 
-const PROTO_NAMES: Record<string, string> = {
+const PROTO_NAMES = new Map<string, string>(Object.entries({
   TCP: 'tcp', UDP: 'udp', UDPLITE: 'udplite', ICMP: 'icmp', ICMPv6: 'icmpv6', AH: 'ah', ESP: 'esp', SCTP: 'sctp',
   // nf_log prints other protocols as numbers.
   '2': 'igmp', '4': 'ipip', '41': 'ipv6', '47': 'gre', '50': 'esp', '51': 'ah', '89': 'ospf', '103': 'pim', '112': 'vrrp', '132': 'sctp',
-};
+}));
 const FLAG_CODES = TCP_FLAGS.map((f) => (f.charCodeAt(0) << 16) | (f.charCodeAt(1) << 8) | f.charCodeAt(2));
 
 /** The bit of a three-letter TCP flag at p (0 when it is none), without making a string. */
@@ -132,23 +133,34 @@ export function canonicalIpv4(buf: Uint8Array, start: number, end: number): numb
   return value * 256 + part;
 }
 
+/** PROTO= values the kernel prints most, matched as bytes: no string and no lookup per line. */
+const TCP = 0x544350; // "TCP"
+const UDP = 0x554450; // "UDP"
+
+/** The lower-case name for the PROTO= value [start, end) (not empty). */
+function protoName(buf: Buffer, start: number, end: number): string {
+  if (end - start === 3) {
+    const code = (buf[start]! << 16) | (buf[start + 1]! << 8) | buf[start + 2]!;
+    if (code === TCP) return 'tcp';
+    if (code === UDP) return 'udp';
+  }
+  const raw = protos.get(buf, start, end);
+  return PROTO_NAMES.get(raw) ?? raw;
+}
+
 /**
  * Fill `rec` from the message body [start, end) whose `IN=` is at `inAt`. Returns null when
  * the line is usable (or not a drop), else why the drop is malformed.
  */
-export function parseNetfilterBody(buf: Buffer, start: number, inAt: number, end: number, rec: NetfilterRecord): MalformedReason | null {
+export function parseNetfilterBody(buf: Buffer, start: number, inAt: number, end: number, rec: ParsedRecord): MalformedReason | null {
   rec.prefix = prefixText(buf, start, inAt);
-  rec.drop = prefixIsDrop(buf, start, inAt);
-  rec.src = '';
+  const drop = prefixIsDrop(buf, start, inAt);
+  rec.drop = drop;
   rec.srcV4 = -1;
-  rec.dst = '';
-  rec.proto = '';
   rec.spt = -1;
   rec.dpt = -1;
   rec.icmpType = -1;
   rec.icmpCode = -1;
-  rec.tcpFlags = 0;
-  rec.family = 4;
   let p = inAt + 3;
   let q = p;
   while (q < end && buf[q] !== 32) q++;
@@ -159,54 +171,65 @@ export function parseNetfilterBody(buf: Buffer, start: number, inAt: number, end
   rec.outIface = outIfaces.get(buf, p, q);
   let srcFamily: 0 | 4 | 6 = 0;
   let dstOk = false;
-  let protoRaw = '';
+  let proto = '';
+  let isTcp = false;
+  let isIcmp = false;
+  let tcpFlags = 0;
   p = q;
   while (p < end) {
     while (p < end && isSpace(buf[p]!)) p++;
     if (p >= end || buf[p] === 91) break; // '[': the quoted inner packet of an ICMP error
-    q = p;
-    let eq = -1;
-    while (q < end && buf[q] !== 32) {
-      if (eq < 0 && buf[q] === 61) eq = q;
-      q++;
-    }
+    q = p + 1;
+    while (q < end && buf[q] !== 32) q++;
+    // Every key below is letters then '=', so "the first '=' ends the key" is a test of one byte.
     const c = buf[p];
-    if (eq < 0) {
-      if (rec.proto === 'tcp' && q - p === 3) rec.tcpFlags |= flagBit(buf, p);
-    } else {
-      const klen = eq - p;
-      const v = eq + 1;
-      if (klen === 3) {
-        const c2 = buf[p + 1];
-        const c3 = buf[p + 2];
-        if (c === 83 && c2 === 82 && c3 === 67 && !rec.src) {
-          srcFamily = addressFamily(buf, v, q);
-          if (srcFamily) rec.src = buf.toString('latin1', v, q);
-          if (srcFamily === 4) rec.srcV4 = canonicalIpv4(buf, v, q);
-        } else if (c === 68 && c2 === 83 && c3 === 84 && !rec.dst) {
-          const fam = addressFamily(buf, v, q);
-          if (fam) {
-            rec.dst = dsts.get(buf, v, q);
-            dstOk = true;
+    const len = q - p;
+    if (len === 3) {
+      // A flag is a bare three-letter word (it has no '=').
+      if (isTcp) tcpFlags |= flagBit(buf, p);
+    } else if (len > 3 && buf[p + 3] === 61) {
+      const c2 = buf[p + 1];
+      const c3 = buf[p + 2];
+      const v = p + 4;
+      if (c === 83 && c2 === 82 && c3 === 67) {
+        if (srcFamily === 0) {
+          // Nearly every source is a canonical dotted quad: one pass reads and classifies it.
+          const v4 = canonicalIpv4(buf, v, q);
+          srcFamily = v4 >= 0 ? 4 : addressFamily(buf, v, q);
+          if (srcFamily !== 0) {
+            rec.srcBytes(buf, v, q);
+            rec.srcV4 = v4;
           }
-        } else if (c === 83 && c2 === 80 && c3 === 84) rec.spt = parsePort(buf, v, q);
-        else if (c === 68 && c2 === 80 && c3 === 84) rec.dpt = parsePort(buf, v, q);
-      } else if (klen === 5 && c === 80 && buf[p + 1] === 82 && buf[p + 4] === 79 && !protoRaw) {
-        protoRaw = protos.get(buf, v, q);
-        rec.proto = PROTO_NAMES[protoRaw] ?? protoRaw;
-      } else if (klen === 4 && c === 84 && buf[p + 1] === 89 && (rec.proto === 'icmp' || rec.proto === 'icmpv6')) {
-        rec.icmpType = parsePort(buf, v, q);
-      } else if (klen === 4 && c === 67 && buf[p + 1] === 79 && (rec.proto === 'icmp' || rec.proto === 'icmpv6')) {
-        rec.icmpCode = parsePort(buf, v, q);
+        }
+      } else if (c === 68 && c2 === 83 && c3 === 84) {
+        if (!dstOk && addressFamily(buf, v, q) !== 0) {
+          rec.dstBytes(buf, v, q);
+          dstOk = true;
+        }
+      } else if (c === 83 && c2 === 80 && c3 === 84) rec.spt = parsePort(buf, v, q);
+      else if (c === 68 && c2 === 80 && c3 === 84) rec.dpt = parsePort(buf, v, q);
+    } else if (len > 5 && buf[p + 5] === 61 && c === 80 && buf[p + 1] === 82 && buf[p + 4] === 79 && buf[p + 2] !== 61 && buf[p + 3] !== 61) {
+      // PROTO= (any "PR??O=", as before); the first non-empty one counts.
+      if (proto === '' && q > p + 6) {
+        proto = protoName(buf, p + 6, q);
+        isTcp = proto === 'tcp';
+        isIcmp = proto === 'icmp' || proto === 'icmpv6';
       }
+    } else if (len > 4 && buf[p + 4] === 61 && isIcmp && buf[p + 2] !== 61 && buf[p + 3] !== 61) {
+      if (c === 84 && buf[p + 1] === 89) rec.icmpType = parsePort(buf, p + 5, q);
+      else if (c === 67 && buf[p + 1] === 79) rec.icmpCode = parsePort(buf, p + 5, q);
     }
     p = q;
   }
-  if (srcFamily) rec.family = srcFamily;
-  if (!rec.drop) return null;
-  if (!rec.src) return 'no-src';
+  if (srcFamily === 0) rec.src = '';
+  if (!dstOk) rec.dst = '';
+  rec.family = srcFamily === 0 ? 4 : srcFamily;
+  rec.proto = proto;
+  rec.tcpFlags = tcpFlags;
+  if (!drop) return null;
+  if (srcFamily === 0) return 'no-src';
   if (!dstOk) return 'no-dst';
-  if (!rec.proto) return 'no-proto';
-  if ((rec.proto === 'tcp' || rec.proto === 'udp' || rec.proto === 'udplite' || rec.proto === 'sctp') && (rec.spt < 0 || rec.dpt < 0)) return 'no-ports';
+  if (proto === '') return 'no-proto';
+  if ((isTcp || proto === 'udp' || proto === 'udplite' || proto === 'sctp') && (rec.spt < 0 || rec.dpt < 0)) return 'no-ports';
   return null;
 }

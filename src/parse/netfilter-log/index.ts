@@ -9,4 +9,5 @@ export { parseLine } from './line.js';
 export { lineContext, type LineContext } from './context.js';
 export { prefixIsDrop } from './prefix.js';
 export { LocalClock } from './stamps.js';
+export { ParsedRecord, emptyRecord } from './record.js';
 export * from './types.js';

@@ -6,7 +6,8 @@
  */
 import type { LineContext } from './context.js';
 import { kernelMessage } from './message.js';
-import { LineKind, type NetfilterRecord } from './types.js';
+import type { ParsedRecord } from './record.js';
+import { LineKind } from './types.js';
 
 interface JournalRecord {
   MESSAGE?: unknown;
@@ -28,7 +29,7 @@ function fromKernel(r: JournalRecord): boolean {
   return true;
 }
 
-export function parseJournalRecord(buf: Buffer, start: number, end: number, rec: NetfilterRecord, ctx: LineContext): LineKind {
+export function parseJournalRecord(buf: Buffer, start: number, end: number, rec: ParsedRecord, ctx: LineContext): LineKind {
   let r: JournalRecord;
   try {
     r = JSON.parse(buf.toString('utf8', start, end)) as JournalRecord;

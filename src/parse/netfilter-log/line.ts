@@ -11,7 +11,8 @@ import type { LineContext } from './context.js';
 import { parseJournalRecord } from './journal.js';
 import { kernelMessage } from './message.js';
 import { parseBsdStamp, parseIsoStamp, type StampOut } from './stamps.js';
-import { LineKind, type NetfilterRecord } from './types.js';
+import type { ParsedRecord } from './record.js';
+import { LineKind } from './types.js';
 
 const stamp: StampOut = { time: 0 };
 
@@ -47,7 +48,7 @@ function repeatCount(buf: Uint8Array, p: number, end: number): number {
 }
 
 /** After the stamp of a BSD or RFC 3339 line: `[host] [facility.level] kernel: …` or a repeat. */
-function afterStamp(buf: Buffer, p: number, end: number, rec: NetfilterRecord, ctx: LineContext): LineKind {
+function afterStamp(buf: Buffer, p: number, end: number, rec: ParsedRecord, ctx: LineContext): LineKind {
   p = skipSpaces(buf, p, end);
   for (let token = 0; token < 3 && p < end; token++) {
     const q = tokenEnd(buf, p, end);
@@ -66,7 +67,7 @@ function afterStamp(buf: Buffer, p: number, end: number, rec: NetfilterRecord, c
 }
 
 /** RFC 5424: `<PRI>1 TIMESTAMP HOST APP PROCID MSGID SD [MSG]`, p after the version. */
-function rfc5424(buf: Buffer, p: number, end: number, facility: number, rec: NetfilterRecord, ctx: LineContext): LineKind {
+function rfc5424(buf: Buffer, p: number, end: number, facility: number, rec: ParsedRecord, ctx: LineContext): LineKind {
   p = skipSpaces(buf, p, end);
   let q: number;
   if (buf[p] === 45) {
@@ -109,7 +110,7 @@ function rfc5424(buf: Buffer, p: number, end: number, facility: number, rec: Net
  * Read the line [start, end) of `buf` into `rec` (reused; copy what you keep). For
  * `malformed` the reason is in ctx.reason; for `repeat` the count is in ctx.repeat.
  */
-export function parseLine(buf: Buffer, start: number, end: number, rec: NetfilterRecord, ctx: LineContext): LineKind {
+export function parseLine(buf: Buffer, start: number, end: number, rec: ParsedRecord, ctx: LineContext): LineKind {
   if (end > start && buf[end - 1] === 13) end--;
   let p = start;
   const first = buf[p];

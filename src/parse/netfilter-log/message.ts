@@ -6,7 +6,8 @@
  */
 import type { LineContext } from './context.js';
 import { findInField, parseNetfilterBody } from './fields.js';
-import { LineKind, type NetfilterRecord } from './types.js';
+import type { ParsedRecord } from './record.js';
+import { LineKind } from './types.js';
 
 /** Skip the kernel's `[ 1234.567890]` uptime if it is there. */
 function skipUptime(buf: Uint8Array, p: number, end: number): number {
@@ -44,7 +45,7 @@ function rsyslogRepeat(buf: Uint8Array, p: number, end: number): { count: number
 }
 
 /** The kernel message at p (after the tag): uptime skipped, then: netfilter, malformed or skipped. */
-export function kernelMessage(buf: Buffer, p: number, end: number, time: number, rec: NetfilterRecord, ctx: LineContext): LineKind {
+export function kernelMessage(buf: Buffer, p: number, end: number, time: number, rec: ParsedRecord, ctx: LineContext): LineKind {
   const repeat = rsyslogRepeat(buf, p, end);
   if (repeat) {
     // The bracketed message, without the closing bracket, stands for `count` more packets.

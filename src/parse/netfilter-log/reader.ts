@@ -7,7 +7,8 @@
  */
 import { type LineContext, lineContext } from './context.js';
 import { parseLine } from './line.js';
-import { LineKind, type MalformedReason, type NetfilterRecord, emptyRecord } from './types.js';
+import { type ParsedRecord, emptyRecord } from './record.js';
+import { LineKind, type MalformedReason, type NetfilterRecord } from './types.js';
 
 /** What the reader reports, line by line. Callbacks, not objects: this runs per line. */
 export interface LineSink {
@@ -22,13 +23,13 @@ export interface LineSink {
 
 export class LogLineReader {
   /** The record lines are parsed into; swapped with `spare` when it becomes the last drop (no copy). */
-  private rec: NetfilterRecord = emptyRecord();
-  private spare: NetfilterRecord = emptyRecord();
+  private rec: ParsedRecord = emptyRecord();
+  private spare: ParsedRecord = emptyRecord();
   private readonly ctx: LineContext;
   /** A partial line carried over from the previous chunk. */
   private carry: Buffer | null = null;
   /** The drop just before the current line, for `repeated` lines (it is `spare` then). */
-  private lastDrop: NetfilterRecord | null = null;
+  private lastDrop: ParsedRecord | null = null;
   /** Lines seen so far (the next line's number minus one). */
   line: number;
   /** Lines whose framing was recognised (syslog or journal). */
@@ -47,22 +48,34 @@ export class LogLineReader {
     this.line = firstLine - 1;
   }
 
-  /** Feed the next chunk; lines split across chunks are joined. */
+  /**
+   * Feed the next chunk; lines split across chunks are joined. The reader keeps no reference
+   * to `chunk` after it returns, so the caller may reuse its buffer.
+   */
   push(chunk: Buffer): void {
     this.bytes += chunk.length;
-    let buf = chunk;
-    if (this.carry) {
-      buf = Buffer.concat([this.carry, chunk]);
-      this.carry = null;
-    }
     let start = 0;
-    for (;;) {
-      const nl = buf.indexOf(10, start);
-      if (nl < 0) break;
-      this.parse(buf, start, nl);
+    if (this.carry) {
+      // Join only the cut line, not the whole chunk (copying every chunk cost a third of the parse).
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        this.carry = Buffer.concat([this.carry, chunk]);
+        return;
+      }
+      const line = Buffer.concat([this.carry, chunk.subarray(0, nl)]);
+      this.carry = null;
+      this.parse(line, 0, line.length);
       start = nl + 1;
     }
-    if (start < buf.length) this.carry = Buffer.from(buf.subarray(start));
+    for (;;) {
+      const nl = chunk.indexOf(10, start);
+      if (nl < 0) break;
+      this.parse(chunk, start, nl);
+      start = nl + 1;
+    }
+    if (start < chunk.length) this.carry = Buffer.from(chunk.subarray(start));
+    // The last drop may be repeated by a line of the next chunk: its addresses must outlive this one.
+    this.lastDrop?.detach();
   }
 
   /** The input ended: a last line without a newline still counts. */
@@ -76,6 +89,7 @@ export class LogLineReader {
     const kind = parseLine(line, 0, line.length, this.rec, this.ctx);
     if (kind === LineKind.netfilter && this.rec.drop) this.keepAsLastDrop();
     else if (kind !== LineKind.repeat) this.lastDrop = null;
+    this.lastDrop?.detach();
   }
 
   /** The record just read becomes the last drop; the next line is parsed into the other one. */

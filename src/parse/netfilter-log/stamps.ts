@@ -56,12 +56,31 @@ export interface StampOut {
   time: number;
 }
 
+/** Month index by its three letters packed as bytes (no string per line). */
+const MONTH_CODES = new Map<number, number>(Array.from({ length: 12 }, (_, m) => [(MONTHS.charCodeAt(m * 3) << 16) | (MONTHS.charCodeAt(m * 3 + 1) << 8) | MONTHS.charCodeAt(m * 3 + 2), m]));
+
+/**
+ * The last BSD stamp read, as bytes, and its time: lines of one second share their stamp,
+ * so most lines cost a 15-byte compare. Per clock, since the year depends on the reference.
+ */
+const lastBsd = new Uint8Array(15);
+let lastBsdClock: LocalClock | null = null;
+let lastBsdTime = 0;
+
 /** `Mmm dd hh:mm:ss` (day space-padded) at p; returns the offset after it or -1. */
 export function parseBsdStamp(buf: Uint8Array, p: number, end: number, clock: LocalClock, out: StampOut): number {
-  if (end - p < 15 || buf[p + 3] !== 32 || buf[p + 6] !== 32 || buf[p + 9] !== 58 || buf[p + 12] !== 58) return -1;
-  const m = MONTHS.indexOf(String.fromCharCode(buf[p]!, buf[p + 1]!, buf[p + 2]!));
-  if (m < 0 || m % 3 !== 0) return -1;
-  const month = m / 3;
+  if (end - p < 15) return -1;
+  if (clock === lastBsdClock) {
+    let i = 0;
+    while (i < 15 && buf[p + i] === lastBsd[i]) i++;
+    if (i === 15) {
+      out.time = lastBsdTime;
+      return p + 15;
+    }
+  }
+  if (buf[p + 3] !== 32 || buf[p + 6] !== 32 || buf[p + 9] !== 58 || buf[p + 12] !== 58) return -1;
+  const month = MONTH_CODES.get((buf[p]! << 16) | (buf[p + 1]! << 8) | buf[p + 2]!);
+  if (month === undefined) return -1;
   const d1 = buf[p + 4] === 32 ? 0 : digit(buf[p + 4]!);
   const d2 = digit(buf[p + 5]!);
   const hour = two(buf, p + 7);
@@ -71,6 +90,9 @@ export function parseBsdStamp(buf: Uint8Array, p: number, end: number, clock: Lo
   const day = d1 * 10 + d2;
   if (day < 1 || day > 31) return -1;
   out.time = clock.toUtc(clock.yearOf(month, day), month, day, hour, minute, second, 0);
+  for (let i = 0; i < 15; i++) lastBsd[i] = buf[p + i]!;
+  lastBsdClock = clock;
+  lastBsdTime = out.time;
   return p + 15;
 }
 

@@ -36,10 +36,6 @@ export interface NetfilterRecord {
 /** TCP flag names in the order the kernel prints them, and their bits in `tcpFlags`. */
 export const TCP_FLAGS = ['CWR', 'ECE', 'URG', 'ACK', 'PSH', 'RST', 'SYN', 'FIN'] as const;
 
-export function emptyRecord(): NetfilterRecord {
-  return { time: 0, prefix: '', drop: true, inIface: '', outIface: '', src: '', srcV4: -1, dst: '', family: 4, proto: '', spt: -1, dpt: -1, icmpType: -1, icmpCode: -1, tcpFlags: 0 };
-}
-
 /** What a line turned out to be. */
 export const LineKind = {
   /** A kernel netfilter message with usable fields (drop or allow: see `drop`). */
