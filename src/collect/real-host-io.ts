@@ -6,7 +6,8 @@
  * @module
  */
 import { execFile } from 'node:child_process';
-import { readFile, readdir, readlink } from 'node:fs/promises';
+import { readdirSync, readlinkSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { hostname, release } from 'node:os';
 import type { ExecResult, HostIO } from './host-io.js';
 import { runShellBatch } from './shell-batch.js';
@@ -69,8 +70,11 @@ export function realHostIO(options: { timeoutMs?: number } = {}): HostIO {
   return {
     exec: batchingExec(timeoutMs),
     readFile: (path) => readFile(path, 'utf8'),
-    readdir: (path) => readdir(path),
-    readlink: (path) => readlink(path),
+    // Only /proc and /sys are listed and their links read, which answer from memory: a
+    // synchronous call costs a third of the CPU of a thread-pool round trip, and collect
+    // makes one per open file of every process (issue 8).
+    readdir: async (path) => readdirSync(path),
+    readlink: async (path) => readlinkSync(path),
     getuid: () => process.getuid?.() ?? 0,
     geteuid: () => process.geteuid?.() ?? 0,
     hostname: () => hostname(),
