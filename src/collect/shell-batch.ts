@@ -38,7 +38,12 @@ function quote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The sh script: per command a background job reporting "pid I PID", then "end I RC" (RC may be ENOENT). */
+/**
+ * The sh script: per command a background job reporting "pid I PID", then "end I RC" (RC
+ * may be ENOENT). The job is a subshell that waits for its command, so each end comes when
+ * that command is done: waited for in turn, a quick command would wait for a slow one before
+ * it and could pass its own time limit.
+ */
 export function shellBatchScript(commands: readonly (readonly string[])[]): string {
   const lines = [`{ :; } >/proc/self/fd/3 || exit ${NO_PROC_FD}`];
   commands.forEach((argv, i) => {
