@@ -61,13 +61,13 @@ async function runOne(caseName, size) {
   const entry = { name, case: caseName, size, unit: spec.unit, loadavgAtStart: loadavg() };
   const kept = join(outDir, `${name}.snapshot.json`);
   const m = values.reuse && existsSync(kept) ? { snapshot: kept, reused: true } : await materialize(texts, makeListeners(createRng(seed), 30), { dir: outDir, name, toolTimeoutS: Number(values.timeout) });
-  Object.assign(entry, { checks: m.checks, load: m.load, kernelDumpMs: m.kernelDumpMs, collectMs: m.collectMs, reusedSnapshot: m.reused === true });
+  Object.assign(entry, { checks: m.checks, load: m.load, kernelDumpMs: m.kernelDumpMs, kernelDumpMsByTool: m.kernelDumpMsByTool, collectMs: m.collectMs, reusedSnapshot: m.reused === true });
   const snapshotText = readFileSync(m.snapshot, 'utf8');
   entry.snapshotBytes = snapshotText.length;
   // A collect that timed out (a saturated machine) would measure an empty firewall: not a figure.
   const unread = JSON.parse(snapshotText).firewall.filter((f) => f.status !== 'ok');
   if (unread.length > 0) throw new Error(`collect could not read ${unread.map((f) => `${f.command.join(' ')} (${f.reason})`).join('; ')}`);
-  log(m.reused ? `   reusing ${m.snapshot}` : `   collected: ${m.collectMs.toFixed(0)} ms (kernel tools' dump ${m.kernelDumpMs.toFixed(0)} ms), checks ${JSON.stringify(m.checks)}`);
+  log(m.reused ? `   reusing ${m.snapshot}` : `   collected: ${m.collectMs.toFixed(0)} ms (kernel tools' dump ${m.kernelDumpMs.toFixed(0)} ms: ${Object.entries(m.kernelDumpMsByTool).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}), checks ${JSON.stringify(m.checks)}`);
   if (values['collect-only']) return { ...entry, collectedOnly: m.snapshot };
   entry.audit = {};
   for (const format of FORMATS) {

@@ -22,13 +22,15 @@ export async function collectSnapshot(io: HostIO): Promise<Snapshot> {
   // One log per part, joined in a fixed order so the snapshot does not depend on timing.
   const logs = { interfaces: new UnreadableLog(), routing: new UnreadableLog(), sockets: new UnreadableLog(), firewall: new UnreadableLog(), sysctls: new UnreadableLog() };
   const collectedAt = io.now().toISOString();
-  const [interfaces, routing, sockets, firewall] = await Promise.all([
-    collectInterfaces(io, logs.interfaces),
+  const interfacesRead = collectInterfaces(io, logs.interfaces);
+  // The sysctls need only the interface names: read while the firewall is still dumped.
+  const [interfaces, sysctls, routing, sockets, firewall] = await Promise.all([
+    interfacesRead,
+    interfacesRead.then((list) => collectSysctls(io, logs.sysctls, list)),
     collectRouting(io, logs.routing),
     collectSockets(io, logs.sockets, root),
     collectFirewall(io, logs.firewall, root),
   ]);
-  const sysctls = await collectSysctls(io, logs.sysctls, interfaces);
   return {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,

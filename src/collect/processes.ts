@@ -32,28 +32,43 @@ export async function findSocketOwners(io: HostIO, inodes: ReadonlySet<number>):
   }
   const pids = entries.filter((e) => /^\d+$/.test(e)).map(Number).sort((a, b) => a - b);
   const pidOf = new Map<number, number>();
-  for (const pid of pids) {
-    let fds: string[];
-    try {
-      fds = await io.readdir(`/proc/${pid}/fd`);
-    } catch (err) {
-      if (isPermissionError(err)) result.hiddenProcesses++;
-      continue; // ENOENT: the process exited while we looked
-    }
-    const links = await Promise.all(fds.map((fd) => io.readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')));
-    for (const link of links) {
-      const m = SOCKET_LINK.exec(link);
-      const inode = m ? Number(m[1]) : NaN;
-      if (inodes.has(inode) && !pidOf.has(inode)) pidOf.set(inode, pid);
-    }
+  // A few dozen processes at a time: one after another, each /proc round trip waited for the
+  // last (issue 8); all at once, a host with thousands of processes opens too many requests.
+  for (let i = 0; i < pids.length; i += PIDS_AT_ONCE) {
+    const chunk = pids.slice(i, i + PIDS_AT_ONCE);
+    const scanned = await Promise.all(chunk.map((pid) => socketLinks(io, pid)));
+    // In pid order, so the lowest pid holding an inode wins whatever finished first.
+    chunk.forEach((pid, j) => {
+      const links = scanned[j]!;
+      if (links === 'denied') result.hiddenProcesses++;
+      else for (const inode of links) if (inodes.has(inode) && !pidOf.has(inode)) pidOf.set(inode, pid);
+    });
   }
   const users = await io.readFile('/etc/passwd').then(parsePasswd, () => new Map<number, string>());
   const infoOf = new Map<number, Promise<ProcessInfo>>();
-  for (const [inode, pid] of pidOf) {
-    if (!infoOf.has(pid)) infoOf.set(pid, processInfo(io, pid, users));
-    result.owners.set(inode, await infoOf.get(pid)!);
-  }
+  for (const pid of pidOf.values()) if (!infoOf.has(pid)) infoOf.set(pid, processInfo(io, pid, users));
+  for (const [inode, pid] of pidOf) result.owners.set(inode, await infoOf.get(pid)!);
   return result;
+}
+
+const PIDS_AT_ONCE = 32;
+
+/** The socket inodes a process holds open; "denied" when its fd directory is refused (another user's). */
+async function socketLinks(io: HostIO, pid: number): Promise<number[] | 'denied'> {
+  let fds: string[];
+  try {
+    fds = await io.readdir(`/proc/${pid}/fd`);
+  } catch (err) {
+    // ENOENT: the process exited while we looked.
+    return isPermissionError(err) ? 'denied' : [];
+  }
+  const links = await Promise.all(fds.map((fd) => io.readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')));
+  const inodes: number[] = [];
+  for (const link of links) {
+    const m = SOCKET_LINK.exec(link);
+    if (m) inodes.push(Number(m[1]));
+  }
+  return inodes;
 }
 
 async function processInfo(io: HostIO, pid: number, users: ReadonlyMap<number, string>): Promise<ProcessInfo> {

@@ -15,6 +15,15 @@ describe('realHostIO', () => {
   it('a hung tool is stopped', async () => {
     expect(await io.exec(['sleep', '10'])).toMatchObject({ ok: false, error: 'ETIMEDOUT' });
   });
+  it('commands asked for together (run through one sh) give what each gives alone', async () => {
+    const patient = realHostIO({ timeoutMs: 30_000 });
+    const commands = [['echo', 'a;b', '$HOME'], ['sh', '-c', 'printf out; echo err >&2; exit 3'], ['portcullis-no-such-tool']];
+    const together = await Promise.all(commands.map((argv) => patient.exec(argv)));
+    const alone = [];
+    for (const argv of commands) alone.push(await patient.exec(argv));
+    expect(together).toEqual(alone);
+    expect(together[1]).toEqual({ ok: true, code: 3, stdout: 'out', stderr: 'err\n' });
+  });
   it('fs errors carry their code', async () => {
     await expect(io.readFile('/nonexistent/x')).rejects.toMatchObject({ code: 'ENOENT' });
     expect(await io.readlink('/proc/self/exe')).toMatch(/node/);

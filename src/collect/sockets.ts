@@ -8,7 +8,7 @@ import type { Family } from '../model/addr.js';
 import type { Socket, SocketProto } from '../model/snapshot.js';
 import { parseProcNetListeners } from '../parse/proc-net.js';
 import { describeExecFailure } from './exec-failure.js';
-import { type HostIO, errnoOf, fsReason } from './host-io.js';
+import { type ExecResult, type HostIO, errnoOf, fsReason } from './host-io.js';
 import { findSocketOwners } from './processes.js';
 import { type SsSocketInfo, parseSsExtended } from './ss-extended.js';
 import { ROOT_HINT, type UnreadableLog } from './unreadable-log.js';
@@ -25,26 +25,27 @@ const SS = ['ss', '-Htulne'];
 
 /** Listening sockets, sorted; null when no socket table could be read. */
 export async function collectSockets(io: HostIO, log: UnreadableLog, root: boolean): Promise<Socket[] | null> {
+  // Started with the other tools rather than after the tables: it runs while they are read.
+  const ssResult = io.exec(SS);
   const sockets: Socket[] = [];
   let tablesRead = 0;
-  for (const t of SOCKET_TABLES) {
-    let text: string;
-    try {
-      text = await io.readFile(t.file);
-    } catch (err) {
-      const ipv6Off = errnoOf(err) === 'ENOENT' && t.family === 'ipv6';
-      log.add(`sockets (${t.file})`, ipv6Off ? 'not present (IPv6 disabled?)' : fsReason(err));
+  const reads = await Promise.allSettled(SOCKET_TABLES.map((t) => io.readFile(t.file)));
+  for (const [i, t] of SOCKET_TABLES.entries()) {
+    const read = reads[i]!;
+    if (read.status === 'rejected') {
+      const ipv6Off = errnoOf(read.reason) === 'ENOENT' && t.family === 'ipv6';
+      log.add(`sockets (${t.file})`, ipv6Off ? 'not present (IPv6 disabled?)' : fsReason(read.reason));
       continue;
     }
     tablesRead++;
-    const parsed = parseProcNetListeners(text, t.file, t.proto, t.family);
+    const parsed = parseProcNetListeners(read.value, t.file, t.proto, t.family);
     for (const d of parsed.diagnostics) log.add(`sockets (${t.file}${d.location?.line ? `:${d.location.line}` : ''})`, `${d.message}: ${d.input ?? ''}`);
     for (const s of parsed.value) {
       sockets.push({ proto: s.proto, family: s.family, address: s.address, port: s.port, v6only: null, device: null, uid: s.uid, inode: s.inode, process: null });
     }
   }
   if (tablesRead === 0) return null;
-  const ss = await socketDetails(io, log, root);
+  const ss = socketDetails(await ssResult, log, root);
   for (const s of sockets) {
     const info = ss?.get(s.inode);
     // v6only only means something for AF_INET6 sockets.
@@ -57,8 +58,7 @@ export async function collectSockets(io: HostIO, log: UnreadableLog, root: boole
   return sockets.sort(compareSockets);
 }
 
-async function socketDetails(io: HostIO, log: UnreadableLog, root: boolean): Promise<Map<number, SsSocketInfo> | null> {
-  const res = await io.exec(SS);
+function socketDetails(res: ExecResult, log: UnreadableLog, root: boolean): Map<number, SsSocketInfo> | null {
   if (res.ok && res.code === 0) return parseSsExtended(res.stdout);
   const f = describeExecFailure(res, root);
   log.add(`v6only and bound device of sockets (${SS.join(' ')})`, `${f.reason}; recorded as unknown (IPv6 wildcard sockets are then taken as dual-stack)`, f.reason === 'not installed' ? 'install iproute2' : undefined);

@@ -21,16 +21,17 @@ export function sysctlNames(interfaces: readonly NetInterface[] | null): string[
 /** name → value (null when unreadable, logged with the reason). */
 export async function collectSysctls(io: HostIO, log: UnreadableLog, interfaces: readonly NetInterface[] | null): Promise<Record<string, string | null>> {
   const names = sysctlNames(interfaces);
-  const values = await Promise.all(
-    names.map((name) =>
-      io.readFile(sysctlPath(name)).then(parseSysctlValue, (err: unknown) => {
-        log.add(`sysctl ${name}`, reasonFor(name, err));
-        return null;
-      }),
-    ),
-  );
+  const reads = await Promise.allSettled(names.map((name) => io.readFile(sysctlPath(name))));
+  // Logged in name order, not in the order the reads failed, so the snapshot does not depend on timing.
   const out: Record<string, string | null> = {};
-  names.forEach((name, i) => (out[name] = values[i] ?? null));
+  names.forEach((name, i) => {
+    const r = reads[i]!;
+    if (r.status === 'fulfilled') out[name] = parseSysctlValue(r.value);
+    else {
+      log.add(`sysctl ${name}`, reasonFor(name, r.reason));
+      out[name] = null;
+    }
+  });
   return out;
 }
 

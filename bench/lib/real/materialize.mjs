@@ -75,9 +75,12 @@ export async function materialize(texts, sockets, { dir, name, toolTimeoutS = 12
     }
     listeners = await startListeners(ns, sockets, dir);
     let dumpMs = 0;
+    // Per tool too: which dump a slow collect waits for (issue 8).
+    out.kernelDumpMsByTool = {};
     for (const argv of DUMPS) {
       const t0 = process.hrtime.bigint();
       spawnSync('ip', ['netns', 'exec', ns, ...argv], { maxBuffer: 1 << 30 });
+      out.kernelDumpMsByTool[argv.join(' ')] = ms(t0);
       dumpMs += ms(t0);
     }
     out.kernelDumpMs = dumpMs;
