@@ -15,7 +15,7 @@ describe('realHostIO', () => {
   it('a hung tool is stopped', async () => {
     expect(await io.exec(['sleep', '10'])).toMatchObject({ ok: false, error: 'ETIMEDOUT' });
   });
-  it('commands asked for together (run through one sh) give what each gives alone', async () => {
+  it('commands run at once give what each gives alone', async () => {
     const patient = realHostIO({ timeoutMs: 30_000 });
     const commands = [['echo', 'a;b', '$HOME'], ['sh', '-c', 'printf out; echo err >&2; exit 3'], ['portcullis-no-such-tool']];
     const together = await Promise.all(commands.map((argv) => patient.exec(argv)));

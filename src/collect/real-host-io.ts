@@ -1,7 +1,6 @@
 /**
  * {@link HostIO} on the real machine: node:child_process `execFile` (argv, no shell, a
- * timeout) and node:fs. Commands asked for in the same turn of the event loop (collect
- * asks for its dozen at once) run together through one sh ({@link runShellBatch}).
+ * timeout) and node:fs.
  *
  * @module
  */
@@ -10,7 +9,6 @@ import { readdirSync, readlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { hostname, release } from 'node:os';
 import type { ExecResult, HostIO } from './host-io.js';
-import { runShellBatch } from './shell-batch.js';
 
 /** A firewall dump of a big host takes a second or two; a hung tool must not hang collect. */
 // nft -j on a loaded 56,000-rule kube-proxy node took over 30 s (issue 8); `collect --tool-timeout` sets it.
@@ -41,34 +39,11 @@ function run(argv: readonly string[], timeoutMs: number): Promise<ExecResult> {
   });
 }
 
-/**
- * exec that gathers the commands asked for before the event loop turns and runs them as one
- * batch; a lone command, or a batch sh could not run, goes through execFile.
- */
-function batchingExec(timeoutMs: number): (argv: readonly string[]) => Promise<ExecResult> {
-  let queue: { argv: readonly string[]; resolve: (r: Promise<ExecResult>) => void }[] = [];
-  const flush = () => {
-    const batch = queue;
-    queue = [];
-    if (batch.length === 1) return batch[0]!.resolve(run(batch[0]!.argv, timeoutMs));
-    const results = runShellBatch(
-      batch.map((c) => c.argv),
-      { timeoutMs, maxBuffer: EXEC_MAX_BUFFER, env: ENV },
-    );
-    batch.forEach((c, i) => c.resolve(results.then((all) => all[i]!).then((r) => r ?? run(c.argv, timeoutMs))));
-  };
-  return (argv) =>
-    new Promise((resolve) => {
-      if (queue.length === 0) setImmediate(flush);
-      queue.push({ argv, resolve });
-    });
-}
-
 /** The real host; `timeoutMs` bounds each command (default 120 s). */
 export function realHostIO(options: { timeoutMs?: number } = {}): HostIO {
   const timeoutMs = options.timeoutMs ?? EXEC_TIMEOUT_MS;
   return {
-    exec: batchingExec(timeoutMs),
+    exec: (argv) => run(argv, timeoutMs),
     readFile: (path) => readFile(path, 'utf8'),
     // Only /proc and /sys are listed and their links read, which answer from memory: a
     // synchronous call costs a third of the CPU of a thread-pool round trip, and collect
