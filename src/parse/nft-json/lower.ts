@@ -7,14 +7,13 @@
  * @module
  */
 import type { Family } from '../../model/addr.js';
-import type { Diagnostic, Location, Parsed } from '../../model/diagnostics.js';
+import type { Diagnostic, Parsed } from '../../model/diagnostics.js';
 import type { HostContext } from '../../model/host-context.js';
 import { Dim, PacketSet, ifaceSet } from '../../model/packet-set.js';
 import * as I from '../../model/interval-set.js';
 import { type BaseChain, type Chain, type ChainKind, type FirewallModel, type Hook, type Rule, chainId, emptyModel } from '../../model/ruleset.js';
 import type { NamedSetValue } from './match.js';
-import { renderRule } from './render.js';
-import { type Found, type RuleEnv, lowerRule } from './statements.js';
+import { type Found, type RuleEnv, type RuleSource, lowerRule } from './statements.js';
 import { NAMED_PRIORITIES } from './symbols.js';
 import { type Json, type NftChain, type NftRule, type NftRuleset, type NftSet, isObject, soleKey } from './types.js';
 
@@ -32,12 +31,6 @@ const FAMILIES_OF: Readonly<Record<string, readonly Family[]>> = {
   inet: ['ipv4', 'ipv6'],
   netdev: ['ipv4', 'ipv6'],
 };
-
-interface RuleEntry {
-  rule: NftRule;
-  text: string | null;
-  origin: Location | null;
-}
 
 const HOOKS: ReadonlySet<string> = new Set(['prerouting', 'input', 'forward', 'output', 'postrouting', 'ingress']);
 
@@ -61,12 +54,20 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
     if (!l) chainsByTable.set(k, (l = []));
     l.push(c);
   }
-  const rulesByChain = new Map<string, RuleEntry[]>();
+  const rulesByChain = new Map<string, RuleSource[]>();
+  let last: { rule: NftRule; list: RuleSource[] } | null = null;
   for (const rule of ruleset.rules) {
-    const k = `${rule.family} ${rule.table} ${rule.chain}`;
-    let l = rulesByChain.get(k);
-    if (!l) rulesByChain.set(k, (l = []));
-    l.push({ rule, text: null, origin: null });
+    let l: RuleSource[] | undefined;
+    // Dumps list a chain's rules together: most rules join the previous rule's list without a lookup.
+    if (last !== null && rule.chain === last.rule.chain && rule.table === last.rule.table && rule.family === last.rule.family) l = last.list;
+    else {
+      const k = `${rule.family} ${rule.table} ${rule.chain}`;
+      l = rulesByChain.get(k);
+      if (!l) rulesByChain.set(k, (l = []));
+      last = { rule, list: l };
+    }
+    // Text and origin are shared by every family and piece a rule lowers into.
+    l.push({ rule, text: null, origin: { file, path: rule.path } });
   }
   const dynamicSets = findDynamicSets(ruleset.rules, setsByTable);
   const cache = new Map<string, NamedSetValue>();
@@ -89,10 +90,12 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
     }
     const tableKey = `${table.family} ${table.name}`;
     const chains = chainsByTable.get(tableKey) ?? [];
-    const chainNames = new Set(chains.map((c) => c.name));
     const sets = setsByTable.get(tableKey) ?? new Map<string, NftSet>();
     for (const family of families) {
       const model = models[family];
+      // Every jump, goto and verdict-map branch names its target: ids are built once per chain, not per reference.
+      const ids = new Map<string, string>();
+      for (const c of chains) ids.set(c.name, chainId('nftables', family, tableKey, c.name));
       const env: RuleEnv = {
         family,
         context: opts.context,
@@ -100,10 +103,10 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
         dynamicSets,
         cache,
         tableFamily: table.family,
-        chainRef: (name) => (chainNames.has(name) ? chainId('nftables', family, tableKey, name) : null),
+        chainRef: (name) => ids.get(name) ?? null,
       };
       for (const c of chains) {
-        const id = chainId('nftables', family, tableKey, c.name);
+        const id = ids.get(c.name)!;
         const chain: Chain = { id, backend: 'nftables', family, table: tableKey, tableFamily: table.family, name: c.name, rules: [], origin: { file, path: c.path } };
         const base = c.hook !== undefined ? baseChain(c, id, table.family, report) : null;
         if (base) {
@@ -116,12 +119,9 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
         }
         const found: Found[] = [];
         let position = 0;
-        for (const entry of rulesByChain.get(`${tableKey} ${c.name}`) ?? []) {
+        for (const src of rulesByChain.get(`${tableKey} ${c.name}`) ?? []) {
           position++;
-          // Text and origin are shared by every family and piece a rule lowers into.
-          entry.text ??= renderRule(entry.rule.expr, entry.rule.comment);
-          entry.origin ??= { file, path: entry.rule.path };
-          for (const lowered of lowerRule(env, entry.rule, position, entry.text, entry.origin, found)) chain.rules.push(lowered);
+          for (const lowered of lowerRule(env, src, position, found)) chain.rules.push(lowered);
         }
         for (const f of found) {
           const key = `${f.path}|${f.uncertainty.construct}|${f.uncertainty.kind}`;
