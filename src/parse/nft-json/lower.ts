@@ -13,6 +13,7 @@ import { Dim, PacketSet, ifaceSet } from '../../model/packet-set.js';
 import * as I from '../../model/interval-set.js';
 import { type BaseChain, type Chain, type ChainKind, type FirewallModel, type Hook, type Rule, chainId, emptyModel } from '../../model/ruleset.js';
 import type { NamedSetValue } from './match.js';
+import { LazyChains } from './lazy-chains.js';
 import { type Found, type RuleEnv, type RuleSource, lowerRule } from './statements.js';
 import { NAMED_PRIORITIES } from './symbols.js';
 import { type Json, type NftChain, type NftRule, type NftRuleset, type NftSet, isObject, soleKey } from './types.js';
@@ -23,6 +24,12 @@ export interface LowerNftOptions {
   file: string;
   /** Tables to leave out (the lead drops those iptables-nft-save already printed). */
   skipTable?: (family: string, table: string) => boolean;
+  /**
+   * Lower each chain when the model is first asked for it ({@link LazyChains}): for one
+   * question that meets a few chains. Diagnostics of a chain join `diagnostics` (the same
+   * array) when it is lowered; base chains and table-level diagnostics come at once.
+   */
+  lazy?: boolean;
 }
 
 const FAMILIES_OF: Readonly<Record<string, readonly Family[]>> = {
@@ -38,6 +45,7 @@ const HOOKS: ReadonlySet<string> = new Set(['prerouting', 'input', 'forward', 'o
 export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Record<Family, FirewallModel>> {
   const diagnostics: Diagnostic[] = [];
   const models: Record<Family, FirewallModel> = { ipv4: emptyModel('ipv4'), ipv6: emptyModel('ipv6') };
+  if (opts.lazy) for (const m of Object.values(models)) m.chains = new LazyChains();
   const file = opts.file;
 
   const setsByTable = new Map<string, Map<string, NftSet>>();
@@ -105,41 +113,49 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
         tableFamily: table.family,
         chainRef: (name) => ids.get(name) ?? null,
       };
+      const chainMap = model.chains;
       for (const c of chains) {
         const id = ids.get(c.name)!;
-        const chain: Chain = { id, backend: 'nftables', family, table: tableKey, tableFamily: table.family, name: c.name, rules: [], origin: { file, path: c.path } };
         const base = c.hook !== undefined ? baseChain(c, id, table.family, report) : null;
-        if (base) {
-          model.baseChains.push(base);
-          const gate = deviceGate(c, family, file);
-          if (gate) {
-            chain.rules.push(gate);
-            for (const u of gate.uncertain) report(c.path, `${u.construct}: ${u.detail ?? 'unknown'}; packets of every device are read as "may enter" this chain`);
-          }
-        }
-        const found: Found[] = [];
-        let position = 0;
-        for (const src of rulesByChain.get(`${tableKey} ${c.name}`) ?? []) {
-          position++;
-          for (const lowered of lowerRule(env, src, position, found)) chain.rules.push(lowered);
-        }
-        for (const f of found) {
-          const key = `${f.path}|${f.uncertainty.construct}|${f.uncertainty.kind}`;
-          if (reported.has(key)) continue;
-          reported.add(key);
-          const u = f.uncertainty;
-          diagnostics.push({
-            code: `unsupported.nft-json.${u.kind}`,
-            severity: u.kind === 'rate-limit' ? 'info' : 'warning',
-            message: `${u.construct}: ${u.detail ?? describe(u.kind)}; the rule is read as "may match"`,
-            location: { file, path: f.path },
-          });
-        }
-        model.chains.set(id, chain);
+        if (base) model.baseChains.push(base);
+        const lower = (): Chain => lowerChain(env, c, id, tableKey, base !== null);
+        if (chainMap instanceof LazyChains) chainMap.later(id, lower);
+        else chainMap.set(id, lower());
       }
     }
   }
   return { value: models, diagnostics };
+
+  /** One chain's rules in one family, with the diagnostics of what they hold that is not understood. */
+  function lowerChain(env: RuleEnv, c: NftChain, id: string, tableKey: string, isBase: boolean): Chain {
+    const chain: Chain = { id, backend: 'nftables', family: env.family, table: tableKey, tableFamily: env.tableFamily, name: c.name, rules: [], origin: { file, path: c.path } };
+    if (isBase) {
+      const gate = deviceGate(c, env.family, file);
+      if (gate) {
+        chain.rules.push(gate);
+        for (const u of gate.uncertain) report(c.path, `${u.construct}: ${u.detail ?? 'unknown'}; packets of every device are read as "may enter" this chain`);
+      }
+    }
+    const found: Found[] = [];
+    let position = 0;
+    for (const src of rulesByChain.get(`${tableKey} ${c.name}`) ?? []) {
+      position++;
+      for (const lowered of lowerRule(env, src, position, found)) chain.rules.push(lowered);
+    }
+    for (const f of found) {
+      const key = `${f.path}|${f.uncertainty.construct}|${f.uncertainty.kind}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      const u = f.uncertainty;
+      diagnostics.push({
+        code: `unsupported.nft-json.${u.kind}`,
+        severity: u.kind === 'rate-limit' ? 'info' : 'warning',
+        message: `${u.construct}: ${u.detail ?? describe(u.kind)}; the rule is read as "may match"`,
+        location: { file, path: f.path },
+      });
+    }
+    return chain;
+  }
 
   function report(path: string, message: string, severity: 'warning' | 'info' = 'warning'): void {
     const key = `${path}|${message}`;
