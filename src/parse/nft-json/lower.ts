@@ -62,16 +62,19 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
     if (!l) chainsByTable.set(k, (l = []));
     l.push(c);
   }
-  const rulesByChain = new Map<string, RuleSource[]>();
+  // Table key, then chain name: chain names are looked up as parsed, never joined into new keys.
+  const rulesByChain = new Map<string, Map<string, RuleSource[]>>();
   let last: { rule: NftRule; list: RuleSource[] } | null = null;
   for (const rule of ruleset.rules) {
     let l: RuleSource[] | undefined;
     // Dumps list a chain's rules together: most rules join the previous rule's list without a lookup.
     if (last !== null && rule.chain === last.rule.chain && rule.table === last.rule.table && rule.family === last.rule.family) l = last.list;
     else {
-      const k = `${rule.family} ${rule.table} ${rule.chain}`;
-      l = rulesByChain.get(k);
-      if (!l) rulesByChain.set(k, (l = []));
+      const k = `${rule.family} ${rule.table}`;
+      let byName = rulesByChain.get(k);
+      if (!byName) rulesByChain.set(k, (byName = new Map()));
+      l = byName.get(rule.chain);
+      if (!l) byName.set(rule.chain, (l = []));
       last = { rule, list: l };
     }
     // Text and origin are shared by every family and piece a rule lowers into.
@@ -138,7 +141,7 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
     }
     const found: Found[] = [];
     let position = 0;
-    for (const src of rulesByChain.get(`${tableKey} ${c.name}`) ?? []) {
+    for (const src of rulesByChain.get(tableKey)?.get(c.name) ?? []) {
       position++;
       for (const lowered of lowerRule(env, src, position, found)) chain.rules.push(lowered);
     }
