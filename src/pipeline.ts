@@ -102,6 +102,8 @@ export interface LoadOptions {
    * Build every chain's rule index while loading (default), so that a long-lived caller's
    * first query is as fast as the next. A one-shot explain turns it off: the chains its one
    * flow meets are indexed on the way, the thousands it never meets are not (issue 8).
+   * Native nft chains are then also lowered when first met: warnings of chains never met are
+   * not gathered, and a source's status and rule count lower every chain when read.
    */
   indexAllChains?: boolean;
 }
@@ -173,8 +175,14 @@ export function loadHost(snapshot: Snapshot, file: string, overrides: FirewallOv
       sourceStatus.push({ source: n.label, status: 'failed', rules: 0 });
       continue;
     }
-    const lowered = lowerNft(parsed.value, { context, file: n.label, skipTable: (family, table) => skip.has(`${family} ${table}`) });
+    const lazy = options.indexAllChains === false;
+    const lowered = lowerNft(parsed.value, { context, file: n.label, skipTable: (family, table) => skip.has(`${family} ${table}`), lazy });
     diagnostics.push(...lowered.diagnostics);
+    if (lazy) {
+      for (const family of ['ipv4', 'ipv6'] as const) models[family].push(lowered.value[family]);
+      sourceStatus.push(lazyNftStatus(n.label, lowered.value, lowered.diagnostics));
+      continue;
+    }
     let rules = 0;
     let partial = false;
     for (const family of ['ipv4', 'ipv6'] as const) {
@@ -185,10 +193,12 @@ export function loadHost(snapshot: Snapshot, file: string, overrides: FirewallOv
     }
     sourceStatus.push({ source: n.label, status: partial ? 'partially-unrecognized' : 'passed', rules });
   }
+  // A model alone needs no merged copy; copying would lower every chain of a lazy one.
+  const merged = (family: Family): FirewallModel => (options.indexAllChains === false && models[family].length === 1 ? models[family][0]! : mergeModels(family, models[family]));
   const loaded: LoadedHost = {
     snapshot,
     file,
-    models: { ipv4: mergeModels('ipv4', models.ipv4), ipv6: mergeModels('ipv6', models.ipv6) },
+    models: { ipv4: merged('ipv4'), ipv6: merged('ipv6') },
     context,
     diagnostics,
     sourceStatus,
@@ -198,6 +208,30 @@ export function loadHost(snapshot: Snapshot, file: string, overrides: FirewallOv
     for (const family of ['ipv4', 'ipv6'] as const) pathFor(reachInput(loaded), family).walker.prepare();
   }
   return loaded;
+}
+
+/** An nft source's status whose chains are lowered on demand: reading it lowers them all. */
+function lazyNftStatus(source: string, models: Record<Family, FirewallModel>, diagnostics: readonly Diagnostic[]): SourceStatus {
+  let known: Pick<SourceStatus, 'status' | 'rules'> | null = null;
+  const decide = (): Pick<SourceStatus, 'status' | 'rules'> => {
+    if (known) return known;
+    let rules = 0;
+    let partial = false;
+    for (const family of ['ipv4', 'ipv6'] as const) {
+      rules += ruleCount(models[family]);
+      if (statusOf(models[family], diagnostics) !== 'passed') partial = true;
+    }
+    return (known = { status: partial ? 'partially-unrecognized' : 'passed', rules });
+  };
+  return {
+    source,
+    get status() {
+      return decide().status;
+    },
+    get rules() {
+      return decide().rules;
+    },
+  };
 }
 
 function ruleCount(model: FirewallModel): number {

@@ -7,14 +7,14 @@
  * @module
  */
 import type { Family } from '../../model/addr.js';
-import type { Diagnostic, Location, Parsed } from '../../model/diagnostics.js';
+import type { Diagnostic, Parsed } from '../../model/diagnostics.js';
 import type { HostContext } from '../../model/host-context.js';
 import { Dim, PacketSet, ifaceSet } from '../../model/packet-set.js';
 import * as I from '../../model/interval-set.js';
 import { type BaseChain, type Chain, type ChainKind, type FirewallModel, type Hook, type Rule, chainId, emptyModel } from '../../model/ruleset.js';
 import type { NamedSetValue } from './match.js';
-import { renderRule } from './render.js';
-import { type Found, type RuleEnv, lowerRule } from './statements.js';
+import { LazyChains } from './lazy-chains.js';
+import { type Found, type RuleEnv, type RuleSource, lowerRule } from './statements.js';
 import { NAMED_PRIORITIES } from './symbols.js';
 import { type Json, type NftChain, type NftRule, type NftRuleset, type NftSet, isObject, soleKey } from './types.js';
 
@@ -24,6 +24,12 @@ export interface LowerNftOptions {
   file: string;
   /** Tables to leave out (the lead drops those iptables-nft-save already printed). */
   skipTable?: (family: string, table: string) => boolean;
+  /**
+   * Lower each chain when the model is first asked for it ({@link LazyChains}): for one
+   * question that meets a few chains. Diagnostics of a chain join `diagnostics` (the same
+   * array) when it is lowered; base chains and table-level diagnostics come at once.
+   */
+  lazy?: boolean;
 }
 
 const FAMILIES_OF: Readonly<Record<string, readonly Family[]>> = {
@@ -33,18 +39,13 @@ const FAMILIES_OF: Readonly<Record<string, readonly Family[]>> = {
   netdev: ['ipv4', 'ipv6'],
 };
 
-interface RuleEntry {
-  rule: NftRule;
-  text: string | null;
-  origin: Location | null;
-}
-
 const HOOKS: ReadonlySet<string> = new Set(['prerouting', 'input', 'forward', 'output', 'postrouting', 'ingress']);
 
 /** Lower a parsed ruleset. Never throws; anything not understood is an uncertainty plus a diagnostic. */
 export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Record<Family, FirewallModel>> {
   const diagnostics: Diagnostic[] = [];
   const models: Record<Family, FirewallModel> = { ipv4: emptyModel('ipv4'), ipv6: emptyModel('ipv6') };
+  if (opts.lazy) for (const m of Object.values(models)) m.chains = new LazyChains();
   const file = opts.file;
 
   const setsByTable = new Map<string, Map<string, NftSet>>();
@@ -61,12 +62,23 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
     if (!l) chainsByTable.set(k, (l = []));
     l.push(c);
   }
-  const rulesByChain = new Map<string, RuleEntry[]>();
+  // Table key, then chain name: chain names are looked up as parsed, never joined into new keys.
+  const rulesByChain = new Map<string, Map<string, RuleSource[]>>();
+  let last: { rule: NftRule; list: RuleSource[] } | null = null;
   for (const rule of ruleset.rules) {
-    const k = `${rule.family} ${rule.table} ${rule.chain}`;
-    let l = rulesByChain.get(k);
-    if (!l) rulesByChain.set(k, (l = []));
-    l.push({ rule, text: null, origin: null });
+    let l: RuleSource[] | undefined;
+    // Dumps list a chain's rules together: most rules join the previous rule's list without a lookup.
+    if (last !== null && rule.chain === last.rule.chain && rule.table === last.rule.table && rule.family === last.rule.family) l = last.list;
+    else {
+      const k = `${rule.family} ${rule.table}`;
+      let byName = rulesByChain.get(k);
+      if (!byName) rulesByChain.set(k, (byName = new Map()));
+      l = byName.get(rule.chain);
+      if (!l) byName.set(rule.chain, (l = []));
+      last = { rule, list: l };
+    }
+    // Text and origin are shared by every family and piece a rule lowers into.
+    l.push({ rule, text: null, origin: { file, path: rule.path } });
   }
   const dynamicSets = findDynamicSets(ruleset.rules, setsByTable);
   const cache = new Map<string, NamedSetValue>();
@@ -89,10 +101,12 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
     }
     const tableKey = `${table.family} ${table.name}`;
     const chains = chainsByTable.get(tableKey) ?? [];
-    const chainNames = new Set(chains.map((c) => c.name));
     const sets = setsByTable.get(tableKey) ?? new Map<string, NftSet>();
     for (const family of families) {
       const model = models[family];
+      // Every jump, goto and verdict-map branch names its target: ids are built once per chain, not per reference.
+      const ids = new Map<string, string>();
+      for (const c of chains) ids.set(c.name, chainId('nftables', family, tableKey, c.name));
       const env: RuleEnv = {
         family,
         context: opts.context,
@@ -100,46 +114,51 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
         dynamicSets,
         cache,
         tableFamily: table.family,
-        chainRef: (name) => (chainNames.has(name) ? chainId('nftables', family, tableKey, name) : null),
+        chainRef: (name) => ids.get(name) ?? null,
       };
+      const chainMap = model.chains;
       for (const c of chains) {
-        const id = chainId('nftables', family, tableKey, c.name);
-        const chain: Chain = { id, backend: 'nftables', family, table: tableKey, tableFamily: table.family, name: c.name, rules: [], origin: { file, path: c.path } };
+        const id = ids.get(c.name)!;
         const base = c.hook !== undefined ? baseChain(c, id, table.family, report) : null;
-        if (base) {
-          model.baseChains.push(base);
-          const gate = deviceGate(c, family, file);
-          if (gate) {
-            chain.rules.push(gate);
-            for (const u of gate.uncertain) report(c.path, `${u.construct}: ${u.detail ?? 'unknown'}; packets of every device are read as "may enter" this chain`);
-          }
-        }
-        const found: Found[] = [];
-        let position = 0;
-        for (const entry of rulesByChain.get(`${tableKey} ${c.name}`) ?? []) {
-          position++;
-          // Text and origin are shared by every family and piece a rule lowers into.
-          entry.text ??= renderRule(entry.rule.expr, entry.rule.comment);
-          entry.origin ??= { file, path: entry.rule.path };
-          for (const lowered of lowerRule(env, entry.rule, position, entry.text, entry.origin, found)) chain.rules.push(lowered);
-        }
-        for (const f of found) {
-          const key = `${f.path}|${f.uncertainty.construct}|${f.uncertainty.kind}`;
-          if (reported.has(key)) continue;
-          reported.add(key);
-          const u = f.uncertainty;
-          diagnostics.push({
-            code: `unsupported.nft-json.${u.kind}`,
-            severity: u.kind === 'rate-limit' ? 'info' : 'warning',
-            message: `${u.construct}: ${u.detail ?? describe(u.kind)}; the rule is read as "may match"`,
-            location: { file, path: f.path },
-          });
-        }
-        model.chains.set(id, chain);
+        if (base) model.baseChains.push(base);
+        const lower = (): Chain => lowerChain(env, c, id, tableKey, base !== null);
+        if (chainMap instanceof LazyChains) chainMap.later(id, lower);
+        else chainMap.set(id, lower());
       }
     }
   }
   return { value: models, diagnostics };
+
+  /** One chain's rules in one family, with the diagnostics of what they hold that is not understood. */
+  function lowerChain(env: RuleEnv, c: NftChain, id: string, tableKey: string, isBase: boolean): Chain {
+    const chain: Chain = { id, backend: 'nftables', family: env.family, table: tableKey, tableFamily: env.tableFamily, name: c.name, rules: [], origin: { file, path: c.path } };
+    if (isBase) {
+      const gate = deviceGate(c, env.family, file);
+      if (gate) {
+        chain.rules.push(gate);
+        for (const u of gate.uncertain) report(c.path, `${u.construct}: ${u.detail ?? 'unknown'}; packets of every device are read as "may enter" this chain`);
+      }
+    }
+    const found: Found[] = [];
+    let position = 0;
+    for (const src of rulesByChain.get(tableKey)?.get(c.name) ?? []) {
+      position++;
+      for (const lowered of lowerRule(env, src, position, found)) chain.rules.push(lowered);
+    }
+    for (const f of found) {
+      const key = `${f.path}|${f.uncertainty.construct}|${f.uncertainty.kind}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      const u = f.uncertainty;
+      diagnostics.push({
+        code: `unsupported.nft-json.${u.kind}`,
+        severity: u.kind === 'rate-limit' ? 'info' : 'warning',
+        message: `${u.construct}: ${u.detail ?? describe(u.kind)}; the rule is read as "may match"`,
+        location: { file, path: f.path },
+      });
+    }
+    return chain;
+  }
 
   function report(path: string, message: string, severity: 'warning' | 'info' = 'warning'): void {
     const key = `${path}|${message}`;

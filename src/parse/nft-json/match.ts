@@ -122,21 +122,47 @@ function rhsValues(env: MatchEnv, kind: ValueKind, right: Json): Rhs {
 /** Value kinds whose set lands directly in one dimension (usable inside concatenations). */
 const DIRECT: ReadonlySet<ValueKind> = new Set(['addr', 'port', 'proto', 'iface', 'icmp-type', 'icmpv6-type', 'icmp-code', 'icmpv6-code']);
 
+/** What a concatenation's parts read, decided once per expression. */
+interface ConcatShape {
+  sels: Selector[];
+  /** The first part that is not a packet-space dimension usable in a concatenation. */
+  bad: Selector | undefined;
+  kinds: ValueKind[];
+  dims: Dim[];
+  repeats: boolean;
+}
+
+/**
+ * A verdict map applies its key once per distinct verdict (kube-proxy: thousands per map), in
+ * every family: the shape of one key expression is worked out once. Selectors depend on the
+ * expression alone and are never changed once built.
+ */
+const SHAPES = new WeakMap<Json[], ConcatShape>();
+
+function concatShape(parts: Json[]): ConcatShape {
+  let shape = SHAPES.get(parts);
+  if (shape) return shape;
+  const sels = parts.map(selectorOf);
+  const bad = sels.find((s) => s.value === undefined || !DIRECT.has(s.value) || s.dim === undefined);
+  const kinds = bad ? [] : sels.map((s) => s.value!);
+  const dims = bad ? [] : sels.map((s) => s.dim!);
+  shape = { sels, bad, kinds, dims, repeats: new Set(dims).size !== dims.length };
+  SHAPES.set(parts, shape);
+  return shape;
+}
+
 function applyConcat(env: MatchEnv, cond: Cond, op: string, parts: Json, right: Json, unsure: Unsure): void {
   if (!Array.isArray(parts)) {
     unsure('unknown', 'malformed concatenation');
     return;
   }
-  const sels = parts.map(selectorOf);
+  const { sels, bad, kinds, dims, repeats } = concatShape(parts);
   for (const s of sels) if (!dependencies(env, cond, s)) return;
-  const bad = sels.find((s) => s.value === undefined || !DIRECT.has(s.value) || s.dim === undefined);
   if (bad) {
     unsure(bad.unmodelled ?? 'unmodelled', `${selectorLabel(bad)} in a concatenation is not modelled`);
     return;
   }
-  const kinds = sels.map((s) => s.value!);
-  const dims = sels.map((s) => s.dim!);
-  if (new Set(dims).size !== dims.length) {
+  if (repeats) {
     unsure('unmodelled', 'concatenation repeats a dimension');
     return;
   }

@@ -43,6 +43,29 @@ function tooDeep(v: Json, depth = 0): boolean {
   return false;
 }
 
+/**
+ * Whether the text nests fewer than `limit` brackets anywhere (strings skipped). A dump that
+ * does needs no per-rule {@link tooDeep} walk: rule statements sit inside the document.
+ */
+function nestsLessThan(text: string, limit: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 0x22) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (ch === 0x7b || ch === 0x5b) {
+      if (++depth >= limit) return false;
+    } else if (ch === 0x7d || ch === 0x5d) depth--;
+  }
+  return true;
+}
+
+/** `$.nftables[k].rule`, or `$.nftables[k]["ct helper"]` for a kind that is not a plain name. */
+function itemPath(k: number, kind: string): string {
+  return PLAIN_KINDS.has(kind) || /^[a-z_]+$/i.test(kind) ? `$.nftables[${k}].${kind}` : `$.nftables[${k}]["${kind}"]`;
+}
+const PLAIN_KINDS: ReadonlySet<string> = new Set(['rule', 'chain', 'set', 'map', 'table', 'element', 'metainfo']);
+
 export function emptyRuleset(): NftRuleset {
   return { metainfo: null, tables: [], chains: [], rules: [], sets: [], objects: [] };
 }
@@ -93,15 +116,16 @@ export function parseNftJson(text: string, file: string): Parsed<NftRuleset> {
     return { value, diagnostics };
   }
   const items = doc['nftables'];
+  // Most dumps nest a dozen levels: then no rule or set needs its own depth walk.
+  const shallow = nestsLessThan(text, MAX_DEPTH);
   items.forEach((item, k) => {
-    const path = `$.nftables[${k}]`;
     const kind = soleKey(item);
     if (kind === null) {
-      err(path, 'an object with exactly one key, such as {"table": {…}}', item, 'ruleset item is not a one-key object');
+      err(`$.nftables[${k}]`, 'an object with exactly one key, such as {"table": {…}}', item, 'ruleset item is not a one-key object');
       return;
     }
     const body = (item as JsonObject)[kind];
-    const p = /^[a-z_]+$/i.test(kind) ? `${path}.${kind}` : `${path}["${kind}"]`;
+    const p = itemPath(k, kind);
     if (!isObject(body)) {
       err(p, `an object describing the ${kind}`, body, `"${kind}" is not an object`);
       return;
@@ -218,7 +242,7 @@ export function parseNftJson(text: string, file: string): Parsed<NftRuleset> {
       return;
     }
     if (family === null || table === null || chain === null) return;
-    if (tooDeep(expr)) {
+    if (!shallow && tooDeep(expr)) {
       err(`${path}.expr`, `statements nested at most ${MAX_DEPTH} levels deep`, '(deeply nested)', 'rule statements are nested too deeply to be an nft dump');
       return;
     }
@@ -245,7 +269,7 @@ export function parseNftJson(text: string, file: string): Parsed<NftRuleset> {
     }
     if (typeof body['timeout'] === 'number') set.timeout = body['timeout'];
     const elems = body['elem'];
-    if (elems !== undefined && tooDeep(elems)) {
+    if (elems !== undefined && !shallow && tooDeep(elems)) {
       err(`${path}.elem`, `elements nested at most ${MAX_DEPTH} levels deep`, '(deeply nested)', `${kind} ${name} elements are nested too deeply to be an nft dump`);
     } else if (elems !== undefined) {
       const list = Array.isArray(elems) && !(kind === 'map' && isPair(elems)) ? elems : [elems];
@@ -304,9 +328,15 @@ export function parseNftJson(text: string, file: string): Parsed<NftRuleset> {
     });
     value.sets = value.sets.filter((s) => !missingTable(s, `${s.kind} ${s.name}`));
     value.objects = value.objects.filter((o) => !missingTable(o, `${o.kind} ${o.name}`));
+    // Dumps list a chain's rules together: the previous rule's chain, once known to exist, needs no lookup.
+    let known: NftRule | null = null;
     value.rules = value.rules.filter((r) => {
+      if (known !== null && r.chain === known.chain && r.table === known.table && r.family === known.family) return true;
       if (missingTable(r, 'rule')) return false;
-      if (chains.has(`${r.family} ${r.table} ${r.chain}`)) return true;
+      if (chains.has(`${r.family} ${r.table} ${r.chain}`)) {
+        known = r;
+        return true;
+      }
       err(`${r.path}.chain`, `a chain declared in table ${r.family} ${r.table}`, r.chain, `rule refers to chain ${r.chain}, which table ${r.family} ${r.table} does not declare`);
       return false;
     });

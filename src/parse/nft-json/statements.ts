@@ -11,11 +11,11 @@ import { limiterOfStatement } from './limiters.js';
 import type { Location } from '../../model/diagnostics.js';
 import * as I from '../../model/interval-set.js';
 import type { IntervalSet, Ordinal } from '../../model/interval-set.js';
-import type { DimSet } from '../../model/packet-set.js';
+import type { DimSet, PacketSet } from '../../model/packet-set.js';
 import type { Action, RejectWith, Rule, Uncertainty } from '../../model/ruleset.js';
 import { type Cond, type MatchEnv, applyMatch, cloneCond, condToSet, newCond } from './match.js';
 import { numgenCovers } from './numgen.js';
-import { renderExpr, renderStatement } from './render.js';
+import { renderExpr, renderRule, renderStatement } from './render.js';
 import { ICMP_CODES, ICMPV6_CODES } from './symbols.js';
 import { type Json, type JsonObject, type NftRule, isObject, soleKey } from './types.js';
 import { type Range, valueRanges } from './values.js';
@@ -44,8 +44,37 @@ export interface Found {
 const NOTE_ONLY = new Set(['counter', 'log', 'ct helper', 'ct timeout', 'ct expectation', 'dup', 'flow', 'secmark', 'notrack']);
 const RATE = new Set(['limit', 'quota', 'meter', 'ct count']);
 
+/**
+ * A rule as lowering shares it between its families and pieces. Its text is rendered when a
+ * report or an explain step first reads it: most of a large ruleset's rules are never shown.
+ */
+export interface RuleSource {
+  rule: NftRule;
+  origin: Location;
+  text: string | null;
+}
+
+export function ruleText(src: RuleSource): string {
+  return (src.text ??= renderRule(src.rule.expr, src.rule.comment));
+}
+
+/** A model rule whose `text` is an own, enumerable property read through {@link ruleText} (copies and JSON see it as a string). */
+function modelRule(src: RuleSource, position: number, match: PacketSet, uncertain: readonly Uncertainty[], action: Action): Rule {
+  return {
+    position,
+    get text(): string {
+      return ruleText(src);
+    },
+    origin: src.origin,
+    match,
+    uncertain,
+    action,
+  };
+}
+
 /** Lower one rule in one family; `found` collects every uncertainty with its statement path. */
-export function lowerRule(env: RuleEnv, rule: NftRule, position: number, text: string, origin: Location, found: Found[]): Rule[] {
+export function lowerRule(env: RuleEnv, src: RuleSource, position: number, found: Found[]): Rule[] {
+  const rule = src.rule;
   const cond = newCond();
   const st: RuleState = { notes: [], notrack: false, unknown: null };
   let pieces: Piece[] | null = null;
@@ -68,14 +97,7 @@ export function lowerRule(env: RuleEnv, rule: NftRule, position: number, text: s
     pieces = [{ cond, action }];
   }
   return pieces.map((p) => {
-    const r: Rule = {
-      position,
-      text,
-      origin,
-      match: condToSet(p.cond, env.family),
-      uncertain: p.cond.uncertain.length === 0 ? NO_UNCERTAINTY : p.cond.uncertain,
-      action: p.action,
-    };
+    const r = modelRule(src, position, condToSet(p.cond, env.family), p.cond.uncertain.length === 0 ? NO_UNCERTAINTY : p.cond.uncertain, p.action);
     if (rule.comment !== undefined) r.comment = rule.comment;
     if (rule.handle !== null) r.handle = rule.handle;
     if (p.cond.limits) r.limits = p.cond.limits;
@@ -130,12 +152,12 @@ function statement(env: RuleEnv, cond: Cond, s: Json, st: RuleState, unsure: (u:
     case 'queue':
       return finishWith(st, cond, { type: 'queue' });
     case 'vmap':
-      return vmap(env, cond, o, renderStatement(s), unsure);
+      return vmap(env, cond, o, constructOf(s), unsure);
     case 'dnat':
     case 'snat':
     case 'masquerade':
     case 'redirect':
-      return nat(env, cond, key, o, renderStatement(s), unsure, (a, c = cond) => finishWith(st, c, a));
+      return nat(env, cond, key, o, constructOf(s), unsure, (a, c = cond) => finishWith(st, c, a));
     case 'mangle': {
       const target = renderExpr(o['key']);
       st.notes.push(`${target} set`);
@@ -190,6 +212,12 @@ function statement(env: RuleEnv, cond: Cond, s: Json, st: RuleState, unsure: (u:
 /** The final pieces: a notrack statement earlier in the rule adds its own piece first. */
 function finishWith(st: RuleState, c: Cond, action: Action): Piece[] {
   return st.notrack ? [{ cond: c, action: { type: 'notrack' } }, { cond: c, action }] : [{ cond: c, action }];
+}
+
+/** The statement as nft prints it, rendered only if an uncertainty or action names it. */
+function constructOf(s: Json): () => string {
+  let text: string | undefined;
+  return () => (text ??= renderStatement(s));
 }
 
 function excerptJson(s: Json): string {
@@ -252,52 +280,65 @@ function reject(env: RuleEnv, cond: Cond, b: Json, unsure: (u: Uncertainty) => v
 }
 
 /** Group map elements by their data (verdict or NAT target), keeping first-seen order. */
-function groupElements(env: RuleEnv, data: Json, unsure: (u: Uncertainty) => void, construct: string): Map<string, { data: Json; keys: Json[] }> | null {
-  let pairs: [Json, Json][] = [];
-  if (typeof data === 'string' && data.startsWith('@')) {
-    const set = env.lookupSet(data.slice(1));
-    if (!set) {
-      unsure({ construct, kind: 'unknown', detail: `map ${data} is not declared in this table` });
-      return null;
-    }
-    if (env.dynamicSets.has(set.path)) {
-      unsure({ construct, kind: 'missing-data', detail: `map ${data} is filled by rules at runtime` });
-      return null;
-    }
-    pairs = set.elem.filter((e) => e.data !== undefined).map((e) => [e.key, e.data!]);
-  } else if (isObject(data) && soleKey(data) === 'set' && Array.isArray(data['set'])) {
-    for (const p of data['set']) {
-      if (!Array.isArray(p) || p.length !== 2) {
-        unsure({ construct, kind: 'unknown', detail: `map element ${JSON.stringify(p)} is not a [key, value] pair` });
-        return null;
-      }
-      pairs.push([p[0]!, p[1]!]);
-    }
-  } else {
-    unsure({ construct, kind: 'unknown', detail: 'map data not understood' });
-    return null;
-  }
+function groupElements(env: RuleEnv, data: Json, unsure: (u: Uncertainty) => void, construct: () => string): Map<string, { data: Json; keys: Json[] }> | null {
   const groups = new Map<string, { data: Json; keys: Json[] }>();
-  for (const [k, d] of pairs) {
-    const gk = JSON.stringify(d);
+  const add = (k: Json, d: Json): void => {
+    const gk = groupKey(d);
     const g = groups.get(gk);
     if (g) g.keys.push(k);
     else groups.set(gk, { data: d, keys: [k] });
+  };
+  if (typeof data === 'string' && data.startsWith('@')) {
+    const set = env.lookupSet(data.slice(1));
+    if (!set) {
+      unsure({ construct: construct(), kind: 'unknown', detail: `map ${data} is not declared in this table` });
+      return null;
+    }
+    if (env.dynamicSets.has(set.path)) {
+      unsure({ construct: construct(), kind: 'missing-data', detail: `map ${data} is filled by rules at runtime` });
+      return null;
+    }
+    for (const e of set.elem) if (e.data !== undefined) add(e.key, e.data);
+  } else if (isObject(data) && soleKey(data) === 'set' && Array.isArray(data['set'])) {
+    for (const p of data['set']) {
+      if (!Array.isArray(p) || p.length !== 2) {
+        unsure({ construct: construct(), kind: 'unknown', detail: `map element ${JSON.stringify(p)} is not a [key, value] pair` });
+        return null;
+      }
+      add(p[0]!, p[1]!);
+    }
+  } else {
+    unsure({ construct: construct(), kind: 'unknown', detail: 'map data not understood' });
+    return null;
   }
   return groups;
 }
 
+/**
+ * Equal data, equal key: the data's JSON, except for the common `goto`/`jump` verdict
+ * (kube-proxy maps hold thousands), keyed without serialising. The "\u0001" prefix never
+ * begins a JSON text, so the two kinds of key cannot collide.
+ */
+function groupKey(d: Json): string {
+  const k = soleKey(d);
+  if (k === 'goto' || k === 'jump') {
+    const b = (d as JsonObject)[k];
+    if (soleKey(b) === 'target' && typeof (b as JsonObject)['target'] === 'string') return `\u0001${k} ${(b as JsonObject)['target'] as string}`;
+  }
+  return JSON.stringify(d);
+}
+
 /** `key vmap { k1 : verdict1, … }`: one piece per distinct verdict, matching its keys. */
-function vmap(env: RuleEnv, cond: Cond, o: JsonObject, construct: string, unsure: (u: Uncertainty) => void): Piece[] {
+function vmap(env: RuleEnv, cond: Cond, o: JsonObject, construct: () => string, unsure: (u: Uncertainty) => void): Piece[] {
   const groups = groupElements(env, o['data'] ?? null, unsure, construct);
-  if (groups === null) return [{ cond, action: { type: 'unknown', name: construct } }];
+  if (groups === null) return [{ cond, action: { type: 'unknown', name: construct() } }];
   const pieces: Piece[] = [];
   // A random choice over every value: the last branch takes whatever the others did not.
   const exhaustive = numgenCovers(o['key'] ?? null, [...groups.values()].flatMap((g) => g.keys));
   let left = groups.size;
   for (const g of groups.values()) {
     const c = cloneCond(cond);
-    if (!(exhaustive && --left === 0)) applyMatch(env, c, '==', o['key'] ?? null, { set: g.keys }, () => construct);
+    if (!(exhaustive && --left === 0)) applyMatch(env, c, '==', o['key'] ?? null, { set: g.keys }, construct);
     pieces.push({ cond: c, action: verdict(env, g.data, (u) => c.uncertain.push(u)) });
   }
   if (pieces.length === 0) {
@@ -314,14 +355,14 @@ function nat(
   cond: Cond,
   key: 'dnat' | 'snat' | 'masquerade' | 'redirect',
   o: JsonObject,
-  construct: string,
+  construct: () => string,
   unsure: (u: Uncertainty) => void,
   finish: (a: Action, c?: Cond) => Piece[],
 ): Piece[] {
   const fam = o['family'];
   // In an inet table `dnat ip to …` does nothing to IPv6 packets (and the reverse).
   if ((fam === 'ip' && env.family !== 'ipv4') || (fam === 'ip6' && env.family !== 'ipv6')) {
-    return [{ cond, action: { type: 'continue', note: `${construct} (other family)` } }];
+    return [{ cond, action: { type: 'continue', note: `${construct()} (other family)` } }];
   }
   if (key === 'snat' || key === 'masquerade') return finish({ type: 'snat' });
   const addrExpr = key === 'dnat' ? o['addr'] : undefined;
@@ -330,7 +371,7 @@ function nat(
   const addrMap = mapOf(addrExpr);
   const portMap = mapOf(portExpr);
   if (addrMap && portMap) {
-    unsure({ construct, kind: 'unmodelled', detail: 'address and port both chosen by maps' });
+    unsure({ construct: construct(), kind: 'unmodelled', detail: 'address and port both chosen by maps' });
     return finish({ type: 'dnat' });
   }
   const target = (addrJson: Json | undefined, portJson: Json | undefined, c: Cond): Action => {
@@ -339,12 +380,12 @@ function nat(
     if (addrJson !== undefined) {
       const s = rangesOf('addr', addrJson);
       if (s) a.addr = s;
-      else c.uncertain.push({ construct, kind: 'unknown', detail: `NAT address ${renderExpr(addrJson)} not understood` });
+      else c.uncertain.push({ construct: construct(), kind: 'unknown', detail: `NAT address ${renderExpr(addrJson)} not understood` });
     }
     if (portJson !== undefined) {
       const s = rangesOf('port', portJson);
       if (s) a.ports = s;
-      else c.uncertain.push({ construct, kind: 'unknown', detail: `NAT port ${renderExpr(portJson)} not understood` });
+      else c.uncertain.push({ construct: construct(), kind: 'unknown', detail: `NAT port ${renderExpr(portJson)} not understood` });
     }
     return a;
   };
@@ -359,7 +400,7 @@ function nat(
   const pieces: Piece[] = [];
   for (const g of groups.values()) {
     const c = cloneCond(cond);
-    applyMatch(env, c, '==', map['key'] ?? null, { set: g.keys }, () => construct);
+    applyMatch(env, c, '==', map['key'] ?? null, { set: g.keys }, construct);
     let addr: Json | undefined = addrMap ? g.data : addrExpr;
     let port: Json | undefined = portMap ? g.data : portExpr;
     // `dnat ip addr . port to … map { k : a . p }`: the data is a concatenation.
