@@ -109,10 +109,10 @@ type PortLevels = Map<BlockKey, Map<number, Cover[]>>[];
  */
 class CoverIndex {
   private readonly all: Cover[] = [];
-  /** Covers whose finest block is this one. */
-  private readonly at: Levels = LEVELS.ipv6.map(() => new Map());
+  /** Covers whose finest block is this one (maps made on first use: most chains never get a cover). */
+  private readonly at: Levels = [];
   /** Covers whose finest block lies strictly inside this one. */
-  private readonly inside: Levels = LEVELS.ipv6.map(() => new Map());
+  private readonly inside: Levels = [];
   private readonly wide: Cover[] = [];
   private byPort: { at: PortLevels; inside: PortLevels; wide: Map<number, Cover[]>; filed: Map<number, Cover[]> } | null = null;
 
@@ -126,8 +126,8 @@ class CoverIndex {
     if (blocks.length === 0) this.wide.push(c);
     else {
       const finest = blocks.length - 1;
-      push(this.at[finest]!, blocks[finest]!, c);
-      for (let k = 0; k < finest; k++) push(this.inside[k]!, blocks[k]!, c);
+      push((this.at[finest] ??= new Map()), blocks[finest]!, c);
+      for (let k = 0; k < finest; k++) push((this.inside[k] ??= new Map()), blocks[k]!, c);
     }
     if (this.byPort) this.fileByPort(c);
   }
@@ -144,8 +144,8 @@ class CoverIndex {
     for (const p of ports) {
       const key = portKey(proto, p);
       push(files.filed, key, c);
-      push(inner(files.at[finest]!, blocks[finest]!), key, c);
-      for (let k = 0; k < finest; k++) push(inner(files.inside[k]!, blocks[k]!), key, c);
+      push(inner((files.at[finest] ??= new Map()), blocks[finest]!), key, c);
+      for (let k = 0; k < finest; k++) push(inner((files.inside[k] ??= new Map()), blocks[k]!), key, c);
     }
   }
 
@@ -160,11 +160,11 @@ class CoverIndex {
       // Sources spread wide: any filed cover may overlap.
       if (k.blocks.length === 0) return this.all;
       const finest = k.blocks.length - 1;
-      for (let b = 0; b <= finest; b++) hit(this.at[b]!.get(k.blocks[b]!));
-      hit(this.inside[finest]!.get(k.blocks[finest]!));
+      for (let b = 0; b <= finest; b++) hit(this.at[b]?.get(k.blocks[b]!));
+      hit(this.inside[finest]?.get(k.blocks[finest]!));
     } else {
       if (!this.byPort) {
-        this.byPort = { at: LEVELS.ipv6.map(() => new Map()), inside: LEVELS.ipv6.map(() => new Map()), wide: new Map(), filed: new Map() };
+        this.byPort = { at: [], inside: [], wide: new Map(), filed: new Map() };
         for (const c of this.all) this.fileByPort(c);
       }
       const files = this.byPort;
@@ -177,9 +177,9 @@ class CoverIndex {
         for (const key of keys) hit(files.filed.get(key));
       } else {
         const finest = k.blocks.length - 1;
-        const insideFinest = files.inside[finest]!.get(k.blocks[finest]!);
+        const insideFinest = files.inside[finest]?.get(k.blocks[finest]!);
         for (const key of keys) {
-          for (let b = 0; b <= finest; b++) hit(files.at[b]!.get(k.blocks[b]!)?.get(key));
+          for (let b = 0; b <= finest; b++) hit(files.at[b]?.get(k.blocks[b]!)?.get(key));
           hit(insideFinest?.get(key));
         }
       }
