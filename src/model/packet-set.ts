@@ -363,6 +363,10 @@ function cubeIds(c: Cube): number[] {
  */
 const DIM_IDS = new WeakMap<DimSet, number>();
 const IDS_BY_CONTENT = new Map<string, number>();
+/** Ids of one-interval numeric sets, by low then high bound: no string built for the commonest set. */
+const IDS_BY_INTERVAL = new Map<number, Map<number, number>>();
+/** Distinct contents interned since the tables were last emptied (both tables together). */
+let interned = 0;
 let nextDimId = 1;
 
 function dimId(set: DimSet): number {
@@ -374,17 +378,45 @@ function dimId(set: DimSet): number {
     DIM_IDS.set(set, id);
   }
   if (id === undefined) {
-    const content = set.length === 0 ? '' : typeof set[0] === 'string' ? JSON.stringify(set) : set.join(',');
-    id = IDS_BY_CONTENT.get(content);
-    if (id === undefined) {
-      // Bounded: the table only speeds merging up; forgetting ids never changes results.
-      if (IDS_BY_CONTENT.size > 1_000_000) IDS_BY_CONTENT.clear();
-      id = nextDimId++;
-      IDS_BY_CONTENT.set(content, id);
-    }
+    id = set.length === 2 && typeof set[0] === 'number' ? intervalId(set[0], set[1] as number) : contentId(set);
     DIM_IDS.set(set, id);
   }
   return id;
+}
+
+function intervalId(lo: number, hi: number): number {
+  let byHigh = IDS_BY_INTERVAL.get(lo);
+  let id = byHigh?.get(hi);
+  if (id === undefined) {
+    if (forgetIfFull()) byHigh = undefined;
+    if (!byHigh) IDS_BY_INTERVAL.set(lo, (byHigh = new Map()));
+    id = nextDimId++;
+    byHigh.set(hi, id);
+  }
+  return id;
+}
+
+function contentId(set: DimSet): number {
+  const content = set.length === 0 ? '' : typeof set[0] === 'string' ? JSON.stringify(set) : set.join(',');
+  let id = IDS_BY_CONTENT.get(content);
+  if (id === undefined) {
+    forgetIfFull();
+    id = nextDimId++;
+    IDS_BY_CONTENT.set(content, id);
+  }
+  return id;
+}
+
+/** Bounded: the tables only speed merging up; forgetting ids never changes results. Counts the content about to be added. */
+function forgetIfFull(): boolean {
+  const full = interned > 1_000_000;
+  if (full) {
+    IDS_BY_CONTENT.clear();
+    IDS_BY_INTERVAL.clear();
+    interned = 0;
+  }
+  interned++;
+  return full;
 }
 
 /**
