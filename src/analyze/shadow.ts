@@ -266,7 +266,7 @@ function reachableChains(model: FirewallModel): Set<string> {
     if (seen.has(id)) continue;
     seen.add(id);
     for (const rule of model.chains.get(id)?.rules ?? []) {
-      if ((rule.action.type === 'jump' || rule.action.type === 'goto') && !rule.match.isEmpty()) stack.push(rule.action.chain);
+      if ((rule.action.type === 'jump' || rule.action.type === 'goto') && !rule.match.isEmpty() && !seen.has(rule.action.chain)) stack.push(rule.action.chain);
     }
   }
   return seen;
