@@ -26,6 +26,40 @@ describe('shadowed rules among many covers', () => {
   });
 });
 
+describe('per-port rules against block-filed covers', () => {
+  const DROP = { type: 'drop' } as const;
+
+  it('finds covers filed before and after the first per-port rule, and only on that port', () => {
+    const b = new ModelBuilder('ipv4');
+    b.base('filter', 'INPUT', 'input', 0, 'accept', [
+      { src: ['192.0.2.0/25'], proto: 'tcp', dport: 22, action: REJECT },
+      { src: ['192.0.2.128/25'], action: REJECT },
+      // The first per-port rule: covered by the two above together.
+      { src: ['192.0.2.0/24'], proto: 'tcp', dport: 22, action: DROP },
+      { src: ['198.51.100.0/24'], proto: 'tcp', dport: 80, action: DROP },
+      { src: ['198.51.100.7/32'], proto: 'tcp', dport: 80, action: REJECT },
+      { src: ['198.51.100.7/32'], proto: 'tcp', dport: 81, action: REJECT },
+      { src: ['198.51.100.0/25'], proto: 'udp', dport: 80, action: REJECT },
+    ]);
+    const shadowed = findShadowedRules(b.model);
+    expect(shadowed.map((s) => [s.rule.position, s.coveredBy.map((c) => c.position)])).toEqual([
+      [3, [1, 2]],
+      [5, [4]],
+    ]);
+  });
+
+  it('files IPv6 covers by block too: a /64 inside an earlier /48 is shadowed, its neighbour /48 is not', () => {
+    const b = new ModelBuilder('ipv6');
+    b.base('filter', 'INPUT', 'input', 0, 'accept', [
+      { src: ['2001:db8:1::/48'], action: DROP },
+      { src: ['2001:db8:1:5::/64'], proto: 'tcp', dport: 443, action: REJECT },
+      { src: ['2001:db8:1:6::/64'], action: REJECT },
+      { src: ['2001:db8:2:5::/64'], action: REJECT },
+    ]);
+    expect(findShadowedRules(b.model).map((s) => s.rule.position)).toEqual([2, 3]);
+  });
+});
+
 describe('the work budget', () => {
   it('stops with the chain and the rules it did not analyse, and claims nothing about them', () => {
     const m = bans(hosts('198.51.100', 256), [{ src: ['198.51.100.0/24'], action: REJECT }]);

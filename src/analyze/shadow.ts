@@ -30,28 +30,44 @@ interface Cover {
 /** Source block sizes (prefix lengths) the cover index buckets by, coarse to fine. */
 const LEVELS = { ipv4: [8, 16, 24, 32], ipv6: [16, 32, 48, 64, 96, 128] } as const;
 
+/** Stands for "any" (several values) in a coarse protocol or port. */
+const ANY = -1;
+
 /**
- * Coarse position of a match: its protocol and port when single ("*" otherwise), and the
- * blocks holding all its sources at each level, as far down as one block holds them all.
+ * A source block, as a key of its level's map: the block number for IPv4 (as a signed 32-bit
+ * integer, which V8 keeps unboxed), a string for IPv6. Not "len:block" strings: a
+ * 50,000-rule blocklist files each rule under four blocks, and building those strings and
+ * hashing them was most of the analysis.
+ */
+type BlockKey = number | string;
+
+/**
+ * Coarse position of a match: its protocol and port when single ({@link ANY} otherwise), and
+ * the blocks holding all its sources at each level, as far down as one block holds them all.
  */
 interface CoarseKey {
-  proto: string;
-  /** Each destination port when there are few (multiport), else ["*"]. */
-  ports: string[];
+  proto: number;
+  /** Each destination port when there are few (multiport), else [ANY]. */
+  ports: number[];
   /** blocks[k]: the /LEVELS[k] block holding every source; shorter than LEVELS when the sources spread. */
-  blocks: string[];
+  blocks: BlockKey[];
+}
+
+/** "proto|port" as one number (either may be {@link ANY}). */
+function portKey(proto: number, port: number): number {
+  return (proto + 1) * 65_538 + (port + 1);
 }
 
 function coarseKey(match: PacketSet, protos: I.IntervalSet<number>, ports: I.IntervalSet<number>): CoarseKey {
-  const single = (set: I.IntervalSet<number>) => (set.length === 2 && set[1]! - set[0]! === 1 ? String(set[0]) : '*');
+  const single = (set: I.IntervalSet<number>) => (set.length === 2 && set[1]! - set[0]! === 1 ? set[0]! : ANY);
   const few = (set: I.IntervalSet<number>) => {
-    const out: string[] = [];
-    for (const [lo, hi] of I.ranges(set)) for (let p = lo; p < hi && out.length <= 16; p++) out.push(String(p));
-    return out.length > 0 && out.length <= 16 ? out : ['*'];
+    const out: number[] = [];
+    for (let i = 0; i < set.length && out.length <= 16; i += 2) for (let p = set[i]!; p < set[i + 1]! && out.length <= 16; p++) out.push(p);
+    return out.length > 0 && out.length <= 16 ? out : [ANY];
   };
   const src = match.project(Dim.Src);
   const bits = match.family === 'ipv4' ? 32 : 128;
-  const blocks: string[] = [];
+  const blocks: BlockKey[] = [];
   if (src.length > 0 && match.family === 'ipv4') {
     // IPv4 addresses are numbers below 2^32: plain division, no BigInt per rule.
     const first = src[0] as number;
@@ -60,7 +76,7 @@ function coarseKey(match: PacketSet, protos: I.IntervalSet<number>, ports: I.Int
       const size = 2 ** (bits - len);
       const block = Math.floor(first / size);
       if (block !== Math.floor(last / size)) break;
-      blocks.push(`${len}:${block}`);
+      blocks.push(block | 0);
     }
   } else if (src.length > 0) {
     const first = BigInt(src[0]!);
@@ -68,11 +84,17 @@ function coarseKey(match: PacketSet, protos: I.IntervalSet<number>, ports: I.Int
     for (const len of LEVELS[match.family]) {
       const shift = BigInt(bits - len);
       if (first >> shift !== last >> shift) break;
-      blocks.push(`${len}:${first >> shift}`);
+      blocks.push(String(first >> shift));
     }
   }
   return { proto: single(protos), ports: few(ports), blocks };
 }
+
+/** Per level, lists of covers by block. */
+type Levels = Map<BlockKey, Cover[]>[];
+
+/** Per level, lists of covers by block and port key. */
+type PortLevels = Map<BlockKey, Map<number, Cover[]>>[];
 
 /**
  * Earlier covers that can overlap a rule. Covers are filed under the finest source block
@@ -80,17 +102,19 @@ function coarseKey(match: PacketSet, protos: I.IntervalSet<number>, ports: I.Int
  * covers on its own blocks' path and those inside its finest block, so a 5,000-line
  * fail2ban chain in one /24 costs thousands of lookups, not millions of comparisons.
  * Covers with sources in no single block are filed by protocol and port.
+ *
+ * The by-port files serve only rules with one protocol and a few ports: they are built on
+ * the first such rule (from every cover so far, in order), so a blocklist chain with no
+ * per-port rule after it never pays for them.
  */
 class CoverIndex {
   private readonly all: Cover[] = [];
-  /** Covers whose finest block is this one. */
-  private readonly at = new Map<string, Cover[]>();
+  /** Covers whose finest block is this one (maps made on first use: most chains never get a cover). */
+  private readonly at: Levels = [];
   /** Covers whose finest block lies strictly inside this one. */
-  private readonly inside = new Map<string, Cover[]>();
-  private readonly wideByPort = new Map<string, Cover[]>();
+  private readonly inside: Levels = [];
   private readonly wide: Cover[] = [];
-  /** Covers filed under a block, also by "proto|port" (for rules whose sources spread wide). */
-  private readonly filedByPort = new Map<string, Cover[]>();
+  private byPort: { at: PortLevels; inside: PortLevels; wide: Map<number, Cover[]>; filed: Map<number, Cover[]> } | null = null;
 
   isEmpty(): boolean {
     return this.all.length === 0;
@@ -99,59 +123,85 @@ class CoverIndex {
   add(c: Cover): void {
     this.all.push(c);
     const { blocks } = c.key;
-    const portKeys = c.key.ports.map((p) => `${c.key.proto}|${p}`);
+    if (blocks.length === 0) this.wide.push(c);
+    else {
+      const finest = blocks.length - 1;
+      push((this.at[finest] ??= new Map()), blocks[finest]!, c);
+      for (let k = 0; k < finest; k++) push((this.inside[k] ??= new Map()), blocks[k]!, c);
+    }
+    if (this.byPort) this.fileByPort(c);
+  }
+
+  /** Files a cover by protocol and port, as `add` files it by block. */
+  private fileByPort(c: Cover): void {
+    const files = this.byPort!;
+    const { blocks, proto, ports } = c.key;
     if (blocks.length === 0) {
-      this.wide.push(c);
-      for (const pk of portKeys) push(this.wideByPort, pk, c);
+      for (const p of ports) push(files.wide, portKey(proto, p), c);
       return;
     }
-    for (const pk of portKeys) push(this.filedByPort, pk, c);
-    // Filed by block, and by block and port, so a per-port rule skips other ports' covers.
-    const finest = blocks[blocks.length - 1]!;
-    push(this.at, finest, c);
-    for (const pk of portKeys) push(this.at, `${finest}#${pk}`, c);
-    for (let k = 0; k < blocks.length - 1; k++) {
-      push(this.inside, blocks[k]!, c);
-      for (const pk of portKeys) push(this.inside, `${blocks[k]!}#${pk}`, c);
+    const finest = blocks.length - 1;
+    for (const p of ports) {
+      const key = portKey(proto, p);
+      push(files.filed, key, c);
+      push(inner((files.at[finest] ??= new Map()), blocks[finest]!), key, c);
+      for (let k = 0; k < finest; k++) push(inner((files.inside[k] ??= new Map()), blocks[k]!), key, c);
     }
   }
 
   candidates(k: CoarseKey): readonly Cover[] {
-    const specificPort = k.proto !== '*' && k.ports[0] !== '*';
-    const lists: (readonly Cover[] | undefined)[] = [];
-    const portKeys = [...new Set([...k.ports.flatMap((p) => [`${k.proto}|${p}`, `*|${p}`]), `${k.proto}|*`, '*|*'])];
-    if (specificPort) for (const key of portKeys) lists.push(this.wideByPort.get(key));
-    else lists.push(this.wide);
-    if (k.blocks.length === 0) {
-      // Sources spread wide: any filed cover may overlap; narrow by port when possible.
-      if (!specificPort) return this.all;
-      for (const key of portKeys) lists.push(this.filedByPort.get(key));
+    const specificPort = k.proto !== ANY && k.ports[0] !== ANY;
+    const lists: Cover[][] = [];
+    const hit = (list: Cover[] | undefined) => {
+      if (list !== undefined && list.length > 0) lists.push(list);
+    };
+    if (!specificPort) {
+      hit(this.wide);
+      // Sources spread wide: any filed cover may overlap.
+      if (k.blocks.length === 0) return this.all;
+      const finest = k.blocks.length - 1;
+      for (let b = 0; b <= finest; b++) hit(this.at[b]?.get(k.blocks[b]!));
+      hit(this.inside[finest]?.get(k.blocks[finest]!));
     } else {
-      const finest = k.blocks[k.blocks.length - 1]!;
-      if (specificPort) {
-        for (const key of portKeys) {
-          for (const b of k.blocks) lists.push(this.at.get(`${b}#${key}`));
-          lists.push(this.inside.get(`${finest}#${key}`));
-        }
+      if (!this.byPort) {
+        this.byPort = { at: [], inside: [], wide: new Map(), filed: new Map() };
+        for (const c of this.all) this.fileByPort(c);
+      }
+      const files = this.byPort;
+      const keys = new Set<number>();
+      for (const p of k.ports) keys.add(portKey(k.proto, p)).add(portKey(ANY, p));
+      keys.add(portKey(k.proto, ANY)).add(portKey(ANY, ANY));
+      for (const key of keys) hit(files.wide.get(key));
+      if (k.blocks.length === 0) {
+        // Sources spread wide: any filed cover may overlap; narrow by port.
+        for (const key of keys) hit(files.filed.get(key));
       } else {
-        for (const b of k.blocks) lists.push(this.at.get(b));
-        lists.push(this.inside.get(finest));
+        const finest = k.blocks.length - 1;
+        const insideFinest = files.inside[finest]?.get(k.blocks[finest]!);
+        for (const key of keys) {
+          for (let b = 0; b <= finest; b++) hit(files.at[b]?.get(k.blocks[b]!)?.get(key));
+          hit(insideFinest?.get(key));
+        }
       }
     }
     // Each list is already in rule order; most lookups hit one list or none.
-    const hit = lists.filter((l): l is readonly Cover[] => l !== undefined && l.length > 0);
-    if (hit.length === 0) return [];
-    if (hit.length === 1) return hit[0]!;
-    const all = hit.flat().sort((a, b) => a.order - b.order);
+    if (lists.length === 0) return [];
+    if (lists.length === 1) return lists[0]!;
+    const all = lists.flat().sort((a, b) => a.order - b.order);
     return all.filter((c, i) => i === 0 || all[i - 1] !== c);
   }
 }
 
-
-function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+function push<K, T>(map: Map<K, T[]>, key: K, value: T): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+function inner(map: Map<BlockKey, Map<number, Cover[]>>, block: BlockKey): Map<number, Cover[]> {
+  let files = map.get(block);
+  if (!files) map.set(block, (files = new Map()));
+  return files;
 }
 
 /**
@@ -216,7 +266,7 @@ function reachableChains(model: FirewallModel): Set<string> {
     if (seen.has(id)) continue;
     seen.add(id);
     for (const rule of model.chains.get(id)?.rules ?? []) {
-      if ((rule.action.type === 'jump' || rule.action.type === 'goto') && !rule.match.isEmpty()) stack.push(rule.action.chain);
+      if ((rule.action.type === 'jump' || rule.action.type === 'goto') && !rule.match.isEmpty() && !seen.has(rule.action.chain)) stack.push(rule.action.chain);
     }
   }
   return seen;

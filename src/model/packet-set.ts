@@ -257,13 +257,25 @@ function isFullDim(family: Family, dim: Dim, set: DimSet): boolean {
   return set === full || I.setsEqual(set, full);
 }
 
+/**
+ * x ∩ y on dimension d, keeping x (or y) itself when the other is the full domain: most
+ * dimensions of a rule's match are full, and a kept array keeps its interned id (see
+ * dimId) instead of costing an allocation and a content lookup in every later merge.
+ */
+function intersectDim(x: DimSet, y: DimSet, d: number): DimSet {
+  if (x === y || y === FULL_V4[d] || y === FULL_V6[d]) return x;
+  if (x === FULL_V4[d] || x === FULL_V6[d]) return y;
+  return I.intersect(x, y);
+}
+
+const FULL_V4 = FULL_CUBES.ipv4;
+const FULL_V6 = FULL_CUBES.ipv6;
+
 function intersectCubes(a: Cube, b: Cube): Cube | null {
   if (a === b) return a;
   const out: DimSet[] = new Array(DIM_COUNT);
   for (let d = 0; d < DIM_COUNT; d++) {
-    const x = a[d]!;
-    const y = b[d]!;
-    const z = x === y ? x : I.intersect(x, y);
+    const z = intersectDim(a[d]!, b[d]!, d);
     if (z.length === 0) return null;
     out[d] = z;
   }
@@ -277,9 +289,7 @@ function intersectCubes(a: Cube, b: Cube): Cube | null {
 function subtractCube(a: Cube, b: Cube, out: Cube[]): void {
   const inter: DimSet[] = new Array(DIM_COUNT);
   for (let d = 0; d < DIM_COUNT; d++) {
-    const x = a[d]!;
-    const y = b[d]!;
-    const z = x === y ? x : I.intersect(x, y);
+    const z = intersectDim(a[d]!, b[d]!, d);
     if (z.length === 0) {
       out.push(a);
       return;
@@ -314,17 +324,7 @@ function mergeCubes(cubes: Cube[]): Cube[] {
     for (let d = 0; d < DIM_COUNT && list.length > 1; d++) {
       // Cubes equal outside dimension d form one group; a group becomes one cube whose d is
       // the union of theirs, taken in one sort-and-merge (not folded pair by pair).
-      const slot = new Map<string, number>();
-      const groups: number[][] = [];
-      for (let k = 0; k < list.length; k++) {
-        const key = restKey(ids[k]!, d);
-        const at = slot.get(key);
-        if (at !== undefined) groups[at]!.push(k);
-        else {
-          slot.set(key, groups.length);
-          groups.push([k]);
-        }
-      }
+      const groups = groupEqualOutside(ids, d);
       if (groups.length === list.length) continue;
       merged = true;
       const nextList: Cube[] = [];
@@ -363,6 +363,10 @@ function cubeIds(c: Cube): number[] {
  */
 const DIM_IDS = new WeakMap<DimSet, number>();
 const IDS_BY_CONTENT = new Map<string, number>();
+/** Ids of one-interval numeric sets, by low then high bound: no string built for the commonest set. */
+const IDS_BY_INTERVAL = new Map<number, Map<number, number>>();
+/** Distinct contents interned since the tables were last emptied (both tables together). */
+let interned = 0;
 let nextDimId = 1;
 
 function dimId(set: DimSet): number {
@@ -374,26 +378,88 @@ function dimId(set: DimSet): number {
     DIM_IDS.set(set, id);
   }
   if (id === undefined) {
-    const content = set.length === 0 ? '' : typeof set[0] === 'string' ? JSON.stringify(set) : set.join(',');
-    id = IDS_BY_CONTENT.get(content);
-    if (id === undefined) {
-      // Bounded: the table only speeds merging up; forgetting ids never changes results.
-      if (IDS_BY_CONTENT.size > 1_000_000) IDS_BY_CONTENT.clear();
-      id = nextDimId++;
-      IDS_BY_CONTENT.set(content, id);
-    }
+    id = set.length === 2 && typeof set[0] === 'number' ? intervalId(set[0], set[1] as number) : contentId(set);
     DIM_IDS.set(set, id);
   }
   return id;
 }
 
-function restKey(ids: readonly number[], skip: number): string {
-  let s = '';
-  for (let d = 0; d < DIM_COUNT; d++) {
-    if (d === skip) continue;
-    s += ids[d]! + ',';
+function intervalId(lo: number, hi: number): number {
+  let byHigh = IDS_BY_INTERVAL.get(lo);
+  let id = byHigh?.get(hi);
+  if (id === undefined) {
+    if (forgetIfFull()) byHigh = undefined;
+    if (!byHigh) IDS_BY_INTERVAL.set(lo, (byHigh = new Map()));
+    id = nextDimId++;
+    byHigh.set(hi, id);
   }
-  return s;
+  return id;
+}
+
+function contentId(set: DimSet): number {
+  const content = set.length === 0 ? '' : typeof set[0] === 'string' ? JSON.stringify(set) : set.join(',');
+  let id = IDS_BY_CONTENT.get(content);
+  if (id === undefined) {
+    forgetIfFull();
+    id = nextDimId++;
+    IDS_BY_CONTENT.set(content, id);
+  }
+  return id;
+}
+
+/** Bounded: the tables only speed merging up; forgetting ids never changes results. Counts the content about to be added. */
+function forgetIfFull(): boolean {
+  const full = interned > 1_000_000;
+  if (full) {
+    IDS_BY_CONTENT.clear();
+    IDS_BY_INTERVAL.clear();
+    interned = 0;
+  }
+  interned++;
+  return full;
+}
+
+/**
+ * Indexes of cubes equal on every dimension but `skip`, grouped in order of first
+ * appearance (each group ascending). Cubes are bucketed by a 32-bit hash of their other
+ * ids and compared id by id within a bucket: a string key per cube and dimension was most
+ * of the cost of merging thousands of cubes.
+ */
+function groupEqualOutside(ids: readonly (readonly number[])[], skip: number): number[][] {
+  const groups: number[][] = [];
+  /** hash → the groups with that hash (almost always one). */
+  const slot = new Map<number, number[] | number>();
+  for (let k = 0; k < ids.length; k++) {
+    const own = ids[k]!;
+    let h = 0;
+    for (let d = 0; d < DIM_COUNT; d++) if (d !== skip) h = (Math.imul(h, 0x01000193) ^ own[d]!) | 0;
+    const at = slot.get(h);
+    let found = -1;
+    if (typeof at === 'number') {
+      if (equalOutside(ids[groups[at]![0]!]!, own, skip)) found = at;
+    } else if (at !== undefined) {
+      for (const g of at) {
+        if (equalOutside(ids[groups[g]![0]!]!, own, skip)) {
+          found = g;
+          break;
+        }
+      }
+    }
+    if (found >= 0) {
+      groups[found]!.push(k);
+      continue;
+    }
+    if (at === undefined) slot.set(h, groups.length);
+    else if (typeof at === 'number') slot.set(h, [at, groups.length]);
+    else at.push(groups.length);
+    groups.push([k]);
+  }
+  return groups;
+}
+
+function equalOutside(a: readonly number[], b: readonly number[], skip: number): boolean {
+  for (let d = 0; d < DIM_COUNT; d++) if (d !== skip && a[d] !== b[d]) return false;
+  return true;
 }
 
 /** Helpers for building dimension sets. */

@@ -452,8 +452,15 @@ function ruleLooksSliceIndependent(rule: Rule): boolean {
   const a = rule.action;
   if (a.type === 'dnat' || a.type === 'notrack') return false;
   if (rule.match.isEmpty()) return true;
-  return SLICE_DIMS.every((d) => I.setsEqual(rule.match.project(d), I.fullSet(dimDomain(rule.match.family, d))));
+  return SLICE_DIMS.every((d) => {
+    const full = FULL_SLICE_DIMS[d]!;
+    const own = rule.match.project(d);
+    return own === full || I.setsEqual(own, full);
+  });
 }
+
+/** The full set of each slice dimension (the same for both families). */
+const FULL_SLICE_DIMS: Record<number, DimSet> = Object.fromEntries(SLICE_DIMS.map((d) => [d, I.fullSet(dimDomain('ipv4', d)) as DimSet]));
 
 /** Fold runs of many same-verdict events of one chain into one summary event each. */
 function summarise(events: WalkEvent[]): WalkEvent[] {

@@ -16,8 +16,8 @@ import { type Step, stepsOf } from './rule-batches.js';
 const MAX_EXPANDED_PORTS = 64;
 
 export class ChainIndex {
-  /** "proto:port" → rule indexes (ascending). */
-  private readonly byProtoPort = new Map<string, number[]>();
+  /** {@link protoPortKey} → rule indexes (ascending). */
+  private readonly byProtoPort = new Map<number, number[]>();
   /** proto → rules matching that single protocol on many ports, with their port sets. */
   private readonly byProto = new Map<number, { index: number; ports: IntervalSet<number> }[]>();
   /** Rules matching several protocols (or any): checked against every slice. */
@@ -42,7 +42,7 @@ export class ChainIndex {
       const count = countPoints(ports);
       if (count <= MAX_EXPANDED_PORTS) {
         for (const [lo, hi] of I.ranges(ports)) {
-          for (let p = lo; p < hi; p++) push(this.byProtoPort, `${single}:${p}`, index);
+          for (let p = lo; p < hi; p++) push(this.byProtoPort, protoPortKey(single, p), index);
         }
       } else {
         let list = this.byProto.get(single);
@@ -61,13 +61,22 @@ export class ChainIndex {
     }
     const proto = protos[0]!;
     const port = ports[0]!;
-    const exact = this.byProtoPort.get(`${proto}:${port}`) ?? [];
-    const wide = (this.byProto.get(proto) ?? []).filter((r) => I.contains(r.ports, port)).map((r) => r.index);
+    const exact = this.byProtoPort.get(protoPortKey(proto, port)) ?? NONE;
+    let wide: number[] = NONE;
+    for (const r of this.byProto.get(proto) ?? NONE_WIDE) if (I.contains(r.ports, port)) (wide === NONE ? (wide = []) : wide).push(r.index);
     return mergeSorted(mergeSorted(exact, wide), this.generic);
   }
 }
 
-function push(map: Map<string, number[]>, key: string, value: number): void {
+const NONE: number[] = [];
+const NONE_WIDE: { index: number; ports: IntervalSet<number> }[] = [];
+
+/** One number for a protocol and port (a number key: no string built per lookup). */
+function protoPortKey(proto: number, port: number): number {
+  return proto * 65_536 + port;
+}
+
+function push(map: Map<number, number[]>, key: number, value: number): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);

@@ -31,5 +31,17 @@ const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202
  * (issue 9). Safe on whole documents: these characters only occur inside strings.
  */
 export function escapeUnsafeJson(json: string): string {
+  // Scanning char codes first is several times cheaper than a no-op replace over a 6 MB report.
+  if (!hasUnsafe(json)) return json;
   return json.replace(UNSAFE_IN_JSON, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Whether `s` holds a character of {@link UNSAFE_IN_JSON}. */
+function hasUnsafe(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x7f) continue;
+    if (c <= 0x9f || c === 0x61c || c === 0x200e || c === 0x200f || c === 0x2028 || c === 0x2029 || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) return true;
+  }
+  return false;
 }

@@ -41,3 +41,16 @@ describe('table', () => {
     expect(t.starts).toEqual([2, 7]);
   });
 });
+
+describe('textWidth', () => {
+  it('counts code points: a surrogate pair is one column, a lone surrogate one', () => {
+    expect(textWidth('abc…')).toBe(4);
+    expect(textWidth('a😀b')).toBe(3);
+    expect(textWidth('\ud83d')).toBe(1);
+    expect(textWidth('x\ude00\ud83d')).toBe(3);
+  });
+
+  it('agrees with string iteration on any text', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => textWidth(s) === [...s].length));
+  });
+});

@@ -5,9 +5,24 @@
  * @module
  */
 
-/** Columns a string takes (code points: rule texts are ASCII in practice; `…` counts one). */
+/**
+ * Columns a string takes (code points: rule texts are ASCII in practice; `…` counts one).
+ * Counted without building an array of code points: the text report measures every word.
+ */
 export function textWidth(s: string): number {
-  return [...s].length;
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    const c = s.charCodeAt(i);
+    // A surrogate pair is one code point; a lone surrogate counts one, as string iteration does.
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = s.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
 }
 
 /** Cut to `width` columns, ending with "…" when cut. */
