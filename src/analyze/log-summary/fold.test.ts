@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LogFold, type FoldOptions, type FoldState, REORDER_HORIZON_MS, emptyFoldState, mergeFoldStates } from './fold.js';
+import { LogFold, type FoldOptions, type FoldResult, REORDER_HORIZON_MS } from './fold.js';
+import { emptyFoldResult, mergeFoldResults } from './fold-result.js';
 import { summarize } from './summarize.js';
 import type { PacketEvent } from './types.js';
 
@@ -19,13 +20,13 @@ function ev(src: string, dpt: number, time: number, proto = 'tcp', inIface = 'et
   return { time, prefix: '[UFW BLOCK]', drop: true, src, srcV4: quad, proto, dpt, icmpType: -1, inIface, tcpFlags };
 }
 
-function fold(events: PacketEvent[], options: FoldOptions = SCAN): FoldState {
+function fold(events: PacketEvent[], options: FoldOptions = SCAN): FoldResult {
   const f = new LogFold(options);
   events.forEach((e, i) => f.record(e, i + 1));
   return f.finish();
 }
 
-function scanners(state: FoldState, options: FoldOptions = SCAN): string[] {
+function scanners(state: FoldResult, options: FoldOptions = SCAN): string[] {
   return summarize(state, { scan: options.scan, now: new Date(T0), toolVersion: 't', inputs: [] }).scanners.map((s) => `${s.address}@${s.detectedAt}`);
 }
 
@@ -94,7 +95,7 @@ describe('folds over parts of a log merge to the fold of the whole, in any time 
   // at the end of daylight saving time; or a log whose lines are shuffled.
   const step = fc.record({ at: fc.integer({ min: 0, max: 600 }), by: fc.oneof(fc.integer({ min: -40_000, max: 0 }), fc.integer({ min: -REORDER_HORIZON_MS / 2, max: 3_600_000 })) });
   const options: FoldOptions = { scan: { ports: 5, windowMs: 20_000 } };
-  const summaryOf = (state: FoldState) => summarize(state, { scan: options.scan, now: new Date(T0), toolVersion: 't', inputs: [] });
+  const summaryOf = (state: FoldResult) => summarize(state, { scan: options.scan, now: new Date(T0), toolVersion: 't', inputs: [] });
 
   function events(raw: { src: string; port: number; gap: number; udp: boolean }[], steps: { at: number; by: number }[], gapScale = 1): PacketEvent[] {
     let t = T0;
@@ -105,11 +106,11 @@ describe('folds over parts of a log merge to the fold of the whole, in any time 
     });
   }
 
-  function cutAndMerge(list: PacketEvent[], cutsRaw: number[]): FoldState {
+  function cutAndMerge(list: PacketEvent[], cutsRaw: number[]): FoldResult {
     const cuts = [...new Set(cutsRaw.map((c) => Math.min(c, list.length)))].sort((a, b) => a - b);
     const bounds = [0, ...cuts, list.length];
-    const merged = emptyFoldState();
-    for (let i = 0; i + 1 < bounds.length; i++) mergeFoldStates(merged, fold(list.slice(bounds[i], bounds[i + 1]), options), options.scan);
+    let merged = emptyFoldResult();
+    for (let i = 0; i + 1 < bounds.length; i++) merged = mergeFoldResults(merged, fold(list.slice(bounds[i], bounds[i + 1]), options), options.scan);
     return merged;
   }
 
@@ -189,7 +190,7 @@ describe('folds over parts of a log merge to the fold of the whole, in any time 
     const close = [...Array.from({ length: 8 }, (_, i) => ev(src, 100 + i, T0 + 10_000 + i * 1000)), ...Array.from({ length: 7 }, (_, i) => ev(src, 200 + i, T0 + i * 1000))];
     const want = [`${src}@${new Date(T0 + 17_000).toISOString()}`];
     expect(scanners(fold(close))).toEqual(want);
-    for (let cut = 1; cut < close.length; cut++) expect(scanners(mergeFoldStates(fold(close.slice(0, cut)), fold(close.slice(cut)), SCAN.scan))).toEqual(want);
+    for (let cut = 1; cut < close.length; cut++) expect(scanners(mergeFoldResults(fold(close.slice(0, cut)), fold(close.slice(cut)), SCAN.scan))).toEqual(want);
   });
 });
 
@@ -267,7 +268,7 @@ describe('interfaces and TCP flags', () => {
   it('merging parts adds interface and flag counts', () => {
     const events = Array.from({ length: 40 }, (_, i) => ev(`198.51.100.${i % 3}`, 20 + (i % 5), T0 + i * 1000, 'tcp', i % 4 ? 'eth0' : 'eth1', i % 3 ? SYN : ACK));
     const whole = summarize(fold(events), { scan: SCAN.scan, now: new Date(T0), toolVersion: 't', inputs: [] });
-    const merged = mergeFoldStates(fold(events.slice(0, 17)), fold(events.slice(17)), SCAN.scan);
+    const merged = mergeFoldResults(fold(events.slice(0, 17)), fold(events.slice(17)), SCAN.scan);
     expect(summarize(merged, { scan: SCAN.scan, now: new Date(T0), toolVersion: 't', inputs: [] })).toEqual(whole);
   });
 });
