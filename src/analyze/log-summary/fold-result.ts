@@ -42,7 +42,7 @@ export function mergeFoldResults(into: FoldResult, later: FoldResult, scan: Scan
       addCounts(a.ports, b.ports);
     }
   }
-  into.sources = mergeSourceTables(into.sources, later.sources, (a, b) => mergeSource(a, b, scan));
+  into.sources = mergeSourceTables(into.sources, later.sources, scan, (a, b) => mergeSource(a, b, scan));
   for (const m of later.malformed) if (into.malformed.length < examples) into.malformed.push(m);
   return into;
 }

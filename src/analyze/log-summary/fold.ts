@@ -10,18 +10,14 @@
  * @module
  */
 import { Ipv4Index } from './ipv4-index.js';
+import { PORT_KEYS, portKey } from './port-key.js';
 import type { ScanParams } from './scan-window.js';
 import { PRUNE_MIN, type SourceState, pruneSpans, settleSource } from './source-state.js';
 import { type SourceTable, tableOfSources } from './source-table.js';
 import type { LineCounts, MalformedExample, PacketEvent } from './types.js';
 
 export { REORDER_HORIZON_MS, type SourceState } from './source-state.js';
-
-/** Protocols with ports; a port key is index × 65536 + port. */
-export const PORT_PROTOCOLS = ['tcp', 'udp', 'udplite', 'sctp'] as const;
-const PORT_PROTO_INDEX = new Map<string, number>(PORT_PROTOCOLS.map((p, i) => [p, i]));
-const PORT_KEYS = PORT_PROTOCOLS.length * 65536;
-
+export { PORT_PROTOCOLS, PORT_KEYS, portKey, portOfKey } from './port-key.js';
 
 /** The counts a fold keeps besides its sources. */
 export interface FoldCounts {
@@ -92,23 +88,9 @@ export function emptyFoldState(): FoldState {
   };
 }
 
-export function portKey(proto: string, port: number): number {
-  if (port < 0) return -1;
-  // Compared in order of frequency; a Map lookup here costs more than the whole comparison.
-  if (proto === 'tcp') return port;
-  if (proto === 'udp') return 65536 + port;
-  const i = PORT_PROTO_INDEX.get(proto);
-  return i === undefined ? -1 : i * 65536 + port;
-}
-
-export function portOfKey(key: number): { proto: string; port: number } {
-  return { proto: PORT_PROTOCOLS[Math.floor(key / 65536)]!, port: key % 65536 };
-}
-
 /** ACK, RST, SYN and FIN in PacketEvent.tcpFlags; SYN alone among them opens a connection (ECN bits may ride along). */
 const CONNECTION_FLAGS = 16 | 4 | 2 | 1;
 const SYN = 2;
-
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;

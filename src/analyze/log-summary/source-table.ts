@@ -10,6 +10,8 @@
  *
  * @module
  */
+import { PORT_KEYS } from './port-key.js';
+import { type ScanParams, detectFromSpans } from './scan-window.js';
 import { PRUNE_MIN, type SourceState } from './source-state.js';
 
 export interface Lists<T extends Int32Array | Float64Array> {
@@ -43,7 +45,7 @@ export interface SourceTable {
   spans: Lists<Float64Array>;
 }
 
-/** Sizes to allocate a table for (upper bounds are fine: finish() trims). */
+/** Sizes to allocate a table for (upper bounds are fine). */
 interface Capacity {
   sources: number;
   days: number;
@@ -53,17 +55,29 @@ interface Capacity {
   spans: number;
 }
 
+/** Another table's interface and protocol numbers → this table's (null: the same). */
+interface Renames {
+  interfaces: Int32Array | null;
+  protocols: Int32Array | null;
+}
+
+const SAME: Renames = { interfaces: null, protocols: null };
+
 /** Fills a table source by source; each list column grows only through the source being written. */
 export class SourceTableWriter {
   private n = 0;
   private readonly t: SourceTable;
   private readonly ifaceIds = new Map<string, number>();
   private readonly protoIds = new Map<string, number>();
+  // Per port key, for the source being merged: whether it has the port (gen stamp) and the offset of its latest span.
+  private seen: Int32Array | null = null;
+  private at: Int32Array | null = null;
+  private gen = 0;
 
   constructor(cap: Capacity, interfaceNames: readonly string[] = [], protocolNames: readonly string[] = []) {
     const lists = <T extends Int32Array | Float64Array>(values: T): Lists<T> => ({ start: new Int32Array(cap.sources + 1), values });
     this.t = {
-      addresses: new Array<string>(cap.sources),
+      addresses: [],
       attempts: new Float64Array(cap.sources),
       first: new Float64Array(cap.sources),
       last: new Float64Array(cap.sources),
@@ -102,6 +116,14 @@ export class SourceTableWriter {
     return id;
   }
 
+  /** How `from`'s interface and protocol numbers read in this table. */
+  renamesOf(from: SourceTable): Renames {
+    return {
+      interfaces: Int32Array.from(from.interfaceNames, (n) => this.interfaceId(n)),
+      protocols: Int32Array.from(from.protocolNames, (n) => this.protocolId(n)),
+    };
+  }
+
   /** Adds a source held as an object (a live fold's, or one just merged). */
   addState(address: string, s: SourceState): void {
     const t = this.t;
@@ -127,29 +149,103 @@ export class SourceTableWriter {
     this.n++;
   }
 
-  /** Copies source `i` of `from` as it is (its interface and protocol numbers renamed to this table's). */
-  copy(from: SourceTable, i: number): void {
+  /** Copies source `i` of `from` as it is. */
+  copy(from: SourceTable, i: number, renames: Renames = SAME): void {
     const t = this.t;
     const o = this.begin(from.addresses[i]!, from.attempts[i]!, from.first[i]!, from.last[i]!, from.tcpSyn[i]!, from.tcpOther[i]!, from.detectedAt[i]!, from.unordered[i] === 1);
-    const copyList = (src: Lists<Int32Array> | Lists<Float64Array>, dst: Lists<Int32Array> | Lists<Float64Array>, rename?: (id: number) => number): void => {
-      let k = dst.start[o]!;
-      for (let j = src.start[i]!; j < src.start[i + 1]!; j++) dst.values[k++] = rename ? rename(src.values[j]!) : src.values[j]!;
-      dst.start[o + 1] = k;
-    };
-    copyList(from.days, t.days);
-    copyList(from.interfaces, t.interfaces, (id) => this.interfaceId(from.interfaceNames[id]!));
-    copyList(from.protocols, t.protocols, (id) => this.protocolId(from.protocolNames[id]!));
-    const base = t.ports.start[o]!;
-    copyList(from.ports, t.ports);
-    t.latest.set(from.latest.subarray(from.ports.start[i]!, from.ports.start[i + 1]!), base);
-    copyList(from.spans, t.spans);
+    copyList(from.days, i, t.days, o, null);
+    copyList(from.interfaces, i, t.interfaces, o, renames.interfaces);
+    copyList(from.protocols, i, t.protocols, o, renames.protocols);
+    t.latest.set(from.latest.subarray(from.ports.start[i]!, from.ports.start[i + 1]!), t.ports.start[o]!);
+    copyList(from.ports, i, t.ports, o, null);
+    copyList(from.spans, i, t.spans, o, null);
     this.n++;
+  }
+
+  /**
+   * Source `i` of `a` and source `j` of `b` (read after it) as one, on the columns, when b's
+   * attempts all come at or after a's last (mergeSource's in-order case: the common one, a
+   * log cut in time order). Returns false, having written nothing, otherwise.
+   */
+  mergeInOrder(a: SourceTable, i: number, b: SourceTable, j: number, bRenames: Renames, scan: ScanParams): boolean {
+    if (b.first[j]! < a.last[i]!) return false;
+    const t = this.t;
+    const o = this.begin(a.addresses[i]!, a.attempts[i]! + b.attempts[j]!, Math.min(a.first[i]!, b.first[j]!), Math.max(a.last[i]!, b.last[j]!), a.tcpSyn[i]! + b.tcpSyn[j]!, a.tcpOther[i]! + b.tcpOther[j]!, NaN, a.unordered[i] === 1 || b.unordered[j] === 1);
+    unionSorted(a.days, i, b.days, j, t.days, o);
+    copyList(a.interfaces, i, t.interfaces, o, null);
+    addMissing(b.interfaces, j, t.interfaces, o, bRenames.interfaces);
+    copyList(a.protocols, i, t.protocols, o, null);
+    addMissing(b.protocols, j, t.protocols, o, bRenames.protocols);
+
+    // a's spans as they are, then b's: each joins its port's latest span or follows it (appendLaterSpans).
+    this.seen ??= new Int32Array(PORT_KEYS);
+    this.at ??= new Int32Array(PORT_KEYS);
+    const seen = this.seen;
+    const at = this.at;
+    const gen = ++this.gen;
+    const sv = t.spans.values;
+    const pv = t.ports.values;
+    const spanBase = t.spans.start[o]!;
+    const portBase = t.ports.start[o]!;
+    let k = spanBase;
+    for (let x = a.spans.start[i]!; x < a.spans.start[i + 1]!; x++) sv[k++] = a.spans.values[x]!;
+    let p = portBase;
+    for (let x = a.ports.start[i]!; x < a.ports.start[i + 1]!; x++) {
+      const key = a.ports.values[x]!;
+      const latest = a.latest[x]!;
+      seen[key] = gen;
+      at[key] = latest >= 0 ? spanBase + latest : -1;
+      pv[p++] = key;
+    }
+    const bs = b.spans.values;
+    for (let x = b.spans.start[j]!; x < b.spans.start[j + 1]!; x += 3) {
+      const start = bs[x]!;
+      const end = bs[x + 1]!;
+      const key = bs[x + 2]!;
+      if (seen[key] === gen) {
+        const last = at[key]!;
+        if (last >= 0 && start - sv[last + 1]! < scan.windowMs) {
+          if (end > sv[last + 1]!) sv[last + 1] = end;
+          continue;
+        }
+      } else {
+        seen[key] = gen;
+        pv[p++] = key;
+      }
+      at[key] = k;
+      sv[k++] = start;
+      sv[k++] = end;
+      sv[k++] = key;
+    }
+    for (let x = b.ports.start[j]!; x < b.ports.start[j + 1]!; x++) {
+      const key = b.ports.values[x]!;
+      if (seen[key] === gen) continue;
+      seen[key] = gen;
+      at[key] = -1;
+      pv[p++] = key;
+    }
+    for (let q = portBase; q < p; q++) {
+      const last = at[pv[q]!]!;
+      t.latest[q] = last >= 0 ? last - spanBase : -1;
+    }
+    t.ports.start[o + 1] = p;
+    t.spans.start[o + 1] = k;
+
+    // Windows inside a or inside b were found by their folds; a's stands (nothing after it changes windows up to it), else the sweep finds those that cross.
+    const aFound = a.detectedAt[i]!;
+    const bFound = b.detectedAt[j]!;
+    let found = aFound;
+    if (Number.isNaN(found) && p - portBase >= scan.ports) found = detectFromSpans(sv.subarray(spanBase, k), scan) ?? NaN;
+    if (!Number.isNaN(bFound) && (Number.isNaN(found) || bFound < found)) found = bFound;
+    t.detectedAt[o] = found;
+    this.n++;
+    return true;
   }
 
   private begin(address: string, attempts: number, first: number, last: number, tcpSyn: number, tcpOther: number, detectedAt: number, unordered: boolean): number {
     const t = this.t;
     const i = this.n;
-    t.addresses[i] = address;
+    t.addresses.push(address);
     t.attempts[i] = attempts;
     t.first[i] = first;
     t.last[i] = last;
@@ -160,31 +256,74 @@ export class SourceTableWriter {
     return i;
   }
 
-  /** The table, trimmed to what was written (copies: the spare capacity is not kept nor transferred). */
+  /** The table, as views of what was written (no copy: spare capacity stays in the buffers). */
   finish(): SourceTable {
     const t = this.t;
     const n = this.n;
-    const trim = <T extends Int32Array | Float64Array>(l: Lists<T>): Lists<T> => ({ start: l.start.slice(0, n + 1), values: l.values.slice(0, l.start[n]) as T });
+    const trim = <T extends Int32Array | Float64Array>(l: Lists<T>): Lists<T> => ({ start: l.start.subarray(0, n + 1), values: l.values.subarray(0, l.start[n]) as T });
     const ports = trim(t.ports);
     return {
-      addresses: t.addresses.length === n ? t.addresses : t.addresses.slice(0, n),
-      attempts: t.attempts.slice(0, n),
-      first: t.first.slice(0, n),
-      last: t.last.slice(0, n),
-      tcpSyn: t.tcpSyn.slice(0, n),
-      tcpOther: t.tcpOther.slice(0, n),
-      detectedAt: t.detectedAt.slice(0, n),
-      unordered: t.unordered.slice(0, n),
+      addresses: t.addresses,
+      attempts: t.attempts.subarray(0, n),
+      first: t.first.subarray(0, n),
+      last: t.last.subarray(0, n),
+      tcpSyn: t.tcpSyn.subarray(0, n),
+      tcpOther: t.tcpOther.subarray(0, n),
+      detectedAt: t.detectedAt.subarray(0, n),
+      unordered: t.unordered.subarray(0, n),
       interfaceNames: t.interfaceNames,
       protocolNames: t.protocolNames,
       days: trim(t.days),
       interfaces: trim(t.interfaces),
       protocols: trim(t.protocols),
       ports,
-      latest: t.latest.slice(0, ports.values.length),
+      latest: t.latest.subarray(0, ports.values.length),
       spans: trim(t.spans),
     };
   }
+}
+
+/** Source i's list in `src` → source o's in `dst` (o is the source being written), numbers renamed when `rename` is given. */
+function copyList(src: Lists<Int32Array> | Lists<Float64Array>, i: number, dst: Lists<Int32Array> | Lists<Float64Array>, o: number, rename: Int32Array | null): void {
+  let k = dst.start[o]!;
+  const v = dst.values;
+  const end = src.start[i + 1]!;
+  if (rename) for (let j = src.start[i]!; j < end; j++) v[k++] = rename[src.values[j]!]!;
+  else for (let j = src.start[i]!; j < end; j++) v[k++] = src.values[j]!;
+  dst.start[o + 1] = k;
+}
+
+/** Appends to source o's list (already written) the items of b's source j it lacks. */
+function addMissing(src: Lists<Int32Array>, j: number, dst: Lists<Int32Array>, o: number, rename: Int32Array | null): void {
+  const from = dst.start[o]!;
+  let k = dst.start[o + 1]!;
+  const v = dst.values;
+  for (let x = src.start[j]!; x < src.start[j + 1]!; x++) {
+    const id = rename ? rename[src.values[x]!]! : src.values[x]!;
+    let has = false;
+    for (let y = from; y < k && !has; y++) has = v[y] === id;
+    if (!has) v[k++] = id;
+  }
+  dst.start[o + 1] = k;
+}
+
+/** The ascending union of two ascending lists. */
+function unionSorted(a: Lists<Int32Array>, i: number, b: Lists<Int32Array>, j: number, dst: Lists<Int32Array>, o: number): void {
+  let x = a.start[i]!;
+  let y = b.start[j]!;
+  const xe = a.start[i + 1]!;
+  const ye = b.start[j + 1]!;
+  let k = dst.start[o]!;
+  const v = dst.values;
+  while (x < xe || y < ye) {
+    const dx = x < xe ? a.values[x]! : Infinity;
+    const dy = y < ye ? b.values[y]! : Infinity;
+    const d = Math.min(dx, dy);
+    v[k++] = d;
+    if (dx === d) x++;
+    if (dy === d) y++;
+  }
+  dst.start[o + 1] = k;
 }
 
 /** The sources of a live fold as a table. */
@@ -238,7 +377,7 @@ export function emptySourceTable(): SourceTable {
  * column by column; a source both saw is merged by the fold's own rule (mergeSource), so the
  * result is the same as merging the live states.
  */
-export function mergeSourceTables(a: SourceTable, b: SourceTable, merge: (into: SourceState, later: SourceState) => void): SourceTable {
+export function mergeSourceTables(a: SourceTable, b: SourceTable, scan: ScanParams, merge: (into: SourceState, later: SourceState) => void): SourceTable {
   if (b.addresses.length === 0) return a;
   if (a.addresses.length === 0) return b;
   const index = new Map<string, number>();
@@ -263,16 +402,17 @@ export function mergeSourceTables(a: SourceTable, b: SourceTable, merge: (into: 
     a.interfaceNames,
     a.protocolNames,
   );
+  const renames = w.renamesOf(b);
   for (let i = 0; i < a.addresses.length; i++) {
     const j = partner[i]!;
     if (j < 0) w.copy(a, i);
-    else {
+    else if (!w.mergeInOrder(a, i, b, j, renames, scan)) {
       const s = sourceStateOf(a, i);
       merge(s, sourceStateOf(b, j));
       w.addState(a.addresses[i]!, s);
     }
   }
-  for (const j of onlyB) w.copy(b, j);
+  for (const j of onlyB) w.copy(b, j, renames);
   return w.finish();
 }
 

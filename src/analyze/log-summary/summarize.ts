@@ -8,7 +8,8 @@ import { formatAddr, parseAddr } from '../../model/addr.js';
 import type { AuditedService, Exposure } from '../audit/types.js';
 import { EXPOSURES, SEVERITIES } from '../audit/types.js';
 import { identifyService } from '../catalog/index.js';
-import { type FoldResult, PORT_PROTOCOLS, portKey, portOfKey } from './fold.js';
+import type { FoldResult } from './fold.js';
+import { PORT_KEYS, portKey, portOfKey } from './port-key.js';
 import type { ScanParams } from './scan-window.js';
 import type { ExposedHit, InterfaceShare, LogSummary, PortCount, Scanner, ServiceTag, SourceCount } from './types.js';
 
@@ -102,7 +103,7 @@ export function summarize(state: FoldResult, options: SummaryOptions): LogSummar
   };
   // Distinct sources per port, day, protocol and interface: each source lists each once.
   const table = state.sources;
-  const portCounts = new Float64Array(PORT_PROTOCOLS.length * 65536);
+  const portCounts = new Float64Array(PORT_KEYS);
   for (const k of table.ports.values) portCounts[k]!++;
   const daySources = new Map<number, number>();
   for (const d of table.days.values) daySources.set(d, (daySources.get(d) ?? 0) + 1);
