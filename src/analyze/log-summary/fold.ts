@@ -275,9 +275,15 @@ export class LogFold {
       return bits;
     }
     // In time order, the ports in the window ending now are those whose current span ends within it.
-    let inWindow = 0;
+    // A port's earlier spans ended a window or more before its current one began, so counting the
+    // kept spans that end within it counts the same ports: walk whichever is shorter, the spans
+    // (bounded by pruning) or the port Map (which keeps every port the source ever tried).
     const live = source.spans;
-    for (const i of ports.values()) if (i >= 0 && t - live[i + 1]! < windowMs) inWindow++;
+    if (live.length < opts.scan.ports * 3) return bits;
+    let inWindow = 0;
+    if (live.length / 3 < ports.size) {
+      for (let i = 1; i < live.length; i += 3) if (t - live[i]! < windowMs) inWindow++;
+    } else for (const i of ports.values()) if (i >= 0 && t - live[i + 1]! < windowMs) inWindow++;
     if (inWindow >= opts.scan.ports) {
       source.detectedAt = t;
       bits |= FOLD_NEW_SCANNER;
