@@ -1,11 +1,12 @@
 /**
  * The pure fold of a drop log: counts per day, hour, port, protocol and source, and scanner
- * detection (scan-window.ts), from packet events. Its state is plain data (Maps, arrays,
- * typed arrays), so folds over parts of a log run in worker threads and merge afterwards;
- * every count, scanners included, is a function of the set of stamped attempts, so the
- * result does not depend on where the log was cut nor on lines that go back in time.
- * Distinct sources per port and per day are counted at the end from the sources' own port
- * and day lists, so each attempt costs a few small-map updates.
+ * detection (scan-window.ts), from packet events. While it reads, a source is an object it
+ * updates in place (source-state.ts); finished, it hands on its sources as typed-array columns
+ * (source-table.ts) that cross worker threads by transfer and merge (fold-result.ts). Every
+ * count, scanners included, is a function of the set of stamped attempts, so the result does
+ * not depend on where the log was cut nor on lines that go back in time. Distinct sources per
+ * port and per day are counted at the end from the sources' own port and day lists, so each
+ * attempt costs a few small-map updates.
  *
  * @module
  */

@@ -95,12 +95,6 @@ const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const byAttempts = <T extends { attempts: number }>(a: T, b: T): number => b.attempts - a.attempts;
 
 export function summarize(state: FoldResult, options: SummaryOptions): LogSummary {
-  const names = new Map<string, string>();
-  const name = (raw: string): string => {
-    let n = names.get(raw);
-    if (n === undefined) names.set(raw, (n = compress(raw)));
-    return n;
-  };
   // Distinct sources per port, day, protocol and interface: each source lists each once.
   const table = state.sources;
   const portCounts = new Float64Array(PORT_KEYS);
@@ -143,7 +137,7 @@ export function summarize(state: FoldResult, options: SummaryOptions): LogSummar
   const scanners: Scanner[] = [];
   for (let i = 0; i < table.addresses.length; i++) {
     const interfaces = Array.from(table.interfaces.values.subarray(table.interfaces.start[i]!, table.interfaces.start[i + 1]!), (id) => table.interfaceNames[id]!).sort(byText);
-    const count: SourceCount = { address: name(table.addresses[i]!), attempts: table.attempts[i]!, ports: table.ports.start[i + 1]! - table.ports.start[i]!, first: iso(table.first[i]!), last: iso(table.last[i]!), interfaces };
+    const count: SourceCount = { address: compress(table.addresses[i]!), attempts: table.attempts[i]!, ports: table.ports.start[i + 1]! - table.ports.start[i]!, first: iso(table.first[i]!), last: iso(table.last[i]!), interfaces };
     sources.push(count);
     const detectedAt = table.detectedAt[i]!;
     if (Number.isNaN(detectedAt)) continue;
