@@ -296,7 +296,11 @@ export class LogFold {
   finish(): FoldResult {
     this.flushHour();
     this.flushPrefix();
-    for (const source of this.state.sources.values()) if (source.unordered) settleSource(source, this.options.scan);
+    for (const source of this.state.sources.values()) {
+      if (source.unordered) settleSource(source, this.options.scan);
+      // Only spans near either end can still join another part's (pruneSpans): the rest need not be copied, moved or merged.
+      if (source.spans.length > PRUNE_MIN) pruneSpans(source, this.options.scan);
+    }
     this.fillPrimaryInterface();
     const { sources, ...counts } = this.state;
     return { ...counts, sources: tableOfSources(sources) };
