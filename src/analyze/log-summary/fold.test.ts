@@ -48,6 +48,21 @@ describe('scanner: at least N distinct ports within any W-second window (sliding
     expect(scanners(fold(burst))).toHaveLength(1);
   });
 
+  it('a source that tried many ports long ago (spans forgotten, ports still counted) is a scanner only when 15 fall in one window', () => {
+    // 300 ports, one every 5 minutes (25 hours): most spans are pruned, the port Map keeps all 300.
+    const slow = spread('203.0.113.10', 300, 300_000);
+    const s = summarize(fold(slow), { scan: SCAN.scan, now: new Date(T0), toolVersion: 't', inputs: [] });
+    expect(s.sources[0]!.ports).toBe(300);
+    expect(s.scanners).toEqual([]);
+    // Then 15 ports within 14 s: the 15th in time order is the detection.
+    const last = slow.at(-1)!.time;
+    const burst = Array.from({ length: 15 }, (_, i) => ev('203.0.113.10', 5000 + i, last + 3_600_000 + i * 1000));
+    expect(scanners(fold([...slow, ...burst]))).toEqual([`203.0.113.10@${new Date(burst[14]!.time).toISOString()}`]);
+    // 14 new ports in the window and a port tried an hour earlier is still 14 in the window.
+    const fourteen = [...slow, ev('203.0.113.10', 4000, last + 60_000), ...burst.slice(0, 14)];
+    expect(scanners(fold(fourteen))).toEqual([]);
+  });
+
   it('repeats of one port are one port; the threshold and window are configurable', () => {
     const same = Array.from({ length: 100 }, (_, i) => ev('203.0.113.6', 22, T0 + i * 100));
     expect(scanners(fold(same))).toEqual([]);
