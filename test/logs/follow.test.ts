@@ -3,7 +3,7 @@
  * lines, through a rotation (rename, new file; the old file's last lines still read) and a
  * truncation in place (copytruncate).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,5 +80,43 @@ describe('logs --follow', () => {
     child.kill('SIGTERM');
     expect(await exit).toBe(0);
     expect(stderr).toBe('');
+  }, 60_000);
+
+  it('lines out of time order: scanners at their stamps, as the batch read counts them', async () => {
+    const log = join(dir, 'unordered.log');
+    // 8 ports at +10..+17 s logged before 7 ports at +0..+6 s: 15 ports within 17 s, the 15th (in time) at +17 s.
+    const close = burst(10, '203.0.113.20', 8, 100) + burst(0, '203.0.113.20', 7, 200);
+    // 8 ports an hour later, then (the clock stepped back) 7 ports: no 60 s window holds 15.
+    const apart = burst(3600, '203.0.113.21', 8, 100) + burst(5, '203.0.113.21', 7, 200);
+    // In time order, after the others: once it is reported, every line above has been read.
+    const last = burst(4000, '203.0.113.22', 15);
+    writeFileSync(log, '');
+    const run = spawn(process.execPath, [BIN, 'logs', log, '--follow', '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = run;
+    const events: Record<string, unknown>[] = [];
+    let buffered = '';
+    run.stdout!.on('data', (d: Buffer) => {
+      buffered += d.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop()!;
+      for (const l of lines) events.push(JSON.parse(l) as Record<string, unknown>);
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    appendFileSync(log, close + apart + last);
+    for (let i = 0; i < 150 && !events.some((e) => e.address === '203.0.113.22'); i++) await new Promise((r) => setTimeout(r, 100));
+    const atStamp = (offsetSec: number) => new Date(Math.floor((base + offsetSec * 1000) / 1000) * 1000).toISOString();
+    expect(events.filter((e) => e.event === 'scanner').map((e) => [e.address, e.detectedAt])).toEqual([
+      ['203.0.113.20', atStamp(17)],
+      ['203.0.113.22', atStamp(4014)],
+    ]);
+    // The same lines read at once (no --follow) name the same scanners at the same times.
+    const batch = JSON.parse(execFileSync(process.execPath, [BIN, 'logs', log, '--format', 'json'], { encoding: 'utf8' })) as { scanners: { address: string; detectedAt: string }[] };
+    expect(batch.scanners.map((x) => [x.address, x.detectedAt]).sort()).toEqual([
+      ['203.0.113.20', atStamp(17)],
+      ['203.0.113.22', atStamp(4014)],
+    ]);
+    const exit = new Promise<number | null>((r) => run.on('exit', (code) => r(code)));
+    run.kill('SIGTERM');
+    expect(await exit).toBe(0);
   }, 60_000);
 });

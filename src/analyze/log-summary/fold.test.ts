@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LogFold, type FoldOptions, type FoldState, REORDER_HORIZON_MS, emptyFoldState, mergeFoldStates } from './fold.js';
+import { LogFold, type FoldOptions, type FoldResult, REORDER_HORIZON_MS } from './fold.js';
+import { emptyFoldResult, mergeFoldResults } from './fold-result.js';
 import { summarize } from './summarize.js';
 import type { PacketEvent } from './types.js';
 
@@ -19,13 +20,13 @@ function ev(src: string, dpt: number, time: number, proto = 'tcp', inIface = 'et
   return { time, prefix: '[UFW BLOCK]', drop: true, src, srcV4: quad, proto, dpt, icmpType: -1, inIface, tcpFlags };
 }
 
-function fold(events: PacketEvent[], options: FoldOptions = SCAN): FoldState {
+function fold(events: PacketEvent[], options: FoldOptions = SCAN): FoldResult {
   const f = new LogFold(options);
   events.forEach((e, i) => f.record(e, i + 1));
   return f.finish();
 }
 
-function scanners(state: FoldState, options: FoldOptions = SCAN): string[] {
+function scanners(state: FoldResult, options: FoldOptions = SCAN): string[] {
   return summarize(state, { scan: options.scan, now: new Date(T0), toolVersion: 't', inputs: [] }).scanners.map((s) => `${s.address}@${s.detectedAt}`);
 }
 
@@ -45,6 +46,21 @@ describe('scanner: at least N distinct ports within any W-second window (sliding
     // 15 ports from 12:00:50 to 12:01:20: no clock minute holds 15, one window does.
     const burst = spread('203.0.113.5', 15, 2000, T0 + 50_000);
     expect(scanners(fold(burst))).toHaveLength(1);
+  });
+
+  it('a source that tried many ports long ago (spans forgotten, ports still counted) is a scanner only when 15 fall in one window', () => {
+    // 300 ports, one every 5 minutes (25 hours): most spans are pruned, the port Map keeps all 300.
+    const slow = spread('203.0.113.10', 300, 300_000);
+    const s = summarize(fold(slow), { scan: SCAN.scan, now: new Date(T0), toolVersion: 't', inputs: [] });
+    expect(s.sources[0]!.ports).toBe(300);
+    expect(s.scanners).toEqual([]);
+    // Then 15 ports within 14 s: the 15th in time order is the detection.
+    const last = slow.at(-1)!.time;
+    const burst = Array.from({ length: 15 }, (_, i) => ev('203.0.113.10', 5000 + i, last + 3_600_000 + i * 1000));
+    expect(scanners(fold([...slow, ...burst]))).toEqual([`203.0.113.10@${new Date(burst[14]!.time).toISOString()}`]);
+    // 14 new ports in the window and a port tried an hour earlier is still 14 in the window.
+    const fourteen = [...slow, ev('203.0.113.10', 4000, last + 60_000), ...burst.slice(0, 14)];
+    expect(scanners(fold(fourteen))).toEqual([]);
   });
 
   it('repeats of one port are one port; the threshold and window are configurable', () => {
@@ -94,7 +110,7 @@ describe('folds over parts of a log merge to the fold of the whole, in any time 
   // at the end of daylight saving time; or a log whose lines are shuffled.
   const step = fc.record({ at: fc.integer({ min: 0, max: 600 }), by: fc.oneof(fc.integer({ min: -40_000, max: 0 }), fc.integer({ min: -REORDER_HORIZON_MS / 2, max: 3_600_000 })) });
   const options: FoldOptions = { scan: { ports: 5, windowMs: 20_000 } };
-  const summaryOf = (state: FoldState) => summarize(state, { scan: options.scan, now: new Date(T0), toolVersion: 't', inputs: [] });
+  const summaryOf = (state: FoldResult) => summarize(state, { scan: options.scan, now: new Date(T0), toolVersion: 't', inputs: [] });
 
   function events(raw: { src: string; port: number; gap: number; udp: boolean }[], steps: { at: number; by: number }[], gapScale = 1): PacketEvent[] {
     let t = T0;
@@ -105,11 +121,11 @@ describe('folds over parts of a log merge to the fold of the whole, in any time 
     });
   }
 
-  function cutAndMerge(list: PacketEvent[], cutsRaw: number[]): FoldState {
+  function cutAndMerge(list: PacketEvent[], cutsRaw: number[]): FoldResult {
     const cuts = [...new Set(cutsRaw.map((c) => Math.min(c, list.length)))].sort((a, b) => a - b);
     const bounds = [0, ...cuts, list.length];
-    const merged = emptyFoldState();
-    for (let i = 0; i + 1 < bounds.length; i++) mergeFoldStates(merged, fold(list.slice(bounds[i], bounds[i + 1]), options), options.scan);
+    let merged = emptyFoldResult();
+    for (let i = 0; i + 1 < bounds.length; i++) merged = mergeFoldResults(merged, fold(list.slice(bounds[i], bounds[i + 1]), options), options.scan);
     return merged;
   }
 
@@ -189,7 +205,7 @@ describe('folds over parts of a log merge to the fold of the whole, in any time 
     const close = [...Array.from({ length: 8 }, (_, i) => ev(src, 100 + i, T0 + 10_000 + i * 1000)), ...Array.from({ length: 7 }, (_, i) => ev(src, 200 + i, T0 + i * 1000))];
     const want = [`${src}@${new Date(T0 + 17_000).toISOString()}`];
     expect(scanners(fold(close))).toEqual(want);
-    for (let cut = 1; cut < close.length; cut++) expect(scanners(mergeFoldStates(fold(close.slice(0, cut)), fold(close.slice(cut)), SCAN.scan))).toEqual(want);
+    for (let cut = 1; cut < close.length; cut++) expect(scanners(mergeFoldResults(fold(close.slice(0, cut)), fold(close.slice(cut)), SCAN.scan))).toEqual(want);
   });
 });
 
@@ -267,7 +283,7 @@ describe('interfaces and TCP flags', () => {
   it('merging parts adds interface and flag counts', () => {
     const events = Array.from({ length: 40 }, (_, i) => ev(`198.51.100.${i % 3}`, 20 + (i % 5), T0 + i * 1000, 'tcp', i % 4 ? 'eth0' : 'eth1', i % 3 ? SYN : ACK));
     const whole = summarize(fold(events), { scan: SCAN.scan, now: new Date(T0), toolVersion: 't', inputs: [] });
-    const merged = mergeFoldStates(fold(events.slice(0, 17)), fold(events.slice(17)), SCAN.scan);
+    const merged = mergeFoldResults(fold(events.slice(0, 17)), fold(events.slice(17)), SCAN.scan);
     expect(summarize(merged, { scan: SCAN.scan, now: new Date(T0), toolVersion: 't', inputs: [] })).toEqual(whole);
   });
 });

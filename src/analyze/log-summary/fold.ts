@@ -1,52 +1,27 @@
 /**
  * The pure fold of a drop log: counts per day, hour, port, protocol and source, and scanner
- * detection (scan-window.ts), from packet events. Its state is plain data (Maps, arrays,
- * typed arrays), so folds over parts of a log run in worker threads and merge afterwards;
- * every count, scanners included, is a function of the set of stamped attempts, so the
- * result does not depend on where the log was cut nor on lines that go back in time.
- * Distinct sources per port and per day are counted at the end from the sources' own port
- * and day lists, so each attempt costs a few small-map updates.
+ * detection (scan-window.ts), from packet events. While it reads, a source is an object it
+ * updates in place (source-state.ts); finished, it hands on its sources as typed-array columns
+ * (source-table.ts) that cross worker threads by transfer and merge (fold-result.ts). Every
+ * count, scanners included, is a function of the set of stamped attempts, so the result does
+ * not depend on where the log was cut nor on lines that go back in time. Distinct sources per
+ * port and per day are counted at the end from the sources' own port and day lists, so each
+ * attempt costs a few small-map updates.
  *
  * @module
  */
 import { Ipv4Index } from './ipv4-index.js';
-import { type ScanParams, type Spans, coalesceSpans, detectFromSpans } from './scan-window.js';
+import { PORT_KEYS, portKey } from './port-key.js';
+import type { ScanParams } from './scan-window.js';
+import { PRUNE_MIN, type SourceState, pruneSpans, settleSource } from './source-state.js';
+import { type SourceTable, tableOfSources } from './source-table.js';
 import type { LineCounts, MalformedExample, PacketEvent } from './types.js';
 
-/** Protocols with ports; a port key is index × 65536 + port. */
-export const PORT_PROTOCOLS = ['tcp', 'udp', 'udplite', 'sctp'] as const;
-const PORT_PROTO_INDEX = new Map<string, number>(PORT_PROTOCOLS.map((p, i) => [p, i]));
-const PORT_KEYS = PORT_PROTOCOLS.length * 65536;
+export { REORDER_HORIZON_MS, type SourceState } from './source-state.js';
+export { PORT_PROTOCOLS, PORT_KEYS, portKey, portOfKey } from './port-key.js';
 
-export interface SourceState {
-  attempts: number;
-  first: number;
-  last: number;
-  /** Port key → index in `spans` of the span its last attempt (in log order) went to; -1 once that span is pruned. */
-  ports: Map<number, number>;
-  /** Per port, runs of attempts with gaps under the window (scan-window.ts). */
-  spans: Spans;
-  /** UTC day numbers with attempts, ascending. */
-  days: number[];
-  /** A day and an interface known to be in `days` and `interfaces`: most attempts repeat them, and the lists are another cache miss. */
-  lastDay: number;
-  lastIface: string | null;
-  /** Protocols without ports it used. */
-  protocols: string[];
-  /** Arrival interfaces (IN=) of its attempts. */
-  interfaces: string[];
-  /** TCP attempts that open a connection (SYN only) and the others. */
-  tcpSyn: number;
-  tcpOther: number;
-  detectedAt: number | null;
-  /** An attempt came earlier than one before it: spans may overlap until coalesced, and detection is by sweep. */
-  unordered: boolean;
-  /** Prune spans when `spans` grows to this length (amortised: doubles after each prune). */
-  pruneAt: number;
-}
-
-/** Everything a fold knows; structured-cloneable (it crosses worker threads). */
-export interface FoldState {
+/** The counts a fold keeps besides its sources. */
+export interface FoldCounts {
   lines: LineCounts;
   attempts: number;
   first: number;
@@ -63,9 +38,18 @@ export interface FoldState {
   tcpSyn: Float64Array;
   /** Per arrival interface: attempts, and attempts per port key. */
   interfaces: Map<string, InterfaceState>;
-  sources: Map<string, SourceState>;
   prefixes: Map<string, number>;
   malformed: MalformedExample[];
+}
+
+/** What a fold knows while it reads: a source is an object it updates in place. */
+export interface FoldState extends FoldCounts {
+  sources: Map<string, SourceState>;
+}
+
+/** What a finished fold hands on: its sources as typed-array columns (they cross worker threads by transfer; fold-result.ts merges them). */
+export interface FoldResult extends FoldCounts {
+  sources: SourceTable;
 }
 
 export interface InterfaceState {
@@ -105,31 +89,9 @@ export function emptyFoldState(): FoldState {
   };
 }
 
-export function portKey(proto: string, port: number): number {
-  if (port < 0) return -1;
-  // Compared in order of frequency; a Map lookup here costs more than the whole comparison.
-  if (proto === 'tcp') return port;
-  if (proto === 'udp') return 65536 + port;
-  const i = PORT_PROTO_INDEX.get(proto);
-  return i === undefined ? -1 : i * 65536 + port;
-}
-
-export function portOfKey(key: number): { proto: string; port: number } {
-  return { proto: PORT_PROTOCOLS[Math.floor(key / 65536)]!, port: key % 65536 };
-}
-
 /** ACK, RST, SYN and FIN in PacketEvent.tcpFlags; SYN alone among them opens a connection (ECN bits may ride along). */
 const CONNECTION_FLAGS = 16 | 4 | 2 | 1;
 const SYN = 2;
-
-/**
- * How far a line may be stamped before the latest line above it and still be combined exactly
- * with everything else for scanners: the hour repeated when daylight saving time ends, with
- * room to spare. Beyond it the fold may have forgotten what such a line would combine with.
- */
-export const REORDER_HORIZON_MS = 2 * 3_600_000;
-/** Spans a source keeps before the first prune (triples). */
-const PRUNE_MIN = 3 * 8;
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -314,9 +276,15 @@ export class LogFold {
       return bits;
     }
     // In time order, the ports in the window ending now are those whose current span ends within it.
-    let inWindow = 0;
+    // A port's earlier spans ended a window or more before its current one began, so counting the
+    // kept spans that end within it counts the same ports: walk whichever is shorter, the spans
+    // (bounded by pruning) or the port Map (which keeps every port the source ever tried).
     const live = source.spans;
-    for (const i of ports.values()) if (i >= 0 && t - live[i + 1]! < windowMs) inWindow++;
+    if (live.length < opts.scan.ports * 3) return bits;
+    let inWindow = 0;
+    if (live.length / 3 < ports.size) {
+      for (let i = 1; i < live.length; i += 3) if (t - live[i]! < windowMs) inWindow++;
+    } else for (const i of ports.values()) if (i >= 0 && t - live[i + 1]! < windowMs) inWindow++;
     if (inWindow >= opts.scan.ports) {
       source.detectedAt = t;
       bits |= FOLD_NEW_SCANNER;
@@ -324,13 +292,18 @@ export class LogFold {
     return bits;
   }
 
-  /** The state, ready to clone and merge; call once, at the end. */
-  finish(): FoldState {
+  /** The result, ready to transfer and merge; call once, at the end. */
+  finish(): FoldResult {
     this.flushHour();
     this.flushPrefix();
-    for (const source of this.state.sources.values()) if (source.unordered) settleSource(source, this.options.scan);
+    for (const source of this.state.sources.values()) {
+      if (source.unordered) settleSource(source, this.options.scan);
+      // Only spans near either end can still join another part's (pruneSpans): the rest need not be copied, moved or merged.
+      if (source.spans.length > PRUNE_MIN) pruneSpans(source, this.options.scan);
+    }
     this.fillPrimaryInterface();
-    return this.state;
+    const { sources, ...counts } = this.state;
+    return { ...counts, sources: tableOfSources(sources) };
   }
 
   private fillPrimaryInterface(): void {
@@ -341,137 +314,4 @@ export class LogFold {
     for (const i of s.interfaces.values()) if (i !== primary) for (const [k, n] of i.ports) rest[k]! -= n;
     for (let k = 0; k < rest.length; k++) if (rest[k]! > 0) primary.ports.set(k, rest[k]!);
   }
-}
-
-/** Spans in canonical form, and detection from them (a sweep: order no longer matters); an earlier detection stands. */
-function settleSource(source: SourceState, scan: ScanParams): void {
-  const { spans, latest } = coalesceSpans(source.spans, scan.windowMs);
-  for (const k of source.ports.keys()) if (!latest.has(k)) latest.set(k, -1);
-  source.spans = spans;
-  source.ports = latest;
-  const found = latest.size >= scan.ports ? detectFromSpans(spans, scan) : null;
-  if (found !== null && (source.detectedAt === null || found < source.detectedAt)) source.detectedAt = found;
-}
-
-/**
- * Forget spans that no window can still need, so memory follows sources and ports, not the
- * length of the log. Lines come at most REORDER_HORIZON before the latest line before them,
- * so a span that ended more than the horizon and a window before the source's latest attempt
- * shares no window with anything read later; one that started within the horizon and a window
- * of the source's first attempt here is kept for the part before this one (merging).
- */
-function pruneSpans(source: SourceState, scan: ScanParams): void {
-  // Windows among what is here now are decided before anything is forgotten.
-  if (source.unordered && source.detectedAt === null && source.ports.size >= scan.ports) settleSource(source, scan);
-  const spans = source.spans;
-  const tooOld = source.last - REORDER_HORIZON_MS - scan.windowMs;
-  const head = source.first + REORDER_HORIZON_MS + scan.windowMs;
-  const ports = source.ports;
-  // Compacted in place (the write index never passes the read index): no new array per prune.
-  let kept = 0;
-  for (let i = 0; i < spans.length; i += 3) {
-    const key = spans[i + 2]!;
-    const latest = ports.get(key) === i;
-    if (spans[i + 1]! < tooOld && spans[i]! >= head) {
-      if (latest) ports.set(key, -1);
-      continue;
-    }
-    if (latest) ports.set(key, kept);
-    if (kept !== i) {
-      spans[kept] = spans[i]!;
-      spans[kept + 1] = spans[i + 1]!;
-      spans[kept + 2] = key;
-    }
-    kept += 3;
-  }
-  spans.length = kept;
-  source.pruneAt = Math.max(PRUNE_MIN, kept * 2);
-}
-
-/**
- * b's spans all start at or after a's last attempt, and each port's spans are in time order
- * (in either part): a port's first span in b joins its latest in a or follows it. Linear,
- * where settleSource sorts: most sources of a log cut in time order merge this way.
- */
-function appendLaterSpans(a: SourceState, b: SourceState, scan: ScanParams): void {
-  const spans = a.spans;
-  const bs = b.spans;
-  for (let i = 0; i < bs.length; i += 3) {
-    const start = bs[i]!;
-    const end = bs[i + 1]!;
-    const key = bs[i + 2]!;
-    const at = a.ports.get(key);
-    if (at !== undefined && at >= 0 && start - spans[at + 1]! < scan.windowMs) {
-      if (end > spans[at + 1]!) spans[at + 1] = end;
-      continue;
-    }
-    a.ports.set(key, spans.length);
-    spans.push(start, end, key);
-  }
-  for (const k of b.ports.keys()) if (!a.ports.has(k)) a.ports.set(k, -1);
-}
-
-function mergeSource(a: SourceState, b: SourceState, scan: ScanParams): void {
-  // Both are settled (finish()), so a's detection is exact; when b starts after a ends, no
-  // window up to it changes. Merges go in log order: a is read before b.
-  const inOrder = b.first >= a.last;
-  const keep = inOrder && a.detectedAt !== null ? a.detectedAt : undefined;
-  a.attempts += b.attempts;
-  a.first = Math.min(a.first, b.first);
-  a.last = Math.max(a.last, b.last);
-  for (const d of b.days) if (!a.days.includes(d)) a.days.push(d);
-  a.days.sort((x, y) => x - y);
-  for (const p of b.protocols) if (!a.protocols.includes(p)) a.protocols.push(p);
-  for (const x of b.interfaces) if (!a.interfaces.includes(x)) a.interfaces.push(x);
-  a.tcpSyn += b.tcpSyn;
-  a.tcpOther += b.tcpOther;
-  const before = a.detectedAt;
-  if (inOrder) appendLaterSpans(a, b, scan);
-  else {
-    for (let i = 0; i < b.spans.length; i++) a.spans.push(b.spans[i]!);
-    for (const k of b.ports.keys()) if (!a.ports.has(k)) a.ports.set(k, -1);
-  }
-  // Windows inside a or inside b were found by their folds; the sweep finds those that cross.
-  a.detectedAt = keep ?? null;
-  if (keep === undefined) {
-    // Spans appended in time order are canonical already: sweep without sorting them again.
-    if (!inOrder) settleSource(a, scan);
-    else if (a.ports.size >= scan.ports) a.detectedAt = detectFromSpans(a.spans, scan);
-  }
-  for (const d of [before, b.detectedAt]) if (d !== null && (a.detectedAt === null || d < a.detectedAt)) a.detectedAt = d;
-  if (a.spans.length >= a.pruneAt) pruneSpans(a, scan);
-  a.unordered = a.unordered || b.unordered || !inOrder;
-}
-
-function addCounts<K>(into: Map<K, number>, from: Map<K, number>): void {
-  for (const [k, n] of from) into.set(k, (into.get(k) ?? 0) + n);
-}
-
-/** Fold `later` (the next part of the log: malformed examples stay in log order) into `into`. */
-export function mergeFoldStates(into: FoldState, later: FoldState, scan: ScanParams, examples = 5): FoldState {
-  for (const k of Object.keys(into.lines) as (keyof LineCounts)[]) into.lines[k] += later.lines[k];
-  into.attempts += later.attempts;
-  into.first = Math.min(into.first, later.first);
-  into.last = Math.max(into.last, later.last);
-  addCounts(into.days, later.days);
-  addCounts(into.hours, later.hours);
-  for (let i = 0; i < into.ports.length; i++) if (later.ports[i]) into.ports[i]! += later.ports[i]!;
-  addCounts(into.protocols, later.protocols);
-  addCounts(into.prefixes, later.prefixes);
-  for (let i = 0; i < into.tcpSyn.length; i++) if (later.tcpSyn[i]) into.tcpSyn[i]! += later.tcpSyn[i]!;
-  for (const [name, b] of later.interfaces) {
-    const a = into.interfaces.get(name);
-    if (!a) into.interfaces.set(name, b);
-    else {
-      a.attempts += b.attempts;
-      addCounts(a.ports, b.ports);
-    }
-  }
-  for (const [src, b] of later.sources) {
-    const a = into.sources.get(src);
-    if (!a) into.sources.set(src, b);
-    else mergeSource(a, b, scan);
-  }
-  for (const m of later.malformed) if (into.malformed.length < examples) into.malformed.push(m);
-  return into;
 }

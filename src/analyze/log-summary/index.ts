@@ -4,7 +4,9 @@
  *
  * @module
  */
-export { LogFold, emptyFoldState, mergeFoldStates, portKey, portOfKey, FOLD_NEW_PORT, FOLD_NEW_SCANNER, type FoldOptions, type FoldState, type SourceState } from './fold.js';
+export { LogFold, emptyFoldState, portKey, portOfKey, FOLD_NEW_PORT, FOLD_NEW_SCANNER, REORDER_HORIZON_MS, type FoldOptions, type FoldCounts, type FoldState, type FoldResult, type SourceState } from './fold.js';
+export { emptyFoldResult, foldResultBuffers, mergeFoldResults } from './fold-result.js';
+export type { SourceTable } from './source-table.js';
 export { coalesceSpans, detectFromSpans, type ScanParams, type Spans } from './scan-window.js';
 export { summarize, exposedPorts, serviceTag, type ExposedPort, type SummaryOptions } from './summarize.js';
 export type * from './types.js';

@@ -63,7 +63,7 @@ export function coalesceSpans(spans: Spans, windowMs: number): { spans: Spans; l
  * The first time a window holds `params.ports` distinct ports, from canonical spans (see
  * {@link coalesceSpans}); null when none does.
  */
-export function detectFromSpans(spans: Spans, params: ScanParams): number | null {
+export function detectFromSpans(spans: ArrayLike<number>, params: ScanParams): number | null {
   if (spans.length / 3 < params.ports) return null;
   // Events: +1 at a span start, −1 at its end + W; at equal times the −1 goes first (half-open).
   const events: number[] = [];

@@ -8,9 +8,10 @@ import { formatAddr, parseAddr } from '../../model/addr.js';
 import type { AuditedService, Exposure } from '../audit/types.js';
 import { EXPOSURES, SEVERITIES } from '../audit/types.js';
 import { identifyService } from '../catalog/index.js';
-import { type FoldState, type SourceState, portKey, portOfKey } from './fold.js';
+import type { FoldResult } from './fold.js';
+import { PORT_KEYS, portKey, portOfKey } from './port-key.js';
 import type { ScanParams } from './scan-window.js';
-import type { ExposedHit, InterfaceShare, LogSummary, PortCount, ServiceTag, SourceCount } from './types.js';
+import type { ExposedHit, InterfaceShare, LogSummary, PortCount, Scanner, ServiceTag, SourceCount } from './types.js';
 
 /** A port the host exposes beyond itself, as the audit judged it. */
 export interface ExposedPort {
@@ -91,30 +92,22 @@ function compressFullV6(full: string): string {
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-function sourceCount(address: string, s: SourceState): SourceCount {
-  return { address, attempts: s.attempts, ports: s.ports.size, first: iso(s.first), last: iso(s.last), interfaces: [...s.interfaces].sort(byText) };
-}
-
 const byAttempts = <T extends { attempts: number }>(a: T, b: T): number => b.attempts - a.attempts;
 
-export function summarize(state: FoldState, options: SummaryOptions): LogSummary {
-  const names = new Map<string, string>();
-  const name = (raw: string): string => {
-    let n = names.get(raw);
-    if (n === undefined) names.set(raw, (n = compress(raw)));
-    return n;
-  };
-  // Distinct sources per port, day and protocol, from each source's own lists.
-  const portSources = new Map<number, number>();
+export function summarize(state: FoldResult, options: SummaryOptions): LogSummary {
+  // Distinct sources per port, day, protocol and interface: each source lists each once.
+  const table = state.sources;
+  const portCounts = new Float64Array(PORT_KEYS);
+  for (const k of table.ports.values) portCounts[k]!++;
   const daySources = new Map<number, number>();
-  const protoSources = new Map<string, number>();
-  const ifaceSources = new Map<string, number>();
-  for (const src of state.sources.values()) {
-    for (const i of src.interfaces) ifaceSources.set(i, (ifaceSources.get(i) ?? 0) + 1);
-    for (const k of src.ports.keys()) portSources.set(k, (portSources.get(k) ?? 0) + 1);
-    for (const d of src.days) daySources.set(d, (daySources.get(d) ?? 0) + 1);
-    for (const p of src.protocols) protoSources.set(p, (protoSources.get(p) ?? 0) + 1);
-  }
+  for (const d of table.days.values) daySources.set(d, (daySources.get(d) ?? 0) + 1);
+  const countNames = (ids: Int32Array, names: string[]): Map<string, number> => {
+    const counts = new Float64Array(names.length);
+    for (const id of ids) counts[id]!++;
+    return new Map(names.map((n, id) => [n, counts[id]!]));
+  };
+  const protoSources = countNames(table.protocols.values, table.protocolNames);
+  const ifaceSources = countNames(table.interfaces.values, table.interfaceNames);
 
   const days = [...state.days].sort((a, b) => a[0] - b[0]).map(([day, n]) => ({ date: iso(day * 86_400_000).slice(0, 10), attempts: n, sources: daySources.get(day) ?? 0 }));
   const hours =
@@ -132,7 +125,7 @@ export function summarize(state: FoldState, options: SummaryOptions): LogSummary
     }
     interfaces.sort((a, b) => byAttempts(a, b) || byText(a.name, b.name));
     const tcp = proto === 'tcp' ? { syn: state.tcpSyn[port]!, other: n - state.tcpSyn[port]! } : null;
-    ports.push({ proto, port, attempts: n, sources: portSources.get(key) ?? 0, service: serviceTag(proto, port), interfaces, tcp });
+    ports.push({ proto, port, attempts: n, sources: portCounts[key]!, service: serviceTag(proto, port), interfaces, tcp });
   });
   ports.sort((a, b) => byAttempts(a, b) || a.port - b.port || a.proto.localeCompare(b.proto));
   const interfaces = [...state.interfaces]
@@ -140,12 +133,18 @@ export function summarize(state: FoldState, options: SummaryOptions): LogSummary
     .sort((a, b) => byAttempts(a, b) || byText(a.name, b.name));
   const protocols = [...state.protocols].map(([proto, n]) => ({ proto, attempts: n, sources: protoSources.get(proto) ?? 0 })).sort((a, b) => byAttempts(a, b) || a.proto.localeCompare(b.proto));
 
-  const sources = [...state.sources].map(([raw, s]) => ({ raw, s, count: sourceCount(name(raw), s) }));
-  sources.sort((a, b) => b.count.attempts - a.count.attempts || byText(a.count.address, b.count.address));
-  const scanners = sources
-    .filter((x) => x.s.detectedAt !== null)
-    .map(({ s, count }) => ({ address: count.address, ports: s.ports.size, attempts: s.attempts, first: count.first, last: count.last, detectedAt: iso(s.detectedAt!), interfaces: count.interfaces, tcp: { syn: s.tcpSyn, other: s.tcpOther } }))
-    .sort((a, b) => b.ports - a.ports || byText(a.detectedAt, b.detectedAt) || byText(a.address, b.address));
+  const sources: SourceCount[] = [];
+  const scanners: Scanner[] = [];
+  for (let i = 0; i < table.addresses.length; i++) {
+    const interfaces = Array.from(table.interfaces.values.subarray(table.interfaces.start[i]!, table.interfaces.start[i + 1]!), (id) => table.interfaceNames[id]!).sort(byText);
+    const count: SourceCount = { address: compress(table.addresses[i]!), attempts: table.attempts[i]!, ports: table.ports.start[i + 1]! - table.ports.start[i]!, first: iso(table.first[i]!), last: iso(table.last[i]!), interfaces };
+    sources.push(count);
+    const detectedAt = table.detectedAt[i]!;
+    if (Number.isNaN(detectedAt)) continue;
+    scanners.push({ address: count.address, ports: count.ports, attempts: count.attempts, first: count.first, last: count.last, detectedAt: iso(detectedAt), interfaces, tcp: { syn: table.tcpSyn[i]!, other: table.tcpOther[i]! } });
+  }
+  sources.sort((a, b) => b.attempts - a.attempts || byText(a.address, b.address));
+  scanners.sort((a, b) => b.ports - a.ports || byText(a.detectedAt, b.detectedAt) || byText(a.address, b.address));
 
   let exposedHits: ExposedHit[] | null = null;
   if (options.exposure) {
@@ -153,7 +152,7 @@ export function summarize(state: FoldState, options: SummaryOptions): LogSummary
     for (const e of options.exposure.ports) {
       const key = portKey(e.proto, e.port);
       if (key < 0 || !state.ports[key]) continue;
-      exposedHits.push({ proto: e.proto, port: e.port, attempts: state.ports[key]!, sources: portSources.get(key) ?? 0, exposure: e.exposure, service: e.service ?? serviceTag(e.proto, e.port) });
+      exposedHits.push({ proto: e.proto, port: e.port, attempts: state.ports[key]!, sources: portCounts[key]!, exposure: e.exposure, service: e.service ?? serviceTag(e.proto, e.port) });
     }
     exposedHits.sort((a, b) => EXPOSURES.indexOf(a.exposure) - EXPOSURES.indexOf(b.exposure) || byAttempts(a, b) || a.port - b.port);
   }
@@ -175,7 +174,7 @@ export function summarize(state: FoldState, options: SummaryOptions): LogSummary
     ports,
     protocols,
     interfaces,
-    sources: sources.map((x) => x.count),
+    sources,
     scanners,
     prefixes: [...state.prefixes].map(([prefix, lines]) => ({ prefix, lines })).sort((a, b) => b.lines - a.lines || a.prefix.localeCompare(b.prefix)),
     malformed: state.malformed,

@@ -7,7 +7,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { type FoldOptions, type FoldState, LogFold, type LogSummary, emptyFoldState, mergeFoldStates, summarize } from '../../../analyze/log-summary/index.js';
+import { type FoldOptions, type FoldResult, LogFold, type LogSummary, emptyFoldResult, mergeFoldResults, summarize } from '../../../analyze/log-summary/index.js';
 import { type LogFileInfo, LogReadError, inspectLogFile, orderByFirstStamp, readJournal, readLogHead, readStdin } from '../../../collect/logs/index.js';
 import { renderLogsHtml } from '../../../render/logs/logs-html.js';
 import { renderLogsJson } from '../../../render/logs/logs-json.js';
@@ -59,8 +59,8 @@ async function checkRecognised(files: LogFileInfo[], perFile: { path: string; li
   }
 }
 
-async function readAll(paths: string[], opts: LogsOptions, fold: FoldOptions, now: Date): Promise<{ state: FoldState; inputs: string[] }> {
-  let state = emptyFoldState();
+async function readAll(paths: string[], opts: LogsOptions, fold: FoldOptions, now: Date): Promise<{ state: FoldResult; inputs: string[] }> {
+  let state = emptyFoldResult();
   const inputs: string[] = [];
   let progress: Progress | undefined;
   try {
@@ -78,7 +78,7 @@ async function readAll(paths: string[], opts: LogsOptions, fold: FoldOptions, no
     for (const [name, chunks] of streams) {
       const part = new LogFold(fold);
       await readIntoFold(chunks, name, part, now, { onBytes: (b) => progress!.add(b) });
-      mergeFoldStates(state, part.finish(), fold.scan, fold.examples);
+      state = mergeFoldResults(state, part.finish(), fold.scan, fold.examples);
       inputs.push(name);
     }
   } catch (err) {

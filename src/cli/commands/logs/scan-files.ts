@@ -7,14 +7,14 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { type FoldOptions, type FoldState, LogFold, emptyFoldState, mergeFoldStates } from '../../../analyze/log-summary/index.js';
+import { type FoldOptions, type FoldResult, LogFold, emptyFoldResult, mergeFoldResults } from '../../../analyze/log-summary/index.js';
 import { type LogFileInfo, LogReadError, readLogBytes, splitAtLines, yearReference } from '../../../collect/logs/index.js';
 import { threadsFromEnv } from '../../../pool/index.js';
 import type { ScanTask, WorkerMessage } from './scan-task.js';
 import { readIntoFold } from './read-into-fold.js';
 
 export interface FileScan {
-  state: FoldState;
+  state: FoldResult;
   /** Per file: lines read and lines with a recognised syslog/journal framing. */
   files: { path: string; lines: number; recognised: number }[];
 }
@@ -30,7 +30,7 @@ function defaultThreads(): number {
 }
 
 interface PartResult {
-  state: FoldState;
+  state: FoldResult;
   lines: number;
   recognised: number;
 }
@@ -50,7 +50,7 @@ export async function scanFiles(files: LogFileInfo[], fold: FoldOptions, now: Da
   }
   const results = total >= PARALLEL_MIN_BYTES && workers > 1 && tasks.length > 1 ? await runInWorkers(tasks, Math.min(workers, tasks.length), onBytes) : await runHere(tasks, onBytes);
 
-  const state = emptyFoldState();
+  let state = emptyFoldResult();
   const perFile = files.map((f) => ({ path: f.path, lines: 0, recognised: 0 }));
   results.forEach((r, k) => {
     const f = perFile[owner[k]!]!;
@@ -58,7 +58,7 @@ export async function scanFiles(files: LogFileInfo[], fold: FoldOptions, now: Da
     for (const m of r.state.malformed) m.line += f.lines;
     f.lines += r.lines;
     f.recognised += r.recognised;
-    mergeFoldStates(state, r.state, fold.scan, fold.examples);
+    state = mergeFoldResults(state, r.state, fold.scan, fold.examples);
   });
   return { state, files: perFile };
 }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { FoldOptions, FoldState } from '../../../analyze/log-summary/index.js';
+import type { FoldOptions, FoldResult } from '../../../analyze/log-summary/index.js';
 import type { LogFileInfo } from '../../../collect/logs/index.js';
 
 export interface ScanTask {
@@ -17,5 +17,5 @@ export interface ScanTask {
 
 export type WorkerMessage =
   | { type: 'progress'; bytes: number }
-  | { type: 'done'; state: FoldState; lines: number; recognised: number }
+  | { type: 'done'; state: FoldResult; lines: number; recognised: number }
   | { type: 'error'; path: string; reason: string };

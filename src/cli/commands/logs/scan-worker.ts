@@ -1,11 +1,11 @@
 /**
  * Worker thread: reads one byte range of a log file (or a whole gzip file) into a fold and
- * posts the fold's state back (Maps and Sets cross threads by structured clone).
+ * posts the fold's result back: its typed arrays are transferred, the few small Maps cloned.
  *
  * @module
  */
 import { parentPort } from 'node:worker_threads';
-import { LogFold } from '../../../analyze/log-summary/index.js';
+import { LogFold, foldResultBuffers } from '../../../analyze/log-summary/index.js';
 import { lineBefore, readLogBytes } from '../../../collect/logs/index.js';
 import type { ScanTask, WorkerMessage } from './scan-task.js';
 import { readIntoFold } from './read-into-fold.js';
@@ -30,7 +30,7 @@ async function run(task: ScanTask): Promise<WorkerMessage> {
 
 parentPort!.on('message', (task: ScanTask) => {
   run(task).then(
-    (msg) => parentPort!.postMessage(msg),
+    (msg) => parentPort!.postMessage(msg, msg.type === 'done' ? foldResultBuffers(msg.state) : []),
     (err: unknown) => parentPort!.postMessage({ type: 'error', path: (err as { path?: string }).path ?? task.file.path, reason: (err as { reason?: string }).reason ?? String((err as Error).message) } satisfies WorkerMessage),
   );
 });

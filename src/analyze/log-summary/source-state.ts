@@ -1,0 +1,144 @@
+/**
+ * One source's state in a live fold, and the rules that keep it exact and bounded: settling
+ * spans after lines went back in time, forgetting spans no window can need, and merging the
+ * same source's states from two parts of a log.
+ *
+ * @module
+ */
+import { type ScanParams, type Spans, coalesceSpans, detectFromSpans } from './scan-window.js';
+
+export interface SourceState {
+  attempts: number;
+  first: number;
+  last: number;
+  /** Port key → index in `spans` of the span its last attempt (in log order) went to; -1 once that span is pruned. */
+  ports: Map<number, number>;
+  /** Per port, runs of attempts with gaps under the window (scan-window.ts). */
+  spans: Spans;
+  /** UTC day numbers with attempts, ascending. */
+  days: number[];
+  /** A day and an interface known to be in `days` and `interfaces`: most attempts repeat them, and the lists are another cache miss. */
+  lastDay: number;
+  lastIface: string | null;
+  /** Protocols without ports it used. */
+  protocols: string[];
+  /** Arrival interfaces (IN=) of its attempts. */
+  interfaces: string[];
+  /** TCP attempts that open a connection (SYN only) and the others. */
+  tcpSyn: number;
+  tcpOther: number;
+  detectedAt: number | null;
+  /** An attempt came earlier than one before it: spans may overlap until coalesced, and detection is by sweep. */
+  unordered: boolean;
+  /** Prune spans when `spans` grows to this length (amortised: doubles after each prune). */
+  pruneAt: number;
+}
+
+/**
+ * How far a line may be stamped before the latest line above it and still be combined exactly
+ * with everything else for scanners: the hour repeated when daylight saving time ends, with
+ * room to spare. Beyond it the fold may have forgotten what such a line would combine with.
+ */
+export const REORDER_HORIZON_MS = 2 * 3_600_000;
+/** Spans a source keeps before the first prune (triples). */
+export const PRUNE_MIN = 3 * 8;
+
+/** Spans in canonical form, and detection from them (a sweep: order no longer matters); an earlier detection stands. */
+export function settleSource(source: SourceState, scan: ScanParams): void {
+  const { spans, latest } = coalesceSpans(source.spans, scan.windowMs);
+  for (const k of source.ports.keys()) if (!latest.has(k)) latest.set(k, -1);
+  source.spans = spans;
+  source.ports = latest;
+  const found = latest.size >= scan.ports ? detectFromSpans(spans, scan) : null;
+  if (found !== null && (source.detectedAt === null || found < source.detectedAt)) source.detectedAt = found;
+}
+
+/**
+ * Forget spans that no window can still need, so memory follows sources and ports, not the
+ * length of the log. Lines come at most REORDER_HORIZON before the latest line before them,
+ * so a span that ended more than the horizon and a window before the source's latest attempt
+ * shares no window with anything read later; one that started within the horizon and a window
+ * of the source's first attempt here is kept for the part before this one (merging).
+ */
+export function pruneSpans(source: SourceState, scan: ScanParams): void {
+  // Windows among what is here now are decided before anything is forgotten.
+  if (source.unordered && source.detectedAt === null && source.ports.size >= scan.ports) settleSource(source, scan);
+  const spans = source.spans;
+  const tooOld = source.last - REORDER_HORIZON_MS - scan.windowMs;
+  const head = source.first + REORDER_HORIZON_MS + scan.windowMs;
+  const ports = source.ports;
+  // Compacted in place (the write index never passes the read index): no new array per prune.
+  let kept = 0;
+  for (let i = 0; i < spans.length; i += 3) {
+    const key = spans[i + 2]!;
+    const latest = ports.get(key) === i;
+    if (spans[i + 1]! < tooOld && spans[i]! >= head) {
+      if (latest) ports.set(key, -1);
+      continue;
+    }
+    if (latest) ports.set(key, kept);
+    if (kept !== i) {
+      spans[kept] = spans[i]!;
+      spans[kept + 1] = spans[i + 1]!;
+      spans[kept + 2] = key;
+    }
+    kept += 3;
+  }
+  spans.length = kept;
+  source.pruneAt = Math.max(PRUNE_MIN, kept * 2);
+}
+
+/**
+ * b's spans all start at or after a's last attempt, and each port's spans are in time order
+ * (in either part): a port's first span in b joins its latest in a or follows it. Linear,
+ * where settleSource sorts: most sources of a log cut in time order merge this way.
+ */
+function appendLaterSpans(a: SourceState, b: SourceState, scan: ScanParams): void {
+  const spans = a.spans;
+  const bs = b.spans;
+  for (let i = 0; i < bs.length; i += 3) {
+    const start = bs[i]!;
+    const end = bs[i + 1]!;
+    const key = bs[i + 2]!;
+    const at = a.ports.get(key);
+    if (at !== undefined && at >= 0 && start - spans[at + 1]! < scan.windowMs) {
+      if (end > spans[at + 1]!) spans[at + 1] = end;
+      continue;
+    }
+    a.ports.set(key, spans.length);
+    spans.push(start, end, key);
+  }
+  for (const k of b.ports.keys()) if (!a.ports.has(k)) a.ports.set(k, -1);
+}
+
+export function mergeSource(a: SourceState, b: SourceState, scan: ScanParams): void {
+  // Both are settled (finish()), so a's detection is exact; when b starts after a ends, no
+  // window up to it changes. Merges go in log order: a is read before b.
+  const inOrder = b.first >= a.last;
+  const keep = inOrder && a.detectedAt !== null ? a.detectedAt : undefined;
+  a.attempts += b.attempts;
+  a.first = Math.min(a.first, b.first);
+  a.last = Math.max(a.last, b.last);
+  for (const d of b.days) if (!a.days.includes(d)) a.days.push(d);
+  a.days.sort((x, y) => x - y);
+  for (const p of b.protocols) if (!a.protocols.includes(p)) a.protocols.push(p);
+  for (const x of b.interfaces) if (!a.interfaces.includes(x)) a.interfaces.push(x);
+  a.tcpSyn += b.tcpSyn;
+  a.tcpOther += b.tcpOther;
+  const before = a.detectedAt;
+  if (inOrder) appendLaterSpans(a, b, scan);
+  else {
+    for (let i = 0; i < b.spans.length; i++) a.spans.push(b.spans[i]!);
+    for (const k of b.ports.keys()) if (!a.ports.has(k)) a.ports.set(k, -1);
+  }
+  // Windows inside a or inside b were found by their folds; the sweep finds those that cross.
+  a.detectedAt = keep ?? null;
+  if (keep === undefined) {
+    // Spans appended in time order are canonical already: sweep without sorting them again.
+    if (!inOrder) settleSource(a, scan);
+    else if (a.ports.size >= scan.ports) a.detectedAt = detectFromSpans(a.spans, scan);
+  }
+  for (const d of [before, b.detectedAt]) if (d !== null && (a.detectedAt === null || d < a.detectedAt)) a.detectedAt = d;
+  if (a.spans.length >= a.pruneAt) pruneSpans(a, scan);
+  a.unordered = a.unordered || b.unordered || !inOrder;
+}
