@@ -101,6 +101,17 @@ describe('bulk building and subset tests', () => {
     );
   });
 
+  it('fromBounds (parallel start and end lists, empty ranges allowed) equals fromRanges', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: N }), fc.integer({ min: 0, max: N })), { maxLength: 60 }), (pairs) => {
+        const s = I.fromBounds(pairs.map((p) => p[0]), pairs.map((p) => p[1]));
+        expect(s).toEqual(I.fromRanges(pairs.map(([a, b]) => [a, b] as const)));
+        expect(I.fromBounds(pairs.map((p) => BigInt(p[0])), pairs.map((p) => BigInt(p[1])))).toEqual(s.map(BigInt));
+      }),
+    );
+    expect(() => I.fromBounds([1], [])).toThrow(RangeError);
+  });
+
   it('isSubset agrees with brute force', () => {
     fc.assert(
       fc.property(arbSet, arbSet, (a, b) => {

@@ -316,6 +316,32 @@ export function fromRanges<T extends Ordinal>(pairs: Iterable<readonly [T, T]>):
   return out;
 }
 
+/**
+ * Build a set from ranges given as two parallel lists, range i being [los[i], his[i])
+ * (empty ranges allowed): what big sets are parsed into, so that a million ranges never
+ * become a million pairs. Numbers take the typed-array merge.
+ */
+export function fromBounds<T extends Ordinal>(los: readonly T[], his: readonly T[]): IntervalSet<T> {
+  if (los.length !== his.length) throw new RangeError(`fromBounds: ${los.length} starts but ${his.length} ends`);
+  if (los.length > 16 && typeof los[0] === 'number') {
+    let empty = 0;
+    for (let k = 0; k < los.length; k++) if (!(los[k]! < his[k]!)) empty++;
+    if (empty === 0) return mergeNumeric(los as readonly number[], his as readonly number[]) as unknown as T[];
+    const keptLos: number[] = [];
+    const keptHis: number[] = [];
+    for (let k = 0; k < los.length; k++) {
+      if (los[k]! < his[k]!) {
+        keptLos.push(los[k] as number);
+        keptHis.push(his[k] as number);
+      }
+    }
+    return mergeNumeric(keptLos, keptHis) as unknown as T[];
+  }
+  const pairs: [T, T][] = [];
+  for (let k = 0; k < los.length; k++) pairs.push([los[k]!, his[k]!]);
+  return fromRanges(pairs);
+}
+
 /** Set of the given integer points (numbers), e.g. ports or protocol numbers. */
 export function fromPoints(points: Iterable<number>): IntervalSet<number> {
   return fromRanges([...points].map((p) => [p, p + 1] as const));
