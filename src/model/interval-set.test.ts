@@ -112,6 +112,17 @@ describe('bulk building and subset tests', () => {
     expect(() => I.fromBounds([1], [])).toThrow(RangeError);
   });
 
+  it('fromBounds of ranges in order, or all of one width (the no-sort and one-sort paths), equals fromRanges', () => {
+    const starts = fc.array(fc.integer({ min: 0, max: N - 1 }), { minLength: 17, maxLength: 60 });
+    fc.assert(
+      fc.property(starts, fc.integer({ min: 1, max: 5 }), fc.boolean(), (los, width, inOrder) => {
+        const sortedLos = inOrder ? [...los].sort((a, b) => a - b) : los;
+        const his = sortedLos.map((lo, k) => (inOrder ? lo + 1 + ((k * 7) % 4) : lo + width));
+        expect(I.fromBounds(sortedLos, his)).toEqual(I.fromRanges(sortedLos.map((lo, k) => [lo, his[k]!] as const)));
+      }),
+    );
+  });
+
   it('isSubset agrees with brute force', () => {
     fc.assert(
       fc.property(arbSet, arbSet, (a, b) => {

@@ -126,6 +126,15 @@ describe('parseIpsetSave', () => {
     }
   });
 
+  it('reads plain add lines in place exactly as tokenized ones, whatever the spacing and options', () => {
+    const lines = ['add s 192.0.2.1', 'add  s\t192.0.2.2/31   timeout 0', 'add s 192.0.2.8 comment "a \\"b\\""', 'add s 192.0.2.9 packets 0 bytes 0 skbmark 0x1', 'add s 192.0.2.10 comment nomatcher', 'add s 198.51.100.0/24 nomatch', 'add s 203.0.113.1,22', 'add t 192.0.2.1'];
+    const r = parseIpsetSave(['create s hash:net family inet', ...lines].join('\n'), 'f');
+    expect(r.diagnostics.map((d) => [d.code, d.location?.line])).toEqual([['parse.bad-value', 8], ['parse.undeclared-set', 9]]);
+    const s = r.value.get('s')!;
+    expect(ipsetEntries(s)).toEqual(['192.0.2.1/32', '192.0.2.2/31', '192.0.2.8/32', '192.0.2.9/32', '192.0.2.10/32'].map((c) => [{ kind: 'addr', set: a4(c) }]));
+    expect(s.exceptions).toEqual([[{ kind: 'addr', set: a4('198.51.100.0/24') }]]);
+  });
+
   it('keeps entry order when one entry is not a single range, so nomatch precedence is unchanged', () => {
     const text = ['create s hash:net family inet', 'add s 192.0.2.0/24', 'add s 10.0.0.0/255.0.255.0', 'add s 198.51.100.0/24', 'add s 192.0.2.9-192.0.2.1', 'add s 192.0.2.128/25 nomatch'].join('\n');
     const r = parseIpsetSave(text, 'f');

@@ -14,10 +14,11 @@
  * Reads `text` into `out` as [lo, hi) and returns true, or returns false without meaning.
  * `fixedLength` null: the text may carry "/len" (default 32). A number: the text must be a
  * bare address, read as that prefix (ipset's `netmask`, nft's `{"prefix": …}` length).
+ * `from`/`to` read a part of `text` without slicing it out.
  */
-export function readIpv4Prefix(text: string, fixedLength: number | null, out: Float64Array): boolean {
-  const n = text.length;
-  let i = 0;
+export function readIpv4Prefix(text: string, fixedLength: number | null, out: Float64Array, from = 0, to = text.length): boolean {
+  const n = to;
+  let i = from;
   let value = 0;
   for (let octet = 0; octet < 4; octet++) {
     if (octet > 0) {
