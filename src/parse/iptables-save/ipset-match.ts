@@ -114,12 +114,13 @@ function entriesToPackets(set: IpSet, sides: readonly boolean[], family: Family,
   if (set.addrEntries) {
     const addrDim = sides[0] ? Dim.Src : Dim.Dst;
     if (set.exceptions.length === 0 || returnNomatch) {
-      // hash:ip, hash:net: the set's merged ranges on one dimension, merged once per set.
+      // No nomatch holes (or --return-nomatch, which makes them match like the rest): the
+      // merged ranges on one dimension, merged once per set.
       const addrs = mergedAddrEntries(set);
-      const extra = set.exceptions.length === 0 ? addrs : I.union(addrs, unionAll(set.exceptions.map((e) => (e[0] as { set: AddrSet }).set)));
-      if (extra.length === 0) return PacketSet.empty(family);
+      const matched = set.exceptions.length === 0 ? addrs : I.union(addrs, unionAll(set.exceptions.map((e) => (e[0] as { set: AddrSet }).set)));
+      if (matched.length === 0) return PacketSet.empty(family);
       const cube = full.slice();
-      cube[addrDim] = extra;
+      cube[addrDim] = matched;
       return PacketSet.fromCubes(family, [cube]);
     }
     for (const e of ipsetEntries(set)) add(e, false);
