@@ -29,11 +29,21 @@ export interface IpSet {
    * the most specific, so the most specific entry containing the packet decides.
    */
   exceptions: IpSetEntry[];
+  /**
+   * Sets whose only component is an address (hash:ip, hash:net, bitmap:ip): their entries
+   * (not the nomatch ones) as two parallel lists of bounds, entry i covering
+   * [los[i], his[i]) (nothing when los[i] >= his[i]), and `entries` is then empty. A
+   * million-ban fail2ban set is two arrays of numbers instead of a million objects.
+   */
+  addrEntries?: AddrEntries;
   /** list:set: the member sets' names, in order (a packet matches if any member does). */
   members?: string[];
   /** The type is not modelled (MAC, mark…): lowering must treat matches as uncertain. */
   partial: boolean;
 }
+
+/** Entry bounds of one family: numbers for IPv4, bigints for IPv6. */
+export type AddrEntries = { los: number[]; his: number[] } | { los: bigint[]; his: bigint[] };
 
 /** An entry is one value per dimension of the set type, in order (e.g. hash:net,port → [addr, port]). */
 export type IpSetEntry = IpSetComponent[];
@@ -43,6 +53,22 @@ export type IpSetComponent =
   | { kind: 'port'; proto: number | null; ports: DimSet }
   | { kind: 'iface'; name: string }
   | { kind: 'mark'; value: number };
+
+/**
+ * Every entry as components, `addrEntries` expanded: the general reading, for code and tests
+ * that do not need the compact form's speed.
+ */
+export function ipsetEntries(set: IpSet): IpSetEntry[] {
+  if (!set.addrEntries) return set.entries;
+  const { los, his } = set.addrEntries;
+  const out: IpSetEntry[] = [];
+  for (let k = 0; k < los.length; k++) {
+    const lo = los[k]!;
+    const hi = his[k]!;
+    out.push([{ kind: 'addr', set: (lo < hi ? [lo, hi] : []) as AddrSet }]);
+  }
+  return out.concat(set.entries);
+}
 
 export function emptyHostContext(): HostContext {
   return { localAddrs: { ipv4: null, ipv6: null }, broadcastAddrs: null, ipsets: new Map() };

@@ -101,6 +101,28 @@ describe('bulk building and subset tests', () => {
     );
   });
 
+  it('fromBounds (parallel start and end lists, empty ranges allowed) equals fromRanges', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: N }), fc.integer({ min: 0, max: N })), { maxLength: 60 }), (pairs) => {
+        const s = I.fromBounds(pairs.map((p) => p[0]), pairs.map((p) => p[1]));
+        expect(s).toEqual(I.fromRanges(pairs.map(([a, b]) => [a, b] as const)));
+        expect(I.fromBounds(pairs.map((p) => BigInt(p[0])), pairs.map((p) => BigInt(p[1])))).toEqual(s.map(BigInt));
+      }),
+    );
+    expect(() => I.fromBounds([1], [])).toThrow(RangeError);
+  });
+
+  it('fromBounds of ranges in order, or all of one width (the no-sort and one-sort paths), equals fromRanges', () => {
+    const starts = fc.array(fc.integer({ min: 0, max: N - 1 }), { minLength: 17, maxLength: 60 });
+    fc.assert(
+      fc.property(starts, fc.integer({ min: 1, max: 5 }), fc.boolean(), (los, width, inOrder) => {
+        const sortedLos = inOrder ? [...los].sort((a, b) => a - b) : los;
+        const his = sortedLos.map((lo, k) => (inOrder ? lo + 1 + ((k * 7) % 4) : lo + width));
+        expect(I.fromBounds(sortedLos, his)).toEqual(I.fromRanges(sortedLos.map((lo, k) => [lo, his[k]!] as const)));
+      }),
+    );
+  });
+
   it('isSubset agrees with brute force', () => {
     fc.assert(
       fc.property(arbSet, arbSet, (a, b) => {

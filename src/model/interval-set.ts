@@ -316,6 +316,72 @@ export function fromRanges<T extends Ordinal>(pairs: Iterable<readonly [T, T]>):
   return out;
 }
 
+/**
+ * Build a set from ranges given as two parallel lists, range i being [los[i], his[i])
+ * (empty ranges allowed): what big sets are parsed into, so that a million ranges never
+ * become a million pairs. Numbers take the typed-array merge.
+ */
+export function fromBounds<T extends Ordinal>(los: readonly T[], his: readonly T[]): IntervalSet<T> {
+  if (los.length !== his.length) throw new RangeError(`fromBounds: ${los.length} starts but ${his.length} ends`);
+  if (los.length > 16 && typeof los[0] === 'number') return fromNumericBounds(los as readonly number[], his as readonly number[]) as unknown as T[];
+  const pairs: [T, T][] = [];
+  for (let k = 0; k < los.length; k++) pairs.push([los[k]!, his[k]!]);
+  return fromRanges(pairs);
+}
+
+/**
+ * Two shapes of big sets skip work: ranges already in order (nft prints interval sets
+ * sorted) need no sort at all, and ranges of one width (a hash:ip set's addresses) need
+ * their starts sorted only, since their ends then sort the same way.
+ */
+function fromNumericBounds(los: readonly number[], his: readonly number[]): number[] {
+  const n = los.length;
+  let sorted = true;
+  let width: number | null = his[0]! - los[0]!;
+  for (let k = 0; k < n; k++) {
+    if (!(los[k]! < his[k]!)) return mergeNonEmpty(los, his);
+    if (k > 0 && los[k]! < los[k - 1]!) sorted = false;
+    if (width !== null && his[k]! - los[k]! !== width) width = null;
+  }
+  if (sorted) return sweepSorted(los, his);
+  if (width === null) return mergeNumeric(los, his);
+  const starts = Float64Array.from(los).sort();
+  const out: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const lo = starts[k]!;
+    const hi = lo + width;
+    if (out.length > 0 && lo <= out[out.length - 1]!) out[out.length - 1] = hi;
+    else out.push(lo, hi);
+  }
+  return out;
+}
+
+/** Ranges sorted by start: one sweep, touching and overlapping ranges merged. */
+function sweepSorted(los: ArrayLike<number>, his: ArrayLike<number>): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < los.length; k++) {
+    const lo = los[k]!;
+    const hi = his[k]!;
+    if (out.length > 0 && lo <= out[out.length - 1]!) {
+      if (hi > out[out.length - 1]!) out[out.length - 1] = hi;
+    } else out.push(lo, hi);
+  }
+  return out;
+}
+
+/** Empty ranges dropped, then the general merge. */
+function mergeNonEmpty(los: readonly number[], his: readonly number[]): number[] {
+  const keptLos: number[] = [];
+  const keptHis: number[] = [];
+  for (let k = 0; k < los.length; k++) {
+    if (los[k]! < his[k]!) {
+      keptLos.push(los[k]!);
+      keptHis.push(his[k]!);
+    }
+  }
+  return mergeNumeric(keptLos, keptHis);
+}
+
 /** Set of the given integer points (numbers), e.g. ports or protocol numbers. */
 export function fromPoints(points: Iterable<number>): IntervalSet<number> {
   return fromRanges([...points].map((p) => [p, p + 1] as const));

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cidrsToSet } from '../model/addr.js';
+import { cidrsToSet, parseAddrSet } from '../model/addr.js';
+import { ipsetEntries } from '../model/host-context.js';
 import * as I from '../model/interval-set.js';
 import { portSet } from '../model/packet-set.js';
 import { parseIpsetSave } from './ipset-save.js';
@@ -19,8 +20,13 @@ describe('parseIpsetSave', () => {
     ].join('\n');
     const r = parseIpsetSave(text, 'ipset.save');
     expect(r.diagnostics).toEqual([]);
-    expect(r.value.get('allow')).toEqual({ name: 'allow', type: 'hash:net', family: 'ipv4', partial: false, exceptions: [], entries: [[{ kind: 'addr', set: a4('192.0.2.0/24') }], [{ kind: 'addr', set: a4('198.51.100.7/32') }]] });
-    expect(r.value.get('allow6')).toMatchObject({ family: 'ipv6', entries: [[{ kind: 'addr', set: cidrsToSet(['2001:db8::1/128'], 'ipv6') }]] });
+    const v4 = 192 * 2 ** 24 + 2 * 256;
+    const v4b = 198 * 2 ** 24 + 51 * 2 ** 16 + 100 * 256 + 7;
+    // Address-only sets hold their entries as two lists of bounds, not an object per entry.
+    expect(r.value.get('allow')).toEqual({ name: 'allow', type: 'hash:net', family: 'ipv4', partial: false, exceptions: [], entries: [], addrEntries: { los: [v4, v4b], his: [v4 + 256, v4b + 1] } });
+    expect(ipsetEntries(r.value.get('allow')!)).toEqual([[{ kind: 'addr', set: a4('192.0.2.0/24') }], [{ kind: 'addr', set: a4('198.51.100.7/32') }]]);
+    expect(r.value.get('allow6')).toMatchObject({ family: 'ipv6', entries: [] });
+    expect(ipsetEntries(r.value.get('allow6')!)).toEqual([[{ kind: 'addr', set: cidrsToSet(['2001:db8::1/128'], 'ipv6') }]]);
   });
 
   it('reads address,port entries with protocols (tcp by default), icmp types and ranges', () => {
@@ -60,7 +66,7 @@ describe('parseIpsetSave', () => {
     expect(r.value.get('ports')!.family).toBeNull();
     expect(r.value.get('nets')!.entries).toEqual([[{ kind: 'addr', set: a4('192.0.2.0/24') }, { kind: 'iface', name: 'eth0' }]]);
     expect(r.value.get('marks')!.entries[0]![1]).toEqual({ kind: 'mark', value: 16 });
-    expect(r.value.get('masked')!.entries).toEqual([[{ kind: 'addr', set: a4('192.0.2.0/24') }]]);
+    expect(ipsetEntries(r.value.get('masked')!)).toEqual([[{ kind: 'addr', set: a4('192.0.2.0/24') }]]);
   });
 
   it('keeps nomatch entries as exceptions and list:set members by name; only MAC sets are partial', () => {
@@ -76,7 +82,7 @@ describe('parseIpsetSave', () => {
     const r = parseIpsetSave(text, 'ipset.save');
     expect(r.diagnostics).toEqual([]);
     expect([...r.value.values()].map((s) => [s.name, s.partial])).toEqual([['n', false], ['m', true], ['l', false]]);
-    expect(r.value.get('n')!.entries).toEqual([[{ kind: 'addr', set: a4('192.0.2.0/24') }]]);
+    expect(ipsetEntries(r.value.get('n')!)).toEqual([[{ kind: 'addr', set: a4('192.0.2.0/24') }]]);
     expect(r.value.get('n')!.exceptions).toEqual([[{ kind: 'addr', set: a4('192.0.2.128/25') }]]);
     expect(r.value.get('l')).toMatchObject({ family: null, members: ['n'], entries: [] });
   });
@@ -84,7 +90,7 @@ describe('parseIpsetSave', () => {
   it('keeps comments with blanks and quotes', () => {
     const r = parseIpsetSave('create c hash:ip family inet comment\nadd c 192.0.2.1 comment "office \\"main\\" gw"\n', 'f');
     expect(r.diagnostics).toEqual([]);
-    expect(r.value.get('c')!.entries).toHaveLength(1);
+    expect(ipsetEntries(r.value.get('c')!)).toHaveLength(1);
   });
 
   it('reports bad lines with their line numbers and goes on', () => {
@@ -100,8 +106,43 @@ describe('parseIpsetSave', () => {
       ['parse.bad-value', 10],
     ]);
     expect(r.diagnostics.every((d) => d.severity === 'error' && d.expected && d.location?.file === 'ipset.save')).toBe(true);
-    expect(r.value.get('a')!.entries).toHaveLength(1);
+    expect(ipsetEntries(r.value.get('a')!)).toHaveLength(1);
     expect(r.value.get('x')).toMatchObject({ partial: true });
+  });
+
+  it('reads address-only entries the way the general address parser does, whatever their spelling', () => {
+    // The char-code fast path and parseAddrSet must agree: same ranges, same rejections.
+    const spellings = ['192.0.2.7', '192.0.2.7/24', '192.0.2.7/0', '192.0.2.7/32', '0.0.0.0', '255.255.255.255', '192.0.2.07', '192.0.2.7/024', '192.0.2.7/33', '192.0.2.256', '192.0.2', '192.0.2.7.1', '192.0.2.7/', '192.0.2.7/255.255.255.0', '192.0.2.1-192.0.2.9', '192.0.2.9-192.0.2.1', '192.0.2.7/255.0.255.0', ' 192.0.2.7', '1.2.3.4x', '2001:db8::1'];
+    for (const netmask of [null, 24, 40]) {
+      const create = `create s hash:ip family inet${netmask === null ? '' : ` netmask ${netmask}`}`;
+      for (const text of spellings) {
+        const r = parseIpsetSave(`${create}\nadd s ${text}\n`, 'f');
+        const bare = !text.includes('/') && !text.includes('-');
+        const word = text.trim();
+        const want = parseAddrSet(netmask !== null && bare ? `${word}/${netmask}` : word, 'ipv4');
+        if (want === null) expect(r.diagnostics.map((d) => d.code), text).toEqual(['parse.bad-value']);
+        else expect(ipsetEntries(r.value.get('s')!), `${text} netmask ${netmask}`).toEqual([[{ kind: 'addr', set: want }]]);
+      }
+    }
+  });
+
+  it('reads plain add lines in place exactly as tokenized ones, whatever the spacing and options', () => {
+    const lines = ['add s 192.0.2.1', 'add  s\t192.0.2.2/31   timeout 0', 'add s 192.0.2.8 comment "a \\"b\\""', 'add s 192.0.2.9 packets 0 bytes 0 skbmark 0x1', 'add s 192.0.2.10 comment nomatcher', 'add s 198.51.100.0/24 nomatch', 'add s 203.0.113.1,22', 'add t 192.0.2.1'];
+    const r = parseIpsetSave(['create s hash:net family inet', ...lines].join('\n'), 'f');
+    expect(r.diagnostics.map((d) => [d.code, d.location?.line])).toEqual([['parse.bad-value', 8], ['parse.undeclared-set', 9]]);
+    const s = r.value.get('s')!;
+    expect(ipsetEntries(s)).toEqual(['192.0.2.1/32', '192.0.2.2/31', '192.0.2.8/32', '192.0.2.9/32', '192.0.2.10/32'].map((c) => [{ kind: 'addr', set: a4(c) }]));
+    expect(s.exceptions).toEqual([[{ kind: 'addr', set: a4('198.51.100.0/24') }]]);
+  });
+
+  it('keeps entry order when one entry is not a single range, so nomatch precedence is unchanged', () => {
+    const text = ['create s hash:net family inet', 'add s 192.0.2.0/24', 'add s 10.0.0.0/255.0.255.0', 'add s 198.51.100.0/24', 'add s 192.0.2.9-192.0.2.1', 'add s 192.0.2.128/25 nomatch'].join('\n');
+    const r = parseIpsetSave(text, 'f');
+    expect(r.diagnostics).toEqual([]);
+    const s = r.value.get('s')!;
+    expect(s.addrEntries).toBeUndefined();
+    expect(s.entries.map((e) => (e[0] as { set: unknown }).set)).toEqual([a4('192.0.2.0/24'), parseAddrSet('10.0.0.0/255.0.255.0', 'ipv4'), a4('198.51.100.0/24'), []]);
+    expect(s.exceptions).toEqual([[{ kind: 'addr', set: a4('192.0.2.128/25') }]]);
   });
 
   it('never throws on random input', () => {

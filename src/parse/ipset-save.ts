@@ -7,13 +7,14 @@
  *
  * @module
  */
-import { type AddrSet, type Family, parseAddrSet } from '../model/addr.js';
+import { type AddrSet, type AddrValue, type Family, parseAddrSet } from '../model/addr.js';
 import { type Diagnostic, type Parsed, excerpt } from '../model/diagnostics.js';
-import type { IpSet, IpSetComponent, IpSetEntry } from '../model/host-context.js';
+import { type AddrEntries, type IpSet, type IpSetComponent, type IpSetEntry, ipsetEntries } from '../model/host-context.js';
 import * as I from '../model/interval-set.js';
 import { protocolNumber } from '../model/protocols.js';
 import { icmpTypeSet } from './iptables-save/icmp-types.js';
-import { tokenize } from './iptables-save/tokenize.js';
+import { TokenBuffer, tokenizeInto } from './iptables-save/tokenize.js';
+import { readIpv4Prefix } from './ipv4-prefix.js';
 
 type ComponentKind = 'addr' | 'port' | 'iface' | 'mark' | 'other';
 
@@ -22,6 +23,9 @@ interface SetState {
   kinds: ComponentKind[];
   /** hash:ip `netmask N`: entries stand for their whole prefix. */
   netmask: number | null;
+  /** Address-only sets fill `set.addrEntries` through these, while every entry is one range. */
+  los: AddrValue[] | null;
+  his: AddrValue[] | null;
 }
 
 const COMPONENT: Readonly<Record<string, ComponentKind>> = { ip: 'addr', net: 'addr', port: 'port', iface: 'iface', mark: 'mark' };
@@ -30,23 +34,30 @@ const COMPONENT: Readonly<Record<string, ComponentKind>> = { ip: 'addr', net: 'a
 export function parseIpsetSave(text: string, file: string): Parsed<Map<string, IpSet>> {
   const sets = new Map<string, SetState>();
   const diagnostics: Diagnostic[] = [];
-  const lines = text.split('\n');
   const error = (line: number, code: string, message: string, expected: string, input: string) =>
     diagnostics.push({ code, severity: 'error', message, location: { file, line }, expected, input: excerpt(input) });
+  // One buffer for every line: a million `add` lines must not leave a million token objects.
+  const buf = new TokenBuffer();
+  const bounds = new Float64Array(2);
 
-  for (let n = 0; n < lines.length; n++) {
-    const raw = lines[n]!;
-    const lineNo = n + 1;
+  let lineNo = 0;
+  for (let from = 0; from <= text.length; ) {
+    let to = text.indexOf('\n', from);
+    if (to < 0) to = text.length;
+    const raw = text.slice(from, to);
+    from = to + 1;
+    lineNo++;
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
-    const tok = tokenize(line);
-    if (!tok.ok) {
-      error(lineNo, 'parse.unbalanced-quote', `unterminated quote at column ${tok.column}`, 'a closing " for every opening "', raw);
+    if (addPlainCompact(line, sets, bounds)) continue;
+    const column = tokenizeInto(line, buf);
+    if (column >= 0) {
+      error(lineNo, 'parse.unbalanced-quote', `unterminated quote at column ${column}`, 'a closing " for every opening "', raw);
       continue;
     }
-    const words = tok.tokens.map((t) => t.value);
-    const verb = words[0];
+    const verb = buf.values[0];
     if (verb === 'create') {
+      const words = buf.values.slice(0, buf.length);
       const [, name, type] = words;
       if (name === undefined || type === undefined) {
         error(lineNo, 'parse.missing-argument', 'create needs a set name and a type', '"create NAME TYPE [options]", e.g. "create allow hash:net family inet"', raw);
@@ -82,11 +93,16 @@ export function parseIpsetSave(text: string, file: string): Parsed<Map<string, I
       const partial = !list && kinds.includes('other');
       const set: IpSet = { name, type, family, entries: [], exceptions: [], partial };
       if (list) set.members = [];
-      sets.set(name, { set, kinds, netmask: netmask !== null && Number.isInteger(netmask) ? netmask : null });
+      const addrOnly = !list && kinds.length === 1 && kinds[0] === 'addr';
+      const los: AddrValue[] | null = addrOnly ? [] : null;
+      const his: AddrValue[] | null = addrOnly ? [] : null;
+      if (los && his) set.addrEntries = { los, his } as AddrEntries;
+      sets.set(name, { set, kinds, netmask: netmask !== null && Number.isInteger(netmask) ? netmask : null, los, his });
       continue;
     }
     if (verb === 'add') {
-      const [, name, value] = words;
+      const name = buf.length > 1 ? buf.values[1]! : undefined;
+      const value = buf.length > 2 ? buf.values[2]! : undefined;
       if (name === undefined || value === undefined) {
         error(lineNo, 'parse.missing-argument', 'add needs a set name and an entry', '"add NAME ENTRY", e.g. "add allow 192.0.2.0/24"', raw);
         continue;
@@ -101,13 +117,16 @@ export function parseIpsetSave(text: string, file: string): Parsed<Map<string, I
         continue;
       }
       if (state.set.partial) continue; // entries of an unmodelled type are not needed
+      // nomatch entries are exceptions carved out of wider ones (the more specific prefix wins).
+      const nomatch = hasWord(buf, 'nomatch', 3);
+      if (!nomatch && state.los && addCompact(value, state, bounds)) continue;
       const entry = parseEntry(value, state);
       if (typeof entry === 'string') {
         error(lineNo, 'parse.bad-value', `malformed entry "${value}" for ${state.set.type} set ${name}: ${entry}`, exampleFor(state.set.type), raw);
         continue;
       }
-      // nomatch entries are exceptions carved out of wider ones (the more specific prefix wins).
-      (words.includes('nomatch', 3) ? state.set.exceptions : state.set.entries).push(entry);
+      if (!nomatch && state.los) expandCompact(state);
+      (nomatch ? state.set.exceptions : state.set.entries).push(entry);
       continue;
     }
     error(lineNo, 'parse.unrecognised-line', 'not a line ipset save writes', '"create NAME TYPE …" or "add NAME ENTRY …"', raw);
@@ -115,6 +134,79 @@ export function parseIpsetSave(text: string, file: string): Parsed<Map<string, I
   const value = new Map<string, IpSet>();
   for (const [name, s] of sets) value.set(name, s.set);
   return { value, diagnostics };
+}
+
+/**
+ * The bulk of a big dump, `add NAME a.b.c.d[/len] [timeout N]` for an address-only IPv4
+ * set, read in place: no token array, no string for the address. Lines with quotes,
+ * backslashes or the word nomatch, and every address the fast reader declines, answer
+ * false and take the general path (which gives the same result or the diagnostic).
+ */
+function addPlainCompact(line: string, sets: ReadonlyMap<string, SetState>, bounds: Float64Array): boolean {
+  if (!line.startsWith('add ') || line.includes('"') || line.includes('\\') || line.includes('nomatch')) return false;
+  const isBlank = (c: number) => c === 32 || c === 9 || c === 13;
+  let i = 4;
+  while (i < line.length && isBlank(line.charCodeAt(i))) i++;
+  const nameFrom = i;
+  while (i < line.length && !isBlank(line.charCodeAt(i))) i++;
+  const nameTo = i;
+  while (i < line.length && isBlank(line.charCodeAt(i))) i++;
+  const valueFrom = i;
+  while (i < line.length && !isBlank(line.charCodeAt(i))) i++;
+  const valueTo = i;
+  if (valueFrom === valueTo) return false;
+  const state = sets.get(line.slice(nameFrom, nameTo));
+  if (!state?.los || state.set.family !== 'ipv4') return false;
+  const slash = line.indexOf('/', valueFrom);
+  const fixed = slash >= 0 && slash < valueTo ? null : state.netmask;
+  if (!readIpv4Prefix(line, fixed, bounds, valueFrom, valueTo)) return false;
+  state.los.push(bounds[0]!);
+  state.his!.push(bounds[1]!);
+  return true;
+}
+
+function hasWord(buf: TokenBuffer, word: string, from: number): boolean {
+  for (let k = from; k < buf.length; k++) if (buf.values[k] === word) return true;
+  return false;
+}
+
+/**
+ * An entry of an address-only set as one range pushed on the set's bound lists; false when
+ * the text is malformed or covers more than one range (the general path then decides).
+ */
+function addCompact(text: string, state: SetState, bounds: Float64Array): boolean {
+  const family = state.set.family ?? 'ipv4';
+  const los = state.los!;
+  const his = state.his!;
+  if (family === 'ipv4' && readIpv4Prefix(text, text.includes('/') ? null : state.netmask, bounds)) {
+    los.push(bounds[0]!);
+    his.push(bounds[1]!);
+    return true;
+  }
+  const entry = parseEntry(text, state);
+  if (typeof entry === 'string') return false;
+  const set = (entry[0] as { set: AddrSet }).set;
+  if (set.length === 2) {
+    los.push(set[0]!);
+    his.push(set[1]!);
+    return true;
+  }
+  if (set.length === 0) {
+    // An empty entry (a reversed range) still counts in nomatch precedence: keep it, empty.
+    const zero = family === 'ipv4' ? 0 : 0n;
+    los.push(zero);
+    his.push(zero);
+    return true;
+  }
+  return false;
+}
+
+/** An entry the bound lists cannot hold: the set goes back to one object per entry, in order. */
+function expandCompact(state: SetState): void {
+  state.set.entries = ipsetEntries(state.set);
+  delete state.set.addrEntries;
+  state.los = null;
+  state.his = null;
 }
 
 /** One entry, component by component; a string says what was wrong. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type Family, addrPointSet, parseAddr } from '../../model/addr.js';
-import { type HostContext, type IpSet, emptyHostContext } from '../../model/host-context.js';
+import { type HostContext, type IpSet, emptyHostContext, ipsetEntries } from '../../model/host-context.js';
 import * as I from '../../model/interval-set.js';
 import { Dim, type DimSet, PacketSet, ifaceSet } from '../../model/packet-set.js';
 import { parseIpsetSave } from '../ipset-save.js';
@@ -112,5 +112,44 @@ describe('ipset matching as the kernel does it', () => {
     if (!('set' in a)) throw new Error('lowered');
     expect(a.set.cubes).toHaveLength(1);
     expect(a.set.cubes[0]![Dim.Src]).toEqual(I.range(10 << 24, (10 << 24) + 50_000));
+  });
+
+  it('address-only sets lower the same from bound lists as from one object per entry', () => {
+    const text = [
+      'create bans hash:ip family inet',
+      ...Array.from({ length: 40 }, (_, k) => `add bans 198.51.100.${(k * 7) % 256}`),
+      'add bans 198.51.100.9-198.51.100.20',
+      'create nets hash:net family inet',
+      'add nets 192.0.2.0/24',
+      'add nets 192.0.2.128/25 nomatch',
+      'add nets 192.0.2.200/30',
+      'add nets 203.0.113.0/24',
+      'create v6 hash:net family inet6',
+      'add v6 2001:db8::/32',
+      'add v6 2001:db8:bad::/48 nomatch',
+      'create none hash:ip family inet',
+    ].join('\n');
+    const compact = parseIpsetSave(text, 'f');
+    expect(compact.diagnostics).toEqual([]);
+    const general = new Map<string, IpSet>();
+    for (const [name, set] of compact.value) {
+      expect(set.addrEntries, name).toBeDefined();
+      const { addrEntries: _, ...rest } = set;
+      general.set(name, { ...rest, entries: ipsetEntries(set) });
+    }
+    const cases: [string, Family][] = [['bans', 'ipv4'], ['nets', 'ipv4'], ['v6', 'ipv6'], ['v6', 'ipv4'], ['none', 'ipv4']];
+    for (const [name, family] of cases) {
+      for (const flags of [['src'], ['dst'], ['dst', 'src']]) {
+        for (const returnNomatch of [false, true]) {
+          const a = ipsetMatch(name, flags, family, { ...emptyHostContext(), ipsets: compact.value }, returnNomatch);
+          const b = ipsetMatch(name, flags, family, { ...emptyHostContext(), ipsets: general }, returnNomatch);
+          if (!('set' in a) || !('set' in b)) throw new Error('lowered');
+          expect(a.set.cubes, `${name} ${family} ${flags} ${returnNomatch}`).toEqual(b.set.cubes);
+        }
+      }
+    }
+    expect(matches('nets', 'src', { src: '192.0.2.130' }, 'ipv4', { ...emptyHostContext(), ipsets: compact.value })).toBe(false);
+    expect(matches('nets', 'src', { src: '192.0.2.201' }, 'ipv4', { ...emptyHostContext(), ipsets: compact.value })).toBe(true);
+    expect(matches('bans', 'src', { src: '198.51.100.15' }, 'ipv4', { ...emptyHostContext(), ipsets: compact.value })).toBe(true);
   });
 });

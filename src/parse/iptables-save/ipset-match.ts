@@ -16,7 +16,7 @@
  * @module
  */
 import type { AddrSet, Family } from '../../model/addr.js';
-import type { HostContext, IpSet, IpSetComponent, IpSetEntry } from '../../model/host-context.js';
+import { type HostContext, type IpSet, type IpSetComponent, type IpSetEntry, ipsetEntries } from '../../model/host-context.js';
 import * as I from '../../model/interval-set.js';
 import { type Cube, Dim, type DimSet, PacketSet, ifaceSet } from '../../model/packet-set.js';
 import type { Uncertainty } from '../../model/ruleset.js';
@@ -68,7 +68,8 @@ function lowerSet(set: IpSet, sides: readonly boolean[], family: Family, context
   const dimension = set.type.split(':')[1]!.split(',').length;
   if (set.family !== null && set.family !== family) return { set: PacketSet.empty(family) };
   if (sides.length < dimension) return { set: PacketSet.empty(family) };
-  if ([...set.entries, ...set.exceptions].some((e) => e.some((c) => c.kind === 'mark'))) {
+  const marked = (e: IpSetEntry) => e.some((c) => c.kind === 'mark');
+  if (set.entries.some(marked) || set.exceptions.some(marked)) {
     return { name: label, kind: 'unmodelled', detail: `ipset ${set.name} matches packet marks` };
   }
   return { set: entriesToPackets(set, sides, family, returnNomatch) };
@@ -110,7 +111,20 @@ function entriesToPackets(set: IpSet, sides: readonly boolean[], family: Family,
     g.items.push({ addrs, nomatch });
     if (nomatch) g.hasExceptions = true;
   };
-  for (const e of set.entries) add(e, false);
+  if (set.addrEntries) {
+    const addrDim = sides[0] ? Dim.Src : Dim.Dst;
+    if (set.exceptions.length === 0 || returnNomatch) {
+      // No nomatch holes (or --return-nomatch, which makes them match like the rest): the
+      // merged ranges on one dimension, merged once per set.
+      const addrs = mergedAddrEntries(set);
+      const matched = set.exceptions.length === 0 ? addrs : I.union(addrs, unionAll(set.exceptions.map((e) => (e[0] as { set: AddrSet }).set)));
+      if (matched.length === 0) return PacketSet.empty(family);
+      const cube = full.slice();
+      cube[addrDim] = matched;
+      return PacketSet.fromCubes(family, [cube]);
+    }
+    for (const e of ipsetEntries(set)) add(e, false);
+  } else for (const e of set.entries) add(e, false);
   for (const e of set.exceptions) add(e, !returnNomatch);
 
   const cubes: Cube[] = [];
@@ -164,6 +178,19 @@ function mostSpecificWins(g: Group, family: Family): PacketSet {
     covered = covered.union(all);
   }
   return result;
+}
+
+/** The union of a set's address entries, built by one sort-and-merge and shared by every lowering of the set. */
+const MERGED = new WeakMap<IpSet, DimSet>();
+
+function mergedAddrEntries(set: IpSet): DimSet {
+  let merged = MERGED.get(set);
+  if (!merged) {
+    const { los, his } = set.addrEntries!;
+    merged = I.fromBounds<I.Ordinal>(los, his);
+    MERGED.set(set, merged);
+  }
+  return merged;
 }
 
 function addrSize(set: AddrSet): bigint {

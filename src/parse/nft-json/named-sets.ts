@@ -12,6 +12,7 @@ import type { Uncertainty } from '../../model/ruleset.js';
 import type { MatchEnv, NamedSetValue } from './cond.js';
 import type { ValueKind } from './selector.js';
 import { type Json, isObject, soleKey } from './types.js';
+import { readIpv4Prefix } from '../ipv4-prefix.js';
 import { ICMP_KINDS, type Range, icmpToDport, valueRanges } from './values.js';
 
 type NamedLookup = { ok: true; value: NamedSetValue & { ok: true } } | { ok: false; kind: Uncertainty['kind']; detail: string };
@@ -36,13 +37,41 @@ export function namedSet(env: MatchEnv, name: string, kinds: readonly ValueKind[
   return { ok: true, value: v };
 }
 
+/**
+ * One-dimension sets straight into two bound lists, merged once: IPv4 addresses and
+ * prefixes (fail2ban bans, country blocklists: most big sets) are read without a pair or a
+ * regular expression per element; every other element takes the general value reader.
+ */
 function singleSet(family: Family, kind: ValueKind, elems: readonly Json[]): NamedSetValue {
-  const out: Range[] = [];
+  const los: Ordinal[] = [];
+  const his: Ordinal[] = [];
+  const fastV4 = kind === 'addr' && family === 'ipv4';
+  const bounds = new Float64Array(2);
+  const spill: Range[] = [];
   for (const e of elems) {
-    const bad = valueRanges(kind, family, e, out);
+    if (fastV4 && readIpv4Element(e, bounds)) {
+      los.push(bounds[0]!);
+      his.push(bounds[1]!);
+      continue;
+    }
+    spill.length = 0;
+    const bad = valueRanges(kind, family, e, spill);
     if (bad !== null) return { ok: false, bad };
+    for (const [lo, hi] of spill) {
+      los.push(lo);
+      his.push(hi);
+    }
   }
-  return { ok: true, ranges: I.fromRanges(out) };
+  return { ok: true, ranges: I.fromBounds(los, his) };
+}
+
+/** A bare IPv4 address or `{"prefix": {"addr", "len"}}` read fast; false leaves it to valueRanges. */
+function readIpv4Element(e: Json, bounds: Float64Array): boolean {
+  if (typeof e === 'string') return readIpv4Prefix(e, null, bounds);
+  if (!isObject(e)) return false;
+  const p = e['prefix'];
+  if (!isObject(p) || typeof p['addr'] !== 'string' || typeof p['len'] !== 'number' || soleKey(e) !== 'prefix') return false;
+  return readIpv4Prefix(p['addr'], p['len'], bounds);
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { type Diagnostic, type Parsed, excerpt } from '../../model/diagnostics.js';
 import { locateJsonError } from './json-error.js';
+import { SetElement, elemPath } from './set-element.js';
 import {
   type Json,
   type JsonObject,
@@ -274,8 +275,7 @@ export function parseNftJson(text: string, file: string): Parsed<NftRuleset> {
     } else if (elems !== undefined) {
       const list = Array.isArray(elems) && !(kind === 'map' && isPair(elems)) ? elems : [elems];
       list.forEach((e, k) => {
-        const ep = `${path}.elem[${k}]`;
-        const parsed = readElem(kind, e, ep);
+        const parsed = readElem(kind, e, path, k);
         if (parsed) set.elem.push(parsed);
       });
     }
@@ -286,23 +286,23 @@ export function parseNftJson(text: string, file: string): Parsed<NftRuleset> {
     return v.length === 2 && !Array.isArray(v[0]);
   }
 
-  function readElem(kind: 'set' | 'map', e: Json, path: string): NftElem | null {
+  function readElem(kind: 'set' | 'map', e: Json, setPath: string, index: number): NftElem | null {
     let key: Json = e;
     let data: Json | undefined;
     if (kind === 'map') {
       if (!Array.isArray(e) || e.length !== 2) {
-        err(path, 'a [key, data] pair', e, 'map element is not a [key, data] pair');
+        err(elemPath(setPath, index), 'a [key, data] pair', e, 'map element is not a [key, data] pair');
         return null;
       }
       key = e[0]!;
       data = e[1]!;
     }
-    const out: NftElem = { key, path };
+    const out: NftElem = new SetElement(key, setPath, index);
     // {"elem": {"val": …, "timeout": …, "counter": …}} wraps a value that needs properties.
     if (isObject(key) && isObject(key['elem'])) {
       const w = key['elem'];
       if (w['val'] === undefined) {
-        err(`${path}.elem.val`, 'the element value', undefined, 'element wrapper has no val');
+        err(`${elemPath(setPath, index)}.elem.val`, 'the element value', undefined, 'element wrapper has no val');
         return null;
       }
       out.key = w['val'];

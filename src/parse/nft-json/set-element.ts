@@ -1,0 +1,31 @@
+/**
+ * One element of a named set or map as the parser keeps it. Its JSON path is spelled only
+ * when something asks for it (a diagnostic, a test): a million-element fail2ban set must
+ * not build a million path strings that nothing reads.
+ *
+ * @module
+ */
+import type { Json, NftElem } from './types.js';
+
+/** The JSON path of element `index` of the set at `setPath`. */
+export function elemPath(setPath: string, index: number): string {
+  return `${setPath}.elem[${index}]`;
+}
+
+export class SetElement implements NftElem {
+  key: Json;
+  declare data?: Json;
+  declare timeout?: number;
+  readonly #setPath: string;
+  readonly #index: number;
+
+  constructor(key: Json, setPath: string, index: number) {
+    this.key = key;
+    this.#setPath = setPath;
+    this.#index = index;
+  }
+
+  get path(): string {
+    return elemPath(this.#setPath, this.#index);
+  }
+}
