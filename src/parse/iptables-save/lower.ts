@@ -7,7 +7,7 @@
  * @module
  */
 import type { Family } from '../../model/addr.js';
-import { type Diagnostic, type Parsed, excerpt } from '../../model/diagnostics.js';
+import { type Diagnostic, type Location, type Parsed, excerpt } from '../../model/diagnostics.js';
 import type { HostContext } from '../../model/host-context.js';
 import { PacketSet } from '../../model/packet-set.js';
 import {
@@ -25,7 +25,8 @@ import {
   chainId,
   emptyModel,
 } from '../../model/ruleset.js';
-import type { IptTableName, IptablesDump } from './ast.js';
+import type { IptChain, IptTableName, IptablesDump } from './ast.js';
+import { isDeferred, readDeferredRules } from './deferred.js';
 import type { LowerEnv } from './lower-env.js';
 import { MatchLowerer } from './lower-match.js';
 import { lowerTarget } from './lower-target.js';
@@ -36,6 +37,57 @@ export interface LowerOptions {
   backend: Backend;
   context: HostContext;
   file: string;
+  /**
+   * Receives the diagnostics of a deferred chain (see `ParseOptions.deferUserChains`) when its
+   * rules are first read, i.e. when something first looks at that chain's `rules`.
+   */
+  onDeferred?: (diagnostics: Diagnostic[]) => void;
+}
+
+/**
+ * A chain of a deferred parse: its rules are parsed and lowered when something first reads
+ * `rules` (the engine entering the chain). A class, not a property defined per object: the
+ * model holds 20,000 of them on a kube-proxy node.
+ */
+class DeferredChain implements Chain {
+  private pending: (() => Rule[]) | null;
+  private held: Rule[] = [];
+
+  constructor(
+    readonly id: string,
+    readonly backend: Backend,
+    readonly family: Family,
+    readonly table: string,
+    readonly tableFamily: string,
+    readonly name: string,
+    readonly origin: Location,
+    read: () => Rule[],
+  ) {
+    this.pending = read;
+  }
+
+  get read(): boolean {
+    return this.pending === null;
+  }
+
+  get rules(): Rule[] {
+    const read = this.pending;
+    if (read !== null) {
+      this.pending = null;
+      this.held = read();
+    }
+    return this.held;
+  }
+
+  set rules(rules: Rule[]) {
+    this.pending = null;
+    this.held = rules;
+  }
+}
+
+/** False for a chain of a deferred parse whose rules nothing has looked at yet. */
+export function isChainRead(chain: Chain): boolean {
+  return !(chain instanceof DeferredChain) || chain.read;
 }
 
 interface HookInfo {
@@ -95,7 +147,9 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
   const { family, backend, context, file } = opts;
   const model = emptyModel(family);
   const diagnostics: Diagnostic[] = [];
-  const seen = new Map<string, Seen>();
+  // Where lowering reports: the run's lists, or a deferred chain's own while it is read.
+  let sink = diagnostics;
+  let seen = new Map<string, Seen>();
   const env: LowerEnv = {
     family,
     context,
@@ -107,7 +161,7 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
       else seen.set(name, { u, count: 1, firstLine: line, target: name.startsWith('-j ') });
     },
     bad(line, message, expected, input) {
-      diagnostics.push({ code: 'parse.bad-value', severity: 'error', message, location: { file, line }, expected, input: excerpt(input) });
+      sink.push({ code: 'parse.bad-value', severity: 'error', message, location: { file, line }, expected, input: excerpt(input) });
     },
   };
   const matches = new MatchLowerer(env);
@@ -126,8 +180,7 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
       if (!a) actions.set(key, (a = goto ? { type: 'goto', chain: id } : { type: 'jump', chain: id }));
       return a;
     };
-    for (const c of table.chains.values()) {
-      const id = ids.get(c.name)!;
+    const lowerRules = (c: IptChain): Rule[] => {
       const rules: Rule[] = new Array(c.rules.length);
       for (let k = 0; k < c.rules.length; k++) {
         const r = c.rules[k]!;
@@ -145,7 +198,25 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
         if (m.limits) rule.limits = m.limits;
         rules[k] = rule;
       }
-      const chain: Chain = { id, backend, family, table: table.name, tableFamily, name: c.name, rules, origin: { file, line: c.line } };
+      return rules;
+    };
+    for (const c of table.chains.values()) {
+      const id = ids.get(c.name)!;
+      const origin = { file, line: c.line };
+      const chain: Chain = !isDeferred(c)
+        ? { id, backend, family, table: table.name, tableFamily, name: c.name, rules: lowerRules(c), origin }
+        : new DeferredChain(id, backend, family, table.name, tableFamily, c.name, origin, () => {
+          const late = readDeferredRules(table, c, file);
+          const savedSeen = seen;
+          sink = late;
+          seen = new Map();
+          const rules = lowerRules(c);
+          late.push(...summarise(seen, file));
+          sink = diagnostics;
+          seen = savedSeen;
+          opts.onDeferred?.(late);
+          return rules;
+        });
       model.chains.set(id, chain);
       const hook = HOOKS[table.name][c.name];
       if (hook) {
@@ -155,6 +226,13 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
     }
   }
 
+  diagnostics.push(...summarise(seen, file));
+  return { value: model, diagnostics };
+}
+
+/** One diagnostic per uncertain construct: how often it occurs and where first. */
+function summarise(seen: ReadonlyMap<string, Seen>, file: string): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
   for (const [name, s] of [...seen].sort((a, b) => a[1].firstLine - b[1].firstLine)) {
     const times = `${s.count} rule${s.count === 1 ? '' : 's'}, first at line ${s.firstLine}`;
     const { kind } = s.u;
@@ -172,5 +250,5 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
       input: name,
     });
   }
-  return { value: model, diagnostics };
+  return diagnostics;
 }
