@@ -6,8 +6,8 @@
  * @module
  */
 import { type Diagnostic, excerpt } from '../../model/diagnostics.js';
-import type { IptChain, IptCounters, IptTable } from './ast.js';
-import { checkJumps, parseCounters, ruleOf } from './parse.js';
+import type { IptChain, IptCounters, IptRule, IptTable } from './ast.js';
+import { checkJump, parseCounters, ruleOf } from './parse.js';
 import { TokenBuffer, tokenizeInto } from './tokenize.js';
 
 /** Whether a chain still holds rule lines that were not read. */
@@ -16,15 +16,18 @@ export function isDeferred(chain: IptChain): boolean {
 }
 
 /**
- * Read a deferred chain's rule lines into `chain.rules` (once; later calls return nothing),
- * with the parse errors they hold, including jumps to nowhere.
+ * Read a deferred chain's rule lines (once; later calls return nothing), with the parse
+ * errors they hold, including jumps to nowhere. Each rule goes to `each` as soon as it is
+ * read, or by default into `chain.rules`: a caller that lowers rule by rule lets each AST
+ * die young instead of holding 50,000 of them (a fail2ban chain) through the collector.
  */
-export function readDeferredRules(table: IptTable, chain: IptChain, file: string): Diagnostic[] {
+export function readDeferredRules(table: IptTable, chain: IptChain, file: string, each: (rule: IptRule) => void = (rule) => chain.rules.push(rule)): Diagnostic[] {
   const unread = chain.unread;
   if (!unread) return [];
   delete chain.unread;
   const diagnostics: Diagnostic[] = [];
   const words = new TokenBuffer();
+  let position = chain.rules.length;
   for (const { line: lineNo, raw } of unread) {
     const line = raw.trim();
     const badQuote = tokenizeInto(line, words);
@@ -46,11 +49,11 @@ export function readDeferredRules(table: IptTable, chain: IptChain, file: string
       counters = parseCounters(words.values[0]!);
       k = 1;
     }
-    const rule = ruleOf(words, k, line, chain.name, chain.rules.length + 1, lineNo, counters, (p) =>
+    const rule = ruleOf(words, k, line, chain.name, ++position, lineNo, counters, (p) =>
       diagnostics.push({ code: p.code, severity: 'error', message: p.message, location: { file, line: lineNo }, expected: p.expected, input: excerpt(p.input) }),
     );
-    chain.rules.push(rule);
+    checkJump(table, rule, file, diagnostics);
+    each(rule);
   }
-  checkJumps(table, chain, file, diagnostics);
   return diagnostics;
 }

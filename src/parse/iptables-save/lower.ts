@@ -25,7 +25,7 @@ import {
   chainId,
   emptyModel,
 } from '../../model/ruleset.js';
-import type { IptChain, IptTableName, IptablesDump } from './ast.js';
+import type { IptChain, IptRule, IptTableName, IptablesDump } from './ast.js';
 import { isDeferred, readDeferredRules } from './deferred.js';
 import type { LowerEnv } from './lower-env.js';
 import { MatchLowerer } from './lower-match.js';
@@ -180,24 +180,24 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
       if (!a) actions.set(key, (a = goto ? { type: 'goto', chain: id } : { type: 'jump', chain: id }));
       return a;
     };
+    const lowerRule = (r: IptRule): Rule => {
+      const m = matches.lower(r);
+      const t = lowerTarget(r, table.name, chainAction, env);
+      const rule: Rule = {
+        position: r.position,
+        text: r.text,
+        origin: { file, line: r.line },
+        match: m.match,
+        uncertain: t.uncertain.length === 0 ? m.uncertain : [...m.uncertain, ...t.uncertain],
+        action: t.action,
+      };
+      if (m.comment !== undefined) rule.comment = m.comment;
+      if (m.limits) rule.limits = m.limits;
+      return rule;
+    };
     const lowerRules = (c: IptChain): Rule[] => {
       const rules: Rule[] = new Array(c.rules.length);
-      for (let k = 0; k < c.rules.length; k++) {
-        const r = c.rules[k]!;
-        const m = matches.lower(r);
-        const t = lowerTarget(r, table.name, chainAction, env);
-        const rule: Rule = {
-          position: r.position,
-          text: r.text,
-          origin: { file, line: r.line },
-          match: m.match,
-          uncertain: t.uncertain.length === 0 ? m.uncertain : [...m.uncertain, ...t.uncertain],
-          action: t.action,
-        };
-        if (m.comment !== undefined) rule.comment = m.comment;
-        if (m.limits) rule.limits = m.limits;
-        rules[k] = rule;
-      }
+      for (let k = 0; k < c.rules.length; k++) rules[k] = lowerRule(c.rules[k]!);
       return rules;
     };
     for (const c of table.chains.values()) {
@@ -206,12 +206,13 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
       const chain: Chain = !isDeferred(c)
         ? { id, backend, family, table: table.name, tableFamily, name: c.name, rules: lowerRules(c), origin }
         : new DeferredChain(id, backend, family, table.name, tableFamily, c.name, origin, () => {
-          const late = readDeferredRules(table, c, file);
           const savedSeen = seen;
-          sink = late;
+          const lowered: Diagnostic[] = [];
+          sink = lowered;
           seen = new Map();
-          const rules = lowerRules(c);
-          late.push(...summarise(seen, file));
+          const rules: Rule[] = [];
+          const late = readDeferredRules(table, c, file, (r) => rules.push(lowerRule(r)));
+          late.push(...lowered, ...summarise(seen, file));
           sink = diagnostics;
           seen = savedSeen;
           opts.onDeferred?.(late);

@@ -9,7 +9,7 @@
  * @module
  */
 import { type Diagnostic, type Parsed, excerpt } from '../../model/diagnostics.js';
-import { IPTABLES_TABLES, type IptChain, type IptCounters, type IptRule, type IptTable, type IptTableName, type IptablesDump } from './ast.js';
+import { IPTABLES_TABLES, type IptChain, type IptCounters, type IptRule, type IptRuleLine, type IptTable, type IptTableName, type IptablesDump } from './ast.js';
 import { parseRuleBody } from './parse-rule.js';
 import { KNOWN_TARGETS } from './targets.js';
 import { TokenBuffer, tokenizeInto } from './tokenize.js';
@@ -49,6 +49,9 @@ export function parseIptablesSave(text: string, file: string, options: ParseOpti
   // Lines of a table with an unknown name are skipped quietly after its one error.
   let skipping = false;
   const words = new TokenBuffer();
+  // The chain the last deferred line went to, and how its lines start ("-A NAME ").
+  let lastPrefix = '';
+  let lastUnread: IptRuleLine[] | null = null;
   const lines = text.split('\n');
   // A final newline leaves one empty string that is not a line.
   const count = lines.length > 0 && lines[lines.length - 1] === '' ? lines.length - 1 : lines.length;
@@ -70,6 +73,7 @@ export function parseIptablesSave(text: string, file: string, options: ParseOpti
     const c0 = line.charCodeAt(0);
 
     if (c0 === 42 /* * */) {
+      lastUnread = null;
       const name = line.slice(1).trim();
       if (table) {
         error(table.line, 'parse.truncated', `table ${table.name} has no COMMIT before the next table`, `COMMIT before line ${lineNo}`, `*${table.name}`);
@@ -94,6 +98,7 @@ export function parseIptablesSave(text: string, file: string, options: ParseOpti
     }
 
     if (line === 'COMMIT') {
+      lastUnread = null;
       if (!table) {
         if (!skipping) error(lineNo, 'parse.outside-table', 'COMMIT outside any table', 'a "*table" line before COMMIT', raw);
       } else {
@@ -137,11 +142,19 @@ export function parseIptablesSave(text: string, file: string, options: ParseOpti
       continue;
     }
 
-    // The common "-A CHAIN …" of a deferred chain is set aside without reading its words.
+    // The common "-A CHAIN …" of a deferred chain is set aside without reading its words;
+    // a dump lists a chain's rules together, so most lines start like the one before.
     if (defer && table) {
-      const deferred = table.chains.get(appendedChain(line) ?? '')?.unread;
+      if (lastUnread !== null && line.startsWith(lastPrefix)) {
+        lastUnread.push({ line: lineNo, raw });
+        continue;
+      }
+      const name = appendedChain(line);
+      const deferred = name === undefined ? undefined : table.chains.get(name)?.unread;
       if (deferred) {
         deferred.push({ line: lineNo, raw });
+        lastPrefix = `-A ${name} `;
+        lastUnread = deferred;
         continue;
       }
     }
@@ -236,20 +249,22 @@ export function ruleOf(words: TokenBuffer, k: number, line: string, chain: strin
 }
 
 /** Every -j/-g must name a chain of the table or a target extension; -g only a chain. */
-export function checkJumps(table: IptTable, chain: IptChain, file: string, diagnostics: Diagnostic[]): void {
-  for (const rule of chain.rules) {
-    const t = rule.target;
-    if (!t || table.chains.has(t.name)) continue;
-    if (t.goto || (!KNOWN_TARGETS.has(t.name) && t.options.length === 0)) {
-      diagnostics.push({
-        code: 'parse.unknown-jump-target',
-        severity: 'error',
-        message: `${t.goto ? '-g' : '-j'} ${t.name}: no chain of that name in table ${table.name}${t.goto ? '' : ' and no such target'}`,
-        location: { file, line: rule.line },
-        expected: t.goto ? 'a chain declared in the table' : 'a declared chain or a target such as ACCEPT, DROP, REJECT, LOG',
-        input: excerpt(rule.text),
-      });
-    }
+function checkJumps(table: IptTable, chain: IptChain, file: string, diagnostics: Diagnostic[]): void {
+  for (const rule of chain.rules) checkJump(table, rule, file, diagnostics);
+}
+
+export function checkJump(table: IptTable, rule: IptRule, file: string, diagnostics: Diagnostic[]): void {
+  const t = rule.target;
+  if (!t || table.chains.has(t.name)) return;
+  if (t.goto || (!KNOWN_TARGETS.has(t.name) && t.options.length === 0)) {
+    diagnostics.push({
+      code: 'parse.unknown-jump-target',
+      severity: 'error',
+      message: `${t.goto ? '-g' : '-j'} ${t.name}: no chain of that name in table ${table.name}${t.goto ? '' : ' and no such target'}`,
+      location: { file, line: rule.line },
+      expected: t.goto ? 'a chain declared in the table' : 'a declared chain or a target such as ACCEPT, DROP, REJECT, LOG',
+      input: excerpt(rule.text),
+    });
   }
 }
 
