@@ -11,7 +11,7 @@ import { addressFacts, hostContext } from './model/host-facts.js';
 import type { HostContext, IpSet } from './model/host-context.js';
 import { type Backend, type Chain, type FirewallModel, mergeModels } from './model/ruleset.js';
 import type { FirewallSource, Snapshot } from './model/snapshot.js';
-import { type IptablesDump, isChainRead, lowerIptables, parseIptablesSave } from './parse/iptables-save/index.js';
+import { type IptablesDump, type LowerOptions, isChainRead, lowerIptables, parseIptablesSave } from './parse/iptables-save/index.js';
 import { parseIpsetSave } from './parse/ipset-save.js';
 import { lowerNft, parseNftJson } from './parse/nft-json/index.js';
 import { explainFlow as explainOne } from './analyze/explain.js';
@@ -155,14 +155,22 @@ export function loadHost(snapshot: Snapshot, file: string, overrides: FirewallOv
   const skip = new Set<string>();
   const deferUserChains = options.readAllChains === false;
   for (const d of dumps) {
-    const parsed = parseIptablesSave(d.text, d.file, { deferUserChains });
+    const lowerOptions: LowerOptions = { family: d.family, backend: d.backend, context, file: d.file, onDeferred: (late) => diagnostics.push(...late) };
+    // A full load parses and lowers each user chain rule by rule (its ASTs die young); only a
+    // dump with an error is read again the plain way, for that read's exact diagnostics.
+    let parsed = parseIptablesSave(d.text, d.file, { deferUserChains: true });
+    let lowered = deferUserChains || hasError(parsed.diagnostics) ? null : lowerIptables(parsed.value, { ...lowerOptions, readNow: true });
+    if (!deferUserChains && (lowered === null || hasError(lowered.diagnostics))) {
+      parsed = parseIptablesSave(d.text, d.file);
+      lowered = null;
+    }
     const errors = parsed.diagnostics.filter((x) => x.severity === 'error');
     diagnostics.push(...parsed.diagnostics);
     if (errors.length > 0) {
       sourceStatus.push({ source: d.label, status: 'failed', rules: 0 });
       continue;
     }
-    const lowered = lowerIptables(parsed.value, { family: d.family, backend: d.backend, context, file: d.file, onDeferred: (late) => diagnostics.push(...late) });
+    lowered ??= lowerIptables(parsed.value, lowerOptions);
     diagnostics.push(...lowered.diagnostics);
     models[d.family].push(lowered.value);
     // Deferred chains count by their lines: counting the model's rules would read them all.
@@ -214,6 +222,10 @@ function ruleCount(model: FirewallModel): number {
   let n = 0;
   for (const c of model.chains.values()) n += c.rules.length;
   return n;
+}
+
+function hasError(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
 }
 
 function dumpRuleCount(dump: IptablesDump): number {

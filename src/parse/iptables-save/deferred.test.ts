@@ -37,6 +37,29 @@ describe('a deferred parse, every chain read', () => {
   }
 });
 
+describe('lowerIptables with readNow', () => {
+  const cases = readdirSync(DIR).filter((f) => f.endsWith('.rules')).sort();
+  for (const file of cases) {
+    it(`${file}: the full read's model and diagnostics, or an error that sends the caller back to it`, () => {
+      const text = readFileSync(join(DIR, file), 'utf8');
+      const family = file.startsWith('ip6') ? 'ipv6' : 'ipv4';
+      const opts = { family, backend: 'iptables-legacy', context: emptyHostContext(), file } as const;
+      const fullParse = parseIptablesSave(text, file);
+      const full = lowerIptables(fullParse.value, opts);
+      const parsed = parseIptablesSave(text, file, { deferUserChains: true });
+      const now = lowerIptables(parsed.value, { ...opts, readNow: true });
+      const fullDiagnostics = [...fullParse.diagnostics, ...full.diagnostics];
+      const nowDiagnostics = [...parsed.diagnostics, ...now.diagnostics];
+      if (fullDiagnostics.some((d) => d.severity === 'error')) {
+        expect(nowDiagnostics.some((d) => d.severity === 'error')).toBe(true);
+        return;
+      }
+      expect(nowDiagnostics).toEqual(fullDiagnostics);
+      expect(now.value).toEqual(full.value);
+    });
+  }
+});
+
 const DUMP = `*filter
 :INPUT DROP [0:0]
 :FORWARD DROP [0:0]

@@ -55,6 +55,13 @@ function checkDeferred(text: string): void {
   for (const c of deferredModel.value.chains.values()) void c.rules;
   expect(errorsOf([...deferred.diagnostics, ...deferredModel.diagnostics, ...late])).toEqual(errorsOf([...full.diagnostics, ...fullModel.diagnostics]));
   expect(summarize(deferredModel.value, [])).toEqual(summarize(fullModel.value, []));
+  // Read now (a full load): without errors, the very diagnostics and model of the full read.
+  const fullDiagnostics = [...full.diagnostics, ...fullModel.diagnostics];
+  if (fullDiagnostics.some((d) => d.severity === 'error')) return;
+  const again = parseIptablesSave(text, 'fuzz', { deferUserChains: true });
+  const now = lowerIptables(again.value, { ...opts, readNow: true });
+  expect([...again.diagnostics, ...now.diagnostics]).toEqual(fullDiagnostics);
+  expect(summarize(now.value, [])).toEqual(summarize(fullModel.value, []));
 }
 
 const mutation = fc.oneof(

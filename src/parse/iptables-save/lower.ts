@@ -42,6 +42,13 @@ export interface LowerOptions {
    * rules are first read, i.e. when something first looks at that chain's `rules`.
    */
   onDeferred?: (diagnostics: Diagnostic[]) => void;
+  /**
+   * Read deferred chains now, in dump order, lowering each rule as soon as it is parsed: the
+   * model and lowering diagnostics of a full read, without holding every rule's AST at once
+   * (issue 8). Their parse errors come first in the result; a caller that needs a full read's
+   * exact diagnostics reads the dump again without deferring when there is one.
+   */
+  readNow?: boolean;
 }
 
 /**
@@ -150,6 +157,8 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
   // Where lowering reports: the run's lists, or a deferred chain's own while it is read.
   let sink = diagnostics;
   let seen = new Map<string, Seen>();
+  // Parse errors of deferred chains read now (readNow).
+  const parseErrors: Diagnostic[] = [];
   const env: LowerEnv = {
     family,
     context,
@@ -200,11 +209,16 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
       for (let k = 0; k < c.rules.length; k++) rules[k] = lowerRule(c.rules[k]!);
       return rules;
     };
+    const readRules = (c: IptChain): Rule[] => {
+      const rules: Rule[] = [];
+      parseErrors.push(...readDeferredRules(table, c, file, (r) => rules.push(lowerRule(r))));
+      return rules.slice(); // exact size: 20,000 small chains would each keep 17 slots
+    };
     for (const c of table.chains.values()) {
       const id = ids.get(c.name)!;
       const origin = { file, line: c.line };
-      const chain: Chain = !isDeferred(c)
-        ? { id, backend, family, table: table.name, tableFamily, name: c.name, rules: lowerRules(c), origin }
+      const chain: Chain = !isDeferred(c) || opts.readNow === true
+        ? { id, backend, family, table: table.name, tableFamily, name: c.name, rules: isDeferred(c) ? readRules(c) : lowerRules(c), origin }
         : new DeferredChain(id, backend, family, table.name, tableFamily, c.name, origin, () => {
           const savedSeen = seen;
           const lowered: Diagnostic[] = [];
@@ -228,7 +242,7 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
   }
 
   diagnostics.push(...summarise(seen, file));
-  return { value: model, diagnostics };
+  return { value: model, diagnostics: parseErrors.length === 0 ? diagnostics : [...parseErrors, ...diagnostics] };
 }
 
 /** One diagnostic per uncertain construct: how often it occurs and where first. */
