@@ -40,7 +40,7 @@ const NAMES = new Map<string, string>();
 const MODULES = new Map<string, string>();
 const INTERN_LIMIT = 10_000;
 
-// Argument values and module texts repeat as well ("tcp", "NEW", "-m state --state NEW").
+// Argument values repeat as well ("tcp", "NEW", "KUBE-MARK-MASQ").
 const VALUES = new Map<string, string>();
 const VALUE_LIMIT = 20_000;
 
