@@ -9,9 +9,9 @@ import type { Family } from './model/addr.js';
 import type { Diagnostic } from './model/diagnostics.js';
 import { addressFacts, hostContext } from './model/host-facts.js';
 import type { HostContext, IpSet } from './model/host-context.js';
-import { type Backend, type FirewallModel, mergeModels } from './model/ruleset.js';
+import { type Backend, type Chain, type FirewallModel, mergeModels } from './model/ruleset.js';
 import type { FirewallSource, Snapshot } from './model/snapshot.js';
-import { lowerIptables, parseIptablesSave } from './parse/iptables-save/index.js';
+import { type IptablesDump, type LowerOptions, isChainRead, lowerIptables, parseIptablesSave } from './parse/iptables-save/index.js';
 import { parseIpsetSave } from './parse/ipset-save.js';
 import { lowerNft, parseNftJson } from './parse/nft-json/index.js';
 import { explainFlow as explainOne } from './analyze/explain.js';
@@ -106,6 +106,13 @@ export interface LoadOptions {
    * not gathered, and a source's status and rule count lower every chain when read.
    */
   indexAllChains?: boolean;
+  /**
+   * Read every iptables chain while loading (default). A one-shot explain turns it off: the
+   * rules of a user chain are then parsed and lowered when the engine first enters that chain,
+   * their diagnostics join `diagnostics` at that moment, and `unreadChains` names the chains
+   * never read (issue 8: a kube-proxy node has 20,000 chains, one flow meets a few).
+   */
+  readAllChains?: boolean;
 }
 
 export function loadHost(snapshot: Snapshot, file: string, overrides: FirewallOverrides = {}, options: LoadOptions = {}): LoadedHost {
@@ -148,18 +155,29 @@ export function loadHost(snapshot: Snapshot, file: string, overrides: FirewallOv
 
   const models: Record<Family, FirewallModel[]> = { ipv4: [], ipv6: [] };
   const skip = new Set<string>();
+  const deferUserChains = options.readAllChains === false;
   for (const d of dumps) {
-    const parsed = parseIptablesSave(d.text, d.file);
+    const lowerOptions: LowerOptions = { family: d.family, backend: d.backend, context, file: d.file, onDeferred: (late) => diagnostics.push(...late) };
+    // A full load parses and lowers each user chain rule by rule (its ASTs die young); only a
+    // dump with an error is read again the plain way, for that read's exact diagnostics.
+    let parsed = parseIptablesSave(d.text, d.file, { deferUserChains: true });
+    let lowered = deferUserChains || hasError(parsed.diagnostics) ? null : lowerIptables(parsed.value, { ...lowerOptions, readNow: true });
+    if (!deferUserChains && (lowered === null || hasError(lowered.diagnostics))) {
+      parsed = parseIptablesSave(d.text, d.file);
+      lowered = null;
+    }
     const errors = parsed.diagnostics.filter((x) => x.severity === 'error');
     diagnostics.push(...parsed.diagnostics);
     if (errors.length > 0) {
       sourceStatus.push({ source: d.label, status: 'failed', rules: 0 });
       continue;
     }
-    const lowered = lowerIptables(parsed.value, { family: d.family, backend: d.backend, context, file: d.file });
+    lowered ??= lowerIptables(parsed.value, lowerOptions);
     diagnostics.push(...lowered.diagnostics);
     models[d.family].push(lowered.value);
-    sourceStatus.push({ source: d.label, status: statusOf(lowered.value, lowered.diagnostics), rules: ruleCount(lowered.value) });
+    // Deferred chains count by their lines: counting the model's rules would read them all.
+    const rules = deferUserChains ? dumpRuleCount(parsed.value) : ruleCount(lowered.value);
+    sourceStatus.push({ source: d.label, status: statusOf(lowered.value, lowered.diagnostics), rules });
     if (d.backend === 'iptables-nft') for (const t of xtablesNames(d.text)) skip.add(`${d.family === 'ipv4' ? 'ip' : 'ip6'} ${t}`);
   }
   for (const n of nftTexts) {
@@ -240,8 +258,29 @@ function ruleCount(model: FirewallModel): number {
   return n;
 }
 
+function hasError(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+function dumpRuleCount(dump: IptablesDump): number {
+  let n = 0;
+  for (const t of dump.tables) for (const c of t.chains.values()) n += c.rules.length + (c.unread?.length ?? 0);
+  return n;
+}
+
+/** Chains of a load without `readAllChains` that nothing has read yet (none after a full load). */
+export function unreadChains(loaded: LoadedHost): Chain[] {
+  const out: Chain[] = [];
+  for (const family of ['ipv4', 'ipv6'] as const) for (const c of loaded.models[family].chains.values()) if (!isChainRead(c)) out.push(c);
+  return out;
+}
+
+/** Of what was read: a deferred load's status covers the chains read while loading. */
 function statusOf(model: FirewallModel, diagnostics: readonly Diagnostic[]): SourceStatus['status'] {
-  for (const c of model.chains.values()) for (const r of c.rules) if (r.uncertain.some((u) => u.kind === 'unknown')) return 'partially-unrecognized';
+  for (const c of model.chains.values()) {
+    if (!isChainRead(c)) continue;
+    for (const r of c.rules) if (r.uncertain.some((u) => u.kind === 'unknown')) return 'partially-unrecognized';
+  }
   return diagnostics.some((d) => d.code.startsWith('unsupported.') && d.severity !== 'info') ? 'partially-unrecognized' : 'passed';
 }
 

@@ -5,13 +5,14 @@
  */
 import type { FlowQuery } from '../../analyze/types.js';
 import { flowProblem } from '../../analyze/explain.js';
-import { explainFlow, reachInput } from '../../pipeline.js';
+import type { FlowAnswer } from '../../analyze/types.js';
+import { type LoadedHost, explainFlow, reachInput, unreadChains } from '../../pipeline.js';
 // The explain renderers alone: a one-flow explain should not load the audit's HTML and SARIF code.
 import { renderExplainJson } from '../../render/json/audit-json.js';
 import { shouldColor } from '../../render/terminal/colors.js';
 import { renderExplainText } from '../../render/terminal/explain-text.js';
 import { MAX_JSON_DEPTH, excessiveNesting } from '../../parse/json-depth.js';
-import { InputError } from '../errors.js';
+import { InputError, failOnErrors } from '../errors.js';
 import { type HostSourceOptions, loadHosts, readInputFile } from '../load-hosts.js';
 
 export interface ExplainOptions extends HostSourceOptions {
@@ -55,12 +56,30 @@ function parseFlowLine(line: string, file: string, lineNo: number): FlowQuery {
   return flow;
 }
 
+/**
+ * Explain reads an iptables chain only when the flow enters it (issue 8). The answer then says
+ * which chains it never read, since a problem in them went unchecked; and a problem found in a
+ * chain it did read stops the command, as it would have while loading.
+ */
+function answerOf(host: LoadedHost, flow: FlowQuery): FlowAnswer {
+  const answer = explainFlow(host, flow);
+  failOnErrors(`cannot analyse ${host.file}`, host.diagnostics);
+  const unread = unreadChains(host);
+  if (unread.length > 0) {
+    const some = unread.slice(0, 3).map((c) => `${c.table} ${c.name}`).join(', ');
+    answer.notes.push(
+      `${unread.length.toLocaleString('en')} iptables chain${unread.length === 1 ? '' : 's'} this flow does not enter ${unread.length === 1 ? 'was' : 'were'} not read (${some}${unread.length > 3 ? ', …' : ''}): a problem in them is not reported here; audit reads every chain`,
+    );
+  }
+  return answer;
+}
+
 export async function runExplain(opts: ExplainOptions): Promise<number> {
   if (!opts.flows && (!opts.from || !opts.port)) throw new InputError('explain needs --from ADDR and --port PORT/PROTO (or --flows FILE)');
   if (Array.isArray(opts.snapshot) && opts.snapshot.length > 1) throw new InputError('explain takes one --snapshot');
   const flowsText = opts.flows ? await readInputFile(opts.flows, 'flows file') : null;
   // One process, one question: chains the flows never meet are not indexed.
-  const [host] = await loadHosts(opts, { indexAllChains: false });
+  const [host] = await loadHosts(opts, { indexAllChains: false, readAllChains: false });
   const input = reachInput(host!);
   if (flowsText !== null) {
     const lines = flowsText.split('\n');
@@ -73,7 +92,7 @@ export async function runExplain(opts: ExplainOptions): Promise<number> {
       flows.push(flow);
     });
     const out: string[] = [];
-    for (const flow of flows) out.push(renderExplainJson(explainFlow(host!, flow), { line: true }).trimEnd());
+    for (const flow of flows) out.push(renderExplainJson(answerOf(host!, flow), { line: true }).trimEnd());
     process.stdout.write(out.length > 0 ? out.join('\n') + '\n' : '');
     return 0;
   }
@@ -86,7 +105,7 @@ export async function runExplain(opts: ExplainOptions): Promise<number> {
   if (opts.iface !== undefined) flow.iface = opts.iface;
   const problem = flowProblem(flow, input);
   if (problem) throw new InputError(problem);
-  const answer = explainFlow(host!, flow);
+  const answer = answerOf(host!, flow);
   process.stdout.write(opts.json ? renderExplainJson(answer) : renderExplainText(answer, { color: shouldColor(process.stdout, process.env) }));
   return 0;
 }

@@ -71,6 +71,17 @@ export interface IptChain {
   counters: IptCounters | null;
   line: number;
   rules: IptRule[];
+  /**
+   * Rule lines not read yet (only when parsing with `deferUserChains`): `readDeferredRules`
+   * reads them on first use. While present, `rules` is empty.
+   */
+  unread?: IptRuleLine[];
+}
+
+/** A rule line kept as text: its 1-based line number and the line as written. */
+export interface IptRuleLine {
+  line: number;
+  raw: string;
 }
 
 export interface IptTable {

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cidrsToSet } from '../../model/addr.js';
+import type { Diagnostic } from '../../model/diagnostics.js';
 import type { HostContext } from '../../model/host-context.js';
+import { summarize } from '../../../test/fixtures/iptables-save/summarize.js';
 import { lowerIptables, parseIptablesSave } from './index.js';
 
 const DIR = join(import.meta.dirname, '../../../test/fixtures/iptables-save');
@@ -37,6 +39,29 @@ function check(text: string): void {
   }
   // A dump without errors and with content has tables; an empty result must say why.
   if (parsed.value.tables.length === 0) expect(parsed.diagnostics.length).toBeGreaterThan(0);
+  checkDeferred(text);
+}
+
+const errorsOf = (ds: readonly Diagnostic[]) => ds.filter((d) => d.severity === 'error').map((d) => `${d.location?.line} ${d.code} ${d.message} | ${d.input}`).sort();
+
+/** A deferred parse, once every chain is read, has the full parse's rules and errors. */
+function checkDeferred(text: string): void {
+  const opts = { family: 'ipv4', backend: 'iptables-legacy', context: CONTEXT, file: 'fuzz' } as const;
+  const full = parseIptablesSave(text, 'fuzz');
+  const fullModel = lowerIptables(full.value, opts);
+  const late: Diagnostic[] = [];
+  const deferred = parseIptablesSave(text, 'fuzz', { deferUserChains: true });
+  const deferredModel = lowerIptables(deferred.value, { ...opts, onDeferred: (ds) => late.push(...ds) });
+  for (const c of deferredModel.value.chains.values()) void c.rules;
+  expect(errorsOf([...deferred.diagnostics, ...deferredModel.diagnostics, ...late])).toEqual(errorsOf([...full.diagnostics, ...fullModel.diagnostics]));
+  expect(summarize(deferredModel.value, [])).toEqual(summarize(fullModel.value, []));
+  // Read now (a full load): without errors, the very diagnostics and model of the full read.
+  const fullDiagnostics = [...full.diagnostics, ...fullModel.diagnostics];
+  if (fullDiagnostics.some((d) => d.severity === 'error')) return;
+  const again = parseIptablesSave(text, 'fuzz', { deferUserChains: true });
+  const now = lowerIptables(again.value, { ...opts, readNow: true });
+  expect([...again.diagnostics, ...now.diagnostics]).toEqual(fullDiagnostics);
+  expect(summarize(now.value, [])).toEqual(summarize(fullModel.value, []));
 }
 
 const mutation = fc.oneof(

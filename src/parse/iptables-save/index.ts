@@ -5,6 +5,7 @@
  * @module
  */
 export type * from './ast.js';
-export { parseIptablesSave, builtinChains } from './parse.js';
-export { lowerIptables, type LowerOptions } from './lower.js';
+export { parseIptablesSave, builtinChains, type ParseOptions } from './parse.js';
+export { readDeferredRules, isDeferred } from './deferred.js';
+export { lowerIptables, isChainRead, type LowerOptions } from './lower.js';
 export { tokenize, type Token } from './tokenize.js';

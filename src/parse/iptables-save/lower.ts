@@ -7,7 +7,7 @@
  * @module
  */
 import type { Family } from '../../model/addr.js';
-import { type Diagnostic, type Parsed, excerpt } from '../../model/diagnostics.js';
+import { type Diagnostic, type Location, type Parsed, excerpt } from '../../model/diagnostics.js';
 import type { HostContext } from '../../model/host-context.js';
 import { PacketSet } from '../../model/packet-set.js';
 import {
@@ -25,7 +25,8 @@ import {
   chainId,
   emptyModel,
 } from '../../model/ruleset.js';
-import type { IptTableName, IptablesDump } from './ast.js';
+import type { IptChain, IptRule, IptTableName, IptablesDump } from './ast.js';
+import { isDeferred, readDeferredRules } from './deferred.js';
 import type { LowerEnv } from './lower-env.js';
 import { MatchLowerer } from './lower-match.js';
 import { lowerTarget } from './lower-target.js';
@@ -36,6 +37,64 @@ export interface LowerOptions {
   backend: Backend;
   context: HostContext;
   file: string;
+  /**
+   * Receives the diagnostics of a deferred chain (see `ParseOptions.deferUserChains`) when its
+   * rules are first read, i.e. when something first looks at that chain's `rules`.
+   */
+  onDeferred?: (diagnostics: Diagnostic[]) => void;
+  /**
+   * Read deferred chains now, in dump order, lowering each rule as soon as it is parsed: the
+   * model and lowering diagnostics of a full read, without holding every rule's AST at once
+   * (issue 8). Their parse errors come first in the result; a caller that needs a full read's
+   * exact diagnostics reads the dump again without deferring when there is one.
+   */
+  readNow?: boolean;
+}
+
+/**
+ * A chain of a deferred parse: its rules are parsed and lowered when something first reads
+ * `rules` (the engine entering the chain). A class, not a property defined per object: the
+ * model holds 20,000 of them on a kube-proxy node.
+ */
+class DeferredChain implements Chain {
+  private pending: (() => Rule[]) | null;
+  private held: Rule[] = [];
+
+  constructor(
+    readonly id: string,
+    readonly backend: Backend,
+    readonly family: Family,
+    readonly table: string,
+    readonly tableFamily: string,
+    readonly name: string,
+    readonly origin: Location,
+    read: () => Rule[],
+  ) {
+    this.pending = read;
+  }
+
+  get read(): boolean {
+    return this.pending === null;
+  }
+
+  get rules(): Rule[] {
+    const read = this.pending;
+    if (read !== null) {
+      this.pending = null;
+      this.held = read();
+    }
+    return this.held;
+  }
+
+  set rules(rules: Rule[]) {
+    this.pending = null;
+    this.held = rules;
+  }
+}
+
+/** False for a chain of a deferred parse whose rules nothing has looked at yet. */
+export function isChainRead(chain: Chain): boolean {
+  return !(chain instanceof DeferredChain) || chain.read;
 }
 
 interface HookInfo {
@@ -95,7 +154,11 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
   const { family, backend, context, file } = opts;
   const model = emptyModel(family);
   const diagnostics: Diagnostic[] = [];
-  const seen = new Map<string, Seen>();
+  // Where lowering reports: the run's lists, or a deferred chain's own while it is read.
+  let sink = diagnostics;
+  let seen = new Map<string, Seen>();
+  // Parse errors of deferred chains read now (readNow).
+  const parseErrors: Diagnostic[] = [];
   const env: LowerEnv = {
     family,
     context,
@@ -107,7 +170,7 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
       else seen.set(name, { u, count: 1, firstLine: line, target: name.startsWith('-j ') });
     },
     bad(line, message, expected, input) {
-      diagnostics.push({ code: 'parse.bad-value', severity: 'error', message, location: { file, line }, expected, input: excerpt(input) });
+      sink.push({ code: 'parse.bad-value', severity: 'error', message, location: { file, line }, expected, input: excerpt(input) });
     },
   };
   const matches = new MatchLowerer(env);
@@ -126,26 +189,49 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
       if (!a) actions.set(key, (a = goto ? { type: 'goto', chain: id } : { type: 'jump', chain: id }));
       return a;
     };
+    const lowerRule = (r: IptRule): Rule => {
+      const m = matches.lower(r);
+      const t = lowerTarget(r, table.name, chainAction, env);
+      const rule: Rule = {
+        position: r.position,
+        text: r.text,
+        origin: { file, line: r.line },
+        match: m.match,
+        uncertain: t.uncertain.length === 0 ? m.uncertain : [...m.uncertain, ...t.uncertain],
+        action: t.action,
+      };
+      if (m.comment !== undefined) rule.comment = m.comment;
+      if (m.limits) rule.limits = m.limits;
+      return rule;
+    };
+    const lowerRules = (c: IptChain): Rule[] => {
+      const rules: Rule[] = new Array(c.rules.length);
+      for (let k = 0; k < c.rules.length; k++) rules[k] = lowerRule(c.rules[k]!);
+      return rules;
+    };
+    const readRules = (c: IptChain): Rule[] => {
+      const rules: Rule[] = [];
+      parseErrors.push(...readDeferredRules(table, c, file, (r) => rules.push(lowerRule(r))));
+      return rules.slice(); // exact size: 20,000 small chains would each keep 17 slots
+    };
     for (const c of table.chains.values()) {
       const id = ids.get(c.name)!;
-      const rules: Rule[] = new Array(c.rules.length);
-      for (let k = 0; k < c.rules.length; k++) {
-        const r = c.rules[k]!;
-        const m = matches.lower(r);
-        const t = lowerTarget(r, table.name, chainAction, env);
-        const rule: Rule = {
-          position: r.position,
-          text: r.text,
-          origin: { file, line: r.line },
-          match: m.match,
-          uncertain: t.uncertain.length === 0 ? m.uncertain : [...m.uncertain, ...t.uncertain],
-          action: t.action,
-        };
-        if (m.comment !== undefined) rule.comment = m.comment;
-        if (m.limits) rule.limits = m.limits;
-        rules[k] = rule;
-      }
-      const chain: Chain = { id, backend, family, table: table.name, tableFamily, name: c.name, rules, origin: { file, line: c.line } };
+      const origin = { file, line: c.line };
+      const chain: Chain = !isDeferred(c) || opts.readNow === true
+        ? { id, backend, family, table: table.name, tableFamily, name: c.name, rules: isDeferred(c) ? readRules(c) : lowerRules(c), origin }
+        : new DeferredChain(id, backend, family, table.name, tableFamily, c.name, origin, () => {
+          const savedSeen = seen;
+          const lowered: Diagnostic[] = [];
+          sink = lowered;
+          seen = new Map();
+          const rules: Rule[] = [];
+          const late = readDeferredRules(table, c, file, (r) => rules.push(lowerRule(r)));
+          late.push(...lowered, ...summarise(seen, file));
+          sink = diagnostics;
+          seen = savedSeen;
+          opts.onDeferred?.(late);
+          return rules;
+        });
       model.chains.set(id, chain);
       const hook = HOOKS[table.name][c.name];
       if (hook) {
@@ -155,6 +241,13 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
     }
   }
 
+  diagnostics.push(...summarise(seen, file));
+  return { value: model, diagnostics: parseErrors.length === 0 ? diagnostics : [...parseErrors, ...diagnostics] };
+}
+
+/** One diagnostic per uncertain construct: how often it occurs and where first. */
+function summarise(seen: ReadonlyMap<string, Seen>, file: string): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
   for (const [name, s] of [...seen].sort((a, b) => a[1].firstLine - b[1].firstLine)) {
     const times = `${s.count} rule${s.count === 1 ? '' : 's'}, first at line ${s.firstLine}`;
     const { kind } = s.u;
@@ -172,5 +265,5 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
       input: name,
     });
   }
-  return { value: model, diagnostics };
+  return diagnostics;
 }

@@ -28,6 +28,9 @@ export interface RuleProblem {
 const NO_ARGS: string[] = [];
 const NO_OPTIONS: IptOption[] = [];
 const NO_PROBLEMS: RuleProblem[] = [];
+// Reused by every call (the parser is not reentrant): three slots, module / implicit / target.
+const SPAN_START = [0, 0, 0];
+const SPAN_END = [0, 0, 0];
 
 // Option flags, their names and module names repeat millions of times in big dumps: one
 // shared string each keeps the AST small. The caches live as long as the process, so each is
@@ -37,7 +40,7 @@ const NAMES = new Map<string, string>();
 const MODULES = new Map<string, string>();
 const INTERN_LIMIT = 10_000;
 
-// Argument values and module texts repeat as well ("tcp", "NEW", "-m state --state NEW").
+// Argument values repeat as well ("tcp", "NEW", "KUBE-MARK-MASQ").
 const VALUES = new Map<string, string>();
 const VALUE_LIMIT = 20_000;
 
@@ -85,6 +88,10 @@ export function parseRuleBody(buf: TokenBuffer, from: number, line: string): { b
   let implicit: IptMatch | null = null; // module loaded by `-p proto`, created on first use
   let implicitName: string | null = null;
   let target: IptTarget | null = null;
+  // Where the texts of the current module, the implicit one and the target run in the line
+  // (-2: not one slice); see where options join their owner.
+  const spanStart = SPAN_START;
+  const spanEnd = SPAN_END;
 
   const { values, quoted, starts, ends } = buf;
   const count = buf.length;
@@ -111,6 +118,7 @@ export function parseRuleBody(buf: TokenBuffer, from: number, line: string): { b
     }
     const genericName = GENERIC_OPTIONS.get(word);
     let owner: IptMatch | IptTarget | null = null;
+    let slot = 0; // the owner's span: 0 current module, 1 implicit module, 2 target
     let name: string;
     let arity: number | null;
     if (genericName !== undefined) {
@@ -118,14 +126,17 @@ export function parseRuleBody(buf: TokenBuffer, from: number, line: string): { b
       arity = GENERIC_ARITY[genericName]!;
     } else {
       name = optionName(word);
-      if (target) owner = target;
-      else if (current && !(implicitName !== null && belongsToImplicit(current.module, implicitName, name))) owner = current;
+      if (target) {
+        owner = target;
+        slot = 2;
+      } else if (current && !(implicitName !== null && belongsToImplicit(current.module, implicitName, name))) owner = current;
       else if (implicitName !== null) {
         if (!implicit) {
           implicit = { module: implicitName, implicit: true, options: [], text: '' };
           matches.push(implicit);
         }
         owner = implicit;
+        slot = 1;
       } else {
         report({ code: 'parse.orphan-option', message: `option ${word} outside any match module`, expected: `"-m <module>" or "-p <protocol>" before ${word}`, word });
         while (i < count && !isOption(i) && !isBang(i)) i++;
@@ -160,24 +171,41 @@ export function parseRuleBody(buf: TokenBuffer, from: number, line: string): { b
       }
     }
     // Source text of this option, for its module's or target's text (generic options need none).
-    const piece: string = owner !== null || name === 'm' || name === 'j' || name === 'g' ? intern(line.slice(starts[optStart]!, ends[i - 1]!)) : '';
+    const pieceStart = starts[optStart]!;
+    const pieceEnd = ends[i - 1]!;
     const opt: IptOption = { name, flag: internFlag(word), args, negated };
 
     if (owner !== null) {
       owner.options.push(opt);
-      owner.text = owner.text === '' ? piece : intern(`${owner.text} ${piece}`);
+      // The text is the pieces joined by one blank: while they follow each other so in the
+      // line, it is one slice of the line (no joined copy to build per rule).
+      if (owner.text === '') {
+        owner.text = line.slice(pieceStart, pieceEnd);
+        spanStart[slot] = pieceStart;
+      } else if (spanEnd[slot] === pieceStart - 1 && line.charCodeAt(pieceStart - 1) === 32) {
+        owner.text = line.slice(spanStart[slot], pieceEnd);
+      } else {
+        owner.text = `${owner.text} ${line.slice(pieceStart, pieceEnd)}`;
+        spanStart[slot] = -2; // no longer one slice
+      }
+      spanEnd[slot] = spanStart[slot] === -2 ? -2 : pieceEnd;
       continue;
     }
+    const piece = name === 'm' || name === 'j' || name === 'g' ? line.slice(pieceStart, pieceEnd) : '';
     const arg = args[0];
     if (name === 'm') {
       if (arg === undefined) continue;
       if (negated) report({ code: 'parse.negated-module', message: `"!" before -m ${arg}`, expected: 'negation before a module option, not before -m', word: '!' });
       current = { module: internModule(arg), implicit: false, options: [], text: piece };
+      spanStart[0] = pieceStart;
+      spanEnd[0] = pieceEnd;
       matches.push(current);
     } else if (name === 'j' || name === 'g') {
       if (arg === undefined) continue;
       if (target) report({ code: 'parse.duplicate-target', message: `second target ${word} ${arg} in one rule`, expected: 'one -j or -g per rule', word });
       target = { name: arg, goto: name === 'g', options: [], text: piece };
+      spanStart[2] = pieceStart;
+      spanEnd[2] = pieceEnd;
       current = null;
     } else {
       generic.push(opt);

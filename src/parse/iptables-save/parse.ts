@@ -9,7 +9,7 @@
  * @module
  */
 import { type Diagnostic, type Parsed, excerpt } from '../../model/diagnostics.js';
-import { IPTABLES_TABLES, type IptCounters, type IptRule, type IptTable, type IptTableName, type IptablesDump } from './ast.js';
+import { IPTABLES_TABLES, type IptChain, type IptCounters, type IptRule, type IptRuleLine, type IptTable, type IptTableName, type IptablesDump } from './ast.js';
 import { parseRuleBody } from './parse-rule.js';
 import { KNOWN_TARGETS } from './targets.js';
 import { TokenBuffer, tokenizeInto } from './tokenize.js';
@@ -30,14 +30,28 @@ export function builtinChains(table: IptTableName): readonly string[] {
 const COUNTERS = /^\[(\d+):(\d+)\]$/;
 const CHAIN_LINE = /^:(\S+)\s+(\S+)(?:\s+(\S+))?\s*$/;
 
+export interface ParseOptions {
+  /**
+   * Keep the rules of user chains as text (`IptChain.unread`) for `readDeferredRules` to read
+   * on first use: a one-flow explain on a kube-proxy node meets a few hundred of its 20,000
+   * chains (issue 8). The structure (tables, chains, which chain each line appends to) is
+   * still checked here; a rule's own words are checked only when it is read.
+   */
+  deferUserChains?: boolean;
+}
+
 /** Parse a whole dump; `file` names it in diagnostics. */
-export function parseIptablesSave(text: string, file: string): Parsed<IptablesDump> {
+export function parseIptablesSave(text: string, file: string, options: ParseOptions = {}): Parsed<IptablesDump> {
+  const defer = options.deferUserChains === true;
   const diagnostics: Diagnostic[] = [];
   const tables: IptTable[] = [];
   let table: IptTable | null = null;
   // Lines of a table with an unknown name are skipped quietly after its one error.
   let skipping = false;
   const words = new TokenBuffer();
+  // The chain the last deferred line went to, and how its lines start ("-A NAME ").
+  let lastPrefix = '';
+  let lastUnread: IptRuleLine[] | null = null;
   const lines = text.split('\n');
   // A final newline leaves one empty string that is not a line.
   const count = lines.length > 0 && lines[lines.length - 1] === '' ? lines.length - 1 : lines.length;
@@ -47,7 +61,9 @@ export function parseIptablesSave(text: string, file: string): Parsed<IptablesDu
   const warning = (line: number, code: string, message: string, input: string) =>
     diagnostics.push({ code, severity: 'warning', message, location: { file, line }, input: excerpt(input) });
 
-  const closeTable = (t: IptTable) => checkJumps(t, file, diagnostics);
+  const closeTable = (t: IptTable) => {
+    for (const chain of t.chains.values()) if (!chain.unread) checkJumps(t, chain, file, diagnostics);
+  };
 
   for (let n = 0; n < count; n++) {
     const lineNo = n + 1;
@@ -57,6 +73,7 @@ export function parseIptablesSave(text: string, file: string): Parsed<IptablesDu
     const c0 = line.charCodeAt(0);
 
     if (c0 === 42 /* * */) {
+      lastUnread = null;
       const name = line.slice(1).trim();
       if (table) {
         error(table.line, 'parse.truncated', `table ${table.name} has no COMMIT before the next table`, `COMMIT before line ${lineNo}`, `*${table.name}`);
@@ -81,6 +98,7 @@ export function parseIptablesSave(text: string, file: string): Parsed<IptablesDu
     }
 
     if (line === 'COMMIT') {
+      lastUnread = null;
       if (!table) {
         if (!skipping) error(lineNo, 'parse.outside-table', 'COMMIT outside any table', 'a "*table" line before COMMIT', raw);
       } else {
@@ -120,8 +138,25 @@ export function parseIptablesSave(text: string, file: string): Parsed<IptablesDu
         warning(lineNo, 'parse.duplicate-chain', `chain ${name} declared twice in table ${table.name} (first at line ${table.chains.get(name)!.line})`, raw);
         continue;
       }
-      table.chains.set(name, { name, policy, counters, line: lineNo, rules: [] });
+      table.chains.set(name, defer && !builtin ? { name, policy, counters, line: lineNo, rules: [], unread: [] } : { name, policy, counters, line: lineNo, rules: [] });
       continue;
+    }
+
+    // The common "-A CHAIN …" of a deferred chain is set aside without reading its words;
+    // a dump lists a chain's rules together, so most lines start like the one before.
+    if (defer && table) {
+      if (lastUnread !== null && line.startsWith(lastPrefix)) {
+        lastUnread.push({ line: lineNo, raw });
+        continue;
+      }
+      const name = appendedChain(line);
+      const deferred = name === undefined ? undefined : table.chains.get(name)?.unread;
+      if (deferred) {
+        deferred.push({ line: lineNo, raw });
+        lastPrefix = `-A ${name} `;
+        lastUnread = deferred;
+        continue;
+      }
     }
 
     // A rule: "[p:b] -A chain …" or "-A chain …".
@@ -159,21 +194,11 @@ export function parseIptablesSave(text: string, file: string): Parsed<IptablesDu
       error(lineNo, 'parse.undeclared-chain', `rule appended to chain ${chainName}, which table ${table.name} does not declare`, `":${chainName} - [0:0]" before its rules`, raw);
       continue;
     }
-    const textStart = words.starts[k]!;
-    const ruleText = line.slice(textStart);
-    const { body, problems } = parseRuleBody(words, k + 2, line);
-    for (const p of problems) error(lineNo, p.code, p.message, p.expected, ruleText);
-    const rule: IptRule = {
-      chain: chainName,
-      position: chain.rules.length + 1,
-      line: lineNo,
-      text: ruleText,
-      counters,
-      generic: body.generic,
-      matches: body.matches,
-      target: body.target,
-    };
-    chain.rules.push(rule);
+    if (chain.unread) {
+      chain.unread.push({ line: lineNo, raw });
+      continue;
+    }
+    chain.rules.push(ruleOf(words, k, line, chainName, chain.rules.length + 1, lineNo, counters, (p) => error(lineNo, p.code, p.message, p.expected, p.input)));
   }
   if (table) {
     error(count, 'parse.truncated', `the dump ends inside table ${table.name} (opened at line ${table.line}) without COMMIT`, 'COMMIT at the end of every table', lines[count - 1] ?? '');
@@ -185,28 +210,61 @@ export function parseIptablesSave(text: string, file: string): Parsed<IptablesDu
   return { value: { tables }, diagnostics };
 }
 
-function parseCounters(text: string): IptCounters | null {
+export function parseCounters(text: string): IptCounters | null {
   const m = COUNTERS.exec(text);
   return m ? { packets: m[1]!, bytes: m[2]! } : null;
 }
 
+/**
+ * The chain a plain `-A CHAIN …` line appends to, read without tokenizing the line; undefined
+ * for any other form (counters, `--append`, quotes, a backslash), which the full reading handles.
+ */
+function appendedChain(line: string): string | undefined {
+  if (line.charCodeAt(0) !== 45 /* - */ || line.charCodeAt(1) !== 65 /* A */ || line.charCodeAt(2) !== 32) return undefined;
+  let end = 3;
+  const n = line.length;
+  while (end < n) {
+    const c = line.charCodeAt(end);
+    if (c === 32 || c === 9 || c === 13) break;
+    if (c === 34 /* " */ || c === 92 /* \ */) return undefined;
+    end++;
+  }
+  return end > 3 ? line.slice(3, end) : undefined;
+}
+
+/** A located problem in one rule's words, `input` being the rule text. */
+export interface RuleIssue {
+  code: string;
+  message: string;
+  expected: string;
+  input: string;
+}
+
+/** The rule whose `-A` verb is word `k` of `words` (tokenized from `line`). */
+export function ruleOf(words: TokenBuffer, k: number, line: string, chain: string, position: number, lineNo: number, counters: IptCounters | null, report: (issue: RuleIssue) => void): IptRule {
+  const ruleText = line.slice(words.starts[k]!);
+  const { body, problems } = parseRuleBody(words, k + 2, line);
+  for (const p of problems) report({ code: p.code, message: p.message, expected: p.expected, input: ruleText });
+  return { chain, position, line: lineNo, text: ruleText, counters, generic: body.generic, matches: body.matches, target: body.target };
+}
+
 /** Every -j/-g must name a chain of the table or a target extension; -g only a chain. */
-function checkJumps(table: IptTable, file: string, diagnostics: Diagnostic[]): void {
-  for (const chain of table.chains.values()) {
-    for (const rule of chain.rules) {
-      const t = rule.target;
-      if (!t || table.chains.has(t.name)) continue;
-      if (t.goto || (!KNOWN_TARGETS.has(t.name) && t.options.length === 0)) {
-        diagnostics.push({
-          code: 'parse.unknown-jump-target',
-          severity: 'error',
-          message: `${t.goto ? '-g' : '-j'} ${t.name}: no chain of that name in table ${table.name}${t.goto ? '' : ' and no such target'}`,
-          location: { file, line: rule.line },
-          expected: t.goto ? 'a chain declared in the table' : 'a declared chain or a target such as ACCEPT, DROP, REJECT, LOG',
-          input: excerpt(rule.text),
-        });
-      }
-    }
+function checkJumps(table: IptTable, chain: IptChain, file: string, diagnostics: Diagnostic[]): void {
+  for (const rule of chain.rules) checkJump(table, rule, file, diagnostics);
+}
+
+export function checkJump(table: IptTable, rule: IptRule, file: string, diagnostics: Diagnostic[]): void {
+  const t = rule.target;
+  if (!t || table.chains.has(t.name)) return;
+  if (t.goto || (!KNOWN_TARGETS.has(t.name) && t.options.length === 0)) {
+    diagnostics.push({
+      code: 'parse.unknown-jump-target',
+      severity: 'error',
+      message: `${t.goto ? '-g' : '-j'} ${t.name}: no chain of that name in table ${table.name}${t.goto ? '' : ' and no such target'}`,
+      location: { file, line: rule.line },
+      expected: t.goto ? 'a chain declared in the table' : 'a declared chain or a target such as ACCEPT, DROP, REJECT, LOG',
+      input: excerpt(rule.text),
+    });
   }
 }
 

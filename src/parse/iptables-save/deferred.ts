@@ -1,0 +1,59 @@
+/**
+ * The second half of a deferred parse (`parseIptablesSave(…, {deferUserChains: true})`):
+ * the rule lines of one chain, read when something first needs them. Same words, same
+ * diagnostics as reading them up front; only the moment differs.
+ *
+ * @module
+ */
+import { type Diagnostic, excerpt } from '../../model/diagnostics.js';
+import type { IptChain, IptCounters, IptRule, IptTable } from './ast.js';
+import { checkJump, parseCounters, ruleOf } from './parse.js';
+import { TokenBuffer, tokenizeInto } from './tokenize.js';
+
+/** Whether a chain still holds rule lines that were not read. */
+export function isDeferred(chain: IptChain): boolean {
+  return chain.unread !== undefined;
+}
+
+/**
+ * Read a deferred chain's rule lines (once; later calls return nothing), with the parse
+ * errors they hold, including jumps to nowhere. Each rule goes to `each` as soon as it is
+ * read, or by default into `chain.rules`: a caller that lowers rule by rule lets each AST
+ * die young instead of holding 50,000 of them (a fail2ban chain) through the collector.
+ */
+export function readDeferredRules(table: IptTable, chain: IptChain, file: string, each: (rule: IptRule) => void = (rule) => chain.rules.push(rule)): Diagnostic[] {
+  const unread = chain.unread;
+  if (!unread) return [];
+  delete chain.unread;
+  const diagnostics: Diagnostic[] = [];
+  const words = new TokenBuffer();
+  let position = chain.rules.length;
+  for (const { line: lineNo, raw } of unread) {
+    const line = raw.trim();
+    const badQuote = tokenizeInto(line, words);
+    if (badQuote >= 0) {
+      diagnostics.push({
+        code: 'parse.unbalanced-quote',
+        severity: 'error',
+        message: `unterminated quote at column ${badQuote + (raw.length - raw.trimStart().length)}`,
+        location: { file, line: lineNo },
+        expected: 'a closing " for every opening "',
+        input: excerpt(raw),
+      });
+      continue;
+    }
+    // The scan that set the line aside checked its head: optional counters, -A, this chain.
+    let k = 0;
+    let counters: IptCounters | null = null;
+    if (!words.quoted[0] && words.values[0]!.startsWith('[')) {
+      counters = parseCounters(words.values[0]!);
+      k = 1;
+    }
+    const rule = ruleOf(words, k, line, chain.name, ++position, lineNo, counters, (p) =>
+      diagnostics.push({ code: p.code, severity: 'error', message: p.message, location: { file, line: lineNo }, expected: p.expected, input: excerpt(p.input) }),
+    );
+    checkJump(table, rule, file, diagnostics);
+    each(rule);
+  }
+  return diagnostics;
+}
