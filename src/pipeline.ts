@@ -13,7 +13,7 @@ import { type Backend, type Chain, type FirewallModel, mergeModels } from './mod
 import type { FirewallSource, Snapshot } from './model/snapshot.js';
 import { type IptablesDump, type LowerOptions, isChainRead, lowerIptables, parseIptablesSave } from './parse/iptables-save/index.js';
 import { parseIpsetSave } from './parse/ipset-save.js';
-import { lowerNft, parseNftJson } from './parse/nft-json/index.js';
+import { LazyChains, lowerNft, parseNftJson } from './parse/nft-json/index.js';
 import { explainFlow as explainOne } from './analyze/explain.js';
 import { type ReachInput, computeServices, pathFor } from './analyze/reach.js';
 import { arrivalFacts } from './analyze/engine/arrival-routes.js';
@@ -271,8 +271,35 @@ function dumpRuleCount(dump: IptablesDump): number {
 /** Chains of a load without `readAllChains` that nothing has read yet (none after a full load). */
 export function unreadChains(loaded: LoadedHost): Chain[] {
   const out: Chain[] = [];
-  for (const family of ['ipv4', 'ipv6'] as const) for (const c of loaded.models[family].chains.values()) if (!isChainRead(c)) out.push(c);
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    const chains = loaded.models[family].chains;
+    // Iterating a lazy nft map would lower every chain: look only at what it lowered.
+    for (const c of chains instanceof LazyChains ? chains.loweredValues() : chains.values()) if (!isChainRead(c)) out.push(c);
+  }
   return out;
+}
+
+/**
+ * nftables chains of a one-flow load that were lowered in neither family (their warnings were
+ * not gathered). An `inet` chain counts once: lowered for the flow's family, it was read.
+ */
+export function unloweredNftChains(loaded: LoadedHost): number {
+  const lowered = new Set<string>();
+  const pending = new Set<string>();
+  // A chain id is backend/family/table/name: the same nft chain in both families shares the rest.
+  const withoutFamily = (id: string): string => {
+    const afterBackend = id.indexOf('/');
+    return id.slice(0, afterBackend) + id.slice(id.indexOf('/', afterBackend + 1));
+  };
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    const chains = loaded.models[family].chains;
+    if (!(chains instanceof LazyChains)) continue;
+    for (const c of chains.loweredValues()) lowered.add(withoutFamily(c.id));
+    for (const id of chains.pendingIds()) pending.add(withoutFamily(id));
+  }
+  let count = 0;
+  for (const key of pending) if (!lowered.has(key)) count++;
+  return count;
 }
 
 /** Of what was read: a deferred load's status covers the chains read while loading. */

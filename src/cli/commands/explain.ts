@@ -6,7 +6,7 @@
 import type { FlowQuery } from '../../analyze/types.js';
 import { flowProblem } from '../../analyze/explain.js';
 import type { FlowAnswer } from '../../analyze/types.js';
-import { type LoadedHost, explainFlow, reachInput, unreadChains } from '../../pipeline.js';
+import { type LoadedHost, explainFlow, reachInput, unloweredNftChains, unreadChains } from '../../pipeline.js';
 // The explain renderers alone: a one-flow explain should not load the audit's HTML and SARIF code.
 import { renderExplainJson } from '../../render/json/audit-json.js';
 import { shouldColor } from '../../render/terminal/colors.js';
@@ -57,8 +57,8 @@ function parseFlowLine(line: string, file: string, lineNo: number): FlowQuery {
 }
 
 /**
- * Explain reads an iptables chain only when the flow enters it (issue 8). The answer then says
- * which chains it never read, since a problem in them went unchecked; and a problem found in a
+ * Explain reads an iptables chain, and lowers an nftables chain, only when the flow enters it
+ * (issue 8). The answer then says which chains it never read, since a problem in them went unchecked; and a problem found in a
  * chain it did read stops the command, as it would have while loading.
  */
 function answerOf(host: LoadedHost, flow: FlowQuery): FlowAnswer {
@@ -69,6 +69,12 @@ function answerOf(host: LoadedHost, flow: FlowQuery): FlowAnswer {
     const some = unread.slice(0, 3).map((c) => `${c.table} ${c.name}`).join(', ');
     answer.notes.push(
       `${unread.length.toLocaleString('en')} iptables chain${unread.length === 1 ? '' : 's'} this flow does not enter ${unread.length === 1 ? 'was' : 'were'} not read (${some}${unread.length > 3 ? ', …' : ''}): a problem in them is not reported here; audit reads every chain`,
+    );
+  }
+  const unlowered = unloweredNftChains(host);
+  if (unlowered > 0) {
+    answer.notes.push(
+      `${unlowered.toLocaleString('en')} nftables chain${unlowered === 1 ? '' : 's'} this flow does not enter ${unlowered === 1 ? 'was' : 'were'} not lowered: a construct in them that Portcullis does not model is not reported here; audit reads every chain`,
     );
   }
   return answer;
