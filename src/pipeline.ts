@@ -102,15 +102,15 @@ export interface LoadOptions {
    * Build every chain's rule index while loading (default), so that a long-lived caller's
    * first query is as fast as the next. A one-shot explain turns it off: the chains its one
    * flow meets are indexed on the way, the thousands it never meets are not (issue 8).
-   * Native nft chains are then also lowered when first met: warnings of chains never met are
-   * not gathered, and a source's status and rule count lower every chain when read.
    */
   indexAllChains?: boolean;
   /**
-   * Read every iptables chain while loading (default). A one-shot explain turns it off: the
-   * rules of a user chain are then parsed and lowered when the engine first enters that chain,
-   * their diagnostics join `diagnostics` at that moment, and `unreadChains` names the chains
-   * never read (issue 8: a kube-proxy node has 20,000 chains, one flow meets a few).
+   * Read every chain while loading (default). A one-shot explain turns it off (issue 8: a
+   * kube-proxy node has 20,000 chains, one flow meets a few): an iptables user chain is then
+   * parsed and lowered when the engine first enters it (its diagnostics join `diagnostics` at
+   * that moment; `unreadChains` names the chains never read), and an nft chain other than a
+   * base chain is lowered when first met (warnings of chains never met are not gathered;
+   * `unloweredNftChains` counts them; a source's status and rule count lower every chain when read).
    */
   readAllChains?: boolean;
 }
@@ -155,14 +155,14 @@ export function loadHost(snapshot: Snapshot, file: string, overrides: FirewallOv
 
   const models: Record<Family, FirewallModel[]> = { ipv4: [], ipv6: [] };
   const skip = new Set<string>();
-  const deferUserChains = options.readAllChains === false;
+  const onDemand = options.readAllChains === false;
   for (const d of dumps) {
     const lowerOptions: LowerOptions = { family: d.family, backend: d.backend, context, file: d.file, onDeferred: (late) => diagnostics.push(...late) };
     // A full load parses and lowers each user chain rule by rule (its ASTs die young); only a
     // dump with an error is read again the plain way, for that read's exact diagnostics.
     let parsed = parseIptablesSave(d.text, d.file, { deferUserChains: true });
-    let lowered = deferUserChains || hasError(parsed.diagnostics) ? null : lowerIptables(parsed.value, { ...lowerOptions, readNow: true });
-    if (!deferUserChains && (lowered === null || hasError(lowered.diagnostics))) {
+    let lowered = onDemand || hasError(parsed.diagnostics) ? null : lowerIptables(parsed.value, { ...lowerOptions, readNow: true });
+    if (!onDemand && (lowered === null || hasError(lowered.diagnostics))) {
       parsed = parseIptablesSave(d.text, d.file);
       lowered = null;
     }
@@ -176,7 +176,7 @@ export function loadHost(snapshot: Snapshot, file: string, overrides: FirewallOv
     diagnostics.push(...lowered.diagnostics);
     models[d.family].push(lowered.value);
     // Deferred chains count by their lines: counting the model's rules would read them all.
-    const rules = deferUserChains ? dumpRuleCount(parsed.value) : ruleCount(lowered.value);
+    const rules = onDemand ? dumpRuleCount(parsed.value) : ruleCount(lowered.value);
     sourceStatus.push({ source: d.label, status: statusOf(lowered.value, lowered.diagnostics), rules });
     if (d.backend === 'iptables-nft') for (const t of xtablesNames(d.text)) skip.add(`${d.family === 'ipv4' ? 'ip' : 'ip6'} ${t}`);
   }
@@ -193,26 +193,13 @@ export function loadHost(snapshot: Snapshot, file: string, overrides: FirewallOv
       sourceStatus.push({ source: n.label, status: 'failed', rules: 0 });
       continue;
     }
-    const lazy = options.indexAllChains === false;
-    const lowered = lowerNft(parsed.value, { context, file: n.label, skipTable: (family, table) => skip.has(`${family} ${table}`), lazy });
+    const lowered = lowerNft(parsed.value, { context, file: n.label, skipTable: (family, table) => skip.has(`${family} ${table}`), lazy: onDemand });
     diagnostics.push(...lowered.diagnostics);
-    if (lazy) {
-      for (const family of ['ipv4', 'ipv6'] as const) models[family].push(lowered.value[family]);
-      sourceStatus.push(lazyNftStatus(n.label, lowered.value, lowered.diagnostics));
-      continue;
-    }
-    let rules = 0;
-    let partial = false;
-    for (const family of ['ipv4', 'ipv6'] as const) {
-      const m = lowered.value[family];
-      models[family].push(m);
-      rules += ruleCount(m);
-      if (statusOf(m, lowered.diagnostics) !== 'passed') partial = true;
-    }
-    sourceStatus.push({ source: n.label, status: partial ? 'partially-unrecognized' : 'passed', rules });
+    for (const family of ['ipv4', 'ipv6'] as const) models[family].push(lowered.value[family]);
+    sourceStatus.push(onDemand ? lazyNftStatus(n.label, lowered.value, lowered.diagnostics) : { source: n.label, ...nftStatus(lowered.value, lowered.diagnostics) });
   }
   // A model alone needs no merged copy; copying would lower every chain of a lazy one.
-  const merged = (family: Family): FirewallModel => (options.indexAllChains === false && models[family].length === 1 ? models[family][0]! : mergeModels(family, models[family]));
+  const merged = (family: Family): FirewallModel => (onDemand && models[family].length === 1 ? models[family][0]! : mergeModels(family, models[family]));
   const loaded: LoadedHost = {
     snapshot,
     file,
@@ -228,19 +215,21 @@ export function loadHost(snapshot: Snapshot, file: string, overrides: FirewallOv
   return loaded;
 }
 
-/** An nft source's status whose chains are lowered on demand: reading it lowers them all. */
+/** An nft source's status and rule count over both families' models. */
+function nftStatus(models: Record<Family, FirewallModel>, diagnostics: readonly Diagnostic[]): Pick<SourceStatus, 'status' | 'rules'> {
+  let rules = 0;
+  let partial = false;
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    rules += ruleCount(models[family]);
+    if (statusOf(models[family], diagnostics) !== 'passed') partial = true;
+  }
+  return { status: partial ? 'partially-unrecognized' : 'passed', rules };
+}
+
+/** {@link nftStatus} of a source whose chains are lowered on demand: reading it lowers them all. */
 function lazyNftStatus(source: string, models: Record<Family, FirewallModel>, diagnostics: readonly Diagnostic[]): SourceStatus {
   let known: Pick<SourceStatus, 'status' | 'rules'> | null = null;
-  const decide = (): Pick<SourceStatus, 'status' | 'rules'> => {
-    if (known) return known;
-    let rules = 0;
-    let partial = false;
-    for (const family of ['ipv4', 'ipv6'] as const) {
-      rules += ruleCount(models[family]);
-      if (statusOf(models[family], diagnostics) !== 'passed') partial = true;
-    }
-    return (known = { status: partial ? 'partially-unrecognized' : 'passed', rules });
-  };
+  const decide = (): Pick<SourceStatus, 'status' | 'rules'> => (known ??= nftStatus(models, diagnostics));
   return {
     source,
     get status() {
