@@ -273,6 +273,19 @@ export function unreadChains(loaded: LoadedHost): Chain[] {
  * not gathered). An `inet` chain counts once: lowered for the flow's family, it was read.
  */
 export function unloweredNftChains(loaded: LoadedHost): number {
+  // `explain --flows` asks after every flow: count again only when a chain was lowered since.
+  const lazy = (['ipv4', 'ipv6'] as const).map((f) => loaded.models[f].chains).filter((c): c is LazyChains => c instanceof LazyChains);
+  const stamp = lazy.map((c) => c.pendingCount).join('/');
+  const known = unloweredCounts.get(loaded);
+  if (known?.stamp === stamp) return known.count;
+  const count = countUnlowered(lazy);
+  unloweredCounts.set(loaded, { stamp, count });
+  return count;
+}
+
+const unloweredCounts = new WeakMap<LoadedHost, { stamp: string; count: number }>();
+
+function countUnlowered(lazy: readonly LazyChains[]): number {
   const lowered = new Set<string>();
   const pending = new Set<string>();
   // A chain id is backend/family/table/name: the same nft chain in both families shares the rest.
@@ -280,9 +293,7 @@ export function unloweredNftChains(loaded: LoadedHost): number {
     const afterBackend = id.indexOf('/');
     return id.slice(0, afterBackend) + id.slice(id.indexOf('/', afterBackend + 1));
   };
-  for (const family of ['ipv4', 'ipv6'] as const) {
-    const chains = loaded.models[family].chains;
-    if (!(chains instanceof LazyChains)) continue;
+  for (const chains of lazy) {
     for (const c of chains.loweredValues()) lowered.add(withoutFamily(c.id));
     for (const id of chains.pendingIds()) pending.add(withoutFamily(id));
   }

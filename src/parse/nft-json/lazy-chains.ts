@@ -42,6 +42,11 @@ export class LazyChains extends Map<string, Chain> {
     return super.values();
   }
 
+  /** How many chains are still waiting to be lowered. */
+  get pendingCount(): number {
+    return this.#pending?.size ?? 0;
+  }
+
   /** The ids of the chains still waiting to be lowered. */
   pendingIds(): string[] {
     return [...(this.#pending?.keys() ?? [])];
