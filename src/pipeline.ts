@@ -13,6 +13,7 @@ import { type Backend, type Chain, type FirewallModel, mergeModels } from './mod
 import type { FirewallSource, Snapshot } from './model/snapshot.js';
 import { type IptablesDump, type LowerOptions, isChainRead, lowerIptables, parseIptablesSave } from './parse/iptables-save/index.js';
 import { parseIpsetSave } from './parse/ipset-save.js';
+import { type NftDumpShape, isSetAside, nftDumpShape, undecodedNftShape } from './parse/snapshot-bytes/index.js';
 import { LazyChains, lowerNft, parseNftJson } from './parse/nft-json/index.js';
 import { explainFlow as explainOne } from './analyze/explain.js';
 import { type ReachInput, computeServices, pathFor } from './analyze/reach.js';
@@ -76,25 +77,31 @@ function xtablesNames(text: string): Set<string> {
   return names;
 }
 
-const TABLE_DECLARATION = /\{\s*"table"\s*:\s*\{\s*"family"\s*:\s*"([^"\\]*)"\s*,\s*"name"\s*:\s*"([^"\\]*)"/g;
-const ANY_TABLE_OBJECT = /"table"\s*:\s*\{/g;
-
-/** A whole `nft -j` document: begins as one and is not cut short (a truncated dump goes to the parser, which says where). */
-const DOCUMENT_START = /^\s*\{\s*"nftables"\s*:\s*\[/;
-const DOCUMENT_END = /\]\s*\}\s*$/;
-
 /**
  * True when an `nft -j` dump declares only tables that `skip` names (the iptables-nft
  * tables, already read from iptables-save), so parsing it would only be thrown away (on a
- * kube-proxy node that is 20 MB of JSON, a second to parse). Decided on the text: each
+ * kube-proxy node that is 20 MB of JSON, a second to parse). Decided on the dump's shape: each
  * table object must be one nft prints (family, then name), every one of them skipped, and
  * the document whole; anything else goes through the parser as usual.
  */
-function onlySkippedTables(text: string, skip: ReadonlySet<string>): boolean {
+function onlySkippedTables(n: NftInput, skip: ReadonlySet<string>): boolean {
   if (skip.size === 0) return false;
-  const declared = [...text.matchAll(TABLE_DECLARATION)];
-  if (declared.length === 0 || declared.length !== (text.match(ANY_TABLE_OBJECT) ?? []).length) return false;
-  return declared.every((m) => skip.has(`${m[1]} ${m[2]}`)) && DOCUMENT_START.test(text.slice(0, 64)) && DOCUMENT_END.test(text.slice(-64));
+  const shape = shapeOf(n);
+  if (shape === null || shape.declared.length === 0) return false;
+  return shape.declared.every((t) => skip.has(t)) && shape.whole;
+}
+
+/** The shape of an nft dump, from its undecoded bytes when they tell. */
+function shapeOf(n: NftInput): NftDumpShape | null {
+  const known = n.source ? undecodedNftShape(n.source) : undefined;
+  return known !== undefined ? known : nftDumpShape(n.text());
+}
+
+interface NftInput {
+  label: string;
+  /** Read only when needed: in a snapshot read from bytes, the dump is decoded then. */
+  text: () => string;
+  source?: FirewallSource;
 }
 
 export interface LoadOptions {
@@ -125,33 +132,37 @@ export function loadHost(snapshot: Snapshot, file: string, overrides: FirewallOv
   // ipsets first: iptables rules refer to their members.
   const ipsets = new Map<string, IpSet>();
   snapshot.firewall.forEach((s, i) => {
-    if (s.kind !== 'ipset-save' || s.status !== 'ok' || s.content === undefined) return;
-    const parsed = parseIpsetSave(s.content, sourceLabel(file, i, s));
+    if (s.kind !== 'ipset-save' || s.status !== 'ok' || !hasContent(s)) return;
+    const parsed = parseIpsetSave(s.content!, sourceLabel(file, i, s));
     diagnostics.push(...parsed.diagnostics);
     for (const [name, set] of parsed.value) ipsets.set(name, set);
   });
   const context = hostContext(snapshot, ipsets);
 
   const dumps: DumpInput[] = [];
-  const nftTexts: { label: string; text: string }[] = [];
+  const nftTexts: NftInput[] = [];
   snapshot.firewall.forEach((s, i) => {
     const label = sourceLabel(file, i, s);
-    if (s.status !== 'ok' || s.content === undefined) {
+    if (s.status !== 'ok' || !hasContent(s)) {
       if (s.kind !== 'ipset-save') sourceStatus.push({ source: label, status: 'unavailable', rules: 0 });
       return;
     }
     // A backend with no table loaded prints nothing: that is an empty ruleset, not a damaged dump.
-    if (s.content.trim() === '' && s.kind !== 'nft-json') {
+    // (An nft dump is not decoded here: it may be passed over unread.)
+    if (s.kind !== 'nft-json' && s.content!.trim() === '') {
       if (s.kind !== 'ipset-save') sourceStatus.push({ source: label, status: 'passed', rules: 0 });
       return;
     }
-    if (s.kind === 'iptables-save' && !overrides.iptables) dumps.push({ label, file: label, text: s.content, family: 'ipv4', backend: backendOf(s, s.content) });
-    if (s.kind === 'ip6tables-save' && !overrides.ip6tables) dumps.push({ label, file: label, text: s.content, family: 'ipv6', backend: backendOf(s, s.content) });
-    if (s.kind === 'nft-json' && !overrides.nft) nftTexts.push({ label, text: s.content });
+    if (s.kind === 'iptables-save' && !overrides.iptables) dumps.push({ label, file: label, text: s.content!, family: 'ipv4', backend: backendOf(s, s.content!) });
+    if (s.kind === 'ip6tables-save' && !overrides.ip6tables) dumps.push({ label, file: label, text: s.content!, family: 'ipv6', backend: backendOf(s, s.content!) });
+    if (s.kind === 'nft-json' && !overrides.nft) nftTexts.push({ label, text: () => s.content!, source: s });
   });
   if (overrides.iptables) dumps.push({ label: overrides.iptables.file, file: overrides.iptables.file, text: overrides.iptables.text, family: 'ipv4', backend: overrideBackend(overrides.iptables.text) });
   if (overrides.ip6tables) dumps.push({ label: overrides.ip6tables.file, file: overrides.ip6tables.file, text: overrides.ip6tables.text, family: 'ipv6', backend: overrideBackend(overrides.ip6tables.text) });
-  if (overrides.nft) nftTexts.push({ label: overrides.nft.file, text: overrides.nft.text });
+  if (overrides.nft) {
+    const text = overrides.nft.text;
+    nftTexts.push({ label: overrides.nft.file, text: () => text });
+  }
 
   const models: Record<Family, FirewallModel[]> = { ipv4: [], ipv6: [] };
   const skip = new Set<string>();
@@ -181,12 +192,12 @@ export function loadHost(snapshot: Snapshot, file: string, overrides: FirewallOv
     if (d.backend === 'iptables-nft') for (const t of xtablesNames(d.text)) skip.add(`${d.family === 'ipv4' ? 'ip' : 'ip6'} ${t}`);
   }
   for (const n of nftTexts) {
-    if (onlySkippedTables(n.text, skip)) {
+    if (onlySkippedTables(n, skip)) {
       // Every table here is an iptables-nft table already read from its -save dump: nothing to parse twice.
       sourceStatus.push({ source: n.label, status: 'passed', rules: 0 });
       continue;
     }
-    const parsed = parseNftJson(n.text, n.label);
+    const parsed = parseNftJson(n.text(), n.label);
     const errors = parsed.diagnostics.filter((x) => x.severity === 'error');
     diagnostics.push(...parsed.diagnostics);
     if (errors.length > 0) {
@@ -239,6 +250,11 @@ function lazyNftStatus(source: string, models: Record<Family, FirewallModel>, di
       return decide().rules;
     },
   };
+}
+
+/** A source holds a dump (without decoding one still held as bytes). */
+function hasContent(s: FirewallSource): boolean {
+  return isSetAside(s) || s.content !== undefined;
 }
 
 function ruleCount(model: FirewallModel): number {

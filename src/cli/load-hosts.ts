@@ -10,6 +10,8 @@ import { collectSnapshot } from '../collect/index.js';
 import { realHostIO } from '../collect/real-host-io.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { parseSnapshot } from '../parse/snapshot.js';
+import { parseSnapshotBytes } from '../parse/snapshot-bytes/index.js';
+import type { Parsed } from '../model/diagnostics.js';
 import { type FirewallOverrides, type LoadOptions, type LoadedHost, loadHost } from '../pipeline.js';
 import type { HostAnalysis } from '../analyze/types.js';
 import { analyzeSnapshots, type HostOutcome } from '../pool/index.js';
@@ -37,7 +39,10 @@ function readFailure(code: string | undefined, message: string): string {
 
 /** Parse and load a snapshot's JSON text; `label` names it in messages (a file, or a stored snapshot). */
 export function loadSnapshotText(text: string, label: string, overrides: FirewallOverrides = {}, load: LoadOptions = {}): LoadedHost {
-  const parsed = parseSnapshot(text, label);
+  return loadParsedSnapshot(parseSnapshot(text, label), label, overrides, load);
+}
+
+function loadParsedSnapshot(parsed: Parsed<Snapshot | null>, label: string, overrides: FirewallOverrides, load: LoadOptions): LoadedHost {
   failOnErrors(`${label} is not a usable Portcullis snapshot`, parsed.diagnostics);
   if (!parsed.value) throw new InputError(`${label} is not a usable Portcullis snapshot`);
   const host = loadHost(parsed.value, label, overrides, load);
@@ -47,7 +52,16 @@ export function loadSnapshotText(text: string, label: string, overrides: Firewal
 }
 
 async function readSnapshot(path: string, overrides: FirewallOverrides, load: LoadOptions): Promise<LoadedHost> {
-  return loadSnapshotText(await readInputFile(path, 'snapshot'), path, overrides, load);
+  // As bytes: the firewall dumps are decoded when read, and one that is never read never is (issue 8).
+  return loadParsedSnapshot(parseSnapshotBytes(await readInputBytes(path, 'snapshot'), path), path, overrides, load);
+}
+
+async function readInputBytes(path: string, what: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    throw new InputError(`cannot read ${what} ${path}: ${readFailure((err as NodeJS.ErrnoException).code, String((err as Error).message))}`);
+  }
 }
 
 export async function readOverrides(opts: HostSourceOptions): Promise<FirewallOverrides> {
