@@ -61,5 +61,9 @@ export function isCharStart(bytes: Uint8Array, literalStart: number, at: number)
 
 /** The text of literal bytes [from, to) (both character starts), decoded as JSON.parse would. */
 export function decodeLiteralPart(bytes: Uint8Array, from: number, to: number): string {
-  return JSON.parse(`"${Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString('utf8')}"`) as string;
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // A whole literal is decoded with its own quotes: no copy of tens of megabytes to add them.
+  if (buf[from - 1] === 0x22 && buf[to] === 0x22) return JSON.parse(buf.toString('utf8', from - 1, to + 1)) as string;
+  return JSON.parse(`"${buf.toString('utf8', from, to)}"`) as string;
 }
+

@@ -33,6 +33,8 @@ export function nftDumpShape(text: string): NftDumpShape | null {
 
 /** `\"table\"`: a quote of the text is `\"` in the literal (no `\u` escape, see below). */
 const ESCAPED_TABLE_KEY = Buffer.from('\\"table\\"');
+/** Searched from its third byte: backslashes are everywhere in escaped JSON, which slows a search starting with one. */
+const KEY_TAIL = ESCAPED_TABLE_KEY.subarray(2);
 /** Bytes decoded around a table object to match it: enough for nft's names (at most 256 characters). */
 const BEFORE = 256;
 const AFTER = 2048;
@@ -48,7 +50,7 @@ export function escapedNftDumpShape(bytes: Uint8Array, start: number, end: numbe
   if (unicodeEscape) return undefined;
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const declared: string[] = [];
-  let at = buf.indexOf(ESCAPED_TABLE_KEY, start);
+  let at = nextKey(buf, start);
   while (at >= 0 && at + ESCAPED_TABLE_KEY.length <= end) {
     // A quote of the text is always an escape token here, so `at` starts a character.
     if (opensObject(buf, at + ESCAPED_TABLE_KEY.length, end)) {
@@ -66,11 +68,18 @@ export function escapedNftDumpShape(bytes: Uint8Array, start: number, end: numbe
       declared.push(`${covering[1]} ${covering[2]}`);
     }
     // The closing quote may open the next key (`"table"table"`).
-    at = buf.indexOf(ESCAPED_TABLE_KEY, at + ESCAPED_TABLE_KEY.length - 2);
+    at = nextKey(buf, at + ESCAPED_TABLE_KEY.length - 2);
   }
   const head = decodeLiteralPart(buf, start, charStartAtOrAfter(buf, start, end, Math.min(end, start + END_WINDOW)));
   const tail = decodeLiteralPart(buf, charStartAtOrBefore(buf, start, Math.max(start, end - END_WINDOW)), end);
   return { declared, whole: DOCUMENT_START.test(head.slice(0, 64)) && DOCUMENT_END.test(tail.slice(-64)) };
+}
+
+/** The next `\"table\"` at or after `from`. */
+function nextKey(buf: Buffer, from: number): number {
+  let tail = buf.indexOf(KEY_TAIL, from + 2);
+  while (tail >= 0 && (buf[tail - 2] !== 0x5c || buf[tail - 1] !== 0x22)) tail = buf.indexOf(KEY_TAIL, tail + 1);
+  return tail < 0 ? -1 : tail - 2;
 }
 
 /**

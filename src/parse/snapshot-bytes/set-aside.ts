@@ -40,10 +40,17 @@ export function setAsideContents(bytes: Uint8Array, nonce: string, min = SET_ASI
   let at = buf.indexOf(CONTENT_KEY);
   while (at >= 0) {
     const start = at + CONTENT_KEY.length;
+    // A string holds no raw newline: one that ends its line early is short, left to the parser
+    // (and the key cannot occur inside a string, so the search goes on from here).
+    const newline = buf.indexOf(0x0a, start);
+    // A key quote after a backslash is not a key of the snapshot (the JSON is wrong there anyway): also left to the parser.
+    if ((newline < 0 ? buf.length : newline) - start < min || buf[at - 1] === 0x5c) {
+      at = buf.indexOf(CONTENT_KEY, start);
+      continue;
+    }
     const literal = scanStringLiteral(buf, start);
     if (literal === null) return null;
-    // A key quote after a backslash is not a key of the snapshot (the JSON is wrong there anyway): leave it to the parser.
-    if (literal.end - start >= min && buf[at - 1] !== 0x5c) {
+    if (literal.end - start >= min) {
       parts.push(buf.toString('utf8', copied, start - 1), JSON.stringify(placeholder(aside.length)));
       aside.push({ start, end: literal.end, unicodeEscape: literal.unicodeEscape });
       copied = literal.end + 1;
