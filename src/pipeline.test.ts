@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from './model/snapshot.js';
-import { analyzeHost, loadHost } from './pipeline.js';
+import { analyzeHost, explainFlow, loadHost } from './pipeline.js';
+import { isSetAside, parseSnapshotBytes } from './parse/snapshot-bytes/index.js';
+import { SET_ASIDE_MIN } from './parse/snapshot-bytes/set-aside.js';
 
 const FIXTURE = new URL('../test/fixtures/snapshots/mixed-backends.json', import.meta.url);
 
@@ -37,5 +39,32 @@ describe('an nft dump holding only iptables-nft tables', () => {
     const host = loadHost(withNft((j) => j.replace(/\]\}\s*$/, ', {"table": {"family": "inet", "name": "extra", "handle": 9}}, {"chain": {"family": "inet", "table": "extra", "name": "input", "handle": 1, "type": "filter", "hook": "input", "prio": 0, "policy": "accept"}}, {"rule": {"family": "inet", "table": "extra", "chain": "input", "handle": 2, "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 7000}}, {"drop": null}]}}]}')), 'host.json');
     // An inet rule is lowered into both families: counted twice.
     expect(host.sourceStatus.find((x) => x.source.includes('nft -j'))).toMatchObject({ status: 'passed', rules: 2 });
+  });
+});
+
+describe('a snapshot read from its bytes', () => {
+  // Spaces make the nft dump long enough to be set aside; they change no answer.
+  const padded = (edit: (json: string) => string = (j) => j) => withNft((j) => edit(j.replace('{"nftables": [', `{"nftables": [${' '.repeat(SET_ASIDE_MIN)}`)));
+  const fromBytes = (s: Snapshot) => parseSnapshotBytes(Buffer.from(JSON.stringify(s, null, 2)), 'host.json').value!;
+  const flow = { from: '192.0.2.77', to: '', port: 22, proto: 'tcp' as const };
+
+  it('does not decode an nft dump of only iptables-nft tables, and answers as from the text', () => {
+    const snapshot = fromBytes(padded());
+    const nft = snapshot.firewall.find((f) => f.kind === 'nft-json')!;
+    const host = loadHost(snapshot, 'host.json', {}, { readAllChains: false });
+    expect(isSetAside(nft)).toBe(true);
+    const text = loadHost(padded(), 'host.json', {}, { readAllChains: false });
+    expect(host.sourceStatus).toEqual(text.sourceStatus);
+    expect(host.diagnostics).toEqual(text.diagnostics);
+    expect(explainFlow(host, flow)).toEqual(explainFlow(text, flow));
+    expect(analyzeHost(loadHost(fromBytes(padded()), 'host.json'))).toEqual(analyzeHost(loadHost(padded(), 'host.json')));
+  });
+
+  it('decodes and parses an nft dump with a table of its own', () => {
+    const edit = (j: string) => j.replace(/\]\}\s*$/, ', {"table": {"family": "inet", "name": "extra", "handle": 9}}]}');
+    const snapshot = fromBytes(padded(edit));
+    const host = loadHost(snapshot, 'host.json');
+    expect(isSetAside(snapshot.firewall.find((f) => f.kind === 'nft-json')!)).toBe(false);
+    expect(host.sourceStatus).toEqual(loadHost(padded(edit), 'host.json').sourceStatus);
   });
 });
