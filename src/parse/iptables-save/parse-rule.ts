@@ -45,7 +45,10 @@ const VALUES = new Map<string, string>();
 const VALUE_LIMIT = 20_000;
 
 function intern(value: string): string {
-  if (value.length > 64) return value;
+  // Addresses and numbers are mostly distinct (a blocklist's 50,000 sources): looking them up
+  // only fills the cache and costs a hash each (issue 8).
+  const c0 = value.charCodeAt(0);
+  if (value.length > 64 || (c0 >= 48 && c0 <= 57)) return value;
   const hit = VALUES.get(value);
   if (hit !== undefined) return hit;
   if (VALUES.size < VALUE_LIMIT) VALUES.set(value, value);
