@@ -138,10 +138,13 @@ export class SourceTableWriter {
     for (const p of s.protocols) t.protocols.values[k++] = this.protocolId(p);
     t.protocols.start[i + 1] = k;
     k = t.ports.start[i]!;
-    for (const [key, at] of s.ports) {
-      t.ports.values[k] = key;
-      t.latest[k++] = at;
-    }
+    // forEach: an entries iterator makes a [key, value] array per port (a third of finish()).
+    const portValues = t.ports.values;
+    const latest = t.latest;
+    s.ports.forEach((at, key) => {
+      portValues[k] = key;
+      latest[k++] = at;
+    });
     t.ports.start[i + 1] = k;
     k = t.spans.start[i]!;
     for (let j = 0; j < s.spans.length; j++) t.spans.values[k++] = s.spans[j]!;

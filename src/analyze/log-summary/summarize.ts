@@ -9,6 +9,7 @@ import type { AuditedService, Exposure } from '../audit/types.js';
 import { EXPOSURES, SEVERITIES } from '../audit/types.js';
 import { identifyService } from '../catalog/index.js';
 import type { FoldResult } from './fold.js';
+import { IsoTimes } from './iso-time.js';
 import { PORT_KEYS, portKey, portOfKey } from './port-key.js';
 import type { ScanParams } from './scan-window.js';
 import type { ExposedHit, InterfaceShare, LogSummary, PortCount, Scanner, ServiceTag, SourceCount } from './types.js';
@@ -41,7 +42,7 @@ export function serviceTag(proto: string, port: number): ServiceTag | null {
   const id = identifyService(proto, port, null);
   if (id.by === 'unknown') return null;
   const worst = [...id.risks].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity))[0];
-  return { name: id.name, label: id.label, risk: worst ? { class: worst.class, severity: worst.severity } : null };
+  return { label: id.label, name: id.name, risk: worst ? { class: worst.class, severity: worst.severity } : null };
 }
 
 /** Ports of an audited host reachable from beyond the host (world, wide, allowlisted, internal). */
@@ -108,40 +109,49 @@ export function summarize(state: FoldResult, options: SummaryOptions): LogSummar
   };
   const protoSources = countNames(table.protocols.values, table.protocolNames);
   const ifaceSources = countNames(table.interfaces.values, table.interfaceNames);
+  // Every report object is built with its keys in sorted order: the JSON renderer then writes it as it is (logs-json.ts).
+  const times = new IsoTimes();
 
-  const days = [...state.days].sort((a, b) => a[0] - b[0]).map(([day, n]) => ({ date: iso(day * 86_400_000).slice(0, 10), attempts: n, sources: daySources.get(day) ?? 0 }));
+  const days = [...state.days].sort((a, b) => a[0] - b[0]).map(([day, n]) => ({ attempts: n, date: iso(day * 86_400_000).slice(0, 10), sources: daySources.get(day) ?? 0 }));
   const hours =
     state.attempts > 0 && state.last - state.first < TWO_DAYS
-      ? [...state.hours].sort((a, b) => a[0] - b[0]).map(([h, n]) => ({ hour: iso(h * 3_600_000).slice(0, 13) + ':00:00Z', attempts: n }))
+      ? [...state.hours].sort((a, b) => a[0] - b[0]).map(([h, n]) => ({ attempts: n, hour: iso(h * 3_600_000).slice(0, 13) + ':00:00Z' }))
       : null;
   const ports: PortCount[] = [];
-  state.ports.forEach((n, key) => {
-    if (n === 0) return;
+  const interfaceEntries = [...state.interfaces];
+  for (let key = 0; key < state.ports.length; key++) {
+    const n = state.ports[key]!;
+    if (n === 0) continue;
     const { proto, port } = portOfKey(key);
     const interfaces: InterfaceShare[] = [];
-    for (const [name, i] of state.interfaces) {
+    for (const [name, i] of interfaceEntries) {
       const m = i.ports.get(key);
-      if (m) interfaces.push({ name, attempts: m });
+      if (m) interfaces.push({ attempts: m, name });
     }
-    interfaces.sort((a, b) => byAttempts(a, b) || byText(a.name, b.name));
-    const tcp = proto === 'tcp' ? { syn: state.tcpSyn[port]!, other: n - state.tcpSyn[port]! } : null;
-    ports.push({ proto, port, attempts: n, sources: portCounts[key]!, service: serviceTag(proto, port), interfaces, tcp });
-  });
+    if (interfaces.length > 1) interfaces.sort((a, b) => byAttempts(a, b) || byText(a.name, b.name));
+    const tcp = proto === 'tcp' ? { other: n - state.tcpSyn[port]!, syn: state.tcpSyn[port]! } : null;
+    ports.push({ attempts: n, interfaces, port, proto, service: serviceTag(proto, port), sources: portCounts[key]!, tcp });
+  }
   ports.sort((a, b) => byAttempts(a, b) || a.port - b.port || a.proto.localeCompare(b.proto));
-  const interfaces = [...state.interfaces]
-    .map(([name, i]) => ({ name, attempts: i.attempts, sources: ifaceSources.get(name) ?? 0, ports: i.ports.size }))
+  const interfaces = interfaceEntries
+    .map(([name, i]) => ({ attempts: i.attempts, name, ports: i.ports.size, sources: ifaceSources.get(name) ?? 0 }))
     .sort((a, b) => byAttempts(a, b) || byText(a.name, b.name));
-  const protocols = [...state.protocols].map(([proto, n]) => ({ proto, attempts: n, sources: protoSources.get(proto) ?? 0 })).sort((a, b) => byAttempts(a, b) || a.proto.localeCompare(b.proto));
+  const protocols = [...state.protocols].map(([proto, n]) => ({ attempts: n, proto, sources: protoSources.get(proto) ?? 0 })).sort((a, b) => byAttempts(a, b) || a.proto.localeCompare(b.proto));
 
   const sources: SourceCount[] = [];
   const scanners: Scanner[] = [];
+  const ifaceStart = table.interfaces.start;
+  const ifaceIds = table.interfaces.values;
   for (let i = 0; i < table.addresses.length; i++) {
-    const interfaces = Array.from(table.interfaces.values.subarray(table.interfaces.start[i]!, table.interfaces.start[i + 1]!), (id) => table.interfaceNames[id]!).sort(byText);
-    const count: SourceCount = { address: compress(table.addresses[i]!), attempts: table.attempts[i]!, ports: table.ports.start[i + 1]! - table.ports.start[i]!, first: iso(table.first[i]!), last: iso(table.last[i]!), interfaces };
+    const from = ifaceStart[i]!;
+    const interfaces: string[] = new Array<string>(ifaceStart[i + 1]! - from);
+    for (let k = 0; k < interfaces.length; k++) interfaces[k] = table.interfaceNames[ifaceIds[from + k]!]!;
+    if (interfaces.length > 1) interfaces.sort(byText);
+    const count: SourceCount = { address: compress(table.addresses[i]!), attempts: table.attempts[i]!, first: times.format(table.first[i]!), interfaces, last: times.format(table.last[i]!), ports: table.ports.start[i + 1]! - table.ports.start[i]! };
     sources.push(count);
     const detectedAt = table.detectedAt[i]!;
     if (Number.isNaN(detectedAt)) continue;
-    scanners.push({ address: count.address, ports: count.ports, attempts: count.attempts, first: count.first, last: count.last, detectedAt: iso(detectedAt), interfaces, tcp: { syn: table.tcpSyn[i]!, other: table.tcpOther[i]! } });
+    scanners.push({ address: count.address, attempts: count.attempts, detectedAt: times.format(detectedAt), first: count.first, interfaces, last: count.last, ports: count.ports, tcp: { other: table.tcpOther[i]!, syn: table.tcpSyn[i]! } });
   }
   sources.sort((a, b) => b.attempts - a.attempts || byText(a.address, b.address));
   scanners.sort((a, b) => b.ports - a.ports || byText(a.detectedAt, b.detectedAt) || byText(a.address, b.address));
@@ -152,7 +162,7 @@ export function summarize(state: FoldResult, options: SummaryOptions): LogSummar
     for (const e of options.exposure.ports) {
       const key = portKey(e.proto, e.port);
       if (key < 0 || !state.ports[key]) continue;
-      exposedHits.push({ proto: e.proto, port: e.port, attempts: state.ports[key]!, sources: portCounts[key]!, exposure: e.exposure, service: e.service ?? serviceTag(e.proto, e.port) });
+      exposedHits.push({ attempts: state.ports[key]!, exposure: e.exposure, port: e.port, proto: e.proto, service: e.service ?? serviceTag(e.proto, e.port), sources: portCounts[key]! });
     }
     exposedHits.sort((a, b) => EXPOSURES.indexOf(a.exposure) - EXPOSURES.indexOf(b.exposure) || byAttempts(a, b) || a.port - b.port);
   }
@@ -176,7 +186,7 @@ export function summarize(state: FoldResult, options: SummaryOptions): LogSummar
     interfaces,
     sources,
     scanners,
-    prefixes: [...state.prefixes].map(([prefix, lines]) => ({ prefix, lines })).sort((a, b) => b.lines - a.lines || a.prefix.localeCompare(b.prefix)),
+    prefixes: [...state.prefixes].map(([prefix, lines]) => ({ lines, prefix })).sort((a, b) => b.lines - a.lines || a.prefix.localeCompare(b.prefix)),
     malformed: state.malformed,
     exposure: options.exposure ? { host: options.exposure.host } : null,
     exposedHits,
