@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+/**
+ * Bundles the compiled CLI (dist/cli/bin.js and the worker entry points) into dist/bundle/,
+ * one ES module per command plus shared chunks, and points dist/cli/bin.js at it.
+ *
+ *   npm run build        (tsc, then this)
+ *
+ * Why: Node 20's ES module loader costs about 1 ms of CPU per file (resolve, read, compile,
+ * link), and a command loaded ~130 files of ours and commander's; every cold command paid it
+ * before doing anything (issue 8: explain in a new process). The lazy `import()` of each
+ * command stays: esbuild splits there, so `--version` still loads only the command table.
+ *
+ * Packages that read files beside their own code (PGlite's wasm), hold optional native
+ * addons (ssh2, pg) or are large and only used by one command (the AWS SDK) stay outside,
+ * loaded from node_modules as before. `new URL('…', import.meta.url)` (schemas, the ssh
+ * collector script, worker files) is rewritten to the same target as seen from dist/bundle/.
+ *
+ * Without this step (plain `tsc`), dist/cli/bin.js is the unbundled CLI and works the same.
+ *
+ * @module
+ */
+import { build } from 'esbuild';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const outdir = join(dist, 'bundle');
+
+/** Entry points: the CLI and every file Node starts apart (workers, the apply guard). */
+const ENTRIES = {
+  portcullis: 'cli/bin.js',
+  'analyze-worker': 'pool/analyze-worker.js',
+  'scan-worker': 'cli/commands/logs/scan-worker.js',
+  'guard-main': 'apply/guard-main.js',
+};
+const EXTERNAL = ['@aws-sdk/*', '@electric-sql/pglite', '@electric-sql/pglite/*', 'pg', 'ssh2'];
+
+const entryOutput = new Map(Object.entries(ENTRIES).map(([name, file]) => [join(dist, file), `./${name}.js`]));
+
+/** Where `rel` (seen from `dir`) is, seen from dist/bundle/: the bundled entry for a worker file. */
+function relocate(dir, rel) {
+  const target = resolve(dir, rel);
+  const moved = entryOutput.get(target) ?? relative(outdir, target).split(sep).join('/');
+  return moved.startsWith('.') ? moved : `./${moved}`;
+}
+
+/**
+ * Rewrites `new URL('rel', import.meta.url)` so it names the same file from dist/bundle/; an
+ * interpolated file name (`../../schemas/${name}`) keeps its folder's place. Anything else that
+ * reads import.meta.url would silently point elsewhere after bundling, so it stops the build.
+ */
+const relocateFileUrls = {
+  name: 'relocate-file-urls',
+  setup(b) {
+    b.onLoad({ filter: /\.[cm]?js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes('import.meta.url')) return undefined;
+      const dir = dirname(args.path);
+      let contents = source.replace(/new URL\('([^'$]+)', import\.meta\.url\)/g, (_, rel) => `new URL(${JSON.stringify(relocate(dir, rel))}, import.meta.url)`);
+      contents = contents.replace(/new URL\(`([^`$]*\/)([^`/]*)`, import\.meta\.url\)/g, (_, folder, name) => `new URL(\`${relocate(dir, folder)}/${name}\`, import.meta.url)`);
+      // createRequire(import.meta.url) resolves packages, which node_modules above dist/ serves alike.
+      const left = contents.replace(/new URL\((['"`]).*?\1, import\.meta\.url\)/g, '').replace(/createRequire\(import\.meta\.url\)/g, '');
+      if (left.includes('import.meta.url')) throw new Error(`${relative(root, args.path)}: import.meta.url used in a way bundle-cli.mjs cannot relocate`);
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, join(dist, file)])),
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: EXTERNAL,
+  // Error classes and checks print constructor names; bundling must not rename them.
+  keepNames: true,
+  sourcemap: true,
+  logLevel: 'warning',
+  // Bundled CommonJS packages (commander, ajv…) call require() for Node's own modules.
+  banner: { js: "import { createRequire as __portcullisRequire } from 'node:module'; const require = __portcullisRequire(import.meta.url);" },
+  plugins: [relocateFileUrls],
+});
+
+// The published bin stays dist/cli/bin.js (package.json, docs, benchmarks and tests use it).
+writeFileSync(join(dist, 'cli/bin.js'), "#!/usr/bin/env node\n// Written by scripts/bundle-cli.mjs: the CLI runs from its bundle (tsc alone writes the unbundled one here).\nimport '../bundle/portcullis.js';\n");
+rmSync(join(dist, 'cli/bin.js.map'), { force: true });
