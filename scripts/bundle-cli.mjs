@@ -20,7 +20,8 @@
  * @module
  */
 import { build } from 'esbuild';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,7 +36,8 @@ const ENTRIES = {
   'scan-worker': 'cli/commands/logs/scan-worker.js',
   'guard-main': 'apply/guard-main.js',
 };
-const EXTERNAL = ['@aws-sdk/*', '@electric-sql/pglite', '@electric-sql/pglite/*', 'pg', 'ssh2'];
+// jsonc-parser's UMD build requires its own files through a function argument, which a bundler cannot follow.
+const EXTERNAL = ['@aws-sdk/*', '@electric-sql/pglite', '@electric-sql/pglite/*', 'pg', 'ssh2', 'jsonc-parser'];
 
 const entryOutput = new Map(Object.entries(ENTRIES).map(([name, file]) => [join(dist, file), `./${name}.js`]));
 
@@ -68,6 +70,11 @@ const relocateFileUrls = {
   },
 };
 
+const STUB_MARK = 'Written by scripts/bundle-cli.mjs';
+if (readFileSync(join(dist, ENTRIES.portcullis), 'utf8').includes(STUB_MARK)) {
+  throw new Error('dist/cli/bin.js is already the bundle\'s stub: run `npm run build` (tsc first, then this)');
+}
+
 rmSync(outdir, { recursive: true, force: true });
 await build({
   entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, join(dist, file)])),
@@ -87,6 +94,19 @@ await build({
   plugins: [relocateFileUrls],
 });
 
+// A bundled CommonJS package whose require() esbuild could not resolve fails only when a
+// command reaches it (jsonc-parser did): stop here instead. Node's own modules are fine.
+const builtins = new Set(builtinModules);
+for (const file of readdirSync(outdir).filter((f) => f.endsWith('.js'))) {
+  const code = readFileSync(join(outdir, file), 'utf8');
+  for (const m of code.matchAll(/__require\b/g)) {
+    const call = /^\(["'](?:node:)?([\w/]+)["']\)/.exec(code.slice(m.index + m[0].length));
+    const line = code.slice(code.lastIndexOf('\n', m.index) + 1, code.indexOf('\n', m.index)).trim();
+    const declared = /^__require,?$/.test(line) || /^(?:var __require =|import |export )/.test(line);
+    if (call ? !builtins.has(call[1]) : !declared) throw new Error(`dist/bundle/${file}: a require() the bundle cannot serve (mark its package external): ${line.slice(0, 120)}`);
+  }
+}
+
 // The published bin stays dist/cli/bin.js (package.json, docs, benchmarks and tests use it).
-writeFileSync(join(dist, 'cli/bin.js'), "#!/usr/bin/env node\n// Written by scripts/bundle-cli.mjs: the CLI runs from its bundle (tsc alone writes the unbundled one here).\nimport '../bundle/portcullis.js';\n");
+writeFileSync(join(dist, ENTRIES.portcullis), `#!/usr/bin/env node\n// ${STUB_MARK}: the CLI runs from its bundle (tsc alone writes the unbundled CLI here).\nimport '../bundle/portcullis.js';\n`);
 rmSync(join(dist, 'cli/bin.js.map'), { force: true });
