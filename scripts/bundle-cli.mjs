@@ -5,9 +5,10 @@
  *
  *   npm run build        (tsc, then this)
  *
- * Why: Node 20's ES module loader costs about 1 ms of CPU per file (resolve, read, compile,
- * link), and a command loaded ~130 files of ours and commander's; every cold command paid it
- * before doing anything (issue 8: explain in a new process). The lazy `import()` of each
+ * Why: Node 20's ES module loader resolves, reads, compiles and links every file apart, and a
+ * command loaded ~130 of ours and the CommonJS packages' (commander, ajv, ipaddr.js) through
+ * the CommonJS bridge; every cold command paid that before doing anything (issue 8: explain
+ * in a new process took ~0.3 s less CPU bundled, BENCHMARKS.md). The lazy `import()` of each
  * command stays: esbuild splits there, so `--version` still loads only the command table.
  *
  * Packages that read files beside their own code (PGlite's wasm), hold optional native
