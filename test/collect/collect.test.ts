@@ -59,11 +59,18 @@ describe.skipIf(skipReason !== '')('portcullis collect in a network namespace', 
   let nobodyStderr = '';
 
   beforeAll(async () => {
-    // Build the CLI; type errors elsewhere in the tree do not stop tsc from emitting.
+    // Build the CLI as `npm run build` does (tsc, then the bundle bin.js runs); type errors
+    // elsewhere in the tree do not stop tsc from emitting, and without the bundle bin.js is
+    // the unbundled CLI, which collects the same.
     try {
       execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'pipe' });
     } catch {
       /* emitted anyway; checked below */
+    }
+    try {
+      execFileSync(process.execPath, ['scripts/bundle-cli.mjs'], { cwd: ROOT, stdio: 'pipe' });
+    } catch {
+      /* bin.js stays the unbundled CLI */
     }
     expect(existsSync(BIN)).toBe(true);
     dir = mkdtempSync(join(tmpdir(), 'pc-col-'));

@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+/**
+ * Bundles the compiled CLI (dist/cli/bin.js and the worker entry points) into dist/bundle/,
+ * one ES module per command plus shared chunks, and points dist/cli/bin.js at it.
+ *
+ *   npm run build        (tsc, then this)
+ *
+ * Why: Node 20's ES module loader resolves, reads, compiles and links every file apart, and a
+ * command loaded ~130 of ours and the CommonJS packages' (commander, ajv, ipaddr.js) through
+ * the CommonJS bridge; every cold command paid that before doing anything (issue 8: explain
+ * in a new process took ~0.3 s less CPU bundled, BENCHMARKS.md). The lazy `import()` of each
+ * command stays: esbuild splits there, so `--version` still loads only the command table.
+ *
+ * Packages that read files beside their own code (PGlite's wasm), hold optional native
+ * addons (ssh2, pg) or are large and only used by one command (the AWS SDK) stay outside,
+ * loaded from node_modules as before. `new URL('…', import.meta.url)` (schemas, the ssh
+ * collector script, worker files) is rewritten to the same target as seen from dist/bundle/.
+ *
+ * Without this step (plain `tsc`), dist/cli/bin.js is the unbundled CLI and works the same.
+ *
+ * @module
+ */
+import { build } from 'esbuild';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const outdir = join(dist, 'bundle');
+
+/** Entry points: the CLI and every file Node starts apart (workers, the apply guard). */
+const ENTRIES = {
+  portcullis: 'cli/bin.js',
+  'analyze-worker': 'pool/analyze-worker.js',
+  'scan-worker': 'cli/commands/logs/scan-worker.js',
+  'guard-main': 'apply/guard-main.js',
+};
+// jsonc-parser's UMD build requires its own files through a function argument, which a bundler cannot follow.
+const EXTERNAL = ['@aws-sdk/*', '@electric-sql/pglite', '@electric-sql/pglite/*', 'pg', 'ssh2', 'jsonc-parser'];
+
+const entryOutput = new Map(Object.entries(ENTRIES).map(([name, file]) => [join(dist, file), `./${name}.js`]));
+
+/** Where `rel` (seen from `dir`) is, seen from dist/bundle/: the bundled entry for a worker file. */
+function relocate(dir, rel) {
+  const target = resolve(dir, rel);
+  const moved = entryOutput.get(target) ?? relative(outdir, target).split(sep).join('/');
+  return moved.startsWith('.') ? moved : `./${moved}`;
+}
+
+/**
+ * Rewrites `new URL('rel', import.meta.url)` so it names the same file from dist/bundle/; an
+ * interpolated file name (`../../schemas/${name}`) keeps its folder's place. Anything else that
+ * reads import.meta.url would silently point elsewhere after bundling, so it stops the build.
+ */
+const relocateFileUrls = {
+  name: 'relocate-file-urls',
+  setup(b) {
+    b.onLoad({ filter: /\.[cm]?js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes('import.meta.url')) return undefined;
+      const dir = dirname(args.path);
+      let contents = source.replace(/new URL\('([^'$]+)', import\.meta\.url\)/g, (_, rel) => `new URL(${JSON.stringify(relocate(dir, rel))}, import.meta.url)`);
+      contents = contents.replace(/new URL\(`([^`$]*\/)([^`/]*)`, import\.meta\.url\)/g, (_, folder, name) => `new URL(\`${relocate(dir, folder)}/${name}\`, import.meta.url)`);
+      // createRequire(import.meta.url) resolves packages, which node_modules above dist/ serves alike.
+      const left = contents.replace(/new URL\((['"`]).*?\1, import\.meta\.url\)/g, '').replace(/createRequire\(import\.meta\.url\)/g, '');
+      if (left.includes('import.meta.url')) throw new Error(`${relative(root, args.path)}: import.meta.url used in a way bundle-cli.mjs cannot relocate`);
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
+const STUB_MARK = 'Written by scripts/bundle-cli.mjs';
+if (readFileSync(join(dist, ENTRIES.portcullis), 'utf8').includes(STUB_MARK)) {
+  throw new Error('dist/cli/bin.js is already the bundle\'s stub: run `npm run build` (tsc first, then this)');
+}
+
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, join(dist, file)])),
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: EXTERNAL,
+  // Error classes and checks print constructor names; bundling must not rename them.
+  keepNames: true,
+  sourcemap: true,
+  logLevel: 'warning',
+  // Bundled CommonJS packages (commander, ajv…) call require() for Node's own modules.
+  banner: { js: "import { createRequire as __portcullisRequire } from 'node:module'; const require = __portcullisRequire(import.meta.url);" },
+  plugins: [relocateFileUrls],
+});
+
+// A bundled CommonJS package whose require() esbuild could not resolve fails only when a
+// command reaches it (jsonc-parser did): stop here instead. Node's own modules are fine.
+const builtins = new Set(builtinModules);
+for (const file of readdirSync(outdir).filter((f) => f.endsWith('.js'))) {
+  const code = readFileSync(join(outdir, file), 'utf8');
+  for (const m of code.matchAll(/__require\b/g)) {
+    const call = /^\(["'](?:node:)?([\w/]+)["']\)/.exec(code.slice(m.index + m[0].length));
+    const line = code.slice(code.lastIndexOf('\n', m.index) + 1, code.indexOf('\n', m.index)).trim();
+    const declared = /^__require,?$/.test(line) || /^(?:var __require =|import |export )/.test(line);
+    if (call ? !builtins.has(call[1]) : !declared) throw new Error(`dist/bundle/${file}: a require() the bundle cannot serve (mark its package external): ${line.slice(0, 120)}`);
+  }
+}
+
+// The published bin stays dist/cli/bin.js (package.json, docs, benchmarks and tests use it).
+writeFileSync(join(dist, ENTRIES.portcullis), `#!/usr/bin/env node\n// ${STUB_MARK}: the CLI runs from its bundle (tsc alone writes the unbundled CLI here).\nimport '../bundle/portcullis.js';\n`);
+rmSync(join(dist, 'cli/bin.js.map'), { force: true });
