@@ -186,7 +186,8 @@ export function loadHost(snapshot: Snapshot, file: string, overrides: FirewallOv
       sourceStatus.push({ source: n.label, status: 'passed', rules: 0 });
       continue;
     }
-    const parsed = parseNftJson(n.text, n.label);
+    // One flow: each rule is parsed when its chain is lowered; its problems join the host's then.
+    const parsed = parseNftJson(n.text, n.label, onDemand ? { deferRules: { onLate: (late) => diagnostics.push(...late) } } : {});
     const errors = parsed.diagnostics.filter((x) => x.severity === 'error');
     diagnostics.push(...parsed.diagnostics);
     if (errors.length > 0) {

@@ -13,6 +13,7 @@ import { Dim, PacketSet, ifaceSet } from '../../model/packet-set.js';
 import * as I from '../../model/interval-set.js';
 import { type BaseChain, type Chain, type ChainKind, type FirewallModel, type Hook, type Rule, chainId, emptyModel } from '../../model/ruleset.js';
 import type { NamedSetValue } from './match.js';
+import { DeferredRule } from './deferred-rule.js';
 import { LazyChains } from './lazy-chains.js';
 import { type Found, type RuleEnv, type RuleSource, lowerRule } from './statements.js';
 import { NAMED_PRIORITIES } from './symbols.js';
@@ -142,6 +143,8 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
     const found: Found[] = [];
     let position = 0;
     for (const src of rulesByChain.get(tableKey)?.get(c.name) ?? []) {
+      // A deferred rule that turns out not to be a rule is left out, as a whole parse leaves it out.
+      if (src.rule instanceof DeferredRule && src.rule.read() === null) continue;
       position++;
       for (const lowered of lowerRule(env, src, position, found)) chain.rules.push(lowered);
     }
@@ -266,6 +269,7 @@ function findDynamicSets(rules: readonly NftRule[], setsByTable: Map<string, Map
       if (s) out.add(s.path);
     }
   };
-  for (const r of rules) visit(r.expr, `${r.family} ${r.table}`);
+  // A deferred rule is parsed for this only when its text may hold such a statement.
+  for (const r of rules) if (!(r instanceof DeferredRule) || r.mayFillSets) visit(r.expr, `${r.family} ${r.table}`);
   return out;
 }
