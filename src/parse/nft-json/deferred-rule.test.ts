@@ -33,6 +33,18 @@ describe('parseNftJson deferRules', () => {
       expect(lazy.diagnostics.map((d) => JSON.stringify(d)).sort()).toEqual(eager.diagnostics.map((d) => JSON.stringify(d)).sort());
       expect(late).toEqual([]);
     });
+
+    it(`${name}: a full lowering of rules read on demand (each let go once lowered) equals one of the whole parse, texts included`, () => {
+      const text = readFileSync(`${FIX}/${name}`, 'utf8');
+      const eager = lowerNft(parseNftJson(text, name).value, { context: emptyHostContext(), file: name });
+      const full = lowerNft(deferred(text, name).parsed.value, { context: emptyHostContext(), file: name });
+      for (const f of ['ipv4', 'ipv6'] as const) {
+        expect(full.value[f].chains).toEqual(eager.value[f].chains);
+        const texts = (m: typeof eager) => [...m.value[f].chains.values()].flatMap((c) => c.rules.map((r) => r.text));
+        expect(texts(full)).toEqual(texts(eager));
+      }
+      expect(full.diagnostics).toEqual(eager.diagnostics);
+    });
   }
 
   it('parses a rule only when it is asked for', () => {
@@ -42,6 +54,11 @@ describe('parseNftJson deferRules', () => {
     expect(r.handle).toBe(2);
     expect(r.expr).toEqual([TCP22, { accept: null }]);
     expect(r.comment).toBe('ssh');
+    // Let go, then asked again: parsed again, the same.
+    const first = r.expr;
+    r.forget();
+    expect(r.expr).not.toBe(first);
+    expect(r.expr).toEqual(first);
   });
 
   it('reports a malformed rule when it is read, and leaves it out of its chain as a whole parse does', () => {

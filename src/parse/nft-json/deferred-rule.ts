@@ -38,13 +38,24 @@ export class DeferredRule implements NftRule {
 
   readonly path: string;
 
+  #reader: ReadRule | null = null;
+
   /** The rule parsed (once), or null when it is not a usable rule. */
   read(): NftRule | null {
     if (this.#read !== null) {
       this.#rule = this.#read(this);
+      this.#reader = this.#read;
       this.#read = null;
     }
     return this.#rule;
+  }
+
+  /** Drop the parsed statements of a usable rule (read again if asked): an audit keeps the model, not 40,000 rule trees. */
+  forget(): void {
+    if (this.#rule !== null && this.#reader !== null) {
+      this.#rule = null;
+      this.#read = this.#reader;
+    }
   }
 
   get handle(): number | null {

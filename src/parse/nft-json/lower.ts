@@ -122,7 +122,9 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
         const id = ids.get(c.name)!;
         const base = c.hook !== undefined ? baseChain(c, id, table.family, report) : null;
         if (base) model.baseChains.push(base);
-        const lower = (): Chain => lowerChain(env, c, id, tableKey, base !== null);
+        // A full load lowers a table's chains family by family: after the last, a deferred rule's tree is let go.
+        const lastFamily = !opts.lazy && family === families[families.length - 1];
+        const lower = (): Chain => lowerChain(env, c, id, tableKey, base !== null, lastFamily);
         if (chainMap instanceof LazyChains) chainMap.later(id, lower);
         else chainMap.set(id, lower());
       }
@@ -131,7 +133,7 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
   return { value: models, diagnostics };
 
   /** One chain's rules in one family, with the diagnostics of what they hold that is not understood. */
-  function lowerChain(env: RuleEnv, c: NftChain, id: string, tableKey: string, isBase: boolean): Chain {
+  function lowerChain(env: RuleEnv, c: NftChain, id: string, tableKey: string, isBase: boolean, forgetRules: boolean): Chain {
     const chain: Chain = { id, backend: 'nftables', family: env.family, table: tableKey, tableFamily: env.tableFamily, name: c.name, rules: [], origin: { file, path: c.path } };
     if (isBase) {
       const gate = deviceGate(c, env.family, file);
@@ -147,6 +149,7 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
       if (src.rule instanceof DeferredRule && src.rule.read() === null) continue;
       position++;
       for (const lowered of lowerRule(env, src, position, found)) chain.rules.push(lowered);
+      if (forgetRules && src.rule instanceof DeferredRule) src.rule.forget();
     }
     for (const f of found) {
       const key = `${f.path}|${f.uncertainty.construct}|${f.uncertainty.kind}`;
