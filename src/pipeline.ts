@@ -14,7 +14,7 @@ import type { FirewallSource, Snapshot } from './model/snapshot.js';
 import { type IptablesDump, type LowerOptions, isChainRead, lowerIptables, parseIptablesSave } from './parse/iptables-save/index.js';
 import { parseIpsetSave } from './parse/ipset-save.js';
 import { type NftDumpShape, isSetAside, nftDumpShape, undecodedNftShape } from './parse/snapshot-bytes/index.js';
-import { LazyChains, lowerNft, parseNftJson } from './parse/nft-json/index.js';
+import { LazyChains, type LowerNftOptions, lowerNft, parseNftJson } from './parse/nft-json/index.js';
 import { explainFlow as explainOne } from './analyze/explain.js';
 import { type ReachInput, computeServices, pathFor } from './analyze/reach.js';
 import { arrivalFacts } from './analyze/engine/arrival-routes.js';
@@ -197,14 +197,23 @@ export function loadHost(snapshot: Snapshot, file: string, overrides: FirewallOv
       sourceStatus.push({ source: n.label, status: 'passed', rules: 0 });
       continue;
     }
-    const parsed = parseNftJson(n.text(), n.label);
-    const errors = parsed.diagnostics.filter((x) => x.severity === 'error');
+    // Each rule is parsed when its chain is lowered (a full load never holds every rule's tree
+    // at once; one flow parses only what it meets, its problems joining the host's then). A
+    // dump with a problem is read again whole, for that read's exact diagnostics.
+    const late: Diagnostic[] = [];
+    const lowerOptions: LowerNftOptions = { context, file: n.label, skipTable: (family, table) => skip.has(`${family} ${table}`), lazy: onDemand };
+    let parsed = parseNftJson(n.text(), n.label, { deferRules: { onLate: (d) => (onDemand ? diagnostics : late).push(...d) } });
+    let lowered = onDemand || hasError(parsed.diagnostics) ? null : lowerNft(parsed.value, lowerOptions);
+    if (hasError(parsed.diagnostics) || late.length > 0) {
+      parsed = parseNftJson(n.text(), n.label);
+      lowered = null;
+    }
     diagnostics.push(...parsed.diagnostics);
-    if (errors.length > 0) {
+    if (hasError(parsed.diagnostics)) {
       sourceStatus.push({ source: n.label, status: 'failed', rules: 0 });
       continue;
     }
-    const lowered = lowerNft(parsed.value, { context, file: n.label, skipTable: (family, table) => skip.has(`${family} ${table}`), lazy: onDemand });
+    lowered ??= lowerNft(parsed.value, lowerOptions);
     diagnostics.push(...lowered.diagnostics);
     for (const family of ['ipv4', 'ipv6'] as const) models[family].push(lowered.value[family]);
     sourceStatus.push(onDemand ? lazyNftStatus(n.label, lowered.value, lowered.diagnostics) : { source: n.label, ...nftStatus(lowered.value, lowered.diagnostics) });

@@ -13,6 +13,7 @@ import { Dim, PacketSet, ifaceSet } from '../../model/packet-set.js';
 import * as I from '../../model/interval-set.js';
 import { type BaseChain, type Chain, type ChainKind, type FirewallModel, type Hook, type Rule, chainId, emptyModel } from '../../model/ruleset.js';
 import type { NamedSetValue } from './match.js';
+import { DeferredRule } from './deferred-rule.js';
 import { LazyChains } from './lazy-chains.js';
 import { type Found, type RuleEnv, type RuleSource, lowerRule } from './statements.js';
 import { NAMED_PRIORITIES } from './symbols.js';
@@ -121,7 +122,9 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
         const id = ids.get(c.name)!;
         const base = c.hook !== undefined ? baseChain(c, id, table.family, report) : null;
         if (base) model.baseChains.push(base);
-        const lower = (): Chain => lowerChain(env, c, id, tableKey, base !== null);
+        // A full load lowers a table's chains family by family: after the last, a deferred rule's tree is let go.
+        const lastFamily = !opts.lazy && family === families[families.length - 1];
+        const lower = (): Chain => lowerChain(env, c, id, tableKey, base !== null, lastFamily);
         if (chainMap instanceof LazyChains) chainMap.later(id, lower);
         else chainMap.set(id, lower());
       }
@@ -130,7 +133,7 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
   return { value: models, diagnostics };
 
   /** One chain's rules in one family, with the diagnostics of what they hold that is not understood. */
-  function lowerChain(env: RuleEnv, c: NftChain, id: string, tableKey: string, isBase: boolean): Chain {
+  function lowerChain(env: RuleEnv, c: NftChain, id: string, tableKey: string, isBase: boolean, forgetRules: boolean): Chain {
     const chain: Chain = { id, backend: 'nftables', family: env.family, table: tableKey, tableFamily: env.tableFamily, name: c.name, rules: [], origin: { file, path: c.path } };
     if (isBase) {
       const gate = deviceGate(c, env.family, file);
@@ -142,8 +145,11 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
     const found: Found[] = [];
     let position = 0;
     for (const src of rulesByChain.get(tableKey)?.get(c.name) ?? []) {
+      // A deferred rule that turns out not to be a rule is left out, as a whole parse leaves it out.
+      if (src.rule instanceof DeferredRule && src.rule.read() === null) continue;
       position++;
       for (const lowered of lowerRule(env, src, position, found)) chain.rules.push(lowered);
+      if (forgetRules && src.rule instanceof DeferredRule) src.rule.forget();
     }
     for (const f of found) {
       const key = `${f.path}|${f.uncertainty.construct}|${f.uncertainty.kind}`;
@@ -266,6 +272,7 @@ function findDynamicSets(rules: readonly NftRule[], setsByTable: Map<string, Map
       if (s) out.add(s.path);
     }
   };
-  for (const r of rules) visit(r.expr, `${r.family} ${r.table}`);
+  // A deferred rule is parsed for this only when its text may hold such a statement.
+  for (const r of rules) if (!(r instanceof DeferredRule) || r.mayFillSets) visit(r.expr, `${r.family} ${r.table}`);
   return out;
 }

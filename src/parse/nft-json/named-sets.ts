@@ -79,17 +79,17 @@ function readIpv4Element(e: Json, bounds: Float64Array): boolean {
  * the last so that "one address, many ports" stays one cube.
  */
 export function concatSet(family: Family, kinds: readonly ValueKind[], elems: readonly Json[], dims: readonly (Dim | undefined)[] | null): NamedSetValue {
+  // Components are stored by position; the caller maps positions onto dimensions.
+  const positions = dims ?? kinds.map((k) => (k === 'addr' ? Dim.Src : Dim.Dport));
+  if (elems.length === 1) {
+    // One element (a verdict map's key, once per verdict: kube-proxy's 5,000 services): one cube, nothing to group.
+    const comps = elementComponents(family, kinds, elems[0]!);
+    return 'bad' in comps ? { ok: false, bad: comps.bad } : { ok: true, cubes: PacketSet.fromCubes(family, [cubeOf(family, kinds, comps, positions)]) };
+  }
   const groups = new Map<string, { head: IntervalSet<Ordinal>[]; tail: Range[] }>();
   for (const e of elems) {
-    const parts = concatParts(e);
-    if (!parts || parts.length !== kinds.length) return { ok: false, bad: JSON.stringify(e) };
-    const comps: IntervalSet<Ordinal>[] = [];
-    for (let k = 0; k < parts.length; k++) {
-      const out: Range[] = [];
-      const bad = valueRanges(kinds[k]!, family, parts[k]!, out);
-      if (bad !== null) return { ok: false, bad };
-      comps.push(I.fromRanges(out));
-    }
+    const comps = elementComponents(family, kinds, e);
+    if ('bad' in comps) return { ok: false, bad: comps.bad };
     const head = comps.slice(0, -1);
     const gk = head.map((h) => h.join(',')).join('|');
     const g = groups.get(gk);
@@ -99,19 +99,38 @@ export function concatSet(family: Family, kinds: readonly ValueKind[], elems: re
     if (g) g.tail.push(...tail);
     else groups.set(gk, { head, tail });
   }
-  // Components are stored by position; the caller maps positions onto dimensions.
   const cubes: Cube[] = [];
-  const base = PacketSet.all(family).cubes[0]!;
-  const positions = dims ?? kinds.map((k) => (k === 'addr' ? Dim.Src : Dim.Dport));
-  for (const g of groups.values()) {
-    const cube = base.slice();
-    const comps = [...g.head, I.fromRanges(g.tail)];
-    comps.forEach((c, k) => {
-      cube[positions[k]!] = (ICMP_KINDS.has(kinds[k]!) ? icmpToDport(kinds[k]!, c as IntervalSet<number>) : c) as DimSet;
-    });
-    cubes.push(cube);
-  }
+  for (const g of groups.values()) cubes.push(cubeOf(family, kinds, [...g.head, I.fromRanges(g.tail)], positions));
   return { ok: true, cubes: PacketSet.fromCubes(family, cubes) };
+}
+
+/** One concatenated element's components as value sets, or the part not understood. */
+function elementComponents(family: Family, kinds: readonly ValueKind[], e: Json): IntervalSet<Ordinal>[] | { bad: string } {
+  const parts = concatParts(e);
+  if (!parts || parts.length !== kinds.length) return { bad: JSON.stringify(e) };
+  const comps: IntervalSet<Ordinal>[] = [];
+  const out: Range[] = [];
+  for (let k = 0; k < parts.length; k++) {
+    out.length = 0;
+    const bad = valueRanges(kinds[k]!, family, parts[k]!, out);
+    if (bad !== null) return { bad };
+    // One range (a value, a prefix) is already a set: no sort or merge (what fromRanges gives it).
+    const one = out.length === 1 ? out[0]! : null;
+    comps.push(one !== null ? (one[0] < one[1] ? [one[0], one[1]] : []) : I.fromRanges(out));
+  }
+  return comps;
+}
+
+const FULL_CUBE: Record<Family, Cube> = { ipv4: PacketSet.all('ipv4').cubes[0]!, ipv6: PacketSet.all('ipv6').cubes[0]! };
+
+/** The cube of one group of components, each in its dimension (ICMP kinds as destination ports). */
+function cubeOf(family: Family, kinds: readonly ValueKind[], comps: readonly IntervalSet<Ordinal>[], positions: readonly (Dim | undefined)[]): Cube {
+  const cube = FULL_CUBE[family].slice();
+  for (let k = 0; k < comps.length; k++) {
+    const c = comps[k]!;
+    cube[positions[k]!] = (ICMP_KINDS.has(kinds[k]!) ? icmpToDport(kinds[k]!, c as IntervalSet<number>) : c) as DimSet;
+  }
+  return cube;
 }
 
 function concatParts(e: Json): Json[] | null {

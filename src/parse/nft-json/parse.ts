@@ -6,6 +6,8 @@
  * @module
  */
 import { type Diagnostic, type Parsed, excerpt } from '../../model/diagnostics.js';
+import { DeferredRule } from './deferred-rule.js';
+import { itemSpans } from './item-spans.js';
 import { locateJsonError } from './json-error.js';
 import { SetElement, elemPath } from './set-element.js';
 import {
@@ -80,10 +82,27 @@ function shownJson(v: Json): string {
   }
 }
 
+export interface ParseNftOptions {
+  /**
+   * Read each rule only when lowering first asks for it (one-flow `explain`: it lowers a few
+   * chains of tens of thousands). The text is still checked to be JSON in full first
+   * ({@link itemSpans}); a rule's own problems are reported through `onLate` when it is read.
+   * A dump not in the shape nft prints is read whole, as without this option.
+   */
+  deferRules?: { onLate: (late: Diagnostic[]) => void };
+}
+
 /** Parse the JSON printed by `nft -j list ruleset` (or `nft -j list table …`). */
-export function parseNftJson(text: string, file: string): Parsed<NftRuleset> {
+export function parseNftJson(text: string, file: string, options: ParseNftOptions = {}): Parsed<NftRuleset> {
   const diagnostics: Diagnostic[] = [];
   const value = emptyRuleset();
+  const defer = options.deferRules;
+  const spans = defer ? itemSpans(text, MAX_DEPTH) : null;
+  if (defer && spans) {
+    readSpans(text, spans, file, value, diagnostics, defer.onLate);
+    checkReferences(value, diagnostics, file);
+    return { value, diagnostics };
+  }
   let doc: Json;
   try {
     doc = JSON.parse(text) as Json;
@@ -102,7 +121,82 @@ export function parseNftJson(text: string, file: string): Parsed<NftRuleset> {
     });
     return { value, diagnostics };
   }
-  const err = (path: string, expected: string, got: Json | undefined, message: string): void => {
+  const err = shapeError(diagnostics, file);
+  if (!isObject(doc) || !Array.isArray(doc['nftables'])) {
+    err('$', 'an object {"nftables": [ … ]}', doc, 'the document is not an nft JSON ruleset');
+    return { value, diagnostics };
+  }
+  // Most dumps nest a dozen levels: then no rule or set needs its own depth walk.
+  const reader = itemReader(file, value, diagnostics, nestsLessThan(text, MAX_DEPTH));
+  doc['nftables'].forEach((item, k) => reader.readItem(item, k));
+  checkReferences(value, diagnostics, file);
+  return { value, diagnostics };
+}
+
+/**
+ * The head nft prints for a rule item, read without parsing the item: its family, table and
+ * chain (names without quotes or escapes; anything else makes the item parsed at once).
+ */
+const RULE_HEAD = /\{\s*"rule"\s*:\s*\{\s*"family"\s*:\s*"([^"\\]*)"\s*,\s*"table"\s*:\s*"([^"\\]*)"\s*,\s*"chain"\s*:\s*"([^"\\]*)"\s*,/y;
+
+/**
+ * A deferred read of checked JSON text ({@link itemSpans}): every item but the rules is read
+ * now; each rule is parsed when first asked for, its problems going to `onLate` then.
+ */
+function readSpans(text: string, spans: readonly number[], file: string, value: NftRuleset, diagnostics: Diagnostic[], onLate: (late: Diagnostic[]) => void): void {
+  const reader = itemReader(file, value, diagnostics, true);
+  const readRule = (d: DeferredRule): NftRule | null => {
+    const late: Diagnostic[] = [];
+    const one = emptyRuleset();
+    itemReader(file, one, late, true).readItem(JSON.parse(text.slice(d.start, d.end)) as Json, d.index);
+    let rule: NftRule | null = one.rules[0] ?? null;
+    if (rule !== null && (rule.family !== d.family || rule.table !== d.table || rule.chain !== d.chain)) {
+      // Only a member named twice reads differently whole (JSON.parse keeps the last): refuse it rather than guess.
+      shapeError(late, file)(d.path, 'each of family, table and chain once', `${rule.family} ${rule.table} ${rule.chain}`, `rule names its family, table or chain twice`);
+      rule = null;
+    }
+    if (late.length > 0) onLate(late);
+    return rule;
+  };
+  const marks = setUpdateMarks(text);
+  let m = 0;
+  // Consecutive rules of one chain share its name strings: later comparisons are by identity.
+  let family = '';
+  let table = '';
+  let chain = '';
+  for (let j = 0, k = 0; j < spans.length; j += 2, k++) {
+    const start = spans[j]!;
+    const end = spans[j + 1]!;
+    RULE_HEAD.lastIndex = start;
+    const head = RULE_HEAD.exec(text);
+    if (head === null || RULE_HEAD.lastIndex > end) {
+      reader.readItem(JSON.parse(text.slice(start, end)) as Json, k);
+      continue;
+    }
+    if (head[1] !== family) family = head[1]!;
+    if (head[2] !== table) table = head[2]!;
+    if (head[3] !== chain) chain = head[3]!;
+    while (m < marks.length && marks[m]! < start) m++;
+    value.rules.push(new DeferredRule(family, table, chain, k, text, start, end, m < marks.length && marks[m]! < end, readRule));
+  }
+}
+
+/**
+ * Where the text may spell a statement that fills a set at runtime (`add @s`, `update @s`, a
+ * meter; see lower.ts findDynamicSets), ascending: JSON spells those names as quoted strings,
+ * or with an escape (a backslash). Rules holding none of these places need no parse for it.
+ */
+function setUpdateMarks(text: string): number[] {
+  const marks: number[] = [];
+  for (const needle of ['"add"', '"update"', '"meter"', '\\']) {
+    for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) marks.push(at);
+  }
+  return marks.sort((a, b) => a - b);
+}
+
+/** A diagnostic for a value of the wrong shape at a JSON path. */
+function shapeError(diagnostics: Diagnostic[], file: string): (path: string, expected: string, got: Json | undefined, message: string) => void {
+  return (path, expected, got, message) => {
     diagnostics.push({
       code: 'parse.nft-json.shape',
       severity: 'error',
@@ -112,14 +206,17 @@ export function parseNftJson(text: string, file: string): Parsed<NftRuleset> {
       input: excerpt(got === undefined ? '(missing)' : shownJson(got)),
     });
   };
-  if (!isObject(doc) || !Array.isArray(doc['nftables'])) {
-    err('$', 'an object {"nftables": [ … ]}', doc, 'the document is not an nft JSON ruleset');
-    return { value, diagnostics };
-  }
-  const items = doc['nftables'];
-  // Most dumps nest a dozen levels: then no rule or set needs its own depth walk.
-  const shallow = nestsLessThan(text, MAX_DEPTH);
-  items.forEach((item, k) => {
+}
+
+/**
+ * Reads ruleset items into `value`, their problems into `diagnostics`. `shallow`: the text
+ * is known to nest less than {@link MAX_DEPTH}, so no item needs its own depth walk.
+ */
+function itemReader(file: string, value: NftRuleset, diagnostics: Diagnostic[], shallow: boolean): { readItem(item: Json, k: number): void } {
+  const err = shapeError(diagnostics, file);
+  return { readItem };
+
+  function readItem(item: Json, k: number): void {
     const kind = soleKey(item);
     if (kind === null) {
       err(`$.nftables[${k}]`, 'an object with exactly one key, such as {"table": {…}}', item, 'ruleset item is not a one-key object');
@@ -165,9 +262,7 @@ export function parseNftJson(text: string, file: string): Parsed<NftRuleset> {
         }
         warn(p, `unknown ruleset object "${kind}" ignored`);
     }
-  });
-  checkReferences();
-  return { value, diagnostics };
+  }
 
   function warn(path: string, message: string): void {
     diagnostics.push({ code: 'unsupported.nft-json.object', severity: 'warning', message, location: { file, path } });
@@ -311,34 +406,35 @@ export function parseNftJson(text: string, file: string): Parsed<NftRuleset> {
     if (data !== undefined) out.data = data;
     return out;
   }
+}
 
-  /** Rules, chains and sets must name a table (and rules a chain) the dump declares. */
-  function checkReferences(): void {
-    const tables = new Set(value.tables.map((t) => `${t.family} ${t.name}`));
-    const chains = new Set<string>();
-    const missingTable = (o: { family: string; table: string; path: string }, what: string): boolean => {
-      if (tables.has(`${o.family} ${o.table}`)) return false;
-      err(`${o.path}.table`, `a table declared in the dump (${[...tables].join(', ') || 'none'})`, o.table, `${what} refers to table ${o.family} ${o.table}, which the dump does not declare`);
+/** Rules, chains and sets must name a table (and rules a chain) the dump declares. */
+function checkReferences(value: NftRuleset, diagnostics: Diagnostic[], file: string): void {
+  const err = shapeError(diagnostics, file);
+  const tables = new Set(value.tables.map((t) => `${t.family} ${t.name}`));
+  const chains = new Set<string>();
+  const missingTable = (o: { family: string; table: string; path: string }, what: string): boolean => {
+    if (tables.has(`${o.family} ${o.table}`)) return false;
+    err(`${o.path}.table`, `a table declared in the dump (${[...tables].join(', ') || 'none'})`, o.table, `${what} refers to table ${o.family} ${o.table}, which the dump does not declare`);
+    return true;
+  };
+  value.chains = value.chains.filter((c) => {
+    if (missingTable(c, `chain ${c.name}`)) return false;
+    chains.add(`${c.family} ${c.table} ${c.name}`);
+    return true;
+  });
+  value.sets = value.sets.filter((s) => !missingTable(s, `${s.kind} ${s.name}`));
+  value.objects = value.objects.filter((o) => !missingTable(o, `${o.kind} ${o.name}`));
+  // Dumps list a chain's rules together: the previous rule's chain, once known to exist, needs no lookup.
+  let known: NftRule | null = null;
+  value.rules = value.rules.filter((r) => {
+    if (known !== null && r.chain === known.chain && r.table === known.table && r.family === known.family) return true;
+    if (missingTable(r, 'rule')) return false;
+    if (chains.has(`${r.family} ${r.table} ${r.chain}`)) {
+      known = r;
       return true;
-    };
-    value.chains = value.chains.filter((c) => {
-      if (missingTable(c, `chain ${c.name}`)) return false;
-      chains.add(`${c.family} ${c.table} ${c.name}`);
-      return true;
-    });
-    value.sets = value.sets.filter((s) => !missingTable(s, `${s.kind} ${s.name}`));
-    value.objects = value.objects.filter((o) => !missingTable(o, `${o.kind} ${o.name}`));
-    // Dumps list a chain's rules together: the previous rule's chain, once known to exist, needs no lookup.
-    let known: NftRule | null = null;
-    value.rules = value.rules.filter((r) => {
-      if (known !== null && r.chain === known.chain && r.table === known.table && r.family === known.family) return true;
-      if (missingTable(r, 'rule')) return false;
-      if (chains.has(`${r.family} ${r.table} ${r.chain}`)) {
-        known = r;
-        return true;
-      }
-      err(`${r.path}.chain`, `a chain declared in table ${r.family} ${r.table}`, r.chain, `rule refers to chain ${r.chain}, which table ${r.family} ${r.table} does not declare`);
-      return false;
-    });
-  }
+    }
+    err(`${r.path}.chain`, `a chain declared in table ${r.family} ${r.table}`, r.chain, `rule refers to chain ${r.chain}, which table ${r.family} ${r.table} does not declare`);
+    return false;
+  });
 }

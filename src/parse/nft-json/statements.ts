@@ -279,14 +279,36 @@ function reject(env: RuleEnv, cond: Cond, b: Json, unsure: (u: Uncertainty) => v
   return { type: 'reject', with: 'port-unreachable' };
 }
 
-/** Group map elements by their data (verdict or NAT target), keeping first-seen order. */
-function groupElements(env: RuleEnv, data: Json, unsure: (u: Uncertainty) => void, construct: () => string): Map<string, { data: Json; keys: Json[] }> | null {
-  const groups = new Map<string, { data: Json; keys: Json[] }>();
+/** Map elements that share their data (verdict or NAT target). */
+interface ElementGroup {
+  data: Json;
+  keys: Json[];
+}
+
+/** Group map elements by their data (verdict or NAT target), in first-seen order. */
+function groupElements(env: RuleEnv, data: Json, unsure: (u: Uncertainty) => void, construct: () => string): ElementGroup[] | null {
+  const groups: ElementGroup[] = [];
+  // Equal data, same group. The common `goto`/`jump` verdict (kube-proxy maps hold thousands)
+  // is keyed by its target string as parsed, without serialising; anything else by its JSON.
+  const byGoto = new Map<string, ElementGroup>();
+  const byJump = new Map<string, ElementGroup>();
+  const byJson = new Map<string, ElementGroup>();
   const add = (k: Json, d: Json): void => {
-    const gk = groupKey(d);
-    const g = groups.get(gk);
+    const verdict = soleKey(d);
+    let target: string | null = null;
+    if (verdict === 'goto' || verdict === 'jump') {
+      const b = (d as JsonObject)[verdict];
+      if (soleKey(b) === 'target' && typeof (b as JsonObject)['target'] === 'string') target = (b as JsonObject)['target'] as string;
+    }
+    const map = target === null ? byJson : verdict === 'goto' ? byGoto : byJump;
+    const key = target ?? JSON.stringify(d);
+    const g = map.get(key);
     if (g) g.keys.push(k);
-    else groups.set(gk, { data: d, keys: [k] });
+    else {
+      const fresh = { data: d, keys: [k] };
+      map.set(key, fresh);
+      groups.push(fresh);
+    }
   };
   if (typeof data === 'string' && data.startsWith('@')) {
     const set = env.lookupSet(data.slice(1));
@@ -314,29 +336,15 @@ function groupElements(env: RuleEnv, data: Json, unsure: (u: Uncertainty) => voi
   return groups;
 }
 
-/**
- * Equal data, equal key: the data's JSON, except for the common `goto`/`jump` verdict
- * (kube-proxy maps hold thousands), keyed without serialising. The "\u0001" prefix never
- * begins a JSON text, so the two kinds of key cannot collide.
- */
-function groupKey(d: Json): string {
-  const k = soleKey(d);
-  if (k === 'goto' || k === 'jump') {
-    const b = (d as JsonObject)[k];
-    if (soleKey(b) === 'target' && typeof (b as JsonObject)['target'] === 'string') return `\u0001${k} ${(b as JsonObject)['target'] as string}`;
-  }
-  return JSON.stringify(d);
-}
-
 /** `key vmap { k1 : verdict1, … }`: one piece per distinct verdict, matching its keys. */
 function vmap(env: RuleEnv, cond: Cond, o: JsonObject, construct: () => string, unsure: (u: Uncertainty) => void): Piece[] {
   const groups = groupElements(env, o['data'] ?? null, unsure, construct);
   if (groups === null) return [{ cond, action: { type: 'unknown', name: construct() } }];
   const pieces: Piece[] = [];
   // A random choice over every value: the last branch takes whatever the others did not.
-  const exhaustive = numgenCovers(o['key'] ?? null, [...groups.values()].flatMap((g) => g.keys));
-  let left = groups.size;
-  for (const g of groups.values()) {
+  const exhaustive = numgenCovers(o['key'] ?? null, groups.flatMap((g) => g.keys));
+  let left = groups.length;
+  for (const g of groups) {
     const c = cloneCond(cond);
     if (!(exhaustive && --left === 0)) applyMatch(env, c, '==', o['key'] ?? null, { set: g.keys }, construct);
     pieces.push({ cond: c, action: verdict(env, g.data, (u) => c.uncertain.push(u)) });
@@ -398,7 +406,7 @@ function nat(
   const groups = groupElements(env, map['data'] ?? null, unsure, construct);
   if (groups === null) return finish({ type: 'dnat' });
   const pieces: Piece[] = [];
-  for (const g of groups.values()) {
+  for (const g of groups) {
     const c = cloneCond(cond);
     applyMatch(env, c, '==', map['key'] ?? null, { set: g.keys }, construct);
     let addr: Json | undefined = addrMap ? g.data : addrExpr;

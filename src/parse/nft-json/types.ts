@@ -48,7 +48,7 @@ export interface NftRule extends NftScoped {
   handle: number | null;
   /** The statements, each a one-key object such as {"match": …} or {"accept": null}. */
   expr: Json[];
-  comment?: string;
+  comment?: string | undefined;
 }
 
 /** One element of a named set or map, unwrapped from {"elem": {"val": …}}. */

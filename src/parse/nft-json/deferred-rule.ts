@@ -1,0 +1,72 @@
+/**
+ * A rule of a deferred parse (`parseNftJson(…, { deferRules })`): its family, table and
+ * chain are read from the head of its text at once (rules are grouped by chain before
+ * anything is lowered); its statements are parsed when lowering first asks for them, and
+ * only for the chains a one-flow `explain` meets.
+ *
+ * @module
+ */
+import type { Json, NftRule } from './types.js';
+
+/** Parses one deferred rule in full; null when its JSON is not a usable rule (the reader reported why). */
+export type ReadRule = (rule: DeferredRule) => NftRule | null;
+
+export class DeferredRule implements NftRule {
+  #read: ReadRule | null;
+  #rule: NftRule | null = null;
+
+  constructor(
+    readonly family: string,
+    readonly table: string,
+    readonly chain: string,
+    /** The item's index in the `nftables` array. */
+    readonly index: number,
+    /** The dump text and the rule item's offsets in it. */
+    readonly text: string,
+    readonly start: number,
+    readonly end: number,
+    /**
+     * Whether the rule may add to a set (`add @s`, `update @s`, a meter), as its text says
+     * without parsing it; lowering parses the rules that may, to know which sets are dynamic.
+     */
+    readonly mayFillSets: boolean,
+    read: ReadRule,
+  ) {
+    this.#read = read;
+    this.path = `$.nftables[${index}].rule`;
+  }
+
+  readonly path: string;
+
+  #reader: ReadRule | null = null;
+
+  /** The rule parsed (once), or null when it is not a usable rule. */
+  read(): NftRule | null {
+    if (this.#read !== null) {
+      this.#rule = this.#read(this);
+      this.#reader = this.#read;
+      this.#read = null;
+    }
+    return this.#rule;
+  }
+
+  /** Drop the parsed statements of a usable rule (read again if asked): an audit keeps the model, not 40,000 rule trees. */
+  forget(): void {
+    if (this.#rule !== null && this.#reader !== null) {
+      this.#rule = null;
+      this.#read = this.#reader;
+    }
+  }
+
+  get handle(): number | null {
+    return this.read()?.handle ?? null;
+  }
+
+  get expr(): Json[] {
+    return this.read()?.expr ?? [];
+  }
+
+  get comment(): string | undefined {
+    return this.read()?.comment;
+  }
+}
