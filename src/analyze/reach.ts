@@ -17,7 +17,7 @@ import * as I from '../model/interval-set.js';
 import { Dim, type DimSet, PacketSet, ifaceSet } from '../model/packet-set.js';
 import type { FirewallModel } from '../model/ruleset.js';
 import type { Socket } from '../model/snapshot.js';
-import { TCP, UDP, arrivalSet } from './engine/arrival.js';
+import { TCP, UDP, arrivalByPorts } from './engine/arrival.js';
 import type { ArrivalCube, ArrivalFacts } from './engine/arrival-routes.js';
 import { addInterfaceReach } from './arrival-report.js';
 import { restrictToLink } from './link-scope.js';
@@ -166,9 +166,10 @@ export function computeServices(input: ReachInput): ReachResult {
     }
     // The walks that found those ports take every slice through ingress and prerouting.
     const shares = new Map(walks.map((w) => [w.proto, PreroutingShare.of(w)]));
+    const routes = input.arrival?.cubes[family] ?? null;
+    const arrivals = new Map([TCP, UDP].map((proto) => [proto, arrivalByPorts({ family, proto, facts: input.facts, routes })]));
     for (const slice of slices.values()) {
-      const routes = input.arrival?.cubes[family] ?? null;
-      const arrival = arrivalSet({ family, proto: slice.proto, ports: slice.ports, facts: input.facts, routes });
+      const arrival = arrivals.get(slice.proto)!(slice.ports);
       const prerouted = shares.get(slice.proto)?.cut(arrival, slice.ports) ?? null;
       const events: WalkEvent[] = prerouted ? prerouted.events : [];
       path.walker.events = events;
