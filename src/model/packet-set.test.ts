@@ -42,6 +42,20 @@ describe('packet sets agree with brute-force enumeration', () => {
     );
   });
 
+  it('merges a few cubes (compared pairwise) into the cubes the interned-id merge of many gives', () => {
+    const nonEmpty = (n: number) => fc.tuple(fc.integer({ min: 0, max: n - 1 }), fc.integer({ min: 1, max: n })).map(([a, w]) => I.range(a, Math.min(n, a + w)));
+    const arbPiece = fc.record({ src: nonEmpty(SRC), port: nonEmpty(PORT), iface: fc.constantFrom(...IFACES) });
+    fc.assert(
+      fc.property(fc.array(arbPiece, { minLength: 2, maxLength: 8 }), (pieces) => {
+        const sets = pieces.map((c) => PacketSet.where('ipv4', { [Dim.Src]: c.src, [Dim.Dport]: c.port, [Dim.Iif]: I.range(c.iface, c.iface + '\u0000') } as Partial<Record<Dim, DimSet>>));
+        // Copies of the first cube only join its group: they push the merge past the pairwise size and change no cube.
+        const padded = [...sets, ...Array.from({ length: 9 }, () => sets[0]!)];
+        expect(PacketSet.unionAll('ipv4', sets).cubes).toEqual(PacketSet.unionAll('ipv4', padded).cubes);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('projects and rewrites one dimension', () => {
     const s = PacketSet.where('ipv4', { [Dim.Src]: I.range(0, 4), [Dim.Dport]: point(80) } as Partial<Record<Dim, DimSet>>);
     expect(s.project(Dim.Src)).toEqual([0, 4]);

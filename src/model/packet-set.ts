@@ -271,15 +271,17 @@ function intersectDim(x: DimSet, y: DimSet, d: number): DimSet {
 const FULL_V4 = FULL_CUBES.ipv4;
 const FULL_V6 = FULL_CUBES.ipv6;
 
+/** Reused by intersectCubes: most rule tests miss, and a miss then allocates no cube. */
+const SCRATCH: DimSet[] = new Array(DIM_COUNT);
+
 function intersectCubes(a: Cube, b: Cube): Cube | null {
   if (a === b) return a;
-  const out: DimSet[] = new Array(DIM_COUNT);
   for (let d = 0; d < DIM_COUNT; d++) {
     const z = intersectDim(a[d]!, b[d]!, d);
     if (z.length === 0) return null;
-    out[d] = z;
+    SCRATCH[d] = z;
   }
-  return out;
+  return SCRATCH.slice();
 }
 
 /**
@@ -316,6 +318,7 @@ function subtractCube(a: Cube, b: Cube, out: Cube[]): void {
  */
 function mergeCubes(cubes: Cube[]): Cube[] {
   if (cubes.length < 2) return cubes;
+  if (cubes.length <= FEW_CUBES) return mergeFewCubes(cubes);
   let list = cubes;
   // Each cube's dimension ids, looked up once per merge (not once per dimension and pass).
   let ids = list.map(cubeIds);
@@ -351,6 +354,66 @@ function mergeCubes(cubes: Cube[]): Cube[] {
   return list;
 }
 
+/** Up to this many cubes, merging compares them pair by pair: interning ids costs more than it saves. */
+const FEW_CUBES = 8;
+
+/**
+ * {@link mergeCubes} for a few cubes, without ids: the same groups in the same order, so the
+ * same cubes come out. Sets are compared as their ids compare them (see {@link sameDimId}).
+ */
+function mergeFewCubes(cubes: Cube[]): Cube[] {
+  let list = cubes;
+  for (let pass = 0; pass < 4; pass++) {
+    let merged = false;
+    for (let d = 0; d < DIM_COUNT && list.length > 1; d++) {
+      const groups = groupFewEqualOutside(list, d);
+      if (groups.length === list.length) continue;
+      merged = true;
+      const next: Cube[] = [];
+      for (const g of groups) {
+        if (g.length === 1) {
+          next.push(list[g[0]!]!);
+          continue;
+        }
+        const cube = list[g[0]!]!.slice();
+        cube[d] = I.unionAll(g.map((k) => list[k]![d]!));
+        next.push(cube);
+      }
+      list = next;
+    }
+    if (!merged) break;
+  }
+  return list;
+}
+
+/** {@link groupEqualOutside} by pairwise comparison: each cube joins the first group whose first cube it equals outside `skip`. */
+function groupFewEqualOutside(list: readonly Cube[], skip: number): number[][] {
+  const groups: number[][] = [];
+  for (let k = 0; k < list.length; k++) {
+    const own = list[k]!;
+    const group = groups.find((g) => cubesEqualOutside(list[g[0]!]!, own, skip));
+    if (group) group.push(k);
+    else groups.push([k]);
+  }
+  return groups;
+}
+
+function cubesEqualOutside(a: Cube, b: Cube, skip: number): boolean {
+  for (let d = 0; d < DIM_COUNT; d++) if (d !== skip && !sameDimId(a[d]!, b[d]!)) return false;
+  return true;
+}
+
+/**
+ * Whether two sets get the same {@link dimId}: the same array, or equal contents when small
+ * (a big set's id is its identity).
+ */
+function sameDimId(x: DimSet, y: DimSet): boolean {
+  if (x === y) return true;
+  if (x.length !== y.length || x.length > BIG_DIM_SET) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
 function cubeIds(c: Cube): number[] {
   const out = new Array<number>(DIM_COUNT);
   for (let d = 0; d < DIM_COUNT; d++) out[d] = dimId(c[d]!);
@@ -369,9 +432,12 @@ const IDS_BY_INTERVAL = new Map<number, Map<number, number>>();
 let interned = 0;
 let nextDimId = 1;
 
+/** Sets with more boundaries than this get an id by identity, not by content. */
+const BIG_DIM_SET = 64;
+
 function dimId(set: DimSet): number {
   let id = DIM_IDS.get(set);
-  if (id === undefined && set.length > 64) {
+  if (id === undefined && set.length > BIG_DIM_SET) {
     // Big sets (a blocklist's complement) are compared by identity only: interning their
     // contents would keep megabytes of keys alive for a rare merge.
     id = nextDimId++;

@@ -66,6 +66,24 @@ export function arrivalSet(o: ArrivalOptions): PacketSet {
   return baseSet({ ...o, ...(dst ? { dst } : {}) });
 }
 
+/**
+ * {@link arrivalSet} for many port sets of one protocol (an audit's slices): built once, each
+ * call puts its ports in every cube. The cubes are arrivalSet's own: its cubes all hold the
+ * same ports, so which of them merge does not depend on the ports.
+ */
+export function arrivalByPorts(o: Omit<ArrivalOptions, 'ports'>): (ports: DimSet) => PacketSet {
+  const template = arrivalSet({ ...o, ports: I.range(0, 65536) });
+  return (ports) =>
+    PacketSet.fromCubes(
+      template.family,
+      template.cubes.map((c) => {
+        const cube = c.slice();
+        cube[Dim.Dport] = ports;
+        return cube;
+      }),
+    );
+}
+
 function baseSet(o: ArrivalOptions): PacketSet {
   const dst = o.dst;
   return PacketSet.where(o.family, {
