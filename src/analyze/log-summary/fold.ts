@@ -13,7 +13,7 @@
 import { Ipv4Index } from './ipv4-index.js';
 import { PORT_KEYS, portKey } from './port-key.js';
 import type { ScanParams } from './scan-window.js';
-import { PRUNE_MIN, type SourceState, pruneSpans, settleSource } from './source-state.js';
+import { PRUNE_MIN, type SourceState, createSourceState, pruneSpans, settleSource } from './source-state.js';
 import { type SourceTable, tableOfSources } from './source-table.js';
 import type { LineCounts, MalformedExample, PacketEvent } from './types.js';
 
@@ -202,8 +202,7 @@ export class LogFold {
       }
     } else source = s.sources.get(ev.src);
     if (!source) {
-      // What every attempt reads comes first, so it shares the object's first cache lines; the lists most attempts skip come last.
-      source = { attempts: 0, first: t, last: t, lastDay: NaN, lastIface: null, ports: new Map(), spans: [], pruneAt: PRUNE_MIN, tcpSyn: 0, tcpOther: 0, detectedAt: null, unordered: false, days: [], protocols: [], interfaces: [] };
+      source = createSourceState(t, t);
       s.sources.set(ev.src, source);
       if (v4 >= 0) {
         this.v4Sources.add(v4, this.sourceList.length);
@@ -266,12 +265,12 @@ export class LogFold {
     source.spans.push(t, t, key);
     if (t < source.last) source.unordered = true;
     if (t > source.last) source.last = t;
-    if (source.detectedAt !== null || ports.size < opts.scan.ports) return bits;
+    if (!Number.isNaN(source.detectedAt) || ports.size < opts.scan.ports) return bits;
     if (source.unordered) {
       // Only --follow needs to know now; a batch read settles unordered sources once, at the end.
       if (opts.live) {
         settleSource(source, opts.scan);
-        if (source.detectedAt !== null) bits |= FOLD_NEW_SCANNER;
+        if (!Number.isNaN(source.detectedAt)) bits |= FOLD_NEW_SCANNER;
       }
       return bits;
     }

@@ -19,7 +19,7 @@ export interface SourceState {
   days: number[];
   /** A day and an interface known to be in `days` and `interfaces`: most attempts repeat them, and the lists are another cache miss. */
   lastDay: number;
-  lastIface: string | null;
+  lastIface: string;
   /** Protocols without ports it used. */
   protocols: string[];
   /** Arrival interfaces (IN=) of its attempts. */
@@ -27,7 +27,8 @@ export interface SourceState {
   /** TCP attempts that open a connection (SYN only) and the others. */
   tcpSyn: number;
   tcpOther: number;
-  detectedAt: number | null;
+  /** When it became a scanner; NaN while it is not one (a number from the start: see createSourceState). */
+  detectedAt: number;
   /** An attempt came earlier than one before it: spans may overlap until coalesced, and detection is by sweep. */
   unordered: boolean;
   /** Prune spans when `spans` grows to this length (amortised: doubles after each prune). */
@@ -43,6 +44,54 @@ export const REORDER_HORIZON_MS = 2 * 3_600_000;
 /** Spans a source keeps before the first prune (triples). */
 export const PRUNE_MIN = 3 * 8;
 
+/** `lastIface` before any attempt: `IN=` values end at a space, so no interface is named this. */
+export const NO_INTERFACE = ' ';
+
+/*
+ * Empty lists of the elements kind (V8) they will hold: a `[]` literal starts as small integers
+ * and changes kind at the first string or fraction pushed, which deoptimises code that has seen
+ * only the old kind. Each is its own literal: one shared site would settle on the most general kind.
+ */
+function emptyTimeList(): number[] {
+  const list = [0.5];
+  list.length = 0;
+  return list;
+}
+
+function emptyNameList(): string[] {
+  const list = [''];
+  list.length = 0;
+  return list;
+}
+
+/**
+ * A source's state before its first attempt, every field already of the type and kind it keeps
+ * (NaN rather than null, strings where strings will be): a field or list that changes kind
+ * later makes V8 throw away the fold's optimised code, and recompiling `attempt` cost
+ * 0.1-0.3 s per worker, several times in the first tens of MB (issue 12). One function makes
+ * every source, so all share one hidden class.
+ */
+export function createSourceState(first: number, last: number): SourceState {
+  // What every attempt reads comes first, so it shares the object's first cache lines; the lists most attempts skip come last.
+  return {
+    attempts: 0,
+    first,
+    last,
+    lastDay: NaN,
+    lastIface: NO_INTERFACE,
+    ports: new Map(),
+    spans: emptyTimeList(),
+    pruneAt: PRUNE_MIN,
+    tcpSyn: 0,
+    tcpOther: 0,
+    detectedAt: NaN,
+    unordered: false,
+    days: [],
+    protocols: emptyNameList(),
+    interfaces: emptyNameList(),
+  };
+}
+
 /** Spans in canonical form, and detection from them (a sweep: order no longer matters); an earlier detection stands. */
 export function settleSource(source: SourceState, scan: ScanParams): void {
   const { spans, latest } = coalesceSpans(source.spans, scan.windowMs);
@@ -50,7 +99,7 @@ export function settleSource(source: SourceState, scan: ScanParams): void {
   source.spans = spans;
   source.ports = latest;
   const found = latest.size >= scan.ports ? detectFromSpans(spans, scan) : null;
-  if (found !== null && (source.detectedAt === null || found < source.detectedAt)) source.detectedAt = found;
+  if (found !== null && (Number.isNaN(source.detectedAt) || found < source.detectedAt)) source.detectedAt = found;
 }
 
 /**
@@ -62,7 +111,7 @@ export function settleSource(source: SourceState, scan: ScanParams): void {
  */
 export function pruneSpans(source: SourceState, scan: ScanParams): void {
   // Windows among what is here now are decided before anything is forgotten.
-  if (source.unordered && source.detectedAt === null && source.ports.size >= scan.ports) settleSource(source, scan);
+  if (source.unordered && Number.isNaN(source.detectedAt) && source.ports.size >= scan.ports) settleSource(source, scan);
   const spans = source.spans;
   const tooOld = source.last - REORDER_HORIZON_MS - scan.windowMs;
   const head = source.first + REORDER_HORIZON_MS + scan.windowMs;
@@ -115,7 +164,7 @@ export function mergeSource(a: SourceState, b: SourceState, scan: ScanParams): v
   // Both are settled (finish()), so a's detection is exact; when b starts after a ends, no
   // window up to it changes. Merges go in log order: a is read before b.
   const inOrder = b.first >= a.last;
-  const keep = inOrder && a.detectedAt !== null ? a.detectedAt : undefined;
+  const keep = inOrder && !Number.isNaN(a.detectedAt) ? a.detectedAt : undefined;
   a.attempts += b.attempts;
   a.first = Math.min(a.first, b.first);
   a.last = Math.max(a.last, b.last);
@@ -132,13 +181,13 @@ export function mergeSource(a: SourceState, b: SourceState, scan: ScanParams): v
     for (const k of b.ports.keys()) if (!a.ports.has(k)) a.ports.set(k, -1);
   }
   // Windows inside a or inside b were found by their folds; the sweep finds those that cross.
-  a.detectedAt = keep ?? null;
+  a.detectedAt = keep ?? NaN;
   if (keep === undefined) {
     // Spans appended in time order are canonical already: sweep without sorting them again.
     if (!inOrder) settleSource(a, scan);
-    else if (a.ports.size >= scan.ports) a.detectedAt = detectFromSpans(a.spans, scan);
+    else if (a.ports.size >= scan.ports) a.detectedAt = detectFromSpans(a.spans, scan) ?? NaN;
   }
-  for (const d of [before, b.detectedAt]) if (d !== null && (a.detectedAt === null || d < a.detectedAt)) a.detectedAt = d;
+  for (const d of [before, b.detectedAt]) if (!Number.isNaN(d) && (Number.isNaN(a.detectedAt) || d < a.detectedAt)) a.detectedAt = d;
   if (a.spans.length >= a.pruneAt) pruneSpans(a, scan);
   a.unordered = a.unordered || b.unordered || !inOrder;
 }

@@ -12,7 +12,7 @@
  */
 import { PORT_KEYS } from './port-key.js';
 import { type ScanParams, detectFromSpans } from './scan-window.js';
-import { PRUNE_MIN, type SourceState } from './source-state.js';
+import { PRUNE_MIN, type SourceState, createSourceState } from './source-state.js';
 
 export interface Lists<T extends Int32Array | Float64Array> {
   start: Int32Array;
@@ -127,7 +127,7 @@ export class SourceTableWriter {
   /** Adds a source held as an object (a live fold's, or one just merged). */
   addState(address: string, s: SourceState): void {
     const t = this.t;
-    const i = this.begin(address, s.attempts, s.first, s.last, s.tcpSyn, s.tcpOther, s.detectedAt ?? NaN, s.unordered);
+    const i = this.begin(address, s.attempts, s.first, s.last, s.tcpSyn, s.tcpOther, s.detectedAt, s.unordered);
     let k = t.days.start[i]!;
     for (const d of s.days) t.days.values[k++] = d;
     t.days.start[i + 1] = k;
@@ -346,28 +346,22 @@ export function tableOfSources(sources: Map<string, SourceState>): SourceTable {
 
 /** Source `i` of a table as an object again (to merge it with the same source of another part). */
 export function sourceStateOf(t: SourceTable, i: number): SourceState {
-  const ports = new Map<number, number>();
-  for (let j = t.ports.start[i]!; j < t.ports.start[i + 1]!; j++) ports.set(t.ports.values[j]!, t.latest[j]!);
-  const spans = Array.from(t.spans.values.subarray(t.spans.start[i]!, t.spans.start[i + 1]!));
-  const names = (l: Lists<Int32Array>, table: string[]): string[] => Array.from(l.values.subarray(l.start[i]!, l.start[i + 1]!), (id) => table[id]!);
-  const detectedAt = t.detectedAt[i]!;
-  return {
-    attempts: t.attempts[i]!,
-    first: t.first[i]!,
-    last: t.last[i]!,
-    lastDay: NaN,
-    lastIface: null,
-    ports,
-    spans,
-    pruneAt: Math.max(PRUNE_MIN, spans.length * 2),
-    tcpSyn: t.tcpSyn[i]!,
-    tcpOther: t.tcpOther[i]!,
-    detectedAt: Number.isNaN(detectedAt) ? null : detectedAt,
-    unordered: t.unordered[i] === 1,
-    days: Array.from(t.days.values.subarray(t.days.start[i]!, t.days.start[i + 1]!)),
-    protocols: names(t.protocols, t.protocolNames),
-    interfaces: names(t.interfaces, t.interfaceNames),
+  const s = createSourceState(t.first[i]!, t.last[i]!);
+  for (let j = t.ports.start[i]!; j < t.ports.start[i + 1]!; j++) s.ports.set(t.ports.values[j]!, t.latest[j]!);
+  for (let j = t.spans.start[i]!; j < t.spans.start[i + 1]!; j++) s.spans.push(t.spans.values[j]!);
+  s.pruneAt = Math.max(PRUNE_MIN, s.spans.length * 2);
+  s.attempts = t.attempts[i]!;
+  s.tcpSyn = t.tcpSyn[i]!;
+  s.tcpOther = t.tcpOther[i]!;
+  s.detectedAt = t.detectedAt[i]!;
+  s.unordered = t.unordered[i] === 1;
+  for (let j = t.days.start[i]!; j < t.days.start[i + 1]!; j++) s.days.push(t.days.values[j]!);
+  const names = (l: Lists<Int32Array>, table: string[], into: string[]): void => {
+    for (let j = l.start[i]!; j < l.start[i + 1]!; j++) into.push(table[l.values[j]!]!);
   };
+  names(t.protocols, t.protocolNames, s.protocols);
+  names(t.interfaces, t.interfaceNames, s.interfaces);
+  return s;
 }
 
 /** The table with no source. */

@@ -31,7 +31,7 @@ class EventSink implements LineSink {
   private after(rec: NetfilterRecord, bits: number): void {
     if (bits & FOLD_NEW_SCANNER) {
       const src = this.fold.state.sources.get(rec.src)!;
-      this.emit({ event: 'scanner', address: rec.src, ports: Math.max(this.scanPorts, src.ports.size), detectedAt: new Date(src.detectedAt!).toISOString() });
+      this.emit({ event: 'scanner', address: rec.src, ports: Math.max(this.scanPorts, src.ports.size), detectedAt: new Date(src.detectedAt).toISOString() });
     }
     if (bits & FOLD_NEW_PORT) {
       const hit = this.exposed.get(portKey(rec.proto, rec.dpt));

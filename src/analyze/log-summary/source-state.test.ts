@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { LogFold, type FoldOptions } from './fold.js';
+import { NO_INTERFACE, createSourceState, mergeSource } from './source-state.js';
+import { sourceStateOf } from './source-table.js';
+import type { PacketEvent } from './types.js';
+
+const OPTIONS: FoldOptions = { scan: { ports: 3, windowMs: 10_000 } };
+const T0 = Date.UTC(2026, 10, 30, 12, 0, 0);
+
+function ev(src: string, dpt: number, time: number, inIface = 'eth0'): PacketEvent {
+  return { time, prefix: '[UFW BLOCK]', drop: true, src, srcV4: -1, proto: 'tcp', dpt, icmpType: -1, inIface, tcpFlags: 2 };
+}
+
+function fold(events: PacketEvent[]): LogFold {
+  const f = new LogFold(OPTIONS);
+  events.forEach((e, i) => f.record(e, i + 1));
+  return f;
+}
+
+describe('source state', () => {
+  it('is born with every field of its final type: NaN for no detection, a string for no interface yet', () => {
+    const s = createSourceState(T0, T0);
+    expect(s.detectedAt).toBeNaN();
+    expect(s.lastDay).toBeNaN();
+    expect(s.lastIface).toBe(NO_INTERFACE);
+    expect([s.spans, s.days, s.protocols, s.interfaces]).toEqual([[], [], [], []]);
+  });
+
+  it('a live source, one rebuilt from columns and a new one have the same fields in the same order (one hidden class)', () => {
+    const f = fold([ev('198.51.100.1', 22, T0), ev('198.51.100.1', 23, T0 + 1000)]);
+    const live = f.state.sources.get('198.51.100.1')!;
+    const rebuilt = sourceStateOf(f.finish().sources, 0);
+    const keys = Object.keys(createSourceState(0, 0));
+    expect(Object.keys(live)).toEqual(keys);
+    expect(Object.keys(rebuilt)).toEqual(keys);
+  });
+
+  it('an empty IN= (a locally sent packet) is still listed: the no-interface mark is not an interface name', () => {
+    const f = fold([ev('198.51.100.2', 22, T0, ''), ev('198.51.100.2', 23, T0 + 1000, 'eth0'), ev('198.51.100.2', 24, T0 + 2000, '')]);
+    expect(f.state.sources.get('198.51.100.2')!.interfaces).toEqual(['', 'eth0']);
+  });
+
+  it('keeps NaN while not a scanner and a time once it is one', () => {
+    const f = fold([ev('203.0.113.1', 1, T0), ev('203.0.113.1', 2, T0 + 1000), ev('203.0.113.2', 1, T0), ev('203.0.113.1', 3, T0 + 2000)]);
+    expect(f.state.sources.get('203.0.113.1')!.detectedAt).toBe(T0 + 2000);
+    expect(f.state.sources.get('203.0.113.2')!.detectedAt).toBeNaN();
+  });
+
+  it('merging: the earlier detection stands and a part without one (NaN) never replaces it', () => {
+    const scanner = fold([ev('203.0.113.3', 1, T0 + 50_000), ev('203.0.113.3', 2, T0 + 51_000), ev('203.0.113.3', 3, T0 + 52_000)]);
+    const quiet = fold([ev('203.0.113.3', 9, T0)]).finish().sources;
+    const a = sourceStateOf(scanner.finish().sources, 0);
+    // b comes before a in time (out of order): the merge sweeps, and a's detection must survive it.
+    mergeSource(a, sourceStateOf(quiet, 0), OPTIONS.scan);
+    expect(a.detectedAt).toBe(T0 + 52_000);
+    const b = sourceStateOf(quiet, 0);
+    const none = fold([ev('203.0.113.3', 8, T0 + 90_000)]);
+    mergeSource(b, sourceStateOf(none.finish().sources, 0), OPTIONS.scan);
+    expect(b.detectedAt).toBeNaN();
+  });
+});
