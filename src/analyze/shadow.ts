@@ -18,13 +18,17 @@ import type { ShadowedRule } from './types.js';
 
 const ENDS_WALK = new Set(['accept', 'drop', 'reject', 'return', 'goto', 'dnat', 'snat', 'queue']);
 
-interface Cover {
+/**
+ * An earlier rule that certainly ends the walk, with its coarse position. One object per
+ * cover (it is its own key): a 100,000-rule blocklist keeps 100,000 of them alive through
+ * the chain, and every object that survives a scavenge is copied, so fewer is faster.
+ */
+interface Cover extends CoarseKey {
   order: number;
   rule: Rule;
   match: PacketSet;
-  protos: I.IntervalSet<number>;
-  ports: I.IntervalSet<number>;
-  key: CoarseKey;
+  protoSet: I.IntervalSet<number>;
+  portSet: I.IntervalSet<number>;
 }
 
 /** Source block sizes (prefix lengths) the cover index buckets by, coarse to fine. */
@@ -32,6 +36,9 @@ const LEVELS = { ipv4: [8, 16, 24, 32], ipv6: [16, 32, 48, 64, 96, 128] } as con
 
 /** Stands for "any" (several values) in a coarse protocol or port. */
 const ANY = -1;
+
+/** The port list of every match with many ports: shared, as most rules have it. */
+const ANY_PORT: readonly number[] = Object.freeze([ANY]);
 
 /**
  * A source block, as a key of its level's map: the block number for IPv4 (as a signed 32-bit
@@ -48,7 +55,7 @@ type BlockKey = number | string;
 interface CoarseKey {
   proto: number;
   /** Each destination port when there are few (multiport), else [ANY]. */
-  ports: number[];
+  ports: readonly number[];
   /** blocks[k]: the /LEVELS[k] block holding every source; shorter than LEVELS when the sources spread. */
   blocks: BlockKey[];
 }
@@ -58,13 +65,26 @@ function portKey(proto: number, port: number): number {
   return (proto + 1) * 65_538 + (port + 1);
 }
 
+/** The value of a one-value set, else {@link ANY}. */
+function single(set: I.IntervalSet<number>): number {
+  return set.length === 2 && set[1]! - set[0]! === 1 ? set[0]! : ANY;
+}
+
+/** The values of a set of at most 16, else [ANY]; counts the set's size before listing it. */
+function few(set: I.IntervalSet<number>): readonly number[] {
+  let size = 0;
+  for (let i = 0; i < set.length && size <= 16; i += 2) size += set[i + 1]! - set[i]!;
+  if (size === 0 || size > 16) return ANY_PORT;
+  const out: number[] = [];
+  for (let i = 0; i < set.length; i += 2) for (let p = set[i]!; p < set[i + 1]!; p++) out.push(p);
+  return out;
+}
+
 function coarseKey(match: PacketSet, protos: I.IntervalSet<number>, ports: I.IntervalSet<number>): CoarseKey {
-  const single = (set: I.IntervalSet<number>) => (set.length === 2 && set[1]! - set[0]! === 1 ? set[0]! : ANY);
-  const few = (set: I.IntervalSet<number>) => {
-    const out: number[] = [];
-    for (let i = 0; i < set.length && out.length <= 16; i += 2) for (let p = set[i]!; p < set[i + 1]! && out.length <= 16; p++) out.push(p);
-    return out.length > 0 && out.length <= 16 ? out : [ANY];
-  };
+  return { proto: single(protos), ports: few(ports), blocks: sourceBlocks(match) };
+}
+
+function sourceBlocks(match: PacketSet): BlockKey[] {
   const src = match.project(Dim.Src);
   const bits = match.family === 'ipv4' ? 32 : 128;
   const blocks: BlockKey[] = [];
@@ -87,14 +107,20 @@ function coarseKey(match: PacketSet, protos: I.IntervalSet<number>, ports: I.Int
       blocks.push(String(first >> shift));
     }
   }
-  return { proto: single(protos), ports: few(ports), blocks };
+  return blocks;
 }
 
-/** Per level, lists of covers by block. */
-type Levels = Map<BlockKey, Cover[]>[];
+/**
+ * A file of covers in rule order: the cover itself while it is alone (most blocks of a
+ * blocklist hold one rule), a list once there are more.
+ */
+type Bucket = Cover | Cover[];
 
-/** Per level, lists of covers by block and port key. */
-type PortLevels = Map<BlockKey, Map<number, Cover[]>>[];
+/** Per level, buckets by block. */
+type Levels = Map<BlockKey, Bucket>[];
+
+/** Per level, buckets by block and port key. */
+type PortLevels = Map<BlockKey, Map<number, Bucket>>[];
 
 /**
  * Earlier covers that can overlap a rule. Covers are filed under the finest source block
@@ -103,18 +129,21 @@ type PortLevels = Map<BlockKey, Map<number, Cover[]>>[];
  * fail2ban chain in one /24 costs thousands of lookups, not millions of comparisons.
  * Covers with sources in no single block are filed by protocol and port.
  *
- * The by-port files serve only rules with one protocol and a few ports: they are built on
- * the first such rule (from every cover so far, in order), so a blocklist chain with no
- * per-port rule after it never pays for them.
+ * The "inside" files of a level are built on the first rule whose finest block is at that
+ * level (from every cover so far, in order), and the by-port files on the first rule with
+ * one protocol and a few ports: a blocklist of single addresses asks only for the blocks on
+ * its own path, and never pays for the others.
  */
 class CoverIndex {
   private readonly all: Cover[] = [];
   /** Covers whose finest block is this one (maps made on first use: most chains never get a cover). */
   private readonly at: Levels = [];
-  /** Covers whose finest block lies strictly inside this one. */
-  private readonly inside: Levels = [];
+  /** Covers whose finest block lies strictly inside this one; undefined until a rule asks. */
+  private readonly inside: (Map<BlockKey, Bucket> | undefined)[] = [];
   private readonly wide: Cover[] = [];
-  private byPort: { at: PortLevels; inside: PortLevels; wide: Map<number, Cover[]>; filed: Map<number, Cover[]> } | null = null;
+  /** The finest level any cover is filed at: no cover lies inside a block of this level or finer. */
+  private deepest = -1;
+  private byPort: { at: PortLevels; inside: PortLevels; wide: Map<number, Bucket>; filed: Map<number, Bucket> } | null = null;
 
   isEmpty(): boolean {
     return this.all.length === 0;
@@ -122,46 +151,58 @@ class CoverIndex {
 
   add(c: Cover): void {
     this.all.push(c);
-    const { blocks } = c.key;
+    const { blocks } = c;
     if (blocks.length === 0) this.wide.push(c);
     else {
       const finest = blocks.length - 1;
-      push((this.at[finest] ??= new Map()), blocks[finest]!, c);
-      for (let k = 0; k < finest; k++) push((this.inside[k] ??= new Map()), blocks[k]!, c);
+      if (finest > this.deepest) this.deepest = finest;
+      file((this.at[finest] ??= new Map()), blocks[finest]!, c);
+      for (let k = 0; k < finest; k++) {
+        const inside = this.inside[k];
+        if (inside) file(inside, blocks[k]!, c);
+      }
     }
     if (this.byPort) this.fileByPort(c);
+  }
+
+  /** The covers whose finest block lies strictly inside a /LEVELS[level] block, by block. */
+  private insideAt(level: number): Map<BlockKey, Bucket> {
+    let files = this.inside[level];
+    if (!files) {
+      this.inside[level] = files = new Map();
+      for (const c of this.all) if (c.blocks.length - 1 > level) file(files, c.blocks[level]!, c);
+    }
+    return files;
   }
 
   /** Files a cover by protocol and port, as `add` files it by block. */
   private fileByPort(c: Cover): void {
     const files = this.byPort!;
-    const { blocks, proto, ports } = c.key;
+    const { blocks, proto, ports } = c;
     if (blocks.length === 0) {
-      for (const p of ports) push(files.wide, portKey(proto, p), c);
+      for (const p of ports) file(files.wide, portKey(proto, p), c);
       return;
     }
     const finest = blocks.length - 1;
     for (const p of ports) {
       const key = portKey(proto, p);
-      push(files.filed, key, c);
-      push(inner((files.at[finest] ??= new Map()), blocks[finest]!), key, c);
-      for (let k = 0; k < finest; k++) push(inner((files.inside[k] ??= new Map()), blocks[k]!), key, c);
+      file(files.filed, key, c);
+      file(inner((files.at[finest] ??= new Map()), blocks[finest]!), key, c);
+      for (let k = 0; k < finest; k++) file(inner((files.inside[k] ??= new Map()), blocks[k]!), key, c);
     }
   }
 
   candidates(k: CoarseKey): readonly Cover[] {
     const specificPort = k.proto !== ANY && k.ports[0] !== ANY;
-    const lists: Cover[][] = [];
-    const hit = (list: Cover[] | undefined) => {
-      if (list !== undefined && list.length > 0) lists.push(list);
-    };
+    const found = new Found();
     if (!specificPort) {
-      hit(this.wide);
+      found.list(this.wide);
       // Sources spread wide: any filed cover may overlap.
       if (k.blocks.length === 0) return this.all;
       const finest = k.blocks.length - 1;
-      for (let b = 0; b <= finest; b++) hit(this.at[b]?.get(k.blocks[b]!));
-      hit(this.inside[finest]?.get(k.blocks[finest]!));
+      for (let b = 0; b <= finest; b++) found.bucket(this.at[b]?.get(k.blocks[b]!));
+      // A blocklist of single addresses never needs the "inside" files: none is finer.
+      if (finest < this.deepest) found.bucket(this.insideAt(finest).get(k.blocks[finest]!));
     } else {
       if (!this.byPort) {
         this.byPort = { at: [], inside: [], wide: new Map(), filed: new Map() };
@@ -171,34 +212,54 @@ class CoverIndex {
       const keys = new Set<number>();
       for (const p of k.ports) keys.add(portKey(k.proto, p)).add(portKey(ANY, p));
       keys.add(portKey(k.proto, ANY)).add(portKey(ANY, ANY));
-      for (const key of keys) hit(files.wide.get(key));
+      for (const key of keys) found.bucket(files.wide.get(key));
       if (k.blocks.length === 0) {
         // Sources spread wide: any filed cover may overlap; narrow by port.
-        for (const key of keys) hit(files.filed.get(key));
+        for (const key of keys) found.bucket(files.filed.get(key));
       } else {
         const finest = k.blocks.length - 1;
         const insideFinest = files.inside[finest]?.get(k.blocks[finest]!);
         for (const key of keys) {
-          for (let b = 0; b <= finest; b++) hit(files.at[b]?.get(k.blocks[b]!)?.get(key));
-          hit(insideFinest?.get(key));
+          for (let b = 0; b <= finest; b++) found.bucket(files.at[b]?.get(k.blocks[b]!)?.get(key));
+          found.bucket(insideFinest?.get(key));
         }
       }
     }
-    // Each list is already in rule order; most lookups hit one list or none.
-    if (lists.length === 0) return [];
-    if (lists.length === 1) return lists[0]!;
-    const all = lists.flat().sort((a, b) => a.order - b.order);
+    return found.inOrder();
+  }
+}
+
+/** The covers of several buckets, gathered into one list in rule order. */
+class Found {
+  private first: readonly Cover[] | null = null;
+  private more: Cover[] | null = null;
+
+  bucket(b: Bucket | undefined): void {
+    if (b !== undefined) this.list(Array.isArray(b) ? b : [b]);
+  }
+
+  list(list: readonly Cover[]): void {
+    if (list.length === 0) return;
+    if (this.first === null) this.first = list;
+    else (this.more ??= [...this.first]).push(...list);
+  }
+
+  /** Each bucket is already in rule order; most lookups hit one bucket or none. */
+  inOrder(): readonly Cover[] {
+    if (this.more === null) return this.first ?? [];
+    const all = this.more.sort((a, b) => a.order - b.order);
     return all.filter((c, i) => i === 0 || all[i - 1] !== c);
   }
 }
 
-function push<K, T>(map: Map<K, T[]>, key: K, value: T): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
+function file<K>(map: Map<K, Bucket>, key: K, c: Cover): void {
+  const b = map.get(key);
+  if (b === undefined) map.set(key, c);
+  else if (Array.isArray(b)) b.push(c);
+  else map.set(key, [b, c]);
 }
 
-function inner(map: Map<BlockKey, Map<number, Cover[]>>, block: BlockKey): Map<number, Cover[]> {
+function inner(map: Map<BlockKey, Map<number, Bucket>>, block: BlockKey): Map<number, Bucket> {
   let files = map.get(block);
   if (!files) map.set(block, (files = new Map()));
   return files;
@@ -252,9 +313,35 @@ function coveredOnEveryAxis(match: PacketSet, covers: readonly Cover[]): boolean
     const own = match.project(d as Dim);
     // Covers matching everything on this axis (the common case off the source axis) settle it at once.
     if (covers.some((c) => I.isSubset(own, c.match.project(d as Dim)))) continue;
+    if (!enoughToCover(own, covers, d as Dim)) return false;
     if (!I.isSubset(own, I.unionAll(covers.map((c) => c.match.project(d as Dim))))) return false;
   }
   return true;
+}
+
+/**
+ * Whether the covers' values on axis `d`, counted within the rule's bounds, add up to at least
+ * the rule's own count: necessary for their union to hold the rule's, and a sum needs no
+ * sort. The catch-all RETURN after a 100,000-address blocklist fails it at once instead of
+ * sorting 100,000 ranges. Number axes only (IPv6 addresses and interface names say yes).
+ */
+function enoughToCover(own: I.IntervalSet<I.Ordinal>, covers: readonly Cover[], d: Dim): boolean {
+  if (typeof own[0] !== 'number') return true;
+  const lo = own[0];
+  const hi = own[own.length - 1] as number;
+  let need = 0;
+  for (let k = 0; k < own.length; k += 2) need += (own[k + 1] as number) - (own[k] as number);
+  let have = 0;
+  for (const c of covers) {
+    const set = c.match.project(d) as I.IntervalSet<number>;
+    for (let k = 0; k < set.length; k += 2) {
+      const from = Math.max(set[k]!, lo);
+      const to = Math.min(set[k + 1]!, hi);
+      if (to > from) have += to - from;
+    }
+    if (have >= need) return true;
+  }
+  return false;
 }
 
 /** Chains a packet can enter: base chains and everything they jump or go to. */
@@ -295,7 +382,7 @@ function shadowedIn(chain: Chain, budget: ShadowBudget): ShadowedRule[] {
       break;
     }
     // Cheap projections first: most earlier rules are about other protocols or ports.
-    const touching = candidates.filter((c) => I.intersects(c.protos, protos) && I.intersects(c.ports, ports) && c.match.intersects(rule.match));
+    const touching = candidates.filter((c) => I.intersects(c.protoSet, protos) && I.intersects(c.portSet, ports) && c.match.intersects(rule.match));
     let remaining = touching.length > 0 && coveredOnEveryAxis(rule.match, touching) ? rule.match : null;
     const by: Cover[] = [];
     for (const c of remaining ? touching : []) {
@@ -307,7 +394,7 @@ function shadowedIn(chain: Chain, budget: ShadowBudget): ShadowedRule[] {
     if (remaining?.isEmpty()) {
       out.push({ rule: ruleRef(chain, rule), kind: 'shadowed', coveredBy: by.slice(0, 3).map((c) => ruleRef(chain, c.rule)) });
     }
-    if (isCover) covers.add({ order, rule, match: rule.match, protos, ports, key });
+    if (isCover) covers.add({ order, rule, match: rule.match, protoSet: protos, portSet: ports, proto: key.proto, ports: key.ports, blocks: key.blocks });
   }
   return out;
 }
