@@ -38,9 +38,14 @@ export interface CoarseKey {
   proto: number;
   /** Each destination port when there are few (multiport), else [ANY]. */
   ports: readonly number[];
-  /** blocks[k]: the /LEVELS[k] block holding every source; shorter than LEVELS when the sources spread. */
-  blocks: readonly BlockKey[];
+  /** src[k]: the /LEVELS[k] block holding every source; shorter than LEVELS when the sources spread. */
+  src: readonly BlockKey[];
+  /** The same for the destinations. */
+  dst: readonly BlockKey[];
 }
+
+/** The address axis an index files its covers by. */
+type AddressAxis = 'src' | 'dst';
 
 /** "proto|port" as one number (either may be {@link ANY}). */
 function portKey(proto: number, port: number): number {
@@ -63,25 +68,34 @@ function few(set: I.IntervalSet<number>): readonly number[] {
 }
 
 export function coarseKey(match: PacketSet): CoarseKey {
-  return { proto: single(match.project(Dim.Proto) as I.IntervalSet<number>), ports: few(match.project(Dim.Dport) as I.IntervalSet<number>), blocks: sourceBlocks(match) };
+  return {
+    proto: single(match.project(Dim.Proto) as I.IntervalSet<number>),
+    ports: few(match.project(Dim.Dport) as I.IntervalSet<number>),
+    src: addressBlocks(match, Dim.Src),
+    dst: addressBlocks(match, Dim.Dst),
+  };
 }
 
-/** The blocks holding every source of `match`, coarse to fine, as far down as one block holds them. */
-function sourceBlocks(match: PacketSet): BlockKey[] {
-  const src = match.project(Dim.Src);
-  if (src.length === 0) return [];
+/** Addresses spread over more than one block of the coarsest level (most rules' destinations). */
+const NO_BLOCK: readonly BlockKey[] = Object.freeze([]);
+
+/** The blocks holding every address of `match` on `dim`, coarse to fine, as far down as one block holds them. */
+function addressBlocks(match: PacketSet, dim: typeof Dim.Src | typeof Dim.Dst): readonly BlockKey[] {
+  const addrs = match.project(dim);
+  if (addrs.length === 0) return NO_BLOCK;
   if (match.family === 'ipv4') {
     // IPv4 addresses are numbers below 2^32: shifts, no BigInt per rule.
-    const first = src[0] as number;
-    const last = (src[src.length - 1] as number) - 1;
+    const first = addrs[0] as number;
+    const last = (addrs[addrs.length - 1] as number) - 1;
     let depth = 0;
     while (depth < LEVELS.ipv4.length && blockOf(first, depth) === blockOf(last, depth)) depth++;
+    if (depth === 0) return NO_BLOCK;
     const blocks = new Array<BlockKey>(depth);
     for (let k = 0; k < depth; k++) blocks[k] = blockOf(first, k);
     return blocks;
   }
-  const first = BigInt(src[0]!);
-  const last = BigInt(src[src.length - 1]!) - 1n;
+  const first = BigInt(addrs[0]!);
+  const last = BigInt(addrs[addrs.length - 1]!) - 1n;
   const blocks: BlockKey[] = [];
   for (const len of LEVELS[match.family]) {
     const shift = BigInt(128 - len);
@@ -112,7 +126,10 @@ interface PortFiles {
  * holding them, and under every coarser block as "inside"; a rule then meets only the
  * covers on its own blocks' path and those inside its finest block, so a 5,000-line
  * fail2ban chain in one /24 costs thousands of lookups, not millions of comparisons.
- * Covers with sources in no single block are filed by protocol and port.
+ * Covers whose sources lie in no single block go to a second index of the same kind, by
+ * destination block (kube-proxy's nft services chain: thousands of any-source rules, one per
+ * service address, on a handful of ports, each met every earlier one on its port); covers
+ * spread on both are filed by protocol and port.
  *
  * The "inside" files of a level are built on the first rule whose finest block may hold
  * finer covers, and the by-port files on the first rule with one protocol and a few ports
@@ -120,18 +137,28 @@ interface PortFiles {
  * single addresses asks only for the blocks on its own path, and never pays for the others.
  */
 export class CoverIndex {
+  /** Every cover of this index, in order. */
   private readonly all: number[] = [];
+  /** The covers filed by block here (the others are spread). */
+  private readonly filed: number[] = [];
   /** Covers whose finest block is this one (maps made on first use: most chains never get a cover). */
   private readonly at: Map<BlockKey, Bucket>[] = [];
   /** Covers whose finest block lies strictly inside this one; undefined until a rule asks. */
   private readonly inside: (Map<BlockKey, Bucket> | undefined)[] = [];
-  private readonly wide: number[] = [];
   /** The finest level any cover is filed at: no cover lies inside a block of this level or finer. */
   private deepest = -1;
   private byPort: PortFiles | null = null;
+  /** Covers spread on this axis: indexed by destination under a source index, else a plain list. */
+  private readonly spread: CoverIndex | null;
+  private readonly wide: number[] = [];
 
   /** `rules`: the chain's rules, which covers are positions in. */
-  constructor(private readonly rules: readonly Rule[]) {}
+  constructor(
+    private readonly rules: readonly Rule[],
+    private readonly axis: AddressAxis = 'src',
+  ) {
+    this.spread = axis === 'src' ? new CoverIndex(rules, 'dst') : null;
+  }
 
   isEmpty(): boolean {
     return this.all.length === 0;
@@ -140,9 +167,12 @@ export class CoverIndex {
   /** Files the rule at `order` (after every cover filed so far), whose coarse key is `key`. */
   add(order: number, key: CoarseKey): void {
     this.all.push(order);
-    const { blocks } = key;
-    if (blocks.length === 0) this.wide.push(order);
-    else {
+    const blocks = key[this.axis];
+    if (blocks.length === 0) {
+      if (this.spread) this.spread.add(order, key);
+      else this.wide.push(order);
+    } else {
+      this.filed.push(order);
       const finest = blocks.length - 1;
       if (finest > this.deepest) this.deepest = finest;
       file((this.at[finest] ??= new Map()), blocks[finest]!, order);
@@ -151,7 +181,7 @@ export class CoverIndex {
         if (inside) file(inside, blocks[k]!, order);
       }
     }
-    if (this.byPort) fileByPort(this.byPort, order, key);
+    if (this.byPort && (blocks.length > 0 || !this.spread)) fileByPort(this.byPort, order, key, this.axis);
   }
 
   /** The covers whose finest block lies strictly inside a /LEVELS[level] block, by block. */
@@ -159,8 +189,8 @@ export class CoverIndex {
     let files = this.inside[level];
     if (!files) {
       this.inside[level] = files = new Map();
-      for (const order of this.all) {
-        const { blocks } = coarseKey(this.rules[order]!.match);
+      for (const order of this.filed) {
+        const blocks = coarseKey(this.rules[order]!.match)[this.axis];
         if (blocks.length - 1 > level) file(files, blocks[level]!, order);
       }
     }
@@ -170,37 +200,43 @@ export class CoverIndex {
   private portFiles(): PortFiles {
     if (!this.byPort) {
       this.byPort = { at: [], inside: [], wide: new Map(), filed: new Map() };
-      for (const order of this.all) fileByPort(this.byPort, order, coarseKey(this.rules[order]!.match));
+      for (const order of this.spread ? this.filed : this.all) fileByPort(this.byPort, order, coarseKey(this.rules[order]!.match), this.axis);
     }
     return this.byPort;
   }
 
   /** The covers that may overlap a rule whose coarse key is `k`, in rule order. */
   candidates(k: CoarseKey): readonly number[] {
+    const blocks = k[this.axis];
     const specificPort = k.proto !== ANY && k.ports[0] !== ANY;
     const found = new Found();
+    if (this.spread) found.list(this.spread.candidates(k));
     if (!specificPort) {
       found.list(this.wide);
-      // Sources spread wide: any filed cover may overlap.
-      if (k.blocks.length === 0) return this.all;
-      const finest = k.blocks.length - 1;
-      for (let b = 0; b <= finest; b++) found.bucket(this.at[b]?.get(k.blocks[b]!));
+      if (blocks.length === 0) {
+        // Addresses spread wide: any filed cover may overlap.
+        if (!this.spread) return this.all;
+        found.list(this.filed);
+        return found.inOrder();
+      }
+      const finest = blocks.length - 1;
+      for (let b = 0; b <= finest; b++) found.bucket(this.at[b]?.get(blocks[b]!));
       // Only a cover filed finer than this rule's finest block can lie inside it.
-      if (finest < this.deepest) found.bucket(this.insideAt(finest).get(k.blocks[finest]!));
+      if (finest < this.deepest) found.bucket(this.insideAt(finest).get(blocks[finest]!));
     } else {
       const files = this.portFiles();
       const keys = new Set<number>();
       for (const p of k.ports) keys.add(portKey(k.proto, p)).add(portKey(ANY, p));
       keys.add(portKey(k.proto, ANY)).add(portKey(ANY, ANY));
       for (const key of keys) found.bucket(files.wide.get(key));
-      if (k.blocks.length === 0) {
-        // Sources spread wide: any filed cover may overlap; narrow by port.
+      if (blocks.length === 0) {
+        // Addresses spread wide: any filed cover may overlap; narrow by port.
         for (const key of keys) found.bucket(files.filed.get(key));
       } else {
-        const finest = k.blocks.length - 1;
-        const insideFinest = files.inside[finest]?.get(k.blocks[finest]!);
+        const finest = blocks.length - 1;
+        const insideFinest = files.inside[finest]?.get(blocks[finest]!);
         for (const key of keys) {
-          for (let b = 0; b <= finest; b++) found.bucket(files.at[b]?.get(k.blocks[b]!)?.get(key));
+          for (let b = 0; b <= finest; b++) found.bucket(files.at[b]?.get(blocks[b]!)?.get(key));
           found.bucket(insideFinest?.get(key));
         }
       }
@@ -210,7 +246,9 @@ export class CoverIndex {
 }
 
 /** Files a cover by protocol and port, as `add` files it by block. */
-function fileByPort(files: PortFiles, order: number, { blocks, proto, ports }: CoarseKey): void {
+function fileByPort(files: PortFiles, order: number, key: CoarseKey, axis: AddressAxis): void {
+  const { proto, ports } = key;
+  const blocks = key[axis];
   if (blocks.length === 0) {
     for (const p of ports) file(files.wide, portKey(proto, p), order);
     return;
