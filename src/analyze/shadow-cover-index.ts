@@ -137,7 +137,7 @@ interface PortFiles {
  * single addresses asks only for the blocks on its own path, and never pays for the others.
  */
 export class CoverIndex {
-  /** Every cover of this index, in order. */
+  /** Under a destination index, every cover of it, in order. */
   private readonly all: number[] = [];
   /** The covers filed by block here (the others are spread). */
   private readonly filed: number[] = [];
@@ -148,28 +148,23 @@ export class CoverIndex {
   /** The finest level any cover is filed at: no cover lies inside a block of this level or finer. */
   private deepest = -1;
   private byPort: PortFiles | null = null;
-  /** Covers spread on this axis: indexed by destination under a source index, else a plain list. */
-  private readonly spread: CoverIndex | null;
+  /** Covers spread on this axis, under a source index: indexed by destination (made on the first). */
+  private spread: CoverIndex | null = null;
+  /** Covers spread on this axis, under a destination index. */
   private readonly wide: number[] = [];
 
   /** `rules`: the chain's rules, which covers are positions in. */
   constructor(
     private readonly rules: readonly Rule[],
     private readonly axis: AddressAxis = 'src',
-  ) {
-    this.spread = axis === 'src' ? new CoverIndex(rules, 'dst') : null;
-  }
-
-  isEmpty(): boolean {
-    return this.all.length === 0;
-  }
+  ) {}
 
   /** Files the rule at `order` (after every cover filed so far), whose coarse key is `key`. */
   add(order: number, key: CoarseKey): void {
-    this.all.push(order);
+    if (this.axis === 'dst') this.all.push(order);
     const blocks = key[this.axis];
     if (blocks.length === 0) {
-      if (this.spread) this.spread.add(order, key);
+      if (this.axis === 'src') (this.spread ??= new CoverIndex(this.rules, 'dst')).add(order, key);
       else this.wide.push(order);
     } else {
       this.filed.push(order);
@@ -181,7 +176,7 @@ export class CoverIndex {
         if (inside) file(inside, blocks[k]!, order);
       }
     }
-    if (this.byPort && (blocks.length > 0 || !this.spread)) fileByPort(this.byPort, order, key, this.axis);
+    if (this.byPort && (blocks.length > 0 || this.axis === 'dst')) fileByPort(this.byPort, order, key, this.axis);
   }
 
   /** The covers whose finest block lies strictly inside a /LEVELS[level] block, by block. */
@@ -200,7 +195,7 @@ export class CoverIndex {
   private portFiles(): PortFiles {
     if (!this.byPort) {
       this.byPort = { at: [], inside: [], wide: new Map(), filed: new Map() };
-      for (const order of this.spread ? this.filed : this.all) fileByPort(this.byPort, order, coarseKey(this.rules[order]!.match), this.axis);
+      for (const order of this.axis === 'src' ? this.filed : this.all) fileByPort(this.byPort, order, coarseKey(this.rules[order]!.match), this.axis);
     }
     return this.byPort;
   }
@@ -215,7 +210,7 @@ export class CoverIndex {
       found.list(this.wide);
       if (blocks.length === 0) {
         // Addresses spread wide: any filed cover may overlap.
-        if (!this.spread) return this.all;
+        if (this.axis === 'dst') return this.all;
         found.list(this.filed);
         return found.inOrder();
       }

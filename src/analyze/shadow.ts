@@ -119,7 +119,8 @@ const MAX_CUBES = 256;
 function shadowedIn(chain: Chain, budget: ShadowBudget): ShadowedRule[] {
   const out: ShadowedRule[] = [];
   const { rules } = chain;
-  const covers = new CoverIndex(rules);
+  // Made on the first cover: most of kube-proxy's 20,000 chains have none.
+  let covers: CoverIndex | null = null;
   for (let order = 0; order < rules.length; order++) {
     const rule = rules[order]!;
     if (rule.match.isEmpty()) continue;
@@ -127,7 +128,8 @@ function shadowedIn(chain: Chain, budget: ShadowBudget): ShadowedRule[] {
     const isCover = rule.uncertain.length === 0 && !rule.limits && ENDS_WALK.has(rule.action.type);
     // Before the first cover nothing can be shadowed, and a rule that covers nothing adds nothing:
     // kube-proxy's thousands of jump-only chains cost one test per rule.
-    if (covers.isEmpty() && !isCover) continue;
+    if (covers === null && !isCover) continue;
+    covers ??= new CoverIndex(rules);
     const protos = rule.match.project(Dim.Proto);
     const ports = rule.match.project(Dim.Dport);
     const key = coarseKey(rule.match);
