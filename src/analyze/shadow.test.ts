@@ -60,6 +60,42 @@ describe('per-port rules against block-filed covers', () => {
   });
 });
 
+describe('any-source rules against destination-filed covers', () => {
+  const GOTO = (chain: string) => ({ type: 'goto', chain }) as const;
+  /** kube-proxy's nft services chain: one any-source rule per service address, all on port 80. */
+  function services(n: number, after: RuleSpec[]) {
+    const b = new ModelBuilder('ipv4');
+    const rules = Array.from({ length: n }, (_, i) => ({ dst: [`10.96.${i >> 8}.${i & 255}/32`], proto: 'tcp', dport: 80, action: GOTO(`svc-${i}`) }) satisfies RuleSpec);
+    b.base('filter', 'services', 'prerouting', 0, 'accept', [...rules, ...after]);
+    return b.model;
+  }
+
+  it('finds the earlier rule on the same service address, and only there', () => {
+    const m = services(300, [
+      { dst: ['10.96.0.77/32'], proto: 'tcp', dport: 80, action: GOTO('again') },
+      { dst: ['10.96.0.77/32'], proto: 'tcp', dport: 81, action: GOTO('other-port') },
+      { dst: ['10.96.0.0/24'], proto: 'tcp', dport: 80, action: GOTO('whole-block') },
+      { dst: ['10.96.1.0/27'], proto: 'tcp', dport: 80, action: GOTO('first-32') },
+      // Services 256..299 hold 44 of these 64 addresses.
+      { dst: ['10.96.1.0/26'], proto: 'tcp', dport: 80, action: GOTO('first-64') },
+    ]);
+    const shadowed = findShadowedRules(m);
+    expect(shadowed.map((s) => [s.rule.position, s.coveredBy.map((c) => c.position)])).toEqual([
+      [301, [78]],
+      [303, [1, 2, 3]],
+      [304, [257, 258, 259]],
+    ]);
+  });
+
+  it('compares each rule with the covers on its own address, not every cover on its port', () => {
+    // 300 rules on one port met each other pairwise: 45,000 comparisons, over this budget.
+    const budget = new ShadowBudget(1_000);
+    expect(findShadowedRules(services(300, []), budget)).toEqual([]);
+    expect(budget.exhausted()).toBe(false);
+    expect(budget.skipped).toEqual([]);
+  });
+});
+
 describe('the work budget', () => {
   it('stops with the chain and the rules it did not analyse, and claims nothing about them', () => {
     const m = bans(hosts('198.51.100', 256), [{ src: ['198.51.100.0/24'], action: REJECT }]);

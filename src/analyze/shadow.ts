@@ -12,197 +12,12 @@
  */
 import * as I from '../model/interval-set.js';
 import { DIM_COUNT, Dim, type PacketSet } from '../model/packet-set.js';
-import type { Chain, FirewallModel, Rule } from '../model/ruleset.js';
+import type { Chain, FirewallModel } from '../model/ruleset.js';
 import { ruleRef } from './engine/refs.js';
+import { CoverIndex, coarseKey } from './shadow-cover-index.js';
 import type { ShadowedRule } from './types.js';
 
 const ENDS_WALK = new Set(['accept', 'drop', 'reject', 'return', 'goto', 'dnat', 'snat', 'queue']);
-
-interface Cover {
-  order: number;
-  rule: Rule;
-  match: PacketSet;
-  protos: I.IntervalSet<number>;
-  ports: I.IntervalSet<number>;
-  key: CoarseKey;
-}
-
-/** Source block sizes (prefix lengths) the cover index buckets by, coarse to fine. */
-const LEVELS = { ipv4: [8, 16, 24, 32], ipv6: [16, 32, 48, 64, 96, 128] } as const;
-
-/** Stands for "any" (several values) in a coarse protocol or port. */
-const ANY = -1;
-
-/**
- * A source block, as a key of its level's map: the block number for IPv4 (as a signed 32-bit
- * integer, which V8 keeps unboxed), a string for IPv6. Not "len:block" strings: a
- * 50,000-rule blocklist files each rule under four blocks, and building those strings and
- * hashing them was most of the analysis.
- */
-type BlockKey = number | string;
-
-/**
- * Coarse position of a match: its protocol and port when single ({@link ANY} otherwise), and
- * the blocks holding all its sources at each level, as far down as one block holds them all.
- */
-interface CoarseKey {
-  proto: number;
-  /** Each destination port when there are few (multiport), else [ANY]. */
-  ports: number[];
-  /** blocks[k]: the /LEVELS[k] block holding every source; shorter than LEVELS when the sources spread. */
-  blocks: BlockKey[];
-}
-
-/** "proto|port" as one number (either may be {@link ANY}). */
-function portKey(proto: number, port: number): number {
-  return (proto + 1) * 65_538 + (port + 1);
-}
-
-function coarseKey(match: PacketSet, protos: I.IntervalSet<number>, ports: I.IntervalSet<number>): CoarseKey {
-  const single = (set: I.IntervalSet<number>) => (set.length === 2 && set[1]! - set[0]! === 1 ? set[0]! : ANY);
-  const few = (set: I.IntervalSet<number>) => {
-    const out: number[] = [];
-    for (let i = 0; i < set.length && out.length <= 16; i += 2) for (let p = set[i]!; p < set[i + 1]! && out.length <= 16; p++) out.push(p);
-    return out.length > 0 && out.length <= 16 ? out : [ANY];
-  };
-  const src = match.project(Dim.Src);
-  const bits = match.family === 'ipv4' ? 32 : 128;
-  const blocks: BlockKey[] = [];
-  if (src.length > 0 && match.family === 'ipv4') {
-    // IPv4 addresses are numbers below 2^32: plain division, no BigInt per rule.
-    const first = src[0] as number;
-    const last = (src[src.length - 1] as number) - 1;
-    for (const len of LEVELS.ipv4) {
-      const size = 2 ** (bits - len);
-      const block = Math.floor(first / size);
-      if (block !== Math.floor(last / size)) break;
-      blocks.push(block | 0);
-    }
-  } else if (src.length > 0) {
-    const first = BigInt(src[0]!);
-    const last = BigInt(src[src.length - 1]!) - 1n;
-    for (const len of LEVELS[match.family]) {
-      const shift = BigInt(bits - len);
-      if (first >> shift !== last >> shift) break;
-      blocks.push(String(first >> shift));
-    }
-  }
-  return { proto: single(protos), ports: few(ports), blocks };
-}
-
-/** Per level, lists of covers by block. */
-type Levels = Map<BlockKey, Cover[]>[];
-
-/** Per level, lists of covers by block and port key. */
-type PortLevels = Map<BlockKey, Map<number, Cover[]>>[];
-
-/**
- * Earlier covers that can overlap a rule. Covers are filed under the finest source block
- * holding them, and under every coarser block as "inside"; a rule then meets only the
- * covers on its own blocks' path and those inside its finest block, so a 5,000-line
- * fail2ban chain in one /24 costs thousands of lookups, not millions of comparisons.
- * Covers with sources in no single block are filed by protocol and port.
- *
- * The by-port files serve only rules with one protocol and a few ports: they are built on
- * the first such rule (from every cover so far, in order), so a blocklist chain with no
- * per-port rule after it never pays for them.
- */
-class CoverIndex {
-  private readonly all: Cover[] = [];
-  /** Covers whose finest block is this one (maps made on first use: most chains never get a cover). */
-  private readonly at: Levels = [];
-  /** Covers whose finest block lies strictly inside this one. */
-  private readonly inside: Levels = [];
-  private readonly wide: Cover[] = [];
-  private byPort: { at: PortLevels; inside: PortLevels; wide: Map<number, Cover[]>; filed: Map<number, Cover[]> } | null = null;
-
-  isEmpty(): boolean {
-    return this.all.length === 0;
-  }
-
-  add(c: Cover): void {
-    this.all.push(c);
-    const { blocks } = c.key;
-    if (blocks.length === 0) this.wide.push(c);
-    else {
-      const finest = blocks.length - 1;
-      push((this.at[finest] ??= new Map()), blocks[finest]!, c);
-      for (let k = 0; k < finest; k++) push((this.inside[k] ??= new Map()), blocks[k]!, c);
-    }
-    if (this.byPort) this.fileByPort(c);
-  }
-
-  /** Files a cover by protocol and port, as `add` files it by block. */
-  private fileByPort(c: Cover): void {
-    const files = this.byPort!;
-    const { blocks, proto, ports } = c.key;
-    if (blocks.length === 0) {
-      for (const p of ports) push(files.wide, portKey(proto, p), c);
-      return;
-    }
-    const finest = blocks.length - 1;
-    for (const p of ports) {
-      const key = portKey(proto, p);
-      push(files.filed, key, c);
-      push(inner((files.at[finest] ??= new Map()), blocks[finest]!), key, c);
-      for (let k = 0; k < finest; k++) push(inner((files.inside[k] ??= new Map()), blocks[k]!), key, c);
-    }
-  }
-
-  candidates(k: CoarseKey): readonly Cover[] {
-    const specificPort = k.proto !== ANY && k.ports[0] !== ANY;
-    const lists: Cover[][] = [];
-    const hit = (list: Cover[] | undefined) => {
-      if (list !== undefined && list.length > 0) lists.push(list);
-    };
-    if (!specificPort) {
-      hit(this.wide);
-      // Sources spread wide: any filed cover may overlap.
-      if (k.blocks.length === 0) return this.all;
-      const finest = k.blocks.length - 1;
-      for (let b = 0; b <= finest; b++) hit(this.at[b]?.get(k.blocks[b]!));
-      hit(this.inside[finest]?.get(k.blocks[finest]!));
-    } else {
-      if (!this.byPort) {
-        this.byPort = { at: [], inside: [], wide: new Map(), filed: new Map() };
-        for (const c of this.all) this.fileByPort(c);
-      }
-      const files = this.byPort;
-      const keys = new Set<number>();
-      for (const p of k.ports) keys.add(portKey(k.proto, p)).add(portKey(ANY, p));
-      keys.add(portKey(k.proto, ANY)).add(portKey(ANY, ANY));
-      for (const key of keys) hit(files.wide.get(key));
-      if (k.blocks.length === 0) {
-        // Sources spread wide: any filed cover may overlap; narrow by port.
-        for (const key of keys) hit(files.filed.get(key));
-      } else {
-        const finest = k.blocks.length - 1;
-        const insideFinest = files.inside[finest]?.get(k.blocks[finest]!);
-        for (const key of keys) {
-          for (let b = 0; b <= finest; b++) hit(files.at[b]?.get(k.blocks[b]!)?.get(key));
-          hit(insideFinest?.get(key));
-        }
-      }
-    }
-    // Each list is already in rule order; most lookups hit one list or none.
-    if (lists.length === 0) return [];
-    if (lists.length === 1) return lists[0]!;
-    const all = lists.flat().sort((a, b) => a.order - b.order);
-    return all.filter((c, i) => i === 0 || all[i - 1] !== c);
-  }
-}
-
-function push<K, T>(map: Map<K, T[]>, key: K, value: T): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
-function inner(map: Map<BlockKey, Map<number, Cover[]>>, block: BlockKey): Map<number, Cover[]> {
-  let files = map.get(block);
-  if (!files) map.set(block, (files = new Map()));
-  return files;
-}
 
 /**
  * How much comparing the analysis may do (earlier covers met by later rules, summed over
@@ -247,14 +62,40 @@ export function findShadowedRules(model: FirewallModel, budget = new ShadowBudge
  * A necessary condition, cheap to test: on every dimension, the covers' values must include
  * the rule's. Most rules fail it at once, sparing the exact (and costly) set difference.
  */
-function coveredOnEveryAxis(match: PacketSet, covers: readonly Cover[]): boolean {
+function coveredOnEveryAxis(match: PacketSet, covers: readonly PacketSet[]): boolean {
   for (let d = 0; d < DIM_COUNT; d++) {
     const own = match.project(d as Dim);
     // Covers matching everything on this axis (the common case off the source axis) settle it at once.
-    if (covers.some((c) => I.isSubset(own, c.match.project(d as Dim)))) continue;
-    if (!I.isSubset(own, I.unionAll(covers.map((c) => c.match.project(d as Dim))))) return false;
+    if (covers.some((c) => I.isSubset(own, c.project(d as Dim)))) continue;
+    if (!enoughToCover(own, covers, d as Dim)) return false;
+    if (!I.isSubset(own, I.unionAll(covers.map((c) => c.project(d as Dim))))) return false;
   }
   return true;
+}
+
+/**
+ * Whether the covers' values on axis `d`, counted within the rule's bounds, add up to at least
+ * the rule's own count: necessary for their union to hold the rule's, and a sum needs no
+ * sort. The catch-all RETURN after a 100,000-address blocklist fails it at once instead of
+ * sorting 100,000 ranges. Number axes only (IPv6 addresses and interface names say yes).
+ */
+function enoughToCover(own: I.IntervalSet<I.Ordinal>, covers: readonly PacketSet[], d: Dim): boolean {
+  if (typeof own[0] !== 'number') return true;
+  const lo = own[0];
+  const hi = own[own.length - 1] as number;
+  let need = 0;
+  for (let k = 0; k < own.length; k += 2) need += (own[k + 1] as number) - (own[k] as number);
+  let have = 0;
+  for (const c of covers) {
+    const set = c.project(d) as I.IntervalSet<number>;
+    for (let k = 0; k < set.length; k += 2) {
+      const from = Math.max(set[k]!, lo);
+      const to = Math.min(set[k + 1]!, hi);
+      if (to > from) have += to - from;
+    }
+    if (have >= need) return true;
+  }
+  return false;
 }
 
 /** Chains a packet can enter: base chains and everything they jump or go to. */
@@ -277,37 +118,44 @@ const MAX_CUBES = 256;
 
 function shadowedIn(chain: Chain, budget: ShadowBudget): ShadowedRule[] {
   const out: ShadowedRule[] = [];
-  const covers = new CoverIndex();
-  for (let order = 0; order < chain.rules.length; order++) {
-    const rule = chain.rules[order]!;
+  const { rules } = chain;
+  // Made on the first cover: most of kube-proxy's 20,000 chains have none.
+  let covers: CoverIndex | null = null;
+  for (let order = 0; order < rules.length; order++) {
+    const rule = rules[order]!;
     if (rule.match.isEmpty()) continue;
     // A limited rule decides only some connections: it covers nothing.
     const isCover = rule.uncertain.length === 0 && !rule.limits && ENDS_WALK.has(rule.action.type);
     // Before the first cover nothing can be shadowed, and a rule that covers nothing adds nothing:
     // kube-proxy's thousands of jump-only chains cost one test per rule.
-    if (covers.isEmpty() && !isCover) continue;
-    const protos = rule.match.project(Dim.Proto) as I.IntervalSet<number>;
-    const ports = rule.match.project(Dim.Dport) as I.IntervalSet<number>;
-    const key = coarseKey(rule.match, protos, ports);
+    if (covers === null && !isCover) continue;
+    covers ??= new CoverIndex(rules);
+    const protos = rule.match.project(Dim.Proto);
+    const ports = rule.match.project(Dim.Dport);
+    const key = coarseKey(rule.match);
     const candidates = covers.candidates(key);
     if (budget.exhausted() || !budget.spend(candidates.length + 1)) {
-      budget.skipped.push({ chain: chain.id, from: order, rules: chain.rules.length - order });
+      budget.skipped.push({ chain: chain.id, from: order, rules: rules.length - order });
       break;
     }
     // Cheap projections first: most earlier rules are about other protocols or ports.
-    const touching = candidates.filter((c) => I.intersects(c.protos, protos) && I.intersects(c.ports, ports) && c.match.intersects(rule.match));
-    let remaining = touching.length > 0 && coveredOnEveryAxis(rule.match, touching) ? rule.match : null;
-    const by: Cover[] = [];
+    const touching = candidates.filter((c) => {
+      const match = rules[c]!.match;
+      return I.intersects(match.project(Dim.Proto), protos) && I.intersects(match.project(Dim.Dport), ports) && match.intersects(rule.match);
+    });
+    let remaining = touching.length > 0 && coveredOnEveryAxis(rule.match, touching.map((c) => rules[c]!.match)) ? rule.match : null;
+    const by: number[] = [];
     for (const c of remaining ? touching : []) {
-      if (!c.match.intersects(remaining!)) continue;
-      remaining = remaining!.difference(c.match, { merge: false });
+      const match = rules[c]!.match;
+      if (!match.intersects(remaining!)) continue;
+      remaining = remaining!.difference(match, { merge: false });
       by.push(c);
       if (remaining.isEmpty() || remaining.cubes.length > MAX_CUBES) break;
     }
     if (remaining?.isEmpty()) {
-      out.push({ rule: ruleRef(chain, rule), kind: 'shadowed', coveredBy: by.slice(0, 3).map((c) => ruleRef(chain, c.rule)) });
+      out.push({ rule: ruleRef(chain, rule), kind: 'shadowed', coveredBy: by.slice(0, 3).map((c) => ruleRef(chain, rules[c]!)) });
     }
-    if (isCover) covers.add({ order, rule, match: rule.match, protos, ports, key });
+    if (isCover) covers.add(order, key);
   }
   return out;
 }

@@ -14,7 +14,9 @@ export function tableText(name, { policies = {}, chains = [], rules = [] }) {
   const out = [`*${name}`];
   for (const [chain, policy] of Object.entries(policies)) out.push(`:${chain} ${policy} [0:0]`);
   for (const chain of [...new Set(chains)].sort()) out.push(`:${chain} - [0:0]`);
-  out.push(...rules, 'COMMIT');
+  // A loop, not push(...rules): a million rules are too many arguments for one call.
+  for (const rule of rules) out.push(rule);
+  out.push('COMMIT');
   return out.join('\n');
 }
 
