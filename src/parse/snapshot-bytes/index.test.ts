@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../model/snapshot.js';
+import { snapshotOf } from '../../../test/helpers/model-builder.js';
 import { parseSnapshot } from '../snapshot.js';
 import { isSetAside, parseSnapshotBytes, undecodedNftShape } from './index.js';
 import { SET_ASIDE_MIN, setAsideContents } from './set-aside.js';
@@ -9,23 +10,13 @@ const iptables = `*filter\n:INPUT ACCEPT [0:0]\n${'-A INPUT -s 192.0.2.7/32 -m c
 const nft = JSON.stringify({ nftables: [{ metainfo: { version: '1.0.6' } }, { table: { family: 'ip', name: 'filter', handle: 1 } }, { chain: { family: 'ip', table: 'filter', name: 'INPUT', comment: 'x'.repeat(BIG) } }] });
 
 function snapshot(): Snapshot {
-  return {
-    format: 'portcullis-snapshot',
-    version: 1,
-    collectedAt: '2026-01-31T12:00:00.000Z',
-    tool: { name: 'portcullis', version: '0.1.0' },
-    host: { hostname: 'h', kernel: '6.1.0' },
-    privileges: { uid: 0, euid: 0, root: true },
-    interfaces: [],
-    sockets: [],
+  return snapshotOf([], {
     firewall: [
       { kind: 'nft-json', backend: null, command: ['nft', '-j', 'list', 'ruleset'], status: 'ok', content: nft },
       { kind: 'iptables-save', backend: 'nft', command: ['iptables-nft-save'], status: 'ok', content: iptables },
       { kind: 'ip6tables-save', backend: 'nft', command: ['ip6tables-nft-save'], status: 'ok', content: '' },
     ],
-    sysctls: {},
-    unreadable: [],
-  };
+  });
 }
 
 const file = (s: unknown) => Buffer.from(JSON.stringify(s, null, 2) + '\n');
