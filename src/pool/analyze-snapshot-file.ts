@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Diagnostic } from '../model/diagnostics.js';
-import { parseSnapshot } from '../parse/snapshot.js';
+import { parseSnapshotBytes } from '../parse/snapshot-bytes/index.js';
 import { analyzeHost, type FirewallOverrides, loadHost } from '../pipeline.js';
 import type { HostAnalysis } from '../analyze/types.js';
 
@@ -26,14 +26,16 @@ export type HostOutcome =
 
 export async function analyzeSnapshotFile(task: SnapshotTask): Promise<HostOutcome> {
   const { file } = task;
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    // Bytes, not text: a long firewall dump is then decoded only if the load reads it (an
+    // iptables-nft host's nft copy of its xtables tables never is), as for explain.
+    bytes = await readFile(file);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     return { ok: false, file, problem: 'unreadable', code: e.code ?? 'EUNKNOWN', message: String(e.message) };
   }
-  const parsed = parseSnapshot(text, file);
+  const parsed = parseSnapshotBytes(bytes, file);
   if (!parsed.value || parsed.diagnostics.some((d) => d.severity === 'error')) return { ok: false, file, problem: 'invalid', diagnostics: parsed.diagnostics };
   const host = loadHost(parsed.value, file, task.overrides);
   // Warnings of the snapshot itself (strings cut at load) join the host's.
