@@ -25,7 +25,6 @@ import type { WalkEvent } from './engine/evaluate-chain.js';
 import { type HostFacts, PacketPath } from './engine/packet-path.js';
 import { decisionsFor, limitNotesFor, uncertaintiesFor } from './engine/refs.js';
 import { dnatTargets, mergeProxySockets, natWalks, originalDestinations } from './published.js';
-import { PreroutingShare } from './engine/prerouting-share.js';
 import type { ServiceReach } from './types.js';
 
 export interface ReachInput {
@@ -164,16 +163,16 @@ export function computeServices(input: ReachInput): ReachResult {
     for (const w of walks) {
       for (const ports of portSlices(w.dnatPorts)) slices.set(`${w.proto}:${portText(ports)}`, { proto: w.proto, ports });
     }
-    // The walks that found those ports take every slice through ingress and prerouting.
-    const shares = new Map(walks.map((w) => [w.proto, PreroutingShare.of(w)]));
     const routes = input.arrival?.cubes[family] ?? null;
     const arrivals = new Map([TCP, UDP].map((proto) => [proto, arrivalByPorts({ family, proto, facts: input.facts, routes })]));
     for (const slice of slices.values()) {
       const arrival = arrivals.get(slice.proto)!(slice.ports);
-      const prerouted = shares.get(slice.proto)?.cut(arrival, slice.ports) ?? null;
-      const events: WalkEvent[] = prerouted ? prerouted.events : [];
+      // Each slice walks ingress and prerouting itself. A shared walk cut by arrival port
+      // (engine/prerouting-share.ts, commit 87faa62) disagreed with the kernel on netavark's host forward
+      // chain (test/kernel/containers-nft.test.ts) and was taken out until it is understood.
+      const events: WalkEvent[] = [];
       path.walker.events = events;
-      const out = prerouted ? path.inboundAfterPrerouting(prerouted.passed) : path.inbound(arrival);
+      const out = path.inbound(arrival);
       path.walker.events = null;
       const logged = dropsLogged(events);
       if (logged !== null) inputDropsLogged[family] = (inputDropsLogged[family] ?? true) && logged;

@@ -78,7 +78,7 @@ export class ChainWalker {
   private readonly prefixes = new Map<string, { steps: number; rules: number }>();
   /** Memoise slice-independent chains (off while tracing one flow, so its trace names every rule). */
   memoize = true;
-  /** How many memoised walks ran (a walk shared between slices is exact only without one: see prerouting-share.ts). */
+  /** How many memoised walks ran (a walk shared between slices would be exact only without one). */
   memoWalks = 0;
 
   constructor(readonly model: FirewallModel) {}
