@@ -24,7 +24,7 @@ import { restrictToLink } from './link-scope.js';
 import type { WalkEvent } from './engine/evaluate-chain.js';
 import { type HostFacts, PacketPath } from './engine/packet-path.js';
 import { decisionsFor, limitNotesFor, uncertaintiesFor } from './engine/refs.js';
-import { dnatTargets, mergeProxySockets, natWalks, originalDestinations } from './published.js';
+import { dnatTargets, mergeProxySockets, natSlices, originalDestinations } from './published.js';
 import type { ServiceReach } from './types.js';
 
 export interface ReachInput {
@@ -159,17 +159,15 @@ export function computeServices(input: ReachInput): ReachResult {
       const port = unlistenedPort(bindings, proto);
       slices.set(`${proto}:${port}`, { proto, ports: I.range(port, port + 1) });
     }
-    const walks = natWalks(path, input.facts, family);
-    for (const w of walks) {
-      for (const ports of portSlices(w.dnatPorts)) slices.set(`${w.proto}:${portText(ports)}`, { proto: w.proto, ports });
+    for (const s of natSlices(path, input.facts, family)) {
+      for (const ports of portSlices(s.ports)) slices.set(`${s.proto}:${portText(ports)}`, { proto: s.proto, ports });
     }
     const routes = input.arrival?.cubes[family] ?? null;
     const arrivals = new Map([TCP, UDP].map((proto) => [proto, arrivalByPorts({ family, proto, facts: input.facts, routes })]));
     for (const slice of slices.values()) {
       const arrival = arrivals.get(slice.proto)!(slice.ports);
-      // Each slice walks ingress and prerouting itself. A shared walk cut by arrival port
-      // (engine/prerouting-share.ts, commit 87faa62) disagreed with the kernel on netavark's host forward
-      // chain (test/kernel/containers-nft.test.ts) and was taken out until it is understood.
+      // Each slice walks ingress and prerouting itself: a walk shared by all slices and cut by
+      // arrival port (commit 87faa62) disagreed with the kernel on netavark's host forward chain.
       const events: WalkEvent[] = [];
       path.walker.events = events;
       const out = path.inbound(arrival);
