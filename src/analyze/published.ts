@@ -19,23 +19,46 @@ import type { ServiceReach } from './types.js';
 
 /** Per protocol, the arrival ports some prerouting DNAT/REDIRECT rewrites. */
 export function natSlices(path: PacketPath, facts: AddressFacts, family: Family): { proto: number; ports: DimSet }[] {
-  const out: { proto: number; ports: DimSet }[] = [];
+  return natWalks(path, facts, family)
+    .filter((w) => !I.isEmpty(w.dnatPorts as I.IntervalSet<number>))
+    .map((w) => ({ proto: w.proto, ports: w.dnatPorts }));
+}
+
+/** One protocol's packets on every port, walked through ingress and prerouting. */
+export interface PreroutingWalk {
+  proto: number;
+  arrival: PacketSet;
+  /** What got through both hooks (rewritten by any DNAT). */
+  passed: PacketSet;
+  events: WalkEvent[];
+  /** Arrival ports some DNAT/REDIRECT rewrites. */
+  dnatPorts: DimSet;
+  /** Whether a memoised walk ran (its summaries depend on the packets walked). */
+  memoised: boolean;
+  /** Whether a REDIRECT keeps the destination address (the host's addresses are not known). */
+  redirectKeepsAddress: boolean;
+}
+
+/** {@link natSlices}'s walks themselves, one per protocol; none when no prerouting or ingress chain exists. */
+export function natWalks(path: PacketPath, facts: AddressFacts, family: Family): PreroutingWalk[] {
+  const out: PreroutingWalk[] = [];
   const hasNat = path.model.baseChains.some((b) => b.hook === 'prerouting' || b.hook === 'ingress');
   if (!hasNat) return out;
   for (const proto of [TCP, UDP]) {
     const arrival = arrivalSet({ family, proto, ports: I.range(0, 65536), facts });
     const events: WalkEvent[] = [];
     const saved = path.walker.events;
+    const memoWalks = path.walker.memoWalks;
     path.walker.events = events;
+    let passed: PacketSet;
     try {
-      path.runHook('prerouting', path.runHook('ingress', arrival).passed);
+      passed = path.runHook('prerouting', path.runHook('ingress', arrival).passed).passed;
     } finally {
       path.walker.events = saved;
     }
     const dnatPorts: I.IntervalSet<number>[] = [];
     for (const e of events) if (e.verdict === 'dnat') dnatPorts.push(e.set.project(Dim.Dport) as I.IntervalSet<number>);
-    const ports: DimSet = I.unionAll(dnatPorts);
-    if (!I.isEmpty(ports as I.IntervalSet<number>)) out.push({ proto, ports });
+    out.push({ proto, arrival, passed, events, dnatPorts: I.unionAll(dnatPorts), memoised: path.walker.memoWalks !== memoWalks, redirectKeepsAddress: path.facts.redirectAddrs === null });
   }
   return out;
 }

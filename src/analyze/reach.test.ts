@@ -130,6 +130,19 @@ describe('sources of a listener', () => {
     expect(off).toEqual([]);
   });
 
+  it("a port range published as is (netavark's 9100-9101): each host port forwards only what the forward chain admits on its own port", () => {
+    // The kernel times out on 9101 here (test/kernel/containers-nft.test.ts): the forward
+    // chain accepts port 9100 only, and the DNAT keeps each packet's port.
+    const b = new ModelBuilder('ipv4');
+    b.base('filter', 'INPUT', 'input', 0, 'drop', []);
+    b.base('nat', 'PREROUTING', 'prerouting', -100, 'accept', [{ proto: 'tcp', dport: [9100, 9101], action: { type: 'dnat', addr: [0xac110002, 0xac110003] } }], 'nat');
+    b.base('filter', 'FORWARD', 'forward', 0, 'drop', [{ dst: ['172.17.0.2/32'], proto: 'tcp', dport: 9100, action: ACCEPT }]);
+    const { services } = computeServices(input(b.model, []));
+    const port = (p: number) => services.find((s) => s.path.kind === 'forward' && s.port === p);
+    expect(port(9100)!.sources.ipv4).toEqual(['0.0.0.0/0']);
+    expect(port(9101)?.sources.ipv4 ?? []).toEqual([]);
+  });
+
   it('equal priorities in one backend: the chain created last runs first, as the kernel does', () => {
     const b = new ModelBuilder('ipv4', 'nftables');
     b.base('inet a', 'input', 'input', 0, 'accept', [{ proto: 'tcp', dport: 5555, action: DROP }]);

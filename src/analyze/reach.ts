@@ -24,7 +24,8 @@ import { restrictToLink } from './link-scope.js';
 import type { WalkEvent } from './engine/evaluate-chain.js';
 import { type HostFacts, PacketPath } from './engine/packet-path.js';
 import { decisionsFor, limitNotesFor, uncertaintiesFor } from './engine/refs.js';
-import { dnatTargets, mergeProxySockets, natSlices, originalDestinations } from './published.js';
+import { dnatTargets, mergeProxySockets, natWalks, originalDestinations } from './published.js';
+import { PreroutingShare } from './engine/prerouting-share.js';
 import type { ServiceReach } from './types.js';
 
 export interface ReachInput {
@@ -159,18 +160,20 @@ export function computeServices(input: ReachInput): ReachResult {
       const port = unlistenedPort(bindings, proto);
       slices.set(`${proto}:${port}`, { proto, ports: I.range(port, port + 1) });
     }
-    for (const s of natSlices(path, input.facts, family)) {
-      for (const ports of portSlices(s.ports)) slices.set(`${s.proto}:${portText(ports)}`, { proto: s.proto, ports });
+    const walks = natWalks(path, input.facts, family);
+    for (const w of walks) {
+      for (const ports of portSlices(w.dnatPorts)) slices.set(`${w.proto}:${portText(ports)}`, { proto: w.proto, ports });
     }
+    // The walks that found those ports take every slice through ingress and prerouting.
+    const shares = new Map(walks.map((w) => [w.proto, PreroutingShare.of(w)]));
     const routes = input.arrival?.cubes[family] ?? null;
     const arrivals = new Map([TCP, UDP].map((proto) => [proto, arrivalByPorts({ family, proto, facts: input.facts, routes })]));
     for (const slice of slices.values()) {
       const arrival = arrivals.get(slice.proto)!(slice.ports);
-      // Each slice walks ingress and prerouting itself: a walk shared by all slices and cut by
-      // arrival port (commit 87faa62) disagreed with the kernel on netavark's host forward chain.
-      const events: WalkEvent[] = [];
+      const prerouted = shares.get(slice.proto)?.cut(arrival, slice.ports) ?? null;
+      const events: WalkEvent[] = prerouted ? prerouted.events : [];
       path.walker.events = events;
-      const out = path.inbound(arrival);
+      const out = prerouted ? path.inboundAfterPrerouting(prerouted.passed) : path.inbound(arrival);
       path.walker.events = null;
       const logged = dropsLogged(events);
       if (logged !== null) inputDropsLogged[family] = (inputDropsLogged[family] ?? true) && logged;

@@ -78,6 +78,8 @@ export class ChainWalker {
   private readonly prefixes = new Map<string, { steps: number; rules: number }>();
   /** Memoise slice-independent chains (off while tracing one flow, so its trace names every rule). */
   memoize = true;
+  /** How many memoised walks ran (a walk shared between slices is exact only without one: see prerouting-share.ts). */
+  memoWalks = 0;
 
   constructor(readonly model: FirewallModel) {}
 
@@ -171,6 +173,7 @@ export class ChainWalker {
 
   /** Walk steps [0, toStep) of a chain once for all slices (see isSliceIndependent), then cut the outcome to `input`. */
   private *walkMemo(chain: Chain, hook: string, input: PacketSet, active: Set<string>, toStep: number): Walk<WalkOutcome> {
+    this.memoWalks++;
     let widened = input;
     for (const d of SLICE_DIMS) widened = widened.rewrite(d, I.fullSet(dimDomain(input.family, d)) as DimSet);
     const key = `${chain.id}\u0000${toStep}\u0000${hook}\u0000${this.kind}\u0000${widened.key()}`;

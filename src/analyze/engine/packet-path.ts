@@ -104,26 +104,38 @@ export class PacketPath {
 
   /** Follow packets arriving from outside (their input interface set, output interface ""). */
   inbound(arrival: PacketSet): PathOutcome {
-    const family = arrival.family;
-    let dropped = PacketSet.empty(family);
-    let rejected = dropped;
-    const step = (hook: Hook, set: PacketSet) => {
-      const r = this.runHook(hook, set);
-      dropped = dropped.union(r.dropped);
-      rejected = rejected.union(r.rejected);
-      return r.passed;
-    };
-    const afterPre = step('prerouting', step('ingress', arrival));
+    const verdicts = { dropped: PacketSet.empty(arrival.family), rejected: PacketSet.empty(arrival.family) };
+    const afterPre = this.step(verdicts, 'prerouting', this.step(verdicts, 'ingress', arrival));
+    return this.pastPrerouting(afterPre, verdicts);
+  }
+
+  /**
+   * {@link inbound} for packets already through ingress and prerouting (see
+   * prerouting-share.ts); `dropped` and `rejected` then hold what the later hooks did only.
+   */
+  inboundAfterPrerouting(afterPre: PacketSet): PathOutcome {
+    return this.pastPrerouting(afterPre, { dropped: PacketSet.empty(afterPre.family), rejected: PacketSet.empty(afterPre.family) });
+  }
+
+  private step(verdicts: { dropped: PacketSet; rejected: PacketSet }, hook: Hook, set: PacketSet): PacketSet {
+    const r = this.runHook(hook, set);
+    verdicts.dropped = verdicts.dropped.union(r.dropped);
+    verdicts.rejected = verdicts.rejected.union(r.rejected);
+    return r.passed;
+  }
+
+  private pastPrerouting(afterPre: PacketSet, verdicts: { dropped: PacketSet; rejected: PacketSet }): PathOutcome {
+    const family = afterPre.family;
     const localDst = this.facts.localAddrs;
     const toLocal = localDst ? afterPre.restrict(Dim.Dst, localDst) : afterPre;
     let toForward = localDst ? afterPre.difference(toLocal) : PacketSet.empty(family);
-    const local = step('input', toLocal);
+    const local = this.step(verdicts, 'input', toLocal);
     if (this.facts.forwarding === false && !toForward.isEmpty()) {
       // The kernel drops what it may not forward; not a firewall verdict, so not in `dropped`.
       toForward = PacketSet.empty(family);
     }
-    const forwarded = step('postrouting', step('forward', this.routeOut(toForward)));
-    return { local, forwarded, dropped, rejected };
+    const forwarded = this.step(verdicts, 'postrouting', this.step(verdicts, 'forward', this.routeOut(toForward)));
+    return { local, forwarded, dropped: verdicts.dropped, rejected: verdicts.rejected };
   }
 
   /** Give forwarded packets the output interface of the connected subnet of their destination. */
