@@ -33,10 +33,12 @@ export class DeferredRule implements NftRule {
     read: ReadRule,
   ) {
     this.#read = read;
-    this.path = `$.nftables[${index}].rule`;
   }
 
-  readonly path: string;
+  /** Built when asked: a one-flow explain never asks for most of 40,000 rules' paths. */
+  get path(): string {
+    return `$.nftables[${this.index}].rule`;
+  }
 
   #reader: ReadRule | null = null;
 

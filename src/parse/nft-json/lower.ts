@@ -40,6 +40,12 @@ const FAMILIES_OF: Readonly<Record<string, readonly Family[]>> = {
   netdev: ['ipv4', 'ipv6'],
 };
 
+/** The rules of one chain, in order, and their lowering sources once the chain is first lowered. */
+interface ChainRules {
+  rules: NftRule[];
+  sources: RuleSource[] | null;
+}
+
 const HOOKS: ReadonlySet<string> = new Set(['prerouting', 'input', 'forward', 'output', 'postrouting', 'ingress']);
 
 /** Lower a parsed ruleset. Never throws; anything not understood is an uncertainty plus a diagnostic. */
@@ -64,10 +70,10 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
     l.push(c);
   }
   // Table key, then chain name: chain names are looked up as parsed, never joined into new keys.
-  const rulesByChain = new Map<string, Map<string, RuleSource[]>>();
-  let last: { rule: NftRule; list: RuleSource[] } | null = null;
+  const rulesByChain = new Map<string, Map<string, ChainRules>>();
+  let last: { rule: NftRule; list: ChainRules } | null = null;
   for (const rule of ruleset.rules) {
-    let l: RuleSource[] | undefined;
+    let l: ChainRules | undefined;
     // Dumps list a chain's rules together: most rules join the previous rule's list without a lookup.
     if (last !== null && rule.chain === last.rule.chain && rule.table === last.rule.table && rule.family === last.rule.family) l = last.list;
     else {
@@ -75,11 +81,10 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
       let byName = rulesByChain.get(k);
       if (!byName) rulesByChain.set(k, (byName = new Map()));
       l = byName.get(rule.chain);
-      if (!l) byName.set(rule.chain, (l = []));
+      if (!l) byName.set(rule.chain, (l = { rules: [], sources: null }));
       last = { rule, list: l };
     }
-    // Text and origin are shared by every family and piece a rule lowers into.
-    l.push({ rule, text: null, origin: { file, path: rule.path } });
+    l.rules.push(rule);
   }
   const dynamicSets = findDynamicSets(ruleset.rules, setsByTable);
   const cache = new Map<string, NamedSetValue>();
@@ -144,7 +149,7 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
     }
     const found: Found[] = [];
     let position = 0;
-    for (const src of rulesByChain.get(tableKey)?.get(c.name) ?? []) {
+    for (const src of sourcesOf(rulesByChain.get(tableKey)?.get(c.name))) {
       // A deferred rule that turns out not to be a rule is left out, as a whole parse leaves it out.
       if (src.rule instanceof DeferredRule && src.rule.read() === null) continue;
       position++;
@@ -164,6 +169,15 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
       });
     }
     return chain;
+  }
+
+  /**
+   * A chain's rules as lowering shares them: text and origin serve every family and piece a rule
+   * lowers into. Made when the chain is first lowered (a one-flow explain lowers a few chains).
+   */
+  function sourcesOf(list: ChainRules | undefined): readonly RuleSource[] {
+    if (list === undefined) return [];
+    return (list.sources ??= list.rules.map((rule) => ({ rule, text: null, origin: { file, path: rule.path } })));
   }
 
   function report(path: string, message: string, severity: 'warning' | 'info' = 'warning'): void {

@@ -145,10 +145,16 @@ const RULE_HEAD = /\{\s*"rule"\s*:\s*\{\s*"family"\s*:\s*"([^"\\]*)"\s*,\s*"tabl
  */
 function readSpans(text: string, spans: readonly number[], file: string, value: NftRuleset, diagnostics: Diagnostic[], onLate: (late: Diagnostic[]) => void): void {
   const reader = itemReader(file, value, diagnostics, true);
+  // One reader for every deferred rule (a full load reads 40,000): it reads into `one` and
+  // `late`, emptied before each rule and copied out after.
+  const one = emptyRuleset();
+  const lateOfOne: Diagnostic[] = [];
+  const ruleReader = itemReader(file, one, lateOfOne, true);
   const readRule = (d: DeferredRule): NftRule | null => {
-    const late: Diagnostic[] = [];
-    const one = emptyRuleset();
-    itemReader(file, one, late, true).readItem(JSON.parse(text.slice(d.start, d.end)) as Json, d.index);
+    one.rules.length = 0;
+    lateOfOne.length = 0;
+    ruleReader.readItem(JSON.parse(text.slice(d.start, d.end)) as Json, d.index);
+    const late = lateOfOne.slice();
     let rule: NftRule | null = one.rules[0] ?? null;
     if (rule !== null && (rule.family !== d.family || rule.table !== d.table || rule.chain !== d.chain)) {
       // Only a member named twice reads differently whole (JSON.parse keeps the last): refuse it rather than guess.
@@ -188,10 +194,11 @@ function readSpans(text: string, spans: readonly number[], file: string, value: 
  */
 function setUpdateMarks(text: string): number[] {
   const marks: number[] = [];
-  for (const needle of ['"add"', '"update"', '"meter"', '\\']) {
-    for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) marks.push(at);
-  }
-  return marks.sort((a, b) => a - b);
+  // One pass for all four (a search per needle read a 17 MB kube-proxy dump four times). A match it steps over
+  // (`"add"add"`) shares a quote with the one found, so it lies in the same item: the answer per rule is the same.
+  const places = /"add"|"update"|"meter"|\\/g;
+  for (let m = places.exec(text); m !== null; m = places.exec(text)) marks.push(m.index);
+  return marks;
 }
 
 /** A diagnostic for a value of the wrong shape at a JSON path. */

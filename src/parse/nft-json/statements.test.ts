@@ -250,3 +250,15 @@ describe('numgen verdict maps (kube-proxy nftables mode)', () => {
     expect(partB!.uncertain).not.toEqual([]);
   });
 });
+
+describe('model rules', () => {
+  it('carry their text as an own enumerable property, in the order of the Rule fields, and nothing else a copy would see', () => {
+    const r = lower([[{ match: { op: '==', left: P('tcp', 'dport'), right: 22 } }, { accept: null }]]);
+    const [rule] = rules(r);
+    expect(Object.keys(rule!)).toEqual(['position', 'text', 'origin', 'match', 'uncertain', 'action']);
+    expect(Object.getOwnPropertyDescriptor(rule, 'text')?.enumerable).toBe(true);
+    expect({ ...rule }.text).toBe('tcp dport 22 accept');
+    expect(JSON.parse(JSON.stringify({ text: rule!.text, action: rule!.action }))).toEqual({ text: 'tcp dport 22 accept', action: { type: 'accept' } });
+    expect(Object.getOwnPropertySymbols({ ...rule })).toEqual([]);
+  });
+});

@@ -58,18 +58,32 @@ export function ruleText(src: RuleSource): string {
   return (src.text ??= renderRule(src.rule.expr, src.rule.comment));
 }
 
-/** A model rule whose `text` is an own, enumerable property read through {@link ruleText} (copies and JSON see it as a string). */
+/** Where a model rule's text getter finds its source: not enumerable, so copies and JSON never see it. */
+const SOURCE = Symbol('nft rule source');
+
+/** One getter shared by every rule: a getter written in an object literal is a new function per rule, and such objects fall back to slow dictionary properties (issue 8). */
+const TEXT: PropertyDescriptor = {
+  get(this: { [SOURCE]: RuleSource }): string {
+    return ruleText(this[SOURCE]);
+  },
+  enumerable: true,
+  configurable: true,
+};
+
+/**
+ * A model rule whose `text` is an own, enumerable property read through {@link ruleText} (copies
+ * and JSON see it as a string). Built property by property in the literal's order, so every rule
+ * shares one hidden class with fast properties.
+ */
 function modelRule(src: RuleSource, position: number, match: PacketSet, uncertain: readonly Uncertainty[], action: Action): Rule {
-  return {
-    position,
-    get text(): string {
-      return ruleText(src);
-    },
-    origin: src.origin,
-    match,
-    uncertain,
-    action,
-  };
+  const r = { position } as Rule & { [SOURCE]: RuleSource };
+  Object.defineProperty(r, 'text', TEXT);
+  r.origin = src.origin;
+  r.match = match;
+  r.uncertain = uncertain;
+  r.action = action;
+  Object.defineProperty(r, SOURCE, { value: src });
+  return r;
 }
 
 /** Lower one rule in one family; `found` collects every uncertainty with its statement path. */

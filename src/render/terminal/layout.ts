@@ -47,9 +47,13 @@ export function wrap(text: string, width: number): string[] {
   const w = Math.max(1, width);
   const lines: string[] = [];
   let line = '';
+  // The line's width is kept as words join it: measuring the line again per word made the
+  // text report (tens of thousands of wrapped caveats) measure each line once per word.
+  let lineWidth = 0;
   for (const word of text.split(/ +/)) {
     let rest = word;
-    if (rest.length > w && textWidth(rest) > w) {
+    let restWidth = textWidth(rest);
+    if (restWidth > w) {
       // Split once into code points and cut chunks: re-splitting the rest each time was
       // quadratic in the word's length (issue 9).
       if (line) {
@@ -60,12 +64,18 @@ export function wrap(text: string, width: number): string[] {
       let at = 0;
       for (; cps.length - at > w; at += w) lines.push(cps.slice(at, at + w).join(''));
       rest = cps.slice(at).join('');
+      restWidth = cps.length - at;
     }
-    if (!line) line = rest;
-    else if (textWidth(line) + 1 + textWidth(rest) <= w) line += ' ' + rest;
-    else {
+    if (!line) {
+      line = rest;
+      lineWidth = restWidth;
+    } else if (lineWidth + 1 + restWidth <= w) {
+      line += ' ' + rest;
+      lineWidth += 1 + restWidth;
+    } else {
       lines.push(line);
       line = rest;
+      lineWidth = restWidth;
     }
   }
   if (line || lines.length === 0) lines.push(line);
