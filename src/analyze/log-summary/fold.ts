@@ -252,8 +252,11 @@ export class LogFold {
     const windowMs = opts.scan.windowMs;
     const ports = source.ports;
     const spans = source.spans;
-    const at = ports.get(key);
+    // The port of its previous attempt needs no Map lookup (SourceState.lastKey).
+    const at = key === source.lastKey ? source.lastAt : ports.get(key);
     if (at !== undefined && at >= 0 && t >= spans[at]! && t - spans[at + 1]! < windowMs) {
+      source.lastKey = key;
+      source.lastAt = at;
       // Within or right after the port's current span: it grows, the window's port count does not.
       if (t > spans[at + 1]!) spans[at + 1] = t;
       if (t < source.last) source.unordered = true;
@@ -261,7 +264,13 @@ export class LogFold {
       return bits;
     }
     if (spans.length >= source.pruneAt) pruneSpans(source, opts.scan);
-    ports.set(key, source.spans.length);
+    const added = source.spans.length;
+    ports.set(key, added);
+    // A prune that settled the source gave it a new Map (left as it was): remember only what `ports` says.
+    if (ports === source.ports) {
+      source.lastKey = key;
+      source.lastAt = added;
+    }
     source.spans.push(t, t, key);
     if (t < source.last) source.unordered = true;
     if (t > source.last) source.last = t;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LogFold, type FoldOptions } from './fold.js';
-import { NO_INTERFACE, createSourceState, mergeSource } from './source-state.js';
+import { NO_INTERFACE, NO_PORT, createSourceState, mergeSource, pruneSpans } from './source-state.js';
 import { sourceStateOf } from './source-table.js';
 import type { PacketEvent } from './types.js';
 
@@ -57,5 +57,20 @@ describe('source state', () => {
     const none = fold([ev('203.0.113.3', 8, T0 + 90_000)]);
     mergeSource(b, sourceStateOf(none.finish().sources, 0), OPTIONS.scan);
     expect(b.detectedAt).toBeNaN();
+  });
+
+  it('remembers the span of its last port, the one the port Map names, and forgets it when spans move', () => {
+    // 22, 23, then 22 again within the window (the Map's span grows), then 22 after a gap (a new span).
+    const f = fold([ev('198.51.100.3', 22, T0), ev('198.51.100.3', 23, T0 + 1000), ev('198.51.100.3', 22, T0 + 5000), ev('198.51.100.3', 22, T0 + 8000), ev('198.51.100.3', 22, T0 + 60_000)]);
+    const s = f.state.sources.get('198.51.100.3')!;
+    expect(s.lastKey).toBe(22);
+    expect(s.lastAt).toBe(s.ports.get(22));
+    expect(s.spans).toEqual([T0, T0 + 8000, 22, T0 + 1000, T0 + 1000, 23, T0 + 60_000, T0 + 60_000, 22]);
+    pruneSpans(s, OPTIONS.scan);
+    expect(s.lastKey).toBe(NO_PORT);
+    const a = createSourceState(T0, T0);
+    a.lastKey = 22;
+    mergeSource(a, createSourceState(T0 + 1, T0 + 1), OPTIONS.scan);
+    expect(a.lastKey).toBe(NO_PORT);
   });
 });

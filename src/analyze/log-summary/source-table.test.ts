@@ -60,8 +60,8 @@ describe('source table', () => {
     const t = f.finish().sources;
     expect(t.addresses).toEqual([...live.keys()]);
     t.addresses.forEach((address, i) => {
-      const { lastDay: _d, lastIface: _i, pruneAt: _p, ...back } = sourceStateOf(t, i);
-      const { lastDay: _d2, lastIface: _i2, pruneAt: _p2, ...orig } = live.get(address)!;
+      const { lastDay: _d, lastIface: _i, lastKey: _k, lastAt: _a, pruneAt: _p, ...back } = sourceStateOf(t, i);
+      const { lastDay: _d2, lastIface: _i2, lastKey: _k2, lastAt: _a2, pruneAt: _p2, ...orig } = live.get(address)!;
       expect(back).toEqual(orig);
     });
     const one = sourceStateOf(t, 0);
