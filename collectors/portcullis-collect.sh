@@ -162,17 +162,35 @@ portcullis_ipset_loaded() {
   return 1
 }
 
+# Every xtables table an -nft-save dump holds whole is in the table list (else the list is not trusted).
+portcullis_holds_only_listed() {
+  for portcullis_fam in ip ip6; do
+    if [ "$portcullis_fam" = ip ]; then portcullis_save=$portcullis_tmp/save.iptables; else portcullis_save=$portcullis_tmp/save.ip6tables; fi
+    [ -f "$portcullis_save" ] || continue
+    for portcullis_name in $(grep -E '^[*](filter|nat|mangle|raw|security)([^A-Za-z0-9_]|$)' "$portcullis_save" | sed 's/^[*]\([a-z]*\).*/\1/'); do
+      grep -q "^# Table \`$portcullis_name'" "$portcullis_save" && continue
+      grep -qx "table $portcullis_fam $portcullis_name [{]" "$portcullis_tmp/margin" || return 1
+    done
+  done
+  return 0
+}
+
 # The nft dumps as a local collect asks for them (src/collect/nft-listing.ts): a table that
 # iptables-nft-save printed is not listed again with nft; the whole ruleset when nothing is
 # left out, or on any doubt (a table list it cannot read, a listing that fails, tables that
 # changed meanwhile).
 portcullis_nft() {
-  portcullis_exec nft list tables
-  if [ "$portcullis_rc" != 0 ] || grep -Evq '^(table [a-z0-9]+ [A-Za-z0-9_./-]+)?$' "$portcullis_tmp/out" \
-    || ! grep -Eq '^table ip6? (filter|nat|mangle|raw|security)$' "$portcullis_tmp/out"; then
+  # `list flowtables` prints every table ("table ip filter {" … "}", flowtables indented)
+  # without fetching the rules that `list tables` fetches.
+  portcullis_exec nft list flowtables
+  grep -v '^[[:space:]]' "$portcullis_tmp/out" | grep -v '^}$' | grep -v '^$' >"$portcullis_tmp/margin"
+  if [ "$portcullis_rc" != 0 ] || grep -Evq '^table [a-z0-9]+ [A-Za-z0-9_./-]+ [{]$' "$portcullis_tmp/margin" \
+    || ! grep -Eq '^table ip6? (filter|nat|mangle|raw|security) [{]$' "$portcullis_tmp/margin" \
+    || ! portcullis_holds_only_listed; then
     portcullis_exec nft -j list ruleset
     return
   fi
+  sed 's/ [{]$//' "$portcullis_tmp/margin" >"$portcullis_tmp/out"
   sort "$portcullis_tmp/out" >"$portcullis_tmp/tables"
   portcullis_left=0
   : >"$portcullis_tmp/list"
@@ -198,7 +216,8 @@ portcullis_nft() {
     portcullis_i=$((portcullis_i + 1))
     nft -j list table "$portcullis_fam" "$portcullis_name" >"$portcullis_tmp/table.$portcullis_i" 2>"$portcullis_tmp/table.$portcullis_i.err" || portcullis_ok=0
   done <"$portcullis_tmp/list"
-  if [ "$portcullis_ok" = 1 ] && nft list tables 2>/dev/null | sort >"$portcullis_tmp/tables.after" && cmp -s "$portcullis_tmp/tables" "$portcullis_tmp/tables.after"; then
+  if [ "$portcullis_ok" = 1 ] && nft list flowtables 2>/dev/null | grep '^table ' | sed 's/ [{]$//' | sort >"$portcullis_tmp/tables.after" \
+    && cmp -s "$portcullis_tmp/tables" "$portcullis_tmp/tables.after"; then
     portcullis_i=0
     while read -r portcullis_fam portcullis_name; do
       portcullis_i=$((portcullis_i + 1))

@@ -8,7 +8,7 @@ import type { FirewallSource, FirewallSourceKind } from '../model/snapshot.js';
 import { describeExecFailure } from './exec-failure.js';
 import type { ExecResult, HostIO } from './host-io.js';
 import { noIpsetModule, noLegacyTables } from './needless-dumps.js';
-import { NFT_RULESET_ARGV, NFT_TABLES_ARGV, type NftListingPlan, type NftTable, listTableArgv, mayBeXtables, parseTableList, planNftListing, sameTables } from './nft-listing.js';
+import { NFT_RULESET_ARGV, NFT_TABLES_ARGV, type NftListingPlan, type NftTable, holdsOnlyListed, listTableArgv, mayBeXtables, parseTableList, planNftListing, sameTables } from './nft-listing.js';
 import { ROOT_HINT, type UnreadableLog } from './unreadable-log.js';
 
 type Backend = FirewallSource['backend'];
@@ -57,7 +57,10 @@ async function listNft(io: HostIO, v4: Promise<IptablesDump[]>, v6: Promise<Ipta
   const tables = tableList(await io.exec(NFT_TABLES_ARGV));
   // Without an xtables table there is nothing to wait for.
   if (tables === null || !tables.some(mayBeXtables)) return ruleset();
-  const plan = planNftListing(tables, { ip: nftSaveText(await v4), ip6: nftSaveText(await v6) });
+  const saves = { ip: nftSaveText(await v4), ip6: nftSaveText(await v6) };
+  // Every table a dump holds must be in the list: otherwise the list is not the whole story.
+  if (!holdsOnlyListed(tables, saves)) return ruleset();
+  const plan = planNftListing(tables, saves);
   if (plan.list.length === 0 && plan.leftOut.ip.length === 0 && plan.leftOut.ip6.length === 0) return ruleset();
   const argvs = plan.list.map(listTableArgv);
   const results = await Promise.all(argvs.map((argv) => io.exec(argv)));

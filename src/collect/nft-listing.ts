@@ -9,13 +9,18 @@
  */
 import { XTABLES, savedXtables } from '../parse/iptables-save/index.js';
 
-/** A table as `nft list tables` names it. */
+/** A table as nft names it. */
 export interface NftTable {
   family: string;
   name: string;
 }
 
-export const NFT_TABLES_ARGV: readonly string[] = ['nft', 'list', 'tables'];
+/**
+ * The table list. `nft list tables` fetches every rule to print the names (nft 1.0.6: 9 s of
+ * CPU on a kube-iptables-5000 node, more than the dump it would save); `list flowtables`
+ * fetches only tables and flowtables and prints every table, its flowtables indented (0.03 s).
+ */
+export const NFT_TABLES_ARGV: readonly string[] = ['nft', 'list', 'flowtables'];
 export const NFT_RULESET_ARGV: readonly string[] = ['nft', '-j', 'list', 'ruleset'];
 
 export function listTableArgv(t: NftTable): string[] {
@@ -23,15 +28,16 @@ export function listTableArgv(t: NftTable): string[] {
 }
 
 /**
- * `nft list tables` ("table ip filter" per line), in the kernel's order; null when a line is
- * anything else (a name with a space, a newer nft's extra words): the caller then lists the
- * whole ruleset rather than guess.
+ * The tables of `nft list flowtables` ("table ip filter {" … "}" per table, its flowtables
+ * indented), in the kernel's order; null when a line at the left margin is anything else (a
+ * name with a space, another nft's format): the caller then lists the whole ruleset rather
+ * than guess.
  */
 export function parseTableList(text: string): NftTable[] | null {
   const tables: NftTable[] = [];
   for (const line of text.split('\n')) {
-    if (line === '') continue;
-    const m = /^table ([a-z0-9]+) ([A-Za-z0-9_.\-/]+)$/.exec(line);
+    if (line === '' || line === '}' || line.startsWith('\t') || line.startsWith(' ')) continue;
+    const m = /^table ([a-z0-9]+) ([A-Za-z0-9_.\-/]+) \{$/.exec(line);
     if (!m) return null;
     tables.push({ family: m[1]!, name: m[2]! });
   }
@@ -65,6 +71,16 @@ export function planNftListing(tables: readonly NftTable[], saves: { ip: string 
   }
   if (plan.leftOut.ip.length === 0 && plan.leftOut.ip6.length === 0) plan.list = [];
   return plan;
+}
+
+/** Whether every table the dumps hold is in `tables` (a cross-check of the table list). */
+export function holdsOnlyListed(tables: readonly NftTable[], saves: { ip: string | null; ip6: string | null }): boolean {
+  const listed = new Set(tables.map((t) => `${t.family} ${t.name}`));
+  for (const family of ['ip', 'ip6'] as const) {
+    const text = saves[family];
+    if (text !== null) for (const name of savedXtables(text)) if (!listed.has(`${family} ${name}`)) return false;
+  }
+  return true;
 }
 
 /** Whether two `nft list tables` answers name the same tables (in any order). */
