@@ -83,7 +83,7 @@ export function holdsOnlyListed(tables: readonly NftTable[], saves: { ip: string
   return true;
 }
 
-/** Whether two `nft list tables` answers name the same tables (in any order). */
+/** Whether two table lists name the same tables (in any order). */
 export function sameTables(a: readonly NftTable[], b: readonly NftTable[]): boolean {
   const key = (t: NftTable) => `${t.family} ${t.name}`;
   const keys = new Set(a.map(key));
