@@ -10,7 +10,7 @@
 # and exit codes) as a bundle of records, and the caller replays them into the very same
 # collector, so the snapshot is the one a local collect would have written. The only
 # tools used are those a local collect runs (ip, ss, nft, iptables-*, ipset) and POSIX
-# ones (awk, cat, ls, grep, id, uname, mkdir, rm).
+# ones (awk, cat, cmp, cp, ls, grep, id, sort, uname, mkdir, rm).
 #
 # A record is a header line, the raw bytes, a newline, and a trailer line:
 #
@@ -134,6 +134,105 @@ portcullis_processes() {
   done
 }
 
+# Whether <tool>-legacy-save has anything to print (src/collect/needless-dumps.ts): it lists
+# the tables named in /proc/net/ip_tables_names, so an absent or empty file means none.
+portcullis_legacy_tables() {
+  if [ "$1" = iptables ]; then portcullis_names=/proc/net/ip_tables_names; else portcullis_names=/proc/net/ip6_tables_names; fi
+  portcullis_file "$portcullis_names"
+  [ -e "$portcullis_names" ] || return 1
+  [ -r "$portcullis_names" ] || return 0
+  grep -q '[^[:space:]]' "$portcullis_names"
+}
+
+# Whether the ip_set module is there (src/collect/needless-dumps.ts): asking ipset without it
+# would load it. Anything unsure answers yes.
+portcullis_ipset_loaded() {
+  portcullis_file /proc/modules
+  [ -r /proc/modules ] || return 0
+  grep -q '^ip_set ' /proc/modules && return 0
+  portcullis_dir /sys/module
+  [ -d /sys/module ] || return 0
+  [ -e /sys/module/ip_set ] && return 0
+  portcullis_release=$(uname -r 2>/dev/null) || return 0
+  portcullis_file "/lib/modules/$portcullis_release/modules.builtin"
+  if [ -e "/lib/modules/$portcullis_release/modules.builtin" ]; then
+    [ -r "/lib/modules/$portcullis_release/modules.builtin" ] || return 0
+    grep -Eq '(^|/)ip_set\.ko$' "/lib/modules/$portcullis_release/modules.builtin" && return 0
+  fi
+  return 1
+}
+
+# Every xtables table an -nft-save dump holds whole is in the table list (else the list is not trusted).
+portcullis_holds_only_listed() {
+  for portcullis_fam in ip ip6; do
+    if [ "$portcullis_fam" = ip ]; then portcullis_save=$portcullis_tmp/save.iptables; else portcullis_save=$portcullis_tmp/save.ip6tables; fi
+    [ -f "$portcullis_save" ] || continue
+    for portcullis_name in $(grep -E '^[*](filter|nat|mangle|raw|security)([^A-Za-z0-9_]|$)' "$portcullis_save" | sed 's/^[*]\([a-z]*\).*/\1/'); do
+      grep -q "^# Table \`$portcullis_name'" "$portcullis_save" && continue
+      grep -qx "table $portcullis_fam $portcullis_name [{]" "$portcullis_tmp/margin" || return 1
+    done
+  done
+  return 0
+}
+
+# The nft dumps as a local collect asks for them (src/collect/nft-listing.ts): a table that
+# iptables-nft-save printed is not listed again with nft; the whole ruleset when nothing is
+# left out, or on any doubt (a table list it cannot read, a listing that fails, tables that
+# changed meanwhile).
+portcullis_nft() {
+  # `list flowtables` prints every table ("table ip filter {" … "}", flowtables indented)
+  # without fetching the rules that `list tables` fetches.
+  portcullis_exec nft list flowtables
+  grep -v '^[[:space:]]' "$portcullis_tmp/out" | grep -v '^}$' | grep -v '^$' >"$portcullis_tmp/margin"
+  if [ "$portcullis_rc" != 0 ] || grep -Evq '^table [a-z0-9]+ [A-Za-z0-9_./-]+ [{]$' "$portcullis_tmp/margin" \
+    || ! grep -Eq '^table ip6? (filter|nat|mangle|raw|security) [{]$' "$portcullis_tmp/margin" \
+    || ! portcullis_holds_only_listed; then
+    portcullis_exec nft -j list ruleset
+    return
+  fi
+  sed 's/ [{]$//' "$portcullis_tmp/margin" >"$portcullis_tmp/out"
+  sort "$portcullis_tmp/out" >"$portcullis_tmp/tables"
+  portcullis_left=0
+  : >"$portcullis_tmp/list"
+  while read -r portcullis_kw portcullis_fam portcullis_name; do
+    [ -n "$portcullis_kw" ] || continue
+    portcullis_save=''
+    case "$portcullis_fam" in ip) portcullis_save=$portcullis_tmp/save.iptables ;; ip6) portcullis_save=$portcullis_tmp/save.ip6tables ;; esac
+    case "$portcullis_name" in filter | nat | mangle | raw | security) ;; *) portcullis_save='' ;; esac
+    if [ -n "$portcullis_save" ] && [ -f "$portcullis_save" ] && grep -Eq "^\\*$portcullis_name([^A-Za-z0-9_]|\$)" "$portcullis_save" \
+      && ! grep -q "^# Table \`$portcullis_name'" "$portcullis_save"; then
+      portcullis_left=1
+    else
+      echo "$portcullis_fam $portcullis_name" >>"$portcullis_tmp/list"
+    fi
+  done <"$portcullis_tmp/out"
+  if [ "$portcullis_left" = 0 ]; then
+    portcullis_exec nft -j list ruleset
+    return
+  fi
+  portcullis_ok=1
+  portcullis_i=0
+  while read -r portcullis_fam portcullis_name; do
+    portcullis_i=$((portcullis_i + 1))
+    nft -j list table "$portcullis_fam" "$portcullis_name" >"$portcullis_tmp/table.$portcullis_i" 2>"$portcullis_tmp/table.$portcullis_i.err" || portcullis_ok=0
+  done <"$portcullis_tmp/list"
+  if [ "$portcullis_ok" = 1 ] && nft list flowtables 2>/dev/null | grep '^table ' | sed 's/ [{]$//' | sort >"$portcullis_tmp/tables.after" \
+    && cmp -s "$portcullis_tmp/tables" "$portcullis_tmp/tables.after"; then
+    portcullis_i=0
+    while read -r portcullis_fam portcullis_name; do
+      portcullis_i=$((portcullis_i + 1))
+      portcullis_begin exec "nft -j list table $portcullis_fam $portcullis_name"
+      cat "$portcullis_tmp/table.$portcullis_i"
+      portcullis_end 0
+      portcullis_begin stderr "nft -j list table $portcullis_fam $portcullis_name"
+      cat "$portcullis_tmp/table.$portcullis_i.err"
+      portcullis_end ok
+    done <"$portcullis_tmp/list"
+  else
+    portcullis_exec nft -j list ruleset
+  fi
+}
+
 # Without a working `ip -j`, the collector reads the interfaces from /sys and /proc.
 portcullis_interfaces_fallback() {
   portcullis_dir /sys/class/net
@@ -178,17 +277,19 @@ portcullis_main() {
     portcullis_exec ip -j "$portcullis_family" rule show
   done
   portcullis_exec ss -Htulne
-  portcullis_exec nft -j list ruleset
   for portcullis_tool in iptables ip6tables; do
     portcullis_exec "$portcullis_tool-nft-save"
     portcullis_nft_rc=$portcullis_rc
-    portcullis_exec "$portcullis_tool-legacy-save"
-    if [ "$portcullis_nft_rc" = ENOENT ] && [ "$portcullis_rc" = ENOENT ]; then
+    if [ "$portcullis_rc" = 0 ]; then cp "$portcullis_tmp/out" "$portcullis_tmp/save.$portcullis_tool"; fi
+    portcullis_rc=skipped
+    if portcullis_legacy_tables "$portcullis_tool"; then portcullis_exec "$portcullis_tool-legacy-save"; fi
+    if [ "$portcullis_nft_rc" = ENOENT ] && { [ "$portcullis_rc" = ENOENT ] || [ "$portcullis_rc" = skipped ]; }; then
       portcullis_exec "$portcullis_tool-save"
       portcullis_exec "$portcullis_tool-save" --version
     fi
   done
-  portcullis_exec ipset save
+  portcullis_nft
+  if portcullis_ipset_loaded; then portcullis_exec ipset save; fi
 
   for portcullis_f in /proc/net/tcp /proc/net/tcp6 /proc/net/udp /proc/net/udp6 /etc/passwd; do portcullis_file "$portcullis_f"; done
   for portcullis_f in $PORTCULLIS_SYSCTL_PATHS; do portcullis_file "$portcullis_f"; done

@@ -53,6 +53,12 @@ export function replaceFilterTable(current: string, scratch: string): string {
   return `${current}${current.endsWith('\n') || current === '' ? '' : '\n'}${fresh}`;
 }
 
+/** An nft dump without inet portcullis; a dump that does not parse stays as it is (it reads as failed). */
+function withoutPortcullis(current: string): string {
+  const old = entriesOf(current);
+  return old === null || !old.some(isPortcullisObject) ? current : JSON.stringify({ nftables: old.filter((e) => !isPortcullisObject(e)) });
+}
+
 function backendOfDump(text: string): FirewallSource['backend'] {
   return /\(legacy\)/.test(text.slice(0, 300)) ? 'legacy' : 'nft';
 }
@@ -66,10 +72,13 @@ export interface ScratchDumps {
 /** The snapshot with the scratch namespace's rules in place of what they replace. */
 export function hostAfter(snapshot: Snapshot, dumps: ScratchDumps): Snapshot {
   const firewall = snapshot.firewall.map((s) => ({ ...s }));
-  if (dumps.nftJson !== undefined) {
-    const source = firewall.find((s) => s.kind === 'nft-json' && s.status === 'ok');
-    if (source) source.content = replaceNftTable(source.content, dumps.nftJson);
-    else firewall.unshift({ kind: 'nft-json', backend: null, command: ['nft', '-j', 'list', 'ruleset'], status: 'ok', content: dumps.nftJson });
+  const nftJson = dumps.nftJson;
+  if (nftJson !== undefined) {
+    // A snapshot may list its nft tables one by one (collect leaves iptables-nft's out): the
+    // old table goes from whichever dump holds it, the new one joins the first.
+    const sources = firewall.filter((s) => s.kind === 'nft-json' && s.status === 'ok');
+    sources.forEach((source, i) => (source.content = i === 0 ? replaceNftTable(source.content, nftJson) : withoutPortcullis(source.content ?? '')));
+    if (sources.length === 0) firewall.unshift({ kind: 'nft-json', backend: null, command: ['nft', '-j', 'list', 'ruleset'], status: 'ok', content: nftJson });
   }
   for (const [kind, text] of [
     ['iptables-save', dumps.iptablesSave],

@@ -11,7 +11,7 @@ import { addressFacts, hostContext } from './model/host-facts.js';
 import type { HostContext, IpSet } from './model/host-context.js';
 import { type Backend, type Chain, type FirewallModel, mergeModels } from './model/ruleset.js';
 import type { FirewallSource, Snapshot } from './model/snapshot.js';
-import { type IptablesDump, type LowerOptions, isChainRead, lowerIptables, parseIptablesSave } from './parse/iptables-save/index.js';
+import { type IptablesDump, type LowerOptions, isChainRead, lowerIptables, parseIptablesSave, savedXtables } from './parse/iptables-save/index.js';
 import { parseIpsetSave } from './parse/ipset-save.js';
 import { type NftDumpShape, isSetAside, nftDumpShape, undecodedNftShape } from './parse/snapshot-bytes/index.js';
 import { LazyChains, type LowerNftOptions, lowerNft, parseNftJson } from './parse/nft-json/index.js';
@@ -45,9 +45,6 @@ export interface LoadedHost {
   name?: string;
 }
 
-/** The xtables tables iptables-nft keeps inside nftables; the nft dump shows them too. */
-const XTABLES = new Set(['filter', 'nat', 'mangle', 'raw', 'security']);
-
 interface DumpInput {
   label: string;
   file: string;
@@ -68,13 +65,6 @@ function backendOf(source: FirewallSource, text: string): Backend {
 
 function overrideBackend(text: string): Backend {
   return /\(legacy\)/.test(text.slice(0, 200)) ? 'iptables-legacy' : 'iptables-nft';
-}
-
-/** Tables an iptables-nft dump holds: their nft copies are skipped in the nft dump. */
-function xtablesNames(text: string): Set<string> {
-  const names = new Set<string>();
-  for (const m of text.matchAll(/^\*(\w+)/gm)) if (XTABLES.has(m[1]!)) names.add(m[1]!);
-  return names;
 }
 
 /**
@@ -189,8 +179,9 @@ export function loadHost(snapshot: Snapshot, file: string, overrides: FirewallOv
     // Deferred chains count by their lines: counting the model's rules would read them all.
     const rules = onDemand ? dumpRuleCount(parsed.value) : ruleCount(lowered.value);
     sourceStatus.push({ source: d.label, status: statusOf(lowered.value, lowered.diagnostics), rules });
-    if (d.backend === 'iptables-nft') for (const t of xtablesNames(d.text)) skip.add(`${d.family === 'ipv4' ? 'ip' : 'ip6'} ${t}`);
+    if (d.backend === 'iptables-nft') for (const t of savedXtables(d.text)) skip.add(`${d.family === 'ipv4' ? 'ip' : 'ip6'} ${t}`);
   }
+  diagnostics.push(...leftOutTables(snapshot, skip));
   for (const n of nftTexts) {
     if (onlySkippedTables(n, skip)) {
       // Every table here is an iptables-nft table already read from its -save dump: nothing to parse twice.
@@ -233,6 +224,33 @@ export function loadHost(snapshot: Snapshot, file: string, overrides: FirewallOv
     for (const family of ['ipv4', 'ipv6'] as const) pathFor(reachInput(loaded), family).walker.prepare();
   }
   return loaded;
+}
+
+/**
+ * The tables whose nft copy collect left out since an iptables-nft-save dump held them: said
+ * once, and loudly when no iptables-nft dump read here holds them (it failed to parse, or
+ * --iptables replaced it): their rules are then in no model.
+ */
+function leftOutTables(snapshot: Snapshot, skip: ReadonlySet<string>): Diagnostic[] {
+  const read: string[] = [];
+  const missing: string[] = [];
+  for (const s of snapshot.firewall) {
+    if (s.nftTablesLeftOut === undefined || (s.kind !== 'iptables-save' && s.kind !== 'ip6tables-save')) continue;
+    const family = s.kind === 'iptables-save' ? 'ip' : 'ip6';
+    for (const t of s.nftTablesLeftOut) (skip.has(`${family} ${t}`) ? read : missing).push(`${family} ${t}`);
+  }
+  const out: Diagnostic[] = [];
+  if (read.length > 0) {
+    out.push({ code: 'collect.nft-tables-left-out', severity: 'info', message: `nftables tables ${read.join(', ')} are read from iptables-nft-save only: collect did not list their nft copy` });
+  }
+  if (missing.length > 0) {
+    out.push({
+      code: 'collect.nft-tables-missing',
+      severity: 'warning',
+      message: `nftables tables ${missing.join(', ')} are missing from this analysis: collect left their nft copy out because iptables-nft-save held them, and no iptables-nft dump read here holds them (it could not be read, or --iptables/--ip6tables replaced it)`,
+    });
+  }
+  return out;
 }
 
 /** An nft source's status and rule count over both families' models. */

@@ -80,7 +80,7 @@ describe('collectSnapshot (fake host)', () => {
 
   it('as a normal user: no processes of others, ONE entry saying so, firewall unavailable', async () => {
     const denied = { ok: true as const, code: 1, stdout: '', stderr: 'Permission denied (you must be root)\n' };
-    const h = host({ uid: 65534, denied: ['/proc/300/fd', '/proc/400/fd'] });
+    const h = host({ uid: 65534, denied: ['/proc/300/fd', '/proc/400/fd', '/proc/net/ip_tables_names', '/proc/net/ip6_tables_names'] });
     for (const c of ['nft -j list ruleset', 'iptables-nft-save', 'iptables-legacy-save', 'ip6tables-nft-save', 'ip6tables-legacy-save', 'ipset save']) h.commands![c] = denied;
     const s = await collectSnapshot(fakeHostIO(h));
     expect(parseSnapshot(snapshotToJson(s), 'x').diagnostics).toEqual([]);

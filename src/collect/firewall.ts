@@ -7,6 +7,8 @@
 import type { FirewallSource, FirewallSourceKind } from '../model/snapshot.js';
 import { describeExecFailure } from './exec-failure.js';
 import type { ExecResult, HostIO } from './host-io.js';
+import { noIpsetModule, noLegacyTables } from './needless-dumps.js';
+import { NFT_RULESET_ARGV, NFT_TABLES_ARGV, type NftListingPlan, type NftTable, holdsOnlyListed, listTableArgv, mayBeXtables, parseTableList, planNftListing, sameTables } from './nft-listing.js';
 import { ROOT_HINT, type UnreadableLog } from './unreadable-log.js';
 
 type Backend = FirewallSource['backend'];
@@ -14,26 +16,76 @@ type Backend = FirewallSource['backend'];
 /**
  * Every firewall dump, in a fixed order: nft, iptables (nft, legacy), ip6tables (nft, legacy), ipset.
  * The tools run at once (issue 8: one after another they took the sum of their times; on a
- * big host nft and iptables-nft-save each take seconds). Results are logged in the fixed
- * order once all are in, so the snapshot does not depend on which finished first.
+ * big host nft and iptables-nft-save each take seconds), except that nft waits for the
+ * iptables-nft-save dumps when it may hold their tables (see nft-listing.ts). Results are
+ * logged in the fixed order once all are in, so the snapshot does not depend on which finished first.
  */
 export async function collectFirewall(io: HostIO, log: UnreadableLog, root: boolean): Promise<FirewallSource[]> {
-  const nftArgv = ['nft', '-j', 'list', 'ruleset'];
   const ipsetArgv = ['ipset', 'save'];
-  const [nft, v4, v6, ipset] = await Promise.all([io.exec(nftArgv), iptablesDumps(io, 'iptables'), iptablesDumps(io, 'ip6tables'), io.exec(ipsetArgv)]);
+  const v4 = iptablesDumps(io, 'iptables');
+  const v6 = iptablesDumps(io, 'ip6tables');
+  const ipset = noIpsetModule(io).then(async (why) => (why === null ? io.exec(ipsetArgv) : why));
+  const [nft, v4Dumps, v6Dumps, ipsetRes] = await Promise.all([listNft(io, v4, v6), v4, v6, ipset]);
+  const held = (family: 'ip' | 'ip6', backend: Backend): string[] => (backend === 'nft' ? nft.leftOut[family] : []);
   return [
-    source(log, root, 'nft-json', null, nftArgv, nft),
-    ...v4.map((d) => source(log, root, 'iptables-save', d.backend, d.argv, d.res)),
-    ...v6.map((d) => source(log, root, 'ip6tables-save', d.backend, d.argv, d.res)),
-    source(log, root, 'ipset-save', null, ipsetArgv, ipset),
+    ...nft.dumps.map((d) => source(log, root, 'nft-json', null, d.argv, d.res)),
+    ...v4Dumps.map((d) => withLeftOut(source(log, root, 'iptables-save', d.backend, d.argv, d.res), held('ip', d.backend))),
+    ...v6Dumps.map((d) => withLeftOut(source(log, root, 'ip6tables-save', d.backend, d.argv, d.res), held('ip6', d.backend))),
+    source(log, root, 'ipset-save', null, ipsetArgv, ipsetRes),
   ];
+}
+
+function withLeftOut(s: FirewallSource, tables: string[]): FirewallSource {
+  if (tables.length > 0) s.nftTablesLeftOut = tables;
+  return s;
+}
+
+interface NftListing {
+  dumps: { argv: string[]; res: ExecResult }[];
+  leftOut: NftListingPlan['leftOut'];
+}
+
+/**
+ * The nft dumps. Conservative on every doubt, since kube-proxy rewrites its tables every few
+ * seconds: the whole ruleset (one consistent dump, as before) when the table list cannot be
+ * read, when nothing is left out, when a table listing fails (the table went away), or when
+ * the tables changed while they were listed (a table that appeared in between is not missed).
+ * A table left out is read from its iptables-nft-save dump as printed, however it changed after.
+ */
+async function listNft(io: HostIO, v4: Promise<IptablesDump[]>, v6: Promise<IptablesDump[]>): Promise<NftListing> {
+  const ruleset = async (): Promise<NftListing> => ({ dumps: [{ argv: [...NFT_RULESET_ARGV], res: await io.exec(NFT_RULESET_ARGV) }], leftOut: { ip: [], ip6: [] } });
+  const tables = tableList(await io.exec(NFT_TABLES_ARGV));
+  // Without an xtables table there is nothing to wait for.
+  if (tables === null || !tables.some(mayBeXtables)) return ruleset();
+  const saves = { ip: nftSaveText(await v4), ip6: nftSaveText(await v6) };
+  // Every table a dump holds must be in the list: otherwise the list is not the whole story.
+  if (!holdsOnlyListed(tables, saves)) return ruleset();
+  const plan = planNftListing(tables, saves);
+  if (plan.list.length === 0 && plan.leftOut.ip.length === 0 && plan.leftOut.ip6.length === 0) return ruleset();
+  const argvs = plan.list.map(listTableArgv);
+  const results = await Promise.all(argvs.map((argv) => io.exec(argv)));
+  if (results.some((r) => !r.ok || r.code !== 0)) return ruleset();
+  const after = tableList(await io.exec(NFT_TABLES_ARGV));
+  if (after === null || !sameTables(tables, after)) return ruleset();
+  return { dumps: argvs.map((argv, i) => ({ argv, res: results[i]! })), leftOut: plan.leftOut };
+}
+
+function tableList(res: ExecResult): NftTable[] | null {
+  return res.ok && res.code === 0 ? parseTableList(res.stdout) : null;
+}
+
+/** The text of the dump iptables-nft printed (the one whose tables the pipeline reads from it), or null. */
+function nftSaveText(dumps: IptablesDump[]): string | null {
+  const d = dumps.find((x) => x.backend === 'nft' && x.argv.length === 1 && x.argv[0]!.endsWith('-nft-save'));
+  return d && typeof d.res !== 'string' && d.res.ok && d.res.code === 0 ? d.res.stdout : null;
 }
 
 /** One iptables dump as run, before it becomes a FirewallSource. */
 interface IptablesDump {
   backend: Backend;
   argv: string[];
-  res: ExecResult;
+  /** A string: the reason it was not run (its answer, nothing, known from the kernel). */
+  res: ExecResult | string;
 }
 
 /**
@@ -41,12 +93,14 @@ interface IptablesDump {
  * rules at once, so both are read. Older installs only have `<tool>-save`, whose header
  * ("# Generated by iptables-save v1.8.9 (nf_tables)" or "(legacy)") names the backend.
  */
-async function iptablesDumps(io: HostIO, tool: string): Promise<IptablesDump[]> {
+async function iptablesDumps(io: HostIO, tool: 'iptables' | 'ip6tables'): Promise<IptablesDump[]> {
   const nftArgv = [`${tool}-nft-save`];
   const legacyArgv = [`${tool}-legacy-save`];
-  const [nftRes, legacyRes] = await Promise.all([io.exec(nftArgv), io.exec(legacyArgv)]);
-  const missing = (r: ExecResult) => !r.ok && r.error === 'ENOENT';
-  if (!missing(nftRes) || !missing(legacyRes)) {
+  const legacy = noLegacyTables(io, tool).then(async (why) => (why === null ? io.exec(legacyArgv) : why));
+  const [nftRes, legacyRes] = await Promise.all([io.exec(nftArgv), legacy]);
+  // A legacy dump not run does not tell whether its binary is installed: the -nft one does.
+  const missing = (r: ExecResult | string) => typeof r !== 'string' && !r.ok && r.error === 'ENOENT';
+  if (!missing(nftRes) || !(missing(legacyRes) || typeof legacyRes === 'string')) {
     return [
       { backend: 'nft', argv: nftArgv, res: nftRes },
       { backend: 'legacy', argv: legacyArgv, res: legacyRes },
@@ -70,7 +124,9 @@ export function backendOfText(text: string): Backend {
   return m[1] === 'nf_tables' ? 'nft' : 'legacy';
 }
 
-function source(log: UnreadableLog, root: boolean, kind: FirewallSourceKind, backend: Backend, command: string[], res: ExecResult): FirewallSource {
+function source(log: UnreadableLog, root: boolean, kind: FirewallSourceKind, backend: Backend, command: string[], res: ExecResult | string): FirewallSource {
+  // Not run: the kernel says the dump is empty. Recorded as that empty dump, with the reason.
+  if (typeof res === 'string') return { kind, backend, command, status: 'ok', reason: res, content: '' };
   if (res.ok && res.code === 0) {
     // Empty output is fine: e.g. the legacy tables when the ip_tables module is not loaded.
     const s: FirewallSource = { kind, backend, command, status: 'ok', content: res.stdout };

@@ -99,13 +99,23 @@ export interface FirewallSource {
   backend: 'nft' | 'legacy' | null;
   /** The command as argv, e.g. ["iptables-legacy-save"]. */
   command: string[];
-  /** "ok" when read; otherwise `reason` says why not and `content` is absent. */
+  /**
+   * "ok" when read; otherwise `reason` says why not and `content` is absent. An "ok" source
+   * with a `reason` was not run because the kernel tells its answer, the empty dump in
+   * `content` (e.g. no legacy iptables table exists).
+   */
   status: 'ok' | 'unavailable' | 'error';
   reason?: string;
   /** Raw output: text for -save dumps, text (JSON) for nft-json, as printed. */
   content?: string;
   /** Anything the tool printed on stderr (warnings such as "table … is incompatible"). */
   stderr?: string;
+  /**
+   * For an iptables-nft-save dump: its tables (e.g. "filter", "nat") whose nftables copy
+   * collect did not list with `nft -j`, since this dump holds them. Absent in older snapshots,
+   * whose nft dump holds that copy too (passed over when read).
+   */
+  nftTablesLeftOut?: string[];
 }
 
 export interface Unreadable {

@@ -179,6 +179,8 @@ export const SNAPSHOT_SCHEMA = {
         reason: { type: 'string' },
         content: { type: 'string' },
         stderr: { type: 'string' },
+        // The xtables tables whose nft copy collect left out: this iptables-nft-save dump holds them.
+        nftTablesLeftOut: { type: 'array', items: { enum: ['filter', 'nat', 'mangle', 'raw', 'security'] } },
       },
       // "ok" carries the dump; anything else says why not (model: FirewallSource).
       if: { properties: { status: { const: 'ok' } } },

@@ -9,3 +9,4 @@ export { parseIptablesSave, builtinChains, type ParseOptions } from './parse.js'
 export { readDeferredRules, isDeferred } from './deferred.js';
 export { lowerIptables, isChainRead, type LowerOptions } from './lower.js';
 export { tokenize, type Token } from './tokenize.js';
+export { XTABLES, savedXtables } from './xtables-tables.js';
