@@ -156,7 +156,9 @@ export function parseRuleBody(buf: TokenBuffer, from: number, line: string): { b
       }
       if (isOption(buf, i)) break;
       // Exact-size arrays: a growable one reserves 17 slots, and dumps have millions of options.
-      args = args.length === 0 ? [intern(values[i]!)] : [...args, intern(values[i]!)];
+      // Quoted words are comments and log prefixes, nearly all distinct: not worth a lookup.
+      const value = buf.quoted[i] ? values[i]! : intern(values[i]!);
+      args = args.length === 0 ? [value] : [...args, value];
       i++;
     }
     if (arity !== null) {
