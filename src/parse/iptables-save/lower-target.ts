@@ -22,6 +22,11 @@ const QUEUE: Action = { type: 'queue' };
 const SNAT: Action = { type: 'snat' };
 const COUNTER: Action = { type: 'continue', note: 'counter' };
 const NO_UNCERTAINTY: Uncertainty[] = [];
+/** One REJECT action per reply type: a blocklist has 50,000 REJECT rules. */
+const REJECT = {} as Record<RejectWith, Action>;
+function rejectAction(withType: RejectWith): Action {
+  return (REJECT[withType] ??= { type: 'reject', with: withType });
+}
 
 export interface LoweredTarget {
   action: Action;
@@ -75,7 +80,7 @@ export function lowerTarget(rule: IptRule, table: string, chainAction: (name: st
         env.bad(rule.line, `unknown reject type "${given}"`, env.family === 'ipv4' ? 'icmp-port-unreachable, tcp-reset, icmp-host-prohibited, …' : 'icmp6-port-unreachable, tcp-reset, icmp6-adm-prohibited, …', rule.text);
         withType = 'port-unreachable';
       }
-      return { action: { type: 'reject', with: withType }, uncertain };
+      return { action: rejectAction(withType), uncertain };
     }
     case 'NOTRACK':
       return { action: NOTRACK, uncertain };
