@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addrCount, cidrsToSet, parseAddrSet, parseCidr, toCidrs } from './addr.js';
+import { addrCount, cidrsToSet, parseAddrSet, parseCidr, quickIpv4Set, toCidrs } from './addr.js';
 import * as I from './interval-set.js';
 
 describe('addresses', () => {
@@ -29,5 +29,29 @@ describe('addresses', () => {
         expect(addrCount(set)).toBe(BigInt(hi - lo));
       }),
     );
+  });
+});
+
+describe('quickIpv4Set', () => {
+  it('reads what parseAddrSet reads, the same way, and leaves every other text to it', () => {
+    const texts = [
+      '1.2.3.4', '1.2.3.4/32', '10.1.2.3/8', '0.0.0.0/0', '255.255.255.255', '255.255.255.255/31', '192.0.2.0/24',
+      '192.0.2.1/032', '192.0.2.1/33', '192.0.2.1/', '192.0.2.1/1234', '256.1.1.1', '01.2.3.4', '1.2.3', '1.2.3.4.5',
+      '1.2.3.4/255.255.0.0', '1.2.0.4/255.255.0.255', '1.2.3.4-1.2.3.9', '::1', '::ffff:1.2.3.4', '1.2.3.4 ', 'a.b.c.d', '', '1..2.3',
+    ];
+    let state = 7;
+    for (let k = 0; k < 2000; k++) {
+      state = (state * 1103515245 + 12345) >>> 0;
+      texts.push(`${state >>> 24}.${(state >>> 16) & 255}.${(state >>> 8) & 255}.${state & 255}/${state % 33}`);
+    }
+    let quick = 0;
+    for (const text of texts) {
+      const q = quickIpv4Set(text);
+      if (q === undefined) continue;
+      quick++;
+      expect(q, text).toEqual(parseAddrSet(text, 'ipv4'));
+    }
+    expect(quick).toBe(2000 + 8);
+    for (const text of ['01.2.3.4', '192.0.2.1/33', '1.2.3.4/255.255.0.0', '1.2.3.4-1.2.3.9', '::1', '1.2.3']) expect(quickIpv4Set(text), text).toBeUndefined();
   });
 });

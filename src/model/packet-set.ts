@@ -148,6 +148,12 @@ export class PacketSet {
     return new PacketSet(family, [cube]);
   }
 
+  /** `fromCubes(family, [cube])` without the filtered copy: one per rule of a 100,000-rule dump. */
+  static ofCube(family: Family, cube: Cube): PacketSet {
+    for (let d = 0; d < cube.length; d++) if (cube[d]!.length === 0) return new PacketSet(family, []);
+    return new PacketSet(family, [cube]);
+  }
+
   static fromCubes(family: Family, cubes: readonly Cube[]): PacketSet {
     return new PacketSet(
       family,

@@ -73,7 +73,7 @@ export class MatchLowerer {
     let match: PacketSet;
     if (this.never) match = PacketSet.empty(env.family);
     else {
-      match = PacketSet.fromCubes(env.family, [this.cube as Cube]);
+      match = PacketSet.ofCube(env.family, this.cube as Cube);
       const extra = this.extra as PacketSet[] | null; // set by the option readers above
       if (extra) for (const x of extra) match = match.intersect(x);
     }

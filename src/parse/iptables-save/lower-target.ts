@@ -7,7 +7,7 @@
 import * as I from '../../model/interval-set.js';
 import type { DimSet } from '../../model/packet-set.js';
 import type { Action, RejectWith, Uncertainty } from '../../model/ruleset.js';
-import type { IptRule } from './ast.js';
+import type { IptOption, IptRule, IptTarget } from './ast.js';
 import type { LowerEnv } from './lower-env.js';
 import { optionText } from './lower-match.js';
 import { CONTINUE_TARGETS } from './targets.js';
@@ -22,6 +22,11 @@ const QUEUE: Action = { type: 'queue' };
 const SNAT: Action = { type: 'snat' };
 const COUNTER: Action = { type: 'continue', note: 'counter' };
 const NO_UNCERTAINTY: Uncertainty[] = [];
+/** One REJECT action per reply type: a blocklist has 50,000 REJECT rules. */
+const REJECT = {} as Record<RejectWith, Action>;
+function rejectAction(withType: RejectWith): Action {
+  return (REJECT[withType] ??= { type: 'reject', with: withType });
+}
 
 export interface LoweredTarget {
   action: Action;
@@ -57,12 +62,9 @@ export function lowerTarget(rule: IptRule, table: string, chainAction: (name: st
   if (!t) return { action: COUNTER, uncertain };
   const toChain = chainAction(t.name, t.goto);
   if (toChain !== null) return { action: toChain, uncertain };
-  const opt = (name: string) => t.options.find((o) => o.name === name);
-  const unknown = (detail: string): LoweredTarget => {
-    env.note(`-j ${t.name}`, { construct: t.text, kind: 'unknown', detail }, rule.line);
-    return { action: { type: 'unknown', name: t.name }, uncertain };
-  };
-  if (t.goto) return unknown(`-g to ${t.name}, which is no chain of table ${table}`);
+  // Module functions, not closures: this runs for every rule, and the bundle names each
+  // closure it creates (keepNames), a defineProperty per rule (issue 8).
+  if (t.goto) return unknownTarget(rule, t, env, uncertain, `-g to ${t.name}, which is no chain of table ${table}`);
 
   switch (t.name) {
     case 'ACCEPT':
@@ -72,18 +74,18 @@ export function lowerTarget(rule: IptRule, table: string, chainAction: (name: st
     case 'RETURN':
       return { action: RETURN, uncertain };
     case 'REJECT': {
-      const given = opt('reject-with')?.args[0];
+      const given = targetOption(t, 'reject-with')?.args[0];
       let withType: RejectWith = given === undefined ? 'port-unreachable' : (REJECT_WITH[given.toLowerCase()] ?? 'port-unreachable');
       if (given !== undefined && REJECT_WITH[given.toLowerCase()] === undefined) {
         env.bad(rule.line, `unknown reject type "${given}"`, env.family === 'ipv4' ? 'icmp-port-unreachable, tcp-reset, icmp-host-prohibited, …' : 'icmp6-port-unreachable, tcp-reset, icmp6-adm-prohibited, …', rule.text);
         withType = 'port-unreachable';
       }
-      return { action: { type: 'reject', with: withType }, uncertain };
+      return { action: rejectAction(withType), uncertain };
     }
     case 'NOTRACK':
       return { action: NOTRACK, uncertain };
     case 'CT':
-      if (opt('notrack')) return { action: NOTRACK, uncertain };
+      if (targetOption(t, 'notrack')) return { action: NOTRACK, uncertain };
       return { action: { type: 'continue', note: 'CT' }, uncertain };
     case 'QUEUE':
     case 'NFQUEUE':
@@ -93,7 +95,7 @@ export function lowerTarget(rule: IptRule, table: string, chainAction: (name: st
       return { action: SNAT, uncertain };
     case 'DNAT': {
       const tos = t.options.filter((o) => o.name === 'to-destination');
-      if (tos.length === 0) return unknown('DNAT without --to-destination');
+      if (tos.length === 0) return unknownTarget(rule, t, env, uncertain, 'DNAT without --to-destination');
       let addr: DimSet | null | undefined;
       let ports: DimSet | null | undefined;
       for (const o of tos) {
@@ -112,7 +114,7 @@ export function lowerTarget(rule: IptRule, table: string, chainAction: (name: st
       return { action, uncertain };
     }
     case 'REDIRECT': {
-      const given = opt('to-ports')?.args[0];
+      const given = targetOption(t, 'to-ports')?.args[0];
       const action: Action & { type: 'dnat' } = { type: 'dnat', toLocal: true };
       if (given !== undefined) {
         const ports = parsePorts(given);
@@ -122,7 +124,7 @@ export function lowerTarget(rule: IptRule, table: string, chainAction: (name: st
       return { action, uncertain };
     }
     case 'NETMAP': {
-      const to = opt('to')?.args[0];
+      const to = targetOption(t, 'to')?.args[0];
       const addr = to === undefined ? null : env.values.addresses(to);
       const u: Uncertainty = { construct: t.text, kind: 'unmodelled', detail: 'NETMAP keeps the host part: the new address depends on the old one' };
       uncertain.push(u);
@@ -135,8 +137,18 @@ export function lowerTarget(rule: IptRule, table: string, chainAction: (name: st
     }
     default:
       if (CONTINUE_TARGETS.has(t.name)) return { action: { type: 'continue', note: t.name }, uncertain };
-      return unknown(`target ${t.name} is not modelled: it may accept, drop or let the packet go on`);
+      return unknownTarget(rule, t, env, uncertain, `target ${t.name} is not modelled: it may accept, drop or let the packet go on`);
   }
+}
+
+function targetOption(t: IptTarget, name: string): IptOption | undefined {
+  for (const o of t.options) if (o.name === name) return o;
+  return undefined;
+}
+
+function unknownTarget(rule: IptRule, t: IptTarget, env: LowerEnv, uncertain: Uncertainty[], detail: string): LoweredTarget {
+  env.note(`-j ${t.name}`, { construct: t.text, kind: 'unknown', detail }, rule.line);
+  return { action: { type: 'unknown', name: t.name }, uncertain };
 }
 
 /** Union over several --to-destination; absent (null) in one of them means "unchanged" there, so no single rewrite. */

@@ -217,8 +217,9 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
     for (const c of table.chains.values()) {
       const id = ids.get(c.name)!;
       const origin = { file, line: c.line };
-      const chain: Chain = !isDeferred(c) || opts.readNow === true
-        ? { id, backend, family, table: table.name, tableFamily, name: c.name, rules: isDeferred(c) ? readRules(c) : lowerRules(c), origin }
+      const deferred = isDeferred(c);
+      const chain: Chain = !deferred || opts.readNow === true
+        ? { id, backend, family, table: table.name, tableFamily, name: c.name, rules: deferred ? readRules(c) : lowerRules(c), origin }
         : new DeferredChain(id, backend, family, table.name, tableFamily, c.name, origin, () => {
           const savedSeen = seen;
           const lowered: Diagnostic[] = [];
@@ -233,7 +234,8 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
           return rules;
         });
       model.chains.set(id, chain);
-      const hook = HOOKS[table.name][c.name];
+      // A deferred chain is a user chain: no hook, and no lookup of its name (20,000 on a kube-proxy node).
+      const hook = deferred ? undefined : HOOKS[table.name][c.name];
       if (hook) {
         const base: BaseChain = { chain: id, hook: hook.hook, priority: hook.priority, policy: c.policy === 'DROP' ? 'drop' : 'accept', kind: hook.kind };
         model.baseChains.push(base);

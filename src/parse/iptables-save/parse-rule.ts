@@ -82,11 +82,9 @@ function internModule(text: string): string {
 export function parseRuleBody(buf: TokenBuffer, from: number, line: string): { body: RuleBody; problems: RuleProblem[] } {
   const generic: IptOption[] = [];
   const matches: IptMatch[] = [];
-  let problems: RuleProblem[] = NO_PROBLEMS; // replaced on the first problem
-  const report = (p: RuleProblem) => {
-    if (problems === NO_PROBLEMS) problems = [];
-    problems.push(p);
-  };
+  // Replaced on the first problem. No closures here (report, isBang…): the bundle names
+  // every closure it creates (keepNames), a defineProperty per rule (issue 8).
+  let problems: RuleProblem[] = NO_PROBLEMS;
   let current: IptMatch | null = null; // last `-m` module
   let implicit: IptMatch | null = null; // module loaded by `-p proto`, created on first use
   let implicitName: string | null = null;
@@ -96,27 +94,25 @@ export function parseRuleBody(buf: TokenBuffer, from: number, line: string): { b
   const spanStart = SPAN_START;
   const spanEnd = SPAN_END;
 
-  const { values, quoted, starts, ends } = buf;
+  const { values, starts, ends } = buf;
   const count = buf.length;
-  const isBang = (k: number) => !quoted[k] && values[k] === '!';
-  const isOption = (k: number) => isOptionWord(values[k]!, quoted[k]!);
   let i = from;
   while (i < count) {
     const optStart = i;
     let negated = false;
-    if (isBang(i)) {
+    if (isBang(buf, i)) {
       negated = true;
       i++;
       if (i >= count) {
-        report({ code: 'parse.dangling-negation', message: '"!" at the end of the rule', expected: 'an option after "!"', word: '!' });
+        problems = withProblem(problems, { code: 'parse.dangling-negation', message: '"!" at the end of the rule', expected: 'an option after "!"', word: '!' });
         break;
       }
     }
     const at = i;
     const word = values[at]!;
     i++;
-    if (!isOption(at)) {
-      report({ code: 'parse.unexpected-word', message: `unexpected word "${word}" where an option was expected`, expected: 'an option such as -s, -p, -m or -j', word });
+    if (!isOption(buf, at)) {
+      problems = withProblem(problems, { code: 'parse.unexpected-word', message: `unexpected word "${word}" where an option was expected`, expected: 'an option such as -s, -p, -m or -j', word });
       continue;
     }
     const genericName = GENERIC_OPTIONS.get(word);
@@ -141,8 +137,8 @@ export function parseRuleBody(buf: TokenBuffer, from: number, line: string): { b
         owner = implicit;
         slot = 1;
       } else {
-        report({ code: 'parse.orphan-option', message: `option ${word} outside any match module`, expected: `"-m <module>" or "-p <protocol>" before ${word}`, word });
-        while (i < count && !isOption(i) && !isBang(i)) i++;
+        problems = withProblem(problems, { code: 'parse.orphan-option', message: `option ${word} outside any match module`, expected: `"-m <module>" or "-p <protocol>" before ${word}`, word });
+        while (i < count && !isOption(buf, i) && !isBang(buf, i)) i++;
         continue;
       }
       arity = optionArity(owner === target ? target.name : (owner as IptMatch).module, name);
@@ -150,26 +146,28 @@ export function parseRuleBody(buf: TokenBuffer, from: number, line: string): { b
     // Arguments; the old negation form puts "!" between an option and its argument.
     let args: string[] = NO_ARGS;
     while (i < count && (arity === null || args.length < arity)) {
-      if (isBang(i)) {
-        if (args.length === 0 && arity !== 0 && i + 1 < count && !isOption(i + 1)) {
+      if (isBang(buf, i)) {
+        if (args.length === 0 && arity !== 0 && i + 1 < count && !isOption(buf, i + 1)) {
           negated = true;
           i++;
           continue;
         }
         break;
       }
-      if (isOption(i)) break;
+      if (isOption(buf, i)) break;
       // Exact-size arrays: a growable one reserves 17 slots, and dumps have millions of options.
-      args = args.length === 0 ? [intern(values[i]!)] : [...args, intern(values[i]!)];
+      // Quoted words are comments and log prefixes, nearly all distinct: not worth a lookup.
+      const value = buf.quoted[i] ? values[i]! : intern(values[i]!);
+      args = args.length === 0 ? [value] : [...args, value];
       i++;
     }
     if (arity !== null) {
       const plural = arity === 1 ? 'an argument' : `${arity} arguments`;
       if (args.length < arity) {
-        report({ code: 'parse.missing-argument', message: `option ${word} needs ${plural}`, expected: `${plural} after ${word}`, word });
+        problems = withProblem(problems, { code: 'parse.missing-argument', message: `option ${word} needs ${plural}`, expected: `${plural} after ${word}`, word });
       }
-      while (i < count && !isOption(i) && !isBang(i)) {
-        report({ code: 'parse.unexpected-argument', message: `unexpected word "${values[i]}" after ${word}`, expected: `${plural} after ${word}`, word: values[i]! });
+      while (i < count && !isOption(buf, i) && !isBang(buf, i)) {
+        problems = withProblem(problems, { code: 'parse.unexpected-argument', message: `unexpected word "${values[i]}" after ${word}`, expected: `${plural} after ${word}`, word: values[i]! });
         i++;
       }
     }
@@ -198,14 +196,14 @@ export function parseRuleBody(buf: TokenBuffer, from: number, line: string): { b
     const arg = args[0];
     if (name === 'm') {
       if (arg === undefined) continue;
-      if (negated) report({ code: 'parse.negated-module', message: `"!" before -m ${arg}`, expected: 'negation before a module option, not before -m', word: '!' });
+      if (negated) problems = withProblem(problems, { code: 'parse.negated-module', message: `"!" before -m ${arg}`, expected: 'negation before a module option, not before -m', word: '!' });
       current = { module: internModule(arg), implicit: false, options: [], text: piece };
       spanStart[0] = pieceStart;
       spanEnd[0] = pieceEnd;
       matches.push(current);
     } else if (name === 'j' || name === 'g') {
       if (arg === undefined) continue;
-      if (target) report({ code: 'parse.duplicate-target', message: `second target ${word} ${arg} in one rule`, expected: 'one -j or -g per rule', word });
+      if (target) problems = withProblem(problems, { code: 'parse.duplicate-target', message: `second target ${word} ${arg} in one rule`, expected: 'one -j or -g per rule', word });
       target = { name: arg, goto: name === 'g', options: [], text: piece };
       spanStart[2] = pieceStart;
       spanEnd[2] = pieceEnd;
@@ -228,4 +226,18 @@ function belongsToImplicit(current: string, implicitName: string, option: string
   if (current === implicitName) return false;
   const own = MODULE_OPTIONS[current];
   return own !== undefined && !own.includes(option) && (MODULE_OPTIONS[implicitName]?.includes(option) ?? false);
+}
+
+function withProblem(problems: RuleProblem[], p: RuleProblem): RuleProblem[] {
+  if (problems === NO_PROBLEMS) return [p];
+  problems.push(p);
+  return problems;
+}
+
+function isBang(buf: TokenBuffer, k: number): boolean {
+  return !buf.quoted[k] && buf.values[k] === '!';
+}
+
+function isOption(buf: TokenBuffer, k: number): boolean {
+  return isOptionWord(buf.values[k]!, buf.quoted[k]!);
 }
