@@ -250,7 +250,7 @@ export class LogFold {
       } else source.tcpOther += count;
     }
     const windowMs = opts.scan.windowMs;
-    const ports = source.ports;
+    let ports = source.ports;
     const spans = source.spans;
     // The port of its previous attempt needs no Map lookup (SourceState.lastKey).
     const at = key === source.lastKey ? source.lastAt : ports.get(key);
@@ -263,14 +263,15 @@ export class LogFold {
       if (t > source.last) source.last = t;
       return bits;
     }
-    if (spans.length >= source.pruneAt) pruneSpans(source, opts.scan);
+    if (spans.length >= source.pruneAt) {
+      pruneSpans(source, opts.scan);
+      // A prune that settled the source gave it a new Map: the new span must be written there, not to the one read above.
+      ports = source.ports;
+    }
     const added = source.spans.length;
     ports.set(key, added);
-    // A prune that settled the source gave it a new Map (left as it was): remember only what `ports` says.
-    if (ports === source.ports) {
-      source.lastKey = key;
-      source.lastAt = added;
-    }
+    source.lastKey = key;
+    source.lastAt = added;
     source.spans.push(t, t, key);
     if (t < source.last) source.unordered = true;
     if (t > source.last) source.last = t;

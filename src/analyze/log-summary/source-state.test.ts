@@ -73,4 +73,17 @@ describe('source state', () => {
     mergeSource(a, createSourceState(T0 + 1, T0 + 1), OPTIONS.scan);
     expect(a.lastKey).toBe(NO_PORT);
   });
+
+  it('a prune that settles the source (new port Map) still records the span it adds there, live', () => {
+    // Ports 1-7 a gap apart, then port 8 earlier (out of order, not a scanner): 8 spans, the prune threshold.
+    const events = [1, 2, 3, 4, 5, 6, 7].map((p) => ev('198.51.100.4', p, T0 + p * 20_000));
+    events.push(ev('198.51.100.4', 8, T0));
+    // Port 9 prunes first, which settles the source; its repeat must then join the span port 9 just opened.
+    events.push(ev('198.51.100.4', 9, T0 + 200_000), ev('198.51.100.4', 9, T0 + 201_000));
+    const s = fold(events).state.sources.get('198.51.100.4')!;
+    expect(s.spans.length).toBe(27);
+    expect(s.spans.slice(24)).toEqual([T0 + 200_000, T0 + 201_000, 9]);
+    expect(s.ports.get(9)).toBe(24);
+    expect([s.lastKey, s.lastAt]).toEqual([9, 24]);
+  });
 });
