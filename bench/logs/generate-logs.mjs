@@ -96,7 +96,10 @@ export class LogGenerator {
     };
     this.portSources = new Map();
     this.daySources = new Map();
+    /** Lines written per planted burst (by its serial: past 14,000 bursts the addresses repeat). */
     this.plantedPorts = new Map();
+    /** The planted scans, each with its burst's serial. */
+    this.scanPlants = [];
   }
 
   stamp(t) {
@@ -192,7 +195,7 @@ export class LogGenerator {
       const count = this.rng.int(20, 150);
       const base = this.rng.int(1, 60000);
       for (let i = 0; i < count; i++) events.push({ t: t + Math.floor((i * 30_000) / count), port: base + i });
-      this.truth.scanners.push(src);
+      this.scanPlants.push({ src, n });
     } else if (kind === 1) {
       for (let i = 0; i < 14; i++) events.push({ t: t + i * 3500, port: 1000 + i * 7 });
       this.truth.nearMisses.push(src);
@@ -200,7 +203,7 @@ export class LogGenerator {
       for (let i = 0; i < 15; i++) events.push({ t: t + i * 5000, port: 2000 + i });
       this.truth.nearMisses.push(src);
     }
-    for (const e of events) this.pending.push({ ...e, src });
+    for (const e of events) this.pending.push({ ...e, src, plant: n });
     this.pending.sort((a, b) => a.t - b.t);
   }
 
@@ -219,7 +222,7 @@ export class LogGenerator {
         this.truth.lines.drops++;
         this.countAttempt(e.t, e.src, 'tcp', e.port);
         this.lastDrop = { t: e.t, src: e.src, proto: 'tcp', port: e.port, iface: 'eth0', flags: 'SYN' };
-        this.plantedPorts.set(e.src, (this.plantedPorts.get(e.src) ?? 0) + 1);
+        this.plantedPorts.set(e.plant, (this.plantedPorts.get(e.plant) ?? 0) + 1);
         lastWasDrop = true;
         yield this.kernel(e.t, this.packet(e.src, false, 'tcp', e.port, '[UFW BLOCK] '));
         continue;
@@ -288,9 +291,10 @@ export class LogGenerator {
     tr.daySources = Object.fromEntries([...this.daySources].map(([k, s]) => [k, s.size]));
     tr.sourceCount = Object.keys(tr.sources).length;
     // A planted scan cut off by the end of the log counts if 15 of its ports (all within
-    // 30 s) made it in.
-    tr.scanners = tr.scanners.filter((s) => (this.plantedPorts.get(s) ?? 0) >= 15);
-    tr.scanners.sort();
+    // 30 s) made it in. Counted per burst, not per address: an address planted again later (a
+    // near miss, or a scan cut short) must not add its ports to an earlier burst's.
+    const scanners = new Set(this.scanPlants.filter((p) => (this.plantedPorts.get(p.n) ?? 0) >= 15).map((p) => p.src));
+    tr.scanners = [...scanners].sort();
     return tr;
   }
 }
