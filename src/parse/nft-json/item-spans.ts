@@ -113,6 +113,14 @@ function value(text: string, i: number, stack: Uint8Array, depth: number, limit:
   }
 }
 
+/**
+ * The end of the value at `i` in text {@link itemSpans} accepted (a member of an item being
+ * read in place), or -1.
+ */
+export function valueEnd(text: string, i: number, limit: number): number {
+  return value(text, i, new Uint8Array(limit), 0, limit);
+}
+
 /** `"name" :` and the space after it: the index of the member's value, or -1. */
 function key(text: string, i: number): number {
   if (text.charCodeAt(i) !== 0x22) return -1;
@@ -187,3 +195,6 @@ function ws(text: string, i: number): number {
     i++;
   }
 }
+
+/** For readers of checked text that walk an item themselves ({@link valueEnd}). */
+export { string as stringEnd, ws as spaceEnd };

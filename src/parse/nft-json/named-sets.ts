@@ -11,7 +11,8 @@ import { type Cube, Dim, type DimSet, PacketSet } from '../../model/packet-set.j
 import type { Uncertainty } from '../../model/ruleset.js';
 import type { MatchEnv, NamedSetValue } from './cond.js';
 import type { ValueKind } from './selector.js';
-import { type Json, isObject, soleKey } from './types.js';
+import { ipv4Bounds } from './ipv4-set-text.js';
+import { type Json, type NftSet, isObject, soleKey } from './types.js';
 import { readIpv4Prefix } from '../ipv4-prefix.js';
 import { ICMP_KINDS, type Range, icmpToDport, valueRanges } from './values.js';
 
@@ -30,7 +31,7 @@ export function namedSet(env: MatchEnv, name: string, kinds: readonly ValueKind[
   const key = `${set.path}|${env.family}|${kinds.join('.')}`;
   let v = env.cache.get(key);
   if (!v) {
-    v = kinds.length === 1 ? singleSet(env.family, kinds[0]!, set.elem.map((e) => e.key)) : concatSet(env.family, kinds, set.elem.map((e) => e.key), null);
+    v = kinds.length === 1 ? singleSet(env.family, kinds[0]!, set) : concatSet(env.family, kinds, set.elem.map((e) => e.key), null);
     env.cache.set(key, v);
   }
   if (!v.ok) return { ok: false, kind: 'unknown', detail: `element ${v.bad} of set @${name} not understood` };
@@ -42,10 +43,14 @@ export function namedSet(env: MatchEnv, name: string, kinds: readonly ValueKind[
  * prefixes (fail2ban bans, country blocklists: most big sets) are read without a pair or a
  * regular expression per element; every other element takes the general value reader.
  */
-function singleSet(family: Family, kind: ValueKind, elems: readonly Json[]): NamedSetValue {
+function singleSet(family: Family, kind: ValueKind, set: NftSet): NamedSetValue {
+  const fastV4 = kind === 'addr' && family === 'ipv4';
+  // Read from the dump text into bounds already (the same bounds as the loop below).
+  const known = fastV4 ? ipv4Bounds(set) : undefined;
+  if (known !== undefined) return { ok: true, ranges: I.fromBounds(known.los, known.his) };
+  const elems = set.elem.map((e) => e.key);
   const los: Ordinal[] = [];
   const his: Ordinal[] = [];
-  const fastV4 = kind === 'addr' && family === 'ipv4';
   const bounds = new Float64Array(2);
   const spill: Range[] = [];
   for (const e of elems) {

@@ -7,6 +7,7 @@
  */
 import { type Diagnostic, type Parsed, excerpt } from '../../model/diagnostics.js';
 import { DeferredRule } from './deferred-rule.js';
+import { keepIpv4Set, readIpv4SetText } from './ipv4-set-text.js';
 import { itemSpans } from './item-spans.js';
 import { locateJsonError } from './json-error.js';
 import { SetElement, elemPath } from './set-element.js';
@@ -176,7 +177,10 @@ function readSpans(text: string, spans: readonly number[], file: string, value: 
     RULE_HEAD.lastIndex = start;
     const head = RULE_HEAD.exec(text);
     if (head === null || RULE_HEAD.lastIndex > end) {
-      reader.readItem(JSON.parse(text.slice(start, end)) as Json, k);
+      const ipv4 = readIpv4SetText(text, start, end, MAX_DEPTH);
+      const before = value.sets.length;
+      reader.readItem(JSON.parse(ipv4 === null ? text.slice(start, end) : ipv4.rest) as Json, k);
+      if (ipv4 !== null && value.sets.length > before) keepIpv4Set(value.sets[before]!, ipv4.bounds, text, ipv4.elemStart, ipv4.elemEnd);
       continue;
     }
     if (head[1] !== family) family = head[1]!;

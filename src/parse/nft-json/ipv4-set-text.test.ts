@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import type { Diagnostic } from '../../model/diagnostics.js';
+import { emptyHostContext } from '../../model/host-context.js';
+import { lowerNft, parseNftJson } from './index.js';
+import { ipv4Bounds, readIpv4SetText } from './ipv4-set-text.js';
+import { itemSpans } from './item-spans.js';
+
+const TABLE = { table: { family: 'inet', name: 'filter', handle: 1 } };
+const CHAIN = { chain: { family: 'inet', table: 'filter', name: 'input', handle: 1, type: 'filter', hook: 'input', prio: 0, policy: 'accept' } };
+const set = (elem: unknown, extra: Record<string, unknown> = {}) => ({ set: { family: 'inet', name: 'block', table: 'filter', type: 'ipv4_addr', handle: 2, flags: ['interval'], ...extra, elem } });
+const DROP_BLOCKED = {
+  rule: { family: 'inet', table: 'filter', chain: 'input', handle: 3, expr: [{ match: { op: '==', left: { payload: { protocol: 'ip', field: 'saddr' } }, right: '@block' } }, { drop: null }] },
+};
+const prefix = (addr: string, len: number) => ({ prefix: { addr, len } });
+/** As `nft -j` prints it: `": "` and `", "` between tokens. */
+const dump = (...items: unknown[]) => JSON.stringify({ nftables: items }, null, 0).replace(/":/g, '": ').replace(/,"/g, ', "');
+
+/** The set item's text and span in a dump holding it alone. */
+function setItem(item: unknown, text = dump(item)): { text: string; start: number; end: number } {
+  const spans = itemSpans(text, 100)!;
+  return { text, start: spans[0]!, end: spans[1]! };
+}
+
+function read(item: unknown, text?: string) {
+  const s = setItem(item, text);
+  return readIpv4SetText(s.text, s.start, s.end, 100);
+}
+
+describe('readIpv4SetText', () => {
+  it('reads addresses and prefixes into bounds, in order, and leaves the rest of the set to the reader', () => {
+    const got = read(set(['192.0.2.7', '198.51.100.0/24', prefix('203.0.113.0', 25), prefix('10.1.2.3', 8)]));
+    expect(got?.bounds).toEqual({
+      los: [0xc0000207, 0xc6336400, 0xcb007100, 0x0a000000],
+      his: [0xc0000208, 0xc6336500, 0xcb007180, 0x0b000000],
+    });
+    expect(JSON.parse(got!.rest)).toEqual(set([]));
+  });
+
+  it('reads text spaced any way JSON allows', () => {
+    const text = `{"nftables":[ { "set" : {"family":"inet" ,"name":"block","table":"filter","type":"ipv4_addr","elem" : [ {"prefix" : { "addr" : "192.0.2.0" , "len" : 24 } } , "198.51.100.1" ] , "handle":2 } } ]}`;
+    expect(read(null, text)?.bounds).toEqual({ los: [0xc0000200, 0xc6336401], his: [0xc0000300, 0xc6336402] });
+  });
+
+  it('reads an empty element list', () => {
+    expect(read(set([]))?.bounds).toEqual({ los: [], his: [] });
+  });
+
+  const refused: [string, unknown, string?][] = [
+    ['a map', { map: { family: 'inet', name: 'm', table: 'filter', type: 'ipv4_addr', map: 'verdict', elem: [['192.0.2.1', { accept: null }]] } }],
+    ['an element with properties', set([{ elem: { val: '192.0.2.1', timeout: 60 } }])],
+    ['an IPv6 element', set(['2001:db8::1'])],
+    ['a range', set([{ range: ['192.0.2.1', '192.0.2.9'] }])],
+    ['an address with a leading zero', set(['192.0.2.07'])],
+    ['an escaped address', null, '{"nftables": [{"set": {"family": "inet", "name": "b", "table": "filter", "type": "ipv4_addr", "elem": ["192.0.2.\\u0037"]}}]}'],
+    ['a length with a fraction', null, '{"nftables": [{"set": {"family": "inet", "name": "b", "table": "filter", "type": "ipv4_addr", "elem": [{"prefix": {"addr": "192.0.2.0", "len": 24.0}}]}}]}'],
+    ['a length over 32', set([prefix('192.0.2.0', 33)])],
+    ['a prefix with a third member', set([{ prefix: { addr: '192.0.2.0', len: 24, x: 1 } }])],
+    ['elem named twice', null, '{"nftables": [{"set": {"family": "inet", "name": "b", "table": "filter", "type": "ipv4_addr", "elem": ["192.0.2.1"], "elem": []}}]}'],
+    ['an escaped key', null, '{"nftables": [{"set": {"family": "inet", "name": "b", "table": "filter", "type": "ipv4_addr", "el\\u0065m": ["192.0.2.1"]}}]}'],
+    ['no elements', set(undefined)],
+    ['an item with a second member', null, '{"nftables": [{"set": {"family": "inet", "name": "b", "table": "filter", "type": "ipv4_addr", "elem": ["192.0.2.1"]}, "x": 1}]}'],
+  ];
+  for (const [what, item, text] of refused) {
+    it(`leaves ${what} to the whole parse`, () => {
+      expect(read(item, text)).toBeNull();
+    });
+  }
+});
+
+describe('an IPv4 set read from its text in a deferred parse', () => {
+  function both(text: string) {
+    const late: Diagnostic[] = [];
+    const deferred = parseNftJson(text, 'f', { deferRules: { onLate: (d) => late.push(...d) } });
+    const whole = parseNftJson(text, 'f');
+    return { deferred, whole, late };
+  }
+
+  it('gives the whole parse’s elements, paths included, when they are read', () => {
+    const { deferred, whole } = both(dump(TABLE, set(['192.0.2.1', prefix('198.51.100.0', 24)], { comment: 'c' }), CHAIN, DROP_BLOCKED));
+    expect(ipv4Bounds(deferred.value.sets[0]!)).toBeDefined();
+    expect(ipv4Bounds(whole.value.sets[0]!)).toBeUndefined();
+    expect(deferred.value.sets[0]!.elem.map((e) => e.path)).toEqual(['$.nftables[1].set.elem[0]', '$.nftables[1].set.elem[1]']);
+    expect(deferred.value.sets).toEqual(whole.value.sets);
+    expect(deferred.diagnostics).toEqual(whole.diagnostics);
+  });
+
+  const cases: [string, unknown[]][] = [
+    ['plain elements', ['192.0.2.1', '192.0.2.0/30', prefix('10.0.0.0', 8), prefix('10.0.0.0', 9), prefix('0.0.0.0', 0)]],
+    ['elements out of order and overlapping', [prefix('203.0.113.0', 24), '192.0.2.1', '203.0.113.9', prefix('192.0.2.0', 31)]],
+    ['an element the fast reading does not take', ['192.0.2.1', '192.0.2.07', prefix('198.51.100.0', 24)]],
+    ['an element not understood', ['192.0.2.1', 'not an address']],
+  ];
+  for (const [what, elems] of cases) {
+    it(`${what}: lowers to the same models and diagnostics as the whole parse`, () => {
+      const { deferred, whole, late } = both(dump(TABLE, set(elems), CHAIN, DROP_BLOCKED));
+      const eager = lowerNft(whole.value, { context: emptyHostContext(), file: 'f' });
+      const lazy = lowerNft(deferred.value, { context: emptyHostContext(), file: 'f', lazy: true });
+      for (const f of ['ipv4', 'ipv6'] as const) expect(new Map(lazy.value[f].chains)).toEqual(eager.value[f].chains);
+      expect(lazy.diagnostics).toEqual(eager.diagnostics);
+      expect(late).toEqual([]);
+    });
+  }
+});

@@ -1,0 +1,174 @@
+/**
+ * A named set of plain IPv4 addresses and prefixes read where it lies in checked dump text
+ * ({@link itemSpans}; issue 8). JSON.parse makes a 200,000-prefix country blocklist ~600,000
+ * objects (element, prefix, address string) and the parser 200,000 SetElements more, all to
+ * become the two bound lists an IPv4 match reads. Here the elements go straight into those
+ * lists; the elements as objects are built only when something else asks for them, and are
+ * then exactly what the whole parse gives.
+ *
+ * Only the form nft prints is read so: each element a string "a.b.c.d" or "a.b.c.d/len", or
+ * {"prefix": {"addr": "a.b.c.d", "len": n}}, that {@link readIpv4Prefix} accepts, and the set
+ * naming `elem` once. Anything else answers null and the item is parsed whole, as before.
+ *
+ * @module
+ */
+import { readIpv4Prefix } from '../ipv4-prefix.js';
+import { spaceEnd, stringEnd, valueEnd } from './item-spans.js';
+import { SetElement } from './set-element.js';
+import type { Json, NftElem, NftSet } from './types.js';
+
+/** A set's elements as half-open ranges [los[k], his[k]), in the set's order. */
+export interface Ipv4Bounds {
+  los: number[];
+  his: number[];
+}
+
+export interface Ipv4SetText {
+  /** The item's text with its element list emptied (`"elem": []`), for the usual reader. */
+  rest: string;
+  /** Where the element list (the JSON array) lies in the text: [elemStart, elemEnd). */
+  elemStart: number;
+  elemEnd: number;
+  bounds: Ipv4Bounds;
+}
+
+const SET_HEAD = /\{\s*"set"\s*:\s*\{/y;
+/** One reading at a time: readIpv4Prefix writes here. */
+const ONE = new Float64Array(2);
+
+/**
+ * The set item at [start, end) of checked text read this way, or null (not a set, not only
+ * plain IPv4 elements, or not in the form nft prints: parse it whole).
+ */
+export function readIpv4SetText(text: string, start: number, end: number, limit: number): Ipv4SetText | null {
+  SET_HEAD.lastIndex = start;
+  if (!SET_HEAD.test(text) || SET_HEAD.lastIndex > end) return null;
+  let i = spaceEnd(text, SET_HEAD.lastIndex);
+  let elemStart = -1;
+  let elemEnd = -1;
+  let bounds: Ipv4Bounds | null = null;
+  if (text.charCodeAt(i) === 0x7d /* } */) return null;
+  for (;;) {
+    const keyEnd = stringEnd(text, i);
+    const isElem = keyEnd < 0 ? null : plainKeyIs(text, i, keyEnd, 'elem');
+    if (isElem === null) return null;
+    i = spaceEnd(text, keyEnd);
+    if (text.charCodeAt(i) !== 0x3a /* : */) return null;
+    i = spaceEnd(text, i + 1);
+    if (isElem) {
+      // Named twice, the whole parse keeps the last: not this reader's case.
+      if (bounds !== null) return null;
+      bounds = { los: [], his: [] };
+      elemStart = i;
+      i = readElements(text, i, bounds);
+      elemEnd = i;
+    } else i = valueEnd(text, i, limit);
+    if (i < 0) return null;
+    i = spaceEnd(text, i);
+    const c = text.charCodeAt(i);
+    if (c === 0x7d) break;
+    if (c !== 0x2c /* , */) return null;
+    i = spaceEnd(text, i + 1);
+  }
+  if (bounds === null) return null;
+  // The item holds the set alone (`{"set": {…}}`), as the reader expects of it.
+  i = spaceEnd(text, i + 1);
+  if (text.charCodeAt(i) !== 0x7d || i + 1 !== end) return null;
+  return { rest: `${text.slice(start, elemStart)}[]${text.slice(elemEnd, end)}`, elemStart, elemEnd, bounds };
+}
+
+/**
+ * Whether the key literal [from, to) is `name`; null when it holds an escape, which could
+ * spell any key once decoded.
+ */
+function plainKeyIs(text: string, from: number, to: number, name: string): boolean | null {
+  for (let k = from + 1; k < to - 1; k++) if (text.charCodeAt(k) === 0x5c /* \ */) return null;
+  return to - from === name.length + 2 && text.startsWith(name, from + 1);
+}
+
+/** The element list at `i` into `out`: the index after its `]`, or -1. */
+function readElements(text: string, i: number, out: Ipv4Bounds): number {
+  if (text.charCodeAt(i) !== 0x5b /* [ */) return -1;
+  i = spaceEnd(text, i + 1);
+  if (text.charCodeAt(i) === 0x5d /* ] */) return i + 1;
+  for (;;) {
+    i = readElement(text, i);
+    if (i < 0) return -1;
+    out.los.push(ONE[0]!);
+    out.his.push(ONE[1]!);
+    i = spaceEnd(text, i);
+    const c = text.charCodeAt(i);
+    if (c === 0x5d) return i + 1;
+    if (c !== 0x2c) return -1;
+    i = spaceEnd(text, i + 1);
+  }
+}
+
+/** One element at `i` into {@link ONE}: the index after it, or -1. */
+function readElement(text: string, i: number): number {
+  // readIpv4Prefix reads digits, dots and a slash only: a string with an escape (a
+  // backslash before the quote found) is never taken for an address.
+  if (text.charCodeAt(i) === 0x22 /* " */) {
+    const close = text.indexOf('"', i + 1);
+    return close >= 0 && readIpv4Prefix(text, null, ONE, i + 1, close) ? close + 1 : -1;
+  }
+  i = token(text, i, '{');
+  i = token(text, i, '"prefix"');
+  i = token(text, i, ':');
+  i = token(text, i, '{');
+  i = token(text, i, '"addr"');
+  i = token(text, i, ':');
+  if (i < 0 || text.charCodeAt(i) !== 0x22) return -1;
+  const addrStart = i + 1;
+  const addrEnd = text.indexOf('"', addrStart);
+  if (addrEnd < 0) return -1;
+  i = spaceEnd(text, addrEnd + 1);
+  i = token(text, i, ',');
+  i = token(text, i, '"len"');
+  i = token(text, i, ':');
+  if (i < 0) return -1;
+  // A length as nft prints it: one or two digits (no fraction or exponent).
+  const lenStart = i;
+  let len = 0;
+  for (let c = text.charCodeAt(i); c >= 0x30 && c <= 0x39; c = text.charCodeAt(++i)) len = len * 10 + (c - 0x30);
+  const next = text.charCodeAt(i);
+  if (i === lenStart || i - lenStart > 2 || next === 0x2e || next === 0x65 || next === 0x45) return -1;
+  i = spaceEnd(text, i);
+  i = token(text, i, '}');
+  if (i < 0 || text.charCodeAt(i) !== 0x7d) return -1;
+  return readIpv4Prefix(text, len, ONE, addrStart, addrEnd) ? i + 1 : -1;
+}
+
+/** `s` at `i` and the space after it: the index after both, or -1. */
+function token(text: string, i: number, s: string): number {
+  return i >= 0 && text.startsWith(s, i) ? spaceEnd(text, i + s.length) : -1;
+}
+
+const boundsOfSet = new WeakMap<NftSet, Ipv4Bounds>();
+
+/**
+ * A set read by {@link readIpv4SetText}: its bounds kept for {@link ipv4Bounds}, its `elem`
+ * parsed from [from, to) of the text when first read.
+ */
+export function keepIpv4Set(set: NftSet, bounds: Ipv4Bounds, text: string, from: number, to: number): void {
+  boundsOfSet.set(set, bounds);
+  const settle = (elem: NftElem[]): void => {
+    Object.defineProperty(set, 'elem', { value: elem, writable: true, enumerable: true, configurable: true });
+  };
+  Object.defineProperty(set, 'elem', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      // What the whole parse's reader makes of such elements (no `elem` wrapper, no map data).
+      const elem = (JSON.parse(text.slice(from, to)) as Json[]).map((e, k): NftElem => new SetElement(e, set.path, k));
+      settle(elem);
+      return elem;
+    },
+    set: settle,
+  });
+}
+
+/** The IPv4 bounds of a set's elements, when it was read from its text that way. */
+export function ipv4Bounds(set: NftSet): Ipv4Bounds | undefined {
+  return boundsOfSet.get(set);
+}
