@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from './model/snapshot.js';
-import { analyzeHost, explainFlow, loadHost } from './pipeline.js';
+import type { Chain } from './model/ruleset.js';
+import { LazyChains } from './parse/nft-json/index.js';
+import { type LoadedHost, analyzeHost, explainFlow, loadHost, unloweredNftChains } from './pipeline.js';
 import { isSetAside, parseSnapshotBytes } from './parse/snapshot-bytes/index.js';
 import { SET_ASIDE_MIN } from './parse/snapshot-bytes/set-aside.js';
 
@@ -94,5 +96,48 @@ describe('a snapshot whose collect left the nft copy of iptables-nft tables out 
     const host = loadHost(leftOut(), 'host.json', { iptables: { text: '*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n', file: 'nat.rules' } });
     expect(host.diagnostics.filter((d) => d.code.startsWith('collect.nft-tables')).map((d) => [d.code, d.severity])).toEqual([['collect.nft-tables-missing', 'warning']]);
     expect(host.diagnostics.find((d) => d.code === 'collect.nft-tables-missing')!.message).toContain('ip filter are missing from this analysis');
+  });
+});
+
+describe('unloweredNftChains', () => {
+  /** A host with one lazy chain map per family, for the count alone. */
+  function host(ipv4: LazyChains, ipv6: LazyChains): LoadedHost {
+    return { models: { ipv4: { family: 'ipv4', chains: ipv4, baseChains: [] }, ipv6: { family: 'ipv6', chains: ipv6, baseChains: [] } } } as unknown as LoadedHost;
+  }
+  const chain = (id: string) => ({ id }) as Chain;
+  /** The count by its definition: chains (ids less the family) pending in a family and lowered in none. */
+  function bruteForce(maps: LazyChains[], registered: string[][], lowered: Set<string>[]): number {
+    const key = (id: string) => id.replace(/^nftables\/ipv[46]\//, '');
+    const pending = new Set<string>();
+    const done = new Set<string>();
+    maps.forEach((_, f) => {
+      for (const id of registered[f]!) (lowered[f]!.has(id) ? done : pending).add(key(id));
+    });
+    return [...pending].filter((k) => !done.has(k)).length;
+  }
+
+  it('counts each chain once over both families, as lowered in neither', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let round = 0; round < 50; round++) {
+      const maps = [new LazyChains(), new LazyChains()];
+      const registered: string[][] = [[], []];
+      // inet tables in both families, ip and ip6 tables in one each; names with slashes too.
+      for (let k = 0; k < 40; k++) {
+        const where = next();
+        const name = `c${k}${k % 7 === 0 ? '/x' : ''}`;
+        const fams = where < 0.4 ? [0, 1] : where < 0.8 ? [0] : [1];
+        for (const f of fams) {
+          const id = `nftables/${f === 0 ? 'ipv4' : 'ipv6'}/${fams.length === 2 ? 'inet filter' : f === 0 ? 'ip t' : 'ip6 t'}/${name}`;
+          maps[f]!.later(id, () => chain(id));
+          registered[f]!.push(id);
+        }
+      }
+      const lowered = [new Set<string>(), new Set<string>()];
+      registered.forEach((ids, f) => {
+        for (const id of ids) if (next() < 0.3) (maps[f]!.get(id), lowered[f]!.add(id));
+      });
+      expect(unloweredNftChains(host(maps[0]!, maps[1]!))).toBe(bruteForce(maps, registered, lowered));
+    }
   });
 });

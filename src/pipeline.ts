@@ -329,20 +329,26 @@ export function unloweredNftChains(loaded: LoadedHost): number {
 const unloweredCounts = new WeakMap<LoadedHost, { stamp: string; count: number }>();
 
 function countUnlowered(lazy: readonly LazyChains[]): number {
-  const lowered = new Set<string>();
-  const pending = new Set<string>();
-  // A chain id is backend/family/table/name: the same nft chain in both families shares the rest.
-  const withoutFamily = (id: string): string => {
-    const afterBackend = id.indexOf('/');
-    return id.slice(0, afterBackend) + id.slice(id.indexOf('/', afterBackend + 1));
-  };
-  for (const chains of lazy) {
-    for (const c of chains.loweredValues()) lowered.add(withoutFamily(c.id));
-    for (const id of chains.pendingIds()) pending.add(withoutFamily(id));
-  }
-  let count = 0;
-  for (const key of pending) if (!lowered.has(key)) count++;
+  // One map per family; a chain id is backend/family/table/name, and the same nft chain in both
+  // families (inet, netdev) has the same id but for the family. Ids are built only for the map
+  // with fewer pending chains: kube-proxy's 20,000 sit in one family's, asked by id.
+  if (lazy.length === 0) return 0;
+  if (lazy.length === 1) return lazy[0]!.pendingCount;
+  const [small, big] = lazy[0]!.pendingCount <= lazy[1]!.pendingCount ? [lazy[0]!, lazy[1]!] : [lazy[1]!, lazy[0]!];
+  // The big map's pending chains, less those lowered in the small one's family...
+  let count = big.pendingCount;
+  for (const c of small.loweredValues()) if (big.isPending(inOtherFamily(c.id))) count--;
+  // ...and the small map's that the big one neither lowered nor counted already.
+  for (const id of small.pendingIds()) if (!big.has(inOtherFamily(id))) count++;
   return count;
+}
+
+/** The id of the same chain in the other family (`nftables/ipv4/…` ↔ `nftables/ipv6/…`). */
+function inOtherFamily(id: string): string {
+  const afterBackend = id.indexOf('/');
+  const afterFamily = id.indexOf('/', afterBackend + 1);
+  const family = id.slice(afterBackend + 1, afterFamily);
+  return `${id.slice(0, afterBackend + 1)}${family === 'ipv4' ? 'ipv6' : 'ipv4'}${id.slice(afterFamily)}`;
 }
 
 /** Of what was read: a deferred load's status covers the chains read while loading. */

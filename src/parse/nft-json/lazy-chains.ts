@@ -42,6 +42,11 @@ export class LazyChains extends Map<string, Chain> {
     return super.values();
   }
 
+  /** Whether the chain is registered and not lowered yet. */
+  isPending(id: string): boolean {
+    return this.#pending?.has(id) === true;
+  }
+
   /** How many chains are still waiting to be lowered. */
   get pendingCount(): number {
     return this.#pending?.size ?? 0;
