@@ -17,6 +17,21 @@ describe('parseNftJson', () => {
     expect(value.rules).toEqual([{ family: 'inet', table: 'filter', chain: 'input', handle: 2, expr: [{ accept: null }], comment: 'c', path: '$.nftables[3].rule' }]);
   });
 
+  it('drops rules of undeclared tables and chains with an error each, read whole or deferred alike', () => {
+    const other = { table: { family: 'ip', name: 'nat', handle: 3 } };
+    const natChain = { chain: { family: 'ip', table: 'nat', name: 'pre', handle: 4 } };
+    const r = (family: string, table: string, chain: string) => ({ rule: { ...RULE.rule, family, table, chain } });
+    const text = doc(TABLE, other, CHAIN, natChain, r('inet', 'filter', 'input'), r('inet', 'filter', 'nope'), r('ip', 'nat', 'pre'), r('ip', 'nat', 'input'), r('ip', 'filter', 'input'), r('inet', 'filter', 'input'), r('ip', 'nat', 'pre'));
+    for (const parsed of [parseNftJson(text, 'f'), parseNftJson(text, 'f', { deferRules: { onLate: () => {} } })]) {
+      expect(parsed.value.rules.map((x) => x.path)).toEqual(['$.nftables[4].rule', '$.nftables[6].rule', '$.nftables[9].rule', '$.nftables[10].rule']);
+      expect(parsed.diagnostics.map((d) => [d.location?.path, d.message])).toEqual([
+        ['$.nftables[5].rule.chain', 'rule refers to chain nope, which table inet filter does not declare'],
+        ['$.nftables[7].rule.chain', 'rule refers to chain input, which table ip nat does not declare'],
+        ['$.nftables[8].rule.table', 'rule refers to table ip filter, which the dump does not declare'],
+      ]);
+    }
+  });
+
   it('accepts named priorities and a device list', () => {
     const c = { chain: { ...CHAIN.chain, hook: 'ingress', prio: 'filter + 10', dev: ['eth0', 'eth1'] } };
     const { value, diagnostics } = parseNftJson(doc(TABLE, c), 'f');
