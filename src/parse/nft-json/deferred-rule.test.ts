@@ -27,6 +27,9 @@ describe('parseNftJson deferRules', () => {
       expect(parsed.value.rules.length).toBeGreaterThan(0);
       expect(parsed.value.rules.every((r) => r instanceof DeferredRule)).toBe(true);
       expect(parsed.diagnostics).toEqual(whole.diagnostics);
+      // Chains and IPv4 sets read in place, without parsing their items, read the same.
+      expect(parsed.value.chains).toEqual(whole.value.chains);
+      expect(parsed.value.sets).toEqual(whole.value.sets);
       const eager = lowerNft(whole.value, { context: emptyHostContext(), file: name });
       const lazy = lowerNft(parsed.value, { context: emptyHostContext(), file: name, lazy: true });
       for (const f of ['ipv4', 'ipv6'] as const) expect(new Map(lazy.value[f].chains)).toEqual(eager.value[f].chains);
@@ -46,6 +49,19 @@ describe('parseNftJson deferRules', () => {
       expect(full.diagnostics).toEqual(eager.diagnostics);
     });
   }
+
+  it('reads a regular chain item in place as the whole parse does, and any other chain whole', () => {
+    const chain = (extra: Record<string, unknown>) => ({ chain: { family: 'inet', table: 'filter', name: 'c', handle: 7, ...extra } });
+    const variants = [{}, { handle: 0 }, { handle: 123456789012345 }, { handle: 1.5 }, { handle: 1e3 }, { handle: -1 }, { name: 'a\\b"c' }, { comment: 'x' }, { handle: undefined }];
+    for (const extra of variants) {
+      const text = doc(TABLE, chain(extra)).replace(/":/g, '": ').replace(/,"/g, ', "');
+      const whole = parseNftJson(text, 'f');
+      const { parsed } = deferred(text);
+      expect(parsed.value.chains, JSON.stringify(extra)).toEqual(whole.value.chains);
+      expect(parsed.diagnostics).toEqual(whole.diagnostics);
+    }
+    expect(deferred(doc(TABLE, chain({}))).parsed.value.chains).toEqual([{ family: 'inet', table: 'filter', name: 'c', handle: 7, path: '$.nftables[1].chain' }]);
+  });
 
   it('parses a rule only when it is asked for', () => {
     const { parsed } = deferred(doc(TABLE, CHAIN, rule([TCP22, { accept: null }], { comment: 'ssh' })));

@@ -141,6 +141,12 @@ export function parseNftJson(text: string, file: string, options: ParseNftOption
 const RULE_HEAD = /\{\s*"rule"\s*:\s*\{\s*"family"\s*:\s*"([^"\\]*)"\s*,\s*"table"\s*:\s*"([^"\\]*)"\s*,\s*"chain"\s*:\s*"([^"\\]*)"\s*,/y;
 
 /**
+ * A regular chain item as nft prints it (no type, hook, priority, policy or device; names
+ * without quotes or escapes): kube-proxy writes 20,000, read without parsing each item.
+ */
+const PLAIN_CHAIN = /\{\s*"chain"\s*:\s*\{\s*"family"\s*:\s*"([^"\\]*)"\s*,\s*"table"\s*:\s*"([^"\\]*)"\s*,\s*"name"\s*:\s*"([^"\\]*)"\s*,\s*"handle"\s*:\s*(0|[1-9]\d{0,14})\s*\}\s*\}/y;
+
+/**
  * A deferred read of checked JSON text ({@link itemSpans}): every item but the rules is read
  * now; each rule is parsed when first asked for, its problems going to `onLate` then.
  */
@@ -177,6 +183,15 @@ function readSpans(text: string, spans: readonly number[], file: string, value: 
     RULE_HEAD.lastIndex = start;
     const head = RULE_HEAD.exec(text);
     if (head === null || RULE_HEAD.lastIndex > end) {
+      PLAIN_CHAIN.lastIndex = start;
+      const chainItem = PLAIN_CHAIN.exec(text);
+      if (chainItem !== null && PLAIN_CHAIN.lastIndex === end) {
+        if (chainItem[1] !== family) family = chainItem[1]!;
+        if (chainItem[2] !== table) table = chainItem[2]!;
+        // What readChain makes of it: a handle of at most 15 digits is the number JSON.parse reads.
+        value.chains.push({ family, table, name: chainItem[3]!, handle: Number(chainItem[4]), path: `$.nftables[${k}].chain` });
+        continue;
+      }
       const ipv4 = readIpv4SetText(text, start, end, MAX_DEPTH);
       const before = value.sets.length;
       reader.readItem(JSON.parse(ipv4 === null ? text.slice(start, end) : ipv4.rest) as Json, k);
