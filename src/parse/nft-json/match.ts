@@ -26,9 +26,7 @@ export { type Cond, type MatchEnv, type NamedSetValue, cloneCond, condToSet, new
  * Apply `left op right` to the condition. `construct` names the statement in uncertainties.
  */
 export function applyMatch(env: MatchEnv, cond: Cond, op: string, left: Json, right: Json, construct: () => string): void {
-  const unsure = (kind: Uncertainty['kind'], detail?: string): void => {
-    cond.uncertain.push(detail === undefined ? { construct: construct(), kind } : { construct: construct(), kind, detail });
-  };
+  const unsure = reporter(cond, construct);
   if (isObject(left) && soleKey(left) === 'concat') {
     applyConcat(env, cond, op, left['concat']!, right, unsure);
     return;
@@ -86,6 +84,17 @@ export function applyMatch(env: MatchEnv, cond: Cond, op: string, left: Json, ri
     return;
   }
   project(env, cond, kind, sel.dim, values, unsure);
+}
+
+/**
+ * What adds a match's uncertainties to its condition. Made by a function apart: the bundle
+ * keeps names (`keepNames`), so a closure bound to a name costs an Object.defineProperty each
+ * time it is made, and this one is made for every match statement of every rule.
+ */
+function reporter(cond: Cond, construct: () => string): Unsure {
+  return (kind, detail) => {
+    cond.uncertain.push(detail === undefined ? { construct: construct(), kind } : { construct: construct(), kind, detail });
+  };
 }
 
 /** Payload dependencies: the family the field needs and the protocols it implies. False when nothing can match. */

@@ -86,15 +86,20 @@ function modelRule(src: RuleSource, position: number, match: PacketSet, uncertai
   return r;
 }
 
+/** What adds uncertainties to a rule's condition (a function apart, for the bundle's `keepNames`: see match.ts reporter). */
+function uncertaintiesOf(cond: Cond): (u: Uncertainty) => void {
+  return (u) => {
+    cond.uncertain.push(u);
+  };
+}
+
 /** Lower one rule in one family; `found` collects every uncertainty with its statement path. */
 export function lowerRule(env: RuleEnv, src: RuleSource, position: number, found: Found[]): Rule[] {
   const rule = src.rule;
   const cond = newCond();
   const st: RuleState = { notes: [], notrack: false, unknown: null };
   let pieces: Piece[] | null = null;
-  const unsure = (u: Uncertainty): void => {
-    cond.uncertain.push(u);
-  };
+  const unsure = uncertaintiesOf(cond);
   for (let k = 0; k < rule.expr.length && pieces === null; k++) {
     const before = cond.uncertain.length;
     pieces = statement(env, cond, rule.expr[k]!, st, unsure);
@@ -372,6 +377,35 @@ function vmap(env: RuleEnv, cond: Cond, o: JsonObject, construct: () => string, 
   return pieces;
 }
 
+/**
+ * The NAT statement's target, its parts not understood noted on `c`. (This and the two below
+ * are functions apart, not closures of nat: the bundle keeps names, a defineProperty per closure.)
+ */
+function natTarget(env: RuleEnv, key: 'dnat' | 'snat' | 'masquerade' | 'redirect', construct: () => string, addrJson: Json | undefined, portJson: Json | undefined, c: Cond): Action {
+  const a: Action & { type: 'dnat' } = { type: 'dnat' };
+  if (key === 'redirect') a.toLocal = true;
+  if (addrJson !== undefined) {
+    const s = natRanges(env, 'addr', addrJson);
+    if (s) a.addr = s;
+    else c.uncertain.push({ construct: construct(), kind: 'unknown', detail: `NAT address ${renderExpr(addrJson)} not understood` });
+  }
+  if (portJson !== undefined) {
+    const s = natRanges(env, 'port', portJson);
+    if (s) a.ports = s;
+    else c.uncertain.push({ construct: construct(), kind: 'unknown', detail: `NAT port ${renderExpr(portJson)} not understood` });
+  }
+  return a;
+}
+
+function natRanges(env: RuleEnv, kind: 'addr' | 'port', v: Json): DimSet | null {
+  const out: Range[] = [];
+  return valueRanges(kind, env.family, v, out) === null ? (I.fromRanges(out) as IntervalSet<Ordinal> as DimSet) : null;
+}
+
+function mapOf(e: Json | undefined): JsonObject | null {
+  return isObject(e) && soleKey(e) === 'map' && isObject(e['map']) ? e['map'] : null;
+}
+
 function nat(
   env: RuleEnv,
   cond: Cond,
@@ -389,34 +423,14 @@ function nat(
   if (key === 'snat' || key === 'masquerade') return finish({ type: 'snat' });
   const addrExpr = key === 'dnat' ? o['addr'] : undefined;
   const portExpr = o['port'];
-  const mapOf = (e: Json | undefined): JsonObject | null => (isObject(e) && soleKey(e) === 'map' && isObject(e['map']) ? e['map'] : null);
   const addrMap = mapOf(addrExpr);
   const portMap = mapOf(portExpr);
   if (addrMap && portMap) {
     unsure({ construct: construct(), kind: 'unmodelled', detail: 'address and port both chosen by maps' });
     return finish({ type: 'dnat' });
   }
-  const target = (addrJson: Json | undefined, portJson: Json | undefined, c: Cond): Action => {
-    const a: Action & { type: 'dnat' } = { type: 'dnat' };
-    if (key === 'redirect') a.toLocal = true;
-    if (addrJson !== undefined) {
-      const s = rangesOf('addr', addrJson);
-      if (s) a.addr = s;
-      else c.uncertain.push({ construct: construct(), kind: 'unknown', detail: `NAT address ${renderExpr(addrJson)} not understood` });
-    }
-    if (portJson !== undefined) {
-      const s = rangesOf('port', portJson);
-      if (s) a.ports = s;
-      else c.uncertain.push({ construct: construct(), kind: 'unknown', detail: `NAT port ${renderExpr(portJson)} not understood` });
-    }
-    return a;
-  };
-  const rangesOf = (kind: 'addr' | 'port', v: Json): DimSet | null => {
-    const out: Range[] = [];
-    return valueRanges(kind, env.family, v, out) === null ? (I.fromRanges(out) as IntervalSet<Ordinal> as DimSet) : null;
-  };
   const map = addrMap ?? portMap;
-  if (!map) return finish(target(addrExpr, portExpr, cond));
+  if (!map) return finish(natTarget(env, key, construct, addrExpr, portExpr, cond));
   const groups = groupElements(env, map['data'] ?? null, unsure, construct);
   if (groups === null) return finish({ type: 'dnat' });
   const pieces: Piece[] = [];
@@ -430,7 +444,7 @@ function nat(
       addr = g.data['concat'][0]!;
       port = g.data['concat'][1]!;
     }
-    pieces.push(...finish(target(addr, port, c), c));
+    pieces.push(...finish(natTarget(env, key, construct, addr, port, c), c));
   }
   return pieces.length > 0 ? pieces : [{ cond: { ...cloneCond(cond), empty: true }, action: { type: 'continue', note: 'empty NAT map' } }];
 }
