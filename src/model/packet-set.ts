@@ -191,6 +191,12 @@ export class PacketSet {
   intersect(other: PacketSet): PacketSet {
     if (this.cubes.length === 0) return this;
     if (other.cubes.length === 0) return other;
+    if (this.cubes.length === 1 && other.cubes.length === 1) {
+      // One cube each (most rule tests): a cube already inside the match is kept as it is,
+      // so a walker sees at once that the rule took all its packets (see intersectCubes).
+      const c = intersectCubes(this.cubes[0]!, other.cubes[0]!);
+      return c === null ? new PacketSet(this.family, []) : c === this.cubes[0] ? this : new PacketSet(this.family, [c]);
+    }
     const out: Cube[] = [];
     for (const a of this.cubes) {
       for (const b of other.cubes) {
@@ -280,14 +286,17 @@ const FULL_V6 = FULL_CUBES.ipv6;
 /** Reused by intersectCubes: most rule tests miss, and a miss then allocates no cube. */
 const SCRATCH: DimSet[] = new Array(DIM_COUNT);
 
+/** a ∩ b, or null when empty; `a` itself when it lies inside `b` (no copy, and callers can tell). */
 function intersectCubes(a: Cube, b: Cube): Cube | null {
   if (a === b) return a;
+  let inside = true;
   for (let d = 0; d < DIM_COUNT; d++) {
     const z = intersectDim(a[d]!, b[d]!, d);
     if (z.length === 0) return null;
+    if (z !== a[d]) inside = false;
     SCRATCH[d] = z;
   }
-  return SCRATCH.slice();
+  return inside ? a : SCRATCH.slice();
 }
 
 /**

@@ -17,6 +17,7 @@ import { type Cube, Dim, type DimSet, PacketSet, ctValue, dimDomain } from '../.
 import * as I from '../../model/interval-set.js';
 import type { Action, BaseChain, Chain, FirewallModel, RejectWith, Rule, Uncertainty } from '../../model/ruleset.js';
 import { ChainIndex } from './rule-index.js';
+import type { Step } from './rule-batches.js';
 
 export interface ChainOutcome {
   accepted: PacketSet;
@@ -279,55 +280,36 @@ export class ChainWalker {
       if (matched.isEmpty()) continue;
       const uncertain = rule.uncertain.length > 0;
       const action = rule.action;
-      const step = (verdict: WalkEvent['verdict'], extra?: Partial<WalkEvent>) => {
-        if (!this.events) return;
-        if (!stepRule.run) {
-          this.record({ hook, kind: this.kind, chain, rule, verdict, set: matched, uncertain, ...extra });
-          return;
-        }
-        const run = stepRule.run;
-        if (!this.memoize) {
-          // Tracing one flow: name the very rules of the run that match it.
-          for (const r of run) {
-            const part = matched.intersect(r.match);
-            if (!part.isEmpty()) this.record({ hook, kind: this.kind, chain, rule: r, verdict, set: part, uncertain, ...extra });
-          }
-          return;
-        }
-        this.record({ hook, kind: this.kind, chain, rule, verdict, set: matched, uncertain, ...extra, summary: { count: run.length, lastPosition: run[run.length - 1]!.position } });
-      };
       // A limiter that cannot match a source's first connection yet (connlimit, recent --hitcount):
       // the rule is passed over; the event stays for the "later connections" notes.
       if (!appliesToFirstConnection(rule)) {
-        step('continue');
+        this.recordStep(hook, chain, stepRule, matched, 'continue', uncertain);
         continue;
       }
-      // What stays in this chain after the rule: everything if the rule only may match.
-      const rest = () => (uncertain ? current : current.difference(matched));
       switch (action.type) {
         case 'accept':
-          step('accept');
+          this.recordStep(hook, chain, stepRule, matched, 'accept', uncertain);
           accepted.push(matched);
-          current = rest();
+          current = remaining(current, matched, uncertain);
           break;
         case 'drop':
-          step('drop');
+          this.recordStep(hook, chain, stepRule, matched, 'drop', uncertain);
           dropped.push(matched);
-          current = rest();
+          current = remaining(current, matched, uncertain);
           break;
         case 'reject':
-          step('reject', { rejectWith: action.with });
+          this.recordStep(hook, chain, stepRule, matched, 'reject', uncertain, { rejectWith: action.with });
           rejected.push(matched);
-          current = rest();
+          current = remaining(current, matched, uncertain);
           break;
         case 'return':
-          step('return');
+          this.recordStep(hook, chain, stepRule, matched, 'return', uncertain);
           returned.push(matched);
-          current = rest();
+          current = remaining(current, matched, uncertain);
           break;
         case 'jump':
         case 'goto': {
-          step(action.type);
+          this.recordStep(hook, chain, stepRule, matched, action.type, uncertain);
           const target = this.model.chains.get(action.chain);
           if (!target) {
             // Lowering reports dangling targets; read them as "anything may happen".
@@ -341,10 +323,10 @@ export class ChainWalker {
             this.loops.add(target.id);
             this.record({ hook, kind: this.kind, chain, rule: loopRule(rule, chain, target), verdict: action.type, set: matched, uncertain: true });
             accepted.push(matched);
-            if (action.type === 'jump') current = rest().union(matched);
+            if (action.type === 'jump') current = remaining(current, matched, uncertain).union(matched);
             else {
               returned.push(matched);
-              current = rest();
+              current = remaining(current, matched, uncertain);
             }
             break;
           }
@@ -353,43 +335,43 @@ export class ChainWalker {
           dropped.push(sub.dropped);
           rejected.push(sub.rejected);
           if (action.type === 'jump') {
-            current = rest().union(sub.returned);
+            current = remaining(current, matched, uncertain).union(sub.returned);
           } else {
             // A goto's RETURN goes back to our caller, not to us.
             returned.push(sub.returned);
-            current = rest();
+            current = remaining(current, matched, uncertain);
           }
           break;
         }
         case 'continue':
-          step('continue');
+          this.recordStep(hook, chain, stepRule, matched, 'continue', uncertain);
           break;
         case 'notrack': {
-          step('notrack');
+          this.recordStep(hook, chain, stepRule, matched, 'notrack', uncertain);
           const untracked = matched.rewrite(Dim.State, I.fromPoints([ctValue('UNTRACKED')]));
-          current = rest().union(untracked);
+          current = remaining(current, matched, uncertain).union(untracked);
           break;
         }
         case 'dnat':
-          step('dnat');
+          this.recordStep(hook, chain, stepRule, matched, 'dnat', uncertain);
           accepted.push(applyDnat(matched, action, this.localAddrsFor(matched)));
-          current = rest();
+          current = remaining(current, matched, uncertain);
           break;
         case 'snat':
-          step('snat');
+          this.recordStep(hook, chain, stepRule, matched, 'snat', uncertain);
           accepted.push(matched);
-          current = rest();
+          current = remaining(current, matched, uncertain);
           break;
         case 'queue':
           // Userspace decides: it may accept or drop.
-          step('queue');
+          this.recordStep(hook, chain, stepRule, matched, 'queue', uncertain);
           accepted.push(matched);
           dropped.push(matched);
-          current = rest();
+          current = remaining(current, matched, uncertain);
           break;
         case 'unknown':
           // Not modelled: it may accept, drop, or let the packet go on.
-          step('unknown', { uncertain: true });
+          this.recordStep(hook, chain, stepRule, matched, 'unknown', uncertain, { uncertain: true });
           accepted.push(matched);
           dropped.push(matched);
           break;
@@ -411,6 +393,27 @@ export class ChainWalker {
 
   private localAddrsFor(set: PacketSet): I.IntervalSet<I.Ordinal> | null {
     return this.localAddrs[set.family] ?? null;
+  }
+
+  /** Record a step's event when recording: one per rule, or one summary event for a run of rules (see rule-batches.ts). */
+  private recordStep(hook: string, chain: Chain, stepRule: Step, matched: PacketSet, verdict: WalkEvent['verdict'], uncertain: boolean, extra?: Partial<WalkEvent>): void {
+    // A method, not a closure per candidate rule: the bundle names every closure it creates (keepNames).
+    if (!this.events) return;
+    const rule = stepRule.rule;
+    if (!stepRule.run) {
+      this.record({ hook, kind: this.kind, chain, rule, verdict, set: matched, uncertain, ...extra });
+      return;
+    }
+    const run = stepRule.run;
+    if (!this.memoize) {
+      // Tracing one flow: name the very rules of the run that match it.
+      for (const r of run) {
+        const part = matched.intersect(r.match);
+        if (!part.isEmpty()) this.record({ hook, kind: this.kind, chain, rule: r, verdict, set: part, uncertain, ...extra });
+      }
+      return;
+    }
+    this.record({ hook, kind: this.kind, chain, rule, verdict, set: matched, uncertain, ...extra, summary: { count: run.length, lastPosition: run[run.length - 1]!.position } });
   }
 
   private record(event: WalkEvent): void {
@@ -491,6 +494,16 @@ function summarise(events: WalkEvent[]): WalkEvent[] {
     out.push({ ...g[0]!, set, uncertain: g.some((x) => x.uncertain), summary: { count, lastPosition: last.summary?.lastPosition ?? last.rule!.position } });
   }
   return out;
+}
+
+/**
+ * What stays in a chain after a rule matched `matched` of `current`: everything if the rule
+ * only may match; nothing, without a subtraction, when it took every packet (intersect
+ * returns `current` itself then).
+ */
+function remaining(current: PacketSet, matched: PacketSet, uncertain: boolean): PacketSet {
+  if (uncertain) return current;
+  return matched === current ? empty(current) : current.difference(matched);
 }
 
 function empty(like: PacketSet): PacketSet {
