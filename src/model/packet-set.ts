@@ -174,11 +174,18 @@ export class PacketSet {
    * (folding `union` over thousands of rule matches re-merges the growing result each time).
    */
   static unionAll(family: Family, sets: readonly PacketSet[]): PacketSet {
-    const nonEmpty = sets.filter((s) => s.cubes.length > 0);
-    if (nonEmpty.length === 0) return PacketSet.empty(family);
-    if (nonEmpty.length === 1) return nonEmpty[0]!;
+    // Counted, not filtered: a chain walk ends with four of these, most of none or one set.
+    let first: PacketSet | null = null;
+    let count = 0;
+    for (const s of sets) {
+      if (s.cubes.length === 0) continue;
+      first ??= s;
+      count++;
+    }
+    if (first === null) return PacketSet.empty(family);
+    if (count === 1) return first;
     const cubes: Cube[] = [];
-    for (const s of nonEmpty) for (const c of s.cubes) cubes.push(c);
+    for (const s of sets) for (const c of s.cubes) cubes.push(c);
     return new PacketSet(family, mergeCubes(cubes));
   }
 

@@ -147,6 +147,13 @@ export class ChainWalker {
     return true;
   }
 
+  /** Whether every rule of a step is slice-independent (loops, not a closure: run once per step of every chain walked). */
+  private stepIsSliceIndependent(step: Step): boolean {
+    if (!step.run) return this.ruleIsSliceIndependent(step.rule);
+    for (const r of step.run) if (!this.ruleIsSliceIndependent(r)) return false;
+    return true;
+  }
+
   /**
    * How many leading steps of a chain treat every slice alike (an nft input chain that
    * starts `ct state established accept; ip saddr @blocklist drop` and then goes per
@@ -159,7 +166,7 @@ export class ChainWalker {
       const steps = this.index(chain).steps;
       let n = 0;
       let rules = 0;
-      while (n < steps.length && (steps[n]!.run ?? [steps[n]!.rule]).every((r) => this.ruleIsSliceIndependent(r))) {
+      while (n < steps.length && this.stepIsSliceIndependent(steps[n]!)) {
         // Weigh the work the prefix saves: its rules, the ranges of its sets (an nft
         // `ip saddr @blocklist` is one rule of 100,000 ranges), the chains it jumps to.
         for (const r of steps[n]!.run ?? [steps[n]!.rule]) {
@@ -470,11 +477,12 @@ function ruleLooksSliceIndependent(rule: Rule): boolean {
   const a = rule.action;
   if (a.type === 'dnat' || a.type === 'notrack') return false;
   if (rule.match.isEmpty()) return true;
-  return SLICE_DIMS.every((d) => {
+  for (const d of SLICE_DIMS) {
     const full = FULL_SLICE_DIMS[d]!;
     const own = rule.match.project(d);
-    return own === full || I.setsEqual(own, full);
-  });
+    if (own !== full && !I.setsEqual(own, full)) return false;
+  }
+  return true;
 }
 
 /** The full set of each slice dimension (the same for both families). */
