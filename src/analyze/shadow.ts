@@ -129,6 +129,13 @@ function shadowedIn(chain: Chain, budget: ShadowBudget): ShadowedRule[] {
     // Before the first cover nothing can be shadowed, and a rule that covers nothing adds nothing:
     // kube-proxy's thousands of jump-only chains cost one test per rule.
     if (covers === null && !isCover) continue;
+    if (covers === null && order === rules.length - 1) {
+      // The chain's only cover is its last rule (kube-proxy's 5,000 KUBE-SEP chains end in
+      // their DNAT): nothing before it can shadow it, nothing after it is left to shadow.
+      // Charged as the empty index's lookup would be, so the budget runs out where it did.
+      if (budget.exhausted() || !budget.spend(1)) budget.skipped.push({ chain: chain.id, from: order, rules: rules.length - order });
+      break;
+    }
     covers ??= new CoverIndex(rules);
     const protos = rule.match.project(Dim.Proto);
     const ports = rule.match.project(Dim.Dport);

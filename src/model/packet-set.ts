@@ -174,11 +174,18 @@ export class PacketSet {
    * (folding `union` over thousands of rule matches re-merges the growing result each time).
    */
   static unionAll(family: Family, sets: readonly PacketSet[]): PacketSet {
-    const nonEmpty = sets.filter((s) => s.cubes.length > 0);
-    if (nonEmpty.length === 0) return PacketSet.empty(family);
-    if (nonEmpty.length === 1) return nonEmpty[0]!;
+    // Counted, not filtered: a chain walk ends with four of these, most of none or one set.
+    let first: PacketSet | null = null;
+    let count = 0;
+    for (const s of sets) {
+      if (s.cubes.length === 0) continue;
+      first ??= s;
+      count++;
+    }
+    if (first === null) return PacketSet.empty(family);
+    if (count === 1) return first;
     const cubes: Cube[] = [];
-    for (const s of nonEmpty) for (const c of s.cubes) cubes.push(c);
+    for (const s of sets) for (const c of s.cubes) cubes.push(c);
     return new PacketSet(family, mergeCubes(cubes));
   }
 
@@ -191,6 +198,12 @@ export class PacketSet {
   intersect(other: PacketSet): PacketSet {
     if (this.cubes.length === 0) return this;
     if (other.cubes.length === 0) return other;
+    if (this.cubes.length === 1 && other.cubes.length === 1) {
+      // One cube each (most rule tests): a cube already inside the match is kept as it is,
+      // so a walker sees at once that the rule took all its packets (see intersectCubes).
+      const c = intersectCubes(this.cubes[0]!, other.cubes[0]!);
+      return c === null ? new PacketSet(this.family, []) : c === this.cubes[0] ? this : new PacketSet(this.family, [c]);
+    }
     const out: Cube[] = [];
     for (const a of this.cubes) {
       for (const b of other.cubes) {
@@ -280,14 +293,17 @@ const FULL_V6 = FULL_CUBES.ipv6;
 /** Reused by intersectCubes: most rule tests miss, and a miss then allocates no cube. */
 const SCRATCH: DimSet[] = new Array(DIM_COUNT);
 
+/** a ∩ b, or null when empty; `a` itself when it lies inside `b` (no copy, and callers can tell). */
 function intersectCubes(a: Cube, b: Cube): Cube | null {
   if (a === b) return a;
+  let inside = true;
   for (let d = 0; d < DIM_COUNT; d++) {
     const z = intersectDim(a[d]!, b[d]!, d);
     if (z.length === 0) return null;
+    if (z !== a[d]) inside = false;
     SCRATCH[d] = z;
   }
-  return SCRATCH.slice();
+  return inside ? a : SCRATCH.slice();
 }
 
 /**

@@ -17,6 +17,7 @@ import { type Cube, Dim, type DimSet, PacketSet, ctValue, dimDomain } from '../.
 import * as I from '../../model/interval-set.js';
 import type { Action, BaseChain, Chain, FirewallModel, RejectWith, Rule, Uncertainty } from '../../model/ruleset.js';
 import { ChainIndex } from './rule-index.js';
+import type { Step } from './rule-batches.js';
 
 export interface ChainOutcome {
   accepted: PacketSet;
@@ -46,6 +47,8 @@ export interface WalkEvent {
 
 /** Dimensions that differ between the slices of an audit (one protocol and port each). */
 const SLICE_DIMS = [Dim.Proto, Dim.Dport, Dim.TcpFlags] as const;
+/** A chain with no slice-independent prefix. */
+const NO_PREFIX = { steps: 0, rules: 0 };
 /** Above this many events of one chain and verdict, a memoised walk keeps one summary event. */
 const SUMMARY_THRESHOLD = 8;
 
@@ -144,6 +147,13 @@ export class ChainWalker {
     return true;
   }
 
+  /** Whether every rule of a step is slice-independent (loops, not a closure: run once per step of every chain walked). */
+  private stepIsSliceIndependent(step: Step): boolean {
+    if (!step.run) return this.ruleIsSliceIndependent(step.rule);
+    for (const r of step.run) if (!this.ruleIsSliceIndependent(r)) return false;
+    return true;
+  }
+
   /**
    * How many leading steps of a chain treat every slice alike (an nft input chain that
    * starts `ct state established accept; ip saddr @blocklist drop` and then goes per
@@ -156,7 +166,7 @@ export class ChainWalker {
       const steps = this.index(chain).steps;
       let n = 0;
       let rules = 0;
-      while (n < steps.length && (steps[n]!.run ?? [steps[n]!.rule]).every((r) => this.ruleIsSliceIndependent(r))) {
+      while (n < steps.length && this.stepIsSliceIndependent(steps[n]!)) {
         // Weigh the work the prefix saves: its rules, the ranges of its sets (an nft
         // `ip saddr @blocklist` is one rule of 100,000 ranges), the chains it jumps to.
         for (const r of steps[n]!.run ?? [steps[n]!.rule]) {
@@ -232,27 +242,35 @@ export class ChainWalker {
     return drive(this.walkChain(chain, hook, input, active));
   }
 
-  /** {@link walk} as a coroutine: a jump yields the call, {@link drive} runs it (no JS-stack recursion). */
-  private *walkChain(chain: Chain, hook: string, input: PacketSet, active: Set<string>): Walk<ChainOutcome> {
-    let out: WalkOutcome;
-    const prefix = this.memoize && !active.has(chain.id) ? this.independentPrefix(chain) : { steps: 0, rules: 0 };
-    if (prefix.rules > SUMMARY_THRESHOLD) {
-      const head = yield* this.walkMemo(chain, hook, input, active, prefix.steps);
-      const tail = yield* this.walkRules(chain, hook, head.rest, active, prefix.steps, Infinity);
-      out = {
-        accepted: head.accepted.union(tail.accepted),
-        dropped: head.dropped.union(tail.dropped),
-        rejected: head.rejected.union(tail.rejected),
-        returned: head.returned.union(tail.returned),
-        rest: tail.rest,
-      };
-    } else out = yield* this.walkRules(chain, hook, input, active, 0, Infinity);
+  /**
+   * {@link walk} as a coroutine: a jump yields the call, {@link drive} runs it (no JS-stack
+   * recursion). Most chains are walked by walkRules itself, not through a `yield*` around it:
+   * each jump then resumes one generator, not two (5,000 chain walks in a kube-proxy prerouting walk).
+   */
+  private walkChain(chain: Chain, hook: string, input: PacketSet, active: Set<string>): Walk<ChainOutcome> {
+    const prefix = this.memoize && !active.has(chain.id) ? this.independentPrefix(chain) : NO_PREFIX;
+    if (prefix.rules > SUMMARY_THRESHOLD) return this.walkChainMemo(chain, hook, input, active, prefix.steps);
+    return this.walkRules(chain, hook, input, active, 0, Infinity, true);
+  }
+
+  /** {@link walkChain} of a chain whose first `steps` steps are walked once for all slices (see walkMemo). */
+  private *walkChainMemo(chain: Chain, hook: string, input: PacketSet, active: Set<string>, steps: number): Walk<ChainOutcome> {
+    const head = yield* this.walkMemo(chain, hook, input, active, steps);
+    const tail = yield* this.walkRules(chain, hook, head.rest, active, steps, Infinity);
     // What falls off the end returns to the caller.
-    return { accepted: out.accepted, dropped: out.dropped, rejected: out.rejected, returned: out.returned.union(out.rest) };
+    return {
+      accepted: head.accepted.union(tail.accepted),
+      dropped: head.dropped.union(tail.dropped),
+      rejected: head.rejected.union(tail.rejected),
+      returned: head.returned.union(tail.returned).union(tail.rest),
+    };
   }
 
   /** Walk steps [fromStep, toStep) of a chain; `rest` is what got past them (the caller decides where it goes). */
-  private *walkRules(chain: Chain, hook: string, input: PacketSet, active: Set<string>, fromStep: number, toStep: number): Walk<WalkOutcome> {
+  private walkRules(chain: Chain, hook: string, input: PacketSet, active: Set<string>, fromStep: number, toStep: number): Walk<WalkOutcome>;
+  /** `toEnd`: the whole chain's walk, what got past its end returned to the caller (see walkChain). */
+  private walkRules(chain: Chain, hook: string, input: PacketSet, active: Set<string>, fromStep: number, toStep: number, toEnd: true): Walk<ChainOutcome>;
+  private *walkRules(chain: Chain, hook: string, input: PacketSet, active: Set<string>, fromStep: number, toStep: number, toEnd = false): Walk<ChainOutcome | WalkOutcome> {
     const nothing = empty(input);
     // Verdict sets only grow during the walk: their pieces are gathered and unioned once at
     // the end (a union per rule re-merges the growing set: quadratic on 15,000 DNAT rules).
@@ -264,7 +282,7 @@ export class ChainWalker {
     if (active.has(chain.id)) {
       // A loop: we cannot know where the packets end up; they may be accepted.
       this.loops.add(chain.id);
-      return { accepted: input, dropped: nothing, rejected: nothing, returned: input, rest: nothing };
+      return toEnd ? { accepted: input, dropped: nothing, rejected: nothing, returned: input } : { accepted: input, dropped: nothing, rejected: nothing, returned: input, rest: nothing };
     }
     active.add(chain.id);
     const index = this.index(chain);
@@ -279,55 +297,36 @@ export class ChainWalker {
       if (matched.isEmpty()) continue;
       const uncertain = rule.uncertain.length > 0;
       const action = rule.action;
-      const step = (verdict: WalkEvent['verdict'], extra?: Partial<WalkEvent>) => {
-        if (!this.events) return;
-        if (!stepRule.run) {
-          this.record({ hook, kind: this.kind, chain, rule, verdict, set: matched, uncertain, ...extra });
-          return;
-        }
-        const run = stepRule.run;
-        if (!this.memoize) {
-          // Tracing one flow: name the very rules of the run that match it.
-          for (const r of run) {
-            const part = matched.intersect(r.match);
-            if (!part.isEmpty()) this.record({ hook, kind: this.kind, chain, rule: r, verdict, set: part, uncertain, ...extra });
-          }
-          return;
-        }
-        this.record({ hook, kind: this.kind, chain, rule, verdict, set: matched, uncertain, ...extra, summary: { count: run.length, lastPosition: run[run.length - 1]!.position } });
-      };
       // A limiter that cannot match a source's first connection yet (connlimit, recent --hitcount):
       // the rule is passed over; the event stays for the "later connections" notes.
       if (!appliesToFirstConnection(rule)) {
-        step('continue');
+        this.recordStep(hook, chain, stepRule, matched, 'continue', uncertain);
         continue;
       }
-      // What stays in this chain after the rule: everything if the rule only may match.
-      const rest = () => (uncertain ? current : current.difference(matched));
       switch (action.type) {
         case 'accept':
-          step('accept');
+          this.recordStep(hook, chain, stepRule, matched, 'accept', uncertain);
           accepted.push(matched);
-          current = rest();
+          current = remaining(current, matched, uncertain);
           break;
         case 'drop':
-          step('drop');
+          this.recordStep(hook, chain, stepRule, matched, 'drop', uncertain);
           dropped.push(matched);
-          current = rest();
+          current = remaining(current, matched, uncertain);
           break;
         case 'reject':
-          step('reject', { rejectWith: action.with });
+          this.recordStep(hook, chain, stepRule, matched, 'reject', uncertain, { rejectWith: action.with });
           rejected.push(matched);
-          current = rest();
+          current = remaining(current, matched, uncertain);
           break;
         case 'return':
-          step('return');
+          this.recordStep(hook, chain, stepRule, matched, 'return', uncertain);
           returned.push(matched);
-          current = rest();
+          current = remaining(current, matched, uncertain);
           break;
         case 'jump':
         case 'goto': {
-          step(action.type);
+          this.recordStep(hook, chain, stepRule, matched, action.type, uncertain);
           const target = this.model.chains.get(action.chain);
           if (!target) {
             // Lowering reports dangling targets; read them as "anything may happen".
@@ -341,10 +340,10 @@ export class ChainWalker {
             this.loops.add(target.id);
             this.record({ hook, kind: this.kind, chain, rule: loopRule(rule, chain, target), verdict: action.type, set: matched, uncertain: true });
             accepted.push(matched);
-            if (action.type === 'jump') current = rest().union(matched);
+            if (action.type === 'jump') current = remaining(current, matched, uncertain).union(matched);
             else {
               returned.push(matched);
-              current = rest();
+              current = remaining(current, matched, uncertain);
             }
             break;
           }
@@ -353,43 +352,43 @@ export class ChainWalker {
           dropped.push(sub.dropped);
           rejected.push(sub.rejected);
           if (action.type === 'jump') {
-            current = rest().union(sub.returned);
+            current = remaining(current, matched, uncertain).union(sub.returned);
           } else {
             // A goto's RETURN goes back to our caller, not to us.
             returned.push(sub.returned);
-            current = rest();
+            current = remaining(current, matched, uncertain);
           }
           break;
         }
         case 'continue':
-          step('continue');
+          this.recordStep(hook, chain, stepRule, matched, 'continue', uncertain);
           break;
         case 'notrack': {
-          step('notrack');
+          this.recordStep(hook, chain, stepRule, matched, 'notrack', uncertain);
           const untracked = matched.rewrite(Dim.State, I.fromPoints([ctValue('UNTRACKED')]));
-          current = rest().union(untracked);
+          current = remaining(current, matched, uncertain).union(untracked);
           break;
         }
         case 'dnat':
-          step('dnat');
+          this.recordStep(hook, chain, stepRule, matched, 'dnat', uncertain);
           accepted.push(applyDnat(matched, action, this.localAddrsFor(matched)));
-          current = rest();
+          current = remaining(current, matched, uncertain);
           break;
         case 'snat':
-          step('snat');
+          this.recordStep(hook, chain, stepRule, matched, 'snat', uncertain);
           accepted.push(matched);
-          current = rest();
+          current = remaining(current, matched, uncertain);
           break;
         case 'queue':
           // Userspace decides: it may accept or drop.
-          step('queue');
+          this.recordStep(hook, chain, stepRule, matched, 'queue', uncertain);
           accepted.push(matched);
           dropped.push(matched);
-          current = rest();
+          current = remaining(current, matched, uncertain);
           break;
         case 'unknown':
           // Not modelled: it may accept, drop, or let the packet go on.
-          step('unknown', { uncertain: true });
+          this.recordStep(hook, chain, stepRule, matched, 'unknown', uncertain, { uncertain: true });
           accepted.push(matched);
           dropped.push(matched);
           break;
@@ -397,13 +396,15 @@ export class ChainWalker {
     }
     active.delete(chain.id);
     const family = input.family;
-    return {
+    const out = {
       accepted: PacketSet.unionAll(family, accepted),
       dropped: PacketSet.unionAll(family, dropped),
       rejected: PacketSet.unionAll(family, rejected),
       returned: PacketSet.unionAll(family, returned),
-      rest: current,
     };
+    // What falls off the end returns to the caller.
+    if (toEnd) out.returned = out.returned.union(current);
+    return toEnd ? out : { ...out, rest: current };
   }
 
   /** Local addresses for REDIRECT, set by the path walker (the primary address of the input interface is approximated by every local address). */
@@ -411,6 +412,27 @@ export class ChainWalker {
 
   private localAddrsFor(set: PacketSet): I.IntervalSet<I.Ordinal> | null {
     return this.localAddrs[set.family] ?? null;
+  }
+
+  /** Record a step's event when recording: one per rule, or one summary event for a run of rules (see rule-batches.ts). */
+  private recordStep(hook: string, chain: Chain, stepRule: Step, matched: PacketSet, verdict: WalkEvent['verdict'], uncertain: boolean, extra?: Partial<WalkEvent>): void {
+    // A method, not a closure per candidate rule: the bundle names every closure it creates (keepNames).
+    if (!this.events) return;
+    const rule = stepRule.rule;
+    if (!stepRule.run) {
+      this.record({ hook, kind: this.kind, chain, rule, verdict, set: matched, uncertain, ...extra });
+      return;
+    }
+    const run = stepRule.run;
+    if (!this.memoize) {
+      // Tracing one flow: name the very rules of the run that match it.
+      for (const r of run) {
+        const part = matched.intersect(r.match);
+        if (!part.isEmpty()) this.record({ hook, kind: this.kind, chain, rule: r, verdict, set: part, uncertain, ...extra });
+      }
+      return;
+    }
+    this.record({ hook, kind: this.kind, chain, rule, verdict, set: matched, uncertain, ...extra, summary: { count: run.length, lastPosition: run[run.length - 1]!.position } });
   }
 
   private record(event: WalkEvent): void {
@@ -455,11 +477,12 @@ function ruleLooksSliceIndependent(rule: Rule): boolean {
   const a = rule.action;
   if (a.type === 'dnat' || a.type === 'notrack') return false;
   if (rule.match.isEmpty()) return true;
-  return SLICE_DIMS.every((d) => {
+  for (const d of SLICE_DIMS) {
     const full = FULL_SLICE_DIMS[d]!;
     const own = rule.match.project(d);
-    return own === full || I.setsEqual(own, full);
-  });
+    if (own !== full && !I.setsEqual(own, full)) return false;
+  }
+  return true;
 }
 
 /** The full set of each slice dimension (the same for both families). */
@@ -491,6 +514,16 @@ function summarise(events: WalkEvent[]): WalkEvent[] {
     out.push({ ...g[0]!, set, uncertain: g.some((x) => x.uncertain), summary: { count, lastPosition: last.summary?.lastPosition ?? last.rule!.position } });
   }
   return out;
+}
+
+/**
+ * What stays in a chain after a rule matched `matched` of `current`: everything if the rule
+ * only may match; nothing, without a subtraction, when it took every packet (intersect
+ * returns `current` itself then).
+ */
+function remaining(current: PacketSet, matched: PacketSet, uncertain: boolean): PacketSet {
+  if (uncertain) return current;
+  return matched === current ? empty(current) : current.difference(matched);
 }
 
 function empty(like: PacketSet): PacketSet {
