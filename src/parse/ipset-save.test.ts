@@ -149,8 +149,8 @@ describe('parseIpsetSave', () => {
   });
 
   it('reads any dump in place exactly as the general path reads it indented', () => {
-    const word = fc.constantFrom('add', 's', 't', '192.0.2.1', '10.0.0.0/8', '10.1.2.3/16', '192.0.2.07', '1.2.3.4-1.2.3.9', '2001:db8::1', 'timeout', '0', 'nomatch', 'comment', '"a b"', '\\', ' ', '\t');
-    const header = ['create s hash:ip family inet netmask 24', 'create t hash:net family inet', 'create v hash:net family inet6'];
+    const word = fc.constantFrom('add', 's', 't', 'v', 'w', '192.0.2.1', '10.0.0.0/8', '10.1.2.3/16', '192.0.2.07', '1.2.3.4-1.2.3.9', '2001:db8::1', '2001:db8::/32', '2001:db8::9-2001:db8::1', '2001:db8::/129', '::ffff:192.0.2.1', 'timeout', '0', 'nomatch', 'comment', '"a b"', '\\', ' ', '\t');
+    const header = ['create s hash:ip family inet netmask 24', 'create t hash:net family inet', 'create v hash:net family inet6', 'create w hash:ip family inet6 netmask 64'];
     fc.assert(
       fc.property(fc.array(fc.array(word, { maxLength: 6 }).map((w) => w.join(' ')), { maxLength: 30 }), (body) => {
         const lines = [...header, ...body];

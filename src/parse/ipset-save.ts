@@ -149,11 +149,11 @@ interface FastAdd {
 const isBlank = (c: number) => c === 32 || c === 9 || c === 13;
 
 /**
- * The bulk of a big dump, `add NAME a.b.c.d[/len] [timeout N]` for an address-only IPv4
- * set, read in place from `text[from, to)`: no string for the line, the name or the
- * address. Lines that do not start with `add `, lines with quotes, backslashes or the word
- * nomatch, and every address the fast reader declines, answer false and take the general
- * path (which gives the same result or the diagnostic).
+ * The bulk of a big dump, `add NAME ADDRESS [timeout N]` for an address-only set, read in
+ * place from `text[from, to)`: no token list, and for IPv4 no string for the line, the name
+ * or the address. Lines that do not start with `add `, lines with quotes, backslashes or the
+ * word nomatch, and every entry the compact form cannot hold, answer false and take the
+ * general path (which gives the same result or the diagnostic).
  */
 function addPlainCompact(text: string, from: number, to: number, sets: ReadonlyMap<string, SetState>, fast: FastAdd, bounds: Float64Array): boolean {
   if (to - from < 4 || !text.startsWith('add ', from)) return false;
@@ -189,7 +189,10 @@ function addPlainCompact(text: string, from: number, to: number, sets: ReadonlyM
       fast.state = state;
     }
   }
-  if (!state?.bounds || state.set.family !== 'ipv4') return false;
+  if (!state?.bounds) return false;
+  // IPv6 (and any IPv4 spelling the char-code reader declines): the general path's reading of
+  // the entry, minus the tokenizer, since the line holds no quote or escape.
+  if (state.set.family !== 'ipv4') return addCompact(text.slice(valueFrom, valueTo), state, bounds);
   let fixed = state.netmask;
   for (let k = valueFrom; k < valueTo; k++) {
     if (text.charCodeAt(k) === 47 /* / */) {
