@@ -16,6 +16,7 @@ import { BoundLists } from './bound-lists.js';
 import { icmpTypeSet } from './iptables-save/icmp-types.js';
 import { TokenBuffer, tokenizeInto } from './iptables-save/tokenize.js';
 import { readIpv4Prefix } from './ipv4-prefix.js';
+import { readIpv6Prefix } from './ipv6-prefix.js';
 
 type ComponentKind = 'addr' | 'port' | 'iface' | 'mark' | 'other';
 
@@ -220,6 +221,13 @@ function addCompact(text: string, state: SetState, bounds: Float64Array): boolea
   if (family === 'ipv4' && readIpv4Prefix(text, text.includes('/') ? null : state.netmask, bounds)) {
     lists.push4(bounds[0]!, bounds[1]!);
     return true;
+  }
+  if (family === 'ipv6') {
+    const range = readIpv6Prefix(text, text.includes('/') ? null : state.netmask);
+    if (range) {
+      lists.push(range[0], range[1]);
+      return true;
+    }
   }
   const entry = parseEntry(text, state);
   if (typeof entry === 'string') return false;
