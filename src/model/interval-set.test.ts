@@ -135,6 +135,15 @@ describe('bulk building and subset tests', () => {
     );
   });
 
+  it('fromBounds of one-width bigint ranges (an IPv6 hash:ip set) equals fromRanges', () => {
+    fc.assert(
+      fc.property(fc.array(fc.bigInt({ min: 0n, max: 1n << 20n }), { minLength: 17, maxLength: 60 }), fc.bigInt({ min: 1n, max: 5n }), fc.boolean(), (los, width, mixed) => {
+        const his = los.map((lo, k) => lo + (mixed && k === 3 ? width + 1n : width));
+        expect(I.fromBounds(los, his)).toEqual(I.fromRanges(los.map((lo, k) => [lo, his[k]!] as const)));
+      }),
+    );
+  });
+
   it('isSubset agrees with brute force', () => {
     fc.assert(
       fc.property(arbSet, arbSet, (a, b) => {

@@ -324,6 +324,10 @@ export function fromRanges<T extends Ordinal>(pairs: Iterable<readonly [T, T]>):
 export function fromBounds<T extends Ordinal>(los: ArrayLike<T>, his: ArrayLike<T>): IntervalSet<T> {
   if (los.length !== his.length) throw new RangeError(`fromBounds: ${los.length} starts but ${his.length} ends`);
   if (los.length > 16 && typeof los[0] === 'number') return fromNumericBounds(los as ArrayLike<number>, his as ArrayLike<number>) as unknown as T[];
+  if (los.length > 16 && typeof los[0] === 'bigint') {
+    const merged = fromOneWidthBigintBounds(los as ArrayLike<bigint>, his as ArrayLike<bigint>);
+    if (merged) return merged as unknown as T[];
+  }
   const pairs: [T, T][] = [];
   for (let k = 0; k < los.length; k++) pairs.push([los[k]!, his[k]!]);
   return fromRanges(pairs);
@@ -364,6 +368,26 @@ function fromNumericBounds(los: ArrayLike<number>, his: ArrayLike<number>): numb
     }
   }
   out.length = m;
+  return out;
+}
+
+/**
+ * Non-empty bigint ranges of one width (an IPv6 hash:ip set's addresses): the starts sorted
+ * alone, then one sweep; null for any other shape (the general path then merges pairs).
+ */
+function fromOneWidthBigintBounds(los: ArrayLike<bigint>, his: ArrayLike<bigint>): bigint[] | null {
+  const n = los.length;
+  const width = his[0]! - los[0]!;
+  if (width <= 0n) return null;
+  for (let k = 0; k < n; k++) if (his[k]! - los[k]! !== width) return null;
+  const starts = Array.from(los).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const out: bigint[] = [];
+  for (let k = 0; k < n; k++) {
+    const lo = starts[k]!;
+    const hi = lo + width;
+    if (out.length > 0 && lo <= out[out.length - 1]!) out[out.length - 1] = hi;
+    else out.push(lo, hi);
+  }
   return out;
 }
 
