@@ -33,7 +33,7 @@ export interface IpSet {
    * Sets whose only component is an address (hash:ip, hash:net, bitmap:ip): their entries
    * (not the nomatch ones) as two parallel lists of bounds, entry i covering
    * [los[i], his[i]) (nothing when los[i] >= his[i]), and `entries` is then empty. A
-   * million-ban fail2ban set is two arrays of numbers instead of a million objects.
+   * million-ban fail2ban set is two Float64Arrays instead of a million objects.
    */
   addrEntries?: AddrEntries;
   /** list:set: the member sets' names, in order (a packet matches if any member does). */
@@ -43,7 +43,7 @@ export interface IpSet {
 }
 
 /** Entry bounds of one family: numbers for IPv4, bigints for IPv6. */
-export type AddrEntries = { los: number[]; his: number[] } | { los: bigint[]; his: bigint[] };
+export type AddrEntries = { los: Float64Array; his: Float64Array } | { los: bigint[]; his: bigint[] };
 
 /** An entry is one value per dimension of the set type, in order (e.g. hash:net,port → [addr, port]). */
 export type IpSetEntry = IpSetComponent[];

@@ -123,6 +123,27 @@ describe('bulk building and subset tests', () => {
     );
   });
 
+  it('fromBounds of one-width ranges equals fromRanges whether or not every start fits 32 bits, from typed arrays too', () => {
+    const start = fc.oneof(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.constantFrom(0, 2 ** 32 - 1, 2 ** 32, 2 ** 40 + 3, -5, 0.5));
+    fc.assert(
+      fc.property(fc.array(start, { minLength: 17, maxLength: 60 }), fc.integer({ min: 1, max: 2 ** 20 }), (los, width) => {
+        const his = los.map((lo) => lo + width);
+        const want = I.fromRanges(los.map((lo, k) => [lo, his[k]!] as const));
+        expect(I.fromBounds(los, his)).toEqual(want);
+        expect(I.fromBounds(Float64Array.from(los), Float64Array.from(his))).toEqual(want);
+      }),
+    );
+  });
+
+  it('fromBounds of one-width bigint ranges (an IPv6 hash:ip set) equals fromRanges', () => {
+    fc.assert(
+      fc.property(fc.array(fc.bigInt({ min: 0n, max: 1n << 20n }), { minLength: 17, maxLength: 60 }), fc.bigInt({ min: 1n, max: 5n }), fc.boolean(), (los, width, mixed) => {
+        const his = los.map((lo, k) => lo + (mixed && k === 3 ? width + 1n : width));
+        expect(I.fromBounds(los, his)).toEqual(I.fromRanges(los.map((lo, k) => [lo, his[k]!] as const)));
+      }),
+    );
+  });
+
   it('isSubset agrees with brute force', () => {
     fc.assert(
       fc.property(arbSet, arbSet, (a, b) => {

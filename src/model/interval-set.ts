@@ -276,7 +276,7 @@ export function* ranges<T extends Ordinal>(set: IntervalSet<T>): Generator<[T, T
  * open ranges leaves 0 and closes where it returns to 0. At equal values starts go first,
  * so touching ranges merge, as boundaries must strictly increase.
  */
-function mergeNumeric(los: readonly number[], his: readonly number[]): number[] {
+function mergeNumeric(los: ArrayLike<number>, his: ArrayLike<number>): number[] {
   const starts = Float64Array.from(los).sort();
   const ends = Float64Array.from(his).sort();
   const out: number[] = [];
@@ -321,9 +321,13 @@ export function fromRanges<T extends Ordinal>(pairs: Iterable<readonly [T, T]>):
  * (empty ranges allowed): what big sets are parsed into, so that a million ranges never
  * become a million pairs. Numbers take the typed-array merge.
  */
-export function fromBounds<T extends Ordinal>(los: readonly T[], his: readonly T[]): IntervalSet<T> {
+export function fromBounds<T extends Ordinal>(los: ArrayLike<T>, his: ArrayLike<T>): IntervalSet<T> {
   if (los.length !== his.length) throw new RangeError(`fromBounds: ${los.length} starts but ${his.length} ends`);
-  if (los.length > 16 && typeof los[0] === 'number') return fromNumericBounds(los as readonly number[], his as readonly number[]) as unknown as T[];
+  if (los.length > 16 && typeof los[0] === 'number') return fromNumericBounds(los as ArrayLike<number>, his as ArrayLike<number>) as unknown as T[];
+  if (los.length > 16 && typeof los[0] === 'bigint') {
+    const merged = fromOneWidthBigintBounds(los as ArrayLike<bigint>, his as ArrayLike<bigint>);
+    if (merged) return merged as unknown as T[];
+  }
   const pairs: [T, T][] = [];
   for (let k = 0; k < los.length; k++) pairs.push([los[k]!, his[k]!]);
   return fromRanges(pairs);
@@ -332,21 +336,52 @@ export function fromBounds<T extends Ordinal>(los: readonly T[], his: readonly T
 /**
  * Two shapes of big sets skip work: ranges already in order (nft prints interval sets
  * sorted) need no sort at all, and ranges of one width (a hash:ip set's addresses) need
- * their starts sorted only, since their ends then sort the same way.
+ * their starts sorted only, since their ends then sort the same way. Starts that are all
+ * 32-bit unsigned integers (IPv4 addresses) sort as a Uint32Array, about twice as fast.
  */
-function fromNumericBounds(los: readonly number[], his: readonly number[]): number[] {
+function fromNumericBounds(los: ArrayLike<number>, his: ArrayLike<number>): number[] {
   const n = los.length;
   let sorted = true;
+  let u32 = true;
   let width: number | null = his[0]! - los[0]!;
   for (let k = 0; k < n; k++) {
-    if (!(los[k]! < his[k]!)) return mergeNonEmpty(los, his);
-    if (k > 0 && los[k]! < los[k - 1]!) sorted = false;
-    if (width !== null && his[k]! - los[k]! !== width) width = null;
+    const lo = los[k]!;
+    if (!(lo < his[k]!)) return mergeNonEmpty(los, his);
+    if (k > 0 && lo < los[k - 1]!) sorted = false;
+    if (width !== null && his[k]! - lo !== width) width = null;
+    if (lo >>> 0 !== lo) u32 = false;
   }
   if (sorted) return sweepSorted(los, his);
   if (width === null) return mergeNumeric(los, his);
-  const starts = Float64Array.from(los).sort();
-  const out: number[] = [];
+  const starts = u32 ? Uint32Array.from(los).sort() : Float64Array.from(los).sort();
+  // Written by index into a list of the largest size it can need, then cut: a million
+  // pushes grew the list step by step.
+  const out: number[] = new Array<number>(2 * n);
+  let m = 0;
+  for (let k = 0; k < n; k++) {
+    const lo = starts[k]!;
+    const hi = lo + width;
+    if (m > 0 && lo <= out[m - 1]!) out[m - 1] = hi;
+    else {
+      out[m++] = lo;
+      out[m++] = hi;
+    }
+  }
+  out.length = m;
+  return out;
+}
+
+/**
+ * Non-empty bigint ranges of one width (an IPv6 hash:ip set's addresses): the starts sorted
+ * alone, then one sweep; null for any other shape (the general path then merges pairs).
+ */
+function fromOneWidthBigintBounds(los: ArrayLike<bigint>, his: ArrayLike<bigint>): bigint[] | null {
+  const n = los.length;
+  const width = his[0]! - los[0]!;
+  if (width <= 0n) return null;
+  for (let k = 0; k < n; k++) if (his[k]! - los[k]! !== width) return null;
+  const starts = Array.from(los).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const out: bigint[] = [];
   for (let k = 0; k < n; k++) {
     const lo = starts[k]!;
     const hi = lo + width;
@@ -370,7 +405,7 @@ function sweepSorted(los: ArrayLike<number>, his: ArrayLike<number>): number[] {
 }
 
 /** Empty ranges dropped, then the general merge. */
-function mergeNonEmpty(los: readonly number[], his: readonly number[]): number[] {
+function mergeNonEmpty(los: ArrayLike<number>, his: ArrayLike<number>): number[] {
   const keptLos: number[] = [];
   const keptHis: number[] = [];
   for (let k = 0; k < los.length; k++) {

@@ -23,7 +23,7 @@ describe('parseIpsetSave', () => {
     const v4 = 192 * 2 ** 24 + 2 * 256;
     const v4b = 198 * 2 ** 24 + 51 * 2 ** 16 + 100 * 256 + 7;
     // Address-only sets hold their entries as two lists of bounds, not an object per entry.
-    expect(r.value.get('allow')).toEqual({ name: 'allow', type: 'hash:net', family: 'ipv4', partial: false, exceptions: [], entries: [], addrEntries: { los: [v4, v4b], his: [v4 + 256, v4b + 1] } });
+    expect(r.value.get('allow')).toEqual({ name: 'allow', type: 'hash:net', family: 'ipv4', partial: false, exceptions: [], entries: [], addrEntries: { los: new Float64Array([v4, v4b]), his: new Float64Array([v4 + 256, v4b + 1]) } });
     expect(ipsetEntries(r.value.get('allow')!)).toEqual([[{ kind: 'addr', set: a4('192.0.2.0/24') }], [{ kind: 'addr', set: a4('198.51.100.7/32') }]]);
     expect(r.value.get('allow6')).toMatchObject({ family: 'ipv6', entries: [] });
     expect(ipsetEntries(r.value.get('allow6')!)).toEqual([[{ kind: 'addr', set: cidrsToSet(['2001:db8::1/128'], 'ipv6') }]]);
@@ -133,6 +133,34 @@ describe('parseIpsetSave', () => {
     const s = r.value.get('s')!;
     expect(ipsetEntries(s)).toEqual(['192.0.2.1/32', '192.0.2.2/31', '192.0.2.8/32', '192.0.2.9/32', '192.0.2.10/32'].map((c) => [{ kind: 'addr', set: a4(c) }]));
     expect(s.exceptions).toEqual([[{ kind: 'addr', set: a4('198.51.100.0/24') }]]);
+  });
+
+  it('reads add lines in place as the tokenizer does, across sets, before their create, quoted or indented', () => {
+    // A leading blank sends a line down the general path: the same dump indented is the oracle.
+    const lines = ['add s 192.0.2.1', 'add t 192.0.2.2 timeout 0', 'add s 192.0.2.3\r', 'add u 192.0.2.4', 'create u hash:ip family inet', 'add u 192.0.2.5', 'add "s" 192.0.2.6', 'add s\\ 192.0.2.7', 'add t 192.0.2.8 nomatch', 'add t 192.0.2.9 comment "x"', 'add s 192.0.2.10'];
+    const text = ['create s hash:ip family inet', 'create t hash:net family inet', ...lines].join('\n');
+    const direct = parseIpsetSave(text, 'f');
+    const general = parseIpsetSave(text.split('\n').map((l) => ` ${l}`).join('\n'), 'f');
+    expect(direct.value).toEqual(general.value);
+    expect(direct.diagnostics.map((d) => [d.code, d.location?.line])).toEqual(general.diagnostics.map((d) => [d.code, d.location?.line]));
+    expect(direct.diagnostics.map((d) => d.code)).toEqual(['parse.undeclared-set', 'parse.missing-argument']);
+    expect(ipsetEntries(direct.value.get('s')!)).toHaveLength(4);
+    expect(ipsetEntries(direct.value.get('u')!)).toEqual([[{ kind: 'addr', set: a4('192.0.2.5/32') }]]);
+  });
+
+  it('reads any dump in place exactly as the general path reads it indented', () => {
+    const word = fc.constantFrom('add', 's', 't', 'v', 'w', '192.0.2.1', '10.0.0.0/8', '10.1.2.3/16', '192.0.2.07', '1.2.3.4-1.2.3.9', '2001:db8::1', '2001:db8::/32', '2001:db8::9-2001:db8::1', '2001:db8::/129', '::ffff:192.0.2.1', 'timeout', '0', 'nomatch', 'comment', '"a b"', '\\', ' ', '\t');
+    const header = ['create s hash:ip family inet netmask 24', 'create t hash:net family inet', 'create v hash:net family inet6', 'create w hash:ip family inet6 netmask 64'];
+    fc.assert(
+      fc.property(fc.array(fc.array(word, { maxLength: 6 }).map((w) => w.join(' ')), { maxLength: 30 }), (body) => {
+        const lines = [...header, ...body];
+        const direct = parseIpsetSave(lines.join('\n'), 'f');
+        const general = parseIpsetSave(lines.map((l) => ` ${l}`).join('\n'), 'f');
+        expect(direct.value).toEqual(general.value);
+        expect(direct.diagnostics.map((d) => [d.code, d.location?.line])).toEqual(general.diagnostics.map((d) => [d.code, d.location?.line]));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('keeps entry order when one entry is not a single range, so nomatch precedence is unchanged', () => {

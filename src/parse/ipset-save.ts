@@ -7,14 +7,16 @@
  *
  * @module
  */
-import { type AddrSet, type AddrValue, type Family, parseAddrSet } from '../model/addr.js';
+import { type AddrSet, type Family, parseAddrSet } from '../model/addr.js';
 import { type Diagnostic, type Parsed, excerpt } from '../model/diagnostics.js';
-import { type AddrEntries, type IpSet, type IpSetComponent, type IpSetEntry, ipsetEntries } from '../model/host-context.js';
+import { type IpSet, type IpSetComponent, type IpSetEntry, ipsetEntries } from '../model/host-context.js';
 import * as I from '../model/interval-set.js';
 import { protocolNumber } from '../model/protocols.js';
+import { BoundLists } from './bound-lists.js';
 import { icmpTypeSet } from './iptables-save/icmp-types.js';
 import { TokenBuffer, tokenizeInto } from './iptables-save/tokenize.js';
 import { readIpv4Prefix } from './ipv4-prefix.js';
+import { readIpv6Prefix } from './ipv6-prefix.js';
 
 type ComponentKind = 'addr' | 'port' | 'iface' | 'mark' | 'other';
 
@@ -23,9 +25,8 @@ interface SetState {
   kinds: ComponentKind[];
   /** hash:ip `netmask N`: entries stand for their whole prefix. */
   netmask: number | null;
-  /** Address-only sets fill `set.addrEntries` through these, while every entry is one range. */
-  los: AddrValue[] | null;
-  his: AddrValue[] | null;
+  /** Address-only sets fill `set.addrEntries` through this at the end, while every entry is one range. */
+  bounds: BoundLists | null;
 }
 
 const COMPONENT: Readonly<Record<string, ComponentKind>> = { ip: 'addr', net: 'addr', port: 'port', iface: 'iface', mark: 'mark' };
@@ -40,16 +41,19 @@ export function parseIpsetSave(text: string, file: string): Parsed<Map<string, I
   const buf = new TokenBuffer();
   const bounds = new Float64Array(2);
 
+  const fast: FastAdd = { name: '', state: null };
+
   let lineNo = 0;
   for (let from = 0; from <= text.length; ) {
     let to = text.indexOf('\n', from);
     if (to < 0) to = text.length;
-    const raw = text.slice(from, to);
+    const lineFrom = from;
     from = to + 1;
     lineNo++;
+    if (addPlainCompact(text, lineFrom, to, sets, fast, bounds)) continue;
+    const raw = text.slice(lineFrom, to);
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
-    if (addPlainCompact(line, sets, bounds)) continue;
     const column = tokenizeInto(line, buf);
     if (column >= 0) {
       error(lineNo, 'parse.unbalanced-quote', `unterminated quote at column ${column}`, 'a closing " for every opening "', raw);
@@ -94,10 +98,8 @@ export function parseIpsetSave(text: string, file: string): Parsed<Map<string, I
       const set: IpSet = { name, type, family, entries: [], exceptions: [], partial };
       if (list) set.members = [];
       const addrOnly = !list && kinds.length === 1 && kinds[0] === 'addr';
-      const los: AddrValue[] | null = addrOnly ? [] : null;
-      const his: AddrValue[] | null = addrOnly ? [] : null;
-      if (los && his) set.addrEntries = { los, his } as AddrEntries;
-      sets.set(name, { set, kinds, netmask: netmask !== null && Number.isInteger(netmask) ? netmask : null, los, his });
+      const lists = addrOnly ? new BoundLists(family === 'ipv4') : null;
+      sets.set(name, { set, kinds, netmask: netmask !== null && Number.isInteger(netmask) ? netmask : null, bounds: lists });
       continue;
     }
     if (verb === 'add') {
@@ -119,49 +121,88 @@ export function parseIpsetSave(text: string, file: string): Parsed<Map<string, I
       if (state.set.partial) continue; // entries of an unmodelled type are not needed
       // nomatch entries are exceptions carved out of wider ones (the more specific prefix wins).
       const nomatch = hasWord(buf, 'nomatch', 3);
-      if (!nomatch && state.los && addCompact(value, state, bounds)) continue;
+      if (!nomatch && state.bounds && addCompact(value, state, bounds)) continue;
       const entry = parseEntry(value, state);
       if (typeof entry === 'string') {
         error(lineNo, 'parse.bad-value', `malformed entry "${value}" for ${state.set.type} set ${name}: ${entry}`, exampleFor(state.set.type), raw);
         continue;
       }
-      if (!nomatch && state.los) expandCompact(state);
+      if (!nomatch && state.bounds) expandCompact(state);
       (nomatch ? state.set.exceptions : state.set.entries).push(entry);
       continue;
     }
     error(lineNo, 'parse.unrecognised-line', 'not a line ipset save writes', '"create NAME TYPE …" or "add NAME ENTRY …"', raw);
   }
   const value = new Map<string, IpSet>();
-  for (const [name, s] of sets) value.set(name, s.set);
+  for (const [name, s] of sets) {
+    if (s.bounds) s.set.addrEntries = s.bounds.entries();
+    value.set(name, s.set);
+  }
   return { value, diagnostics };
 }
 
+/** The set the last plain `add` line named: a dump lists a set's entries together. */
+interface FastAdd {
+  name: string;
+  state: SetState | null;
+}
+
+const isBlank = (c: number) => c === 32 || c === 9 || c === 13;
+
 /**
- * The bulk of a big dump, `add NAME a.b.c.d[/len] [timeout N]` for an address-only IPv4
- * set, read in place: no token array, no string for the address. Lines with quotes,
- * backslashes or the word nomatch, and every address the fast reader declines, answer
- * false and take the general path (which gives the same result or the diagnostic).
+ * The bulk of a big dump, `add NAME ADDRESS [timeout N]` for an address-only set, read in
+ * place from `text[from, to)`: no token list, and for IPv4 no string for the line, the name
+ * or the address. Lines that do not start with `add `, lines with quotes, backslashes or the
+ * word nomatch, and every entry the compact form cannot hold, answer false and take the
+ * general path (which gives the same result or the diagnostic).
  */
-function addPlainCompact(line: string, sets: ReadonlyMap<string, SetState>, bounds: Float64Array): boolean {
-  if (!line.startsWith('add ') || line.includes('"') || line.includes('\\') || line.includes('nomatch')) return false;
-  const isBlank = (c: number) => c === 32 || c === 9 || c === 13;
-  let i = 4;
-  while (i < line.length && isBlank(line.charCodeAt(i))) i++;
+function addPlainCompact(text: string, from: number, to: number, sets: ReadonlyMap<string, SetState>, fast: FastAdd, bounds: Float64Array): boolean {
+  if (to - from < 4 || !text.startsWith('add ', from)) return false;
+  let i = from + 4;
+  while (i < to && isBlank(text.charCodeAt(i))) i++;
   const nameFrom = i;
-  while (i < line.length && !isBlank(line.charCodeAt(i))) i++;
+  for (; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (isBlank(c)) break;
+    // Quotes and escapes need the tokenizer.
+    if (c === 34 /* " */ || c === 92 /* \ */) return false;
+  }
   const nameTo = i;
-  while (i < line.length && isBlank(line.charCodeAt(i))) i++;
+  while (i < to && isBlank(text.charCodeAt(i))) i++;
   const valueFrom = i;
-  while (i < line.length && !isBlank(line.charCodeAt(i))) i++;
+  while (i < to && !isBlank(text.charCodeAt(i))) i++;
   const valueTo = i;
   if (valueFrom === valueTo) return false;
-  const state = sets.get(line.slice(nameFrom, nameTo));
-  if (!state?.los || state.set.family !== 'ipv4') return false;
-  const slash = line.indexOf('/', valueFrom);
-  const fixed = slash >= 0 && slash < valueTo ? null : state.netmask;
-  if (!readIpv4Prefix(line, fixed, bounds, valueFrom, valueTo)) return false;
-  state.los.push(bounds[0]!);
-  state.his!.push(bounds[1]!);
+  // The address is digits, dots and a slash or declined below; the options after it must be
+  // plain too, and nomatch makes an exception, not an entry.
+  for (let k = valueTo; k < to; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 34 || c === 92) return false;
+    if (c === 110 /* n */ && text.startsWith('nomatch', k)) return false;
+  }
+  let state = fast.state;
+  if (nameTo - nameFrom !== fast.name.length || !text.startsWith(fast.name, nameFrom)) {
+    const name = text.slice(nameFrom, nameTo);
+    state = sets.get(name) ?? null;
+    // Only a created set is remembered: a name's set never changes once created.
+    if (state) {
+      fast.name = name;
+      fast.state = state;
+    }
+  }
+  if (!state?.bounds) return false;
+  // IPv6 (and any IPv4 spelling the char-code reader declines): the general path's reading of
+  // the entry, minus the tokenizer, since the line holds no quote or escape.
+  if (state.set.family !== 'ipv4') return addCompact(text.slice(valueFrom, valueTo), state, bounds);
+  let fixed = state.netmask;
+  for (let k = valueFrom; k < valueTo; k++) {
+    if (text.charCodeAt(k) === 47 /* / */) {
+      fixed = null;
+      break;
+    }
+  }
+  if (!readIpv4Prefix(text, fixed, bounds, valueFrom, valueTo)) return false;
+  state.bounds.push4(bounds[0]!, bounds[1]!);
   return true;
 }
 
@@ -176,26 +217,29 @@ function hasWord(buf: TokenBuffer, word: string, from: number): boolean {
  */
 function addCompact(text: string, state: SetState, bounds: Float64Array): boolean {
   const family = state.set.family ?? 'ipv4';
-  const los = state.los!;
-  const his = state.his!;
+  const lists = state.bounds!;
   if (family === 'ipv4' && readIpv4Prefix(text, text.includes('/') ? null : state.netmask, bounds)) {
-    los.push(bounds[0]!);
-    his.push(bounds[1]!);
+    lists.push4(bounds[0]!, bounds[1]!);
     return true;
+  }
+  if (family === 'ipv6') {
+    const range = readIpv6Prefix(text, text.includes('/') ? null : state.netmask);
+    if (range) {
+      lists.push(range[0], range[1]);
+      return true;
+    }
   }
   const entry = parseEntry(text, state);
   if (typeof entry === 'string') return false;
   const set = (entry[0] as { set: AddrSet }).set;
   if (set.length === 2) {
-    los.push(set[0]!);
-    his.push(set[1]!);
+    lists.push(set[0]!, set[1]!);
     return true;
   }
   if (set.length === 0) {
     // An empty entry (a reversed range) still counts in nomatch precedence: keep it, empty.
     const zero = family === 'ipv4' ? 0 : 0n;
-    los.push(zero);
-    his.push(zero);
+    lists.push(zero, zero);
     return true;
   }
   return false;
@@ -203,10 +247,10 @@ function addCompact(text: string, state: SetState, bounds: Float64Array): boolea
 
 /** An entry the bound lists cannot hold: the set goes back to one object per entry, in order. */
 function expandCompact(state: SetState): void {
+  state.set.addrEntries = state.bounds!.entries();
   state.set.entries = ipsetEntries(state.set);
   delete state.set.addrEntries;
-  state.los = null;
-  state.his = null;
+  state.bounds = null;
 }
 
 /** One entry, component by component; a string says what was wrong. */
