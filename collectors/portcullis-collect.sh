@@ -10,7 +10,7 @@
 # and exit codes) as a bundle of records, and the caller replays them into the very same
 # collector, so the snapshot is the one a local collect would have written. The only
 # tools used are those a local collect runs (ip, ss, nft, iptables-*, ipset) and POSIX
-# ones (awk, cat, cmp, cp, ls, grep, id, sort, uname, mkdir, rm).
+# ones (awk, cat, cmp, cp, ls, grep, id, sort, tail, uname, wc, mkdir, rm).
 #
 # A record is a header line, the raw bytes, a newline, and a trailer line:
 #
@@ -57,7 +57,7 @@ portcullis_exec() {
     portcullis_end ENOENT
     return
   fi
-  "$@" >"$portcullis_tmp/out" 2>"$portcullis_tmp/err"
+  "$@" <"${portcullis_in:-/dev/null}" >"$portcullis_tmp/out" 2>"$portcullis_tmp/err"
   portcullis_rc=$?
   portcullis_begin exec "$portcullis_key"
   cat "$portcullis_tmp/out"
@@ -65,6 +65,15 @@ portcullis_exec() {
   portcullis_begin stderr "$portcullis_key"
   cat "$portcullis_tmp/err"
   portcullis_end ok
+}
+
+# portcullis_exec with $1 on the command's standard input (the record's key is the argv alone).
+portcullis_exec_input() {
+  printf '%s' "$1" >"$portcullis_tmp/in"
+  shift
+  portcullis_in=$portcullis_tmp/in
+  portcullis_exec "$@"
+  portcullis_in=''
 }
 
 portcullis_meta() {
@@ -272,9 +281,16 @@ portcullis_main() {
 
   portcullis_exec ip -j addr show
   if [ "$portcullis_rc" != 0 ]; then portcullis_interfaces_fallback; fi
+  # Both routing commands of a family in one ip, as a local collect asks (src/collect/routing.ts):
+  # one by one when the batch did not print exactly two newline-ended lines.
   for portcullis_family in -4 -6; do
-    portcullis_exec ip -j "$portcullis_family" route show table all
-    portcullis_exec ip -j "$portcullis_family" rule show
+    portcullis_exec_input 'route show table all
+rule show
+' ip -j "$portcullis_family" -batch -
+    if [ "$portcullis_rc" != 0 ] || [ "$(($(wc -l <"$portcullis_tmp/out")))" != 2 ] || [ -n "$(tail -c 1 "$portcullis_tmp/out")" ]; then
+      portcullis_exec ip -j "$portcullis_family" route show table all
+      portcullis_exec ip -j "$portcullis_family" rule show
+    fi
   done
   portcullis_exec ss -Htulne
   for portcullis_tool in iptables ip6tables; do

@@ -13,8 +13,8 @@ export type ExecResult =
 
 /** The host as the collector sees it. */
 export interface HostIO {
-  /** Run argv directly (never through a shell). */
-  exec(argv: readonly string[]): Promise<ExecResult>;
+  /** Run argv directly (never through a shell), with `input` on its standard input when given. */
+  exec(argv: readonly string[], input?: string): Promise<ExecResult>;
   /** Reject with an error carrying `code` ("ENOENT", "EACCES", …) as node:fs does. */
   readFile(path: string): Promise<string>;
   readdir(path: string): Promise<string[]>;

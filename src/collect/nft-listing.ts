@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { XTABLES, savedXtables } from '../parse/iptables-save/index.js';
+// The module itself, not the folder's index: collect has no use for the parser behind it.
+import { XTABLES, savedXtables } from '../parse/iptables-save/xtables-tables.js';
 
 /** A table as nft names it. */
 export interface NftTable {

@@ -1,23 +1,43 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { realHostIO } from './real-host-io.js';
 
 describe('realHostIO', () => {
   const io = realHostIO({ timeoutMs: 500 });
   it('runs argv without a shell', async () => {
-    expect(await io.exec(['echo', 'a;b', '$HOME'])).toEqual({ ok: true, code: 0, stdout: 'a;b $HOME\n', stderr: '' });
+    expect(await io.exec(['echo', 'a;b', '$HOME', "it's", '`id`', 'two\nlines'])).toEqual({ ok: true, code: 0, stdout: "a;b $HOME it's `id` two\nlines\n", stderr: '' });
   });
   it('a non-zero exit is a result, not an error', async () => {
     expect(await io.exec(['sh', '-c', 'echo out; echo err >&2; exit 3'])).toEqual({ ok: true, code: 3, stdout: 'out\n', stderr: 'err\n' });
   });
-  it('a missing tool is ENOENT', async () => {
+  it('a missing tool is ENOENT, even when found by an absolute path', async () => {
     expect(await io.exec(['portcullis-no-such-tool'])).toMatchObject({ ok: false, error: 'ENOENT' });
+    expect(await io.exec(['/nonexistent/portcullis-tool'])).toMatchObject({ ok: false, error: 'ENOENT' });
+  });
+  it('a file that is not executable is EACCES', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'portcullis-test-')), 'not-a-tool');
+    writeFileSync(file, 'echo ran\n', { mode: 0o644 });
+    expect(await io.exec([file])).toMatchObject({ ok: false, error: 'EACCES' });
+  });
+  it('a tool that exits 127 is an exit code, not a missing tool', async () => {
+    expect(await io.exec(['sh', '-c', 'exit 127'])).toEqual({ ok: true, code: 127, stdout: '', stderr: '' });
   });
   it('a hung tool is stopped', async () => {
+    const t0 = Date.now();
     expect(await io.exec(['sleep', '10'])).toMatchObject({ ok: false, error: 'ETIMEDOUT' });
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+  it('output is kept whole, multibyte characters included', async () => {
+    const patient = realHostIO({ timeoutMs: 30_000 });
+    const r = await patient.exec(['sh', '-c', 'i=0; while [ $i -lt 20000 ]; do echo "line $i ü€"; i=$((i + 1)); done']);
+    expect(r.ok && r.stdout.split('\n').length).toBe(20001);
+    expect(r.ok && r.stdout.endsWith('line 19999 ü€\n')).toBe(true);
   });
   it('commands run at once give what each gives alone', async () => {
     const patient = realHostIO({ timeoutMs: 30_000 });
-    const commands = [['echo', 'a;b', '$HOME'], ['sh', '-c', 'printf out; echo err >&2; exit 3'], ['portcullis-no-such-tool']];
+    const commands = [['echo', 'a;b', '$HOME'], ['sh', '-c', 'printf out; echo err >&2; exit 3'], ['portcullis-no-such-tool'], ['sh', '-c', 'sleep 0.2; echo late'], ['echo', 'early']];
     const together = await Promise.all(commands.map((argv) => patient.exec(argv)));
     const alone = [];
     for (const argv of commands) alone.push(await patient.exec(argv));

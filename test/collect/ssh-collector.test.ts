@@ -36,7 +36,7 @@ function recording(io: HostIO): { io: HostIO; asked: Set<string> } {
     asked,
     io: {
       ...io,
-      exec: (argv) => (note('exec', argv.join(' ')), io.exec(argv)),
+      exec: (argv, input) => (note('exec', argv.join(' ')), io.exec(argv, input)),
       readFile: (p) => (note('readFile', p), io.readFile(p)),
       readdir: (p) => (note('readdir', p), io.readdir(p)),
       readlink: (p) => (note('readlink', p), io.readlink(p)),
