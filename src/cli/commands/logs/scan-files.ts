@@ -105,10 +105,15 @@ function runOnThreads(tasks: ScanTask[], count: number, onBytes: (n: number) => 
       give();
     }
     // This thread's share: the parts no worker has taken yet (the workers took theirs above).
+    // Once a worker has failed, the command fails: stop reading here too (the throw ends the read).
+    const progress = (n: number): void => {
+      if (stopped) throw new Error('scan stopped');
+      onBytes(n);
+    };
     const here = async (): Promise<void> => {
       while (!stopped && next < tasks.length) {
         const k = next++;
-        results[k] = await foldTask(tasks[k]!, onBytes);
+        results[k] = await foldTask(tasks[k]!, progress);
         if (++finished === tasks.length) stop();
       }
     };
