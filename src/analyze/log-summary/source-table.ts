@@ -146,9 +146,11 @@ export class SourceTableWriter {
       latest[k++] = at;
     });
     t.ports.start[i + 1] = k;
+    // set(): one native copy per source; this runs once per source per fold, mostly before
+    // the optimiser has compiled it, where an element loop costs more than the copy (issue 12).
     k = t.spans.start[i]!;
-    for (let j = 0; j < s.spans.length; j++) t.spans.values[k++] = s.spans[j]!;
-    t.spans.start[i + 1] = k;
+    t.spans.values.set(s.spans, k);
+    t.spans.start[i + 1] = k + s.spans.length;
     this.n++;
   }
 
@@ -190,8 +192,8 @@ export class SourceTableWriter {
     const pv = t.ports.values;
     const spanBase = t.spans.start[o]!;
     const portBase = t.ports.start[o]!;
-    let k = spanBase;
-    for (let x = a.spans.start[i]!; x < a.spans.start[i + 1]!; x++) sv[k++] = a.spans.values[x]!;
+    sv.set(a.spans.values.subarray(a.spans.start[i]!, a.spans.start[i + 1]!), spanBase);
+    let k = spanBase + a.spans.start[i + 1]! - a.spans.start[i]!;
     let p = portBase;
     for (let x = a.ports.start[i]!; x < a.ports.start[i + 1]!; x++) {
       const key = a.ports.values[x]!;
@@ -292,7 +294,11 @@ function copyList(src: Lists<Int32Array> | Lists<Float64Array>, i: number, dst: 
   const v = dst.values;
   const end = src.start[i + 1]!;
   if (rename) for (let j = src.start[i]!; j < end; j++) v[k++] = rename[src.values[j]!]!;
-  else for (let j = src.start[i]!; j < end; j++) v[k++] = src.values[j]!;
+  else {
+    // A merge runs once, mostly before the optimiser has compiled it: a native copy, not an element loop.
+    v.set(src.values.subarray(src.start[i]!, end), k);
+    k += end - src.start[i]!;
+  }
   dst.start[o + 1] = k;
 }
 

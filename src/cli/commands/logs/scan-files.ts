@@ -1,17 +1,17 @@
 /**
  * Read log files with every core: plain files are cut into ranges at line starts, gzip files
- * go whole, worker threads fold the parts, and the parts merge in log order (files by their
- * first time stamp, ranges by offset). Small inputs stay on this thread.
+ * go whole, this thread and worker threads fold the parts, and the parts merge in log order
+ * (files by their first time stamp, ranges by offset). Small inputs stay on this thread.
  *
  * @module
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { type FoldOptions, type FoldResult, LogFold, emptyFoldResult, mergeFoldResults } from '../../../analyze/log-summary/index.js';
-import { type LogFileInfo, LogReadError, readLogBytes, splitAtLines, yearReference } from '../../../collect/logs/index.js';
+import { type FoldOptions, type FoldResult, emptyFoldResult, mergeFoldResults } from '../../../analyze/log-summary/index.js';
+import { type LogFileInfo, LogReadError, splitAtLines, yearReference } from '../../../collect/logs/index.js';
 import { threadsFromEnv } from '../../../pool/index.js';
+import { type PartResult, foldTask } from './fold-task.js';
 import type { ScanTask, WorkerMessage } from './scan-task.js';
-import { readIntoFold } from './read-into-fold.js';
 
 export interface FileScan {
   state: FoldResult;
@@ -29,12 +29,6 @@ function defaultThreads(): number {
   return threadsFromEnv(availableParallelism());
 }
 
-interface PartResult {
-  state: FoldResult;
-  lines: number;
-  recognised: number;
-}
-
 export async function scanFiles(files: LogFileInfo[], fold: FoldOptions, now: Date, onBytes: (n: number) => void, threads = defaultThreads()): Promise<FileScan> {
   const total = files.reduce((n, f) => n + f.size, 0);
   const workers = Math.max(1, Math.min(threads, 8));
@@ -48,7 +42,7 @@ export async function scanFiles(files: LogFileInfo[], fold: FoldOptions, now: Da
       owner.push(i);
     }
   }
-  const results = total >= PARALLEL_MIN_BYTES && workers > 1 && tasks.length > 1 ? await runInWorkers(tasks, Math.min(workers, tasks.length), onBytes) : await runHere(tasks, onBytes);
+  const results = total >= PARALLEL_MIN_BYTES && workers > 1 && tasks.length > 1 ? await runOnThreads(tasks, Math.min(workers, tasks.length), onBytes) : await runHere(tasks, onBytes);
 
   let state = emptyFoldResult();
   const perFile = files.map((f) => ({ path: f.path, lines: 0, recognised: 0 }));
@@ -65,26 +59,31 @@ export async function scanFiles(files: LogFileInfo[], fold: FoldOptions, now: Da
 
 async function runHere(tasks: ScanTask[], onBytes: (n: number) => void): Promise<PartResult[]> {
   const out: PartResult[] = [];
-  for (const task of tasks) {
-    const fold = new LogFold(task.fold);
-    const reader = await readIntoFold(readLogBytes(task.file, task.range), task.file.path, fold, new Date(task.now), { onBytes });
-    out.push({ state: fold.finish(), lines: reader.line, recognised: reader.recognised });
-  }
+  for (const task of tasks) out.push(await foldTask(task, onBytes));
   return out;
 }
 
-function runInWorkers(tasks: ScanTask[], count: number, onBytes: (n: number) => void): Promise<PartResult[]> {
+/**
+ * `count` threads take parts from one queue: `count - 1` workers and this thread, which would
+ * otherwise wait. It starts folding before a worker has loaded its code, and its own parts need
+ * no transfer; a second worker cost its start-up and a structured clone of its result, on two
+ * cores where this thread then sat idle (issue 12).
+ */
+function runOnThreads(tasks: ScanTask[], count: number, onBytes: (n: number) => void): Promise<PartResult[]> {
   const results: PartResult[] = new Array(tasks.length);
   let next = 0;
   let finished = 0;
+  let stopped = false;
   return new Promise((resolve, reject) => {
     const pool: Worker[] = [];
     const stop = (err?: Error): void => {
+      if (stopped) return;
+      stopped = true;
       for (const w of pool) void w.terminate();
       if (err) reject(err);
       else resolve(results);
     };
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < count - 1; i++) {
       const worker = new Worker(new URL('./scan-worker.js', import.meta.url));
       pool.push(worker);
       let current = -1;
@@ -105,5 +104,19 @@ function runInWorkers(tasks: ScanTask[], count: number, onBytes: (n: number) => 
       worker.on('error', (err) => stop(err));
       give();
     }
+    // This thread's share: the parts no worker has taken yet (the workers took theirs above).
+    // Once a worker has failed, the command fails: stop reading here too (the throw ends the read).
+    const progress = (n: number): void => {
+      if (stopped) throw new Error('scan stopped');
+      onBytes(n);
+    };
+    const here = async (): Promise<void> => {
+      while (!stopped && next < tasks.length) {
+        const k = next++;
+        results[k] = await foldTask(tasks[k]!, progress);
+        if (++finished === tasks.length) stop();
+      }
+    };
+    here().catch((err: unknown) => stop(err instanceof Error ? err : new Error(String(err))));
   });
 }
