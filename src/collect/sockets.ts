@@ -9,7 +9,7 @@ import type { Socket, SocketProto } from '../model/snapshot.js';
 import { parseProcNetListeners } from '../parse/proc-net.js';
 import { describeExecFailure } from './exec-failure.js';
 import { type ExecResult, type HostIO, errnoOf, fsReason } from './host-io.js';
-import { findSocketOwners } from './processes.js';
+import { type SocketOwners, findSocketOwners } from './processes.js';
 import { type SsSocketInfo, parseSsExtended } from './ss-extended.js';
 import { ROOT_HINT, type UnreadableLog } from './unreadable-log.js';
 
@@ -45,6 +45,8 @@ export async function collectSockets(io: HostIO, log: UnreadableLog, root: boole
     }
   }
   if (tablesRead === 0) return null;
+  // The /proc scan needs only the tables' inodes: done while ss runs, logged after it as before.
+  const owners = findOwners(io, sockets);
   const ss = socketDetails(await ssResult, log, root);
   for (const s of sockets) {
     const info = ss?.get(s.inode);
@@ -54,7 +56,7 @@ export async function collectSockets(io: HostIO, log: UnreadableLog, root: boole
       s.device = info.device;
     }
   }
-  await attachProcesses(io, log, sockets);
+  attachProcesses(await owners, log, sockets);
   return sockets.sort(compareSockets);
 }
 
@@ -65,11 +67,15 @@ function socketDetails(res: ExecResult, log: UnreadableLog, root: boolean): Map<
   return null;
 }
 
-async function attachProcesses(io: HostIO, log: UnreadableLog, sockets: Socket[]): Promise<void> {
+/** The processes holding the sockets; null when no socket has one to look for. */
+async function findOwners(io: HostIO, sockets: readonly Socket[]): Promise<SocketOwners | null> {
   // inode 0: kernel sockets (e.g. WireGuard, nfsd), which no process holds.
   const inodes = new Set(sockets.map((s) => s.inode).filter((i) => i !== 0));
-  if (inodes.size === 0) return;
-  const found = await findSocketOwners(io, inodes);
+  return inodes.size === 0 ? null : findSocketOwners(io, inodes);
+}
+
+function attachProcesses(found: SocketOwners | null, log: UnreadableLog, sockets: Socket[]): void {
+  if (found === null) return;
   for (const s of sockets) s.process = found.owners.get(s.inode) ?? null;
   for (const p of found.problems) log.add('processes of sockets', p);
   const missing = sockets.filter((s) => s.inode !== 0 && s.process === null).length;
