@@ -21,15 +21,17 @@ type Backend = FirewallSource['backend'];
  * logged in the fixed order once all are in, so the snapshot does not depend on which finished first.
  *
  * Starting a tool holds this thread for a fork and exec (5-20 ms on a small VM), so the tools
- * start one after another: the nft listing, a chain of calls, first, then the /proc checks'
- * answer and every other dump at once. {@link collectSnapshot} starts these before its quicker reads.
+ * start one after another: the nft listing, a chain of calls, first, then ipset and the iptables
+ * dumps as soon as their checks of /proc answer. {@link collectSnapshot} starts these before its
+ * quicker reads.
  */
 export async function collectFirewall(io: HostIO, log: UnreadableLog, root: boolean): Promise<FirewallSource[]> {
   const ipsetArgv = ['ipset', 'save'];
   const listed = io.exec(NFT_TABLES_ARGV);
-  const [noIpset, noLegacy4, noLegacy6] = await Promise.all([noIpsetModule(io), noLegacyTables(io, 'iptables'), noLegacyTables(io, 'ip6tables')]);
-  // ipset before iptables: its save is the slowest dump of a host that keeps its bans in sets.
-  const ipset = noIpset === null ? io.exec(ipsetArgv) : noIpset;
+  // ipset save, the slowest dump of a host that keeps its bans in sets, as soon as /proc says
+  // the module is loaded; its check may go on to modules.builtin, which nothing else waits for.
+  const ipset = noIpsetModule(io).then(async (why) => (why === null ? io.exec(ipsetArgv) : why));
+  const [noLegacy4, noLegacy6] = await Promise.all([noLegacyTables(io, 'iptables'), noLegacyTables(io, 'ip6tables')]);
   const v4 = iptablesDumps(io, 'iptables', noLegacy4);
   const v6 = iptablesDumps(io, 'ip6tables', noLegacy6);
   const [nft, v4Dumps, v6Dumps, ipsetRes] = await Promise.all([listNft(io, listed, v4, v6), v4, v6, ipset]);
