@@ -22,6 +22,11 @@ export async function collectSnapshot(io: HostIO): Promise<Snapshot> {
   // One log per part, joined in a fixed order so the snapshot does not depend on timing.
   const logs = { interfaces: new UnreadableLog(), routing: new UnreadableLog(), sockets: new UnreadableLog(), firewall: new UnreadableLog(), sysctls: new UnreadableLog() };
   const collectedAt = io.now().toISOString();
+  // The firewall dumps first: on a big host they take longest, and each tool started holds
+  // this thread for a fork (issue 8). A turn of the event loop lets the firewall's /proc checks
+  // answer and its dumps start before the quicker `ip` and `ss`.
+  const firewallRead = collectFirewall(io, logs.firewall, root);
+  await new Promise<void>((resolve) => setImmediate(resolve));
   const interfacesRead = collectInterfaces(io, logs.interfaces);
   // The sysctls need only the interface names: read while the firewall is still dumped.
   const [interfaces, sysctls, routing, sockets, firewall] = await Promise.all([
@@ -29,7 +34,7 @@ export async function collectSnapshot(io: HostIO): Promise<Snapshot> {
     interfacesRead.then((list) => collectSysctls(io, logs.sysctls, list)),
     collectRouting(io, logs.routing),
     collectSockets(io, logs.sockets, root),
-    collectFirewall(io, logs.firewall, root),
+    firewallRead,
   ]);
   return {
     format: SNAPSHOT_FORMAT,
