@@ -7,7 +7,7 @@
 import { formatAddr, parseAddr } from '../../model/addr.js';
 import type { AuditedService, Exposure } from '../audit/types.js';
 import { EXPOSURES, SEVERITIES } from '../audit/types.js';
-import { identifyService } from '../catalog/index.js';
+import { type RiskSpec, serviceOnPort } from '../catalog/index.js';
 import type { FoldResult } from './fold.js';
 import { IsoTimes } from './iso-time.js';
 import { PORT_KEYS, portKey, portOfKey } from './port-key.js';
@@ -39,10 +39,13 @@ const TWO_DAYS = 2 * 86_400_000;
 /** The catalog's name and worst risk for a port (null when the catalog does not know it). */
 export function serviceTag(proto: string, port: number): ServiceTag | null {
   if (proto !== 'tcp' && proto !== 'udp') return null;
-  const id = identifyService(proto, port, null);
-  if (id.by === 'unknown') return null;
-  const worst = [...id.risks].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity))[0];
-  return { label: id.label, name: id.name, risk: worst ? { class: worst.class, severity: worst.severity } : null };
+  // What identifyService(proto, port, null) answers (by port), without copying the entry's risks.
+  const entry = serviceOnPort(proto, port);
+  if (!entry) return null;
+  let worst: RiskSpec | undefined;
+  // The first of the most severe, as a stable sort by severity would put first.
+  for (const r of entry.risks) if (!worst || SEVERITIES.indexOf(r.severity) < SEVERITIES.indexOf(worst.severity)) worst = r;
+  return { label: entry.label, name: entry.id, risk: worst ? { class: worst.class, severity: worst.severity } : null };
 }
 
 /** Ports of an audited host reachable from beyond the host (world, wide, allowlisted, internal). */
