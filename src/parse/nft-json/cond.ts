@@ -62,7 +62,9 @@ export function condToSet(c: Cond, family: Family): PacketSet {
     const d = c.dims[k];
     if (d !== undefined) cube[k] = d;
   }
-  let set = PacketSet.fromCubes(family, [cube]);
+  // ofCube, not fromCubes: the filtered copy is an array grown by push, 17 slots for one cube,
+  // kept by every rule (issue 8: 6 MB of a kube-proxy model).
+  let set = PacketSet.ofCube(family, cube);
   for (const s of c.sets) set = set.intersect(s);
   return set;
 }

@@ -147,10 +147,13 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
   /** One chain's rules in one family, with the diagnostics of what they hold that is not understood. */
   function lowerChain(env: RuleEnv, c: NftChain, id: string, tableKey: string, isBase: boolean, forgetRules: boolean): Chain {
     const chain: Chain = { id, backend: 'nftables', family: env.family, table: tableKey, tableFamily: env.tableFamily, name: c.name, rules: [], origin: { file, path: c.path } };
+    // Copied at its size when done: a list grown by push keeps room for 17, and 20,000 chains of one
+    // or two rules keep theirs (issue 8).
+    const rules: Rule[] = [];
     if (isBase) {
       const gate = deviceGate(c, env.family, file);
       if (gate) {
-        chain.rules.push(gate);
+        rules.push(gate);
         for (const u of gate.uncertain) report(c.path, `${u.construct}: ${u.detail ?? 'unknown'}; packets of every device are read as "may enter" this chain`);
       }
     }
@@ -160,9 +163,10 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
       // A deferred rule that turns out not to be a rule is left out, as a whole parse leaves it out.
       if (src.rule instanceof DeferredRule && src.rule.read() === null) continue;
       position++;
-      for (const lowered of lowerRule(env, src, position, found)) chain.rules.push(lowered);
+      for (const lowered of lowerRule(env, src, position, found)) rules.push(lowered);
       if (forgetRules && src.rule instanceof DeferredRule) src.rule.forget();
     }
+    chain.rules = rules.slice();
     for (const f of found) {
       const key = `${f.path}|${f.uncertainty.construct}|${f.uncertainty.kind}`;
       if (reported.has(key)) continue;

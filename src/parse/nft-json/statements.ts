@@ -18,7 +18,7 @@ import { numgenCovers } from './numgen.js';
 import { renderExpr, renderRule, renderStatement } from './render.js';
 import { ICMP_CODES, ICMPV6_CODES } from './symbols.js';
 import { type Json, type JsonObject, type NftRule, isObject, soleKey } from './types.js';
-import { type Range, valueRanges } from './values.js';
+import { type Range, atom, valueRanges } from './values.js';
 
 export interface RuleEnv extends MatchEnv {
   /** The rule's table family ("ip", "inet", …): inet and netdev tables see both families. */
@@ -116,7 +116,8 @@ export function lowerRule(env: RuleEnv, src: RuleSource, position: number, found
     pieces = [{ cond, action }];
   }
   return pieces.map((p) => {
-    const r = modelRule(src, position, condToSet(p.cond, env.family), p.cond.uncertain.length === 0 ? NO_UNCERTAINTY : p.cond.uncertain, p.action);
+    // A copy of the uncertainties: the array they were pushed to has room for 17 (issue 8).
+    const r = modelRule(src, position, condToSet(p.cond, env.family), p.cond.uncertain.length === 0 ? NO_UNCERTAINTY : p.cond.uncertain.slice(), p.action);
     if (rule.comment !== undefined) r.comment = rule.comment;
     if (rule.handle !== null) r.handle = rule.handle;
     if (p.cond.limits) r.limits = p.cond.limits;
@@ -398,6 +399,13 @@ function natTarget(env: RuleEnv, key: 'dnat' | 'snat' | 'masquerade' | 'redirect
 }
 
 function natRanges(env: RuleEnv, kind: 'addr' | 'port', v: Json): DimSet | null {
+  if (typeof v === 'string' || typeof v === 'number') {
+    // One value, the common target: its range as it is (what fromRanges makes of it, without the
+    // array grown by push that every endpoint rule of a kube-proxy model would keep: issue 8).
+    const r = atom(kind, env.family, v);
+    if (r === null) return null;
+    return (r[0] < r[1] ? r : []) as IntervalSet<Ordinal> as DimSet;
+  }
   const out: Range[] = [];
   return valueRanges(kind, env.family, v, out) === null ? (I.fromRanges(out) as IntervalSet<Ordinal> as DimSet) : null;
 }

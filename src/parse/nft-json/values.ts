@@ -29,7 +29,37 @@ import { type Json, isObject, soleKey } from './types.js';
 /** A half-open range [lo, hi) of some domain. */
 export type Range = readonly [Ordinal, Ordinal];
 
-const DOTTED_QUAD = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
+/** {@link dottedQuad}: spelled as a dotted quad, but a part is above 255. */
+const BAD_QUAD = -2;
+
+/**
+ * The address a dotted quad (`/^(0|[1-9]\d{0,2})(\.(0|[1-9]\d{0,2})){3}$/`) spells; -1 when the text is
+ * not one, {@link BAD_QUAD} when a part is above 255. Read by hand: a regex match allocates its
+ * array and four strings, and a kube-proxy dump holds tens of thousands of addresses (issue 8).
+ */
+function dottedQuad(v: string): number {
+  let n = 0;
+  let bad = false;
+  let i = 0;
+  for (let part = 0; part < 4; part++) {
+    if (part > 0) {
+      if (v.charCodeAt(i) !== 0x2e) return -1;
+      i++;
+    }
+    const start = i;
+    let x = 0;
+    for (let c = v.charCodeAt(i); c >= 0x30 && c <= 0x39 && i - start < 3; c = v.charCodeAt(++i)) x = x * 10 + (c - 0x30);
+    const len = i - start;
+    // No digit, a leading zero, or a fourth digit: not what the pattern accepts.
+    if (len === 0 || (len > 1 && v.charCodeAt(start) === 0x30)) return -1;
+    const next = v.charCodeAt(i);
+    if (next >= 0x30 && next <= 0x39) return -1;
+    if (x > 255) bad = true;
+    n = n * 256 + x;
+  }
+  if (i !== v.length) return -1;
+  return bad ? BAD_QUAD : n;
+}
 const BYTE: Domain<number> = { min: 0, max: 256 };
 const WORD: Domain<number> = { min: 0, max: 65536 };
 
@@ -106,13 +136,9 @@ export function atom(kind: ValueKind, family: Family, v: Json): Range | null {
     if (typeof v !== 'string') return null;
     if (family === 'ipv4') {
       // Fast path for dotted quads: large sets hold many thousands of them.
-      const q = DOTTED_QUAD.exec(v);
-      if (q) {
-        const a = Number(q[1]), b = Number(q[2]), c = Number(q[3]), d = Number(q[4]);
-        if (a > 255 || b > 255 || c > 255 || d > 255) return null;
-        const n = a * 16777216 + b * 65536 + c * 256 + d;
-        return [n, n + 1];
-      }
+      const n = dottedQuad(v);
+      if (n >= 0) return [n, n + 1];
+      if (n === BAD_QUAD) return null;
     }
     const s = v.includes('/') || v.includes('-') ? parseAddrSet(v, family) : null;
     if (s) return s.length === 2 ? [s[0]!, s[1]!] : null;

@@ -9,7 +9,7 @@
 import type { Parsed } from '../../model/diagnostics.js';
 import type { FirewallSource, Snapshot } from '../../model/snapshot.js';
 import { parseSnapshot } from '../snapshot.js';
-import { decodeLiteralPart } from './json-string-literal.js';
+import { decodeLiteralInPlace } from './json-string-literal.js';
 import { type NftDumpShape, escapedNftDumpShape } from './nft-dump-shape.js';
 import { type AsideLiteral, setAsideContents } from './set-aside.js';
 
@@ -23,6 +23,7 @@ interface Aside {
 /** Sources whose content is still bytes. */
 const undecoded = new WeakMap<FirewallSource, Aside>();
 
+/** Reads the snapshot in `bytes`, which become its own: a dump's text is decoded over its bytes when first read. */
 export function parseSnapshotBytes(bytes: Uint8Array, file: string): Parsed<Snapshot | null> {
   const whole = (): Parsed<Snapshot | null> => parseSnapshot(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), file);
   const split = setAsideContents(bytes, Math.random().toString(36).slice(2));
@@ -51,7 +52,8 @@ function setAside(source: FirewallSource, aside: Aside): void {
     enumerable: true,
     configurable: true,
     get() {
-      const text = decodeLiteralPart(aside.bytes, aside.literal.start, aside.literal.end);
+      // Read once (settle drops the bytes' entry), so the text may be written over its bytes.
+      const text = decodeLiteralInPlace(aside.bytes, aside.literal.start, aside.literal.end, aside.literal.unicodeEscape);
       settle(text);
       return text;
     },
