@@ -388,8 +388,10 @@ function mergeFewCubes(cubes: Cube[]): Cube[] {
   for (let pass = 0; pass < 4; pass++) {
     let merged = false;
     for (let d = 0; d < DIM_COUNT && list.length > 1; d++) {
+      // Most dimensions merge nothing: asked first without building groups (an intersect or
+      // union of a few cubes tries all eleven, and the groups were most of an audit's garbage).
+      if (!anyEqualOutside(list, d)) continue;
       const groups = groupFewEqualOutside(list, d);
-      if (groups.length === list.length) continue;
       merged = true;
       const next: Cube[] = [];
       for (const g of groups) {
@@ -406,6 +408,12 @@ function mergeFewCubes(cubes: Cube[]): Cube[] {
     if (!merged) break;
   }
   return list;
+}
+
+/** Whether two of the cubes are equal outside `skip` (so {@link groupFewEqualOutside} would group some). */
+function anyEqualOutside(list: readonly Cube[], skip: number): boolean {
+  for (let k = 1; k < list.length; k++) for (let j = 0; j < k; j++) if (cubesEqualOutside(list[j]!, list[k]!, skip)) return true;
+  return false;
 }
 
 /** {@link groupEqualOutside} by pairwise comparison: each cube joins the first group whose first cube it equals outside `skip`. */
