@@ -388,8 +388,12 @@ function mergeFewCubes(cubes: Cube[]): Cube[] {
   for (let pass = 0; pass < 4; pass++) {
     let merged = false;
     for (let d = 0; d < DIM_COUNT && list.length > 1; d++) {
+      // Most dimensions merge nothing: the next one that does is found by comparing each pair
+      // once, without building groups (an intersect or union of a few cubes tried all eleven,
+      // and those groups were half of a kube-proxy audit's garbage).
+      d = nextMergingDim(list, d);
+      if (d === DIM_COUNT) break;
       const groups = groupFewEqualOutside(list, d);
-      if (groups.length === list.length) continue;
       merged = true;
       const next: Cube[] = [];
       for (const g of groups) {
@@ -406,6 +410,33 @@ function mergeFewCubes(cubes: Cube[]): Cube[] {
     if (!merged) break;
   }
   return list;
+}
+
+/**
+ * The first dimension from `from` on outside which two of the cubes are equal (so that
+ * {@link groupFewEqualOutside} groups some there), or DIM_COUNT when there is none: a pair
+ * equal everywhere merges at any dimension, a pair differing in one dimension only merges
+ * there, a pair differing in two or more never does.
+ */
+function nextMergingDim(list: readonly Cube[], from: number): number {
+  let first = DIM_COUNT;
+  for (let k = 1; k < list.length; k++) {
+    const b = list[k]!;
+    for (let j = 0; j < k; j++) {
+      const a = list[j]!;
+      let differs = -1;
+      let d = 0;
+      for (; d < DIM_COUNT; d++) {
+        if (sameDimId(a[d]!, b[d]!)) continue;
+        if (differs >= 0) break;
+        differs = d;
+      }
+      if (d < DIM_COUNT) continue;
+      if (differs < 0) return from;
+      if (differs >= from && differs < first) first = differs;
+    }
+  }
+  return first;
 }
 
 /** {@link groupEqualOutside} by pairwise comparison: each cube joins the first group whose first cube it equals outside `skip`. */
