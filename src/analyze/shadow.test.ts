@@ -26,6 +26,34 @@ describe('shadowed rules among many covers', () => {
   });
 });
 
+describe('covers with big address sets (an ipset of many addresses in one rule)', () => {
+  const DROP = { type: 'drop' } as const;
+  const every = (parity: number) => hosts('192.0.2', 256).filter((_, i) => i % 2 === parity).map((a) => `${a}/32`);
+
+  it('two sets that together hold a /24 shadow it; catch-alls after them, asked again, are not', () => {
+    const b = new ModelBuilder('ipv4');
+    b.base('filter', 'INPUT', 'input', 0, 'accept', [
+      { src: every(0), action: REJECT },
+      { src: every(1), action: DROP },
+      { src: ['192.0.2.0/24'], proto: 'tcp', dport: 22, action: DROP },
+      { src: ['192.0.2.0/23'], action: DROP },
+      { proto: 'tcp', dport: 80, action: RETURN },
+      { action: RETURN },
+    ]);
+    expect(findShadowedRules(b.model).map((s) => [s.rule.position, s.coveredBy.map((c) => c.position)])).toEqual([[3, [1, 2]]]);
+  });
+
+  it('one set missing an address leaves the /24 live', () => {
+    const b = new ModelBuilder('ipv4');
+    b.base('filter', 'INPUT', 'input', 0, 'accept', [
+      { src: every(0), action: REJECT },
+      { src: every(1).slice(1), action: DROP },
+      { src: ['192.0.2.0/24'], action: DROP },
+    ]);
+    expect(findShadowedRules(b.model)).toEqual([]);
+  });
+});
+
 describe('per-port rules against block-filed covers', () => {
   const DROP = { type: 'drop' } as const;
 

@@ -88,14 +88,37 @@ function enoughToCover(own: I.IntervalSet<I.Ordinal>, covers: readonly PacketSet
   let have = 0;
   for (const c of covers) {
     const set = c.project(d) as I.IntervalSet<number>;
-    for (let k = 0; k < set.length; k += 2) {
-      const from = Math.max(set[k]!, lo);
-      const to = Math.min(set[k + 1]!, hi);
-      if (to > from) have += to - from;
+    if (set.length === 0) continue;
+    if (set.length > BIG_SET && lo <= set[0]! && set[set.length - 1]! <= hi) have += countOf(set);
+    else {
+      for (let k = 0; k < set.length; k += 2) {
+        const from = Math.max(set[k]!, lo);
+        const to = Math.min(set[k + 1]!, hi);
+        if (to > from) have += to - from;
+      }
     }
     if (have >= need) return true;
   }
   return false;
+}
+
+/** Sets with more boundaries than this have their value count remembered. */
+const BIG_SET = 64;
+/** Value counts of big sets, by identity (sets are immutable). */
+const COUNTS = new WeakMap<I.IntervalSet<number>, number>();
+
+/**
+ * How many values a set holds, counted once per set: the rules after a 1,000,000-address
+ * ipset match each asked, and each count walked its million ranges again (issue 8).
+ */
+function countOf(set: I.IntervalSet<number>): number {
+  let n = COUNTS.get(set);
+  if (n === undefined) {
+    n = 0;
+    for (let k = 0; k < set.length; k += 2) n += set[k + 1]! - set[k]!;
+    COUNTS.set(set, n);
+  }
+  return n;
 }
 
 /** Chains a packet can enter: base chains and everything they jump or go to. */

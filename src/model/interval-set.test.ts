@@ -82,6 +82,18 @@ describe('unionAll (one sort-and-merge)', () => {
     );
   });
 
+  it('ranges of one width (a blocklist of single addresses, in any order) agree with brute force', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: N - 3 }), { minLength: 3, maxLength: 40 }), fc.integer({ min: 1, max: 3 }), fc.boolean(), (starts, width, sorted) => {
+        const list = sorted ? [...starts].sort((a, b) => a - b) : starts;
+        const sets = list.map((lo) => I.range(lo, lo + width));
+        const u = I.unionAll(sets);
+        expect(isNormal(u)).toBe(true);
+        expect(members(u)).toEqual(Array.from({ length: N }, (_, x) => sets.some((s) => I.contains(s, x))));
+      }),
+    );
+  });
+
   it('on bigints (IPv6 addresses) as on numbers', () => {
     const sets = [[1n, 3n], [3n, 5n], [10n, 12n], [0n, 1n], [11n, 20n]] as I.IntervalSet<bigint>[];
     expect(I.unionAll(sets)).toEqual([0n, 5n, 10n, 20n]);

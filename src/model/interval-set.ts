@@ -240,6 +240,7 @@ export function unionAll<T extends Ordinal>(sets: readonly IntervalSet<T>[]): In
     const [a, b] = sets.filter((s) => s.length > 0);
     return union(a!, b!);
   }
+  if (typeof only[0] === 'number') return unionAllNumeric(sets as readonly IntervalSet<number>[]) as unknown as T[];
   const los: T[] = [];
   const his: T[] = [];
   for (const s of sets) {
@@ -248,7 +249,6 @@ export function unionAll<T extends Ordinal>(sets: readonly IntervalSet<T>[]): In
       his.push(s[k + 1]!);
     }
   }
-  if (typeof los[0] === 'number') return mergeNumeric(los as number[], his as number[]) as unknown as T[];
   const order = Array.from({ length: los.length }, (_, i) => i);
   order.sort((x, y) => (los[x]! < los[y]! ? -1 : los[x]! > los[y]! ? 1 : 0));
   const out: T[] = [];
@@ -263,6 +263,26 @@ export function unionAll<T extends Ordinal>(sets: readonly IntervalSet<T>[]): In
     }
   }
   return out;
+}
+
+/**
+ * unionAll over numbers: the bounds go straight into typed arrays (no growing lists), and
+ * the merge takes fromBounds' shortcuts: a blocklist's 100,000 single addresses are ranges of
+ * one width, so only their starts are sorted, as 32-bit integers (issue 8).
+ */
+function unionAllNumeric(sets: readonly IntervalSet<number>[]): number[] {
+  let n = 0;
+  for (const s of sets) n += s.length >> 1;
+  const los = new Float64Array(n);
+  const his = new Float64Array(n);
+  let m = 0;
+  for (const s of sets) {
+    for (let k = 0; k < s.length; k += 2) {
+      los[m] = s[k]!;
+      his[m++] = s[k + 1]!;
+    }
+  }
+  return fromNumericBounds(los, his);
 }
 
 /** The ranges of a set as [lo, hi) pairs. */

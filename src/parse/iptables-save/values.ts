@@ -26,6 +26,9 @@ function portNumber(text: string): number | null {
   return SERVICES[text.toLowerCase()] ?? null;
 }
 
+/** Distinct address texts memoised per run; the texts a ruleset repeats (a pod CIDR) are met early. */
+const ADDRESS_MEMO_LIMIT = 4096;
+
 /** Memoised readers for one lowering run. */
 export class ValueReader {
   private readonly addrs = new Map<string, AddrSet | null>();
@@ -93,7 +96,10 @@ export class ValueReader {
       acc = I.union(acc as I.IntervalSet<number>, one as I.IntervalSet<number>);
     }
     hit = acc;
-    this.addrs.set(text, hit);
+    // Bounded: a country blocklist's 100,000 distinct networks would each cost an entry and
+    // a rehash share (a tenth of its lowering) and never be asked again. Past the bound a
+    // text is read each time: the same set, only no longer the same array.
+    if (this.addrs.size < ADDRESS_MEMO_LIMIT) this.addrs.set(text, hit);
     return hit;
   }
 
