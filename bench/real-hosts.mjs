@@ -8,7 +8,7 @@
  *
  *   sudo node bench/real-hosts.mjs [--cases kube-iptables,f2b-ipset,…] [--sizes 1000,10000]
  *                                  [--seed 1] [--timeout 120] [--profile] [--collect-only] [--reuse] [--out bench/out/real]
- *                                  [--baseline /path/to/other/checkout]
+ *                                  [--baseline /path/to/other/checkout] [--no-default-route]
  *   node bench/real-hosts.mjs --report results.json[,more.json]   (the table of earlier runs)
  *
  * Without --sizes each case runs at the sizes of the issue's table. --reuse measures a snapshot
@@ -16,6 +16,9 @@
  * json` and the cold explain with another checkout's built CLI (e.g. main), right after this
  * one's on the same snapshot, so both are measured under the same load. Needs root (namespaces)
  * and `npm run build`. Prints a markdown table; every figure goes to <out>/results.json.
+ * The namespace has a default route (as a real server does), so the whole Internet arrives and
+ * a blocklist in front of a public service shapes that service's sources; --no-default-route
+ * gives the topology of the passes before 3 Dec 2026, 07:00 UTC (only the two subnets arrive).
  *
  * @module
  */
@@ -42,16 +45,20 @@ const { values } = parseArgs({ options: {
   report: { type: 'string' },
   out: { type: 'string', default: 'bench/out/real' },
   baseline: { type: 'string' },
+  'no-default-route': { type: 'boolean', default: false },
 } });
+const defaultRoute = !values['no-default-route'];
 const baselineCli = values.baseline ? join(resolve(values.baseline), 'dist/cli/bin.js') : null;
 const outDir = resolve(ROOT, values.out);
 const timeoutMs = Number(values.timeout) * 1000;
 const log = (s) => process.stderr.write(`${s}\n`);
 const list = (s) => s.split(',').map((v) => v.trim()).filter(Boolean);
-/** The flow every explain asks: a public source (documentation range) to ssh on the host. */
-// On eth0's own subnet: the host has a route back, so the engine walks the chains (from
-// 203.0.113.9, which had none, the answer came from routing alone and timed only the load).
-const FLOW = { from: '192.0.2.77', to: '192.0.2.10', port: 22 };
+/**
+ * The flow every explain asks: a source on the Internet (documentation range) to ssh on the host.
+ * Without the default route the host has no way back to it, the answer would come from routing
+ * alone and time only the load, so the flow then comes from eth0's own subnet.
+ */
+const FLOW = defaultRoute ? { from: '203.0.113.7', to: '192.0.2.10', port: 22 } : { from: '192.0.2.77', to: '192.0.2.10', port: 22 };
 const FORMATS = ['json', 'text', 'sarif', 'html'];
 
 async function runOne(caseName, size) {
@@ -60,9 +67,9 @@ async function runOne(caseName, size) {
   const seed = Number(values.seed);
   const texts = spec.build(createRng(seed * 7919 + size), size);
   for (const [k, v] of Object.entries(texts)) if (typeof v === 'string') writeFileSync(join(outDir, `${name}.${k}`), v);
-  const entry = { name, case: caseName, size, unit: spec.unit, loadavgAtStart: loadavg() };
+  const entry = { name, case: caseName, size, unit: spec.unit, loadavgAtStart: loadavg(), defaultRoute, flow: FLOW };
   const kept = join(outDir, `${name}.snapshot.json`);
-  const m = values.reuse && existsSync(kept) ? { snapshot: kept, reused: true } : await materialize(texts, makeListeners(createRng(seed), 30), { dir: outDir, name, toolTimeoutS: Number(values.timeout) });
+  const m = values.reuse && existsSync(kept) ? { snapshot: kept, reused: true } : await materialize(texts, makeListeners(createRng(seed), 30), { dir: outDir, name, toolTimeoutS: Number(values.timeout), defaultRoute });
   Object.assign(entry, { checks: m.checks, load: m.load, kernelDumpMs: m.kernelDumpMs, kernelDumpMsByTool: m.kernelDumpMsByTool, collectMs: m.collectMs, reusedSnapshot: m.reused === true });
   const snapshotText = readFileSync(m.snapshot, 'utf8');
   entry.snapshotBytes = snapshotText.length;

@@ -57,6 +57,31 @@ describe('interval sets agree with brute force', () => {
     );
   });
 
+  it('huge sets against a few spread ranges (cut range by range) agree too', () => {
+    // A blocklist's complement against an interface's few ranges: the small set has holes all
+    // over the big one's span, so one patch over its span would sweep it all.
+    const M = 1000;
+    const membersM = (s: I.IntervalSet<number>) => Array.from({ length: M }, (_, x) => I.contains(s, x));
+    const big = fc.array(fc.integer({ min: 0, max: M - 1 }), { minLength: 300, maxLength: 600 }).map((pts) => I.fromPoints(pts));
+    const few = fc.array(fc.integer({ min: 0, max: M - 1 }), { minLength: 1, maxLength: 8 }).map((pts) => I.fromRanges(pts.map((p, i) => [p, Math.min(M, p + 1 + ((i * 37) % 90))] as [number, number])));
+    fc.assert(
+      fc.property(big, few, (a, b) => {
+        fc.pre(a.length > 8 * b.length);
+        for (const [x, y] of [[a, b], [b, a]] as const) {
+          const mx = membersM(x);
+          const my = membersM(y);
+          expect(membersM(I.intersect(x, y))).toEqual(mx.map((v, i) => v && my[i]!));
+          expect(membersM(I.difference(x, y))).toEqual(mx.map((v, i) => v && !my[i]!));
+          for (const s of [I.intersect(x, y), I.difference(x, y)]) expect(isNormal(s)).toBe(true);
+        }
+        // Nothing to cut: the big set itself, not a copy.
+        expect(I.intersect(a, [0, M])).toBe(a);
+        expect(I.difference(a, [M, M + 5])).toBe(a);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('touching ranges merge into one', () => {
     expect(I.union([0, 5], [5, 10])).toEqual([0, 10]);
     expect(I.fromRanges([[5, 10], [0, 5], [12, 13]])).toEqual([0, 10, 12, 13]);

@@ -116,6 +116,18 @@ function firstRangeEndingAfter<T extends Ordinal>(set: IntervalSet<T>, value: T)
   return 2 * lo;
 }
 
+/** First index k (even) at or after `from` whose range starts at or after `value`. */
+function firstRangeStartingFrom<T extends Ordinal>(set: IntervalSet<T>, value: T, from: number): number {
+  let lo = from >> 1;
+  let hi = set.length >> 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (set[2 * mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return 2 * lo;
+}
+
 /**
  * The part of `set` within [lo, hi), found by binary search: operations between a huge set
  * (a blocklist's complement, thousands of ranges) and a small one then cost the small one's
@@ -124,9 +136,8 @@ function firstRangeEndingAfter<T extends Ordinal>(set: IntervalSet<T>, value: T)
 function clip<T extends Ordinal>(set: IntervalSet<T>, lo: T, hi: T): IntervalSet<T> {
   if (set.length === 0 || (lo <= set[0]! && set[set.length - 1]! <= hi)) return set;
   const start = firstRangeEndingAfter(set, lo);
-  let end = start;
-  while (end < set.length && set[end]! < hi) end += 2;
-  if (start === end) return [];
+  const end = firstRangeStartingFrom(set, hi, start);
+  if (start >= end) return [];
   const out = set.slice(start, end) as T[];
   if (out[0]! < lo) out[0] = lo;
   if (out[out.length - 1]! > hi) out[out.length - 1] = hi;
@@ -135,6 +146,67 @@ function clip<T extends Ordinal>(set: IntervalSet<T>, lo: T, hi: T): IntervalSet
 
 /** Sets this much bigger than the other operand are clipped before combining. */
 const CLIP_RATIO = 8;
+
+/**
+ * At most this many ranges in the small operand: it is applied range by range (binary searches
+ * and native slices of the big set) instead of by a sweep over the big set's span.
+ */
+const FEW_RANGES = 32;
+
+/**
+ * `big` ∩ `small` for a small set of few ranges: each range of `small` cuts its piece out of
+ * `big` by binary search and a native slice. A service's sources behind a blocklist are the
+ * Internet minus tens of thousands of holes; intersecting them with an interface's or a slice's
+ * few ranges then copies the array instead of sweeping it in JavaScript. The ranges of `small`
+ * neither touch nor overlap, so neither do the pieces: their concatenation is canonical.
+ */
+function clipEach<T extends Ordinal>(big: IntervalSet<T>, small: IntervalSet<T>): IntervalSet<T> {
+  if (small.length === 0) return [];
+  if (withinRanges(big, small)) return big;
+  let only: IntervalSet<T> | null = null;
+  let pieces: IntervalSet<T>[] | null = null;
+  for (let k = 0; k < small.length; k += 2) {
+    const piece = clip(big, small[k]!, small[k + 1]!);
+    if (piece.length === 0) continue;
+    if (only === null) only = piece;
+    else (pieces ??= [only]).push(piece);
+  }
+  if (only === null) return [];
+  return pieces === null ? only : ([] as T[]).concat(...(pieces as T[][]));
+}
+
+/**
+ * Whether `big` ⊆ `small`, `small` having few ranges: no gap between them (within big's span)
+ * meets a range of `big`, one binary search per gap. The usual case when a walk's memoised
+ * outcome is cut back to the slice it came from: the answer is then `big` itself, not a copy.
+ */
+function withinRanges<T extends Ordinal>(big: IntervalSet<T>, small: IntervalSet<T>): boolean {
+  if (big[0]! < small[0]! || big[big.length - 1]! > small[small.length - 1]!) return false;
+  for (let k = 1; k + 1 < small.length; k += 2) {
+    const i = firstRangeEndingAfter(big, small[k]!);
+    if (i < big.length && big[i]! < small[k + 1]!) return false;
+  }
+  return true;
+}
+
+/**
+ * The ranges of [lo, hi) that `small` leaves out, so that `big` − `small` = clipEach(big, gaps)
+ * when [lo, hi) spans `big`. Gaps between ranges that neither touch nor overlap are never empty.
+ */
+function gapsWithin<T extends Ordinal>(small: IntervalSet<T>, lo: T, hi: T): IntervalSet<T> {
+  const out: T[] = [];
+  let cursor = lo;
+  for (let k = 0; k < small.length; k += 2) {
+    const start = small[k]!;
+    const end = small[k + 1]!;
+    if (end <= cursor) continue;
+    if (start >= hi) break;
+    if (start > cursor) out.push(cursor, start);
+    cursor = end;
+  }
+  if (cursor < hi) out.push(cursor, hi);
+  return out;
+}
 
 /**
  * Combine a huge set with a small one by recombining only the huge set's ranges near the
@@ -176,8 +248,8 @@ export function intersect<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T
   // One range spanning all of the other set: the other set is the answer, no copy.
   if (b.length === 2 && b[0]! <= a[0]! && a[a.length - 1]! <= b[1]!) return a;
   if (a.length === 2 && a[0]! <= b[0]! && b[b.length - 1]! <= a[1]!) return b;
-  if (a.length > CLIP_RATIO * b.length) return combine(clip(a, b[0]!, b[b.length - 1]!), b, INTERSECT);
-  if (b.length > CLIP_RATIO * a.length) return combine(a, clip(b, a[0]!, a[a.length - 1]!), INTERSECT);
+  if (a.length > CLIP_RATIO * b.length) return b.length <= 2 * FEW_RANGES ? clipEach(a, b) : combine(clip(a, b[0]!, b[b.length - 1]!), b, INTERSECT);
+  if (b.length > CLIP_RATIO * a.length) return a.length <= 2 * FEW_RANGES ? clipEach(b, a) : combine(a, clip(b, a[0]!, a[a.length - 1]!), INTERSECT);
   return combine(a, b, INTERSECT);
 }
 
@@ -185,7 +257,11 @@ export function difference<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<
   if (a.length === 0 || b.length === 0) return a;
   // Only the part of b over a's span can remove anything.
   if (b.length > CLIP_RATIO * a.length) return combine(a, clip(b, a[0]!, a[a.length - 1]!), DIFFERENCE);
-  if (a.length > CLIP_RATIO * b.length) return patch(a, b, DIFFERENCE, false);
+  if (a.length > CLIP_RATIO * b.length) {
+    // Holes spread over a's span (an interface's few ranges) would make one patch sweep it all.
+    if (b.length <= 2 * FEW_RANGES) return clipEach(a, gapsWithin(b, a[0]!, a[a.length - 1]!));
+    return patch(a, b, DIFFERENCE, false);
+  }
   return combine(a, b, DIFFERENCE);
 }
 

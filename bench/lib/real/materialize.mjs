@@ -23,7 +23,7 @@ function timed(ns, argv, input) {
   return ms(t0);
 }
 
-function addInterfaces(ns, forwarding) {
+function addInterfaces(ns, forwarding, defaultRoute) {
   const ip = (...a) => run(['ip', '-n', ns, ...a]);
   for (const [name, v4, v6] of [['eth0', '192.0.2.10/24', '2001:db8:0:1::10/64'], ['eth1', '198.51.100.1/24', '2001:db8:0:2::1/64']]) {
     // A veth pair inside the namespace (the kernel here has no dummy driver); the peer stays down-stream unused.
@@ -32,6 +32,14 @@ function addInterfaces(ns, forwarding) {
     ip('addr', 'add', v4, 'dev', name);
     ip('-6', 'addr', 'add', v6, 'dev', name, 'nodad');
     ip('link', 'set', name, 'up');
+  }
+  // A real server has a default route: the whole Internet can reach it, so a blocklist in front
+  // of a public service leaves that service's sources "everything but the blocklist" (tens of
+  // thousands of holes in the report). Without it only the two subnets ever arrive, and the
+  // engine never meets those source sets. The gateway is on eth0's subnet; nothing is sent.
+  if (defaultRoute) {
+    ip('route', 'add', 'default', 'via', '192.0.2.1', 'dev', 'eth0');
+    ip('-6', 'route', 'add', 'default', 'via', '2001:db8:0:1::1', 'dev', 'eth0');
   }
   if (forwarding) run(inNetns(ns, ['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1']));
 }
@@ -57,12 +65,12 @@ const DUMPS = [['nft', '-j', 'list', 'ruleset'], ['iptables-nft-save'], ['ip6tab
  * `sockets`, collects (each tool given `toolTimeoutS`: a million-element set takes minutes to
  * dump on a loaded machine). Returns the snapshot path and the tools' timings.
  */
-export async function materialize(texts, sockets, { dir, name, toolTimeoutS = 120 }) {
+export async function materialize(texts, sockets, { dir, name, toolTimeoutS = 120, defaultRoute = true }) {
   const ns = createNetns('real');
   const out = { checks: {}, load: {} };
   let listeners = null;
   try {
-    addInterfaces(ns, texts.forwarding === true);
+    addInterfaces(ns, texts.forwarding === true, defaultRoute);
     // ipset first: iptables rules refer to sets by name.
     if (texts.ipset) out.load['ipset restore'] = timed(ns, ['ipset', 'restore'], texts.ipset);
     if (texts.iptables) {
