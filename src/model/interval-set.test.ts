@@ -70,13 +70,15 @@ describe('interval sets agree with brute force', () => {
         for (const [x, y] of [[a, b], [b, a]] as const) {
           const mx = membersM(x);
           const my = membersM(y);
+          expect(membersM(I.union(x, y))).toEqual(mx.map((v, i) => v || my[i]!));
           expect(membersM(I.intersect(x, y))).toEqual(mx.map((v, i) => v && my[i]!));
           expect(membersM(I.difference(x, y))).toEqual(mx.map((v, i) => v && !my[i]!));
-          for (const s of [I.intersect(x, y), I.difference(x, y)]) expect(isNormal(s)).toBe(true);
+          for (const s of [I.union(x, y), I.intersect(x, y), I.difference(x, y)]) expect(isNormal(s)).toBe(true);
         }
-        // Nothing to cut: the big set itself, not a copy.
+        // Nothing to cut or add: the big set itself, not a copy.
         expect(I.intersect(a, [0, M])).toBe(a);
         expect(I.difference(a, [M, M + 5])).toBe(a);
+        expect(I.union(a, a.slice(0, 2))).toBe(a);
       }),
       { numRuns: 500 },
     );
