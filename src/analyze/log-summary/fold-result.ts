@@ -21,9 +21,10 @@ function addCounts<K>(into: Map<K, number>, from: Map<K, number>): void {
 
 /**
  * `into` with `later` (the next part of the log: malformed examples stay in log order) added;
- * `into` is updated and returned, and neither part is to be used afterwards.
+ * `into` is updated and returned, and neither part is to be used afterwards. `last`: no merge
+ * follows, only the summary: the sources keep no spans (mergeSourceTables).
  */
-export function mergeFoldResults(into: FoldResult, later: FoldResult, scan: ScanParams, examples = 5): FoldResult {
+export function mergeFoldResults(into: FoldResult, later: FoldResult, scan: ScanParams, examples = 5, last = false): FoldResult {
   for (const k of Object.keys(into.lines) as (keyof LineCounts)[]) into.lines[k] += later.lines[k];
   into.attempts += later.attempts;
   into.first = Math.min(into.first, later.first);
@@ -42,7 +43,7 @@ export function mergeFoldResults(into: FoldResult, later: FoldResult, scan: Scan
       addCounts(a.ports, b.ports);
     }
   }
-  into.sources = mergeSourceTables(into.sources, later.sources, scan, (a, b) => mergeSource(a, b, scan));
+  into.sources = mergeSourceTables(into.sources, later.sources, scan, (a, b) => mergeSource(a, b, scan), last);
   for (const m of later.malformed) if (into.malformed.length < examples) into.malformed.push(m);
   return into;
 }

@@ -125,7 +125,8 @@ describe('folds over parts of a log merge to the fold of the whole, in any time 
     const cuts = [...new Set(cutsRaw.map((c) => Math.min(c, list.length)))].sort((a, b) => a - b);
     const bounds = [0, ...cuts, list.length];
     let merged = emptyFoldResult();
-    for (let i = 0; i + 1 < bounds.length; i++) merged = mergeFoldResults(merged, fold(list.slice(bounds[i], bounds[i + 1]), options), options.scan);
+    // The last merge keeps no spans, as the command's does (nothing merges after it).
+    for (let i = 0; i + 1 < bounds.length; i++) merged = mergeFoldResults(merged, fold(list.slice(bounds[i], bounds[i + 1]), options), options.scan, 5, i + 2 === bounds.length);
     return merged;
   }
 
@@ -205,7 +206,10 @@ describe('folds over parts of a log merge to the fold of the whole, in any time 
     const close = [...Array.from({ length: 8 }, (_, i) => ev(src, 100 + i, T0 + 10_000 + i * 1000)), ...Array.from({ length: 7 }, (_, i) => ev(src, 200 + i, T0 + i * 1000))];
     const want = [`${src}@${new Date(T0 + 17_000).toISOString()}`];
     expect(scanners(fold(close))).toEqual(want);
-    for (let cut = 1; cut < close.length; cut++) expect(scanners(mergeFoldResults(fold(close.slice(0, cut)), fold(close.slice(cut)), SCAN.scan))).toEqual(want);
+    for (let cut = 1; cut < close.length; cut++) {
+      expect(scanners(mergeFoldResults(fold(close.slice(0, cut)), fold(close.slice(cut)), SCAN.scan))).toEqual(want);
+      expect(scanners(mergeFoldResults(fold(close.slice(0, cut)), fold(close.slice(cut)), SCAN.scan, 5, true))).toEqual(want);
+    }
   });
 });
 

@@ -130,11 +130,37 @@ describe('source table', () => {
         const b = foldTable(partB);
         const want = facts(mergeByObjects(a, b));
         expect(facts(mergeSourceTables(a, b, OPTIONS.scan, (x, y) => mergeSource(x, y, OPTIONS.scan)))).toEqual(want);
+        // A last merge (nothing merged after it) gives the same facts and keeps no spans.
+        const last = mergeSourceTables(a, b, OPTIONS.scan, (x, y) => mergeSource(x, y, OPTIONS.scan), true);
+        expect(facts(last)).toEqual(want);
+        if (a.addresses.length > 0 && b.addresses.length > 0) expect([last.spansKept, last.spans.values.length, last.latest.length]).toEqual([false, 0, 0]);
         // And both are the fold of the whole.
         expect(facts(foldTable([...partA, ...partB]))).toEqual(want);
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('a last merge still finds a window that crosses the cut (parts in time order), and keeps an earlier one', () => {
+    const src = '198.51.100.1';
+    const a = () => foldTable([ev(src, 1, T0), ev(src, 2, T0 + 1000)]);
+    const b = () => foldTable([ev(src, 3, T0 + 2000), ev(src, 4, T0 + 3000), ev(src, 5, T0 + 4000)]);
+    for (const last of [false, true]) {
+      const m = mergeSourceTables(a(), b(), OPTIONS.scan, mergeSource as never, last);
+      expect([m.detectedAt[0], m.ports.start[1]]).toEqual([T0 + 3000, 5]);
+    }
+    // a found a window of its own: it stands, whatever b adds.
+    const early = () => foldTable([1, 2, 3, 4].map((p) => ev(src, p, T0 + p)));
+    for (const last of [false, true]) expect(mergeSourceTables(early(), b(), OPTIONS.scan, mergeSource as never, last).detectedAt[0]).toBe(T0 + 4);
+  });
+
+  it('a last merge\'s table, which keeps no spans, refuses to be merged again (the scanners would be wrong)', () => {
+    const a = foldTable([ev('198.51.100.1', 22, T0)]);
+    const b = foldTable([ev('198.51.100.1', 23, T0 + 1000)]);
+    const last = mergeSourceTables(a, b, OPTIONS.scan, mergeSource as never, true);
+    expect(last.spansKept).toBe(false);
+    expect(() => mergeSourceTables(last, foldTable([ev('198.51.100.1', 24, T0 + 2000)]), OPTIONS.scan, mergeSource as never)).toThrow(/cannot be merged again/);
+    expect(() => mergeSourceTables(foldTable([ev('198.51.100.1', 21, T0 - 1000)]), last, OPTIONS.scan, mergeSource as never)).toThrow(/cannot be merged again/);
   });
 
   it('a writer renames another table\'s interfaces to its own numbers', () => {

@@ -43,6 +43,12 @@ export interface SourceTable {
   latest: Int32Array;
   /** [start, end, port key] triples (scan-window.ts). */
   spans: Lists<Float64Array>;
+  /**
+   * False in the result of a merge no other merge follows (mergeSourceTables' `last`): its
+   * spans and `latest` are empty, since only merging reads them; it can be summarised, not
+   * merged again.
+   */
+  spansKept: boolean;
 }
 
 /** Sizes to allocate a table for (upper bounds are fine). */
@@ -73,8 +79,11 @@ export class SourceTableWriter {
   private seen: Int32Array | null = null;
   private at: Int32Array | null = null;
   private gen = 0;
+  /** Where a source's merged spans go when the table keeps none: they are swept for windows that cross the parts, then dropped. */
+  private scratch: Float64Array | null = null;
 
-  constructor(cap: Capacity, interfaceNames: readonly string[] = [], protocolNames: readonly string[] = []) {
+  /** With `keepSpans` false, spans and `latest` are not written (SourceTable.spansKept): the capacity needs none. */
+  constructor(cap: Capacity, interfaceNames: readonly string[] = [], protocolNames: readonly string[] = [], private readonly keepSpans = true) {
     const lists = <T extends Int32Array | Float64Array>(values: T): Lists<T> => ({ start: new Int32Array(cap.sources + 1), values });
     this.t = {
       addresses: [],
@@ -91,8 +100,9 @@ export class SourceTableWriter {
       interfaces: lists(new Int32Array(cap.interfaces)),
       protocols: lists(new Int32Array(cap.protocols)),
       ports: lists(new Int32Array(cap.ports)),
-      latest: new Int32Array(cap.ports),
+      latest: new Int32Array(keepSpans ? cap.ports : 0),
       spans: lists(new Float64Array(cap.spans)),
+      spansKept: keepSpans,
     };
     for (const name of interfaceNames) this.interfaceId(name);
     for (const name of protocolNames) this.protocolId(name);
@@ -141,16 +151,18 @@ export class SourceTableWriter {
     // forEach: an entries iterator makes a [key, value] array per port (a third of finish()).
     const portValues = t.ports.values;
     const latest = t.latest;
-    s.ports.forEach((at, key) => {
-      portValues[k] = key;
-      latest[k++] = at;
-    });
+    if (this.keepSpans)
+      s.ports.forEach((at, key) => {
+        portValues[k] = key;
+        latest[k++] = at;
+      });
+    else s.ports.forEach((_, key) => void (portValues[k++] = key));
     t.ports.start[i + 1] = k;
     // set(): one native copy per source; this runs once per source per fold, mostly before
     // the optimiser has compiled it, where an element loop costs more than the copy (issue 12).
     k = t.spans.start[i]!;
-    t.spans.values.set(s.spans, k);
-    t.spans.start[i + 1] = k + s.spans.length;
+    if (this.keepSpans) t.spans.values.set(s.spans, k);
+    t.spans.start[i + 1] = this.keepSpans ? k + s.spans.length : k;
     this.n++;
   }
 
@@ -161,9 +173,10 @@ export class SourceTableWriter {
     copyList(from.days, i, t.days, o, null);
     copyList(from.interfaces, i, t.interfaces, o, renames.interfaces);
     copyList(from.protocols, i, t.protocols, o, renames.protocols);
-    t.latest.set(from.latest.subarray(from.ports.start[i]!, from.ports.start[i + 1]!), t.ports.start[o]!);
+    if (this.keepSpans) t.latest.set(from.latest.subarray(from.ports.start[i]!, from.ports.start[i + 1]!), t.ports.start[o]!);
     copyList(from.ports, i, t.ports, o, null);
-    copyList(from.spans, i, t.spans, o, null);
+    if (this.keepSpans) copyList(from.spans, i, t.spans, o, null);
+    else t.spans.start[o + 1] = t.spans.start[o]!;
     this.n++;
   }
 
@@ -183,17 +196,23 @@ export class SourceTableWriter {
     addMissing(b.protocols, j, t.protocols, o, bRenames.protocols);
 
     // a's spans as they are, then b's: each joins its port's latest span or follows it (appendLaterSpans).
+    // A table that keeps no spans joins them only when the sweep below may need them (a found
+    // no window and both together may reach the port count), in a scratch buffer.
+    const keepSpans = this.keepSpans;
+    const aPorts = a.ports.start[i + 1]! - a.ports.start[i]!;
+    const joinSpans = keepSpans || (Number.isNaN(a.detectedAt[i]!) && aPorts + b.ports.start[j + 1]! - b.ports.start[j]! >= scan.ports);
     this.seen ??= new Int32Array(PORT_KEYS);
     this.at ??= new Int32Array(PORT_KEYS);
     const seen = this.seen;
     const at = this.at;
     const gen = ++this.gen;
-    const sv = t.spans.values;
+    const aSpans = a.spans.start[i + 1]! - a.spans.start[i]!;
+    const sv = keepSpans ? t.spans.values : this.scratchFor(aSpans + b.spans.start[j + 1]! - b.spans.start[j]!);
     const pv = t.ports.values;
-    const spanBase = t.spans.start[o]!;
+    const spanBase = keepSpans ? t.spans.start[o]! : 0;
     const portBase = t.ports.start[o]!;
-    sv.set(a.spans.values.subarray(a.spans.start[i]!, a.spans.start[i + 1]!), spanBase);
-    let k = spanBase + a.spans.start[i + 1]! - a.spans.start[i]!;
+    if (joinSpans) sv.set(a.spans.values.subarray(a.spans.start[i]!, a.spans.start[i + 1]!), spanBase);
+    let k = spanBase + (joinSpans ? aSpans : 0);
     let p = portBase;
     for (let x = a.ports.start[i]!; x < a.ports.start[i + 1]!; x++) {
       const key = a.ports.values[x]!;
@@ -203,7 +222,8 @@ export class SourceTableWriter {
       pv[p++] = key;
     }
     const bs = b.spans.values;
-    for (let x = b.spans.start[j]!; x < b.spans.start[j + 1]!; x += 3) {
+    const bsEnd = joinSpans ? b.spans.start[j + 1]! : b.spans.start[j]!;
+    for (let x = b.spans.start[j]!; x < bsEnd; x += 3) {
       const start = bs[x]!;
       const end = bs[x + 1]!;
       const key = bs[x + 2]!;
@@ -229,12 +249,13 @@ export class SourceTableWriter {
       at[key] = -1;
       pv[p++] = key;
     }
-    for (let q = portBase; q < p; q++) {
-      const last = at[pv[q]!]!;
-      t.latest[q] = last >= 0 ? last - spanBase : -1;
-    }
+    if (keepSpans)
+      for (let q = portBase; q < p; q++) {
+        const last = at[pv[q]!]!;
+        t.latest[q] = last >= 0 ? last - spanBase : -1;
+      }
     t.ports.start[o + 1] = p;
-    t.spans.start[o + 1] = k;
+    t.spans.start[o + 1] = keepSpans ? k : t.spans.start[o]!;
 
     // Windows inside a or inside b were found by their folds; a's stands (nothing after it changes windows up to it), else the sweep finds those that cross.
     const aFound = a.detectedAt[i]!;
@@ -245,6 +266,11 @@ export class SourceTableWriter {
     t.detectedAt[o] = found;
     this.n++;
     return true;
+  }
+
+  private scratchFor(length: number): Float64Array {
+    if (!this.scratch || this.scratch.length < length) this.scratch = new Float64Array(Math.max(length, 2 * (this.scratch?.length ?? 0), 3 * 1024));
+    return this.scratch;
   }
 
   private begin(address: string, attempts: number, first: number, last: number, tcpSyn: number, tcpOther: number, detectedAt: number, unordered: boolean): number {
@@ -282,8 +308,9 @@ export class SourceTableWriter {
       interfaces: trim(t.interfaces),
       protocols: trim(t.protocols),
       ports,
-      latest: t.latest.subarray(0, ports.values.length),
+      latest: this.keepSpans ? t.latest.subarray(0, ports.values.length) : t.latest,
       spans: trim(t.spans),
+      spansKept: this.keepSpans,
     };
   }
 }
@@ -378,11 +405,14 @@ export function emptySourceTable(): SourceTable {
 /**
  * `a` and `b` (the later part of the log) as one table: sources only one part saw are copied
  * column by column; a source both saw is merged by the fold's own rule (mergeSource), so the
- * result is the same as merging the live states.
+ * result is the same as merging the live states. With `last`, no merge follows: the result
+ * keeps no spans (SourceTable.spansKept), which were a merge's main cost in time and memory
+ * (11 per (source, port) in the benchmark log, read by nothing after the last merge).
  */
-export function mergeSourceTables(a: SourceTable, b: SourceTable, scan: ScanParams, merge: (into: SourceState, later: SourceState) => void): SourceTable {
+export function mergeSourceTables(a: SourceTable, b: SourceTable, scan: ScanParams, merge: (into: SourceState, later: SourceState) => void, last = false): SourceTable {
   if (b.addresses.length === 0) return a;
   if (a.addresses.length === 0) return b;
+  if (!a.spansKept || !b.spansKept) throw new Error('a source table from a last merge has no spans: it cannot be merged again');
   const index = new Map<string, number>();
   a.addresses.forEach((address, i) => index.set(address, i));
   const partner = new Int32Array(a.addresses.length).fill(-1);
@@ -400,10 +430,11 @@ export function mergeSourceTables(a: SourceTable, b: SourceTable, scan: ScanPara
       interfaces: sum((t) => t.interfaces.values),
       protocols: sum((t) => t.protocols.values),
       ports: sum((t) => t.ports.values),
-      spans: sum((t) => t.spans.values),
+      spans: last ? 0 : sum((t) => t.spans.values),
     },
     a.interfaceNames,
     a.protocolNames,
+    !last,
   );
   const renames = w.renamesOf(b);
   for (let i = 0; i < a.addresses.length; i++) {

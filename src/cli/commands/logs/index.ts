@@ -67,18 +67,18 @@ async function readAll(paths: string[], opts: LogsOptions, fold: FoldOptions, no
     const files = await orderByFirstStamp(await inspect(paths.filter((p) => p !== '-')), now);
     progress = new Progress(files.reduce((n, f) => n + f.size, 0));
     inputs.push(...files.map((f) => f.path));
-    if (files.length > 0) {
-      const scan = await scanFiles(files, fold, now, (b) => progress!.add(b));
-      await checkRecognised(files, scan.files);
-      state = scan.state;
-    }
     const streams: [string, AsyncIterable<Buffer>][] = [];
     if (paths.includes('-')) streams.push(['(stdin)', readStdin()]);
     if (opts.journal) streams.push(['(journal)', readJournal({ ...(fold.since !== undefined ? { since: fold.since } : {}), ...(fold.until !== undefined ? { until: fold.until } : {}) })]);
-    for (const [name, chunks] of streams) {
+    if (files.length > 0) {
+      const scan = await scanFiles(files, fold, now, (b) => progress!.add(b), streams.length === 0);
+      await checkRecognised(files, scan.files);
+      state = scan.state;
+    }
+    for (const [k, [name, chunks]] of streams.entries()) {
       const part = new LogFold(fold);
       await readIntoFold(chunks, name, part, now, { onBytes: (b) => progress!.add(b) });
-      state = mergeFoldResults(state, part.finish(), fold.scan, fold.examples);
+      state = mergeFoldResults(state, part.finish(), fold.scan, fold.examples, k === streams.length - 1);
       inputs.push(name);
     }
   } catch (err) {

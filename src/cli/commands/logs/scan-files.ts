@@ -29,7 +29,11 @@ function defaultThreads(): number {
   return threadsFromEnv(availableParallelism());
 }
 
-export async function scanFiles(files: LogFileInfo[], fold: FoldOptions, now: Date, onBytes: (n: number) => void, threads = defaultThreads()): Promise<FileScan> {
+/**
+ * The files' fold. `last`: nothing will be merged into the result (no standard input or journal
+ * follows), so the last merge of the parts keeps no spans (mergeFoldResults).
+ */
+export async function scanFiles(files: LogFileInfo[], fold: FoldOptions, now: Date, onBytes: (n: number) => void, last: boolean, threads = defaultThreads()): Promise<FileScan> {
   const total = files.reduce((n, f) => n + f.size, 0);
   const workers = Math.max(1, Math.min(threads, 8));
   const tasks: ScanTask[] = [];
@@ -52,7 +56,7 @@ export async function scanFiles(files: LogFileInfo[], fold: FoldOptions, now: Da
     for (const m of r.state.malformed) m.line += f.lines;
     f.lines += r.lines;
     f.recognised += r.recognised;
-    state = mergeFoldResults(state, r.state, fold.scan, fold.examples);
+    state = mergeFoldResults(state, r.state, fold.scan, fold.examples, last && k === results.length - 1);
   });
   return { state, files: perFile };
 }
