@@ -186,7 +186,7 @@ function readSpans(text: string, spans: readonly number[], file: string, value: 
     const end = spans[j + 1]!;
     if (head !== '' && start + head.length <= end && text.startsWith(head, start)) {
       while (m < marks.length && marks[m]! < start) m++;
-      value.rules.push(new DeferredRule(family, table, chain, k, text, start, end, m < marks.length && marks[m]! < end, readRule));
+      value.rules.push(new DeferredRule(family, table, chain, k, start, end, m < marks.length && marks[m]! < end, readRule));
       continue;
     }
     head = '';
@@ -199,7 +199,7 @@ function readSpans(text: string, spans: readonly number[], file: string, value: 
         if (chainItem[1] !== family) family = chainItem[1]!;
         if (chainItem[2] !== table) table = chainItem[2]!;
         // What readChain makes of it: a handle of at most 15 digits is the number JSON.parse reads.
-        value.chains.push({ family, table, name: chainItem[3]!, handle: Number(chainItem[4]), path: `$.nftables[${k}].chain` });
+        value.chains.push({ family, table, name: chainItem[3]!, handle: Number(chainItem[4]), path: ['$.nftables[', k, '].chain'].join('') });
         continue;
       }
       const ipv4 = readIpv4SetText(text, start, end, MAX_DEPTH);
@@ -213,7 +213,7 @@ function readSpans(text: string, spans: readonly number[], file: string, value: 
     if (found[3] !== chain) chain = found[3]!;
     head = text.slice(start, RULE_HEAD.lastIndex);
     while (m < marks.length && marks[m]! < start) m++;
-    value.rules.push(new DeferredRule(family, table, chain, k, text, start, end, m < marks.length && marks[m]! < end, readRule));
+    value.rules.push(new DeferredRule(family, table, chain, k, start, end, m < marks.length && marks[m]! < end, readRule));
   }
 }
 
