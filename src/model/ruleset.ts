@@ -153,7 +153,9 @@ export const XTABLES_PRIORITY: Record<string, number> = {
 export const NAT_SRC_PRIORITY = 100;
 
 export function chainId(backend: Backend, family: Family, table: string, name: string): string {
-  return `${backend}/${family}/${table}/${name}`;
+  // Joined, not concatenated: `+` makes a tree of five strings that a model of 20,000 chains
+  // keeps (a map hashes and compares it without flattening it).
+  return [backend, family, table, name].join('/');
 }
 
 export function emptyModel(family: Family): FirewallModel {

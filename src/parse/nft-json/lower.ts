@@ -14,7 +14,7 @@ import * as I from '../../model/interval-set.js';
 import { type BaseChain, type Chain, type ChainKind, type FirewallModel, type Hook, type Rule, chainId, emptyModel } from '../../model/ruleset.js';
 import type { NamedSetValue } from './match.js';
 import { DeferredRule } from './deferred-rule.js';
-import { LazyChains } from './lazy-chains.js';
+import { LazyChains, type PendingTable } from './lazy-chains.js';
 import { type Found, type RuleEnv, type RuleSource, lowerRule } from './statements.js';
 import { NAMED_PRIORITIES } from './symbols.js';
 import { type Json, type NftChain, type NftRule, type NftRuleset, type NftSet, isObject, soleKey } from './types.js';
@@ -40,9 +40,15 @@ const FAMILIES_OF: Readonly<Record<string, readonly Family[]>> = {
   netdev: ['ipv4', 'ipv6'],
 };
 
-/** The rules of one chain, in order, and their lowering sources once the chain is first lowered. */
+/**
+ * The rules of one chain, in order: the run `first..end` of the ruleset's rules (dumps list a
+ * chain's rules together, so 20,000 chains need no list of their own), or a list once the
+ * chain's rules are scattered. Their lowering sources are made when the chain is first lowered.
+ */
 interface ChainRules {
-  rules: NftRule[];
+  first: number;
+  end: number;
+  scattered: NftRule[] | null;
   sources: RuleSource[] | null;
 }
 
@@ -71,20 +77,31 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
   }
   // Table key, then chain name: chain names are looked up as parsed, never joined into new keys.
   const rulesByChain = new Map<string, Map<string, ChainRules>>();
-  let last: { rule: NftRule; list: ChainRules } | null = null;
-  for (const rule of ruleset.rules) {
-    let l: ChainRules | undefined;
-    // Dumps list a chain's rules together: most rules join the previous rule's list without a lookup.
-    if (last !== null && rule.chain === last.rule.chain && rule.table === last.rule.table && rule.family === last.rule.family) l = last.list;
-    else {
-      const k = `${rule.family} ${rule.table}`;
-      let byName = rulesByChain.get(k);
-      if (!byName) rulesByChain.set(k, (byName = new Map()));
-      l = byName.get(rule.chain);
-      if (!l) byName.set(rule.chain, (l = { rules: [], sources: null }));
-      last = { rule, list: l };
+  const all = ruleset.rules;
+  const extend = (l: ChainRules, k: number): void => {
+    if (l.scattered === null && l.end === k) l.end = k + 1;
+    else (l.scattered ??= all.slice(l.first, l.end)).push(all[k]!);
+  };
+  let last: NftRule | null = null;
+  let lastList: ChainRules | null = null;
+  let byName: Map<string, ChainRules> | undefined;
+  for (let k = 0; k < all.length; k++) {
+    const rule = all[k]!;
+    // Dumps list a chain's rules together: most rules extend the previous rule's run without a lookup.
+    if (last !== null && rule.chain === last.chain && rule.table === last.table && rule.family === last.family) {
+      extend(lastList!, k);
+      continue;
     }
-    l.rules.push(rule);
+    if (last === null || rule.table !== last.table || rule.family !== last.family) {
+      const key = `${rule.family} ${rule.table}`;
+      byName = rulesByChain.get(key);
+      if (!byName) rulesByChain.set(key, (byName = new Map()));
+    }
+    let l = byName!.get(rule.chain);
+    if (!l) byName!.set(rule.chain, (l = { first: k, end: k + 1, scattered: null, sources: null }));
+    else extend(l, k);
+    last = rule;
+    lastList = l;
   }
   const dynamicSets = findDynamicSets(ruleset.rules, setsByTable);
   const cache = new Map<string, NamedSetValue>();
@@ -108,11 +125,15 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
     const tableKey = `${table.family} ${table.name}`;
     const chains = chainsByTable.get(tableKey) ?? [];
     const sets = setsByTable.get(tableKey) ?? new Map<string, NftSet>();
+    // A one-flow load finds a table's chains by name: no id or closure per chain until one is read.
+    const byName = opts.lazy ? chainsByName(chains) : null;
+    const names = byName === null ? [] : [...byName.keys()];
     for (const family of families) {
       const model = models[family];
+      const prefix = chainId('nftables', family, tableKey, '');
       // Every jump, goto and verdict-map branch names its target: ids are built once per chain, not per reference.
-      const ids = new Map<string, string>();
-      for (const c of chains) ids.set(c.name, chainId('nftables', family, tableKey, c.name));
+      const ids = byName === null ? new Map<string, string>() : null;
+      if (ids !== null) for (const c of chains) ids.set(c.name, chainId('nftables', family, tableKey, c.name));
       const env: RuleEnv = {
         family,
         context: opts.context,
@@ -120,28 +141,40 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
         dynamicSets,
         cache,
         tableFamily: table.family,
-        chainRef: (name) => ids.get(name) ?? null,
+        chainRef: ids !== null ? (name) => ids.get(name) ?? null : (name) => (byName!.has(name) ? prefix + name : null),
       };
       const chainMap = model.chains;
       for (const c of chains) {
-        const id = ids.get(c.name)!;
+        if (c.hook === undefined && ids === null) continue;
+        const id = ids?.get(c.name) ?? prefix + c.name;
         const base = c.hook !== undefined ? baseChain(c, id, table.family, report) : null;
         if (base) model.baseChains.push(base);
+        if (ids === null) continue;
         // A full load lowers a table's chains family by family: after the last, a deferred rule's tree is let go.
-        const lastFamily = !opts.lazy && family === families[families.length - 1];
-        if (chainMap instanceof LazyChains) chainMap.later(id, laterChain(env, c, id, tableKey, base !== null, lastFamily));
-        else chainMap.set(id, lowerChain(env, c, id, tableKey, base !== null, lastFamily));
+        const lastFamily = family === families[families.length - 1];
+        chainMap.set(id, lowerChain(env, c, id, tableKey, base !== null, lastFamily));
       }
+      if (byName !== null && chainMap instanceof LazyChains) chainMap.laterTable(pendingTable(env, prefix, tableKey, byName, names));
     }
   }
   return { value: models, diagnostics };
 
   /**
-   * A chain's lowering for later. Made by a function apart: the bundle keeps names (`keepNames`),
-   * and a closure bound to a name costs an Object.defineProperty each (20,000 chains on kube-proxy).
+   * A table's chains for {@link LazyChains}, lowered by name. Made by a function apart: the bundle
+   * keeps names (`keepNames`), and a closure bound to a name costs an Object.defineProperty each.
    */
-  function laterChain(env: RuleEnv, c: NftChain, id: string, tableKey: string, isBase: boolean, forgetRules: boolean): () => Chain {
-    return () => lowerChain(env, c, id, tableKey, isBase, forgetRules);
+  function pendingTable(env: RuleEnv, prefix: string, tableKey: string, byName: Map<string, NftChain | NftChain[]>, names: readonly string[]): PendingTable {
+    const lower = (name: string): Chain => {
+      const found = byName.get(name)!;
+      const id = prefix + name;
+      const isBase = (c: NftChain): boolean => c.hook !== undefined && modelledHook(c.hook, env.tableFamily);
+      // Two chains of one name in one table: both lowered (their diagnostics count), the later kept, as eager `set` does.
+      if (!Array.isArray(found)) return lowerChain(env, found, id, tableKey, isBase(found), false);
+      let chain: Chain | undefined;
+      for (const c of found) chain = lowerChain(env, c, id, tableKey, isBase(c), false);
+      return chain!;
+    };
+    return { prefix, names, has: (name) => byName.has(name), lower };
   }
 
   /** One chain's rules in one family, with the diagnostics of what they hold that is not understood. */
@@ -188,7 +221,7 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
    */
   function sourcesOf(list: ChainRules | undefined): readonly RuleSource[] {
     if (list === undefined) return [];
-    return (list.sources ??= list.rules.map((rule) => ({ rule, text: null, origin: { file, path: rule.path } })));
+    return (list.sources ??= (list.scattered ?? all.slice(list.first, list.end)).map((rule) => ({ rule, text: null, origin: { file, path: rule.path } })));
   }
 
   function report(path: string, message: string, severity: 'warning' | 'info' = 'warning'): void {
@@ -214,7 +247,7 @@ function describe(kind: string): string {
 
 function baseChain(c: NftChain, id: string, tableFamily: string, report: (path: string, message: string, severity?: 'warning' | 'info') => void): BaseChain | null {
   const hook = c.hook!;
-  if (!HOOKS.has(hook) || (tableFamily === 'netdev' && hook !== 'ingress')) {
+  if (!modelledHook(hook, tableFamily)) {
     report(`${c.path}.hook`, `hook ${hook} of chain ${c.name} is not modelled (${tableFamily === 'netdev' ? 'only netdev ingress is' : 'unknown hook'})`, hook === 'egress' ? 'info' : 'warning');
     return null;
   }
@@ -230,6 +263,21 @@ function baseChain(c: NftChain, id: string, tableFamily: string, report: (path: 
   if (c.policy === 'drop') policy = 'drop';
   else if (c.policy !== undefined && c.policy !== 'accept') report(`${c.path}.policy`, `policy ${c.policy} of ${c.name} is unknown; read as accept`);
   return { chain: id, hook: hook as Hook, priority, policy, kind };
+}
+
+/** Whether a base chain on this hook is modelled (else it is reported and lowered as a regular chain). */
+function modelledHook(hook: string, tableFamily: string): boolean {
+  return HOOKS.has(hook) && (tableFamily !== 'netdev' || hook === 'ingress');
+}
+
+/** A table's chains by name (an array for a name listed twice), in the order first listed. */
+function chainsByName(chains: readonly NftChain[]): Map<string, NftChain | NftChain[]> {
+  const out = new Map<string, NftChain | NftChain[]>();
+  for (const c of chains) {
+    const before = out.get(c.name);
+    out.set(c.name, before === undefined ? c : Array.isArray(before) ? [...before, c] : [before, c]);
+  }
+  return out;
 }
 
 /** A number, a numeric string, or a named priority with an optional offset ("filter + 10", "dstnat-5"). */

@@ -186,7 +186,7 @@ function readSpans(text: string, spans: readonly number[], file: string, value: 
     const end = spans[j + 1]!;
     if (head !== '' && start + head.length <= end && text.startsWith(head, start)) {
       while (m < marks.length && marks[m]! < start) m++;
-      value.rules.push(new DeferredRule(family, table, chain, k, text, start, end, m < marks.length && marks[m]! < end, readRule));
+      value.rules.push(new DeferredRule(family, table, chain, k, start, end, m < marks.length && marks[m]! < end, readRule));
       continue;
     }
     head = '';
@@ -199,7 +199,7 @@ function readSpans(text: string, spans: readonly number[], file: string, value: 
         if (chainItem[1] !== family) family = chainItem[1]!;
         if (chainItem[2] !== table) table = chainItem[2]!;
         // What readChain makes of it: a handle of at most 15 digits is the number JSON.parse reads.
-        value.chains.push({ family, table, name: chainItem[3]!, handle: Number(chainItem[4]), path: `$.nftables[${k}].chain` });
+        value.chains.push({ family, table, name: chainItem[3]!, handle: Number(chainItem[4]), path: ['$.nftables[', k, '].chain'].join('') });
         continue;
       }
       const ipv4 = readIpv4SetText(text, start, end, MAX_DEPTH);
@@ -213,7 +213,7 @@ function readSpans(text: string, spans: readonly number[], file: string, value: 
     if (found[3] !== chain) chain = found[3]!;
     head = text.slice(start, RULE_HEAD.lastIndex);
     while (m < marks.length && marks[m]! < start) m++;
-    value.rules.push(new DeferredRule(family, table, chain, k, text, start, end, m < marks.length && marks[m]! < end, readRule));
+    value.rules.push(new DeferredRule(family, table, chain, k, start, end, m < marks.length && marks[m]! < end, readRule));
   }
 }
 
@@ -448,32 +448,45 @@ function itemReader(file: string, value: NftRuleset, diagnostics: Diagnostic[], 
 /** Rules, chains and sets must name a table (and rules a chain) the dump declares. */
 function checkReferences(value: NftRuleset, diagnostics: Diagnostic[], file: string): void {
   const err = shapeError(diagnostics, file);
-  const tables = new Set(value.tables.map((t) => `${t.family} ${t.name}`));
-  const chains = new Set<string>();
-  const missingTable = (o: { family: string; table: string; path: string }, what: string): boolean => {
-    if (tables.has(`${o.family} ${o.table}`)) return false;
-    err(`${o.path}.table`, `a table declared in the dump (${[...tables].join(', ') || 'none'})`, o.table, `${what} refers to table ${o.family} ${o.table}, which the dump does not declare`);
+  // Each table's chain names. Dumps list a table's items together (kube-proxy: 20,000 chains and
+  // 40,000 rules of one table): the previous item's table is found again without a key built.
+  const tables = new Map<string, Set<string>>();
+  for (const t of value.tables) {
+    const key = `${t.family} ${t.name}`;
+    if (!tables.has(key)) tables.set(key, new Set());
+  }
+  let lastFamily: string | null = null;
+  let lastTable = '';
+  let lastNames: Set<string> | undefined;
+  const namesOf = (o: { family: string; table: string }): Set<string> | undefined => {
+    if (o.family !== lastFamily || o.table !== lastTable) {
+      lastFamily = o.family;
+      lastTable = o.table;
+      lastNames = tables.get(`${o.family} ${o.table}`);
+    }
+    return lastNames;
+  };
+  /** `name` null: the message names the kind alone ("rule refers to …"). */
+  const missingTable = (o: { family: string; table: string; path: string }, kind: string, name: string | null): boolean => {
+    if (namesOf(o) !== undefined) return false;
+    const what = name === null ? kind : `${kind} ${name}`;
+    err(`${o.path}.table`, `a table declared in the dump (${[...tables.keys()].join(', ') || 'none'})`, o.table, `${what} refers to table ${o.family} ${o.table}, which the dump does not declare`);
     return true;
   };
   value.chains = value.chains.filter((c) => {
-    if (missingTable(c, `chain ${c.name}`)) return false;
-    chains.add(`${c.family} ${c.table} ${c.name}`);
+    if (missingTable(c, 'chain', c.name)) return false;
+    lastNames!.add(c.name);
     return true;
   });
-  value.sets = value.sets.filter((s) => !missingTable(s, `${s.kind} ${s.name}`));
-  value.objects = value.objects.filter((o) => !missingTable(o, `${o.kind} ${o.name}`));
-  // Dumps list a chain's rules together: the previous rule's chain, once known to exist, needs no
-  // lookup, and a rule of its table (kube-proxy: 20,000 chains of one table) needs no table lookup.
+  value.sets = value.sets.filter((s) => !missingTable(s, s.kind, s.name));
+  value.objects = value.objects.filter((o) => !missingTable(o, o.kind, o.name));
+  // The previous rule's chain, once known to exist, needs no lookup.
   let known: NftRule | null = null;
-  let knownTable = '';
   value.rules = value.rules.filter((r) => {
-    const sameTable = known !== null && r.table === known.table && r.family === known.family;
-    if (sameTable && r.chain === known!.chain) return true;
-    if (!sameTable && missingTable(r, 'rule')) return false;
-    const table = sameTable ? knownTable : `${r.family} ${r.table}`;
-    if (chains.has(`${table} ${r.chain}`)) {
+    if (known !== null && r.chain === known.chain && r.table === known.table && r.family === known.family) return true;
+    if (missingTable(r, 'rule', null)) return false;
+    if (lastNames!.has(r.chain)) {
       known = r;
-      knownTable = table;
       return true;
     }
     err(`${r.path}.chain`, `a chain declared in table ${r.family} ${r.table}`, r.chain, `rule refers to chain ${r.chain}, which table ${r.family} ${r.table} does not declare`);
