@@ -206,8 +206,17 @@ const LOG_NOTES = /^(log|nflog|ulog)$/i;
 
 /** Whether a continue note names a log statement: nft joins a rule's statements ("limit, log", "counter, log"). */
 function notesLog(note: string): boolean {
-  return note.split(/,\s*/).some((n) => LOG_NOTES.test(n));
+  // Asked once per continue event of every slice (kube-proxy's thousands of KUBE-MARK-MASQ
+  // steps), about a few distinct notes: split and test each note once.
+  let known = NOTES_LOG.get(note);
+  if (known === undefined) {
+    if (NOTES_LOG.size >= 4096) NOTES_LOG.clear();
+    NOTES_LOG.set(note, (known = note.split(/,\s*/).some((n) => LOG_NOTES.test(n))));
+  }
+  return known;
 }
+
+const NOTES_LOG = new Map<string, boolean>();
 
 /** Whether every input-hook drop in a walk was preceded by a log statement over the same packets; null when nothing was dropped. */
 function dropsLogged(events: readonly WalkEvent[]): boolean | null {

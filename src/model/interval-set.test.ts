@@ -84,6 +84,21 @@ describe('interval sets agree with brute force', () => {
     );
   });
 
+  it('the intersection of a set with a superset is the set itself, not a copy', () => {
+    fc.assert(
+      fc.property(arbSet, arbSet, (a, b) => {
+        if (a.length === 0) return;
+        const sup = I.union(a, b);
+        // Equal sets: either operand is the answer (toContain compares with ===).
+        const answers = I.setsEqual(a, sup) ? [a, sup] : [a];
+        expect(answers).toContain(I.intersect(a, sup));
+        expect(answers).toContain(I.intersect(sup, a));
+        const copy = [...a];
+        expect([a, copy]).toContain(I.intersect(a, copy));
+      }),
+    );
+  });
+
   it('touching ranges merge into one', () => {
     expect(I.union([0, 5], [5, 10])).toEqual([0, 10]);
     expect(I.fromRanges([[5, 10], [0, 5], [12, 13]])).toEqual([0, 10, 12, 13]);

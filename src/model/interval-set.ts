@@ -293,6 +293,12 @@ export function intersect<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T
   // One range spanning all of the other set: the other set is the answer, no copy.
   if (b.length === 2 && b[0]! <= a[0]! && a[a.length - 1]! <= b[1]!) return a;
   if (a.length === 2 && a[0]! <= b[0]! && b[b.length - 1]! <= a[1]!) return b;
+  // One set inside the other (most often equal ones: a walk's conntrack states, input
+  // interfaces): that set itself, no copy, so a cube inside a match is seen to be inside
+  // (packet-set's intersectCubes). A test costs its set's size × log, so a huge set is not
+  // tested against a small one (the clipped paths below keep that at the small one's size).
+  if (a.length <= CLIP_RATIO * b.length && isSubset(a, b)) return a;
+  if (b.length <= CLIP_RATIO * a.length && isSubset(b, a)) return b;
   if (a.length > CLIP_RATIO * b.length) return b.length <= 2 * FEW_RANGES ? clipEach(a, b) : combine(clip(a, b[0]!, b[b.length - 1]!), b, INTERSECT);
   if (b.length > CLIP_RATIO * a.length) return a.length <= 2 * FEW_RANGES ? clipEach(b, a) : combine(a, clip(b, a[0]!, a[a.length - 1]!), INTERSECT);
   return combine(a, b, INTERSECT);

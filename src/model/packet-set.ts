@@ -311,7 +311,8 @@ function intersectCubes(a: Cube, b: Cube): Cube | null {
  * part of `a` outside `b` on that dimension, then narrowing to the inside and going on.
  */
 function subtractCube(a: Cube, b: Cube, out: Cube[]): void {
-  const inter: DimSet[] = new Array(DIM_COUNT);
+  // Scratch arrays: neither escapes (each piece is a copy), and most calls miss or peel little.
+  const inter = SUBTRACT_INTER;
   for (let d = 0; d < DIM_COUNT; d++) {
     const z = intersectDim(a[d]!, b[d]!, d);
     if (z.length === 0) {
@@ -320,7 +321,8 @@ function subtractCube(a: Cube, b: Cube, out: Cube[]): void {
     }
     inter[d] = z;
   }
-  let rest: DimSet[] = a.slice();
+  const rest = SUBTRACT_REST;
+  for (let d = 0; d < DIM_COUNT; d++) rest[d] = a[d]!;
   for (let d = 0; d < DIM_COUNT; d++) {
     if (inter[d] === rest[d] || I.setsEqual(inter[d]!, rest[d]!)) continue;
     const outside = I.difference(rest[d]!, b[d]!);
@@ -329,10 +331,13 @@ function subtractCube(a: Cube, b: Cube, out: Cube[]): void {
       piece[d] = outside;
       out.push(piece);
     }
-    rest = rest.slice();
     rest[d] = inter[d]!;
   }
 }
+
+// Filled, not holey: pieces are copies of SUBTRACT_REST and keep its elements kind, as copies of a cube did.
+const SUBTRACT_INTER: DimSet[] = Array.from({ length: DIM_COUNT }, () => []);
+const SUBTRACT_REST: DimSet[] = Array.from({ length: DIM_COUNT }, () => []);
 
 /**
  * Merge cubes that differ in one dimension only (their union is then one cube), and drop

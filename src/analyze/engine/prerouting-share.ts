@@ -196,6 +196,19 @@ class ByArrivalPort {
     if (port === null) return this.all;
     const own = this.byPort.get(port);
     if (!own) return this.wide;
-    return [...own, ...this.wide].sort((a, b) => a - b);
+    if (this.wide.length === 0) return own;
+    return mergeAscending(own, this.wide);
   }
+}
+
+/** Two ascending index lists with no index in both, as one ascending list. */
+function mergeAscending(a: readonly number[], b: readonly number[]): number[] {
+  const out = new Array<number>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i]! < b[j]! ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
 }
