@@ -6,8 +6,6 @@
  * @module
  */
 import { readFile } from 'node:fs/promises';
-import { collectSnapshot } from '../collect/index.js';
-import { realHostIO } from '../collect/real-host-io.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { parseSnapshot } from '../parse/snapshot.js';
 import { parseSnapshotBytes } from '../parse/snapshot-bytes/index.js';
@@ -114,6 +112,8 @@ export async function loadHosts(opts: HostSourceOptions, load: LoadOptions = {})
   const files = snapshotFiles(opts);
   const loaded: LoadedHost[] = [];
   if (files.length === 0) {
+    // Loaded only to collect: with it come child_process and crypto, which reading a snapshot never needs (issue 8).
+    const [{ collectSnapshot }, { realHostIO }] = await Promise.all([import('../collect/index.js'), import('../collect/real-host-io.js')]);
     const snapshot = await collectSnapshot(realHostIO());
     reportUnreadable(snapshot);
     loaded.push(loadHost(snapshot, 'this host', overrides, load));

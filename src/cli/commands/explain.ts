@@ -11,6 +11,7 @@ import { type LoadedHost, explainFlow, reachInput, unloweredNftChains, unreadCha
 import { renderExplainJson } from '../../render/json/audit-json.js';
 import { shouldColor } from '../../render/terminal/colors.js';
 import { renderExplainText } from '../../render/terminal/explain-text.js';
+import { withThousands } from '../../render/common/thousands.js';
 import { MAX_JSON_DEPTH, excessiveNesting } from '../../parse/json-depth.js';
 import { InputError, failOnErrors } from '../errors.js';
 import { type HostSourceOptions, loadHosts, readInputFile } from '../load-hosts.js';
@@ -68,13 +69,13 @@ function answerOf(host: LoadedHost, flow: FlowQuery): FlowAnswer {
   if (unread.length > 0) {
     const some = unread.slice(0, 3).map((c) => `${c.table} ${c.name}`).join(', ');
     answer.notes.push(
-      `${unread.length.toLocaleString('en')} iptables chain${unread.length === 1 ? '' : 's'} this flow does not enter ${unread.length === 1 ? 'was' : 'were'} not read (${some}${unread.length > 3 ? ', …' : ''}): a problem in them is not reported here; audit reads every chain`,
+      `${withThousands(unread.length)} iptables chain${unread.length === 1 ? '' : 's'} this flow does not enter ${unread.length === 1 ? 'was' : 'were'} not read (${some}${unread.length > 3 ? ', …' : ''}): a problem in them is not reported here; audit reads every chain`,
     );
   }
   const unlowered = unloweredNftChains(host);
   if (unlowered > 0) {
     answer.notes.push(
-      `${unlowered.toLocaleString('en')} nftables chain${unlowered === 1 ? '' : 's'} this flow does not enter ${unlowered === 1 ? 'was' : 'were'} not lowered: a construct in them that Portcullis does not model is not reported here; audit reads every chain`,
+      `${withThousands(unlowered)} nftables chain${unlowered === 1 ? '' : 's'} this flow does not enter ${unlowered === 1 ? 'was' : 'were'} not lowered: a construct in them that Portcullis does not model is not reported here; audit reads every chain`,
     );
   }
   return answer;

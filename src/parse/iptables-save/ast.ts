@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { UnreadLines } from './unread-lines.js';
 
 /** The tables iptables knows; any other `*name` is a parse error. */
 export const IPTABLES_TABLES = ['filter', 'nat', 'mangle', 'raw', 'security'] as const;
@@ -75,13 +76,7 @@ export interface IptChain {
    * Rule lines not read yet (only when parsing with `deferUserChains`): `readDeferredRules`
    * reads them on first use. While present, `rules` is empty.
    */
-  unread?: IptRuleLine[];
-}
-
-/** A rule line kept as text: its 1-based line number and the line as written. */
-export interface IptRuleLine {
-  line: number;
-  raw: string;
+  unread?: UnreadLines;
 }
 
 export interface IptTable {

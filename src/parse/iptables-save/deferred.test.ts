@@ -85,7 +85,14 @@ describe('parseIptablesSave with deferUserChains', () => {
     expect(isDeferred(t.chains.get('INPUT')!)).toBe(false);
     const ssh = t.chains.get('ssh')!;
     expect(ssh.rules).toEqual([]);
-    expect(ssh.unread!.map((u) => u.line)).toEqual([9, 12, 13]);
+    const lines: [number, string][] = [];
+    ssh.unread!.forEach((line, raw) => lines.push([line, raw]));
+    expect(lines).toEqual([
+      [9, '-A ssh -s 198.51.100.0/24 -j ACCEPT'],
+      [12, '--append ssh -s 203.0.113.0/24 -j ACCEPT'],
+      [13, '[3:180] -A ssh -j DROP'],
+    ]);
+    expect(ssh.unread!.length).toBe(3);
   });
 
   it('reads a chain once, with its positions, counters and errors', () => {

@@ -28,7 +28,7 @@ export function readDeferredRules(table: IptTable, chain: IptChain, file: string
   const diagnostics: Diagnostic[] = [];
   const words = new TokenBuffer();
   let position = chain.rules.length;
-  for (const { line: lineNo, raw } of unread) {
+  unread.forEach((lineNo, raw) => {
     const line = raw.trim();
     const badQuote = tokenizeInto(line, words);
     if (badQuote >= 0) {
@@ -40,7 +40,7 @@ export function readDeferredRules(table: IptTable, chain: IptChain, file: string
         expected: 'a closing " for every opening "',
         input: excerpt(raw),
       });
-      continue;
+      return;
     }
     // The scan that set the line aside checked its head: optional counters, -A, this chain.
     let k = 0;
@@ -54,6 +54,6 @@ export function readDeferredRules(table: IptTable, chain: IptChain, file: string
     );
     checkJump(table, rule, file, diagnostics);
     each(rule);
-  }
+  });
   return diagnostics;
 }

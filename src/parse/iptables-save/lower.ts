@@ -57,8 +57,9 @@ export interface LowerOptions {
  * model holds 20,000 of them on a kube-proxy node.
  */
 class DeferredChain implements Chain {
-  private pending: (() => Rule[]) | null;
-  private held: Rule[] = [];
+  /** The chain's AST until read; with `reader` (one per table), not a closure per chain. */
+  private pending: IptChain | null;
+  private held: Rule[] = NOT_READ;
 
   constructor(
     readonly id: string,
@@ -68,9 +69,10 @@ class DeferredChain implements Chain {
     readonly tableFamily: string,
     readonly name: string,
     readonly origin: Location,
-    read: () => Rule[],
+    private readonly reader: (chain: IptChain) => Rule[],
+    source: IptChain,
   ) {
-    this.pending = read;
+    this.pending = source;
   }
 
   get read(): boolean {
@@ -78,10 +80,10 @@ class DeferredChain implements Chain {
   }
 
   get rules(): Rule[] {
-    const read = this.pending;
-    if (read !== null) {
+    const source = this.pending;
+    if (source !== null) {
       this.pending = null;
-      this.held = read();
+      this.held = this.reader(source);
     }
     return this.held;
   }
@@ -91,6 +93,9 @@ class DeferredChain implements Chain {
     this.held = rules;
   }
 }
+
+/** What a DeferredChain holds before it is read (never handed out: reading replaces it). */
+const NOT_READ: Rule[] = [];
 
 /** False for a chain of a deferred parse whose rules nothing has looked at yet. */
 export function isChainRead(chain: Chain): boolean {
@@ -214,25 +219,27 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
       parseErrors.push(...readDeferredRules(table, c, file, (r) => rules.push(lowerRule(r))));
       return rules.slice(); // exact size: 20,000 small chains would each keep 17 slots
     };
+    // A deferred chain's rules, read when the engine first enters it, its diagnostics apart.
+    const readLater = (c: IptChain): Rule[] => {
+      const savedSeen = seen;
+      const lowered: Diagnostic[] = [];
+      sink = lowered;
+      seen = new Map();
+      const rules: Rule[] = [];
+      const late = readDeferredRules(table, c, file, (r) => rules.push(lowerRule(r)));
+      late.push(...lowered, ...summarise(seen, file));
+      sink = diagnostics;
+      seen = savedSeen;
+      opts.onDeferred?.(late);
+      return rules;
+    };
     for (const c of table.chains.values()) {
       const id = ids.get(c.name)!;
       const origin = { file, line: c.line };
       const deferred = isDeferred(c);
       const chain: Chain = !deferred || opts.readNow === true
         ? { id, backend, family, table: table.name, tableFamily, name: c.name, rules: deferred ? readRules(c) : lowerRules(c), origin }
-        : new DeferredChain(id, backend, family, table.name, tableFamily, c.name, origin, () => {
-          const savedSeen = seen;
-          const lowered: Diagnostic[] = [];
-          sink = lowered;
-          seen = new Map();
-          const rules: Rule[] = [];
-          const late = readDeferredRules(table, c, file, (r) => rules.push(lowerRule(r)));
-          late.push(...lowered, ...summarise(seen, file));
-          sink = diagnostics;
-          seen = savedSeen;
-          opts.onDeferred?.(late);
-          return rules;
-        });
+        : new DeferredChain(id, backend, family, table.name, tableFamily, c.name, origin, readLater, c);
       model.chains.set(id, chain);
       // A deferred chain is a user chain: no hook, and no lookup of its name (20,000 on a kube-proxy node).
       const hook = deferred ? undefined : HOOKS[table.name][c.name];
