@@ -22,6 +22,7 @@ function expectBothWaysAgree(a: I.IntervalSet<number>, b: I.IntervalSet<number>,
     expect(member(I.intersect(x, y))).toEqual(mx.map((v, i) => v && my[i]!));
     expect(member(I.difference(x, y))).toEqual(mx.map((v, i) => v && !my[i]!));
     expect(I.intersects(x, y)).toBe(mx.some((v, i) => v && my[i]!));
+    expect(I.isSubset(x, y)).toBe(mx.every((v, i) => !v || my[i]!));
     for (const s of [I.union(x, y), I.intersect(x, y), I.difference(x, y)]) expect(isNormal(s)).toBe(true);
   }
 }

@@ -162,7 +162,8 @@ const FEW_RANGES = 32;
  */
 function clipEach<T extends Ordinal>(big: IntervalSet<T>, small: IntervalSet<T>): IntervalSet<T> {
   if (small.length === 0) return [];
-  if (withinRanges(big, small)) return big;
+  // The usual case when a walk's memoised outcome is cut back to the slice it came from.
+  if (isSubset(big, small)) return big;
   let only: IntervalSet<T> | null = null;
   let pieces: IntervalSet<T>[] | null = null;
   for (let k = 0; k < small.length; k += 2) {
@@ -184,12 +185,7 @@ function clipEach<T extends Ordinal>(big: IntervalSet<T>, small: IntervalSet<T>)
  * range of `big`, the answer is `big` itself.
  */
 function unionEach<T extends Ordinal>(big: IntervalSet<T>, small: IntervalSet<T>): IntervalSet<T> {
-  let covered = true;
-  for (let k = 0; k < small.length && covered; k += 2) {
-    const i = firstRangeEndingAfter(big, small[k]!);
-    covered = i < big.length && big[i]! <= small[k]! && small[k + 1]! <= big[i + 1]!;
-  }
-  if (covered) return big;
+  if (isSubset(small, big)) return big;
   const pieces: IntervalSet<T>[] = [];
   let merged: T[] | null = null; // the last piece when it is a range this function made
   let cursor = 0; // big's ranges before this index are in the pieces already
@@ -218,20 +214,6 @@ function unionEach<T extends Ordinal>(big: IntervalSet<T>, small: IntervalSet<T>
   }
   if (cursor < big.length) pieces.push(big.slice(cursor));
   return pieces.length === 1 ? pieces[0]! : ([] as T[]).concat(...(pieces as T[][]));
-}
-
-/**
- * Whether `big` ⊆ `small`, `small` having few ranges: no gap between them (within big's span)
- * meets a range of `big`, one binary search per gap. The usual case when a walk's memoised
- * outcome is cut back to the slice it came from: the answer is then `big` itself, not a copy.
- */
-function withinRanges<T extends Ordinal>(big: IntervalSet<T>, small: IntervalSet<T>): boolean {
-  if (big[0]! < small[0]! || big[big.length - 1]! > small[small.length - 1]!) return false;
-  for (let k = 1; k + 1 < small.length; k += 2) {
-    const i = firstRangeEndingAfter(big, small[k]!);
-    if (i < big.length && big[i]! < small[k + 1]!) return false;
-  }
-  return true;
 }
 
 /**
@@ -342,6 +324,16 @@ export function intersects<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<
 export function isSubset<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>): boolean {
   if (a.length === 0 || a === b) return true;
   if (b.length === 0) return false;
+  if (a.length > CLIP_RATIO * b.length) {
+    // A huge set against a few ranges: no gap between those ranges (and nothing outside their
+    // span) may meet a range of `a`; one binary search per gap, not one per range of `a`.
+    if (a[0]! < b[0]! || a[a.length - 1]! > b[b.length - 1]!) return false;
+    for (let k = 1; k + 1 < b.length; k += 2) {
+      const i = firstRangeEndingAfter(a, b[k]!);
+      if (i < a.length && a[i]! < b[k + 1]!) return false;
+    }
+    return true;
+  }
   for (let k = 0; k < a.length; k += 2) {
     const j = firstRangeEndingAfter(b, a[k]!);
     if (j >= b.length || b[j]! > a[k]! || b[j + 1]! < a[k + 1]!) return false;

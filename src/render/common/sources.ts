@@ -5,6 +5,7 @@
  */
 import type { AuditedService, Exposure } from '../../analyze/audit/types.js';
 import type { SourceLists } from '../../analyze/types.js';
+import { withThousands } from './thousands.js';
 
 /**
  * Summarise a CIDR list to fit `max` characters: one prefix as is, several as a count with
@@ -49,7 +50,7 @@ export function serviceSources(s: AuditedService, max = 40): string {
   const text = listedSources(s, max);
   const more = s.sourcesOmitted ? s.sourcesOmitted.ipv4 + s.sourcesOmitted.ipv6 : 0;
   // A list cut short says so: a blocklist's holes can run to a million prefixes.
-  return more > 0 ? `${text} +${more.toLocaleString('en-US')} more ranges` : text;
+  return more > 0 ? `${text} +${withThousands(more)} more ranges` : text;
 }
 
 function listedSources(s: AuditedService, max: number): string {

@@ -6,6 +6,7 @@
  */
 import type { ExposedHit, InterfaceShare, LogSummary, PortCount, ServiceTag, TcpFlagCount } from '../../analyze/log-summary/types.js';
 import { printable } from '../common/printable.js';
+import { withThousands } from '../common/thousands.js';
 import { palette } from '../terminal/colors.js';
 
 export interface LogsTextOptions {
@@ -14,7 +15,7 @@ export interface LogsTextOptions {
   top?: number;
 }
 
-const n = (x: number): string => x.toLocaleString('en-US');
+const n = withThousands;
 
 function service(tag: ServiceTag | null): string {
   return tag ? tag.label : '';
