@@ -6,10 +6,10 @@
  *
  * @module
  */
-import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { randomHex } from './random-hex.js';
 
 /** Temporary files being written now: removed if SIGINT or SIGTERM stops us (issue 9). */
 const pending = new Set<string>();
@@ -56,7 +56,7 @@ async function removeStaleTemps(dir: string, base: string): Promise<void> {
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const dir = dirname(path);
   await removeStaleTemps(dir, basename(path));
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = join(dir, `.${basename(path)}.${process.pid}.${await randomHex(6)}.tmp`);
   // Keep the mode of the file we replace (a 0600 snapshot stays 0600).
   const mode = await stat(path).then(
     (s) => s.mode & 0o7777,
