@@ -251,7 +251,7 @@ export class LogFold {
     }
     const windowMs = opts.scan.windowMs;
     let ports = source.ports;
-    const spans = source.spans;
+    let spans = source.spans;
     // The port of its previous attempt needs no Map lookup (SourceState.lastKey).
     const at = key === source.lastKey ? source.lastAt : ports.get(key);
     if (at !== undefined && at >= 0 && t >= spans[at]! && t - spans[at + 1]! < windowMs) {
@@ -263,16 +263,23 @@ export class LogFold {
       if (t > source.last) source.last = t;
       return bits;
     }
-    if (spans.length >= source.pruneAt) {
+    if (source.spanEnd >= source.pruneAt) {
       pruneSpans(source, opts.scan);
-      // A prune that settled the source gave it a new Map: the new span must be written there, not to the one read above.
+      // A prune that settled the source gave it a new Map and spans: the new span must be written there, not to those read above.
       ports = source.ports;
+      spans = source.spans;
     }
-    const added = source.spans.length;
+    const added = source.spanEnd;
     ports.set(key, added);
     source.lastKey = key;
     source.lastAt = added;
-    source.spans.push(t, t, key);
+    // Into the room an earlier prune left, if any (SourceState.spanEnd).
+    if (added < spans.length) {
+      spans[added] = t;
+      spans[added + 1] = t;
+      spans[added + 2] = key;
+    } else spans.push(t, t, key);
+    source.spanEnd = added + 3;
     if (t < source.last) source.unordered = true;
     if (t > source.last) source.last = t;
     if (!Number.isNaN(source.detectedAt) || ports.size < opts.scan.ports) return bits;
@@ -288,12 +295,12 @@ export class LogFold {
     // A port's earlier spans ended a window or more before its current one began, so counting the
     // kept spans that end within it counts the same ports: walk whichever is shorter, the spans
     // (bounded by pruning) or the port Map (which keeps every port the source ever tried).
-    const live = source.spans;
-    if (live.length < opts.scan.ports * 3) return bits;
+    const live = source.spanEnd;
+    if (live < opts.scan.ports * 3) return bits;
     let inWindow = 0;
-    if (live.length / 3 < ports.size) {
-      for (let i = 1; i < live.length; i += 3) if (t - live[i]! < windowMs) inWindow++;
-    } else for (const i of ports.values()) if (i >= 0 && t - live[i + 1]! < windowMs) inWindow++;
+    if (live / 3 < ports.size) {
+      for (let i = 1; i < live; i += 3) if (t - spans[i]! < windowMs) inWindow++;
+    } else for (const i of ports.values()) if (i >= 0 && t - spans[i + 1]! < windowMs) inWindow++;
     if (inWindow >= opts.scan.ports) {
       source.detectedAt = t;
       bits |= FOLD_NEW_SCANNER;
@@ -308,7 +315,7 @@ export class LogFold {
     for (const source of this.state.sources.values()) {
       if (source.unordered) settleSource(source, this.options.scan);
       // Only spans near either end can still join another part's (pruneSpans): the rest need not be copied, moved or merged.
-      if (source.spans.length > PRUNE_MIN) pruneSpans(source, this.options.scan);
+      if (source.spanEnd > PRUNE_MIN) pruneSpans(source, this.options.scan);
     }
     this.fillPrimaryInterface();
     const { sources, ...counts } = this.state;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LogFold, type FoldOptions } from './fold.js';
-import { NO_INTERFACE, NO_PORT, createSourceState, mergeSource, pruneSpans } from './source-state.js';
+import { NO_INTERFACE, NO_PORT, createSourceState, liveSpans, mergeSource, pruneSpans } from './source-state.js';
 import { sourceStateOf } from './source-table.js';
 import type { PacketEvent } from './types.js';
 
@@ -85,5 +85,24 @@ describe('source state', () => {
     expect(s.spans.slice(24)).toEqual([T0 + 200_000, T0 + 201_000, 9]);
     expect(s.ports.get(9)).toBe(24);
     expect([s.lastKey, s.lastAt]).toEqual([9, 24]);
+  });
+
+  it('a prune keeps the array\'s room and the next span is written into it; liveSpans gives only the spans in use', () => {
+    const HOUR = 3_600_000;
+    // Port 100 at the start, ports 1-7 three hours later (20 s apart: no scan), port 9 three hours after them: a
+    // prune then forgets ports 1-7 (past the horizon at both ends) and keeps port 100's span (the head) and port 9's.
+    const events = [ev('198.51.100.5', 100, T0), ...[1, 2, 3, 4, 5, 6, 7].map((p) => ev('198.51.100.5', p, T0 + 3 * HOUR + p * 20_000))];
+    const f = fold([...events, ev('198.51.100.5', 9, T0 + 6 * HOUR)]);
+    const s = f.state.sources.get('198.51.100.5')!;
+    const before = s.spans;
+    expect([before.length, s.spanEnd]).toEqual([27, 27]);
+    pruneSpans(s, OPTIONS.scan);
+    expect([s.spans.length, s.spanEnd]).toEqual([27, 6]);
+    f.record(ev('198.51.100.5', 10, T0 + 6 * HOUR + 1000), 10);
+    expect(s.spans).toBe(before);
+    expect([s.spans.length, s.spanEnd]).toEqual([27, 9]);
+    expect([s.ports.get(100), s.ports.get(1), s.ports.get(7), s.ports.get(9), s.ports.get(10)]).toEqual([0, -1, -1, 3, 6]);
+    expect(liveSpans(s)).toEqual([T0, T0, 100, T0 + 6 * HOUR, T0 + 6 * HOUR, 9, T0 + 6 * HOUR + 1000, T0 + 6 * HOUR + 1000, 10]);
+    expect(s.spans.length).toBe(9);
   });
 });

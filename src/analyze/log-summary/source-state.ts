@@ -13,8 +13,12 @@ export interface SourceState {
   last: number;
   /** Port key → index in `spans` of the span its last attempt (in log order) went to; -1 once that span is pruned. */
   ports: Map<number, number>;
-  /** Per port, runs of attempts with gaps under the window (scan-window.ts). */
+  /**
+   * Per port, runs of attempts with gaps under the window (scan-window.ts): the first
+   * `spanEnd` numbers; what lies beyond is room left by earlier prunes (liveSpans).
+   */
   spans: Spans;
+  spanEnd: number;
   /** UTC day numbers with attempts, ascending. */
   days: number[];
   /** A day and an interface known to be in `days` and `interfaces`: most attempts repeat them, and the lists are another cache miss. */
@@ -95,6 +99,7 @@ export function createSourceState(first: number, last: number): SourceState {
     lastAt: -1,
     ports: new Map(),
     spans: emptyTimeList(),
+    spanEnd: 0,
     pruneAt: PRUNE_MIN,
     tcpSyn: 0,
     tcpOther: 0,
@@ -106,11 +111,23 @@ export function createSourceState(first: number, last: number): SourceState {
   };
 }
 
+/**
+ * The source's spans without the room a prune left after them (`spans.length === spanEnd`),
+ * for code outside the fold's hot loop. A prune keeps the room because shortening a V8 array
+ * by more than half frees its tail, and the array then grew back by copies at every prune
+ * cycle: most of what survived the fold's young generation (issue 12).
+ */
+export function liveSpans(source: SourceState): Spans {
+  if (source.spans.length !== source.spanEnd) source.spans.length = source.spanEnd;
+  return source.spans;
+}
+
 /** Spans in canonical form, and detection from them (a sweep: order no longer matters); an earlier detection stands. */
 export function settleSource(source: SourceState, scan: ScanParams): void {
-  const { spans, latest } = coalesceSpans(source.spans, scan.windowMs);
+  const { spans, latest } = coalesceSpans(liveSpans(source), scan.windowMs);
   for (const k of source.ports.keys()) if (!latest.has(k)) latest.set(k, -1);
   source.spans = spans;
+  source.spanEnd = spans.length;
   source.ports = latest;
   source.lastKey = NO_PORT;
   const found = latest.size >= scan.ports ? detectFromSpans(spans, scan) : null;
@@ -132,9 +149,11 @@ export function pruneSpans(source: SourceState, scan: ScanParams): void {
   const tooOld = source.last - REORDER_HORIZON_MS - scan.windowMs;
   const head = source.first + REORDER_HORIZON_MS + scan.windowMs;
   const ports = source.ports;
-  // Compacted in place (the write index never passes the read index): no new array per prune.
+  // Compacted in place (the write index never passes the read index): no new array per prune,
+  // and the array keeps its length (the room is reused by the next spans: liveSpans).
+  const end = source.spanEnd;
   let kept = 0;
-  for (let i = 0; i < spans.length; i += 3) {
+  for (let i = 0; i < end; i += 3) {
     const key = spans[i + 2]!;
     const latest = ports.get(key) === i;
     if (spans[i + 1]! < tooOld && spans[i]! >= head) {
@@ -149,7 +168,7 @@ export function pruneSpans(source: SourceState, scan: ScanParams): void {
     }
     kept += 3;
   }
-  spans.length = kept;
+  source.spanEnd = kept;
   source.pruneAt = Math.max(PRUNE_MIN, kept * 2);
 }
 
@@ -159,8 +178,8 @@ export function pruneSpans(source: SourceState, scan: ScanParams): void {
  * where settleSource sorts: most sources of a log cut in time order merge this way.
  */
 function appendLaterSpans(a: SourceState, b: SourceState, scan: ScanParams): void {
-  const spans = a.spans;
-  const bs = b.spans;
+  const spans = liveSpans(a);
+  const bs = liveSpans(b);
   for (let i = 0; i < bs.length; i += 3) {
     const start = bs[i]!;
     const end = bs[i + 1]!;
@@ -194,9 +213,12 @@ export function mergeSource(a: SourceState, b: SourceState, scan: ScanParams): v
   const before = a.detectedAt;
   if (inOrder) appendLaterSpans(a, b, scan);
   else {
-    for (let i = 0; i < b.spans.length; i++) a.spans.push(b.spans[i]!);
+    const spans = liveSpans(a);
+    const bs = liveSpans(b);
+    for (let i = 0; i < bs.length; i++) spans.push(bs[i]!);
     for (const k of b.ports.keys()) if (!a.ports.has(k)) a.ports.set(k, -1);
   }
+  a.spanEnd = a.spans.length;
   // Windows inside a or inside b were found by their folds; the sweep finds those that cross.
   a.detectedAt = keep ?? NaN;
   if (keep === undefined) {
@@ -205,6 +227,6 @@ export function mergeSource(a: SourceState, b: SourceState, scan: ScanParams): v
     else if (a.ports.size >= scan.ports) a.detectedAt = detectFromSpans(a.spans, scan) ?? NaN;
   }
   for (const d of [before, b.detectedAt]) if (!Number.isNaN(d) && (Number.isNaN(a.detectedAt) || d < a.detectedAt)) a.detectedAt = d;
-  if (a.spans.length >= a.pruneAt) pruneSpans(a, scan);
+  if (a.spanEnd >= a.pruneAt) pruneSpans(a, scan);
   a.unordered = a.unordered || b.unordered || !inOrder;
 }

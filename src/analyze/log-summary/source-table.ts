@@ -12,7 +12,7 @@
  */
 import { PORT_KEYS } from './port-key.js';
 import { type ScanParams, detectFromSpans } from './scan-window.js';
-import { PRUNE_MIN, type SourceState, createSourceState } from './source-state.js';
+import { PRUNE_MIN, type SourceState, createSourceState, liveSpans } from './source-state.js';
 
 export interface Lists<T extends Int32Array | Float64Array> {
   start: Int32Array;
@@ -161,8 +161,9 @@ export class SourceTableWriter {
     // set(): one native copy per source; this runs once per source per fold, mostly before
     // the optimiser has compiled it, where an element loop costs more than the copy (issue 12).
     k = t.spans.start[i]!;
-    if (this.keepSpans) t.spans.values.set(s.spans, k);
-    t.spans.start[i + 1] = this.keepSpans ? k + s.spans.length : k;
+    const spans = liveSpans(s);
+    if (this.keepSpans) t.spans.values.set(spans, k);
+    t.spans.start[i + 1] = this.keepSpans ? k + spans.length : k;
     this.n++;
   }
 
@@ -370,7 +371,7 @@ export function tableOfSources(sources: Map<string, SourceState>): SourceTable {
     cap.interfaces += s.interfaces.length;
     cap.protocols += s.protocols.length;
     cap.ports += s.ports.size;
-    cap.spans += s.spans.length;
+    cap.spans += liveSpans(s).length;
   }
   const w = new SourceTableWriter(cap);
   for (const [address, s] of sources) w.addState(address, s);
@@ -382,7 +383,8 @@ export function sourceStateOf(t: SourceTable, i: number): SourceState {
   const s = createSourceState(t.first[i]!, t.last[i]!);
   for (let j = t.ports.start[i]!; j < t.ports.start[i + 1]!; j++) s.ports.set(t.ports.values[j]!, t.latest[j]!);
   for (let j = t.spans.start[i]!; j < t.spans.start[i + 1]!; j++) s.spans.push(t.spans.values[j]!);
-  s.pruneAt = Math.max(PRUNE_MIN, s.spans.length * 2);
+  s.spanEnd = s.spans.length;
+  s.pruneAt = Math.max(PRUNE_MIN, s.spanEnd * 2);
   s.attempts = t.attempts[i]!;
   s.tcpSyn = t.tcpSyn[i]!;
   s.tcpOther = t.tcpOther[i]!;
