@@ -41,6 +41,14 @@ describe('readIpv4SetText', () => {
     expect(read(null, text)?.bounds).toEqual({ los: [0xc0000200, 0xc6336401], his: [0xc0000300, 0xc6336402] });
   });
 
+  it('reads prefixes spaced as nft prints them as it reads them spaced any other way', () => {
+    const elems = [prefix('203.0.113.0', 25), prefix('10.1.2.3', 8), prefix('0.0.0.0', 0), prefix('192.0.2.9', 32), '192.0.2.7'];
+    const printed = read(set(elems));
+    const compact = read(null, JSON.stringify({ nftables: [set(elems)] }));
+    expect(printed?.bounds).toEqual({ los: [0xcb007100, 0x0a000000, 0, 0xc0000209, 0xc0000207], his: [0xcb007180, 0x0b000000, 2 ** 32, 0xc000020a, 0xc0000208] });
+    expect(compact?.bounds).toEqual(printed?.bounds);
+  });
+
   it('reads an empty element list', () => {
     expect(read(set([]))?.bounds).toEqual({ los: [], his: [] });
   });
@@ -54,6 +62,9 @@ describe('readIpv4SetText', () => {
     ['an escaped address', null, '{"nftables": [{"set": {"family": "inet", "name": "b", "table": "filter", "type": "ipv4_addr", "elem": ["192.0.2.\\u0037"]}}]}'],
     ['a length with a fraction', null, '{"nftables": [{"set": {"family": "inet", "name": "b", "table": "filter", "type": "ipv4_addr", "elem": [{"prefix": {"addr": "192.0.2.0", "len": 24.0}}]}}]}'],
     ['a length over 32', set([prefix('192.0.2.0', 33)])],
+    ['a three-digit length', set([prefix('192.0.2.0', 100)])],
+    ['a prefix address with a leading zero', set([prefix('192.0.2.07', 24)])],
+    ['a prefix that is not a dotted quad', set([prefix('192.0.2', 24)])],
     ['a prefix with a third member', set([{ prefix: { addr: '192.0.2.0', len: 24, x: 1 } }])],
     ['elem named twice', null, '{"nftables": [{"set": {"family": "inet", "name": "b", "table": "filter", "type": "ipv4_addr", "elem": ["192.0.2.1"], "elem": []}}]}'],
     ['an escaped key', null, '{"nftables": [{"set": {"family": "inet", "name": "b", "table": "filter", "type": "ipv4_addr", "el\\u0065m": ["192.0.2.1"]}}]}'],

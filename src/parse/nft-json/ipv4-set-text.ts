@@ -112,6 +112,8 @@ function readElement(text: string, i: number): number {
     const close = text.indexOf('"', i + 1);
     return close >= 0 && readIpv4Prefix(text, null, ONE, i + 1, close) ? close + 1 : -1;
   }
+  const printed = printedPrefix(text, i);
+  if (printed >= 0) return printed;
   i = token(text, i, '{');
   i = token(text, i, '"prefix"');
   i = token(text, i, ':');
@@ -137,6 +139,28 @@ function readElement(text: string, i: number): number {
   i = token(text, i, '}');
   if (i < 0 || text.charCodeAt(i) !== 0x7d) return -1;
   return readIpv4Prefix(text, len, ONE, addrStart, addrEnd) ? i + 1 : -1;
+}
+
+/** A prefix element as nft prints it, up to its address and after its length. */
+const PRINTED_HEAD = '{"prefix": {"addr": "';
+const PRINTED_MIDDLE = '", "len": ';
+
+/**
+ * A prefix element at `i` spaced exactly as nft prints it (a 200,000-prefix country set is all
+ * these), read with three comparisons instead of a token at a time: the index after it, or -1
+ * for anything else, which {@link readElement} then reads token by token (and answers alike).
+ */
+function printedPrefix(text: string, i: number): number {
+  if (!text.startsWith(PRINTED_HEAD, i)) return -1;
+  const addrStart = i + PRINTED_HEAD.length;
+  const addrEnd = text.indexOf('"', addrStart);
+  if (addrEnd < 0 || !text.startsWith(PRINTED_MIDDLE, addrEnd)) return -1;
+  const lenStart = addrEnd + PRINTED_MIDDLE.length;
+  let k = lenStart;
+  let len = 0;
+  for (let c = text.charCodeAt(k); c >= 0x30 && c <= 0x39 && k - lenStart < 2; c = text.charCodeAt(++k)) len = len * 10 + (c - 0x30);
+  if (k === lenStart || !text.startsWith('}}', k)) return -1;
+  return readIpv4Prefix(text, len, ONE, addrStart, addrEnd) ? k + 2 : -1;
 }
 
 /** `s` at `i` and the space after it: the index after both, or -1. */
