@@ -52,30 +52,62 @@ function descriptorOf(path: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
+/**
+ * A report is one string, or pieces to write one after another: a large report in pieces is
+ * never one string, nor one UTF-8 copy of it (issue 8). A piece never splits a character.
+ */
+export type ReportText = string | readonly string[];
+
+function piecesOf(text: ReportText): readonly string[] {
+  return typeof text === 'string' ? [text] : text;
+}
+
+/** The UTF-8 bytes of all pieces in one buffer, encoded piece by piece (no joined string). */
+function bytesOf(text: ReportText): string | Uint8Array {
+  if (typeof text === 'string') return text;
+  let size = 0;
+  for (const piece of text) size += Buffer.byteLength(piece, 'utf8');
+  const bytes = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const piece of text) at += bytes.write(piece, at, 'utf8');
+  return bytes;
+}
+
+/** Standard output, piece by piece; resolves once the last piece is handed over. */
+function writeStdout(text: ReportText): Promise<void> {
+  const pieces = piecesOf(text);
+  for (let i = 0; i < pieces.length - 1; i++) process.stdout.write(pieces[i]!);
+  return new Promise<void>((resolve, reject) => process.stdout.write(pieces[pieces.length - 1] ?? '', (err) => (err ? reject(err) : resolve())));
+}
+
 /** Write to an existing device or FIFO as it is (`/dev/stdout`, a pipe): never replace it. */
-async function writeThrough(path: string, text: string): Promise<void> {
+async function writeThrough(path: string, text: ReportText): Promise<void> {
   const fd = descriptorOf(path);
   // Our own descriptors are written as they are: a socket behind /dev/stdout cannot be reopened.
-  if (fd === 1) return void (await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve()))));
-  if (fd !== null) return void writeSync(fd, text);
+  if (fd === 1) return writeStdout(text);
+  if (fd !== null) {
+    for (const piece of piecesOf(text)) writeSync(fd, piece);
+    return;
+  }
   const handle = await open(path, 'w');
   try {
-    await handle.writeFile(text);
+    // writeFile on a handle goes on from where the last one stopped.
+    for (const piece of piecesOf(text)) await handle.writeFile(piece);
   } finally {
     await handle.close();
   }
 }
 
 /** Write `text` to `out` (standard output when absent or "-"); `inputs` are the files the command read. */
-export async function writeOutput(out: string | undefined, text: string, inputs: readonly string[] = []): Promise<void> {
+export async function writeOutput(out: string | undefined, text: ReportText, inputs: readonly string[] = []): Promise<void> {
   if (!out || out === '-') {
-    process.stdout.write(text);
+    for (const piece of piecesOf(text)) process.stdout.write(piece);
     return;
   }
   const target = await outputTarget(out, inputs);
   try {
     if (target.kind === 'write-through') await writeThrough(target.path, text);
-    else await writeFileAtomic(target.path, text);
+    else await writeFileAtomic(target.path, bytesOf(text));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const reason = code === 'ENOSPC' ? 'no space left on device' : code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'no such directory' : code === 'ENXIO' ? 'no reader on the other side (a socket file cannot be opened)' : (err as Error).message;

@@ -95,8 +95,18 @@ export function hostFinding(check: Check, ctx: CheckContext, key: string | null,
 
 export type FirewallFlavor = 'ufw' | 'firewalld' | 'iptables' | 'nftables';
 
+// Every finding's remediation asks for the flavor, and it reads every decision of the host: once
+// per host, not once per finding (1,100 findings on a 5,000-service kube host, ~60 ms; issue 8).
+const flavorOf = new WeakMap<AuditedHost, FirewallFlavor>();
+
 /** Which tool manages the host's input filtering, judged from chain and table names of its decisions. */
 export function firewallFlavor(host: AuditedHost): FirewallFlavor {
+  let flavor = flavorOf.get(host);
+  if (flavor === undefined) flavorOf.set(host, (flavor = judgeFlavor(host)));
+  return flavor;
+}
+
+function judgeFlavor(host: AuditedHost): FirewallFlavor {
   const chains = host.services.flatMap((s) => s.decisions.map((d) => d.rule));
   if (chains.some((r) => r.chain.startsWith('ufw'))) return 'ufw';
   if (chains.some((r) => r.table === 'firewalld' || /^filter_IN_/.test(r.chain))) return 'firewalld';
@@ -105,8 +115,16 @@ export function firewallFlavor(host: AuditedHost): FirewallFlavor {
   return 'iptables';
 }
 
-/** The nft table and chain that filter input here (from the decisions), or the common default. */
+const nftInputOf = new WeakMap<AuditedHost, string>();
+
+/** The nft table and chain that filter input here (from the decisions), or the common default; once per host. */
 function nftInput(host: AuditedHost): string {
+  let chain = nftInputOf.get(host);
+  if (chain === undefined) nftInputOf.set(host, (chain = findNftInput(host)));
+  return chain;
+}
+
+function findNftInput(host: AuditedHost): string {
   const r = host.services.flatMap((s) => s.decisions).find((d) => d.rule.backend === 'nftables' && d.hook === 'input')?.rule;
   return r ? `${r.family === 'ipv6' && !r.table.includes(' ') ? 'ip6 ' : ''}${r.table} ${r.chain}` : 'inet filter input';
 }

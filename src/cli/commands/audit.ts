@@ -9,7 +9,7 @@ import type { AuditReport, Severity } from '../../analyze/audit/types.js';
 import { CHECKS } from '../../analyze/checks/index.js';
 import type { Policy } from '../../model/policy.js';
 import { analyzeHost } from '../../pipeline.js';
-import { renderAuditHtml, renderAuditJson, renderAuditSarif, renderAuditText, shouldColor } from '../../render/index.js';
+import { renderAuditHtml, renderAuditJsonChunks, renderAuditSarif, renderAuditText, shouldColor } from '../../render/index.js';
 import { VERSION } from '../../version.js';
 import { ExitCode, InputError, failOnErrors } from '../errors.js';
 import { type HostSourceOptions, analyzeSnapshotFiles, loadHosts, readInputFile, snapshotFiles } from '../load-hosts.js';
@@ -77,9 +77,15 @@ function checkDbOptions(opts: AuditOptions): void {
 }
 
 export function renderReport(report: AuditReport, format: ReportFormat, color: boolean): string {
+  const text = renderReportChunks(report, format, color);
+  return typeof text === 'string' ? text : text.join('');
+}
+
+/** The report as one string, or as pieces to write one after another (JSON: issue 8). */
+function renderReportChunks(report: AuditReport, format: ReportFormat, color: boolean): string | string[] {
   switch (format) {
     case 'json':
-      return renderAuditJson(report);
+      return renderAuditJsonChunks(report);
     case 'sarif':
       return renderAuditSarif(report, CHECKS);
     case 'html':
@@ -101,7 +107,7 @@ export async function runAudit(opts: AuditOptions): Promise<number> {
   // Validate everything before anything is written: a bad input never clobbers --out.
   const { report, snapshotIdOf } = await auditWithSources(opts, new Date());
   const color = !opts.out && format === 'text' && shouldColor(process.stdout, process.env);
-  await writeOutput(opts.out, renderReport(report, format, color), inputFiles(opts));
+  await writeOutput(opts.out, renderReportChunks(report, format, color), inputFiles(opts));
   if (opts.db !== undefined) {
     // The report is kept as JSON, host by host, whatever format was printed.
     await withCliStore(opts.db, (store) => store.saveReport(reportToStore(report, snapshotIdOf)));

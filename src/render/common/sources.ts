@@ -7,32 +7,60 @@ import type { AuditedService, Exposure } from '../../analyze/audit/types.js';
 import type { SourceLists } from '../../analyze/types.js';
 import { withThousands } from './thousands.js';
 
+/** Whether `cidrs.join(', ')` is at most `limit` characters, measured only as far as needed. */
+function joinedFits(cidrs: readonly string[], limit: number): boolean {
+  let length = -2;
+  for (const c of cidrs) {
+    length += c.length + 2;
+    if (length > limit) return false;
+  }
+  return true;
+}
+
 /**
  * Summarise a CIDR list to fit `max` characters: one prefix as is, several as a count with
- * as many of them as fit.
+ * as many of them as fit. Only the prefixes that can be shown are read: a service's list can
+ * hold thousands, and joining them all for every table cell and evidence line cost the HTML
+ * report of the 1,000-listener host seconds (issue 8).
  */
 export function summarizeCidrs(cidrs: readonly string[], max = 40): string {
-  if (cidrs.length === 0) return 'none';
-  if (cidrs.length === 1) return cidrs[0]!;
-  const all = cidrs.join(', ');
-  if (cidrs.length === 2 && all.length <= max) return all;
-  const head = `${cidrs.length} prefixes (`;
-  if (head.length + all.length + 1 <= max) return `${head}${all})`;
+  return summarizeFirst(cidrs, cidrs.length, max);
+}
+
+/**
+ * Most prefixes a summary within `max` characters can read: past this many, even empty ones
+ * joined by ", " overflow it. The prefixes after them only count.
+ */
+const readable = (max: number): number => Math.max(0, Math.floor(max / 2)) + 2;
+
+/** summarizeCidrs of a list of `count` prefixes, given its first ones (at least readable(max) of them, or all). */
+function summarizeFirst(cidrs: readonly string[], count: number, max: number): string {
+  if (count === 0) return 'none';
+  if (count === 1) return cidrs[0]!;
+  if (count === 2 && joinedFits(cidrs, max)) return cidrs.join(', ');
+  const head = `${count} prefixes (`;
+  if (joinedFits(cidrs, max - head.length - 1)) return `${head}${cidrs.join(', ')})`;
   const shown: string[] = [];
+  let shownLength = 0; // of shown.join(', ')
   for (const c of cidrs) {
-    const next = [...shown, c].join(', ');
+    const next = shown.length === 0 ? c.length : shownLength + 2 + c.length;
     // Keep room for ", …)".
-    if (head.length + next.length + 4 > max && shown.length > 0) break;
+    if (head.length + next + 4 > max && shown.length > 0) break;
     shown.push(c);
+    shownLength = next;
   }
-  return shown.length === cidrs.length ? `${head}${shown.join(', ')})` : `${head}${shown.join(', ')}, …)`;
+  return shown.length === count ? `${head}${shown.join(', ')})` : `${head}${shown.join(', ')}, …)`;
 }
 
 /** Summarise both families: the lists joined, or per family when only one has sources. */
 export function summarizeSources(sources: SourceLists, max = 40): string {
-  const all = [...sources.ipv4, ...sources.ipv6];
-  if (all.length === 0) return 'none';
-  return summarizeCidrs(all, max);
+  const { ipv4, ipv6 } = sources;
+  if (ipv6.length === 0) return summarizeCidrs(ipv4, max);
+  if (ipv4.length === 0) return summarizeCidrs(ipv6, max);
+  // Both families: join only the prefixes the summary can read, not two long lists.
+  const n = readable(max);
+  const first = ipv4.length >= n ? ipv4.slice(0, n) : [...ipv4, ...ipv6.slice(0, n - ipv4.length)];
+  return summarizeFirst(first, ipv4.length + ipv6.length, max);
 }
 
 /** What to say for a service with no remote sources, by exposure. */

@@ -1,0 +1,36 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { stableJsonChunks } from './stable-json-chunks.js';
+import { stableStringify } from './stable-json.js';
+
+describe('stableJsonChunks', () => {
+  it('writes the bytes stableStringify writes, whatever the piece size, for any JSON-like value', () => {
+    const value = fc.anything({ withBoxedValues: true, withNullPrototype: true, withSparseArray: true, withObjectString: true, maxDepth: 4 });
+    fc.assert(
+      fc.property(value, fc.constantFrom(0, 2, 4), fc.integer({ min: 1, max: 200 }), (v, indent, size) => {
+        if (v === undefined || typeof v === 'symbol' || typeof v === 'function') return true;
+        return stableJsonChunks(v, indent, '\n', size).join('') === stableStringify(v, indent) + '\n';
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('orders index keys numerically first, drops what JSON drops, escapes what a terminal acts on', () => {
+    const odd = { b: 1, 10: 'ten', a: [undefined, () => 1, Symbol('s'), Number.NaN, -0], 2: 'two', u: undefined, '01': 'x', t: 'a\u202eb\u2028 – …', '4294967295': 'named', ['__proto__']: 5, d: new Date(0) };
+    expect(stableJsonChunks(odd, 2, '', 8).join('')).toBe(stableStringify(odd, 2));
+    expect(stableJsonChunks(odd, 0).join('')).toBe('{"2":"two","10":"ten","01":"x","4294967295":"named","a":[null,null,null,null,0],"b":1,"d":{},"t":"a\\u202eb\\u2028 – …"}');
+  });
+
+  it('ends a piece only between tokens: every piece is valid on its own encoding', () => {
+    const value = { list: Array.from({ length: 500 }, (_, i) => ({ name: `svc ${i} 😀`, port: i })) };
+    const chunks = stableJsonChunks(value, 2, '\n', 256);
+    expect(chunks.length).toBeGreaterThan(10);
+    for (const c of chunks) expect(Buffer.from(c, 'utf8').toString('utf8')).toBe(c);
+    expect(chunks.join('')).toBe(stableStringify(value, 2) + '\n');
+  });
+
+  it('refuses BigInt as JSON.stringify does', () => {
+    expect(() => stableJsonChunks({ n: 1n })).toThrow(TypeError);
+    expect(() => stableStringify({ n: 1n })).toThrow(TypeError);
+  });
+});

@@ -1,0 +1,113 @@
+/**
+ * The text stableStringify writes, in pieces of about `chunkChars` characters: a large report
+ * never exists as one string. JSON.stringify builds its result as a tree of parts that is
+ * copied into one string (two bytes a character as soon as one "…" appears) before the escape
+ * search reads it, copied again to add the newline, then encoded to UTF-8: four copies of an
+ * 8 MB report, each page touched for the first time (issue 8). Here keys are sorted as they
+ * are written, so the value is not copied first either.
+ *
+ * @module
+ */
+import { escapeUnsafeJson } from './stable-json.js';
+
+/** A canonical array index ("0", "17"; not "017" or "4294967295"). */
+function isIndex(key: string): boolean {
+  const c = key.charCodeAt(0);
+  if (c < 48 || c > 57) return false;
+  return (key === '0' || (c !== 48 && /^\d+$/.test(key))) && Number(key) < 4294967295;
+}
+
+/**
+ * Keys in the order stableStringify's sorted copy holds them: the copy is a plain object,
+ * which lists index keys first in numeric order, then the others in the order inserted.
+ */
+function orderedKeys(value: object): string[] {
+  const keys = Object.keys(value).sort();
+  if (!keys.some(isIndex)) return keys;
+  const indices = keys.filter(isIndex).sort((a, b) => Number(a) - Number(b));
+  return [...indices, ...keys.filter((k) => !isIndex(k))];
+}
+
+/** What JSON.stringify leaves out of an object (and writes as null in an array). */
+function isOmitted(v: unknown): boolean {
+  return v === undefined || typeof v === 'function' || typeof v === 'symbol';
+}
+
+/**
+ * `stableStringify(value, indent) + end`, as pieces whose concatenation is those bytes. A
+ * piece ends between two tokens, never inside a string, so each can be encoded on its own.
+ */
+export function stableJsonChunks(value: unknown, indent = 2, end = '', chunkChars = 1 << 16): string[] {
+  const chunks: string[] = [];
+  let buf = '';
+  const breaks: string[] = [];
+  // Newline and indentation at a depth; JSON.stringify writes none without an indent.
+  const lineAt = (depth: number): string => (indent === 0 ? '' : (breaks[depth] ??= '\n' + ' '.repeat(depth * indent)));
+  const colon = indent === 0 ? ':' : ': ';
+  const flush = (): void => {
+    if (buf.length >= chunkChars) {
+      chunks.push(escapeUnsafeJson(buf));
+      buf = '';
+    }
+  };
+
+  function write(v: unknown, depth: number): void {
+    switch (typeof v) {
+      case 'string':
+        buf += JSON.stringify(v);
+        return;
+      case 'number':
+        buf += Number.isFinite(v) ? String(v) : 'null';
+        return;
+      case 'boolean':
+        buf += v ? 'true' : 'false';
+        return;
+      case 'bigint':
+        throw new TypeError('Do not know how to serialize a BigInt');
+      case 'object':
+        if (v === null) buf += 'null';
+        else if (Array.isArray(v)) writeArray(v, depth);
+        else writeObject(v, depth);
+        return;
+      default:
+        buf += 'null'; // undefined, a function or a symbol in an array (an object leaves them out)
+    }
+  }
+
+  function writeArray(arr: readonly unknown[], depth: number): void {
+    if (arr.length === 0) {
+      buf += '[]';
+      return;
+    }
+    const inner = lineAt(depth + 1);
+    for (let i = 0; i < arr.length; i++) {
+      buf += (i === 0 ? '[' : ',') + inner;
+      write(arr[i], depth + 1);
+      flush();
+    }
+    buf += lineAt(depth) + ']';
+  }
+
+  function writeObject(obj: object, depth: number): void {
+    const record = obj as Record<string, unknown>;
+    const inner = lineAt(depth + 1);
+    let first = true;
+    for (const key of orderedKeys(obj)) {
+      // The sorted copy's "__proto__" assignment sets its prototype: JSON never sees that key.
+      if (key === '__proto__') continue;
+      const v = record[key];
+      if (isOmitted(v)) continue;
+      buf += (first ? '{' : ',') + inner + JSON.stringify(key) + colon;
+      first = false;
+      write(v, depth + 1);
+      flush();
+    }
+    buf += first ? '{}' : lineAt(depth) + '}';
+  }
+
+  if (isOmitted(value)) throw new TypeError('stableJsonChunks: the value has no JSON text');
+  write(value, 0);
+  buf += end;
+  if (buf.length > 0 || chunks.length === 0) chunks.push(escapeUnsafeJson(buf));
+  return chunks;
+}
