@@ -131,6 +131,23 @@ describe('unionAll (one sort-and-merge)', () => {
     );
   });
 
+  it('unionHead: its head starts like the union and its count is the union\'s, for a huge set plus a few ranges as for any sets', () => {
+    const M = 1000;
+    const big = fc.array(fc.integer({ min: 0, max: M - 1 }), { minLength: 100, maxLength: 400 }).map((pts) => I.fromPoints(pts));
+    const few = fc.array(fc.tuple(fc.integer({ min: 0, max: M - 1 }), fc.integer({ min: 1, max: 120 })), { maxLength: 5 }).map((rs) => I.fromRanges(rs.map(([lo, w]) => [lo, Math.min(M, lo + w)] as const)));
+    fc.assert(
+      fc.property(big, fc.array(few, { maxLength: 3 }), fc.array(arbSet, { maxLength: 2 }), fc.integer({ min: 0, max: 40 }), (b, smalls, others, max) => {
+        const sets = [...smalls, b, ...others];
+        const all = I.unionAll(sets);
+        const { head, rangeCount } = I.unionHead(sets, max);
+        expect(rangeCount).toBe(all.length / 2);
+        expect(head.slice(0, 2 * max)).toEqual(all.slice(0, 2 * max));
+        expect(head.length).toBeGreaterThanOrEqual(Math.min(all.length, 2 * max));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('on bigints (IPv6 addresses) as on numbers', () => {
     const sets = [[1n, 3n], [3n, 5n], [10n, 12n], [0n, 1n], [11n, 20n]] as I.IntervalSet<bigint>[];
     expect(I.unionAll(sets)).toEqual([0n, 5n, 10n, 20n]);

@@ -177,6 +177,12 @@ function clipEach<T extends Ordinal>(big: IntervalSet<T>, small: IntervalSet<T>)
 }
 
 /**
+ * A piece of `big` ∪ `small` as unionEach lays it out: boundaries `from` to `to` of `big`
+ * copied as they are, or a range that merges ranges of `small` and `big`.
+ */
+type UnionPiece<T extends Ordinal> = { readonly from: number; readonly to: number } | { lo: T; hi: T };
+
+/**
  * `big` ∪ `small` for a small set of few ranges: each range of `small` swallows the ranges of
  * `big` it overlaps or touches (found by binary search) and the rest of `big` is copied by
  * native slices. A decision's sources are the union of its cubes' sources, one of them the
@@ -186,8 +192,14 @@ function clipEach<T extends Ordinal>(big: IntervalSet<T>, small: IntervalSet<T>)
  */
 function unionEach<T extends Ordinal>(big: IntervalSet<T>, small: IntervalSet<T>): IntervalSet<T> {
   if (isSubset(small, big)) return big;
-  const pieces: IntervalSet<T>[] = [];
-  let merged: T[] | null = null; // the last piece when it is a range this function made
+  const pieces = unionEachPieces(big, small).map((p) => ('from' in p ? big.slice(p.from, p.to) : [p.lo, p.hi]));
+  return pieces.length === 1 ? pieces[0]! : ([] as T[]).concat(...(pieces as T[][]));
+}
+
+/** The pieces of `big` ∪ `small`, in order; a few per range of `small`, whatever the size of `big`. */
+function unionEachPieces<T extends Ordinal>(big: IntervalSet<T>, small: IntervalSet<T>): UnionPiece<T>[] {
+  const pieces: UnionPiece<T>[] = [];
+  let merged: { lo: T; hi: T } | null = null; // the last piece when it is a merged range
   let cursor = 0; // big's ranges before this index are in the pieces already
   for (let k = 0; k < small.length; k += 2) {
     const lo = small[k]!;
@@ -198,22 +210,50 @@ function unionEach<T extends Ordinal>(big: IntervalSet<T>, small: IntervalSet<T>
     let end = firstRangeStartingFrom(big, hi, start);
     if (end < big.length && big[end] === hi) end += 2; // a range starting at hi touches
     if (cursor < start) {
-      pieces.push(big.slice(cursor, start));
+      pieces.push({ from: cursor, to: start });
       merged = null;
     }
     const mergedLo = start < end && big[start]! < lo ? big[start]! : lo;
     const mergedHi = start < end && big[end - 1]! > hi ? big[end - 1]! : hi;
     // Ranges of big can bridge two ranges of small: then the two merged ranges are one.
-    if (merged !== null && merged[1]! >= mergedLo) {
-      if (mergedHi > merged[1]!) merged[1] = mergedHi;
+    if (merged !== null && merged.hi >= mergedLo) {
+      if (mergedHi > merged.hi) merged.hi = mergedHi;
     } else {
-      merged = [mergedLo, mergedHi];
+      merged = { lo: mergedLo, hi: mergedHi };
       pieces.push(merged);
     }
     if (end > cursor) cursor = end;
   }
-  if (cursor < big.length) pieces.push(big.slice(cursor));
-  return pieces.length === 1 ? pieces[0]! : ([] as T[]).concat(...(pieces as T[][]));
+  if (cursor < big.length) pieces.push({ from: cursor, to: big.length });
+  return pieces;
+}
+
+/**
+ * The first `maxRanges` ranges of the union of `sets` (or more) and the number of ranges the
+ * union has. Evidence lists print a few prefixes of a decision's sources and count the rest:
+ * when the union is one huge set plus a few ranges, it is laid out in pieces and only its head
+ * is copied, instead of a fresh copy of a 400,000-boundary blocklist complement per decision.
+ */
+export function unionHead<T extends Ordinal>(sets: readonly IntervalSet<T>[], maxRanges: number): { head: IntervalSet<T>; rangeCount: number } {
+  let big: IntervalSet<T> = [];
+  for (const s of sets) if (s.length > big.length) big = s;
+  const small = unionAll(sets.filter((s) => s !== big));
+  if (big.length <= CLIP_RATIO * small.length || small.length > 2 * FEW_RANGES || isSubset(small, big)) {
+    const all = unionAll(sets);
+    return { head: all, rangeCount: all.length / 2 };
+  }
+  const head: T[] = [];
+  let rangeCount = 0;
+  for (const p of unionEachPieces(big, small)) {
+    const from = 'from' in p ? p.from : 0;
+    const to = 'from' in p ? p.to : 2;
+    rangeCount += (to - from) / 2;
+    const wanted = 2 * maxRanges - head.length;
+    if (wanted <= 0) continue;
+    if ('from' in p) for (let k = from; k < to && k < from + wanted; k++) head.push(big[k]!);
+    else head.push(p.lo, p.hi);
+  }
+  return { head, rangeCount };
 }
 
 /**
