@@ -257,6 +257,33 @@ export function unionHead<T extends Ordinal>(sets: readonly IntervalSet<T>[], ma
 }
 
 /**
+ * `small` − `big` for a small set of few ranges: within a range [lo, hi) of `small`, the holes
+ * of `big` are bounded by big's own boundaries there, plus lo and hi, so each range costs a
+ * binary search and a native slice. The complement of a blocklist (the Internet minus 200,000
+ * prefixes) is then a copy instead of a sweep in JavaScript. The ranges of `small` neither
+ * touch nor overlap, so neither do the pieces: their concatenation is canonical.
+ */
+function holesEach<T extends Ordinal>(small: IntervalSet<T>, big: IntervalSet<T>): IntervalSet<T> {
+  const pieces: T[][] = [];
+  for (let k = 0; k < small.length; k += 2) {
+    const lo = small[k]!;
+    const hi = small[k + 1]!;
+    const start = firstRangeEndingAfter(big, lo);
+    const end = firstRangeStartingFrom(big, hi, start);
+    if (start >= end) {
+      pieces.push([lo, hi]);
+      continue;
+    }
+    // big's ranges start … end − 2 meet [lo, hi): the holes lie before the first, between
+    // them (the ends and starts strictly inside, a native slice), and after the last.
+    if (big[start]! > lo) pieces.push([lo, big[start]!]);
+    if (end - start > 2) pieces.push(big.slice(start + 1, end - 1) as T[]);
+    if (big[end - 1]! < hi) pieces.push([big[end - 1]!, hi]);
+  }
+  return pieces.length === 1 ? pieces[0]! : ([] as T[]).concat(...pieces);
+}
+
+/**
  * The ranges of [lo, hi) that `small` leaves out, so that `big` − `small` = clipEach(big, gaps)
  * when [lo, hi) spans `big`. Gaps between ranges that neither touch nor overlap are never empty.
  */
@@ -329,7 +356,7 @@ export function intersect<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T
 export function difference<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>): IntervalSet<T> {
   if (a.length === 0 || b.length === 0) return a;
   // Only the part of b over a's span can remove anything.
-  if (b.length > CLIP_RATIO * a.length) return combine(a, clip(b, a[0]!, a[a.length - 1]!), DIFFERENCE);
+  if (b.length > CLIP_RATIO * a.length) return a.length <= 2 * FEW_RANGES ? holesEach(a, b) : combine(a, clip(b, a[0]!, a[a.length - 1]!), DIFFERENCE);
   if (a.length > CLIP_RATIO * b.length) {
     // Holes spread over a's span (an interface's few ranges) would make one patch sweep it all.
     if (b.length <= 2 * FEW_RANGES) return clipEach(a, gapsWithin(b, a[0]!, a[a.length - 1]!));
