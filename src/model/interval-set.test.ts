@@ -79,6 +79,23 @@ describe('interval sets agree with brute force', () => {
     );
   });
 
+  it('sets built from one another (common head and tail copied, the middle swept) agree too', () => {
+    const M = 1000;
+    const membersM = (s: I.IntervalSet<number>) => Array.from({ length: M }, (_, x) => I.contains(s, x));
+    const big = fc.array(fc.integer({ min: 0, max: M - 1 }), { minLength: 50, maxLength: 300 }).map((pts) => I.fromPoints(pts));
+    const edit = fc.tuple(fc.integer({ min: 0, max: M - 1 }), fc.integer({ min: 1, max: 40 }), fc.boolean());
+    fc.assert(
+      fc.property(big, fc.array(edit, { minLength: 1, maxLength: 3 }), (a, edits) => {
+        // b: a with a few ranges added or cut out, anywhere (at either end too).
+        let b = a;
+        for (const [lo, w, add] of edits) b = add ? I.union(b, I.range(lo, Math.min(M, lo + w))) : I.difference(b, I.range(lo, Math.min(M, lo + w)));
+        expectBothWaysAgree(a, b, membersM);
+        expectBothWaysAgree(a, [...a], membersM);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('the intersection of a set with a superset is the set itself, not a copy', () => {
     fc.assert(
       fc.property(arbSet, arbSet, (a, b) => {
