@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addrCount, cidrsToSet, parseAddrSet, parseCidr, quickIpv4Set, toCidrs } from './addr.js';
+import { addrCount, cidrsToSet, parseAddrSet, parseCidr, quickIpv4Set, toCidrs, toCidrsLimited } from './addr.js';
 import * as I from './interval-set.js';
 
 describe('addresses', () => {
@@ -27,6 +27,20 @@ describe('addresses', () => {
         expect(cidrsToSet(cidrs, 'ipv4')).toEqual(set);
         expect(cidrs.length).toBeLessThanOrEqual(62); // at most 2 × (32 − 1) blocks for one range
         expect(addrCount(set)).toBe(BigInt(hi - lo));
+      }),
+    );
+  });
+});
+
+describe('toCidrsLimited', () => {
+  it('lists the same prefixes and omitted ranges from a set or from its head and range count', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 2 ** 16 }), { maxLength: 40 }), fc.integer({ min: 0, max: 12 }), (points, max) => {
+        const set = I.fromRanges(points.map((p, k) => [p * 4096 + (k % 3), p * 4096 + 64 + k] as const));
+        const whole = toCidrsLimited(set, 'ipv4', max);
+        expect(toCidrsLimited(set.slice(0, 2 * max), 'ipv4', max, set.length / 2)).toEqual(whole);
+        expect(whole.cidrs.length).toBeLessThanOrEqual(max);
+        expect(whole.cidrs.length === max || whole.omittedRanges === 0).toBe(true);
       }),
     );
   });

@@ -283,9 +283,10 @@ export function toCidrs(set: AddrSet, family: Family): string[] {
 /**
  * At most `max` prefixes of the minimal CIDR list, and how many address ranges were not
  * reached. Stops early: a blocklist's complement has thousands of ranges, and evidence only
- * needs its start.
+ * needs its start. `set` may be only the head of a bigger set of `rangeCount` ranges, as long
+ * as it holds its first `max` ranges (each range gives one prefix or more).
  */
-export function toCidrsLimited(set: AddrSet, family: Family, max: number): { cidrs: string[]; omittedRanges: number } {
+export function toCidrsLimited(set: AddrSet, family: Family, max: number, rangeCount = set.length / 2): { cidrs: string[]; omittedRanges: number } {
   const bits = bitsOf(family);
   const cidrs: string[] = [];
   const flat = set as IntervalSet<number | bigint>;
@@ -303,11 +304,19 @@ export function toCidrsLimited(set: AddrSet, family: Family, max: number): { cid
     // A range cut in the middle counts as not reached.
     if (lo < hi) break;
   }
-  return { cidrs, omittedRanges: (flat.length - k) / 2 };
+  return { cidrs, omittedRanges: rangeCount - k / 2 };
 }
 
 /** Number of addresses in a set (exact, as bigint). */
 export function addrCount(set: AddrSet): bigint {
+  const flat = set as IntervalSet<number | bigint>;
+  if (typeof flat[0] === 'number') {
+    // IPv4: a sum below 2^32 is exact in a double, so the 200,000 ranges of a blocklist's
+    // complement cost no BigInt each.
+    let sum = 0;
+    for (let k = 0; k < flat.length; k += 2) sum += (flat[k + 1] as number) - (flat[k] as number);
+    return BigInt(sum);
+  }
   let n = 0n;
   for (const [lo, hi] of ranges(set as IntervalSet<number | bigint>)) n += BigInt(hi) - BigInt(lo);
   return n;

@@ -79,6 +79,23 @@ describe('interval sets agree with brute force', () => {
     );
   });
 
+  it('sets built from one another (common head and tail copied, the middle swept) agree too', () => {
+    const M = 1000;
+    const membersM = (s: I.IntervalSet<number>) => Array.from({ length: M }, (_, x) => I.contains(s, x));
+    const big = fc.array(fc.integer({ min: 0, max: M - 1 }), { minLength: 50, maxLength: 300 }).map((pts) => I.fromPoints(pts));
+    const edit = fc.tuple(fc.integer({ min: 0, max: M - 1 }), fc.integer({ min: 1, max: 40 }), fc.boolean());
+    fc.assert(
+      fc.property(big, fc.array(edit, { minLength: 1, maxLength: 3 }), (a, edits) => {
+        // b: a with a few ranges added or cut out, anywhere (at either end too).
+        let b = a;
+        for (const [lo, w, add] of edits) b = add ? I.union(b, I.range(lo, Math.min(M, lo + w))) : I.difference(b, I.range(lo, Math.min(M, lo + w)));
+        expectBothWaysAgree(a, b, membersM);
+        expectBothWaysAgree(a, [...a], membersM);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('the intersection of a set with a superset is the set itself, not a copy', () => {
     fc.assert(
       fc.property(arbSet, arbSet, (a, b) => {
@@ -128,6 +145,23 @@ describe('unionAll (one sort-and-merge)', () => {
         expect(isNormal(u)).toBe(true);
         expect(members(u)).toEqual(Array.from({ length: N }, (_, x) => sets.some((s) => I.contains(s, x))));
       }),
+    );
+  });
+
+  it('unionHead: its head starts like the union and its count is the union\'s, for a huge set plus a few ranges as for any sets', () => {
+    const M = 1000;
+    const big = fc.array(fc.integer({ min: 0, max: M - 1 }), { minLength: 100, maxLength: 400 }).map((pts) => I.fromPoints(pts));
+    const few = fc.array(fc.tuple(fc.integer({ min: 0, max: M - 1 }), fc.integer({ min: 1, max: 120 })), { maxLength: 5 }).map((rs) => I.fromRanges(rs.map(([lo, w]) => [lo, Math.min(M, lo + w)] as const)));
+    fc.assert(
+      fc.property(big, fc.array(few, { maxLength: 3 }), fc.array(arbSet, { maxLength: 2 }), fc.integer({ min: 0, max: 40 }), (b, smalls, others, max) => {
+        const sets = [...smalls, b, ...others];
+        const all = I.unionAll(sets);
+        const { head, rangeCount } = I.unionHead(sets, max);
+        expect(rangeCount).toBe(all.length / 2);
+        expect(head.slice(0, 2 * max)).toEqual(all.slice(0, 2 * max));
+        expect(head.length).toBeGreaterThanOrEqual(Math.min(all.length, 2 * max));
+      }),
+      { numRuns: 500 },
     );
   });
 

@@ -75,23 +75,42 @@ const DIFFERENCE: Combine = (a, b) => a && !b;
  * changes. Each boundary toggles membership of its own set, so simultaneous toggles at one
  * point are applied together before the combined state is read (this is what merges
  * touching ranges).
+ *
+ * Ranges both lists start or end with are copied, not swept: sets built from one another (a
+ * walk's outcome with and without one hole, each the Internet minus a 200,000-prefix
+ * blocklist) share almost all of their boundaries. Common ranges are the answer's own for a
+ * union or an intersection and drop out of a difference; what lies between them lies
+ * strictly between the common head and tail in both sets, so the pieces join canonically.
  */
 function combine<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>, op: Combine): IntervalSet<T> {
-  const out: T[] = [];
-  let i = 0;
-  let j = 0;
+  const n = Math.min(a.length, b.length);
+  let head = 0;
+  while (head < n && a[head] === b[head]) head++;
+  head -= head & 1; // the sweep starts outside both sets
+  let tail = 0;
+  // Both lists have even lengths, so the tail starts in the same state in both, whatever its length.
+  while (tail < n - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  const keep = op !== DIFFERENCE;
+  const out: T[] = keep && head > 0 ? (a.slice(0, head) as T[]) : [];
+  sweep(a, head, a.length - tail, b, head, b.length - tail, op, out);
+  if (keep) for (let k = a.length - tail; k < a.length; k++) out.push(a[k]!);
+  return out;
+}
+
+/** The sweep of {@link combine} over a[i..iEnd) and b[j..jEnd), from outside both sets, appended to `out`. */
+function sweep<T extends Ordinal>(a: IntervalSet<T>, i: number, iEnd: number, b: IntervalSet<T>, j: number, jEnd: number, op: Combine, out: T[]): void {
   let inA = false;
   let inB = false;
   let state = false;
-  while (i < a.length || j < b.length) {
+  while (i < iEnd || j < jEnd) {
     let point: T;
-    if (j >= b.length || (i < a.length && a[i]! < b[j]!)) point = a[i]!;
+    if (j >= jEnd || (i < iEnd && a[i]! < b[j]!)) point = a[i]!;
     else point = b[j]!;
-    if (i < a.length && a[i] === point) {
+    if (i < iEnd && a[i] === point) {
       inA = !inA;
       i++;
     }
-    if (j < b.length && b[j] === point) {
+    if (j < jEnd && b[j] === point) {
       inB = !inB;
       j++;
     }
@@ -101,7 +120,6 @@ function combine<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>, op: Co
       state = next;
     }
   }
-  return out;
 }
 
 /** First index k (even) whose range ends after `value`: ranges before it lie wholly below. */
@@ -177,6 +195,12 @@ function clipEach<T extends Ordinal>(big: IntervalSet<T>, small: IntervalSet<T>)
 }
 
 /**
+ * A piece of `big` ∪ `small` as unionEach lays it out: boundaries `from` to `to` of `big`
+ * copied as they are, or a range that merges ranges of `small` and `big`.
+ */
+type UnionPiece<T extends Ordinal> = { readonly from: number; readonly to: number } | { lo: T; hi: T };
+
+/**
  * `big` ∪ `small` for a small set of few ranges: each range of `small` swallows the ranges of
  * `big` it overlaps or touches (found by binary search) and the rest of `big` is copied by
  * native slices. A decision's sources are the union of its cubes' sources, one of them the
@@ -186,8 +210,14 @@ function clipEach<T extends Ordinal>(big: IntervalSet<T>, small: IntervalSet<T>)
  */
 function unionEach<T extends Ordinal>(big: IntervalSet<T>, small: IntervalSet<T>): IntervalSet<T> {
   if (isSubset(small, big)) return big;
-  const pieces: IntervalSet<T>[] = [];
-  let merged: T[] | null = null; // the last piece when it is a range this function made
+  const pieces = unionEachPieces(big, small).map((p) => ('from' in p ? big.slice(p.from, p.to) : [p.lo, p.hi]));
+  return pieces.length === 1 ? pieces[0]! : ([] as T[]).concat(...(pieces as T[][]));
+}
+
+/** The pieces of `big` ∪ `small`, in order; a few per range of `small`, whatever the size of `big`. */
+function unionEachPieces<T extends Ordinal>(big: IntervalSet<T>, small: IntervalSet<T>): UnionPiece<T>[] {
+  const pieces: UnionPiece<T>[] = [];
+  let merged: { lo: T; hi: T } | null = null; // the last piece when it is a merged range
   let cursor = 0; // big's ranges before this index are in the pieces already
   for (let k = 0; k < small.length; k += 2) {
     const lo = small[k]!;
@@ -198,22 +228,77 @@ function unionEach<T extends Ordinal>(big: IntervalSet<T>, small: IntervalSet<T>
     let end = firstRangeStartingFrom(big, hi, start);
     if (end < big.length && big[end] === hi) end += 2; // a range starting at hi touches
     if (cursor < start) {
-      pieces.push(big.slice(cursor, start));
+      pieces.push({ from: cursor, to: start });
       merged = null;
     }
     const mergedLo = start < end && big[start]! < lo ? big[start]! : lo;
     const mergedHi = start < end && big[end - 1]! > hi ? big[end - 1]! : hi;
     // Ranges of big can bridge two ranges of small: then the two merged ranges are one.
-    if (merged !== null && merged[1]! >= mergedLo) {
-      if (mergedHi > merged[1]!) merged[1] = mergedHi;
+    if (merged !== null && merged.hi >= mergedLo) {
+      if (mergedHi > merged.hi) merged.hi = mergedHi;
     } else {
-      merged = [mergedLo, mergedHi];
+      merged = { lo: mergedLo, hi: mergedHi };
       pieces.push(merged);
     }
     if (end > cursor) cursor = end;
   }
-  if (cursor < big.length) pieces.push(big.slice(cursor));
-  return pieces.length === 1 ? pieces[0]! : ([] as T[]).concat(...(pieces as T[][]));
+  if (cursor < big.length) pieces.push({ from: cursor, to: big.length });
+  return pieces;
+}
+
+/**
+ * The first `maxRanges` ranges of the union of `sets` (or more) and the number of ranges the
+ * union has. Evidence lists print a few prefixes of a decision's sources and count the rest:
+ * when the union is one huge set plus a few ranges, it is laid out in pieces and only its head
+ * is copied, instead of a fresh copy of a 400,000-boundary blocklist complement per decision.
+ */
+export function unionHead<T extends Ordinal>(sets: readonly IntervalSet<T>[], maxRanges: number): { head: IntervalSet<T>; rangeCount: number } {
+  let big: IntervalSet<T> = [];
+  for (const s of sets) if (s.length > big.length) big = s;
+  const small = unionAll(sets.filter((s) => s !== big));
+  if (big.length <= CLIP_RATIO * small.length || small.length > 2 * FEW_RANGES || isSubset(small, big)) {
+    const all = unionAll(sets);
+    return { head: all, rangeCount: all.length / 2 };
+  }
+  const head: T[] = [];
+  let rangeCount = 0;
+  for (const p of unionEachPieces(big, small)) {
+    const from = 'from' in p ? p.from : 0;
+    const to = 'from' in p ? p.to : 2;
+    rangeCount += (to - from) / 2;
+    const wanted = 2 * maxRanges - head.length;
+    if (wanted <= 0) continue;
+    if ('from' in p) for (let k = from; k < to && k < from + wanted; k++) head.push(big[k]!);
+    else head.push(p.lo, p.hi);
+  }
+  return { head, rangeCount };
+}
+
+/**
+ * `small` − `big` for a small set of few ranges: within a range [lo, hi) of `small`, the holes
+ * of `big` are bounded by big's own boundaries there, plus lo and hi, so each range costs a
+ * binary search and a native slice. The complement of a blocklist (the Internet minus 200,000
+ * prefixes) is then a copy instead of a sweep in JavaScript. The ranges of `small` neither
+ * touch nor overlap, so neither do the pieces: their concatenation is canonical.
+ */
+function holesEach<T extends Ordinal>(small: IntervalSet<T>, big: IntervalSet<T>): IntervalSet<T> {
+  const pieces: T[][] = [];
+  for (let k = 0; k < small.length; k += 2) {
+    const lo = small[k]!;
+    const hi = small[k + 1]!;
+    const start = firstRangeEndingAfter(big, lo);
+    const end = firstRangeStartingFrom(big, hi, start);
+    if (start >= end) {
+      pieces.push([lo, hi]);
+      continue;
+    }
+    // big's ranges start … end − 2 meet [lo, hi): the holes lie before the first, between
+    // them (the ends and starts strictly inside, a native slice), and after the last.
+    if (big[start]! > lo) pieces.push([lo, big[start]!]);
+    if (end - start > 2) pieces.push(big.slice(start + 1, end - 1) as T[]);
+    if (big[end - 1]! < hi) pieces.push([big[end - 1]!, hi]);
+  }
+  return pieces.length === 1 ? pieces[0]! : ([] as T[]).concat(...pieces);
 }
 
 /**
@@ -289,7 +374,7 @@ export function intersect<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T
 export function difference<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>): IntervalSet<T> {
   if (a.length === 0 || b.length === 0) return a;
   // Only the part of b over a's span can remove anything.
-  if (b.length > CLIP_RATIO * a.length) return combine(a, clip(b, a[0]!, a[a.length - 1]!), DIFFERENCE);
+  if (b.length > CLIP_RATIO * a.length) return a.length <= 2 * FEW_RANGES ? holesEach(a, b) : combine(a, clip(b, a[0]!, a[a.length - 1]!), DIFFERENCE);
   if (a.length > CLIP_RATIO * b.length) {
     // Holes spread over a's span (an interface's few ranges) would make one patch sweep it all.
     if (b.length <= 2 * FEW_RANGES) return clipEach(a, gapsWithin(b, a[0]!, a[a.length - 1]!));

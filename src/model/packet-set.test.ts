@@ -61,6 +61,17 @@ describe('packet sets agree with brute-force enumeration', () => {
     expect(s.project(Dim.Src)).toEqual([0, 4]);
     expect(s.rewrite(Dim.Dport, point(8080)).project(Dim.Dport)).toEqual([8080, 8081]);
   });
+
+  it('projectHead starts like project and counts its ranges', () => {
+    fc.assert(
+      fc.property(arbSet, fc.integer({ min: 0, max: 3 }), (s, max) => {
+        const all = s.project(Dim.Src);
+        const { head, rangeCount } = s.projectHead(Dim.Src, max);
+        expect(rangeCount).toBe(all.length / 2);
+        expect(head.slice(0, 2 * max)).toEqual(all.slice(0, 2 * max));
+      }),
+    );
+  });
 });
 
 describe('dimension helpers', () => {

@@ -247,6 +247,18 @@ export class PacketSet {
     return I.unionAll(this.cubes.map((c) => c[dim]!));
   }
 
+  /**
+   * The first `maxRanges` ranges of {@link project} (or more) and how many ranges it has, for
+   * lists that print a few values and count the rest without building the whole shadow.
+   */
+  projectHead(dim: Dim, maxRanges: number): { head: DimSet; rangeCount: number } {
+    if (this.cubes.length === 1) {
+      const only = this.cubes[0]![dim]!;
+      return { head: only, rangeCount: only.length / 2 };
+    }
+    return I.unionHead(this.cubes.map((c) => c[dim]!), maxRanges);
+  }
+
   /** Replace one dimension of every cube (a NAT rewrite, a state change). */
   rewrite(dim: Dim, value: DimSet): PacketSet {
     if (value.length === 0) return PacketSet.empty(this.family);

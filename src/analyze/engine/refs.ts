@@ -58,7 +58,9 @@ export function decisionsFor(events: readonly WalkEvent[], region: PacketSet): D
     if (!verdict) continue;
     const part = e.set.intersect(region);
     if (part.isEmpty()) continue;
-    const { cidrs, omittedRanges: omitted } = toCidrsLimited(part.project(Dim.Src) as never, part.family, EVIDENCE_PREFIXES);
+    // Only the head of the sources is printed: the full union would copy a blocklist's complement per decision.
+    const { head, rangeCount } = part.projectHead(Dim.Src, EVIDENCE_PREFIXES);
+    const { cidrs, omittedRanges: omitted } = toCidrsLimited(head as never, part.family, EVIDENCE_PREFIXES, rangeCount);
     const sources: SourceLists = { ipv4: [], ipv6: [] };
     sources[part.family] = cidrs;
     const decision: Decision = { verdict, rule: eventRef(e), hook: e.hook, sources, uncertain: e.uncertain };
