@@ -6,6 +6,7 @@
  * @module
  */
 import { type Diagnostic, excerpt } from '../../model/diagnostics.js';
+import { AddressRun } from './address-run.js';
 import type { IptChain, IptCounters, IptRule, IptTable } from './ast.js';
 import { checkJump, parseCounters, ruleOf } from './parse.js';
 import { TokenBuffer, tokenizeInto } from './tokenize.js';
@@ -28,8 +29,16 @@ export function readDeferredRules(table: IptTable, chain: IptChain, file: string
   const diagnostics: Diagnostic[] = [];
   const words = new TokenBuffer();
   let position = chain.rules.length;
+  const run = new AddressRun();
   unread.forEach((lineNo, raw) => {
     const line = raw.trim();
+    const same = run.follow(line, lineNo, position + 1);
+    if (same !== null) {
+      position++;
+      checkJump(table, same, file, diagnostics);
+      each(same);
+      return;
+    }
     const badQuote = tokenizeInto(line, words);
     if (badQuote >= 0) {
       diagnostics.push({
@@ -40,6 +49,7 @@ export function readDeferredRules(table: IptTable, chain: IptChain, file: string
         expected: 'a closing " for every opening "',
         input: excerpt(raw),
       });
+      run.stop();
       return;
     }
     // The scan that set the line aside checked its head: optional counters, -A, this chain.
@@ -49,10 +59,14 @@ export function readDeferredRules(table: IptTable, chain: IptChain, file: string
       counters = parseCounters(words.values[0]!);
       k = 1;
     }
+    const before = diagnostics.length;
     const rule = ruleOf(words, k, line, chain.name, ++position, lineNo, counters, (p) =>
       diagnostics.push({ code: p.code, severity: 'error', message: p.message, location: { file, line: lineNo }, expected: p.expected, input: excerpt(p.input) }),
     );
     checkJump(table, rule, file, diagnostics);
+    // Only a rule read without a problem leads a run: its followers would need its diagnostics.
+    if (diagnostics.length === before) run.start(rule, line);
+    else run.stop();
     each(rule);
   });
   return diagnostics;

@@ -59,16 +59,7 @@ export class MatchLowerer {
   /** Lower every condition of `rule`. */
   lower(rule: IptRule): LoweredMatch {
     const env = this.env;
-    this.rule = rule;
-    this.cube = env.full.slice();
-    this.uncertain = NO_UNCERTAINTY;
-    this.extra = null;
-    this.never = false;
-    this.comment = undefined;
-    this.limits = null;
-
-    for (const opt of rule.generic) this.genericOption(opt);
-    for (const m of rule.matches) this.module(m);
+    this.read(rule, 0);
 
     let match: PacketSet;
     if (this.never) match = PacketSet.empty(env.family);
@@ -81,6 +72,32 @@ export class MatchLowerer {
     if (this.comment !== undefined) out.comment = this.comment;
     if (this.limits) out.limits = this.limits;
     return out;
+  }
+
+  /**
+   * The one cube of `rule`'s conditions other than its first generic option (the address of
+   * an address run, see address-run.ts), or null when they are not exactly one cube without
+   * uncertainty or limits.
+   */
+  cubeAfterFirst(rule: IptRule): Cube | null {
+    this.read(rule, 1);
+    if (this.never || this.extra !== null || this.uncertain !== NO_UNCERTAINTY || this.limits !== null) return null;
+    return this.cube as Cube;
+  }
+
+  /** Read the conditions of `rule` into the fields, from generic option `from` on. */
+  private read(rule: IptRule, from: number): void {
+    this.rule = rule;
+    this.cube = this.env.full.slice();
+    this.uncertain = NO_UNCERTAINTY;
+    this.extra = null;
+    this.never = false;
+    this.comment = undefined;
+    this.limits = null;
+
+    const generic = rule.generic;
+    for (let k = from; k < generic.length; k++) this.genericOption(generic[k]!);
+    for (const m of rule.matches) this.module(m);
   }
 
   private restrict(d: Dim, set: DimSet, negated = false): void {

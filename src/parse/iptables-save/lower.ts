@@ -27,6 +27,7 @@ import {
 } from '../../model/ruleset.js';
 import type { IptChain, IptRule, IptTableName, IptablesDump } from './ast.js';
 import { isDeferred, readDeferredRules } from './deferred.js';
+import { AddressRunLowerer } from './lower-address-run.js';
 import type { LowerEnv } from './lower-env.js';
 import { MatchLowerer } from './lower-match.js';
 import { lowerTarget } from './lower-target.js';
@@ -164,21 +165,27 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
   let seen = new Map<string, Seen>();
   // Parse errors of deferred chains read now (readNow).
   const parseErrors: Diagnostic[] = [];
+  // How many uncertain constructs and bad values were reported: a rule that reported none may
+  // stand for the rest of its address run.
+  let reports = 0;
   const env: LowerEnv = {
     family,
     context,
     values: new ValueReader(family),
     full: PacketSet.all(family).cubes[0]!,
     note(name, u, line) {
+      reports++;
       const s = seen.get(name);
       if (s) s.count++;
       else seen.set(name, { u, count: 1, firstLine: line, target: name.startsWith('-j ') });
     },
     bad(line, message, expected, input) {
+      reports++;
       sink.push({ code: 'parse.bad-value', severity: 'error', message, location: { file, line }, expected, input: excerpt(input) });
     },
   };
   const matches = new MatchLowerer(env);
+  const runs = new AddressRunLowerer(env, matches);
   const tableFamily = family === 'ipv4' ? 'ip' : 'ip6';
 
   for (const table of dump.tables) {
@@ -195,6 +202,9 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
       return a;
     };
     const lowerRule = (r: IptRule): Rule => {
+      const same = runs.follow(r, file);
+      if (same !== null) return same;
+      const before = reports;
       const m = matches.lower(r);
       const t = lowerTarget(r, table.name, chainAction, env);
       const rule: Rule = {
@@ -207,6 +217,7 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
       };
       if (m.comment !== undefined) rule.comment = m.comment;
       if (m.limits) rule.limits = m.limits;
+      runs.remember(r, rule, reports === before);
       return rule;
     };
     const lowerRules = (c: IptChain): Rule[] => {
