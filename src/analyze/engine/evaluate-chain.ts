@@ -448,7 +448,10 @@ export class ChainWalker {
     f.dropped.push(sub.dropped);
     f.rejected.push(sub.rejected);
     if (!f.waitingGoto) {
-      f.current = remaining(f.current, matched, f.waitingUncertain).union(sub.returned);
+      // Everything came back (kube-proxy's KUBE-MARK-MASQ only sets a mark, twice per
+      // service): the packets going on are those that went on before, so no subtraction
+      // and re-merge of them.
+      if (sub.returned !== matched) f.current = remaining(f.current, matched, f.waitingUncertain).union(sub.returned);
     } else {
       // A goto's RETURN goes back to our caller, not to us.
       f.returned.push(sub.returned);
