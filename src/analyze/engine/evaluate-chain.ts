@@ -65,6 +65,46 @@ interface Memo {
 const UNTRACKED = I.fromPoints([ctValue('UNTRACKED'), ctValue('UNTRACKED', true), ctValue('UNTRACKED', false, true), ctValue('UNTRACKED', true, true)]);
 
 /**
+ * One chain walk in progress on {@link ChainWalker.walk}'s stack: where it is among the
+ * chain's candidate steps, the verdict pieces gathered so far, and the jump it waits on.
+ */
+class Frame {
+  /** Position in `candidates` of the next step to try. */
+  next = 0;
+  readonly candidates: readonly number[];
+  readonly accepted: PacketSet[] = [];
+  readonly dropped: PacketSet[] = [];
+  readonly rejected: PacketSet[] = [];
+  readonly returned: PacketSet[] = [];
+  /** The packets of a jump or goto waiting for its target's walk; null when none waits. */
+  waiting: PacketSet | null = null;
+  waitingGoto = false;
+  waitingUncertain = false;
+  /** A chain's rest after a memoised prefix: the prefix's outcome, joined to this walk's at the end. */
+  head: WalkOutcome | null = null;
+  /** A memoised prefix's walk over widened packets: where its outcome is memoised, the events it records apart, and the packets to cut it to. */
+  memo: { key: string; saved: WalkEvent[] | null; events: WalkEvent[]; narrow: PacketSet; steps: number } | null = null;
+
+  constructor(
+    readonly chain: Chain,
+    readonly hook: string,
+    readonly input: PacketSet,
+    readonly active: Set<string>,
+    readonly index: ChainIndex,
+    readonly fromStep: number,
+    readonly toStep: number,
+    /** A chain already being walked: the frame holds its may-accept verdict and walks nothing. */
+    readonly looped: boolean,
+    /** The packets still going down the chain. */
+    public current: PacketSet,
+  ) {
+    this.candidates = looped ? NO_CANDIDATES : index.candidates(input);
+  }
+}
+
+const NO_CANDIDATES: readonly number[] = [];
+
+/**
  * Holds the firewall model and per-chain indexes; records events when asked to. One walker
  * serves many queries over the same model.
  */
@@ -181,38 +221,6 @@ export class ChainWalker {
     return known;
   }
 
-  /** Walk steps [0, toStep) of a chain once for all slices (see isSliceIndependent), then cut the outcome to `input`. */
-  private *walkMemo(chain: Chain, hook: string, input: PacketSet, active: Set<string>, toStep: number): Walk<WalkOutcome> {
-    this.memoWalks++;
-    let widened = input;
-    for (const d of SLICE_DIMS) widened = widened.rewrite(d, I.fullSet(dimDomain(input.family, d)) as DimSet);
-    const key = `${chain.id}\u0000${toStep}\u0000${hook}\u0000${this.kind}\u0000${widened.key()}`;
-    let memo = this.memo.get(key);
-    if (!memo) {
-      const saved = this.events;
-      const events: WalkEvent[] = [];
-      this.events = events;
-      const outcome = yield* this.walkRules(chain, hook, widened, active, 0, toStep);
-      this.events = saved;
-      memo = { outcome, events: summarise(events) };
-      this.memo.set(key, memo);
-    }
-    if (this.events) {
-      for (const e of memo.events) {
-        const set = e.set.intersect(input);
-        if (!set.isEmpty()) this.events.push({ ...e, set });
-      }
-    }
-    const o = memo.outcome;
-    return {
-      accepted: o.accepted.intersect(input),
-      dropped: o.dropped.intersect(input),
-      rejected: o.rejected.intersect(input),
-      returned: o.returned.intersect(input),
-      rest: o.rest.intersect(input),
-    };
-  }
-
   /** Build every chain's rule index now (part of loading), so the first query is as fast as the next. */
   prepare(): void {
     for (const chain of this.model.chains.values()) this.index(chain);
@@ -238,59 +246,101 @@ export class ChainWalker {
       : { ...out, dropped: out.dropped.union(out.returned), returned: empty(input) };
   }
 
+  /**
+   * Walk a chain and every chain it jumps to, depth first, on an explicit stack of frames:
+   * jump chains thousands deep (the kernel loads them) use heap, not the JS stack (issue 9),
+   * and a jump costs one frame object, not a generator and its resumptions (a kube-proxy
+   * node's prerouting walk enters some 5,000 chains).
+   */
   walk(chain: Chain, hook: string, input: PacketSet, active: Set<string>): ChainOutcome {
-    return drive(this.walkChain(chain, hook, input, active));
+    const stack: Frame[] = [this.enter(chain, hook, input, active)];
+    for (;;) {
+      const top = stack[stack.length - 1]!;
+      const callee = this.advance(top);
+      if (callee) {
+        stack.push(callee);
+        continue;
+      }
+      stack.pop();
+      const done = this.finish(top);
+      if (done instanceof Frame) {
+        // A memoised prefix just walked: the rest of its chain takes its place.
+        stack.push(done);
+        continue;
+      }
+      const caller = stack[stack.length - 1];
+      if (!caller) return done;
+      this.resume(caller, done);
+    }
   }
 
   /**
-   * {@link walk} as a coroutine: a jump yields the call, {@link drive} runs it (no JS-stack
-   * recursion). Most chains are walked by walkRules itself, not through a `yield*` around it:
-   * each jump then resumes one generator, not two (5,000 chain walks in a kube-proxy prerouting walk).
+   * The frame that walks a whole chain: its rules one by one, or, when its first steps treat
+   * every slice alike (see independentPrefix), those steps once for all slices and the rest
+   * on its own.
    */
-  private walkChain(chain: Chain, hook: string, input: PacketSet, active: Set<string>): Walk<ChainOutcome> {
+  private enter(chain: Chain, hook: string, input: PacketSet, active: Set<string>): Frame {
     const prefix = this.memoize && !active.has(chain.id) ? this.independentPrefix(chain) : NO_PREFIX;
-    if (prefix.rules > SUMMARY_THRESHOLD) return this.walkChainMemo(chain, hook, input, active, prefix.steps);
-    return this.walkRules(chain, hook, input, active, 0, Infinity, true);
+    if (prefix.rules <= SUMMARY_THRESHOLD) return this.frame(chain, hook, input, active, 0, Infinity);
+    this.memoWalks++;
+    let widened = input;
+    for (const d of SLICE_DIMS) widened = widened.rewrite(d, I.fullSet(dimDomain(input.family, d)) as DimSet);
+    const key = `${chain.id}\u0000${prefix.steps}\u0000${hook}\u0000${this.kind}\u0000${widened.key()}`;
+    const memo = this.memo.get(key);
+    if (memo) return this.afterPrefix(chain, hook, input, active, prefix.steps, memo);
+    // Walk the prefix over the widened packets, recording its events apart (see finish).
+    const f = this.frame(chain, hook, widened, active, 0, prefix.steps);
+    f.memo = { key, saved: this.events, events: [], narrow: input, steps: prefix.steps };
+    this.events = f.memo.events;
+    return f;
   }
 
-  /** {@link walkChain} of a chain whose first `steps` steps are walked once for all slices (see walkMemo). */
-  private *walkChainMemo(chain: Chain, hook: string, input: PacketSet, active: Set<string>, steps: number): Walk<ChainOutcome> {
-    const head = yield* this.walkMemo(chain, hook, input, active, steps);
-    const tail = yield* this.walkRules(chain, hook, head.rest, active, steps, Infinity);
-    // What falls off the end returns to the caller.
-    return {
-      accepted: head.accepted.union(tail.accepted),
-      dropped: head.dropped.union(tail.dropped),
-      rejected: head.rejected.union(tail.rejected),
-      returned: head.returned.union(tail.returned).union(tail.rest),
-    };
-  }
-
-  /** Walk steps [fromStep, toStep) of a chain; `rest` is what got past them (the caller decides where it goes). */
-  private walkRules(chain: Chain, hook: string, input: PacketSet, active: Set<string>, fromStep: number, toStep: number): Walk<WalkOutcome>;
-  /** `toEnd`: the whole chain's walk, what got past its end returned to the caller (see walkChain). */
-  private walkRules(chain: Chain, hook: string, input: PacketSet, active: Set<string>, fromStep: number, toStep: number, toEnd: true): Walk<ChainOutcome>;
-  private *walkRules(chain: Chain, hook: string, input: PacketSet, active: Set<string>, fromStep: number, toStep: number, toEnd = false): Walk<ChainOutcome | WalkOutcome> {
-    const nothing = empty(input);
-    // Verdict sets only grow during the walk: their pieces are gathered and unioned once at
-    // the end (a union per rule re-merges the growing set: quadratic on 15,000 DNAT rules).
-    const accepted: PacketSet[] = [];
-    const dropped: PacketSet[] = [];
-    const rejected: PacketSet[] = [];
-    const returned: PacketSet[] = [];
-    let current = input;
+  /** A frame walking steps [fromStep, toStep) of a chain (one looping back into the walk holds its verdict already). */
+  private frame(chain: Chain, hook: string, input: PacketSet, active: Set<string>, fromStep: number, toStep: number): Frame {
     if (active.has(chain.id)) {
       // A loop: we cannot know where the packets end up; they may be accepted.
       this.loops.add(chain.id);
-      return toEnd ? { accepted: input, dropped: nothing, rejected: nothing, returned: input } : { accepted: input, dropped: nothing, rejected: nothing, returned: input, rest: nothing };
+      const f = new Frame(chain, hook, input, active, this.index(chain), fromStep, toStep, true, empty(input));
+      f.accepted.push(input);
+      f.returned.push(input);
+      return f;
     }
     active.add(chain.id);
-    const index = this.index(chain);
-    const candidates = index.candidates(input);
-    for (const i of candidates) {
-      if (i < fromStep) continue;
-      if (i >= toStep) break;
-      if (current.isEmpty()) break;
+    return new Frame(chain, hook, input, active, this.index(chain), fromStep, toStep, false, input);
+  }
+
+  /** The memoised prefix's outcome cut to `input` (its events recorded), and the frame walking the rest of the chain. */
+  private afterPrefix(chain: Chain, hook: string, input: PacketSet, active: Set<string>, steps: number, memo: Memo): Frame {
+    if (this.events) {
+      for (const e of memo.events) {
+        const set = e.set.intersect(input);
+        if (!set.isEmpty()) this.events.push({ ...e, set });
+      }
+    }
+    const o = memo.outcome;
+    const head: WalkOutcome = {
+      accepted: o.accepted.intersect(input),
+      dropped: o.dropped.intersect(input),
+      rejected: o.rejected.intersect(input),
+      returned: o.returned.intersect(input),
+      rest: o.rest.intersect(input),
+    };
+    const f = this.frame(chain, hook, head.rest, active, steps, Infinity);
+    f.head = head;
+    return f;
+  }
+
+  /** Walk a frame's rules until one jumps (the target's frame is returned) or the frame is done (null). */
+  private advance(f: Frame): Frame | null {
+    const index = f.index;
+    const candidates = f.candidates;
+    const hook = f.hook;
+    const chain = f.chain;
+    while (f.next < candidates.length) {
+      const i = candidates[f.next++]!;
+      if (i < f.fromStep) continue;
+      if (i >= f.toStep || f.current.isEmpty()) break;
+      const current = f.current;
       const stepRule = index.steps[i]!;
       const rule = stepRule.rule;
       const matched = current.intersect(stepRule.match);
@@ -306,23 +356,23 @@ export class ChainWalker {
       switch (action.type) {
         case 'accept':
           this.recordStep(hook, chain, stepRule, matched, 'accept', uncertain);
-          accepted.push(matched);
-          current = remaining(current, matched, uncertain);
+          f.accepted.push(matched);
+          f.current = remaining(current, matched, uncertain);
           break;
         case 'drop':
           this.recordStep(hook, chain, stepRule, matched, 'drop', uncertain);
-          dropped.push(matched);
-          current = remaining(current, matched, uncertain);
+          f.dropped.push(matched);
+          f.current = remaining(current, matched, uncertain);
           break;
         case 'reject':
           this.recordStep(hook, chain, stepRule, matched, 'reject', uncertain, { rejectWith: action.with });
-          rejected.push(matched);
-          current = remaining(current, matched, uncertain);
+          f.rejected.push(matched);
+          f.current = remaining(current, matched, uncertain);
           break;
         case 'return':
           this.recordStep(hook, chain, stepRule, matched, 'return', uncertain);
-          returned.push(matched);
-          current = remaining(current, matched, uncertain);
+          f.returned.push(matched);
+          f.current = remaining(current, matched, uncertain);
           break;
         case 'jump':
         case 'goto': {
@@ -330,35 +380,28 @@ export class ChainWalker {
           const target = this.model.chains.get(action.chain);
           if (!target) {
             // Lowering reports dangling targets; read them as "anything may happen".
-            accepted.push(matched);
+            f.accepted.push(matched);
             break;
           }
-          if (active.has(target.id)) {
+          if (f.active.has(target.id)) {
             // A jump loop (the kernel refuses to load one, a snapshot may still hold it):
             // where these packets end is unknowable, so they may be accepted, and the loop
             // is named as the construct read conservatively (issue 9).
             this.loops.add(target.id);
             this.record({ hook, kind: this.kind, chain, rule: loopRule(rule, chain, target), verdict: action.type, set: matched, uncertain: true });
-            accepted.push(matched);
-            if (action.type === 'jump') current = remaining(current, matched, uncertain).union(matched);
+            f.accepted.push(matched);
+            if (action.type === 'jump') f.current = remaining(current, matched, uncertain).union(matched);
             else {
-              returned.push(matched);
-              current = remaining(current, matched, uncertain);
+              f.returned.push(matched);
+              f.current = remaining(current, matched, uncertain);
             }
             break;
           }
-          const sub: ChainOutcome = yield this.walkChain(target, hook, matched, active);
-          accepted.push(sub.accepted);
-          dropped.push(sub.dropped);
-          rejected.push(sub.rejected);
-          if (action.type === 'jump') {
-            current = remaining(current, matched, uncertain).union(sub.returned);
-          } else {
-            // A goto's RETURN goes back to our caller, not to us.
-            returned.push(sub.returned);
-            current = remaining(current, matched, uncertain);
-          }
-          break;
+          // The target's walk comes back through resume.
+          f.waiting = matched;
+          f.waitingGoto = action.type === 'goto';
+          f.waitingUncertain = uncertain;
+          return this.enter(target, hook, matched, f.active);
         }
         case 'continue':
           this.recordStep(hook, chain, stepRule, matched, 'continue', uncertain);
@@ -366,45 +409,85 @@ export class ChainWalker {
         case 'notrack': {
           this.recordStep(hook, chain, stepRule, matched, 'notrack', uncertain);
           const untracked = matched.rewrite(Dim.State, I.fromPoints([ctValue('UNTRACKED')]));
-          current = remaining(current, matched, uncertain).union(untracked);
+          f.current = remaining(current, matched, uncertain).union(untracked);
           break;
         }
         case 'dnat':
           this.recordStep(hook, chain, stepRule, matched, 'dnat', uncertain);
-          accepted.push(applyDnat(matched, action, this.localAddrsFor(matched)));
-          current = remaining(current, matched, uncertain);
+          f.accepted.push(applyDnat(matched, action, this.localAddrsFor(matched)));
+          f.current = remaining(current, matched, uncertain);
           break;
         case 'snat':
           this.recordStep(hook, chain, stepRule, matched, 'snat', uncertain);
-          accepted.push(matched);
-          current = remaining(current, matched, uncertain);
+          f.accepted.push(matched);
+          f.current = remaining(current, matched, uncertain);
           break;
         case 'queue':
           // Userspace decides: it may accept or drop.
           this.recordStep(hook, chain, stepRule, matched, 'queue', uncertain);
-          accepted.push(matched);
-          dropped.push(matched);
-          current = remaining(current, matched, uncertain);
+          f.accepted.push(matched);
+          f.dropped.push(matched);
+          f.current = remaining(current, matched, uncertain);
           break;
         case 'unknown':
           // Not modelled: it may accept, drop, or let the packet go on.
           this.recordStep(hook, chain, stepRule, matched, 'unknown', uncertain, { uncertain: true });
-          accepted.push(matched);
-          dropped.push(matched);
+          f.accepted.push(matched);
+          f.dropped.push(matched);
           break;
       }
     }
-    active.delete(chain.id);
-    const family = input.family;
-    const out = {
-      accepted: PacketSet.unionAll(family, accepted),
-      dropped: PacketSet.unionAll(family, dropped),
-      rejected: PacketSet.unionAll(family, rejected),
-      returned: PacketSet.unionAll(family, returned),
-    };
+    return null;
+  }
+
+  /** Take a jump target's outcome into the frame that jumped. */
+  private resume(f: Frame, sub: ChainOutcome): void {
+    const matched = f.waiting!;
+    f.waiting = null;
+    f.accepted.push(sub.accepted);
+    f.dropped.push(sub.dropped);
+    f.rejected.push(sub.rejected);
+    if (!f.waitingGoto) {
+      // Everything came back (kube-proxy's KUBE-MARK-MASQ only sets a mark, twice per
+      // service): the packets going on are those that went on before, so no subtraction
+      // and re-merge of them.
+      if (sub.returned !== matched) f.current = remaining(f.current, matched, f.waitingUncertain).union(sub.returned);
+    } else {
+      // A goto's RETURN goes back to our caller, not to us.
+      f.returned.push(sub.returned);
+      f.current = remaining(f.current, matched, f.waitingUncertain);
+    }
+  }
+
+  /** A finished frame's outcome; for a memoised prefix, the frame that walks the rest of its chain. */
+  private finish(f: Frame): ChainOutcome | Frame {
+    if (!f.looped) f.active.delete(f.chain.id);
+    // Verdict sets only grow during the walk: their pieces are gathered and unioned once at
+    // the end (a union per rule re-merges the growing set: quadratic on 15,000 DNAT rules).
+    const family = f.input.family;
+    const accepted = PacketSet.unionAll(family, f.accepted);
+    const dropped = PacketSet.unionAll(family, f.dropped);
+    const rejected = PacketSet.unionAll(family, f.rejected);
+    const returned = PacketSet.unionAll(family, f.returned);
+    if (f.memo) {
+      const { events, saved, narrow, steps } = f.memo;
+      this.events = saved;
+      const memo: Memo = { outcome: { accepted, dropped, rejected, returned, rest: f.current }, events: summarise(events) };
+      this.memo.set(f.memo.key, memo);
+      return this.afterPrefix(f.chain, f.hook, narrow, f.active, steps, memo);
+    }
+    const head = f.head;
+    if (head) {
+      // What falls off the end returns to the caller.
+      return {
+        accepted: head.accepted.union(accepted),
+        dropped: head.dropped.union(dropped),
+        rejected: head.rejected.union(rejected),
+        returned: head.returned.union(returned).union(f.current),
+      };
+    }
     // What falls off the end returns to the caller.
-    if (toEnd) out.returned = out.returned.union(current);
-    return toEnd ? out : { ...out, rest: current };
+    return { accepted, dropped, rejected, returned: returned.union(f.current) };
   }
 
   /** Local addresses for REDIRECT, set by the path walker (the primary address of the input interface is approximated by every local address). */
@@ -437,28 +520,6 @@ export class ChainWalker {
 
   private record(event: WalkEvent): void {
     if (this.events) this.events.push(event);
-  }
-}
-
-/**
- * A chain walk as a coroutine: it yields the walk of a jump target and is resumed with that
- * walk's outcome. Jump chains thousands deep (the kernel loads them) then use heap, not stack.
- */
-type Walk<T> = Generator<Walk<ChainOutcome>, T, ChainOutcome>;
-
-/** Run a walk and every walk it calls, depth first, on an explicit stack. */
-function drive(root: Walk<ChainOutcome>): ChainOutcome {
-  const stack: Walk<ChainOutcome>[] = [root];
-  let result: ChainOutcome | undefined;
-  for (;;) {
-    const top = stack[stack.length - 1]!;
-    const step = result === undefined ? top.next() : top.next(result);
-    result = undefined;
-    if (step.done) {
-      stack.pop();
-      if (stack.length === 0) return step.value;
-      result = step.value;
-    } else stack.push(step.value);
   }
 }
 
