@@ -95,15 +95,26 @@ export function hostFinding(check: Check, ctx: CheckContext, key: string | null,
 
 export type FirewallFlavor = 'ufw' | 'firewalld' | 'iptables' | 'nftables';
 
-// Every finding's remediation asks for the flavor, and it reads every decision of the host: once
-// per host, not once per finding (1,100 findings on a 5,000-service kube host, ~60 ms; issue 8).
-const flavorOf = new WeakMap<AuditedHost, FirewallFlavor>();
+/**
+ * `judge` answered once per host: every finding's remediation asks for the flavor and the nft
+ * input chain, and each reads every decision of the host (1,100 findings on a 5,000-service
+ * kube host, ~60 ms; issue 8).
+ */
+function oncePerHost<T>(judge: (host: AuditedHost) => T): (host: AuditedHost) => T {
+  const answers = new WeakMap<AuditedHost, T>();
+  return (host) => {
+    if (answers.has(host)) return answers.get(host)!;
+    const answer = judge(host);
+    answers.set(host, answer);
+    return answer;
+  };
+}
+
+const flavorOnce = oncePerHost(judgeFlavor);
 
 /** Which tool manages the host's input filtering, judged from chain and table names of its decisions. */
 export function firewallFlavor(host: AuditedHost): FirewallFlavor {
-  let flavor = flavorOf.get(host);
-  if (flavor === undefined) flavorOf.set(host, (flavor = judgeFlavor(host)));
-  return flavor;
+  return flavorOnce(host);
 }
 
 function judgeFlavor(host: AuditedHost): FirewallFlavor {
@@ -115,14 +126,8 @@ function judgeFlavor(host: AuditedHost): FirewallFlavor {
   return 'iptables';
 }
 
-const nftInputOf = new WeakMap<AuditedHost, string>();
-
 /** The nft table and chain that filter input here (from the decisions), or the common default; once per host. */
-function nftInput(host: AuditedHost): string {
-  let chain = nftInputOf.get(host);
-  if (chain === undefined) nftInputOf.set(host, (chain = findNftInput(host)));
-  return chain;
-}
+const nftInput = oncePerHost(findNftInput);
 
 function findNftInput(host: AuditedHost): string {
   const r = host.services.flatMap((s) => s.decisions).find((d) => d.rule.backend === 'nftables' && d.hook === 'input')?.rule;

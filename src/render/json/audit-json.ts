@@ -9,17 +9,18 @@ import type { FlowAnswer } from '../../analyze/types.js';
 import { stableStringify } from './stable-json.js';
 import { stableJsonChunks } from './stable-json-chunks.js';
 
-/** The audit report as 2-space JSON with sorted keys, ending in a newline. */
-export function renderAuditJson(report: AuditReport): string {
-  return stableStringify(report, 2) + '\n';
-}
-
 /**
- * The same text in pieces of about 64 KB, to write one after another: an 8 MB report is then
- * never one string, copied and encoded whole (issue 8).
+ * The audit report as 2-space JSON with sorted keys, ending in a newline, in pieces of about
+ * 64 KB to write one after another: an 8 MB report is then never one string, copied and
+ * encoded whole (issue 8).
  */
 export function renderAuditJsonChunks(report: AuditReport): string[] {
   return stableJsonChunks(report, 2, '\n');
+}
+
+/** The same text as one string (the pieces joined: one writer for the audit's JSON). */
+export function renderAuditJson(report: AuditReport): string {
+  return renderAuditJsonChunks(report).join('');
 }
 
 /**
