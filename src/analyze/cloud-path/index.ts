@@ -70,12 +70,12 @@ export function analyzeAwsNetwork(net: AwsNetwork, options: CloudAnalysisOptions
       paths,
     });
   }
-  if (net.loadBalancers.length > 0) addLoadBalancers(index, net, out, pathsByEni, pathOptions);
+  if (net.loadBalancers.length > 0) addLoadBalancers(index, out, pathsByEni, pathOptions);
   return out;
 }
 
 /** Balancer entries onto the instances they forward to; the balancer's assumptions onto each such instance. */
-function addLoadBalancers(index: NetworkIndex, net: AwsNetwork, hosts: CloudHost[], pathsByEni: Map<string, { instanceId: string; path: InterfacePath }>, options: CloudPathOptions): void {
+function addLoadBalancers(index: NetworkIndex, hosts: CloudHost[], pathsByEni: Map<string, { instanceId: string; path: InterfacePath }>, options: CloudPathOptions): void {
   const byInstance = new Map(hosts.map((h) => [h.facts.instanceId, h]));
   const found = loadBalancerExposures(
     index,

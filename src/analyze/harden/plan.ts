@@ -12,7 +12,7 @@
 import { type Family, FAMILIES, cidrsToSet, parseAddr, toCidrs, blockSet, addrPointSet } from '../../model/addr.js';
 import { type Diagnostic, type Location, type Parsed, formatLocation } from '../../model/diagnostics.js';
 import { isSubset, union, type IntervalSet } from '../../model/interval-set.js';
-import type { AllowEntry, ConnectionLimit, Policy, PortRange } from '../../model/policy.js';
+import type { AllowEntry, ConnectionLimit, Policy } from '../../model/policy.js';
 import { identifyService } from '../catalog/index.js';
 import { DEFAULT_PUBLIC_PORTS, formatPortRange, globMatches, portInRanges } from '../audit/policy-view.js';
 import type { HostAnalysis, ServiceReach, SourceLists } from '../types.js';
