@@ -4,7 +4,8 @@
  * fail2ban (REJECT rules, iptables-ipset, nft sets) behind ufw, country blocklists, a
  * Docker host. Each case is loaded into a namespace with the real tools and collected
  * with `portcullis collect` (bench/lib/real/materialize.mjs), then timed: collect vs the
- * kernel tools' dump, `audit` in every format, `explain` in a new process and warm.
+ * kernel tools' dump (and, apart, `node -e 0`: Node's own start, which collect pays and the
+ * dump does not), `audit` in every format, `explain` in a new process and warm.
  *
  *   sudo node bench/real-hosts.mjs [--cases kube-iptables,f2b-ipset,…] [--sizes 1000,10000]
  *                                  [--seed 1] [--timeout 120] [--profile] [--collect-only] [--reuse] [--out bench/out/real]
@@ -70,13 +71,13 @@ async function runOne(caseName, size) {
   const entry = { name, case: caseName, size, unit: spec.unit, loadavgAtStart: loadavg(), defaultRoute, flow: FLOW };
   const kept = join(outDir, `${name}.snapshot.json`);
   const m = values.reuse && existsSync(kept) ? { snapshot: kept, reused: true } : await materialize(texts, makeListeners(createRng(seed), 30), { dir: outDir, name, toolTimeoutS: Number(values.timeout), defaultRoute });
-  Object.assign(entry, { checks: m.checks, load: m.load, kernelDumpMs: m.kernelDumpMs, kernelDumpMsByTool: m.kernelDumpMsByTool, collectMs: m.collectMs, reusedSnapshot: m.reused === true });
+  Object.assign(entry, { checks: m.checks, load: m.load, kernelDumpMs: m.kernelDumpMs, kernelDumpMsByTool: m.kernelDumpMsByTool, nodeStartMs: m.nodeStartMs, collectMs: m.collectMs, reusedSnapshot: m.reused === true });
   const snapshotText = readFileSync(m.snapshot, 'utf8');
   entry.snapshotBytes = snapshotText.length;
   // A collect that timed out (a saturated machine) would measure an empty firewall: not a figure.
   const unread = JSON.parse(snapshotText).firewall.filter((f) => f.status !== 'ok');
   if (unread.length > 0) throw new Error(`collect could not read ${unread.map((f) => `${f.command.join(' ')} (${f.reason})`).join('; ')}`);
-  log(m.reused ? `   reusing ${m.snapshot}` : `   collected: ${m.collectMs.toFixed(0)} ms (kernel tools' dump ${m.kernelDumpMs.toFixed(0)} ms: ${Object.entries(m.kernelDumpMsByTool).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}), checks ${JSON.stringify(m.checks)}`);
+  log(m.reused ? `   reusing ${m.snapshot}` : `   collected: ${m.collectMs.toFixed(0)} ms (kernel tools' dump ${m.kernelDumpMs.toFixed(0)} ms: ${Object.entries(m.kernelDumpMsByTool).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}; node -e 0 alone ${m.nodeStartMs.toFixed(0)} ms), checks ${JSON.stringify(m.checks)}`);
   if (values['collect-only']) return { ...entry, collectedOnly: m.snapshot };
   entry.audit = {};
   for (const format of FORMATS) {
@@ -117,7 +118,7 @@ const verdict = (ok) => (ok ? 'yes' : '**NO**');
 const wallCpu = (r) => (r.ok ? `${f0(r.wallMs)} (${f0(r.cpuMs)})` : 'fail');
 
 function renderMarkdown(results) {
-  const rows = ['| case | size | collect (kernel tools\' dump), ms | audit json / text / sarif / html, wall (CPU) ms | peak RSS (max) | explain, new process, wall (CPU) ms | explain warm, median | goals: audit < 2 s & 500 MB / explain < 1 s / warm < 50 ms / collect < 2× dump |',
+  const rows = ['| case | size | collect (kernel tools\' dump) [node -e 0], ms | audit json / text / sarif / html, wall (CPU) ms | peak RSS (max) | explain, new process, wall (CPU) ms | explain warm, median | goals: audit < 2 s & 500 MB / explain < 1 s / warm < 50 ms / collect < 2× dump |',
     '|---|---|---|---|---|---|---|---|'];
   for (const e of results.cases) {
     if (e.collectedOnly) continue;
@@ -125,7 +126,7 @@ function renderMarkdown(results) {
     const rss = Math.max(...FORMATS.map((f) => e.audit[f].maxRssKb ?? 0));
     const auditOk = FORMATS.every((f) => e.audit[f].ok && e.audit[f].wallMs < 2000) && rss < 500 * 1024;
     const warm = e.library.explain?.median;
-    rows.push(`| ${e.case} | ${e.size.toLocaleString('en')} ${e.unit} | ${e.reusedSnapshot ? 'reused' : `${f0(e.collectMs)} (${f0(e.kernelDumpMs)})`} | ${FORMATS.map((f) => wallCpu(e.audit[f])).join(' / ')} | ${mb(rss)} | ${wallCpu(e.explainCold)} | ${f0(warm)} ms | ${verdict(auditOk)} / ${verdict(e.explainCold.ok && e.explainCold.wallMs < 1000)} / ${verdict(warm !== undefined && warm < 50)} / ${e.reusedSnapshot ? '–' : verdict(e.collectMs < 2 * e.kernelDumpMs)} |`);
+    rows.push(`| ${e.case} | ${e.size.toLocaleString('en')} ${e.unit} | ${e.reusedSnapshot ? 'reused' : `${f0(e.collectMs)} (${f0(e.kernelDumpMs)}) [${f0(e.nodeStartMs)}]`} | ${FORMATS.map((f) => wallCpu(e.audit[f])).join(' / ')} | ${mb(rss)} | ${wallCpu(e.explainCold)} | ${f0(warm)} ms | ${verdict(auditOk)} / ${verdict(e.explainCold.ok && e.explainCold.wallMs < 1000)} / ${verdict(warm !== undefined && warm < 50)} / ${e.reusedSnapshot ? '–' : verdict(e.collectMs < 2 * e.kernelDumpMs)} |`);
   }
   const versus = results.cases.filter((e) => e.versusBaseline);
   if (versus.length > 0) {

@@ -43,6 +43,10 @@ export async function findSocketOwners(io: HostIO, inodes: ReadonlySet<number>):
       if (links === 'denied') result.hiddenProcesses++;
       else for (const inode of links) if (inodes.has(inode) && !pidOf.has(inode)) pidOf.set(inode, pid);
     });
+    // The real host answers these reads synchronously: without a turn of the event loop the
+    // whole scan (20 ms for ~100 processes) would hold the dumps' pipes unread and their
+    // ends unseen, and `ipset save` stalls on a full pipe (issue 8).
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   const users = await io.readFile('/etc/passwd').then(parsePasswd, () => new Map<number, string>());
   const infoOf = new Map<number, Promise<ProcessInfo>>();

@@ -5,11 +5,17 @@
  *
  * @module
  */
-import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { h } from './escape.js';
 
+// node:crypto loads on the first page rendered, not at start-up: every audit and explain reaches
+// this module, and loading crypto cost each of them ~10 ms though only the HTML page hashes (issue 8).
+const require = createRequire(import.meta.url);
+let hasher: typeof import('node:crypto').createHash | undefined;
+
 function cspHash(text: string): string {
-  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+  hasher ??= (require('node:crypto') as typeof import('node:crypto')).createHash;
+  return `'sha256-${hasher('sha256').update(text, 'utf8').digest('base64')}'`;
 }
 
 /** `<!doctype html>` through `</head>`, with the style inline. */
