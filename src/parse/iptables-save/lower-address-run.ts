@@ -60,9 +60,11 @@ export class AddressRunLowerer {
     cube[dim] = set;
     const lowered = this.lowered!;
     // The long way's shape and key order (renderers print rules as built).
-    const out: Rule = { position: rule.position, text: rule.text, origin: { file, line: rule.line }, match: PacketSet.ofCube(this.env.family, cube as Cube), uncertain: lowered.uncertain, action: lowered.action };
-    if (lowered.comment !== undefined) out.comment = lowered.comment;
-    return out;
+    const match = PacketSet.ofCube(this.env.family, cube as Cube);
+    const origin = { file, line: rule.line };
+    return lowered.comment === undefined
+      ? { position: rule.position, text: rule.text, origin, match, uncertain: lowered.uncertain, action: lowered.action }
+      : { position: rule.position, text: rule.text, origin, match, uncertain: lowered.uncertain, action: lowered.action, comment: lowered.comment };
   }
 }
 
