@@ -26,6 +26,7 @@ import {
   emptyModel,
 } from '../../model/ruleset.js';
 import type { IptChain, IptRule, IptTableName, IptablesDump } from './ast.js';
+import { followerRule } from './address-run.js';
 import { isDeferred, readDeferredRules } from './deferred.js';
 import { AddressRunLowerer } from './lower-address-run.js';
 import type { LowerEnv } from './lower-env.js';
@@ -206,8 +207,6 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
       return a;
     };
     const lowerRule = (r: IptRule): Rule => {
-      const same = runs.follow(r, file);
-      if (same !== null) return same;
       const before = reports;
       const m = matches.lower(r);
       const t = lowerTarget(r, table.name, chainAction, env);
@@ -227,9 +226,12 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
       for (let k = 0; k < c.rules.length; k++) rules[k] = lowerRule(c.rules[k]!);
       return rules;
     };
+    // A line of an address run: its leader's lowering with its own address, else the long way.
+    const lowerFollower = (leader: IptRule, address: string, text: string, line: number, position: number): Rule =>
+      runs.follow(leader, address, text, line, position, file) ?? lowerRule(followerRule(leader, address, text, line, position));
     const readRules = (c: IptChain): Rule[] => {
       const rules: Rule[] = [];
-      parseErrors.push(...readDeferredRules(table, c, file, (r) => rules.push(lowerRule(r))));
+      parseErrors.push(...readDeferredRules(table, c, file, (r) => rules.push(lowerRule(r)), (leader, address, text, line, position) => rules.push(lowerFollower(leader, address, text, line, position))));
       return rules.slice(); // exact size: 20,000 small chains would each keep 17 slots
     };
     // A deferred chain's rules, read when the engine first enters it, its diagnostics apart.
@@ -239,7 +241,7 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
       sink = lowered;
       seen = new Map();
       const rules: Rule[] = [];
-      const late = readDeferredRules(table, c, file, (r) => rules.push(lowerRule(r)));
+      const late = readDeferredRules(table, c, file, (r) => rules.push(lowerRule(r)), (leader, address, text, line, position) => rules.push(lowerFollower(leader, address, text, line, position)));
       late.push(...lowered, ...summarise(seen, file));
       sink = diagnostics;
       seen = savedSeen;
