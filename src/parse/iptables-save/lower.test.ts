@@ -166,9 +166,15 @@ describe('kube-proxy-sized rulesets: what the lowering shares', () => {
     expect(dnat(2).match.project(Dim.Proto)).toEqual(I.range(17, 18));
   });
 
-  it('keeps a commented rule\'s keys in the order renderers print them', () => {
-    const rule = lowerText(text).chains.get('iptables-nft/ipv4/nat/KUBE-SEP-2')!.rules[0]!;
+  it('keeps a commented rule\'s keys and a DNAT action\'s in the order renderers print them', () => {
+    const model = lowerText(text);
+    const rule = model.chains.get('iptables-nft/ipv4/nat/KUBE-SEP-2')!.rules[0]!;
     expect(Object.keys(rule)).toEqual(['position', 'text', 'origin', 'match', 'uncertain', 'action', 'comment']);
     expect(rule.comment).toBe('ns/svc-2:http');
+    const dnat = (n: number) => model.chains.get(`iptables-nft/ipv4/nat/KUBE-SEP-${n}`)!.rules[1]!.action;
+    expect(dnat(1)).toEqual({ type: 'dnat', addr: cidrsToSet(['10.244.0.1/32'], 'ipv4'), ports: portSet(8080, 8080) });
+    expect(Object.keys(dnat(1))).toEqual(['type', 'addr', 'ports']);
+    // The port text repeats: one set.
+    expect((dnat(1) as { ports: unknown }).ports).toBe((dnat(3) as { ports: unknown }).ports);
   });
 });
