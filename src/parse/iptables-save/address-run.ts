@@ -18,8 +18,6 @@ export class AddressRun {
   /** Where the model's address starts and ends in its line; -1 until a next line asks (most rules start no run). */
   private from = -1;
   private end = 0;
-  /** The model's options after the address, shared by every rule of the run. */
-  private others: IptOption[] = [];
 
   /** Forget the run: the next line is read the long way. */
   stop(): void {
@@ -33,8 +31,13 @@ export class AddressRun {
     this.from = -1;
   }
 
-  /** The rule of `line` when it continues the run (the model's line with another address); else null. */
-  follow(line: string, lineNo: number, position: number): IptRule | null {
+  /** The run's first rule, whose parts a follower shares; null while there is no run. */
+  get leader(): IptRule | null {
+    return this.model;
+  }
+
+  /** The address of `line` when it continues the run (the model's line with another address); else null. */
+  addressOf(line: string): string | null {
     const model = this.model;
     if (model === null || (this.from < 0 && !this.shaped(model))) return null;
     const modelLine = this.line;
@@ -45,10 +48,7 @@ export class AddressRun {
     const address = line.slice(from, end);
     // "!" or an option word there would be grouped differently by the rule parser.
     if (address === '!' || isOptionWord(address, false)) return null;
-    const first = model.generic[0]!;
-    const option: IptOption = { name: first.name, flag: first.flag, args: [address], negated: false };
-    const generic = this.others.length === 0 ? [option] : [option, ...this.others];
-    return { chain: model.chain, position, line: lineNo, text: line, counters: null, generic, matches: model.matches, target: model.target };
+    return address;
   }
 
   /** Whether the model's line is a plain `-A CHAIN -s|-d ADDRESS …` (then where its address lies); if not, no run. */
@@ -68,9 +68,17 @@ export class AddressRun {
     this.model = model;
     this.from = from;
     this.end = end;
-    this.others = model.generic.slice(1);
     return true;
   }
+}
+
+/** The rule of a run's line: its leader's with `address` in the leading -s/-d (the other parts the same objects). */
+export function followerRule(leader: IptRule, address: string, line: string, lineNo: number, position: number): IptRule {
+  const first = leader.generic[0]!;
+  const option: IptOption = { name: first.name, flag: first.flag, args: [address], negated: false };
+  const generic = leader.generic.slice();
+  generic[0] = option;
+  return { chain: leader.chain, position, line: lineNo, text: line, counters: null, generic, matches: leader.matches, target: leader.target };
 }
 
 /** Whether a[aFrom, aFrom + n) and b[bFrom, bFrom + n) hold the same characters (no slices made). */

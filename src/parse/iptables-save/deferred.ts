@@ -6,7 +6,7 @@
  * @module
  */
 import { type Diagnostic, excerpt } from '../../model/diagnostics.js';
-import { AddressRun } from './address-run.js';
+import { AddressRun, followerRule } from './address-run.js';
 import type { IptChain, IptCounters, IptRule, IptTable } from './ast.js';
 import { checkJump, parseCounters, ruleOf } from './parse.js';
 import { TokenBuffer, tokenizeInto } from './tokenize.js';
@@ -17,12 +17,26 @@ export function isDeferred(chain: IptChain): boolean {
 }
 
 /**
+ * A line of an address run (address-run.ts): the run's first rule `leader`, read the long way,
+ * and what differs, the address of the leading -s/-d. `followerRule` gives its rule.
+ */
+export type EachFollower = (leader: IptRule, address: string, line: string, lineNo: number, position: number) => void;
+
+/**
  * Read a deferred chain's rule lines (once; later calls return nothing), with the parse
  * errors they hold, including jumps to nowhere. Each rule goes to `each` as soon as it is
  * read, or by default into `chain.rules`: a caller that lowers rule by rule lets each AST
  * die young instead of holding 50,000 of them (a fail2ban chain) through the collector.
+ * A line of an address run goes to `eachFollower` when given, without a rule made for it: a
+ * caller that lowers the run's lines as its leader with another address needs none (issue 8).
  */
-export function readDeferredRules(table: IptTable, chain: IptChain, file: string, each: (rule: IptRule) => void = (rule) => chain.rules.push(rule)): Diagnostic[] {
+export function readDeferredRules(
+  table: IptTable,
+  chain: IptChain,
+  file: string,
+  each: (rule: IptRule) => void = (rule) => chain.rules.push(rule),
+  eachFollower: EachFollower = (leader, address, line, lineNo, position) => each(followerRule(leader, address, line, lineNo, position)),
+): Diagnostic[] {
   const unread = chain.unread;
   if (!unread) return [];
   delete chain.unread;
@@ -32,11 +46,10 @@ export function readDeferredRules(table: IptTable, chain: IptChain, file: string
   const run = new AddressRun();
   unread.forEach((lineNo, raw) => {
     const line = raw.trim();
-    const same = run.follow(line, lineNo, position + 1);
-    if (same !== null) {
-      position++;
-      checkJump(table, same, file, diagnostics);
-      each(same);
+    const address = run.addressOf(line);
+    if (address !== null) {
+      // Its target is its leader's, checked (without a problem, or no run) when the leader was read.
+      eachFollower(run.leader!, address, line, lineNo, ++position);
       return;
     }
     const badQuote = tokenizeInto(line, words);

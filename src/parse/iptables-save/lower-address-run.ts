@@ -37,18 +37,20 @@ export class AddressRunLowerer {
     this.cube = undefined;
   }
 
-  /** `rule` lowered as the model with its own address, or null when it is not the model's follower or its address needs the long way (a bad or inexact one). */
-  follow(rule: IptRule, file: string): Rule | null {
+  /**
+   * The rule of an address run's line (deferred.ts: `leader`'s line with `address` in its
+   * leading -s/-d) lowered as the model with that address, or null when the leader's parts are
+   * not the model's or the address needs the long way (a bad or inexact one).
+   */
+  follow(leader: IptRule, address: string, text: string, line: number, position: number, file: string): Rule | null {
     const model = this.model;
-    if (model === null || rule.matches !== model.matches || rule.target !== model.target || !sameAfterFirst(rule, model)) return null;
-    const option = rule.generic[0]!;
-    const modelOption = model.generic[0]!;
-    if (option.name !== modelOption.name || option.negated || option.args.length !== 1) return null;
+    if (model === null || leader.matches !== model.matches || leader.target !== model.target || !sameAfterFirst(leader, model)) return null;
+    const name = leader.generic[0]!.name;
+    if (name !== model.generic[0]!.name) return null;
     const values = this.env.values;
-    const address = option.args[0]!;
     const set = values.addresses(address);
     if (!set || values.isSuperset(address)) return null;
-    const dim = option.name === 's' ? Dim.Src : Dim.Dst;
+    const dim = name === 's' ? Dim.Src : Dim.Dst;
     if (this.cube === undefined) {
       const rest = this.matches.cubeAfterFirst(model);
       // The address must be the only condition on its dimension: then the long way sets it alone.
@@ -60,9 +62,11 @@ export class AddressRunLowerer {
     cube[dim] = set;
     const lowered = this.lowered!;
     // The long way's shape and key order (renderers print rules as built).
-    const out: Rule = { position: rule.position, text: rule.text, origin: { file, line: rule.line }, match: PacketSet.ofCube(this.env.family, cube as Cube), uncertain: lowered.uncertain, action: lowered.action };
-    if (lowered.comment !== undefined) out.comment = lowered.comment;
-    return out;
+    const match = PacketSet.ofCube(this.env.family, cube as Cube);
+    const origin = { file, line };
+    return lowered.comment === undefined
+      ? { position, text, origin, match, uncertain: lowered.uncertain, action: lowered.action }
+      : { position, text, origin, match, uncertain: lowered.uncertain, action: lowered.action, comment: lowered.comment };
   }
 }
 

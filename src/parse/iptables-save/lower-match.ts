@@ -40,6 +40,8 @@ const TCP_FLAG_NAMES: Readonly<Record<string, number>> = { FIN: 1, SYN: 2, RST: 
 /** `--syn` is `--tcp-flags FIN,SYN,RST,ACK SYN`. */
 const SYN_SET = tcpFlagsSet(0x17, 0x02);
 const tcpFlagsCache = new Map<string, DimSet>();
+/** How many recent match sets a lowering run compares a new rule's cube with. */
+const RECENT_MATCHES = 8;
 
 /**
  * Lowers rules one after another. One instance per lowering run: the per-rule state lives
@@ -53,6 +55,8 @@ export class MatchLowerer {
   private comment: string | undefined;
   private limits: Limiter[] | null = null;
   private rule!: IptRule;
+  /** The last match sets made, for {@link shared}; few, since a chain's rules repeat nearby. */
+  private readonly recent: PacketSet[] = [];
 
   constructor(private readonly env: LowerEnv) {}
 
@@ -64,7 +68,7 @@ export class MatchLowerer {
     let match: PacketSet;
     if (this.never) match = PacketSet.empty(env.family);
     else {
-      match = PacketSet.ofCube(env.family, this.cube as Cube);
+      match = this.shared(this.cube);
       const extra = this.extra as PacketSet[] | null; // set by the option readers above
       if (extra) for (const x of extra) match = match.intersect(x);
     }
@@ -72,6 +76,34 @@ export class MatchLowerer {
     if (this.comment !== undefined) out.comment = this.comment;
     if (this.limits) out.limits = this.limits;
     return out;
+  }
+
+  /**
+   * The match set of `cube`: one made for an earlier rule when every dimension of its cube is
+   * the same array (the value readers memoise, so equal conditions give the same arrays). A
+   * kube-proxy node's 15,000 DNAT rules match `-p tcp` alone: one set, not 15,000 copies
+   * kept alive through the analysis (issue 8). Sets are immutable, so sharing changes nothing
+   * but memory.
+   */
+  private shared(cube: DimSet[]): PacketSet {
+    const recent = this.recent;
+    search: for (let k = 0; k < recent.length; k++) {
+      const hit = recent[k]!;
+      const known = hit.cubes[0]!;
+      for (let d = 0; d < cube.length; d++) if (known[d] !== cube[d]) continue search;
+      // One step to the front: a set that repeats outlives the one-off sets (a pod's own address) between its uses.
+      if (k > 0) {
+        recent[k] = recent[k - 1]!;
+        recent[k - 1] = hit;
+      }
+      return hit;
+    }
+    const match = PacketSet.ofCube(this.env.family, cube as Cube);
+    if (match.cubes.length === 1) {
+      if (recent.length < RECENT_MATCHES) recent.push(match);
+      else recent[RECENT_MATCHES - 1] = match;
+    }
+    return match;
   }
 
   /**

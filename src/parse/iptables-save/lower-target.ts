@@ -108,9 +108,9 @@ export function lowerTarget(rule: IptRule, table: string, chainAction: (name: st
         addr = mergeOptional(addr, r.addr);
         ports = mergeOptional(ports, r.ports);
       }
-      const action: Action & { type: 'dnat' } = { type: 'dnat' };
-      if (addr) action.addr = addr;
-      if (ports) action.ports = ports;
+      // Built whole, in the order renderers print: keys added later would cost each of a
+      // kube-proxy node's 15,000 DNAT rules a second object (issue 8).
+      const action: Action & { type: 'dnat' } = addr ? (ports ? { type: 'dnat', addr, ports } : { type: 'dnat', addr }) : ports ? { type: 'dnat', ports } : { type: 'dnat' };
       return { action, uncertain };
     }
     case 'REDIRECT': {
@@ -187,7 +187,7 @@ function natTarget(text: string, env: LowerEnv): { addr: DimSet | null; ports: D
   let ports: DimSet | null = null;
   if (portText !== null) {
     const slash = portText.indexOf('/'); // `:80-90/100` shifts the range; the set is still 80-90
-    ports = parsePorts(slash < 0 ? portText : portText.slice(0, slash));
+    ports = env.values.portList(slash < 0 ? portText : portText.slice(0, slash));
     if (!ports) return null;
   }
   if (addr === null && ports === null) return null;

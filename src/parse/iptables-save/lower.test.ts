@@ -143,3 +143,38 @@ describe('real rulesets written the way ufw and Docker write them', () => {
     expect(withoutContext.uncertain.map((u) => u.kind)).toEqual(['missing-data']);
   });
 });
+
+describe('kube-proxy-sized rulesets: what the lowering shares', () => {
+  const lowerText = (text: string) => {
+    const parsed = parseIptablesSave(text, 'kube.rules');
+    return lowerIptables(parsed.value, { family: 'ipv4', backend: 'iptables-nft', context: emptyHostContext(), file: 'kube.rules' }).value;
+  };
+  const SEP = (n: number, proto: string) =>
+    `-A KUBE-SEP-${n} -s 10.244.0.${n}/32 -m comment --comment "ns/svc-${n}:http" -j KUBE-MARK-MASQ\n` +
+    `-A KUBE-SEP-${n} -p ${proto} -m comment --comment "ns/svc-${n}:http" -m ${proto} -j DNAT --to-destination 10.244.0.${n}:8080\n`;
+  const text = `*nat\n:PREROUTING ACCEPT [0:0]\n:KUBE-MARK-MASQ - [0:0]\n${[1, 2, 3].map((n) => `:KUBE-SEP-${n} - [0:0]\n`).join('')}-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000\n${SEP(1, 'tcp')}${SEP(2, 'udp')}${SEP(3, 'tcp')}COMMIT\n`;
+
+  it('rules with the same conditions share one match set, equal to the set each would have alone', () => {
+    const model = lowerText(text);
+    const dnat = (n: number) => model.chains.get(`iptables-nft/ipv4/nat/KUBE-SEP-${n}`)!.rules[1]!;
+    expect(dnat(1).match).toBe(dnat(3).match);
+    expect(dnat(1).match).not.toBe(dnat(2).match);
+    const alone = lowerText(`*nat\n:KUBE-SEP-3 - [0:0]\n-A KUBE-SEP-3 -p tcp -m comment --comment "x" -m tcp -j DNAT --to-destination 10.244.0.3:8080\nCOMMIT\n`);
+    const own = alone.chains.get('iptables-nft/ipv4/nat/KUBE-SEP-3')!.rules[0]!.match;
+    expect(own).not.toBe(dnat(3).match);
+    expect(dnat(3).match.cubes).toEqual(own.cubes);
+    expect(dnat(2).match.project(Dim.Proto)).toEqual(I.range(17, 18));
+  });
+
+  it('keeps a commented rule\'s keys and a DNAT action\'s in the order renderers print them', () => {
+    const model = lowerText(text);
+    const rule = model.chains.get('iptables-nft/ipv4/nat/KUBE-SEP-2')!.rules[0]!;
+    expect(Object.keys(rule)).toEqual(['position', 'text', 'origin', 'match', 'uncertain', 'action', 'comment']);
+    expect(rule.comment).toBe('ns/svc-2:http');
+    const dnat = (n: number) => model.chains.get(`iptables-nft/ipv4/nat/KUBE-SEP-${n}`)!.rules[1]!.action;
+    expect(dnat(1)).toEqual({ type: 'dnat', addr: cidrsToSet(['10.244.0.1/32'], 'ipv4'), ports: portSet(8080, 8080) });
+    expect(Object.keys(dnat(1))).toEqual(['type', 'addr', 'ports']);
+    // The port text repeats: one set.
+    expect((dnat(1) as { ports: unknown }).ports).toBe((dnat(3) as { ports: unknown }).ports);
+  });
+});

@@ -26,6 +26,7 @@ import {
   emptyModel,
 } from '../../model/ruleset.js';
 import type { IptChain, IptRule, IptTableName, IptablesDump } from './ast.js';
+import { followerRule } from './address-run.js';
 import { isDeferred, readDeferredRules } from './deferred.js';
 import { AddressRunLowerer } from './lower-address-run.js';
 import type { LowerEnv } from './lower-env.js';
@@ -191,31 +192,31 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
   for (const table of dump.tables) {
     const ids = new Map<string, string>();
     for (const name of table.chains.keys()) ids.set(name, chainId(backend, family, table.name, name));
-    // One action object per chain and kind, shared by every rule jumping there.
-    const actions = new Map<string, Action>();
+    // One action object per chain and kind, shared by every rule jumping there; a map per kind,
+    // so that no key is joined per rule (56,000 on a kube-proxy node).
+    const jumps = new Map<string, Action>();
+    const gotos = new Map<string, Action>();
     const chainAction = (name: string, goto: boolean): Action | null => {
-      const id = ids.get(name);
-      if (id === undefined) return null;
-      const key = (goto ? 'g ' : 'j ') + name;
-      let a = actions.get(key);
-      if (!a) actions.set(key, (a = goto ? { type: 'goto', chain: id } : { type: 'jump', chain: id }));
+      const actions = goto ? gotos : jumps;
+      let a = actions.get(name);
+      if (a === undefined) {
+        const id = ids.get(name);
+        if (id === undefined) return null;
+        actions.set(name, (a = goto ? { type: 'goto', chain: id } : { type: 'jump', chain: id }));
+      }
       return a;
     };
     const lowerRule = (r: IptRule): Rule => {
-      const same = runs.follow(r, file);
-      if (same !== null) return same;
       const before = reports;
       const m = matches.lower(r);
       const t = lowerTarget(r, table.name, chainAction, env);
-      const rule: Rule = {
-        position: r.position,
-        text: r.text,
-        origin: { file, line: r.line },
-        match: m.match,
-        uncertain: t.uncertain.length === 0 ? m.uncertain : [...m.uncertain, ...t.uncertain],
-        action: t.action,
-      };
-      if (m.comment !== undefined) rule.comment = m.comment;
+      const uncertain = t.uncertain.length === 0 ? m.uncertain : [...m.uncertain, ...t.uncertain];
+      // The comment in the literal, not added after: an added key costs each rule a second
+      // object (its out-of-line properties), and a kube-proxy node comments 55,000 rules.
+      const rule: Rule =
+        m.comment === undefined
+          ? { position: r.position, text: r.text, origin: { file, line: r.line }, match: m.match, uncertain, action: t.action }
+          : { position: r.position, text: r.text, origin: { file, line: r.line }, match: m.match, uncertain, action: t.action, comment: m.comment };
       if (m.limits) rule.limits = m.limits;
       runs.remember(r, rule, reports === before);
       return rule;
@@ -225,9 +226,12 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
       for (let k = 0; k < c.rules.length; k++) rules[k] = lowerRule(c.rules[k]!);
       return rules;
     };
+    // A line of an address run: its leader's lowering with its own address, else the long way.
+    const lowerFollower = (leader: IptRule, address: string, text: string, line: number, position: number): Rule =>
+      runs.follow(leader, address, text, line, position, file) ?? lowerRule(followerRule(leader, address, text, line, position));
     const readRules = (c: IptChain): Rule[] => {
       const rules: Rule[] = [];
-      parseErrors.push(...readDeferredRules(table, c, file, (r) => rules.push(lowerRule(r))));
+      parseErrors.push(...readDeferredRules(table, c, file, (r) => rules.push(lowerRule(r)), (leader, address, text, line, position) => rules.push(lowerFollower(leader, address, text, line, position))));
       return rules.slice(); // exact size: 20,000 small chains would each keep 17 slots
     };
     // A deferred chain's rules, read when the engine first enters it, its diagnostics apart.
@@ -237,7 +241,7 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
       sink = lowered;
       seen = new Map();
       const rules: Rule[] = [];
-      const late = readDeferredRules(table, c, file, (r) => rules.push(lowerRule(r)));
+      const late = readDeferredRules(table, c, file, (r) => rules.push(lowerRule(r)), (leader, address, text, line, position) => rules.push(lowerFollower(leader, address, text, line, position)));
       late.push(...lowered, ...summarise(seen, file));
       sink = diagnostics;
       seen = savedSeen;

@@ -37,7 +37,8 @@ export class ValueReader {
 
   /** Whether {@link addresses} read this text as a superset of what the kernel matches. */
   isSuperset(text: string): boolean {
-    return this.inexact.has(text);
+    // Nearly always none: no string hash per rule then (an address run asks for each of its 100,000).
+    return this.inexact.size > 0 && this.inexact.has(text);
   }
   private readonly ports = new Map<string, DimSet | null>();
   private readonly ifaces = new Map<string, DimSet>();
@@ -79,6 +80,13 @@ export class ValueReader {
     }
     let hit = this.addrs.get(text);
     if (hit !== undefined) return hit;
+    const full = this.addrs.size >= ADDRESS_MEMO_LIMIT;
+    // One IPv4 network (a country list's 100,000): no list of parts to build and join.
+    const net = this.family === 'ipv4' ? quickIpv4Set(text) : undefined;
+    if (net !== undefined) {
+      if (!full) this.addrs.set(text, net);
+      return net;
+    }
     let acc: AddrSet | null = [];
     const v4 = this.family === 'ipv4';
     for (const part of text.indexOf(',') < 0 ? [text] : text.split(',')) {
@@ -99,7 +107,7 @@ export class ValueReader {
     // Bounded: a country blocklist's 100,000 distinct networks would each cost an entry and
     // a rehash share (a tenth of its lowering) and never be asked again. Past the bound a
     // text is read each time: the same set, only no longer the same array.
-    if (this.addrs.size < ADDRESS_MEMO_LIMIT) this.addrs.set(text, hit);
+    if (!full) this.addrs.set(text, hit);
     return hit;
   }
 
