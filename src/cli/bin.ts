@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: the young generation's size is set before anything allocates much.
+import './young-generation.js';
 import { main } from './main.js';
 
 // A reader that stops early (`| head`) closes the pipe: that is not an error of ours.
