@@ -64,4 +64,26 @@ describe('a log that goes back in time gives the same summary however it is cut'
     expect(summary([path], { PORTCULLIS_THREADS: '2' })).toEqual(one);
     expect(summary([path], { PORTCULLIS_THREADS: '3' })).toEqual(one);
   }, 180_000);
+
+  it('a report of many ports read by two threads has the bytes one thread writes, to standard output and to --out', () => {
+    // 26 MB (two threads from 16 MB: scan-files.ts), 50,000 ports in each half.
+    const path = join(dir, 'many-ports.log');
+    const start = Date.UTC(2026, 10, 30, 12);
+    const lines: string[] = [];
+    for (let i = 0; i < 100_000; i++) {
+      const stamp = new Date(start + i * 1000).toISOString();
+      lines.push(`${stamp} web1 kernel: [UFW BLOCK] IN=${i % 7 ? 'eth0' : 'wg0'} OUT= MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC=203.0.${(i >> 8) & 255}.${i & 255} DST=192.0.2.10 LEN=44 TOS=0x00 PREC=0x00 TTL=50 ID=1 PROTO=${i % 3 ? 'TCP' : 'UDP'} SPT=40000 DPT=${(i * 7919) % 50_000} WINDOW=1024 RES=0x00 ${i % 5 ? 'SYN' : 'ACK'} URGP=0\n`);
+    }
+    writeFileSync(path, lines.join(''));
+    const text = (threads: string, out?: string): string => {
+      const r = spawnSync(process.execPath, [BIN, 'logs', path, '--format', 'json', ...(out ? ['--out', out] : [])], { encoding: 'utf8', maxBuffer: 256 << 20, env: { ...process.env, TZ: 'UTC', PORTCULLIS_THREADS: threads } });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      return (out ? readFileSync(out, 'utf8') : r.stdout).replace(/"generatedAt": "[^"]*"/, '"generatedAt": ""');
+    };
+    const single = text('1');
+    expect((JSON.parse(single) as LogSummary).ports.length).toBeGreaterThan(40_000);
+    expect(text('2')).toBe(single);
+    expect(text('2', join(dir, 'report.json'))).toBe(single);
+  }, 180_000);
 });

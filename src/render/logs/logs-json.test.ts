@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LogFold, summarize, type LogSummary, type PacketEvent } from '../../analyze/log-summary/index.js';
 import { stableStringify } from '../json/stable-json.js';
-import { renderLogsJson } from './logs-json.js';
+import { renderLogsJson, renderLogsJsonPieces } from './logs-json.js';
 
 const T0 = Date.UTC(2026, 10, 30, 12, 0, 0);
 
@@ -27,6 +27,10 @@ describe('renderLogsJson', () => {
     });
     expect(summary.scanners.length).toBeGreaterThan(0);
     expect(renderLogsJson(summary)).toBe(stableStringify(summary) + '\n');
+    // The command writes the pieces one after the other: the report, then its newline alone.
+    const [json, end] = renderLogsJsonPieces(summary);
+    expect(json).toBe(stableStringify(summary));
+    expect(end).toBe('\n');
   });
 
   it('sorts keys like stableStringify wherever an object is not sorted already, and keeps what JSON drops or converts', () => {

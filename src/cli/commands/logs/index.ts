@@ -10,12 +10,12 @@ import { resolve } from 'node:path';
 import { type FoldOptions, type FoldResult, LogFold, type LogSummary, emptyFoldResult, mergeFoldResults, summarize } from '../../../analyze/log-summary/index.js';
 import { type LogFileInfo, LogReadError, inspectLogFile, orderByFirstStamp, readJournal, readLogHead, readStdin } from '../../../collect/logs/index.js';
 import { renderLogsHtml } from '../../../render/logs/logs-html.js';
-import { renderLogsJson } from '../../../render/logs/logs-json.js';
+import { renderLogsJsonPieces } from '../../../render/logs/logs-json.js';
 import { renderLogsText } from '../../../render/logs/logs-text.js';
 import { shouldColor } from '../../../render/index.js';
 import { VERSION } from '../../../version.js';
 import { ExitCode, InputError } from '../../errors.js';
-import { writeOutput } from '../../output.js';
+import { type ReportText, writeOutput } from '../../output.js';
 import { loadExposure } from './exposure.js';
 import { runFollow } from './follow.js';
 import { type LogsOptions, parsePositive, parseTime } from './options.js';
@@ -90,8 +90,8 @@ async function readAll(paths: string[], opts: LogsOptions, fold: FoldOptions, no
   return { state, inputs };
 }
 
-function render(summary: LogSummary, format: 'text' | 'json' | 'html', color: boolean): string {
-  if (format === 'json') return renderLogsJson(summary);
+function render(summary: LogSummary, format: 'text' | 'json' | 'html', color: boolean): ReportText {
+  if (format === 'json') return renderLogsJsonPieces(summary);
   if (format === 'html') return renderLogsHtml(summary);
   return renderLogsText(summary, { color });
 }
