@@ -69,7 +69,6 @@ class TextCache {
 const prefixes = new TextCache(8);
 const inIfaces = new TextCache(4);
 const outIfaces = new TextCache(4);
-const dsts = new TextCache(4);
 const protos = new TextCache(8);
 
 /** The prefix as text, trimmed. */
