@@ -126,6 +126,22 @@ function sweep<T extends Ordinal>(a: IntervalSet<T>, i: number, iEnd: number, b:
   let inB = false;
   let state = false;
   while (i < iEnd || j < jEnd) {
+    if (i < iEnd && j < jEnd && a[i] === b[j]) {
+      // A run of boundaries both lists share (a blocklist and its complement, merged back
+      // into one cube): each toggles both memberships, so the combined state either flips at
+      // every point (all are boundaries of the answer) or never does. One tight loop.
+      let k = 1;
+      while (i + k < iEnd && j + k < jEnd && a[i + k] === b[j + k]) k++;
+      if (op(!inA, !inB) !== state) for (let x = 0; x < k; x++) out.push(a[i + x]!);
+      i += k;
+      j += k;
+      if (k & 1) {
+        inA = !inA;
+        inB = !inB;
+        state = op(inA, inB);
+      }
+      continue;
+    }
     let point: T;
     if (j >= jEnd || (i < iEnd && a[i]! < b[j]!)) point = a[i]!;
     else point = b[j]!;
