@@ -74,6 +74,10 @@ describe('interval sets agree with brute force', () => {
         expect(I.intersect(a, [0, M])).toBe(a);
         expect(I.difference(a, [M, M + 5])).toBe(a);
         expect(I.union(a, a.slice(0, 2))).toBe(a);
+        // A cut or an addition that changes nothing (the patched path): `a` itself too.
+        const gap = I.difference(I.range(a[0]!, a[a.length - 1]!), a);
+        if (gap.length > 0) expect(I.difference(a, gap.slice(0, 2))).toBe(a);
+        expect(I.union(a, [a[2]!, a[3]!])).toBe(a);
       }),
       { numRuns: 500 },
     );
@@ -91,8 +95,29 @@ describe('interval sets agree with brute force', () => {
         for (const [lo, w, add] of edits) b = add ? I.union(b, I.range(lo, Math.min(M, lo + w))) : I.difference(b, I.range(lo, Math.min(M, lo + w)));
         expectBothWaysAgree(a, b, membersM);
         expectBothWaysAgree(a, [...a], membersM);
+        // A set against its complement with the edits (a blocklist and the sources it leaves):
+        // their boundaries are shared in long runs, one list shifted by one.
+        expectBothWaysAgree(a, I.complement(b, { min: 0, max: M }), membersM);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('the union of a set with a near copy inside it is the set itself, not a copy', () => {
+    // A walk's sources and the same minus one rule's address, merged back at a chain's end.
+    const M = 1000;
+    const big = fc.array(fc.integer({ min: 0, max: M - 1 }), { minLength: 50, maxLength: 300 }).map((pts) => I.fromPoints(pts));
+    fc.assert(
+      fc.property(big, fc.nat(), fc.nat(), (a, at, width) => {
+        fc.pre(a.length >= 8);
+        const k = 2 + 2 * (at % (a.length / 2 - 2)); // a range with ranges before and after it
+        const lo = a[k]! + (width % (a[k + 1]! - a[k]!));
+        const b = I.difference(a, I.range(lo, lo + 1));
+        expect(I.union(a, b)).toBe(a);
+        expect(I.union(b, a)).toBe(a);
+        expect(I.union(a, [...a])).toBe(a);
+      }),
+      { numRuns: 300 },
     );
   });
 
@@ -165,6 +190,31 @@ describe('unionAll (one sort-and-merge)', () => {
     );
   });
 
+  it('unionHead of sets built from one another, with equal copies among them, agrees with unionAll', () => {
+    // A decision's sources: a blocklist's complement in several cubes, some with one more
+    // hole cut by a later rule, some equal arrays built apart.
+    const M = 1000;
+    const big = fc.array(fc.integer({ min: 0, max: M - 1 }), { minLength: 50, maxLength: 300 }).map((pts) => I.fromPoints(pts));
+    const edit = fc.tuple(fc.integer({ min: 0, max: M - 1 }), fc.integer({ min: 1, max: 40 }), fc.boolean());
+    const variant = fc.oneof(fc.constant<[number, number, boolean][]>([]), fc.array(edit, { minLength: 1, maxLength: 3 }));
+    fc.assert(
+      fc.property(big, fc.array(variant, { minLength: 1, maxLength: 4 }), fc.integer({ min: 0, max: 40 }), (a, variants, max) => {
+        const sets = variants.map((edits) => {
+          let b: I.IntervalSet<number> = [...a];
+          for (const [lo, w, add] of edits) b = add ? I.union(b, I.range(lo, Math.min(M, lo + w))) : I.difference(b, I.range(lo, Math.min(M, lo + w)));
+          return b;
+        });
+        const all = I.unionAll(sets);
+        const { head, rangeCount } = I.unionHead(sets, max);
+        expect(rangeCount).toBe(all.length / 2);
+        expect(head.slice(0, 2 * max)).toEqual(all.slice(0, 2 * max));
+        expect(head.length).toBeGreaterThanOrEqual(Math.min(all.length, 2 * max));
+        expect(isNormal(head.slice(0, 2 * max))).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('on bigints (IPv6 addresses) as on numbers', () => {
     const sets = [[1n, 3n], [3n, 5n], [10n, 12n], [0n, 1n], [11n, 20n]] as I.IntervalSet<bigint>[];
     expect(I.unionAll(sets)).toEqual([0n, 5n, 10n, 20n]);
@@ -224,6 +274,24 @@ describe('bulk building and subset tests', () => {
         const his = los.map((lo, k) => lo + (mixed && k === 3 ? width + 1n : width));
         expect(I.fromBounds(los, his)).toEqual(I.fromRanges(los.map((lo, k) => [lo, his[k]!] as const)));
       }),
+    );
+  });
+
+  it('isSubset of sets built from one another (only the part between common head and tail searched) agrees with brute force', () => {
+    const M = 1000;
+    const membersM = (s: I.IntervalSet<number>) => Array.from({ length: M }, (_, x) => I.contains(s, x));
+    const big = fc.array(fc.integer({ min: 0, max: M - 1 }), { minLength: 20, maxLength: 300 }).map((pts) => I.fromPoints(pts));
+    const edit = fc.tuple(fc.integer({ min: 0, max: M - 1 }), fc.integer({ min: 1, max: 40 }), fc.boolean());
+    fc.assert(
+      fc.property(big, fc.array(edit, { maxLength: 3 }), (a, edits) => {
+        let b: I.IntervalSet<number> = [...a];
+        for (const [lo, w, add] of edits) b = add ? I.union(b, I.range(lo, Math.min(M, lo + w))) : I.difference(b, I.range(lo, Math.min(M, lo + w)));
+        const ma = membersM(a);
+        const mb = membersM(b);
+        expect(I.isSubset(a, b)).toBe(ma.every((m, x) => !m || mb[x]));
+        expect(I.isSubset(b, a)).toBe(mb.every((m, x) => !m || ma[x]));
+      }),
+      { numRuns: 500 },
     );
   });
 

@@ -90,11 +90,34 @@ function combine<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>, op: Co
   let tail = 0;
   // Both lists have even lengths, so the tail starts in the same state in both, whatever its length.
   while (tail < n - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
-  const keep = op !== DIFFERENCE;
-  const out: T[] = keep && head > 0 ? (a.slice(0, head) as T[]) : [];
-  sweep(a, head, a.length - tail, b, head, b.length - tail, op, out);
-  if (keep) for (let k = a.length - tail; k < a.length; k++) out.push(a[k]!);
-  return out;
+  const middle: T[] = [];
+  sweep(a, head, a.length - tail, b, head, b.length - tail, op, middle);
+  if (op === DIFFERENCE || (head === 0 && tail === 0)) return middle;
+  // The answer is one of the operands (a set and a copy with one more hole): that operand, no copy.
+  if (sameAt(middle, a, head, a.length - tail)) return a;
+  if (sameAt(middle, b, head, b.length - tail)) return b;
+  return splice(a, head, a.length - tail, middle);
+}
+
+/** Whether `middle` equals set[from..to). */
+function sameAt<T extends Ordinal>(middle: readonly T[], set: IntervalSet<T>, from: number, to: number): boolean {
+  if (middle.length !== to - from) return false;
+  for (let k = 0; k < middle.length; k++) if (middle[k] !== set[from + k]) return false;
+  return true;
+}
+
+/** Boundaries this many or fewer are passed to a native splice as arguments. */
+const MAX_SPREAD = 4096;
+
+/**
+ * `set` with its boundaries [start, end) replaced by `middle`, in one native copy when the
+ * middle is small: a blocklist's complement edited near one address (a rule's hole, a near
+ * copy merged back) was two slices and their concatenation, three fresh arrays of its size,
+ * and fresh pages cost more than the copying (issue 8).
+ */
+function splice<T extends Ordinal>(set: IntervalSet<T>, start: number, end: number, middle: readonly T[]): IntervalSet<T> {
+  if (middle.length <= MAX_SPREAD) return (set as unknown as { toSpliced(start: number, count: number, ...items: T[]): T[] }).toSpliced(start, end - start, ...middle);
+  return set.slice(0, start).concat(middle, set.slice(end));
 }
 
 /** The sweep of {@link combine} over a[i..iEnd) and b[j..jEnd), from outside both sets, appended to `out`. */
@@ -103,6 +126,22 @@ function sweep<T extends Ordinal>(a: IntervalSet<T>, i: number, iEnd: number, b:
   let inB = false;
   let state = false;
   while (i < iEnd || j < jEnd) {
+    if (i < iEnd && j < jEnd && a[i] === b[j]) {
+      // A run of boundaries both lists share (a blocklist and its complement, merged back
+      // into one cube): each toggles both memberships, so the combined state either flips at
+      // every point (all are boundaries of the answer) or never does. One tight loop.
+      let k = 1;
+      while (i + k < iEnd && j + k < jEnd && a[i + k] === b[j + k]) k++;
+      if (op(!inA, !inB) !== state) for (let x = 0; x < k; x++) out.push(a[i + x]!);
+      i += k;
+      j += k;
+      if (k & 1) {
+        inA = !inA;
+        inB = !inB;
+        state = op(inA, inB);
+      }
+      continue;
+    }
     let point: T;
     if (j >= jEnd || (i < iEnd && a[i]! < b[j]!)) point = a[i]!;
     else point = b[j]!;
@@ -122,10 +161,10 @@ function sweep<T extends Ordinal>(a: IntervalSet<T>, i: number, iEnd: number, b:
   }
 }
 
-/** First index k (even) whose range ends after `value`: ranges before it lie wholly below. */
-function firstRangeEndingAfter<T extends Ordinal>(set: IntervalSet<T>, value: T): number {
-  let lo = 0;
-  let hi = set.length >> 1;
+/** First index k (even) in [from, to) whose range ends after `value` (else `to`): ranges before it lie wholly below. */
+function firstRangeEndingAfter<T extends Ordinal>(set: IntervalSet<T>, value: T, from = 0, to = set.length): number {
+  let lo = from >> 1;
+  let hi = to >> 1;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (set[2 * mid + 1]! <= value) lo = mid + 1;
@@ -210,6 +249,8 @@ type UnionPiece<T extends Ordinal> = { readonly from: number; readonly to: numbe
  */
 function unionEach<T extends Ordinal>(big: IntervalSet<T>, small: IntervalSet<T>): IntervalSet<T> {
   if (isSubset(small, big)) return big;
+  const patched = narrowPatch(big, small, UNION, true);
+  if (patched !== null) return patched;
   const pieces = unionEachPieces(big, small).map((p) => ('from' in p ? big.slice(p.from, p.to) : [p.lo, p.hi]));
   return pieces.length === 1 ? pieces[0]! : ([] as T[]).concat(...(pieces as T[][]));
 }
@@ -251,13 +292,22 @@ function unionEachPieces<T extends Ordinal>(big: IntervalSet<T>, small: Interval
  * union has. Evidence lists print a few prefixes of a decision's sources and count the rest:
  * when the union is one huge set plus a few ranges, it is laid out in pieces and only its head
  * is copied, instead of a fresh copy of a 400,000-boundary blocklist complement per decision.
+ * Equal sets count once, and two huge sets (a walk's sources with and without one rule's
+ * hole, cubes apart) are merged without building their union.
  */
 export function unionHead<T extends Ordinal>(sets: readonly IntervalSet<T>[], maxRanges: number): { head: IntervalSet<T>; rangeCount: number } {
+  const distinct = distinctSets(sets);
+  if (distinct.length <= 1) {
+    const only = distinct[0] ?? [];
+    return { head: only, rangeCount: only.length / 2 };
+  }
   let big: IntervalSet<T> = [];
-  for (const s of sets) if (s.length > big.length) big = s;
-  const small = unionAll(sets.filter((s) => s !== big));
-  if (big.length <= CLIP_RATIO * small.length || small.length > 2 * FEW_RANGES || isSubset(small, big)) {
-    const all = unionAll(sets);
+  for (const s of distinct) if (s.length > big.length) big = s;
+  const small = unionAll(distinct.filter((s) => s !== big));
+  if (isSubset(small, big)) return { head: big, rangeCount: big.length / 2 };
+  if (big.length <= CLIP_RATIO * small.length || small.length > 2 * FEW_RANGES) {
+    if (distinct.length === 2) return unionHeadOfTwo(distinct[0]!, distinct[1]!, maxRanges);
+    const all = unionAll(distinct);
     return { head: all, rangeCount: all.length / 2 };
   }
   const head: T[] = [];
@@ -272,6 +322,41 @@ export function unionHead<T extends Ordinal>(sets: readonly IntervalSet<T>[], ma
     else head.push(p.lo, p.hi);
   }
   return { head, rangeCount };
+}
+
+/** Above this many sets, only empty and identical ones are dropped (equality tests grow as the square). */
+const FEW_SETS = 64;
+
+/** The non-empty sets, each content once (the first array that holds it). */
+function distinctSets<T extends Ordinal>(sets: readonly IntervalSet<T>[]): IntervalSet<T>[] {
+  const out: IntervalSet<T>[] = [];
+  const byContent = sets.length <= FEW_SETS;
+  next: for (const s of sets) {
+    if (s.length === 0) continue;
+    for (const t of out) if (t === s || (byContent && setsEqual(t, s))) continue next;
+    out.push(s);
+  }
+  return out;
+}
+
+/**
+ * {@link unionHead} of two sets as {@link combine} would lay out their union (the common head,
+ * the swept middle, the common tail), with only the first `maxRanges` ranges copied.
+ */
+function unionHeadOfTwo<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>, maxRanges: number): { head: IntervalSet<T>; rangeCount: number } {
+  const n = Math.min(a.length, b.length);
+  let head = 0;
+  while (head < n && a[head] === b[head]) head++;
+  head -= head & 1;
+  let tail = 0;
+  while (tail < n - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  const middle: T[] = [];
+  sweep(a, head, a.length - tail, b, head, b.length - tail, UNION, middle);
+  const length = head + middle.length + tail;
+  const out: T[] = [];
+  const tailFrom = a.length - tail - head - middle.length; // index in `a` of the union's boundary k in the tail, minus k
+  for (let k = 0; k < length && k < 2 * maxRanges; k++) out.push(k < head ? a[k]! : k < head + middle.length ? middle[k - head]! : a[tailFrom + k]!);
+  return { head: out, rangeCount: length / 2 };
 }
 
 /**
@@ -326,14 +411,36 @@ function gapsWithin<T extends Ordinal>(small: IntervalSet<T>, lo: T, hi: T): Int
  * `touching` includes ranges that merely touch the span, as a union must.
  */
 function patch<T extends Ordinal>(big: IntervalSet<T>, small: IntervalSet<T>, op: Combine, touching: boolean): IntervalSet<T> {
+  const [start, end] = patchRegion(big, small, touching);
+  return splice(big, start, end, combine(big.slice(start, end), small, op));
+}
+
+/**
+ * The boundaries [start, end) of `big`'s ranges that meet the span of `small` (or touch it,
+ * when `touching`): all that a patch recombines.
+ */
+function patchRegion<T extends Ordinal>(big: IntervalSet<T>, small: IntervalSet<T>, touching: boolean): [number, number] {
   const lo = small[0]!;
   const hi = small[small.length - 1]!;
   let start = firstRangeEndingAfter(big, lo);
   if (touching && start >= 2 && big[start - 1] === lo) start -= 2;
-  let end = start;
-  while (end < big.length && (big[end]! < hi || (touching && big[end] === hi))) end += 2;
+  let end = firstRangeStartingFrom(big, hi, start);
+  if (touching && end < big.length && big[end] === hi) end += 2;
+  return [start, end];
+}
+
+/** At most this many boundaries of a huge set under a small one's span: one patch, not a cut per range. */
+const NARROW_REGION = 64;
+
+/**
+ * `big` op `small` by one patch when only a few of big's ranges lie under small's span (a rule's
+ * address or prefix cut out of a blocklist's complement), else null. Nothing changed: `big` itself.
+ */
+function narrowPatch<T extends Ordinal>(big: IntervalSet<T>, small: IntervalSet<T>, op: Combine, touching: boolean): IntervalSet<T> | null {
+  const [start, end] = patchRegion(big, small, touching);
+  if (end - start > NARROW_REGION) return null;
   const middle = combine(big.slice(start, end), small, op);
-  return big.slice(0, start).concat(middle as T[], big.slice(end));
+  return sameAt(middle, big, start, end) ? big : splice(big, start, end, middle);
 }
 
 export function union<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>): IntervalSet<T> {
@@ -377,7 +484,7 @@ export function difference<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<
   if (b.length > CLIP_RATIO * a.length) return a.length <= 2 * FEW_RANGES ? holesEach(a, b) : combine(a, clip(b, a[0]!, a[a.length - 1]!), DIFFERENCE);
   if (a.length > CLIP_RATIO * b.length) {
     // Holes spread over a's span (an interface's few ranges) would make one patch sweep it all.
-    if (b.length <= 2 * FEW_RANGES) return clipEach(a, gapsWithin(b, a[0]!, a[a.length - 1]!));
+    if (b.length <= 2 * FEW_RANGES) return narrowPatch(a, b, DIFFERENCE, false) ?? clipEach(a, gapsWithin(b, a[0]!, a[a.length - 1]!));
     return patch(a, b, DIFFERENCE, false);
   }
   return combine(a, b, DIFFERENCE);
@@ -409,6 +516,7 @@ export function intersects<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<
 export function isSubset<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>): boolean {
   if (a.length === 0 || a === b) return true;
   if (b.length === 0) return false;
+  if (a.length <= CLIP_RATIO * b.length && b.length <= CLIP_RATIO * a.length) return isSubsetAlike(a, b);
   if (a.length > CLIP_RATIO * b.length) {
     // A huge set against a few ranges: no gap between those ranges (and nothing outside their
     // span) may meet a range of `a`; one binary search per gap, not one per range of `a`.
@@ -422,6 +530,28 @@ export function isSubset<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>
   for (let k = 0; k < a.length; k += 2) {
     const j = firstRangeEndingAfter(b, a[k]!);
     if (j >= b.length || b[j]! > a[k]! || b[j + 1]! < a[k + 1]!) return false;
+  }
+  return true;
+}
+
+/**
+ * {@link isSubset} for sets of like sizes, most often built from one another (a walk's sources
+ * before and after a rule cut one address out): ranges both start or end with are each
+ * other's, so only the ranges of `a` between them are searched for, in the part of `b`
+ * between them (b's ranges before lie below them, after above them).
+ */
+function isSubsetAlike<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>): boolean {
+  const n = Math.min(a.length, b.length);
+  let head = 0;
+  while (head < n && a[head] === b[head]) head++;
+  head -= head & 1;
+  let tail = 0;
+  while (tail < n - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  tail -= tail & 1;
+  const bEnd = b.length - tail;
+  for (let k = head; k < a.length - tail; k += 2) {
+    const j = firstRangeEndingAfter(b, a[k]!, head, bEnd);
+    if (j >= bEnd || b[j]! > a[k]! || b[j + 1]! < a[k + 1]!) return false;
   }
   return true;
 }
