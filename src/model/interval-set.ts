@@ -71,6 +71,29 @@ const INTERSECT: Combine = (a, b) => a && b;
 const DIFFERENCE: Combine = (a, b) => a && !b;
 
 /**
+ * How many boundaries `a` and `b` share at their start, rounded down to an even count so that a
+ * sweep of the rest starts outside both sets. Sets built from one another (a blocklist's
+ * complement and the same with one more hole) share all but a few.
+ */
+function sharedHead<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>): number {
+  const n = Math.min(a.length, b.length);
+  let head = 0;
+  while (head < n && a[head] === b[head]) head++;
+  return head - (head & 1);
+}
+
+/**
+ * How many boundaries `a` and `b` share at their end, not overlapping the shared head. Both
+ * lists have even lengths, so the tail starts in the same state in both, whatever its length.
+ */
+function sharedTail<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>, head: number): number {
+  const n = Math.min(a.length, b.length);
+  let tail = 0;
+  while (tail < n - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  return tail;
+}
+
+/**
  * Sweep both boundary lists in order; emit a boundary wherever the combined membership
  * changes. Each boundary toggles membership of its own set, so simultaneous toggles at one
  * point are applied together before the combined state is read (this is what merges
@@ -83,13 +106,8 @@ const DIFFERENCE: Combine = (a, b) => a && !b;
  * strictly between the common head and tail in both sets, so the pieces join canonically.
  */
 function combine<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>, op: Combine): IntervalSet<T> {
-  const n = Math.min(a.length, b.length);
-  let head = 0;
-  while (head < n && a[head] === b[head]) head++;
-  head -= head & 1; // the sweep starts outside both sets
-  let tail = 0;
-  // Both lists have even lengths, so the tail starts in the same state in both, whatever its length.
-  while (tail < n - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  const head = sharedHead(a, b);
+  const tail = sharedTail(a, b, head);
   const middle: T[] = [];
   sweep(a, head, a.length - tail, b, head, b.length - tail, op, middle);
   if (op === DIFFERENCE || (head === 0 && tail === 0)) return middle;
@@ -344,12 +362,8 @@ function distinctSets<T extends Ordinal>(sets: readonly IntervalSet<T>[]): Inter
  * the swept middle, the common tail), with only the first `maxRanges` ranges copied.
  */
 function unionHeadOfTwo<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>, maxRanges: number): { head: IntervalSet<T>; rangeCount: number } {
-  const n = Math.min(a.length, b.length);
-  let head = 0;
-  while (head < n && a[head] === b[head]) head++;
-  head -= head & 1;
-  let tail = 0;
-  while (tail < n - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  const head = sharedHead(a, b);
+  const tail = sharedTail(a, b, head);
   const middle: T[] = [];
   sweep(a, head, a.length - tail, b, head, b.length - tail, UNION, middle);
   const length = head + middle.length + tail;
@@ -541,12 +555,8 @@ export function isSubset<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>
  * between them (b's ranges before lie below them, after above them).
  */
 function isSubsetAlike<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>): boolean {
-  const n = Math.min(a.length, b.length);
-  let head = 0;
-  while (head < n && a[head] === b[head]) head++;
-  head -= head & 1;
-  let tail = 0;
-  while (tail < n - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  const head = sharedHead(a, b);
+  let tail = sharedTail(a, b, head);
   tail -= tail & 1;
   const bEnd = b.length - tail;
   for (let k = head; k < a.length - tail; k += 2) {
