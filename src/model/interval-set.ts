@@ -425,8 +425,13 @@ function gapsWithin<T extends Ordinal>(small: IntervalSet<T>, lo: T, hi: T): Int
  * `touching` includes ranges that merely touch the span, as a union must.
  */
 function patch<T extends Ordinal>(big: IntervalSet<T>, small: IntervalSet<T>, op: Combine, touching: boolean): IntervalSet<T> {
-  const [start, end] = patchRegion(big, small, touching);
-  return splice(big, start, end, combine(big.slice(start, end), small, op));
+  return patchAt(big, small, op, patchRegion(big, small, touching));
+}
+
+/** `big` with its boundaries [start, end) recombined with `small`; nothing changed: `big` itself. */
+function patchAt<T extends Ordinal>(big: IntervalSet<T>, small: IntervalSet<T>, op: Combine, [start, end]: [number, number]): IntervalSet<T> {
+  const middle = combine(big.slice(start, end), small, op);
+  return sameAt(middle, big, start, end) ? big : splice(big, start, end, middle);
 }
 
 /**
@@ -451,10 +456,8 @@ const NARROW_REGION = 64;
  * address or prefix cut out of a blocklist's complement), else null. Nothing changed: `big` itself.
  */
 function narrowPatch<T extends Ordinal>(big: IntervalSet<T>, small: IntervalSet<T>, op: Combine, touching: boolean): IntervalSet<T> | null {
-  const [start, end] = patchRegion(big, small, touching);
-  if (end - start > NARROW_REGION) return null;
-  const middle = combine(big.slice(start, end), small, op);
-  return sameAt(middle, big, start, end) ? big : splice(big, start, end, middle);
+  const region = patchRegion(big, small, touching);
+  return region[1] - region[0] > NARROW_REGION ? null : patchAt(big, small, op, region);
 }
 
 export function union<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>): IntervalSet<T> {

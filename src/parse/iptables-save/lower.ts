@@ -229,9 +229,12 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
     // A line of an address run: its leader's lowering with its own address, else the long way.
     const lowerFollower = (leader: IptRule, address: string, text: string, line: number, position: number): Rule =>
       runs.follow(leader, address, text, line, position, file) ?? lowerRule(followerRule(leader, address, text, line, position));
+    // A deferred chain read and lowered line by line into `rules`: its diagnostics.
+    const readLowered = (c: IptChain, rules: Rule[]): Diagnostic[] =>
+      readDeferredRules(table, c, file, (r) => rules.push(lowerRule(r)), (leader, address, text, line, position) => rules.push(lowerFollower(leader, address, text, line, position)));
     const readRules = (c: IptChain): Rule[] => {
       const rules: Rule[] = [];
-      parseErrors.push(...readDeferredRules(table, c, file, (r) => rules.push(lowerRule(r)), (leader, address, text, line, position) => rules.push(lowerFollower(leader, address, text, line, position))));
+      parseErrors.push(...readLowered(c, rules));
       return rules.slice(); // exact size: 20,000 small chains would each keep 17 slots
     };
     // A deferred chain's rules, read when the engine first enters it, its diagnostics apart.
@@ -241,7 +244,7 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
       sink = lowered;
       seen = new Map();
       const rules: Rule[] = [];
-      const late = readDeferredRules(table, c, file, (r) => rules.push(lowerRule(r)), (leader, address, text, line, position) => rules.push(lowerFollower(leader, address, text, line, position)));
+      const late = readLowered(c, rules);
       late.push(...lowered, ...summarise(seen, file));
       sink = diagnostics;
       seen = savedSeen;

@@ -81,16 +81,18 @@ export class ValueReader {
     let hit = this.addrs.get(text);
     if (hit !== undefined) return hit;
     const full = this.addrs.size >= ADDRESS_MEMO_LIMIT;
+    const v4 = this.family === 'ipv4';
+    const parts = text.indexOf(',') < 0 ? null : text.split(',');
     // One IPv4 network (a country list's 100,000): no list of parts to build and join.
-    const net = this.family === 'ipv4' ? quickIpv4Set(text) : undefined;
+    const net = v4 && parts === null ? quickIpv4Set(text) : undefined;
     if (net !== undefined) {
       if (!full) this.addrs.set(text, net);
       return net;
     }
     let acc: AddrSet | null = [];
-    const v4 = this.family === 'ipv4';
-    for (const part of text.indexOf(',') < 0 ? [text] : text.split(',')) {
-      let one = (v4 ? quickIpv4Set(part) : undefined) ?? parseAddrSet(part, this.family);
+    for (const part of parts ?? [text]) {
+      // A lone text was tried by the quick reader just above.
+      let one = (v4 && parts !== null ? quickIpv4Set(part) : undefined) ?? parseAddrSet(part, this.family);
       // A non-contiguous mask with too many combinations: its leading prefix, a superset (the caller reads the rule as "may match").
       const masked = one ? null : parseMaskedAddr(part, this.family);
       if (masked) {
