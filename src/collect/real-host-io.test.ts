@@ -35,6 +35,15 @@ describe('realHostIO', () => {
     expect(r.ok && r.stdout.split('\n').length).toBe(20001);
     expect(r.ok && r.stdout.endsWith('line 19999 ü€\n')).toBe(true);
   });
+  it('bytes that are not UTF-8 decode as the whole output would, across pipe reads', async () => {
+    const patient = realHostIO({ timeoutMs: 30_000 });
+    const dir = mkdtempSync(join(tmpdir(), 'portcullis-test-'));
+    // 200 KB: several reads of the pipe; stray continuation bytes and cut sequences throughout.
+    const bytes = Buffer.concat(Array.from({ length: 20000 }, (_, i) => Buffer.from(i % 7 === 0 ? [0xe2, 0x82] : i % 5 === 0 ? [0x80, 0x41] : [...Buffer.from('ü€x')])));
+    writeFileSync(join(dir, 'out.bin'), bytes);
+    const r = await patient.exec(['cat', join(dir, 'out.bin')]);
+    expect(r.ok && r.stdout === bytes.toString('utf8')).toBe(true);
+  });
   it('commands run at once give what each gives alone', async () => {
     const patient = realHostIO({ timeoutMs: 30_000 });
     const commands = [['echo', 'a;b', '$HOME'], ['sh', '-c', 'printf out; echo err >&2; exit 3'], ['portcullis-no-such-tool'], ['sh', '-c', 'sleep 0.2; echo late'], ['echo', 'early']];

@@ -28,8 +28,12 @@ function run(argv: readonly string[], timeoutMs: number, input: string | undefin
     const child = execFile(
       file,
       args,
-      { encoding: 'utf8', timeout: timeoutMs, maxBuffer: EXEC_MAX_BUFFER, env: ENV },
-      (err, stdout, stderr) => {
+      // Bytes, decoded once at the end: decoded per 64 KB chunk, a multi-MB dump passed through
+      // the 1 MB young generation as strings that every scavenge copied (issue 8).
+      { encoding: 'buffer', timeout: timeoutMs, maxBuffer: EXEC_MAX_BUFFER, env: ENV },
+      (err, stdoutBytes, stderrBytes) => {
+        const stdout = stdoutBytes.toString('utf8');
+        const stderr = stderrBytes.toString('utf8');
         if (!err) return resolve({ ok: true, code: 0, stdout, stderr });
         const e = err as NodeJS.ErrnoException & { code?: string | number; killed?: boolean; signal?: string | null };
         if (typeof e.code === 'number') return resolve({ ok: true, code: e.code, stdout, stderr });
