@@ -209,8 +209,9 @@ export function loadHost(snapshot: Snapshot, file: string, overrides: FirewallOv
     for (const family of ['ipv4', 'ipv6'] as const) models[family].push(lowered.value[family]);
     sourceStatus.push(onDemand ? lazyNftStatus(n.label, lowered.value, lowered.diagnostics) : { source: n.label, ...nftStatus(lowered.value, lowered.diagnostics) });
   }
-  // A model alone needs no merged copy; copying would lower every chain of a lazy one.
-  const merged = (family: Family): FirewallModel => (onDemand && models[family].length === 1 ? models[family][0]! : mergeModels(family, models[family]));
+  // A model alone is the merged model: a copy would lower every chain of a lazy one, and cost a
+  // full load a Map insert per chain (20,000 on a kube-proxy host: issue 8).
+  const merged = (family: Family): FirewallModel => (models[family].length === 1 ? models[family][0]! : mergeModels(family, models[family]));
   const loaded: LoadedHost = {
     snapshot,
     file,
