@@ -1,7 +1,8 @@
 /**
  * The pure fold of a drop log: counts per day, hour, port, protocol and source, and scanner
  * detection (scan-window.ts), from packet events. While it reads, a source is an object it
- * updates in place (source-state.ts); finished, it hands on its sources as typed-array columns
+ * updates in place (source-state.ts), a batch of attempts at a time, source by source
+ * (attempt-batch.ts, source-attempt.ts); finished, it hands on its sources as typed-array columns
  * (source-table.ts) that cross worker threads by transfer and merge (fold-result.ts). Every
  * count, scanners included, is a function of the set of stamped attempts, so the result does
  * not depend on where the log was cut nor on lines that go back in time. Distinct sources per
