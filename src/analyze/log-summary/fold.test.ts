@@ -291,3 +291,55 @@ describe('interfaces and TCP flags', () => {
     expect(summarize(merged, { scan: SCAN.scan, now: new Date(T0), toolVersion: 't', inputs: [] })).toEqual(whole);
   });
 });
+
+describe('attempts held back and applied source by source (attempt-batch.ts)', () => {
+  const attempt = fc.record({
+    // 198.51.100.3 also comes as text only (srcV4 -1), as a parser that did not read it as a number would give it.
+    src: fc.constantFrom('198.51.100.1', '198.51.100.2', '198.51.100.3', '2001:0db8:0000:0000:0000:0000:0000:0001'),
+    textOnly: fc.boolean(),
+    proto: fc.constantFrom('tcp', 'tcp', 'udp', 'icmp', 'gre'),
+    port: fc.integer({ min: 1, max: 20 }),
+    gap: fc.integer({ min: -20_000, max: 30_000 }),
+    iface: fc.constantFrom('eth0', 'eth0', 'wg0', ''),
+    flags: fc.constantFrom(SYN, ACK, SYN | ECE),
+    repeat: fc.constantFrom(0, 0, 0, 1, 4),
+  });
+
+  it('give the same result as each attempt applied at once, for any batch size (property)', () => {
+    const options: FoldOptions = { scan: { ports: 4, windowMs: 20_000 } };
+    fc.assert(
+      fc.property(fc.array(attempt, { minLength: 1, maxLength: 300 }), (raw) => {
+        let t = T0;
+        const results = [1, 2, 7, 64, undefined].map((size) => {
+          const f = new LogFold(options, size);
+          t = T0;
+          raw.forEach((r, i) => {
+            t += r.gap;
+            const e = ev(r.src, r.proto === 'tcp' || r.proto === 'udp' ? r.port : -1, t, r.proto, r.iface, r.proto === 'tcp' ? r.flags : 0);
+            if (r.textOnly) e.srcV4 = -1;
+            f.record(e, i + 1);
+            if (r.repeat > 0) f.repeated(e, r.repeat, i + 1);
+          });
+          // The per-port arrays as their non-zero entries (comparing 327,680 numbers each run is slow).
+          const { ports, tcpSyn, ...rest } = f.finish();
+          const nonZero = (a: Float64Array) => {
+            const out: number[] = [];
+            for (let k = 0; k < a.length; k++) if (a[k] !== 0) out.push(k, a[k]!);
+            return out;
+          };
+          return { ...rest, ports: nonZero(ports), tcpSyn: nonZero(tcpSyn) };
+        });
+        for (const r of results.slice(1)) expect(r).toEqual(results[0]);
+      }),
+      { numRuns: 40 },
+    );
+  }, 120_000);
+
+  it('the state read while folding has every attempt applied', () => {
+    const f = new LogFold(SCAN, 1000);
+    f.record(ev('198.51.100.1', 22, T0), 1);
+    f.record(ev('198.51.100.1', 23, T0 + 1000), 2);
+    expect(f.state.sources.get('198.51.100.1')).toMatchObject({ attempts: 2, last: T0 + 1000 });
+    expect([...f.state.sources.get('198.51.100.1')!.ports.keys()]).toEqual([22, 23]);
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * The pure fold of a drop log: counts per day, hour, port, protocol and source, and scanner
  * detection (scan-window.ts), from packet events. While it reads, a source is an object it
- * updates in place (source-state.ts); finished, it hands on its sources as typed-array columns
+ * updates in place (source-state.ts), a batch of attempts at a time, source by source
+ * (attempt-batch.ts, source-attempt.ts); finished, it hands on its sources as typed-array columns
  * (source-table.ts) that cross worker threads by transfer and merge (fold-result.ts). Every
  * count, scanners included, is a function of the set of stamped attempts, so the result does
  * not depend on where the log was cut nor on lines that go back in time. Distinct sources per
@@ -13,6 +14,8 @@
 import { Ipv4Index } from './ipv4-index.js';
 import { PORT_KEYS, portKey } from './port-key.js';
 import type { ScanParams } from './scan-window.js';
+import { AttemptBatch } from './attempt-batch.js';
+import { NOT_TCP, applyAttempt } from './source-attempt.js';
 import { PRUNE_MIN, type SourceState, createSourceState, pruneSpans, settleSource } from './source-state.js';
 import { type SourceTable, tableOfSources } from './source-table.js';
 import type { LineCounts, MalformedExample, PacketEvent } from './types.js';
@@ -95,9 +98,16 @@ const SYN = 2;
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
+/**
+ * Attempts held back per batch: enough that a source of a busy log has several in each (so its
+ * state is fetched once for them), few enough that the batch stays a few MB.
+ */
+const BATCH_SIZE = 1 << 17;
+/** Counts above this (a repeat of a billion lines) are applied at once: a batch keeps int32s. */
+const MAX_BATCHED_COUNT = 0x3fff_ffff;
 
 export class LogFold {
-  readonly state: FoldState = emptyFoldState();
+  private readonly s: FoldState = emptyFoldState();
   file = '';
   // Runs of attempts in the same hour: counted here, flushed when the hour changes.
   private hour = NaN;
@@ -107,17 +117,37 @@ export class LogFold {
   /** IPv4 sources by number → their place in `sourceList` (the state's Map is filled once per source). */
   private readonly v4Sources = new Ipv4Index();
   private readonly sourceList: SourceState[] = [];
+  /** Every source's id by its text (the v4 index is the fast way in). */
+  private readonly idByName = new Map<string, number>();
+  /** Interface and protocol names, by the index a batched attempt carries. */
+  private readonly names: string[] = [];
+  private readonly nameIndexes = new Map<string, number>();
+  private ifaceIndex = 0;
+  /** Attempts held back to be applied source by source; none with `live` (each attempt's scanner bit is wanted at once). */
+  private readonly batch: AttemptBatch | null;
   /** The interface of the previous attempt and its counts (most logs have one or two). */
   private iface: string | null = null;
   private ifaceState: InterfaceState | null = null;
   /** The first interface seen: its per-port counts are the totals minus the others', filled in by finish() (no Map update per attempt). */
   private primary: string | null = null;
 
-  constructor(private readonly options: FoldOptions) {}
+  /** `batchSize`: attempts held back before they are applied source by source (tests make it small). */
+  constructor(
+    private readonly options: FoldOptions,
+    batchSize = BATCH_SIZE,
+  ) {
+    this.batch = options.live || batchSize <= 1 ? null : new AttemptBatch(batchSize);
+  }
+
+  /** The state so far, every attempt applied. */
+  get state(): FoldState {
+    if (this.batch) this.applyBatch();
+    return this.s;
+  }
 
   /** A netfilter line; returns FOLD_* bits for --follow. */
   record(ev: PacketEvent, _line: number): number {
-    const s = this.state;
+    const s = this.s;
     s.lines.read++;
     s.lines.netfilter++;
     if (!ev.drop) {
@@ -131,21 +161,21 @@ export class LogFold {
 
   /** `last message repeated N times` after the drop `ev`. */
   repeated(ev: PacketEvent, count: number, _line: number): number {
-    this.state.lines.repeated += count;
+    this.s.lines.repeated += count;
     this.countPrefix(ev.prefix, count);
     return this.attempt(ev, count);
   }
 
   malformed(reason: string, line: number, text: string): void {
-    const s = this.state;
+    const s = this.s;
     s.lines.read++;
     s.lines.malformed++;
     if (s.malformed.length < (this.options.examples ?? 5)) s.malformed.push({ file: this.file, line, reason, text });
   }
 
   skipped(_line: number, _recognised: boolean): void {
-    this.state.lines.read++;
-    this.state.lines.skipped++;
+    this.s.lines.read++;
+    this.s.lines.skipped++;
   }
 
   private countPrefix(prefix: string, n: number): void {
@@ -158,14 +188,14 @@ export class LogFold {
 
   private flushPrefix(): void {
     if (this.prefixCount === 0) return;
-    const p = this.state.prefixes;
+    const p = this.s.prefixes;
     p.set(this.lastPrefix, (p.get(this.lastPrefix) ?? 0) + this.prefixCount);
     this.prefixCount = 0;
   }
 
   private flushHour(): void {
     if (this.hourCount === 0) return;
-    const s = this.state;
+    const s = this.s;
     s.hours.set(this.hour, (s.hours.get(this.hour) ?? 0) + this.hourCount);
     const day = Math.floor((this.hour * HOUR) / DAY);
     s.days.set(day, (s.days.get(day) ?? 0) + this.hourCount);
@@ -173,7 +203,7 @@ export class LogFold {
   }
 
   private attempt(ev: PacketEvent, count: number): number {
-    const s = this.state;
+    const s = this.s;
     const t = ev.time;
     const opts = this.options;
     if ((opts.since !== undefined && t < opts.since) || (opts.until !== undefined && t >= opts.until)) {
@@ -190,140 +220,106 @@ export class LogFold {
       this.hour = hour;
     }
     this.hourCount += count;
-    const v4 = ev.srcV4 ?? -1;
-    let source: SourceState | undefined;
-    if (v4 >= 0) {
-      const id = this.v4Sources.get(v4);
-      // A miss may still be a source an event without `srcV4` brought in: the Map decides then.
-      source = id >= 0 ? this.sourceList[id] : s.sources.get(ev.src);
-      if (id < 0 && source) {
-        this.v4Sources.add(v4, this.sourceList.length);
-        this.sourceList.push(source);
-      }
-    } else source = s.sources.get(ev.src);
-    if (!source) {
-      source = createSourceState(t, t);
-      s.sources.set(ev.src, source);
-      if (v4 >= 0) {
-        this.v4Sources.add(v4, this.sourceList.length);
-        this.sourceList.push(source);
-      }
-    }
-    source.attempts += count;
-    if (t < source.first) source.first = t;
-    const day = Math.floor(t / DAY);
-    if (day !== source.lastDay) {
-      const days = source.days;
-      if (!days.includes(day)) {
-        days.push(day);
-        if (days.length > 1 && days[days.length - 2]! > day) days.sort((a, b) => a - b);
-      }
-      source.lastDay = day;
-    }
+    const id = this.sourceId(ev, t);
     const iface = ev.inIface;
     if (iface !== this.iface || !this.ifaceState) {
       this.iface = iface;
       this.ifaceState = s.interfaces.get(iface) ?? null;
       if (!this.ifaceState) s.interfaces.set(iface, (this.ifaceState = { attempts: 0, ports: new Map() }));
       this.primary ??= iface;
+      this.ifaceIndex = this.nameIndex(iface);
     }
     const ifaceState = this.ifaceState;
     ifaceState.attempts += count;
-    if (source.lastIface !== iface) {
-      if (!source.interfaces.includes(iface)) source.interfaces.push(iface);
-      source.lastIface = iface;
-    }
     const key = portKey(ev.proto, ev.dpt);
-    if (key < 0) {
-      s.protocols.set(ev.proto, (s.protocols.get(ev.proto) ?? 0) + count);
-      if (!source.protocols.includes(ev.proto)) source.protocols.push(ev.proto);
-      if (t > source.last) source.last = t;
-      return bits;
-    }
-    if (s.ports[key] === 0) bits |= FOLD_NEW_PORT;
-    s.ports[key]! += count;
-    if (iface !== this.primary) ifaceState.ports.set(key, (ifaceState.ports.get(key) ?? 0) + count);
-    if (key < 65536) {
-      if ((ev.tcpFlags & CONNECTION_FLAGS) === SYN) {
-        s.tcpSyn[key]! += count;
-        source.tcpSyn += count;
-      } else source.tcpOther += count;
-    }
-    const windowMs = opts.scan.windowMs;
-    let ports = source.ports;
-    let spans = source.spans;
-    // The port of its previous attempt needs no Map lookup (SourceState.lastKey).
-    const at = key === source.lastKey ? source.lastAt : ports.get(key);
-    if (at !== undefined && at >= 0 && t >= spans[at]! && t - spans[at + 1]! < windowMs) {
-      source.lastKey = key;
-      source.lastAt = at;
-      // Within or right after the port's current span: it grows, the window's port count does not.
-      if (t > spans[at + 1]!) spans[at + 1] = t;
-      if (t < source.last) source.unordered = true;
-      if (t > source.last) source.last = t;
-      return bits;
-    }
-    if (source.spanEnd >= source.pruneAt) {
-      pruneSpans(source, opts.scan);
-      // A prune that settled the source gave it a new Map and spans: the new span must be written there, not to those read above.
-      ports = source.ports;
-      spans = source.spans;
-    }
-    const added = source.spanEnd;
-    ports.set(key, added);
-    source.lastKey = key;
-    source.lastAt = added;
-    // Into the room an earlier prune left, if any (SourceState.spanEnd).
-    if (added < spans.length) {
-      spans[added] = t;
-      spans[added + 1] = t;
-      spans[added + 2] = key;
-    } else spans.push(t, t, key);
-    source.spanEnd = added + 3;
-    if (t < source.last) source.unordered = true;
-    if (t > source.last) source.last = t;
-    if (!Number.isNaN(source.detectedAt) || ports.size < opts.scan.ports) return bits;
-    if (source.unordered) {
-      // Only --follow needs to know now; a batch read settles unordered sources once, at the end.
-      if (opts.live) {
-        settleSource(source, opts.scan);
-        if (!Number.isNaN(source.detectedAt)) bits |= FOLD_NEW_SCANNER;
+    let syn = NOT_TCP;
+    if (key < 0) s.protocols.set(ev.proto, (s.protocols.get(ev.proto) ?? 0) + count);
+    else {
+      if (s.ports[key] === 0) bits |= FOLD_NEW_PORT;
+      s.ports[key]! += count;
+      if (iface !== this.primary) ifaceState.ports.set(key, (ifaceState.ports.get(key) ?? 0) + count);
+      if (key < 65536) {
+        syn = (ev.tcpFlags & CONNECTION_FLAGS) === SYN ? 1 : 0;
+        if (syn === 1) s.tcpSyn[key]! += count;
       }
+    }
+    const batch = this.batch;
+    if (batch && count <= MAX_BATCHED_COUNT) {
+      // A protocol without ports travels as -1 - its index among the names.
+      const code = key >= 0 ? key : -1 - this.nameIndex(ev.proto);
+      if (batch.add(id, t, code, count, this.ifaceIndex * 4 + syn + 1)) this.applyBatch();
       return bits;
     }
-    // In time order, the ports in the window ending now are those whose current span ends within it.
-    // A port's earlier spans ended a window or more before its current one began, so counting the
-    // kept spans that end within it counts the same ports: walk whichever is shorter, the spans
-    // (bounded by pruning) or the port Map (which keeps every port the source ever tried).
-    const live = source.spanEnd;
-    if (live < opts.scan.ports * 3) return bits;
-    let inWindow = 0;
-    if (live / 3 < ports.size) {
-      for (let i = 1; i < live; i += 3) if (t - spans[i]! < windowMs) inWindow++;
-    } else for (const i of ports.values()) if (i >= 0 && t - spans[i + 1]! < windowMs) inWindow++;
-    if (inWindow >= opts.scan.ports) {
-      source.detectedAt = t;
-      bits |= FOLD_NEW_SCANNER;
-    }
+    // Attempts of one source are applied in log order: whatever is held back goes first.
+    if (batch) this.applyBatch();
+    if (applyAttempt(this.sourceList[id]!, t, key, ev.proto, count, iface, syn, opts.scan, opts.live === true)) bits |= FOLD_NEW_SCANNER;
     return bits;
+  }
+
+  /** The source's id (its place in `sourceList`), made on its first attempt. */
+  private sourceId(ev: PacketEvent, t: number): number {
+    const v4 = ev.srcV4 ?? -1;
+    if (v4 >= 0) {
+      const id = this.v4Sources.get(v4);
+      if (id >= 0) return id;
+    }
+    // A v4 miss may still be a source an event without `srcV4` brought in: the names decide then.
+    let id = this.idByName.get(ev.src);
+    if (id === undefined) {
+      const source = createSourceState(t, t);
+      id = this.sourceList.push(source) - 1;
+      this.s.sources.set(ev.src, source);
+      this.idByName.set(ev.src, id);
+    }
+    if (v4 >= 0) this.v4Sources.add(v4, id);
+    return id;
+  }
+
+  private nameIndex(name: string): number {
+    let i = this.nameIndexes.get(name);
+    if (i === undefined) this.nameIndexes.set(name, (i = this.names.push(name) - 1));
+    return i;
+  }
+
+  /** Apply the held-back attempts source by source (attempt-batch.ts). */
+  private applyBatch(): void {
+    const batch = this.batch!;
+    if (batch.size === 0) return;
+    batch.sort();
+    const { sortedTimes: times, sortedInts: ints, touched, ends } = batch;
+    const list = this.sourceList;
+    const names = this.names;
+    const scan = this.options.scan;
+    let j = 0;
+    for (let k = 0; k < batch.touchedCount; k++) {
+      const id = touched[k]!;
+      const source = list[id]!;
+      for (const end = ends[id]!; j < end; j++) {
+        const code = ints[j * 3]!;
+        const mark = ints[j * 3 + 2]!;
+        applyAttempt(source, times[j]!, code >= 0 ? code : -1, code >= 0 ? '' : names[-1 - code]!, ints[j * 3 + 1]!, names[mark >> 2]!, (mark & 3) - 1, scan, false);
+      }
+    }
+    batch.clear();
   }
 
   /** The result, ready to transfer and merge; call once, at the end. */
   finish(): FoldResult {
+    if (this.batch) this.applyBatch();
     this.flushHour();
     this.flushPrefix();
-    for (const source of this.state.sources.values()) {
+    for (const source of this.s.sources.values()) {
       if (source.unordered) settleSource(source, this.options.scan);
       // Only spans near either end can still join another part's (pruneSpans): the rest need not be copied, moved or merged.
       if (source.spanEnd > PRUNE_MIN) pruneSpans(source, this.options.scan);
     }
     this.fillPrimaryInterface();
-    const { sources, ...counts } = this.state;
+    const { sources, ...counts } = this.s;
     return { ...counts, sources: tableOfSources(sources) };
   }
 
   private fillPrimaryInterface(): void {
-    const s = this.state;
+    const s = this.s;
     const primary = this.primary === null ? undefined : s.interfaces.get(this.primary);
     if (!primary) return;
     const rest = new Float64Array(s.ports);

@@ -99,6 +99,8 @@ describe('source state', () => {
     pruneSpans(s, OPTIONS.scan);
     expect([s.spans.length, s.spanEnd]).toEqual([27, 6]);
     f.record(ev('198.51.100.5', 10, T0 + 6 * HOUR + 1000), 10);
+    // Reading the state applies the attempts the fold held back (attempt-batch.ts).
+    expect(f.state.sources.get('198.51.100.5')).toBe(s);
     expect(s.spans).toBe(before);
     expect([s.spans.length, s.spanEnd]).toEqual([27, 9]);
     expect([s.ports.get(100), s.ports.get(1), s.ports.get(7), s.ports.get(9), s.ports.get(10)]).toEqual([0, -1, -1, 3, 6]);
