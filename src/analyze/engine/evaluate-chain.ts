@@ -13,7 +13,7 @@
  */
 import { recordOriginalDst } from '../../model/conntrack-tuple.js';
 import { appliesToFirstConnection } from '../../model/limiters.js';
-import { type Cube, DIM_COUNT, Dim, type DimSet, PacketSet, ctValue, dimDomain } from '../../model/packet-set.js';
+import { type Cube, Dim, type DimSet, PacketSet, ctValue, dimDomain } from '../../model/packet-set.js';
 import * as I from '../../model/interval-set.js';
 import type { Action, BaseChain, Chain, FirewallModel, RejectWith, Rule, Uncertainty } from '../../model/ruleset.js';
 import { ChainIndex } from './rule-index.js';
@@ -62,17 +62,6 @@ interface Memo {
   events: WalkEvent[];
 }
 
-/**
- * A prefix walked over packets widened on every dimension it does not read: its events as
- * recorded (not summarised), and whether some chain and verdict among them has more than
- * SUMMARY_THRESHOLD events (then a slice's summaries may differ from these: see enter).
- */
-interface WideMemo extends Memo {
-  grouped: boolean;
-}
-
-
-
 const UNTRACKED = I.fromPoints([ctValue('UNTRACKED'), ctValue('UNTRACKED', true), ctValue('UNTRACKED', false, true), ctValue('UNTRACKED', true, true)]);
 
 /**
@@ -93,11 +82,8 @@ class Frame {
   waitingUncertain = false;
   /** A chain's rest after a memoised prefix: the prefix's outcome, joined to this walk's at the end. */
   head: WalkOutcome | null = null;
-  /**
-   * A memoised prefix's walk over widened packets: where its outcome is memoised, the events
-   * it records apart, the packets to cut it to, and the slice's own memo key and packets (see fromWide).
-   */
-  memo: { key: string; saved: WalkEvent[] | null; events: WalkEvent[]; narrow: PacketSet; steps: number; sliceKey: string; slicePackets: PacketSet } | null = null;
+  /** A memoised prefix's walk over widened packets: where its outcome is memoised, the events it records apart, and the packets to cut it to. */
+  memo: { key: string; saved: WalkEvent[] | null; events: WalkEvent[]; narrow: PacketSet; steps: number } | null = null;
 
   constructor(
     readonly chain: Chain,
@@ -132,11 +118,7 @@ export class ChainWalker {
   /** Per chain: true when its walk does not depend on protocol or ports (see walkMemo). */
   private readonly independent = new Map<string, boolean>();
   private readonly memo = new Map<string, Memo>();
-  /** Prefix walks over packets widened on every dimension the prefix does not read, shared by slices that differ only there. */
-  private readonly wideMemo = new Map<string, WideMemo>();
-  private readonly prefixes = new Map<string, { steps: number; rules: number; reads?: number }>();
-  /** Per chain: the dimensions it and its jump targets read, as bits (see chainReads). */
-  private readonly reads = new Map<string, number>();
+  private readonly prefixes = new Map<string, { steps: number; rules: number }>();
   /** Memoise slice-independent chains (off while tracing one flow, so its trace names every rule). */
   memoize = true;
   /** How many memoised walks ran (a walk shared between slices is exact only without one: see prerouting-share.ts). */
@@ -306,104 +288,11 @@ export class ChainWalker {
     const key = `${chain.id}\u0000${prefix.steps}\u0000${hook}\u0000${this.kind}\u0000${widened.key()}`;
     const memo = this.memo.get(key);
     if (memo) return this.afterPrefix(chain, hook, input, active, prefix.steps, memo);
-    // Slices that differ only where the prefix does not look (Docker's 300 published ports
-    // differ in their destination, which DOCKER-USER and DOCKER-ISOLATION-* never read) share
-    // one walk of their packets made whole on every such dimension. A walk treats each packet
-    // on its own, so that walk cut to a slice is the slice's own; and since no rule looks
-    // there, a rule meets some of the slice's packets exactly when it meets some of the wider
-    // ones, so the events (and a jump target's own memoised summaries) are the slice's too.
-    const wide = widenUnread(widened, this.prefixReads(chain, prefix));
-    const wideKey = `${chain.id}\u0000${prefix.steps}\u0000${hook}\u0000${this.kind}\u0000${wide.key()}`;
-    const known = this.wideMemo.get(wideKey);
-    if (known) return this.fromWide(chain, hook, input, active, prefix.steps, known, key, widened);
-    // Walk the prefix over the wide packets, recording its events apart (see finish).
-    const f = this.frame(chain, hook, wide, active, 0, prefix.steps);
-    f.memo = { key: wideKey, saved: this.events, events: [], narrow: input, steps: prefix.steps, sliceKey: key, slicePackets: widened };
+    // Walk the prefix over the widened packets, recording its events apart (see finish).
+    const f = this.frame(chain, hook, widened, active, 0, prefix.steps);
+    f.memo = { key, saved: this.events, events: [], narrow: input, steps: prefix.steps };
     this.events = f.memo.events;
     return f;
-  }
-
-  /**
-   * A slice's prefix taken from a wide walk: its events are the slice walk's (`widened`: the
-   * packets the slice's own memoised walk takes) as long as summarising changes nothing, that
-   * is, while no chain and verdict has more than SUMMARY_THRESHOLD events; else they are cut
-   * to `widened` and summarised as that walk's would be.
-   */
-  private fromWide(chain: Chain, hook: string, input: PacketSet, active: Set<string>, steps: number, wide: WideMemo, key: string, widened: PacketSet): Frame {
-    let memo: Memo = wide;
-    if (wide.grouped) {
-      const events: WalkEvent[] = [];
-      for (const e of wide.events) {
-        const set = e.set.intersect(widened);
-        if (!set.isEmpty()) events.push({ ...e, set });
-      }
-      const o = wide.outcome;
-      memo = {
-        outcome: { accepted: o.accepted.intersect(widened), dropped: o.dropped.intersect(widened), rejected: o.rejected.intersect(widened), returned: o.returned.intersect(widened), rest: o.rest.intersect(widened) },
-        events: summarise(events),
-      };
-    }
-    this.memo.set(key, memo);
-    return this.afterPrefix(chain, hook, input, active, steps, memo);
-  }
-
-  /** The dimensions a chain's memoised prefix and the chains it jumps to read, as bits (once per chain). */
-  private prefixReads(chain: Chain, prefix: { steps: number; rules: number; reads?: number }): number {
-    if (prefix.reads === undefined) {
-      let dims = 0;
-      const steps = this.index(chain).steps;
-      for (let n = 0; n < prefix.steps; n++) {
-        for (const r of steps[n]!.run ?? [steps[n]!.rule]) {
-          dims |= ruleReads(r);
-          const a = r.action;
-          const target = a.type === 'jump' || a.type === 'goto' ? this.model.chains.get(a.chain) : undefined;
-          if (target) dims |= this.chainReads(target);
-        }
-      }
-      prefix.reads = dims;
-    }
-    return prefix.reads;
-  }
-
-  /**
-   * What a chain and every chain it jumps to read, depth first on an explicit stack (a
-   * 2,000-deep jump chain must not overflow ours, issue 9). A loop reads everything.
-   */
-  private chainReads(root: Chain): number {
-    const known = this.reads.get(root.id);
-    if (known !== undefined) return known;
-    const frames: { chain: Chain; next: number; dims: number }[] = [{ chain: root, next: 0, dims: 0 }];
-    const onPath = new Set<string>([root.id]);
-    while (frames.length > 0) {
-      const f = frames[frames.length - 1]!;
-      if (f.next >= f.chain.rules.length) {
-        frames.pop();
-        onPath.delete(f.chain.id);
-        this.reads.set(f.chain.id, f.dims);
-        const parent = frames[frames.length - 1];
-        if (parent) {
-          parent.dims |= f.dims;
-          parent.next++;
-        }
-        continue;
-      }
-      const rule = f.chain.rules[f.next]!;
-      f.dims |= ruleReads(rule);
-      const a = rule.action;
-      const target = a.type === 'jump' || a.type === 'goto' ? this.model.chains.get(a.chain) : undefined;
-      if (target && onPath.has(target.id)) f.dims = ALL_DIMS;
-      else if (target) {
-        const done = this.reads.get(target.id);
-        if (done === undefined) {
-          onPath.add(target.id);
-          frames.push({ chain: target, next: 0, dims: 0 });
-          continue;
-        }
-        f.dims |= done;
-      }
-      f.next++;
-    }
-    return this.reads.get(root.id)!;
   }
 
   /** A frame walking steps [fromStep, toStep) of a chain (one looping back into the walk holds its verdict already). */
@@ -581,11 +470,11 @@ export class ChainWalker {
     const rejected = PacketSet.unionAll(family, f.rejected);
     const returned = PacketSet.unionAll(family, f.returned);
     if (f.memo) {
-      const { events, saved, narrow, steps, sliceKey, slicePackets } = f.memo;
+      const { events, saved, narrow, steps } = f.memo;
       this.events = saved;
-      const wide: WideMemo = { outcome: { accepted, dropped, rejected, returned, rest: f.current }, events, grouped: hasBigGroup(events) };
-      this.wideMemo.set(f.memo.key, wide);
-      return this.fromWide(f.chain, f.hook, narrow, f.active, steps, wide, sliceKey, slicePackets);
+      const memo: Memo = { outcome: { accepted, dropped, rejected, returned, rest: f.current }, events: summarise(events) };
+      this.memo.set(f.memo.key, memo);
+      return this.afterPrefix(f.chain, f.hook, narrow, f.active, steps, memo);
     }
     const head = f.head;
     if (head) {
@@ -659,50 +548,6 @@ function ruleLooksSliceIndependent(rule: Rule): boolean {
 
 /** The full set of each slice dimension (the same for both families). */
 const FULL_SLICE_DIMS: Record<number, DimSet> = Object.fromEntries(SLICE_DIMS.map((d) => [d, I.fullSet(dimDomain('ipv4', d)) as DimSet]));
-
-/** Every dimension, as bits (see ruleReads). */
-const ALL_DIMS = (1 << DIM_COUNT) - 1;
-
-/** The full cube of each family, to tell the dimensions a rule reads. */
-const FULL_CUBES: Record<string, Cube> = { ipv4: PacketSet.all('ipv4').cubes[0]!, ipv6: PacketSet.all('ipv6').cubes[0]! };
-
-/**
- * The dimensions a rule's match reads, as bits: those on which some cube is not the whole
- * domain (a match full on a dimension in every cube treats all its values alike).
- */
-function ruleReads(rule: Rule): number {
-  const full = FULL_CUBES[rule.match.family]!;
-  let dims = 0;
-  for (const c of rule.match.cubes) {
-    for (let d = 0; d < DIM_COUNT; d++) {
-      if ((dims & (1 << d)) === 0 && c[d] !== full[d] && !I.setsEqual(c[d]!, full[d]!)) dims |= 1 << d;
-    }
-  }
-  return dims;
-}
-
-/** `set` with every dimension outside `reads` made whole (one already whole in every cube is left as it is). */
-function widenUnread(set: PacketSet, reads: number): PacketSet {
-  const full = FULL_CUBES[set.family]!;
-  let out = set;
-  for (let d = 0; d < DIM_COUNT; d++) {
-    if ((reads & (1 << d)) !== 0 || out.cubes.every((c) => c[d] === full[d] || I.setsEqual(c[d]!, full[d]!))) continue;
-    out = out.rewrite(d as Dim, full[d]!);
-  }
-  return out;
-}
-
-/** Whether summarise would fold something: more than SUMMARY_THRESHOLD events of one chain, verdict and hook. */
-function hasBigGroup(events: readonly WalkEvent[]): boolean {
-  const counts = new Map<string, number>();
-  for (const e of events) {
-    const k = `${e.chain.id}\u0000${e.verdict}\u0000${e.hook}`;
-    const n = (counts.get(k) ?? 0) + 1;
-    if (n > SUMMARY_THRESHOLD) return true;
-    counts.set(k, n);
-  }
-  return false;
-}
 
 /** Fold runs of many same-verdict events of one chain into one summary event each. */
 function summarise(events: WalkEvent[]): WalkEvent[] {
