@@ -587,6 +587,8 @@ export function unionAll<T extends Ordinal>(sets: readonly IntervalSet<T>[]): In
     const [a, b] = sets.filter((s) => s.length > 0);
     return union(a!, b!);
   }
+  const folded = unionOfFewHuge(sets);
+  if (folded) return folded;
   if (typeof only[0] === 'number') return unionAllNumeric(sets as readonly IntervalSet<number>[]) as unknown as T[];
   const los: T[] = [];
   const his: T[] = [];
@@ -610,6 +612,29 @@ export function unionAll<T extends Ordinal>(sets: readonly IntervalSet<T>[]): In
     }
   }
   return out;
+}
+
+/** A set with this many boundaries or more is huge to {@link unionOfFewHuge}. */
+const HUGE = 1024;
+/** Up to this many huge sets are folded pairwise; more are sorted with the rest. */
+const FEW_HUGE = 8;
+
+/**
+ * unionAll of a few huge sets and any number of small ones, or null: the huge ones (a walk's
+ * sources, the Internet minus a 60,000-address blocklist, and near-copies of it cubes apart)
+ * folded by {@link union}, whose shared heads and tails and patches copy them natively, and
+ * the small ones merged apart and patched in. Sorting every range of every copy was most of a
+ * 100,000-rule audit once its walk stopped copying (issue 8).
+ */
+function unionOfFewHuge<T extends Ordinal>(sets: readonly IntervalSet<T>[]): IntervalSet<T> | null {
+  let huge = 0;
+  for (const s of sets) if (s.length >= HUGE && ++huge > FEW_HUGE) return null;
+  if (huge === 0) return null;
+  const big = sets.filter((s) => s.length >= HUGE).sort((a, b) => b.length - a.length);
+  let out = big[0]!;
+  for (let k = 1; k < big.length; k++) out = union(out, big[k]!);
+  const small = sets.filter((s) => s.length > 0 && s.length < HUGE);
+  return small.length === 0 ? out : union(out, unionAll(small));
 }
 
 /**

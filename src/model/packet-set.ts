@@ -241,6 +241,31 @@ export class PacketSet {
     return this.difference(other).isEmpty();
   }
 
+  /**
+   * How a one-cube match meets this one-cube set outside the source dimension: 'miss' when
+   * they share no packet there, 'inside' when this set's cube lies inside the match there and
+   * {@link intersect} keeps this set's own dimension sets (so this ∩ match is
+   * `withSources(its sources)`, and this − match is too), else null.
+   */
+  meetOutsideSources(match: PacketSet): 'miss' | 'inside' | null {
+    const a = this.cubes[0]!;
+    const b = match.cubes[0]!;
+    for (let d = 0; d < DIM_COUNT; d++) {
+      if (d === Dim.Src) continue;
+      const z = intersectDim(a[d]!, b[d]!, d);
+      if (z.length === 0) return 'miss';
+      if (z !== a[d]) return null;
+    }
+    return 'inside';
+  }
+
+  /** This one-cube set with its sources replaced (a new cube, as intersect and difference build it). */
+  withSources(sources: DimSet): PacketSet {
+    const cube = this.cubes[0]!.slice();
+    cube[Dim.Src] = sources;
+    return new PacketSet(this.family, [cube]);
+  }
+
   /** Union of the values of one dimension over all cubes (the set's shadow on that axis). */
   project(dim: Dim): DimSet {
     if (this.cubes.length === 1) return this.cubes[0]![dim]!;

@@ -14,6 +14,7 @@
 import { recordOriginalDst } from '../../model/conntrack-tuple.js';
 import { appliesToFirstConnection } from '../../model/limiters.js';
 import { type Cube, Dim, type DimSet, PacketSet, ctValue, dimDomain } from '../../model/packet-set.js';
+import { firstCover } from '../../model/first-cover.js';
 import * as I from '../../model/interval-set.js';
 import type { Action, BaseChain, Chain, FirewallModel, RejectWith, Rule, Uncertainty } from '../../model/ruleset.js';
 import { ChainIndex } from './rule-index.js';
@@ -121,6 +122,8 @@ export class ChainWalker {
   private readonly prefixes = new Map<string, { steps: number; rules: number }>();
   /** Memoise slice-independent chains (off while tracing one flow, so its trace names every rule). */
   memoize = true;
+  /** Walk stretches of source cuts at once (see cutSourcesAtOnce); off, every step cuts on its own: the reference the tests hold it to. */
+  cutSourcesInStretches = true;
   /** How many memoised walks ran (a walk shared between slices is exact only without one: see prerouting-share.ts). */
   memoWalks = 0;
 
@@ -337,6 +340,7 @@ export class ChainWalker {
     const hook = f.hook;
     const chain = f.chain;
     while (f.next < candidates.length) {
+      if (this.cutSourcesAtOnce(f)) continue;
       const i = candidates[f.next++]!;
       if (i < f.fromStep) continue;
       if (i >= f.toStep || f.current.isEmpty()) break;
@@ -438,6 +442,93 @@ export class ChainWalker {
       }
     }
     return null;
+  }
+
+  /**
+   * Walk at once the next steps that only cut sources out of the frame's packets, when there
+   * are many of those sources (issue 8): after a 60,000-address blocklist the walk's packets
+   * are one cube whose sources are the Internet minus 60,000 holes, and every later rule that
+   * takes a few of them copied that list (and, on this VM, paid fresh pages for it). The
+   * steps of a stretch each remove their sources from one cube; what rule i takes is the
+   * frame's sources ∩ (its own − what earlier rules of the stretch cover) (see
+   * first-cover.ts), and what goes on is the sources minus all of them: one sweep and one
+   * subtraction instead of one copy per rule. The events, verdict pieces and packets going
+   * on are those the rule-by-rule walk builds, array for array where it keeps one (see
+   * stretchOf). Returns false when there is no stretch of two steps or more here.
+   */
+  private cutSourcesAtOnce(f: Frame): boolean {
+    const current = f.current;
+    if (current.cubes.length !== 1 || !this.cutSourcesInStretches) return false;
+    const sources = current.cubes[0]![Dim.Src]!;
+    if (sources.length < MANY_SOURCES) return false;
+    const stretch = this.stretchOf(f, sources);
+    if (stretch.end - f.next < 2) return false;
+    const { owned, union } = firstCover(stretch.cuts);
+    let cut = false;
+    stretch.steps.forEach((stepRule, c) => {
+      const own = I.intersect(sources, owned[c]!);
+      if (own.length === 0) return;
+      // The rule-by-rule walk's intersect keeps the rule's own sources when it takes all of them.
+      const rule = stepRule.rule;
+      const matched = current.withSources(I.setsEqual(own, stretch.cuts[c]!) ? stretch.cuts[c]! : own);
+      cut = true;
+      const action = rule.action;
+      switch (action.type) {
+        case 'accept':
+          this.recordStep(f.hook, f.chain, stepRule, matched, 'accept', false);
+          f.accepted.push(matched);
+          break;
+        case 'drop':
+          this.recordStep(f.hook, f.chain, stepRule, matched, 'drop', false);
+          f.dropped.push(matched);
+          break;
+        case 'reject':
+          this.recordStep(f.hook, f.chain, stepRule, matched, 'reject', false, { rejectWith: action.with });
+          f.rejected.push(matched);
+          break;
+        case 'return':
+          this.recordStep(f.hook, f.chain, stepRule, matched, 'return', false);
+          f.returned.push(matched);
+          break;
+      }
+    });
+    if (cut) f.current = current.withSources(I.difference(sources, union));
+    f.next = stretch.end;
+    return true;
+  }
+
+  /**
+   * The steps from the frame's next candidate on that cut only sources: a certain rule of one
+   * cube and a final verdict, holding the frame's one cube outside the sources (steps that
+   * miss it there are passed over, as the walk passes them). It stops before a step whose
+   * cut could take every source left: while some boundary of the sources lies outside the
+   * closed ranges of every cut so far, the sources left keep packets that the next cut does
+   * not hold, so the rule-by-rule walk never takes all of them (and keeps no frame's packets
+   * whole, which this walk does not copy).
+   */
+  private stretchOf(f: Frame, sources: DimSet): { steps: Step[]; cuts: DimSet[]; end: number } {
+    const steps: Step[] = [];
+    const cuts: DimSet[] = [];
+    let touched = 0;
+    let k = f.next;
+    for (; k < f.candidates.length; k++) {
+      const i = f.candidates[k]!;
+      if (i < f.fromStep) continue;
+      if (i >= f.toStep) break;
+      const stepRule = f.index.steps[i]!;
+      const rule = stepRule.rule;
+      if (!CUTS_SOURCES.has(rule.action.type) || rule.uncertain.length > 0 || !appliesToFirstConnection(rule) || stepRule.match.cubes.length !== 1) break;
+      const meet = f.current.meetOutsideSources(stepRule.match);
+      if (meet === null) break;
+      if (meet === 'miss') continue;
+      const cut = stepRule.match.cubes[0]![Dim.Src]!;
+      const near = boundariesWithin(sources, cut);
+      if (touched + near >= sources.length) break;
+      touched += near;
+      steps.push(stepRule);
+      cuts.push(cut);
+    }
+    return { steps, cuts, end: k };
   }
 
   /** Take a jump target's outcome into the frame that jumped. */
@@ -575,6 +666,41 @@ function summarise(events: WalkEvent[]): WalkEvent[] {
     out.push({ ...g[0]!, set, uncertain: g.some((x) => x.uncertain), summary: { count, lastPosition: last.summary?.lastPosition ?? last.rule!.position } });
   }
   return out;
+}
+
+/** Above this many boundaries, cutting a frame's sources rule by rule copies enough to batch (see cutSourcesAtOnce). */
+const MANY_SOURCES = 256;
+
+/** Verdicts whose rules take their packets out of the walk and nothing else. */
+const CUTS_SOURCES = new Set<Action['type']>(['accept', 'drop', 'reject', 'return']);
+
+/** How many boundaries of `set` lie in the closed span of some range of `cut` (counted once per range). */
+function boundariesWithin(set: DimSet, cut: DimSet): number {
+  let n = 0;
+  for (let k = 0; k < cut.length; k += 2) n += firstAbove(set, cut[k + 1]!) - firstAtOrAbove(set, cut[k]!);
+  return n;
+}
+
+function firstAtOrAbove(set: DimSet, value: I.Ordinal): number {
+  let lo = 0;
+  let hi = set.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (set[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function firstAbove(set: DimSet, value: I.Ordinal): number {
+  let lo = 0;
+  let hi = set.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (set[mid]! <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
