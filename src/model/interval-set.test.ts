@@ -28,6 +28,16 @@ function expectBothWaysAgree(a: I.IntervalSet<number>, b: I.IntervalSet<number>,
 }
 
 describe('interval sets agree with brute force', () => {
+  it('boundariesWithin counts the boundaries of a set inside each closed range of a cut', () => {
+    fc.assert(
+      fc.property(arbSet, arbSet, (set, cut) => {
+        let expected = 0;
+        for (let k = 0; k < cut.length; k += 2) expected += set.filter((b) => b >= cut[k]! && b <= cut[k + 1]!).length;
+        expect(I.boundariesWithin(set, cut)).toBe(expected);
+      }),
+    );
+  });
+
   it('union, intersect, difference, complement', () => {
     fc.assert(
       fc.property(arbSet, arbSet, (a, b) => {

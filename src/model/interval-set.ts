@@ -47,15 +47,31 @@ export function isFull<T extends Ordinal>(set: IntervalSet<T>, domain: Domain<T>
 }
 
 export function contains<T extends Ordinal>(set: IntervalSet<T>, value: T): boolean {
-  // Binary search for the last boundary <= value; inside iff its index is even.
+  // Inside iff an odd number of boundaries lie at or below the value (the last one is a start).
+  return (boundariesBelow(set, value, true) & 1) === 1;
+}
+
+/** How many boundaries of `set` lie below `value` (or at it too, when `orAt`): one binary search. */
+function boundariesBelow<T extends Ordinal>(set: IntervalSet<T>, value: T, orAt: boolean): number {
   let lo = 0;
   let hi = set.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (set[mid]! <= value) lo = mid + 1;
+    const b = set[mid]!;
+    if (b < value || (orAt && b === value)) lo = mid + 1;
     else hi = mid;
   }
-  return (lo & 1) === 1;
+  return lo;
+}
+
+/**
+ * How many boundaries of `set` lie in the closed span of some range of `cut` (counted once
+ * per range): what cutting `cut` out of `set` would copy, without doing it.
+ */
+export function boundariesWithin<T extends Ordinal>(set: IntervalSet<T>, cut: IntervalSet<T>): number {
+  let n = 0;
+  for (let k = 0; k < cut.length; k += 2) n += boundariesBelow(set, cut[k + 1]!, true) - boundariesBelow(set, cut[k]!, false);
+  return n;
 }
 
 export function setsEqual<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>): boolean {

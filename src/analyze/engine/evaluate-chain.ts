@@ -522,7 +522,7 @@ export class ChainWalker {
       if (meet === null) break;
       if (meet === 'miss') continue;
       const cut = stepRule.match.cubes[0]![Dim.Src]!;
-      const near = boundariesWithin(sources, cut);
+      const near = I.boundariesWithin(sources, cut);
       if (touched + near >= sources.length) break;
       touched += near;
       steps.push(stepRule);
@@ -673,35 +673,6 @@ const MANY_SOURCES = 256;
 
 /** Verdicts whose rules take their packets out of the walk and nothing else. */
 const CUTS_SOURCES = new Set<Action['type']>(['accept', 'drop', 'reject', 'return']);
-
-/** How many boundaries of `set` lie in the closed span of some range of `cut` (counted once per range). */
-function boundariesWithin(set: DimSet, cut: DimSet): number {
-  let n = 0;
-  for (let k = 0; k < cut.length; k += 2) n += firstAbove(set, cut[k + 1]!) - firstAtOrAbove(set, cut[k]!);
-  return n;
-}
-
-function firstAtOrAbove(set: DimSet, value: I.Ordinal): number {
-  let lo = 0;
-  let hi = set.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (set[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function firstAbove(set: DimSet, value: I.Ordinal): number {
-  let lo = 0;
-  let hi = set.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (set[mid]! <= value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /**
  * What stays in a chain after a rule matched `matched` of `current`: everything if the rule
