@@ -359,23 +359,10 @@ export class ChainWalker {
       }
       switch (action.type) {
         case 'accept':
-          this.recordStep(hook, chain, stepRule, matched, 'accept', uncertain);
-          f.accepted.push(matched);
-          f.current = remaining(current, matched, uncertain);
-          break;
         case 'drop':
-          this.recordStep(hook, chain, stepRule, matched, 'drop', uncertain);
-          f.dropped.push(matched);
-          f.current = remaining(current, matched, uncertain);
-          break;
         case 'reject':
-          this.recordStep(hook, chain, stepRule, matched, 'reject', uncertain, { rejectWith: action.with });
-          f.rejected.push(matched);
-          f.current = remaining(current, matched, uncertain);
-          break;
         case 'return':
-          this.recordStep(hook, chain, stepRule, matched, 'return', uncertain);
-          f.returned.push(matched);
+          this.settle(f, stepRule, matched, uncertain);
           f.current = remaining(current, matched, uncertain);
           break;
         case 'jump':
@@ -469,32 +456,39 @@ export class ChainWalker {
       const own = I.intersect(sources, owned[c]!);
       if (own.length === 0) return;
       // The rule-by-rule walk's intersect keeps the rule's own sources when it takes all of them.
-      const rule = stepRule.rule;
       const matched = current.withSources(I.setsEqual(own, stretch.cuts[c]!) ? stretch.cuts[c]! : own);
       cut = true;
-      const action = rule.action;
-      switch (action.type) {
-        case 'accept':
-          this.recordStep(f.hook, f.chain, stepRule, matched, 'accept', false);
-          f.accepted.push(matched);
-          break;
-        case 'drop':
-          this.recordStep(f.hook, f.chain, stepRule, matched, 'drop', false);
-          f.dropped.push(matched);
-          break;
-        case 'reject':
-          this.recordStep(f.hook, f.chain, stepRule, matched, 'reject', false, { rejectWith: action.with });
-          f.rejected.push(matched);
-          break;
-        case 'return':
-          this.recordStep(f.hook, f.chain, stepRule, matched, 'return', false);
-          f.returned.push(matched);
-          break;
-      }
+      this.settle(f, stepRule, matched, false);
     });
     if (cut) f.current = current.withSources(I.difference(sources, union));
     f.next = stretch.end;
     return true;
+  }
+
+  /**
+   * A step's final verdict (one of {@link CUTS_SOURCES}) on `matched`: its event recorded and
+   * the packets kept with the frame's others of that verdict. What goes on is the caller's.
+   */
+  private settle(f: Frame, stepRule: Step, matched: PacketSet, uncertain: boolean): void {
+    const action = stepRule.rule.action;
+    switch (action.type) {
+      case 'accept':
+        this.recordStep(f.hook, f.chain, stepRule, matched, 'accept', uncertain);
+        f.accepted.push(matched);
+        break;
+      case 'drop':
+        this.recordStep(f.hook, f.chain, stepRule, matched, 'drop', uncertain);
+        f.dropped.push(matched);
+        break;
+      case 'reject':
+        this.recordStep(f.hook, f.chain, stepRule, matched, 'reject', uncertain, { rejectWith: action.with });
+        f.rejected.push(matched);
+        break;
+      case 'return':
+        this.recordStep(f.hook, f.chain, stepRule, matched, 'return', uncertain);
+        f.returned.push(matched);
+        break;
+    }
   }
 
   /**
