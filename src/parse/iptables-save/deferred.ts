@@ -23,19 +23,28 @@ export function isDeferred(chain: IptChain): boolean {
 export type EachFollower = (leader: IptRule, address: string, line: string, lineNo: number, position: number) => void;
 
 /**
+ * Offered each line (trimmed) before it is tokenized: true when the caller read it by other
+ * means (a lowering template, lower-template.ts), then no rule is made for it.
+ */
+export type EachLine = (line: string, lineNo: number, position: number) => boolean;
+
+/**
  * Read a deferred chain's rule lines (once; later calls return nothing), with the parse
  * errors they hold, including jumps to nowhere. Each rule goes to `each` as soon as it is
  * read, or by default into `chain.rules`: a caller that lowers rule by rule lets each AST
  * die young instead of holding 50,000 of them (a fail2ban chain) through the collector.
  * A line of an address run goes to `eachFollower` when given, without a rule made for it: a
  * caller that lowers the run's lines as its leader with another address needs none (issue 8).
+ * `each` learns whether the rule's line was read without a problem; `eachLine` may take a
+ * line before it is tokenized.
  */
 export function readDeferredRules(
   table: IptTable,
   chain: IptChain,
   file: string,
-  each: (rule: IptRule) => void = (rule) => chain.rules.push(rule),
-  eachFollower: EachFollower = (leader, address, line, lineNo, position) => each(followerRule(leader, address, line, lineNo, position)),
+  each: (rule: IptRule, clean: boolean) => void = (rule) => chain.rules.push(rule),
+  eachFollower: EachFollower = (leader, address, line, lineNo, position) => each(followerRule(leader, address, line, lineNo, position), false),
+  eachLine?: EachLine,
 ): Diagnostic[] {
   const unread = chain.unread;
   if (!unread) return [];
@@ -50,6 +59,11 @@ export function readDeferredRules(
     if (address !== null) {
       // Its target is its leader's, checked (without a problem, or no run) when the leader was read.
       eachFollower(run.leader!, address, line, lineNo, ++position);
+      return;
+    }
+    if (eachLine !== undefined && eachLine(line, lineNo, position + 1)) {
+      position++;
+      run.stop(); // no rule to lead a run
       return;
     }
     const badQuote = tokenizeInto(line, words);
@@ -78,9 +92,10 @@ export function readDeferredRules(
     );
     checkJump(table, rule, file, diagnostics);
     // Only a rule read without a problem leads a run: its followers would need its diagnostics.
-    if (diagnostics.length === before) run.start(rule, line);
+    const clean = diagnostics.length === before;
+    if (clean) run.start(rule, line);
     else run.stop();
-    each(rule);
+    each(rule, clean);
   });
   return diagnostics;
 }

@@ -117,6 +117,16 @@ export class MatchLowerer {
     return this.cube as Cube;
   }
 
+  /**
+   * The one cube of all `rule`'s conditions, or null when they are not exactly one cube or
+   * carry limits; uncertain constructs are the caller's to check (lower-template.ts).
+   */
+  plainCube(rule: IptRule): Cube | null {
+    this.read(rule, 0);
+    if (this.never || this.extra !== null || this.limits !== null) return null;
+    return this.cube as Cube;
+  }
+
   /** Read the conditions of `rule` into the fields, from generic option `from` on. */
   private read(rule: IptRule, from: number): void {
     this.rule = rule;

@@ -110,8 +110,7 @@ export function lowerTarget(rule: IptRule, table: string, chainAction: (name: st
       }
       // Built whole, in the order renderers print: keys added later would cost each of a
       // kube-proxy node's 15,000 DNAT rules a second object (issue 8).
-      const action: Action & { type: 'dnat' } = addr ? (ports ? { type: 'dnat', addr, ports } : { type: 'dnat', addr }) : ports ? { type: 'dnat', ports } : { type: 'dnat' };
-      return { action, uncertain };
+      return { action: dnatAction(addr, ports), uncertain };
     }
     case 'REDIRECT': {
       const given = targetOption(t, 'to-ports')?.args[0];
@@ -151,6 +150,11 @@ function unknownTarget(rule: IptRule, t: IptTarget, env: LowerEnv, uncertain: Un
   return { action: { type: 'unknown', name: t.name }, uncertain };
 }
 
+/** The DNAT action to `addr` and `ports` (null or undefined: unchanged), built whole in the order renderers print. */
+export function dnatAction(addr: DimSet | null | undefined, ports: DimSet | null | undefined): Action {
+  return addr ? (ports ? { type: 'dnat', addr, ports } : { type: 'dnat', addr }) : ports ? { type: 'dnat', ports } : { type: 'dnat' };
+}
+
 /** Union over several --to-destination; absent (null) in one of them means "unchanged" there, so no single rewrite. */
 function mergeOptional(a: DimSet | null | undefined, b: DimSet | null): DimSet | null {
   if (a === undefined) return b;
@@ -159,7 +163,7 @@ function mergeOptional(a: DimSet | null | undefined, b: DimSet | null): DimSet |
 }
 
 /** `a[-b][:p[-q]]`, v6 `[a[-b]][:p[-q]]` or bare `a[-b]`; an empty address part keeps the address. */
-function natTarget(text: string, env: LowerEnv): { addr: DimSet | null; ports: DimSet | null } | null {
+export function natTarget(text: string, env: LowerEnv): { addr: DimSet | null; ports: DimSet | null } | null {
   let addrText: string;
   let portText: string | null = null;
   if (text.startsWith('[')) {

@@ -29,6 +29,7 @@ import type { IptChain, IptRule, IptTableName, IptablesDump } from './ast.js';
 import { followerRule } from './address-run.js';
 import { isDeferred, readDeferredRules } from './deferred.js';
 import { AddressRunLowerer } from './lower-address-run.js';
+import { RuleTemplates } from './lower-template.js';
 import type { LowerEnv } from './lower-env.js';
 import { MatchLowerer } from './lower-match.js';
 import { lowerTarget } from './lower-target.js';
@@ -51,6 +52,11 @@ export interface LowerOptions {
    * exact diagnostics reads the dump again without deferring when there is one.
    */
   readNow?: boolean;
+  /**
+   * Lower user chains' lines of a repeated shape from a template (lower-template.ts), not
+   * one by one; default true. False reads every line the long way (the equivalence tests).
+   */
+  templates?: boolean;
 }
 
 /**
@@ -187,6 +193,8 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
   };
   const matches = new MatchLowerer(env);
   const runs = new AddressRunLowerer(env, matches);
+  // For the templates: a lowering of conditions that reports nothing (the reports are the long way's).
+  const quietMatches = new MatchLowerer({ ...env, note() {}, bad() {} });
   const tableFamily = family === 'ipv4' ? 'ip' : 'ip6';
 
   for (const table of dump.tables) {
@@ -206,7 +214,8 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
       }
       return a;
     };
-    const lowerRule = (r: IptRule): Rule => {
+    const templates = opts.templates === false ? null : new RuleTemplates(env, quietMatches, table.chains, chainAction, file);
+    const lowerRule = (r: IptRule, clean = false): Rule => {
       const before = reports;
       const m = matches.lower(r);
       const t = lowerTarget(r, table.name, chainAction, env);
@@ -219,6 +228,7 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
           : { position: r.position, text: r.text, origin: { file, line: r.line }, match: m.match, uncertain, action: t.action, comment: m.comment };
       if (m.limits) rule.limits = m.limits;
       runs.remember(r, rule, reports === before);
+      if (clean && templates !== null) templates.learn(r, rule, reports - before);
       return rule;
     };
     const lowerRules = (c: IptChain): Rule[] => {
@@ -231,7 +241,19 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
       runs.follow(leader, address, text, line, position, file) ?? lowerRule(followerRule(leader, address, text, line, position));
     // A deferred chain read and lowered line by line into `rules`: its diagnostics.
     const readLowered = (c: IptChain, rules: Rule[]): Diagnostic[] =>
-      readDeferredRules(table, c, file, (r) => rules.push(lowerRule(r)), (leader, address, text, line, position) => rules.push(lowerFollower(leader, address, text, line, position)));
+      readDeferredRules(
+        table,
+        c,
+        file,
+        (r, clean) => rules.push(lowerRule(r, clean)),
+        (leader, address, text, line, position) => rules.push(lowerFollower(leader, address, text, line, position)),
+        templates === null ? undefined : (text, line, position) => {
+          const rule = templates.lower(text, c.name, line, position);
+          if (rule === null) return false;
+          rules.push(rule);
+          return true;
+        },
+      );
     const readRules = (c: IptChain): Rule[] => {
       const rules: Rule[] = [];
       parseErrors.push(...readLowered(c, rules));
