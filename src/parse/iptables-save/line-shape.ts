@@ -33,6 +33,8 @@ export class LineShape {
   readonly starts = new Int32Array(MAX_HOLES);
   readonly ends = new Int32Array(MAX_HOLES);
   readonly kinds = new Uint8Array(MAX_HOLES);
+  /** The chain of the last chain hole, as read for the lookup (its hash computed once, kept by the string). */
+  chain = '';
 
   /**
    * Read the shape of `line` from offset `from` (after `-A CHAIN `). False when a word holds
@@ -82,7 +84,10 @@ export class LineShape {
         if ((c >= 48 && c <= 57) || c === 91 /* [ */ || (c !== 45 && hasColon(line, i, j))) kind = HOLE_NUMBER;
         else if (afterJump && c !== 45) {
           const name = line.slice(i, j);
-          if (chains.has(name) && !KNOWN_TARGETS.has(name)) kind = HOLE_CHAIN;
+          if (chains.has(name) && !KNOWN_TARGETS.has(name)) {
+            kind = HOLE_CHAIN;
+            this.chain = name;
+          }
         }
         if (kind === 0) for (let k = i; k < j; k++) h = Math.imul(h ^ line.charCodeAt(k), FNV_PRIME);
         i = j;

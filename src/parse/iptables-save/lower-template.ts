@@ -69,6 +69,8 @@ interface Template {
 const TRIES = 3;
 /** Templates per table: kube-proxy needs about a dozen. */
 const TEMPLATE_LIMIT = 1024;
+/** Shapes remembered as met once; past that, new shapes are not learnt (a dump of that many shapes has no repeats to win). */
+const MET_ONCE_LIMIT = 65_536;
 
 const PORT_MODULES: ReadonlySet<string> = new Set(['tcp', 'udp', 'sctp', 'dccp']);
 const PORT_OPTIONS: Readonly<Record<string, Dim>> = { sport: Dim.Sport, 'source-port': Dim.Sport, dport: Dim.Dport, 'destination-port': Dim.Dport };
@@ -88,6 +90,8 @@ export class RuleTemplates {
   private scanOk = false;
   private readonly byHash = new Map<number, Template[]>();
   private readonly tries = new Map<number, number>();
+  /** Hashes of shapes met once: a shape is learnt when it comes again (a one-off line costs no second read). */
+  private readonly metOnce = new Set<number>();
   private size = 0;
 
   constructor(
@@ -124,6 +128,12 @@ export class RuleTemplates {
     for (let k = 0; k < fills.length; k++) {
       const fill = fills[k]!;
       if (fill === Fill.Text) continue;
+      if (fill === Fill.Chain) {
+        const a = this.chainAction(shape.chain, t.goto);
+        if (a === null) return null;
+        action = a;
+        continue;
+      }
       const value = line.slice(shape.starts[k]!, shape.ends[k]!);
       switch (fill) {
         case Fill.Address: {
@@ -143,12 +153,6 @@ export class RuleTemplates {
         case Fill.Comment:
           (comment ??= [])[k] = value;
           break;
-        case Fill.Chain: {
-          const a = this.chainAction(value, t.goto);
-          if (a === null) return null;
-          action = a;
-          break;
-        }
         case Fill.Dnat: {
           const r = natTarget(value, env);
           if (!r) return null;
@@ -184,6 +188,10 @@ export class RuleTemplates {
     this.scanOk = false;
     const shape = this.shape;
     const hash = shape.hash;
+    if (!this.metOnce.has(hash)) {
+      if (this.metOnce.size < MET_ONCE_LIMIT) this.metOnce.add(hash);
+      return;
+    }
     const tried = this.tries.get(hash) ?? 0;
     if (tried >= TRIES || this.size >= TEMPLATE_LIMIT) return;
     const t = this.templateOf(rule, lowered, reports);
