@@ -16,6 +16,7 @@ import type { NamedSetValue } from './match.js';
 import { DeferredRule } from './deferred-rule.js';
 import { LazyChains, type PendingTable } from './lazy-chains.js';
 import { type Found, type RuleEnv, type RuleSource, lowerRule } from './statements.js';
+import { lowerFromTemplate } from './rule-template.js';
 import { NAMED_PRIORITIES } from './symbols.js';
 import { type Json, type NftChain, type NftRule, type NftRuleset, type NftSet, isObject, soleKey } from './types.js';
 
@@ -31,6 +32,11 @@ export interface LowerNftOptions {
    * array) when it is lowered; base chains and table-level diagnostics come at once.
    */
   lazy?: boolean;
+  /**
+   * Lower each repeated rule shape once and make its rules from that template (default true;
+   * false lowers every rule directly, as the equivalence test compares).
+   */
+  shareShapes?: boolean;
 }
 
 const FAMILIES_OF: Readonly<Record<string, readonly Family[]>> = {
@@ -143,6 +149,7 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
         tableFamily: table.family,
         chainRef: ids !== null ? (name) => ids.get(name) ?? null : (name) => (byName!.has(name) ? prefix + name : null),
       };
+      if (opts.shareShapes !== false) env.templates = new Map();
       const chainMap = model.chains;
       for (const c of chains) {
         if (c.hook === undefined && ids === null) continue;
@@ -196,7 +203,9 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
       // A deferred rule that turns out not to be a rule is left out, as a whole parse leaves it out.
       if (src.rule instanceof DeferredRule && src.rule.read() === null) continue;
       position++;
-      for (const lowered of lowerRule(env, src, position, found)) rules.push(lowered);
+      const templates = env.templates;
+      const lowered = (templates !== undefined ? lowerFromTemplate(env, templates, src, position, found) : null) ?? lowerRule(env, src, position, found);
+      for (const r of lowered) rules.push(r);
       if (forgetRules && src.rule instanceof DeferredRule) src.rule.forget();
     }
     chain.rules = rules.slice();

@@ -18,6 +18,7 @@ import { numgenCovers } from './numgen.js';
 import { renderExpr, renderRule, renderStatement } from './render.js';
 import { ICMP_CODES, ICMPV6_CODES } from './symbols.js';
 import { type Json, type JsonObject, type NftRule, isObject, soleKey } from './types.js';
+import type { Templates } from './rule-template.js';
 import { type Range, atom, valueRanges } from './values.js';
 
 export interface RuleEnv extends MatchEnv {
@@ -25,12 +26,14 @@ export interface RuleEnv extends MatchEnv {
   tableFamily: string;
   /** Chain id of a chain in the rule's table, or null when the table has no such chain. */
   chainRef(name: string): string | null;
+  /** Rule shapes lowered once (rule-template.ts); absent, every rule is lowered directly. */
+  templates?: Templates;
 }
 
-const NO_UNCERTAINTY: readonly Uncertainty[] = Object.freeze([]);
+export const NO_UNCERTAINTY: readonly Uncertainty[] = Object.freeze([]);
 
 /** A lowered piece before it becomes a {@link Rule}. */
-interface Piece {
+export interface Piece {
   cond: Cond;
   action: Action;
 }
@@ -75,7 +78,7 @@ const TEXT: PropertyDescriptor = {
  * and JSON see it as a string). Built property by property in the literal's order, so every rule
  * shares one hidden class with fast properties.
  */
-function modelRule(src: RuleSource, position: number, match: PacketSet, uncertain: readonly Uncertainty[], action: Action): Rule {
+export function modelRule(src: RuleSource, position: number, match: PacketSet, uncertain: readonly Uncertainty[], action: Action): Rule {
   const r = { position } as Rule & { [SOURCE]: RuleSource };
   Object.defineProperty(r, 'text', TEXT);
   r.origin = src.origin;
@@ -96,25 +99,9 @@ function uncertaintiesOf(cond: Cond): (u: Uncertainty) => void {
 /** Lower one rule in one family; `found` collects every uncertainty with its statement path. */
 export function lowerRule(env: RuleEnv, src: RuleSource, position: number, found: Found[]): Rule[] {
   const rule = src.rule;
-  const cond = newCond();
-  const st: RuleState = { notes: [], notrack: false, unknown: null };
-  let pieces: Piece[] | null = null;
-  const unsure = uncertaintiesOf(cond);
-  for (let k = 0; k < rule.expr.length && pieces === null; k++) {
-    const before = cond.uncertain.length;
-    pieces = statement(env, cond, rule.expr[k]!, st, unsure);
-    if (cond.uncertain.length === before && (pieces === null || pieces.every((p) => p.cond.uncertain.length === before))) continue;
-    const path = `${rule.path}.expr[${k}]`;
-    for (let u = before; u < cond.uncertain.length; u++) found.push({ path, uncertainty: cond.uncertain[u]! });
-    if (pieces !== null) {
-      // Expanded pieces copied the condition before the terminal statement; uncertainties it added are theirs.
-      for (const p of pieces) if (p.cond !== cond) for (const u of p.cond.uncertain.slice(before)) found.push({ path, uncertainty: u });
-    }
-  }
-  if (pieces === null) {
-    const action: Action = st.unknown !== null ? { type: 'unknown', name: st.unknown } : st.notrack ? { type: 'notrack' } : { type: 'continue', note: st.notes.join(', ') || 'no verdict' };
-    pieces = [{ cond, action }];
-  }
+  const at: FoundAt[] = [];
+  const pieces = piecesOf(env, rule.expr, null, at);
+  for (const f of at) found.push({ path: `${rule.path}.expr[${f.k}]`, uncertainty: f.uncertainty });
   return pieces.map((p) => {
     // A copy of the uncertainties: the array they were pushed to has room for 17 (issue 8).
     const r = modelRule(src, position, condToSet(p.cond, env.family), p.cond.uncertain.length === 0 ? NO_UNCERTAINTY : p.cond.uncertain.slice(), p.action);
@@ -123,6 +110,39 @@ export function lowerRule(env: RuleEnv, src: RuleSource, position: number, found
     if (p.cond.limits) r.limits = p.cond.limits;
     return r;
   });
+}
+
+/** An uncertainty met, with the index of the statement that caused it. */
+export interface FoundAt {
+  k: number;
+  uncertainty: Uncertainty;
+}
+
+/**
+ * A rule's statements lowered in order (those whose index `skip` holds left out) into its final
+ * pieces; `found` collects every uncertainty met, with its statement's index.
+ */
+export function piecesOf(env: RuleEnv, expr: readonly Json[], skip: ReadonlySet<number> | null, found: FoundAt[]): Piece[] {
+  const cond = newCond();
+  const st: RuleState = { notes: [], notrack: false, unknown: null };
+  let pieces: Piece[] | null = null;
+  const unsure = uncertaintiesOf(cond);
+  for (let k = 0; k < expr.length && pieces === null; k++) {
+    if (skip !== null && skip.has(k)) continue;
+    const before = cond.uncertain.length;
+    pieces = statement(env, cond, expr[k]!, st, unsure);
+    if (cond.uncertain.length === before && (pieces === null || pieces.every((p) => p.cond.uncertain.length === before))) continue;
+    for (let u = before; u < cond.uncertain.length; u++) found.push({ k, uncertainty: cond.uncertain[u]! });
+    if (pieces !== null) {
+      // Expanded pieces copied the condition before the terminal statement; uncertainties it added are theirs.
+      for (const p of pieces) if (p.cond !== cond) for (const u of p.cond.uncertain.slice(before)) found.push({ k, uncertainty: u });
+    }
+  }
+  if (pieces === null) {
+    const action: Action = st.unknown !== null ? { type: 'unknown', name: st.unknown } : st.notrack ? { type: 'notrack' } : { type: 'continue', note: st.notes.join(', ') || 'no verdict' };
+    pieces = [{ cond, action }];
+  }
+  return pieces;
 }
 
 /** What the statements of one rule have said so far, short of a verdict. */
@@ -246,7 +266,7 @@ function excerptJson(s: Json): string {
 }
 
 /** A verdict object ({"accept": null}, {"jump": {"target": "x"}}) → action. */
-function verdict(env: RuleEnv, v: Json, unsure: (u: Uncertainty) => void): Action {
+export function verdict(env: RuleEnv, v: Json, unsure: (u: Uncertainty) => void): Action {
   const key = soleKey(v);
   const b = key !== null && isObject(v) ? v[key] : undefined;
   switch (key) {
@@ -382,7 +402,7 @@ function vmap(env: RuleEnv, cond: Cond, o: JsonObject, construct: () => string, 
  * The NAT statement's target, its parts not understood noted on `c`. (This and the two below
  * are functions apart, not closures of nat: the bundle keeps names, a defineProperty per closure.)
  */
-function natTarget(env: RuleEnv, key: 'dnat' | 'snat' | 'masquerade' | 'redirect', construct: () => string, addrJson: Json | undefined, portJson: Json | undefined, c: Cond): Action {
+export function natTarget(env: RuleEnv, key: 'dnat' | 'snat' | 'masquerade' | 'redirect', construct: () => string, addrJson: Json | undefined, portJson: Json | undefined, c: Cond): Action {
   const a: Action & { type: 'dnat' } = { type: 'dnat' };
   if (key === 'redirect') a.toLocal = true;
   if (addrJson !== undefined) {
