@@ -16,7 +16,7 @@ import type { NamedSetValue } from './match.js';
 import { DeferredRule } from './deferred-rule.js';
 import { LazyChains, type PendingTable } from './lazy-chains.js';
 import { type Found, type RuleEnv, type RuleSource, lowerRule } from './statements.js';
-import { lowerFromTemplate } from './rule-template.js';
+import { type Templates, lowerFromTemplate } from './rule-template.js';
 import { NAMED_PRIORITIES } from './symbols.js';
 import { type Json, type NftChain, type NftRule, type NftRuleset, type NftSet, isObject, soleKey } from './types.js';
 
@@ -37,6 +37,11 @@ export interface LowerNftOptions {
    * false lowers every rule directly, as the equivalence test compares).
    */
   shareShapes?: boolean;
+}
+
+/** A table's rule environment, with the rule shapes it has lowered once (absent: every rule lowered directly). */
+interface TableEnv extends RuleEnv {
+  templates?: Templates;
 }
 
 const FAMILIES_OF: Readonly<Record<string, readonly Family[]>> = {
@@ -140,7 +145,7 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
       // Every jump, goto and verdict-map branch names its target: ids are built once per chain, not per reference.
       const ids = byName === null ? new Map<string, string>() : null;
       if (ids !== null) for (const c of chains) ids.set(c.name, chainId('nftables', family, tableKey, c.name));
-      const env: RuleEnv = {
+      const env: TableEnv = {
         family,
         context: opts.context,
         lookupSet: (name) => sets.get(name),
@@ -170,7 +175,7 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
    * A table's chains for {@link LazyChains}, lowered by name. Made by a function apart: the bundle
    * keeps names (`keepNames`), and a closure bound to a name costs an Object.defineProperty each.
    */
-  function pendingTable(env: RuleEnv, prefix: string, tableKey: string, byName: Map<string, NftChain | NftChain[]>, names: readonly string[]): PendingTable {
+  function pendingTable(env: TableEnv, prefix: string, tableKey: string, byName: Map<string, NftChain | NftChain[]>, names: readonly string[]): PendingTable {
     const lower = (name: string): Chain => {
       const found = byName.get(name)!;
       const id = prefix + name;
@@ -185,7 +190,7 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
   }
 
   /** One chain's rules in one family, with the diagnostics of what they hold that is not understood. */
-  function lowerChain(env: RuleEnv, c: NftChain, id: string, tableKey: string, isBase: boolean, forgetRules: boolean): Chain {
+  function lowerChain(env: TableEnv, c: NftChain, id: string, tableKey: string, isBase: boolean, forgetRules: boolean): Chain {
     const chain: Chain = { id, backend: 'nftables', family: env.family, table: tableKey, tableFamily: env.tableFamily, name: c.name, rules: [], origin: { file, path: c.path } };
     // Copied at its size when done: a list grown by push keeps room for 17, and 20,000 chains of one
     // or two rules keep theirs (issue 8).

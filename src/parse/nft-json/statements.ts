@@ -18,7 +18,6 @@ import { numgenCovers } from './numgen.js';
 import { renderExpr, renderRule, renderStatement } from './render.js';
 import { ICMP_CODES, ICMPV6_CODES } from './symbols.js';
 import { type Json, type JsonObject, type NftRule, isObject, soleKey } from './types.js';
-import type { Templates } from './rule-template.js';
 import { type Range, atom, valueRanges } from './values.js';
 
 export interface RuleEnv extends MatchEnv {
@@ -26,8 +25,6 @@ export interface RuleEnv extends MatchEnv {
   tableFamily: string;
   /** Chain id of a chain in the rule's table, or null when the table has no such chain. */
   chainRef(name: string): string | null;
-  /** Rule shapes lowered once (rule-template.ts); absent, every rule is lowered directly. */
-  templates?: Templates;
 }
 
 export const NO_UNCERTAINTY: readonly Uncertainty[] = Object.freeze([]);
