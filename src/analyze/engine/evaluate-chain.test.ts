@@ -1,10 +1,17 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ACCEPT, DROP, ModelBuilder, RETURN, type RuleSpec } from '../../../test/helpers/model-builder.js';
 import { cidrsToSet } from '../../model/addr.js';
 import { Dim, type DimSet, PacketSet } from '../../model/packet-set.js';
 import type { Action } from '../../model/ruleset.js';
 import { type ChainOutcome, ChainWalker, type WalkEvent } from './evaluate-chain.js';
+
+// Count the stretches (one first-cover sweep each) and their cuts; the sweep itself is the real one.
+const sweeps = vi.hoisted(() => [] as number[]);
+vi.mock('../../model/first-cover.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../model/first-cover.js')>();
+  return { ...real, firstCover: (sets: Parameters<typeof real.firstCover>[0]) => (sweeps.push(sets.length), real.firstCover(sets)) };
+});
 
 // Sources within 10.0.0.0/22: a blocklist of single addresses there leaves the walk's sources
 // hundreds of boundaries long, so the later rules are walked as stretches of source cuts.
@@ -18,7 +25,8 @@ const arbCut: fc.Arbitrary<RuleSpec> = fc.record({
   action: fc.constantFrom(ACCEPT, DROP, REJECT, RETURN),
   // Other dimensions: most rules cut sources only; some narrow the interface (the walk's cube
   // then is not inside them, or, for lo, misses them), some are uncertain, some look at the protocol.
-  extra: fc.constantFrom('none', 'none', 'none', 'iif', 'lo', 'uncertain', 'tcp'),
+  // 'other' matches nothing in this family (an inet chain's `ip6 saddr X drop` in an IPv4 walk).
+  extra: fc.constantFrom('none', 'none', 'none', 'iif', 'lo', 'uncertain', 'tcp', 'other', 'other-uncertain'),
 }).map(({ at, bits, action, extra }) => {
   const size = 2 ** (32 - bits);
   const spec: RuleSpec = { src: [`${addr(at - (at % size))}/${bits}`], action };
@@ -26,6 +34,8 @@ const arbCut: fc.Arbitrary<RuleSpec> = fc.record({
   if (extra === 'lo') spec.iif = ['lo'];
   if (extra === 'uncertain') spec.uncertain = [{ construct: 'mark', kind: 'unknown', detail: 'test' }];
   if (extra === 'tcp') spec.proto = 'tcp';
+  if (extra === 'other' || extra === 'other-uncertain') spec.notSrc = ['0.0.0.0/0'];
+  if (extra === 'other-uncertain') spec.uncertain = [{ construct: 'mark', kind: 'unknown', detail: 'test' }];
   return spec;
 });
 
@@ -79,4 +89,26 @@ describe('a stretch of source cuts walked at once', () => {
     ]);
     expect(same(got.out.rejected, PacketSet.empty('ipv4'))).toBe(true);
   });
+
+  it('passes over rules of the other family without ending the stretch (an inet blocklist mixing ip and ip6 rules)', () => {
+    const blocklist = Array.from({ length: 200 }, (_, k) => 5 * k);
+    const other: RuleSpec = { notSrc: ['0.0.0.0/0'], action: DROP };
+    const rules: RuleSpec[] = [
+      { src: [`${addr(1)}/32`], action: ACCEPT },
+      other,
+      { src: [`${addr(2)}/32`], action: DROP },
+      { ...other, uncertain: [{ construct: 'mark', kind: 'unknown', detail: 'test' }] },
+      { src: [`${addr(3)}/32`], action: REJECT },
+    ];
+    sweeps.length = 0;
+    const got = walkOf(rules, blocklist, true, false);
+    // One stretch of the three cuts; the walk passes the two rules that match nothing here.
+    expect(sweeps).toEqual([3]);
+    expect(got.events.filter((e) => (e.rule?.position ?? 0) > 201).map((e) => [e.rule!.position, e.verdict])).toEqual([
+      [202, 'accept'],
+      [204, 'drop'],
+      [206, 'reject'],
+    ]);
+  });
 });
+

@@ -510,6 +510,9 @@ export class ChainWalker {
       if (i < f.fromStep) continue;
       if (i >= f.toStep) break;
       const stepRule = f.index.steps[i]!;
+      // A rule of the other family in an inet chain (`ip6 saddr X drop` in an IPv4 walk)
+      // matches nothing here: the walk passes it over whatever it says, and so does a stretch.
+      if (stepRule.match.cubes.length === 0) continue;
       const rule = stepRule.rule;
       if (!CUTS_SOURCES.has(rule.action.type) || rule.uncertain.length > 0 || !appliesToFirstConnection(rule) || stepRule.match.cubes.length !== 1) break;
       const meet = f.current.meetOutsideSources(stepRule.match);
