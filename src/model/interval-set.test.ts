@@ -160,10 +160,12 @@ describe('interval sets agree with brute force', () => {
           expect(membersM(u)).toEqual(expected);
           expect(isNormal(u)).toBe(true);
         }
-        // Everything carved away, and nothing else: the parent itself, no copy.
-        expect(I.union(carved, removed)).toBe(s);
-        expect(I.union(removed, carved)).toBe(s);
-        expect(I.unionAll([carved, ...cuts.map((c) => I.intersect(removed, c))])).toBe(s);
+        // Everything carved away, and nothing else: the parent itself, no copy (a set
+        // remembers two carvings back; after a third, only the answer is asserted).
+        for (const u of [I.union(carved, removed), I.union(removed, carved), I.unionAll([carved, ...cuts.map((c) => I.intersect(removed, c))])]) {
+          expect(u).toEqual(s);
+          if (cuts.length <= 2) expect(u).toBe(s);
+        }
       }),
       { numRuns: 100, endOnFailure: true },
     );
