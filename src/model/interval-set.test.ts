@@ -131,6 +131,46 @@ describe('interval sets agree with brute force', () => {
     );
   });
 
+  it('a huge set carved by few cuts and unioned back agrees with brute force, and is its parent again without a copy', () => {
+    // A walk's sources (the Internet minus a blocklist) with a listener's few sources carved
+    // out, rule by rule or a stretch at once, then unioned back with some of what was carved
+    // (a chain's verdict pieces, a service's sources): the shortcut must agree with the sweep.
+    const M = 6000;
+    const membersM = (s: I.IntervalSet<number>) => Array.from({ length: M }, (_, x) => I.contains(s, x));
+    const huge = fc.array(fc.integer({ min: 0, max: (M >> 1) - 1 }), { minLength: 1400, maxLength: 2000 }).map((pts) => I.fromPoints(pts.map((p) => 2 * p)));
+    const few = fc.array(fc.tuple(fc.integer({ min: 0, max: M - 1 }), fc.integer({ min: 1, max: 60 })), { minLength: 1, maxLength: 4 }).map((rs) => I.fromRanges(rs.map(([lo, w]) => [lo, Math.min(M, lo + w)] as const)));
+    fc.assert(
+      fc.property(huge, fc.array(few, { minLength: 1, maxLength: 3 }), few, fc.integer({ min: 0, max: 2 }), (s, cuts, extra, mode) => {
+        // Carve the cuts one after another; each step's removed part may come back.
+        let carved = s;
+        let removed: I.IntervalSet<number> = [];
+        for (const cut of cuts) {
+          removed = I.union(removed, I.intersect(carved, cut));
+          carved = I.difference(carved, cut);
+          // Only huge sets remember their carving (smaller ones are cheap to copy).
+          fc.pre(carved.length >= 1024);
+        }
+        const mc = membersM(carved);
+        // Back: all of the removed part with an unrelated set, part of it, or all but its first range.
+        const firstRemoved = removed.length > 0 ? I.range(removed[0]!, removed[1]!) : [];
+        const back = mode === 0 ? I.union(removed, extra) : mode === 1 ? I.difference(removed, extra) : I.union(I.difference(removed, firstRemoved), extra);
+        const mb = membersM(back);
+        const expected = mc.map((v, i) => v || mb[i]!);
+        for (const u of [I.union(carved, back), I.union(back, carved), I.unionAll([carved, back]), I.unionAll([back, carved, I.emptySet(), carved])]) {
+          expect(membersM(u)).toEqual(expected);
+          expect(isNormal(u)).toBe(true);
+        }
+        // Everything carved away, and nothing else: the parent itself, no copy (a set
+        // remembers two carvings back; after a third, only the answer is asserted).
+        for (const u of [I.union(carved, removed), I.union(removed, carved), I.unionAll([carved, ...cuts.map((c) => I.intersect(removed, c))])]) {
+          expect(u).toEqual(s);
+          if (cuts.length <= 2) expect(u).toBe(s);
+        }
+      }),
+      { numRuns: 100, endOnFailure: true },
+    );
+  });
+
   it('the intersection of a set with a superset is the set itself, not a copy', () => {
     fc.assert(
       fc.property(arbSet, arbSet, (a, b) => {
