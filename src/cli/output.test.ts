@@ -3,7 +3,8 @@ import { createReadStream, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeOutput } from './output.js';
+import { Writable } from 'node:stream';
+import { writeOutput, writePieces } from './output.js';
 
 // Pieces as a report renderer makes them: a character outside Latin-1 and one outside the BMP.
 const pieces = ['{\n  "a": "x – …",', '\n  "b": "😀"', '\n}\n'];
@@ -28,5 +29,44 @@ describe('writeOutput with a report in pieces', () => {
     });
     await writeOutput(fifo, pieces);
     expect(await read).toBe(whole);
+  });
+});
+
+describe('writePieces', () => {
+  // A stream that takes one chunk at a time, slowly, as a pipe to a slow reader does, and
+  // records how many chunks each of its writes was handed at once.
+  function slowSink(): { sink: Writable; batches: number[]; text: () => string } {
+    const batches: number[] = [];
+    const parts: string[] = [];
+    const sink = new Writable({
+      highWaterMark: 1024,
+      decodeStrings: false,
+      write(chunk: string, _enc, done) {
+        batches.push(1);
+        parts.push(chunk);
+        setImmediate(done);
+      },
+      writev(chunks, done) {
+        batches.push(chunks.length);
+        for (const c of chunks) parts.push(c.chunk as string);
+        setImmediate(done);
+      },
+    });
+    return { sink, batches, text: () => parts.join('') };
+  }
+
+  it('hands a slow stream one piece at a time, never the whole report in one writev', async () => {
+    const report = Array.from({ length: 50 }, (_, i) => `${i}:${'x'.repeat(4096)}\n`);
+    const { sink, batches, text } = slowSink();
+    await writePieces(sink, report);
+    expect(text()).toBe(report.join(''));
+    // Queued all at once, the 49 pieces after the first would reach writev together.
+    expect(Math.max(...batches)).toBeLessThanOrEqual(2);
+  });
+
+  it('resolves on an empty report', async () => {
+    const { sink, text } = slowSink();
+    await writePieces(sink, []);
+    expect(text()).toBe('');
   });
 });

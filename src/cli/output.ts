@@ -73,11 +73,38 @@ function bytesOf(text: ReportText): string | Uint8Array {
   return bytes;
 }
 
+/**
+ * Write the pieces to `stream` one after another, each queued only once the stream has taken
+ * the one before (its 'drain'); resolves once the last is handed over. Why not queue them all:
+ * a pipe to a slow reader (`| less`, `| jq`) makes Node buffer every piece and hand them to one
+ * writev, which Node refuses when their text could exceed 2 GiB as UTF-8 (`write ENOBUFS`,
+ * a 768 MB report cut short at 1 MB and a stack trace), and which holds a copy of the report.
+ */
+export async function writePieces(stream: NodeJS.WritableStream, text: ReportText): Promise<void> {
+  for (const piece of piecesOf(text)) {
+    if (!stream.write(piece)) await drained(stream);
+  }
+  await new Promise<void>((resolve, reject) => stream.write('', (err) => (err ? reject(err) : resolve())));
+}
+
+/** Resolves on the stream's next 'drain', or when it closes or fails (its own error handler reports that). */
+function drained(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      stream.off('error', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+    stream.on('error', done);
+  });
+}
+
 /** Standard output, piece by piece; resolves once the last piece is handed over. */
 function writeStdout(text: ReportText): Promise<void> {
-  const pieces = piecesOf(text);
-  for (let i = 0; i < pieces.length - 1; i++) process.stdout.write(pieces[i]!);
-  return new Promise<void>((resolve, reject) => process.stdout.write(pieces[pieces.length - 1] ?? '', (err) => (err ? reject(err) : resolve())));
+  return writePieces(process.stdout, text);
 }
 
 /** Write to an existing device or FIFO as it is (`/dev/stdout`, a pipe): never replace it. */
@@ -100,10 +127,7 @@ async function writeThrough(path: string, text: ReportText): Promise<void> {
 
 /** Write `text` to `out` (standard output when absent or "-"); `inputs` are the files the command read. */
 export async function writeOutput(out: string | undefined, text: ReportText, inputs: readonly string[] = []): Promise<void> {
-  if (!out || out === '-') {
-    for (const piece of piecesOf(text)) process.stdout.write(piece);
-    return;
-  }
+  if (!out || out === '-') return writeStdout(text);
   const target = await outputTarget(out, inputs);
   try {
     if (target.kind === 'write-through') await writeThrough(target.path, text);
