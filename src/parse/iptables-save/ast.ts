@@ -90,4 +90,10 @@ export interface IptTable {
 
 export interface IptablesDump {
   tables: IptTable[];
+  /**
+   * Tables a later table of the same name replaced (as iptables-restore does) while their user
+   * chains' lines were still unread (a deferred parse): read once, for the errors those lines
+   * hold, which a full parse reports as it goes (found by the fuzz test).
+   */
+  replaced?: IptTable[];
 }

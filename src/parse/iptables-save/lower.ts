@@ -197,6 +197,11 @@ export function lowerIptables(dump: IptablesDump, opts: LowerOptions): Parsed<Fi
   const quietMatches = new MatchLowerer({ ...env, note() {}, bad() {} });
   const tableFamily = family === 'ipv4' ? 'ip' : 'ip6';
 
+  // A replaced table is never lowered, but the errors of its unread lines count, as in a full parse.
+  for (const table of dump.replaced ?? []) {
+    for (const chain of table.chains.values()) parseErrors.push(...readDeferredRules(table, chain, file, () => {}));
+  }
+
   for (const table of dump.tables) {
     const ids = new Map<string, string>();
     for (const name of table.chains.keys()) ids.set(name, chainId(backend, family, table.name, name));

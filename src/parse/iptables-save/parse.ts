@@ -46,6 +46,7 @@ export function parseIptablesSave(text: string, file: string, options: ParseOpti
   const defer = options.deferUserChains === true;
   const diagnostics: Diagnostic[] = [];
   const tables: IptTable[] = [];
+  const replaced: IptTable[] = [];
   let table: IptTable | null = null;
   // Lines of a table with an unknown name are skipped quietly after its one error.
   let skipping = false;
@@ -108,7 +109,8 @@ export function parseIptablesSave(text: string, file: string, options: ParseOpti
       if (prev >= 0) {
         // iptables-restore flushes and refills a table named twice: the later one wins.
         warning(lineNo, 'parse.duplicate-table', `table ${name} appears again (first at line ${tables[prev]!.line}); the later one replaces it, as iptables-restore does`, raw);
-        tables.splice(prev, 1);
+        const [gone] = tables.splice(prev, 1);
+        if ([...gone!.chains.values()].some((c) => c.unread)) replaced.push(gone!);
       }
       table = { name: name as IptTableName, line: lineNo, commitLine: null, chains: new Map() };
       tables.push(table);
@@ -220,7 +222,7 @@ export function parseIptablesSave(text: string, file: string, options: ParseOpti
   if (tables.length === 0 && !diagnostics.some((d) => d.severity === 'error')) {
     diagnostics.push({ code: 'parse.empty', severity: 'warning', message: 'no table in the dump (empty ruleset)', location: { file }, input: excerpt(text) });
   }
-  return { value: { tables }, diagnostics };
+  return { value: replaced.length === 0 ? { tables } : { tables, replaced }, diagnostics };
 }
 
 export function parseCounters(text: string): IptCounters | null {
