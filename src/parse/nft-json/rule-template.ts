@@ -22,7 +22,7 @@
 import type { Action, Rule, Uncertainty } from '../../model/ruleset.js';
 import { type Cond, applyMatch, cloneCond, condToSet } from './match.js';
 import { renderStatement } from './render.js';
-import { type Found, type FoundAt, type Piece, type RuleEnv, type RuleSource, NO_UNCERTAINTY, modelRule, natTarget, piecesOf, verdict } from './statements.js';
+import { type Found, type FoundAt, type Piece, type RuleEnv, type RuleSource, NO_UNCERTAINTY, modelRule, natTarget, piecesOf, targetOf, verdict } from './statements.js';
 import { type Json, type JsonObject, isObject, soleKey } from './types.js';
 
 /** What a rule's last statement is, as far as its holes go. */
@@ -138,16 +138,6 @@ function isHoleMatch(o: JsonObject): boolean {
   const p = left['payload'];
   if (!isObject(p) || Object.keys(p).length !== 2) return false;
   return typeof p['protocol'] === 'string' && HOLE_PROTOCOLS.has(p['protocol']) && typeof p['field'] === 'string' && ADDR_PORT_FIELDS.has(p['field']);
-}
-
-/** The target of `{"jump": {"target": "x"}}` or `{"goto": …}`, else null. */
-function targetOf(v: Json): string | null {
-  const name = soleKey(v);
-  if ((name !== 'jump' && name !== 'goto') || !isObject(v)) return null;
-  const b = v[name];
-  if (!isObject(b) || soleKey(b) !== 'target') return null;
-  const target = b['target'];
-  return typeof target === 'string' ? target : null;
 }
 
 /** Whether a statement holds a literal set too long to key a shape by. */

@@ -332,11 +332,7 @@ function groupElements(env: RuleEnv, data: Json, unsure: (u: Uncertainty) => voi
   const byJson = new Map<string, ElementGroup>();
   const add = (k: Json, d: Json): void => {
     const verdict = soleKey(d);
-    let target: string | null = null;
-    if (verdict === 'goto' || verdict === 'jump') {
-      const b = (d as JsonObject)[verdict];
-      if (soleKey(b) === 'target' && typeof (b as JsonObject)['target'] === 'string') target = (b as JsonObject)['target'] as string;
-    }
+    const target = targetOf(d);
     const map = target === null ? byJson : verdict === 'goto' ? byGoto : byJump;
     const key = target ?? JSON.stringify(d);
     const g = map.get(key);
@@ -474,3 +470,12 @@ function nat(
   return pieces.length > 0 ? pieces : [{ cond: { ...cloneCond(cond), empty: true }, action: { type: 'continue', note: 'empty NAT map' } }];
 }
 
+/** The chain of a `{"jump": {"target": "x"}}` or `{"goto": …}` verdict, else null. */
+export function targetOf(v: Json): string | null {
+  const name = soleKey(v);
+  if ((name !== 'jump' && name !== 'goto') || !isObject(v)) return null;
+  const b = v[name];
+  if (!isObject(b) || soleKey(b) !== 'target') return null;
+  const target = b['target'];
+  return typeof target === 'string' ? target : null;
+}
