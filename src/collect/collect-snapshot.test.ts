@@ -165,6 +165,45 @@ describe('collectSnapshot (fake host)', () => {
     expect(s.sockets!.filter((x) => x.process === null)).toHaveLength(1);
   });
 
+  describe('the order tools start in (issue 8)', () => {
+    /** The test host, its nft table list answering only after a turn of the event loop, as a real tool's does. */
+    function slowTableList(list: string) {
+      const io = fakeHostIO(host());
+      const exec = io.exec;
+      io.exec = async (argv) => {
+        if (argv.join(' ') !== 'nft list flowtables') return exec(argv);
+        io.calls.push(argv.join(' '));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return { ok: true, code: 0, stdout: list, stderr: '' };
+      };
+      return io;
+    }
+    const before = (calls: string[], first: string, then: string[]) => {
+      for (const c of then) expect(calls.indexOf(first), `${first} before ${c}: ${calls.join(', ')}`).toBeLessThan(calls.indexOf(c));
+    };
+
+    it('a plain nftables host: the whole-ruleset dump starts before the iptables dumps, ip and ss', async () => {
+      const io = slowTableList('table inet filter {\n}\ntable inet f2b-table {\n}\n');
+      const s = await collectSnapshot(io);
+      expect(s.firewall[0]).toMatchObject({ command: ['nft', '-j', 'list', 'ruleset'], status: 'ok' });
+      before(io.calls, 'nft -j list ruleset', ['iptables-nft-save', 'ip6tables-nft-save', 'ip -j addr show', 'ip -j -4 -batch -', 'ss -Htulne']);
+    });
+
+    it('an iptables-nft host: ip and ss start after the iptables dumps the nft listing waits for', async () => {
+      const io = slowTableList('table ip filter {\n}\n');
+      await collectSnapshot(io);
+      for (const dump of ['iptables-nft-save', 'ip6tables-nft-save']) before(io.calls, dump, ['ip -j addr show', 'ss -Htulne']);
+      expect(io.calls).not.toContain('nft -j list ruleset');
+    });
+
+    it('a HostIO that fails before the nft listing is decided: collect fails, it does not wait for ever', async () => {
+      const io = fakeHostIO(host());
+      const exec = io.exec;
+      io.exec = async (argv) => (argv.join(' ') === 'nft list flowtables' ? Promise.reject(new Error('broken HostIO')) : exec(argv));
+      await expect(collectSnapshot(io)).rejects.toThrow('broken HostIO');
+    });
+  });
+
   it('whatever the host says, the snapshot is valid and every gap is explained (fuzz)', async () => {
     const result = fc.oneof(
       fc.string(),

@@ -6,7 +6,7 @@
  */
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from '../model/snapshot.js';
 import { VERSION } from '../version.js';
-import { collectFirewall } from './firewall.js';
+import { startFirewallDumps } from './firewall.js';
 import type { HostIO } from './host-io.js';
 import { collectInterfaces } from './interfaces.js';
 import { collectRouting } from './routing.js';
@@ -23,10 +23,11 @@ export async function collectSnapshot(io: HostIO): Promise<Snapshot> {
   const logs = { interfaces: new UnreadableLog(), routing: new UnreadableLog(), sockets: new UnreadableLog(), firewall: new UnreadableLog(), sysctls: new UnreadableLog() };
   const collectedAt = io.now().toISOString();
   // The firewall dumps first: on a big host they take longest, and each tool started holds
-  // this thread for a fork (issue 8). A turn of the event loop lets the firewall's /proc checks
-  // answer and its dumps start before the quicker `ip` and `ss`.
-  const firewallRead = collectFirewall(io, logs.firewall, root);
-  await new Promise<void>((resolve) => setImmediate(resolve));
+  // this thread for a fork (issue 8). The quicker `ip` and `ss` wait until the firewall's
+  // dumps are running, `nft -j list ruleset` included once the table list says it is wanted.
+  const dumps = startFirewallDumps(io, logs.firewall, root);
+  await dumps.started;
+  const firewallRead = dumps.sources;
   const interfacesRead = collectInterfaces(io, logs.interfaces);
   // The sysctls need only the interface names: read while the firewall is still dumped.
   const [interfaces, sysctls, routing, sockets, firewall] = await Promise.all([

@@ -131,6 +131,8 @@ describe('collectFirewall', () => {
       const fw = await collectFirewall(io, new UnreadableLog(), true);
       expect(fw.filter((s) => s.kind === 'nft-json')).toEqual([]);
       expect(fw[0]!.nftTablesLeftOut).toEqual(['filter', 'nat']);
+      // Nothing listed one by one, so nothing could change while listed: the list is not asked again.
+      expect(io.calls.filter((c) => c === 'nft list flowtables')).toHaveLength(1);
     });
 
     it('a plain nftables host: one `nft -j list ruleset`, without waiting for iptables', async () => {

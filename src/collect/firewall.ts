@@ -25,16 +25,52 @@ type Backend = FirewallSource['backend'];
  * dumps as soon as their checks of /proc answer. {@link collectSnapshot} starts these before its
  * quicker reads.
  */
-export async function collectFirewall(io: HostIO, log: UnreadableLog, root: boolean): Promise<FirewallSource[]> {
+export function collectFirewall(io: HostIO, log: UnreadableLog, root: boolean): Promise<FirewallSource[]> {
+  return startFirewallDumps(io, log, root).sources;
+}
+
+/** The firewall's dumps under way. */
+export interface FirewallDumps {
+  /**
+   * Resolves once every dump that can start now has started: the table list has answered,
+   * `nft -j list ruleset` (a plain nftables host's slowest dump) is running when that list asks
+   * for it, and so are ipset and the iptables dumps. Other tools started before this would
+   * hold this thread for their forks while the long dump waited for its turn (issue 8:
+   * f2b-nftset-50000's `nft -j list ruleset` started ~100 ms after the table list had answered,
+   * behind `ip` ×3, `ss` and the /proc scan). Never rejects.
+   */
+  started: Promise<void>;
+  /** Every source, in the fixed order of {@link collectFirewall}. */
+  sources: Promise<FirewallSource[]>;
+}
+
+/** Starts the firewall's dumps; see {@link collectFirewall} for what they are and their order. */
+export function startFirewallDumps(io: HostIO, log: UnreadableLog, root: boolean): FirewallDumps {
+  let markStarted!: () => void;
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
+  const sources = readFirewall(io, log, root, markStarted);
+  // A failure before the nft decision must not leave the caller waiting for the other tools.
+  sources.then(markStarted, markStarted);
+  return { started, sources };
+}
+
+async function readFirewall(io: HostIO, log: UnreadableLog, root: boolean, markStarted: () => void): Promise<FirewallSource[]> {
   const ipsetArgv = ['ipset', 'save'];
   const listed = io.exec(NFT_TABLES_ARGV);
   // ipset save, the slowest dump of a host that keeps its bans in sets, as soon as /proc says
   // the module is loaded; its check may go on to modules.builtin, which nothing else waits for.
   const ipset = noIpsetModule(io).then(async (why) => (why === null ? io.exec(ipsetArgv) : why));
-  const [noLegacy4, noLegacy6] = await Promise.all([noLegacyTables(io, 'iptables'), noLegacyTables(io, 'ip6tables')]);
+  const noLegacy = Promise.all([noLegacyTables(io, 'iptables'), noLegacyTables(io, 'ip6tables')]);
+  // The table list says whether the whole ruleset is dumped. When it is, that dump (a plain
+  // nftables host's slowest) starts before the iptables dumps: each start holds this thread
+  // for a fork, and the list answers in about the time ipset's start takes.
+  const tables = tableList(await listed);
+  const whole = tables === null || !tables.some(mayBeXtables) ? wholeRuleset(io) : null;
+  const [noLegacy4, noLegacy6] = await noLegacy;
   const v4 = iptablesDumps(io, 'iptables', noLegacy4);
   const v6 = iptablesDumps(io, 'ip6tables', noLegacy6);
-  const [nft, v4Dumps, v6Dumps, ipsetRes] = await Promise.all([listNft(io, listed, v4, v6), v4, v6, ipset]);
+  markStarted();
+  const [nft, v4Dumps, v6Dumps, ipsetRes] = await Promise.all([whole ?? listNft(io, tables!, v4, v6), v4, v6, ipset]);
   const held = (family: 'ip' | 'ip6', backend: Backend): string[] => (backend === 'nft' ? nft.leftOut[family] : []);
   return [
     ...nft.dumps.map((d) => source(log, root, 'nft-json', null, d.argv, d.res)),
@@ -54,23 +90,32 @@ interface NftListing {
   leftOut: NftListingPlan['leftOut'];
 }
 
+/** `nft -j list ruleset`: one consistent dump of every table. */
+async function wholeRuleset(io: HostIO): Promise<NftListing> {
+  return { dumps: [{ argv: [...NFT_RULESET_ARGV], res: await io.exec(NFT_RULESET_ARGV) }], leftOut: { ip: [], ip6: [] } };
+}
+
 /**
  * The nft dumps. Conservative on every doubt, since kube-proxy rewrites its tables every few
  * seconds: the whole ruleset (one consistent dump, as before) when the table list cannot be
  * read, when nothing is left out, when a table listing fails (the table went away), or when
  * the tables changed while they were listed (a table that appeared in between is not missed).
  * A table left out is read from its iptables-nft-save dump as printed, however it changed after.
+ * `tables`: the table list, which holds an xtables table (without one, the whole ruleset is
+ * dumped at once: nothing to wait for).
  */
-async function listNft(io: HostIO, listed: Promise<ExecResult>, v4: Promise<IptablesDump[]>, v6: Promise<IptablesDump[]>): Promise<NftListing> {
-  const ruleset = async (): Promise<NftListing> => ({ dumps: [{ argv: [...NFT_RULESET_ARGV], res: await io.exec(NFT_RULESET_ARGV) }], leftOut: { ip: [], ip6: [] } });
-  const tables = tableList(await listed);
-  // Without an xtables table there is nothing to wait for.
-  if (tables === null || !tables.some(mayBeXtables)) return ruleset();
+async function listNft(io: HostIO, tables: NftTable[], v4: Promise<IptablesDump[]>, v6: Promise<IptablesDump[]>): Promise<NftListing> {
+  const ruleset = () => wholeRuleset(io);
   const saves = { ip: nftSaveText(await v4), ip6: nftSaveText(await v6) };
   // Every table a dump holds must be in the list: otherwise the list is not the whole story.
   if (!holdsOnlyListed(tables, saves)) return ruleset();
   const plan = planNftListing(tables, saves);
   if (plan.list.length === 0 && plan.leftOut.ip.length === 0 && plan.leftOut.ip6.length === 0) return ruleset();
+  // Every table held by the iptables-nft dumps: nothing is listed, so there is nothing that could
+  // change while listed. The nft side is the table list as first read (no other table), as a
+  // whole-ruleset dump would be as of its moment; asking again cost a tool's start, on the
+  // critical path of a small iptables-nft host (issue 8: docker-300, f2b-ipset-50000).
+  if (plan.list.length === 0) return { dumps: [], leftOut: plan.leftOut };
   const argvs = plan.list.map(listTableArgv);
   const results = await Promise.all(argvs.map((argv) => io.exec(argv)));
   if (results.some((r) => !r.ok || r.code !== 0)) return ruleset();
