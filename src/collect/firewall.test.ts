@@ -142,6 +142,33 @@ describe('collectFirewall', () => {
       expect(fw.some((s) => s.nftTablesLeftOut !== undefined)).toBe(false);
     });
 
+    it('no ip or ip6 table of an xtables name: the iptables-nft dumps, which would print nothing, are not run', async () => {
+      const io = kube({ 'nft list flowtables': 'table inet filter {\n}\ntable ip foo {\n}\ntable ip6 nat {\n}\n' });
+      const fw = await collectFirewall(io, new UnreadableLog(), true);
+      expect(fw.find((s) => s.command.join(' ') === 'iptables-nft-save')).toEqual({
+        kind: 'iptables-save',
+        backend: 'nft',
+        command: ['iptables-nft-save'],
+        status: 'ok',
+        reason: 'not run: nft lists no ip table named filter, nat, mangle, raw, security (the tables iptables-nft-save prints)',
+        content: '',
+      });
+      expect(io.calls).not.toContain('iptables-nft-save');
+      // ip6 nat bears an xtables name: ip6tables-nft-save runs, and the whole ruleset is dumped.
+      expect(io.calls).toContain('ip6tables-nft-save');
+      expect(fw.filter((s) => s.kind === 'nft-json').map((s) => s.command.join(' '))).toEqual(['nft -j list ruleset']);
+    });
+
+    it('an older iptables (no -nft/-legacy binaries) with legacy tables, nft listing none of its names: read through iptables-save', async () => {
+      const rules = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -j DROP\nCOMMIT\n';
+      const io = fakeHostIO({
+        files: { '/proc/net/ip_tables_names': 'filter\n' },
+        commands: { 'nft list flowtables': 'table inet fw {\n}\n', 'nft -j list ruleset': '{"nftables": []}', 'iptables-save': rules, 'iptables-save --version': 'iptables-save v1.6.1\n' },
+      });
+      const fw = await collectFirewall(io, new UnreadableLog(), true);
+      expect(fw.find((s) => s.kind === 'iptables-save')).toMatchObject({ command: ['iptables-save'], backend: 'legacy', status: 'ok', content: rules });
+    });
+
     it('on any doubt the whole ruleset: tables changed meanwhile, a listing failed, an unreadable table list, a failed iptables-nft-save', async () => {
       const changing = kube();
       let asked = 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fakeHostIO } from './fake-host-io.js';
-import { noIpsetModule, noLegacyTables } from './needless-dumps.js';
+import { noIpsetModule, noLegacyTables, noXtablesTables } from './needless-dumps.js';
 
 describe('noLegacyTables', () => {
   it('absent or empty table list: not run, and says why', async () => {
@@ -33,5 +33,21 @@ describe('noIpsetModule', () => {
     expect(await noIpsetModule(fakeHostIO({ files: { ...SYS } }))).toBeNull();
     expect(await noIpsetModule(fakeHostIO({ files: { '/proc/modules': '' } }))).toBeNull();
     expect(await noIpsetModule(fakeHostIO({ files: { '/proc/modules': '', ...SYS }, denied: [BUILTIN] }))).toBeNull();
+  });
+});
+
+describe('noXtablesTables', () => {
+  const t = (family: string, name: string) => ({ family, name });
+
+  it('no table of the family with an xtables name: not run, and says why', () => {
+    const tables = [t('inet', 'filter'), t('ip', 'foo'), t('ip6', 'nat'), t('arp', 'filter'), t('bridge', 'filter')];
+    expect(noXtablesTables(tables, 'iptables')).toBe('not run: nft lists no ip table named filter, nat, mangle, raw, security (the tables iptables-nft-save prints)');
+    expect(noXtablesTables([], 'ip6tables')).toBe('not run: nft lists no ip6 table named filter, nat, mangle, raw, security (the tables ip6tables-nft-save prints)');
+  });
+
+  it('such a table, or no table list: run it', () => {
+    expect(noXtablesTables([t('ip', 'security')], 'iptables')).toBeNull();
+    expect(noXtablesTables([t('inet', 'fw'), t('ip6', 'nat')], 'ip6tables')).toBeNull();
+    expect(noXtablesTables(null, 'iptables')).toBeNull();
   });
 });
