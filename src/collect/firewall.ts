@@ -21,9 +21,10 @@ type Backend = FirewallSource['backend'];
  * logged in the fixed order once all are in, so the snapshot does not depend on which finished first.
  *
  * Starting a tool holds this thread for a fork and exec (5-20 ms on a small VM), so the tools
- * start one after another: the nft listing, a chain of calls, first, then ipset and the iptables
- * dumps as soon as their checks of /proc answer. {@link collectSnapshot} starts these before its
- * quicker reads.
+ * start one after another: nft's table list first, then ipset as soon as /proc says its module
+ * is loaded; once the list has answered, `nft -j list ruleset` when it is wanted, then the
+ * iptables dumps the list and /proc do not show to be empty. {@link collectSnapshot} starts
+ * these before its quicker reads.
  */
 export function collectFirewall(io: HostIO, log: UnreadableLog, root: boolean): Promise<FirewallSource[]> {
   return startFirewallDumps(io, log, root).sources;
