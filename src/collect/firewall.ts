@@ -38,7 +38,8 @@ export interface FirewallDumps {
    * for it, and so are ipset and the iptables dumps. Other tools started before this would
    * hold this thread for their forks while the long dump waited for its turn (issue 8:
    * f2b-nftset-50000's `nft -j list ruleset` started ~100 ms after the table list had answered,
-   * behind `ip` ×3, `ss` and the /proc scan). Never rejects.
+   * behind `ip` ×3, `ss` and the /proc scan). Never rejects. A hung table list holds the
+   * others until its time limit, which collect would wait for anyway.
    */
   started: Promise<void>;
   /** Every source, in the fixed order of {@link collectFirewall}. */
