@@ -53,15 +53,21 @@ export function restrictDim(c: Cond, dim: Dim, set: DimSet): void {
   if (next.length === 0) c.empty = true;
 }
 
-const FULL: Record<Family, Cube> = { ipv4: PacketSet.all('ipv4').cubes[0]!, ipv6: PacketSet.all('ipv6').cubes[0]! };
+/** Every packet and none, one set each per family, shared by the rules that match so (the model is read-only). */
+const ALL: Record<Family, PacketSet> = { ipv4: PacketSet.all('ipv4'), ipv6: PacketSet.all('ipv6') };
+const NONE: Record<Family, PacketSet> = { ipv4: PacketSet.empty('ipv4'), ipv6: PacketSet.empty('ipv6') };
+const FULL: Record<Family, Cube> = { ipv4: ALL.ipv4.cubes[0]!, ipv6: ALL.ipv6.cubes[0]! };
 
 export function condToSet(c: Cond, family: Family): PacketSet {
-  if (c.empty) return PacketSet.empty(family);
-  const cube = FULL[family].slice();
+  if (c.empty) return NONE[family];
+  let cube: DimSet[] | null = null;
   for (let k = 0; k < DIM_COUNT; k++) {
     const d = c.dims[k];
-    if (d !== undefined) cube[k] = d;
+    if (d !== undefined) (cube ??= FULL[family].slice())[k] = d;
   }
+  // A rule of no condition (`jump mark-for-masquerade`, `goto service-…`) matches every packet.
+  if (cube === null && c.sets.length === 0) return ALL[family];
+  cube ??= FULL[family].slice();
   // ofCube, not fromCubes: the filtered copy is an array grown by push, 17 slots for one cube,
   // kept by every rule (issue 8: 6 MB of a kube-proxy model).
   let set = PacketSet.ofCube(family, cube);

@@ -6,16 +6,28 @@
  *
  * @module
  */
+import type { Location } from '../../model/diagnostics.js';
 import type { Json, NftRule } from './types.js';
 
 /** Parses one deferred rule in full; null when its JSON is not a usable rule (the reader reported why). */
 export type ReadRule = (rule: DeferredRule) => NftRule | null;
 
+/**
+ * A deferred rule is also its own lowering source (statements.ts `RuleSource`): the model's
+ * rules keep it, for their text and origin, both made when first read. A full load of a
+ * kube-proxy dump lowers 40,000 rules whose origin a report names for a few (issue 8: a
+ * source, an origin and a path per rule were 5 MB the model kept).
+ */
 export class DeferredRule implements NftRule {
   // Few fields: a full load holds 40,000 of these through its young generation (issue 8).
   readonly #read: ReadRule;
   /** The rule parsed; undefined until read (again, after {@link forget}). */
   #rule: NftRule | null | undefined = undefined;
+  #origin: Location | null = null;
+  /** The source file its lowering names, once one has made it a source ({@link sourceIn}). */
+  #file: string | null = null;
+  /** Its text as nft prints it, once rendered (statements.ts `ruleText`). */
+  text: string | null = null;
 
   constructor(
     readonly family: string,
@@ -42,6 +54,25 @@ export class DeferredRule implements NftRule {
    */
   get path(): string {
     return ['$.nftables[', this.index, '].rule'].join('');
+  }
+
+  /** Itself, as the rule a lowering source holds. */
+  get rule(): NftRule {
+    return this;
+  }
+
+  /** Where the rule is, in the file of the lowering that made it a source. */
+  get origin(): Location {
+    return (this.#origin ??= { file: this.#file!, path: this.path });
+  }
+
+  /**
+   * Itself as a lowering source naming `file`, or null when a lowering with another file name
+   * already made it one (the caller then makes a source of its own).
+   */
+  sourceIn(file: string): this | null {
+    if (this.#file === null) this.#file = file;
+    return this.#file === file ? this : null;
   }
 
   /** The rule parsed (once), or null when it is not a usable rule. */

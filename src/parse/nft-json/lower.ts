@@ -153,6 +153,7 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
         cache,
         tableFamily: table.family,
         chainRef: ids !== null ? (name) => ids.get(name) ?? null : (name) => (byName!.has(name) ? prefix + name : null),
+        chainActions: { jump: new Map(), goto: new Map() },
       };
       if (opts.shareShapes !== false) env.templates = new Map();
       const chainMap = model.chains;
@@ -235,7 +236,8 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
    */
   function sourcesOf(list: ChainRules | undefined): readonly RuleSource[] {
     if (list === undefined) return [];
-    return (list.sources ??= (list.scattered ?? all.slice(list.first, list.end)).map((rule) => ({ rule, text: null, origin: { file, path: rule.path } })));
+    // A deferred rule is its own source (its origin made when first read); a parsed one gets a source object.
+    return (list.sources ??= (list.scattered ?? all.slice(list.first, list.end)).map((rule) => (rule instanceof DeferredRule ? rule.sourceIn(file) : null) ?? { rule, text: null, origin: { file, path: rule.path } }));
   }
 
   function report(path: string, message: string, severity: 'warning' | 'info' = 'warning'): void {

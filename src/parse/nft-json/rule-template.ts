@@ -19,6 +19,7 @@
  *
  * @module
  */
+import type { PacketSet } from '../../model/packet-set.js';
 import type { Action, Rule, Uncertainty } from '../../model/ruleset.js';
 import { type Cond, applyMatch, cloneCond, condToSet } from './match.js';
 import { renderStatement } from './render.js';
@@ -37,6 +38,12 @@ export interface RuleTemplate {
   pieces: readonly Piece[];
   /** The uncertainties met, by statement; `render` when its construct is the rule's last statement as printed. */
   found: readonly { k: number; u: Uncertainty; render: boolean }[];
+  /**
+   * Each piece's packet set, made when first needed, for a shape without hole matches: every
+   * rule of the shape then shares it (the model is read-only; kube-proxy's 14,727 `meta l4proto
+   * tcp dnat to …` rules match one set: issue 8). Null when hole matches make each rule's own.
+   */
+  sets: (PacketSet | undefined)[] | null;
 }
 
 /** Templates by shape, per lowering environment; `once` for a shape seen once, null for one a template cannot serve. */
@@ -182,7 +189,7 @@ function makeTemplate(env: RuleEnv, expr: readonly Json[], matches: readonly num
   const seen = new Set(found.map((f) => f.u));
   for (const p of pieces) for (const u of p.cond.uncertain) if (!seen.has(u)) return null;
   if (!endsAtLast(expr, pieces, terminal)) return null;
-  return { matches, terminal, pieces, found };
+  return { matches, terminal, pieces, found, sets: matches.length === 0 ? [] : null };
 }
 
 /** How the last statement makes the actions; null for a verdict this module does not fill. */
@@ -254,21 +261,33 @@ function instantiate(env: RuleEnv, t: RuleTemplate, src: RuleSource, position: n
     mine = new Map();
     for (const f of t.found) mine.set(f.u, f.render ? redone(f.u, construct()) : f.u);
   }
+  // What a hole verdict adds (an unknown chain, a target not read): then the direct lowering reports it.
+  const added: Uncertainty[] = [];
   const out: Rule[] = [];
   const n = t.pieces.length;
   for (let i = 0; i < n; i++) {
     const p = t.pieces[i]!;
-    const c: Cond = cloneCond(p.cond);
-    if (mine !== null) for (let u = 0; u < c.uncertain.length; u++) c.uncertain[u] = mine.get(c.uncertain[u]!)!;
-    const before = c.uncertain.length;
-    for (const m of t.matches) {
-      const o = (expr[m] as JsonObject)['match'] as JsonObject;
-      applyMatch(env, c, '==', o['left']!, o['right']!, () => renderStatement(expr[m]!));
+    let match: PacketSet;
+    let uncertain: readonly Uncertainty[];
+    if (t.sets !== null) {
+      // No hole match: the piece's packets are the template's, one set for every rule of the shape.
+      match = t.sets[i] ??= condToSet(p.cond, env.family);
+      uncertain = p.cond.uncertain.length === 0 ? NO_UNCERTAINTY : p.cond.uncertain.map((u) => mine!.get(u)!);
+    } else {
+      const c: Cond = cloneCond(p.cond);
+      if (mine !== null) for (let u = 0; u < c.uncertain.length; u++) c.uncertain[u] = mine.get(c.uncertain[u]!)!;
+      const before = c.uncertain.length;
+      for (const m of t.matches) {
+        const o = (expr[m] as JsonObject)['match'] as JsonObject;
+        applyMatch(env, c, '==', o['left']!, o['right']!, () => renderStatement(expr[m]!));
+      }
+      if (c.uncertain.length !== before) return null;
+      match = condToSet(c, env.family);
+      uncertain = before === 0 ? NO_UNCERTAINTY : c.uncertain;
     }
-    const action = actionOf(env, t, i, p.action, lastStatement, elements, construct, c);
-    // A hole that is not understood (an unknown chain, a value not read) is the direct lowering's to report.
-    if (c.uncertain.length !== before) return null;
-    const r = modelRule(src, position, condToSet(c, env.family), before === 0 ? NO_UNCERTAINTY : c.uncertain, action);
+    const action = actionOf(env, t, i, p.action, lastStatement, elements, construct, added);
+    if (added.length > 0) return null;
+    const r = modelRule(src, position, match, uncertain, action);
     if (rule.comment !== undefined) r.comment = rule.comment;
     if (rule.handle !== null) r.handle = rule.handle;
     out.push(r);
@@ -277,20 +296,20 @@ function instantiate(env: RuleEnv, t: RuleTemplate, src: RuleSource, position: n
   return out;
 }
 
-/** Piece `i`'s action: its own verdict for a hole, else a copy of the template's (no two rules share one). */
-function actionOf(env: RuleEnv, t: RuleTemplate, i: number, fixed: Action, s: Json, elements: Json[] | null, construct: () => string, c: Cond): Action {
+/** Piece `i`'s action: its own verdict for a hole, else the template's (shared: the model is read-only). */
+function actionOf(env: RuleEnv, t: RuleTemplate, i: number, fixed: Action, s: Json, elements: Json[] | null, construct: () => string, added: Uncertainty[]): Action {
   const unsure = (u: Uncertainty): void => {
-    c.uncertain.push(u);
+    added.push(u);
   };
   if (t.terminal === 'vmap') return verdict(env, (elements![i] as Json[])[1]!, unsure);
   if (i === t.pieces.length - 1) {
     if (t.terminal === 'verdict') return verdict(env, s, unsure);
     if (t.terminal === 'dnat') {
       const o = (s as JsonObject)['dnat'] as JsonObject;
-      return natTarget(env, 'dnat', construct, o['addr'], o['port'], c);
+      return natTarget(env, 'dnat', construct, o['addr'], o['port'], added);
     }
   }
-  return { ...fixed } as Action;
+  return fixed;
 }
 
 function redone(u: Uncertainty, construct: string): Uncertainty {

@@ -25,6 +25,12 @@ export interface RuleEnv extends MatchEnv {
   tableFamily: string;
   /** Chain id of a chain in the rule's table, or null when the table has no such chain. */
   chainRef(name: string): string | null;
+  /**
+   * The jump and goto actions made so far, by target name: one object per chain and kind, shared
+   * by every rule that names it (the model is read-only; 40,000 kube-proxy rules jump or go to a
+   * chain: issue 8). Absent: every verdict gets its own.
+   */
+  chainActions?: { jump: Map<string, Action>; goto: Map<string, Action> };
 }
 
 export const NO_UNCERTAINTY: readonly Uncertainty[] = Object.freeze([]);
@@ -49,8 +55,9 @@ const RATE = new Set(['limit', 'quota', 'meter', 'ct count']);
  * report or an explain step first reads it: most of a large ruleset's rules are never shown.
  */
 export interface RuleSource {
-  rule: NftRule;
-  origin: Location;
+  readonly rule: NftRule;
+  /** A getter in a deferred rule, made when first read: a report names the origins of a few rules. */
+  readonly origin: Location;
   text: string | null;
 }
 
@@ -70,20 +77,43 @@ const TEXT: PropertyDescriptor = {
   configurable: true,
 };
 
+/** The origin the same way: a deferred rule's is made when first read (a report's references), most never are. */
+const ORIGIN: PropertyDescriptor = {
+  get(this: { [SOURCE]: RuleSource }): Location {
+    return this[SOURCE].origin;
+  },
+  enumerable: true,
+  configurable: true,
+};
+
 /**
- * A model rule whose `text` is an own, enumerable property read through {@link ruleText} (copies
- * and JSON see it as a string). Built property by property in the literal's order, so every rule
- * shares one hidden class with fast properties.
+ * A model rule whose `text` and `origin` are own, enumerable properties read through its source
+ * (copies and JSON see a string and an object). A class, so that V8 sizes its instances for the
+ * fields its constructor writes: the object literal it was made from had room for one field, and
+ * every rule kept a second object for the rest (issue 8: 55,000 rules on a kube-proxy node).
+ * Built property by property in the order renderers print them; every rule shares one hidden
+ * class with fast properties.
  */
+class NftModelRule {
+  declare position: number;
+  declare match: PacketSet;
+  declare uncertain: readonly Uncertainty[];
+  declare action: Action;
+
+  constructor(src: RuleSource, position: number, match: PacketSet, uncertain: readonly Uncertainty[], action: Action) {
+    this.position = position;
+    Object.defineProperty(this, 'text', TEXT);
+    Object.defineProperty(this, 'origin', ORIGIN);
+    this.match = match;
+    this.uncertain = uncertain;
+    this.action = action;
+    Object.defineProperty(this, SOURCE, { value: src });
+  }
+}
+
+/** A model rule made from `src` (see {@link NftModelRule}). */
 export function modelRule(src: RuleSource, position: number, match: PacketSet, uncertain: readonly Uncertainty[], action: Action): Rule {
-  const r = { position } as Rule & { [SOURCE]: RuleSource };
-  Object.defineProperty(r, 'text', TEXT);
-  r.origin = src.origin;
-  r.match = match;
-  r.uncertain = uncertain;
-  r.action = action;
-  Object.defineProperty(r, SOURCE, { value: src });
-  return r;
+  return new NftModelRule(src, position, match, uncertain, action) as unknown as Rule;
 }
 
 /** What adds uncertainties to a rule's condition (a function apart, for the bundle's `keepNames`: see match.ts reporter). */
@@ -262,6 +292,14 @@ function excerptJson(s: Json): string {
   return t.length > 100 ? t.slice(0, 99) + '…' : t;
 }
 
+/** Verdicts without parameters, shared by every rule that has them (the model is read-only). */
+const SIMPLE_VERDICTS: Readonly<Record<'accept' | 'drop' | 'return' | 'continue', Action>> = {
+  accept: { type: 'accept' },
+  drop: { type: 'drop' },
+  return: { type: 'return' },
+  continue: { type: 'continue', note: 'continue' },
+};
+
 /** A verdict object ({"accept": null}, {"jump": {"target": "x"}}) → action. */
 export function verdict(env: RuleEnv, v: Json, unsure: (u: Uncertainty) => void): Action {
   const key = soleKey(v);
@@ -270,19 +308,22 @@ export function verdict(env: RuleEnv, v: Json, unsure: (u: Uncertainty) => void)
     case 'accept':
     case 'drop':
     case 'return':
-      return { type: key };
     case 'continue':
-      return { type: 'continue', note: 'continue' };
+      return SIMPLE_VERDICTS[key];
     case 'jump':
     case 'goto': {
       const target = isObject(b) ? b['target'] : undefined;
       if (typeof target !== 'string') break;
+      const known = env.chainActions?.[key].get(target);
+      if (known !== undefined) return known;
       const id = env.chainRef(target);
       if (id === null) {
         unsure({ construct: `${key} ${target}`, kind: 'unknown', detail: `chain ${target} is not declared in this table` });
         return { type: 'unknown', name: `${key} ${target}` };
       }
-      return { type: key, chain: id };
+      const action: Action = { type: key, chain: id };
+      env.chainActions?.[key].set(target, action);
+      return action;
     }
   }
   unsure({ construct: renderExpr(v), kind: 'unknown', detail: 'verdict not understood' });
@@ -395,18 +436,18 @@ function vmap(env: RuleEnv, cond: Cond, o: JsonObject, construct: () => string, 
  * The NAT statement's target, its parts not understood noted on `c`. (This and the two below
  * are functions apart, not closures of nat: the bundle keeps names, a defineProperty per closure.)
  */
-export function natTarget(env: RuleEnv, key: 'dnat' | 'snat' | 'masquerade' | 'redirect', construct: () => string, addrJson: Json | undefined, portJson: Json | undefined, c: Cond): Action {
+export function natTarget(env: RuleEnv, key: 'dnat' | 'snat' | 'masquerade' | 'redirect', construct: () => string, addrJson: Json | undefined, portJson: Json | undefined, uncertain: Uncertainty[]): Action {
   const a: Action & { type: 'dnat' } = { type: 'dnat' };
   if (key === 'redirect') a.toLocal = true;
   if (addrJson !== undefined) {
     const s = natRanges(env, 'addr', addrJson);
     if (s) a.addr = s;
-    else c.uncertain.push({ construct: construct(), kind: 'unknown', detail: `NAT address ${renderExpr(addrJson)} not understood` });
+    else uncertain.push({ construct: construct(), kind: 'unknown', detail: `NAT address ${renderExpr(addrJson)} not understood` });
   }
   if (portJson !== undefined) {
     const s = natRanges(env, 'port', portJson);
     if (s) a.ports = s;
-    else c.uncertain.push({ construct: construct(), kind: 'unknown', detail: `NAT port ${renderExpr(portJson)} not understood` });
+    else uncertain.push({ construct: construct(), kind: 'unknown', detail: `NAT port ${renderExpr(portJson)} not understood` });
   }
   return a;
 }
@@ -451,7 +492,7 @@ function nat(
     return finish({ type: 'dnat' });
   }
   const map = addrMap ?? portMap;
-  if (!map) return finish(natTarget(env, key, construct, addrExpr, portExpr, cond));
+  if (!map) return finish(natTarget(env, key, construct, addrExpr, portExpr, cond.uncertain));
   const groups = groupElements(env, map['data'] ?? null, unsure, construct);
   if (groups === null) return finish({ type: 'dnat' });
   const pieces: Piece[] = [];
@@ -465,7 +506,7 @@ function nat(
       addr = g.data['concat'][0]!;
       port = g.data['concat'][1]!;
     }
-    pieces.push(...finish(natTarget(env, key, construct, addr, port, c), c));
+    pieces.push(...finish(natTarget(env, key, construct, addr, port, c.uncertain), c));
   }
   return pieces.length > 0 ? pieces : [{ cond: { ...cloneCond(cond), empty: true }, action: { type: 'continue', note: 'empty NAT map' } }];
 }
