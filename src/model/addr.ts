@@ -330,7 +330,8 @@ function pushIpv4Prefixes(lo: number, hi: number, out: string[], max: number): n
     let size = lo === 0 ? 4294967296 : (lo & -lo) >>> 0;
     while (lo + size > hi) size /= 2;
     const len = size === 4294967296 ? 0 : Math.clz32(size) + 1;
-    out.push(`${formatAddr(lo, 'ipv4')}/${len}`);
+    // formatAddr's text and the prefix in one string.
+    out.push(`${lo >>> 24}.${(lo >>> 16) & 255}.${(lo >>> 8) & 255}.${lo & 255}/${len}`);
     lo += size;
   }
   return lo;
