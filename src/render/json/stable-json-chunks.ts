@@ -47,16 +47,21 @@ function sortStrings(keys: string[]): string[] {
   return keys;
 }
 
-/** `JSON.stringify(key)` per distinct key: a report's keys are a few dozen names, each written thousands of times. */
-const QUOTED = new Map<string, string>();
+/**
+ * `JSON.stringify(key) + colon` per distinct key and colon: a report's keys are a few dozen
+ * names, each written thousands of times, and every piece joined per key was a string made.
+ */
+const KEY_TEXTS = new Map<string, Map<string, string>>();
 
-function quoted(key: string): string {
-  let q = QUOTED.get(key);
-  if (q === undefined) {
-    if (QUOTED.size >= 4096) QUOTED.clear();
-    QUOTED.set(key, (q = JSON.stringify(key)));
+function keyText(key: string, colon: string): string {
+  let texts = KEY_TEXTS.get(colon);
+  if (!texts) KEY_TEXTS.set(colon, (texts = new Map()));
+  let text = texts.get(key);
+  if (text === undefined) {
+    if (texts.size >= 4096) texts.clear();
+    texts.set(key, (text = JSON.stringify(key) + colon));
   }
-  return q;
+  return text;
 }
 
 /** What JSON.stringify leaves out of an object (and writes as null in an array). */
@@ -75,6 +80,10 @@ export function stableJsonChunks(value: unknown, indent = 2, end = '', chunkChar
   // Newline and indentation at a depth; JSON.stringify writes none without an indent.
   const lineAt = (depth: number): string => (indent === 0 ? '' : (breaks[depth] ??= '\n' + ' '.repeat(depth * indent)));
   const colon = indent === 0 ? ':' : ': ';
+  // "{", "[" or "," with the line break after it, and the break before "}" or "]", per depth: made once.
+  const pieces: Record<string, string[]> = { '{': [], '[': [], ',': [], '}': [], ']': [] };
+  const before = (mark: '{' | '[' | ',', depth: number): string => (pieces[mark]![depth] ??= mark + lineAt(depth));
+  const after = (mark: '}' | ']', depth: number): string => (pieces[mark]![depth] ??= lineAt(depth) + mark);
   const flush = (): void => {
     if (buf.length >= chunkChars) {
       chunks.push(escapeUnsafeJson(buf));
@@ -110,30 +119,28 @@ export function stableJsonChunks(value: unknown, indent = 2, end = '', chunkChar
       buf += '[]';
       return;
     }
-    const inner = lineAt(depth + 1);
     for (let i = 0; i < arr.length; i++) {
-      buf += (i === 0 ? '[' : ',') + inner;
+      buf += before(i === 0 ? '[' : ',', depth + 1);
       write(arr[i], depth + 1);
       flush();
     }
-    buf += lineAt(depth) + ']';
+    buf += after(']', depth);
   }
 
   function writeObject(obj: object, depth: number): void {
     const record = obj as Record<string, unknown>;
-    const inner = lineAt(depth + 1);
     let first = true;
     for (const key of orderedKeys(obj)) {
       // The sorted copy's "__proto__" assignment sets its prototype: JSON never sees that key.
       if (key === '__proto__') continue;
       const v = record[key];
       if (isOmitted(v)) continue;
-      buf += (first ? '{' : ',') + inner + quoted(key) + colon;
+      buf += before(first ? '{' : ',', depth + 1) + keyText(key, colon);
       first = false;
       write(v, depth + 1);
       flush();
     }
-    buf += first ? '{}' : lineAt(depth) + '}';
+    buf += first ? '{}' : after('}', depth);
   }
 
   if (isOmitted(value)) throw new TypeError('stableJsonChunks: the value has no JSON text');
