@@ -28,23 +28,6 @@ const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202
 /** The same set, to search for: without /g, test() keeps no lastIndex from one call to the next. */
 const HAS_UNSAFE = new RegExp(UNSAFE_IN_JSON.source);
 
-/** Texts longer than this are searched by compiled code only (see warmUp). */
-const WARM_UP_ABOVE = 1 << 16;
-let warm = false;
-
-/**
- * V8 runs a regular expression's first search in its bytecode interpreter and compiles it
- * for the next (regexp tier-up). A SARIF report is searched in one piece: kube-iptables-5000's
- * 5 MB took ~120 ms interpreted against ~10 ms compiled (issue 8). A search of an empty text
- * first makes the long one run compiled.
- */
-function warmUp(): void {
-  if (warm) return;
-  warm = true;
-  HAS_UNSAFE.test('');
-  HAS_UNSAFE.test('');
-}
-
 /**
  * Escape, inside JSON text, the characters JSON.stringify leaves raw (`\u202e`, `\u009b`):
  * the value read back is the same, and nobody's terminal is rewritten by `cat report.json`
@@ -54,7 +37,6 @@ export function escapeUnsafeJson(json: string): string {
   // A no-op replace over a large report costs far more than a search first. The search is the
   // regex engine's, not a charCodeAt loop: a report is rendered once, so the loop ran cold
   // (35 ms on a 19 MB logs report, the regex 8 ms; issue 12).
-  if (json.length > WARM_UP_ABOVE) warmUp();
   if (!HAS_UNSAFE.test(json)) return json;
   return json.replace(UNSAFE_IN_JSON, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
