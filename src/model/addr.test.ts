@@ -46,6 +46,39 @@ describe('toCidrsLimited', () => {
   });
 });
 
+describe('IPv4 prefixes in numbers', () => {
+  // The BigInt greedy split both lists used for every family before IPv4 got its number path.
+  function reference(set: I.IntervalSet<number>, max: number): { cidrs: string[]; omittedRanges: number } {
+    const cidrs: string[] = [];
+    let k = 0;
+    for (; k < set.length && cidrs.length < max; k += 2) {
+      let lo = BigInt(set[k]!);
+      const hi = BigInt(set[k + 1]!);
+      while (lo < hi && cidrs.length < max) {
+        let size = lo === 0n ? 1n << 32n : lo & -lo;
+        while (lo + size > hi) size >>= 1n;
+        const v = Number(lo);
+        cidrs.push(`${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}/${32 - (size.toString(2).length - 1)}`);
+        lo += size;
+      }
+      if (lo < hi) break;
+    }
+    return { cidrs, omittedRanges: set.length / 2 - k / 2 };
+  }
+
+  it('gives the BigInt split, limited or not, up to both ends of the address space', () => {
+    const bound = fc.oneof(fc.integer({ min: 0, max: 2 ** 32 }), fc.constantFrom(0, 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 0xc0000000));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(bound, bound), { maxLength: 8 }), fc.integer({ min: 0, max: 70 }), (pairs, max) => {
+        const set = I.fromRanges(pairs.filter(([a, b]) => a !== b).map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const));
+        expect(toCidrsLimited(set, 'ipv4', max)).toEqual(reference(set, max));
+        expect(toCidrs(set, 'ipv4')).toEqual(reference(set, Infinity).cidrs);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
 describe('quickIpv4Set', () => {
   it('reads what parseAddrSet reads, the same way, and leaves every other text to it', () => {
     const texts = [

@@ -266,6 +266,10 @@ export function toCidrs(set: AddrSet, family: Family): string[] {
   const bits = bitsOf(family);
   const out: string[] = [];
   for (const [loRaw, hiRaw] of ranges(set as IntervalSet<number | bigint>)) {
+    if (typeof loRaw === 'number' && typeof hiRaw === 'number') {
+      pushIpv4Prefixes(loRaw, hiRaw, out, Infinity);
+      continue;
+    }
     let lo = BigInt(loRaw);
     const hi = BigInt(hiRaw);
     while (lo < hi) {
@@ -292,6 +296,13 @@ export function toCidrsLimited(set: AddrSet, family: Family, max: number, rangeC
   const flat = set as IntervalSet<number | bigint>;
   let k = 0;
   for (; k < flat.length && cidrs.length < max; k += 2) {
+    const first = flat[k]!;
+    const end = flat[k + 1]!;
+    if (typeof first === 'number' && typeof end === 'number') {
+      // A range cut in the middle counts as not reached.
+      if (pushIpv4Prefixes(first, end, cidrs, max) < end) break;
+      continue;
+    }
     let lo = BigInt(flat[k]!);
     const hi = BigInt(flat[k + 1]!);
     while (lo < hi && cidrs.length < max) {
@@ -305,6 +316,25 @@ export function toCidrsLimited(set: AddrSet, family: Family, max: number, rangeC
     if (lo < hi) break;
   }
   return { cidrs, omittedRanges: rangeCount - k / 2 };
+}
+
+/**
+ * The greedy prefixes of the IPv4 range [lo, hi) pushed to `out` until it holds `max`, in
+ * numbers: the BigInt steps allocated an object each, some 6 MB of a kube-proxy node's
+ * audit (every decision and interface lists a few prefixes; issue 8). Returns where it
+ * stopped (hi when the range is done). Addresses are below 2^32, so every value is exact.
+ */
+function pushIpv4Prefixes(lo: number, hi: number, out: string[], max: number): number {
+  while (lo < hi && out.length < max) {
+    // Largest power-of-two block aligned at lo that fits below hi (lo & -lo on 32 bits).
+    let size = lo === 0 ? 4294967296 : (lo & -lo) >>> 0;
+    while (lo + size > hi) size /= 2;
+    const len = size === 4294967296 ? 0 : Math.clz32(size) + 1;
+    // formatAddr's text and the prefix in one string.
+    out.push(`${lo >>> 24}.${(lo >>> 16) & 255}.${(lo >>> 8) & 255}.${lo & 255}/${len}`);
+    lo += size;
+  }
+  return lo;
 }
 
 /** Number of addresses in a set (exact, as bigint). */

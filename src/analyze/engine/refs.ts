@@ -85,16 +85,21 @@ export function irrelevantDropCondition(e: WalkEvent): boolean {
 /** Uncertain constructs on rules whose packets meet `region` (one entry per rule and construct). */
 export function uncertaintiesFor(events: readonly WalkEvent[], region: PacketSet): UncertainRule[] {
   const out: UncertainRule[] = [];
-  const seen = new Set<string>();
+  // Chain id → position → constructs seen: no key string joined per event (a kube-proxy
+  // node's 568 slices each meet thousands of may-match `statistic` and mark rules; issue 8).
+  const seen = new Map<string, Map<number, Set<string>>>();
   for (const e of events) {
     if (!e.rule || e.rule.uncertain.length === 0) continue;
     // A LOG or counter that may not match changes no verdict.
     if (e.rule.action.type === 'continue' || irrelevantDropCondition(e)) continue;
     if (!e.set.intersects(region)) continue;
+    let inChain = seen.get(e.chain.id);
+    if (!inChain) seen.set(e.chain.id, (inChain = new Map()));
+    let constructs = inChain.get(e.rule.position);
+    if (!constructs) inChain.set(e.rule.position, (constructs = new Set()));
     for (const u of e.rule.uncertain) {
-      const key = `${e.chain.id}#${e.rule.position}#${u.construct}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (constructs.has(u.construct)) continue;
+      constructs.add(u.construct);
       out.push({ ...u, rule: eventRef(e) });
     }
   }

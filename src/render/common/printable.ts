@@ -10,6 +10,9 @@
 // C0 controls, DEL, C1 controls, line/paragraph separators, and the bidi embedding/override/isolate marks.
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
+/** The same set without /g: test() keeps no lastIndex from one call to the next. */
+const HAS_UNSAFE = new RegExp(UNSAFE.source);
+
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /**
@@ -30,7 +33,10 @@ export function cutForDisplay(text: string, limit = DISPLAY_LIMIT): string {
 
 /** Replace unsafe characters with visible escapes (`\x1b`, `\n`, `\u202e`), cut to {@link DISPLAY_LIMIT}. */
 export function printable(text: string): string {
-  return cutForDisplay(text).replace(UNSAFE, (ch) => {
+  const cut = cutForDisplay(text);
+  // Searched first: a replace that finds nothing still copied every caveat of a text report.
+  if (!HAS_UNSAFE.test(cut)) return cut;
+  return cut.replace(UNSAFE, (ch) => {
     const named = NAMED[ch];
     if (named !== undefined) return named;
     const code = ch.charCodeAt(0);

@@ -11,8 +11,14 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
 
 /** Escape text for element content and quoted attribute values; control and bidi characters shown as escapes. */
 export function h(text: string | number): string {
-  return printable(String(text)).replace(/[&<>"']/g, (ch) => ENTITIES[ch]!);
+  const shown = printable(String(text));
+  // Searched first: most pieces need no entity, and a replace that finds none still copies.
+  return HAS_SPECIAL.test(shown) ? shown.replace(SPECIAL, (ch) => ENTITIES[ch]!) : shown;
 }
+
+const SPECIAL = /[&<>"']/g;
+/** Without /g: test() keeps no lastIndex from one call to the next. */
+const HAS_SPECIAL = /[&<>"']/;
 
 /** Only these characters in class names and data keys we build ourselves from enums. */
 export function token(text: string): string {

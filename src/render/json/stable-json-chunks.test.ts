@@ -29,6 +29,17 @@ describe('stableJsonChunks', () => {
     expect(chunks.join('')).toBe(stableStringify(value, 2) + '\n');
   });
 
+  it('sorts the keys of small and large objects alike (in place up to 16 keys, by Array.prototype.sort above)', () => {
+    const names = fc.uniqueArray(fc.string({ maxLength: 6, unit: 'binary' }), { minLength: 1, maxLength: 40 });
+    fc.assert(
+      fc.property(names, (keys) => {
+        const value = { nested: [Object.fromEntries(keys.map((k, i) => [k, i]))] };
+        return stableJsonChunks(value, 2, '', 64).join('') === stableStringify(value, 2);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('refuses BigInt as JSON.stringify does', () => {
     expect(() => stableJsonChunks({ n: 1n })).toThrow(TypeError);
     expect(() => stableStringify({ n: 1n })).toThrow(TypeError);

@@ -22,10 +22,46 @@ function isIndex(key: string): boolean {
  * which lists index keys first in numeric order, then the others in the order inserted.
  */
 function orderedKeys(value: object): string[] {
-  const keys = Object.keys(value).sort();
+  const keys = sortStrings(Object.keys(value));
   if (!keys.some(isIndex)) return keys;
   const indices = keys.filter(isIndex).sort((a, b) => Number(a) - Number(b));
   return [...indices, ...keys.filter((k) => !isIndex(k))];
+}
+
+/** Up to this many keys are sorted in place by insertion; more go to Array.prototype.sort. */
+const FEW_KEYS = 16;
+
+/**
+ * `keys.sort()`, in place. A report has some 200,000 objects of a few keys each, and the
+ * built-in sort allocates a work array per call: a third of what writing kube-nft-5000's
+ * report allocated (issue 8). `<` on strings compares UTF-16 code units, as sort() does.
+ */
+function sortStrings(keys: string[]): string[] {
+  if (keys.length > FEW_KEYS) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && keys[j]! > k; j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = k;
+  }
+  return keys;
+}
+
+/**
+ * `JSON.stringify(key) + colon` per distinct key and colon: a report's keys are a few dozen
+ * names, each written thousands of times, and every piece joined per key was a string made.
+ */
+const KEY_TEXTS = new Map<string, Map<string, string>>();
+
+function keyText(key: string, colon: string): string {
+  let texts = KEY_TEXTS.get(colon);
+  if (!texts) KEY_TEXTS.set(colon, (texts = new Map()));
+  let text = texts.get(key);
+  if (text === undefined) {
+    if (texts.size >= 4096) texts.clear();
+    texts.set(key, (text = JSON.stringify(key) + colon));
+  }
+  return text;
 }
 
 /** What JSON.stringify leaves out of an object (and writes as null in an array). */
@@ -44,6 +80,10 @@ export function stableJsonChunks(value: unknown, indent = 2, end = '', chunkChar
   // Newline and indentation at a depth; JSON.stringify writes none without an indent.
   const lineAt = (depth: number): string => (indent === 0 ? '' : (breaks[depth] ??= '\n' + ' '.repeat(depth * indent)));
   const colon = indent === 0 ? ':' : ': ';
+  // "{", "[" or "," with the line break after it, and the break before "}" or "]", per depth: made once.
+  const pieces: Record<string, string[]> = { '{': [], '[': [], ',': [], '}': [], ']': [] };
+  const before = (mark: '{' | '[' | ',', depth: number): string => (pieces[mark]![depth] ??= mark + lineAt(depth));
+  const after = (mark: '}' | ']', depth: number): string => (pieces[mark]![depth] ??= lineAt(depth) + mark);
   const flush = (): void => {
     if (buf.length >= chunkChars) {
       chunks.push(escapeUnsafeJson(buf));
@@ -79,30 +119,28 @@ export function stableJsonChunks(value: unknown, indent = 2, end = '', chunkChar
       buf += '[]';
       return;
     }
-    const inner = lineAt(depth + 1);
     for (let i = 0; i < arr.length; i++) {
-      buf += (i === 0 ? '[' : ',') + inner;
+      buf += before(i === 0 ? '[' : ',', depth + 1);
       write(arr[i], depth + 1);
       flush();
     }
-    buf += lineAt(depth) + ']';
+    buf += after(']', depth);
   }
 
   function writeObject(obj: object, depth: number): void {
     const record = obj as Record<string, unknown>;
-    const inner = lineAt(depth + 1);
     let first = true;
     for (const key of orderedKeys(obj)) {
       // The sorted copy's "__proto__" assignment sets its prototype: JSON never sees that key.
       if (key === '__proto__') continue;
       const v = record[key];
       if (isOmitted(v)) continue;
-      buf += (first ? '{' : ',') + inner + JSON.stringify(key) + colon;
+      buf += before(first ? '{' : ',', depth + 1) + keyText(key, colon);
       first = false;
       write(v, depth + 1);
       flush();
     }
-    buf += first ? '{}' : lineAt(depth) + '}';
+    buf += first ? '{}' : after('}', depth);
   }
 
   if (isOmitted(value)) throw new TypeError('stableJsonChunks: the value has no JSON text');

@@ -21,6 +21,49 @@ describe('wrap', () => {
   });
 });
 
+describe('wrap of single-spaced text (cut from the text itself)', () => {
+  // The word-by-word reference, as wrap was before its fast path.
+  function reference(text: string, width: number): string[] {
+    const w = Math.max(1, width);
+    const lines: string[] = [];
+    let line = '';
+    for (const word of text.split(/ +/)) {
+      const cps = [...word];
+      let at = 0;
+      if (cps.length > w) {
+        if (line) lines.push(line);
+        line = '';
+        for (; cps.length - at > w; at += w) lines.push(cps.slice(at, at + w).join(''));
+      }
+      const rest = cps.slice(at).join('');
+      if (!line) line = rest;
+      else if (textWidth(line) + 1 + textWidth(rest) <= w) line += ' ' + rest;
+      else {
+        lines.push(line);
+        line = rest;
+      }
+    }
+    if (line || lines.length === 0) lines.push(line);
+    return lines;
+  }
+
+  it('gives the word-by-word lines for any text of words, spaces and surrogate pairs', () => {
+    const char = fc.constantFrom('a', 'b', ' ', ' ', '😀', '\ud83d', '\ude00', '…', '-');
+    fc.assert(
+      fc.property(fc.array(char, { maxLength: 120 }), fc.integer({ min: 1, max: 30 }), (chars, w) => {
+        const text = chars.join('');
+        expect(wrap(text, w)).toEqual(reference(text, w));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('counts a surrogate pair as one column when it decides where a line breaks', () => {
+    expect(wrap('😀😀 ab', 5)).toEqual(['😀😀 ab']);
+    expect(wrap('😀😀 abc', 5)).toEqual(['😀😀', 'abc']);
+  });
+});
+
 describe('truncate', () => {
   it('cuts with an ellipsis only when needed', () => {
     expect(truncate('abcdef', 6)).toBe('abcdef');
