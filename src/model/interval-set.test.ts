@@ -151,6 +151,10 @@ describe('interval sets agree with brute force', () => {
           fc.pre(carved.length >= 1024);
         }
         const mc = membersM(carved);
+        // A carving lies inside what it was carved from, not the other way round (unless nothing was cut).
+        const ms = membersM(s);
+        expect(I.isSubset(carved, s)).toBe(true);
+        expect(I.isSubset(s, carved)).toBe(ms.every((v, i) => !v || mc[i]!));
         // Back: all of the removed part with an unrelated set, part of it, or all but its first range.
         const firstRemoved = removed.length > 0 ? I.range(removed[0]!, removed[1]!) : [];
         const back = mode === 0 ? I.union(removed, extra) : mode === 1 ? I.difference(removed, extra) : I.union(I.difference(removed, firstRemoved), extra);
