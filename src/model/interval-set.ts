@@ -23,8 +23,8 @@ export type Ordinal = number | bigint | string;
 export type IntervalSet<T extends Ordinal> = readonly T[] | HugeNumbers<T>;
 
 /**
- * A set of numbers edited out of a huge one (a walk's sources, the Internet minus a
- * blocklist, cut by a listener's rules): its boundaries in a Float64Array, whose storage lies
+ * A set of 16,384 boundaries or more of numbers, or an edit of one (a walk's sources, the
+ * Internet minus a blocklist, cut by a listener's rules): its boundaries in a Float64Array, whose storage lies
  * outside the JavaScript heap. A copy of a plain array of 120,000 doubles is a large object of
  * its own: fresh pages from the kernel and, with the CLI's 1 MB young generation, a scavenge
  * (~3.4 ms on this VM); the same copy into a typed array reuses freed memory (~0.75 ms), and
