@@ -151,6 +151,10 @@ describe('interval sets agree with brute force', () => {
           fc.pre(carved.length >= 1024);
         }
         const mc = membersM(carved);
+        // A carving lies inside what it was carved from, not the other way round (unless nothing was cut).
+        const ms = membersM(s);
+        expect(I.isSubset(carved, s)).toBe(true);
+        expect(I.isSubset(s, carved)).toBe(ms.every((v, i) => !v || mc[i]!));
         // Back: all of the removed part with an unrelated set, part of it, or all but its first range.
         const firstRemoved = removed.length > 0 ? I.range(removed[0]!, removed[1]!) : [];
         const back = mode === 0 ? I.union(removed, extra) : mode === 1 ? I.difference(removed, extra) : I.union(I.difference(removed, firstRemoved), extra);
@@ -163,7 +167,7 @@ describe('interval sets agree with brute force', () => {
         // Everything carved away, and nothing else: the parent itself, no copy (a set
         // remembers two carvings back; after a third, only the answer is asserted).
         for (const u of [I.union(carved, removed), I.union(removed, carved), I.unionAll([carved, ...cuts.map((c) => I.intersect(removed, c))])]) {
-          expect(u).toEqual(s);
+          expect([...u]).toEqual([...s]);
           if (cuts.length <= 2) expect(u).toBe(s);
         }
       }),
@@ -378,5 +382,74 @@ describe('bulk building and subset tests', () => {
         expect(I.isSubset(a, b)).toBe(ma.every((m, x) => !m || mb[x]));
       }),
     );
+  });
+});
+
+describe('huge sets of numbers held in typed arrays (issue 8)', () => {
+  // A plain list of boundaries and the same in a Float64Array: the typed paths (binary
+  // searches, shared heads and tails, native splices and joins) must give the plain paths' sets.
+  const M = 3000;
+  const membersM = (s: I.IntervalSet<number>) => Array.from({ length: M }, (_, x) => I.contains(s, x));
+  const typed = (s: I.IntervalSet<number>): I.IntervalSet<number> => Float64Array.from(s);
+  const big = fc.array(fc.integer({ min: 0, max: M - 1 }), { minLength: 100, maxLength: 600 }).map((pts) => I.fromPoints(pts));
+  const few = fc.array(fc.tuple(fc.integer({ min: 0, max: M - 1 }), fc.integer({ min: 1, max: 400 })), { minLength: 1, maxLength: 5 }).map((rs) => I.fromRanges(rs.map(([lo, w]) => [lo, Math.min(M, lo + w)] as const)));
+  const edit = fc.tuple(fc.integer({ min: 0, max: M - 1 }), fc.integer({ min: 1, max: 40 }), fc.boolean());
+
+  /** Every binary operation on (x, y) with either or both typed gives the plain operation's set. */
+  function expectTypedAgree(x: I.IntervalSet<number>, y: I.IntervalSet<number>): void {
+    for (const [a, b] of [[typed(x), y], [x, typed(y)], [typed(x), typed(y)]] as const) {
+      for (const op of [I.union, I.intersect, I.difference] as const) {
+        const got = op(a, b);
+        expect([...got]).toEqual([...op(x, y)]);
+        expect(isNormal(got)).toBe(true);
+      }
+      expect(I.intersects(a, b)).toBe(I.intersects(x, y));
+      expect(I.isSubset(a, b)).toBe(I.isSubset(x, y));
+      expect(I.setsEqual(a, b)).toBe(I.setsEqual(x, y));
+      expect(I.boundariesWithin(a, b)).toBe(I.boundariesWithin(x, y));
+      expect([...I.unionAll([a, b, I.range(5, 9)])]).toEqual([...I.unionAll([x, y, I.range(5, 9)])]);
+      const head = I.unionHead([a, b], 4);
+      const plainHead = I.unionHead([x, y], 4);
+      expect([...head.head].slice(0, 8)).toEqual([...plainHead.head].slice(0, 8));
+      expect(head.rangeCount).toBe(plainHead.rangeCount);
+    }
+  }
+
+  it('a huge set against few ranges, against a near copy of itself and against its complement agrees with plain arrays', () => {
+    fc.assert(
+      fc.property(big, few, fc.array(edit, { minLength: 1, maxLength: 3 }), (a, cut, edits) => {
+        let b = a;
+        for (const [lo, w, add] of edits) b = add ? I.union(b, I.range(lo, Math.min(M, lo + w))) : I.difference(b, I.range(lo, Math.min(M, lo + w)));
+        expectTypedAgree(a, cut);
+        expectTypedAgree(a, b);
+        expectTypedAgree(a, I.complement(b, { min: 0, max: M }));
+        expect(membersM(I.difference(typed(a), cut))).toEqual(membersM(a).map((v, i) => v && !I.contains(cut, i)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a set of numbers built with 16,384 boundaries or more is a typed array, and its edits agree with brute force', () => {
+    const N = 40_000;
+    const points = Array.from({ length: 9_000 }, (_, k) => (k * 4 + (k % 3)) % N);
+    const blocklist = I.fromPoints(points);
+    const sources = I.complement(blocklist, { min: 0, max: N });
+    expect(sources.length).toBeGreaterThanOrEqual(16_384);
+    expect(I.isHugeNumbers(sources)).toBe(true);
+    const member = (s: I.IntervalSet<number>) => Array.from({ length: N }, (_, x) => I.contains(s, x));
+    const inSources = member(sources);
+    const blocked = new Set(points);
+    expect(inSources).toEqual(Array.from({ length: N }, (_, x) => !blocked.has(x)));
+    // A listener's cuts (one address, a prefix-like block, a wide range) and what they leave.
+    for (const cut of [I.range(10_001, 10_002), I.range(2_048, 2_304), I.fromRanges([[100, 140], [20_000, 31_000]] as const)]) {
+      const left = I.difference(sources, cut);
+      // An edit of a typed array stays one, whatever its size.
+      expect(I.isHugeNumbers(left)).toBe(true);
+      expect(isNormal(left)).toBe(true);
+      expect(member(left)).toEqual(inSources.map((v, x) => v && !I.contains(cut, x)));
+      const taken = I.intersect(sources, cut);
+      expect(member(taken)).toEqual(inSources.map((v, x) => v && I.contains(cut, x)));
+      expect(member(I.union(left, taken))).toEqual(inSources);
+    }
   });
 });
