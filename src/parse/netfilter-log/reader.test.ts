@@ -205,4 +205,15 @@ describe('the rules of the issue', () => {
     const onDec2 = read(line('Dec  1'), new Date(2026, 11, 2));
     expect(new Date(onDec2.records[0]!.time).getFullYear()).toBe(2026);
   });
+
+  it('a BSD stamp a little ahead of the reader keeps its year across midnight and New Year', () => {
+    // Found by CI: a --follow test's lines, stamped a minute past midnight, were read at 23:59 and went back a year.
+    const line = (d: string, t: string) => `${d} ${t} h kernel: ${UFW}`;
+    const years = (text: string, at: Date) => read(text, at).records.map((r) => new Date(r.time).getFullYear());
+    expect(years(line('Dec  4', '00:01:13'), new Date(2026, 11, 3, 23, 59, 50))).toEqual([2026]);
+    expect(years(line('Jan  1', '00:00:30'), new Date(2026, 11, 31, 23, 59, 50))).toEqual([2027]);
+    expect(years(line('Dec 31', '23:59:00'), new Date(2026, 11, 31, 23, 59, 50))).toEqual([2026]);
+    // Two days ahead is not a clock's skew: it is last year's line.
+    expect(years(line('Dec  5', '00:00:01'), new Date(2026, 11, 3, 12))).toEqual([2025]);
+  });
 });

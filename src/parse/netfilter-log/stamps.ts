@@ -10,23 +10,25 @@ const MONTHS = 'JanFebMarAprMayJunJulAugSepOctNovDec';
 /** Turns local wall-clock times into UTC, caching per local hour (DST moves whole hours). */
 export class LocalClock {
   private readonly hourCache = new Map<number, number>();
-  /** The reference's local year, month (0-11) and day, for the year of BSD stamps. */
+  /** The local year, month (0-11) and day of the day after the reference, for the year of BSD stamps. */
   private readonly year: number;
-  private readonly today: number;
+  private readonly tomorrow: number;
 
   constructor(reference: Date) {
-    this.year = reference.getFullYear();
-    this.today = reference.getMonth() * 32 + reference.getDate();
+    const next = new Date(reference.getFullYear(), reference.getMonth(), reference.getDate() + 1);
+    this.year = next.getFullYear();
+    this.tomorrow = next.getMonth() * 32 + next.getDate();
   }
 
   /**
-   * A BSD stamp has no year: the reference's (the file's mtime, or now for a stream), or the
-   * previous one when the date would lie after the reference (a log written up to 2 January
-   * holds 31 December of the year before). Dates, not times, are compared, so a clock a few
-   * minutes ahead does not throw a line back a year.
+   * A BSD stamp has no year: the latest year that does not put its date after the day following
+   * the reference (the file's mtime, or now for a stream). So a log written up to 2 January holds
+   * 31 December of the year before, and a line stamped by a clock a little ahead of the reader's,
+   * even across midnight or New Year (`Jan  1 00:01` read at 31 December 23:59), keeps its year
+   * instead of going back one. Dates, not times, are compared: up to a day ahead is a clock's skew.
    */
   yearOf(month: number, day: number): number {
-    return month * 32 + day > this.today ? this.year - 1 : this.year;
+    return month * 32 + day > this.tomorrow ? this.year - 1 : this.year;
   }
 
   toUtc(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number): number {
