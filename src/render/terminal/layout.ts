@@ -10,19 +10,7 @@
  * Counted without building an array of code points: the text report measures every word.
  */
 export function textWidth(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length - 1; i++) {
-    const c = s.charCodeAt(i);
-    // A surrogate pair is one code point; a lone surrogate counts one, as string iteration does.
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const next = s.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        n--;
-        i++;
-      }
-    }
-  }
-  return n;
+  return widthBetween(s, 0, s.length);
 }
 
 /** Cut to `width` columns, ending with "…" when cut. */
@@ -89,7 +77,7 @@ function wrapSingleSpaced(text: string, w: number): string[] | null {
   return lines;
 }
 
-/** {@link textWidth} of `text.slice(from, to)`, without the slice. */
+/** {@link textWidth} of `text.slice(from, to)`, without the slice. A surrogate pair is one code point; a lone surrogate counts one, as string iteration does. */
 function widthBetween(text: string, from: number, to: number): number {
   let n = to - from;
   for (let i = from; i < to - 1; i++) {
