@@ -263,24 +263,8 @@ export function formatAddr(value: AddrValue, family: Family): string {
  * and ranges of a normalized set never touch, so no two blocks of different ranges merge.
  */
 export function toCidrs(set: AddrSet, family: Family): string[] {
-  const bits = bitsOf(family);
   const out: string[] = [];
-  for (const [loRaw, hiRaw] of ranges(set as IntervalSet<number | bigint>)) {
-    if (typeof loRaw === 'number' && typeof hiRaw === 'number') {
-      pushIpv4Prefixes(loRaw, hiRaw, out, Infinity);
-      continue;
-    }
-    let lo = BigInt(loRaw);
-    const hi = BigInt(hiRaw);
-    while (lo < hi) {
-      // Largest power-of-two block aligned at lo that fits below hi.
-      let size = lo === 0n ? 1n << BigInt(bits) : lo & -lo;
-      while (lo + size > hi) size >>= 1n;
-      const len = bits - (size.toString(2).length - 1);
-      out.push(`${formatAddr(family === 'ipv4' ? Number(lo) : lo, family)}/${len}`);
-      lo += size;
-    }
-  }
+  for (const [lo, hi] of ranges(set as IntervalSet<number | bigint>)) pushPrefixes(lo, hi, family, out, Infinity);
   return out;
 }
 
@@ -291,50 +275,46 @@ export function toCidrs(set: AddrSet, family: Family): string[] {
  * as it holds its first `max` ranges (each range gives one prefix or more).
  */
 export function toCidrsLimited(set: AddrSet, family: Family, max: number, rangeCount = set.length / 2): { cidrs: string[]; omittedRanges: number } {
-  const bits = bitsOf(family);
   const cidrs: string[] = [];
   const flat = set as IntervalSet<number | bigint>;
   let k = 0;
   for (; k < flat.length && cidrs.length < max; k += 2) {
-    const first = flat[k]!;
-    const end = flat[k + 1]!;
-    if (typeof first === 'number' && typeof end === 'number') {
-      // A range cut in the middle counts as not reached.
-      if (pushIpv4Prefixes(first, end, cidrs, max) < end) break;
-      continue;
-    }
-    let lo = BigInt(flat[k]!);
-    const hi = BigInt(flat[k + 1]!);
-    while (lo < hi && cidrs.length < max) {
-      let size = lo === 0n ? 1n << BigInt(bits) : lo & -lo;
-      while (lo + size > hi) size >>= 1n;
-      const len = bits - (size.toString(2).length - 1);
-      cidrs.push(`${formatAddr(family === 'ipv4' ? Number(lo) : lo, family)}/${len}`);
-      lo += size;
-    }
     // A range cut in the middle counts as not reached.
-    if (lo < hi) break;
+    if (!pushPrefixes(flat[k]!, flat[k + 1]!, family, cidrs, max)) break;
   }
   return { cidrs, omittedRanges: rangeCount - k / 2 };
 }
 
 /**
- * The greedy prefixes of the IPv4 range [lo, hi) pushed to `out` until it holds `max`, in
- * numbers: the BigInt steps allocated an object each, some 6 MB of a kube-proxy node's
- * audit (every decision and interface lists a few prefixes; issue 8). Returns where it
- * stopped (hi when the range is done). Addresses are below 2^32, so every value is exact.
+ * The greedy prefixes of the range [lo, hi) pushed to `out` until it holds `max`: each is the
+ * largest power-of-two block aligned at its start that fits below hi. Whether the range is done.
+ * IPv4 in numbers: the BigInt steps allocated an object each, some 6 MB of a kube-proxy node's
+ * audit (every decision and interface lists a few prefixes; issue 8). Addresses are below 2^32,
+ * so every value is exact.
  */
-function pushIpv4Prefixes(lo: number, hi: number, out: string[], max: number): number {
+function pushPrefixes(loRaw: number | bigint, hiRaw: number | bigint, family: Family, out: string[], max: number): boolean {
+  if (typeof loRaw === 'number' && typeof hiRaw === 'number') {
+    let lo = loRaw;
+    while (lo < hiRaw && out.length < max) {
+      // lo & -lo on 32 bits.
+      let size = lo === 0 ? 4294967296 : (lo & -lo) >>> 0;
+      while (lo + size > hiRaw) size /= 2;
+      out.push(`${formatAddr(lo, 'ipv4')}/${size === 4294967296 ? 0 : Math.clz32(size) + 1}`);
+      lo += size;
+    }
+    return lo >= hiRaw;
+  }
+  const bits = bitsOf(family);
+  let lo = BigInt(loRaw);
+  const hi = BigInt(hiRaw);
   while (lo < hi && out.length < max) {
-    // Largest power-of-two block aligned at lo that fits below hi (lo & -lo on 32 bits).
-    let size = lo === 0 ? 4294967296 : (lo & -lo) >>> 0;
-    while (lo + size > hi) size /= 2;
-    const len = size === 4294967296 ? 0 : Math.clz32(size) + 1;
-    // formatAddr's text and the prefix in one string.
-    out.push(`${lo >>> 24}.${(lo >>> 16) & 255}.${(lo >>> 8) & 255}.${lo & 255}/${len}`);
+    let size = lo === 0n ? 1n << BigInt(bits) : lo & -lo;
+    while (lo + size > hi) size >>= 1n;
+    const len = bits - (size.toString(2).length - 1);
+    out.push(`${formatAddr(family === 'ipv4' ? Number(lo) : lo, family)}/${len}`);
     lo += size;
   }
-  return lo;
+  return lo >= hi;
 }
 
 /** Number of addresses in a set (exact, as bigint). */

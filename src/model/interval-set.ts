@@ -696,6 +696,8 @@ function refill<T extends Ordinal>(carved: IntervalSet<T>, other: IntervalSet<T>
  * 120,000-boundary sets to find that out was most of iptables-100000's subset tests (issue 8).
  */
 function carvedFrom<T extends Ordinal>(set: IntervalSet<T>, ancestor: IntervalSet<T>): boolean {
+  // Only sets this big are noted: every other subset test skips the WeakMap.
+  if (set.length < CARVED_MIN) return false;
   for (let c = carvings.get(set); c !== undefined; c = carvings.get(c.parent)) if (c.parent === ancestor) return true;
   return false;
 }
