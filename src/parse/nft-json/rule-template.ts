@@ -23,8 +23,8 @@ import type { PacketSet } from '../../model/packet-set.js';
 import type { Action, Rule, Uncertainty } from '../../model/ruleset.js';
 import { type Cond, applyMatch, cloneCond, condToSet } from './match.js';
 import { renderStatement } from './render.js';
-import { type Found, type FoundAt, type Piece, type RuleEnv, type RuleSource, NO_UNCERTAINTY, modelRule, natTarget, piecesOf, targetOf, verdict } from './statements.js';
-import { type Json, type JsonObject, isObject, soleKey } from './types.js';
+import { type Found, type FoundAt, type Piece, type RuleEnv, type RuleSource, NO_UNCERTAINTY, constructOf, modelRule, natTarget, piecesOf, targetOf, verdict } from './statements.js';
+import { type Json, type JsonObject, isObject, keyCount, soleKey } from './types.js';
 
 /** What a rule's last statement is, as far as its holes go. */
 type Terminal = 'fixed' | 'verdict' | 'vmap' | 'dnat';
@@ -111,7 +111,7 @@ function holePart(s: Json): string | null {
       return targetOf(s) !== null ? `\u0001${name}` : null;
     case 'vmap': {
       const data = o['data'];
-      if (Object.keys(o).length !== 2 || o['key'] === undefined || !isObject(data) || soleKey(data) !== 'set') return null;
+      if (keyCount(o) !== 2 || o['key'] === undefined || !isObject(data) || soleKey(data) !== 'set') return null;
       const elements = data['set'];
       if (!Array.isArray(elements) || elements.length === 0 || elements.length > MAX_LITERAL_ELEMENTS) return null;
       let part = `\u0001vmap ${JSON.stringify(o['key'])}`;
@@ -123,7 +123,7 @@ function holePart(s: Json): string | null {
     }
     case 'dnat': {
       let part = '\u0001dnat';
-      for (const k of Object.keys(o)) {
+      for (const k in o) {
         const v = o[k];
         if (k === 'family' && typeof v === 'string') part += ` ${v}`;
         else if ((k === 'addr' || k === 'port') && (typeof v === 'string' || typeof v === 'number')) part += ` ${k}`;
@@ -137,13 +137,13 @@ function holePart(s: Json): string | null {
 
 /** `ADDRESS-OR-PORT-FIELD == literal`: a match whose constant is a hole. */
 function isHoleMatch(o: JsonObject): boolean {
-  if (o['op'] !== '==' || Object.keys(o).length !== 3) return false;
+  if (o['op'] !== '==' || keyCount(o) !== 3) return false;
   const right = o['right'];
   if (typeof right !== 'number' && (typeof right !== 'string' || right.startsWith('@'))) return false;
   const left = o['left'];
   if (!isObject(left) || soleKey(left) !== 'payload') return false;
   const p = left['payload'];
-  if (!isObject(p) || Object.keys(p).length !== 2) return false;
+  if (!isObject(p) || keyCount(p) !== 2) return false;
   return typeof p['protocol'] === 'string' && HOLE_PROTOCOLS.has(p['protocol']) && typeof p['field'] === 'string' && ADDR_PORT_FIELDS.has(p['field']);
 }
 
@@ -253,8 +253,7 @@ function instantiate(env: RuleEnv, t: RuleTemplate, src: RuleSource, position: n
     elements = vmapElements(lastStatement);
     if (!distinctTargets(elements)) return null;
   }
-  let rendered: string | undefined;
-  const construct = (): string => (rendered ??= renderStatement(lastStatement));
+  const construct = constructOf(lastStatement);
   // The template's uncertainties as this rule has them: one object each, shared by its pieces as a direct lowering shares them.
   let mine: Map<Uncertainty, Uncertainty> | null = null;
   if (t.found.length > 0) {
@@ -263,6 +262,7 @@ function instantiate(env: RuleEnv, t: RuleTemplate, src: RuleSource, position: n
   }
   // What a hole verdict adds (an unknown chain, a target not read): then the direct lowering reports it.
   const added: Uncertainty[] = [];
+  const unsure = pushTo(added);
   const out: Rule[] = [];
   const n = t.pieces.length;
   for (let i = 0; i < n; i++) {
@@ -285,7 +285,7 @@ function instantiate(env: RuleEnv, t: RuleTemplate, src: RuleSource, position: n
       match = condToSet(c, env.family);
       uncertain = before === 0 ? NO_UNCERTAINTY : c.uncertain;
     }
-    const action = actionOf(env, t, i, p.action, lastStatement, elements, construct, added);
+    const action = actionOf(env, t, i, p.action, lastStatement, elements, construct, added, unsure);
     if (added.length > 0) return null;
     const r = modelRule(src, position, match, uncertain, action);
     if (rule.comment !== undefined) r.comment = rule.comment;
@@ -297,10 +297,7 @@ function instantiate(env: RuleEnv, t: RuleTemplate, src: RuleSource, position: n
 }
 
 /** Piece `i`'s action: its own verdict for a hole, else the template's (shared: the model is read-only). */
-function actionOf(env: RuleEnv, t: RuleTemplate, i: number, fixed: Action, s: Json, elements: Json[] | null, construct: () => string, added: Uncertainty[]): Action {
-  const unsure = (u: Uncertainty): void => {
-    added.push(u);
-  };
+function actionOf(env: RuleEnv, t: RuleTemplate, i: number, fixed: Action, s: Json, elements: Json[] | null, construct: () => string, added: Uncertainty[], unsure: (u: Uncertainty) => void): Action {
   if (t.terminal === 'vmap') return verdict(env, (elements![i] as Json[])[1]!, unsure);
   if (i === t.pieces.length - 1) {
     if (t.terminal === 'verdict') return verdict(env, s, unsure);
@@ -310,6 +307,13 @@ function actionOf(env: RuleEnv, t: RuleTemplate, i: number, fixed: Action, s: Js
     }
   }
   return fixed;
+}
+
+/** What adds a hole verdict's uncertainties to `added`: made once per rule, by a function apart (see statements.ts constructOf). */
+function pushTo(added: Uncertainty[]): (u: Uncertainty) => void {
+  return (u) => {
+    added.push(u);
+  };
 }
 
 function redone(u: Uncertainty, construct: string): Uncertainty {

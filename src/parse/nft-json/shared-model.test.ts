@@ -7,6 +7,7 @@ import type { FirewallModel, Rule } from '../../model/ruleset.js';
 import { DeferredRule } from './deferred-rule.js';
 import { lowerNft } from './lower.js';
 import { parseNftJson } from './parse.js';
+import { sourceOfModelRule } from './statements.js';
 
 // What the nft lowering shares between rules (issue 8): the model is read-only, so one object
 // serves every rule that has the same value, and the shared value equals each rule's own.
@@ -88,7 +89,7 @@ describe('nft lowering: a deferred rule is its own source', () => {
     const m = load().ipv4;
     const rule = chains(m, 'endpoint-')[0]!.rules[1]!;
     expect(Object.keys(rule)).toEqual(['position', 'text', 'origin', 'match', 'uncertain', 'action', 'handle']);
-    const source = Object.getOwnPropertySymbols(rule).map((s) => (rule as unknown as Record<symbol, unknown>)[s])[0];
+    const source = sourceOfModelRule(rule);
     expect(source).toBeInstanceOf(DeferredRule);
     expect(rule.origin).toEqual({ file: FILE, path: (source as DeferredRule).path });
     expect(rule.origin).toBe(rule.origin);

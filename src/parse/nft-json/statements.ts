@@ -65,13 +65,10 @@ export function ruleText(src: RuleSource): string {
   return (src.text ??= renderRule(src.rule.expr, src.rule.comment));
 }
 
-/** Where a model rule's text getter finds its source: not enumerable, so copies and JSON never see it. */
-const SOURCE = Symbol('nft rule source');
-
 /** One getter shared by every rule: a getter written in an object literal is a new function per rule, and such objects fall back to slow dictionary properties (issue 8). */
 const TEXT: PropertyDescriptor = {
-  get(this: { [SOURCE]: RuleSource }): string {
-    return ruleText(this[SOURCE]);
+  get(this: NftModelRule): string {
+    return ruleText(NftModelRule.sourceOf(this));
   },
   enumerable: true,
   configurable: true,
@@ -79,8 +76,8 @@ const TEXT: PropertyDescriptor = {
 
 /** The origin the same way: a deferred rule's is made when first read (a report's references), most never are. */
 const ORIGIN: PropertyDescriptor = {
-  get(this: { [SOURCE]: RuleSource }): Location {
-    return this[SOURCE].origin;
+  get(this: NftModelRule): Location {
+    return NftModelRule.sourceOf(this).origin;
   },
   enumerable: true,
   configurable: true,
@@ -95,25 +92,41 @@ const ORIGIN: PropertyDescriptor = {
  * class with fast properties.
  */
 class NftModelRule {
+  /**
+   * Where the text and origin getters read: a private field, which copies, JSON and equality never
+   * see (as the non-enumerable symbol property it replaces), stored without the descriptor object
+   * and Object.defineProperty call per rule that property took (issue 8).
+   */
+  readonly #src: RuleSource;
   declare position: number;
   declare match: PacketSet;
   declare uncertain: readonly Uncertainty[];
   declare action: Action;
 
   constructor(src: RuleSource, position: number, match: PacketSet, uncertain: readonly Uncertainty[], action: Action) {
+    this.#src = src;
     this.position = position;
     Object.defineProperty(this, 'text', TEXT);
     Object.defineProperty(this, 'origin', ORIGIN);
     this.match = match;
     this.uncertain = uncertain;
     this.action = action;
-    Object.defineProperty(this, SOURCE, { value: src });
+  }
+
+  /** The source a rule's getters read. */
+  static sourceOf(rule: NftModelRule): RuleSource {
+    return rule.#src;
   }
 }
 
 /** A model rule made from `src` (see {@link NftModelRule}). */
 export function modelRule(src: RuleSource, position: number, match: PacketSet, uncertain: readonly Uncertainty[], action: Action): Rule {
   return new NftModelRule(src, position, match, uncertain, action) as unknown as Rule;
+}
+
+/** The lowering source a model rule of this module reads its text and origin from; null for any other rule. */
+export function sourceOfModelRule(rule: Rule): RuleSource | null {
+  return rule instanceof NftModelRule ? NftModelRule.sourceOf(rule) : null;
 }
 
 /** What adds uncertainties to a rule's condition (a function apart, for the bundle's `keepNames`: see match.ts reporter). */
@@ -281,8 +294,12 @@ function finishWith(st: RuleState, c: Cond, action: Action): Piece[] {
   return st.notrack ? [{ cond: c, action: { type: 'notrack' } }, { cond: c, action }] : [{ cond: c, action }];
 }
 
-/** The statement as nft prints it, rendered only if an uncertainty or action names it. */
-function constructOf(s: Json): () => string {
+/**
+ * The statement as nft prints it, rendered only if an uncertainty or action names it. Made by a
+ * function apart (an anonymous closure): the bundle keeps names, and a closure bound to a name
+ * costs an Object.defineProperty each time it is made (issue 8: one per rule of a template).
+ */
+export function constructOf(s: Json): () => string {
   let text: string | undefined;
   return () => (text ??= renderStatement(s));
 }
