@@ -12,6 +12,14 @@ import type { Json, NftRule } from './types.js';
 /** Parses one deferred rule in full; null when its JSON is not a usable rule (the reader reported why). */
 export type ReadRule = (rule: DeferredRule) => NftRule | null;
 
+/** The checked dump text deferred rules lie in, and what parses one: shared by all of a parse's rules. */
+export interface RuleDump {
+  readonly text: string;
+  /** The text nests less deep than this (it was checked). */
+  readonly depthLimit: number;
+  readonly read: ReadRule;
+}
+
 /**
  * A deferred rule is also its own lowering source (statements.ts `RuleSource`): the model's
  * rules keep it, for their text and origin, both made when first read. A full load of a
@@ -20,7 +28,7 @@ export type ReadRule = (rule: DeferredRule) => NftRule | null;
  */
 export class DeferredRule implements NftRule {
   // Few fields: a full load holds 40,000 of these through its young generation (issue 8).
-  readonly #read: ReadRule;
+  readonly #dump: RuleDump;
   /** The rule parsed; undefined until read (again, after {@link forget}). */
   #rule: NftRule | null | undefined = undefined;
   #origin: Location | null = null;
@@ -35,7 +43,7 @@ export class DeferredRule implements NftRule {
     readonly chain: string,
     /** The item's index in the `nftables` array. */
     readonly index: number,
-    /** The rule item's offsets in the dump text (which `read` holds). */
+    /** The rule item's offsets in the dump text (which `dump` holds). */
     readonly start: number,
     readonly end: number,
     /**
@@ -43,9 +51,14 @@ export class DeferredRule implements NftRule {
      * without parsing it; lowering parses the rules that may, to know which sets are dynamic.
      */
     readonly mayFillSets: boolean,
-    read: ReadRule,
+    dump: RuleDump,
   ) {
-    this.#read = read;
+    this.#dump = dump;
+  }
+
+  /** The dump the rule lies in, at [start, end). */
+  get dump(): RuleDump {
+    return this.#dump;
   }
 
   /**
@@ -77,7 +90,7 @@ export class DeferredRule implements NftRule {
 
   /** The rule parsed (once), or null when it is not a usable rule. */
   read(): NftRule | null {
-    if (this.#rule === undefined) this.#rule = this.#read(this);
+    if (this.#rule === undefined) this.#rule = this.#dump.read(this);
     return this.#rule;
   }
 

@@ -16,7 +16,8 @@ import type { NamedSetValue } from './match.js';
 import { DeferredRule } from './deferred-rule.js';
 import { LazyChains, type PendingTable } from './lazy-chains.js';
 import { type Found, type RuleEnv, type RuleSource, lowerRule } from './statements.js';
-import { type Templates, lowerFromTemplate } from './rule-template.js';
+import { type Templates, type TextTies, lowerFromTemplate, lowerFromText } from './rule-template.js';
+import { textShape } from './rule-text-shape.js';
 import { NAMED_PRIORITIES } from './symbols.js';
 import { type Json, type NftChain, type NftRule, type NftRuleset, type NftSet, isObject, soleKey } from './types.js';
 
@@ -42,6 +43,8 @@ export interface LowerNftOptions {
 /** A table's rule environment, with the rule shapes it has lowered once (absent: every rule lowered directly). */
 interface TableEnv extends RuleEnv {
   templates?: Templates;
+  /** Text shapes of deferred rules tied to those templates: their rules are made without a parse. */
+  textTies?: TextTies;
 }
 
 const FAMILIES_OF: Readonly<Record<string, readonly Family[]>> = {
@@ -155,7 +158,10 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
         chainRef: ids !== null ? (name) => ids.get(name) ?? null : (name) => (byName!.has(name) ? prefix + name : null),
         chainActions: { jump: new Map(), goto: new Map() },
       };
-      if (opts.shareShapes !== false) env.templates = new Map();
+      if (opts.shareShapes !== false) {
+        env.templates = new Map();
+        env.textTies = new Map();
+      }
       const chainMap = model.chains;
       for (const c of chains) {
         if (c.hook === undefined && ids === null) continue;
@@ -205,14 +211,26 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
     }
     const found: Found[] = [];
     let position = 0;
+    const templates = env.templates;
+    const ties = env.textTies;
     for (const src of sourcesOf(rulesByChain.get(tableKey)?.get(c.name))) {
+      const deferred = src.rule instanceof DeferredRule ? src.rule : null;
+      // A deferred rule of a shape already tied to a template is made from its text (a rule the
+      // shape reads is a usable rule): no parse.
+      const shape = deferred !== null && ties !== undefined ? textShape(deferred.dump.text, deferred.start, deferred.end, deferred.dump.depthLimit) : null;
+      const fromText = shape !== null ? lowerFromText(env, ties!, shape, src, position + 1, found) : null;
+      if (fromText !== null) {
+        position++;
+        for (const r of fromText) rules.push(r);
+        continue;
+      }
       // A deferred rule that turns out not to be a rule is left out, as a whole parse leaves it out.
-      if (src.rule instanceof DeferredRule && src.rule.read() === null) continue;
+      if (deferred !== null && deferred.read() === null) continue;
       position++;
-      const templates = env.templates;
-      const lowered = (templates !== undefined ? lowerFromTemplate(env, templates, src, position, found) : null) ?? lowerRule(env, src, position, found);
+      const text = shape !== null ? { shape, ties: ties! } : undefined;
+      const lowered = (templates !== undefined ? lowerFromTemplate(env, templates, src, position, found, text) : null) ?? lowerRule(env, src, position, found);
       for (const r of lowered) rules.push(r);
-      if (forgetRules && src.rule instanceof DeferredRule) src.rule.forget();
+      if (forgetRules && deferred !== null) deferred.forget();
     }
     chain.rules = rules.slice();
     for (const f of found) {

@@ -171,6 +171,7 @@ function readSpans(text: string, spans: readonly number[], file: string, value: 
     if (late.length > 0) onLate(late);
     return rule;
   };
+  const dump = { text, depthLimit: MAX_DEPTH, read: readRule };
   const marks = setUpdateMarks(text);
   let m = 0;
   // Consecutive rules of one chain share its name strings: later comparisons are by identity.
@@ -186,7 +187,7 @@ function readSpans(text: string, spans: readonly number[], file: string, value: 
     const end = spans[j + 1]!;
     if (head !== '' && start + head.length <= end && text.startsWith(head, start)) {
       while (m < marks.length && marks[m]! < start) m++;
-      value.rules.push(new DeferredRule(family, table, chain, k, start, end, m < marks.length && marks[m]! < end, readRule));
+      value.rules.push(new DeferredRule(family, table, chain, k, start, end, m < marks.length && marks[m]! < end, dump));
       continue;
     }
     head = '';
@@ -213,7 +214,7 @@ function readSpans(text: string, spans: readonly number[], file: string, value: 
     if (found[3] !== chain) chain = found[3]!;
     head = text.slice(start, RULE_HEAD.lastIndex);
     while (m < marks.length && marks[m]! < start) m++;
-    value.rules.push(new DeferredRule(family, table, chain, k, start, end, m < marks.length && marks[m]! < end, readRule));
+    value.rules.push(new DeferredRule(family, table, chain, k, start, end, m < marks.length && marks[m]! < end, dump));
   }
 }
 

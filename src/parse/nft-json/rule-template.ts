@@ -24,6 +24,7 @@ import type { Action, Rule, Uncertainty } from '../../model/ruleset.js';
 import { type Cond, applyMatch, cloneCond, condToSet } from './match.js';
 import { renderStatement } from './render.js';
 import { type Found, type FoundAt, type Piece, type RuleEnv, type RuleSource, NO_UNCERTAINTY, constructOf, modelRule, natTarget, piecesOf, targetOf, verdict } from './statements.js';
+import { type TextShape, samePieces, shapePieces } from './rule-text-shape.js';
 import { type Json, type JsonObject, isObject, keyCount, soleKey } from './types.js';
 
 /** What a rule's last statement is, as far as its holes go. */
@@ -49,14 +50,28 @@ export interface RuleTemplate {
 /** Templates by shape, per lowering environment; `once` for a shape seen once, null for one a template cannot serve. */
 export type Templates = Map<string, RuleTemplate | 'once' | null>;
 
+/** A text shape's pieces tied to its template, with the statements of the parsed rule that tied it (rule-text-shape.ts). */
+export interface TextTie {
+  pieces: readonly string[];
+  t: RuleTemplate;
+  proto: readonly Json[];
+}
+
+/** Text shapes tied to templates, by the hash of their pieces, per lowering environment. */
+export type TextTies = Map<number, TextTie[]>;
+
 const ADDR_PORT_FIELDS: ReadonlySet<string> = new Set(['saddr', 'daddr', 'sport', 'dport']);
 const HOLE_PROTOCOLS: ReadonlySet<string> = new Set(['ip', 'ip6', 'tcp', 'udp', 'sctp', 'dccp', 'udplite', 'th']);
 /** Literal sets longer than this are not worth a shape key (and would make a long one). */
 const MAX_LITERAL_ELEMENTS = 64;
 
-/** The rule lowered from its shape's template, or null when it must be lowered directly. */
-export function lowerFromTemplate(env: RuleEnv, templates: Templates, src: RuleSource, position: number, found: Found[]): Rule[] | null {
-  const expr = src.rule.expr;
+/**
+ * The rule lowered from its shape's template, or null when it must be lowered directly. `text`:
+ * the rule's text shape, tied to the template when its cut holes are the template's.
+ */
+export function lowerFromTemplate(env: RuleEnv, templates: Templates, src: RuleSource, position: number, found: Found[], text?: { shape: TextShape; ties: TextTies }): Rule[] | null {
+  const rule = src.rule;
+  const expr = rule.expr;
   const matches: number[] = [];
   const key = shapeKey(expr, matches);
   if (key === null) return null;
@@ -71,7 +86,74 @@ export function lowerFromTemplate(env: RuleEnv, templates: Templates, src: RuleS
     templates.set(key, t);
   }
   if (t === null) return null;
-  return instantiate(env, t, src, position, found);
+  if (text !== undefined) tieText(text.ties, text.shape, t, expr);
+  return instantiate(env, t, src, expr, rule.handle, rule.comment, position, found);
+}
+
+/**
+ * Ties a text shape's key to the template of its parsed rule, when the holes the text cut are
+ * exactly the template's: the hole matches at the same statements, the same kind of last
+ * statement. Every rule of that key then has these statements but for the constants cut.
+ */
+function tieText(ties: TextTies, shape: TextShape, t: RuleTemplate, expr: readonly Json[]): void {
+  if (shape.count !== expr.length || shape.terminal !== t.terminal) return;
+  if (shape.matches.length !== t.matches.length || shape.matches.some((m, k) => m !== t.matches[k])) return;
+  if (tiedTo(ties, shape) !== null) return;
+  let bucket = ties.get(shape.hash);
+  if (bucket === undefined) ties.set(shape.hash, (bucket = []));
+  bucket.push({ pieces: shapePieces(shape), t, proto: expr });
+}
+
+/** The tie of the shape's pieces, or null. */
+function tiedTo(ties: TextTies, shape: TextShape): TextTie | null {
+  const bucket = ties.get(shape.hash);
+  if (bucket !== undefined) for (const tie of bucket) if (samePieces(shape, tie.pieces)) return tie;
+  return null;
+}
+
+/**
+ * The rule made from the template its text shape's key is tied to, without parsing it; null when
+ * no template is tied yet or one of its constants needs the direct lowering (then it is parsed).
+ */
+export function lowerFromText(env: RuleEnv, ties: TextTies, shape: TextShape, src: RuleSource, position: number, found: Found[]): Rule[] | null {
+  const tie = tiedTo(ties, shape);
+  if (tie === null) return null;
+  return instantiate(env, tie.t, src, statementsOf(tie, shape), shape.handle, undefined, position, found);
+}
+
+/**
+ * The rule's statements as its parse would give them: the tied rule's, but for the holes, made
+ * with this rule's constants (members in the tied rule's order). Only the holes are new objects:
+ * the other statements are equal text, so equal values (the model never writes into them).
+ */
+function statementsOf(tie: TextTie, shape: TextShape): Json[] {
+  const expr = tie.proto.slice();
+  shape.matches.forEach((m, k) => {
+    const o = (expr[m] as JsonObject)['match'] as JsonObject;
+    expr[m] = { match: { op: o['op']!, left: o['left']!, right: shape.rights[k]! } };
+  });
+  const last = expr.length - 1;
+  const s = expr[last]!;
+  const t = shape.targets;
+  switch (shape.terminal) {
+    case 'verdict':
+      expr[last] = { [soleKey(s)!]: { target: t[0]! } };
+      break;
+    case 'vmap': {
+      const o = (s as JsonObject)['vmap'] as JsonObject;
+      const elements = vmapElements(s).map((e, k) => [(e as Json[])[0]!, { [soleKey((e as Json[])[1]!)!]: { target: t[k]! } }]);
+      expr[last] = { vmap: { key: o['key']!, data: { set: elements } } };
+      break;
+    }
+    case 'dnat': {
+      const o = (s as JsonObject)['dnat'] as JsonObject;
+      const made: JsonObject = {};
+      for (const k in o) made[k] = k === 'addr' ? t[0]! : k === 'port' ? t[1]! : o[k]!;
+      expr[last] = { dnat: made };
+      break;
+    }
+  }
+  return expr;
 }
 
 /**
@@ -244,9 +326,8 @@ function distinctTargets(elements: readonly Json[]): boolean {
 }
 
 /** The rule made from its shape's template; null when one of its constants needs the direct lowering. */
-function instantiate(env: RuleEnv, t: RuleTemplate, src: RuleSource, position: number, found: Found[]): Rule[] | null {
+function instantiate(env: RuleEnv, t: RuleTemplate, src: RuleSource, expr: readonly Json[], handle: number | null, comment: string | undefined, position: number, found: Found[]): Rule[] | null {
   const rule = src.rule;
-  const expr = rule.expr;
   const lastStatement = expr[expr.length - 1]!;
   let elements: Json[] | null = null;
   if (t.terminal === 'vmap') {
@@ -261,8 +342,8 @@ function instantiate(env: RuleEnv, t: RuleTemplate, src: RuleSource, position: n
     for (const f of t.found) mine.set(f.u, f.render ? redone(f.u, construct()) : f.u);
   }
   // What a hole verdict adds (an unknown chain, a target not read): then the direct lowering reports it.
-  const added: Uncertainty[] = [];
-  const unsure = pushTo(added);
+  const added = ADDED;
+  added.length = 0;
   const out: Rule[] = [];
   const n = t.pieces.length;
   for (let i = 0; i < n; i++) {
@@ -279,17 +360,17 @@ function instantiate(env: RuleEnv, t: RuleTemplate, src: RuleSource, position: n
       const before = c.uncertain.length;
       for (const m of t.matches) {
         const o = (expr[m] as JsonObject)['match'] as JsonObject;
-        applyMatch(env, c, '==', o['left']!, o['right']!, () => renderStatement(expr[m]!));
+        applyMatch(env, c, '==', o['left']!, o['right']!, UNNAMED);
       }
       if (c.uncertain.length !== before) return null;
       match = condToSet(c, env.family);
       uncertain = before === 0 ? NO_UNCERTAINTY : c.uncertain;
     }
-    const action = actionOf(env, t, i, p.action, lastStatement, elements, construct, added, unsure);
+    const action = actionOf(env, t, i, p.action, lastStatement, elements, construct, added);
     if (added.length > 0) return null;
     const r = modelRule(src, position, match, uncertain, action);
-    if (rule.comment !== undefined) r.comment = rule.comment;
-    if (rule.handle !== null) r.handle = rule.handle;
+    if (comment !== undefined) r.comment = comment;
+    if (handle !== null) r.handle = handle;
     out.push(r);
   }
   if (mine !== null) for (const f of t.found) found.push({ path: `${rule.path}.expr[${f.k}]`, uncertainty: mine.get(f.u)! });
@@ -297,7 +378,7 @@ function instantiate(env: RuleEnv, t: RuleTemplate, src: RuleSource, position: n
 }
 
 /** Piece `i`'s action: its own verdict for a hole, else the template's (shared: the model is read-only). */
-function actionOf(env: RuleEnv, t: RuleTemplate, i: number, fixed: Action, s: Json, elements: Json[] | null, construct: () => string, added: Uncertainty[], unsure: (u: Uncertainty) => void): Action {
+function actionOf(env: RuleEnv, t: RuleTemplate, i: number, fixed: Action, s: Json, elements: Json[] | null, construct: () => string, added: Uncertainty[]): Action {
   if (t.terminal === 'vmap') return verdict(env, (elements![i] as Json[])[1]!, unsure);
   if (i === t.pieces.length - 1) {
     if (t.terminal === 'verdict') return verdict(env, s, unsure);
@@ -309,12 +390,19 @@ function actionOf(env: RuleEnv, t: RuleTemplate, i: number, fixed: Action, s: Js
   return fixed;
 }
 
-/** What adds a hole verdict's uncertainties to `added`: made once per rule, by a function apart (see statements.ts constructOf). */
-function pushTo(added: Uncertainty[]): (u: Uncertainty) => void {
-  return (u) => {
-    added.push(u);
-  };
-}
+/**
+ * What a hole verdict adds, for the rule being made: one list and one function for every rule
+ * (instantiate is never re-entered; a list and a closure per rule were garbage of 40,000 rules: issue 8).
+ */
+const ADDED: Uncertainty[] = [];
+/**
+ * A hole match's construct: a hole match that adds an uncertainty sends its rule to the direct
+ * lowering (below), which names its own; so no closure per match to render a name never kept.
+ */
+const UNNAMED = (): string => '';
+const unsure = (u: Uncertainty): void => {
+  ADDED.push(u);
+};
 
 function redone(u: Uncertainty, construct: string): Uncertainty {
   return u.detail === undefined ? { construct, kind: u.kind } : { construct, kind: u.kind, detail: u.detail };
