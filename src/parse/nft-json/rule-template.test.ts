@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyHostContext } from '../../model/host-context.js';
 import type { Family } from '../../model/addr.js';
 import type { Rule } from '../../model/ruleset.js';
+import { DeferredRule, type ReadRule } from './deferred-rule.js';
 import { lowerNft } from './lower.js';
 import { parseNftJson } from './parse.js';
 import { shapeKey } from './rule-template.js';
@@ -53,6 +54,21 @@ describe('rules lowered from their shape equal rules lowered one by one', () => 
     const repeated = [...shapes.values()].filter((n) => n > 1);
     expect(repeated.length).toBeGreaterThanOrEqual(6);
     expect(repeated.reduce((a, b) => a + b, 0)).toBeGreaterThan(rules.length * 0.9);
+  });
+
+  it('a deferred load of the kube-proxy fixture makes most rules from their text, never parsing them (the deferred comparison above covers that path)', () => {
+    const text = readFileSync(`${FIX}/kube-proxy.json`, 'utf8');
+    const parsed = parseNftJson(text, 'kube-proxy.json', { deferRules: { onLate: () => {} } });
+    const dump = (parsed.value.rules[0] as DeferredRule).dump as { read: ReadRule };
+    const read = dump.read;
+    let reads = 0;
+    dump.read = (rule) => {
+      reads++;
+      return read(rule);
+    };
+    lowerNft(parsed.value, { context: emptyHostContext(), file: 'kube-proxy.json' });
+    expect(parsed.value.rules.length).toBeGreaterThan(100);
+    expect(reads).toBeLessThan(parsed.value.rules.length * 0.3);
   });
 });
 

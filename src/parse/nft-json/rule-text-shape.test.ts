@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { type TextShape, samePieces, shapePieces, textShape } from './rule-text-shape.js';
+
+/** A rule item as nft prints it (a space after each colon and comma). */
+function item(expr: unknown[], extra = ''): string {
+  const body = JSON.stringify({ family: 'ip', table: 'kube-proxy', chain: 'service-X', handle: 20206 }).slice(0, -1);
+  return `{"rule": ${body}${extra}, "expr": ${JSON.stringify(expr)}}}`.replace(/":/g, '": ').replace(/,"/g, ', "');
+}
+
+function shapeOf(text: string): TextShape | null {
+  const s = textShape(text, 0, text.length, 100);
+  // One object serves every scan: copy what the test reads.
+  return s === null ? null : { ...s, pieces: [...s.pieces], matches: [...s.matches], rights: [...s.rights], targets: [...s.targets] };
+}
+
+const P = (protocol: string, field: string) => ({ payload: { protocol, field } });
+const serviceRule = (ip: string, port: number | string, target: string) => [
+  { match: { op: '==', left: P('ip', 'daddr'), right: ip } },
+  { match: { op: '==', left: P('tcp', 'dport'), right: port } },
+  { match: { op: '!=', left: P('ip', 'saddr'), right: { prefix: { addr: '10.244.0.0', len: 16 } } } },
+  { jump: { target } },
+];
+
+describe('a rule shape read from its text', () => {
+  it('cuts the hole constants: address and port matches, the verdict target; keeps the rest whole', () => {
+    const s = shapeOf(item(serviceRule('10.96.0.10', 53, 'mark-for-masquerade')))!;
+    expect(s.handle).toBe(20206);
+    expect(s.count).toBe(4);
+    expect(s.matches).toEqual([0, 1]);
+    expect(s.rights).toEqual(['10.96.0.10', 53]);
+    expect(s.terminal).toBe('verdict');
+    expect(s.targets).toEqual(['mark-for-masquerade']);
+    expect(shapePieces(s).join('|')).not.toContain('10.96.0.10');
+    expect(shapePieces(s).join('|')).toContain('10.244.0.0');
+  });
+
+  it('gives two rules of one shape the same pieces, and rules of another statement other pieces', () => {
+    const pieces = (text: string): string[] => shapePieces(textShape(text, 0, text.length, 100)!);
+    const same = (a: string, b: string): boolean => {
+      const kept = pieces(a);
+      // The next scan reuses the shape object: the first's pieces are kept as strings first.
+      return samePieces(textShape(b, 0, b.length, 100)!, kept);
+    };
+    const one = item(serviceRule('10.96.0.10', 53, 'a'));
+    expect(same(one, item(serviceRule('10.96.0.11', '8080', 'other-chain')))).toBe(true);
+    const other = item([...serviceRule('10.96.0.11', 53, 'a').slice(0, 2), { match: { op: '!=', left: P('ip', 'saddr'), right: { prefix: { addr: '10.245.0.0', len: 16 } } } }, { jump: { target: 'a' } }]);
+    expect(same(one, other)).toBe(false);
+    expect(same(one, item(serviceRule('10.96.0.10', 53, 'a').slice(1)))).toBe(false);
+  });
+
+  it('reads numgen verdict maps and dnat, cutting each target', () => {
+    const vmap = shapeOf(item([{ vmap: { key: { numgen: { mode: 'random', mod: 2, offset: 0 } }, data: { set: [[0, { goto: { target: 'endpoint-A' } }], [1, { goto: { target: 'endpoint-B' } }]] } } }]))!;
+    expect(vmap.terminal).toBe('vmap');
+    expect(vmap.targets).toEqual(['endpoint-A', 'endpoint-B']);
+    const dnat = shapeOf(item([{ match: { op: '==', left: { meta: { key: 'l4proto' } }, right: 'tcp' } }, { dnat: { addr: '10.244.0.2', port: 6379 } }]))!;
+    expect(dnat.terminal).toBe('dnat');
+    expect(dnat.matches).toEqual([]);
+    expect(dnat.targets).toEqual(['10.244.0.2', 6379]);
+    expect(shapeOf(item([{ dnat: { addr: '10.244.0.2' } }]))!.targets).toEqual(['10.244.0.2', undefined]);
+  });
+
+  it('keeps in the pieces what is not a hole in nft\'s form: a set reference, an escape, another operator', () => {
+    for (const right of ['@cluster-ips', 'a\\"b']) {
+      const s = shapeOf(item([{ match: { op: '==', left: P('ip', 'daddr'), right } }, { accept: null }]))!;
+      expect(s.matches).toEqual([]);
+      expect(s.terminal).toBe('fixed');
+    }
+    expect(shapeOf(item([{ match: { op: '!=', left: P('ip', 'daddr'), right: '10.0.0.1' } }, { accept: null }]))!.matches).toEqual([]);
+  });
+
+  it('answers null (the rule is parsed) for a comment, a verdict before the last statement, no statement, or text past the item', () => {
+    expect(shapeOf(item([{ accept: null }], ', "comment": "x"'))).toBeNull();
+    expect(shapeOf(item([{ jump: { target: 'a' } }, { accept: null }]))).toBeNull();
+    expect(shapeOf(item([]))).toBeNull();
+    const text = item([{ accept: null }]);
+    expect(textShape(text + ' ', 0, text.length, 100)).toBeNull();
+    expect(shapeOf(item([{ accept: null }]))).not.toBeNull();
+  });
+
+  it('reads the form without spaces (JSON.stringify) too', () => {
+    const text = JSON.stringify({ rule: { family: 'ip', table: 't', chain: 'c', handle: 7, expr: serviceRule('10.0.0.1', 80, 'x') } });
+    const s = shapeOf(text)!;
+    expect(s.handle).toBe(7);
+    expect(s.rights).toEqual(['10.0.0.1', 80]);
+  });
+});
