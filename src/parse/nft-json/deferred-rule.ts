@@ -15,8 +15,6 @@ export type ReadRule = (rule: DeferredRule) => NftRule | null;
 /** The checked dump text deferred rules lie in, and what parses one: shared by all of a parse's rules. */
 export interface RuleDump {
   readonly text: string;
-  /** The text nests less deep than this (it was checked). */
-  readonly depthLimit: number;
   readonly read: ReadRule;
 }
 

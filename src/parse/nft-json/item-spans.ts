@@ -115,10 +115,10 @@ function value(text: string, i: number, stack: Uint8Array, depth: number, limit:
 
 /**
  * The end of the value at `i` in text {@link itemSpans} accepted (a member of an item being
- * read in place), or -1. `stack` (at least `limit` long) may be one a caller reuses.
+ * read in place), or -1.
  */
-export function valueEnd(text: string, i: number, limit: number, stack: Uint8Array = new Uint8Array(limit)): number {
-  return value(text, i, stack, 0, limit);
+export function valueEnd(text: string, i: number, limit: number): number {
+  return value(text, i, new Uint8Array(limit), 0, limit);
 }
 
 /** `"name" :` and the space after it: the index of the member's value, or -1. */

@@ -217,7 +217,7 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
       const deferred = src.rule instanceof DeferredRule ? src.rule : null;
       // A deferred rule of a shape already tied to a template is made from its text (a rule the
       // shape reads is a usable rule): no parse.
-      const shape = deferred !== null && ties !== undefined ? textShape(deferred.dump.text, deferred.start, deferred.end, deferred.dump.depthLimit) : null;
+      const shape = deferred !== null && ties !== undefined ? textShape(deferred.dump.text, deferred.start, deferred.end) : null;
       const fromText = shape !== null ? lowerFromText(env, ties!, shape, src, position + 1, found) : null;
       if (fromText !== null) {
         position++;

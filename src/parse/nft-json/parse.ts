@@ -171,7 +171,7 @@ function readSpans(text: string, spans: readonly number[], file: string, value: 
     if (late.length > 0) onLate(late);
     return rule;
   };
-  const dump = { text, depthLimit: MAX_DEPTH, read: readRule };
+  const dump = { text, read: readRule };
   const marks = setUpdateMarks(text);
   let m = 0;
   // Consecutive rules of one chain share its name strings: later comparisons are by identity.

@@ -17,7 +17,7 @@
  *
  * @module
  */
-import { numberEnd, spaceEnd, stringEnd, valueEnd } from './item-spans.js';
+import { numberEnd, spaceEnd } from './item-spans.js';
 
 /** What a rule's last statement is, as far as its holes go (as rule-template.ts `Terminal`). */
 export type TextTerminal = 'fixed' | 'verdict' | 'vmap' | 'dnat';
@@ -58,13 +58,11 @@ const MAX_ELEMENTS = 64;
 const shape: TextShape = { text: '', pieces: [], hash: 0, count: 0, handle: 0, matches: [], rights: [], terminal: 'fixed', targets: [] };
 /** Where the text not yet in a piece starts. */
 let from = 0;
-let stack = new Uint8Array(0);
 
-/** The shape of the rule item at [start, end) of dump text checked to nest less than `limit` (item-spans.ts), or null to parse it. */
-export function textShape(text: string, start: number, end: number, limit: number): TextShape | null {
+/** The shape of the rule item at [start, end) of dump text checked against the JSON grammar (item-spans.ts), or null to parse it. */
+export function textShape(text: string, start: number, end: number): TextShape | null {
   HEAD.lastIndex = start;
   if (!HEAD.test(text)) return null;
-  if (stack.length < limit) stack = new Uint8Array(limit);
   let i = HEAD.lastIndex;
   shape.text = text;
   shape.handle = handleOf(text, i);
@@ -98,7 +96,7 @@ export function textShape(text: string, start: number, end: number, limit: numbe
       shape.pieces.length = pieces;
       shape.targets.length = targets;
       from = before;
-      next = valueEnd(text, i, limit, stack);
+      next = skipValue(text, i);
       if (next < 0) return null;
     }
     count++;
@@ -127,6 +125,41 @@ export function textShape(text: string, start: number, end: number, limit: numbe
   return shape;
 }
 
+/**
+ * The end of the value at `i` in text already checked against the JSON grammar (item-spans.ts):
+ * only brackets and strings need reading, a string up to its closing quote found by indexOf (a
+ * character-by-character check of the grammar again cost as much as the JSON.parse it saves).
+ */
+function skipValue(text: string, i: number): number {
+  let depth = 0;
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      i = stringClose(text, i) + 1;
+      if (i === 0) return -1;
+      if (depth === 0) return i;
+      continue;
+    }
+    if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) {
+      // A closing bracket at depth 0 ends the array a scalar value was last in.
+      if (depth === 0) return i;
+      if (--depth === 0) return i + 1;
+    } else if (depth === 0 && (c === 0x2c || Number.isNaN(c))) return i;
+    i++;
+  }
+}
+
+/** The index of the quote that closes the string opening at `i` (a quote after an even run of backslashes), or -1. */
+function stringClose(text: string, i: number): number {
+  for (let q = text.indexOf('"', i + 1); q >= 0; q = text.indexOf('"', q + 1)) {
+    let run = 0;
+    while (text.charCodeAt(q - 1 - run) === 0x5c) run++;
+    if (run % 2 === 0) return q;
+  }
+  return -1;
+}
+
 /** The handle in a head the pattern read (its member is the last `"handle"` before the head's end: names hold no quote). */
 function handleOf(text: string, headEnd: number): number {
   let i = spaceEnd(text, text.lastIndexOf('"handle"', headEnd) + 8);
@@ -151,8 +184,8 @@ function literal(text: string, i: number, stringsOnly: boolean): number {
   let end: number;
   let value: string | number;
   if (text.charCodeAt(i) === 0x22) {
-    end = stringEnd(text, i);
-    if (end < 0) return -1;
+    // Checked text: the next quote ends the string unless an escape comes first (then not a hole).
+    end = text.indexOf('"', i + 1) + 1;
     value = text.slice(i + 1, end - 1);
     if (value.includes('\\') || value.startsWith('@')) return -1;
   } else {
@@ -201,14 +234,14 @@ function terminalEnd(text: string, i: number): number {
   VMAP.lastIndex = i;
   if (!VMAP.test(text)) return -1;
   terminalKind = 'vmap';
-  let j = valueEnd(text, VMAP.lastIndex, stack.length, stack);
+  let j = skipValue(text, VMAP.lastIndex);
   if (j < 0) return -1;
   VMAP_DATA.lastIndex = spaceEnd(text, j);
   if (!VMAP_DATA.test(text)) return -1;
   j = VMAP_DATA.lastIndex;
   for (let n = 1; ; n++) {
     if (n > MAX_ELEMENTS || text.charCodeAt(j) !== 0x5b /* [ */) return -1;
-    j = valueEnd(text, spaceEnd(text, j + 1), stack.length, stack);
+    j = skipValue(text, spaceEnd(text, j + 1));
     if (j < 0) return -1;
     ELEMENT_VERDICT.lastIndex = spaceEnd(text, j);
     if (!ELEMENT_VERDICT.test(text)) return -1;
