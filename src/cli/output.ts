@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { open, realpath, stat, lstat } from 'node:fs/promises';
+import { type FileHandle, open, realpath, stat, lstat } from 'node:fs/promises';
 import { type Stats, writeSync } from 'node:fs';
 import { writeFileAtomic } from '../collect/index.js';
 import { InputError } from './errors.js';
@@ -62,15 +62,33 @@ function piecesOf(text: ReportText): readonly string[] {
   return typeof text === 'string' ? [text] : text;
 }
 
-/** The UTF-8 bytes of all pieces in one buffer, encoded piece by piece (no joined string). */
-function bytesOf(text: ReportText): string | Uint8Array {
-  if (typeof text === 'string') return text;
-  let size = 0;
-  for (const piece of text) size += Buffer.byteLength(piece, 'utf8');
-  const bytes = Buffer.allocUnsafe(size);
-  let at = 0;
-  for (const piece of text) at += bytes.write(piece, at, 'utf8');
-  return bytes;
+/** Bytes gathered before each write to a file: a few large writes, not one per 64 KB piece. */
+const FILE_WRITE_BYTES = 1 << 20;
+
+/**
+ * Write the pieces to an open file one after another, encoded into one reused buffer: the
+ * report never exists as one buffer. Joining the 133 MB report of the 1,000-listener host
+ * into one for the atomic write cost 425 ms and 133 MB more memory (issue 8).
+ */
+export async function writePiecesToFile(file: FileHandle, text: ReportText, bufferBytes = FILE_WRITE_BYTES): Promise<void> {
+  const buffer = Buffer.allocUnsafe(bufferBytes);
+  let used = 0;
+  const writeAll = async (bytes: Uint8Array, length: number): Promise<void> => {
+    for (let at = 0; at < length; ) at += (await file.write(bytes, at, length - at)).bytesWritten;
+  };
+  for (const piece of piecesOf(text)) {
+    // Up to 3 UTF-8 bytes per UTF-16 unit (a surrogate pair is 2 units, 4 bytes).
+    const most = piece.length * 3;
+    if (used + most > buffer.length) {
+      await writeAll(buffer, used);
+      used = 0;
+    }
+    if (most > buffer.length) {
+      const bytes = Buffer.from(piece, 'utf8');
+      await writeAll(bytes, bytes.length);
+    } else used += buffer.write(piece, used, 'utf8');
+  }
+  await writeAll(buffer, used);
 }
 
 /**
@@ -118,8 +136,7 @@ async function writeThrough(path: string, text: ReportText): Promise<void> {
   }
   const handle = await open(path, 'w');
   try {
-    // writeFile on a handle goes on from where the last one stopped.
-    for (const piece of piecesOf(text)) await handle.writeFile(piece);
+    await writePiecesToFile(handle, text);
   } finally {
     await handle.close();
   }
@@ -131,7 +148,7 @@ export async function writeOutput(out: string | undefined, text: ReportText, inp
   const target = await outputTarget(out, inputs);
   try {
     if (target.kind === 'write-through') await writeThrough(target.path, text);
-    else await writeFileAtomic(target.path, bytesOf(text));
+    else await writeFileAtomic(target.path, typeof text === 'string' ? text : (file) => writePiecesToFile(file, text));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const reason = code === 'ENOSPC' ? 'no space left on device' : code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'no such directory' : code === 'ENXIO' ? 'no reader on the other side (a socket file cannot be opened)' : (err as Error).message;
