@@ -56,39 +56,55 @@ function descriptorOf(path: string): number | null {
  * A report is one string, or pieces to write one after another: a large report in pieces is
  * never one string, nor one UTF-8 copy of it (issue 8). A piece never splits a character.
  */
-export type ReportText = string | readonly string[];
+export type ReportText = string | readonly string[] | PieceSource;
+
+/**
+ * Pieces made on demand: `each` hands every piece to `emit` as it is made. A file takes each
+ * as it comes, so neither the report nor its pieces are ever held whole (issue 8).
+ */
+export interface PieceSource {
+  each(emit: (piece: string) => void): void;
+}
 
 function piecesOf(text: ReportText): readonly string[] {
-  return typeof text === 'string' ? [text] : text;
+  if (typeof text === 'string') return [text];
+  if (!('each' in text)) return text;
+  const pieces: string[] = [];
+  text.each((piece) => pieces.push(piece));
+  return pieces;
 }
 
 /** Bytes gathered before each write to a file: a few large writes, not one per 64 KB piece. */
 const FILE_WRITE_BYTES = 1 << 20;
 
 /**
- * Write the pieces to an open file one after another, encoded into one reused buffer: the
- * report never exists as one buffer. Joining the 133 MB report of the 1,000-listener host
- * into one for the atomic write cost 425 ms and 133 MB more memory (issue 8).
+ * Write the pieces to an open regular file one after another, encoded into one reused buffer:
+ * the report never exists as one buffer. Joining the 133 MB report of the 1,000-listener host
+ * into one for the atomic write cost 425 ms and 133 MB more memory (issue 8). Synchronous
+ * writes, so a {@link PieceSource} can hand pieces over while it makes them: the file is our
+ * own temporary file, never a pipe that waits for a reader.
  */
 export async function writePiecesToFile(file: FileHandle, text: ReportText, bufferBytes = FILE_WRITE_BYTES): Promise<void> {
   const buffer = Buffer.allocUnsafe(bufferBytes);
   let used = 0;
-  const writeAll = async (bytes: Uint8Array, length: number): Promise<void> => {
-    for (let at = 0; at < length; ) at += (await file.write(bytes, at, length - at)).bytesWritten;
+  const writeAll = (bytes: Uint8Array, length: number): void => {
+    for (let at = 0; at < length; ) at += writeSync(file.fd, bytes, at, length - at);
   };
-  for (const piece of piecesOf(text)) {
+  const add = (piece: string): void => {
     // Up to 3 UTF-8 bytes per UTF-16 unit (a surrogate pair is 2 units, 4 bytes).
     const most = piece.length * 3;
     if (used + most > buffer.length) {
-      await writeAll(buffer, used);
+      writeAll(buffer, used);
       used = 0;
     }
     if (most > buffer.length) {
       const bytes = Buffer.from(piece, 'utf8');
-      await writeAll(bytes, bytes.length);
+      writeAll(bytes, bytes.length);
     } else used += buffer.write(piece, used, 'utf8');
-  }
-  await writeAll(buffer, used);
+  };
+  if (typeof text === 'object' && 'each' in text) text.each(add);
+  else for (const piece of piecesOf(text)) add(piece);
+  writeAll(buffer, used);
 }
 
 /**
@@ -136,7 +152,8 @@ async function writeThrough(path: string, text: ReportText): Promise<void> {
   }
   const handle = await open(path, 'w');
   try {
-    await writePiecesToFile(handle, text);
+    // writeFile on a handle goes on from where the last one stopped; a FIFO's reader may be slow.
+    for (const piece of piecesOf(text)) await handle.writeFile(piece);
   } finally {
     await handle.close();
   }
@@ -151,6 +168,9 @@ export async function writeOutput(out: string | undefined, text: ReportText, inp
     else await writeFileAtomic(target.path, typeof text === 'string' ? text : (file) => writePiecesToFile(file, text));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
+    // A report made while it is written can fail as it is made: a renderer's bug is no write
+    // error, and stays an internal one (exit 3); the temporary file is gone either way.
+    if (code === undefined) throw err;
     const reason = code === 'ENOSPC' ? 'no space left on device' : code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'no such directory' : code === 'ENXIO' ? 'no reader on the other side (a socket file cannot be opened)' : (err as Error).message;
     throw new InputError(`cannot write ${out}: ${reason}`);
   }
