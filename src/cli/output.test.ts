@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { createReadStream, mkdtempSync, readFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
-import { writeOutput, writePieces } from './output.js';
+import { writeOutput, writePieces, writePiecesToFile } from './output.js';
 
 // Pieces as a report renderer makes them: a character outside Latin-1 and one outside the BMP.
 const pieces = ['{\n  "a": "x – …",', '\n  "b": "😀"', '\n}\n'];
@@ -19,6 +20,51 @@ describe('writeOutput with a report in pieces', () => {
     expect(readFileSync(out, 'utf8')).toBe(whole);
   });
 
+  it('streams a report of many pieces into the file: it lands whole, with no temporary file left', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'portcullis-out-'));
+    const out = join(dir, 'report.json');
+    // 3 MB in 48 pieces, past the 1 MB write buffer several times, with one piece larger than it.
+    const many = Array.from({ length: 48 }, (_, i) => `${i}:${'é…😀x'.repeat(i === 20 ? 400_000 : 9_000)}\n`);
+    await writeOutput(out, 'old');
+    await writeOutput(out, many);
+    expect(readFileSync(out, 'utf8')).toBe(many.join(''));
+    expect(readdirSync(dir)).toEqual(['report.json']);
+  });
+
+  it('writes each piece of a report made on demand to the temporary file as it comes (no whole-report buffer)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'portcullis-out-'));
+    const out = join(dir, 'report.json');
+    const written: number[] = [];
+    const big = 'y'.repeat(1_500_000);
+    const lazy = {
+      each(emit: (piece: string) => void) {
+        for (let i = 0; i < 3; i++) {
+          emit(big);
+          const temp = readdirSync(dir).find((n) => n.endsWith('.tmp'));
+          written.push(temp ? statSync(join(dir, temp)).size : 0);
+        }
+      },
+    };
+    await writeOutput(out, lazy);
+    expect(written).toEqual([1_500_000, 3_000_000, 4_500_000]);
+    expect(statSync(out).size).toBe(4_500_000);
+  });
+
+  it('keeps the old file when the report fails part-way through, and the failure stays what it was', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'portcullis-out-'));
+    const out = join(dir, 'report.json');
+    await writeOutput(out, 'old report\n');
+    const failing = {
+      each(emit: (piece: string) => void) {
+        emit('x'.repeat(2_000_000));
+        throw new TypeError('renderer failed');
+      },
+    };
+    await expect(writeOutput(out, failing)).rejects.toThrow(new TypeError('renderer failed'));
+    expect(readFileSync(out, 'utf8')).toBe('old report\n');
+    expect(readdirSync(dir)).toEqual(['report.json']);
+  });
+
   it('writes the pieces through a FIFO to its reader', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'portcullis-out-'));
     const fifo = join(dir, 'pipe');
@@ -29,6 +75,21 @@ describe('writeOutput with a report in pieces', () => {
     });
     await writeOutput(fifo, pieces);
     expect(await read).toBe(whole);
+  });
+});
+
+describe('writePiecesToFile', () => {
+  it('encodes pieces into its buffer, writing whenever the next might not fit, and large pieces on their own', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'portcullis-out-'));
+    const path = join(dir, 'pieces.txt');
+    const text = ['ab', 'ç😀', 'x'.repeat(40), '', '–', 'end\n'];
+    const file = await open(path, 'w');
+    try {
+      await writePiecesToFile(file, text, 16);
+    } finally {
+      await file.close();
+    }
+    expect(readFileSync(path, 'utf8')).toBe(text.join(''));
   });
 });
 

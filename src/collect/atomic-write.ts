@@ -7,7 +7,7 @@
  * @module
  */
 import { rmSync } from 'node:fs';
-import { open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { type FileHandle, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomHex } from './random-hex.js';
 
@@ -52,8 +52,14 @@ async function removeStaleTemps(dir: string, base: string): Promise<void> {
   }
 }
 
+/**
+ * What to write: the content, or a function that writes it to the open temporary file (a
+ * large report goes piece by piece, never as one buffer; issue 8).
+ */
+export type AtomicContent = string | Uint8Array | ((file: FileHandle) => Promise<void>);
+
 /** Replace `path` with `data` atomically; rejects (old file intact) on failure. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(path: string, data: AtomicContent): Promise<void> {
   const dir = dirname(path);
   await removeStaleTemps(dir, basename(path));
   const temp = join(dir, `.${basename(path)}.${process.pid}.${await randomHex(6)}.tmp`);
@@ -66,7 +72,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   try {
     const handle = await open(temp, 'wx', mode);
     try {
-      await handle.writeFile(data);
+      await (typeof data === 'function' ? data(handle) : handle.writeFile(data));
       await handle.sync();
     } finally {
       await handle.close();

@@ -10,7 +10,7 @@ export { renderExplainText } from './terminal/explain-text.js';
 export type { ExplainTextOptions } from './terminal/explain-text.js';
 export { palette, shouldColor } from './terminal/colors.js';
 export type { Palette } from './terminal/colors.js';
-export { renderAuditJson, renderAuditJsonChunks, renderExplainJson } from './json/audit-json.js';
+export { renderAuditJson, renderAuditJsonChunks, renderAuditJsonEach, renderExplainJson } from './json/audit-json.js';
 export { stableStringify } from './json/stable-json.js';
 export { buildAuditSarif, renderAuditSarif } from './sarif/audit-sarif.js';
 export { renderAuditHtml } from './html/audit-html.js';

@@ -9,6 +9,7 @@ import type { Policy } from '../../model/policy.js';
 import { CHECKS, checkById } from '../checks/index.js';
 import type { HostAnalysis } from '../types.js';
 import { mergeById } from './merge.js';
+import { capEvidenceSources } from './cap-evidence.js';
 import { atOrAbove } from './diff.js';
 import { auditHost } from './audit-host.js';
 import { PolicyView, isExpired } from './policy-view.js';
@@ -16,6 +17,7 @@ import { type AuditReport, type Finding, SEVERITIES, type Severity } from './typ
 
 export { auditHost } from './audit-host.js';
 export { mergeById } from './merge.js';
+export { capEvidenceSources, MAX_EVIDENCE_PREFIXES } from './cap-evidence.js';
 export { atOrAbove, diffReports, type DiffOptions as ExposureDiffOptions, type ExposureDiff } from './diff.js';
 export * from './exposure.js';
 export { buildHistory, type ExposureHistory, type HistoryChange, type HistoryEntry, type HistoryPoint } from './history.js';
@@ -39,6 +41,8 @@ export function buildAuditReport(analyses: HostAnalysis[], policy: Policy | null
     const raw = CHECKS.flatMap((check) => check.run({ host, policy: view }));
     findings.push(...mergeById(raw));
   }
+  // After the merge, which joins the IPv4 and IPv6 lists: one cap for every renderer (issue 8).
+  capEvidenceSources(findings);
   for (const f of findings) {
     f.severity = view.severityFor(f.rule, f.severity);
     if (UNSUPPRESSIBLE.has(f.rule)) continue;

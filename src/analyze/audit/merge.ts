@@ -24,6 +24,8 @@ export function mergeById(findings: Finding[]): Finding[] {
       facts: [...new Set([...keep.evidence.facts, ...other.evidence.facts])],
     };
     if (keep.evidence.sources && other.evidence.sources) keep.evidence.sources = joinSources(keep.evidence.sources, other.evidence.sources);
+    const omitted = joinOmitted(keep.evidence.sourcesOmitted, other.evidence.sourcesOmitted);
+    if (omitted) keep.evidence.sourcesOmitted = omitted;
     if (other.evidence.decisions) keep.evidence.decisions = [...(keep.evidence.decisions ?? []), ...other.evidence.decisions];
     byId.set(f.id, keep);
   }
@@ -34,3 +36,16 @@ function joinSources(a: SourceLists, b: SourceLists): SourceLists {
   return { ipv4: [...new Set([...a.ipv4, ...b.ipv4])], ipv6: [...new Set([...a.ipv6, ...b.ipv6])] };
 }
 
+
+type Omitted = Finding['evidence']['sourcesOmitted'];
+
+/**
+ * The prefixes two sockets' lists leave out, per family: the larger count. The IPv4 and the
+ * IPv6 socket of a port list different families (one of the two counts is 0); two sockets of
+ * one family (two addresses) mostly share one ruleset's list, so their sum would count the
+ * same ranges twice (issue 8).
+ */
+function joinOmitted(a: Omitted, b: Omitted): Omitted {
+  if (!a || !b) return a ?? b;
+  return { ipv4: Math.max(a.ipv4, b.ipv4), ipv6: Math.max(a.ipv6, b.ipv6) };
+}

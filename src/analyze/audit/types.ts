@@ -70,7 +70,10 @@ export interface Finding {
   title: string;
   evidence: {
     exposure?: Exposure;
+    /** At most 100 prefixes per family (the first of the service's lists, which are whole in `hosts[].services`; issue 8). */
     sources?: SourceLists;
+    /** Set when `sources` does not show every prefix the engine found: per family, how many it leaves out (cut here, or already by the service). */
+    sourcesOmitted?: { ipv4: number; ipv6: number };
     decisions?: Decision[];
     /** The cloud rules that decide it (security group rules, network ACL entries), with where they are declared. */
     cloudRules?: CloudRuleRef[];

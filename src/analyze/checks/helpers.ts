@@ -30,12 +30,18 @@ export function admitting(svc: AuditedService): Decision[] {
   return svc.decisions.filter((d) => d.verdict === 'accept');
 }
 
-/** "203.0.113.0/24, 2001:db8::/32" (first few, then a count). */
-export function describeSources(svc: Pick<AuditedService, 'sources'>, max = 4): string {
-  const all = [...svc.sources.ipv4, ...svc.sources.ipv6];
-  if (all.length === 0) return 'no remote source';
-  const shown = all.slice(0, max).join(', ');
-  return all.length > max ? `${shown} and ${all.length - max} more` : shown;
+/**
+ * "203.0.113.0/24, 2001:db8::/32" (first few, then a count). The count includes the ranges
+ * the service's lists leave out: "and 9996 more" of a list cut at 10,000 hid 195,428 more
+ * (issue 8).
+ */
+export function describeSources(svc: Pick<AuditedService, 'sources' | 'sourcesOmitted'>, max = 4): string {
+  const { ipv4, ipv6 } = svc.sources;
+  const count = ipv4.length + ipv6.length;
+  if (count === 0) return 'no remote source';
+  const shown = (ipv4.length >= max ? ipv4.slice(0, max) : [...ipv4, ...ipv6.slice(0, max - ipv4.length)]).join(', ');
+  const more = count - Math.min(count, max) + (svc.sourcesOmitted ? svc.sourcesOmitted.ipv4 + svc.sourcesOmitted.ipv6 : 0);
+  return more > 0 ? `${shown} and ${more} more` : shown;
 }
 
 export function exposureFact(svc: AuditedService): string {
@@ -59,7 +65,7 @@ export interface ServiceFindingInput {
 
 /** A finding about one service, with the exposure, its sources and the admitting rules as evidence. */
 export function serviceFinding(check: Check, ctx: CheckContext, svc: AuditedService, input: ServiceFindingInput): Finding {
-  return {
+  const finding: Finding = {
     id: `${check.id}:${ctx.host.name}:${svc.proto}/${svc.port}`,
     rule: check.id,
     severity: input.severity,
@@ -74,6 +80,9 @@ export function serviceFinding(check: Check, ctx: CheckContext, svc: AuditedServ
     },
     remediation: { summary: input.summary, commands: input.commands },
   };
+  // What the service's lists already leave out, so the evidence's count stays whole once capped (issue 8).
+  if (svc.sourcesOmitted) finding.evidence.sourcesOmitted = { ...svc.sourcesOmitted };
+  return finding;
 }
 
 /** A host-level finding; `key` tells apart several findings of one check on one host. */

@@ -9,11 +9,11 @@ import type { AuditReport, Severity } from '../../analyze/audit/types.js';
 import { CHECKS } from '../../analyze/checks/index.js';
 import type { Policy } from '../../model/policy.js';
 import { analyzeHost } from '../../pipeline.js';
-import { renderAuditHtml, renderAuditJsonChunks, renderAuditSarif, renderAuditText, shouldColor } from '../../render/index.js';
+import { renderAuditHtml, renderAuditJson, renderAuditJsonEach, renderAuditSarif, renderAuditText, shouldColor } from '../../render/index.js';
 import { VERSION } from '../../version.js';
 import { ExitCode, InputError, failOnErrors } from '../errors.js';
 import { type HostSourceOptions, analyzeSnapshotFiles, loadHosts, readInputFile, snapshotFiles } from '../load-hosts.js';
-import { writeOutput } from '../output.js';
+import { type ReportText, writeOutput } from '../output.js';
 import { checkStoreLocation, reportToStore, withCliStore } from '../store-access.js';
 import { loadLatestStored } from '../stored-hosts.js';
 
@@ -77,15 +77,14 @@ function checkDbOptions(opts: AuditOptions): void {
 }
 
 export function renderReport(report: AuditReport, format: ReportFormat, color: boolean): string {
-  const text = renderReportChunks(report, format, color);
-  return typeof text === 'string' ? text : text.join('');
+  return format === 'json' ? renderAuditJson(report) : (renderReportChunks(report, format, color) as string);
 }
 
-/** The report as one string, or as pieces to write one after another (JSON: issue 8). */
-function renderReportChunks(report: AuditReport, format: ReportFormat, color: boolean): string | string[] {
+/** The report as one string, or as pieces made while they are written (JSON: issue 8). */
+function renderReportChunks(report: AuditReport, format: ReportFormat, color: boolean): ReportText {
   switch (format) {
     case 'json':
-      return renderAuditJsonChunks(report);
+      return { each: (emit) => renderAuditJsonEach(report, emit) };
     case 'sarif':
       return renderAuditSarif(report, CHECKS);
     case 'html':

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { summarizeCidrs, summarizeSources } from './sources.js';
+import { omittedNote, summarizeCidrs, summarizeSources } from './sources.js';
 
 describe('summarizeCidrs', () => {
   it('shows one prefix as is, two when they fit, more as a count', () => {
@@ -19,6 +19,14 @@ describe('summarizeCidrs', () => {
 describe('summarizeSources', () => {
   it('joins both families', () => {
     expect(summarizeSources({ ipv4: ['10.0.0.0/8'], ipv6: ['fd00::/8'] })).toBe('10.0.0.0/8, fd00::/8');
+  });
+});
+
+describe('omittedNote', () => {
+  it('counts what a cut list leaves out, in both families, and says nothing of a whole list', () => {
+    expect(omittedNote({ ipv4: 59_000, ipv6: 248 })).toBe(' +59,248 more ranges');
+    expect(omittedNote({ ipv4: 0, ipv6: 0 })).toBe('');
+    expect(omittedNote(undefined)).toBe('');
   });
 });
 

@@ -75,10 +75,17 @@ function noRemote(exposure: Exposure): string | null {
  * ("v4 10.0.0.0/8 · v6 ::/0") when the families are exposed differently; else the joined list.
  */
 export function serviceSources(s: AuditedService, max = 40): string {
-  const text = listedSources(s, max);
-  const more = s.sourcesOmitted ? s.sourcesOmitted.ipv4 + s.sourcesOmitted.ipv6 : 0;
-  // A list cut short says so: a blocklist's holes can run to a million prefixes.
-  return more > 0 ? `${text} +${withThousands(more)} more ranges` : text;
+  return listedSources(s, max) + omittedNote(s.sourcesOmitted);
+}
+
+/**
+ * What follows the summary of a list cut short: " +59,248 more ranges", or nothing. A
+ * blocklist's holes can run to a million prefixes, and a finding's evidence lists only its
+ * first 100 (issue 8).
+ */
+export function omittedNote(omitted: { ipv4: number; ipv6: number } | undefined): string {
+  const more = omitted ? omitted.ipv4 + omitted.ipv6 : 0;
+  return more > 0 ? ` +${withThousands(more)} more ranges` : '';
 }
 
 function listedSources(s: AuditedService, max: number): string {

@@ -7,7 +7,7 @@
 import type { AuditReport } from '../../analyze/audit/types.js';
 import type { FlowAnswer } from '../../analyze/types.js';
 import { stableStringify } from './stable-json.js';
-import { stableJsonChunks } from './stable-json-chunks.js';
+import { stableJsonChunks, stableJsonEach } from './stable-json-chunks.js';
 
 /**
  * The audit report as 2-space JSON with sorted keys, ending in a newline, in pieces of about
@@ -16,6 +16,11 @@ import { stableJsonChunks } from './stable-json-chunks.js';
  */
 export function renderAuditJsonChunks(report: AuditReport): string[] {
   return stableJsonChunks(report, 2, '\n');
+}
+
+/** The same pieces, each handed to `emit` as it is made, so a writer never holds them all. */
+export function renderAuditJsonEach(report: AuditReport, emit: (piece: string) => void): void {
+  stableJsonEach(report, emit, 2, '\n');
 }
 
 /** The same text as one string (the pieces joined: one writer for the audit's JSON). */

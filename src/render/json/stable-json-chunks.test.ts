@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { stableJsonChunks } from './stable-json-chunks.js';
+import { stableJsonChunks, stableJsonEach } from './stable-json-chunks.js';
 import { stableStringify } from './stable-json.js';
 
 describe('stableJsonChunks', () => {
@@ -38,6 +38,17 @@ describe('stableJsonChunks', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it('stableJsonEach hands over the same pieces, one at a time', () => {
+    const value = { list: Array.from({ length: 300 }, (_, i) => ({ name: `svc ${i} – \u202e`, port: i })) };
+    const handed: string[] = [];
+    stableJsonEach(value, (piece) => handed.push(piece), 2, '\n', 128);
+    expect(handed.length).toBeGreaterThan(10);
+    expect(handed).toEqual(stableJsonChunks(value, 2, '\n', 128));
+    const none: string[] = [];
+    stableJsonEach([], (piece) => none.push(piece));
+    expect(none).toEqual(['[]']);
   });
 
   it('refuses BigInt as JSON.stringify does', () => {

@@ -75,6 +75,16 @@ function isOmitted(v: unknown): boolean {
  */
 export function stableJsonChunks(value: unknown, indent = 2, end = '', chunkChars = 1 << 16): string[] {
   const chunks: string[] = [];
+  stableJsonEach(value, (piece) => chunks.push(piece), indent, end, chunkChars);
+  return chunks;
+}
+
+/**
+ * The same pieces, each handed to `emit` as soon as it is written and kept by nobody here:
+ * a consumer that writes them out never holds the whole report (issue 8: kept until written,
+ * the pieces of the 100,000-rule host's 271 MB report took its peak from 380 MB to 600 MB).
+ */
+export function stableJsonEach(value: unknown, emit: (piece: string) => void, indent = 2, end = '', chunkChars = 1 << 16): void {
   let buf = '';
   const breaks: string[] = [];
   // Newline and indentation at a depth; JSON.stringify writes none without an indent.
@@ -84,9 +94,11 @@ export function stableJsonChunks(value: unknown, indent = 2, end = '', chunkChar
   const pieces: Record<string, string[]> = { '{': [], '[': [], ',': [], '}': [], ']': [] };
   const before = (mark: '{' | '[' | ',', depth: number): string => (pieces[mark]![depth] ??= mark + lineAt(depth));
   const after = (mark: '}' | ']', depth: number): string => (pieces[mark]![depth] ??= lineAt(depth) + mark);
+  let emitted = false;
   const flush = (): void => {
     if (buf.length >= chunkChars) {
-      chunks.push(escapeUnsafeJson(buf));
+      emit(escapeUnsafeJson(buf));
+      emitted = true;
       buf = '';
     }
   };
@@ -146,6 +158,5 @@ export function stableJsonChunks(value: unknown, indent = 2, end = '', chunkChar
   if (isOmitted(value)) throw new TypeError('stableJsonChunks: the value has no JSON text');
   write(value, 0);
   buf += end;
-  if (buf.length > 0 || chunks.length === 0) chunks.push(escapeUnsafeJson(buf));
-  return chunks;
+  if (buf.length > 0 || !emitted) emit(escapeUnsafeJson(buf));
 }

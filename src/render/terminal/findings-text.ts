@@ -8,7 +8,7 @@ import type { Finding } from '../../analyze/audit/types.js';
 import { ruleRefLabel } from '../common/describe.js';
 import { sortFindings } from '../common/order.js';
 import { printable } from '../common/printable.js';
-import { summarizeSources } from '../common/sources.js';
+import { omittedNote, summarizeSources } from '../common/sources.js';
 import { padEnd, truncate, wrap } from './layout.js';
 import type { Palette } from './colors.js';
 
@@ -23,7 +23,8 @@ function evidenceLines(f: Finding, width: number): string[] {
     const how = d.verdict === 'accept' ? 'allowed by' : `${d.verdict} by`;
     lines.push(truncate(`${how} ${ruleRefLabel(d.rule)}${more}: ${printable(d.rule.text)}`, width));
   } else if (f.evidence.sources && f.evidence.exposure !== 'local') {
-    lines.push(truncate(`from ${summarizeSources(f.evidence.sources, width - 5)}`, width));
+    const more = omittedNote(f.evidence.sourcesOmitted);
+    lines.push(truncate(`from ${summarizeSources(f.evidence.sources, width - 5 - more.length)}${more}`, width));
   }
   if (f.evidence.facts.length > 0) {
     const facts = printable(f.evidence.facts.join('; '));

@@ -62,7 +62,7 @@ const finding: Full<AuditReport['findings'][number]> = {
   host: 'h',
   service: { proto: 'tcp', port: 22 },
   title: 'SSH open',
-  evidence: { exposure: 'world', sources, decisions: [decision], cloudRules: [cloudRef], facts: ['fact'] },
+  evidence: { exposure: 'world', sources, sourcesOmitted: { ipv4: 59_000, ipv6: 248 }, decisions: [decision], cloudRules: [cloudRef], facts: ['fact'] },
   remediation: { summary: 'close it', commands: ['ufw deny 22/tcp'] },
   suppressed: { reason: 'reviewed', expires: '2027-01-01', location: { file: 'policy.yaml', line: 3, path: '$.exceptions[0]', resource: 'aws_security_group.web' } },
 };
