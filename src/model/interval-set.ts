@@ -9,6 +9,8 @@
  * @module
  */
 
+import { type Carving, carvingOf, grownFrom, insideByLineage, noteCarved, noteGrown } from './interval-set-lineage.js';
+
 /** A value of some ordered domain; JavaScript's `<` orders each of these types. */
 export type Ordinal = number | bigint | string;
 
@@ -456,6 +458,8 @@ export function unionHead<T extends Ordinal>(sets: readonly IntervalSet<T>[], ma
   let big: IntervalSet<T> = [];
   for (const s of distinct) if (s.length > big.length) big = s;
   const small = unionAll(distinct.filter((s) => s !== big));
+  const known = unionByLineage(big, small);
+  if (known !== null) return { head: known, rangeCount: known.length / 2 };
   if (isSubset(small, big)) return { head: big, rangeCount: big.length / 2 };
   if (big.length <= CLIP_RATIO * small.length || small.length > 2 * FEW_RANGES) {
     if (distinct.length === 2) return unionHeadOfTwo(distinct[0]!, distinct[1]!, maxRanges);
@@ -597,8 +601,15 @@ function narrowPatch<T extends Ordinal>(big: IntervalSet<T>, small: IntervalSet<
 export function union<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>): IntervalSet<T> {
   if (a.length === 0) return b;
   if (b.length === 0) return a;
-  const refilled = (a.length >= CARVED_MIN ? refill(a, b) : null) ?? (b.length >= CARVED_MIN ? refill(b, a) : null);
-  if (refilled !== null) return refilled;
+  const out = unionOfTwo(a, b);
+  noteGrown(out, a, b);
+  return out;
+}
+
+/** {@link union} of two non-empty sets, not yet noted as grown from them. */
+function unionOfTwo<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>): IntervalSet<T> {
+  const known = unionByLineage(a, b);
+  if (known !== null) return known;
   if (a.length > CLIP_RATIO * b.length) return b.length <= 2 * FEW_RANGES ? unionEach(a, b) : patch(a, b, UNION, true);
   if (b.length > CLIP_RATIO * a.length) return a.length <= 2 * FEW_RANGES ? unionEach(b, a) : patch(b, a, UNION, true);
   return combine(a, b, UNION);
@@ -624,6 +635,9 @@ export function intersect<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T
   // interfaces): that set itself, no copy, so a cube inside a match is seen to be inside
   // (packet-set's intersectCubes). A test costs its set's size × log, so a huge set is not
   // tested against a small one (the clipped paths below keep that at the small one's size).
+  // b carved out of a: the test of a ⊆ b below would sweep both to fail. Lengths that differ
+  // mean a ⊄ b, so b is what the tests below return too (issue 8).
+  if (a.length !== b.length && a.length <= CLIP_RATIO * b.length && b.length <= CLIP_RATIO * a.length && insideByLineage(b, a)) return b;
   if (a.length <= CLIP_RATIO * b.length && isSubset(a, b)) return a;
   if (b.length <= CLIP_RATIO * a.length && isSubset(b, a)) return b;
   if (a.length > CLIP_RATIO * b.length) return b.length <= 2 * FEW_RANGES ? clipEach(a, b) : combine(clip(a, b[0]!, b[b.length - 1]!), b, INTERSECT);
@@ -634,49 +648,34 @@ export function intersect<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T
 export function difference<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>): IntervalSet<T> {
   if (a.length === 0 || b.length === 0) return a;
   // Only the part of b over a's span can remove anything.
-  if (b.length > CLIP_RATIO * a.length) return a.length <= 2 * FEW_RANGES ? holesEach(a, b) : combine(a, clip(b, a[0]!, a[a.length - 1]!), DIFFERENCE);
+  if (b.length > CLIP_RATIO * a.length) {
+    if (a.length > 2 * FEW_RANGES) return combine(a, clip(b, a[0]!, a[a.length - 1]!), DIFFERENCE);
+    // A few ranges minus a blocklist (the Internet minus 110,000 ranges): noted, so that a
+    // union with what holds the blocklist is known to refill them (issue 8).
+    const out = holesEach(a, b);
+    noteCarved(out, a, b);
+    return out;
+  }
   if (a.length > CLIP_RATIO * b.length) {
     // Holes spread over a's span (an interface's few ranges) would make one patch sweep it all.
     const out = b.length <= 2 * FEW_RANGES ? (narrowPatch(a, b, DIFFERENCE, false) ?? clipEach(a, gapsWithin(b, a[0]!, a[a.length - 1]!))) : patch(a, b, DIFFERENCE, false);
-    if (out !== a && out.length >= CARVED_MIN) noteCarved(out, a, b);
+    if (out !== a) noteCarved(out, a, b);
     return out;
   }
   return combine(a, b, DIFFERENCE);
 }
 
-/** Sets this big or bigger remember what they were carved from (see {@link noteCarved}). */
-const CARVED_MIN = 1024;
 /**
- * At most this many carvings are remembered back from a set: each keeps its parent alive (a
- * walk's sources, carved by a chain, then by the chain it jumps to). At 4, nft-set-100000 peaked
- * 20-40 MB higher; 2 keeps iptables-100000's gain.
+ * a ∪ b when how they were built tells it without a sweep (one inside the other, or a carving
+ * refilled), else null. Of two sets one inside the other, the outer one is the answer; when
+ * their lengths are equal they are equal, and the others paths' choice of operand stands.
  */
-const CARVED_DEPTH = 2;
-
-/**
- * A huge set made by cutting a few ranges out of another: the set is parent − (parent ∩ cut).
- * What was removed, parent ∩ cut, is never built: a walk's cut can be wide (a rule's /8 among
- * a listener's sources), and then it is a copy of most of the parent; 1,325 of
- * iptables-100000's ~4,200 copies of its 120,000-boundary sources were these (issue 8).
- */
-interface Carving<T extends Ordinal> {
-  parent: IntervalSet<T>;
-  cut: IntervalSet<T>;
-  depth: number;
-}
-
-const carvings = new WeakMap<IntervalSet<Ordinal>, Carving<Ordinal>>();
-
-/**
- * Remember that `out` is `parent` − `cut`. A walk carves a listener's few sources out of the
- * Internet minus a blocklist (120,000 boundaries) and later unions them back (the verdict
- * pieces of a chain, a service's sources): without this, each union copied the whole set again
- * to rebuild one that exists already (issue 8; see {@link refill}).
- */
-function noteCarved<T extends Ordinal>(out: IntervalSet<T>, parent: IntervalSet<T>, cut: IntervalSet<T>): void {
-  const depth = (carvings.get(parent)?.depth ?? 0) + 1;
-  if (depth > CARVED_DEPTH) return;
-  carvings.set(out, { parent, cut, depth } as Carving<Ordinal>);
+function unionByLineage<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>): IntervalSet<T> | null {
+  if (a.length !== b.length) {
+    if (insideByLineage(a, b)) return b;
+    if (insideByLineage(b, a)) return a;
+  }
+  return refill(a, b) ?? refill(b, a);
 }
 
 /**
@@ -685,21 +684,19 @@ function noteCarved<T extends Ordinal>(out: IntervalSet<T>, parent: IntervalSet<
  * union is the parent itself (no copy) when other ⊆ parent. Null when nothing is known.
  */
 function refill<T extends Ordinal>(carved: IntervalSet<T>, other: IntervalSet<T>): IntervalSet<T> | null {
-  const carving = carvings.get(carved) as Carving<T> | undefined;
-  if (!carving || !meetIsSubset(carving.parent, carving.cut, other)) return null;
+  const carving = carvingOf(carved);
+  if (!carving || !removedIsHeld(carving, other)) return null;
   return union(carving.parent, other);
 }
 
 /**
- * Whether `set` was carved out of `ancestor` (one or two carvings back), hence lies inside it:
- * a walk intersects its sources after a cut with the sources before it, and comparing the two
- * 120,000-boundary sets to find that out was most of iptables-100000's subset tests (issue 8).
+ * Whether `other` holds what a carving removed: known when `other` was grown from the whole
+ * cut, else tested piece by piece when the cut is the smaller operand. A cut as big as a
+ * blocklist is never searched (100,000 binary searches cost more than the sweep they spare).
  */
-function carvedFrom<T extends Ordinal>(set: IntervalSet<T>, ancestor: IntervalSet<T>): boolean {
-  // Only sets this big are noted: every other subset test skips the WeakMap.
-  if (set.length < CARVED_MIN) return false;
-  for (let c = carvings.get(set); c !== undefined; c = carvings.get(c.parent)) if (c.parent === ancestor) return true;
-  return false;
+function removedIsHeld<T extends Ordinal>(carving: Carving<T>, other: IntervalSet<T>): boolean {
+  if (grownFrom(other, carving.cut)) return true;
+  return carving.cut.length <= carving.parent.length && meetIsSubset(carving.parent, carving.cut, other);
 }
 
 /**
@@ -746,7 +743,7 @@ export function intersects<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<
 export function isSubset<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>): boolean {
   if (a.length === 0 || a === b) return true;
   if (b.length === 0) return false;
-  if (carvedFrom(a, b)) return true;
+  if (insideByLineage(a, b)) return true;
   if (a.length <= CLIP_RATIO * b.length && b.length <= CLIP_RATIO * a.length) return isSubsetAlike(a, b);
   if (a.length > CLIP_RATIO * b.length) {
     // A huge set against a few ranges: no gap between those ranges (and nothing outside their
