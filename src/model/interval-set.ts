@@ -220,7 +220,7 @@ function sliceOf<T extends Ordinal>(set: IntervalSet<T>, from: number, to: numbe
 }
 
 /** Sets of numbers this long or longer are edited into a typed array ({@link HugeNumbers}). */
-const TYPED_MIN = 16384;
+const TYPED_MIN = 4096;
 
 /** set[from..to) copied into `out` at `at`: natively from a typed array, else element by element. */
 function copyInto(out: Float64Array, at: number, set: IntervalSet<number>, from: number, to: number): void {

@@ -50,6 +50,22 @@ export function decidingVerdict(e: WalkEvent): Verdict | null {
 /** Evidence lists name at most this many prefixes per family (a blocklist's complement runs to thousands). */
 const EVIDENCE_PREFIXES = 32;
 
+/**
+ * The first prefixes of one cube's sources, by the identity of its sources array: the
+ * same blocklist complement is the evidence of the same rule for every listener's slice,
+ * and formatting its prefixes again was a tenth of computeServices on a 10,000-rule
+ * host (issue 8). Arrays are never edited once built, so identity means equal content.
+ */
+const prefixesBySources = new WeakMap<object, Record<string, { cidrs: string[]; omittedRanges: number }>>();
+
+function evidencePrefixes(part: PacketSet): { cidrs: string[]; omittedRanges: number } {
+  const { head, rangeCount } = part.projectHead(Dim.Src, EVIDENCE_PREFIXES);
+  if (part.cubes.length !== 1) return toCidrsLimited(head as never, part.family, EVIDENCE_PREFIXES, rangeCount);
+  let byFamily = prefixesBySources.get(head);
+  if (!byFamily) prefixesBySources.set(head, (byFamily = {}));
+  return (byFamily[part.family] ??= toCidrsLimited(head as never, part.family, EVIDENCE_PREFIXES, rangeCount));
+}
+
 /** Decisions of the events whose packets meet `region`, with the sources for which they decided. */
 export function decisionsFor(events: readonly WalkEvent[], region: PacketSet): Decision[] {
   const out: Decision[] = [];
@@ -59,10 +75,9 @@ export function decisionsFor(events: readonly WalkEvent[], region: PacketSet): D
     const part = e.set.intersect(region);
     if (part.isEmpty()) continue;
     // Only the head of the sources is printed: the full union would copy a blocklist's complement per decision.
-    const { head, rangeCount } = part.projectHead(Dim.Src, EVIDENCE_PREFIXES);
-    const { cidrs, omittedRanges: omitted } = toCidrsLimited(head as never, part.family, EVIDENCE_PREFIXES, rangeCount);
+    const { cidrs, omittedRanges: omitted } = evidencePrefixes(part);
     const sources: SourceLists = { ipv4: [], ipv6: [] };
-    sources[part.family] = cidrs;
+    sources[part.family] = cidrs.slice();
     const decision: Decision = { verdict, rule: eventRef(e), hook: e.hook, sources, uncertain: e.uncertain };
     if (omitted > 0) decision.omitted = { ipv4: 0, ipv6: 0, [part.family]: omitted } as { ipv4: number; ipv6: number };
     out.push(decision);
