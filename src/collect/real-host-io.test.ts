@@ -44,6 +44,15 @@ describe('realHostIO', () => {
     const r = await patient.exec(['cat', join(dir, 'out.bin')]);
     expect(r.ok && r.stdout === bytes.toString('utf8')).toBe(true);
   });
+  it('ASCII output, every byte below 0x80 and 300 KB of it, is the text UTF-8 gives', async () => {
+    const patient = realHostIO({ timeoutMs: 30_000 });
+    const dir = mkdtempSync(join(tmpdir(), 'portcullis-test-'));
+    const bytes = Buffer.from(Array.from({ length: 300_000 }, (_, i) => i % 128));
+    writeFileSync(join(dir, 'ascii.bin'), bytes);
+    const r = await patient.exec(['cat', join(dir, 'ascii.bin')]);
+    expect(r.ok && r.stdout === bytes.toString('utf8')).toBe(true);
+    expect(r.ok && r.stdout.length).toBe(300_000);
+  });
   it('commands run at once give what each gives alone', async () => {
     const patient = realHostIO({ timeoutMs: 30_000 });
     const commands = [['echo', 'a;b', '$HOME'], ['sh', '-c', 'printf out; echo err >&2; exit 3'], ['portcullis-no-such-tool'], ['sh', '-c', 'sleep 0.2; echo late'], ['echo', 'early']];

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { isAscii } from 'node:buffer';
 import { execFile } from 'node:child_process';
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -32,8 +33,8 @@ function run(argv: readonly string[], timeoutMs: number, input: string | undefin
       // the 1 MB young generation as strings that every scavenge copied (issue 8).
       { encoding: 'buffer', timeout: timeoutMs, maxBuffer: EXEC_MAX_BUFFER, env: ENV },
       (err, stdoutBytes, stderrBytes) => {
-        const stdout = stdoutBytes.toString('utf8');
-        const stderr = stderrBytes.toString('utf8');
+        const stdout = decode(stdoutBytes);
+        const stderr = decode(stderrBytes);
         if (!err) return resolve({ ok: true, code: 0, stdout, stderr });
         const e = err as NodeJS.ErrnoException & { code?: string | number; killed?: boolean; signal?: string | null };
         if (typeof e.code === 'number') return resolve({ ok: true, code: e.code, stdout, stderr });
@@ -49,6 +50,15 @@ function run(argv: readonly string[], timeoutMs: number, input: string | undefin
       child.stdin?.end(input);
     }
   });
+}
+
+/**
+ * A tool's bytes as text. ASCII (every dump of a usual host) read as Latin-1 is the same string
+ * as UTF-8 gives, made without UTF-8's validation: 6-7 ms against 10 ms of CPU for the 1.9 MB of
+ * f2b-ipset-50000's `ipset save`, on collect's critical path (issue 8). Anything else: UTF-8.
+ */
+function decode(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 }
 
 /** The real host; `timeoutMs` bounds each command (default 120 s). */

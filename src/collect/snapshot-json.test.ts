@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../model/snapshot.js';
-import { snapshotToJson } from './snapshot-json.js';
+import { snapshotJsonPieces, snapshotToJson } from './snapshot-json.js';
 
 // Keys deliberately out of order, as an object built in another order would be.
 const scrambled = {
@@ -34,5 +34,39 @@ describe('snapshotToJson', () => {
   it('loses nothing and is stable', () => {
     expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(scrambled)));
     expect(snapshotToJson(JSON.parse(text))).toBe(text);
+  });
+});
+
+describe('snapshotJsonPieces', () => {
+  const withDump = (content: string, stderr = 'short'): Snapshot =>
+    ({ ...scrambled, firewall: [{ status: 'ok', content, stderr, command: ['ipset', 'save'], backend: null, kind: 'ipset-save' }] }) as unknown as Snapshot;
+  const joined = (s: Snapshot) => snapshotJsonPieces(s).join('');
+
+  it('is snapshotToJson in one piece when no string is long', () => {
+    expect(snapshotJsonPieces(scrambled)).toEqual([snapshotToJson(scrambled)]);
+  });
+
+  it('writes a long dump in pieces, each a slice, and joins to the same text', () => {
+    const lines = Array.from({ length: 12_000 }, (_, i) => `add f2b-sshd 198.51.${i >> 8}.${i & 255} "quoted\\path"\ttab\r`).join('\n');
+    const s = withDump(lines, lines.slice(0, 70_000));
+    const pieces = snapshotJsonPieces(s);
+    expect(pieces.length).toBeGreaterThan(10);
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(6 * 65_536 + 1_000);
+    expect(pieces.join('')).toBe(snapshotToJson(s));
+  });
+
+  it('keeps a surrogate pair whole where a slice ends, and escapes lone surrogates as JSON.stringify does', () => {
+    for (const cut of [65_535, 65_536, 65_537]) {
+      const text = 'a'.repeat(cut - 1) + '\u{1F600}' + 'b'.repeat(70_000) + '\ud800x\udc00' + '\u0001\u001f';
+      expect(joined(withDump(text))).toBe(snapshotToJson(withDump(text)));
+    }
+  });
+
+  it('a host string that looks like a placeholder gives the same text (made whole)', () => {
+    const tricky = 'x"\u0000portcullis-piece-0\u0000';
+    const s = { ...withDump('y'.repeat(70_000)), unreadable: [{ what: tricky, reason: '\u0000portcullis-piece-0\u0000' }] } as unknown as Snapshot;
+    expect(joined(s)).toBe(snapshotToJson(s));
+    const before = { ...withDump('y'.repeat(70_000)), host: { hostname: '\u0000portcullis-piece-0\u0000', kernel: tricky } } as unknown as Snapshot;
+    expect(joined(before)).toBe(snapshotToJson(before));
   });
 });

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { collectSnapshot, realHostIO, snapshotToJson } from '../../collect/index.js';
+import { collectSnapshot, realHostIO, snapshotJsonPieces } from '../../collect/index.js';
 import { InputError } from '../errors.js';
 import { writeOutput } from '../output.js';
 import type { Snapshot } from '../../model/snapshot.js';
@@ -39,8 +39,9 @@ export async function runCollect(opts: CollectOptions): Promise<number> {
       throw err;
     }
   }
-  // With --db alone the snapshot goes to the store, not to the terminal.
-  if (opts.out !== undefined || opts.db === undefined) await writeOutput(opts.out, snapshotToJson(snapshot));
+  // With --db alone the snapshot goes to the store, not to the terminal. In pieces: the dumps'
+  // megabytes are never one string nor one UTF-8 copy (issue 8).
+  if (opts.out !== undefined || opts.db === undefined) await writeOutput(opts.out, snapshotJsonPieces(snapshot));
   if (opts.db !== undefined) {
     const host = name ?? snapshot.host.hostname;
     const [stored] = await store!.storeSnapshots(opts.db, [{ host, snapshot }]);
