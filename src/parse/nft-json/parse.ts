@@ -8,7 +8,7 @@
 import { type Diagnostic, type Parsed, excerpt } from '../../model/diagnostics.js';
 import { DeferredRule } from './deferred-rule.js';
 import { keepIpv4Set, readIpv4SetText } from './ipv4-set-text.js';
-import { itemSpans, numberEnd, spaceEnd } from './item-spans.js';
+import { itemSpans } from './item-spans.js';
 import { locateJsonError } from './json-error.js';
 import { SetElement, elemPath } from './set-element.js';
 import {
@@ -147,25 +147,6 @@ const RULE_HEAD = /\{\s*"rule"\s*:\s*\{\s*"family"\s*:\s*"([^"\\]*)"\s*,\s*"tabl
 const PLAIN_CHAIN = /\{\s*"chain"\s*:\s*\{\s*"family"\s*:\s*"([^"\\]*)"\s*,\s*"table"\s*:\s*"([^"\\]*)"\s*,\s*"name"\s*:\s*"([^"\\]*)"\s*,\s*"handle"\s*:\s*(0|[1-9]\d{0,14})\s*\}\s*\}/y;
 
 /**
- * Where the first `n` quotes from `at` are. Read after RULE_HEAD or PLAIN_CHAIN matched: their
- * keys and names hold no quote or escape, so quotes 4-5, 8-9 and 12-13 enclose the three names
- * (and 15 ends `"handle"`). The patterns are tested, not executed: a match array and its
- * strings for each of kube-proxy's 20,000 chains and their first rules were ~10 MB of garbage
- * (issue 8).
- */
-function quotesFrom(text: string, at: number, n: number): void {
-  let q = at - 1;
-  for (let k = 0; k < n; k++) QUOTES[k] = q = text.indexOf('"', q + 1);
-}
-
-const QUOTES = new Int32Array(16);
-
-/** The name between quotes `open` and `close`: `previous` when it is the same text (no new string). */
-function nameBetween(text: string, open: number, close: number, previous: string): string {
-  return close - open - 1 === previous.length && text.startsWith(previous, open + 1) ? previous : text.slice(open + 1, close);
-}
-
-/**
  * A deferred read of checked JSON text ({@link itemSpans}): every item but the rules is read
  * now; each rule is parsed when first asked for, its problems going to `onLate` then.
  */
@@ -211,16 +192,15 @@ function readSpans(text: string, spans: readonly number[], file: string, value: 
     }
     head = '';
     RULE_HEAD.lastIndex = start;
-    if (!RULE_HEAD.test(text) || RULE_HEAD.lastIndex > end) {
+    const found = RULE_HEAD.exec(text);
+    if (found === null || RULE_HEAD.lastIndex > end) {
       PLAIN_CHAIN.lastIndex = start;
-      if (PLAIN_CHAIN.test(text) && PLAIN_CHAIN.lastIndex === end) {
-        quotesFrom(text, start, 16);
-        family = nameBetween(text, QUOTES[4]!, QUOTES[5]!, family);
-        table = nameBetween(text, QUOTES[8]!, QUOTES[9]!, table);
-        const name = text.slice(QUOTES[12]! + 1, QUOTES[13]!);
+      const chainItem = PLAIN_CHAIN.exec(text);
+      if (chainItem !== null && PLAIN_CHAIN.lastIndex === end) {
+        if (chainItem[1] !== family) family = chainItem[1]!;
+        if (chainItem[2] !== table) table = chainItem[2]!;
         // What readChain makes of it: a handle of at most 15 digits is the number JSON.parse reads.
-        const digits = spaceEnd(text, spaceEnd(text, QUOTES[15]! + 1) + 1);
-        value.chains.push({ family, table, name, handle: Number(text.slice(digits, numberEnd(text, digits))), path: ['$.nftables[', k, '].chain'].join('') });
+        value.chains.push({ family, table, name: chainItem[3]!, handle: Number(chainItem[4]), path: ['$.nftables[', k, '].chain'].join('') });
         continue;
       }
       const ipv4 = readIpv4SetText(text, start, end, MAX_DEPTH);
@@ -229,10 +209,9 @@ function readSpans(text: string, spans: readonly number[], file: string, value: 
       if (ipv4 !== null && value.sets.length > before) keepIpv4Set(value.sets[before]!, ipv4.bounds, text, ipv4.elemStart, ipv4.elemEnd);
       continue;
     }
-    quotesFrom(text, start, 14);
-    family = nameBetween(text, QUOTES[4]!, QUOTES[5]!, family);
-    table = nameBetween(text, QUOTES[8]!, QUOTES[9]!, table);
-    chain = nameBetween(text, QUOTES[12]!, QUOTES[13]!, chain);
+    if (found[1] !== family) family = found[1]!;
+    if (found[2] !== table) table = found[2]!;
+    if (found[3] !== chain) chain = found[3]!;
     head = text.slice(start, RULE_HEAD.lastIndex);
     while (m < marks.length && marks[m]! < start) m++;
     value.rules.push(new DeferredRule(family, table, chain, k, start, end, m < marks.length && marks[m]! < end, dump));
