@@ -87,7 +87,7 @@ export function lowerFromTemplate(env: RuleEnv, templates: Templates, src: RuleS
   }
   if (t === null) return null;
   if (text !== undefined) tieText(text.ties, text.shape, t, expr);
-  return instantiate(env, t, src, expr, rule.handle, rule.comment, position, found);
+  return instantiate(env, t, src, expr, null, expr[expr.length - 1]!, rule.handle, rule.comment, position, found);
 }
 
 /**
@@ -118,42 +118,36 @@ function tiedTo(ties: TextTies, shape: TextShape): TextTie | null {
 export function lowerFromText(env: RuleEnv, ties: TextTies, shape: TextShape, src: RuleSource, position: number, found: Found[]): Rule[] | null {
   const tie = tiedTo(ties, shape);
   if (tie === null) return null;
-  return instantiate(env, tie.t, src, statementsOf(tie, shape), shape.handle, undefined, position, found);
+  return instantiate(env, tie.t, src, tie.proto, shape.rights, lastStatementOf(tie, shape), shape.handle, undefined, position, found);
 }
 
 /**
- * The rule's statements as its parse would give them: the tied rule's, but for the holes, made
- * with this rule's constants (members in the tied rule's order). Only the holes are new objects:
- * the other statements are equal text, so equal values (the model never writes into them).
+ * The rule's last statement as its parse would give it: the tied rule's, but for the holes, made
+ * with this rule's constants (members in the tied rule's order). Its hole matches need no
+ * statements of their own: instantiate reads their constants from the shape (a copy of the
+ * statements and two objects per hole match were garbage of 40,000 rules: issue 8).
  */
-function statementsOf(tie: TextTie, shape: TextShape): Json[] {
-  const expr = tie.proto.slice();
-  shape.matches.forEach((m, k) => {
-    const o = (expr[m] as JsonObject)['match'] as JsonObject;
-    expr[m] = { match: { op: o['op']!, left: o['left']!, right: shape.rights[k]! } };
-  });
+function lastStatementOf(tie: TextTie, shape: TextShape): Json {
+  const expr = tie.proto;
   const last = expr.length - 1;
   const s = expr[last]!;
   const t = shape.targets;
   switch (shape.terminal) {
     case 'verdict':
-      expr[last] = { [soleKey(s)!]: { target: t[0]! } };
-      break;
+      return { [soleKey(s)!]: { target: t[0]! } };
     case 'vmap': {
       const o = (s as JsonObject)['vmap'] as JsonObject;
       const elements = vmapElements(s).map((e, k) => [(e as Json[])[0]!, { [soleKey((e as Json[])[1]!)!]: { target: t[k]! } }]);
-      expr[last] = { vmap: { key: o['key']!, data: { set: elements } } };
-      break;
+      return { vmap: { key: o['key']!, data: { set: elements } } };
     }
     case 'dnat': {
       const o = (s as JsonObject)['dnat'] as JsonObject;
       const made: JsonObject = {};
       for (const k in o) made[k] = k === 'addr' ? t[0]! : k === 'port' ? t[1]! : o[k]!;
-      expr[last] = { dnat: made };
-      break;
+      return { dnat: made };
     }
   }
-  return expr;
+  return s;
 }
 
 /**
@@ -325,10 +319,13 @@ function distinctTargets(elements: readonly Json[]): boolean {
   return targets.size === elements.length;
 }
 
-/** The rule made from its shape's template; null when one of its constants needs the direct lowering. */
-function instantiate(env: RuleEnv, t: RuleTemplate, src: RuleSource, expr: readonly Json[], handle: number | null, comment: string | undefined, position: number, found: Found[]): Rule[] | null {
+/**
+ * The rule made from its shape's template; null when one of its constants needs the direct
+ * lowering. `expr`: statements whose hole matches hold the field matched and, unless `rights`
+ * gives them by hole (in `t.matches` order), the constants; `lastStatement`: the rule's own.
+ */
+function instantiate(env: RuleEnv, t: RuleTemplate, src: RuleSource, expr: readonly Json[], rights: readonly Json[] | null, lastStatement: Json, handle: number | null, comment: string | undefined, position: number, found: Found[]): Rule[] | null {
   const rule = src.rule;
-  const lastStatement = expr[expr.length - 1]!;
   let elements: Json[] | null = null;
   if (t.terminal === 'vmap') {
     elements = vmapElements(lastStatement);
@@ -359,9 +356,9 @@ function instantiate(env: RuleEnv, t: RuleTemplate, src: RuleSource, expr: reado
       const c: Cond = cloneCond(p.cond);
       if (mine !== null) for (let u = 0; u < c.uncertain.length; u++) c.uncertain[u] = mine.get(c.uncertain[u]!)!;
       const before = c.uncertain.length;
-      for (const m of t.matches) {
-        const o = (expr[m] as JsonObject)['match'] as JsonObject;
-        applyMatch(env, c, '==', o['left']!, o['right']!, UNNAMED);
+      for (let k = 0; k < t.matches.length; k++) {
+        const o = (expr[t.matches[k]!] as JsonObject)['match'] as JsonObject;
+        applyMatch(env, c, '==', o['left']!, rights === null ? o['right']! : rights[k]!, UNNAMED);
       }
       if (c.uncertain.length !== before) return null;
       match = condToSet(c, env.family);
