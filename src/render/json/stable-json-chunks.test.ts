@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { stableJsonChunks, stableJsonEach } from './stable-json-chunks.js';
 import { stableStringify } from './stable-json.js';
 
@@ -49,6 +49,35 @@ describe('stableJsonChunks', () => {
     const none: string[] = [];
     stableJsonEach([], (piece) => none.push(piece));
     expect(none).toEqual(['[]']);
+  });
+
+  it('writes a long list met again (by identity, at any depth) as it writes it the first time', () => {
+    const item = fc.oneof(fc.string({ unit: 'binary', maxLength: 8 }), fc.constantFrom('\u202e', '\u2028', '"', '😀', '198.51.100.0/24'));
+    const list = fc.array(item, { minLength: 64, maxLength: 150 });
+    fc.assert(
+      fc.property(list, fc.boolean(), fc.integer({ min: 1, max: 300 }), fc.constantFrom(0, 2), (shared, mixed, size, indent) => {
+        const other = mixed ? [...shared.slice(0, 63), 7, ...shared.slice(63)] : [...shared];
+        const value = { a: shared, b: [{ s: shared, o: other }, shared], c: { d: { e: shared, f: other } }, g: [shared, shared] };
+        return stableJsonChunks(value, indent, '\n', size).join('') === stableStringify(value, indent) + '\n';
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('formats a long list of strings met again once, not item by item each time', () => {
+    const shared = Array.from({ length: 200 }, (_, i) => `203.0.113.${i}/32`);
+    const value = { services: Array.from({ length: 10 }, (_, port) => ({ port, sources: shared })) };
+    const expected = stableStringify(value, 2) + '\n';
+    const spy = vi.spyOn(JSON, 'stringify');
+    try {
+      expect(stableJsonChunks(value, 2, '\n').join('')).toBe(expected);
+      // Written item by item the first time, built once more when met again, then reused:
+      // 400 item texts, where ten writings make 2,000.
+      const items = spy.mock.calls.filter(([v]) => typeof v === 'string' && v.startsWith('203.0.113.')).length;
+      expect(items).toBe(400);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('refuses BigInt as JSON.stringify does', () => {

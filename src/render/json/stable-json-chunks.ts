@@ -69,6 +69,44 @@ function isOmitted(v: unknown): boolean {
   return v === undefined || typeof v === 'function' || typeof v === 'symbol';
 }
 
+/** Lists this long or longer are looked up among those already written (see RepeatedLists). */
+const LONG_LIST = 64;
+/** At most this many characters of list texts are kept per document (~8 MB: a 100,000-rule host's peak is near its 500 MB goal). */
+const MAX_KEPT_CHARS = 8_000_000;
+
+/**
+ * The texts of long lists of strings met more than once in one document, by identity (issue
+ * 8): services behind the same rules share one list of up to 10,000 source prefixes (reach.ts,
+ * cidrsOf), and iptables-10000's report wrote one such list 132 times, nine tenths of its
+ * 58 MB, a JSON.stringify and a concatenation per prefix each time. A document is written at
+ * once from a value nobody edits meanwhile, so a list's text at one depth is the same each
+ * time. Only a list met a second time is kept: lists written once cost no memory.
+ */
+class RepeatedLists {
+  private readonly seen = new Set<readonly unknown[]>();
+  private readonly kept = new Map<readonly unknown[], { depth: number; pieces: readonly string[] }>();
+  private chars = 0;
+
+  /**
+   * The list's text at `depth`, in escaped pieces, when it is kept or worth keeping now; else
+   * null (the caller writes it item by item).
+   */
+  pieces(list: readonly unknown[], depth: number, build: () => string[] | null): readonly string[] | null {
+    const known = this.kept.get(list);
+    if (known !== undefined && known.depth === depth) return known.pieces;
+    if (!this.seen.has(list)) {
+      this.seen.add(list);
+      return null;
+    }
+    if (this.chars >= MAX_KEPT_CHARS) return null;
+    const pieces = build();
+    if (pieces === null) return null;
+    this.kept.set(list, { depth, pieces });
+    for (const p of pieces) this.chars += p.length;
+    return pieces;
+  }
+}
+
 /**
  * `stableStringify(value, indent) + end`, as pieces whose concatenation is those bytes. A
  * piece ends between two tokens, never inside a string, so each can be encoded on its own.
@@ -95,6 +133,27 @@ export function stableJsonEach(value: unknown, emit: (piece: string) => void, in
   const before = (mark: '{' | '[' | ',', depth: number): string => (pieces[mark]![depth] ??= mark + lineAt(depth));
   const after = (mark: '}' | ']', depth: number): string => (pieces[mark]![depth] ??= lineAt(depth) + mark);
   let emitted = false;
+  const lists = new RepeatedLists();
+  /**
+   * A list of strings as writeArray writes it, in escaped pieces of about `chunkChars` (so a
+   * file writer copies each into its buffer, no piece as big as a whole list); null when some
+   * item is not a string.
+   */
+  const stringListPieces = (arr: readonly unknown[], depth: number): string[] | null => {
+    const pieces: string[] = [];
+    let text = '';
+    for (let i = 0; i < arr.length; i++) {
+      const v = arr[i];
+      if (typeof v !== 'string') return null;
+      text += before(i === 0 ? '[' : ',', depth + 1) + JSON.stringify(v);
+      if (text.length >= chunkChars) {
+        pieces.push(escapeUnsafeJson(text));
+        text = '';
+      }
+    }
+    pieces.push(escapeUnsafeJson(text + after(']', depth)));
+    return pieces;
+  };
   const flush = (): void => {
     if (buf.length >= chunkChars) {
       emit(escapeUnsafeJson(buf));
@@ -129,6 +188,15 @@ export function stableJsonEach(value: unknown, emit: (piece: string) => void, in
   function writeArray(arr: readonly unknown[], depth: number): void {
     if (arr.length === 0) {
       buf += '[]';
+      return;
+    }
+    const kept = arr.length >= LONG_LIST ? lists.pieces(arr, depth, () => stringListPieces(arr, depth)) : null;
+    if (kept !== null) {
+      // What was written so far goes first, then the list's own pieces as they are.
+      if (buf.length > 0) emit(escapeUnsafeJson(buf));
+      for (const piece of kept) emit(piece);
+      emitted = true;
+      buf = '';
       return;
     }
     for (let i = 0; i < arr.length; i++) {
