@@ -258,7 +258,7 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
       diagnostics.push({
         code: FOUND_CODES[u.kind],
         severity: u.kind === 'rate-limit' ? 'info' : 'warning',
-        // Joined: a diagnostic kept until the report is written holds one string, not a tree of four.
+        // Joined: a diagnostic kept until the report is written holds one flat string, not a tree of cons strings.
         message: [u.construct, ': ', u.detail ?? describe(u.kind), '; the rule is read as "may match"'].join(''),
         location: { file, path: f.path },
       });
