@@ -129,7 +129,8 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
 
   for (const table of ruleset.tables) {
     if (opts.skipTable?.(table.family, table.name)) continue;
-    const families = FAMILIES_OF[table.family];
+    // Own keys only: a table family named "toString" is unknown, not Object.prototype's function (found by fuzz.test.ts).
+    const families = Object.hasOwn(FAMILIES_OF, table.family) ? FAMILIES_OF[table.family] : undefined;
     if (!families) {
       const known = table.family === 'bridge' || table.family === 'arp';
       diagnostics.push({
