@@ -11,7 +11,7 @@ import type { Diagnostic, Parsed } from '../../model/diagnostics.js';
 import type { HostContext } from '../../model/host-context.js';
 import { Dim, PacketSet, ifaceSet } from '../../model/packet-set.js';
 import * as I from '../../model/interval-set.js';
-import { type BaseChain, type Chain, type ChainKind, type FirewallModel, type Hook, type Rule, chainId, emptyModel } from '../../model/ruleset.js';
+import { type BaseChain, type Chain, type ChainKind, type FirewallModel, type Hook, type Rule, type Uncertainty, chainId, emptyModel } from '../../model/ruleset.js';
 import type { NamedSetValue } from './match.js';
 import { DeferredRule } from './deferred-rule.js';
 import { LazyChains, type PendingTable } from './lazy-chains.js';
@@ -123,10 +123,14 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
   let gathering = false;
   const cache = new Map<string, NamedSetValue>();
   const reported = new Set<string>();
+  // The uncertainties reported at each statement path (kube-proxy: 4,910 paths, one each), without a
+  // key string per uncertainty that repeats its construct (a numgen map's whole text: issue 8).
+  const reportedAt = new Map<string, Uncertainty[]>();
 
   for (const table of ruleset.tables) {
     if (opts.skipTable?.(table.family, table.name)) continue;
-    const families = FAMILIES_OF[table.family];
+    // Own keys only: a table family named "toString" is unknown, not Object.prototype's function (found by fuzz.test.ts).
+    const families = Object.hasOwn(FAMILIES_OF, table.family) ? FAMILIES_OF[table.family] : undefined;
     if (!families) {
       const known = table.family === 'bridge' || table.family === 'arp';
       diagnostics.push({
@@ -246,14 +250,17 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
       gathering = false;
     }
     for (const f of found) {
-      const key = `${f.path}|${f.uncertainty.construct}|${f.uncertainty.kind}`;
-      if (reported.has(key)) continue;
-      reported.add(key);
       const u = f.uncertainty;
+      // Once per statement, construct and kind (a chain lowered in two families meets its rules twice).
+      const at = reportedAt.get(f.path);
+      if (at?.some((v) => v.construct === u.construct && v.kind === u.kind)) continue;
+      if (at === undefined) reportedAt.set(f.path, [u]);
+      else at.push(u);
       diagnostics.push({
-        code: `unsupported.nft-json.${u.kind}`,
+        code: FOUND_CODES[u.kind],
         severity: u.kind === 'rate-limit' ? 'info' : 'warning',
-        message: `${u.construct}: ${u.detail ?? describe(u.kind)}; the rule is read as "may match"`,
+        // Joined: a diagnostic kept until the report is written holds one flat string, not a tree of cons strings.
+        message: [u.construct, ': ', u.detail ?? describe(u.kind), '; the rule is read as "may match"'].join(''),
         location: { file, path: f.path },
       });
     }
@@ -266,8 +273,18 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
    */
   function sourcesOf(list: ChainRules | undefined): readonly RuleSource[] {
     if (list === undefined) return [];
-    // A deferred rule is its own source (its origin made when first read); a parsed one gets a source object.
-    return (list.sources ??= (list.scattered ?? all.slice(list.first, list.end)).map((rule) => (rule instanceof DeferredRule ? rule.sourceIn(file) : null) ?? { rule, text: null, origin: { file, path: rule.path } }));
+    if (list.sources !== null) return list.sources;
+    // Read from the run in place: a slice to map was a list per chain thrown away at once (issue 8).
+    const rules = list.scattered;
+    const n = rules === null ? list.end - list.first : rules.length;
+    const sources = new Array<RuleSource>(n);
+    for (let k = 0; k < n; k++) sources[k] = sourceOf(rules === null ? all[list.first + k]! : rules[k]!);
+    return (list.sources = sources);
+  }
+
+  /** A deferred rule is its own source (its origin made when first read); a parsed one gets a source object. */
+  function sourceOf(rule: NftRule): RuleSource {
+    return (rule instanceof DeferredRule ? rule.sourceIn(file) : null) ?? { rule, text: null, origin: { file, path: rule.path } };
   }
 
   function report(path: string, message: string, severity: 'warning' | 'info' = 'warning'): void {
@@ -277,6 +294,14 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
     diagnostics.push({ code: 'unsupported.nft-json.chain', severity, message, location: { file, path } });
   }
 }
+
+/** A found uncertainty's diagnostic code, by kind: one string each, shared by every diagnostic (issue 8). */
+const FOUND_CODES: Readonly<Record<Uncertainty['kind'], string>> = {
+  unmodelled: 'unsupported.nft-json.unmodelled',
+  unknown: 'unsupported.nft-json.unknown',
+  'rate-limit': 'unsupported.nft-json.rate-limit',
+  'missing-data': 'unsupported.nft-json.missing-data',
+};
 
 function describe(kind: string): string {
   switch (kind) {

@@ -39,6 +39,20 @@ describe('statements and verdicts', () => {
     expect(r.diagnostics.filter((d) => d.severity === 'warning').map((d) => d.location?.path)).toEqual(['$.nftables[3].rule.expr[0]', '$.nftables[4].rule.expr[0]', '$.nftables[5].rule.expr[0]']);
   });
 
+  it('a table family that names an Object.prototype member is an unknown family, not a crash', () => {
+    const r = lower([[{ accept: null }]], { family: 'toString' });
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['unsupported.nft-json.family']);
+    expect(r.value.ipv4.chains.size + r.value.ipv6.chains.size).toBe(0);
+  });
+
+  it('reports each construct of a statement once, though an inet chain is lowered in both families', () => {
+    const r = lower([[{ vmap: { key: { meta: { key: 'mark' } }, data: { set: [[1, { jump: { target: 'ghost' } }]] } } }]]);
+    expect(r.diagnostics.map((d) => [d.code, d.location?.path, d.message.split(':')[0]])).toEqual([
+      ['unsupported.nft-json.unmodelled', '$.nftables[3].rule.expr[0]', 'meta mark vmap { 1 '],
+      ['unsupported.nft-json.unknown', '$.nftables[3].rule.expr[0]', 'jump ghost'],
+    ]);
+  });
+
   it('unknown statements never crash and never close: uncertain, unknown action when no verdict follows', () => {
     const r = lower([[{ frobnicate: { x: 1 } }], [7, { accept: null }], [m({ payload: { base: 'nh', offset: 9, len: 8 } }, 6), { drop: null }]]);
     const [a, b, c] = rules(r);

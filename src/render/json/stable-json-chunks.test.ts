@@ -40,6 +40,13 @@ describe('stableJsonChunks', () => {
     );
   });
 
+  it('orders each key list as its own, when lists met one after another share a first key or a length', () => {
+    // The writer remembers the last list per first key (issue 8): any other list must be sorted afresh.
+    const list = [{ b: 1, a: 2 }, { b: 1, c: 2 }, { b: 1, a: 2, c: 3 }, { b: 1, 7: 2, a: 3 }, { b: 1, a: 2 }, { b: 1, c: 2, a: 3 }, { b: 1, a: 2, c: 3 }, {}, { b: 1 }];
+    expect(stableJsonChunks(list, 0).join('')).toBe(stableStringify(list, 0));
+    expect(stableJsonChunks(list, 0).join('')).toBe('[{"a":2,"b":1},{"b":1,"c":2},{"a":2,"b":1,"c":3},{"7":2,"a":3,"b":1},{"a":2,"b":1},{"a":3,"b":1,"c":2},{"a":2,"b":1,"c":3},{},{"b":1}]');
+  });
+
   it('stableJsonEach hands over the same pieces, one at a time', () => {
     const value = { list: Array.from({ length: 300 }, (_, i) => ({ name: `svc ${i} – \u202e`, port: i })) };
     const handed: string[] = [];

@@ -21,11 +21,39 @@ function isIndex(key: string): boolean {
  * Keys in the order stableStringify's sorted copy holds them: the copy is a plain object,
  * which lists index keys first in numeric order, then the others in the order inserted.
  */
-function orderedKeys(value: object): string[] {
-  const keys = sortStrings(Object.keys(value));
+function orderOf(unordered: string[]): string[] {
+  const keys = sortStrings(unordered);
   if (!keys.some(isIndex)) return keys;
   const indices = keys.filter(isIndex).sort((a, b) => Number(a) - Number(b));
   return [...indices, ...keys.filter((k) => !isIndex(k))];
+}
+
+/**
+ * The written order of the key lists met last, by their first key: a report's 200,000 objects
+ * have a few dozen shapes, each met thousands of times in a row, so a list equal (key by key)
+ * to the one remembered takes its order without sorting or testing for index keys again
+ * (issue 8).
+ */
+interface KeyOrder {
+  readonly keys: readonly string[];
+  readonly ordered: readonly string[];
+}
+
+/** `orderOf(keys)`, for `keys = Object.keys(value)`, from `known` when that list was met last. */
+function rememberedOrder(keys: string[], known: Map<string, KeyOrder>): readonly string[] {
+  const n = keys.length;
+  if (n === 0) return keys;
+  const last = known.get(keys[0]!);
+  if (last !== undefined && last.keys.length === n) {
+    let k = 1;
+    while (k < n && last.keys[k] === keys[k]) k++;
+    if (k === n) return last.ordered;
+  }
+  const copy = keys.slice();
+  const ordered = orderOf(keys);
+  if (known.size >= 4096) known.clear();
+  known.set(copy[0]!, { keys: copy, ordered });
+  return ordered;
 }
 
 /** Up to this many keys are sorted in place by insertion; more go to Array.prototype.sort. */
@@ -132,6 +160,7 @@ export function stableJsonEach(value: unknown, emit: (piece: string) => void, in
   const pieces: Record<string, string[]> = { '{': [], '[': [], ',': [], '}': [], ']': [] };
   const before = (mark: '{' | '[' | ',', depth: number): string => (pieces[mark]![depth] ??= mark + lineAt(depth));
   const after = (mark: '}' | ']', depth: number): string => (pieces[mark]![depth] ??= lineAt(depth) + mark);
+  const keyOrders = new Map<string, KeyOrder>();
   let emitted = false;
   const lists = new RepeatedLists();
   /**
@@ -210,7 +239,9 @@ export function stableJsonEach(value: unknown, emit: (piece: string) => void, in
   function writeObject(obj: object, depth: number): void {
     const record = obj as Record<string, unknown>;
     let first = true;
-    for (const key of orderedKeys(obj)) {
+    const keys = rememberedOrder(Object.keys(obj), keyOrders);
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]!;
       // The sorted copy's "__proto__" assignment sets its prototype: JSON never sees that key.
       if (key === '__proto__') continue;
       const v = record[key];
