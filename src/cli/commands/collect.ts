@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { collectSnapshot, realHostIO, snapshotJsonPieces } from '../../collect/index.js';
+import { collectSnapshot, realHostIO, snapshotJsonSource } from '../../collect/index.js';
 import { InputError } from '../errors.js';
 import { writeOutput } from '../output.js';
 import type { Snapshot } from '../../model/snapshot.js';
@@ -40,8 +40,8 @@ export async function runCollect(opts: CollectOptions): Promise<number> {
     }
   }
   // With --db alone the snapshot goes to the store, not to the terminal. In pieces: the dumps'
-  // megabytes are never one string nor one UTF-8 copy (issue 8).
-  if (opts.out !== undefined || opts.db === undefined) await writeOutput(opts.out, snapshotJsonPieces(snapshot));
+  // megabytes are never one string nor one UTF-8 copy, and each piece is written as it is made (issue 8).
+  if (opts.out !== undefined || opts.db === undefined) await writeOutput(opts.out, snapshotJsonSource(snapshot));
   if (opts.db !== undefined) {
     const host = name ?? snapshot.host.hostname;
     const [stored] = await store!.storeSnapshots(opts.db, [{ host, snapshot }]);
