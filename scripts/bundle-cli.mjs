@@ -113,12 +113,10 @@ if (readFileSync(join(dist, ENTRIES.portcullis), 'utf8').includes(STUB_MARK)) {
   throw new Error('dist/cli/bin.js is already the bundle\'s stub: run `npm run build` (tsc first, then this)');
 }
 
-rmSync(outdir, { recursive: true, force: true });
-await build({
-  entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, join(dist, file)])),
+/** What both builds share. */
+const COMMON = {
   outdir,
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
@@ -129,24 +127,22 @@ await build({
   logLevel: 'warning',
   // Bundled CommonJS packages (commander, ajv…) call require() for Node's own modules.
   banner: { js: BANNER },
+};
+
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  ...COMMON,
+  entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, join(dist, file)])),
+  splitting: true,
   plugins: [relocateFileUrls, collectFromItsOwnBundle],
 });
 
 // collect's own bundle: one file; a dynamic import of a file the split bundle has as an entry
 // (the store, IMDS) stays an import of that entry, so it loads only when used.
 await build({
+  ...COMMON,
   entryPoints: { [COLLECT.name]: join(dist, COLLECT.file) },
-  outdir,
-  bundle: true,
   splitting: false,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  external: EXTERNAL,
-  keepNames: true,
-  sourcemap: true,
-  logLevel: 'warning',
-  banner: { js: BANNER },
   plugins: [relocateFileUrls, lazyEntriesStayOut],
 });
 const collectCode = readFileSync(join(outdir, `${COLLECT.name}.js`), 'utf8');
