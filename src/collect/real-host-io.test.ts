@@ -1,11 +1,12 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { realHostIO } from './real-host-io.js';
 
 // One suite for both ways a tool's output comes back: a pipe, or an unlinked file (issue 8).
 const OUTPUT_DIR = mkdtempSync(join(tmpdir(), 'portcullis-out-test-'));
+afterAll(() => rmSync(OUTPUT_DIR, { recursive: true, force: true }));
 describe.each([
   ['through pipes', {}],
   ['through output files', { outputDir: OUTPUT_DIR }],
