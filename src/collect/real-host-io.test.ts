@@ -22,6 +22,12 @@ describe.each([
     expect(await io.exec(['portcullis-no-such-tool'])).toMatchObject({ ok: false, error: 'ENOENT' });
     expect(await io.exec(['/nonexistent/portcullis-tool'])).toMatchObject({ ok: false, error: 'ENOENT' });
   });
+  it('a missing tool leaves no timer behind (it would hold the process until the time limit)', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    expect(await realHostIO({ timeoutMs: 60_000, ...where }).exec(['portcullis-no-such-tool'])).toMatchObject({ ok: false, error: 'ENOENT' });
+    expect(timers()).toBe(before);
+  });
   it('a file that is not executable is EACCES', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'portcullis-test-')), 'not-a-tool');
     writeFileSync(file, 'echo ran\n', { mode: 0o644 });

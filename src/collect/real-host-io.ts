@@ -70,13 +70,18 @@ function runToFile(argv: readonly string[], timeoutMs: number, scratch: number):
       resolve(result);
     };
     const stderrChunks: Buffer[] = [];
-    const child = spawn(file, args, { stdio: ['pipe', scratch, 'pipe'], timeout: timeoutMs, env: ENV });
+    const child = spawn(file, args, { stdio: ['pipe', scratch, 'pipe'], env: ENV });
+    // Our own timer, not spawn's `timeout`: that one outlives a tool that could not start
+    // (ENOENT), and kept collect waiting for it (a bare PATH took 120 s).
+    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
     child.stderr?.on('data', (chunk: Buffer) => stderrChunks.push(chunk));
     child.on('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
       closeQuietly(scratch);
       settle({ ok: false, error: typeof err.code === 'string' ? err.code : 'EUNKNOWN', message: err.message });
     });
     child.on('close', (code, signal) => {
+      clearTimeout(timer);
       if (settled) return;
       let stdoutBytes: Buffer;
       try {
