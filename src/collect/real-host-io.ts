@@ -5,10 +5,11 @@
  * @module
  */
 import { isAscii } from 'node:buffer';
-import { execFile } from 'node:child_process';
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, readdirSync, readlinkSync, statfsSync, unlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { hostname, release } from 'node:os';
+import { join } from 'node:path';
 import type { ExecResult, HostIO } from './host-io.js';
 
 /** A firewall dump of a big host takes a second or two; a hung tool must not hang collect. */
@@ -53,6 +54,94 @@ function run(argv: readonly string[], timeoutMs: number, input: string | undefin
 }
 
 /**
+ * Runs argv with its standard output in `scratch`, an unlinked file of ours, instead of a pipe;
+ * the same result as {@link run} gives. Why (issue 8): a pipe holds 64 KB, and every tool
+ * collect starts holds this thread for a fork and exec (6-15 ms each), during which nothing
+ * reads the pipe: f2b-ipset-50000's `ipset save` (1.9 MB, 45 ms alone) took 100 ms in collect,
+ * stalled behind the other starts. A file never makes the tool wait for this thread.
+ */
+function runToFile(argv: readonly string[], timeoutMs: number, scratch: number): Promise<ExecResult> {
+  return new Promise((resolve) => {
+    const [file, ...args] = argv as [string, ...string[]];
+    let settled = false;
+    const settle = (result: ExecResult): void => {
+      if (settled) return;
+      settled = true;
+      resolve(result);
+    };
+    const stderrChunks: Buffer[] = [];
+    const child = spawn(file, args, { stdio: ['pipe', scratch, 'pipe'], env: ENV });
+    // Our own timer, not spawn's `timeout`: that one outlives a tool that could not start
+    // (ENOENT), and kept collect waiting for it (a bare PATH took 120 s).
+    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
+    child.stderr?.on('data', (chunk: Buffer) => stderrChunks.push(chunk));
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      closeQuietly(scratch);
+      settle({ ok: false, error: typeof err.code === 'string' ? err.code : 'EUNKNOWN', message: err.message });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (settled) return;
+      let stdoutBytes: Buffer;
+      try {
+        stdoutBytes = readWhole(scratch);
+      } finally {
+        closeQuietly(scratch);
+      }
+      // More than a pipe would have taken: execFile stops the tool, which then reads as stopped.
+      const tooLong = stdoutBytes.length > EXEC_MAX_BUFFER;
+      if (signal !== null || tooLong) {
+        return settle({ ok: false, error: 'ETIMEDOUT', message: `${file} did not finish within ${timeoutMs / 1000} s (signal ${signal ?? 'SIGTERM'})` });
+      }
+      settle({ ok: true, code: code ?? 0, stdout: decode(stdoutBytes), stderr: decode(Buffer.concat(stderrChunks)) });
+    });
+  });
+}
+
+/** The file's whole content, read from its start. */
+function readWhole(fd: number): Buffer {
+  const bytes = Buffer.allocUnsafe(fstatSync(fd).size);
+  for (let at = 0; at < bytes.length; ) {
+    const n = readSync(fd, bytes, at, bytes.length - at, at);
+    if (n === 0) return bytes.subarray(0, at);
+    at += n;
+  }
+  return bytes;
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // Already closed: nothing to release.
+  }
+}
+
+/** Tells this process's output files apart. */
+let scratchCount = 0;
+
+/**
+ * An unlinked file in `dir` for one tool's output, or null (then a pipe): when `dir` cannot
+ * hold the largest output a pipe would take, or cannot be written. Read and write, ours only,
+ * gone from the folder before the tool starts. Made synchronously: the tools start in the
+ * order collect asks for them, the slowest dumps first (firewall.ts). The name need not be
+ * secret: it is created exclusively (a file or link already there fails, and a pipe is used).
+ */
+function scratchFile(dir: string): number | null {
+  try {
+    const fs = statfsSync(dir);
+    if (fs.bavail * fs.bsize < EXEC_MAX_BUFFER) return null;
+    const path = join(dir, `portcullis-out-${process.pid}-${scratchCount++}`);
+    const fd = openSync(path, 'wx+', 0o600);
+    unlinkSync(path);
+    return fd;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * A tool's bytes as text. ASCII (every dump of a usual host) read as Latin-1 is the same string
  * as UTF-8 gives, made without UTF-8's validation: 6-7 ms against 10 ms of CPU for the 1.9 MB of
  * f2b-ipset-50000's `ipset save`, on collect's critical path (issue 8). Anything else: UTF-8.
@@ -61,11 +150,20 @@ function decode(bytes: Buffer): string {
   return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 }
 
-/** The real host; `timeoutMs` bounds each command (default 120 s). */
-export function realHostIO(options: { timeoutMs?: number } = {}): HostIO {
+/**
+ * The real host; `timeoutMs` bounds each command (default 120 s). `outputDir`: a folder where
+ * each command without input writes its output to an unlinked file of ours rather than to a
+ * pipe ({@link runToFile}; `collect` gives the system's temporary folder), or, when absent,
+ * pipes only.
+ */
+export function realHostIO(options: { timeoutMs?: number; outputDir?: string } = {}): HostIO {
   const timeoutMs = options.timeoutMs ?? EXEC_TIMEOUT_MS;
+  const outputDir = options.outputDir;
   return {
-    exec: (argv, input) => run(argv, timeoutMs, input),
+    exec: (argv, input) => {
+      const scratch = input === undefined && argv[0] !== undefined && outputDir !== undefined ? scratchFile(outputDir) : null;
+      return scratch === null ? run(argv, timeoutMs, input) : runToFile(argv, timeoutMs, scratch);
+    },
     // /proc and /sys answer from memory: a synchronous read costs a fraction of the CPU of a
     // FileHandle's thread-pool round trips, and collect reads ~40 of them (issue 8).
     readFile: async (path) => (KERNEL_FILES.test(path) ? readFileSync(path, 'utf8') : readFile(path, 'utf8')),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../model/snapshot.js';
-import { snapshotJsonPieces, snapshotToJson } from './snapshot-json.js';
+import { snapshotJsonPieces, snapshotJsonSource, snapshotToJson } from './snapshot-json.js';
 
 // Keys deliberately out of order, as an object built in another order would be.
 const scrambled = {
@@ -68,5 +68,14 @@ describe('snapshotJsonPieces', () => {
     expect(joined(s)).toBe(snapshotToJson(s));
     const before = { ...withDump('y'.repeat(70_000)), host: { hostname: '\u0000portcullis-piece-0\u0000', kernel: tricky } } as unknown as Snapshot;
     expect(joined(before)).toBe(snapshotToJson(before));
+  });
+
+  it('hands the same pieces over one by one (collect writes each as it comes)', () => {
+    const s = withDump('z"\n'.repeat(300_000));
+    const kept: string[] = [];
+    snapshotJsonSource(s).each((piece) => kept.push(piece));
+    expect(kept.length).toBeGreaterThan(10);
+    expect(kept).toEqual(snapshotJsonPieces(s));
+    expect(kept.join('')).toBe(snapshotToJson(s));
   });
 });

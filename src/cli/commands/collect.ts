@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { collectSnapshot, realHostIO, snapshotJsonPieces } from '../../collect/index.js';
+import { tmpdir } from 'node:os';
+import { collectSnapshot, realHostIO, snapshotJsonSource } from '../../collect/index.js';
 import { InputError } from '../errors.js';
 import { writeOutput } from '../output.js';
 import type { Snapshot } from '../../model/snapshot.js';
@@ -29,7 +30,9 @@ export async function runCollect(opts: CollectOptions): Promise<number> {
   const name = opts.name === undefined ? undefined : store!.checkHostKey(opts.name, '--name');
   if (name !== undefined && opts.db === undefined) throw new InputError('--name is the host\'s key in the store: use it with --db');
   const timeoutMs = toolTimeoutMs(opts.toolTimeout);
-  const snapshot = await collectSnapshot(realHostIO(timeoutMs === undefined ? {} : { timeoutMs }));
+  // Each tool's output into an unlinked file in the temporary folder: a big dump never waits
+  // for this thread to read a pipe while it starts the other tools (issue 8).
+  const snapshot = await collectSnapshot(realHostIO(timeoutMs === undefined ? { outputDir: tmpdir() } : { timeoutMs, outputDir: tmpdir() }));
   if (opts.imds) {
     const { ImdsError, imdsInstanceId } = await import('../../collect/aws/index.js');
     try {
@@ -40,8 +43,8 @@ export async function runCollect(opts: CollectOptions): Promise<number> {
     }
   }
   // With --db alone the snapshot goes to the store, not to the terminal. In pieces: the dumps'
-  // megabytes are never one string nor one UTF-8 copy (issue 8).
-  if (opts.out !== undefined || opts.db === undefined) await writeOutput(opts.out, snapshotJsonPieces(snapshot));
+  // megabytes are never one string nor one UTF-8 copy, and each piece is written as it is made (issue 8).
+  if (opts.out !== undefined || opts.db === undefined) await writeOutput(opts.out, snapshotJsonSource(snapshot));
   if (opts.db !== undefined) {
     const host = name ?? snapshot.host.hostname;
     const [stored] = await store!.storeSnapshots(opts.db, [{ host, snapshot }]);
