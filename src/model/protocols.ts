@@ -4,7 +4,8 @@
  *
  * @module
  */
-export const PROTOCOL_NUMBERS: Readonly<Record<string, number>> = {
+import { nameTable } from './name-table.js';
+export const PROTOCOL_NUMBERS: Readonly<Record<string, number>> = nameTable({
   ip: 0, hopopt: 0, icmp: 1, igmp: 2, ggp: 3, ipencap: 4, st: 5, tcp: 6, egp: 8, igp: 9, pup: 12,
   udp: 17, hmp: 20, 'xns-idp': 22, rdp: 27, 'iso-tp4': 29, dccp: 33, xtp: 36, ddp: 37, 'idpr-cmtp': 38,
   ipv6: 41, 'ipv6-route': 43, 'ipv6-frag': 44, idrp: 45, rsvp: 46, gre: 47, esp: 50, ah: 51,
@@ -13,7 +14,7 @@ export const PROTOCOL_NUMBERS: Readonly<Record<string, number>> = {
   ipcomp: 108, vrrp: 112, l2tp: 115, isis: 124, sctp: 132, fc: 133, 'mobility-header': 135,
   udplite: 136, 'mpls-in-ip': 137, manet: 138, hip: 139, shim6: 140, wesp: 141, rohc: 142,
   ethernet: 143,
-};
+});
 
 /** Protocol number from a name or a decimal string; null when neither. */
 export function protocolNumber(text: string): number | null {

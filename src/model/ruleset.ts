@@ -11,6 +11,7 @@
 import type { Family } from './addr.js';
 import type { Location } from './diagnostics.js';
 import type { DimSet, PacketSet } from './packet-set.js';
+import { nameTable } from './name-table.js';
 
 /** Which firewall implementation a chain lives in; all of them filter every packet. */
 export type Backend = 'iptables-legacy' | 'iptables-nft' | 'nftables';
@@ -141,13 +142,13 @@ export interface FirewallModel {
 }
 
 /** Priorities of the xtables tables, as the kernel registers them (include/uapi/linux/netfilter_ipv4.h). */
-export const XTABLES_PRIORITY: Record<string, number> = {
+export const XTABLES_PRIORITY: Record<string, number> = nameTable({
   raw: -300,
   mangle: -150,
   nat: -100,
   filter: 0,
   security: 50,
-};
+});
 
 /** iptables nat chains on input/postrouting are SNAT, at priority 100. */
 export const NAT_SRC_PRIORITY = 100;

@@ -9,6 +9,7 @@ import { type Family, parseAddr, parseCidr } from '../model/addr.js';
 import { type Diagnostic, type Parsed, excerpt } from '../model/diagnostics.js';
 import type { Nexthop, PolicyAction, PolicyRule, Route } from '../model/routing.js';
 import { isJsonObject, showJson } from './json-shape.js';
+import { nameTable } from '../model/name-table.js';
 
 type Obj = Record<string, unknown>;
 
@@ -89,7 +90,7 @@ function rulePrefix(addr: unknown, len: unknown, family: Family): string | null 
   return routePrefix(typeof len === 'number' ? `${addr}/${len}` : addr, family) ?? undefined;
 }
 
-const ACTIONS: Record<string, PolicyAction> = { unreachable: 'unreachable', blackhole: 'blackhole', prohibit: 'prohibit', nop: 'nop', goto: 'goto' };
+const ACTIONS: Record<string, PolicyAction> = nameTable({ unreachable: 'unreachable', blackhole: 'blackhole', prohibit: 'prohibit', nop: 'nop', goto: 'goto' });
 
 /** Policy rules of one family (`ip -j rule`), in priority order. */
 export function parseIpRuleJson(text: string, file: string, family: Family): Parsed<PolicyRule[] | null> {

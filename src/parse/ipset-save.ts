@@ -17,6 +17,7 @@ import { icmpTypeSet } from './iptables-save/icmp-types.js';
 import { TokenBuffer, tokenizeInto } from './iptables-save/tokenize.js';
 import { readIpv4Prefix } from './ipv4-prefix.js';
 import { readIpv6Prefix } from './ipv6-prefix.js';
+import { nameTable } from '../model/name-table.js';
 
 type ComponentKind = 'addr' | 'port' | 'iface' | 'mark' | 'other';
 
@@ -29,7 +30,7 @@ interface SetState {
   bounds: BoundLists | null;
 }
 
-const COMPONENT: Readonly<Record<string, ComponentKind>> = { ip: 'addr', net: 'addr', port: 'port', iface: 'iface', mark: 'mark' };
+const COMPONENT: Readonly<Record<string, ComponentKind>> = nameTable({ ip: 'addr', net: 'addr', port: 'port', iface: 'iface', mark: 'mark' });
 
 /** Parse `ipset save` text; `file` names it in diagnostics. */
 export function parseIpsetSave(text: string, file: string): Parsed<Map<string, IpSet>> {

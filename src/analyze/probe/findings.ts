@@ -9,9 +9,10 @@ import type { ProbedPort, ProbeObservation } from '../../model/probe.js';
 import type { Finding, Severity } from '../audit/types.js';
 import { SERVICES } from '../catalog/index.js';
 import type { Disagreement } from './types.js';
+import { nameTable } from '../../model/name-table.js';
 
 /** Probe service names that the catalog spells differently. */
-const CATALOG_ID: Record<string, string> = { docker: 'docker-api', mariadb: 'mysql', https: 'http' };
+const CATALOG_ID: Record<string, string> = nameTable({ docker: 'docker-api', mariadb: 'mysql', https: 'http' });
 
 function catalogEntry(service: string | null, proto: 'tcp' | 'udp') {
   if (!service) return undefined;

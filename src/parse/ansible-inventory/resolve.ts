@@ -7,6 +7,7 @@
  */
 import type { Diagnostic } from '../../model/diagnostics.js';
 import type { Inventory, InventoryVars } from './types.js';
+import { nameTable } from '../../model/name-table.js';
 
 /** Depth of each group below `all` (1 for top-level groups); a cycle of children is reported. */
 export function groupDepths(inv: Inventory, file: string): { depths: Map<string, number>; diagnostics: Diagnostic[] } {
@@ -69,7 +70,7 @@ export function groupsOfHosts(inv: Inventory): Map<string, Set<string>> {
 }
 
 /** Old spellings Ansible still reads as the connection variables. */
-const ALIASES: Record<string, string> = { ansible_ssh_host: 'ansible_host', ansible_ssh_user: 'ansible_user', ansible_ssh_port: 'ansible_port' };
+const ALIASES: Record<string, string> = nameTable({ ansible_ssh_host: 'ansible_host', ansible_ssh_user: 'ansible_user', ansible_ssh_port: 'ansible_port' });
 
 /** One layer's variables with the old spellings folded in (the new one wins within a layer). */
 function normalized(vars: InventoryVars | undefined): InventoryVars {

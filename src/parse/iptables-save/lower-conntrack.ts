@@ -13,6 +13,7 @@ import { Dim, type DimSet, PacketSet } from '../../model/packet-set.js';
 import type { Uncertainty } from '../../model/ruleset.js';
 import type { IptMatch, IptOption } from './ast.js';
 import type { LowerEnv } from './lower-env.js';
+import { nameTable } from '../../model/name-table.js';
 
 export type ConntrackIssue =
   | { opt: IptOption; bad: { what: string; example: string } }
@@ -26,9 +27,9 @@ export interface ConntrackLowered {
   issues: ConntrackIssue[];
 }
 
-const ADDR_FIELDS: Readonly<Record<string, CtField>> = { ctorigsrc: 'orig-src', ctorigdst: 'orig-dst', ctreplsrc: 'reply-src' };
-const PORT_FIELDS: Readonly<Record<string, CtField>> = { ctorigsrcport: 'orig-sport', ctorigdstport: 'orig-dport', ctreplsrcport: 'reply-sport' };
-const STATUS_NAMES: Readonly<Record<string, number>> = { NONE: 0, ...CT_STATUS };
+const ADDR_FIELDS: Readonly<Record<string, CtField>> = nameTable({ ctorigsrc: 'orig-src', ctorigdst: 'orig-dst', ctreplsrc: 'reply-src' });
+const PORT_FIELDS: Readonly<Record<string, CtField>> = nameTable({ ctorigsrcport: 'orig-sport', ctorigdstport: 'orig-dport', ctreplsrcport: 'reply-sport' });
+const STATUS_NAMES: Readonly<Record<string, number>> = nameTable({ NONE: 0, ...CT_STATUS });
 
 export function lowerConntrack(m: IptMatch, env: LowerEnv): ConntrackLowered {
   const { family, values } = env;

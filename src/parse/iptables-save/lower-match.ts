@@ -16,6 +16,7 @@ import { lowerConntrack } from './lower-conntrack.js';
 import { limiterOf } from './lower-limiters.js';
 import { addrTypeSet } from './lower-context-matches.js';
 import { RATE_LIMIT_MODULES, UNMODELLED_MODULES } from './modules.js';
+import { nameTable } from '../../model/name-table.js';
 
 export interface LoweredMatch {
   match: PacketSet;
@@ -36,7 +37,7 @@ const PROTO = {
 const MULTIPORT_PROTOS = I.fromPoints([6, 17, 33, 132, 136]);
 
 /** iptables' flag names: ALL is the six classic flags, not ECE/CWR (libxt_tcp.c). */
-const TCP_FLAG_NAMES: Readonly<Record<string, number>> = { FIN: 1, SYN: 2, RST: 4, PSH: 8, ACK: 16, URG: 32, ALL: 63, NONE: 0 };
+const TCP_FLAG_NAMES: Readonly<Record<string, number>> = nameTable({ FIN: 1, SYN: 2, RST: 4, PSH: 8, ACK: 16, URG: 32, ALL: 63, NONE: 0 });
 /** `--syn` is `--tcp-flags FIN,SYN,RST,ACK SYN`. */
 const SYN_SET = tcpFlagsSet(0x17, 0x02);
 const tcpFlagsCache = new Map<string, DimSet>();

@@ -12,6 +12,7 @@ import type { LowerEnv } from './lower-env.js';
 import { optionText } from './lower-match.js';
 import { CONTINUE_TARGETS } from './targets.js';
 import { parsePorts } from './values.js';
+import { nameTable } from '../../model/name-table.js';
 
 // Actions without parameters are shared by every rule that has them (the model is read-only).
 const ACCEPT: Action = { type: 'accept' };
@@ -34,7 +35,7 @@ export interface LoweredTarget {
 }
 
 /** `--reject-with` names (current, old and ip6tables spellings) to the model's reply types. */
-const REJECT_WITH: Readonly<Record<string, RejectWith>> = {
+const REJECT_WITH: Readonly<Record<string, RejectWith>> = nameTable({
   'tcp-reset': 'tcp-reset', 'tcp-rst': 'tcp-reset',
   'icmp-net-unreachable': 'net-unreachable', 'net-unreach': 'net-unreachable',
   'icmp-host-unreachable': 'host-unreachable', 'host-unreach': 'host-unreachable',
@@ -49,7 +50,7 @@ const REJECT_WITH: Readonly<Record<string, RejectWith>> = {
   'icmp6-port-unreachable': 'port-unreachable',
   'icmp6-policy-fail': 'policy-fail', 'policy-fail': 'policy-fail',
   'icmp6-reject-route': 'reject-route', 'reject-route': 'reject-route',
-};
+});
 
 /**
  * Lower a rule's target. `chainAction` gives the jump or goto action to a chain of the

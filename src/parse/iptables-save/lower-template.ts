@@ -26,6 +26,7 @@ import type { MatchLowerer } from './lower-match.js';
 import { dnatAction, natTarget } from './lower-target.js';
 import { RATE_LIMIT_MODULES, UNMODELLED_MODULES } from './modules.js';
 import { TokenBuffer, tokenizeInto } from './tokenize.js';
+import { nameTable } from '../../model/name-table.js';
 
 /** What a hole's value means to lowering. */
 const Fill = {
@@ -73,8 +74,8 @@ const TEMPLATE_LIMIT = 1024;
 const MET_ONCE_LIMIT = 65_536;
 
 const PORT_MODULES: ReadonlySet<string> = new Set(['tcp', 'udp', 'sctp', 'dccp']);
-const PORT_OPTIONS: Readonly<Record<string, Dim>> = { sport: Dim.Sport, 'source-port': Dim.Sport, dport: Dim.Dport, 'destination-port': Dim.Dport };
-const MULTIPORT_OPTIONS: Readonly<Record<string, Dim>> = { sports: Dim.Sport, 'source-ports': Dim.Sport, dports: Dim.Dport, 'destination-ports': Dim.Dport };
+const PORT_OPTIONS: Readonly<Record<string, Dim>> = nameTable({ sport: Dim.Sport, 'source-port': Dim.Sport, dport: Dim.Dport, 'destination-port': Dim.Dport });
+const MULTIPORT_OPTIONS: Readonly<Record<string, Dim>> = nameTable({ sports: Dim.Sport, 'source-ports': Dim.Sport, dports: Dim.Dport, 'destination-ports': Dim.Dport });
 
 const words = new TokenBuffer();
 

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { nameTable } from '../../model/name-table.js';
 
 /** Generic (module-less) options, long and short, to their canonical short name. */
 export const GENERIC_OPTIONS: ReadonlyMap<string, string> = new Map([
@@ -21,7 +22,7 @@ export const GENERIC_OPTIONS: ReadonlyMap<string, string> = new Map([
 ]);
 
 /** Arity of the generic options (by canonical name). */
-export const GENERIC_ARITY: Readonly<Record<string, number>> = { s: 1, d: 1, p: 1, i: 1, o: 1, f: 0, m: 1, j: 1, g: 1, c: 2 };
+export const GENERIC_ARITY: Readonly<Record<string, number>> = nameTable({ s: 1, d: 1, p: 1, i: 1, o: 1, f: 0, m: 1, j: 1, g: 1, c: 2 });
 
 /** Options that take no argument. */
 const FLAGS = [
@@ -111,7 +112,7 @@ export function implicitModule(proto: string): string | null {
  * `-p tcp -m state --state NEW --dport 22` (restore input, not save output) still puts
  * `--dport` in the tcp module, as iptables' option lookup does.
  */
-export const MODULE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+export const MODULE_OPTIONS: Readonly<Record<string, readonly string[]>> = nameTable({
   tcp: ['sport', 'dport', 'source-port', 'destination-port', 'tcp-flags', 'syn', 'tcp-option'],
   udp: ['sport', 'dport', 'source-port', 'destination-port'],
   icmp: ['icmp-type'],
@@ -128,4 +129,4 @@ export const MODULE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   mac: ['mac-source'],
   pkttype: ['pkt-type'],
   mark: ['mark'],
-};
+});

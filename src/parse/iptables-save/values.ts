@@ -9,14 +9,15 @@ import { type AddrSet, type Family, parseAddrSet, parseMaskedAddr, quickIpv4Set 
 import * as I from '../../model/interval-set.js';
 import { type Dim, type DimSet, PORT_DOMAIN, ctStateSet, dimDomain, ifaceSet } from '../../model/packet-set.js';
 import { protocolNumber } from '../../model/protocols.js';
+import { nameTable } from '../../model/name-table.js';
 
 /** Service names an iptables-restore input may use for ports (iptables-save prints numbers). */
-const SERVICES: Readonly<Record<string, number>> = {
+const SERVICES: Readonly<Record<string, number>> = nameTable({
   ftp: 21, ssh: 22, telnet: 23, smtp: 25, domain: 53, http: 80, pop3: 110, ntp: 123, imap: 143,
   snmp: 161, ldap: 389, https: 443, submission: 587, imaps: 993, pop3s: 995, mysql: 3306,
   postgresql: 5432, bootps: 67, bootpc: 68, tftp: 69, 'netbios-ns': 137, 'netbios-dgm': 138,
   'netbios-ssn': 139, 'microsoft-ds': 445, smtps: 465, isakmp: 500, syslog: 514, 'ipp': 631,
-};
+});
 
 function portNumber(text: string): number | null {
   if (/^\d{1,5}$/.test(text)) {

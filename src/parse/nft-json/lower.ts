@@ -20,6 +20,7 @@ import { type Templates, type TextTies, lowerFromTemplate, lowerFromText } from 
 import { textShape } from './rule-text-shape.js';
 import { NAMED_PRIORITIES } from './symbols.js';
 import { type Json, type NftChain, type NftRule, type NftRuleset, type NftSet, isObject, soleKey } from './types.js';
+import { nameTable } from '../../model/name-table.js';
 
 export interface LowerNftOptions {
   context: HostContext;
@@ -47,12 +48,12 @@ interface TableEnv extends RuleEnv {
   textTies?: TextTies;
 }
 
-const FAMILIES_OF: Readonly<Record<string, readonly Family[]>> = {
+const FAMILIES_OF: Readonly<Record<string, readonly Family[]>> = nameTable({
   ip: ['ipv4'],
   ip6: ['ipv6'],
   inet: ['ipv4', 'ipv6'],
   netdev: ['ipv4', 'ipv6'],
-};
+});
 
 /**
  * The rules of one chain, in order: the run `first..end` of the ruleset's rules (dumps list a
@@ -129,8 +130,8 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
 
   for (const table of ruleset.tables) {
     if (opts.skipTable?.(table.family, table.name)) continue;
-    // Own keys only: a table family named "toString" is unknown, not Object.prototype's function (found by fuzz.test.ts).
-    const families = Object.hasOwn(FAMILIES_OF, table.family) ? FAMILIES_OF[table.family] : undefined;
+    // A name table: a family named "toString" is unknown, not Object.prototype's function (found by fuzz.test.ts).
+    const families = FAMILIES_OF[table.family];
     if (!families) {
       const known = table.family === 'bridge' || table.family === 'arp';
       diagnostics.push({

@@ -6,6 +6,7 @@
  * @module
  */
 import { type Json, isObject, soleKey } from './types.js';
+import { nameTable } from '../../model/name-table.js';
 
 export function renderExpr(e: Json | undefined): string {
   if (e === undefined) return '';
@@ -87,7 +88,7 @@ export function renderExpr(e: Json | undefined): string {
   return JSON.stringify(e);
 }
 
-const OP_TEXT: Record<string, string> = { '==': '', in: '' };
+const OP_TEXT: Record<string, string> = nameTable({ '==': '', in: '' });
 
 export function renderStatement(s: Json): string {
   const key = soleKey(s);

@@ -14,6 +14,7 @@ import { PORTED_PROTOCOLS } from '../../model/protocols.js';
 import type { Uncertainty } from '../../model/ruleset.js';
 import { renderExpr } from './render.js';
 import { type Json, isObject, soleKey } from './types.js';
+import { nameTable } from '../../model/name-table.js';
 
 /** Value types that map onto packet-space dimensions (or decide the family). */
 export type ValueKind =
@@ -64,7 +65,7 @@ const proto = (n: number): DimSet => {
   if (!s) PROTO_SETS.set(n, (s = I.fromPoints([n])));
   return s;
 };
-const TRANSPORT: Record<string, number> = { tcp: 6, udp: 17, udplite: 136, sctp: 132, dccp: 33 };
+const TRANSPORT: Record<string, number> = nameTable({ tcp: 6, udp: 17, udplite: 136, sctp: 132, dccp: 33 });
 
 /** Describe a left-hand expression. Never fails: anything unknown comes back `unmodelled: 'unknown'`. */
 export function selectorOf(expr: Json): Selector {
@@ -112,7 +113,7 @@ export function selectorOf(expr: Json): Selector {
   }
 }
 
-const CT_KEYS: Readonly<Record<string, { field: CtField; value: ValueKind } | undefined>> = {
+const CT_KEYS: Readonly<Record<string, { field: CtField; value: ValueKind } | undefined>> = nameTable({
   'original saddr': { field: 'orig-src', value: 'addr' },
   'original daddr': { field: 'orig-dst', value: 'addr' },
   'original proto-src': { field: 'orig-sport', value: 'port' },
@@ -121,7 +122,7 @@ const CT_KEYS: Readonly<Record<string, { field: CtField; value: ValueKind } | un
   'reply proto-src': { field: 'reply-sport', value: 'port' },
   'original protocol': { field: 'proto', value: 'proto' },
   ' protocol': { field: 'proto', value: 'proto' },
-};
+});
 
 /**
  * `ct original ip daddr` (nft writes key "ip daddr" with dir; older versions key "daddr"

@@ -19,6 +19,7 @@ import { renderExpr, renderRule, renderStatement } from './render.js';
 import { ICMP_CODES, ICMPV6_CODES } from './symbols.js';
 import { type Json, type JsonObject, type NftRule, isObject, soleKey } from './types.js';
 import { type Range, atom, valueRanges } from './values.js';
+import { nameTable } from '../../model/name-table.js';
 
 export interface RuleEnv extends MatchEnv {
   /** The rule's table family ("ip", "inet", …): inet and netdev tables see both families. */
@@ -347,12 +348,12 @@ export function verdict(env: RuleEnv, v: Json, unsure: (u: Uncertainty) => void)
   return { type: 'unknown', name: renderExpr(v) };
 }
 
-const REJECT_NAMES: Readonly<Record<string, RejectWith>> = {
+const REJECT_NAMES: Readonly<Record<string, RejectWith>> = nameTable({
   'port-unreachable': 'port-unreachable', 'host-unreachable': 'host-unreachable', 'net-unreachable': 'net-unreachable',
   'prot-unreachable': 'proto-unreachable', 'net-prohibited': 'net-prohibited', 'host-prohibited': 'host-prohibited',
   'admin-prohibited': 'admin-prohibited', 'no-route': 'no-route', 'addr-unreachable': 'addr-unreachable',
   'policy-fail': 'policy-fail', 'reject-route': 'reject-route',
-};
+});
 
 function reject(env: RuleEnv, cond: Cond, b: Json, unsure: (u: Uncertainty) => void): Action {
   if (!isObject(b)) return { type: 'reject', with: 'port-unreachable' };

@@ -9,10 +9,11 @@
 import { SaxesParser } from 'saxes';
 import type { Diagnostic, Parsed } from '../../model/diagnostics.js';
 import type { PortState, ProbedPort, ProbedTarget, ProbeObservation, TlsVersion } from '../../model/probe.js';
+import { nameTable } from '../../model/name-table.js';
 
 const STATES = new Set(['open', 'closed', 'filtered', 'open|filtered', 'unfiltered', 'closed|filtered']);
 /** ssl-enum-ciphers names versions "TLSv1.0"; the report uses OpenSSL's names. */
-const TLS_NAMES: Record<string, TlsVersion> = { 'TLSv1.0': 'TLSv1', 'TLSv1.1': 'TLSv1.1', 'TLSv1.2': 'TLSv1.2', 'TLSv1.3': 'TLSv1.3' };
+const TLS_NAMES: Record<string, TlsVersion> = nameTable({ 'TLSv1.0': 'TLSv1', 'TLSv1.1': 'TLSv1.1', 'TLSv1.2': 'TLSv1.2', 'TLSv1.3': 'TLSv1.3' });
 
 /** nmap's unfiltered/closed|filtered (ACK and idle scans) as the four states a connect scan knows. */
 function stateOf(s: string): PortState {
