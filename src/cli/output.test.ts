@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { createReadStream, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { writeOutput, writePieces, writePiecesToFile } from './output.js';
 
@@ -11,9 +11,20 @@ import { writeOutput, writePieces, writePiecesToFile } from './output.js';
 const pieces = ['{\n  "a": "x – …",', '\n  "b": "😀"', '\n}\n'];
 const whole = pieces.join('');
 
+/** A fresh folder for one test, removed when the file's tests end (they left ~100 behind in /tmp). */
+const made: string[] = [];
+function scratchDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'portcullis-out-'));
+  made.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 describe('writeOutput with a report in pieces', () => {
   it('replaces a regular file with the pieces, in order, as UTF-8', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'portcullis-out-'));
+    const dir = scratchDir();
     const out = join(dir, 'report.json');
     await writeOutput(out, 'old contents, longer than the new ones by far, so a leftover tail would show');
     await writeOutput(out, pieces);
@@ -21,7 +32,7 @@ describe('writeOutput with a report in pieces', () => {
   });
 
   it('streams a report of many pieces into the file: it lands whole, with no temporary file left', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'portcullis-out-'));
+    const dir = scratchDir();
     const out = join(dir, 'report.json');
     // 3 MB in 48 pieces, past the 1 MB write buffer several times, with one piece larger than it.
     const many = Array.from({ length: 48 }, (_, i) => `${i}:${'é…😀x'.repeat(i === 20 ? 400_000 : 9_000)}\n`);
@@ -32,7 +43,7 @@ describe('writeOutput with a report in pieces', () => {
   });
 
   it('writes each piece of a report made on demand to the temporary file as it comes (no whole-report buffer)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'portcullis-out-'));
+    const dir = scratchDir();
     const out = join(dir, 'report.json');
     const written: number[] = [];
     const big = 'y'.repeat(1_500_000);
@@ -51,7 +62,7 @@ describe('writeOutput with a report in pieces', () => {
   });
 
   it('keeps the old file when the report fails part-way through, and the failure stays what it was', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'portcullis-out-'));
+    const dir = scratchDir();
     const out = join(dir, 'report.json');
     await writeOutput(out, 'old report\n');
     const failing = {
@@ -66,7 +77,7 @@ describe('writeOutput with a report in pieces', () => {
   });
 
   it('writes the pieces through a FIFO to its reader', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'portcullis-out-'));
+    const dir = scratchDir();
     const fifo = join(dir, 'pipe');
     execFileSync('mkfifo', [fifo]);
     const read = new Promise<string>((resolve, reject) => {
@@ -80,7 +91,7 @@ describe('writeOutput with a report in pieces', () => {
 
 describe('writePiecesToFile', () => {
   it('encodes pieces into its buffer, writing whenever the next might not fit, and large pieces on their own', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'portcullis-out-'));
+    const dir = scratchDir();
     const path = join(dir, 'pieces.txt');
     const text = ['ab', 'ç😀', 'x'.repeat(40), '', '–', 'end\n'];
     const file = await open(path, 'w');

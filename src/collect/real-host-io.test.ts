@@ -22,6 +22,14 @@ describe.each([
     expect(await io.exec(['portcullis-no-such-tool'])).toMatchObject({ ok: false, error: 'ENOENT' });
     expect(await io.exec(['/nonexistent/portcullis-tool'])).toMatchObject({ ok: false, error: 'ENOENT' });
   });
+  it('a tool that prints without end is stopped at the output limit, not at the time limit, and leaves nothing', async () => {
+    const limited = realHostIO({ timeoutMs: 60_000, maxOutputBytes: 1 << 20, ...where });
+    const started = Date.now();
+    expect(await limited.exec(['yes', 'a runaway tool'])).toEqual({ ok: false, error: 'EFBIG', message: `yes printed more than ${1 << 20} bytes and was stopped` });
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(await limited.exec(['head', '-c', String(1 << 19), '/dev/zero'])).toMatchObject({ ok: true, code: 0 });
+    expect(readdirSync(OUTPUT_DIR)).toEqual([]);
+  });
   it('a missing tool leaves no timer behind (it would hold the process until the time limit)', async () => {
     const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const before = timers();

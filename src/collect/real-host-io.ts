@@ -17,13 +17,15 @@ import type { ExecResult, HostIO } from './host-io.js';
 const EXEC_TIMEOUT_MS = 120_000;
 /** nft -j of a host with many Docker networks runs to tens of MB. */
 const EXEC_MAX_BUFFER = 512 * 1024 * 1024;
+/** How often a tool's output file is measured against that limit. */
+const OUTPUT_WATCH_MS = 100;
 
 const ENV = { ...process.env, LC_ALL: 'C' };
 
 /** The kernel's own file systems. */
 const KERNEL_FILES = /^\/(proc|sys)\//;
 
-function run(argv: readonly string[], timeoutMs: number, input: string | undefined): Promise<ExecResult> {
+function run(argv: readonly string[], timeoutMs: number, maxBytes: number, input: string | undefined): Promise<ExecResult> {
   return new Promise((resolve) => {
     const [file, ...args] = argv;
     if (file === undefined) return resolve({ ok: false, error: 'EINVAL', message: 'empty command' });
@@ -32,13 +34,14 @@ function run(argv: readonly string[], timeoutMs: number, input: string | undefin
       args,
       // Bytes, decoded once at the end: decoded per 64 KB chunk, a multi-MB dump passed through
       // the 1 MB young generation as strings that every scavenge copied (issue 8).
-      { encoding: 'buffer', timeout: timeoutMs, maxBuffer: EXEC_MAX_BUFFER, env: ENV },
+      { encoding: 'buffer', timeout: timeoutMs, maxBuffer: maxBytes, env: ENV },
       (err, stdoutBytes, stderrBytes) => {
         const stdout = decode(stdoutBytes);
         const stderr = decode(stderrBytes);
         if (!err) return resolve({ ok: true, code: 0, stdout, stderr });
         const e = err as NodeJS.ErrnoException & { code?: string | number; killed?: boolean; signal?: string | null };
         if (typeof e.code === 'number') return resolve({ ok: true, code: e.code, stdout, stderr });
+        if (e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return resolve(tooMuchOutput(file, maxBytes));
         if (e.killed || e.signal) {
           return resolve({ ok: false, error: 'ETIMEDOUT', message: `${file} did not finish within ${timeoutMs / 1000} s (signal ${e.signal ?? 'unknown'})` });
         }
@@ -53,6 +56,11 @@ function run(argv: readonly string[], timeoutMs: number, input: string | undefin
   });
 }
 
+/** A tool stopped for printing more than `maxBytes`: no dump is that big, so it is not one. */
+function tooMuchOutput(file: string, maxBytes: number): ExecResult {
+  return { ok: false, error: 'EFBIG', message: `${file} printed more than ${maxBytes} bytes and was stopped` };
+}
+
 /**
  * Runs argv with its standard output in `scratch`, an unlinked file of ours, instead of a pipe;
  * the same result as {@link run} gives. Why (issue 8): a pipe holds 64 KB, and every tool
@@ -60,7 +68,7 @@ function run(argv: readonly string[], timeoutMs: number, input: string | undefin
  * reads the pipe: f2b-ipset-50000's `ipset save` (1.9 MB, 45 ms alone) took 100 ms in collect,
  * stalled behind the other starts. A file never makes the tool wait for this thread.
  */
-function runToFile(argv: readonly string[], timeoutMs: number, scratch: number): Promise<ExecResult> {
+function runToFile(argv: readonly string[], timeoutMs: number, maxBytes: number, scratch: number): Promise<ExecResult> {
   return new Promise((resolve) => {
     const [file, ...args] = argv as [string, ...string[]];
     let settled = false;
@@ -74,29 +82,52 @@ function runToFile(argv: readonly string[], timeoutMs: number, scratch: number):
     // Our own timer, not spawn's `timeout`: that one outlives a tool that could not start
     // (ENOENT), and kept collect waiting for it (a bare PATH took 120 s).
     const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
+    // A pipe stops a runaway tool at maxBytes (execFile's maxBuffer); a file would fill the
+    // temporary folder until the time limit, so its size is watched instead.
+    let overflowed = false;
+    const watch = setInterval(() => {
+      if (!overflowed && sizeOf(scratch) > maxBytes) {
+        overflowed = true;
+        child.kill('SIGTERM');
+      }
+    }, OUTPUT_WATCH_MS);
     child.stderr?.on('data', (chunk: Buffer) => stderrChunks.push(chunk));
     child.on('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
+      clearInterval(watch);
       closeQuietly(scratch);
       settle({ ok: false, error: typeof err.code === 'string' ? err.code : 'EUNKNOWN', message: err.message });
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      clearInterval(watch);
       if (settled) return;
+      // More than a pipe would have taken: not read, the answer execFile gives.
+      if (overflowed || sizeOf(scratch) > maxBytes) {
+        closeQuietly(scratch);
+        return settle(tooMuchOutput(file, maxBytes));
+      }
       let stdoutBytes: Buffer;
       try {
         stdoutBytes = readWhole(scratch);
       } finally {
         closeQuietly(scratch);
       }
-      // More than a pipe would have taken: execFile stops the tool, which then reads as stopped.
-      const tooLong = stdoutBytes.length > EXEC_MAX_BUFFER;
-      if (signal !== null || tooLong) {
+      if (signal !== null) {
         return settle({ ok: false, error: 'ETIMEDOUT', message: `${file} did not finish within ${timeoutMs / 1000} s (signal ${signal ?? 'SIGTERM'})` });
       }
       settle({ ok: true, code: code ?? 0, stdout: decode(stdoutBytes), stderr: decode(Buffer.concat(stderrChunks)) });
     });
   });
+}
+
+/** The open file's size; 0 once it is closed. */
+function sizeOf(fd: number): number {
+  try {
+    return fstatSync(fd).size;
+  } catch {
+    return 0;
+  }
 }
 
 /** The file's whole content, read from its start. */
@@ -128,10 +159,10 @@ let scratchCount = 0;
  * order collect asks for them, the slowest dumps first (firewall.ts). The name need not be
  * secret: it is created exclusively (a file or link already there fails, and a pipe is used).
  */
-function scratchFile(dir: string): number | null {
+function scratchFile(dir: string, maxBytes: number): number | null {
   try {
     const fs = statfsSync(dir);
-    if (fs.bavail * fs.bsize < EXEC_MAX_BUFFER) return null;
+    if (fs.bavail * fs.bsize < maxBytes) return null;
     const path = join(dir, `portcullis-out-${process.pid}-${scratchCount++}`);
     const fd = openSync(path, 'wx+', 0o600);
     unlinkSync(path);
@@ -154,15 +185,17 @@ function decode(bytes: Buffer): string {
  * The real host; `timeoutMs` bounds each command (default 120 s). `outputDir`: a folder where
  * each command without input writes its output to an unlinked file of ours rather than to a
  * pipe ({@link runToFile}; `collect` gives the system's temporary folder), or, when absent,
- * pipes only.
+ * pipes only. `maxOutputBytes` (default 512 MB): a command printing more is stopped and fails
+ * (EFBIG), through a pipe or a file alike.
  */
-export function realHostIO(options: { timeoutMs?: number; outputDir?: string } = {}): HostIO {
+export function realHostIO(options: { timeoutMs?: number; outputDir?: string; maxOutputBytes?: number } = {}): HostIO {
   const timeoutMs = options.timeoutMs ?? EXEC_TIMEOUT_MS;
+  const maxBytes = options.maxOutputBytes ?? EXEC_MAX_BUFFER;
   const outputDir = options.outputDir;
   return {
     exec: (argv, input) => {
-      const scratch = input === undefined && argv[0] !== undefined && outputDir !== undefined ? scratchFile(outputDir) : null;
-      return scratch === null ? run(argv, timeoutMs, input) : runToFile(argv, timeoutMs, scratch);
+      const scratch = input === undefined && argv[0] !== undefined && outputDir !== undefined ? scratchFile(outputDir, maxBytes) : null;
+      return scratch === null ? run(argv, timeoutMs, maxBytes, input) : runToFile(argv, timeoutMs, maxBytes, scratch);
     },
     // /proc and /sys answer from memory: a synchronous read costs a fraction of the CPU of a
     // FileHandle's thread-pool round trips, and collect reads ~40 of them (issue 8).
