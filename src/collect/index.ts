@@ -7,5 +7,5 @@
 export { collectSnapshot } from './collect-snapshot.js';
 export type { ExecResult, HostIO } from './host-io.js';
 export { realHostIO } from './real-host-io.js';
-export { snapshotJsonPieces, snapshotJsonSource, snapshotToJson } from './snapshot-json.js';
+export { snapshotJsonSource, snapshotToJson } from './snapshot-json.js';
 export { writeFileAtomic } from './atomic-write.js';

@@ -43,7 +43,7 @@ function run(argv: readonly string[], timeoutMs: number, maxBytes: number, input
         if (typeof e.code === 'number') return resolve({ ok: true, code: e.code, stdout, stderr });
         if (e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return resolve(tooMuchOutput(file, maxBytes));
         if (e.killed || e.signal) {
-          return resolve({ ok: false, error: 'ETIMEDOUT', message: `${file} did not finish within ${timeoutMs / 1000} s (signal ${e.signal ?? 'unknown'})` });
+          return resolve(timedOut(file, timeoutMs, e.signal ?? 'unknown'));
         }
         resolve({ ok: false, error: typeof e.code === 'string' ? e.code : 'EUNKNOWN', message: e.message });
       },
@@ -54,6 +54,11 @@ function run(argv: readonly string[], timeoutMs: number, maxBytes: number, input
       child.stdin?.end(input);
     }
   });
+}
+
+/** A tool stopped by a signal: our time limit's, or whoever else's. */
+function timedOut(file: string, timeoutMs: number, signal: string): ExecResult {
+  return { ok: false, error: 'ETIMEDOUT', message: `${file} did not finish within ${timeoutMs / 1000} s (signal ${signal})` };
 }
 
 /** A tool stopped for printing more than `maxBytes`: no dump is that big, so it is not one. */
@@ -114,7 +119,7 @@ function runToFile(argv: readonly string[], timeoutMs: number, maxBytes: number,
         closeQuietly(scratch);
       }
       if (signal !== null) {
-        return settle({ ok: false, error: 'ETIMEDOUT', message: `${file} did not finish within ${timeoutMs / 1000} s (signal ${signal ?? 'SIGTERM'})` });
+        return settle(timedOut(file, timeoutMs, signal));
       }
       settle({ ok: true, code: code ?? 0, stdout: decode(stdoutBytes), stderr: decode(Buffer.concat(stderrChunks)) });
     });

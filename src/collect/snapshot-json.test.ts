@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../model/snapshot.js';
-import { snapshotJsonPieces, snapshotJsonSource, snapshotToJson } from './snapshot-json.js';
+import { snapshotJsonSource, snapshotToJson } from './snapshot-json.js';
 
 // Keys deliberately out of order, as an object built in another order would be.
 const scrambled = {
@@ -37,7 +37,14 @@ describe('snapshotToJson', () => {
   });
 });
 
-describe('snapshotJsonPieces', () => {
+/** Every piece snapshotJsonSource hands over, in order. */
+function snapshotJsonPieces(snapshot: Snapshot): string[] {
+  const pieces: string[] = [];
+  snapshotJsonSource(snapshot).each((piece) => pieces.push(piece));
+  return pieces;
+}
+
+describe('snapshotJsonSource', () => {
   const withDump = (content: string, stderr = 'short'): Snapshot =>
     ({ ...scrambled, firewall: [{ status: 'ok', content, stderr, command: ['ipset', 'save'], backend: null, kind: 'ipset-save' }] }) as unknown as Snapshot;
   const joined = (s: Snapshot) => snapshotJsonPieces(s).join('');

@@ -46,24 +46,15 @@ const PIECE_UNITS = 1 << 16;
 
 /**
  * The text of {@link snapshotToJson} as pieces, none longer than ~6 × {@link PIECE_UNITS}
- * characters: the dumps' long strings are escaped a slice at a time, so neither the JSON
- * nor its UTF-8 copy exists whole. A file takes the pieces through one reused buffer (issue 8:
- * f2b-ipset-50000's 1.9 MB snapshot was made as one string and one UTF-8 copy, ~4 MB of fresh
- * memory, each MB ~2.6 ms of page faults on this VM, on the critical path of `collect`).
- * `pieces.join('')` is exactly snapshotToJson's text.
- */
-export function snapshotJsonPieces(snapshot: Snapshot): string[] {
-  const pieces: string[] = [];
-  snapshotJsonSource(snapshot).each((piece) => pieces.push(piece));
-  return pieces;
-}
-
-/**
- * The pieces of {@link snapshotJsonPieces}, each handed to `emit` as it is made (the shape of
- * the CLI's `PieceSource`). Why: held in an array until written, the ~30 escaped slices of
- * f2b-ipset-50000's `ipset save` outlived a dozen scavenges each and were copied into the old
- * generation, ~10 ms of collect's tail after its last dump (issue 8); handed over one by one,
- * each dies young. The placeholders are checked before the first piece goes out.
+ * characters, each handed to `emit` as it is made (the shape of the CLI's `PieceSource`): the
+ * dumps' long strings are escaped a slice at a time, so neither the JSON nor its UTF-8 copy
+ * exists whole (issue 8: f2b-ipset-50000's 1.9 MB snapshot was made as one string and one UTF-8
+ * copy, ~4 MB of fresh memory, each MB ~2.6 ms of page faults on this VM, on the critical path
+ * of `collect`). The pieces joined are exactly snapshotToJson's text. One by one, because held
+ * in an array until written, the ~30 escaped slices of f2b-ipset-50000's `ipset save` outlived a
+ * dozen scavenges each and were copied into the old generation (~10 ms of collect's tail after
+ * its last dump); handed over one by one, each dies young. The placeholders are checked before
+ * the first piece goes out.
  */
 export function snapshotJsonSource(snapshot: Snapshot): { each(emit: (piece: string) => void): void } {
   return { each: (emit) => emitPieces(snapshot, emit) };

@@ -32,7 +32,7 @@ export async function runCollect(opts: CollectOptions): Promise<number> {
   const timeoutMs = toolTimeoutMs(opts.toolTimeout);
   // Each tool's output into an unlinked file in the temporary folder: a big dump never waits
   // for this thread to read a pipe while it starts the other tools (issue 8).
-  const snapshot = await collectSnapshot(realHostIO(timeoutMs === undefined ? { outputDir: tmpdir() } : { timeoutMs, outputDir: tmpdir() }));
+  const snapshot = await collectSnapshot(realHostIO({ outputDir: tmpdir(), ...(timeoutMs === undefined ? {} : { timeoutMs }) }));
   if (opts.imds) {
     const { ImdsError, imdsInstanceId } = await import('../../collect/aws/index.js');
     try {
