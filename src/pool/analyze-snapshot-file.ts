@@ -37,7 +37,9 @@ export async function analyzeSnapshotFile(task: SnapshotTask): Promise<HostOutco
   }
   const parsed = parseSnapshotBytes(bytes, file);
   if (!parsed.value || parsed.diagnostics.some((d) => d.severity === 'error')) return { ok: false, file, problem: 'invalid', diagnostics: parsed.diagnostics };
-  const host = loadHost(parsed.value, file, task.overrides);
+  // One analysis follows: the chains it walks are indexed on the way (kube-proxy nft 5,000: 2,698
+  // of 20,185), not all of them in the load, whose indexes survived its scavenges (issue 8).
+  const host = loadHost(parsed.value, file, task.overrides, { indexAllChains: false });
   // Warnings of the snapshot itself (strings cut at load) join the host's.
   host.diagnostics.unshift(...parsed.diagnostics);
   if (host.diagnostics.some((d) => d.severity === 'error')) return { ok: false, file, problem: 'unanalysable', diagnostics: host.diagnostics };

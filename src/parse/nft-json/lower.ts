@@ -224,7 +224,9 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
     let position = 0;
     const templates = env.templates;
     const ties = env.textTies;
-    for (const src of sourcesOf(rulesByChain.get(tableKey)?.get(c.name))) {
+    // A full load's last lowering of the chain keeps no list of its sources: kept until the load
+    // ended, 20,000 of them were copied by its scavenges (issue 8).
+    for (const src of sourcesOf(rulesByChain.get(tableKey)?.get(c.name), !forgetRules)) {
       const deferred = src.rule instanceof DeferredRule ? src.rule : null;
       // A deferred rule of a shape already tied to a template is made from its text (a rule the
       // shape reads is a usable rule): no parse.
@@ -272,15 +274,20 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
    * A chain's rules as lowering shares them: text and origin serve every family and piece a rule
    * lowers into. Made when the chain is first lowered (a one-flow explain lowers a few chains).
    */
-  function sourcesOf(list: ChainRules | undefined): readonly RuleSource[] {
+  function sourcesOf(list: ChainRules | undefined, keep: boolean): readonly RuleSource[] {
     if (list === undefined) return [];
-    if (list.sources !== null) return list.sources;
+    if (list.sources !== null) {
+      const sources = list.sources;
+      if (!keep) list.sources = null;
+      return sources;
+    }
     // Read from the run in place: a slice to map was a list per chain thrown away at once (issue 8).
     const rules = list.scattered;
     const n = rules === null ? list.end - list.first : rules.length;
     const sources = new Array<RuleSource>(n);
     for (let k = 0; k < n; k++) sources[k] = sourceOf(rules === null ? all[list.first + k]! : rules[k]!);
-    return (list.sources = sources);
+    if (keep) list.sources = sources;
+    return sources;
   }
 
   /** A deferred rule is its own source (its origin made when first read); a parsed one gets a source object. */
