@@ -10,6 +10,7 @@
  */
 
 import { type Carving, carvingOf, grownFrom, insideByLineage, noteCarved, noteGrown } from './interval-set-lineage.js';
+import { rememberUnion, rememberedUnion } from './interval-set-memo.js';
 
 /** A value of some ordered domain; JavaScript's `<` orders each of these types. */
 export type Ordinal = number | bigint | string;
@@ -606,8 +607,11 @@ function narrowPatch<T extends Ordinal>(big: IntervalSet<T>, small: IntervalSet<
 export function union<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>): IntervalSet<T> {
   if (a.length === 0) return b;
   if (b.length === 0) return a;
+  const known = rememberedUnion(a, b);
+  if (known !== undefined) return known;
   const out = unionOfTwo(a, b);
   noteGrown(out, a, b);
+  rememberUnion(a, b, out);
   return out;
 }
 
