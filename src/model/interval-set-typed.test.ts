@@ -36,4 +36,28 @@ describe('mid-size sets in typed arrays (issue 8)', () => {
       { numRuns: 25, endOnFailure: true },
     );
   });
+
+  it('two huge sets, or a huge one and a list, swept as typed arrays agree with brute force', () => {
+    fc.assert(
+      fc.property(blocklist, blocklist, few, (x, y, cut) => {
+        const a = I.difference(I.range(0, M), x);
+        const b = I.union(I.difference(I.range(0, M), y), cut);
+        const list = Array.from(I.intersect(b, I.range(0, M >> 3)));
+        const inA = members(a);
+        const inB = members(b);
+        const inList = members(list);
+        for (const [got, want] of [
+          [I.union(a, b), inA.map((v, i) => v || inB[i]!)],
+          [I.intersect(a, b), inA.map((v, i) => v && inB[i]!)],
+          [I.difference(a, b), inA.map((v, i) => v && !inB[i])],
+          [I.difference(a, list), inA.map((v, i) => v && !inList[i])],
+          [I.intersect(list, a), inList.map((v, i) => v && inA[i]!)],
+        ] as const) {
+          expect(members(got)).toEqual(want);
+          expect(isNormal(got)).toBe(true);
+        }
+      }),
+      { numRuns: 15, endOnFailure: true },
+    );
+  });
 });

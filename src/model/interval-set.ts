@@ -10,6 +10,7 @@
  */
 
 import { type Carving, carvingOf, grownFrom, insideByLineage, noteCarved, noteGrown } from './interval-set-lineage.js';
+import { rememberUnion, rememberedUnion } from './interval-set-memo.js';
 
 /** A value of some ordered domain; JavaScript's `<` orders each of these types. */
 export type Ordinal = number | bigint | string;
@@ -171,9 +172,8 @@ function sharedTailTyped(a: ArrayLike<Ordinal>, b: ArrayLike<Ordinal>, head: num
 function combine<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>, op: Combine): IntervalSet<T> {
   const head = sharedHead(a, b);
   const tail = sharedTail(a, b, head);
-  const middle: T[] = [];
-  sweep(a, head, a.length - tail, b, head, b.length - tail, op, middle);
-  if (op === DIFFERENCE || (head === 0 && tail === 0)) return settle(middle);
+  const middle = swept(a, head, a.length - tail, b, head, b.length - tail, op);
+  if (op === DIFFERENCE || (head === 0 && tail === 0)) return isHugeNumbers(middle) ? middle : settle(middle as T[]);
   // The answer is one of the operands (a set and a copy with one more hole): that operand, no copy.
   if (sameAt(middle, a, head, a.length - tail)) return a;
   if (sameAt(middle, b, head, b.length - tail)) return b;
@@ -250,6 +250,84 @@ function joinPieces<T extends Ordinal>(pieces: readonly IntervalSet<T>[]): Inter
   }
   return out as unknown as HugeNumbers<T>;
 }
+
+/**
+ * The sweep of {@link combine} over a[i..iEnd) and b[j..jEnd), as a list of its own. With a
+ * huge set of numbers among them, both are swept as typed arrays (see sweepTyped) into a
+ * scratch array every such sweep reuses, then copied out at the answer's size: a typed array
+ * when huge, as settle makes it.
+ */
+function swept<T extends Ordinal>(a: IntervalSet<T>, i: number, iEnd: number, b: IntervalSet<T>, j: number, jEnd: number, op: Combine): IntervalSet<T> {
+  // Lists of a few numbers (ports, protocols) are swept as they are: copying them costs more.
+  if (!isHugeNumbers(a) && !isHugeNumbers(b)) {
+    const out: T[] = [];
+    sweep(a, i, iEnd, b, j, jEnd, op, out);
+    return out;
+  }
+  const most = iEnd - i + (jEnd - j);
+  if (scratch.length < most) scratch = new Float64Array(Math.max(most, 2 * scratch.length));
+  const n = sweepTyped(typedPart(a as IntervalSet<number>, i, iEnd), typedPart(b as IntervalSet<number>, j, jEnd), op, scratch);
+  const out = n >= TYPED_MIN ? scratch.slice(0, n) : Array.from(scratch.subarray(0, n));
+  return out as unknown as IntervalSet<T>;
+}
+
+/** set[from..to) as a Float64Array: a view of a typed array, a copy of a plain list. */
+function typedPart(set: IntervalSet<number>, from: number, to: number): Float64Array {
+  if (isHugeNumbers(set)) return (set as Float64Array).subarray(from, to);
+  const out = new Float64Array(to - from);
+  for (let k = from; k < to; k++) out[k - from] = set[k]!;
+  return out;
+}
+
+/**
+ * {@link sweep} of two whole typed arrays into `out`: a loop that reads only Float64Arrays
+ * keeps its values unboxed, while the generic sweep boxed every number it read from a typed
+ * array (200 MB of heap numbers over nft-set-100000's walk, most of its scavenges; issue 8).
+ */
+function sweepTyped(x: Float64Array, y: Float64Array, op: Combine, out: Float64Array): number {
+  const iEnd = x.length;
+  const jEnd = y.length;
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  let inA = false;
+  let inB = false;
+  let state = false;
+  while (i < iEnd || j < jEnd) {
+    if (i < iEnd && j < jEnd && x[i] === y[j]) {
+      // A run of shared boundaries: see sweep.
+      let k = 1;
+      while (i + k < iEnd && j + k < jEnd && x[i + k] === y[j + k]) k++;
+      if (op(!inA, !inB) !== state) for (let m = 0; m < k; m++) out[n++] = x[i + m]!;
+      i += k;
+      j += k;
+      if (k & 1) {
+        inA = !inA;
+        inB = !inB;
+        state = op(inA, inB);
+      }
+      continue;
+    }
+    const point = j >= jEnd || (i < iEnd && x[i]! < y[j]!) ? x[i]! : y[j]!;
+    if (i < iEnd && x[i] === point) {
+      inA = !inA;
+      i++;
+    }
+    if (j < jEnd && y[j] === point) {
+      inB = !inB;
+      j++;
+    }
+    const next = op(inA, inB);
+    if (next !== state) {
+      out[n++] = point;
+      state = next;
+    }
+  }
+  return n;
+}
+
+/** Reused by {@link swept}: its pages stay mapped, while fresh ones cost ~2.6 ms per MB on this VM (issue 8). */
+let scratch = new Float64Array(4096);
 
 /** The sweep of {@link combine} over a[i..iEnd) and b[j..jEnd), from outside both sets, appended to `out`. */
 function sweep<T extends Ordinal>(a: IntervalSet<T>, i: number, iEnd: number, b: IntervalSet<T>, j: number, jEnd: number, op: Combine, out: T[]): void {
@@ -507,8 +585,7 @@ function distinctSets<T extends Ordinal>(sets: readonly IntervalSet<T>[]): Inter
 function unionHeadOfTwo<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>, maxRanges: number): { head: IntervalSet<T>; rangeCount: number } {
   const head = sharedHead(a, b);
   const tail = sharedTail(a, b, head);
-  const middle: T[] = [];
-  sweep(a, head, a.length - tail, b, head, b.length - tail, UNION, middle);
+  const middle = swept(a, head, a.length - tail, b, head, b.length - tail, UNION);
   const length = head + middle.length + tail;
   const out: T[] = [];
   const tailFrom = a.length - tail - head - middle.length; // index in `a` of the union's boundary k in the tail, minus k
@@ -606,8 +683,11 @@ function narrowPatch<T extends Ordinal>(big: IntervalSet<T>, small: IntervalSet<
 export function union<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>): IntervalSet<T> {
   if (a.length === 0) return b;
   if (b.length === 0) return a;
+  const known = rememberedUnion(a, b);
+  if (known !== undefined) return known;
   const out = unionOfTwo(a, b);
   noteGrown(out, a, b);
+  rememberUnion(a, b, out);
   return out;
 }
 
