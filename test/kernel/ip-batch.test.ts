@@ -18,6 +18,9 @@ const ip = (...args: string[]): void => void run(['ip', '-n', ns, ...args]);
 describe.skipIf(skip !== null)('ip -batch against iproute2 (namespace)', () => {
   beforeAll(() => {
     run(['ip', 'netns', 'add', ns]);
+    // Without DAD: a link-local address (and its local route) that appeared between the batch
+    // and a command alone would make them differ.
+    runIn(ns, ['sysctl', '-qw', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0']);
     ip('link', 'set', 'lo', 'up');
     for (const [name, v4, v6] of [['eth0', '192.0.2.10/24', '2001:db8:0:1::10/64'], ['eth1', '198.51.100.1/24', '2001:db8:0:2::1/64']] as const) {
       ip('link', 'add', name, 'type', 'veth', 'peer', 'name', `${name}-peer`);
