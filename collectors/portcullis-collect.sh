@@ -279,19 +279,26 @@ portcullis_main() {
   portcullis_meta hostname uname -n
   portcullis_meta kernel uname -r
 
-  portcullis_exec ip -j addr show
-  if [ "$portcullis_rc" != 0 ]; then portcullis_interfaces_fallback; fi
-  # Both routing commands of a family in one ip, as a local collect asks (src/collect/routing.ts):
-  # one by one when the batch did not print exactly two newline-ended lines.
-  for portcullis_family in -4 -6; do
-    portcullis_exec_input 'route show table all
+  # iproute2 as a local collect asks it (src/collect/ip-reads.ts): the interfaces with IPv4's
+  # routes and rules in one ip, then IPv6's in another; the commands one by one when a batch did
+  # not print exactly its count of newline-ended lines (or IPv4's routes hold an IPv6 destination).
+  portcullis_exec_input 'addr show
+route show table all root 0.0.0.0/0
 rule show
-' ip -j "$portcullis_family" -batch -
-    if [ "$portcullis_rc" != 0 ] || [ "$(($(wc -l <"$portcullis_tmp/out")))" != 2 ] || [ -n "$(tail -c 1 "$portcullis_tmp/out")" ]; then
-      portcullis_exec ip -j "$portcullis_family" route show table all
-      portcullis_exec ip -j "$portcullis_family" rule show
-    fi
-  done
+' ip -j -batch -
+  if [ "$portcullis_rc" != 0 ] || [ "$(($(wc -l <"$portcullis_tmp/out")))" != 3 ] || [ -n "$(tail -c 1 "$portcullis_tmp/out")" ] || sed -n 2p "$portcullis_tmp/out" | grep -q '"dst":"[^"]*:'; then
+    portcullis_exec ip -j addr show
+    if [ "$portcullis_rc" != 0 ]; then portcullis_interfaces_fallback; fi
+    portcullis_exec ip -j -4 route show table all
+    portcullis_exec ip -j -4 rule show
+  fi
+  portcullis_exec_input 'route show table all
+rule show
+' ip -j -6 -batch -
+  if [ "$portcullis_rc" != 0 ] || [ "$(($(wc -l <"$portcullis_tmp/out")))" != 2 ] || [ -n "$(tail -c 1 "$portcullis_tmp/out")" ]; then
+    portcullis_exec ip -j -6 route show table all
+    portcullis_exec ip -j -6 rule show
+  fi
   portcullis_exec ss -Htulne
   for portcullis_tool in iptables ip6tables; do
     portcullis_exec "$portcullis_tool-nft-save"

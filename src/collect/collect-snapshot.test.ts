@@ -186,14 +186,14 @@ describe('collectSnapshot (fake host)', () => {
       const io = slowTableList('table inet filter {\n}\ntable inet f2b-table {\n}\n');
       const s = await collectSnapshot(io);
       expect(s.firewall[0]).toMatchObject({ command: ['nft', '-j', 'list', 'ruleset'], status: 'ok' });
-      before(io.calls, 'nft -j list ruleset', ['ip -j addr show', 'ip -j -4 -batch -', 'ss -Htulne']);
+      before(io.calls, 'nft -j list ruleset', ['ip -j addr show', 'ip -j -batch -', 'ss -Htulne']);
       expect(io.calls.filter((c) => c.includes('tables-'))).toEqual([]);
     });
 
     it('a table list nft printed in a form not understood: the whole ruleset, started before the iptables dumps, ip and ss', async () => {
       const io = slowTableList('table inet weird name {\n}\n');
       await collectSnapshot(io);
-      before(io.calls, 'nft -j list ruleset', ['iptables-nft-save', 'ip6tables-nft-save', 'ip -j addr show', 'ip -j -4 -batch -', 'ss -Htulne']);
+      before(io.calls, 'nft -j list ruleset', ['iptables-nft-save', 'ip6tables-nft-save', 'ip -j addr show', 'ip -j -batch -', 'ss -Htulne']);
     });
 
     it('an iptables-nft host: ip and ss start after the iptables dumps the nft listing waits for', async () => {

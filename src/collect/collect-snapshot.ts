@@ -9,6 +9,7 @@ import { VERSION } from '../version.js';
 import { startFirewallDumps } from './firewall.js';
 import type { HostIO } from './host-io.js';
 import { collectInterfaces } from './interfaces.js';
+import { readIp } from './ip-reads.js';
 import { collectRouting } from './routing.js';
 import { collectSockets } from './sockets.js';
 import { collectSysctls } from './sysctls.js';
@@ -28,12 +29,14 @@ export async function collectSnapshot(io: HostIO): Promise<Snapshot> {
   const dumps = startFirewallDumps(io, logs.firewall, root);
   await dumps.started;
   const firewallRead = dumps.sources;
-  const interfacesRead = collectInterfaces(io, logs.interfaces);
+  // The interfaces and both families' routing in two `ip` processes (ip-reads.ts).
+  const ip = readIp(io);
+  const interfacesRead = collectInterfaces(io, logs.interfaces, ip.addr);
   // The sysctls need only the interface names: read while the firewall is still dumped.
   const [interfaces, sysctls, routing, sockets, firewall] = await Promise.all([
     interfacesRead,
     interfacesRead.then((list) => collectSysctls(io, logs.sysctls, list)),
-    collectRouting(io, logs.routing),
+    collectRouting(io, logs.routing, ip),
     collectSockets(io, logs.sockets, root),
     firewallRead,
   ]);

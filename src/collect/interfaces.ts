@@ -7,16 +7,18 @@
 import type { NetInterface } from '../model/snapshot.js';
 import { parseIpAddrJson } from '../parse/ip-addr-json.js';
 import { describeExecFailure } from './exec-failure.js';
-import { type HostIO, fsReason } from './host-io.js';
+import { type ExecResult, type HostIO, fsReason } from './host-io.js';
 import { decodeIfFlags, parseIfInet6 } from './if-inet6.js';
+import { IP_ADDR } from './ip-reads.js';
 import { parseFibTrieLocal, parseProcRoute, placeIpv4 } from './ipv4-fallback.js';
 import type { UnreadableLog } from './unreadable-log.js';
 
-const IP_ADDR = ['ip', '-j', 'addr', 'show'];
-
-/** The interface list; null (logged) when neither `ip` nor /sys/class/net can be read. */
-export async function collectInterfaces(io: HostIO, log: UnreadableLog): Promise<NetInterface[] | null> {
-  const res = await io.exec(IP_ADDR);
+/**
+ * The interface list; null (logged) when neither `ip` nor /sys/class/net can be read.
+ * `answer`: `ip -j addr show`'s, when read with other commands (`readIp`); else it is run here.
+ */
+export async function collectInterfaces(io: HostIO, log: UnreadableLog, answer: Promise<ExecResult> = io.exec(IP_ADDR)): Promise<NetInterface[] | null> {
+  const res = await answer;
   if (res.ok && res.code === 0) {
     const parsed = parseIpAddrJson(res.stdout, IP_ADDR.join(' '));
     for (const d of parsed.diagnostics) {

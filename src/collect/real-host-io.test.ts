@@ -44,6 +44,10 @@ describe.each([
   it('a tool that exits 127 is an exit code, not a missing tool', async () => {
     expect(await io.exec(['sh', '-c', 'exit 127'])).toEqual({ ok: true, code: 127, stdout: '', stderr: '' });
   });
+  it('a tool given no input that reads its standard input sees its end, not the time limit', async () => {
+    expect(await io.exec(['cat'])).toEqual({ ok: true, code: 0, stdout: '', stderr: '' });
+    expect(await io.exec(['sh', '-c', 'read line; echo "read: $?"'])).toEqual({ ok: true, code: 0, stdout: 'read: 1\n', stderr: '' });
+  });
   it('a hung tool is stopped', async () => {
     const t0 = Date.now();
     expect(await io.exec(['sleep', '10'])).toMatchObject({ ok: false, error: 'ETIMEDOUT' });

@@ -48,11 +48,11 @@ function run(argv: readonly string[], timeoutMs: number, maxBytes: number, input
         resolve({ ok: false, error: typeof e.code === 'string' ? e.code : 'EUNKNOWN', message: e.message });
       },
     );
-    if (input !== undefined) {
-      // A tool that exits without reading it all closes the pipe: EPIPE here is not its failure.
-      child.stdin?.on('error', () => undefined);
-      child.stdin?.end(input);
-    }
+    // A tool that exits without reading it all closes the pipe: EPIPE here is not its failure.
+    child.stdin?.on('error', () => undefined);
+    // No input: the end at once, as the file path's /dev/null gives (a tool that reads its
+    // standard input must not wait for the time limit).
+    child.stdin?.end(input);
   });
 }
 
@@ -83,7 +83,9 @@ function runToFile(argv: readonly string[], timeoutMs: number, maxBytes: number,
       resolve(result);
     };
     const stderrChunks: Buffer[] = [];
-    const child = spawn(file, args, { stdio: ['pipe', scratch, 'pipe'], env: ENV });
+    // No input: /dev/null, not a pipe (one socket pair less per tool started, issue 8; a tool that
+    // reads its standard input sees its end at once rather than waiting for the time limit).
+    const child = spawn(file, args, { stdio: ['ignore', scratch, 'pipe'], env: ENV });
     // Our own timer, not spawn's `timeout`: that one outlives a tool that could not start
     // (ENOENT), and kept collect waiting for it (a bare PATH took 120 s).
     const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);

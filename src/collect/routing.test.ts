@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type FakeHost, fakeHostIO } from './fake-host-io.js';
-import { collectRouting, splitRoutingBatch } from './routing.js';
+import { splitRoutingBatch } from './ip-reads.js';
+import { collectRouting } from './routing.js';
 import { UnreadableLog } from './unreadable-log.js';
 
 const routing = (name: string) => readFileSync(new URL(`../../test/fixtures/routing/${name}`, import.meta.url), 'utf8');

@@ -1,7 +1,8 @@
 /**
  * The routing state: routes of every table and the policy rules, per family, from iproute2.
- * The family is always given (`-4`/`-6`): without it `ip route` mixes both and prints
- * "default" for either. What cannot be read is logged and that family is null.
+ * The family is always given (`-4`/`-6`, or IPv4's prefix 0.0.0.0/0 in ip-reads.ts's batch):
+ * without it `ip route` mixes both and prints "default" for either. What cannot be read is
+ * logged and that family is null.
  *
  * @module
  */
@@ -10,35 +11,9 @@ import type { Diagnostic } from '../model/diagnostics.js';
 import type { FamilyRouting, RoutingState } from '../model/routing.js';
 import { parseIpRouteJson, parseIpRuleJson } from '../parse/ip-route-json.js';
 import { describeExecFailure } from './exec-failure.js';
-import type { ExecResult, HostIO } from './host-io.js';
+import type { HostIO } from './host-io.js';
+import { type IpAnswers, type RoutingAnswers, readRouting, routingCommands } from './ip-reads.js';
 import type { UnreadableLog } from './unreadable-log.js';
-
-/** The commands, per family. */
-function routingCommands(family: Family): { routes: string[]; rules: string[] } {
-  const f = family === 'ipv4' ? '-4' : '-6';
-  return { routes: ['ip', '-j', f, 'route', 'show', 'table', 'all'], rules: ['ip', '-j', f, 'rule', 'show'] };
-}
-
-/**
- * Both commands of a family in one `ip` (issue 8: a process less per family), read from
- * standard input. `-batch` takes no per-line options, so the family stays on the command line.
- */
-export function routingBatch(family: Family): { argv: string[]; input: string } {
-  return { argv: ['ip', '-j', family === 'ipv4' ? '-4' : '-6', '-batch', '-'], input: 'route show table all\nrule show\n' };
-}
-
-/**
- * The batch's output as the two commands' own: `ip -j` prints each command's answer as one
- * JSON array on one line (strings escape their control characters), so a batch that ran
- * both prints exactly two lines. Anything else (an error stops a batch; an older `ip`) is
- * null, and the commands are run one by one, whose failures say which one failed.
- */
-export function splitRoutingBatch(res: ExecResult): { routes: string; rules: string } | null {
-  if (!res.ok || res.code !== 0 || !res.stdout.endsWith('\n')) return null;
-  const lines = res.stdout.split('\n');
-  if (lines.length !== 3) return null;
-  return { routes: lines[0]! + '\n', rules: lines[1]! + '\n' };
-}
 
 function logDiagnostics(log: UnreadableLog, what: string, diagnostics: readonly Diagnostic[]): void {
   for (const d of diagnostics) {
@@ -47,18 +22,9 @@ function logDiagnostics(log: UnreadableLog, what: string, diagnostics: readonly 
   }
 }
 
-/** The two answers of a family: from one batch, or (when it did not answer both) from each command. */
-async function readFamily(io: HostIO, family: Family): Promise<[ExecResult, ExecResult]> {
+function familyRouting(log: UnreadableLog, family: Family, answers: RoutingAnswers): FamilyRouting | null {
   const cmd = routingCommands(family);
-  const batch = routingBatch(family);
-  const both = splitRoutingBatch(await io.exec(batch.argv, batch.input));
-  if (both) return [{ ok: true, code: 0, stdout: both.routes, stderr: '' }, { ok: true, code: 0, stdout: both.rules, stderr: '' }];
-  return Promise.all([io.exec(cmd.routes), io.exec(cmd.rules)]);
-}
-
-async function collectFamily(io: HostIO, log: UnreadableLog, family: Family): Promise<FamilyRouting | null> {
-  const cmd = routingCommands(family);
-  const [routesRes, rulesRes] = await readFamily(io, family);
+  const { routes: routesRes, rules: rulesRes } = answers;
   const results: Array<{ argv: string[]; res: typeof routesRes }> = [
     { argv: cmd.routes, res: routesRes },
     { argv: cmd.rules, res: rulesRes },
@@ -78,8 +44,12 @@ async function collectFamily(io: HostIO, log: UnreadableLog, family: Family): Pr
   return { routes: routes.value, rules: rules.value };
 }
 
-/** Both families; a family that cannot be read is null (and logged). */
-export async function collectRouting(io: HostIO, log: UnreadableLog): Promise<RoutingState> {
-  const [ipv4, ipv6] = await Promise.all([collectFamily(io, log, 'ipv4'), collectFamily(io, log, 'ipv6')]);
-  return { ipv4, ipv6 };
+/**
+ * Both families; a family that cannot be read is null (and logged). `answers`: iproute2's, from
+ * `readIp` when the interfaces are read too (collectSnapshot), else each family's own batch.
+ */
+export async function collectRouting(io: HostIO, log: UnreadableLog, answers: Pick<IpAnswers, 'ipv4' | 'ipv6'> = readRouting(io)): Promise<RoutingState> {
+  // Both in before either is logged: IPv4's entries first, whichever `ip` finished first.
+  const [ipv4, ipv6] = await Promise.all([answers.ipv4, answers.ipv6]);
+  return { ipv4: familyRouting(log, 'ipv4', ipv4), ipv6: familyRouting(log, 'ipv6', ipv6) };
 }

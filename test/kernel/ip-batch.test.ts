@@ -7,7 +7,7 @@
  * batch whose second command fails is not taken for two answers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routingBatch, splitRoutingBatch } from '../../src/collect/routing.js';
+import { ADDR_IPV4_BATCH, IP_ADDR, routingBatch, splitAddrIpv4Batch, splitRoutingBatch } from '../../src/collect/ip-reads.js';
 import { run, runAsync, runIn } from './harness/exec.js';
 import { kernelSkipReason } from './harness/preflight.js';
 
@@ -18,6 +18,9 @@ const ip = (...args: string[]): void => void run(['ip', '-n', ns, ...args]);
 describe.skipIf(skip !== null)('ip -batch against iproute2 (namespace)', () => {
   beforeAll(() => {
     run(['ip', 'netns', 'add', ns]);
+    // Without DAD: a link-local address (and its local route) that appeared between the batch
+    // and a command alone would make them differ.
+    runIn(ns, ['sysctl', '-qw', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0']);
     ip('link', 'set', 'lo', 'up');
     for (const [name, v4, v6] of [['eth0', '192.0.2.10/24', '2001:db8:0:1::10/64'], ['eth1', '198.51.100.1/24', '2001:db8:0:2::1/64']] as const) {
       ip('link', 'add', name, 'type', 'veth', 'peer', 'name', `${name}-peer`);
@@ -35,6 +38,11 @@ describe.skipIf(skip !== null)('ip -batch against iproute2 (namespace)', () => {
     ip('-6', 'route', 'add', 'default', 'via', '2001:db8:0:1::1');
     ip('-6', 'route', 'add', 'unreachable', '2001:db8:dead::/48');
     ip('-6', 'route', 'add', '2001:db8:5::/64', 'via', '2001:db8:0:2::2', 'table', '200');
+    // Defaults of both families in one more table: only IPv4's may be in IPv4's answer.
+    ip('route', 'add', 'blackhole', 'default', 'table', '300');
+    ip('-6', 'route', 'add', 'blackhole', 'default', 'table', '300');
+    // An IPv4 route through an IPv6 next hop (RFC 5549) is IPv4's.
+    ip('route', 'add', '10.68.0.0/16', 'via', 'inet6', '2001:db8:0:1::1', 'dev', 'eth0');
     ip('rule', 'add', 'from', '198.51.100.0/24', 'lookup', '100', 'priority', '1000');
     ip('rule', 'add', 'iif', 'eth1', 'fwmark', '0x10/0xff', 'lookup', '100', 'priority', '1100');
     ip('rule', 'add', 'to', '10.0.0.0/8', 'prohibit', 'priority', '1200');
@@ -65,6 +73,21 @@ describe.skipIf(skip !== null)('ip -batch against iproute2 (namespace)', () => {
       }
     });
   }
+
+  it('the interfaces and IPv4 routing in one batch: its three lines are the three commands\' own output', async () => {
+    const batched = await runAsync(['ip', 'netns', 'exec', ns, ...ADDR_IPV4_BATCH.argv], ADDR_IPV4_BATCH.input);
+    const split = splitAddrIpv4Batch({ ok: true, ...batched });
+    expect(split).not.toBeNull();
+    expect(split!.addr).toBe(runIn(ns, IP_ADDR));
+    expect(split!.routes).toBe(runIn(ns, ['ip', '-j', '-4', 'route', 'show', 'table', 'all']));
+    expect(split!.rules).toBe(runIn(ns, ['ip', '-j', '-4', 'rule', 'show']));
+    expect(batched.stderr).toBe('');
+    const routes = JSON.parse(split!.routes) as { dst: string; table?: string; type?: string }[];
+    expect(routes.length).toBeGreaterThan(1000);
+    expect(routes.filter((r) => r.dst === 'default').map((r) => r.table ?? 'main').sort()).toEqual(['100', '300', 'main']);
+    expect(routes.some((r) => r.dst === '10.68.0.0/16')).toBe(true);
+    expect(JSON.parse(split!.addr).map((i: { ifname: string }) => i.ifname)).toEqual(expect.arrayContaining(['lo', 'eth0', 'eth1', 'eth0-peer']));
+  });
 
   it('a batch stopped by a failing command is not two answers', async () => {
     const r = await runAsync(['ip', 'netns', 'exec', ns, 'ip', '-j', '-4', '-batch', '-'], 'route show table all\nrule show table no-such-table\n');
