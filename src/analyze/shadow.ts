@@ -15,6 +15,7 @@ import { DIM_COUNT, Dim, type PacketSet } from '../model/packet-set.js';
 import type { Chain, FirewallModel } from '../model/ruleset.js';
 import { ruleRef } from './engine/refs.js';
 import { CoverIndex, coarseKey } from './shadow-cover-index.js';
+import { CoverAxes } from './shadow-cover-axes.js';
 import type { ShadowedRule } from './types.js';
 
 const ENDS_WALK = new Set(['accept', 'drop', 'reject', 'return', 'goto', 'dnat', 'snat', 'queue']);
@@ -144,6 +145,7 @@ function shadowedIn(chain: Chain, budget: ShadowBudget, out: ShadowedRule[]): vo
   const { rules } = chain;
   // Made on the first cover: most of kube-proxy's 20,000 chains have none.
   let covers: CoverIndex | null = null;
+  let axes: CoverAxes | null = null;
   for (let order = 0; order < rules.length; order++) {
     const rule = rules[order]!;
     if (rule.match.isEmpty()) continue;
@@ -160,19 +162,17 @@ function shadowedIn(chain: Chain, budget: ShadowBudget, out: ShadowedRule[]): vo
       break;
     }
     covers ??= new CoverIndex(rules);
-    const protos = rule.match.project(Dim.Proto);
-    const ports = rule.match.project(Dim.Dport);
+    axes ??= new CoverAxes(rules.length);
+    const protos = rule.match.project(Dim.Proto) as I.IntervalSet<number>;
+    const ports = rule.match.project(Dim.Dport) as I.IntervalSet<number>;
     const key = coarseKey(rule.match);
     const candidates = covers.candidates(key);
     if (budget.exhausted() || !budget.spend(candidates.length + 1)) {
       budget.skipped.push({ chain: chain.id, from: order, rules: rules.length - order });
       break;
     }
-    // Cheap projections first: most earlier rules are about other protocols or ports.
-    const touching = candidates.filter((c) => {
-      const match = rules[c]!.match;
-      return I.intersects(match.project(Dim.Proto), protos) && I.intersects(match.project(Dim.Dport), ports) && match.intersects(rule.match);
-    });
+    // Cheap tests first: most earlier rules are about other protocols or ports.
+    const touching = candidates.filter((c) => axes!.meets(c, protos, ports) && rules[c]!.match.intersects(rule.match));
     let remaining = touching.length > 0 && coveredOnEveryAxis(rule.match, touching.map((c) => rules[c]!.match)) ? rule.match : null;
     const by: number[] = [];
     for (const c of remaining ? touching : []) {
@@ -185,6 +185,9 @@ function shadowedIn(chain: Chain, budget: ShadowBudget, out: ShadowedRule[]): vo
     if (remaining?.isEmpty()) {
       out.push({ rule: ruleRef(chain, rule), kind: 'shadowed', coveredBy: by.slice(0, 3).map((c) => ruleRef(chain, rules[c]!)) });
     }
-    if (isCover) covers.add(order, key);
+    if (isCover) {
+      covers.add(order, key);
+      axes.add(order, protos, ports);
+    }
   }
 }
