@@ -283,6 +283,7 @@ function typedPart(set: IntervalSet<number>, from: number, to: number): Float64A
  * {@link sweep} of two whole typed arrays into `out`: a loop that reads only Float64Arrays
  * keeps its values unboxed, while the generic sweep boxed every number it read from a typed
  * array (200 MB of heap numbers over nft-set-100000's walk, most of its scavenges; issue 8).
+ * It repeats sweep's loop on purpose: one loop over both kinds of list would be the generic one.
  */
 function sweepTyped(x: Float64Array, y: Float64Array, op: Combine, out: Float64Array): number {
   const iEnd = x.length;
