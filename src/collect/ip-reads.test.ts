@@ -1,22 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type FakeHost, fakeHostIO } from './fake-host-io.js';
 import { collectInterfaces } from './interfaces.js';
 import { readIp, splitAddrIpv4Batch } from './ip-reads.js';
+import { ROUTING_ALONE, fixtureLine as line, routingFixture } from './multihomed-ip-fixture.js';
 import { collectRouting } from './routing.js';
 import { UnreadableLog } from './unreadable-log.js';
 
-const routing = (name: string) => readFileSync(new URL(`../../test/fixtures/routing/${name}`, import.meta.url), 'utf8');
-/** The fixtures are one JSON line each, newline-ended, as `ip -j` prints them. */
-const line = (name: string) => routing(name).trimEnd() + '\n';
-
-const ALONE: FakeHost['commands'] = {
-  'ip -j addr show': routing('multihomed.ip-addr.json'),
-  'ip -j -4 route show table all': routing('multihomed.ip4-route.json'),
-  'ip -j -6 route show table all': routing('multihomed.ip6-route.json'),
-  'ip -j -4 rule show': routing('multihomed.ip4-rule.json'),
-  'ip -j -6 rule show': routing('multihomed.ip6-rule.json'),
-};
+const ALONE: FakeHost['commands'] = { 'ip -j addr show': routingFixture('multihomed.ip-addr.json'), ...ROUTING_ALONE };
 const ADDR_IPV4 = line('multihomed.ip-addr.json') + line('multihomed.ip4-route.json') + line('multihomed.ip4-rule.json');
 const BATCHED: FakeHost['commands'] = {
   'ip -j -batch -': ADDR_IPV4,

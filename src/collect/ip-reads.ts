@@ -78,29 +78,32 @@ export interface IpAnswers {
 
 const answered = (stdout: string): ExecResult => ({ ok: true, code: 0, stdout, stderr: '' });
 
+/** A batch's routing lines as the two commands' own answers. */
+const routingAnswered = (s: { routes: string; rules: string }): RoutingAnswers => ({ routes: answered(s.routes), rules: answered(s.rules) });
+
 /** Starts both batches now (IPv4's with the interfaces first); each falls back to its commands alone. */
 export function readIp(io: HostIO): IpAnswers {
   const first = io.exec(ADDR_IPV4_BATCH.argv, ADDR_IPV4_BATCH.input);
-  const ipv6 = familyRouting(io, 'ipv6');
+  const ipv6 = readFamilyRouting(io, 'ipv6');
   const v4 = first.then(splitAddrIpv4Batch);
   return {
     addr: v4.then((s) => (s ? answered(s.addr) : io.exec(IP_ADDR))),
-    ipv4: v4.then((s) => (s ? { routes: answered(s.routes), rules: answered(s.rules) } : routingAlone(io, 'ipv4'))),
+    ipv4: v4.then((s) => (s ? routingAnswered(s) : routingAlone(io, 'ipv4'))),
     ipv6,
   };
 }
 
 /** Each family's routing in a batch of its own (the interfaces not wanted), started now. */
 export function readRouting(io: HostIO): Pick<IpAnswers, 'ipv4' | 'ipv6'> {
-  return { ipv4: familyRouting(io, 'ipv4'), ipv6: familyRouting(io, 'ipv6') };
+  return { ipv4: readFamilyRouting(io, 'ipv4'), ipv6: readFamilyRouting(io, 'ipv6') };
 }
 
-function familyRouting(io: HostIO, family: Family): Promise<RoutingAnswers> {
+function readFamilyRouting(io: HostIO, family: Family): Promise<RoutingAnswers> {
   const batch = routingBatch(family);
   return io
     .exec(batch.argv, batch.input)
     .then(splitRoutingBatch)
-    .then((s) => (s ? { routes: answered(s.routes), rules: answered(s.rules) } : routingAlone(io, family)));
+    .then((s) => (s ? routingAnswered(s) : routingAlone(io, family)));
 }
 
 async function routingAlone(io: HostIO, family: Family): Promise<RoutingAnswers> {

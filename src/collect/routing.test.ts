@@ -1,20 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type FakeHost, fakeHostIO } from './fake-host-io.js';
 import { splitRoutingBatch } from './ip-reads.js';
+import { ROUTING_ALONE as ONE_BY_ONE, fixtureLine as line } from './multihomed-ip-fixture.js';
 import { collectRouting } from './routing.js';
 import { UnreadableLog } from './unreadable-log.js';
 
-const routing = (name: string) => readFileSync(new URL(`../../test/fixtures/routing/${name}`, import.meta.url), 'utf8');
-/** The fixtures are one JSON line each, newline-ended, as `ip -j` prints them. */
-const line = (name: string) => routing(name).trimEnd() + '\n';
-
-const ONE_BY_ONE: FakeHost['commands'] = {
-  'ip -j -4 route show table all': routing('multihomed.ip4-route.json'),
-  'ip -j -6 route show table all': routing('multihomed.ip6-route.json'),
-  'ip -j -4 rule show': routing('multihomed.ip4-rule.json'),
-  'ip -j -6 rule show': routing('multihomed.ip6-rule.json'),
-};
 const BATCHED: FakeHost['commands'] = {
   'ip -j -4 -batch -': line('multihomed.ip4-route.json') + line('multihomed.ip4-rule.json'),
   'ip -j -6 -batch -': line('multihomed.ip6-route.json') + line('multihomed.ip6-rule.json'),
