@@ -34,6 +34,15 @@ describe('a rule shape read from its text', () => {
     expect(shapePieces(s).join('|')).toContain('10.244.0.0');
   });
 
+  it('hashes the pieces by their text: constants kept in the pieces (a prefix) of equal length hash apart', () => {
+    const hash = (rule: unknown[]): number => shapeOf(item(rule))!.hash;
+    const fromPrefix = (addr: string) => [{ match: { op: '==', left: P('ip', 'saddr'), right: { prefix: { addr, len: 16 } } } }, { accept: null }];
+    expect(hash(serviceRule('10.96.0.10', 53, 'x'))).toBe(hash(serviceRule('10.96.7.77', 8080, 'y')));
+    // Same lengths everywhere, other text: a hash of lengths put them in one bucket.
+    expect(hash(fromPrefix('10.244.0.0'))).not.toBe(hash(fromPrefix('10.245.0.0')));
+    expect(hash(fromPrefix('10.244.0.0'))).toBe(hash(fromPrefix('10.244.0.0')));
+  });
+
   it('gives two rules of one shape the same pieces, and rules of another statement other pieces', () => {
     const pieces = (text: string): string[] => shapePieces(textShape(text, 0, text.length)!);
     const same = (a: string, b: string): boolean => {
