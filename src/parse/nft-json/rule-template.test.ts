@@ -72,6 +72,38 @@ describe('rules lowered from their shape equal rules lowered one by one', () => 
   });
 });
 
+describe('rules that differ in an address prefix', () => {
+  const text = readFileSync(`${FIX}/prefix-allowlist.json`, 'utf8');
+  const exprs = (JSON.parse(text) as { nftables: { rule?: { expr: Json[] } }[] }).nftables.flatMap((i) => (i.rule ? [i.rule.expr] : []));
+
+  it('share one shape: the prefix compared with == is a hole, != keeps it in the shape', () => {
+    const [allowA, allowB] = exprs.filter((e) => JSON.stringify(e).includes('"field":"dport"}},"right":22}'));
+    expect(shapeKey(allowA!, [])).toBe(shapeKey(allowB!, []));
+    expect(JSON.stringify(allowA)).not.toBe(JSON.stringify(allowB));
+    const [notA, notB] = exprs.filter((e) => JSON.stringify(e).includes('"op":"!="'));
+    expect(shapeKey(notA!, [])).not.toBe(shapeKey(notB!, []));
+  });
+
+  it('a deferred load makes them from their text: the rules of a shape from the third on are never parsed', () => {
+    const parsed = parseNftJson(text, 'prefix-allowlist.json', { deferRules: { onLate: () => {} } });
+    const dump = (parsed.value.rules[0] as DeferredRule).dump as { read: ReadRule };
+    const read = dump.read;
+    const reads: string[] = [];
+    dump.read = (rule) => {
+      const r = read(rule);
+      reads.push(JSON.stringify(r?.expr));
+      return r;
+    };
+    lowerNft(parsed.value, { context: emptyHostContext(), file: 'prefix-allowlist.json' });
+    expect(parsed.value.rules.length).toBe(exprs.length);
+    // The first rule of a shape is lowered alone, the second makes its template, the third on are tied to it by their text.
+    expect(reads.some((r) => r.includes('"addr":"198.51.100.128","len":25'))).toBe(true);
+    for (const third of ['"addr":"192.0.2.0","len":28', '"addr":"192.168.0.0","len":16', '"addr":"192.0.2.64","len":26']) {
+      expect(reads.filter((r) => r.includes(third))).toEqual([]);
+    }
+  });
+});
+
 describe('shapeKey', () => {
   const endpoint = (addr: string, target: string): Json[] => [
     { match: { op: '==', left: { payload: { protocol: 'ip', field: 'saddr' } }, right: addr } },

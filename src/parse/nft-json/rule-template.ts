@@ -211,16 +211,31 @@ function holePart(s: Json): string | null {
   return null;
 }
 
-/** `ADDRESS-OR-PORT-FIELD == literal`: a match whose constant is a hole. */
+/** `ADDRESS-OR-PORT-FIELD == literal` (or an address prefix): a match whose constant is a hole. */
 function isHoleMatch(o: JsonObject): boolean {
   if (o['op'] !== '==' || keyCount(o) !== 3) return false;
-  const right = o['right'];
-  if (typeof right !== 'number' && (typeof right !== 'string' || right.startsWith('@'))) return false;
+  const right = o['right']!;
+  if (typeof right !== 'number' && (typeof right !== 'string' || right.startsWith('@')) && prefixText(right) === null) return false;
   const left = o['left'];
   if (!isObject(left) || soleKey(left) !== 'payload') return false;
   const p = left['payload'];
   if (!isObject(p) || keyCount(p) !== 2) return false;
   return typeof p['protocol'] === 'string' && HOLE_PROTOCOLS.has(p['protocol']) && typeof p['field'] === 'string' && ADDR_PORT_FIELDS.has(p['field']);
+}
+
+/**
+ * `addr/len` of a prefix constant as nft prints it (exactly `addr` and an integer `len`), else
+ * null. The template applies it as the direct lowering would, and falls back to that lowering
+ * when it adds an uncertainty (a prefix on a port, a length past the family's), so a hole here
+ * only has to be a value of this form, not a valid one.
+ */
+function prefixText(v: Json): string | null {
+  if (!isObject(v) || soleKey(v) !== 'prefix') return null;
+  const p = v['prefix'];
+  if (!isObject(p) || keyCount(p) !== 2) return null;
+  const addr = p['addr'];
+  const len = p['len'];
+  return typeof addr === 'string' && !addr.startsWith('@') && typeof len === 'number' && Number.isInteger(len) ? `${addr}/${len}` : null;
 }
 
 /** Whether a statement holds a literal set too long to key a shape by. */
@@ -296,7 +311,10 @@ const ENDS_RULE: ReadonlySet<string> = new Set(['accept', 'drop', 'continue', 'r
 /** The constants of a rule's holes as text (to keep them out of a template's words). */
 function holeConstants(expr: readonly Json[], matches: readonly number[], terminal: Terminal): string[] {
   const out: string[] = [];
-  for (const m of matches) out.push(String(((expr[m] as JsonObject)['match'] as JsonObject)['right']));
+  for (const m of matches) {
+    const right = ((expr[m] as JsonObject)['match'] as JsonObject)['right']!;
+    out.push(prefixText(right) ?? String(right));
+  }
   const s = expr[expr.length - 1]!;
   if (terminal === 'verdict') out.push(targetOf(s)!);
   else if (terminal === 'vmap') for (const e of vmapElements(s)) out.push(targetOf((e as Json[])[1]!)!);

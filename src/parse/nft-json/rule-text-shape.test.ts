@@ -34,9 +34,28 @@ describe('a rule shape read from its text', () => {
     expect(shapePieces(s).join('|')).toContain('10.244.0.0');
   });
 
+  it('cuts an address prefix compared with == as a hole, spaced as JSON allows', () => {
+    const rule = (addr: string, len: number) => [{ match: { op: '==', left: P('ip', 'saddr'), right: { prefix: { addr, len } } } }, { match: { op: '==', left: P('tcp', 'dport'), right: 22 } }, { accept: null }];
+    const a = shapeOf(item(rule('198.51.100.0', 24)))!;
+    expect(a.matches).toEqual([0, 1]);
+    expect(a.rights).toEqual([{ prefix: { addr: '198.51.100.0', len: 24 } }, 22]);
+    const b = shapeOf(item(rule('10.0.0.0', 8)))!;
+    expect(samePieces(b, shapePieces(a))).toBe(true);
+    const tight = JSON.stringify({ rule: { family: 'inet', table: 't', chain: 'c', handle: 4, expr: rule('10.0.0.0', 8) } });
+    expect(shapeOf(tight)!.rights).toEqual([{ prefix: { addr: '10.0.0.0', len: 8 } }, 22]);
+  });
+
+  it('keeps in the pieces a prefix it does not read as a hole: members in another order, an escape, a set reference', () => {
+    const odd = (right: unknown) => shapeOf(item([{ match: { op: '==', left: P('ip', 'saddr'), right } }, { accept: null }]))!;
+    expect(odd({ prefix: { len: 8, addr: '10.0.0.0' } }).matches).toEqual([]);
+    expect(odd({ prefix: { addr: '10.0.0.\\u0030', len: 8 } }).matches).toEqual([]);
+    expect(odd({ prefix: { addr: '@set', len: 8 } }).matches).toEqual([]);
+    expect(odd({ prefix: { addr: '10.0.0.0', len: 8, x: 1 } }).matches).toEqual([]);
+  });
+
   it('hashes the pieces by their text: constants kept in the pieces (a prefix) of equal length hash apart', () => {
     const hash = (rule: unknown[]): number => shapeOf(item(rule))!.hash;
-    const fromPrefix = (addr: string) => [{ match: { op: '==', left: P('ip', 'saddr'), right: { prefix: { addr, len: 16 } } } }, { accept: null }];
+    const fromPrefix = (addr: string) => [{ match: { op: '!=', left: P('ip', 'saddr'), right: { prefix: { addr, len: 16 } } } }, { accept: null }];
     expect(hash(serviceRule('10.96.0.10', 53, 'x'))).toBe(hash(serviceRule('10.96.7.77', 8080, 'y')));
     // Same lengths everywhere, other text: a hash of lengths put them in one bucket.
     expect(hash(fromPrefix('10.244.0.0'))).not.toBe(hash(fromPrefix('10.245.0.0')));

@@ -19,6 +19,9 @@
  */
 import { numberEnd, spaceEnd } from './item-spans.js';
 
+/** An address prefix as nft prints a hole match's constant: `{"prefix": {"addr": …, "len": …}}`. */
+export type PrefixConstant = { prefix: { addr: string; len: number } };
+
 /** What a rule's last statement is, as far as its holes go (as rule-template.ts `Terminal`). */
 export type TextTerminal = 'fixed' | 'verdict' | 'vmap' | 'dnat';
 
@@ -37,7 +40,7 @@ export interface TextShape {
   handle: number;
   /** Statement indexes of the hole matches, and each one's constant. */
   matches: number[];
-  rights: (string | number)[];
+  rights: (string | number | PrefixConstant)[];
   terminal: TextTerminal;
   /** The verdict's target (verdict), each element's target (vmap), or the dnat address and port (absent: undefined). */
   targets: (string | number | undefined)[];
@@ -45,6 +48,8 @@ export interface TextShape {
 
 const HEAD = /\{\s*"rule"\s*:\s*\{\s*"family"\s*:\s*"[^"\\]*"\s*,\s*"table"\s*:\s*"[^"\\]*"\s*,\s*"chain"\s*:\s*"[^"\\]*"\s*,\s*"handle"\s*:\s*(?:0|[1-9]\d{0,14})\s*,\s*"expr"\s*:\s*\[\s*/y;
 /** `PROTOCOL ADDRESS-OR-PORT-FIELD == ` up to its literal (rule-template.ts isHoleMatch). */
+/** A prefix constant, spaced as JSON allows, its members in nft's order (addr, len). */
+const PREFIX = /\{\s*"prefix"\s*:\s*\{\s*"addr"\s*:\s*"([^"\\@][^"\\]*)"\s*,\s*"len"\s*:\s*(0|[1-9]\d{0,2})\s*\}\s*\}/y;
 const HOLE_MATCH = /\{\s*"match"\s*:\s*\{\s*"op"\s*:\s*"=="\s*,\s*"left"\s*:\s*\{\s*"payload"\s*:\s*\{\s*"protocol"\s*:\s*"(?:ip|ip6|tcp|udp|sctp|dccp|udplite|th)"\s*,\s*"field"\s*:\s*"(?:saddr|daddr|sport|dport)"\s*\}\s*\}\s*,\s*"right"\s*:\s*/y;
 const VERDICT = /\{\s*"(?:jump|goto)"\s*:\s*\{\s*"target"\s*:\s*/y;
 const VMAP = /\{\s*"vmap"\s*:\s*\{\s*"key"\s*:\s*/y;
@@ -82,11 +87,8 @@ export function textShape(text: string, start: number, end: number): TextShape |
     let next: number;
     HOLE_MATCH.lastIndex = i;
     if (HOLE_MATCH.test(text)) {
-      next = closeAfterLiteral(text, HOLE_MATCH.lastIndex, 2, false);
-      if (next >= 0) {
-        shape.matches.push(count);
-        shape.rights.push(shape.targets.pop()!);
-      }
+      next = matchConstantEnd(text, HOLE_MATCH.lastIndex);
+      if (next >= 0) shape.matches.push(count);
     } else {
       next = terminalEnd(text, i);
       if (next >= 0) kind = terminalKind;
@@ -193,6 +195,28 @@ function handleOf(text: string, headEnd: number): number {
   while (text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39) i++;
   // At most 15 digits (the pattern): the number JSON.parse reads.
   return Number(text.slice(first, i));
+}
+
+/**
+ * A hole match's constant at `i`, then the match's two closing braces: the end of the statement,
+ * or -1. The constant is pushed on the shape's rights and its text cut: a literal, or an address
+ * prefix (an allowlist's `ip saddr 10.0.0.0/8`: a 100,000-rule host's rules were parsed one by
+ * one for it; issue 8).
+ */
+function matchConstantEnd(text: string, i: number): number {
+  PREFIX.lastIndex = i;
+  const m = text.charCodeAt(i) === 0x7b /* { */ ? PREFIX.exec(text) : null;
+  if (m === null) {
+    const end = closeAfterLiteral(text, i, 2, false);
+    if (end >= 0) shape.rights.push(shape.targets.pop() as string | number);
+    return end;
+  }
+  const end = closeBraces(text, PREFIX.lastIndex, 2);
+  if (end < 0) return -1;
+  shape.rights.push({ prefix: { addr: m[1]!, len: Number(m[2]) } });
+  shape.pieces.push(from, i);
+  from = PREFIX.lastIndex;
+  return end;
 }
 
 /** A hole constant at `i` then `closers` closing braces: the end of the statement, or -1. */
