@@ -39,6 +39,15 @@ describe('CoverIndex', () => {
     expect(ask({ proto: 'udp' })).toEqual([0, 1, 2]);
   });
 
+  it('merges the buckets of several blocks into one list in rule order, each cover once', () => {
+    const { ask } = indexOf([{ src: ['192.0.2.0/24'] }, { src: ['192.0.2.7/32'] }, { src: ['192.0.0.0/16'] }, { src: ['192.0.2.7/32'] }, { src: ['192.0.2.0/25'] }, { src: ['198.51.100.0/24'] }]);
+    expect(ask({ src: ['192.0.2.7/32'] })).toEqual([0, 1, 2, 3, 4]);
+    expect(ask({ src: ['192.0.2.0/24'] })).toEqual([0, 1, 2, 3, 4]);
+    // Coarse: the /25 is filed under its /24 block, so a /32 of the other half still meets it.
+    expect(ask({ src: ['192.0.2.200/32'] })).toEqual([0, 2, 4]);
+    expect(ask({ src: ['198.51.100.1/32'] })).toEqual([5]);
+  });
+
   it('gathers a list of 150,000 covers with another, in rule order', () => {
     const wide = Array.from({ length: 150_000 }, (): Spec => ({}));
     const { ask } = indexOf([{ src: ['192.0.2.1/32'] }, ...wide]);

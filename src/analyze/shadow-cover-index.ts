@@ -259,29 +259,54 @@ function fileByPort(files: PortFiles, order: number, key: CoarseKey, axis: Addre
 
 /** The covers of several buckets, gathered into one list in rule order. */
 class Found {
-  private first: readonly number[] | null = null;
-  private more: number[] | null = null;
+  private readonly lists: (readonly number[])[] = [];
 
   bucket(b: Bucket | undefined): void {
     if (b !== undefined) this.list(typeof b === 'number' ? [b] : b);
   }
 
   list(list: readonly number[]): void {
-    if (list.length === 0) return;
-    if (this.first === null) this.first = list;
-    else {
-      // A loop, not push(...list): a list may hold 100,000 covers, too many arguments for a call.
-      const more = (this.more ??= this.first.slice());
-      for (const c of list) more.push(c);
-    }
+    if (list.length > 0) this.lists.push(list);
   }
 
-  /** Each bucket is already in rule order; most lookups hit one bucket or none. */
+  /**
+   * Each bucket is already in rule order, and most lookups hit one bucket or none: the lists
+   * are merged, not concatenated and sorted (a copy, a sort's own, and a filtered copy per
+   * rule were a tenth of what a 100,000-rule host's analysis allocated; issue 8).
+   */
   inOrder(): readonly number[] {
-    if (this.more === null) return this.first ?? [];
-    const all = this.more.sort((a, b) => a - b);
-    return all.filter((c, i) => i === 0 || all[i - 1] !== c);
+    const lists = this.lists;
+    if (lists.length <= 1) return lists[0] ?? [];
+    if (lists.length === 2) return mergeTwo(lists[0]!, lists[1]!);
+    let all = mergeTwo(lists[0]!, lists[1]!);
+    for (let k = 2; k < lists.length; k++) all = mergeTwo(all, lists[k]!);
+    return all;
   }
+}
+
+/** Two ascending lists as one, each value once. */
+function mergeTwo(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x < y) {
+      out.push(x);
+      i++;
+    } else if (y < x) {
+      out.push(y);
+      j++;
+    } else {
+      out.push(x);
+      i++;
+      j++;
+    }
+  }
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
 }
 
 function file<K>(map: Map<K, Bucket>, key: K, order: number): void {
