@@ -8,7 +8,8 @@
  * (rule-template.ts `lowerFromText`).
  *
  * Only the forms nft prints are read: a hole is cut where the text spells it in the one form
- * JSON-level shape keys treat as a hole (a literal without escapes, members in nft's order);
+ * JSON-level shape keys treat as a hole (a literal without escapes, an address prefix with its
+ * members in nft's order);
  * anything else stays in the pieces. Two rules of equal pieces have the same statements but for
  * the literals cut, character for character, so their parsed statements are equal but for those;
  * pieces are tied to a template only when the parsed rule's holes are exactly the cut ones
