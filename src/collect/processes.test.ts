@@ -34,4 +34,23 @@ describe('findSocketOwners', () => {
     scanDone = true;
     expect(turnedDuringScan).toBe(true);
   });
+
+  it('reads no more links of a process once one is refused (the kernel refuses them all), and finds the same', async () => {
+    const host = busyHost(10);
+    // Pid 5's links are refused, as this VM's PID 1 refuses its own even to root; its directory is not.
+    const refused = new Set(['/proc/5/fd/0', '/proc/5/fd/3']);
+    const asked: string[] = [];
+    const io = {
+      ...host,
+      readlink: (path: string) => {
+        asked.push(path);
+        return refused.has(path) ? Promise.reject(Object.assign(new Error(`EACCES: ${path}`), { code: 'EACCES' })) : host.readlink(path);
+      },
+    };
+    const found = await findSocketOwners(io, new Set([1004, 1005, 1006]));
+    expect(asked.filter((p) => p.startsWith('/proc/5/'))).toEqual(['/proc/5/fd/0']);
+    expect([...found.owners.keys()].sort()).toEqual([1004, 1006]);
+    // A refused link was never a hidden process: only a refused fd directory is.
+    expect(found).toMatchObject({ hiddenProcesses: 0, problems: [] });
+  });
 });
