@@ -3,7 +3,7 @@ import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync, statS
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { Writable } from 'node:stream';
 import { writeOutput, writePieces, writePiecesToFile } from './output.js';
 
@@ -101,6 +101,38 @@ describe('writePiecesToFile', () => {
       await file.close();
     }
     expect(readFileSync(path, 'utf8')).toBe(text.join(''));
+  });
+
+  it('takes a piece larger than its buffer slice by slice, never splitting a surrogate pair', async () => {
+    const dir = scratchDir();
+    const path = join(dir, 'slices.txt');
+    // A 16-byte buffer takes 5 units a slice: the pairs fall across every boundary in turn.
+    const piece = 'ab😀c😀😀d–é😀xyz😀😀😀'.repeat(7) + '\ud800' + 'tail😀';
+    const file = await open(path, 'w');
+    try {
+      await writePiecesToFile(file, ['<', piece, '>'], 16);
+    } finally {
+      await file.close();
+    }
+    expect(readFileSync(path)).toEqual(Buffer.from(`<${piece}>`, 'utf8'));
+  });
+});
+
+describe('writeOutput with a report in one string', () => {
+  it('writes it through the 1 MB file buffer, never encoding the whole report at once', async () => {
+    const dir = scratchDir();
+    const out = join(dir, 'report.html');
+    const report = `<p>${'é…😀x'.repeat(600_000)}</p>\n`;
+    const from = vi.spyOn(Buffer, 'from');
+    try {
+      await writeOutput(out, report);
+      const encoded = from.mock.calls.filter(([value]) => typeof value === 'string' && value.length >= report.length);
+      expect(encoded).toEqual([]);
+    } finally {
+      from.mockRestore();
+    }
+    expect(readFileSync(out, 'utf8')).toBe(report);
+    expect(readdirSync(dir)).toEqual(['report.html']);
   });
 });
 

@@ -74,6 +74,10 @@ function piecesOf(text: ReportText): readonly string[] {
   return pieces;
 }
 
+function isHighSurrogate(unit: number): boolean {
+  return unit >= 0xd800 && unit <= 0xdbff;
+}
+
 /** Bytes gathered before each write to a file: a few large writes, not one per 64 KB piece. */
 const FILE_WRITE_BYTES = 1 << 20;
 
@@ -90,17 +94,40 @@ export async function writePiecesToFile(file: FileHandle, text: ReportText, buff
   const writeAll = (bytes: Uint8Array, length: number): void => {
     for (let at = 0; at < length; ) at += writeSync(file.fd, bytes, at, length - at);
   };
+  // Up to 3 UTF-8 bytes per UTF-16 unit (a surrogate pair is 2 units, 4 bytes).
+  const step = Math.floor(buffer.length / 3);
   const add = (piece: string): void => {
-    // Up to 3 UTF-8 bytes per UTF-16 unit (a surrogate pair is 2 units, 4 bytes).
     const most = piece.length * 3;
     if (used + most > buffer.length) {
       writeAll(buffer, used);
       used = 0;
     }
-    if (most > buffer.length) {
+    if (most <= buffer.length) used += buffer.write(piece, used, 'utf8');
+    else if (step >= 2) {
+      for (let at = 0; at < piece.length; ) at = addSlice(piece, at);
+      // Written out whole before the next piece is made, as a piece written on its own was.
+      writeAll(buffer, used);
+      used = 0;
+    } else {
       const bytes = Buffer.from(piece, 'utf8');
       writeAll(bytes, bytes.length);
-    } else used += buffer.write(piece, used, 'utf8');
+    }
+  };
+  /**
+   * A piece larger than the buffer (a report rendered as one string: html, text, sarif) goes
+   * through it slice by slice: encoded whole, a 5 MB page was a new 5 MB buffer, its pages
+   * touched for the first time (issue 8). Returns where the next slice starts.
+   */
+  const addSlice = (piece: string, at: number): number => {
+    let end = Math.min(at + step, piece.length);
+    // Never between the halves of a surrogate pair: each alone would be written as U+FFFD.
+    if (end < piece.length && isHighSurrogate(piece.charCodeAt(end - 1))) end--;
+    if (used + (end - at) * 3 > buffer.length) {
+      writeAll(buffer, used);
+      used = 0;
+    }
+    used += buffer.write(piece.slice(at, end), used, 'utf8');
+    return end;
   };
   if (typeof text === 'object' && 'each' in text) text.each(add);
   else for (const piece of piecesOf(text)) add(piece);
@@ -165,7 +192,8 @@ export async function writeOutput(out: string | undefined, text: ReportText, inp
   const target = await outputTarget(out, inputs);
   try {
     if (target.kind === 'write-through') await writeThrough(target.path, text);
-    else await writeFileAtomic(target.path, typeof text === 'string' ? text : (file) => writePiecesToFile(file, text));
+    // A report in one string too: the writer's buffer takes it slice by slice.
+    else await writeFileAtomic(target.path, (file) => writePiecesToFile(file, text));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     // A report made while it is written can fail as it is made: a renderer's bug is no write

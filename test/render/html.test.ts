@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { renderAuditHtml } from '../../src/render/index.js';
+import { renderAuditHtml, renderAuditHtmlChunks } from '../../src/render/index.js';
 import { hostileReport, report } from './load.js';
 
 describe('renderAuditHtml (markup)', () => {
@@ -42,5 +42,19 @@ describe('renderAuditHtml (markup)', () => {
     expect(html).toContain('filter FORWARD');
     expect(html).toContain('socket tcp 0.0.0.0:6379');
     expect(html).toContain('forwarded to 172.17.0.2:80');
+  });
+});
+
+describe('renderAuditHtmlChunks', () => {
+  it('gives the same page in chunks joined a few rows at a time, none near the size of a page of 2,600 services', () => {
+    const base = report();
+    const many = { ...base, hosts: base.hosts.map((x) => ({ ...x, services: Array.from({ length: 200 }, () => x.services).flat() })) };
+    const page = renderAuditHtml(many);
+    const chunks = renderAuditHtmlChunks(many);
+    expect(chunks.join('')).toBe(page);
+    expect(page.length).toBeGreaterThan(2_000_000);
+    // About 64 K characters each, plus at most the part that crossed the line (a card, a row).
+    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(80_000);
+    expect(chunks.length).toBeGreaterThan(page.length / 80_000);
   });
 });

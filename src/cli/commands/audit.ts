@@ -9,7 +9,7 @@ import type { AuditReport, Severity } from '../../analyze/audit/types.js';
 import { CHECKS } from '../../analyze/checks/index.js';
 import type { Policy } from '../../model/policy.js';
 import { analyzeHost } from '../../pipeline.js';
-import { renderAuditHtml, renderAuditJson, renderAuditJsonEach, renderAuditSarif, renderAuditText, shouldColor } from '../../render/index.js';
+import { renderAuditHtmlChunks, renderAuditJson, renderAuditJsonEach, renderAuditSarif, renderAuditText, shouldColor } from '../../render/index.js';
 import { VERSION } from '../../version.js';
 import { ExitCode, InputError, failOnErrors } from '../errors.js';
 import { type HostSourceOptions, analyzeSnapshotFiles, loadHosts, readInputFile, snapshotFiles } from '../load-hosts.js';
@@ -77,10 +77,11 @@ function checkDbOptions(opts: AuditOptions): void {
 }
 
 export function renderReport(report: AuditReport, format: ReportFormat, color: boolean): string {
-  return format === 'json' ? renderAuditJson(report) : (renderReportChunks(report, format, color) as string);
+  const text = format === 'json' ? renderAuditJson(report) : renderReportChunks(report, format, color);
+  return typeof text === 'string' ? text : (text as readonly string[]).join('');
 }
 
-/** The report as one string, or as pieces made while they are written (JSON: issue 8). */
+/** The report as one string, or as pieces made while they are written (JSON, HTML: issue 8). */
 function renderReportChunks(report: AuditReport, format: ReportFormat, color: boolean): ReportText {
   switch (format) {
     case 'json':
@@ -88,7 +89,7 @@ function renderReportChunks(report: AuditReport, format: ReportFormat, color: bo
     case 'sarif':
       return renderAuditSarif(report, CHECKS);
     case 'html':
-      return renderAuditHtml(report);
+      return renderAuditHtmlChunks(report);
     case 'text':
       return renderAuditText(report, { color, width: process.stdout.columns ?? 80 });
   }

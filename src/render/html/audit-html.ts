@@ -8,11 +8,12 @@
 import { EXPOSURES, SEVERITIES } from '../../analyze/audit/types.js';
 import type { AuditReport } from '../../analyze/audit/types.js';
 import { h, token } from './escape.js';
+import { TextChunks } from '../common/text-chunks.js';
 import { pageHead } from './page-head.js';
-import { renderHost } from './host-view.js';
+import { writeHost } from './host-view.js';
 import { SCRIPT } from './script.js';
 import { STYLE } from './style.js';
-import { renderFindingsTable, renderServicesTable } from './tables.js';
+import { writeFindingsTable, writeServicesTable } from './tables.js';
 
 function options(values: readonly string[], all: string, label: (v: string) => string = (v) => v): string {
   return `<option value="">${h(all)}</option>` + values.map((v) => `<option value="${h(v)}">${h(label(v))}</option>`).join('');
@@ -37,8 +38,17 @@ function summary(report: AuditReport): string {
 
 /** Render the audit report as a self-contained HTML page. */
 export function renderAuditHtml(report: AuditReport): string {
+  return renderAuditHtmlChunks(report).join('');
+}
+
+/**
+ * The same page in chunks of about 64 K characters, to write one after another: its rows and
+ * cards are joined a chunk at a time, never all at once (issue 8, common/text-chunks.ts).
+ */
+export function renderAuditHtmlChunks(report: AuditReport): string[] {
   const hosts = report.hosts.length === 1 ? '1 host' : `${report.hosts.length} hosts`;
-  return `${pageHead(`Portcullis audit · ${hosts}`, STYLE, SCRIPT)}
+  const out = new TextChunks();
+  out.push(`${pageHead(`Portcullis audit · ${hosts}`, STYLE, SCRIPT)}
 <body>
 <header><h1>Portcullis audit</h1>
 <p class="meta">${h(hosts)} · generated ${h(report.generatedAt)} · ${h(report.tool.name)} ${h(report.tool.version)}${report.policy ? ` · policy ${h(report.policy.file)}` : ''}</p>
@@ -46,14 +56,23 @@ ${summary(report)}</header>
 ${controls(report)}
 <main>
 <h2>Services <span class="count" id="services-count"></span></h2>
-${renderServicesTable(report)}
+`);
+  writeServicesTable(report, out);
+  out.push(`
 <h2>Findings <span class="count" id="findings-count"></span></h2>
-${renderFindingsTable(report)}
-${report.hosts.map((x) => renderHost(x, report.findings)).join('\n')}
+`);
+  writeFindingsTable(report, out);
+  out.push('\n');
+  report.hosts.forEach((x, i) => {
+    if (i > 0) out.push('\n');
+    writeHost(x, report.findings, out);
+  });
+  out.push(`
 </main>
 <footer>Exposure: world = at least half the public address space; wide = more than 65,536 public addresses; allowlisted = specific public sources; internal = private ranges only; local = this host only. Rules marked “may match” were read conservatively.</footer>
 <script>${SCRIPT}</script>
 </body>
 </html>
-`;
+`);
+  return out.done();
 }

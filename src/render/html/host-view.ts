@@ -8,6 +8,7 @@ import type { AuditedHost, AuditedService, Finding } from '../../analyze/audit/t
 import { formatLocation } from '../../model/diagnostics.js';
 import { ruleRefLabel, serviceLabel } from '../common/describe.js';
 import { serviceKey, sortFindings, sortServices, worstSeverityByService } from '../common/order.js';
+import { TextChunks } from '../common/text-chunks.js';
 import { h, token } from './escape.js';
 import { renderPath } from './path-view.js';
 import { renderCloud } from './cloud-view.js';
@@ -63,21 +64,30 @@ function caveats(host: AuditedHost): string {
 
 /** One host section: header, host-wide findings, a card per service, caveats. */
 export function renderHost(host: AuditedHost, findings: readonly Finding[]): string {
+  const out = new TextChunks();
+  writeHost(host, findings, out);
+  return out.done().join('');
+}
+
+/** The same section, card by card into `out`. */
+export function writeHost(host: AuditedHost, findings: readonly Finding[], out: TextChunks): void {
   const own = findings.filter((f) => f.host === host.name);
   const services = sortServices(host.services, worstSeverityByService(own, host.name));
   const byService = findingsByService(own);
   const hostWide = sortFindings(own.filter((f) => f.service === null))
     .map((f) => `<li><span class="badge severity-${token(f.severity)}">${h(f.severity)}</span> ${h(f.title)}</li>`)
     .join('');
-  return (
+  out.push(
     `<section class="host" data-host="${h(host.name)}"><h2>${h(host.name)}</h2>` +
-    `<p class="meta">collected ${h(host.collectedAt)} · IPv4: ${h(backendsText(host, 'ipv4'))} · IPv6: ${h(backendsText(host, 'ipv6'))}</p>` +
-    (hostWide ? `<ul class="svc-findings host-findings">${hostWide}</ul>` : '') +
-    renderCloud(host) +
-    `<div class="services">${services.map((s) => serviceCard(s, byService)).join('') || '<p>No listening services.</p>'}</div>` +
-    caveats(host) +
-    `</section>`
+      `<p class="meta">collected ${h(host.collectedAt)} · IPv4: ${h(backendsText(host, 'ipv4'))} · IPv6: ${h(backendsText(host, 'ipv6'))}</p>` +
+      (hostWide ? `<ul class="svc-findings host-findings">${hostWide}</ul>` : '') +
+      renderCloud(host) +
+      `<div class="services">`,
   );
+  // A card is never empty (it opens with <article>): no cards is no services.
+  for (const s of services) out.push(serviceCard(s, byService));
+  if (services.length === 0) out.push('<p>No listening services.</p>');
+  out.push(`</div>` + caveats(host) + `</section>`);
 }
 
 /** The backends holding rules, or why the rules could not be read (unread is not "no rules"). */

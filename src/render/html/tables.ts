@@ -8,6 +8,7 @@ import type { AuditReport, Finding } from '../../analyze/audit/types.js';
 import { addressLabel, natTarget, serviceLabel } from '../common/describe.js';
 import { exposureRank, serviceKey, severityRank, sortFindings, sortServices, worstSeverityByService } from '../common/order.js';
 import { serviceSources } from '../common/sources.js';
+import { TextChunks } from '../common/text-chunks.js';
 import { h, token } from './escape.js';
 
 /** A header cell with a sort button; `type` "num" sorts data-key numerically. */
@@ -21,13 +22,24 @@ function badge(kind: 'exposure' | 'severity', value: string): string {
 
 /** Every service of every host, worst first per host; sortable by any column. */
 export function renderServicesTable(report: AuditReport): string {
-  const rows: string[] = [];
+  const out = new TextChunks();
+  writeServicesTable(report, out);
+  return out.done().join('');
+}
+
+/** The same table, row by row into `out`. */
+export function writeServicesTable(report: AuditReport, out: TextChunks): void {
+  out.push(
+    `<table id="services-table" class="sortable"><thead><tr>` +
+      th('Host', 'text') + th('Exposure', 'num') + th('Port', 'num') + th('Address', 'text') + th('Service', 'text') + th('Sources', 'text') + th('Worst finding', 'num') +
+      `</tr></thead><tbody>`,
+  );
   for (const host of report.hosts) {
     const worst = worstSeverityByService(report.findings, host.name);
     for (const s of sortServices(host.services, worst)) {
       const sev = worst.get(serviceKey(s));
       const nat = natTarget(s);
-      rows.push(
+      out.push(
         `<tr data-host="${h(host.name)}" data-exposure="${token(s.exposure)}">` +
           `<td data-key="${h(host.name)}">${h(host.name)}</td>` +
           `<td data-key="${exposureRank(s.exposure)}">${badge('exposure', s.exposure)}</td>` +
@@ -40,11 +52,7 @@ export function renderServicesTable(report: AuditReport): string {
       );
     }
   }
-  return (
-    `<table id="services-table" class="sortable"><thead><tr>` +
-    th('Host', 'text') + th('Exposure', 'num') + th('Port', 'num') + th('Address', 'text') + th('Service', 'text') + th('Sources', 'text') + th('Worst finding', 'num') +
-    `</tr></thead><tbody>${rows.join('')}</tbody></table>`
-  );
+  out.push(`</tbody></table>`);
 }
 
 function findingDetails(f: Finding): string {
@@ -57,19 +65,28 @@ function findingDetails(f: Finding): string {
 
 /** Every finding, worst first, suppressed last; details (evidence, fix) folded. */
 export function renderFindingsTable(report: Pick<AuditReport, 'findings'>): string {
-  const rows = sortFindings(report.findings).map(
-    (f) =>
-      `<tr data-host="${h(f.host)}" data-severity="${token(f.severity)}"${f.suppressed ? ' class="suppressed"' : ''}>` +
-      `<td data-key="${severityRank(f.severity)}">${badge('severity', f.severity)}</td>` +
-      `<td data-key="${h(f.host)}">${h(f.host)}</td>` +
-      `<td data-key="${f.service?.port ?? 0}">${f.service ? `${h(f.service.proto)}/${f.service.port}` : '—'}</td>` +
-      `<td>${findingDetails(f)}</td>` +
-      `<td>${h(f.rule)}</td>` +
-      `</tr>`,
-  );
-  return (
+  const out = new TextChunks();
+  writeFindingsTable(report, out);
+  return out.done().join('');
+}
+
+/** The same table, row by row into `out`. */
+export function writeFindingsTable(report: Pick<AuditReport, 'findings'>, out: TextChunks): void {
+  out.push(
     `<table id="findings-table" class="sortable"><thead><tr>` +
-    th('Severity', 'num') + th('Host', 'text') + th('Service', 'num') + th('Finding', 'text') + th('Check', 'text') +
-    `</tr></thead><tbody>${rows.join('')}</tbody></table>`
+      th('Severity', 'num') + th('Host', 'text') + th('Service', 'num') + th('Finding', 'text') + th('Check', 'text') +
+      `</tr></thead><tbody>`,
   );
+  for (const f of sortFindings(report.findings)) {
+    out.push(
+      `<tr data-host="${h(f.host)}" data-severity="${token(f.severity)}"${f.suppressed ? ' class="suppressed"' : ''}>` +
+        `<td data-key="${severityRank(f.severity)}">${badge('severity', f.severity)}</td>` +
+        `<td data-key="${h(f.host)}">${h(f.host)}</td>` +
+        `<td data-key="${f.service?.port ?? 0}">${f.service ? `${h(f.service.proto)}/${f.service.port}` : '—'}</td>` +
+        `<td>${findingDetails(f)}</td>` +
+        `<td>${h(f.rule)}</td>` +
+        `</tr>`,
+    );
+  }
+  out.push(`</tbody></table>`);
 }

@@ -81,5 +81,7 @@ export function renderAuditText(report: AuditReport, opts: TextOptions): string 
   }
   const orphans = report.findings.filter((f) => !report.hosts.some((h) => h.name === f.host));
   if (orphans.length > 0) out.push('', p.heading('Other findings'), ...renderFindings(orphans, p, width));
-  return out.join('\n') + '\n';
+  // The final newline joined too: `+ '\n'` would make a pair that a writer must copy flat first.
+  out.push('');
+  return out.join('\n');
 }
