@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // First: the young generation's size is set before anything allocates much.
 import './young-generation.js';
+// And malloc keeps what the run frees for reuse (huge interval sets are rebuilt many times).
+import './malloc-headroom.js';
 // And before anything is optimized: how much each optimizing compile inlines.
 import './inlining-budget.js';
 import { main } from './main.js';
