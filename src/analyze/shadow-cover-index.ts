@@ -12,6 +12,7 @@
 import * as I from '../model/interval-set.js';
 import { Dim, type PacketSet } from '../model/packet-set.js';
 import type { Rule } from '../model/ruleset.js';
+import { mergeSorted } from './sorted-lists.js';
 
 /** Source block sizes (prefix lengths) the cover index buckets by, coarse to fine. */
 const LEVELS = { ipv4: [8, 16, 24, 32], ipv6: [16, 32, 48, 64, 96, 128] } as const;
@@ -275,38 +276,8 @@ class Found {
    * rule were a tenth of what a 100,000-rule host's analysis allocated; issue 8).
    */
   inOrder(): readonly number[] {
-    const lists = this.lists;
-    if (lists.length <= 1) return lists[0] ?? [];
-    if (lists.length === 2) return mergeTwo(lists[0]!, lists[1]!);
-    let all = mergeTwo(lists[0]!, lists[1]!);
-    for (let k = 2; k < lists.length; k++) all = mergeTwo(all, lists[k]!);
-    return all;
+    return this.lists.reduce<readonly number[]>(mergeSorted, []);
   }
-}
-
-/** Two ascending lists as one, each value once. */
-function mergeTwo(a: readonly number[], b: readonly number[]): number[] {
-  const out: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const x = a[i]!;
-    const y = b[j]!;
-    if (x < y) {
-      out.push(x);
-      i++;
-    } else if (y < x) {
-      out.push(y);
-      j++;
-    } else {
-      out.push(x);
-      i++;
-      j++;
-    }
-  }
-  while (i < a.length) out.push(a[i++]!);
-  while (j < b.length) out.push(b[j++]!);
-  return out;
 }
 
 function file<K>(map: Map<K, Bucket>, key: K, order: number): void {

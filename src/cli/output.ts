@@ -10,6 +10,7 @@
 import { type FileHandle, open, realpath, stat, lstat } from 'node:fs/promises';
 import { type Stats, writeSync } from 'node:fs';
 import { writeFileAtomic } from '../collect/index.js';
+import { isHighSurrogate } from '../model/utf16.js';
 import { InputError } from './errors.js';
 
 type Target = { kind: 'replace'; path: string } | { kind: 'write-through'; path: string };
@@ -72,10 +73,6 @@ function piecesOf(text: ReportText): readonly string[] {
   const pieces: string[] = [];
   text.each((piece) => pieces.push(piece));
   return pieces;
-}
-
-function isHighSurrogate(unit: number): boolean {
-  return unit >= 0xd800 && unit <= 0xdbff;
 }
 
 /** Bytes gathered before each write to a file: a few large writes, not one per 64 KB piece. */

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Snapshot } from '../model/snapshot.js';
+import { isHighSurrogate, isLowSurrogate } from '../model/utf16.js';
 import { SNAPSHOT_SCHEMA } from '../parse/snapshot-schema.js';
 
 type SchemaNode = { properties?: Record<string, SchemaNode>; items?: SchemaNode; $ref?: string; additionalProperties?: unknown };
@@ -92,12 +93,4 @@ function emitEscaped(emit: (piece: string) => void, s: string): void {
     emit(escaped.slice(1, -1));
     from = to;
   }
-}
-
-function isHighSurrogate(unit: number): boolean {
-  return unit >= 0xd800 && unit <= 0xdbff;
-}
-
-function isLowSurrogate(unit: number): boolean {
-  return unit >= 0xdc00 && unit <= 0xdfff;
 }

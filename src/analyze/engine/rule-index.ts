@@ -10,6 +10,7 @@ import * as I from '../../model/interval-set.js';
 import type { IntervalSet } from '../../model/interval-set.js';
 import { Dim, type PacketSet } from '../../model/packet-set.js';
 import type { Chain } from '../../model/ruleset.js';
+import { mergeSorted } from '../sorted-lists.js';
 import { type Step, stepsOf } from './rule-batches.js';
 
 /** A port set with at most this many ports is indexed port by port. */
@@ -107,21 +108,4 @@ function countPoints(set: IntervalSet<number>): number {
   let n = 0;
   for (let k = 0; k < set.length; k += 2) n += set[k + 1]! - set[k]!;
   return n;
-}
-
-function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
-  if (a.length === 0) return b as number[];
-  if (b.length === 0) return a as number[];
-  const out: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    if (j >= b.length || (i < a.length && a[i]! < b[j]!)) out.push(a[i++]!);
-    else if (i >= a.length || b[j]! < a[i]!) out.push(b[j++]!);
-    else {
-      out.push(a[i++]!);
-      j++;
-    }
-  }
-  return out;
 }

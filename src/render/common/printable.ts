@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { isHighSurrogate } from '../../model/utf16.js';
 
 // C0 controls, DEL, C1 controls, line/paragraph separators, and the bidi embedding/override/isolate marks.
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
@@ -27,7 +28,7 @@ export function cutForDisplay(text: string, limit = DISPLAY_LIMIT): string {
   // Room for the marker inside the limit, so cutting twice changes nothing.
   let end = limit - 32;
   const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end--;
+  if (isHighSurrogate(last)) end--;
   return `${text.slice(0, end)}… (${text.length - end} more characters)`;
 }
 

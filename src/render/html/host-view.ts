@@ -62,14 +62,7 @@ function caveats(host: AuditedHost): string {
   return items.length > 0 ? `<h3>Read with caution</h3><ul class="caveats">${items.join('')}</ul>` : '';
 }
 
-/** One host section: header, host-wide findings, a card per service, caveats. */
-export function renderHost(host: AuditedHost, findings: readonly Finding[]): string {
-  const out = new TextChunks();
-  writeHost(host, findings, out);
-  return out.done().join('');
-}
-
-/** The same section, card by card into `out`. */
+/** One host section (header, host-wide findings, a card per service, caveats), card by card into `out`. */
 export function writeHost(host: AuditedHost, findings: readonly Finding[], out: TextChunks): void {
   const own = findings.filter((f) => f.host === host.name);
   const services = sortServices(host.services, worstSeverityByService(own, host.name));

@@ -20,14 +20,7 @@ function badge(kind: 'exposure' | 'severity', value: string): string {
   return `<span class="badge ${kind}-${token(value)}">${h(value)}</span>`;
 }
 
-/** Every service of every host, worst first per host; sortable by any column. */
-export function renderServicesTable(report: AuditReport): string {
-  const out = new TextChunks();
-  writeServicesTable(report, out);
-  return out.done().join('');
-}
-
-/** The same table, row by row into `out`. */
+/** Every service of every host, worst first per host, sortable by any column: row by row into `out`. */
 export function writeServicesTable(report: AuditReport, out: TextChunks): void {
   out.push(
     `<table id="services-table" class="sortable"><thead><tr>` +

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { isHighSurrogate, isLowSurrogate } from '../../model/utf16.js';
 
 /**
  * Columns a string takes (code points: rule texts are ASCII in practice; `…` counts one).
@@ -82,9 +83,9 @@ function widthBetween(text: string, from: number, to: number): number {
   let n = to - from;
   for (let i = from; i < to - 1; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
+    if (isHighSurrogate(c)) {
       const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
+      if (isLowSurrogate(next)) {
         n--;
         i++;
       }
