@@ -48,6 +48,20 @@ describe('CoverIndex', () => {
     expect(ask({ src: ['198.51.100.1/32'] })).toEqual([5]);
   });
 
+  it('files and looks up a multiport match of up to 64 ports port by port: rules on other ports do not meet it', () => {
+    // 20 ports (a set with a range, as nft's `tcp dport { 21458, 43436-43451, … }`), then 100.
+    const { ask } = indexOf([
+      { src: ['192.0.2.0/24'], proto: 'tcp', dport: [1000, 1019] },
+      { src: ['192.0.2.0/24'], proto: 'tcp', dport: [5000, 5099] },
+      { src: ['192.0.2.0/24'], proto: 'tcp', dport: 2005 },
+    ]);
+    expect(ask({ src: ['192.0.2.0/24'], proto: 'tcp', dport: [2000, 2019] })).toEqual([1, 2]);
+    expect(ask({ src: ['192.0.2.0/24'], proto: 'tcp', dport: 1019 })).toEqual([0, 1]);
+    expect(ask({ src: ['192.0.2.0/24'], proto: 'tcp', dport: [1010, 1029] })).toEqual([0, 1]);
+    // Past 64 ports a rule meets every cover of its block, whatever their ports.
+    expect(ask({ src: ['192.0.2.0/24'], proto: 'tcp', dport: [3000, 3099] })).toEqual([0, 1, 2]);
+  });
+
   it('gathers a list of 150,000 covers with another, in rule order', () => {
     const wide = Array.from({ length: 150_000 }, (): Spec => ({}));
     const { ask } = indexOf([{ src: ['192.0.2.1/32'] }, ...wide]);

@@ -58,11 +58,14 @@ function single(set: I.IntervalSet<number>): number {
   return set.length === 2 && set[1]! - set[0]! === 1 ? set[0]! : ANY;
 }
 
-/** The values of a set of at most 16, else [ANY]. */
+/** Ports a match may name one by one and still be filed (and looked up) port by port. */
+const FEW_PORTS = 64;
+
+/** The values of a set of at most FEW_PORTS, else [ANY]. */
 function few(set: I.IntervalSet<number>): readonly number[] {
   let size = 0;
-  for (let i = 0; i < set.length && size <= 16; i += 2) size += set[i + 1]! - set[i]!;
-  if (size === 0 || size > 16) return ANY_PORT;
+  for (let i = 0; i < set.length && size <= FEW_PORTS; i += 2) size += set[i + 1]! - set[i]!;
+  if (size === 0 || size > FEW_PORTS) return ANY_PORT;
   const out: number[] = [];
   for (let i = 0; i < set.length; i += 2) for (let p = set[i]!; p < set[i + 1]!; p++) out.push(p);
   return out;
