@@ -4,7 +4,7 @@
  * neighbouring numbers instead of its rule, match, cube and sets, scattered over the heap.
  *
  * A rule on one port meets every earlier cover filed under "any port" (a multiport list of
- * more than 16 ports), and a multiport rule every earlier cover spread over the addresses:
+ * more than 64 ports), and a multiport rule every earlier cover spread over the addresses:
  * on a 100,000-rule host that was 1.6 million tests in one chain, the square of its size,
  * and reading each cover's rule from memory was most of their cost (issue 8).
  *
