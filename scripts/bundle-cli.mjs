@@ -21,7 +21,8 @@
  * the process spent ~12 ms less in its tail after the last dump (issue 8: collect is measured
  * against the kernel tools' own dump time). Its lazy `--db` and `--imds` imports stay lazy:
  * they load the split bundle's entries for those modules. Its copy of cli/errors.js is told
- * apart from main's by InputError's mark (errors.ts).
+ * apart from main's by InputError's mark (errors.ts). A plain collect (cli/plain-collect.js)
+ * loads it without the command table: the entry imports main.js only for every other command.
  *
  * Without this step (plain `tsc`), dist/cli/bin.js is the unbundled CLI and works the same.
  *
@@ -47,8 +48,8 @@ const ENTRIES = {
   'store-access': 'cli/store-access.js',
   'collect-imds': 'collect/aws/index.js',
 };
-/** The command with a bundle of its own, and the import of it that main makes. */
-const COLLECT = { name: 'collect-command', file: 'cli/commands/collect.js', importer: 'cli/main.js' };
+/** The command with a bundle of its own, and the modules that import it (the command table, and collect's fast way in). */
+const COLLECT = { name: 'collect-command', file: 'cli/commands/collect.js', importers: ['cli/main.js', 'cli/plain-collect.js'] };
 // jsonc-parser's UMD build requires its own files through a function argument, which a bundler cannot follow.
 const EXTERNAL = ['@aws-sdk/*', '@electric-sql/pglite', '@electric-sql/pglite/*', 'pg', 'ssh2', 'jsonc-parser'];
 
@@ -85,12 +86,12 @@ const relocateFileUrls = {
 
 const BANNER = "import { createRequire as __portcullisRequire } from 'node:module'; const require = __portcullisRequire(import.meta.url);";
 
-/** In the split bundle: main's lazy import of the collect command loads collect's own bundle instead. */
+/** In the split bundle: the lazy imports of the collect command load collect's own bundle instead. */
 const collectFromItsOwnBundle = {
   name: 'collect-from-its-own-bundle',
   setup(b) {
     b.onResolve({ filter: /\/collect\.js$/ }, (args) => {
-      if (args.importer !== join(dist, COLLECT.importer) || resolve(args.resolveDir, args.path) !== join(dist, COLLECT.file)) return undefined;
+      if (!COLLECT.importers.some((f) => args.importer === join(dist, f)) || resolve(args.resolveDir, args.path) !== join(dist, COLLECT.file)) return undefined;
       return { path: `./${COLLECT.name}.js`, external: true };
     });
   },

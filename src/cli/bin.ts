@@ -5,7 +5,7 @@ import './young-generation.js';
 import './malloc-headroom.js';
 // And before anything is optimized: how much each optimizing compile inlines.
 import './inlining-budget.js';
-import { main } from './main.js';
+import { plainCollectOptions, runPlainCollect } from './plain-collect.js';
 
 // A reader that stops early (`| head`) closes the pipe: that is not an error of ours.
 for (const stream of [process.stdout, process.stderr]) {
@@ -15,4 +15,6 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-process.exitCode = await main(process.argv);
+// A plain collect skips the command table (plain-collect.ts); everything else goes through it.
+const plainCollect = plainCollectOptions(process.argv);
+process.exitCode = plainCollect === null ? await (await import('./main.js')).main(process.argv) : await runPlainCollect(plainCollect);

@@ -6,7 +6,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, InputError } from './errors.js';
-import { printableLines } from '../render/common/printable.js';
+import { reportFailure } from './failure.js';
 import { VERSION } from '../version.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -253,12 +253,6 @@ export async function main(argv: readonly string[]): Promise<number> {
       // --help and --version exit through here with code 0.
       return err.exitCode === 0 ? ExitCode.ok : ExitCode.input;
     }
-    if (err instanceof InputError) {
-      process.stderr.write(`portcullis: ${printableLines(err.message)}\n`);
-      return ExitCode.input;
-    }
-    const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
-    process.stderr.write(`portcullis: internal error (a bug: please report it with the command you ran; exit status ${ExitCode.bug})\n${printableLines(detail.slice(0, 4000))}\n`);
-    return ExitCode.bug;
+    return reportFailure(err);
   }
 }

@@ -39,16 +39,31 @@ describe.skipIf(!bundled)('the bundled CLI', () => {
     for (const path of named) expect(existsSync(path), path).toBe(true);
   });
 
-  it('loads a command\'s modules only when it runs: --version reads no parser', () => {
-    // The files Node loads before main() runs: the entry and its static imports, transitively.
-    const seen = new Set(['portcullis.js']);
+  /** The files Node loads for `files`: each and its static imports, transitively. */
+  function loadedWith(...files: string[]): string {
+    const seen = new Set(files);
     for (const file of seen) {
       const code = readFileSync(join(BUNDLE, file), 'utf8');
       for (const m of code.matchAll(/^(?:import|\} from) .*"\.\/([^"]+)"/gm)) seen.add(m[1]!);
     }
-    const loaded = [...seen].map((f) => readFileSync(join(BUNDLE, f), 'utf8')).join('\n');
+    return [...seen].map((f) => readFileSync(join(BUNDLE, f), 'utf8')).join('\n');
+  }
+
+  it('loads a command\'s modules only when it runs: --version reads no parser', () => {
+    // The entry's imports, and the command table it imports for every command but a plain collect.
+    const table = /import\("\.\/(main-[^"]+)"\)/.exec(readFileSync(join(BUNDLE, 'portcullis.js'), 'utf8'))?.[1];
+    expect(table).toBeDefined();
+    const loaded = loadedWith('portcullis.js', table!);
     expect(loaded).toContain('// dist/cli/main.js');
     expect(loaded).not.toContain('// dist/parse/');
     expect(loaded).not.toContain('// dist/analyze/');
+  });
+
+  it('starts a plain collect without the command table (issue 8: commander is not loaded)', () => {
+    const entry = loadedWith('portcullis.js');
+    expect(entry).toContain('// dist/cli/plain-collect.js');
+    expect(entry).toContain('import("./collect-command.js")');
+    expect(entry).not.toContain('node_modules/commander/');
+    expect(entry).not.toContain('// dist/cli/main.js');
   });
 });
