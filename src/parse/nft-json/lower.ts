@@ -11,6 +11,7 @@ import type { Diagnostic, Parsed } from '../../model/diagnostics.js';
 import type { HostContext } from '../../model/host-context.js';
 import { Dim, PacketSet, ifaceSet } from '../../model/packet-set.js';
 import * as I from '../../model/interval-set.js';
+import { OneRangeSets } from '../../model/one-range-sets.js';
 import { type BaseChain, type Chain, type ChainKind, type FirewallModel, type Hook, type Rule, type Uncertainty, chainId, emptyModel } from '../../model/ruleset.js';
 import type { NamedSetValue } from './match.js';
 import { DeferredRule } from './deferred-rule.js';
@@ -123,6 +124,7 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
   const gathered: Rule[] = [];
   let gathering = false;
   const cache = new Map<string, NamedSetValue>();
+  const oneRangeSets = new OneRangeSets();
   const reported = new Set<string>();
   // The uncertainties reported at each statement path (kube-proxy: 4,910 paths, one each), without a
   // key string per uncertainty that repeats its construct (a numgen map's whole text: issue 8).
@@ -162,6 +164,7 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
         lookupSet: (name) => sets.get(name),
         dynamicSets,
         cache,
+        oneRangeSets,
         tableFamily: table.family,
         chainRef: ids !== null ? (name) => ids.get(name) ?? null : (name) => (byName!.has(name) ? prefix + name : null),
         chainActions: { jump: new Map(), goto: new Map() },
