@@ -262,13 +262,13 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
       if (at?.some((v) => v.construct === u.construct && v.kind === u.kind)) continue;
       if (at === undefined) reportedAt.set(f.path, [u]);
       else at.push(u);
-      diagnostics.push({
-        code: FOUND_CODES[u.kind],
-        severity: u.kind === 'rate-limit' ? 'info' : 'warning',
-        // Joined: a diagnostic kept until the report is written holds one flat string, not a tree of cons strings.
-        message: [u.construct, ': ', u.detail ?? describe(u.kind), '; the rule is read as "may match"'].join(''),
-        location: { file, path: f.path },
-      });
+      // Joined: a diagnostic kept until the report is written holds one flat string, not a tree of cons strings.
+      const message = [u.construct, ': ', u.detail ?? describe(u.kind), '; the rule is read as "may match"'].join('');
+      // The uncertainty's construct becomes the message's head (the same text, a slice of the flat
+      // string): the rendered statement's tree of strings is let go. kube-proxy's 4,910 numgen maps
+      // kept ~2 MB of such trees beside their messages, copied by the load's scavenges (issue 8).
+      u.construct = message.slice(0, u.construct.length);
+      diagnostics.push({ code: FOUND_CODES[u.kind], severity: u.kind === 'rate-limit' ? 'info' : 'warning', message, location: { file, path: f.path } });
     }
     return chain;
   }
