@@ -9,6 +9,7 @@ import type { HostContext } from '../../model/host-context.js';
 import * as I from '../../model/interval-set.js';
 import type { IntervalSet, Ordinal } from '../../model/interval-set.js';
 import { type Cube, DIM_COUNT, type Dim, type DimSet, PacketSet } from '../../model/packet-set.js';
+import type { OneRangeSets } from '../../model/one-range-sets.js';
 import type { Limiter, Uncertainty } from '../../model/ruleset.js';
 import type { NftSet } from './types.js';
 
@@ -22,6 +23,8 @@ export interface MatchEnv {
   dynamicSets: ReadonlySet<string>;
   /** Lowered named sets, per family and key type: built once, shared by every rule. */
   cache: Map<string, NamedSetValue>;
+  /** The load's one-range sets, one array per value for every rule (absent: each rule keeps its own). */
+  oneRangeSets?: OneRangeSets;
 }
 
 export type NamedSetValue = { ok: true; ranges: IntervalSet<Ordinal> } | { ok: true; cubes: PacketSet } | { ok: false; bad: string };
@@ -58,12 +61,12 @@ const ALL: Record<Family, PacketSet> = { ipv4: PacketSet.all('ipv4'), ipv6: Pack
 const NONE: Record<Family, PacketSet> = { ipv4: PacketSet.empty('ipv4'), ipv6: PacketSet.empty('ipv6') };
 const FULL: Record<Family, Cube> = { ipv4: ALL.ipv4.cubes[0]!, ipv6: ALL.ipv6.cubes[0]! };
 
-export function condToSet(c: Cond, family: Family): PacketSet {
+export function condToSet(c: Cond, family: Family, shared?: OneRangeSets): PacketSet {
   if (c.empty) return NONE[family];
   let cube: DimSet[] | null = null;
   for (let k = 0; k < DIM_COUNT; k++) {
     const d = c.dims[k];
-    if (d !== undefined) (cube ??= FULL[family].slice())[k] = d;
+    if (d !== undefined) (cube ??= FULL[family].slice())[k] = shared === undefined ? d : shared.share(d);
   }
   // A rule of no condition (`jump mark-for-masquerade`, `goto service-…`) matches every packet.
   if (cube === null && c.sets.length === 0) return ALL[family];

@@ -50,6 +50,34 @@ describe('parseNftJson deferRules', () => {
     });
   }
 
+  it('rules listed in another order than their chains, or after chains without rules, group and lower as a whole parse does', () => {
+    const chain = (table: string, name: string, handle: number) => ({ chain: { family: 'ip', table, name, handle } });
+    const jump = (table: string, from: string, to: string, handle: number) => ({ rule: { family: 'ip', table, chain: from, handle, expr: [TCP22, { jump: { target: to } }] } });
+    const base = (table: string) => ({ chain: { family: 'ip', table, name: 'input', handle: 1, type: 'filter', hook: 'input', prio: 0, policy: 'drop' } });
+    const empties = Array.from({ length: 12 }, (_, k) => chain('t', `empty${k}`, 20 + k));
+    const text = doc(
+      { table: { family: 'ip', name: 't', handle: 1 } },
+      { table: { family: 'ip', name: 'u', handle: 2 } },
+      base('t'),
+      base('u'),
+      chain('t', 'b', 2),
+      ...empties,
+      chain('t', 'a', 3),
+      chain('u', 'a', 4),
+      jump('t', 'input', 'a', 5),
+      jump('u', 'input', 'a', 6),
+      jump('t', 'a', 'b', 7),
+      jump('t', 'b', 'a', 8),
+      jump('u', 'a', 'input', 9),
+      jump('t', 'a', 'b', 10),
+    );
+    const whole = lowerNft(parseNftJson(text, 'f').value, { context: emptyHostContext(), file: 'f' });
+    const full = lowerNft(deferred(text).parsed.value, { context: emptyHostContext(), file: 'f' });
+    for (const f of ['ipv4', 'ipv6'] as const) expect(full.value[f].chains).toEqual(whole.value[f].chains);
+    expect(full.diagnostics).toEqual(whole.diagnostics);
+    expect(whole.value.ipv4.chains.get('nftables/ipv4/ip t/a')!.rules.length).toBe(2);
+  });
+
   it('reads a regular chain item in place as the whole parse does, and any other chain whole', () => {
     const chain = (extra: Record<string, unknown>) => ({ chain: { family: 'inet', table: 'filter', name: 'c', handle: 7, ...extra } });
     const variants = [{}, { handle: 0 }, { handle: 123456789012345 }, { handle: 1.5 }, { handle: 1e3 }, { handle: -1 }, { name: 'a\\b"c' }, { comment: 'x' }, { handle: undefined }];

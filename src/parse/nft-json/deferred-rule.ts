@@ -15,7 +15,25 @@ export type ReadRule = (rule: DeferredRule) => NftRule | null;
 /** The checked dump text deferred rules lie in, and what parses one: shared by all of a parse's rules. */
 export interface RuleDump {
   readonly text: string;
-  readonly read: ReadRule;
+  read: ReadRule;
+  /**
+   * The source file named by the lowering that first made one of its rules a lowering source
+   * ({@link DeferredRule.sourceIn}); null until then. Another lowering's rules get sources of their own.
+   */
+  file: string | null;
+}
+
+/** What the rules of one table share in a deferred parse: one object per table, not three fields per rule. */
+export interface RuleHead {
+  readonly family: string;
+  readonly table: string;
+  readonly dump: RuleDump;
+}
+
+/** What few rules are asked for: their origin (a report's references) and their text, once made. */
+interface Shown {
+  origin: Location | null;
+  text: string | null;
 }
 
 /**
@@ -25,22 +43,20 @@ export interface RuleDump {
  * source, an origin and a path per rule were 5 MB the model kept).
  */
 export class DeferredRule implements NftRule {
-  // Few fields: a full load holds 40,000 of these through its young generation (issue 8).
-  readonly #dump: RuleDump;
+  // Few fields: a full load keeps 40,000 of these, and its scavenges copy each twice (issue 8:
+  // 12 fields, 120 bytes each, until family, table and dump went to the head and the rarely
+  // made origin and text to one object made for the few rules shown).
+  readonly #head: RuleHead;
+  /** The item's index in the `nftables` array, times two, plus one when the rule may fill sets. */
+  readonly #at: number;
   /** The rule parsed; undefined until read (again, after {@link forget}). */
   #rule: NftRule | null | undefined = undefined;
-  #origin: Location | null = null;
-  /** The source file its lowering names, once one has made it a source ({@link sourceIn}). */
-  #file: string | null = null;
-  /** Its text as nft prints it, once rendered (statements.ts `ruleText`). */
-  text: string | null = null;
+  #shown: Shown | null = null;
 
   constructor(
-    readonly family: string,
-    readonly table: string,
+    head: RuleHead,
     readonly chain: string,
-    /** The item's index in the `nftables` array. */
-    readonly index: number,
+    index: number,
     /** The rule item's offsets in the dump text (which `dump` holds). */
     readonly start: number,
     readonly end: number,
@@ -48,15 +64,33 @@ export class DeferredRule implements NftRule {
      * Whether the rule may add to a set (`add @s`, `update @s`, a meter), as its text says
      * without parsing it; lowering parses the rules that may, to know which sets are dynamic.
      */
-    readonly mayFillSets: boolean,
-    dump: RuleDump,
+    mayFillSets: boolean,
   ) {
-    this.#dump = dump;
+    this.#head = head;
+    this.#at = index * 2 + (mayFillSets ? 1 : 0);
+  }
+
+  get family(): string {
+    return this.#head.family;
+  }
+
+  get table(): string {
+    return this.#head.table;
+  }
+
+  /** The item's index in the `nftables` array. */
+  get index(): number {
+    return this.#at >> 1;
+  }
+
+  /** See the constructor's parameter. */
+  get mayFillSets(): boolean {
+    return (this.#at & 1) === 1;
   }
 
   /** The dump the rule lies in, at [start, end). */
   get dump(): RuleDump {
-    return this.#dump;
+    return this.#head.dump;
   }
 
   /**
@@ -74,21 +108,32 @@ export class DeferredRule implements NftRule {
 
   /** Where the rule is, in the file of the lowering that made it a source. */
   get origin(): Location {
-    return (this.#origin ??= { file: this.#file!, path: this.path });
+    const shown = (this.#shown ??= { origin: null, text: null });
+    return (shown.origin ??= { file: this.#head.dump.file!, path: this.path });
+  }
+
+  /** Its text as nft prints it, once rendered (statements.ts `ruleText`). */
+  get text(): string | null {
+    return this.#shown?.text ?? null;
+  }
+
+  set text(text: string | null) {
+    (this.#shown ??= { origin: null, text: null }).text = text;
   }
 
   /**
    * Itself as a lowering source naming `file`, or null when a lowering with another file name
-   * already made it one (the caller then makes a source of its own).
+   * already made its dump's rules sources (the caller then makes a source of its own).
    */
   sourceIn(file: string): this | null {
-    if (this.#file === null) this.#file = file;
-    return this.#file === file ? this : null;
+    const dump = this.#head.dump;
+    if (dump.file === null) dump.file = file;
+    return dump.file === file ? this : null;
   }
 
   /** The rule parsed (once), or null when it is not a usable rule. */
   read(): NftRule | null {
-    if (this.#rule === undefined) this.#rule = this.#dump.read(this);
+    if (this.#rule === undefined) this.#rule = this.#head.dump.read(this);
     return this.#rule;
   }
 

@@ -11,6 +11,7 @@ import type { Diagnostic, Parsed } from '../../model/diagnostics.js';
 import type { HostContext } from '../../model/host-context.js';
 import { Dim, PacketSet, ifaceSet } from '../../model/packet-set.js';
 import * as I from '../../model/interval-set.js';
+import { OneRangeSets } from '../../model/one-range-sets.js';
 import { type BaseChain, type Chain, type ChainKind, type FirewallModel, type Hook, type Rule, type Uncertainty, chainId, emptyModel } from '../../model/ruleset.js';
 import type { NamedSetValue } from './match.js';
 import { DeferredRule } from './deferred-rule.js';
@@ -67,6 +68,13 @@ interface ChainRules {
   sources: RuleSource[] | null;
 }
 
+/**
+ * A chain's rules while lowering: a run's first index (its end in the lowering's `runEnd`), or
+ * {@link ChainRules} once scattered or its sources kept. Most chains are a run: no object each
+ * (kube-proxy: 20,000 objects alive through the lowering, copied twice by its scavenges: issue 8).
+ */
+type ChainRun = number | ChainRules;
+
 const HOOKS: ReadonlySet<string> = new Set(['prerouting', 'input', 'forward', 'output', 'postrouting', 'ingress']);
 
 /** Lower a parsed ruleset. Never throws; anything not understood is an uncertainty plus a diagnostic. */
@@ -91,20 +99,35 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
     l.push(c);
   }
   // Table key, then chain name: chain names are looked up as parsed, never joined into new keys.
-  const rulesByChain = new Map<string, Map<string, ChainRules>>();
+  const rulesByChain = new Map<string, Map<string, ChainRun>>();
   const all = ruleset.rules;
-  const extend = (l: ChainRules, k: number): void => {
+  // The end of the run starting at each index that starts one.
+  const runEnd = new Int32Array(all.length);
+  /** Rule `k` joins the chain `name` of `names`: what the chain's rules are now. */
+  const extend = (names: Map<string, ChainRun>, name: string, l: ChainRun, k: number): ChainRun => {
+    if (typeof l === 'number') {
+      if (runEnd[l] === k) {
+        runEnd[l] = k + 1;
+        return l;
+      }
+      const scattered = all.slice(l, runEnd[l]);
+      scattered.push(all[k]!);
+      const list: ChainRules = { first: l, end: runEnd[l]!, scattered, sources: null };
+      names.set(name, list);
+      return list;
+    }
     if (l.scattered === null && l.end === k) l.end = k + 1;
     else (l.scattered ??= all.slice(l.first, l.end)).push(all[k]!);
+    return l;
   };
   let last: NftRule | null = null;
-  let lastList: ChainRules | null = null;
-  let byName: Map<string, ChainRules> | undefined;
+  let lastRun: ChainRun = 0;
+  let byName: Map<string, ChainRun> | undefined;
   for (let k = 0; k < all.length; k++) {
     const rule = all[k]!;
     // Dumps list a chain's rules together: most rules extend the previous rule's run without a lookup.
     if (last !== null && rule.chain === last.chain && rule.table === last.table && rule.family === last.family) {
-      extend(lastList!, k);
+      lastRun = extend(byName!, rule.chain, lastRun, k);
       continue;
     }
     if (last === null || rule.table !== last.table || rule.family !== last.family) {
@@ -113,16 +136,19 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
       if (!byName) rulesByChain.set(key, (byName = new Map()));
     }
     let l = byName!.get(rule.chain);
-    if (!l) byName!.set(rule.chain, (l = { first: k, end: k + 1, scattered: null, sources: null }));
-    else extend(l, k);
+    if (l === undefined) {
+      runEnd[k] = k + 1;
+      byName!.set(rule.chain, (l = k));
+    } else l = extend(byName!, rule.chain, l, k);
     last = rule;
-    lastList = l;
+    lastRun = l;
   }
   const dynamicSets = findDynamicSets(ruleset.rules, setsByTable);
   // The list lowerChain gathers a chain's rules in, and whether a lowering holds it.
   const gathered: Rule[] = [];
   let gathering = false;
   const cache = new Map<string, NamedSetValue>();
+  const oneRangeSets = new OneRangeSets();
   const reported = new Set<string>();
   // The uncertainties reported at each statement path (kube-proxy: 4,910 paths, one each), without a
   // key string per uncertainty that repeats its construct (a numgen map's whole text: issue 8).
@@ -162,6 +188,7 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
         lookupSet: (name) => sets.get(name),
         dynamicSets,
         cache,
+        oneRangeSets,
         tableFamily: table.family,
         chainRef: ids !== null ? (name) => ids.get(name) ?? null : (name) => (byName!.has(name) ? prefix + name : null),
         chainActions: { jump: new Map(), goto: new Map() },
@@ -226,7 +253,7 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
     const ties = env.textTies;
     // A full load's last lowering of the chain keeps no list of its sources: kept until the load
     // ended, 20,000 of them were copied by its scavenges (issue 8).
-    for (const src of sourcesOf(rulesByChain.get(tableKey)?.get(c.name), !forgetRules)) {
+    for (const src of sourcesOf(rulesByChain.get(tableKey), c.name, !forgetRules)) {
       const deferred = src.rule instanceof DeferredRule ? src.rule : null;
       // A deferred rule of a shape already tied to a template is made from its text (a rule the
       // shape reads is a usable rule): no parse.
@@ -259,13 +286,13 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
       if (at?.some((v) => v.construct === u.construct && v.kind === u.kind)) continue;
       if (at === undefined) reportedAt.set(f.path, [u]);
       else at.push(u);
-      diagnostics.push({
-        code: FOUND_CODES[u.kind],
-        severity: u.kind === 'rate-limit' ? 'info' : 'warning',
-        // Joined: a diagnostic kept until the report is written holds one flat string, not a tree of cons strings.
-        message: [u.construct, ': ', u.detail ?? describe(u.kind), '; the rule is read as "may match"'].join(''),
-        location: { file, path: f.path },
-      });
+      // Joined: a diagnostic kept until the report is written holds one flat string, not a tree of cons strings.
+      const message = [u.construct, ': ', u.detail ?? describe(u.kind), '; the rule is read as "may match"'].join('');
+      // The uncertainty's construct becomes the message's head (the same text, a slice of the flat
+      // string): the rendered statement's tree of strings is let go. kube-proxy's 4,910 numgen maps
+      // kept ~2 MB of such trees beside their messages, copied by the load's scavenges (issue 8).
+      u.construct = message.slice(0, u.construct.length);
+      diagnostics.push({ code: FOUND_CODES[u.kind], severity: u.kind === 'rate-limit' ? 'info' : 'warning', message, location: { file, path: f.path } });
     }
     return chain;
   }
@@ -274,19 +301,25 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
    * A chain's rules as lowering shares them: text and origin serve every family and piece a rule
    * lowers into. Made when the chain is first lowered (a one-flow explain lowers a few chains).
    */
-  function sourcesOf(list: ChainRules | undefined, keep: boolean): readonly RuleSource[] {
+  function sourcesOf(names: Map<string, ChainRun> | undefined, name: string, keep: boolean): readonly RuleSource[] {
+    const list = names?.get(name);
     if (list === undefined) return [];
-    if (list.sources !== null) {
+    const run = typeof list === 'number';
+    if (!run && list.sources !== null) {
       const sources = list.sources;
       if (!keep) list.sources = null;
       return sources;
     }
     // Read from the run in place: a slice to map was a list per chain thrown away at once (issue 8).
-    const rules = list.scattered;
-    const n = rules === null ? list.end - list.first : rules.length;
+    const rules = run ? null : list.scattered;
+    const first = run ? list : list.first;
+    const n = rules === null ? (run ? runEnd[list]! : list.end) - first : rules.length;
     const sources = new Array<RuleSource>(n);
-    for (let k = 0; k < n; k++) sources[k] = sourceOf(rules === null ? all[list.first + k]! : rules[k]!);
-    if (keep) list.sources = sources;
+    for (let k = 0; k < n; k++) sources[k] = sourceOf(rules === null ? all[first + k]! : rules[k]!);
+    if (keep) {
+      if (run) names!.set(name, { first, end: first + n, scattered: null, sources });
+      else list.sources = sources;
+    }
     return sources;
   }
 

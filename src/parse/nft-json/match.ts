@@ -199,7 +199,7 @@ function applyConcat(env: MatchEnv, cond: Cond, op: string, parts: Json, right: 
     set = v.cubes;
   } else {
     const elems = isObject(right) && soleKey(right) === 'set' ? right['set'] : right;
-    const v = concatSet(env.family, kinds, Array.isArray(elems) ? elems : [elems ?? null], dims);
+    const v = concatSet(env.family, kinds, Array.isArray(elems) ? elems : [elems ?? null], dims, env.oneRangeSets);
     if (!v.ok || !('cubes' in v)) {
       unsure('unknown', `value ${v.ok ? '' : v.bad} not understood`);
       return;

@@ -7,6 +7,7 @@
 import type { Family } from '../../model/addr.js';
 import * as I from '../../model/interval-set.js';
 import type { IntervalSet, Ordinal } from '../../model/interval-set.js';
+import type { OneRangeSets } from '../../model/one-range-sets.js';
 import { type Cube, Dim, type DimSet, PacketSet } from '../../model/packet-set.js';
 import type { Uncertainty } from '../../model/ruleset.js';
 import type { MatchEnv, NamedSetValue } from './cond.js';
@@ -83,13 +84,13 @@ function readIpv4Element(e: Json, bounds: Float64Array): boolean {
  * Concatenated elements (`192.0.2.1 . 22`) → one cube each, grouped by all components but
  * the last so that "one address, many ports" stays one cube.
  */
-export function concatSet(family: Family, kinds: readonly ValueKind[], elems: readonly Json[], dims: readonly (Dim | undefined)[] | null): NamedSetValue {
+export function concatSet(family: Family, kinds: readonly ValueKind[], elems: readonly Json[], dims: readonly (Dim | undefined)[] | null, shared?: OneRangeSets): NamedSetValue {
   // Components are stored by position; the caller maps positions onto dimensions.
   const positions = dims ?? kinds.map((k) => (k === 'addr' ? Dim.Src : Dim.Dport));
   if (elems.length === 1) {
     // One element (a verdict map's key, once per verdict: kube-proxy's 5,000 services): one cube, nothing to group.
     const comps = elementComponents(family, kinds, elems[0]!);
-    return 'bad' in comps ? { ok: false, bad: comps.bad } : { ok: true, cubes: PacketSet.fromCubes(family, [cubeOf(family, kinds, comps, positions)]) };
+    return 'bad' in comps ? { ok: false, bad: comps.bad } : { ok: true, cubes: PacketSet.fromCubes(family, [cubeOf(family, kinds, comps, positions, shared)]) };
   }
   const groups = new Map<string, { head: IntervalSet<Ordinal>[]; tail: Range[] }>();
   for (const e of elems) {
@@ -105,7 +106,7 @@ export function concatSet(family: Family, kinds: readonly ValueKind[], elems: re
     else groups.set(gk, { head, tail });
   }
   const cubes: Cube[] = [];
-  for (const g of groups.values()) cubes.push(cubeOf(family, kinds, [...g.head, I.fromRanges(g.tail)], positions));
+  for (const g of groups.values()) cubes.push(cubeOf(family, kinds, [...g.head, I.fromRanges(g.tail)], positions, shared));
   return { ok: true, cubes: PacketSet.fromCubes(family, cubes) };
 }
 
@@ -128,12 +129,13 @@ function elementComponents(family: Family, kinds: readonly ValueKind[], e: Json)
 
 const FULL_CUBE: Record<Family, Cube> = { ipv4: PacketSet.all('ipv4').cubes[0]!, ipv6: PacketSet.all('ipv6').cubes[0]! };
 
-/** The cube of one group of components, each in its dimension (ICMP kinds as destination ports). */
-function cubeOf(family: Family, kinds: readonly ValueKind[], comps: readonly IntervalSet<Ordinal>[], positions: readonly (Dim | undefined)[]): Cube {
+/** The cube of one group of components, each in its dimension (ICMP kinds as destination ports); one-range components from `shared` when given. */
+function cubeOf(family: Family, kinds: readonly ValueKind[], comps: readonly IntervalSet<Ordinal>[], positions: readonly (Dim | undefined)[], shared: OneRangeSets | undefined): Cube {
   const cube = FULL_CUBE[family].slice();
   for (let k = 0; k < comps.length; k++) {
     const c = comps[k]!;
-    cube[positions[k]!] = (ICMP_KINDS.has(kinds[k]!) ? icmpToDport(kinds[k]!, c as IntervalSet<number>) : c) as DimSet;
+    const d = (ICMP_KINDS.has(kinds[k]!) ? icmpToDport(kinds[k]!, c as IntervalSet<number>) : c) as DimSet;
+    cube[positions[k]!] = shared === undefined ? d : shared.share(d);
   }
   return cube;
 }

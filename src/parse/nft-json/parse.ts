@@ -6,7 +6,7 @@
  * @module
  */
 import { type Diagnostic, type Parsed, excerpt } from '../../model/diagnostics.js';
-import { DeferredRule } from './deferred-rule.js';
+import { DeferredRule, type RuleDump, type RuleHead } from './deferred-rule.js';
 import { keepIpv4Set, readIpv4SetText } from './ipv4-set-text.js';
 import { itemSpans } from './item-spans.js';
 import { locateJsonError } from './json-error.js';
@@ -171,13 +171,31 @@ function readSpans(text: string, spans: readonly number[], file: string, value: 
     if (late.length > 0) onLate(late);
     return rule;
   };
-  const dump = { text, read: readRule };
+  const dump: RuleDump = { text, read: readRule, file: null };
   const marks = setUpdateMarks(text);
   let m = 0;
   // Consecutive rules of one chain share its name strings: later comparisons are by identity.
   let family = '';
   let table = '';
   let chain = '';
+  // What the rules of one table share: made again when a rule's family or table changes.
+  let ruleHead: RuleHead = { family, table, dump };
+  // nft lists a table's chains, then their rules chain by chain in the same order: a run's chain
+  // name is the string its chain item holds, found at or just past the last one met (kube-proxy:
+  // 20,000 names, each kept once instead of twice, and lowering's lookups by name find the very
+  // key they stored: issue 8). Past a few chains without rules, or another order, the rule keeps its own.
+  let nextChain = 0;
+  const chainName = (name: string): string => {
+    const chains = value.chains;
+    for (let j = nextChain; j < chains.length && j < nextChain + 8; j++) {
+      const c = chains[j]!;
+      if (c.name === name && c.table === table && c.family === family) {
+        nextChain = j + 1;
+        return c.name;
+      }
+    }
+    return name;
+  };
   // The previous rule's head as written: a rule whose text starts with the same characters has
   // the same family, table and chain (the pattern reads nothing past its head), and needs no
   // match (its array and three strings, for 40,000 rules of kube-proxy: issue 8).
@@ -187,7 +205,7 @@ function readSpans(text: string, spans: readonly number[], file: string, value: 
     const end = spans[j + 1]!;
     if (head !== '' && start + head.length <= end && text.startsWith(head, start)) {
       while (m < marks.length && marks[m]! < start) m++;
-      value.rules.push(new DeferredRule(family, table, chain, k, start, end, m < marks.length && marks[m]! < end, dump));
+      value.rules.push(new DeferredRule(ruleHead, chain, k, start, end, m < marks.length && marks[m]! < end));
       continue;
     }
     head = '';
@@ -211,10 +229,11 @@ function readSpans(text: string, spans: readonly number[], file: string, value: 
     }
     if (found[1] !== family) family = found[1]!;
     if (found[2] !== table) table = found[2]!;
-    if (found[3] !== chain) chain = found[3]!;
+    if (found[3] !== chain) chain = chainName(found[3]!);
+    if (ruleHead.family !== family || ruleHead.table !== table) ruleHead = { family, table, dump };
     head = text.slice(start, RULE_HEAD.lastIndex);
     while (m < marks.length && marks[m]! < start) m++;
-    value.rules.push(new DeferredRule(family, table, chain, k, start, end, m < marks.length && marks[m]! < end, dump));
+    value.rules.push(new DeferredRule(ruleHead, chain, k, start, end, m < marks.length && marks[m]! < end));
   }
 }
 

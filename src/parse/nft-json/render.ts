@@ -8,31 +8,49 @@
 import { type Json, isObject, soleKey } from './types.js';
 import { nameTable } from '../../model/name-table.js';
 
+/**
+ * A JSON value as `String` shows it; an object whose own `toString` or `valueOf` is not a function
+ * (JSON can spell `{"toString": {}}`, and `String` then throws: found by fuzz.test.ts, seed
+ * -1837401899) is shown as its JSON instead.
+ */
+function textOf(v: Json | undefined): string {
+  if (typeof v !== 'object' || v === null) return String(v);
+  try {
+    return String(v);
+  } catch {
+    try {
+      return JSON.stringify(v);
+    } catch {
+      return '(nested too deeply to show)';
+    }
+  }
+}
+
 export function renderExpr(e: Json | undefined): string {
   if (e === undefined) return '';
   if (e === null) return 'null';
   if (typeof e === 'string') return /^[\w.:@/*\\-]+$/.test(e) && e !== '' ? e : JSON.stringify(e);
-  if (typeof e === 'number' || typeof e === 'boolean') return e === true ? 'exists' : e === false ? 'missing' : String(e);
+  if (typeof e === 'number' || typeof e === 'boolean') return e === true ? 'exists' : e === false ? 'missing' : textOf(e);
   if (Array.isArray(e)) return e.map(renderExpr).join(',');
   const key = soleKey(e);
   const b = key !== null ? e[key] : undefined;
   switch (key) {
     case 'payload':
-      if (isObject(b) && typeof b['protocol'] === 'string') return `${b['protocol']} ${String(b['field'])}`;
-      if (isObject(b)) return `@${String(b['base'])},${String(b['offset'])},${String(b['len'])}`;
+      if (isObject(b) && typeof b['protocol'] === 'string') return `${b['protocol']} ${textOf(b['field'])}`;
+      if (isObject(b)) return `@${textOf(b['base'])},${textOf(b['offset'])},${textOf(b['len'])}`;
       break;
     case 'meta':
       // nft prints interface keys without the "meta" prefix.
-      if (isObject(b)) return /^[io]if(name|type|group)?$/.test(String(b['key'])) ? String(b['key']) : `meta ${String(b['key'])}`;
+      if (isObject(b)) return /^[io]if(name|type|group)?$/.test(textOf(b['key'])) ? textOf(b['key']) : `meta ${textOf(b['key'])}`;
       break;
     case 'ct':
       if (isObject(b)) return ['ct', b['dir'], b['family'], b['key']].filter((x) => typeof x === 'string').join(' ');
       break;
     case 'fib':
-      if (isObject(b)) return `fib ${(Array.isArray(b['flags']) ? b['flags'] : [b['flags']]).map(String).join(' . ')} ${String(b['result'])}`;
+      if (isObject(b)) return `fib ${(Array.isArray(b['flags']) ? b['flags'] : [b['flags']]).map(textOf).join(' . ')} ${textOf(b['result'])}`;
       break;
     case 'rt':
-      if (isObject(b)) return `rt ${String(b['key'])}`;
+      if (isObject(b)) return `rt ${textOf(b['key'])}`;
       break;
     case 'tcp option':
     case 'sctp chunk':
@@ -40,7 +58,7 @@ export function renderExpr(e: Json | undefined): string {
       if (isObject(b)) return [key === 'exthdr' ? '' : key, b['name'], b['field']].filter((x) => typeof x === 'string' && x !== '').join(' ');
       break;
     case 'prefix':
-      if (isObject(b)) return `${renderExpr(b['addr'])}/${String(b['len'])}`;
+      if (isObject(b)) return `${renderExpr(b['addr'])}/${textOf(b['len'])}`;
       break;
     case 'range':
       if (Array.isArray(b) && b.length === 2) return `${renderExpr(b[0])}-${renderExpr(b[1])}`;
@@ -71,18 +89,18 @@ export function renderExpr(e: Json | undefined): string {
       return key;
     case 'jump':
     case 'goto':
-      if (isObject(b)) return `${key} ${String(b['target'])}`;
+      if (isObject(b)) return `${key} ${textOf(b['target'])}`;
       break;
     case 'numgen':
-      if (isObject(b)) return `numgen ${String(b['mode'])} mod ${String(b['mod'])}`;
+      if (isObject(b)) return `numgen ${textOf(b['mode'])} mod ${textOf(b['mod'])}`;
       break;
     case 'jhash':
     case 'symhash':
-      if (isObject(b)) return `${key}${b['expr'] !== undefined ? ' ' + renderExpr(b['expr']) : ''} mod ${String(b['mod'])}`;
+      if (isObject(b)) return `${key}${b['expr'] !== undefined ? ' ' + renderExpr(b['expr']) : ''} mod ${textOf(b['mod'])}`;
       break;
     case 'socket':
     case 'osf':
-      if (isObject(b)) return `${key} ${String(b['key'])}`;
+      if (isObject(b)) return `${key} ${textOf(b['key'])}`;
       break;
   }
   return JSON.stringify(e);
@@ -110,21 +128,21 @@ export function renderStatement(s: Json): string {
       return key;
     case 'jump':
     case 'goto':
-      return `${key} ${String(o['target'])}`;
+      return `${key} ${textOf(o['target'])}`;
     case 'counter':
       return typeof b === 'string' ? `counter name ${b}` : 'counter';
     case 'log':
-      return ['log', typeof o['prefix'] === 'string' ? `prefix ${JSON.stringify(o['prefix'])}` : '', o['group'] !== undefined ? `group ${String(o['group'])}` : ''].filter(Boolean).join(' ');
+      return ['log', typeof o['prefix'] === 'string' ? `prefix ${JSON.stringify(o['prefix'])}` : '', o['group'] !== undefined ? `group ${textOf(o['group'])}` : ''].filter(Boolean).join(' ');
     case 'limit':
       if (typeof b === 'string') return `limit name ${b}`;
-      return `limit rate ${o['inv'] === true ? 'over ' : ''}${String(o['rate'])}${o['rate_unit'] !== undefined && o['rate_unit'] !== 'packets' ? ` ${String(o['rate_unit'])}` : ''}/${String(o['per'])}`;
+      return `limit rate ${o['inv'] === true ? 'over ' : ''}${textOf(o['rate'])}${o['rate_unit'] !== undefined && o['rate_unit'] !== 'packets' ? ` ${textOf(o['rate_unit'])}` : ''}/${textOf(o['per'])}`;
     case 'quota':
-      return typeof b === 'string' ? `quota name ${b}` : `quota ${o['inv'] === true ? 'over ' : ''}${String(o['val'])} ${String(o['val_unit'] ?? 'bytes')}`;
+      return typeof b === 'string' ? `quota name ${b}` : `quota ${o['inv'] === true ? 'over ' : ''}${textOf(o['val'])} ${textOf(o['val_unit'] ?? 'bytes')}`;
     case 'ct count':
-      return `ct count ${o['inv'] === true ? 'over ' : ''}${String(o['val'])}`;
+      return `ct count ${o['inv'] === true ? 'over ' : ''}${textOf(o['val'])}`;
     case 'reject':
       if (b === null) return 'reject';
-      return `reject${o['type'] === 'tcp reset' ? ' with tcp reset' : o['type'] !== undefined ? ` with ${String(o['type'])}${o['expr'] !== undefined ? ` ${renderExpr(o['expr'])}` : ''}` : ''}`;
+      return `reject${o['type'] === 'tcp reset' ? ' with tcp reset' : o['type'] !== undefined ? ` with ${textOf(o['type'])}${o['expr'] !== undefined ? ` ${renderExpr(o['expr'])}` : ''}` : ''}`;
     case 'dnat':
     case 'snat': {
       const to = [o['addr'] !== undefined ? renderExpr(o['addr']) : '', o['port'] !== undefined ? `:${renderExpr(o['port'])}` : ''].join('');
@@ -138,17 +156,17 @@ export function renderStatement(s: Json): string {
     case 'vmap':
       return `${renderExpr(o['key'])} vmap ${renderExpr(o['data'])}`;
     case 'set':
-      return `${String(o['op'])} ${String(o['set'])} { ${renderExpr(o['elem'])}${Array.isArray(o['stmt']) ? ' ' + o['stmt'].map(renderStatement).join(' ') : ''} }`;
+      return `${textOf(o['op'])} ${textOf(o['set'])} { ${renderExpr(o['elem'])}${Array.isArray(o['stmt']) ? ' ' + o['stmt'].map(renderStatement).join(' ') : ''} }`;
     case 'mangle':
       return `${renderExpr(o['key'])} set ${renderExpr(o['value'])}`;
     case 'xt':
-      return isObject(b) ? `xt ${String(b['type'])} ${String(b['name'])}` : 'xt (compat expression)';
+      return isObject(b) ? `xt ${textOf(b['type'])} ${textOf(b['name'])}` : 'xt (compat expression)';
     case 'ct helper':
     case 'ct timeout':
     case 'ct expectation':
       return `${key} set ${renderExpr(b)}`;
     case 'flow':
-      return `flow ${String(o['op'])} ${String(o['flowtable'])}`;
+      return `flow ${textOf(o['op'])} ${textOf(o['flowtable'])}`;
   }
   return JSON.stringify(s);
 }

@@ -368,7 +368,7 @@ function instantiate(env: RuleEnv, t: RuleTemplate, src: RuleSource, expr: reado
     let uncertain: readonly Uncertainty[];
     if (t.sets !== null) {
       // No hole match: the piece's packets are the template's, one set for every rule of the shape.
-      match = t.sets[i] ??= condToSet(p.cond, env.family);
+      match = t.sets[i] ??= condToSet(p.cond, env.family, env.oneRangeSets);
       uncertain = p.cond.uncertain.length === 0 ? NO_UNCERTAINTY : p.cond.uncertain.map((u) => mine!.get(u)!);
     } else {
       const c: Cond = cloneCond(p.cond);
@@ -379,7 +379,7 @@ function instantiate(env: RuleEnv, t: RuleTemplate, src: RuleSource, expr: reado
         applyMatch(env, c, '==', o['left']!, rights === null ? o['right']! : rights[k]!, UNNAMED);
       }
       if (c.uncertain.length !== before) return null;
-      match = condToSet(c, env.family);
+      match = condToSet(c, env.family, env.oneRangeSets);
       uncertain = before === 0 ? NO_UNCERTAINTY : c.uncertain;
     }
     const action = actionOf(env, t, i, p.action, lastStatement, elements, construct, added);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Family } from '../../model/addr.js';
 import { emptyHostContext } from '../../model/host-context.js';
-import { PacketSet } from '../../model/packet-set.js';
+import { Dim, PacketSet } from '../../model/packet-set.js';
 import type { FirewallModel, Rule } from '../../model/ruleset.js';
 import { DeferredRule } from './deferred-rule.js';
 import { lowerNft } from './lower.js';
@@ -61,6 +61,31 @@ describe('nft lowering: what rules share', () => {
       expect(r.match.isAll()).toBe(true);
     }
     expect(unconditional[0]!.match).toEqual(PacketSet.all('ipv4'));
+  });
+
+  it('one array per one-range value: DNAT ports and addresses, the endpoint address its source match names, service ports and protocols', () => {
+    const m = load().ipv4;
+    const endpoints = chains(m, 'endpoint-');
+    const dnats = endpoints.map((c) => c.rules[1]!);
+    const byPort = new Map<string, Rule[]>();
+    for (const r of dnats) {
+      const a = r.action as { type: 'dnat'; addr: readonly number[]; ports: readonly number[] };
+      // `ip saddr <endpoint> jump mark-for-masquerade`, then `meta l4proto tcp dnat to <endpoint>:<port>`.
+      expect(a.addr).toBe(endpoints[dnats.indexOf(r)]!.rules[0]!.match.cubes[0]![Dim.Src]);
+      const key = a.ports.join();
+      byPort.set(key, [...(byPort.get(key) ?? []), r]);
+    }
+    const repeated = [...byPort.values()].filter((rs) => rs.length > 1);
+    expect(repeated.length).toBeGreaterThan(0);
+    for (const rs of repeated) for (const r of rs) expect((r.action as { ports: unknown }).ports).toBe((rs[0]!.action as { ports: unknown }).ports);
+    // `ip daddr <service> tcp dport 6379 ip saddr != 10.244.0.0/16 jump mark-for-masquerade`, in two services.
+    const masq = chains(m, 'service-').map((c) => c.rules[0]!).filter((r) => / tcp dport 6379 /.test(r.text));
+    expect(masq.length).toBeGreaterThan(1);
+    const [a, b] = masq.map((r) => r.match.cubes[0]!);
+    expect(a![Dim.Dport]).toEqual([6379, 6380]);
+    expect(a![Dim.Dport]).toBe(b![Dim.Dport]);
+    expect(a![Dim.Proto]).toBe(b![Dim.Proto]);
+    expect(a![Dim.Dst]).not.toEqual(b![Dim.Dst]);
   });
 
   it('verdicts without parameters are one object each', () => {

@@ -45,6 +45,15 @@ describe('statements and verdicts', () => {
     expect(r.value.ipv4.chains.size + r.value.ipv6.chains.size).toBe(0);
   });
 
+  it('a value whose own toString is not a function is shown as its JSON, not a crash (fuzz.test.ts, seed -1837401899)', () => {
+    const odd = { toString: {} };
+    const r = lower([[{ jump: { target: odd } }], [{ limit: { rate: odd, per: 'second' } }, { accept: null }]]);
+    const [a, b] = rules(r);
+    expect(a!.action).toEqual({ type: 'unknown', name: 'jump {"toString":{}}' });
+    expect(a!.uncertain[0]).toMatchObject({ construct: 'jump {"toString":{}}', kind: 'unknown' });
+    expect(b!.uncertain[0]).toMatchObject({ construct: 'limit rate {"toString":{}}/second', kind: 'rate-limit' });
+  });
+
   it('reports each construct of a statement once, though an inet chain is lowered in both families', () => {
     const r = lower([[{ vmap: { key: { meta: { key: 'mark' } }, data: { set: [[1, { jump: { target: 'ghost' } }]] } } }]]);
     expect(r.diagnostics.map((d) => [d.code, d.location?.path, d.message.split(':')[0]])).toEqual([

@@ -145,7 +145,7 @@ export function lowerRule(env: RuleEnv, src: RuleSource, position: number, found
   for (const f of at) found.push({ path: `${rule.path}.expr[${f.k}]`, uncertainty: f.uncertainty });
   return pieces.map((p) => {
     // A copy of the uncertainties: the array they were pushed to has room for 17 (issue 8).
-    const r = modelRule(src, position, condToSet(p.cond, env.family), p.cond.uncertain.length === 0 ? NO_UNCERTAINTY : p.cond.uncertain.slice(), p.action);
+    const r = modelRule(src, position, condToSet(p.cond, env.family, env.oneRangeSets), p.cond.uncertain.length === 0 ? NO_UNCERTAINTY : p.cond.uncertain.slice(), p.action);
     if (rule.comment !== undefined) r.comment = rule.comment;
     if (rule.handle !== null) r.handle = rule.handle;
     if (p.cond.limits) r.limits = p.cond.limits;
@@ -459,12 +459,12 @@ export function natTarget(env: RuleEnv, key: 'dnat' | 'snat' | 'masquerade' | 'r
   if (key === 'redirect') a.toLocal = true;
   if (addrJson !== undefined) {
     const s = natRanges(env, 'addr', addrJson);
-    if (s) a.addr = s;
+    if (s) a.addr = env.oneRangeSets?.share(s) ?? s;
     else uncertain.push({ construct: construct(), kind: 'unknown', detail: `NAT address ${renderExpr(addrJson)} not understood` });
   }
   if (portJson !== undefined) {
     const s = natRanges(env, 'port', portJson);
-    if (s) a.ports = s;
+    if (s) a.ports = env.oneRangeSets?.share(s) ?? s;
     else uncertain.push({ construct: construct(), kind: 'unknown', detail: `NAT port ${renderExpr(portJson)} not understood` });
   }
   return a;
