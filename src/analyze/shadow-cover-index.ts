@@ -12,6 +12,7 @@
 import * as I from '../model/interval-set.js';
 import { Dim, type PacketSet } from '../model/packet-set.js';
 import type { Rule } from '../model/ruleset.js';
+import { MAX_EXPANDED_PORTS } from './engine/rule-index.js';
 import { mergeSorted } from './sorted-lists.js';
 
 /** Source block sizes (prefix lengths) the cover index buckets by, coarse to fine. */
@@ -58,14 +59,10 @@ function single(set: I.IntervalSet<number>): number {
   return set.length === 2 && set[1]! - set[0]! === 1 ? set[0]! : ANY;
 }
 
-/** Ports a match may name one by one and still be filed (and looked up) port by port. */
-const FEW_PORTS = 64;
-
-/** The values of a set of at most FEW_PORTS, else [ANY]. */
+/** The values of a set of at most {@link MAX_EXPANDED_PORTS} (filed and looked up port by port, as the walk's rule index does), else [ANY]. */
 function few(set: I.IntervalSet<number>): readonly number[] {
-  let size = 0;
-  for (let i = 0; i < set.length && size <= FEW_PORTS; i += 2) size += set[i + 1]! - set[i]!;
-  if (size === 0 || size > FEW_PORTS) return ANY_PORT;
+  const size = I.valueCount(set, MAX_EXPANDED_PORTS);
+  if (size === 0 || size > MAX_EXPANDED_PORTS) return ANY_PORT;
   const out: number[] = [];
   for (let i = 0; i < set.length; i += 2) for (let p = set[i]!; p < set[i + 1]!; p++) out.push(p);
   return out;

@@ -84,8 +84,7 @@ function enoughToCover(own: I.IntervalSet<I.Ordinal>, covers: readonly PacketSet
   if (typeof own[0] !== 'number') return true;
   const lo = own[0];
   const hi = own[own.length - 1] as number;
-  let need = 0;
-  for (let k = 0; k < own.length; k += 2) need += (own[k + 1] as number) - (own[k] as number);
+  const need = I.valueCount(own as I.IntervalSet<number>);
   let have = 0;
   for (const c of covers) {
     const set = c.project(d) as I.IntervalSet<number>;
@@ -114,11 +113,7 @@ const COUNTS = new WeakMap<I.IntervalSet<number>, number>();
  */
 function countOf(set: I.IntervalSet<number>): number {
   let n = COUNTS.get(set);
-  if (n === undefined) {
-    n = 0;
-    for (let k = 0; k < set.length; k += 2) n += set[k + 1]! - set[k]!;
-    COUNTS.set(set, n);
-  }
+  if (n === undefined) COUNTS.set(set, (n = I.valueCount(set)));
   return n;
 }
 

@@ -453,3 +453,15 @@ describe('huge sets of numbers held in typed arrays (issue 8)', () => {
     }
   });
 });
+
+describe('valueCount', () => {
+  it('counts the values of a set of numbers, and stops once past a limit', () => {
+    const ports = I.fromRanges([[22, 23], [8000, 8100]] as const);
+    expect(I.valueCount(ports)).toBe(101);
+    expect(I.valueCount(I.emptySet<number>())).toBe(0);
+    // Past the limit after the second range: some number above it, the last range not read.
+    const three = I.fromRanges([[0, 50], [100, 150], [200, 250]] as const);
+    expect(I.valueCount(three, 60)).toBe(100);
+    expect(I.valueCount(three, 150)).toBe(150);
+  });
+});

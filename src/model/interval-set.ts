@@ -64,6 +64,16 @@ export function isEmpty<T extends Ordinal>(set: IntervalSet<T>): boolean {
   return set.length === 0;
 }
 
+/**
+ * How many values a set of numbers holds (ports, protocols, IPv4 addresses), counted only
+ * until the count passes `limit`: then some number above it.
+ */
+export function valueCount(set: IntervalSet<number>, limit = Infinity): number {
+  let n = 0;
+  for (let k = 0; k < set.length && n <= limit; k += 2) n += set[k + 1]! - set[k]!;
+  return n;
+}
+
 export function isFull<T extends Ordinal>(set: IntervalSet<T>, domain: Domain<T>): boolean {
   return set.length === 2 && set[0] === domain.min && set[1] === domain.max;
 }

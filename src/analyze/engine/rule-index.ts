@@ -13,8 +13,11 @@ import type { Chain } from '../../model/ruleset.js';
 import { mergeSorted } from '../sorted-lists.js';
 import { type Step, stepsOf } from './rule-batches.js';
 
-/** A port set with at most this many ports is indexed port by port. */
-const MAX_EXPANDED_PORTS = 64;
+/**
+ * A port set with at most this many ports is indexed port by port, here and in the
+ * shadowed-rule analysis's cover index (a multiport list; a few short ranges).
+ */
+export const MAX_EXPANDED_PORTS = 64;
 /**
  * A chain of at most this many steps is not indexed: trying each step costs less than the
  * maps would hold. kube-proxy's 20,000 KUBE-SVC-/KUBE-SEP- chains have 2-5 rules each, and
@@ -50,8 +53,7 @@ export class ChainIndex {
         (this.generic === NONE ? (this.generic = []) : this.generic).push(index);
         return;
       }
-      const count = countPoints(ports);
-      if (count <= MAX_EXPANDED_PORTS) {
+      if (I.valueCount(ports, MAX_EXPANDED_PORTS) <= MAX_EXPANDED_PORTS) {
         const byProtoPort = (this.byProtoPort ??= new Map());
         for (const [lo, hi] of I.ranges(ports)) {
           for (let p = lo; p < hi; p++) push(byProtoPort, protoPortKey(single, p), index);
@@ -102,10 +104,4 @@ function push(map: Map<number, number[]>, key: number, value: number): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
-}
-
-function countPoints(set: IntervalSet<number>): number {
-  let n = 0;
-  for (let k = 0; k < set.length; k += 2) n += set[k + 1]! - set[k]!;
-  return n;
 }

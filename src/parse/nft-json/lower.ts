@@ -116,8 +116,8 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
       names.set(name, list);
       return list;
     }
-    if (l.scattered === null && l.end === k) l.end = k + 1;
-    else (l.scattered ??= all.slice(l.first, l.end)).push(all[k]!);
+    // While gathering, an object is a run that broke, with its list: sources are kept only later.
+    l.scattered!.push(all[k]!);
     return l;
   };
   let last: NftRule | null = null;
