@@ -27,5 +27,6 @@ export function mallocHeadroomIsOurs(platform: string, env: Readonly<Record<stri
   return platform === 'linux' && !Object.keys(env).some((k) => USER_CHOICE.test(k) && env[k] !== undefined);
 }
 
-// Dropped at once: V8 frees it at its next collection, early in a run (seen with strace).
+// Dropped at once: V8 frees it on a background thread after its next collection, ~180 ms into a
+// run (seen with strace), long before the first huge set.
 if (mallocHeadroomIsOurs(process.platform, process.env)) new ArrayBuffer(HEADROOM_BYTES);
