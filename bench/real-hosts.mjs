@@ -9,10 +9,12 @@
  *
  *   sudo node bench/real-hosts.mjs [--cases kube-iptables,f2b-ipset,…] [--sizes 1000,10000]
  *                                  [--seed 1] [--timeout 120] [--profile] [--collect-only] [--reuse] [--out bench/out/real]
- *                                  [--baseline /path/to/other/checkout] [--no-default-route]
+ *                                  [--baseline /path/to/other/checkout] [--no-default-route] [--collect-rounds 3]
  *   node bench/real-hosts.mjs --report results.json[,more.json]   (the table of earlier runs)
  *
- * Without --sizes each case runs at the sizes of the issue's table. --reuse measures a snapshot
+ * collect and the kernel tools' dump run --collect-rounds times, alternated, and their medians are
+ * compared (one run of each decides nothing on a 200,000-element nft set: the kernel's own listing
+ * swings 2.4-4.9 s between runs). Without --sizes each case runs at the sizes of the issue's table. --reuse measures a snapshot
  * already collected into <out> (collect is then not timed). --baseline also runs `audit --format
  * json` and the cold explain with another checkout's built CLI (e.g. main), right after this
  * one's on the same snapshot, so both are measured under the same load. Needs root (namespaces)
@@ -47,8 +49,13 @@ const { values } = parseArgs({ options: {
   out: { type: 'string', default: 'bench/out/real' },
   baseline: { type: 'string' },
   'no-default-route': { type: 'boolean', default: false },
+  'collect-rounds': { type: 'string', default: '3' },
 } });
 const defaultRoute = !values['no-default-route'];
+if (!/^[1-9][0-9]*$/.test(values['collect-rounds'])) {
+  process.stderr.write(`--collect-rounds: expected a whole number of rounds, 1 or more, got ${JSON.stringify(values['collect-rounds'])}\n`);
+  process.exit(2);
+}
 const baselineCli = values.baseline ? join(resolve(values.baseline), 'dist/cli/bin.js') : null;
 const outDir = resolve(ROOT, values.out);
 const timeoutMs = Number(values.timeout) * 1000;
@@ -70,14 +77,14 @@ async function runOne(caseName, size) {
   for (const [k, v] of Object.entries(texts)) if (typeof v === 'string') writeFileSync(join(outDir, `${name}.${k}`), v);
   const entry = { name, case: caseName, size, unit: spec.unit, loadavgAtStart: loadavg(), defaultRoute, flow: FLOW };
   const kept = join(outDir, `${name}.snapshot.json`);
-  const m = values.reuse && existsSync(kept) ? { snapshot: kept, reused: true } : await materialize(texts, makeListeners(createRng(seed), 30), { dir: outDir, name, toolTimeoutS: Number(values.timeout), defaultRoute });
-  Object.assign(entry, { checks: m.checks, load: m.load, kernelDumpMs: m.kernelDumpMs, kernelDumpMsByTool: m.kernelDumpMsByTool, nodeStartMs: m.nodeStartMs, collectMs: m.collectMs, reusedSnapshot: m.reused === true });
+  const m = values.reuse && existsSync(kept) ? { snapshot: kept, reused: true } : await materialize(texts, makeListeners(createRng(seed), 30), { dir: outDir, name, toolTimeoutS: Number(values.timeout), defaultRoute, rounds: Number(values['collect-rounds']) });
+  Object.assign(entry, { checks: m.checks, load: m.load, kernelDumpMs: m.kernelDumpMs, kernelDumpMsByTool: m.kernelDumpMsByTool, kernelDumpMsRounds: m.kernelDumpMsRounds, collectMsRounds: m.collectMsRounds, nodeStartMs: m.nodeStartMs, collectMs: m.collectMs, reusedSnapshot: m.reused === true });
   const snapshotText = readFileSync(m.snapshot, 'utf8');
   entry.snapshotBytes = snapshotText.length;
   // A collect that timed out (a saturated machine) would measure an empty firewall: not a figure.
   const unread = JSON.parse(snapshotText).firewall.filter((f) => f.status !== 'ok');
   if (unread.length > 0) throw new Error(`collect could not read ${unread.map((f) => `${f.command.join(' ')} (${f.reason})`).join('; ')}`);
-  log(m.reused ? `   reusing ${m.snapshot}` : `   collected: ${m.collectMs.toFixed(0)} ms (kernel tools' dump ${m.kernelDumpMs.toFixed(0)} ms: ${Object.entries(m.kernelDumpMsByTool).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}; node -e 0 alone ${m.nodeStartMs.toFixed(0)} ms), checks ${JSON.stringify(m.checks)}`);
+  log(m.reused ? `   reusing ${m.snapshot}` : `   collected: median ${m.collectMs.toFixed(0)} ms [${m.collectMsRounds.map((v) => v.toFixed(0)).join(', ')}] (kernel tools' dump median ${m.kernelDumpMs.toFixed(0)} ms [${m.kernelDumpMsRounds.map((v) => v.toFixed(0)).join(', ')}]: ${Object.entries(m.kernelDumpMsByTool).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}; node -e 0 alone ${m.nodeStartMs.toFixed(0)} ms), checks ${JSON.stringify(m.checks)}`);
   if (values['collect-only']) return { ...entry, collectedOnly: m.snapshot };
   entry.audit = {};
   for (const format of FORMATS) {

@@ -4,11 +4,18 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { median } from './lib/median.mjs';
 import { createRng } from './lib/prng.mjs';
 import { v4FromString } from './lib/addresses.mjs';
 import { createNetns, deleteNetns, inNetns, netnsAvailable, run } from './lib/netns.mjs';
 import { REAL_CASES } from './lib/real/index.mjs';
 import { savedProbability, scatteredAddrs, scatteredPrefixes } from './lib/real/save-text.mjs';
+
+test('the median of alternated rounds is their middle, whatever their order', () => {
+  assert.equal(median([4900, 2400, 3100]), 3100);
+  assert.equal(median([2, 1, 4, 3]), 2.5);
+  assert.equal(median([7]), 7);
+});
 
 test('kube-proxy probabilities are printed as iptables-save prints them back', () => {
   assert.equal(savedProbability(1 / 3), '0.33333333349');

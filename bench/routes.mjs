@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateCase } from './generate.mjs';
+import { median } from './lib/median.mjs';
 
 const REPO = resolve(import.meta.dirname, '..');
 const BIN = join(REPO, 'dist/cli/bin.js');
@@ -43,11 +44,6 @@ function timeAudit(file) {
   // Exit 1 means findings at or above --fail-on: a normal answer here.
   if (r.status !== 0 && r.status !== 1) throw new Error(`audit failed (exit ${r.status}): ${r.stderr}`);
   return Number(process.hrtime.bigint() - t0) / 1e6;
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'pc-bench-routes-'));

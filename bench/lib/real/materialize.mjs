@@ -11,6 +11,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { median } from '../median.mjs';
 import { createNetns, deleteNetns, inNetns, run } from '../netns.mjs';
 import { CLI, ROOT } from '../spawn-bench.mjs';
 
@@ -63,9 +64,10 @@ const DUMPS = [['nft', '-j', 'list', 'ruleset'], ['iptables-nft-save'], ['ip6tab
 /**
  * Loads `texts` ({iptables?, ipset?, nft?, forwarding?}) into a fresh namespace, starts
  * `sockets`, collects (each tool given `toolTimeoutS`: a million-element set takes minutes to
- * dump on a loaded machine). Returns the snapshot path and the tools' timings.
+ * dump on a loaded machine), `rounds` times alternated with the tools' own dump. Returns the
+ * snapshot path (the last collect's) and the timings: medians, and every round's.
  */
-export async function materialize(texts, sockets, { dir, name, toolTimeoutS = 120, defaultRoute = true }) {
+export async function materialize(texts, sockets, { dir, name, toolTimeoutS = 120, defaultRoute = true, rounds = 3 }) {
   const ns = createNetns('real');
   const out = { checks: {}, load: {} };
   let listeners = null;
@@ -82,16 +84,6 @@ export async function materialize(texts, sockets, { dir, name, toolTimeoutS = 12
       out.load['nft -f'] = timed(ns, ['nft', '-f', '-'], texts.nft);
     }
     listeners = await startListeners(ns, sockets, dir);
-    let dumpMs = 0;
-    // Per tool too: which dump a slow collect waits for (issue 8).
-    out.kernelDumpMsByTool = {};
-    for (const argv of DUMPS) {
-      const t0 = process.hrtime.bigint();
-      spawnSync('ip', ['netns', 'exec', ns, ...argv], { maxBuffer: 1 << 30 });
-      out.kernelDumpMsByTool[argv.join(' ')] = ms(t0);
-      dumpMs += ms(t0);
-    }
-    out.kernelDumpMs = dumpMs;
     // Node's own start in the namespace (`node -e 0`, best of 3), apart from the yardstick: any
     // collect pays it and the tools' dump does not, which on a small host is most of the 2× (issue 8).
     out.nodeStartMs = Infinity;
@@ -100,10 +92,33 @@ export async function materialize(texts, sockets, { dir, name, toolTimeoutS = 12
       spawnSync('ip', ['netns', 'exec', ns, process.execPath, '-e', '0']);
       out.nodeStartMs = Math.min(out.nodeStartMs, ms(t0));
     }
+    // The tools' dump and collect, alternated `rounds` times; the medians are compared. One run
+    // of each decides nothing on a big set: the kernel's own listing of a 200,000-element nft
+    // set (its netlink dump restarts the set's walk for every message) took 2.4 s in one run and
+    // 4.9 s in the next, for either (issue 8).
     const snapshot = join(dir, `${name}.snapshot.json`);
-    const t0 = process.hrtime.bigint();
-    run(inNetns(ns, [process.execPath, CLI, 'collect', '--tool-timeout', String(toolTimeoutS), '--out', snapshot]));
-    out.collectMs = ms(t0);
+    const dumpRounds = [];
+    const byToolRounds = [];
+    const collectRounds = [];
+    for (let round = 0; round < rounds; round++) {
+      const byTool = {};
+      for (const argv of DUMPS) {
+        const t0 = process.hrtime.bigint();
+        spawnSync('ip', ['netns', 'exec', ns, ...argv], { maxBuffer: 1 << 30 });
+        byTool[argv.join(' ')] = ms(t0);
+      }
+      byToolRounds.push(byTool);
+      dumpRounds.push(Object.values(byTool).reduce((a, b) => a + b, 0));
+      const t0 = process.hrtime.bigint();
+      run(inNetns(ns, [process.execPath, CLI, 'collect', '--tool-timeout', String(toolTimeoutS), '--out', snapshot]));
+      collectRounds.push(ms(t0));
+    }
+    out.kernelDumpMsRounds = dumpRounds;
+    out.collectMsRounds = collectRounds;
+    out.kernelDumpMs = median(dumpRounds);
+    out.collectMs = median(collectRounds);
+    // Per tool too: which dump a slow collect waits for (issue 8).
+    out.kernelDumpMsByTool = Object.fromEntries(DUMPS.map((argv) => argv.join(' ')).map((k) => [k, median(byToolRounds.map((t) => t[k]))]));
     out.snapshot = snapshot;
     return out;
   } finally {
