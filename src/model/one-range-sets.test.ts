@@ -44,4 +44,16 @@ describe('OneRangeSets', () => {
     expect(table.share([1n, 2n])).toBe(big);
     expect(table.share(['1', '2'])).toBe(str);
   });
+
+  it('shares IPv6 prefixes that differ only above their low 64 bits by their whole value', () => {
+    // 2001:db8:N::/48 for N = 0..999: every bound ends in 64 zero bits (V8 hashes a BigInt key by those alone).
+    const table = new OneRangeSets();
+    const prefix = (n: number): bigint[] => {
+      const lo = (0x20010db8n << 96n) | (BigInt(n) << 80n);
+      return [lo, lo + (1n << 80n)];
+    };
+    const first = Array.from({ length: 1000 }, (_, n) => prefix(n));
+    first.forEach((set) => expect(table.share(set)).toBe(set));
+    first.forEach((set, n) => expect(table.share(prefix(n))).toBe(set));
+  });
 });

@@ -14,16 +14,18 @@
 import type { IntervalSet, Ordinal } from './interval-set.js';
 
 export class OneRangeSets {
-  readonly #byLow = new Map<Ordinal, readonly Ordinal[]>();
+  readonly #byLow = new Map<number | string, readonly Ordinal[]>();
+  readonly #byBigLow = new Map<string, readonly Ordinal[]>();
 
   /** `set`, or an equal set met before; sets of more or less than one range are given back as they are. */
   share<T extends Ordinal>(set: IntervalSet<T>): IntervalSet<T> {
     // Plain arrays only: a typed array answers the same, but is kept as the module that made it chose.
     if (set.length !== 2 || !Array.isArray(set)) return set;
     const lo = set[0]!;
-    const met = this.#byLow.get(lo);
+    const [table, key] = typeof lo === 'bigint' ? [this.#byBigLow, lo.toString(36)] : [this.#byLow, lo];
+    const met = table.get(key);
     if (met === undefined) {
-      this.#byLow.set(lo, set);
+      table.set(key, set);
       return set;
     }
     return met[1] === set[1] ? (met as readonly T[]) : set;
