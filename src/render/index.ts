@@ -4,7 +4,7 @@
  *
  * @module
  */
-export { renderAuditText, shortTime } from './terminal/audit-text.js';
+export { renderAuditText, renderAuditTextEach, shortTime } from './terminal/audit-text.js';
 export type { TextOptions } from './terminal/audit-text.js';
 export { renderExplainText } from './terminal/explain-text.js';
 export type { ExplainTextOptions } from './terminal/explain-text.js';

@@ -9,7 +9,7 @@ import type { AuditReport, Severity } from '../../analyze/audit/types.js';
 import { CHECKS } from '../../analyze/checks/index.js';
 import type { Policy } from '../../model/policy.js';
 import { analyzeHost } from '../../pipeline.js';
-import { renderAuditHtmlEach, renderAuditJson, renderAuditJsonEach, renderAuditSarif, renderAuditText, shouldColor } from '../../render/index.js';
+import { renderAuditHtmlEach, renderAuditJson, renderAuditJsonEach, renderAuditSarif, renderAuditTextEach, shouldColor } from '../../render/index.js';
 import { VERSION } from '../../version.js';
 import { ExitCode, InputError, failOnErrors } from '../errors.js';
 import { type HostSourceOptions, analyzeSnapshotFiles, loadHosts, readInputFile, snapshotFiles } from '../load-hosts.js';
@@ -96,7 +96,7 @@ function renderReportChunks(report: AuditReport, format: ReportFormat, color: bo
     case 'html':
       return { each: (emit) => renderAuditHtmlEach(report, emit) };
     case 'text':
-      return renderAuditText(report, { color, width: process.stdout.columns ?? 80 });
+      return { each: (emit) => renderAuditTextEach(report, { color, width: process.stdout.columns ?? 80 }, emit) };
   }
 }
 
