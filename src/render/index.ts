@@ -4,7 +4,7 @@
  *
  * @module
  */
-export { renderAuditText, shortTime } from './terminal/audit-text.js';
+export { renderAuditText, renderAuditTextEach, shortTime } from './terminal/audit-text.js';
 export type { TextOptions } from './terminal/audit-text.js';
 export { renderExplainText } from './terminal/explain-text.js';
 export type { ExplainTextOptions } from './terminal/explain-text.js';
@@ -13,7 +13,7 @@ export type { Palette } from './terminal/colors.js';
 export { renderAuditJson, renderAuditJsonChunks, renderAuditJsonEach, renderExplainJson } from './json/audit-json.js';
 export { stableStringify } from './json/stable-json.js';
 export { buildAuditSarif, renderAuditSarif } from './sarif/audit-sarif.js';
-export { renderAuditHtml, renderAuditHtmlChunks } from './html/audit-html.js';
+export { renderAuditHtml, renderAuditHtmlChunks, renderAuditHtmlEach } from './html/audit-html.js';
 export { renderDiffText } from './diff/diff-text.js';
 export { renderDiffJson } from './diff/diff-json.js';
 export { printable } from './common/printable.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { renderAuditHtml, renderAuditHtmlChunks } from '../../src/render/index.js';
-import { hostileReport, report } from './load.js';
+import { renderAuditHtml, renderAuditHtmlChunks, renderAuditHtmlEach } from '../../src/render/index.js';
+import { hostileReport, manyServices, report, watchFirstRead } from './load.js';
 
 describe('renderAuditHtml (markup)', () => {
   const html = renderAuditHtml(report());
@@ -56,5 +56,19 @@ describe('renderAuditHtmlChunks', () => {
     // About 64 K characters each, plus at most the part that crossed the line (a card, a row).
     expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(80_000);
     expect(chunks.length).toBeGreaterThan(page.length / 80_000);
+  });
+});
+
+describe('renderAuditHtmlEach', () => {
+  it('hands the same chunks over one by one while the page is still being made', () => {
+    const many = manyServices(report(), 200);
+    const chunks = renderAuditHtmlChunks(many);
+    const emitted: string[] = [];
+    // The first host's status is read at the end of its section: by then its cards are out.
+    let emittedBeforeStatus = -1;
+    const watched = { ...many, hosts: many.hosts.map((x, i) => (i === 0 ? watchFirstRead(x, 'sourceStatus', () => (emittedBeforeStatus = emitted.length)) : x)) };
+    renderAuditHtmlEach(watched, (chunk) => emitted.push(chunk));
+    expect(emitted).toEqual(chunks);
+    expect(emittedBeforeStatus).toBeGreaterThan(0);
   });
 });

@@ -45,3 +45,21 @@ export function hostileReport(): AuditReport {
   return r;
 }
 
+/** `report` with every host's services repeated `times` times: a page of many chunks. */
+export function manyServices(base: AuditReport, times: number): AuditReport {
+  return { ...base, hosts: base.hosts.map((x) => ({ ...x, services: Array.from({ length: times }, () => x.services).flat() })) };
+}
+
+/** `x` with `onRead` called when its property `key` is first read: when a renderer reaches that part. */
+export function watchFirstRead<T extends object>(x: T, key: string, onRead: () => void): T {
+  let seen = false;
+  return new Proxy(x, {
+    get(target, k, receiver) {
+      if (k === key && !seen) {
+        seen = true;
+        onRead();
+      }
+      return Reflect.get(target, k, receiver) as unknown;
+    },
+  });
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderAuditText, renderExplainText, shouldColor } from '../../src/render/index.js';
-import { answer, EXPLAIN_FIXTURES, report } from './load.js';
+import { renderAuditText, renderAuditTextEach, renderExplainText, shouldColor } from '../../src/render/index.js';
+import { answer, EXPLAIN_FIXTURES, manyServices, report, watchFirstRead } from './load.js';
 
 const ESC = '\u001b';
 const lines = (s: string): string[] => s.trimEnd().split('\n');
@@ -130,5 +130,21 @@ describe('renderExplainText', () => {
     for (const line of lines(text)) expect([...line].length, line).toBeLessThanOrEqual(80); // header may name long addresses
     for (const line of lines(text).slice(1)) expect([...line].length, line).toBeLessThanOrEqual(60);
     expect(renderExplainText(answer(name), { color: true })).toContain(`${ESC}[`);
+  });
+});
+
+describe('renderAuditTextEach', () => {
+  it('hands the text over in chunks of about 64 K characters while it is still being made', () => {
+    const many = manyServices(report(), 200);
+    const emitted: string[] = [];
+    // The first host's diagnostics are read for its caveats, after its services and findings.
+    let emittedBeforeCaveats = -1;
+    const watched = { ...many, hosts: many.hosts.map((x, i) => (i === 0 ? watchFirstRead(x, 'diagnostics', () => (emittedBeforeCaveats = emitted.length)) : x)) };
+    renderAuditTextEach(watched, { color: false }, (chunk) => emitted.push(chunk));
+    const text = emitted.join('');
+    expect(text).toBe(renderAuditText(many, { color: false }));
+    expect(text.endsWith('\n') && !text.endsWith('\n\n')).toBe(true);
+    expect(emittedBeforeCaveats).toBeGreaterThan(0);
+    expect(Math.max(...emitted.map((c) => c.length))).toBeLessThan(80_000);
   });
 });

@@ -9,7 +9,7 @@ import type { AuditReport, Severity } from '../../analyze/audit/types.js';
 import { CHECKS } from '../../analyze/checks/index.js';
 import type { Policy } from '../../model/policy.js';
 import { analyzeHost } from '../../pipeline.js';
-import { renderAuditHtmlChunks, renderAuditJson, renderAuditJsonEach, renderAuditSarif, renderAuditText, shouldColor } from '../../render/index.js';
+import { renderAuditHtmlEach, renderAuditJson, renderAuditJsonEach, renderAuditSarif, renderAuditTextEach, shouldColor } from '../../render/index.js';
 import { VERSION } from '../../version.js';
 import { ExitCode, InputError, failOnErrors } from '../errors.js';
 import { type HostSourceOptions, analyzeSnapshotFiles, loadHosts, readInputFile, snapshotFiles } from '../load-hosts.js';
@@ -77,8 +77,13 @@ function checkDbOptions(opts: AuditOptions): void {
 }
 
 export function renderReport(report: AuditReport, format: ReportFormat, color: boolean): string {
-  const text = format === 'json' ? renderAuditJson(report) : renderReportChunks(report, format, color);
-  return typeof text === 'string' ? text : (text as readonly string[]).join('');
+  if (format === 'json') return renderAuditJson(report);
+  const text = renderReportChunks(report, format, color);
+  if (typeof text === 'string') return text;
+  if (!('each' in text)) return text.join('');
+  const pieces: string[] = [];
+  text.each((piece) => pieces.push(piece));
+  return pieces.join('');
 }
 
 /** The report as one string, or as pieces made while they are written (JSON, HTML: issue 8). */
@@ -89,9 +94,9 @@ function renderReportChunks(report: AuditReport, format: ReportFormat, color: bo
     case 'sarif':
       return renderAuditSarif(report, CHECKS);
     case 'html':
-      return renderAuditHtmlChunks(report);
+      return { each: (emit) => renderAuditHtmlEach(report, emit) };
     case 'text':
-      return renderAuditText(report, { color, width: process.stdout.columns ?? 80 });
+      return { each: (emit) => renderAuditTextEach(report, { color, width: process.stdout.columns ?? 80 }, emit) };
   }
 }
 

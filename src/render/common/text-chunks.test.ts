@@ -17,4 +17,16 @@ describe('TextChunks', () => {
     out.push('');
     expect(out.done()).toEqual(['']);
   });
+
+  it('hands each chunk to emit as it is cut, keeping none of them', () => {
+    const emitted: string[] = [];
+    const out = new TextChunks(10, (chunk) => emitted.push(chunk));
+    out.push('abc');
+    out.push('defghij');
+    // Cut at the tenth character: handed over before anything else is pushed.
+    expect(emitted).toEqual(['abcdefghij']);
+    out.push('k');
+    expect(out.done()).toEqual([]);
+    expect(emitted).toEqual(['abcdefghij', 'k']);
+  });
 });

@@ -8,6 +8,7 @@ import { EXPOSURES, SEVERITIES } from '../../analyze/audit/types.js';
 import type { AuditedHost, AuditReport } from '../../analyze/audit/types.js';
 import { FAMILIES } from '../../model/addr.js';
 import { printable } from '../common/printable.js';
+import { TextChunks } from '../common/text-chunks.js';
 import { renderCaveats } from './caveats-text.js';
 import { palette } from './colors.js';
 import type { Palette } from './colors.js';
@@ -62,26 +63,46 @@ function hostHeader(host: AuditedHost, p: Palette, width: number): string[] {
 
 /** Render an audit report for a terminal. Pure: colour is decided by the caller. */
 export function renderAuditText(report: AuditReport, opts: TextOptions): string {
+  const chunks: string[] = [];
+  renderAuditTextEach(report, opts, (chunk) => chunks.push(chunk));
+  return chunks.join('');
+}
+
+/**
+ * The same text in chunks of about 64 K characters, each handed to `emit` as soon as it is made:
+ * a writer that takes them one by one never holds the whole text (issue 8: kube-proxy 5,000's
+ * 3.3 MB report, kept as lines until one join, outlived the young generation and was copied by
+ * its scavenges).
+ */
+export function renderAuditTextEach(report: AuditReport, opts: TextOptions, emit: (chunk: string) => void): void {
   const p = palette(opts.color);
   const width = Math.max(40, opts.width ?? 80);
   const hosts = report.hosts.length === 1 ? '1 host' : `${report.hosts.length} hosts`;
-  const out: string[] = [
-    ...wrap(`Portcullis audit · ${hosts} · ${shortTime(report.generatedAt)}`, width).map((l, i) => (i === 0 ? l.replace('Portcullis audit', p.bold('Portcullis audit')) : l)),
-    ...severityCounts(report, p, width),
-  ];
-  if (report.policy) out.push(...wrap(`Policy: ${printable(report.policy.file)}`, width).map((l) => p.dim(l)));
+  const out = new TextChunks(undefined, emit);
+  // Every line ends with a newline: the lines joined by newlines, and one after the last.
+  const lines = (list: readonly string[]): void => {
+    for (const l of list) out.push(l + '\n');
+  };
+  lines(wrap(`Portcullis audit · ${hosts} · ${shortTime(report.generatedAt)}`, width).map((l, i) => (i === 0 ? l.replace('Portcullis audit', p.bold('Portcullis audit')) : l)));
+  lines(severityCounts(report, p, width));
+  if (report.policy) lines(wrap(`Policy: ${printable(report.policy.file)}`, width).map((l) => p.dim(l)));
   for (const host of report.hosts) {
     const findings = report.findings.filter((f) => f.host === host.name);
-    out.push('', ...hostHeader(host, p, width), '');
-    if (host.cloud) out.push(p.heading('Internet through the cloud'), ...renderCloud(host, p, width), '');
-    out.push(...renderServices(host, findings, p, width));
-    out.push('', p.heading('Findings'), ...renderFindings(findings, p, width));
+    lines(['', ...hostHeader(host, p, width), '']);
+    if (host.cloud) lines([p.heading('Internet through the cloud'), ...renderCloud(host, p, width), '']);
+    lines(renderServices(host, findings, p, width));
+    lines(['', p.heading('Findings')]);
+    lines(renderFindings(findings, p, width));
     const caveats = renderCaveats(host, p, width);
-    if (caveats.length > 0) out.push('', p.heading('Read with caution'), ...caveats);
+    if (caveats.length > 0) {
+      lines(['', p.heading('Read with caution')]);
+      lines(caveats);
+    }
   }
   const orphans = report.findings.filter((f) => !report.hosts.some((h) => h.name === f.host));
-  if (orphans.length > 0) out.push('', p.heading('Other findings'), ...renderFindings(orphans, p, width));
-  // The final newline joined too: `+ '\n'` would make a pair that a writer must copy flat first.
-  out.push('');
-  return out.join('\n');
+  if (orphans.length > 0) {
+    lines(['', p.heading('Other findings')]);
+    lines(renderFindings(orphans, p, width));
+  }
+  out.done();
 }
