@@ -67,6 +67,11 @@ export interface PieceSource {
   each(emit: (piece: string) => void): void;
 }
 
+/** The report as one string (its pieces joined): for callers that hold it, not write it. */
+export function reportTextString(text: ReportText): string {
+  return typeof text === 'string' ? text : piecesOf(text).join('');
+}
+
 function piecesOf(text: ReportText): readonly string[] {
   if (typeof text === 'string') return [text];
   if (!('each' in text)) return text;

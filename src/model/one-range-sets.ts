@@ -22,12 +22,16 @@ export class OneRangeSets {
     // Plain arrays only: a typed array answers the same, but is kept as the module that made it chose.
     if (set.length !== 2 || !Array.isArray(set)) return set;
     const lo = set[0]!;
-    const [table, key] = typeof lo === 'bigint' ? [this.#byBigLow, lo.toString(36)] : [this.#byLow, lo];
-    const met = table.get(key);
-    if (met === undefined) {
-      table.set(key, set);
-      return set;
-    }
-    return met[1] === set[1] ? (met as readonly T[]) : set;
+    return typeof lo === 'bigint' ? shareIn(this.#byBigLow, lo.toString(36), set) : shareIn(this.#byLow, lo, set);
   }
+}
+
+/** `set`, or the set filed under `key` when it has the same high bound; the first set met under a key is filed. */
+function shareIn<K, T extends Ordinal>(table: Map<K, readonly Ordinal[]>, key: K, set: readonly T[]): readonly T[] {
+  const met = table.get(key);
+  if (met === undefined) {
+    table.set(key, set);
+    return set;
+  }
+  return met[1] === set[1] ? (met as readonly T[]) : set;
 }

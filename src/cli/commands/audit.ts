@@ -9,11 +9,11 @@ import type { AuditReport, Severity } from '../../analyze/audit/types.js';
 import { CHECKS } from '../../analyze/checks/index.js';
 import type { Policy } from '../../model/policy.js';
 import { analyzeHost } from '../../pipeline.js';
-import { renderAuditHtmlEach, renderAuditJson, renderAuditJsonEach, renderAuditSarif, renderAuditTextEach, shouldColor } from '../../render/index.js';
+import { renderAuditHtmlEach, renderAuditJsonEach, renderAuditSarif, renderAuditTextEach, shouldColor } from '../../render/index.js';
 import { VERSION } from '../../version.js';
 import { ExitCode, InputError, failOnErrors } from '../errors.js';
 import { type HostSourceOptions, analyzeSnapshotFiles, loadHosts, readInputFile, snapshotFiles } from '../load-hosts.js';
-import { type ReportText, writeOutput } from '../output.js';
+import { type ReportText, reportTextString, writeOutput } from '../output.js';
 import { checkStoreLocation, reportToStore, withCliStore } from '../store-access.js';
 import { loadLatestStored } from '../stored-hosts.js';
 
@@ -77,16 +77,10 @@ function checkDbOptions(opts: AuditOptions): void {
 }
 
 export function renderReport(report: AuditReport, format: ReportFormat, color: boolean): string {
-  if (format === 'json') return renderAuditJson(report);
-  const text = renderReportChunks(report, format, color);
-  if (typeof text === 'string') return text;
-  if (!('each' in text)) return text.join('');
-  const pieces: string[] = [];
-  text.each((piece) => pieces.push(piece));
-  return pieces.join('');
+  return reportTextString(renderReportChunks(report, format, color));
 }
 
-/** The report as one string, or as pieces made while they are written (JSON, HTML: issue 8). */
+/** The report as one string (SARIF), or as pieces made while they are written (JSON, HTML, text: issue 8). */
 function renderReportChunks(report: AuditReport, format: ReportFormat, color: boolean): ReportText {
   switch (format) {
     case 'json':
