@@ -47,7 +47,9 @@ test('every real-host case loads into the real tools', { skip: netnsAvailable() 
       if (texts.ipset) run(inNetns(ns, ['ipset', 'restore']), { input: texts.ipset });
       if (texts.iptables) run(inNetns(ns, ['iptables-restore']), { input: texts.iptables });
       if (texts.nft) run(inNetns(ns, ['nft', '-f', '-']), { input: texts.nft });
-      const dumped = texts.nft ? run(inNetns(ns, ['nft', 'list', 'ruleset'])).stdout : run(inNetns(ns, ['iptables-save'])).stdout;
+      // A set's members live in ipset, not in iptables-save's text: count both.
+      const dumped = (texts.nft ? run(inNetns(ns, ['nft', 'list', 'ruleset'])).stdout : run(inNetns(ns, ['iptables-save'])).stdout)
+        + (texts.ipset ? run(inNetns(ns, ['ipset', 'save'])).stdout : '');
       assert.ok(dumped.length > 500, `${name}: the kernel holds the ruleset`);
     } finally {
       deleteNetns(ns);

@@ -1,7 +1,7 @@
 /**
  * Two more real-world shapes: a country blocklist (the prefixes of a few countries'
  * RIR delegations, as ipdeny/firehol lists give them) loaded as an nft interval set or as
- * one iptables rule per prefix, and a Docker host with hundreds of published ports
+ * one iptables rule per prefix or as a `hash:net` ipset, and a Docker host with hundreds of published ports
  * (Docker 24's nat DOCKER chain of DNATs, filter DOCKER accepts, isolation chains and
  * hairpin masquerades).
  *
@@ -37,6 +37,25 @@ export function countryIptables(rng, count) {
     ...prefixes.map((p) => `-A country-block -s ${p.addr}/${p.len} -j DROP`),
   ];
   return { iptables: restoreText([tableText('filter', { policies: { INPUT: 'DROP', FORWARD: 'DROP', OUTPUT: 'ACCEPT' }, chains: ['country-block'], rules })]) };
+}
+
+/**
+ * iptables + ipset: the prefixes in a `hash:net` set (as ipdeny's zone files are loaded with
+ * `ipset restore`), dropped by one `-m set --match-set country-block src` rule in INPUT.
+ */
+export function countryIpset(rng, count) {
+  const prefixes = scatteredPrefixes(rng, count);
+  rng.shuffle(prefixes);
+  const maxelem = Math.max(65536, 2 ** Math.ceil(Math.log2(count + 1)));
+  const ipset = [`create country-block hash:net family inet hashsize 65536 maxelem ${maxelem}`,
+    ...prefixes.map((p) => `add country-block ${p.addr}/${p.len}`), ''].join('\n');
+  const rules = [
+    '-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT', '-A INPUT -i lo -j ACCEPT',
+    '-A INPUT -m set --match-set country-block src -j DROP',
+    '-A INPUT -p tcp -m multiport --dports 22,80,443 -j ACCEPT', '-A INPUT -s 198.51.100.0/24 -p tcp -m tcp --dport 5432 -j ACCEPT',
+    '-A INPUT -p udp -m udp --dport 53 -j ACCEPT',
+  ];
+  return { ipset, iptables: restoreText([tableText('filter', { policies: { INPUT: 'DROP', FORWARD: 'DROP', OUTPUT: 'ACCEPT' }, rules })]) };
 }
 
 /** A Docker host publishing `count` ports (host 8000+i → container port 80/443/…) on the default bridge. */
