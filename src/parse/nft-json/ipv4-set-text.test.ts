@@ -49,13 +49,31 @@ describe('readIpv4SetText', () => {
     expect(compact?.bounds).toEqual(printed?.bounds);
   });
 
+  it('reads elements wrapped with properties (a ban with its time left) by their val alone', () => {
+    const elems = [
+      { elem: { val: '192.0.2.1', timeout: 14400, expires: 14388 } },
+      { elem: { expires: 86388, val: prefix('198.51.100.0', 24), timeout: 86400, comment: 'ssh-bf, "quoted"', counter: { packets: 0, bytes: 0 } } },
+      { elem: { val: '203.0.113.0/25', timeout: 1.5e3 } },
+      '192.0.2.9',
+    ];
+    expect(read(set(elems))?.bounds).toEqual({
+      los: [0xc0000201, 0xc6336400, 0xcb007100, 0xc0000209],
+      his: [0xc0000202, 0xc6336500, 0xcb007180, 0xc000020a],
+    });
+  });
+
   it('reads an empty element list', () => {
     expect(read(set([]))?.bounds).toEqual({ los: [], his: [] });
   });
 
   const refused: [string, unknown, string?][] = [
     ['a map', { map: { family: 'inet', name: 'm', table: 'filter', type: 'ipv4_addr', map: 'verdict', elem: [['192.0.2.1', { accept: null }]] } }],
-    ['an element with properties', set([{ elem: { val: '192.0.2.1', timeout: 60 } }])],
+    ['an element wrapped without its val', set([{ elem: { timeout: 60 } }])],
+    ['an element wrapper naming val twice', null, '{"nftables": [{"set": {"family": "inet", "name": "b", "table": "filter", "type": "ipv4_addr", "elem": [{"elem": {"val": "192.0.2.1", "val": "192.0.2.2"}}]}}]}'],
+    ['a wrapper inside a wrapper', set([{ elem: { val: { elem: { val: '192.0.2.1' } } } }])],
+    ['a wrapped IPv6 element', set([{ elem: { val: '2001:db8::1', timeout: 60 } }])],
+    ['an element wrapper with an escaped key', null, '{"nftables": [{"set": {"family": "inet", "name": "b", "table": "filter", "type": "ipv4_addr", "elem": [{"elem": {"v\\u0061l": "192.0.2.1"}}]}}]}'],
+    ['an element wrapper with a second member', set([{ elem: { val: '192.0.2.1' }, x: 1 }])],
     ['an IPv6 element', set(['2001:db8::1'])],
     ['a range', set([{ range: ['192.0.2.1', '192.0.2.9'] }])],
     ['an address with a leading zero', set(['192.0.2.07'])],
@@ -86,6 +104,15 @@ describe('an IPv4 set read from its text in a deferred parse', () => {
     return { deferred, whole, late };
   }
 
+  it('gives the whole parse’s elements of a set of bans with timeouts: the val as key, the timeout kept', () => {
+    const elems = [{ elem: { val: '192.0.2.1', timeout: 14400, expires: 14388 } }, { elem: { val: prefix('198.51.100.0', 24), timeout: 60, expires: 7 } }];
+    const { deferred, whole } = both(dump(TABLE, set(elems, { flags: ['timeout'] }), CHAIN, DROP_BLOCKED));
+    expect(ipv4Bounds(deferred.value.sets[0]!)).toBeDefined();
+    expect(deferred.value.sets[0]!.elem.map((e) => [e.key, e.timeout])).toEqual([['192.0.2.1', 14400], [prefix('198.51.100.0', 24), 60]]);
+    expect(deferred.value.sets).toEqual(whole.value.sets);
+    expect(deferred.diagnostics).toEqual(whole.diagnostics);
+  });
+
   it('gives the whole parse’s elements, paths included, when they are read', () => {
     const { deferred, whole } = both(dump(TABLE, set(['192.0.2.1', prefix('198.51.100.0', 24)], { comment: 'c' }), CHAIN, DROP_BLOCKED));
     expect(ipv4Bounds(deferred.value.sets[0]!)).toBeDefined();
@@ -100,6 +127,7 @@ describe('an IPv4 set read from its text in a deferred parse', () => {
     ['elements out of order and overlapping', [prefix('203.0.113.0', 24), '192.0.2.1', '203.0.113.9', prefix('192.0.2.0', 31)]],
     ['an element the fast reading does not take', ['192.0.2.1', '192.0.2.07', prefix('198.51.100.0', 24)]],
     ['an element not understood', ['192.0.2.1', 'not an address']],
+    ['elements wrapped with their time left', [{ elem: { val: '192.0.2.1', timeout: 14400, expires: 14388 } }, { elem: { val: prefix('10.0.0.0', 8), timeout: 60 } }, '203.0.113.7']],
   ];
   for (const [what, elems] of cases) {
     it(`${what}: lowers to the same models and diagnostics as the whole parse`, () => {

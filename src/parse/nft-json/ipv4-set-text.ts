@@ -7,14 +7,16 @@
  * then exactly what the whole parse gives.
  *
  * Only the form nft prints is read so: each element a string "a.b.c.d" or "a.b.c.d/len", or
- * {"prefix": {"addr": "a.b.c.d", "len": n}}, that {@link readIpv4Prefix} accepts, and the set
- * naming `elem` once. Anything else answers null and the item is parsed whole, as before.
+ * {"prefix": {"addr": "a.b.c.d", "len": n}}, that {@link readIpv4Prefix} accepts, or one of
+ * these wrapped with properties ({"elem": {"val": …, "timeout": …, "expires": …}}, as a
+ * `flags timeout` set of CrowdSec's bans prints), and the set naming `elem` once. Anything
+ * else answers null and the item is parsed whole, as before.
  *
  * @module
  */
 import { readIpv4Prefix } from '../ipv4-prefix.js';
 import { spaceEnd, stringEnd, valueEnd } from './item-spans.js';
-import { SetElement } from './set-element.js';
+import { setElementOf } from './set-element.js';
 import type { Json, NftElem, NftSet } from './types.js';
 
 /** A set's elements as half-open ranges [los[k], his[k]), in the set's order. */
@@ -60,7 +62,7 @@ export function readIpv4SetText(text: string, start: number, end: number, limit:
       if (bounds !== null) return null;
       bounds = { los: [], his: [] };
       elemStart = i;
-      i = readElements(text, i, bounds);
+      i = readElements(text, i, bounds, limit);
       elemEnd = i;
     } else i = valueEnd(text, i, limit);
     if (i < 0) return null;
@@ -87,12 +89,12 @@ function plainKeyIs(text: string, from: number, to: number, name: string): boole
 }
 
 /** The element list at `i` into `out`: the index after its `]`, or -1. */
-function readElements(text: string, i: number, out: Ipv4Bounds): number {
+function readElements(text: string, i: number, out: Ipv4Bounds, limit: number): number {
   if (text.charCodeAt(i) !== 0x5b /* [ */) return -1;
   i = spaceEnd(text, i + 1);
   if (text.charCodeAt(i) === 0x5d /* ] */) return i + 1;
   for (;;) {
-    i = readElement(text, i);
+    i = readElement(text, i, limit);
     if (i < 0) return -1;
     out.los.push(ONE[0]!);
     out.his.push(ONE[1]!);
@@ -104,8 +106,60 @@ function readElements(text: string, i: number, out: Ipv4Bounds): number {
   }
 }
 
-/** One element at `i` into {@link ONE}: the index after it, or -1. */
-function readElement(text: string, i: number): number {
+/** One element at `i` into {@link ONE}, wrapped with properties or not: the index after it, or -1. */
+function readElement(text: string, i: number, limit: number): number {
+  const wrapped = token(text, token(text, token(text, i, '{'), '"elem"'), ':');
+  return wrapped < 0 ? plainElement(text, i) : wrappedElement(text, wrapped, limit);
+}
+
+/**
+ * The properties object of a wrapped element at `i` (after `{"elem":`), its `val` into {@link
+ * ONE}: the index after the wrapper's `}`, or -1. Only `val` says what the set holds; the
+ * others (timeout, expires, comment, counter) are passed over. A `val` named twice or not at
+ * all is the whole parse's to read (it keeps the last, or reports none).
+ */
+function wrappedElement(text: string, i: number, limit: number): number {
+  if (text.charCodeAt(i) !== 0x7b /* { */) return -1;
+  i = spaceEnd(text, i + 1);
+  let read = false;
+  if (text.charCodeAt(i) === 0x7d) return -1;
+  for (;;) {
+    const keyEnd = stringEnd(text, i);
+    const isVal = keyEnd < 0 ? null : plainKeyIs(text, i, keyEnd, 'val');
+    if (isVal === null) return -1;
+    i = token(text, spaceEnd(text, keyEnd), ':');
+    if (i < 0) return -1;
+    if (isVal) {
+      if (read) return -1;
+      read = true;
+      i = plainElement(text, i);
+    } else i = skipValue(text, i, limit);
+    if (i < 0) return -1;
+    i = spaceEnd(text, i);
+    const c = text.charCodeAt(i);
+    if (c === 0x7d) break;
+    if (c !== 0x2c) return -1;
+    i = spaceEnd(text, i + 1);
+  }
+  i = token(text, i, '}');
+  if (!read || i < 0 || text.charCodeAt(i) !== 0x7d) return -1;
+  return i + 1;
+}
+
+/**
+ * The end of the (checked) JSON value at `i`: a number (a ban's timeout and expiry) by its
+ * characters, without the depth stack {@link valueEnd} makes per call.
+ */
+function skipValue(text: string, i: number, limit: number): number {
+  const c = text.charCodeAt(i);
+  if (c !== 0x2d && (c < 0x30 || c > 0x39)) return valueEnd(text, i, limit);
+  let k = i + 1;
+  for (let d = text.charCodeAt(k); (d >= 0x30 && d <= 0x39) || d === 0x2e || d === 0x65 || d === 0x45 || d === 0x2b || d === 0x2d; d = text.charCodeAt(++k));
+  return k;
+}
+
+/** One element, not wrapped, at `i` into {@link ONE}: the index after it, or -1. */
+function plainElement(text: string, i: number): number {
   // readIpv4Prefix reads digits, dots and a slash only: a string with an escape (a
   // backslash before the quote found) is never taken for an address.
   if (text.charCodeAt(i) === 0x22 /* " */) {
@@ -183,8 +237,8 @@ export function keepIpv4Set(set: NftSet, bounds: Ipv4Bounds, text: string, from:
     enumerable: true,
     configurable: true,
     get() {
-      // What the whole parse's reader makes of such elements (no `elem` wrapper, no map data).
-      const elem = (JSON.parse(text.slice(from, to)) as Json[]).map((e, k): NftElem => new SetElement(e, set.path, k));
+      // What the whole parse's reader makes of such elements (no map data).
+      const elem = (JSON.parse(text.slice(from, to)) as Json[]).map((e, k): NftElem => setElementOf(e, set.path, k));
       settle(elem);
       return elem;
     },

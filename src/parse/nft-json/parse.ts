@@ -10,7 +10,7 @@ import { DeferredRule, type RuleDump, type RuleHead } from './deferred-rule.js';
 import { keepIpv4Set, readIpv4SetText } from './ipv4-set-text.js';
 import { itemSpans } from './item-spans.js';
 import { locateJsonError } from './json-error.js';
-import { SetElement, elemPath } from './set-element.js';
+import { elemPath, setElementOf } from './set-element.js';
 import {
   type Json,
   type JsonObject,
@@ -449,17 +449,11 @@ function itemReader(file: string, value: NftRuleset, diagnostics: Diagnostic[], 
       key = e[0]!;
       data = e[1]!;
     }
-    const out: NftElem = new SetElement(key, setPath, index);
-    // {"elem": {"val": …, "timeout": …, "counter": …}} wraps a value that needs properties.
-    if (isObject(key) && isObject(key['elem'])) {
-      const w = key['elem'];
-      if (w['val'] === undefined) {
-        err(`${elemPath(setPath, index)}.elem.val`, 'the element value', undefined, 'element wrapper has no val');
-        return null;
-      }
-      out.key = w['val'];
-      if (typeof w['timeout'] === 'number') out.timeout = w['timeout'];
+    if (isObject(key) && isObject(key['elem']) && key['elem']['val'] === undefined) {
+      err(`${elemPath(setPath, index)}.elem.val`, 'the element value', undefined, 'element wrapper has no val');
+      return null;
     }
+    const out: NftElem = setElementOf(key, setPath, index);
     if (data !== undefined) out.data = data;
     return out;
   }

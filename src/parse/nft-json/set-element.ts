@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Json, NftElem } from './types.js';
+import { type Json, type NftElem, isObject } from './types.js';
 
 /** The JSON path of element `index` of the set at `setPath`. */
 export function elemPath(setPath: string, index: number): string {
@@ -28,4 +28,20 @@ export class SetElement implements NftElem {
   get path(): string {
     return elemPath(this.#setPath, this.#index);
   }
+}
+
+/**
+ * The element `e` of a set's `elem` list: `{"elem": {"val": …, "timeout": …, "expires": …}}`
+ * wraps a value that has properties (CrowdSec's and fail2ban's bans carry their time left),
+ * and only its `val` is what the set holds. A wrapper without `val` is kept as it is: the
+ * parser reports it.
+ */
+export function setElementOf(e: Json, setPath: string, index: number): SetElement {
+  const out = new SetElement(e, setPath, index);
+  if (isObject(e) && isObject(e['elem']) && e['elem']['val'] !== undefined) {
+    const w = e['elem'];
+    out.key = w['val']!;
+    if (typeof w['timeout'] === 'number') out.timeout = w['timeout'];
+  }
+  return out;
 }
