@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../model/diagnostics.js';
 import { emptyHostContext } from '../../model/host-context.js';
@@ -139,4 +140,25 @@ describe('an IPv4 set read from its text in a deferred parse', () => {
       expect(late).toEqual([]);
     });
   }
+
+  it('random element lists, wrapped or not, lower as the whole parse lowers them', () => {
+    const octet = fc.oneof(fc.integer({ min: 0, max: 255 }).map(String), fc.constantFrom('07', '256', 'x'));
+    const addr = fc.tuple(octet, octet, octet, octet).map((o) => o.join('.'));
+    const plain = fc.oneof(addr, fc.tuple(addr, fc.integer({ min: 0, max: 33 })).map(([a, l]) => `${a}/${l}`),
+      fc.tuple(addr, fc.integer({ min: 0, max: 33 })).map(([a, l]) => prefix(a, l)), fc.constant('2001:db8::1'));
+    const props = fc.dictionary(fc.constantFrom('timeout', 'expires', 'comment', 'counter', 'x'), fc.jsonValue(), { maxKeys: 3 });
+    const wrapped = fc.tuple(plain, props, fc.boolean()).map(([val, p, first]) => ({ elem: first ? { val, ...p } : { ...p, val } }));
+    fc.assert(
+      fc.property(fc.array(fc.oneof(plain, wrapped), { maxLength: 8 }), (elems) => {
+        const { deferred, whole, late } = both(dump(TABLE, set(elems, { flags: ['timeout'] }), CHAIN, DROP_BLOCKED));
+        const eager = lowerNft(whole.value, { context: emptyHostContext(), file: 'f' });
+        const lazy = lowerNft(deferred.value, { context: emptyHostContext(), file: 'f', lazy: true });
+        for (const f of ['ipv4', 'ipv6'] as const) expect(new Map(lazy.value[f].chains)).toEqual(eager.value[f].chains);
+        expect(lazy.diagnostics).toEqual(eager.diagnostics);
+        expect(deferred.value.sets).toEqual(whole.value.sets);
+        expect(late).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
