@@ -108,6 +108,8 @@ function readElements(text: string, i: number, out: Ipv4Bounds, limit: number): 
 
 /** One element at `i` into {@link ONE}, wrapped with properties or not: the index after it, or -1. */
 function readElement(text: string, i: number, limit: number): number {
+  const printed = printedWrapped(text, i);
+  if (printed >= 0) return printed;
   const wrapped = token(text, token(text, token(text, i, '{'), '"elem"'), ':');
   return wrapped < 0 ? plainElement(text, i) : wrappedElement(text, wrapped, limit);
 }
@@ -144,6 +146,37 @@ function wrappedElement(text: string, i: number, limit: number): number {
   i = token(text, i, '}');
   if (!read || i < 0 || text.charCodeAt(i) !== 0x7d) return -1;
   return i + 1;
+}
+
+/** A wrapped address element as nft prints it, up to its address. */
+const WRAPPED_HEAD = '{"elem": {"val": "';
+
+/**
+ * A wrapped address element spaced exactly as nft prints it, its other properties whole
+ * numbers (`{"elem": {"val": "a.b.c.d", "timeout": 14400, "expires": 14388}}`: every ban of a
+ * CrowdSec set), read by comparisons instead of a token at a time: the index after it, or -1
+ * for anything else, which {@link wrappedElement} then reads token by token (and answers alike).
+ */
+function printedWrapped(text: string, i: number): number {
+  if (!text.startsWith(WRAPPED_HEAD, i)) return -1;
+  const addrStart = i + WRAPPED_HEAD.length;
+  const addrEnd = text.indexOf('"', addrStart);
+  if (addrEnd < 0 || !readIpv4Prefix(text, null, ONE, addrStart, addrEnd)) return -1;
+  let k = addrEnd + 1;
+  for (;;) {
+    if (text.startsWith('}}', k)) return k + 2;
+    if (!text.startsWith(', "', k)) return -1;
+    const keyStart = k + 3;
+    const keyEnd = text.indexOf('"', keyStart);
+    if (keyEnd < 0 || !text.startsWith('": ', keyEnd)) return -1;
+    // A second val (or one behind an escape) is the token reader's to refuse.
+    for (let c = keyStart; c < keyEnd; c++) if (text.charCodeAt(c) === 0x5c) return -1;
+    if (keyEnd - keyStart === 3 && text.startsWith('val', keyStart)) return -1;
+    const digits = keyEnd + 3;
+    k = digits;
+    for (let c = text.charCodeAt(k); c >= 0x30 && c <= 0x39; c = text.charCodeAt(++k));
+    if (k === digits) return -1;
+  }
 }
 
 /**
