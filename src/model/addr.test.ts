@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addrCount, cidrsToSet, parseAddrSet, parseCidr, quickIpv4Set, toCidrs, toCidrsLimited } from './addr.js';
+import ipaddr from 'ipaddr.js';
+import { addrCount, cidrsToSet, parseAddr, parseAddrSet, parseCidr, quickIpv4Set, toCidrs, toCidrsLimited } from './addr.js';
 import * as I from './interval-set.js';
 
 describe('addresses', () => {
@@ -100,5 +101,35 @@ describe('quickIpv4Set', () => {
     }
     expect(quick).toBe(2000 + 8);
     for (const text of ['01.2.3.4', '192.0.2.1/33', '1.2.3.4/255.255.0.0', '1.2.3.4-1.2.3.9', '::1', '1.2.3']) expect(quickIpv4Set(text), text).toBeUndefined();
+  });
+});
+
+describe('parseAddr', () => {
+  /** What parseAddr answered when it asked ipaddr.js isValid, then parse, then toByteArray (before issue 8's one-parse reading). */
+  function reference(text: string): { family: string; value: number | bigint } | null {
+    const cleaned = text.includes('%') ? text.slice(0, text.indexOf('%')) : text;
+    if (!ipaddr.isValid(cleaned)) return null;
+    if (!cleaned.includes(':') && !ipaddr.IPv4.isValidFourPartDecimal(cleaned)) return null;
+    const parsed = ipaddr.parse(cleaned);
+    const bytes = parsed.toByteArray();
+    if (parsed.kind() === 'ipv4') return { family: 'ipv4', value: ((bytes[0]! << 24) >>> 0) + (bytes[1]! << 16) + (bytes[2]! << 8) + bytes[3]! };
+    let v = 0n;
+    for (const b of bytes) v = (v << 8n) | BigInt(b);
+    return { family: 'ipv6', value: v };
+  }
+
+  it('answers as isValid-then-parse did, for addresses, near misses and garbage', () => {
+    const group = fc.oneof(fc.integer({ min: 0, max: 0xffff }).map((n) => n.toString(16)), fc.constantFrom('0', '00000', 'g', '', 'FFFF', '0db8'));
+    const v6 = fc.array(group, { minLength: 1, maxLength: 9 }).chain((gs) =>
+      fc.tuple(fc.constant(gs), fc.nat(gs.length), fc.boolean(), fc.constantFrom('', '%eth0', '%', '.1.2.3.4')).map(([g, at, gap, tail]) => {
+        const parts = [...g];
+        if (gap) parts.splice(at, 0, '');
+        return parts.join(':') + tail;
+      }));
+    const v4 = fc.tuple(fc.nat(300), fc.nat(300), fc.nat(300), fc.nat(300)).map((o) => o.join('.'));
+    const text = fc.oneof(v6, v4, fc.ipV6(), fc.ipV4(), fc.ipV4Extended(), fc.string({ maxLength: 12 }), fc.constantFrom('::', '::ffff:192.0.2.1', 'fe80::1%eth0', '1::2::3', '2001:db8::/32', ':1', '1:'));
+    fc.assert(fc.property(text, (t) => {
+      expect(parseAddr(t), t).toEqual(reference(t));
+    }), { numRuns: 3000 });
   });
 });

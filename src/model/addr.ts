@@ -39,11 +39,12 @@ export interface ParsedCidr {
   prefixLength: number;
 }
 
-function bytesToValue(bytes: number[], family: Family): AddrValue {
-  if (family === 'ipv4') return ((bytes[0]! << 24) >>> 0) + (bytes[1]! << 16) + (bytes[2]! << 8) + bytes[3]!;
-  let v = 0n;
-  for (const b of bytes) v = (v << 8n) | BigInt(b);
-  return v;
+/**
+ * An IPv6 address's eight 16-bit groups as one integer: four BigInts of 32 bits, not sixteen of
+ * 8 (no closure either: the bundle names every function made, per call).
+ */
+function ipv6Value(p: readonly number[]): bigint {
+  return (BigInt(p[0]! * 65536 + p[1]!) << 96n) | (BigInt(p[2]! * 65536 + p[3]!) << 64n) | (BigInt(p[4]! * 65536 + p[5]!) << 32n) | BigInt(p[6]! * 65536 + p[7]!);
 }
 
 const DOTTED_QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
@@ -58,12 +59,21 @@ export function parseAddr(text: string): ParsedAddr | null {
     if (a <= 255 && b <= 255 && c <= 255 && d <= 255 && !/(^|\.)0\d/.test(text)) return { family: 'ipv4', value: ((a << 24) >>> 0) + (b << 16) + (c << 8) + d };
   }
   const cleaned = text.includes('%') ? text.slice(0, text.indexOf('%')) : text; // fe80::1%eth0
-  if (!ipaddr.isValid(cleaned)) return null;
+  if (cleaned.includes(':')) {
+    // Only IPv6 has a colon. IPv6.parse throws exactly where IPv6.isValid is false; isValid and
+    // parse together parsed every address three times (a 200,000-prefix IPv6 set: ~0.4 s; issue 8).
+    let parsed: ipaddr.IPv6;
+    try {
+      parsed = ipaddr.IPv6.parse(cleaned);
+    } catch {
+      return null;
+    }
+    return { family: 'ipv6', value: ipv6Value(parsed.parts) };
+  }
   // ipaddr.js accepts "1", "1.2" and octal forms as IPv4; firewall dumps only print dotted quads.
-  if (!cleaned.includes(':') && !ipaddr.IPv4.isValidFourPartDecimal(cleaned)) return null;
-  const parsed = ipaddr.parse(cleaned);
-  const family: Family = parsed.kind() === 'ipv4' ? 'ipv4' : 'ipv6';
-  return { family, value: bytesToValue(parsed.toByteArray(), family) };
+  if (!ipaddr.IPv4.isValidFourPartDecimal(cleaned)) return null;
+  const [a, b, c, d] = ipaddr.IPv4.parse(cleaned).octets as [number, number, number, number];
+  return { family: 'ipv4', value: ((a << 24) >>> 0) + (b << 16) + (c << 8) + d };
 }
 
 /**
