@@ -30,3 +30,36 @@ describe('unions of huge sets remembered by operand identity (issue 8)', () => {
     expect([...I.union(evens, more)]).toEqual([...first]);
   });
 });
+
+describe('the complement of a blocklist remembered by its identity and the small side\'s bounds (issue 8)', () => {
+  const blocked = I.fromPoints(Array.from({ length: 3000 }, (_, k) => 2 * k + 1));
+  const blocked6 = I.fromRanges(Array.from({ length: 3000 }, (_, k): [bigint, bigint] => [BigInt(4 * k + 1) << 80n, BigInt(4 * k + 2) << 80n]));
+
+  // The oracle: the same blocklist in another array, so nothing remembered of the first applies.
+  const fresh = () => I.fromPoints(Array.from({ length: 3000 }, (_, k) => 2 * k + 1));
+
+  it('the same difference is the same array, whoever holds the small side, and right', () => {
+    const first = I.difference(I.range(0, 6001), blocked);
+    expect(I.difference([0, 6001], blocked)).toBe(first);
+    expect([...first]).toEqual(Array.from({ length: 6002 }, (_, k) => k));
+  });
+
+  it('another small side, or another blocklist of the same content, is computed afresh', () => {
+    const first = I.difference(I.range(0, 6001), blocked);
+    const narrower = I.difference(I.range(10, 5001), blocked);
+    expect(narrower).not.toBe(first);
+    expect([...narrower]).toEqual([...I.difference(I.range(10, 5001), fresh())]);
+    const again = I.difference(I.range(0, 6001), fresh());
+    expect(again).not.toBe(first);
+    expect([...again]).toEqual([...first]);
+  });
+
+  it('IPv6 blocklists (arrays of BigInts) are remembered alike', () => {
+    const all = I.range(0n, 1n << 128n);
+    const first = I.difference(all, blocked6);
+    expect(I.difference(I.range(0n, 1n << 128n), blocked6)).toBe(first);
+    expect(first.length).toBe(2 * 3001);
+    expect(I.union(first, blocked6)).toEqual([0n, 1n << 128n]);
+  });
+});
+

@@ -7,7 +7,8 @@
  * (issue 8). Sets are never edited once built, so the same operands mean the same answer.
  *
  * Keys are held weakly: a remembered answer lives no longer than its operands, so the memo
- * needs no bound and outlives no analysis. A huge answer that is new (a copy) is never kept.
+ * needs no bound and outlives no analysis. A huge answer that is new (a copy) is never kept,
+ * but for the complement of a blocklist ({@link rememberedHoles}).
  *
  * @module
  */
@@ -33,4 +34,41 @@ export function rememberUnion<T extends Ordinal>(a: IntervalSet<T>, b: IntervalS
   let byRight = unions.get(a);
   if (!byRight) unions.set(a, (byRight = new WeakMap()));
   byRight.set(b, out);
+}
+
+/** How many small left operands are remembered per blocklist (a walk meets one or two: the whole domain, an interface's). */
+const HOLES_PER_SET = 8;
+
+const holes = new WeakMap<IntervalSet<Ordinal>, Map<string, IntervalSet<Ordinal>>>();
+
+/**
+ * The key of a small left operand of numbers or bigints (one type per blocklist, so the digits
+ * alone cannot collide); null for strings, which may hold the separator.
+ */
+function smallKey<T extends Ordinal>(a: IntervalSet<T>): string | null {
+  return typeof a[0] === 'string' ? null : Array.prototype.join.call(a, ',');
+}
+
+/**
+ * a − b remembered by b's identity and a's bounds, for a of a few ranges and b a huge set (the
+ * whole domain minus a 200,000-prefix blocklist): every listener's walk takes the same
+ * difference, and the answer is a copy of b's holes. Kept (unlike a huge union) because
+ * rebuilding it per walk costs more than holding one per blocklist: an IPv6 blocklist is an array
+ * of BigInts, copied twice per walk and scanned by every collection while it lives (issue 8).
+ */
+export function rememberedHoles<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>): IntervalSet<T> | undefined {
+  if (b.length < MEMO_MIN) return undefined;
+  const key = smallKey(a);
+  return key === null ? undefined : (holes.get(b)?.get(key) as IntervalSet<T> | undefined);
+}
+
+/** Remember that a − b is `out` (see {@link rememberedHoles}). */
+export function rememberHoles<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>, out: IntervalSet<T>): void {
+  if (b.length < MEMO_MIN) return;
+  const key = smallKey(a);
+  if (key === null) return;
+  let byLeft = holes.get(b);
+  if (!byLeft) holes.set(b, (byLeft = new Map()));
+  if (byLeft.size >= HOLES_PER_SET) byLeft.clear();
+  byLeft.set(key, out);
 }

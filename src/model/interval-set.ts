@@ -10,7 +10,7 @@
  */
 
 import { type Carving, carvingOf, grownFrom, insideByLineage, noteCarved, noteGrown } from './interval-set-lineage.js';
-import { rememberUnion, rememberedUnion } from './interval-set-memo.js';
+import { rememberHoles, rememberUnion, rememberedHoles, rememberedUnion } from './interval-set-memo.js';
 
 /** A value of some ordered domain; JavaScript's `<` orders each of these types. */
 export type Ordinal = number | bigint | string;
@@ -747,9 +747,13 @@ export function difference<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<
   if (b.length > CLIP_RATIO * a.length) {
     if (a.length > 2 * FEW_RANGES) return combine(a, clip(b, a[0]!, a[a.length - 1]!), DIFFERENCE);
     // A few ranges minus a blocklist (the Internet minus 110,000 ranges): noted, so that a
-    // union with what holds the blocklist is known to refill them (issue 8).
+    // union with what holds the blocklist is known to refill them, and remembered, since every
+    // listener's walk asks it again (issue 8).
+    const known = rememberedHoles(a, b);
+    if (known !== undefined) return known;
     const out = holesEach(a, b);
     noteCarved(out, a, b);
+    rememberHoles(a, b, out);
     return out;
   }
   if (a.length > CLIP_RATIO * b.length) {
