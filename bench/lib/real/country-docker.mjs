@@ -1,6 +1,6 @@
 /**
  * Two more real-world shapes: a country blocklist (the prefixes of a few countries'
- * RIR delegations, as ipdeny/firehol lists give them) loaded as an nft interval set or as
+ * RIR delegations, as ipdeny/firehol lists give them) loaded as an nft interval set (IPv4 or IPv6) or as
  * one iptables rule per prefix or as a `hash:net` ipset, and a Docker host with hundreds of published ports
  * (Docker 24's nat DOCKER chain of DNATs, filter DOCKER accepts, isolation chains and
  * hairpin masquerades).
@@ -21,6 +21,57 @@ export function countryNft(rng, count) {
     ...(prefixes.length > 0 ? [`\t\telements = { ${prefixes.join(',\n\t\t\t     ')} }`] : []), '\t}',
     '\tchain input {', '\t\ttype filter hook input priority filter; policy drop;',
     '\t\tct state established,related accept', '\t\tiif "lo" accept', '\t\tip saddr @geo-block counter drop',
+    WEB_ALLOW, '\t\tip saddr 198.51.100.0/24 tcp dport 5432 accept', '\t\tudp dport 53 accept', '\t}',
+    '}', '',
+  ].join('\n') };
+}
+
+/**
+ * `count` disjoint, non-adjacent IPv6 prefixes (/29 to /48, as RIRs delegate them) spread over
+ * 2400::/12 and 2a00::/12 (APNIC and RIPE space), one per equal slot, ascending, as text.
+ */
+function scatteredV6Prefixes(rng, count) {
+  const half = 1n << 116n; // each /12 holds 2^116 addresses
+  const slot = (2n * half) / BigInt(count);
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    const virtual = BigInt(i) * slot;
+    const start = virtual < half ? (0x2400n << 112n) + virtual : (0x2a00n << 112n) + virtual - half;
+    // The largest length that fits the slot with a gap after it, as the IPv4 lists do.
+    let len = rng.pick([29, 32, 32, 32, 36, 40, 44, 48, 48]);
+    while ((2n << BigInt(128 - len)) > slot) len++;
+    const size = 1n << BigInt(128 - len);
+    const base = ((start + size - 1n) / size) * size;
+    out.push(`${v6Text(base)}/${len}`);
+  }
+  return out;
+}
+
+/** An IPv6 address in the form nft prints: lower-case groups, the longest run of zero groups as `::`. */
+function v6Text(value) {
+  const groups = [];
+  for (let k = 7; k >= 0; k--) groups.push(Number((value >> BigInt(16 * k)) & 0xffffn));
+  let best = -1;
+  let bestLen = 1;
+  for (let k = 0; k < 8; k++) {
+    let n = 0;
+    while (k + n < 8 && groups[k + n] === 0) n++;
+    if (n > bestLen) [best, bestLen] = [k, n];
+  }
+  const hex = groups.map((g) => g.toString(16));
+  return best < 0 ? hex.join(':') : `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+}
+
+/** `table inet filter` dropping IPv6 sources in an interval set of `count` prefixes (a dual-stack host's IPv6 country list). */
+export function countryNft6(rng, count) {
+  const prefixes = scatteredV6Prefixes(rng, count);
+  return { nft: [
+    'table inet filter {',
+    '\tset geo-block6 {', '\t\ttype ipv6_addr', '\t\tflags interval',
+    ...(prefixes.length > 0 ? [`\t\telements = { ${prefixes.join(',\n\t\t\t     ')} }`] : []), '\t}',
+    '\tchain input {', '\t\ttype filter hook input priority filter; policy drop;',
+    '\t\tct state established,related accept', '\t\tiif "lo" accept', '\t\tmeta l4proto ipv6-icmp accept',
+    '\t\tip6 saddr @geo-block6 counter drop',
     WEB_ALLOW, '\t\tip saddr 198.51.100.0/24 tcp dport 5432 accept', '\t\tudp dport 53 accept', '\t}',
     '}', '',
   ].join('\n') };

@@ -7,7 +7,7 @@
 import { kubeIptables, kubeServices } from './kube-iptables.mjs';
 import { kubeNft } from './kube-nft.mjs';
 import { fail2banIpset, fail2banNftSet, fail2banReject } from './fail2ban.mjs';
-import { countryIpset, countryIptables, countryNft, dockerHost } from './country-docker.mjs';
+import { countryIpset, countryIptables, countryNft, countryNft6, dockerHost } from './country-docker.mjs';
 import { crowdsecNft } from './crowdsec.mjs';
 
 /**
@@ -22,6 +22,7 @@ export const REAL_CASES = {
   'f2b-ipset': { unit: 'hash:ip entries', sizes: [50000, 200000], build: fail2banIpset },
   'f2b-nftset': { unit: 'nft set elements', sizes: [50000, 200000], build: fail2banNftSet },
   'country-nft': { unit: 'interval-set prefixes', sizes: [200000], build: countryNft },
+  'country-nft6': { unit: 'IPv6 interval-set prefixes', sizes: [200000], build: countryNft6 },
   'country-iptables': { unit: 'DROP rules', sizes: [50000, 100000], build: countryIptables },
   'country-ipset': { unit: 'hash:net prefixes', sizes: [200000], build: countryIpset },
   'crowdsec-nft': { unit: 'nft set elements with timeouts (+5 % IPv6)', sizes: [200000], build: crowdsecNft },
