@@ -12,18 +12,25 @@ import { restoreText, scatteredPrefixes, tableText } from './save-text.mjs';
 
 const WEB_ALLOW = '\t\ttcp dport { 22, 80, 443 } accept';
 
-/** `table inet filter` dropping sources in an interval set of `count` prefixes. */
-export function countryNft(rng, count) {
-  const prefixes = scatteredPrefixes(rng, count).map((p) => `${p.addr}/${p.len}`);
-  return { nft: [
+/**
+ * `table inet filter` dropping sources in the interval set `name` of `type` holding `prefixes`
+ * (text), matched by `saddr`; `extra` rules go before the drop.
+ */
+function geoBlockTable(name, type, saddr, prefixes, extra = []) {
+  return [
     'table inet filter {',
-    '\tset geo-block {', '\t\ttype ipv4_addr', '\t\tflags interval',
+    `\tset ${name} {`, `\t\ttype ${type}`, '\t\tflags interval',
     ...(prefixes.length > 0 ? [`\t\telements = { ${prefixes.join(',\n\t\t\t     ')} }`] : []), '\t}',
     '\tchain input {', '\t\ttype filter hook input priority filter; policy drop;',
-    '\t\tct state established,related accept', '\t\tiif "lo" accept', '\t\tip saddr @geo-block counter drop',
+    '\t\tct state established,related accept', '\t\tiif "lo" accept', ...extra, `\t\t${saddr} @${name} counter drop`,
     WEB_ALLOW, '\t\tip saddr 198.51.100.0/24 tcp dport 5432 accept', '\t\tudp dport 53 accept', '\t}',
     '}', '',
-  ].join('\n') };
+  ].join('\n');
+}
+
+/** `table inet filter` dropping sources in an interval set of `count` prefixes. */
+export function countryNft(rng, count) {
+  return { nft: geoBlockTable('geo-block', 'ipv4_addr', 'ip saddr', scatteredPrefixes(rng, count).map((p) => `${p.addr}/${p.len}`)) };
 }
 
 /**
@@ -64,17 +71,7 @@ function v6Text(value) {
 
 /** `table inet filter` dropping IPv6 sources in an interval set of `count` prefixes (a dual-stack host's IPv6 country list). */
 export function countryNft6(rng, count) {
-  const prefixes = scatteredV6Prefixes(rng, count);
-  return { nft: [
-    'table inet filter {',
-    '\tset geo-block6 {', '\t\ttype ipv6_addr', '\t\tflags interval',
-    ...(prefixes.length > 0 ? [`\t\telements = { ${prefixes.join(',\n\t\t\t     ')} }`] : []), '\t}',
-    '\tchain input {', '\t\ttype filter hook input priority filter; policy drop;',
-    '\t\tct state established,related accept', '\t\tiif "lo" accept', '\t\tmeta l4proto ipv6-icmp accept',
-    '\t\tip6 saddr @geo-block6 counter drop',
-    WEB_ALLOW, '\t\tip saddr 198.51.100.0/24 tcp dport 5432 accept', '\t\tudp dport 53 accept', '\t}',
-    '}', '',
-  ].join('\n') };
+  return { nft: geoBlockTable('geo-block6', 'ipv6_addr', 'ip6 saddr', scatteredV6Prefixes(rng, count), ['\t\tmeta l4proto ipv6-icmp accept']) };
 }
 
 /** iptables: a `country-block` chain of `count` `-s PREFIX -j DROP` rules, entered from INPUT. */
