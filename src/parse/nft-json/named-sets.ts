@@ -12,7 +12,7 @@ import { type Cube, Dim, type DimSet, PacketSet } from '../../model/packet-set.j
 import type { Uncertainty } from '../../model/ruleset.js';
 import type { MatchEnv, NamedSetValue } from './cond.js';
 import type { ValueKind } from './selector.js';
-import { ipv4Bounds } from './ipv4-set-text.js';
+import { addressBounds } from './address-set-text.js';
 import { type Json, type NftSet, isObject, soleKey } from './types.js';
 import { readIpv4Prefix } from '../ipv4-prefix.js';
 import { ICMP_KINDS, type Range, icmpToDport, valueRanges } from './values.js';
@@ -47,7 +47,7 @@ export function namedSet(env: MatchEnv, name: string, kinds: readonly ValueKind[
 function singleSet(family: Family, kind: ValueKind, set: NftSet): NamedSetValue {
   const fastV4 = kind === 'addr' && family === 'ipv4';
   // Read from the dump text into bounds already (the same bounds as the loop below).
-  const known = fastV4 ? ipv4Bounds(set) : undefined;
+  const known = kind === 'addr' ? addressBounds(set, family) : undefined;
   if (known !== undefined) return { ok: true, ranges: I.fromBounds(known.los, known.his) };
   const elems = set.elem.map((e) => e.key);
   const los: Ordinal[] = [];

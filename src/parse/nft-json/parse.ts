@@ -7,7 +7,7 @@
  */
 import { type Diagnostic, type Parsed, excerpt } from '../../model/diagnostics.js';
 import { DeferredRule, type RuleDump, type RuleHead } from './deferred-rule.js';
-import { keepIpv4Set, readIpv4SetText } from './ipv4-set-text.js';
+import { keepAddressSet, readAddressSetText } from './address-set-text.js';
 import { itemSpans } from './item-spans.js';
 import { locateJsonError } from './json-error.js';
 import { elemPath, setElementOf } from './set-element.js';
@@ -221,10 +221,10 @@ function readSpans(text: string, spans: readonly number[], file: string, value: 
         value.chains.push({ family, table, name: chainItem[3]!, handle: Number(chainItem[4]), path: ['$.nftables[', k, '].chain'].join('') });
         continue;
       }
-      const ipv4 = readIpv4SetText(text, start, end, MAX_DEPTH);
+      const addresses = readAddressSetText(text, start, end, MAX_DEPTH);
       const before = value.sets.length;
-      reader.readItem(JSON.parse(ipv4 === null ? text.slice(start, end) : ipv4.rest) as Json, k);
-      if (ipv4 !== null && value.sets.length > before) keepIpv4Set(value.sets[before]!, ipv4.bounds, text, ipv4.elemStart, ipv4.elemEnd);
+      reader.readItem(JSON.parse(addresses === null ? text.slice(start, end) : addresses.rest) as Json, k);
+      if (addresses !== null && value.sets.length > before) keepAddressSet(value.sets[before]!, addresses.bounds, text, addresses.elemStart, addresses.elemEnd);
       continue;
     }
     if (found[1] !== family) family = found[1]!;

@@ -88,10 +88,9 @@ export function valueRanges(kind: ValueKind, family: Family, v: Json, out: Range
       return null;
     }
     if (key === 'prefix' && kind === 'addr' && isObject(b) && typeof b['addr'] === 'string' && typeof b['len'] === 'number') {
-      const c = parseCidr(`${b['addr']}/${b['len']}`);
-      if (!c || c.family !== family) return JSON.stringify(v);
-      const s = cidrSet(c);
-      out.push([s[0]!, s[1]!]);
+      const r = prefixRange(family, b['addr'], b['len']);
+      if (!r) return JSON.stringify(v);
+      out.push(r);
       return null;
     }
     return JSON.stringify(v);
@@ -100,6 +99,14 @@ export function valueRanges(kind: ValueKind, family: Family, v: Json, out: Range
   if (!r) return JSON.stringify(v);
   out.push(r);
   return null;
+}
+
+/** nft's `{"prefix": {"addr", "len"}}` as the range of addresses it covers, or null (not one of `family`). */
+export function prefixRange(family: Family, addr: string, len: number): Range | null {
+  const c = parseCidr(`${addr}/${len}`);
+  if (!c || c.family !== family) return null;
+  const s = cidrSet(c);
+  return [s[0]!, s[1]!];
 }
 
 /** One scalar value as the range it covers, or null. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../model/diagnostics.js';
 import { emptyHostContext } from '../../model/host-context.js';
 import { lowerNft, parseNftJson } from './index.js';
-import { ipv4Bounds, readIpv4SetText } from './ipv4-set-text.js';
+import { addressBounds, readAddressSetText } from './address-set-text.js';
 import { itemSpans } from './item-spans.js';
 
 const TABLE = { table: { family: 'inet', name: 'filter', handle: 1 } };
@@ -11,6 +11,10 @@ const CHAIN = { chain: { family: 'inet', table: 'filter', name: 'input', handle:
 const set = (elem: unknown, extra: Record<string, unknown> = {}) => ({ set: { family: 'inet', name: 'block', table: 'filter', type: 'ipv4_addr', handle: 2, flags: ['interval'], ...extra, elem } });
 const DROP_BLOCKED = {
   rule: { family: 'inet', table: 'filter', chain: 'input', handle: 3, expr: [{ match: { op: '==', left: { payload: { protocol: 'ip', field: 'saddr' } }, right: '@block' } }, { drop: null }] },
+};
+/** The same set read by an IPv6 match: a set's bounds serve the family they were read as. */
+const DROP_BLOCKED6 = {
+  rule: { family: 'inet', table: 'filter', chain: 'input', handle: 4, expr: [{ match: { op: '==', left: { payload: { protocol: 'ip6', field: 'saddr' } }, right: '@block' } }, { drop: null }] },
 };
 const prefix = (addr: string, len: number) => ({ prefix: { addr, len } });
 /** As `nft -j` prints it: `": "` and `", "` between tokens. */
@@ -24,13 +28,14 @@ function setItem(item: unknown, text = dump(item)): { text: string; start: numbe
 
 function read(item: unknown, text?: string) {
   const s = setItem(item, text);
-  return readIpv4SetText(s.text, s.start, s.end, 100);
+  return readAddressSetText(s.text, s.start, s.end, 100);
 }
 
-describe('readIpv4SetText', () => {
+describe('readAddressSetText', () => {
   it('reads addresses and prefixes into bounds, in order, and leaves the rest of the set to the reader', () => {
     const got = read(set(['192.0.2.7', '198.51.100.0/24', prefix('203.0.113.0', 25), prefix('10.1.2.3', 8)]));
     expect(got?.bounds).toEqual({
+      family: 'ipv4',
       los: [0xc0000207, 0xc6336400, 0xcb007100, 0x0a000000],
       his: [0xc0000208, 0xc6336500, 0xcb007180, 0x0b000000],
     });
@@ -39,14 +44,14 @@ describe('readIpv4SetText', () => {
 
   it('reads text spaced any way JSON allows', () => {
     const text = `{"nftables":[ { "set" : {"family":"inet" ,"name":"block","table":"filter","type":"ipv4_addr","elem" : [ {"prefix" : { "addr" : "192.0.2.0" , "len" : 24 } } , "198.51.100.1" ] , "handle":2 } } ]}`;
-    expect(read(null, text)?.bounds).toEqual({ los: [0xc0000200, 0xc6336401], his: [0xc0000300, 0xc6336402] });
+    expect(read(null, text)?.bounds).toEqual({ family: 'ipv4', los: [0xc0000200, 0xc6336401], his: [0xc0000300, 0xc6336402] });
   });
 
   it('reads prefixes spaced as nft prints them as it reads them spaced any other way', () => {
     const elems = [prefix('203.0.113.0', 25), prefix('10.1.2.3', 8), prefix('0.0.0.0', 0), prefix('192.0.2.9', 32), '192.0.2.7'];
     const printed = read(set(elems));
     const compact = read(null, JSON.stringify({ nftables: [set(elems)] }));
-    expect(printed?.bounds).toEqual({ los: [0xcb007100, 0x0a000000, 0, 0xc0000209, 0xc0000207], his: [0xcb007180, 0x0b000000, 2 ** 32, 0xc000020a, 0xc0000208] });
+    expect(printed?.bounds).toEqual({ family: 'ipv4', los: [0xcb007100, 0x0a000000, 0, 0xc0000209, 0xc0000207], his: [0xcb007180, 0x0b000000, 2 ** 32, 0xc000020a, 0xc0000208] });
     expect(compact?.bounds).toEqual(printed?.bounds);
   });
 
@@ -58,13 +63,24 @@ describe('readIpv4SetText', () => {
       '192.0.2.9',
     ];
     expect(read(set(elems))?.bounds).toEqual({
+      family: 'ipv4',
       los: [0xc0000201, 0xc6336400, 0xcb007100, 0xc0000209],
       his: [0xc0000202, 0xc6336500, 0xcb007180, 0xc000020a],
     });
   });
 
+  it('reads IPv6 addresses, prefixes, ranges and wrapped bans into bigint bounds, as the general reader of values does', () => {
+    const elems = ['2001:db8::1', '2001:db8:1::/48', prefix('2001:db8:2::', 47), prefix('2001:db8:9::5', 128), { elem: { val: '2001:db8:4::1', timeout: 60, expires: 7 } }, '2001:db8:5::1-2001:db8:5::9'];
+    const b = 0x20010db8n << 96n;
+    expect(read(set(elems, { type: 'ipv6_addr' }))?.bounds).toEqual({
+      family: 'ipv6',
+      los: [b + 1n, b + (1n << 80n), b + (2n << 80n), b + (9n << 80n) + 5n, b + (4n << 80n) + 1n, b + (5n << 80n) + 1n],
+      his: [b + 2n, b + (2n << 80n), b + (4n << 80n), b + (9n << 80n) + 6n, b + (4n << 80n) + 2n, b + (5n << 80n) + 10n],
+    });
+  });
+
   it('reads an empty element list', () => {
-    expect(read(set([]))?.bounds).toEqual({ los: [], his: [] });
+    expect(read(set([]))?.bounds).toEqual({ family: 'ipv4', los: [], his: [] });
   });
 
   const refused: [string, unknown, string?][] = [
@@ -72,10 +88,11 @@ describe('readIpv4SetText', () => {
     ['an element wrapped without its val', set([{ elem: { timeout: 60 } }])],
     ['an element wrapper naming val twice', null, '{"nftables": [{"set": {"family": "inet", "name": "b", "table": "filter", "type": "ipv4_addr", "elem": [{"elem": {"val": "192.0.2.1", "val": "192.0.2.2"}}]}}]}'],
     ['a wrapper inside a wrapper', set([{ elem: { val: { elem: { val: '192.0.2.1' } } } }])],
-    ['a wrapped IPv6 element', set([{ elem: { val: '2001:db8::1', timeout: 60 } }])],
+    ['an IPv6 element with an escape', null, '{"nftables": [{"set": {"family": "inet", "name": "b", "table": "filter", "type": "ipv6_addr", "elem": ["2001:db8::\\u0031"]}}]}'],
     ['an element wrapper with an escaped key', null, '{"nftables": [{"set": {"family": "inet", "name": "b", "table": "filter", "type": "ipv4_addr", "elem": [{"elem": {"v\\u0061l": "192.0.2.1"}}]}}]}'],
     ['an element wrapper with a second member', set([{ elem: { val: '192.0.2.1' }, x: 1 }])],
-    ['an IPv6 element', set(['2001:db8::1'])],
+    ['IPv4 and IPv6 elements in one list', set(['192.0.2.1', '2001:db8::1'])],
+    ['an IPv6 prefix length of four digits', null, '{"nftables": [{"set": {"family": "inet", "name": "b", "table": "filter", "type": "ipv6_addr", "elem": [{"prefix": {"addr": "2001:db8::", "len": 1280}}]}}]}'],
     ['a range', set([{ range: ['192.0.2.1', '192.0.2.9'] }])],
     ['an address with a leading zero', set(['192.0.2.07'])],
     ['an escaped address', null, '{"nftables": [{"set": {"family": "inet", "name": "b", "table": "filter", "type": "ipv4_addr", "elem": ["192.0.2.\\u0037"]}}]}'],
@@ -108,7 +125,7 @@ describe('an IPv4 set read from its text in a deferred parse', () => {
   it('gives the whole parse’s elements of a set of bans with timeouts: the val as key, the timeout kept', () => {
     const elems = [{ elem: { val: '192.0.2.1', timeout: 14400, expires: 14388 } }, { elem: { val: prefix('198.51.100.0', 24), timeout: 60, expires: 7 } }];
     const { deferred, whole } = both(dump(TABLE, set(elems, { flags: ['timeout'] }), CHAIN, DROP_BLOCKED));
-    expect(ipv4Bounds(deferred.value.sets[0]!)).toBeDefined();
+    expect(addressBounds(deferred.value.sets[0]!, 'ipv4')).toBeDefined();
     expect(deferred.value.sets[0]!.elem.map((e) => [e.key, e.timeout])).toEqual([['192.0.2.1', 14400], [prefix('198.51.100.0', 24), 60]]);
     expect(deferred.value.sets).toEqual(whole.value.sets);
     expect(deferred.diagnostics).toEqual(whole.diagnostics);
@@ -116,8 +133,8 @@ describe('an IPv4 set read from its text in a deferred parse', () => {
 
   it('gives the whole parse’s elements, paths included, when they are read', () => {
     const { deferred, whole } = both(dump(TABLE, set(['192.0.2.1', prefix('198.51.100.0', 24)], { comment: 'c' }), CHAIN, DROP_BLOCKED));
-    expect(ipv4Bounds(deferred.value.sets[0]!)).toBeDefined();
-    expect(ipv4Bounds(whole.value.sets[0]!)).toBeUndefined();
+    expect(addressBounds(deferred.value.sets[0]!, 'ipv4')).toBeDefined();
+    expect(addressBounds(whole.value.sets[0]!, 'ipv4')).toBeUndefined();
     expect(deferred.value.sets[0]!.elem.map((e) => e.path)).toEqual(['$.nftables[1].set.elem[0]', '$.nftables[1].set.elem[1]']);
     expect(deferred.value.sets).toEqual(whole.value.sets);
     expect(deferred.diagnostics).toEqual(whole.diagnostics);
@@ -128,11 +145,13 @@ describe('an IPv4 set read from its text in a deferred parse', () => {
     ['elements out of order and overlapping', [prefix('203.0.113.0', 24), '192.0.2.1', '203.0.113.9', prefix('192.0.2.0', 31)]],
     ['an element the fast reading does not take', ['192.0.2.1', '192.0.2.07', prefix('198.51.100.0', 24)]],
     ['an element not understood', ['192.0.2.1', 'not an address']],
+    ['IPv6 elements', ['2001:db8::1', prefix('2001:db8:1::', 48), '2001:db8:2::/64', { elem: { val: '2001:db8:3::7', timeout: 60 } }]],
+    ['an IPv6 element the general reader refuses', ['2001:db8::1', '2001:db8::g']],
     ['elements wrapped with their time left', [{ elem: { val: '192.0.2.1', timeout: 14400, expires: 14388 } }, { elem: { val: prefix('10.0.0.0', 8), timeout: 60 } }, '203.0.113.7']],
   ];
   for (const [what, elems] of cases) {
     it(`${what}: lowers to the same models and diagnostics as the whole parse`, () => {
-      const { deferred, whole, late } = both(dump(TABLE, set(elems), CHAIN, DROP_BLOCKED));
+      const { deferred, whole, late } = both(dump(TABLE, set(elems), CHAIN, DROP_BLOCKED, DROP_BLOCKED6));
       const eager = lowerNft(whole.value, { context: emptyHostContext(), file: 'f' });
       const lazy = lowerNft(deferred.value, { context: emptyHostContext(), file: 'f', lazy: true });
       for (const f of ['ipv4', 'ipv6'] as const) expect(new Map(lazy.value[f].chains)).toEqual(eager.value[f].chains);
@@ -141,7 +160,7 @@ describe('an IPv4 set read from its text in a deferred parse', () => {
     });
   }
 
-  it('random element lists, wrapped or not, lower as the whole parse lowers them', () => {
+  it('random element lists (IPv4 or IPv6), wrapped or not, lower as the whole parse lowers them', () => {
     const octet = fc.oneof({ arbitrary: fc.integer({ min: 0, max: 255 }).map(String), weight: 30 }, { arbitrary: fc.constantFrom('07', '256', 'x'), weight: 1 });
     const addr = fc.tuple(octet, octet, octet, octet).map((o) => o.join('.'));
     const plain = fc.oneof(addr, fc.tuple(addr, fc.integer({ min: 0, max: 33 })).map(([a, l]) => `${a}/${l}`),
@@ -149,9 +168,13 @@ describe('an IPv4 set read from its text in a deferred parse', () => {
     // Mostly whole numbers, as nft prints a ban's timeout and expiry; sometimes anything.
     const props = fc.dictionary(fc.constantFrom('timeout', 'expires', 'comment', 'counter', 'x'), fc.oneof({ arbitrary: fc.nat(), weight: 4 }, { arbitrary: fc.jsonValue(), weight: 1 }), { maxKeys: 3 });
     const wrapped = fc.tuple(plain, props, fc.boolean()).map(([val, p, first]) => ({ elem: first ? { val, ...p } : { ...p, val } }));
+    const plain6 = fc.oneof(fc.ipV6(), fc.tuple(fc.ipV6(), fc.integer({ min: 0, max: 129 })).map(([a, l]) => `${a}/${l}`),
+      fc.tuple(fc.ipV6(), fc.integer({ min: 0, max: 129 })).map(([a, l]) => prefix(a, l)), fc.constantFrom('2001:db8::g', '192.0.2.1', '2001:db8::1-2001:db8::9'));
+    const wrapped6 = fc.tuple(plain6, props).map(([val, p]) => ({ elem: { val, ...p } }));
+    const lists = fc.oneof(fc.array(fc.oneof(plain, wrapped), { maxLength: 8 }), fc.array(fc.oneof(plain6, wrapped6), { maxLength: 8 }));
     fc.assert(
-      fc.property(fc.array(fc.oneof(plain, wrapped), { maxLength: 8 }), (elems) => {
-        const { deferred, whole, late } = both(dump(TABLE, set(elems, { flags: ['timeout'] }), CHAIN, DROP_BLOCKED));
+      fc.property(lists, (elems) => {
+        const { deferred, whole, late } = both(dump(TABLE, set(elems, { flags: ['timeout'] }), CHAIN, DROP_BLOCKED, DROP_BLOCKED6));
         const eager = lowerNft(whole.value, { context: emptyHostContext(), file: 'f' });
         const lazy = lowerNft(deferred.value, { context: emptyHostContext(), file: 'f', lazy: true });
         for (const f of ['ipv4', 'ipv6'] as const) expect(new Map(lazy.value[f].chains)).toEqual(eager.value[f].chains);

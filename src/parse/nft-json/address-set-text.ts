@@ -1,54 +1,61 @@
 /**
- * A named set of plain IPv4 addresses and prefixes read where it lies in checked dump text
- * ({@link itemSpans}; issue 8). JSON.parse makes a 200,000-prefix country blocklist ~600,000
+ * A named set of plain addresses and prefixes (IPv4 or IPv6) read where it lies in checked dump
+ * text ({@link itemSpans}; issue 8). JSON.parse makes a 200,000-prefix country blocklist ~600,000
  * objects (element, prefix, address string) and the parser 200,000 SetElements more, all to
- * become the two bound lists an IPv4 match reads. Here the elements go straight into those
+ * become the two bound lists an address match reads. Here the elements go straight into those
  * lists; the elements as objects are built only when something else asks for them, and are
  * then exactly what the whole parse gives.
  *
  * Only the form nft prints is read so: each element a string "a.b.c.d" or "a.b.c.d/len", or
- * {"prefix": {"addr": "a.b.c.d", "len": n}}, that {@link readIpv4Prefix} accepts, or one of
+ * {"prefix": {"addr": "a.b.c.d", "len": n}}, that {@link readIpv4Prefix} accepts (IPv6: that
+ * the general reader of values, {@link atom} and {@link prefixRange}, accepts), or one of
  * these wrapped with properties ({"elem": {"val": …, "timeout": …, "expires": …}}, as a
  * `flags timeout` set of CrowdSec's bans prints), and the set naming `elem` once. Anything
  * else answers null and the item is parsed whole, as before.
  *
  * @module
  */
+import type { Family } from '../../model/addr.js';
+import type { Ordinal } from '../../model/interval-set.js';
 import { readIpv4Prefix } from '../ipv4-prefix.js';
 import { spaceEnd, stringEnd, valueEnd } from './item-spans.js';
 import { setElementOf } from './set-element.js';
 import type { Json, NftElem, NftSet } from './types.js';
+import { atom, prefixRange } from './values.js';
 
-/** A set's elements as half-open ranges [los[k], his[k]), in the set's order. */
-export interface Ipv4Bounds {
-  los: number[];
-  his: number[];
+/** A set's elements as half-open ranges [los[k], his[k]), in the set's order: numbers for IPv4, bigints for IPv6. */
+export interface AddressBounds {
+  family: Family;
+  los: Ordinal[];
+  his: Ordinal[];
 }
 
-export interface Ipv4SetText {
+export interface AddressSetText {
   /** The item's text with its element list emptied (`"elem": []`), for the usual reader. */
   rest: string;
   /** Where the element list (the JSON array) lies in the text: [elemStart, elemEnd). */
   elemStart: number;
   elemEnd: number;
-  bounds: Ipv4Bounds;
+  bounds: AddressBounds;
 }
 
 const SET_HEAD = /\{\s*"set"\s*:\s*\{/y;
-/** One reading at a time: readIpv4Prefix writes here. */
+/** One reading at a time: an element's [lo, hi) is written here (readIpv4Prefix's numbers, or IPv6 bigints). */
 const ONE = new Float64Array(2);
+let lo6 = 0n;
+let hi6 = 0n;
 
 /**
  * The set item at [start, end) of checked text read this way, or null (not a set, not only
- * plain IPv4 elements, or not in the form nft prints: parse it whole).
+ * plain addresses of one family, or not in the form nft prints: parse it whole).
  */
-export function readIpv4SetText(text: string, start: number, end: number, limit: number): Ipv4SetText | null {
+export function readAddressSetText(text: string, start: number, end: number, limit: number): AddressSetText | null {
   SET_HEAD.lastIndex = start;
   if (!SET_HEAD.test(text) || SET_HEAD.lastIndex > end) return null;
   let i = spaceEnd(text, SET_HEAD.lastIndex);
   let elemStart = -1;
   let elemEnd = -1;
-  let bounds: Ipv4Bounds | null = null;
+  let bounds: AddressBounds | null = null;
   if (text.charCodeAt(i) === 0x7d /* } */) return null;
   for (;;) {
     const keyEnd = stringEnd(text, i);
@@ -60,9 +67,14 @@ export function readIpv4SetText(text: string, start: number, end: number, limit:
     if (isElem) {
       // Named twice, the whole parse keeps the last: not this reader's case.
       if (bounds !== null) return null;
-      bounds = { los: [], his: [] };
       elemStart = i;
-      i = readElements(text, i, bounds, limit);
+      // IPv4 first (most big sets); an IPv6 list fails it at its first element.
+      bounds = { family: 'ipv4', los: [], his: [] };
+      i = readElements(text, elemStart, bounds, limit);
+      if (i < 0) {
+        bounds = { family: 'ipv6', los: [], his: [] };
+        i = readElements(text, elemStart, bounds, limit);
+      }
       elemEnd = i;
     } else i = valueEnd(text, i, limit);
     if (i < 0) return null;
@@ -89,15 +101,16 @@ function plainKeyIs(text: string, from: number, to: number, name: string): boole
 }
 
 /** The element list at `i` into `out`: the index after its `]`, or -1. */
-function readElements(text: string, i: number, out: Ipv4Bounds, limit: number): number {
+function readElements(text: string, i: number, out: AddressBounds, limit: number): number {
+  const v4 = out.family === 'ipv4';
   if (text.charCodeAt(i) !== 0x5b /* [ */) return -1;
   i = spaceEnd(text, i + 1);
   if (text.charCodeAt(i) === 0x5d /* ] */) return i + 1;
   for (;;) {
-    i = readElement(text, i, limit);
+    i = readElement(text, i, v4, limit);
     if (i < 0) return -1;
-    out.los.push(ONE[0]!);
-    out.his.push(ONE[1]!);
+    out.los.push(v4 ? ONE[0]! : lo6);
+    out.his.push(v4 ? ONE[1]! : hi6);
     i = spaceEnd(text, i);
     const c = text.charCodeAt(i);
     if (c === 0x5d) return i + 1;
@@ -107,11 +120,27 @@ function readElements(text: string, i: number, out: Ipv4Bounds, limit: number): 
 }
 
 /** One element at `i` into {@link ONE}, wrapped with properties or not: the index after it, or -1. */
-function readElement(text: string, i: number, limit: number): number {
-  const printed = printedWrapped(text, i);
+function readElement(text: string, i: number, v4: boolean, limit: number): number {
+  const printed = printedWrapped(text, i, v4);
   if (printed >= 0) return printed;
   const wrapped = token(text, token(text, token(text, i, '{'), '"elem"'), ':');
-  return wrapped < 0 ? plainElement(text, i) : wrappedElement(text, wrapped, limit);
+  return wrapped < 0 ? plainElement(text, i, v4) : wrappedElement(text, wrapped, v4, limit);
+}
+
+/**
+ * The address text [from, to) (a prefix's length apart, or null when the text may carry one)
+ * into {@link ONE} (IPv4) or lo6/hi6 (IPv6): false when it is not one, as the general reader says.
+ */
+function readAddress(text: string, v4: boolean, len: number | null, from: number, to: number): boolean {
+  if (v4) return readIpv4Prefix(text, len, ONE, from, to);
+  const s = text.slice(from, to);
+  // An escape would spell the address only once decoded: the whole parse's to read.
+  if (s.includes('\\')) return false;
+  const r = len === null ? atom('addr', 'ipv6', s) : prefixRange('ipv6', s, len);
+  if (r === null) return false;
+  lo6 = r[0] as bigint;
+  hi6 = r[1] as bigint;
+  return true;
 }
 
 /**
@@ -120,7 +149,7 @@ function readElement(text: string, i: number, limit: number): number {
  * others (timeout, expires, comment, counter) are passed over. A `val` named twice or not at
  * all is the whole parse's to read (it keeps the last, or reports none).
  */
-function wrappedElement(text: string, i: number, limit: number): number {
+function wrappedElement(text: string, i: number, v4: boolean, limit: number): number {
   if (text.charCodeAt(i) !== 0x7b /* { */) return -1;
   i = spaceEnd(text, i + 1);
   let read = false;
@@ -134,7 +163,7 @@ function wrappedElement(text: string, i: number, limit: number): number {
     if (isVal) {
       if (read) return -1;
       read = true;
-      i = plainElement(text, i);
+      i = plainElement(text, i, v4);
     } else i = skipValue(text, i, limit);
     if (i < 0) return -1;
     i = spaceEnd(text, i);
@@ -157,11 +186,11 @@ const WRAPPED_HEAD = '{"elem": {"val": "';
  * CrowdSec set), read by comparisons instead of a token at a time: the index after it, or -1
  * for anything else, which {@link wrappedElement} then reads token by token (and answers alike).
  */
-function printedWrapped(text: string, i: number): number {
+function printedWrapped(text: string, i: number, v4: boolean): number {
   if (!text.startsWith(WRAPPED_HEAD, i)) return -1;
   const addrStart = i + WRAPPED_HEAD.length;
   const addrEnd = text.indexOf('"', addrStart);
-  if (addrEnd < 0 || !readIpv4Prefix(text, null, ONE, addrStart, addrEnd)) return -1;
+  if (addrEnd < 0 || !readAddress(text, v4, null, addrStart, addrEnd)) return -1;
   let k = addrEnd + 1;
   for (;;) {
     if (text.startsWith('}}', k)) return k + 2;
@@ -191,15 +220,15 @@ function skipValue(text: string, i: number, limit: number): number {
   return k;
 }
 
-/** One element, not wrapped, at `i` into {@link ONE}: the index after it, or -1. */
-function plainElement(text: string, i: number): number {
-  // readIpv4Prefix reads digits, dots and a slash only: a string with an escape (a
-  // backslash before the quote found) is never taken for an address.
+/** One element, not wrapped, at `i`: the index after it, or -1. */
+function plainElement(text: string, i: number, v4: boolean): number {
+  // readIpv4Prefix reads digits, dots and a slash only, and readAddress refuses a backslash:
+  // a string with an escape (a backslash before the quote found) is never taken for an address.
   if (text.charCodeAt(i) === 0x22 /* " */) {
     const close = text.indexOf('"', i + 1);
-    return close >= 0 && readIpv4Prefix(text, null, ONE, i + 1, close) ? close + 1 : -1;
+    return close >= 0 && readAddress(text, v4, null, i + 1, close) ? close + 1 : -1;
   }
-  const printed = printedPrefix(text, i);
+  const printed = printedPrefix(text, i, v4);
   if (printed >= 0) return printed;
   i = token(text, i, '{');
   i = token(text, i, '"prefix"');
@@ -216,16 +245,16 @@ function plainElement(text: string, i: number): number {
   i = token(text, i, '"len"');
   i = token(text, i, ':');
   if (i < 0) return -1;
-  // A length as nft prints it: one or two digits (no fraction or exponent).
+  // A length as nft prints it: up to two digits for IPv4, three for IPv6 (no fraction or exponent).
   const lenStart = i;
   let len = 0;
   for (let c = text.charCodeAt(i); c >= 0x30 && c <= 0x39; c = text.charCodeAt(++i)) len = len * 10 + (c - 0x30);
   const next = text.charCodeAt(i);
-  if (i === lenStart || i - lenStart > 2 || next === 0x2e || next === 0x65 || next === 0x45) return -1;
+  if (i === lenStart || i - lenStart > (v4 ? 2 : 3) || next === 0x2e || next === 0x65 || next === 0x45) return -1;
   i = spaceEnd(text, i);
   i = token(text, i, '}');
   if (i < 0 || text.charCodeAt(i) !== 0x7d) return -1;
-  return readIpv4Prefix(text, len, ONE, addrStart, addrEnd) ? i + 1 : -1;
+  return readAddress(text, v4, len, addrStart, addrEnd) ? i + 1 : -1;
 }
 
 /** A prefix element as nft prints it, up to its address and after its length. */
@@ -237,7 +266,7 @@ const PRINTED_MIDDLE = '", "len": ';
  * these), read with three comparisons instead of a token at a time: the index after it, or -1
  * for anything else, which {@link readElement} then reads token by token (and answers alike).
  */
-function printedPrefix(text: string, i: number): number {
+function printedPrefix(text: string, i: number, v4: boolean): number {
   if (!text.startsWith(PRINTED_HEAD, i)) return -1;
   const addrStart = i + PRINTED_HEAD.length;
   const addrEnd = text.indexOf('"', addrStart);
@@ -245,9 +274,9 @@ function printedPrefix(text: string, i: number): number {
   const lenStart = addrEnd + PRINTED_MIDDLE.length;
   let k = lenStart;
   let len = 0;
-  for (let c = text.charCodeAt(k); c >= 0x30 && c <= 0x39 && k - lenStart < 2; c = text.charCodeAt(++k)) len = len * 10 + (c - 0x30);
+  for (let c = text.charCodeAt(k); c >= 0x30 && c <= 0x39 && k - lenStart < (v4 ? 2 : 3); c = text.charCodeAt(++k)) len = len * 10 + (c - 0x30);
   if (k === lenStart || !text.startsWith('}}', k)) return -1;
-  return readIpv4Prefix(text, len, ONE, addrStart, addrEnd) ? k + 2 : -1;
+  return readAddress(text, v4, len, addrStart, addrEnd) ? k + 2 : -1;
 }
 
 /** `s` at `i` and the space after it: the index after both, or -1. */
@@ -255,13 +284,13 @@ function token(text: string, i: number, s: string): number {
   return i >= 0 && text.startsWith(s, i) ? spaceEnd(text, i + s.length) : -1;
 }
 
-const boundsOfSet = new WeakMap<NftSet, Ipv4Bounds>();
+const boundsOfSet = new WeakMap<NftSet, AddressBounds>();
 
 /**
- * A set read by {@link readIpv4SetText}: its bounds kept for {@link ipv4Bounds}, its `elem`
- * parsed from [from, to) of the text when first read.
+ * A set read by {@link readAddressSetText}: its bounds kept for {@link addressBounds}, its
+ * `elem` parsed from [from, to) of the text when first read.
  */
-export function keepIpv4Set(set: NftSet, bounds: Ipv4Bounds, text: string, from: number, to: number): void {
+export function keepAddressSet(set: NftSet, bounds: AddressBounds, text: string, from: number, to: number): void {
   boundsOfSet.set(set, bounds);
   const settle = (elem: NftElem[]): void => {
     Object.defineProperty(set, 'elem', { value: elem, writable: true, enumerable: true, configurable: true });
@@ -279,7 +308,8 @@ export function keepIpv4Set(set: NftSet, bounds: Ipv4Bounds, text: string, from:
   });
 }
 
-/** The IPv4 bounds of a set's elements, when it was read from its text that way. */
-export function ipv4Bounds(set: NftSet): Ipv4Bounds | undefined {
-  return boundsOfSet.get(set);
+/** The bounds of a set's elements as addresses of `family`, when it was read from its text that way. */
+export function addressBounds(set: NftSet, family: Family): AddressBounds | undefined {
+  const b = boundsOfSet.get(set);
+  return b?.family === family ? b : undefined;
 }
