@@ -50,25 +50,22 @@ function smallKey<T extends Ordinal>(a: IntervalSet<T>): string | null {
 }
 
 /**
- * a − b remembered by b's identity and a's bounds, for a of a few ranges and b a huge set (the
- * whole domain minus a 200,000-prefix blocklist): every listener's walk takes the same
- * difference, and the answer is a copy of b's holes. Kept (unlike a huge union) because
- * rebuilding it per walk costs more than holding one per blocklist: an IPv6 blocklist is an array
- * of BigInts, copied twice per walk and scanned by every collection while it lives (issue 8).
+ * a − b, `make(a, b)` the first time, then remembered by b's identity and a's bounds, for a of
+ * a few ranges and b a huge set (the whole domain minus a 200,000-prefix blocklist): every
+ * listener's walk takes the same difference, and the answer is a copy of b's holes. Kept
+ * (unlike a huge union) because rebuilding it per walk costs more than holding one per
+ * blocklist: an IPv6 blocklist is an array of BigInts, copied twice per walk and scanned by
+ * every collection while it lives (issue 8).
  */
-export function rememberedHoles<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>): IntervalSet<T> | undefined {
-  if (b.length < MEMO_MIN) return undefined;
-  const key = smallKey(a);
-  return key === null ? undefined : (holes.get(b)?.get(key) as IntervalSet<T> | undefined);
-}
-
-/** Remember that a − b is `out` (see {@link rememberedHoles}). */
-export function rememberHoles<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>, out: IntervalSet<T>): void {
-  if (b.length < MEMO_MIN) return;
-  const key = smallKey(a);
-  if (key === null) return;
+export function rememberedHoles<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<T>, make: (a: IntervalSet<T>, b: IntervalSet<T>) => IntervalSet<T>): IntervalSet<T> {
+  const key = b.length < MEMO_MIN ? null : smallKey(a);
+  if (key === null) return make(a, b);
   let byLeft = holes.get(b);
+  const known = byLeft?.get(key);
+  if (known !== undefined) return known as IntervalSet<T>;
+  const out = make(a, b);
   if (!byLeft) holes.set(b, (byLeft = new Map()));
   if (byLeft.size >= HOLES_PER_SET) byLeft.clear();
   byLeft.set(key, out);
+  return out;
 }

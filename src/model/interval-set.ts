@@ -10,7 +10,7 @@
  */
 
 import { type Carving, carvingOf, grownFrom, insideByLineage, noteCarved, noteGrown } from './interval-set-lineage.js';
-import { rememberHoles, rememberUnion, rememberedHoles, rememberedUnion } from './interval-set-memo.js';
+import { rememberUnion, rememberedHoles, rememberedUnion } from './interval-set-memo.js';
 
 /** A value of some ordered domain; JavaScript's `<` orders each of these types. */
 export type Ordinal = number | bigint | string;
@@ -632,6 +632,16 @@ function holesEach<T extends Ordinal>(small: IntervalSet<T>, big: IntervalSet<T>
 }
 
 /**
+ * `small` − `big` by {@link holesEach}, noted as carved from `small`, so that a union with what
+ * holds `big` is known to refill it (issue 8).
+ */
+function carvedHoles<T extends Ordinal>(small: IntervalSet<T>, big: IntervalSet<T>): IntervalSet<T> {
+  const out = holesEach(small, big);
+  noteCarved(out, small, big);
+  return out;
+}
+
+/**
  * The ranges of [lo, hi) that `small` leaves out, so that `big` − `small` = clipEach(big, gaps)
  * when [lo, hi) spans `big`. Gaps between ranges that neither touch nor overlap are never empty.
  */
@@ -746,15 +756,9 @@ export function difference<T extends Ordinal>(a: IntervalSet<T>, b: IntervalSet<
   // Only the part of b over a's span can remove anything.
   if (b.length > CLIP_RATIO * a.length) {
     if (a.length > 2 * FEW_RANGES) return combine(a, clip(b, a[0]!, a[a.length - 1]!), DIFFERENCE);
-    // A few ranges minus a blocklist (the Internet minus 110,000 ranges): noted, so that a
-    // union with what holds the blocklist is known to refill them, and remembered, since every
-    // listener's walk asks it again (issue 8).
-    const known = rememberedHoles(a, b);
-    if (known !== undefined) return known;
-    const out = holesEach(a, b);
-    noteCarved(out, a, b);
-    rememberHoles(a, b, out);
-    return out;
+    // A few ranges minus a blocklist (the Internet minus 110,000 ranges): remembered, since
+    // every listener's walk asks it again (issue 8).
+    return rememberedHoles(a, b, carvedHoles);
   }
   if (a.length > CLIP_RATIO * b.length) {
     // Holes spread over a's span (an interface's few ranges) would make one patch sweep it all.

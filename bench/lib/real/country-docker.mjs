@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { v4ToString } from '../addresses.mjs';
+import { v4ToString, v6Canon } from '../addresses.mjs';
 import { restoreText, scatteredPrefixes, tableText } from './save-text.mjs';
 
 const WEB_ALLOW = '\t\ttcp dport { 22, 80, 443 } accept';
@@ -49,24 +49,9 @@ function scatteredV6Prefixes(rng, count) {
     while ((2n << BigInt(128 - len)) > slot) len++;
     const size = 1n << BigInt(128 - len);
     const base = ((start + size - 1n) / size) * size;
-    out.push(`${v6Text(base)}/${len}`);
+    out.push(`${v6Canon(base.toString(16).padStart(32, '0').replace(/(.{4})(?!$)/g, '$1:'))}/${len}`);
   }
   return out;
-}
-
-/** An IPv6 address in the form nft prints: lower-case groups, the longest run of zero groups as `::`. */
-function v6Text(value) {
-  const groups = [];
-  for (let k = 7; k >= 0; k--) groups.push(Number((value >> BigInt(16 * k)) & 0xffffn));
-  let best = -1;
-  let bestLen = 1;
-  for (let k = 0; k < 8; k++) {
-    let n = 0;
-    while (k + n < 8 && groups[k + n] === 0) n++;
-    if (n > bestLen) [best, bestLen] = [k, n];
-  }
-  const hex = groups.map((g) => g.toString(16));
-  return best < 0 ? hex.join(':') : `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
 }
 
 /** `table inet filter` dropping IPv6 sources in an interval set of `count` prefixes (a dual-stack host's IPv6 country list). */

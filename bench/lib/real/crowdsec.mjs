@@ -29,14 +29,15 @@ function scatteredV6(rng, count) {
   return [...seen].sort();
 }
 
-function bouncerTable(family, table, setType, saddr, addrs, rng) {
+/** One of the bouncer's tables: `set` of `setType` holding `addrs`, dropped by `saddr @set` in `${table}-chain-input`. */
+function bouncerTable(family, table, set, setType, saddr, addrs, rng) {
   const elems = addrs.map((a) => `${a} timeout ${rng.pick(DURATIONS)}`);
   return [
     `table ${family} ${table} {`,
-    `\tset ${table === 'crowdsec' ? 'crowdsec-blacklists' : 'crowdsec6-blacklists'} {`, `\t\ttype ${setType}`, '\t\tflags timeout',
+    `\tset ${set} {`, `\t\ttype ${setType}`, '\t\tflags timeout',
     ...(elems.length > 0 ? [`\t\telements = { ${elems.join(',\n\t\t\t     ')} }`] : []), '\t}',
     `\tchain ${table}-chain-input {`, '\t\ttype filter hook input priority -10; policy accept;',
-    `\t\t${saddr} @${table === 'crowdsec' ? 'crowdsec-blacklists' : 'crowdsec6-blacklists'} counter drop`, '\t}',
+    `\t\t${saddr} @${set} counter drop`, '\t}',
     '}',
   ];
 }
@@ -54,8 +55,8 @@ export function crowdsecNft(rng, bans) {
     '\t\ttcp dport { 22, 80, 443 } accept', '\t\tip saddr 198.51.100.0/24 tcp dport { 5432, 6379 } accept', '\t\tudp dport 53 accept', '\t}',
     '\tchain forward {', '\t\ttype filter hook forward priority filter; policy drop;', '\t}',
     '}',
-    ...bouncerTable('ip', 'crowdsec', 'ipv4_addr', 'ip saddr', v4, rng),
-    ...bouncerTable('ip6', 'crowdsec6', 'ipv6_addr', 'ip6 saddr', v6, rng),
+    ...bouncerTable('ip', 'crowdsec', 'crowdsec-blacklists', 'ipv4_addr', 'ip saddr', v4, rng),
+    ...bouncerTable('ip6', 'crowdsec6', 'crowdsec6-blacklists', 'ipv6_addr', 'ip6 saddr', v6, rng),
     '',
   ].join('\n') };
 }

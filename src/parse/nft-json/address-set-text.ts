@@ -18,7 +18,7 @@
 import type { Family } from '../../model/addr.js';
 import type { Ordinal } from '../../model/interval-set.js';
 import { readIpv4Prefix } from '../ipv4-prefix.js';
-import { spaceEnd, stringEnd, valueEnd } from './item-spans.js';
+import { numberEnd, spaceEnd, stringEnd, valueEnd } from './item-spans.js';
 import { setElementOf } from './set-element.js';
 import type { Json, NftElem, NftSet } from './types.js';
 import { atom, prefixRange } from './values.js';
@@ -51,8 +51,12 @@ const SET_HEAD = /\{\s*"set"\s*:\s*\{/y;
 const ONE = new Float64Array(2);
 let lo6 = 0n;
 let hi6 = 0n;
-/** While true, IPv6 addresses are only checked to hold no escape (see {@link AddressBounds.pending}). */
-let shapeOnly = false;
+
+/**
+ * How a list's addresses are read: as IPv4 into {@link ONE}, as IPv6 into lo6/hi6, or (an
+ * IPv6 list when the dump is read) only checked to hold no escape: see {@link AddressBounds.pending}.
+ */
+type Reading = 'ipv4' | 'ipv6' | 'ipv6-shape';
 
 /**
  * The set item at [start, end) of checked text read this way, or null (not a set, not only
@@ -79,15 +83,10 @@ export function readAddressSetText(text: string, start: number, end: number, lim
       elemStart = i;
       // IPv4 first (most big sets); an IPv6 list fails it at its first element.
       bounds = { family: 'ipv4', los: [], his: [] };
-      i = readElements(text, elemStart, bounds, limit);
+      i = readElements(text, elemStart, bounds, 'ipv4', limit);
       if (i < 0) {
         bounds = { family: 'ipv6', los: [], his: [], pending: { text, from: elemStart, limit } };
-        shapeOnly = true;
-        try {
-          i = readElements(text, elemStart, bounds, limit);
-        } finally {
-          shapeOnly = false;
-        }
+        i = readElements(text, elemStart, bounds, 'ipv6-shape', limit);
       }
       elemEnd = i;
     } else i = valueEnd(text, i, limit);
@@ -114,18 +113,20 @@ function plainKeyIs(text: string, from: number, to: number, name: string): boole
   return to - from === name.length + 2 && text.startsWith(name, from + 1);
 }
 
-/** The element list at `i` into `out`: the index after its `]`, or -1. */
-function readElements(text: string, i: number, out: AddressBounds, limit: number): number {
-  const v4 = out.family === 'ipv4';
+/** The element list at `i` into `out` (nothing, for a shape reading): the index after its `]`, or -1. */
+function readElements(text: string, i: number, out: AddressBounds, reading: Reading, limit: number): number {
   if (text.charCodeAt(i) !== 0x5b /* [ */) return -1;
   i = spaceEnd(text, i + 1);
   if (text.charCodeAt(i) === 0x5d /* ] */) return i + 1;
   for (;;) {
-    i = readElement(text, i, v4, limit);
+    i = readElement(text, i, reading, limit);
     if (i < 0) return -1;
-    if (!shapeOnly) {
-      out.los.push(v4 ? ONE[0]! : lo6);
-      out.his.push(v4 ? ONE[1]! : hi6);
+    if (reading === 'ipv4') {
+      out.los.push(ONE[0]!);
+      out.his.push(ONE[1]!);
+    } else if (reading === 'ipv6') {
+      out.los.push(lo6);
+      out.his.push(hi6);
     }
     i = spaceEnd(text, i);
     const c = text.charCodeAt(i);
@@ -136,26 +137,23 @@ function readElements(text: string, i: number, out: AddressBounds, limit: number
 }
 
 /** One element at `i` into {@link ONE}, wrapped with properties or not: the index after it, or -1. */
-function readElement(text: string, i: number, v4: boolean, limit: number): number {
-  const printed = printedWrapped(text, i, v4);
+function readElement(text: string, i: number, reading: Reading, limit: number): number {
+  const printed = printedWrapped(text, i, reading);
   if (printed >= 0) return printed;
   const wrapped = token(text, token(text, token(text, i, '{'), '"elem"'), ':');
-  return wrapped < 0 ? plainElement(text, i, v4) : wrappedElement(text, wrapped, v4, limit);
+  return wrapped < 0 ? plainElement(text, i, reading) : wrappedElement(text, wrapped, reading, limit);
 }
 
 /**
  * The address text [from, to) (a prefix's length apart, or null when the text may carry one)
- * into {@link ONE} (IPv4) or lo6/hi6 (IPv6): false when it is not one, as the general reader says.
+ * read as `reading` says: false when it is not one, as the general reader says.
  */
-function readAddress(text: string, v4: boolean, len: number | null, from: number, to: number): boolean {
-  if (v4) return readIpv4Prefix(text, len, ONE, from, to);
+function readAddress(text: string, reading: Reading, len: number | null, from: number, to: number): boolean {
+  if (reading === 'ipv4') return readIpv4Prefix(text, len, ONE, from, to);
   // An escape would spell the address only once decoded: the whole parse's to read.
-  if (shapeOnly) {
-    for (let k = from; k < to; k++) if (text.charCodeAt(k) === 0x5c) return false;
-    return true;
-  }
+  for (let k = from; k < to; k++) if (text.charCodeAt(k) === 0x5c) return false;
+  if (reading === 'ipv6-shape') return true;
   const s = text.slice(from, to);
-  if (s.includes('\\')) return false;
   const r = len === null ? atom('addr', 'ipv6', s) : prefixRange('ipv6', s, len);
   if (r === null) return false;
   lo6 = r[0] as bigint;
@@ -169,7 +167,7 @@ function readAddress(text: string, v4: boolean, len: number | null, from: number
  * others (timeout, expires, comment, counter) are passed over. A `val` named twice or not at
  * all is the whole parse's to read (it keeps the last, or reports none).
  */
-function wrappedElement(text: string, i: number, v4: boolean, limit: number): number {
+function wrappedElement(text: string, i: number, reading: Reading, limit: number): number {
   if (text.charCodeAt(i) !== 0x7b /* { */) return -1;
   i = spaceEnd(text, i + 1);
   let read = false;
@@ -183,7 +181,7 @@ function wrappedElement(text: string, i: number, v4: boolean, limit: number): nu
     if (isVal) {
       if (read) return -1;
       read = true;
-      i = plainElement(text, i, v4);
+      i = plainElement(text, i, reading);
     } else i = skipValue(text, i, limit);
     if (i < 0) return -1;
     i = spaceEnd(text, i);
@@ -206,11 +204,11 @@ const WRAPPED_HEAD = '{"elem": {"val": "';
  * CrowdSec set), read by comparisons instead of a token at a time: the index after it, or -1
  * for anything else, which {@link wrappedElement} then reads token by token (and answers alike).
  */
-function printedWrapped(text: string, i: number, v4: boolean): number {
+function printedWrapped(text: string, i: number, reading: Reading): number {
   if (!text.startsWith(WRAPPED_HEAD, i)) return -1;
   const addrStart = i + WRAPPED_HEAD.length;
   const addrEnd = text.indexOf('"', addrStart);
-  if (addrEnd < 0 || !readAddress(text, v4, null, addrStart, addrEnd)) return -1;
+  if (addrEnd < 0 || !readAddress(text, reading, null, addrStart, addrEnd)) return -1;
   let k = addrEnd + 1;
   for (;;) {
     if (text.startsWith('}}', k)) return k + 2;
@@ -229,26 +227,23 @@ function printedWrapped(text: string, i: number, v4: boolean): number {
 }
 
 /**
- * The end of the (checked) JSON value at `i`: a number (a ban's timeout and expiry) by its
- * characters, without the depth stack {@link valueEnd} makes per call.
+ * The end of the (checked) JSON value at `i`: a number (a ban's timeout and expiry) without
+ * the depth stack {@link valueEnd} makes per call.
  */
 function skipValue(text: string, i: number, limit: number): number {
   const c = text.charCodeAt(i);
-  if (c !== 0x2d && (c < 0x30 || c > 0x39)) return valueEnd(text, i, limit);
-  let k = i + 1;
-  for (let d = text.charCodeAt(k); (d >= 0x30 && d <= 0x39) || d === 0x2e || d === 0x65 || d === 0x45 || d === 0x2b || d === 0x2d; d = text.charCodeAt(++k));
-  return k;
+  return c === 0x2d || (c >= 0x30 && c <= 0x39) ? numberEnd(text, i) : valueEnd(text, i, limit);
 }
 
 /** One element, not wrapped, at `i`: the index after it, or -1. */
-function plainElement(text: string, i: number, v4: boolean): number {
+function plainElement(text: string, i: number, reading: Reading): number {
   // readIpv4Prefix reads digits, dots and a slash only, and readAddress refuses a backslash:
   // a string with an escape (a backslash before the quote found) is never taken for an address.
   if (text.charCodeAt(i) === 0x22 /* " */) {
     const close = text.indexOf('"', i + 1);
-    return close >= 0 && readAddress(text, v4, null, i + 1, close) ? close + 1 : -1;
+    return close >= 0 && readAddress(text, reading, null, i + 1, close) ? close + 1 : -1;
   }
-  const printed = printedPrefix(text, i, v4);
+  const printed = printedPrefix(text, i, reading);
   if (printed >= 0) return printed;
   i = token(text, i, '{');
   i = token(text, i, '"prefix"');
@@ -265,16 +260,16 @@ function plainElement(text: string, i: number, v4: boolean): number {
   i = token(text, i, '"len"');
   i = token(text, i, ':');
   if (i < 0) return -1;
-  // A length as nft prints it: up to two digits for IPv4, three for IPv6 (no fraction or exponent).
+  // A length as nft prints it (no fraction or exponent).
   const lenStart = i;
   let len = 0;
   for (let c = text.charCodeAt(i); c >= 0x30 && c <= 0x39; c = text.charCodeAt(++i)) len = len * 10 + (c - 0x30);
   const next = text.charCodeAt(i);
-  if (i === lenStart || i - lenStart > (v4 ? 2 : 3) || next === 0x2e || next === 0x65 || next === 0x45) return -1;
+  if (i === lenStart || i - lenStart > lengthDigits(reading) || next === 0x2e || next === 0x65 || next === 0x45) return -1;
   i = spaceEnd(text, i);
   i = token(text, i, '}');
   if (i < 0 || text.charCodeAt(i) !== 0x7d) return -1;
-  return readAddress(text, v4, len, addrStart, addrEnd) ? i + 1 : -1;
+  return readAddress(text, reading, len, addrStart, addrEnd) ? i + 1 : -1;
 }
 
 /** A prefix element as nft prints it, up to its address and after its length. */
@@ -286,7 +281,7 @@ const PRINTED_MIDDLE = '", "len": ';
  * these), read with three comparisons instead of a token at a time: the index after it, or -1
  * for anything else, which {@link readElement} then reads token by token (and answers alike).
  */
-function printedPrefix(text: string, i: number, v4: boolean): number {
+function printedPrefix(text: string, i: number, reading: Reading): number {
   if (!text.startsWith(PRINTED_HEAD, i)) return -1;
   const addrStart = i + PRINTED_HEAD.length;
   const addrEnd = text.indexOf('"', addrStart);
@@ -294,9 +289,15 @@ function printedPrefix(text: string, i: number, v4: boolean): number {
   const lenStart = addrEnd + PRINTED_MIDDLE.length;
   let k = lenStart;
   let len = 0;
-  for (let c = text.charCodeAt(k); c >= 0x30 && c <= 0x39 && k - lenStart < (v4 ? 2 : 3); c = text.charCodeAt(++k)) len = len * 10 + (c - 0x30);
+  const digits = lengthDigits(reading);
+  for (let c = text.charCodeAt(k); c >= 0x30 && c <= 0x39 && k - lenStart < digits; c = text.charCodeAt(++k)) len = len * 10 + (c - 0x30);
   if (k === lenStart || !text.startsWith('}}', k)) return -1;
-  return readAddress(text, v4, len, addrStart, addrEnd) ? k + 2 : -1;
+  return readAddress(text, reading, len, addrStart, addrEnd) ? k + 2 : -1;
+}
+
+/** How many digits a prefix length may have as nft prints it: up to 32, or up to 128. */
+function lengthDigits(reading: Reading): number {
+  return reading === 'ipv4' ? 2 : 3;
 }
 
 /** `s` at `i` and the space after it: the index after both, or -1. */
@@ -343,7 +344,7 @@ export function settledBounds(b: AddressBounds): AddressBounds | undefined {
   if (p === undefined) return b;
   if (p === 'failed') return undefined;
   const read: AddressBounds = { family: b.family, los: [], his: [] };
-  if (readElements(p.text, p.from, read, p.limit) < 0) {
+  if (readElements(p.text, p.from, read, 'ipv6', p.limit) < 0) {
     b.pending = 'failed';
     return undefined;
   }
