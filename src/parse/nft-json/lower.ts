@@ -19,6 +19,7 @@ import { LazyChains, type PendingTable } from './lazy-chains.js';
 import { type Found, type RuleEnv, type RuleSource, lowerRule } from './statements.js';
 import { type Templates, type TextTies, lowerFromTemplate, lowerFromText } from './rule-template.js';
 import { textShape } from './rule-text-shape.js';
+import { UncertaintyGroups } from './uncertainty-groups.js';
 import { NAMED_PRIORITIES } from './symbols.js';
 import { type Json, type NftChain, type NftRule, type NftRuleset, type NftSet, isObject, soleKey } from './types.js';
 import { nameTable } from '../../model/name-table.js';
@@ -153,6 +154,7 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
   // The uncertainties reported at each statement path (kube-proxy: 4,910 paths, one each), without a
   // key string per uncertainty that repeats its construct (a numgen map's whole text: issue 8).
   const reportedAt = new Map<string, Uncertainty[]>();
+  const uncertainties = new UncertaintyGroups(file, diagnostics);
 
   for (const table of ruleset.tables) {
     if (opts.skipTable?.(table.family, table.name)) continue;
@@ -211,6 +213,7 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
       if (byName !== null && chainMap instanceof LazyChains) chainMap.laterTable(pendingTable(env, prefix, tableKey, byName, names));
     }
   }
+  uncertainties.settle();
   return { value: models, diagnostics };
 
   /**
@@ -223,9 +226,10 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
       const id = prefix + name;
       const isBase = (c: NftChain): boolean => c.hook !== undefined && modelledHook(c.hook, env.tableFamily);
       // Two chains of one name in one table: both lowered (their diagnostics count), the later kept, as eager `set` does.
-      if (!Array.isArray(found)) return lowerChain(env, found, id, tableKey, isBase(found), false);
       let chain: Chain | undefined;
-      for (const c of found) chain = lowerChain(env, c, id, tableKey, isBase(c), false);
+      for (const c of Array.isArray(found) ? found : [found]) chain = lowerChain(env, c, id, tableKey, isBase(c), false);
+      // A chain lowered after the load: the diagnostics it added to are made current.
+      uncertainties.settle();
       return chain!;
     };
     return { prefix, names, has: (name) => byName.has(name), lower };
@@ -286,13 +290,7 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
       if (at?.some((v) => v.construct === u.construct && v.kind === u.kind)) continue;
       if (at === undefined) reportedAt.set(f.path, [u]);
       else at.push(u);
-      // Joined: a diagnostic kept until the report is written holds one flat string, not a tree of cons strings.
-      const message = [u.construct, ': ', u.detail ?? describe(u.kind), '; the rule is read as "may match"'].join('');
-      // The uncertainty's construct becomes the message's head (the same text, a slice of the flat
-      // string): the rendered statement's tree of strings is let go. kube-proxy's 4,910 numgen maps
-      // kept ~2 MB of such trees beside their messages, copied by the load's scavenges (issue 8).
-      u.construct = message.slice(0, u.construct.length);
-      diagnostics.push({ code: FOUND_CODES[u.kind], severity: u.kind === 'rate-limit' ? 'info' : 'warning', message, location: { file, path: f.path } });
+      uncertainties.add(u, f.path);
     }
     return chain;
   }
@@ -333,27 +331,6 @@ export function lowerNft(ruleset: NftRuleset, opts: LowerNftOptions): Parsed<Rec
     if (reported.has(key)) return;
     reported.add(key);
     diagnostics.push({ code: 'unsupported.nft-json.chain', severity, message, location: { file, path } });
-  }
-}
-
-/** A found uncertainty's diagnostic code, by kind: one string each, shared by every diagnostic (issue 8). */
-const FOUND_CODES: Readonly<Record<Uncertainty['kind'], string>> = {
-  unmodelled: 'unsupported.nft-json.unmodelled',
-  unknown: 'unsupported.nft-json.unknown',
-  'rate-limit': 'unsupported.nft-json.rate-limit',
-  'missing-data': 'unsupported.nft-json.missing-data',
-};
-
-function describe(kind: string): string {
-  switch (kind) {
-    case 'unmodelled':
-      return 'condition not modelled';
-    case 'rate-limit':
-      return 'admits packets subject to a rate or count';
-    case 'missing-data':
-      return 'depends on data the snapshot lacks';
-    default:
-      return 'not understood';
   }
 }
 
