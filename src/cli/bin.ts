@@ -6,6 +6,12 @@ import './malloc-headroom.js';
 // And before anything is optimized: how much each optimizing compile inlines.
 import './inlining-budget.js';
 import { plainCollectOptions, runPlainCollect } from './plain-collect.js';
+import { snapshotToReadEarly } from './early-snapshot.js';
+import { readEarly } from '../pool/early-read.js';
+
+// The snapshot a command names is read while the rest of the CLI loads.
+const early = snapshotToReadEarly(process.argv);
+if (early !== null) readEarly(early);
 
 // A reader that stops early (`| head`) closes the pipe: that is not an error of ours.
 for (const stream of [process.stdout, process.stderr]) {

@@ -12,7 +12,7 @@ import { parseSnapshotBytes } from '../parse/snapshot-bytes/index.js';
 import type { Parsed } from '../model/diagnostics.js';
 import { type FirewallOverrides, type LoadOptions, type LoadedHost, loadHost } from '../pipeline.js';
 import type { HostAnalysis } from '../analyze/types.js';
-import { analyzeSnapshots, type HostOutcome } from '../pool/index.js';
+import { analyzeSnapshots, type HostOutcome, readSnapshotBytes } from '../pool/index.js';
 import { InputError, failOnErrors } from './errors.js';
 
 export interface HostSourceOptions {
@@ -56,7 +56,7 @@ async function readSnapshot(path: string, overrides: FirewallOverrides, load: Lo
 
 async function readInputBytes(path: string, what: string): Promise<Uint8Array> {
   try {
-    return await readFile(path);
+    return await readSnapshotBytes(path);
   } catch (err) {
     throw new InputError(`cannot read ${what} ${path}: ${readFailure((err as NodeJS.ErrnoException).code, String((err as Error).message))}`);
   }

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { readFile } from 'node:fs/promises';
+import { readSnapshotBytes } from './early-read.js';
 import type { Diagnostic } from '../model/diagnostics.js';
 import { parseSnapshotBytes } from '../parse/snapshot-bytes/index.js';
 import { analyzeHost, type FirewallOverrides, loadHost } from '../pipeline.js';
@@ -30,7 +30,7 @@ export async function analyzeSnapshotFile(task: SnapshotTask): Promise<HostOutco
   try {
     // Bytes, not text: a long firewall dump is then decoded only if the load reads it (an
     // iptables-nft host's nft copy of its xtables tables never is), as for explain.
-    bytes = await readFile(file);
+    bytes = await readSnapshotBytes(file);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     return { ok: false, file, problem: 'unreadable', code: e.code ?? 'EUNKNOWN', message: String(e.message) };
