@@ -27,6 +27,7 @@ import { decisionsFor, limitNotesFor, uncertaintiesFor } from './engine/refs.js'
 import { dnatTargets, mergeProxySockets, natWalks, originalDestinations } from './published.js';
 import { PreroutingShare } from './engine/prerouting-share.js';
 import type { ServiceReach } from './types.js';
+import { addToList } from '../model/list-map.js';
 
 export interface ReachInput {
   models: Record<Family, FirewallModel>;
@@ -152,7 +153,7 @@ export function computeServices(input: ReachInput): ReachResult {
     const byPort = new Map<string, Binding[]>();
     for (const b of bindings) {
       const k = `${b.proto}:${b.port}`;
-      byPort.set(k, [...(byPort.get(k) ?? []), b]);
+      addToList(byPort, k, b);
     }
     const slices = new Map<string, { proto: number; ports: DimSet }>();
     for (const b of bindings) slices.set(`${b.proto}:${b.port}`, { proto: b.proto, ports: I.range(b.port, b.port + 1) });
@@ -361,7 +362,7 @@ function forwardedServices(forwarded: PacketSet, slice: { proto: number; ports: 
   for (const t of targets.values()) {
     const original = originalDestinations(events, t.dst, t.dport, family);
     const address = I.isSubset(arrivalDst as I.IntervalSet<I.Ordinal>, original as I.IntervalSet<I.Ordinal>) ? '*' : addrText(I.intersect(original as I.IntervalSet<I.Ordinal>, arrivalDst as I.IntervalSet<I.Ordinal>) as DimSet, family);
-    byAddress.set(address, [...(byAddress.get(address) ?? []), t]);
+    addToList(byAddress, address, t);
   }
   const hostPorts = portText(slice.ports);
   const out: ServiceReach[] = [];

@@ -8,6 +8,7 @@
  */
 import { parseAddr } from '../model/addr.js';
 import type { InterfaceAddress } from '../model/snapshot.js';
+import { addToList } from '../model/list-map.js';
 
 /** Local IPv4 addresses listed in /proc/net/fib_trie, in order, without duplicates. */
 export function parseFibTrieLocal(text: string): string[] {
@@ -63,7 +64,7 @@ function leWord(hex: string): number {
 export function placeIpv4(locals: readonly string[], routes: readonly ConnectedRoute[], loopback: string | null): { placed: Map<string, InterfaceAddress[]>; unplaced: string[] } {
   const placed = new Map<string, InterfaceAddress[]>();
   const unplaced: string[] = [];
-  const add = (iface: string, a: InterfaceAddress) => placed.set(iface, [...(placed.get(iface) ?? []), a]);
+  const add = (iface: string, a: InterfaceAddress) => addToList(placed, iface, a);
   for (const address of locals) {
     const v = parseAddr(address)?.value as number | undefined;
     if (v === undefined) continue;

@@ -10,6 +10,7 @@ import { exposureRank, minus, sourceSet, worstExposure } from './exposure.js';
 import { type AuditedService, type AuditReport, type Exposure, type Finding, SEVERITIES, type Severity } from './types.js';
 import type { SourceLists } from '../types.js';
 import { union, type IntervalSet } from '../../model/interval-set.js';
+import { addToList } from '../../model/list-map.js';
 
 /** A port of a host, all its sockets together. */
 export interface ServiceSummary {
@@ -78,7 +79,7 @@ function summarize(report: AuditReport): Map<string, ServiceSummary> {
     const byPort = new Map<string, AuditedService[]>();
     for (const s of host.services) {
       const key = `${host.name}\u0000${s.proto}/${s.port}`;
-      byPort.set(key, [...(byPort.get(key) ?? []), s]);
+      addToList(byPort, key, s);
     }
     for (const [key, list] of byPort) {
       const sources = {} as SourceLists;

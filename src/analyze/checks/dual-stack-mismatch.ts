@@ -10,6 +10,7 @@ import { isPublicExposure, servesFamily, worstExposure } from '../audit/exposure
 import type { AuditedService, Exposure, Finding } from '../audit/types.js';
 import { firewallCommands, firewallFlavor, serviceFinding, serviceName } from './helpers.js';
 import type { Check } from './types.js';
+import { addToList } from '../../model/list-map.js';
 
 const NAME: Record<Family, string> = { ipv4: 'IPv4', ipv6: 'IPv6' };
 
@@ -24,7 +25,7 @@ export const dualStackMismatch: Check = {
     const groups = new Map<string, AuditedService[]>();
     for (const s of ctx.host.services) {
       const key = `${s.proto}/${s.port}`;
-      groups.set(key, [...(groups.get(key) ?? []), s]);
+      addToList(groups, key, s);
     }
     const out: Finding[] = [];
     for (const list of groups.values()) {

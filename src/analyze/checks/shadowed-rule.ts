@@ -9,6 +9,7 @@ import type { Finding } from '../audit/types.js';
 import type { RuleRef } from '../types.js';
 import { hostFinding } from './helpers.js';
 import type { Check } from './types.js';
+import { addToList } from '../../model/list-map.js';
 
 /**
  * Chains that firewall managers create whether or not they are used (ufw's logging and
@@ -58,7 +59,7 @@ export const shadowedRule: Check = {
       if (s.kind === 'unreachable') {
         if (MANAGED_CHAIN.test(r.chain)) continue;
         const key = `${r.backend}/${r.family}/${r.table}/${r.chain}`;
-        unusedChains.set(key, [...(unusedChains.get(key) ?? []), r]);
+        addToList(unusedChains, key, r);
         continue;
       }
       const blocking = BLOCKING.test(r.text);

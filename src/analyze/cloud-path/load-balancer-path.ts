@@ -20,6 +20,7 @@ import { type CloudPathOptions, type InterfacePath, interfacePath } from './inte
 import { type NetworkIndex, emptyAddrs } from './network-index.js';
 import { TCP, UDP } from './rule-sets.js';
 import type { LoadBalancerClosedBy, LoadBalancerExposure, PathHop } from './types.js';
+import { addToList } from '../../model/list-map.js';
 
 const FAMILIES = ['ipv4', 'ipv6'] as const;
 
@@ -125,7 +126,7 @@ export function loadBalancerExposures(index: NetworkIndex, targetPaths: (t: LbTa
         for (const listener of via) {
           for (const proto of listenerProtos(listener.protocol)) {
             const entry = exposure(index, lb, listener, tg, target, ref, port, proto, options, notes);
-            out.set(ref.instanceId, [...(out.get(ref.instanceId) ?? []), entry]);
+            addToList(out, ref.instanceId, entry);
           }
         }
       }

@@ -9,6 +9,7 @@ import { type AddrSet, type Family, addrPointSet, cidrSet, parseAddr, parseCidr 
 import type { AwsNetwork, NetworkAcl, NetworkInterface, RouteTable, SecurityGroup } from '../../model/aws-network.js';
 import * as I from '../../model/interval-set.js';
 import { Dim, PacketSet } from '../../model/packet-set.js';
+import { addToList } from '../../model/list-map.js';
 
 export class NetworkIndex {
   readonly groups: Map<string, SecurityGroup>;
@@ -90,7 +91,7 @@ export class NetworkIndex {
     let out: Record<Family, AddrSet> | null = null;
     if (!this.byGroup) {
       this.byGroup = new Map();
-      for (const e of this.net.interfaces) for (const g of e.groupIds) this.byGroup.set(g, [...(this.byGroup.get(g) ?? []), e]);
+      for (const e of this.net.interfaces) for (const g of e.groupIds) addToList(this.byGroup, g, e);
     }
     const members = this.byGroup.get(groupId) ?? [];
     if (this.groups.has(groupId) && this.interfacesComplete && members.every((e) => e.addressesKnown !== false)) {

@@ -15,6 +15,7 @@
 import { type AddrSet, type AddrValue, type Family, addrDomain, cidrSet, parseCidr } from '../../model/addr.js';
 import * as I from '../../model/interval-set.js';
 import { type FamilyRouting, HOST_ROUTE_TYPES, NO_ROUTE_TYPES, type PolicyRule, type Route } from '../../model/routing.js';
+import { addToList } from '../../model/list-map.js';
 
 /** An interface name the route does not give (an unresolved nexthop object): any interface. */
 export const ANY_IFACE = '*';
@@ -167,7 +168,7 @@ function tablesOf(routing: FamilyRouting): Map<string, Route[][]> {
     if (!groups) byTable.set(r.table, (groups = new Map()));
     const key = parseCidr(r.dst) ? r.dst : null;
     if (key === null) continue;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
+    addToList(groups, key, r);
   }
   const tables = new Map<string, Route[][]>();
   for (const [name, groups] of byTable) tables.set(name, [...groups.values()].sort((a, b) => prefixLength(b[0]!.dst) - prefixLength(a[0]!.dst)));

@@ -8,13 +8,14 @@
 import type { Diagnostic } from '../../model/diagnostics.js';
 import type { Inventory, InventoryVars } from './types.js';
 import { nameTable } from '../../model/name-table.js';
+import { addToList } from '../../model/list-map.js';
 
 /** Depth of each group below `all` (1 for top-level groups); a cycle of children is reported. */
 export function groupDepths(inv: Inventory, file: string): { depths: Map<string, number>; diagnostics: Diagnostic[] } {
   const depths = new Map<string, number>([['all', 0]]);
   const diagnostics: Diagnostic[] = [];
   const parents = new Map<string, string[]>();
-  for (const g of inv.groups.values()) for (const c of g.children) parents.set(c, [...(parents.get(c) ?? []), g.name]);
+  for (const g of inv.groups.values()) for (const c of g.children) addToList(parents, c, g.name);
   const visiting = new Set<string>();
   const depthOf = (name: string): number => {
     const known = depths.get(name);

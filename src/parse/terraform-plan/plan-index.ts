@@ -7,6 +7,7 @@
  * @module
  */
 import type { JsonObject, JsonReader } from '../aws-json/json-reader.js';
+import { addToList } from '../../model/list-map.js';
 
 export interface PlanResource {
   /** e.g. "module.app.aws_instance.web[0]". */
@@ -67,7 +68,7 @@ export class PlanIndex {
       };
       this.resources.push(res);
       const key = configAddress;
-      this.byAddress.set(key, [...(this.byAddress.get(key) ?? []), res]);
+      addToList(this.byAddress, key, res);
       if (key !== address) this.byAddress.set(address, [res]);
     });
     this.r.array(mod, 'child_modules', path).forEach((c, i) => {
