@@ -221,11 +221,16 @@ const NOTES_LOG = new Map<string, boolean>();
 
 /** Whether every input-hook drop in a walk was preceded by a log statement over the same packets; null when nothing was dropped. */
 function dropsLogged(events: readonly WalkEvent[]): boolean | null {
-  let logged = PacketSet.empty(events[0]?.set.family ?? 'ipv4');
+  // What was logged, in pieces, unioned only when a drop is not one of them: a blocklist that
+  // logs each address before dropping it logs and drops the same sets, and a union per log
+  // plus a subtraction per drop copied its 60,000 addresses each time (issue 8).
+  const pieces: PacketSet[] = [];
+  let logged: PacketSet | null = null;
   let sawDrop = false;
   for (const e of events) {
     if (e.rule && e.rule.action.type === 'continue' && notesLog(e.rule.action.note)) {
-      logged = logged.union(e.set);
+      pieces.push(e.set);
+      logged = null;
       continue;
     }
     if (e.hook !== 'input' && e.hook !== 'prerouting') continue;
@@ -234,6 +239,8 @@ function dropsLogged(events: readonly WalkEvent[]): boolean | null {
     // type 0 drop) says nothing about whether the world's knocking is logged.
     if (e.uncertain) continue;
     sawDrop = true;
+    if (pieces.some((p) => e.set.sameCubesAs(p))) continue;
+    logged ??= PacketSet.unionAll(e.set.family, pieces);
     if (!e.set.isSubsetOf(logged)) return false;
   }
   return sawDrop ? true : null;

@@ -31,6 +31,26 @@ describe('firstCover agrees with brute force', () => {
     );
   });
 
+  it('gives a note what reaches it (no earlier set but a note holds it), and leaves notes out of the union', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(arbSet, fc.boolean()), { maxLength: 8 }), (pairs) => {
+        const sets = pairs.map(([s]) => s);
+        const notes = pairs.map(([, n]) => n);
+        const { owned, union } = firstCover(sets, notes);
+        // The first set that is not a note takes a value; a note sees it when it comes before that one.
+        const taker = Array.from({ length: N }, (_, x) => sets.findIndex((s, i) => !notes[i] && I.contains(s, x)));
+        sets.forEach((s, i) => {
+          expect(isCanonical(owned[i]!)).toBe(true);
+          const want = Array.from({ length: N }, (_, x) => I.contains(s, x) && (notes[i] ? taker[x] === -1 || i < taker[x]! : taker[x] === i));
+          expect(members(owned[i]!)).toEqual(want);
+        });
+        expect(isCanonical(union)).toBe(true);
+        expect(members(union)).toEqual(taker.map((t) => t >= 0));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('works on bigint bounds (IPv6 sources)', () => {
     const a = I.fromRanges([[1n, 10n]] as const);
     const b = I.fromRanges([[5n, 20n], [30n, 40n]] as const);

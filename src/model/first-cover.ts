@@ -10,9 +10,12 @@
 import type { IntervalSet, Ordinal } from './interval-set.js';
 
 export interface FirstCover<T extends Ordinal> {
-  /** Per set, the values it holds and no earlier set holds (canonical interval sets). */
+  /**
+   * Per set, the values it holds and no earlier set holds (canonical interval sets). A note
+   * (see {@link firstCover}) holds the values it has that no earlier set that is not a note holds.
+   */
   owned: IntervalSet<T>[];
-  /** The union of all the sets. */
+  /** The union of all the sets but the notes. */
   union: IntervalSet<T>;
 }
 
@@ -20,8 +23,12 @@ export interface FirstCover<T extends Ordinal> {
  * Sweep every range's bounds in order, with the ranges covering the current point in a heap
  * keyed by set index: between two consecutive bounds, the lowest index covering the point
  * owns the piece. O(R log R) for R ranges in all.
+ *
+ * `notes[i]` true makes set i a note: it sees the values that reach it but takes none (a LOG
+ * rule among rules that cut sources: the packets go on to the next rule). A piece then also
+ * goes to every note covering it below the lowest covering set that is not a note.
  */
-export function firstCover<T extends Ordinal>(sets: readonly IntervalSet<T>[]): FirstCover<T> {
+export function firstCover<T extends Ordinal>(sets: readonly IntervalSet<T>[], notes?: readonly boolean[]): FirstCover<T> {
   const los: T[] = [];
   const his: T[] = [];
   const owners: number[] = [];
@@ -38,19 +45,31 @@ export function firstCover<T extends Ordinal>(sets: readonly IntervalSet<T>[]): 
   const owned: T[][] = sets.map(() => []);
   const union: T[] = [];
   const heap = new RangeHeap<T>(owners, his);
+  const noteHeap = new RangeHeap<T>(owners, his);
+  const seen: number[] = [];
   let next = 0;
   for (let p = 0; p < points.length; p++) {
     const x = points[p]!;
     if (p > 0 && points[p - 1] === x) continue;
-    while (next < order.length && los[order[next]!]! <= x) heap.push(order[next++]!);
+    while (next < order.length && los[order[next]!]! <= x) {
+      const r = order[next++]!;
+      (notes?.[owners[r]!] === true ? noteHeap : heap).push(r);
+    }
     heap.dropEndedBy(x);
-    if (heap.isEmpty()) continue;
+    noteHeap.dropEndedBy(x);
+    if (heap.isEmpty() && noteHeap.isEmpty()) continue;
     // The piece [x, y) up to the next distinct bound belongs to the lowest covering set.
     let q = p + 1;
     while (q < points.length && points[q] === x) q++;
     if (q === points.length) break;
     const y = points[q]!;
-    append(owned[owners[heap.top()]!]!, x, y);
+    const taker = heap.isEmpty() ? Infinity : owners[heap.top()]!;
+    if (!noteHeap.isEmpty()) {
+      noteHeap.coveringBelow(taker, x, seen);
+      for (const r of seen) append(owned[owners[r]!]!, x, y);
+    }
+    if (taker === Infinity) continue;
+    append(owned[taker]!, x, y);
     append(union, x, y);
   }
   return { owned, union };
@@ -84,6 +103,25 @@ class RangeHeap<T extends Ordinal> {
 
   top(): number {
     return this.items[0]!;
+  }
+
+  /**
+   * Into `out` (emptied first): the ranges still covering `x` whose set is below `limit`, each
+   * once. The heap order prunes every subtree whose root's set is `limit` or more.
+   */
+  coveringBelow(limit: number, x: T, out: number[]): void {
+    out.length = 0;
+    const items = this.items;
+    const stack = items.length > 0 ? [0] : [];
+    while (stack.length > 0) {
+      const i = stack.pop()!;
+      const r = items[i]!;
+      if (this.owners[r]! >= limit) continue;
+      // A range that ended stays until it reaches the top; its subtree may still cover x.
+      if (this.his[r]! > x) out.push(r);
+      if (2 * i + 1 < items.length) stack.push(2 * i + 1);
+      if (2 * i + 2 < items.length) stack.push(2 * i + 2);
+    }
   }
 
   /** Pop the top while it ends at or before x. */

@@ -242,6 +242,22 @@ export class PacketSet {
   }
 
   /**
+   * Whether both sets are written alike: the same cubes in the same order, dimension by
+   * dimension. Equal sets then, told by comparing, with no subtraction (and no copy of a huge
+   * dimension); sets written differently may still be equal.
+   */
+  sameCubesAs(other: PacketSet): boolean {
+    if (this === other) return true;
+    if (this.family !== other.family || this.cubes.length !== other.cubes.length) return false;
+    for (let k = 0; k < this.cubes.length; k++) {
+      const a = this.cubes[k]!;
+      const b = other.cubes[k]!;
+      for (let d = 0; d < DIM_COUNT; d++) if (a[d] !== b[d] && !I.setsEqual(a[d]!, b[d]!)) return false;
+    }
+    return true;
+  }
+
+  /**
    * How a one-cube match meets this one-cube set outside the source dimension: 'miss' when
    * they share no packet there, 'inside' when this set's cube lies inside the match there and
    * {@link intersect} keeps this set's own dimension sets (so this ∩ match is

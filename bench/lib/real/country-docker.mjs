@@ -59,17 +59,39 @@ export function countryNft6(rng, count) {
   return { nft: geoBlockTable('geo-block6', 'ipv6_addr', 'ip6 saddr', scatteredV6Prefixes(rng, count), ['\t\tmeta l4proto ipv6-icmp accept']) };
 }
 
-/** iptables: a `country-block` chain of `count` `-s PREFIX -j DROP` rules, entered from INPUT. */
-export function countryIptables(rng, count) {
+/** iptables: a `country-block` chain of `count` `-s PREFIX -j DROP` rules (each after its own LOG when `logged`), entered from INPUT (unless `jumped` is false). */
+export function countryIptables(rng, count, { jumped = true, logged = false } = {}) {
   const prefixes = scatteredPrefixes(rng, count);
   rng.shuffle(prefixes);
   const rules = [
-    '-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT', '-A INPUT -i lo -j ACCEPT', '-A INPUT -j country-block',
+    '-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT', '-A INPUT -i lo -j ACCEPT', ...(jumped ? ['-A INPUT -j country-block'] : []),
     '-A INPUT -p tcp -m multiport --dports 22,80,443 -j ACCEPT', '-A INPUT -s 198.51.100.0/24 -p tcp -m tcp --dport 5432 -j ACCEPT',
     '-A INPUT -p udp -m udp --dport 53 -j ACCEPT',
-    ...prefixes.map((p) => `-A country-block -s ${p.addr}/${p.len} -j DROP`),
+    ...prefixes.flatMap((p) => [
+      ...(logged ? [`-A country-block -s ${p.addr}/${p.len} -j LOG --log-prefix "country-block: "`] : []),
+      `-A country-block -s ${p.addr}/${p.len} -j DROP`,
+    ]),
   ];
   return { iptables: restoreText([tableText('filter', { policies: { INPUT: 'DROP', FORWARD: 'DROP', OUTPUT: 'ACCEPT' }, chains: ['country-block'], rules })]) };
+}
+
+/**
+ * The same blocklist chain, left behind: INPUT no longer jumps to it (a firewall script that
+ * flushed INPUT and rebuilt it without the jump). No packet meets its rules, and the audit says
+ * so: its shadowed-rule check once copied the chain's list of dead rules per rule (issue 8: 134 s
+ * at 60,000 rules).
+ */
+export function countryIptablesOrphan(rng, count) {
+  return countryIptables(rng, count, { jumped: false });
+}
+
+/**
+ * The blocklist a shell script writes when it wants the drops in the kernel log: each prefix
+ * twice, `-j LOG` then `-j DROP` (`count` prefixes, twice as many rules). Before the walk read
+ * such pairs as two runs, it cut its sources pair by pair (issue 8: 119 s at 60,000 pairs).
+ */
+export function countryIptablesLogged(rng, count) {
+  return countryIptables(rng, count, { logged: true });
 }
 
 /**

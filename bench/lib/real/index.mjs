@@ -7,7 +7,7 @@
 import { kubeIptables, kubeServices } from './kube-iptables.mjs';
 import { kubeNft } from './kube-nft.mjs';
 import { fail2banIpset, fail2banNftSet, fail2banReject } from './fail2ban.mjs';
-import { countryIpset, countryIptables, countryNft, countryNft6, dockerHost } from './country-docker.mjs';
+import { countryIpset, countryIptables, countryIptablesLogged, countryIptablesOrphan, countryNft, countryNft6, dockerHost } from './country-docker.mjs';
 import { crowdsecNft } from './crowdsec.mjs';
 
 /**
@@ -24,6 +24,8 @@ export const REAL_CASES = {
   'country-nft': { unit: 'interval-set prefixes', sizes: [200000], build: countryNft },
   'country-nft6': { unit: 'IPv6 interval-set prefixes', sizes: [200000], build: countryNft6 },
   'country-iptables': { unit: 'DROP rules', sizes: [50000, 100000], build: countryIptables },
+  'country-logged': { unit: 'prefixes, each a LOG and a DROP rule', sizes: [50000], build: countryIptablesLogged },
+  'country-orphan': { unit: 'DROP rules in a chain nothing jumps to', sizes: [100000], build: countryIptablesOrphan },
   'country-ipset': { unit: 'hash:net prefixes', sizes: [200000], build: countryIpset },
   'crowdsec-nft': { unit: 'nft set elements with timeouts (+5 % IPv6)', sizes: [200000], build: crowdsecNft },
   docker: { unit: 'published ports', sizes: [300], build: dockerHost },

@@ -10,7 +10,7 @@ import { type ChainOutcome, ChainWalker, type WalkEvent } from './evaluate-chain
 const sweeps = vi.hoisted(() => [] as number[]);
 vi.mock('../../model/first-cover.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../model/first-cover.js')>();
-  return { ...real, firstCover: (sets: Parameters<typeof real.firstCover>[0]) => (sweeps.push(sets.length), real.firstCover(sets)) };
+  return { ...real, firstCover: (...args: Parameters<typeof real.firstCover>) => (sweeps.push(args[0].length), real.firstCover(...args)) };
 });
 
 // Sources within 10.0.0.0/22: a blocklist of single addresses there leaves the walk's sources
@@ -18,11 +18,13 @@ vi.mock('../../model/first-cover.js', async (importOriginal) => {
 const BASE = 0x0a000000;
 const addr = (n: number) => `${(BASE + n) >>> 24}.${((BASE + n) >>> 16) & 255}.${((BASE + n) >>> 8) & 255}.${(BASE + n) & 255}`;
 const REJECT: Action = { type: 'reject', with: 'icmp-port-unreachable' } as Action;
+// A note: sees the packets and lets them go on (a blocklist that logs before it drops).
+const LOG: Action = { type: 'continue', note: 'LOG' };
 
 const arbCut: fc.Arbitrary<RuleSpec> = fc.record({
   at: fc.integer({ min: 0, max: 1023 }),
   bits: fc.constantFrom(32, 32, 31, 30, 28, 24, 23, 22),
-  action: fc.constantFrom(ACCEPT, DROP, REJECT, RETURN),
+  action: fc.constantFrom(ACCEPT, DROP, REJECT, RETURN, LOG),
   // Other dimensions: most rules cut sources only; some narrow the interface (the walk's cube
   // then is not inside them, or, for lo, misses them), some are uncertain, some look at the protocol.
   // 'other' matches nothing in this family (an inet chain's `ip6 saddr X drop` in an IPv4 walk).

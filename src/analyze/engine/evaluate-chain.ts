@@ -432,7 +432,8 @@ export class ChainWalker {
   }
 
   /**
-   * Walk at once the next steps that only cut sources out of the frame's packets, when there
+   * Walk at once the next steps that only cut sources out of the frame's packets (or only note
+   * them: a LOG before each DROP of a blocklist), when there
    * are many of those sources (issue 8): after a 60,000-address blocklist the walk's packets
    * are one cube whose sources are the Internet minus 60,000 holes, and every later rule that
    * takes a few of them copied that list (and, on this VM, paid fresh pages for it). The
@@ -450,13 +451,18 @@ export class ChainWalker {
     if (sources.length < MANY_SOURCES) return false;
     const stretch = this.stretchOf(f, sources);
     if (stretch.end - f.next < 2) return false;
-    const { owned, union } = firstCover(stretch.cuts);
+    const { owned, union } = firstCover(stretch.cuts, stretch.notes);
     let cut = false;
     stretch.steps.forEach((stepRule, c) => {
       const own = I.intersect(sources, owned[c]!);
       if (own.length === 0) return;
       // The rule-by-rule walk's intersect keeps the rule's own sources when it takes all of them.
       const matched = current.withSources(I.setsEqual(own, stretch.cuts[c]!) ? stretch.cuts[c]! : own);
+      if (stretch.notes[c]) {
+        // A note (LOG) sees what reaches it and lets it go on.
+        this.recordStep(f.hook, f.chain, stepRule, matched, 'continue', false);
+        return;
+      }
       cut = true;
       this.settle(f, stepRule, matched, false);
     });
@@ -500,9 +506,11 @@ export class ChainWalker {
    * not hold, so the rule-by-rule walk never takes all of them (and keeps no frame's packets
    * whole, which this walk does not copy).
    */
-  private stretchOf(f: Frame, sources: DimSet): { steps: Step[]; cuts: DimSet[]; end: number } {
+  private stretchOf(f: Frame, sources: DimSet): { steps: Step[]; cuts: DimSet[]; notes: boolean[]; end: number } {
     const steps: Step[] = [];
     const cuts: DimSet[] = [];
+    // Steps that only note what they match (LOG, NFLOG: a `continue`) and take nothing.
+    const notes: boolean[] = [];
     let touched = 0;
     let k = f.next;
     for (; k < f.candidates.length; k++) {
@@ -514,18 +522,23 @@ export class ChainWalker {
       // matches nothing here: the walk passes it over whatever it says, and so does a stretch.
       if (stepRule.match.cubes.length === 0) continue;
       const rule = stepRule.rule;
-      if (!CUTS_SOURCES.has(rule.action.type) || rule.uncertain.length > 0 || !appliesToFirstConnection(rule) || stepRule.match.cubes.length !== 1) break;
+      const note = rule.action.type === 'continue';
+      if ((!note && !CUTS_SOURCES.has(rule.action.type)) || rule.uncertain.length > 0 || !appliesToFirstConnection(rule) || stepRule.match.cubes.length !== 1) break;
       const meet = f.current.meetOutsideSources(stepRule.match);
       if (meet === null) break;
       if (meet === 'miss') continue;
       const cut = stepRule.match.cubes[0]![Dim.Src]!;
-      const near = I.boundariesWithin(sources, cut);
-      if (touched + near >= sources.length) break;
-      touched += near;
+      // A note takes nothing: it can never leave the walk without sources.
+      if (!note) {
+        const near = I.boundariesWithin(sources, cut);
+        if (touched + near >= sources.length) break;
+        touched += near;
+      }
       steps.push(stepRule);
       cuts.push(cut);
+      notes.push(note);
     }
-    return { steps, cuts, end: k };
+    return { steps, cuts, notes, end: k };
   }
 
   /** Take a jump target's outcome into the frame that jumped. */
@@ -596,10 +609,15 @@ export class ChainWalker {
     }
     const run = stepRule.run;
     if (!this.memoize) {
-      // Tracing one flow: name the very rules of the run that match it.
+      // Tracing one flow: name the very rules of the run that match it, each for what the run's
+      // earlier rules left (as the rule-by-rule walk: of two that hold the flow, the first takes it).
+      let left = matched;
       for (const r of run) {
-        const part = matched.intersect(r.match);
-        if (!part.isEmpty()) this.record({ hook, kind: this.kind, chain, rule: r, verdict, set: part, uncertain, ...extra });
+        const part = left.intersect(r.match);
+        if (part.isEmpty()) continue;
+        this.record({ hook, kind: this.kind, chain, rule: r, verdict, set: part, uncertain, ...extra });
+        left = left.difference(part);
+        if (left.isEmpty()) break;
       }
       return;
     }
