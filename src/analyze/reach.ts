@@ -239,11 +239,17 @@ function dropsLogged(events: readonly WalkEvent[]): boolean | null {
     // type 0 drop) says nothing about whether the world's knocking is logged.
     if (e.uncertain) continue;
     sawDrop = true;
-    if (pieces.some((p) => e.set.sameCubesAs(p))) continue;
+    if (loggedAlike(e.set, pieces)) continue;
     logged ??= PacketSet.unionAll(e.set.family, pieces);
     if (!e.set.isSubsetOf(logged)) return false;
   }
   return sawDrop ? true : null;
+}
+
+/** Whether `set` is one of the logged pieces, written alike: the latest first (a LOG right before its DROP). */
+function loggedAlike(set: PacketSet, pieces: readonly PacketSet[]): boolean {
+  for (let k = pieces.length - 1; k >= 0; k--) if (set.sameCubesAs(pieces[k]!)) return true;
+  return false;
 }
 
 function baseEntry(b: Binding): ServiceReach {

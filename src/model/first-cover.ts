@@ -91,6 +91,7 @@ function compare<T extends Ordinal>(a: T, b: T): number {
  */
 class RangeHeap<T extends Ordinal> {
   private readonly items: number[] = [];
+  private readonly stack: number[] = [];
 
   constructor(
     private readonly owners: readonly number[],
@@ -112,7 +113,10 @@ class RangeHeap<T extends Ordinal> {
   coveringBelow(limit: number, x: T, out: number[]): void {
     out.length = 0;
     const items = this.items;
-    const stack = items.length > 0 ? [0] : [];
+    // One stack for every call: a logged blocklist asks at each of its pieces.
+    const stack = this.stack;
+    stack.length = 0;
+    if (items.length > 0) stack.push(0);
     while (stack.length > 0) {
       const i = stack.pop()!;
       const r = items[i]!;

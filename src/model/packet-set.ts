@@ -92,6 +92,15 @@ export type DimSet = IntervalSet<Ordinal>;
 /** One product of per-dimension sets; a cube with any empty dimension is empty. */
 export type Cube = readonly DimSet[];
 
+/** Whether two cubes hold the same values on every dimension (`but` aside), each by identity or by comparison. */
+export function sameCube(a: Cube, b: Cube, but: Dim | null = null): boolean {
+  for (let d = 0; d < DIM_COUNT; d++) {
+    if (d === but) continue;
+    if (a[d] !== b[d] && !I.setsEqual(a[d]!, b[d]!)) return false;
+  }
+  return true;
+}
+
 export function dimDomain(family: Family, dim: Dim): Domain<Ordinal> {
   switch (dim) {
     case Dim.Src:
@@ -249,11 +258,7 @@ export class PacketSet {
   sameCubesAs(other: PacketSet): boolean {
     if (this === other) return true;
     if (this.family !== other.family || this.cubes.length !== other.cubes.length) return false;
-    for (let k = 0; k < this.cubes.length; k++) {
-      const a = this.cubes[k]!;
-      const b = other.cubes[k]!;
-      for (let d = 0; d < DIM_COUNT; d++) if (a[d] !== b[d] && !I.setsEqual(a[d]!, b[d]!)) return false;
-    }
+    for (let k = 0; k < this.cubes.length; k++) if (!sameCube(this.cubes[k]!, other.cubes[k]!)) return false;
     return true;
   }
 

@@ -5,4 +5,4 @@
  */
 export { analyzeSnapshots, defaultThreads, threadsFromEnv, type PoolOptions } from './analyze-pool.js';
 export { analyzeSnapshotFile, type HostOutcome, type SnapshotTask } from './analyze-snapshot-file.js';
-export { readEarly, readSnapshotBytes } from './early-read.js';
+export { readSnapshotBytes } from './early-read.js';

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { Dim, DIM_COUNT, PacketSet } from '../../model/packet-set.js';
+import { Dim, PacketSet, sameCube } from '../../model/packet-set.js';
 import * as I from '../../model/interval-set.js';
 import type { Action, Chain, Rule } from '../../model/ruleset.js';
 
@@ -42,27 +42,16 @@ function plain(rule: Rule): boolean {
   return rule.uncertain.length === 0 && !rule.limits && rule.match.cubes.length === 1;
 }
 
-/** Whether two one-cube matches are equal on every dimension (`but` aside). */
-function sameCube(x: Rule, y: Rule, but: Dim | null): boolean {
-  const a = x.match.cubes[0]!;
-  const b = y.match.cubes[0]!;
-  for (let d = 0; d < DIM_COUNT; d++) {
-    if (d === but) continue;
-    if (a[d] !== b[d] && !I.setsEqual(a[d]!, b[d]!)) return false;
-  }
-  return true;
-}
-
 /** Can `next` join a run that `first` starts? Same action, one cube each, equal but for the source. */
 function joins(first: Rule, next: Rule): boolean {
-  return plain(next) && sameAction(first.action, next.action) && first.match.cubes.length === 1 && sameCube(first, next, Dim.Src);
+  return plain(next) && sameAction(first.action, next.action) && first.match.cubes.length === 1 && sameCube(first.match.cubes[0]!, next.match.cubes[0]!, Dim.Src);
 }
 
 /** Whether rules i and i+1 are a note and a verdict on the same packets (see the module's comment). */
 function notedPair(rules: readonly Rule[], i: number): boolean {
   const note = rules[i];
   const verdict = rules[i + 1];
-  return note !== undefined && verdict !== undefined && note.action.type === 'continue' && plain(note) && FINAL.has(verdict.action.type) && plain(verdict) && sameCube(note, verdict, null);
+  return note !== undefined && verdict !== undefined && note.action.type === 'continue' && plain(note) && FINAL.has(verdict.action.type) && plain(verdict) && sameCube(note.match.cubes[0]!, verdict.match.cubes[0]!);
 }
 
 /** One run as one step: the first rule stands for it, its source is the union of theirs (or `src`, when known). */
